@@ -1,0 +1,40 @@
+#pragma once
+// Decisions at an assessment date (design.md §5, clinical.md A6): continue, escalate, switch,
+// extend, stop or review, with the numbers behind them and the rule that fired.
+#include "planner/core/observations.hpp"
+#include "planner/pathways/pathway.hpp"
+#include "planner/scheduling/plan.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace titrate {
+
+enum class DecisionKind { continue_, escalate, switch_, extend, stop, review };
+std::string_view to_string(DecisionKind d); // "continue", "switch", ...
+
+struct Window {
+  Date start{2000, 1, 1};
+  Date end{2000, 1, 1}; // half-open
+  std::optional<double> mean;
+  int scores = 0; // days with scores in the window
+};
+
+struct Assessment {
+  std::string patient;
+  Date date{2000, 1, 1};
+  std::string drug;
+  DecisionKind decision = DecisionKind::review;
+  std::optional<double> baseline;
+  Window window;
+  std::optional<double> change_pct;
+  int days_at_target = 0;
+  std::string rule;
+  std::string source;
+  std::vector<std::string> reasons;
+  std::optional<Dose> next_dose;      // escalate: the new assessed dose
+  std::optional<std::string> next_drug; // switch: the next stage's drug, if any
+};
+
+} // namespace titrate

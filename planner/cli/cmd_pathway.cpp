@@ -1,0 +1,10 @@
+#include "planner/cli/commands.hpp"
+
+namespace titrate::cli {
+
+void add_pathway_command(CLI::App &app, Context &ctx) {
+  (void)app;
+  (void)ctx;
+}
+
+} // namespace titrate::cli

@@ -1,0 +1,19 @@
+#pragma once
+// The one explicit list of commands. Each command lives in its own cmd_*.cpp and adds its
+// subcommand (options, help and callback) to the app; main.cpp calls every add_* below.
+#include "planner/cli/context.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace titrate::cli {
+
+void add_formulary_command(CLI::App &app, Context &ctx); // formulary list|show|check
+void add_pathway_command(CLI::App &app, Context &ctx);   // pathway list|show|check
+void add_check_command(CLI::App &app, Context &ctx);     // check ID | --patient-file
+void add_plan_command(CLI::App &app, Context &ctx);      // plan ID | --patient-file
+void add_assess_command(CLI::App &app, Context &ctx);    // assess ID | --patient-file
+void add_store_commands(CLI::App &app, Context &ctx);    // patient, schedule, log, import, due,
+                                                         // review, audit
+void add_export_command(CLI::App &app, Context &ctx);    // export ID --format
+
+} // namespace titrate::cli

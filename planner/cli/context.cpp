@@ -1,0 +1,135 @@
+#include "planner/cli/context.hpp"
+
+#include "planner/core/errors.hpp"
+
+#include <boost/date_time/gregorian/gregorian.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace titrate::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env(const char *name) {
+  const char *v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+// The installed data (<prefix>/share/titrate/...) when the binary is installed, else the
+// source tree this binary was built from.
+std::string default_data_dir(const std::string &leaf) {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "titrate" / leaf;
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return (fs::path(TITRATE_SOURCE_DIR) / leaf).string();
+}
+
+} // namespace
+
+Date Context::today() const {
+  if (!opt.today.empty()) return parse_date(opt.today, "--today");
+  const std::string e = env("TITRATE_TODAY");
+  if (!e.empty()) return parse_date(e, "TITRATE_TODAY");
+  return boost::gregorian::day_clock::local_day();
+}
+
+std::string Context::db_location() const {
+  if (!opt.db.empty()) return opt.db;
+  if (auto e = env("TITRATE_DB"); !e.empty()) return e;
+  std::string base = env("XDG_DATA_HOME");
+  if (base.empty()) {
+    const std::string home = env("HOME");
+    if (home.empty()) {
+      throw InputError("--db: no database location; give --db PATH or set TITRATE_DB "
+                       "(neither XDG_DATA_HOME nor HOME is set)");
+    }
+    base = home + "/.local/share";
+  }
+  return base + "/titrate/titrate.db";
+}
+
+std::string Context::user() const {
+  if (!opt.user.empty()) return opt.user;
+  if (auto e = env("TITRATE_USER"); !e.empty()) return e;
+  return env("USER");
+}
+
+std::string Context::role() const {
+  if (!opt.role.empty()) return opt.role;
+  return env("TITRATE_ROLE");
+}
+
+std::string Context::formulary_dir() const {
+  return opt.formulary_dir.empty() ? default_data_dir("formulary") : opt.formulary_dir;
+}
+
+std::string Context::pathways_dir() const {
+  return opt.pathways_dir.empty() ? default_data_dir("schedules") : opt.pathways_dir;
+}
+
+const Formulary &Context::formulary() {
+  if (!formulary_) formulary_ = load_formulary(read_toml_dir(formulary_dir()));
+  return *formulary_;
+}
+
+const std::vector<Pathway> &Context::pathways() {
+  if (!pathways_) pathways_ = load_pathways(read_toml_dir(pathways_dir()), formulary());
+  return *pathways_;
+}
+
+const Pathway &Context::pathway(const std::string &name) {
+  const auto &all = pathways();
+  for (const auto &p : all)
+    if (p.name == name) return p;
+  std::string known;
+  for (const auto &p : all) known += (known.empty() ? "" : ", ") + p.name;
+  throw NotFoundError("pathway: no pathway named \"" + name + "\"; known: " + known);
+}
+
+void Context::print_json(const nlohmann::json &j) { out << j.dump(2) << "\n"; }
+
+TextFile read_text_file(const std::string &path, const std::string &what) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw InputError(what + ": " + path + " is a directory; expected a file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError(what + ": cannot read " + path + ": " + std::strerror(errno));
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  return {path, s.str()};
+}
+
+std::vector<TextFile> read_toml_dir(const std::string &dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw InputError("data folder: " + dir + " is not a readable directory");
+  }
+  std::vector<std::string> paths;
+  for (const auto &entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") {
+      paths.push_back(entry.path().string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<TextFile> files;
+  for (const auto &p : paths) files.push_back(read_text_file(p, "data file"));
+  return files;
+}
+
+} // namespace titrate::cli

@@ -1,0 +1,63 @@
+#pragma once
+// What every command shares: global options (design.md §4), the lazily loaded formulary and
+// pathways, "today", the acting user and role, and output streams. This is an edge: it reads
+// files, the environment and (only when nothing is given) the clock.
+#include "planner/core/date.hpp"
+#include "planner/formulary/loader.hpp"
+#include "planner/pathways/pathway.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace titrate::cli {
+
+struct GlobalOptions {
+  std::string db;
+  std::string formulary_dir;
+  std::string pathways_dir;
+  std::string today;
+  std::string user;
+  std::string role;
+  bool json = false;
+};
+
+class Context {
+public:
+  Context(std::ostream &out_stream, std::ostream &err_stream) : out(out_stream), err(err_stream) {}
+
+  GlobalOptions opt;
+  std::ostream &out;
+  std::ostream &err;
+
+  // --today, else $TITRATE_TODAY, else the local calendar day. Bad text: InputError.
+  Date today() const;
+  // --db, else $TITRATE_DB, else $XDG_DATA_HOME/titrate/titrate.db (~/.local/share/...).
+  std::string db_location() const;
+  // --user, else $TITRATE_USER, else $USER; --role, else $TITRATE_ROLE (may be empty).
+  std::string user() const;
+  std::string role() const;
+
+  std::string formulary_dir() const;
+  std::string pathways_dir() const;
+  const Formulary &formulary();
+  const std::vector<Pathway> &pathways();
+  const Pathway &pathway(const std::string &name); // NotFoundError naming the known ones
+
+  void print_json(const nlohmann::json &j);
+
+private:
+  std::optional<Formulary> formulary_;
+  std::optional<std::vector<Pathway>> pathways_;
+};
+
+// Reads a whole file; InputError "WHAT: cannot read PATH: reason" when it cannot.
+TextFile read_text_file(const std::string &path, const std::string &what);
+// Every *.toml directly in `dir`, sorted by name. InputError if the folder cannot be read.
+std::vector<TextFile> read_toml_dir(const std::string &dir);
+
+} // namespace titrate::cli

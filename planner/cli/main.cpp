@@ -1,0 +1,58 @@
+// The composition root: global options, the command list, and the one catch site that maps
+// typed errors to the exit codes of docs/cli.md (0 ok, 2 bad input, 3 not found, 4 refused,
+// 1 internal).
+#include "planner/cli/commands.hpp"
+#include "planner/core/errors.hpp"
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char **argv) {
+  using namespace titrate;
+  cli::Context ctx(std::cout, std::cerr);
+  CLI::App app{"titrate: dose-titration planner for neuropathic pain.\n"
+               "Decision support for clinicians and pharmacists; not medical advice.",
+               "titrate"};
+  app.set_version_flag("--version", std::string("titrate ") + TITRATE_VERSION);
+  app.fallthrough();
+  auto &o = ctx.opt;
+  app.add_option("--db", o.db, "Database file (default $TITRATE_DB, else $XDG_DATA_HOME/titrate/titrate.db)");
+  app.add_option("--formulary", o.formulary_dir, "Formulary folder (default: the installed or source data)");
+  app.add_option("--pathways", o.pathways_dir, "Pathway folder (default: the installed or source data)");
+  app.add_option("--today", o.today, "The date to act on, YYYY-MM-DD (default $TITRATE_TODAY, else today)");
+  app.add_option("--user", o.user, "Who is acting (default $TITRATE_USER, else $USER)");
+  app.add_option("--role", o.role, "clinician | pharmacist | patient (default $TITRATE_ROLE)");
+  app.add_flag("--json", o.json, "Print one JSON document on stdout; messages go to stderr");
+
+  cli::add_formulary_command(app, ctx);
+  cli::add_pathway_command(app, ctx);
+  cli::add_check_command(app, ctx);
+  cli::add_plan_command(app, ctx);
+  cli::add_assess_command(app, ctx);
+  cli::add_store_commands(app, ctx);
+  cli::add_export_command(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      throw InputError("expected a command (e.g. titrate plan --patient-file P.toml --start D); "
+                       "see titrate --help");
+    }
+    return 0;
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    std::cerr << "titrate: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::bad_input);
+  } catch (const Error &e) {
+    std::cerr << "titrate: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception &e) {
+    std::cerr << "titrate: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::internal);
+  }
+}

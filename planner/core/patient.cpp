@@ -1,0 +1,96 @@
+#include "planner/core/patient.hpp"
+
+#include "planner/core/errors.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace titrate {
+
+std::string_view to_string(Sex s) { return s == Sex::female ? "female" : "male"; }
+
+std::string_view to_string(Hepatic h) {
+  switch (h) {
+  case Hepatic::none: return "none";
+  case Hepatic::mild: return "mild";
+  case Hepatic::moderate: return "moderate";
+  case Hepatic::severe: return "severe";
+  }
+  return "?";
+}
+
+Sex parse_sex(std::string_view text, std::string_view field) {
+  if (text == "female") return Sex::female;
+  if (text == "male") return Sex::male;
+  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
+                   "\" is not a sex; expected female or male");
+}
+
+Hepatic parse_hepatic(std::string_view text, std::string_view field) {
+  if (text == "none") return Hepatic::none;
+  if (text == "mild") return Hepatic::mild;
+  if (text == "moderate") return Hepatic::moderate;
+  if (text == "severe") return Hepatic::severe;
+  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
+                   "\" is not a hepatic class; expected none, mild, moderate or severe");
+}
+
+bool Patient::has_condition(std::string_view c) const {
+  return std::find(conditions.begin(), conditions.end(), c) != conditions.end();
+}
+
+void validate_patient_id(std::string_view id) {
+  const bool ok = !id.empty() && id.size() <= 64 &&
+                  std::all_of(id.begin(), id.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+                  });
+  if (!ok) {
+    throw InputError("id: \"" + std::string(id.substr(0, 64)) +
+                     "\" is not a patient id; expected 1-64 characters of letters, digits, "
+                     "'.', '_' or '-'");
+  }
+}
+
+namespace {
+std::string num(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+void check_range(std::string_view field, double v, double lo, double hi, std::string_view unit) {
+  if (!std::isfinite(v) || v < lo || v > hi) {
+    throw InputError(std::string(field) + ": " + num(v) + " is out of range; expected " +
+                     num(lo) + " to " + num(hi) + " " + std::string(unit));
+  }
+}
+} // namespace
+
+void validate_patient(const Patient &p, Date today) {
+  validate_patient_id(p.id);
+  if (p.birth_date > today) {
+    throw InputError("birth_date: " + iso(p.birth_date) + " is in the future (today is " +
+                     iso(today) + "); expected a date on or before today");
+  }
+  if (age_in_years(p.birth_date, today) > 130) {
+    throw InputError("birth_date: " + iso(p.birth_date) + " gives an age over 130 years");
+  }
+  check_range("weight_kg", p.weight_kg, 1, 400, "kg");
+  if (p.serum_creatinine_mg_dl) {
+    check_range("serum_creatinine_mg_dl", *p.serum_creatinine_mg_dl, 0.1, 20, "mg/dL");
+  }
+  if (p.crcl_ml_min) check_range("crcl_ml_min", *p.crcl_ml_min, 0, 250, "mL/min");
+  if (!p.serum_creatinine_mg_dl && !p.crcl_ml_min) {
+    throw InputError("serum_creatinine_mg_dl: missing; expected serum_creatinine_mg_dl or "
+                     "crcl_ml_min (renal function is needed to dose safely)");
+  }
+  for (const auto &s : p.stopped_medications) {
+    if (s.stopped > today) {
+      throw InputError("stopped_medications: " + s.name + " stopped " + iso(s.stopped) +
+                       " is in the future (today is " + iso(today) + ")");
+    }
+  }
+}
+
+} // namespace titrate

@@ -1,0 +1,54 @@
+#pragma once
+// The patient profile (design.md §3): what eligibility and dosing need, nothing more.
+// Units: weight in kg, serum creatinine in mg/dL, CrCl in mL/min. Validation of a profile is
+// in validate_patient(); vocabularies (conditions, medications) are checked by the formulary.
+#include "planner/core/date.hpp"
+#include "planner/core/pain_score.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace titrate {
+
+enum class Sex { female, male };
+enum class Hepatic { none, mild, moderate, severe }; // Child-Pugh A/B/C for mild/moderate/severe
+
+std::string_view to_string(Sex s);
+std::string_view to_string(Hepatic h);
+Sex parse_sex(std::string_view text, std::string_view field = "sex");
+Hepatic parse_hepatic(std::string_view text, std::string_view field = "hepatic");
+
+struct StoppedMedication {
+  std::string name;
+  Date stopped;
+  bool operator==(const StoppedMedication &) const = default;
+};
+
+struct Patient {
+  std::string id;
+  Date birth_date;
+  Sex sex = Sex::female;
+  double weight_kg = 0;
+  std::optional<double> serum_creatinine_mg_dl;
+  std::optional<double> crcl_ml_min; // given directly: wins over Cockcroft-Gault
+  Hepatic hepatic = Hepatic::none;
+  std::vector<std::string> conditions;  // controlled vocabulary (formulary/vocabulary.toml)
+  std::vector<std::string> medications; // generic names, lower case, hyphens
+  std::vector<StoppedMedication> stopped_medications;
+  std::optional<PainScore> baseline_pain;
+
+  bool has_condition(std::string_view c) const;
+  bool operator==(const Patient &) const = default;
+};
+
+// Checks ranges that need no vocabulary: id form, birth date not after `today`, weight 1-400 kg,
+// creatinine 0.1-20 mg/dL, CrCl 0-250 mL/min, one of creatinine or CrCl present, stop dates not
+// after today. Throws InputError naming the field and what was expected.
+void validate_patient(const Patient &p, Date today);
+
+// Patient ids: 1-64 characters of [A-Za-z0-9._-]. Throws InputError otherwise.
+void validate_patient_id(std::string_view id);
+
+} // namespace titrate

@@ -1,0 +1,192 @@
+#pragma once
+// The formulary model: one Monograph per drug, loaded from formulary/<drug>.toml, plus the
+// controlled vocabularies (conditions; medication -> interaction classes) and the switching
+// rules between drug pairs. Every clinical number here came from a file table that carries a
+// `source` (and `verified = false` where shared/clinical.md marks the figure UNVERIFIED).
+// Units: doses are Dose (exact micrograms); CrCl in mL/min; ages in whole years; days are days.
+#include "planner/core/dose.hpp"
+#include "planner/core/finding.hpp"
+#include "planner/core/patient.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace titrate {
+
+struct Citation {
+  std::string source;    // e.g. "GAB-US 2.3"
+  bool verified = true;  // false where clinical.md says UNVERIFIED
+};
+
+enum class Form { capsule, tablet };
+std::string_view to_string(Form f);
+
+// Administration times, in the order of a day.
+enum class AdminTime { morning, midday, evening, bedtime };
+std::string_view to_string(AdminTime t);
+AdminTime parse_admin_time(std::string_view text, std::string_view field = "time");
+
+struct Strength {
+  Dose dose;
+  Form form = Form::capsule;
+  bool splittable = false; // capsules never; a scored tablet only if the label allows halves
+  std::string rxcui;       // RxNorm SCD code, may be empty
+  Citation cite;
+};
+
+// A CrCl interval. lower/upper absent = 0 / infinity. The boundary sits in the safer band
+// (clinical.md A2), so bands are written with explicit inclusive flags.
+struct RenalBand {
+  std::optional<double> lower;
+  bool lower_inclusive = true;
+  std::optional<double> upper;
+  bool upper_inclusive = false;
+  bool avoid = false;
+  Severity severity = Severity::ok; // caution/avoid finding emitted when the patient is in this band
+  std::optional<Dose> min_daily;    // the band's lowest daily dose (start in this band)
+  std::optional<Dose> max_daily;    // the band's cap
+  std::vector<AdminTime> times;     // administration times in this band (empty = drug default)
+  std::string text;
+  Citation cite;
+
+  bool contains(double crcl) const;
+  std::string describe() const; // "30 < CrCl < 60"
+};
+
+// A rule that fires on a patient attribute and yields a finding.
+struct Rule {
+  std::string id;            // e.g. "condition.heart-block"
+  Severity severity = Severity::caution;
+  std::string text;
+  Citation cite;
+  std::optional<Dose> max_daily; // a cap this rule imposes (e.g. nortriptyline >= 65: 50 mg)
+};
+
+struct HepaticRule {
+  Hepatic hepatic = Hepatic::mild; // the class this rule applies to
+  Rule rule;
+};
+
+struct AgeRule {
+  int min_age = 65;
+  std::vector<std::string> requires_conditions; // all must be present (e.g. falls-history)
+  Rule rule;
+};
+
+struct ConditionRule {
+  std::string condition; // vocabulary term
+  Rule rule;
+};
+
+struct InteractionRule {
+  std::string med_class;        // vocabulary class, e.g. "maoi"
+  int washout_days = 0;         // > 0: also fires for a stopped medication within this many days
+  Rule rule;
+};
+
+struct TitrationStart {
+  Dose daily;
+  int days = 1;
+  std::vector<AdminTime> times; // empty = the drug's (or band's) times
+};
+
+struct Titration {
+  std::vector<TitrationStart> start; // explicit opening steps, in order
+  Dose increment;                    // daily increase per step after the opening steps
+  int interval_days = 7;             // days per step
+  int min_interval_days = 7;         // shortest allowed step (lint)
+  Dose target;                       // the assessed dose
+  std::vector<Dose> escalation;      // higher assessed doses, in order, on partial response
+  Dose max_daily;                    // label/pathway maximum
+  std::vector<AdminTime> times;      // default administration times
+  Citation cite;
+};
+
+enum class TaperKind {
+  explicit_steps,      // from/to/days table (duloxetine)
+  decrement,           // cut by `decrement` every `interval_days` (TCAs)
+  drop_administration, // remove one administration's dose every `interval_days` (gabapentinoids)
+};
+
+struct TaperStep {
+  Dose from; // applies when the current daily dose is >= from
+  Dose to;   // daily dose during this taper step (0 = stop)
+  int days = 0;
+  bool requires_strength = false; // only if a unit of exactly `to` is stocked (duloxetine 20 mg)
+};
+
+struct TaperRule {
+  TaperKind kind = TaperKind::decrement;
+  std::vector<TaperStep> steps;
+  Dose decrement;
+  int interval_days = 7;
+  int min_total_days = 0;
+  std::string note; // e.g. discontinuation-symptom check
+  Citation cite;
+};
+
+struct Monograph {
+  std::string name;       // generic, lower case; also the file stem
+  std::string drug_class; // "snri" | "gabapentinoid" | "tca"
+  std::string tall_man;   // printed form where ISMP names one (may be empty)
+  std::string rxcui;      // ingredient RxCUI
+  std::vector<Strength> strengths;
+  Titration titration;
+  std::vector<RenalBand> renal; // covers [0, inf) without gap or overlap
+  std::vector<HepaticRule> hepatic;
+  std::vector<AgeRule> age;
+  std::vector<ConditionRule> conditions;
+  std::vector<InteractionRule> interactions;
+  std::vector<std::string> not_tolerated; // adverse effects that count as "not tolerated"
+  TaperRule taper;
+  std::string source_file;
+
+  const RenalBand *renal_band(double crcl) const;
+  bool stocks(Dose d) const;
+};
+
+// formulary/vocabulary.toml
+struct Vocabulary {
+  std::vector<std::string> conditions;
+  std::map<std::string, std::vector<std::string>> medication_classes; // medication -> classes
+  std::map<std::string, std::string> drug_classes; // formulary drug -> its own class (snri, ...)
+  std::map<std::string, std::vector<std::string>> class_members_of_drug; // drug -> interaction
+  // classes the formulary drug itself belongs to (e.g. duloxetine -> serotonergic, cyp2d6-inhibitor)
+
+  bool knows_condition(std::string_view c) const;
+  const std::vector<std::string> *classes_of(std::string_view medication) const;
+};
+
+// formulary/switching.toml: how to move from one drug to the next (clinical.md A7).
+enum class SwitchMode {
+  overlap,        // the next drug starts on the first day of the outgoing taper
+  sequential,     // full taper, then `gap_days` without either drug, then the next starts
+  cross_taper,    // next starts at once; outgoing cut by `decrement` every `interval_days`
+};
+struct SwitchRule {
+  std::string from; // drug name or class ("gabapentinoid", "tca", "*")
+  std::string to;
+  SwitchMode mode = SwitchMode::sequential;
+  int gap_days = 0;
+  std::optional<Dose> next_start; // override of the next drug's start dose (e.g. TCA 10 mg)
+  Dose decrement;                 // cross_taper only
+  int interval_days = 0;          // cross_taper only
+  std::string text;
+  Citation cite;
+};
+
+struct Formulary {
+  std::vector<Monograph> drugs; // sorted by name
+  Vocabulary vocabulary;
+  std::vector<SwitchRule> switches;
+
+  const Monograph *find(std::string_view name) const;
+  const Monograph &get(std::string_view name) const; // throws NotFoundError
+  // Most specific rule for a pair: exact names, then class, then "*". nullptr if none.
+  const SwitchRule *switch_rule(std::string_view from, std::string_view to) const;
+};
+
+} // namespace titrate
