@@ -85,6 +85,11 @@ struct InteractionRule {
   std::string med_class;        // vocabulary class, e.g. "maoi"
   int washout_days = 0;         // > 0: also fires for a stopped medication within this many days
   Rule rule;
+  // Added for eligibility (Beers 2023 Table 5: age >= 65 and already >= 2 CNS-active drugs):
+  // the rule fires only when at least `min_count` distinct medications of the class are taken
+  // and the patient is at least `min_age` years old. Defaults keep the plain "any one" meaning.
+  int min_count = 1;
+  int min_age = 0;
 };
 
 struct TitrationStart {
