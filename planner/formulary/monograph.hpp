@@ -90,12 +90,16 @@ struct InteractionRule {
   // and the patient is at least `min_age` years old. Defaults keep the plain "any one" meaning.
   int min_count = 1;
   int min_age = 0;
+  // Added (issue 3, formulary): the "already taking" rules of clinical.md A5.
+  std::string medication;   // exact medication name instead of a class (the drug itself)
+  bool except_self = false; // the class rule ignores the drug itself (a *second* gabapentinoid)
 };
 
 struct TitrationStart {
   Dose daily;
   int days = 1;
   std::vector<AdminTime> times; // empty = the drug's (or band's) times
+  Citation cite;                // added (issue 3)
 };
 
 struct Titration {
@@ -148,6 +152,9 @@ struct Monograph {
   std::vector<std::string> not_tolerated; // adverse effects that count as "not tolerated"
   TaperRule taper;
   std::string source_file;
+  Citation rxcui_cite;         // added (issue 3)
+  Citation tall_man_cite;      // added (issue 3)
+  Citation not_tolerated_cite; // added (issue 3)
 
   const RenalBand *renal_band(double crcl) const;
   bool stocks(Dose d) const;
@@ -160,6 +167,9 @@ struct Vocabulary {
   std::map<std::string, std::string> drug_classes; // formulary drug -> its own class (snri, ...)
   std::map<std::string, std::vector<std::string>> class_members_of_drug; // drug -> interaction
   // classes the formulary drug itself belongs to (e.g. duloxetine -> serotonergic, cyp2d6-inhibitor)
+  // Added (issue 3): every interaction class a rule may name -> plain-language label.
+  std::map<std::string, std::string> classes;
+  bool knows_class(std::string_view c) const;
 
   bool knows_condition(std::string_view c) const;
   const std::vector<std::string> *classes_of(std::string_view medication) const;
@@ -168,7 +178,7 @@ struct Vocabulary {
 // formulary/switching.toml: how to move from one drug to the next (clinical.md A7).
 enum class SwitchMode {
   overlap,        // the next drug starts on the first day of the outgoing taper
-  sequential,     // full taper, then `gap_days` without either drug, then the next starts
+  sequential,     // full taper; the next drug's first day = last outgoing dose day + gap_days
   cross_taper,    // next starts at once; outgoing cut by `decrement` every `interval_days`
 };
 struct SwitchRule {
