@@ -1,1 +1,990 @@
-// placeholder: implemented in its module's issue
+#include "planner/formulary/loader.hpp"
+
+#include "planner/core/errors.hpp"
+#include "planner/formulary/toml_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+namespace titrate {
+
+// ---------------------------------------------------------------------------------------------
+// Strict TOML reading (toml_reader.hpp)
+namespace tomlr {
+
+std::string join(const std::vector<std::string> &items, const std::string &sep) {
+  std::string out;
+  for (const auto &s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string type_name(const Value &v) {
+  switch (v.type()) {
+  case toml::value_t::boolean: return "a boolean";
+  case toml::value_t::integer: return "an integer";
+  case toml::value_t::floating: return "a decimal number";
+  case toml::value_t::string: return "a string";
+  case toml::value_t::array: return "an array";
+  case toml::value_t::table: return "a table";
+  case toml::value_t::empty: return "nothing";
+  default: return "a date or time";
+  }
+}
+
+void Faults::fault_line(std::uint_least32_t line, const std::string &key, const std::string &what) {
+  ++count_;
+  const std::string msg = file_ + ":" + std::to_string(line) + ": " + key + ": " + what;
+  if (!collect_) {
+    if (kind_ == ErrorKind::input) throw InputError(msg);
+    throw DataError(msg);
+  }
+  collect_->push_back(msg);
+}
+
+void Faults::fault(const Value *at, const std::string &key, const std::string &what) {
+  fault_line(at ? at->location().line() : 1, key, what);
+}
+
+std::optional<Value> parse_text(const std::string &text, Faults &faults) {
+  std::istringstream in(text);
+  try {
+    return toml::parse<toml::discard_comments, std::map, std::vector>(in, faults.file());
+  } catch (const toml::syntax_error &e) {
+    // toml11's message is multi-line; keep its first line ("[error] bad format: ...").
+    std::string what = e.what();
+    what = what.substr(0, what.find('\n'));
+    if (what.rfind("[error] ", 0) == 0) what = what.substr(8);
+    faults.fault_line(e.location().line(), "syntax",
+                      what + "; expected valid TOML (https://toml.io)");
+  } catch (const toml::exception &e) {
+    std::string what = e.what();
+    faults.fault_line(e.location().line(), "syntax", what.substr(0, what.find('\n')));
+  } catch (const std::exception &e) {
+    faults.fault_line(1, "syntax", std::string(e.what()) + "; expected valid TOML");
+  }
+  return std::nullopt;
+}
+
+Table::Table(Faults &faults, const Value &v, std::string path)
+    : faults_(faults), v_(v), path_(std::move(path)) {
+  if (!v_.is_table()) faults_.fault(&v_, path_.empty() ? "(file)" : path_,
+                                    "is " + type_name(v_) + "; expected a table");
+}
+
+bool Table::has(const std::string &k) const { return v_.is_table() && v_.contains(k); }
+
+const Value *Table::raw(const std::string &k, bool required) {
+  known_.insert(k);
+  if (!has(k)) {
+    if (required) faults_.fault(&v_, key(k), "missing; expected this key in " +
+                                                 (path_.empty() ? std::string("the file") : "[" + path_ + "]"));
+    return nullptr;
+  }
+  return &v_.at(k);
+}
+
+void Table::fault(const std::string &k, const std::string &what) {
+  const Value *at = has(k) ? &v_.at(k) : &v_;
+  faults_.fault(at, key(k), what);
+}
+
+void Table::fault_here(const std::string &what) {
+  faults_.fault(&v_, path_.empty() ? "(file)" : path_, what);
+}
+
+std::optional<std::string> Table::str(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) {
+    fault(k, "is " + type_name(*v) + "; expected a string");
+    return std::nullopt;
+  }
+  return v->as_string().str;
+}
+
+std::optional<std::int64_t> Table::integer(const std::string &k, bool required, std::int64_t min,
+                                           std::int64_t max) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_integer()) {
+    fault(k, "is " + type_name(*v) + "; expected a whole number");
+    return std::nullopt;
+  }
+  const auto x = v->as_integer();
+  if (x < min || x > max) {
+    fault(k, std::to_string(x) + " is out of range; expected " + std::to_string(min) + " to " +
+                 std::to_string(max));
+    return std::nullopt;
+  }
+  return x;
+}
+
+std::optional<double> Table::number(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (v->is_integer()) return static_cast<double>(v->as_integer());
+  if (v->is_floating()) {
+    const double x = v->as_floating();
+    if (!std::isfinite(x)) {
+      fault(k, "is not a finite number; expected a number");
+      return std::nullopt;
+    }
+    return x;
+  }
+  fault(k, "is " + type_name(*v) + "; expected a number");
+  return std::nullopt;
+}
+
+std::optional<bool> Table::boolean(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) {
+    fault(k, "is " + type_name(*v) + "; expected true or false");
+    return std::nullopt;
+  }
+  return v->as_boolean();
+}
+
+namespace {
+std::optional<Dose> to_dose(Faults &faults, const Value &v, const std::string &key,
+                            bool allow_zero) {
+  double mg = 0;
+  if (v.is_integer()) {
+    mg = static_cast<double>(v.as_integer());
+  } else if (v.is_floating()) {
+    mg = v.as_floating();
+  } else {
+    faults.fault(&v, key, "is " + type_name(v) + "; expected a number of milligrams");
+    return std::nullopt;
+  }
+  if (!std::isfinite(mg) || mg < 0 || (!allow_zero && mg == 0) || mg > 1.0e6) {
+    faults.fault(&v, key, "is not a valid dose; expected a number of milligrams above 0");
+    return std::nullopt;
+  }
+  try {
+    return Dose::from_mg_double(mg, key);
+  } catch (const Error &e) {
+    faults.fault(&v, key, std::string(e.what()));
+    return std::nullopt;
+  }
+}
+} // namespace
+
+std::optional<Dose> Table::dose_mg(const std::string &k, bool required, bool allow_zero) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  return to_dose(faults_, *v, key(k), allow_zero);
+}
+
+std::optional<std::vector<std::string>> Table::strings(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    fault(k, "is " + type_name(*v) + "; expected an array of strings");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto &e : v->as_array()) {
+    if (!e.is_string()) {
+      faults_.fault(&e, key(k), "holds " + type_name(e) + "; expected an array of strings");
+      return std::nullopt;
+    }
+    out.push_back(e.as_string().str);
+  }
+  return out;
+}
+
+std::optional<std::vector<Dose>> Table::doses_mg(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    fault(k, "is " + type_name(*v) + "; expected an array of milligram numbers");
+    return std::nullopt;
+  }
+  std::vector<Dose> out;
+  for (const auto &e : v->as_array()) {
+    auto d = to_dose(faults_, e, key(k), false);
+    if (!d) return std::nullopt;
+    out.push_back(*d);
+  }
+  return out;
+}
+
+std::vector<const Value *> Table::tables(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  std::vector<const Value *> out;
+  if (!v) return out;
+  if (!v->is_array()) {
+    fault(k, "is " + type_name(*v) + "; expected an array of tables ([[" + key(k) + "]])");
+    return out;
+  }
+  for (const auto &e : v->as_array()) {
+    if (!e.is_table()) {
+      faults_.fault(&e, key(k), "holds " + type_name(e) + "; expected tables ([[" + key(k) + "]])");
+      continue;
+    }
+    out.push_back(&e);
+  }
+  return out;
+}
+
+const Value *Table::table(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return nullptr;
+  if (!v->is_table()) {
+    fault(k, "is " + type_name(*v) + "; expected a table ([" + key(k) + "])");
+    return nullptr;
+  }
+  return v;
+}
+
+Citation Table::citation() {
+  Citation c;
+  known_.insert("source");
+  if (!has("source")) {
+    fault_here("source: missing; every table holding a figure needs source = \"KEY\" "
+               "(a source key of shared/clinical.md, e.g. \"GAB-US 2.3\")");
+  } else if (auto s = str("source"); s) {
+    if (s->find_first_not_of(" \t") == std::string::npos) {
+      fault("source", "is empty; expected a source key of shared/clinical.md");
+    }
+    c.source = *s;
+  }
+  if (auto v = boolean("verified", false)) c.verified = *v;
+  return c;
+}
+
+void Table::finish() {
+  if (!v_.is_table()) return;
+  for (const auto &[k, v] : v_.as_table()) {
+    if (known_.count(k)) continue;
+    std::vector<std::string> expected(known_.begin(), known_.end());
+    faults_.fault(&v, key(k), "unknown key; expected one of: " + join(expected));
+  }
+}
+
+} // namespace tomlr
+
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+using tomlr::Faults;
+using tomlr::Table;
+using tomlr::Value;
+
+std::string file_stem(const std::string &name) {
+  const auto slash = name.find_last_of("/\\");
+  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  const auto dot = base.rfind('.');
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
+std::string idx(const std::string &k, std::size_t i) { return k + "[" + std::to_string(i + 1) + "]"; }
+
+bool is_vocab_word(const std::string &s) {
+  if (s.empty()) return false;
+  for (char ch : s)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  return s.front() != '-' && s.back() != '-';
+}
+
+std::optional<Severity> read_severity(Table &t, bool allow_ok) {
+  auto s = t.str("severity");
+  if (!s) return std::nullopt;
+  if (*s == "caution") return Severity::caution;
+  if (*s == "avoid") return Severity::avoid;
+  if (*s == "ok" && allow_ok) return Severity::ok;
+  t.fault("severity", "\"" + *s + "\" is not a severity; expected " +
+                          (allow_ok ? "ok, caution or avoid" : "caution or avoid"));
+  return std::nullopt;
+}
+
+std::vector<AdminTime> read_times(Table &t, const std::string &k, bool required) {
+  std::vector<AdminTime> out;
+  auto names = t.strings(k, required);
+  if (!names) return out;
+  if (names->empty() && required) t.fault(k, "is empty; expected at least one time of day");
+  for (const auto &n : *names) {
+    try {
+      const AdminTime a = parse_admin_time(n, t.key(k));
+      if (std::find(out.begin(), out.end(), a) != out.end()) {
+        t.fault(k, "\"" + n + "\" appears twice; expected each time of day once");
+        continue;
+      }
+      out.push_back(a);
+    } catch (const InputError &) {
+      t.fault(k, "\"" + n + "\" is not a time of day; expected morning, midday, evening or bedtime");
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Fills a Rule from text/severity/source (+ optional max_daily_mg); `id` is derived by the caller.
+Rule read_rule(Table &t, std::string id) {
+  Rule r;
+  r.id = std::move(id);
+  if (auto s = read_severity(t, false)) r.severity = *s;
+  if (auto s = t.str("text")) {
+    if (s->empty()) t.fault("text", "is empty; expected the plain-language reason");
+    r.text = *s;
+  }
+  r.cite = t.citation();
+  if (auto d = t.dose_mg("max_daily_mg", false)) r.max_daily = *d;
+  return r;
+}
+
+// Can `dose` (one administration) be made from marketed units? Capsules whole; a splittable
+// tablet also in halves. Unbounded coin change on the gcd-reduced grid.
+bool buildable(const std::vector<Strength> &strengths, Dose dose) {
+  if (dose.is_zero()) return true;
+  std::vector<std::int64_t> units;
+  for (const auto &s : strengths) {
+    units.push_back(s.dose.ug());
+    if (s.splittable && s.dose.ug() % 2 == 0) units.push_back(s.dose.ug() / 2);
+  }
+  if (units.empty()) return false;
+  std::int64_t g = 0;
+  for (auto u : units) g = std::gcd(g, u);
+  if (g <= 0 || dose.ug() % g != 0) return false;
+  const auto target = static_cast<std::size_t>(dose.ug() / g);
+  if (target > 2'000'000) return false;
+  std::vector<char> can(target + 1, 0);
+  can[0] = 1;
+  for (std::size_t x = 1; x <= target; ++x) {
+    for (auto u : units) {
+      const auto step = static_cast<std::size_t>(u / g);
+      if (step <= x && can[x - step]) {
+        can[x] = 1;
+        break;
+      }
+    }
+  }
+  return can[target] != 0;
+}
+
+// Checks a daily dose split evenly over `times`: each administration must be exact and buildable.
+void check_buildable(Table &t, const std::string &key, const Monograph &m, Dose daily,
+                     const std::vector<AdminTime> &times) {
+  if (times.empty() || m.strengths.empty()) return;
+  const auto n = static_cast<std::int64_t>(times.size());
+  std::string units;
+  for (const auto &s : m.strengths) units += (units.empty() ? "" : ", ") + s.dose.str();
+  if (daily.ug() % n != 0) {
+    t.fault(key, daily.str() + " a day cannot be split into " + std::to_string(n) +
+                     " equal doses; expected a daily dose each administration can take exactly");
+    return;
+  }
+  const Dose each = Dose::micrograms(daily.ug() / n);
+  if (!buildable(m.strengths, each)) {
+    t.fault(key, daily.str() + " a day in " + std::to_string(n) + " dose(s) needs " + each.str() +
+                     " per dose, which no combination of the marketed strengths (" + units +
+                     ") can build; expected a dose made of whole units");
+  }
+}
+
+void parse_strengths(Table &top, Monograph &m) {
+  const auto list = top.tables("strengths");
+  if (list.empty() && top.has("strengths")) top.fault("strengths", "is empty; expected at least one strength");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Table t(top.faults(), *list[i], idx("strengths", i));
+    Strength s;
+    if (auto d = t.dose_mg("mg")) s.dose = *d;
+    if (auto f = t.str("form")) {
+      if (*f == "capsule") s.form = Form::capsule;
+      else if (*f == "tablet") s.form = Form::tablet;
+      else t.fault("form", "\"" + *f + "\" is not a form; expected capsule or tablet");
+    }
+    if (auto b = t.boolean("splittable", false)) s.splittable = *b;
+    if (s.splittable && s.form == Form::capsule) {
+      t.fault("splittable", "a capsule cannot be split; expected false");
+    }
+    if (auto r = t.str("rxcui", false)) {
+      if (r->empty() || r->find_first_not_of("0123456789") != std::string::npos) {
+        t.fault("rxcui", "\"" + *r + "\" is not an RxCUI; expected digits");
+      }
+      s.rxcui = *r;
+    }
+    s.cite = t.citation();
+    t.finish();
+    for (const auto &o : m.strengths) {
+      if (o.dose == s.dose && o.form == s.form) {
+        t.fault("mg", s.dose.str() + " " + std::string(to_string(s.form)) +
+                          " is listed twice; expected each strength once");
+      }
+    }
+    m.strengths.push_back(s);
+  }
+  std::sort(m.strengths.begin(), m.strengths.end(),
+            [](const Strength &a, const Strength &b) { return a.dose < b.dose; });
+}
+
+void parse_titration(Table &top, Monograph &m) {
+  const Value *v = top.table("titration");
+  if (!v) return;
+  Table t(top.faults(), *v, "titration");
+  Titration &ti = m.titration;
+  if (auto d = t.dose_mg("increment_mg")) ti.increment = *d;
+  if (auto n = t.integer("interval_days", true, 1, 365)) ti.interval_days = static_cast<int>(*n);
+  if (auto n = t.integer("min_interval_days", true, 1, 365)) ti.min_interval_days = static_cast<int>(*n);
+  if (auto d = t.dose_mg("target_mg")) ti.target = *d;
+  if (auto e = t.doses_mg("escalation_mg")) ti.escalation = *e;
+  if (auto d = t.dose_mg("max_daily_mg")) ti.max_daily = *d;
+  ti.times = read_times(t, "times", true);
+  ti.cite = t.citation();
+
+  const auto starts = t.tables("start");
+  if (starts.empty() && t.has("start")) t.fault("start", "is empty; expected at least one opening step");
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    Table s(t.faults(), *starts[i], idx("titration.start", i));
+    TitrationStart st;
+    if (auto d = s.dose_mg("daily_mg")) st.daily = *d;
+    if (auto n = s.integer("days", true, 1, 365)) st.days = static_cast<int>(*n);
+    st.times = read_times(s, "times", false);
+    st.cite = s.citation();
+    s.finish();
+    const Dose max = ti.max_daily;
+    if (!max.is_zero() && st.daily > max) {
+      s.fault("daily_mg", st.daily.str() + " is above the maximum daily dose " + max.str() +
+                              "; expected at most titration.max_daily_mg");
+    }
+    if (!ti.start.empty() && st.daily < ti.start.back().daily) {
+      s.fault("daily_mg", st.daily.str() + " is below the previous opening step; expected rising steps");
+    }
+    check_buildable(s, s.key("daily_mg"), m, st.daily, st.times.empty() ? ti.times : st.times);
+    ti.start.push_back(st);
+  }
+  t.finish();
+
+  // Cross-field checks; each names the key that breaks the rule.
+  if (ti.min_interval_days > ti.interval_days) {
+    t.fault("min_interval_days", std::to_string(ti.min_interval_days) +
+                                     " is longer than interval_days " +
+                                     std::to_string(ti.interval_days) + "; expected at most interval_days");
+  }
+  const Dose max = ti.max_daily;
+  if (!max.is_zero() && ti.target > max) {
+    t.fault("target_mg", ti.target.str() + " is above the maximum daily dose " + max.str() +
+                             "; expected at most max_daily_mg");
+  }
+  if (!ti.start.empty() && ti.target < ti.start.back().daily) {
+    t.fault("target_mg", ti.target.str() + " is below the last opening step " +
+                             ti.start.back().daily.str() + "; expected target >= the opening steps");
+  }
+  Dose prev = ti.target;
+  for (const auto &e : ti.escalation) {
+    if (!max.is_zero() && e > max) {
+      t.fault("escalation_mg", e.str() + " is above the maximum daily dose " + max.str() +
+                                   "; expected every escalation at most max_daily_mg");
+    }
+    if (e <= prev) {
+      t.fault("escalation_mg", e.str() + " is not above " + prev.str() +
+                                   "; expected escalations rising above the target");
+    }
+    prev = e;
+  }
+  // Every dose the ramp passes through must be buildable with the default times: from the last
+  // opening step by `increment` to the target, then on through each escalation level.
+  if (!ti.increment.is_zero() && !max.is_zero() && ti.target <= max) {
+    Dose d = ti.start.empty() ? ti.increment : ti.start.back().daily;
+    std::vector<Dose> levels{ti.target};
+    levels.insert(levels.end(), ti.escalation.begin(), ti.escalation.end());
+    for (const Dose level : levels) {
+      if (level > max) break;
+      while (d < level) {
+        d = std::min(d + ti.increment, level);
+        const std::string key = d == level ? (level == ti.target ? "target_mg" : "escalation_mg")
+                                           : "increment_mg";
+        check_buildable(t, t.key(key), m, d, ti.times);
+      }
+      if (ti.start.empty() && d == level && level == ti.increment) {
+        check_buildable(t, t.key("target_mg"), m, d, ti.times);
+      }
+    }
+  }
+}
+
+void parse_renal(Table &top, Monograph &m) {
+  const auto list = top.tables("renal");
+  if (list.empty() && top.has("renal")) top.fault("renal", "is empty; expected bands covering CrCl 0 to infinity");
+  std::vector<std::pair<RenalBand, std::uint_least32_t>> bands;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Table t(top.faults(), *list[i], idx("renal", i));
+    RenalBand b;
+    if (auto x = t.number("lower")) {
+      if (*x < 0) t.fault("lower", "is negative; expected a CrCl in mL/min, 0 or more");
+      b.lower = *x;
+    }
+    if (auto x = t.boolean("lower_inclusive")) b.lower_inclusive = *x;
+    if (auto x = t.number("upper", false)) {
+      if (b.lower && *x <= *b.lower) t.fault("upper", "is not above lower; expected lower < upper");
+      b.upper = *x;
+      if (auto y = t.boolean("upper_inclusive")) b.upper_inclusive = *y;
+    } else if (t.has("upper_inclusive")) {
+      t.boolean("upper_inclusive");
+      t.fault("upper_inclusive", "given without upper; expected upper with it (no upper = infinity)");
+    }
+    if (auto s = read_severity(t, true)) b.severity = *s;
+    b.avoid = b.severity == Severity::avoid;
+    b.min_daily = t.dose_mg("min_daily_mg", false);
+    b.max_daily = t.dose_mg("max_daily_mg", false);
+    b.times = read_times(t, "times", false);
+    if (auto s = t.str("text")) b.text = *s;
+    b.cite = t.citation();
+    t.finish();
+    const Dose label_max = m.titration.max_daily;
+    if (b.max_daily && !label_max.is_zero() && *b.max_daily > label_max) {
+      t.fault("max_daily_mg", b.max_daily->str() + " is above the drug's maximum " +
+                                  label_max.str() + "; expected at most titration.max_daily_mg");
+    }
+    if (b.min_daily && b.max_daily && *b.min_daily > *b.max_daily) {
+      t.fault("min_daily_mg", b.min_daily->str() + " is above max_daily_mg; expected min <= max");
+    }
+    const auto &times = b.times.empty() ? m.titration.times : b.times;
+    if (b.min_daily) check_buildable(t, t.key("min_daily_mg"), m, *b.min_daily, times);
+    if (b.max_daily) check_buildable(t, t.key("max_daily_mg"), m, *b.max_daily, times);
+    bands.emplace_back(b, list[i]->location().line());
+  }
+  // The bands must tile [0, inf): sorted by lower bound, each upper meets the next lower with
+  // exactly one side inclusive.
+  std::stable_sort(bands.begin(), bands.end(), [](const auto &a, const auto &b) {
+    return a.first.lower.value_or(0) < b.first.lower.value_or(0);
+  });
+  Faults &f = top.faults();
+  if (!bands.empty()) {
+    const auto &first = bands.front();
+    if (first.first.lower.value_or(0) > 0 || !first.first.lower_inclusive) {
+      f.fault_line(first.second, "renal", "gap: CrCl from 0 up to the band \"" + first.first.describe() +
+                                              "\" is in no band; expected the first band to start at lower = 0, lower_inclusive = true");
+    }
+    for (std::size_t i = 0; i + 1 < bands.size(); ++i) {
+      const RenalBand &a = bands[i].first;
+      const RenalBand &b = bands[i + 1].first;
+      const auto line = bands[i + 1].second;
+      const std::string pair = "bands \"" + a.describe() + "\" and \"" + b.describe() + "\"";
+      if (!a.upper) {
+        f.fault_line(line, "renal", "overlap: " + pair + " overlap (the first has no upper bound); expected bands that do not overlap");
+        continue;
+      }
+      const double bl = b.lower.value_or(0);
+      if (bl < *a.upper || (bl == *a.upper && a.upper_inclusive && b.lower_inclusive)) {
+        f.fault_line(line, "renal", "overlap: " + pair + " overlap; expected each CrCl in exactly one band");
+      } else if (bl > *a.upper || (!a.upper_inclusive && !b.lower_inclusive)) {
+        f.fault_line(line, "renal", "gap: " + pair + " leave a gap; expected each CrCl in exactly one band");
+      }
+    }
+    if (bands.back().first.upper) {
+      f.fault_line(bands.back().second, "renal", "gap: CrCl above " + bands.back().first.describe() +
+                                                     " is in no band; expected the last band without upper (to infinity)");
+    }
+  }
+  for (auto &b : bands) m.renal.push_back(b.first);
+}
+
+void parse_hepatic(Table &top, Monograph &m) {
+  const auto list = top.tables("hepatic", false);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Table t(top.faults(), *list[i], idx("hepatic", i));
+    HepaticRule h;
+    if (auto c = t.str("class")) {
+      if (*c == "mild") h.hepatic = Hepatic::mild;
+      else if (*c == "moderate") h.hepatic = Hepatic::moderate;
+      else if (*c == "severe") h.hepatic = Hepatic::severe;
+      else t.fault("class", "\"" + *c + "\" is not a hepatic class; expected mild, moderate or severe");
+    }
+    h.rule = read_rule(t, "hepatic." + std::string(to_string(h.hepatic)));
+    t.finish();
+    for (const auto &o : m.hepatic)
+      if (o.hepatic == h.hepatic) t.fault("class", "\"" + std::string(to_string(h.hepatic)) + "\" has two rules; expected one rule per class");
+    m.hepatic.push_back(h);
+  }
+}
+
+void parse_age(Table &top, Monograph &m, const Vocabulary &vocab) {
+  const auto list = top.tables("age", false);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Table t(top.faults(), *list[i], idx("age", i));
+    AgeRule a;
+    if (auto n = t.integer("min_age", true, 0, 130)) a.min_age = static_cast<int>(*n);
+    if (auto c = t.strings("requires_conditions", false)) {
+      for (const auto &x : *c) {
+        if (!vocab.knows_condition(x)) {
+          t.fault("requires_conditions", "\"" + x + "\" is not a known condition; expected one of: " +
+                                             tomlr::join(vocab.conditions));
+        }
+      }
+      a.requires_conditions = *c;
+    }
+    std::string id = "age." + std::to_string(a.min_age);
+    for (const auto &c : a.requires_conditions) id += "+" + c;
+    a.rule = read_rule(t, id);
+    t.finish();
+    if (a.rule.max_daily && !m.titration.max_daily.is_zero() && *a.rule.max_daily > m.titration.max_daily) {
+      t.fault("max_daily_mg", a.rule.max_daily->str() + " is above the drug's maximum " +
+                                  m.titration.max_daily.str() + "; expected at most titration.max_daily_mg");
+    }
+    m.age.push_back(a);
+  }
+}
+
+void parse_conditions(Table &top, Monograph &m, const Vocabulary &vocab) {
+  const auto list = top.tables("conditions", false);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Table t(top.faults(), *list[i], idx("conditions", i));
+    ConditionRule c;
+    if (auto s = t.str("condition")) {
+      if (!vocab.knows_condition(*s)) {
+        t.fault("condition", "\"" + *s + "\" is not a known condition; expected one of: " +
+                                 tomlr::join(vocab.conditions));
+      }
+      c.condition = *s;
+    }
+    c.rule = read_rule(t, "condition." + c.condition);
+    t.finish();
+    for (const auto &o : m.conditions)
+      if (o.condition == c.condition) t.fault("condition", "\"" + c.condition + "\" has two rules; expected one rule per condition");
+    m.conditions.push_back(c);
+  }
+}
+
+void parse_interactions(Table &top, Monograph &m, const Vocabulary &vocab) {
+  const auto list = top.tables("interactions", false);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Table t(top.faults(), *list[i], idx("interactions", i));
+    InteractionRule r;
+    const bool has_class = t.has("class");
+    const bool has_med = t.has("medication");
+    if (has_class == has_med) {
+      t.fault_here("needs exactly one of class or medication; expected class = \"maoi\" or medication = \"NAME\"");
+    }
+    if (auto c = t.str("class", false)) {
+      if (!vocab.knows_class(*c)) {
+        std::vector<std::string> known;
+        for (const auto &[k, _] : vocab.classes) known.push_back(k);
+        t.fault("class", "\"" + *c + "\" is not a known medication class; expected one of: " + tomlr::join(known));
+      }
+      r.med_class = *c;
+    }
+    if (auto med = t.str("medication", false)) {
+      if (!is_vocab_word(*med)) {
+        t.fault("medication", "\"" + *med + "\" is not a medication name; expected lower case and hyphens");
+      } else if (!vocab.classes_of(*med) && !vocab.drug_classes.count(*med)) {
+        t.fault("medication", "\"" + *med + "\" is not in the vocabulary; expected a medication of formulary/vocabulary.toml");
+      }
+      r.medication = *med;
+    }
+    if (auto n = t.integer("washout_days", false, 0, 365)) r.washout_days = static_cast<int>(*n);
+    if (auto n = t.integer("min_count", false, 1, 20)) r.min_count = static_cast<int>(*n);
+    if (auto n = t.integer("min_age", false, 0, 130)) r.min_age = static_cast<int>(*n);
+    if (auto b = t.boolean("except_self", false)) r.except_self = *b;
+    r.rule = read_rule(t, r.medication.empty() ? "interaction." + r.med_class
+                                               : "interaction.medication." + r.medication);
+    t.finish();
+    m.interactions.push_back(r);
+  }
+}
+
+void parse_taper(Table &top, Monograph &m) {
+  const Value *v = top.table("taper");
+  if (!v) return;
+  Table t(top.faults(), *v, "taper");
+  TaperRule &tr = m.taper;
+  if (auto k = t.str("kind")) {
+    if (*k == "explicit_steps") tr.kind = TaperKind::explicit_steps;
+    else if (*k == "decrement") tr.kind = TaperKind::decrement;
+    else if (*k == "drop_administration") tr.kind = TaperKind::drop_administration;
+    else t.fault("kind", "\"" + *k + "\" is not a taper kind; expected explicit_steps, decrement or drop_administration");
+  }
+  const bool steps_kind = tr.kind == TaperKind::explicit_steps;
+  if (auto d = t.dose_mg("decrement_mg", tr.kind == TaperKind::decrement)) tr.decrement = *d;
+  if (auto n = t.integer("interval_days", !steps_kind, 1, 365)) tr.interval_days = static_cast<int>(*n);
+  if (auto n = t.integer("min_total_days", false, 0, 365)) tr.min_total_days = static_cast<int>(*n);
+  if (auto s = t.str("note", false)) tr.note = *s;
+  tr.cite = t.citation();
+  const auto steps = t.tables("steps", steps_kind);
+  if (steps_kind && steps.empty() && t.has("steps")) t.fault("steps", "is empty; expected at least one step");
+  if (!steps_kind && t.has("steps")) t.fault("steps", "only explicit_steps tapers have steps; expected kind = \"explicit_steps\"");
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    Table s(t.faults(), *steps[i], idx("taper.steps", i));
+    TaperStep st;
+    if (auto d = s.dose_mg("from_mg")) st.from = *d;
+    if (auto d = s.dose_mg("to_mg", true, true)) st.to = *d;
+    if (auto n = s.integer("days", true, 1, 365)) st.days = static_cast<int>(*n);
+    if (auto b = s.boolean("requires_strength", false)) st.requires_strength = *b;
+    s.finish();
+    if (st.to >= st.from) s.fault("to_mg", st.to.str() + " is not below from_mg " + st.from.str() + "; expected a lower dose");
+    if (!st.to.is_zero() && !st.requires_strength) {
+      check_buildable(s, s.key("to_mg"), m, st.to, m.titration.times);
+    }
+    tr.steps.push_back(st);
+  }
+  t.finish();
+}
+
+void parse_monograph_into(Faults &f, const TextFile &file, const Vocabulary &vocab, Monograph &m) {
+  auto doc = tomlr::parse_text(file.text, f);
+  if (!doc) return;
+  Table top(f, *doc, "");
+  m.source_file = file.name;
+  if (auto n = top.str("name")) {
+    m.name = *n;
+    const std::string stem = file_stem(file.name);
+    if (*n != stem) top.fault("name", "\"" + *n + "\" does not match the file name; expected \"" + stem + "\"");
+  }
+  if (auto c = top.str("drug_class")) {
+    m.drug_class = *c;
+    auto it = vocab.drug_classes.find(m.name);
+    if (it == vocab.drug_classes.end()) {
+      if (!vocab.drug_classes.empty())
+        top.fault("name", "\"" + m.name + "\" is not listed under [drugs] in vocabulary.toml; expected every formulary drug there");
+    } else if (it->second != *c) {
+      top.fault("drug_class", "\"" + *c + "\" differs from vocabulary.toml ([drugs." + m.name + "] class = \"" +
+                                  it->second + "\"); expected the same class");
+    }
+  }
+  if (const Value *v = top.table("rxnorm")) {
+    Table t(f, *v, "rxnorm");
+    if (auto r = t.str("rxcui")) {
+      if (r->empty() || r->find_first_not_of("0123456789") != std::string::npos)
+        t.fault("rxcui", "\"" + *r + "\" is not an RxCUI; expected digits");
+      m.rxcui = *r;
+    }
+    m.rxcui_cite = t.citation();
+    t.finish();
+  }
+  if (const Value *v = top.table("tall_man", false)) {
+    Table t(f, *v, "tall_man");
+    if (auto s = t.str("text")) m.tall_man = *s;
+    m.tall_man_cite = t.citation();
+    t.finish();
+  }
+  parse_strengths(top, m);
+  parse_titration(top, m);
+  parse_renal(top, m);
+  parse_hepatic(top, m);
+  parse_age(top, m, vocab);
+  parse_conditions(top, m, vocab);
+  parse_interactions(top, m, vocab);
+  if (const Value *v = top.table("adverse_effects")) {
+    Table t(f, *v, "adverse_effects");
+    if (auto l = t.strings("not_tolerated")) {
+      if (l->empty()) t.fault("not_tolerated", "is empty; expected the adverse effects that count as not tolerated");
+      m.not_tolerated = *l;
+    }
+    m.not_tolerated_cite = t.citation();
+    t.finish();
+  }
+  parse_taper(top, m);
+  top.finish();
+}
+
+void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
+  auto doc = tomlr::parse_text(file.text, f);
+  if (!doc) return;
+  Table top(f, *doc, "");
+  if (const Value *v = top.table("conditions")) {
+    Table t(f, *v, "conditions");
+    if (auto terms = t.strings("terms")) {
+      for (const auto &c : *terms) {
+        if (!is_vocab_word(c)) t.fault("terms", "\"" + c + "\" is not a vocabulary word; expected lower case and hyphens");
+        if (voc.knows_condition(c)) t.fault("terms", "\"" + c + "\" is listed twice; expected each condition once");
+        voc.conditions.push_back(c);
+      }
+    }
+    t.citation();
+    t.finish();
+  }
+  if (const Value *v = top.table("classes")) {
+    Table t(f, *v, "classes");
+    t.citation();
+    for (const auto &[k, x] : v->as_table()) {
+      if (k == "source" || k == "verified") continue;
+      if (auto s = t.str(k)) {
+        if (!is_vocab_word(k)) t.fault(k, "is not a class name; expected lower case and hyphens");
+        voc.classes[k] = *s;
+      }
+    }
+    t.finish();
+  }
+  auto known_classes = [&](Table &t, const std::string &k, const std::vector<std::string> &cls) {
+    for (const auto &c : cls) {
+      if (!voc.knows_class(c)) t.fault(k, "\"" + c + "\" is not a class declared in [classes]; expected one of them");
+    }
+  };
+  if (const Value *v = top.table("medications")) {
+    Table t(f, *v, "medications");
+    t.citation();
+    for (const auto &[k, x] : v->as_table()) {
+      if (k == "source" || k == "verified") continue;
+      if (!is_vocab_word(k)) t.fault(k, "is not a medication name; expected lower case and hyphens");
+      if (auto cls = t.strings(k)) {
+        known_classes(t, k, *cls);
+        voc.medication_classes[k] = *cls;
+      }
+    }
+    t.finish();
+  }
+  if (const Value *v = top.table("drugs")) {
+    Table t(f, *v, "drugs");
+    t.citation();
+    for (const auto &[k, x] : v->as_table()) {
+      if (k == "source" || k == "verified") continue;
+      const Value *dv = t.table(k);
+      if (!dv) continue;
+      Table d(f, *dv, "drugs." + k);
+      if (auto c = d.str("class")) {
+        if (!voc.knows_class(*c)) d.fault("class", "\"" + *c + "\" is not a class declared in [classes]; expected one of them");
+        voc.drug_classes[k] = *c;
+      }
+      if (auto cls = d.strings("classes")) {
+        known_classes(d, "classes", *cls);
+        voc.class_members_of_drug[k] = *cls;
+        if (voc.medication_classes.count(k)) {
+          d.fault_here("\"" + k + "\" is also listed under [medications]; expected formulary drugs only under [drugs]");
+        }
+        voc.medication_classes[k] = *cls; // a formulary drug is a medication too
+      }
+      d.finish();
+    }
+    t.finish();
+  }
+  top.finish();
+}
+
+void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc,
+                          std::vector<SwitchRule> &out) {
+  auto doc = tomlr::parse_text(file.text, f);
+  if (!doc) return;
+  Table top(f, *doc, "");
+  const auto list = top.tables("switch");
+  std::vector<std::string> classes;
+  for (const auto &[d, c] : voc.drug_classes)
+    if (std::find(classes.begin(), classes.end(), c) == classes.end()) classes.push_back(c);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Table t(f, *list[i], idx("switch", i));
+    SwitchRule r;
+    for (const char *side : {"from", "to"}) {
+      if (auto s = t.str(side)) {
+        const bool ok = *s == "*" || voc.drug_classes.count(*s) ||
+                        std::find(classes.begin(), classes.end(), *s) != classes.end();
+        if (!ok) {
+          std::vector<std::string> known;
+          for (const auto &[d, c] : voc.drug_classes) known.push_back(d);
+          t.fault(side, "\"" + *s + "\" is not a formulary drug or drug class; expected one of: " +
+                            tomlr::join(known) + ", " + tomlr::join(classes) + " or \"*\"");
+        }
+        (std::string(side) == "from" ? r.from : r.to) = *s;
+      }
+    }
+    if (auto m = t.str("mode")) {
+      if (*m == "overlap") r.mode = SwitchMode::overlap;
+      else if (*m == "sequential") r.mode = SwitchMode::sequential;
+      else if (*m == "cross_taper") r.mode = SwitchMode::cross_taper;
+      else t.fault("mode", "\"" + *m + "\" is not a switch mode; expected overlap, sequential or cross_taper");
+    }
+    if (auto n = t.integer("gap_days", r.mode == SwitchMode::sequential, 0, 365)) r.gap_days = static_cast<int>(*n);
+    r.next_start = t.dose_mg("next_start_mg", false);
+    const bool cross = r.mode == SwitchMode::cross_taper;
+    if (auto d = t.dose_mg("decrement_mg", cross)) r.decrement = *d;
+    if (auto n = t.integer("interval_days", cross, 1, 365)) r.interval_days = static_cast<int>(*n);
+    if (!cross && (t.has("decrement_mg") || t.has("interval_days"))) {
+      t.fault(t.has("decrement_mg") ? "decrement_mg" : "interval_days",
+              "only cross_taper rules cut the outgoing drug; expected mode = \"cross_taper\" or no such key");
+    }
+    if (r.mode != SwitchMode::sequential && t.has("gap_days")) {
+      t.fault("gap_days", "only sequential rules have a gap; expected mode = \"sequential\" or no gap_days");
+    }
+    if (auto s = t.str("text")) r.text = *s;
+    r.cite = t.citation();
+    t.finish();
+    for (const auto &o : out)
+      if (o.from == r.from && o.to == r.to)
+        t.fault("to", "a rule from \"" + r.from + "\" to \"" + r.to + "\" already exists; expected one rule per pair");
+    out.push_back(r);
+  }
+  top.finish();
+}
+
+bool is_named(const TextFile &f, const std::string &stem) { return file_stem(f.name) == stem; }
+
+Formulary load_impl(const std::vector<TextFile> &files, std::vector<std::string> *collect) {
+  Formulary out;
+  const TextFile *vocab_file = nullptr;
+  const TextFile *switch_file = nullptr;
+  for (const auto &f : files) {
+    if (is_named(f, "vocabulary")) vocab_file = &f;
+    if (is_named(f, "switching")) switch_file = &f;
+  }
+  auto missing = [&](const std::string &what) {
+    const std::string msg = "formulary: " + what + " is missing; expected it beside the drug files";
+    if (!collect) throw DataError(msg);
+    collect->push_back(msg);
+  };
+  if (!vocab_file) missing("vocabulary.toml");
+  if (!switch_file) missing("switching.toml");
+  if (vocab_file) {
+    Faults f(vocab_file->name, tomlr::ErrorKind::data, collect);
+    parse_vocabulary_into(f, *vocab_file, out.vocabulary);
+  }
+  for (const auto &file : files) {
+    if (&file == vocab_file || &file == switch_file) continue;
+    Faults f(file.name, tomlr::ErrorKind::data, collect);
+    Monograph m;
+    parse_monograph_into(f, file, out.vocabulary, m);
+    if (f.count() == 0) {
+      for (const auto &o : out.drugs)
+        if (o.name == m.name) f.fault_line(1, "name", "\"" + m.name + "\" is defined twice; expected one file per drug");
+      out.drugs.push_back(std::move(m));
+    }
+  }
+  std::sort(out.drugs.begin(), out.drugs.end(),
+            [](const Monograph &a, const Monograph &b) { return a.name < b.name; });
+  if (vocab_file) {
+    Faults f(vocab_file->name, tomlr::ErrorKind::data, collect);
+    for (const auto &[drug, cls] : out.vocabulary.drug_classes) {
+      bool has_file = false;
+      for (const auto &file : files) has_file = has_file || is_named(file, drug);
+      if (!has_file) f.fault_line(1, "drugs." + drug, "no " + drug + ".toml monograph; expected one file per drug listed under [drugs]");
+    }
+  }
+  if (switch_file) {
+    Faults f(switch_file->name, tomlr::ErrorKind::data, collect);
+    parse_switching_into(f, *switch_file, out.vocabulary, out.switches);
+  }
+  return out;
+}
+
+} // namespace
+
+Monograph parse_monograph(const TextFile &file, const Vocabulary &vocabulary) {
+  Faults f(file.name, tomlr::ErrorKind::data);
+  Monograph m;
+  parse_monograph_into(f, file, vocabulary, m);
+  return m;
+}
+
+Vocabulary parse_vocabulary(const TextFile &file) {
+  Faults f(file.name, tomlr::ErrorKind::data);
+  Vocabulary v;
+  parse_vocabulary_into(f, file, v);
+  return v;
+}
+
+std::vector<SwitchRule> parse_switching(const TextFile &file, const Vocabulary &vocabulary) {
+  Faults f(file.name, tomlr::ErrorKind::data);
+  std::vector<SwitchRule> out;
+  parse_switching_into(f, file, vocabulary, out);
+  return out;
+}
+
+Formulary load_formulary(const std::vector<TextFile> &files) { return load_impl(files, nullptr); }
+
+std::vector<std::string> check_formulary(const std::vector<TextFile> &files) {
+  std::vector<std::string> faults;
+  load_impl(files, &faults);
+  return faults;
+}
+
+} // namespace titrate

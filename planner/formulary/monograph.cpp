@@ -1,1 +1,126 @@
-// placeholder: implemented in its module's issue
+#include "planner/formulary/monograph.hpp"
+
+#include "planner/core/errors.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace titrate {
+
+std::string_view to_string(Form f) {
+  switch (f) {
+  case Form::capsule: return "capsule";
+  case Form::tablet: return "tablet";
+  }
+  return "capsule";
+}
+
+std::string_view to_string(AdminTime t) {
+  switch (t) {
+  case AdminTime::morning: return "morning";
+  case AdminTime::midday: return "midday";
+  case AdminTime::evening: return "evening";
+  case AdminTime::bedtime: return "bedtime";
+  }
+  return "morning";
+}
+
+AdminTime parse_admin_time(std::string_view text, std::string_view field) {
+  if (text == "morning") return AdminTime::morning;
+  if (text == "midday") return AdminTime::midday;
+  if (text == "evening") return AdminTime::evening;
+  if (text == "bedtime") return AdminTime::bedtime;
+  throw InputError(std::string(field) + ": \"" + std::string(text) +
+                   "\" is not a time of day; expected morning, midday, evening or bedtime");
+}
+
+namespace {
+// CrCl values print without trailing zeros ("30", "59.5").
+std::string number_text(double x) {
+  std::ostringstream s;
+  s.precision(6);
+  s << x;
+  return s.str();
+}
+} // namespace
+
+bool RenalBand::contains(double crcl) const {
+  if (lower) {
+    if (lower_inclusive ? crcl < *lower : crcl <= *lower) return false;
+  }
+  if (upper) {
+    if (upper_inclusive ? crcl > *upper : crcl >= *upper) return false;
+  }
+  return true;
+}
+
+std::string RenalBand::describe() const {
+  const bool has_lower = lower && *lower > 0;
+  if (!has_lower && !upper) return "any CrCl";
+  if (!has_lower) return std::string("CrCl ") + (upper_inclusive ? "<= " : "< ") + number_text(*upper);
+  if (!upper) return std::string("CrCl ") + (lower_inclusive ? ">= " : "> ") + number_text(*lower);
+  return number_text(*lower) + (lower_inclusive ? " <= " : " < ") + "CrCl" +
+         (upper_inclusive ? " <= " : " < ") + number_text(*upper);
+}
+
+const RenalBand *Monograph::renal_band(double crcl) const {
+  for (const auto &b : renal)
+    if (b.contains(crcl)) return &b;
+  return nullptr;
+}
+
+bool Monograph::stocks(Dose d) const {
+  return std::any_of(strengths.begin(), strengths.end(),
+                     [&](const Strength &s) { return s.dose == d; });
+}
+
+bool Vocabulary::knows_condition(std::string_view c) const {
+  return std::find(conditions.begin(), conditions.end(), c) != conditions.end();
+}
+
+bool Vocabulary::knows_class(std::string_view c) const {
+  return classes.find(std::string(c)) != classes.end();
+}
+
+const std::vector<std::string> *Vocabulary::classes_of(std::string_view medication) const {
+  auto it = medication_classes.find(std::string(medication));
+  return it == medication_classes.end() ? nullptr : &it->second;
+}
+
+const Monograph *Formulary::find(std::string_view name) const {
+  for (const auto &m : drugs)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+const Monograph &Formulary::get(std::string_view name) const {
+  if (const auto *m = find(name)) return *m;
+  std::string known;
+  for (const auto &m : drugs) known += (known.empty() ? "" : ", ") + m.name;
+  throw NotFoundError("drug: \"" + std::string(name) + "\" is not in the formulary; known: " + known);
+}
+
+const SwitchRule *Formulary::switch_rule(std::string_view from, std::string_view to) const {
+  // Specificity: a name scores 2, a class 1, "*" 0; the best total wins, first in file order.
+  auto score = [&](const std::string &pattern, std::string_view drug) -> int {
+    if (pattern == drug) return 2;
+    if (pattern == "*") return 0;
+    if (const auto *m = find(drug); m && m->drug_class == pattern) return 1;
+    return -1;
+  };
+  const SwitchRule *best = nullptr;
+  int best_score = -1;
+  for (const auto &r : switches) {
+    const int a = score(r.from, from);
+    const int b = score(r.to, to);
+    if (a < 0 || b < 0) continue;
+    if (a + b > best_score) {
+      best = &r;
+      best_score = a + b;
+    }
+  }
+  return best;
+}
+
+} // namespace titrate

@@ -1,0 +1,92 @@
+#pragma once
+// Strict TOML reading shared by the formulary, pathway and patient-file parsers (internal to
+// planner/formulary and planner/pathways). Every fault becomes "FILE:LINE: KEY: what is wrong;
+// expected ..."; a Faults sink either throws at the first fault or collects them all (check).
+#include "planner/core/dose.hpp"
+#include "planner/formulary/monograph.hpp"
+
+#include <toml.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace titrate::tomlr {
+
+// Ordered tables, so listings and messages follow a stable (sorted) order.
+using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
+
+enum class ErrorKind { data, input };
+
+class Faults {
+public:
+  // collect == nullptr: throw at the first fault (DataError or InputError by `kind`).
+  Faults(std::string file, ErrorKind kind, std::vector<std::string> *collect = nullptr)
+      : file_(std::move(file)), kind_(kind), collect_(collect) {}
+
+  const std::string &file() const { return file_; }
+  // "FILE:LINE: KEY: what"
+  void fault(const Value *at, const std::string &key, const std::string &what);
+  void fault_line(std::uint_least32_t line, const std::string &key, const std::string &what);
+  int count() const { return count_; }
+
+private:
+  std::string file_;
+  ErrorKind kind_;
+  std::vector<std::string> *collect_;
+  int count_ = 0;
+};
+
+// Parses the text; a syntax error is a fault (and returns nullopt in collect mode).
+std::optional<Value> parse_text(const std::string &text, Faults &faults);
+
+// One TOML table read strictly: every key read is remembered; finish() reports the rest as
+// unknown keys, naming the keys that are expected.
+class Table {
+public:
+  Table(Faults &faults, const Value &v, std::string path);
+
+  const std::string &path() const { return path_; }
+  const Value &value() const { return v_; }
+  std::string key(const std::string &k) const { return path_.empty() ? k : path_ + "." + k; }
+
+  bool has(const std::string &k) const;
+  const Value *raw(const std::string &k, bool required);
+
+  std::optional<std::string> str(const std::string &k, bool required = true);
+  std::optional<std::int64_t> integer(const std::string &k, bool required = true,
+                                      std::int64_t min = 0, std::int64_t max = INT32_MAX);
+  // Integer or decimal.
+  std::optional<double> number(const std::string &k, bool required = true);
+  std::optional<bool> boolean(const std::string &k, bool required = true);
+  // A whole or decimal number of milligrams (>= 0; > 0 unless allow_zero).
+  std::optional<Dose> dose_mg(const std::string &k, bool required = true, bool allow_zero = false);
+  std::optional<std::vector<std::string>> strings(const std::string &k, bool required = true);
+  std::optional<std::vector<Dose>> doses_mg(const std::string &k, bool required = true);
+  // An array of tables (each element's path is KEY[i], 1-based).
+  std::vector<const Value *> tables(const std::string &k, bool required = true);
+  const Value *table(const std::string &k, bool required = true);
+  // `source` (required, non-empty) and `verified` (optional, default true).
+  Citation citation();
+
+  void fault(const std::string &k, const std::string &what);
+  void fault_here(const std::string &what); // at the table itself
+  // Unknown keys -> faults ("unknown key; expected one of: a, b").
+  void finish();
+
+  Faults &faults() { return faults_; }
+
+private:
+  Faults &faults_;
+  const Value &v_;
+  std::string path_;
+  std::set<std::string> known_;
+};
+
+std::string type_name(const Value &v);
+std::string join(const std::vector<std::string> &items, const std::string &sep = ", ");
+
+} // namespace titrate::tomlr
