@@ -1,10 +1,89 @@
+// `titrate check ID | --patient-file P.toml [--json]`: the eligibility of every formulary drug
+// for one patient (clinical.md A1-A5): verdict, daily cap, the day a time-bound avoid lifts,
+// every reason with its source, and the medications the vocabulary could not check.
 #include "planner/cli/commands.hpp"
+#include "planner/cli/store_access.hpp"
+#include "planner/core/errors.hpp"
+#include "planner/export/json.hpp"
+#include "planner/formulary/patient_file.hpp"
+#include "planner/safety/eligibility.hpp"
+
+#include <iomanip>
+#include <memory>
+#include <ostream>
+#include <sstream>
 
 namespace titrate::cli {
 
+namespace {
+
+struct CheckOptions {
+  std::string id;
+  std::string patient_file;
+};
+
+std::string one_decimal(double v) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << v;
+  return s.str();
+}
+
+void print_report(std::ostream &out, const EligibilityReport &r, Date today) {
+  out << "Eligibility for patient " << r.patient << " on " << iso(today) << "\n";
+  out << "Creatinine clearance: " << one_decimal(r.crcl_ml_min) << " mL/min"
+      << (r.crcl_given ? " (as entered)" : " (Cockcroft-Gault)") << "\n";
+  if (r.pregnancy) {
+    out << "Pregnancy: every drug needs specialist review; titrate will not plan a titration.\n";
+  }
+  for (const auto &d : r.drugs) {
+    out << "\n" << d.drug << ": " << to_string(d.verdict) << "\n";
+    if (d.available_from) out << "  available from " << iso(*d.available_from) << "\n";
+    if (d.max_daily) {
+      out << "  maximum daily dose " << d.max_daily->str();
+      if (d.renal_band) out << " (renal band " << d.renal_band->describe() << ")";
+      out << "\n";
+    }
+    for (const auto &f : d.reasons) {
+      out << "  - " << to_string(f.severity) << ": " << f.text << " [" << f.rule
+          << "; source: " << f.source << "]\n";
+    }
+  }
+  if (!r.unchecked_medications.empty()) {
+    out << "\n";
+    for (const auto &u : r.unchecked_medications) out << u << "\n";
+  }
+  out << "\nDecision support only; not medical advice.\n";
+}
+
+void run_check(Context &ctx, const CheckOptions &o) {
+  if (o.id.empty() == o.patient_file.empty()) {
+    throw InputError("check: expected a patient ID or --patient-file P.toml (exactly one)");
+  }
+  const Date today = ctx.today();
+  const Formulary &f = ctx.formulary();
+  const Patient p = o.id.empty()
+                        ? parse_patient_file(read_text_file(o.patient_file, "--patient-file"),
+                                             f.vocabulary, today)
+                        : stored_patient(ctx, o.id);
+  const EligibilityReport r = check_eligibility(p, f, today);
+  if (ctx.opt.json) {
+    ctx.print_json(to_json(r));
+  } else {
+    print_report(ctx.out, r, today);
+  }
+}
+
+} // namespace
+
 void add_check_command(CLI::App &app, Context &ctx) {
-  (void)app;
-  (void)ctx;
+  auto o = std::make_shared<CheckOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "check", "Eligibility of every formulary drug for a patient: ok, caution or avoid, with "
+               "every reason and its source");
+  cmd->add_option("id", o->id, "A stored patient's ID");
+  cmd->add_option("--patient-file", o->patient_file,
+                  "A patient file (TOML, docs/cli.md) instead of a stored patient");
+  cmd->callback([&ctx, o] { run_check(ctx, *o); });
 }
 
 } // namespace titrate::cli

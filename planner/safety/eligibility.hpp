@@ -10,7 +10,8 @@
 namespace titrate {
 
 // Cockcroft-Gault (clinical.md A2): (140 - age) * weight / (72 * SCr), x 0.85 female; a CrCl
-// given directly wins. Age in whole years on `today`.
+// given directly wins. Age in whole years on `today`. InputError naming the field when neither
+// CrCl nor a positive creatinine is given, or the weight is not positive.
 double creatinine_clearance(const Patient &p, Date today);
 
 struct DrugVerdict {
@@ -25,6 +26,7 @@ struct DrugVerdict {
 struct EligibilityReport {
   std::string patient;
   double crcl_ml_min = 0;
+  bool crcl_given = false;                        // true: entered directly, not Cockcroft-Gault
   std::vector<DrugVerdict> drugs;                 // formulary order
   std::vector<std::string> unchecked_medications; // "not checked: unknown medication NAME"
   bool pregnancy = false;                         // plan must refuse (exit 4)
@@ -32,6 +34,10 @@ struct EligibilityReport {
   const DrugVerdict *find(std::string_view drug) const;
 };
 
+// Data-driven: every rule, figure, text and source comes from the Monographs and Vocabulary.
+// A medication known to neither the vocabulary nor the formulary is listed as unchecked. A patient
+// condition the vocabulary does not know is InputError. Throws InputError when CrCl cannot be
+// computed (no creatinine, creatinine <= 0) and DataError when a renal table leaves the CrCl out.
 EligibilityReport check_eligibility(const Patient &p, const Formulary &f, Date today);
 
 } // namespace titrate
