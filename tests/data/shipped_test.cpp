@@ -11,3 +11,15 @@ TEST_CASE("the shipped formulary checks clean") {
   for (const auto &f : faults) UNSCOPED_INFO(f);
   CHECK(faults.empty());
 }
+
+TEST_CASE("the shipped pathways check clean against the shipped formulary") {
+  const auto formulary = load_formulary(test::shipped_formulary());
+  const auto files = test::read_dir(test::repo_root() + "/schedules");
+  const auto faults = check_pathways(files, formulary);
+  for (const auto &f : faults) UNSCOPED_INFO(f);
+  CHECK(faults.empty());
+  const auto pathways = load_pathways(files, formulary);
+  REQUIRE(pathways.size() == 2);
+  CHECK(pathways[0].name == "cipn-esmo");
+  CHECK(pathways[1].name == "nice-cg173");
+}
