@@ -1,1 +1,145 @@
-// placeholder: implemented in its module's issue
+#include "planner/formulary/patient_file.hpp"
+
+#include "planner/core/errors.hpp"
+#include "planner/formulary/toml_reader.hpp"
+
+#include <algorithm>
+
+namespace titrate {
+
+namespace {
+
+using tomlr::Faults;
+using tomlr::Table;
+using tomlr::Value;
+
+bool is_medication_name(const std::string &s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char ch : s)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  return s.front() != '-' && s.back() != '-';
+}
+
+void check_medication_name(const std::string &field, const std::string &name) {
+  if (!is_medication_name(name)) {
+    throw InputError(field + ": \"" + name.substr(0, 64) +
+                     "\" is not a medication name; expected a generic name in lower case with "
+                     "hyphens for spaces (e.g. st-johns-wort)");
+  }
+}
+
+// A date written as a string "YYYY-MM-DD" or as a TOML local date.
+std::optional<Date> read_date(Table &t, const std::string &k, bool required) {
+  const Value *v = t.raw(k, required);
+  if (!v) return std::nullopt;
+  try {
+    if (v->is_string()) return parse_date(v->as_string().str, t.key(k));
+    if (v->is_local_date()) {
+      const auto &d = v->as_local_date();
+      return Date(static_cast<unsigned short>(d.year), static_cast<unsigned short>(d.month + 1),
+                  static_cast<unsigned short>(d.day));
+    }
+  } catch (const std::exception &e) {
+    std::string what = e.what();
+    const std::string prefix = t.key(k) + ": ";
+    if (what.rfind(prefix, 0) == 0) what = what.substr(prefix.size());
+    t.fault(k, what);
+    return std::nullopt;
+  }
+  t.fault(k, "is " + tomlr::type_name(*v) + "; expected a date \"YYYY-MM-DD\"");
+  return std::nullopt;
+}
+
+} // namespace
+
+Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, Date today) {
+  Faults f(file.name, tomlr::ErrorKind::input);
+  auto doc = tomlr::parse_text(file.text, f);
+  Table top(f, *doc, "");
+  Patient p;
+  if (auto s = top.str("id")) p.id = *s;
+  if (auto d = read_date(top, "birth_date", true)) p.birth_date = *d;
+  if (auto s = top.str("sex")) {
+    try {
+      p.sex = parse_sex(*s, "sex");
+    } catch (const InputError &) {
+      top.fault("sex", "\"" + *s + "\" is not a sex; expected female or male");
+    }
+  }
+  if (auto x = top.number("weight_kg")) p.weight_kg = *x;
+  if (auto x = top.number("serum_creatinine_mg_dl", false)) p.serum_creatinine_mg_dl = *x;
+  if (auto x = top.number("crcl_ml_min", false)) p.crcl_ml_min = *x;
+  if (auto s = top.str("hepatic", false)) {
+    try {
+      p.hepatic = parse_hepatic(*s, "hepatic");
+    } catch (const InputError &) {
+      top.fault("hepatic", "\"" + *s + "\" is not a hepatic class; expected none, mild, moderate or severe");
+    }
+  }
+  if (auto c = top.strings("conditions", false)) {
+    for (const auto &x : *c) {
+      if (!vocabulary.knows_condition(x)) {
+        top.fault("conditions", "\"" + x + "\" is not a known condition; expected one of: " +
+                                    tomlr::join(vocabulary.conditions));
+      }
+      if (std::find(p.conditions.begin(), p.conditions.end(), x) == p.conditions.end()) p.conditions.push_back(x);
+    }
+  }
+  if (auto m = top.strings("medications", false)) {
+    for (const auto &x : *m) {
+      if (!is_medication_name(x)) {
+        top.fault("medications", "\"" + x.substr(0, 64) + "\" is not a medication name; expected a generic "
+                                     "name in lower case with hyphens for spaces (e.g. st-johns-wort)");
+      }
+      if (std::find(p.medications.begin(), p.medications.end(), x) == p.medications.end()) p.medications.push_back(x);
+    }
+  }
+  for (const Value *v : top.tables("stopped_medications", false)) {
+    Table t(f, *v, "stopped_medications");
+    StoppedMedication s;
+    if (auto n = t.str("name")) {
+      if (!is_medication_name(*n)) {
+        t.fault("name", "\"" + n->substr(0, 64) + "\" is not a medication name; expected a generic name in "
+                            "lower case with hyphens for spaces");
+      }
+      s.name = *n;
+    }
+    if (auto d = read_date(t, "stopped", true)) s.stopped = *d;
+    t.finish();
+    p.stopped_medications.push_back(s);
+  }
+  if (const Value *v = top.raw("baseline_pain", false)) {
+    if (!v->is_integer()) {
+      top.fault("baseline_pain", "is " + tomlr::type_name(*v) + "; expected a whole number 0 to 10");
+    } else if (v->as_integer() < 0 || v->as_integer() > 10) {
+      top.fault("baseline_pain", std::to_string(v->as_integer()) + " is out of range; expected a whole number 0 to 10");
+    } else {
+      p.baseline_pain = PainScore(static_cast<int>(v->as_integer()));
+    }
+  }
+  top.finish();
+  // Range checks shared with the CLI path; their messages start with the field name, which is
+  // mapped back to its line here.
+  try {
+    validate_patient(p, today);
+  } catch (const InputError &e) {
+    const std::string msg = e.what();
+    const std::string field = msg.substr(0, msg.find(':'));
+    const Value *at = top.has(field) ? &doc->at(field) : &*doc;
+    throw InputError(file.name + ":" + std::to_string(at->location().line()) + ": " + msg);
+  }
+  return p;
+}
+
+void validate_vocabulary_terms(const Patient &p, const Vocabulary &vocabulary) {
+  for (const auto &c : p.conditions) {
+    if (!vocabulary.knows_condition(c)) {
+      throw InputError("condition: \"" + c.substr(0, 64) + "\" is not a known condition; expected one of: " +
+                       tomlr::join(vocabulary.conditions));
+    }
+  }
+  for (const auto &m : p.medications) check_medication_name("medication", m);
+  for (const auto &s : p.stopped_medications) check_medication_name("stopped-medication", s.name);
+}
+
+} // namespace titrate
