@@ -35,6 +35,10 @@ struct Assessment {
   std::vector<std::string> reasons;
   std::optional<Dose> next_dose;      // escalate: the new assessed dose
   std::optional<std::string> next_drug; // switch: the next stage's drug, if any
+  // Added (issue 4 §3): extend: the decision date after this extension; `substantial`: the
+  // response reached the pathway's substantial threshold (reported, same decision).
+  std::optional<Date> next_decision_date;
+  bool substantial = false;
 };
 
 } // namespace titrate
