@@ -44,9 +44,8 @@ bool vocabulary_knows_condition(const Vocabulary &v, std::string_view c) {
   return std::find(v.conditions.begin(), v.conditions.end(), c) != v.conditions.end();
 }
 
-// The interaction classes of a medication. A formulary drug taken as a medication belongs to its
-// own drug class (snri, gabapentinoid, tca), to the classes the vocabulary lists for it, and to a
-// class named after itself (so a monograph can carry an "already taking this drug" rule).
+// The interaction classes of a medication: the vocabulary's table, which lists the formulary
+// drugs too; a formulary drug also belongs to its own drug class (snri, gabapentinoid, tca).
 // nullopt: neither the vocabulary nor the formulary knows the name.
 std::optional<std::set<std::string>> classes_of(const Formulary &f, const std::string &med) {
   const Vocabulary &v = f.vocabulary;
@@ -58,7 +57,6 @@ std::optional<std::set<std::string>> classes_of(const Formulary &f, const std::s
   }
   if (const Monograph *m = find_drug(f, med)) {
     known = true;
-    out.insert(m->name);
     if (!m->drug_class.empty()) out.insert(m->drug_class);
     if (auto it = v.drug_classes.find(med); it != v.drug_classes.end()) out.insert(it->second);
     if (auto it = v.class_members_of_drug.find(med); it != v.class_members_of_drug.end()) {
@@ -174,12 +172,13 @@ private:
   }
 
   // One interaction rule: which of the patient's medications (taken now, or stopped within the
-  // rule's washout) belong to its class. The candidate drug itself only matches a rule written
-  // for it by name: its own class rule ("a second gabapentinoid") is about another drug.
+  // rule's washout) it names (`medication`) or holds in its class. The candidate drug itself is
+  // matched only by a rule that names it ("already taking duloxetine"): a drug does not interact
+  // with itself, its own class rule is about a second drug, and it is not counted toward the
+  // CNS-active drugs it would be added to. So every class rule acts as if `except_self` were set.
   void interactions() {
     for (const auto &r : m_.interactions) {
       if (age_ < r.min_age) continue;
-      const bool self_rule = r.med_class == m_.name;
       std::vector<std::string> current;
       struct Stopped {
         std::string name;
@@ -189,7 +188,8 @@ private:
       std::vector<Stopped> stopped;
       std::set<std::string> seen;
       auto member = [&](const std::string &med) {
-        if ((med == m_.name) != self_rule) return false;
+        if (!r.medication.empty()) return med == r.medication;
+        if (med == m_.name) return false;
         auto cls = classes_of(f_, med);
         return cls && cls->count(r.med_class) > 0;
       };

@@ -46,6 +46,14 @@ inline InteractionRule interaction(std::string cls, Rule r, int washout = 0, int
   return i;
 }
 
+// A rule naming one medication (the "already taking" rule of the drug itself).
+inline InteractionRule medication_rule(std::string med, Rule r) {
+  InteractionRule i;
+  i.medication = std::move(med);
+  i.rule = std::move(r);
+  return i;
+}
+
 // clinical.md A2-A5, for duloxetine, gabapentin, amitriptyline and nortriptyline.
 inline Formulary fixture_formulary() {
   using S = Severity;
@@ -112,7 +120,7 @@ inline Formulary fixture_formulary() {
       interaction("anticoagulant-antiplatelet-nsaid",
                   rule("interaction.bleeding.duloxetine", S::caution, "bleeding", "DUL-US 5")),
       beers_cns,
-      interaction("duloxetine", rule("already-taking.duloxetine", S::caution,
+      medication_rule("duloxetine", rule("already-taking.duloxetine", S::caution,
                                      "already taking duloxetine", "project rule")),
       interaction("snri", rule("same-class.duloxetine", S::caution, "already taking another SNRI",
                                "project rule")),
@@ -140,7 +148,7 @@ inline Formulary fixture_formulary() {
       interaction("cns-depressant", rule("interaction.cns-depressant.gabapentin", S::caution,
                                          "respiratory depression", "FDA-2019")),
       beers_cns,
-      interaction("gabapentin", rule("already-taking.gabapentin", S::caution,
+      medication_rule("gabapentin", rule("already-taking.gabapentin", S::caution,
                                      "already taking gabapentin", "project rule")),
       interaction("gabapentinoid", rule("same-class.gabapentin", S::avoid,
                                         "a second gabapentinoid", "project rule")),
@@ -168,7 +176,7 @@ inline Formulary fixture_formulary() {
         interaction("cyp2d6-inhibitor", rule("interaction.cyp2d6." + name, S::caution,
                                              "raised TCA levels", "DUL-US 7")),
         beers_cns,
-        interaction(name, rule("already-taking." + name, S::caution, "already taking " + name,
+        medication_rule(name, rule("already-taking." + name, S::caution, "already taking " + name,
                                "project rule")),
         interaction("tca", rule("same-class." + name, S::avoid, "a second TCA", "project rule")),
     };

@@ -1,1 +1,353 @@
-// Scenario tests over the shipped formulary/ files (clinical.md G #1-#6).
+// Scenario tests over the shipped formulary/ files (clinical.md G #1-#6, A2-A5 and more of our
+// own). The test reads the files (the library never does) and hands them to load_formulary.
+// Expected verdicts and figures are taken from clinical.md by hand, not from the engine.
+#include "planner/core/errors.hpp"
+#include "planner/formulary/loader.hpp"
+#include "planner/safety/eligibility.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace titrate;
+
+namespace {
+
+const Date today = parse_date("2026-11-25");
+
+const Formulary &shipped() {
+  static const Formulary f = [] {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(TITRATE_SOURCE_DIR) / "formulary";
+    std::vector<std::string> paths;
+    for (const auto &e : fs::directory_iterator(dir))
+      if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
+    std::sort(paths.begin(), paths.end());
+    std::vector<TextFile> files;
+    for (const auto &p : paths) {
+      std::ifstream in(p, std::ios::binary);
+      std::ostringstream s;
+      s << in.rdbuf();
+      files.push_back({p, s.str()});
+    }
+    return load_formulary(files);
+  }();
+  return f;
+}
+
+Patient base() {
+  Patient p;
+  p.id = "S001";
+  p.birth_date = parse_date("1971-01-10"); // 55
+  p.sex = Sex::female;
+  p.weight_kg = 65;
+  p.serum_creatinine_mg_dl = 0.8;
+  return p;
+}
+
+EligibilityReport check(const Patient &p) { return check_eligibility(p, shipped(), today); }
+
+Severity verdict(const EligibilityReport &r, const char *drug) {
+  const DrugVerdict *d = r.find(drug);
+  REQUIRE(d != nullptr);
+  return d->verdict;
+}
+
+const DrugVerdict &get(const EligibilityReport &r, const char *drug) {
+  const DrugVerdict *d = r.find(drug);
+  REQUIRE(d != nullptr);
+  return *d;
+}
+
+constexpr Severity ok = Severity::ok;
+constexpr Severity caution = Severity::caution;
+constexpr Severity avoid = Severity::avoid;
+
+} // namespace
+
+TEST_CASE("G1: 55 y female 65 kg creatinine 0.8, no medicines: duloxetine ok, CrCl 81.5") {
+  auto r = check(base());
+  // (140 - 55) * 65 / (72 * 0.8) * 0.85 = 81.53
+  CHECK(r.crcl_ml_min == Approx(81.5321).epsilon(1e-5));
+  CHECK(verdict(r, "duloxetine") == ok);
+  CHECK(*get(r, "duloxetine").max_daily == Dose::milligrams(60)); // DUL-US DPNP max
+  for (const auto &d : r.drugs) {
+    INFO(d.drug);
+    CHECK(d.verdict == ok);
+  }
+  CHECK(r.unchecked_medications.empty());
+}
+
+TEST_CASE("G2: 68 y, CrCl 25: duloxetine avoid; gabapentin once daily 200-700 mg/d band") {
+  Patient p = base();
+  p.birth_date = parse_date("1958-03-01"); // 68
+  p.crcl_ml_min = 25;
+  auto r = check(p);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK_FALSE(get(r, "duloxetine").available_from);
+  const auto &g = get(r, "gabapentin");
+  CHECK(g.verdict == ok);
+  REQUIRE(g.renal_band != nullptr);
+  CHECK(g.renal_band->min_daily == Dose::milligrams(200)); // GAB-US 2.3: 200-700 once daily
+  CHECK(*g.max_daily == Dose::milligrams(700));
+  CHECK(g.renal_band->times.size() == 1);
+  // 68 alone: TCAs caution (Beers), gabapentinoids ok (clinical.md A4)
+  CHECK(verdict(r, "amitriptyline") == caution);
+  CHECK(verdict(r, "nortriptyline") == caution);
+  CHECK(*get(r, "nortriptyline").max_daily == Dose::milligrams(50)); // NOR-US elderly
+  CHECK(verdict(r, "pregabalin") == ok);
+  CHECK(*get(r, "pregabalin").max_daily == Dose::milligrams(150)); // PGB-US 15-30 band
+}
+
+TEST_CASE("G3: on sertraline: duloxetine and amitriptyline caution, gabapentin ok") {
+  Patient p = base();
+  p.medications = {"sertraline"};
+  auto r = check(p);
+  CHECK(verdict(r, "duloxetine") == caution);
+  CHECK(verdict(r, "amitriptyline") == caution);
+  CHECK(verdict(r, "nortriptyline") == caution);
+  CHECK(verdict(r, "gabapentin") == ok);
+  CHECK(verdict(r, "pregabalin") == ok);
+  CHECK_THAT(get(r, "duloxetine").reasons.at(0).text, Catch::Contains("sertraline"));
+}
+
+TEST_CASE("G4: phenelzine stopped 7 days ago: duloxetine and TCAs avoid until stop + 14 d") {
+  Patient p = base();
+  p.stopped_medications = {{"phenelzine", parse_date("2026-11-18")}};
+  auto r = check(p);
+  for (const char *d : {"duloxetine", "amitriptyline", "nortriptyline"}) {
+    INFO(d);
+    CHECK(verdict(r, d) == avoid);
+    REQUIRE(get(r, d).available_from);
+    CHECK(iso(*get(r, d).available_from) == "2026-12-02"); // 2026-11-18 + 14 d
+  }
+  CHECK(verdict(r, "gabapentin") == ok);
+  CHECK(verdict(r, "pregabalin") == ok);
+
+  // On the day it lifts, no finding is left.
+  auto later = check_eligibility(p, shipped(), parse_date("2026-12-02"));
+  CHECK(verdict(later, "duloxetine") == ok);
+  CHECK(get(later, "duloxetine").reasons.empty());
+}
+
+TEST_CASE("G5: myocardial infarction 4 weeks ago: amitriptyline and nortriptyline avoid") {
+  Patient p = base();
+  p.conditions = {"recent-myocardial-infarction"};
+  auto r = check(p);
+  CHECK(verdict(r, "amitriptyline") == avoid);
+  CHECK(verdict(r, "nortriptyline") == avoid);
+  CHECK(verdict(r, "duloxetine") == ok);
+  CHECK(verdict(r, "gabapentin") == ok);
+}
+
+TEST_CASE("G6: cirrhosis, hepatic moderate: duloxetine avoid, amitriptyline caution, gabapentin ok") {
+  Patient p = base();
+  p.hepatic = Hepatic::moderate;
+  auto r = check(p);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK(verdict(r, "amitriptyline") == caution);
+  CHECK(verdict(r, "nortriptyline") == caution);
+  CHECK(verdict(r, "gabapentin") == ok);
+  CHECK(verdict(r, "pregabalin") == ok);
+}
+
+TEST_CASE("shipped renal bands: boundaries 30, 59.5, 60 and 15 (clinical.md A2)") {
+  struct Case {
+    double crcl;
+    long gabapentin_cap; // GAB-US 2.3
+    long pregabalin_cap; // PGB-US 2.7
+    Severity duloxetine;
+  };
+  for (Case c : {Case{30, 700, 150, ok}, Case{59.5, 1400, 300, ok}, Case{60, 3600, 600, ok},
+                 Case{15, 300, 75, avoid}, Case{29.99, 700, 150, avoid}, Case{90, 3600, 600, ok}}) {
+    INFO("CrCl " << c.crcl);
+    Patient p = base();
+    p.crcl_ml_min = c.crcl;
+    auto r = check(p);
+    CHECK(*get(r, "gabapentin").max_daily == Dose::milligrams(c.gabapentin_cap));
+    CHECK(*get(r, "pregabalin").max_daily == Dose::milligrams(c.pregabalin_cap));
+    CHECK(verdict(r, "duloxetine") == c.duloxetine);
+  }
+}
+
+TEST_CASE("shipped: pregnancy makes every drug caution with specialist review and flags the report") {
+  Patient p = base();
+  p.conditions = {"pregnancy"};
+  auto r = check(p);
+  CHECK(r.pregnancy);
+  REQUIRE(r.drugs.size() == shipped().drugs.size());
+  for (const auto &d : r.drugs) {
+    INFO(d.drug);
+    CHECK(d.verdict == caution);
+    CHECK(std::any_of(d.reasons.begin(), d.reasons.end(), [](const Finding &f) {
+      return f.text.find("specialist review") != std::string::npos;
+    }));
+  }
+  p.conditions = {"breastfeeding"};
+  r = check(p);
+  CHECK_FALSE(r.pregnancy);
+  for (const auto &d : r.drugs) CHECK(d.verdict == caution);
+}
+
+TEST_CASE("shipped: haemodialysis makes gabapentinoids caution (dialysis dosing) and duloxetine avoid") {
+  Patient p = base();
+  p.crcl_ml_min = 10;
+  p.conditions = {"haemodialysis"};
+  auto r = check(p);
+  CHECK(verdict(r, "gabapentin") == caution);
+  CHECK(verdict(r, "pregabalin") == caution);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK(verdict(r, "amitriptyline") == caution);
+  CHECK(*get(r, "gabapentin").max_daily == Dose::milligrams(300)); // GAB-US 2.3, CrCl <= 15
+}
+
+TEST_CASE("shipped: A4 condition table rows") {
+  struct Row {
+    const char *condition;
+    Severity duloxetine, gabapentin, amitriptyline, nortriptyline;
+  };
+  // clinical.md A4, column by column (pregabalin = gabapentin)
+  for (Row row : {Row{"heart-block", ok, ok, avoid, caution},
+                  Row{"arrhythmia", ok, ok, avoid, caution},
+                  Row{"coronary-artery-disease", ok, ok, avoid, caution},
+                  Row{"qt-prolongation", ok, ok, caution, caution},
+                  Row{"narrow-angle-glaucoma", caution, ok, avoid, caution},
+                  Row{"urinary-retention", caution, ok, caution, caution},
+                  Row{"prostatic-hypertrophy", caution, ok, caution, caution},
+                  Row{"seizure-disorder", caution, ok, caution, caution},
+                  Row{"bipolar-disorder", caution, ok, caution, caution},
+                  Row{"hyperthyroidism", ok, ok, caution, caution},
+                  Row{"uncontrolled-hypertension", avoid, ok, ok, ok},
+                  Row{"heavy-alcohol-use", avoid, caution, caution, caution},
+                  Row{"respiratory-disease", ok, caution, ok, ok},
+                  Row{"hyponatraemia", caution, ok, ok, ok},
+                  Row{"bleeding-disorder", caution, ok, ok, ok}}) {
+    INFO(row.condition);
+    Patient p = base();
+    p.conditions = {row.condition};
+    auto r = check(p);
+    CHECK(verdict(r, "duloxetine") == row.duloxetine);
+    CHECK(verdict(r, "gabapentin") == row.gabapentin);
+    CHECK(verdict(r, "pregabalin") == row.gabapentin);
+    CHECK(verdict(r, "amitriptyline") == row.amitriptyline);
+    CHECK(verdict(r, "nortriptyline") == row.nortriptyline);
+  }
+}
+
+TEST_CASE("shipped: A4 hepatic rows, mild and severe") {
+  Patient p = base();
+  p.hepatic = Hepatic::mild;
+  auto r = check(p);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK(verdict(r, "amitriptyline") == caution);
+  CHECK(verdict(r, "gabapentin") == ok);
+  p.hepatic = Hepatic::severe;
+  r = check(p);
+  CHECK(verdict(r, "amitriptyline") == avoid);
+  CHECK(verdict(r, "nortriptyline") == caution);
+}
+
+TEST_CASE("shipped: age 65 with falls-history makes every drug caution") {
+  Patient p = base();
+  p.birth_date = parse_date("1960-05-05"); // 66
+  p.conditions = {"falls-history"};
+  auto r = check(p);
+  for (const auto &d : r.drugs) {
+    INFO(d.drug);
+    CHECK(d.verdict == caution);
+  }
+}
+
+TEST_CASE("shipped: A5 class rows") {
+  struct Row {
+    const char *medication;
+    Severity duloxetine, gabapentin, tca;
+  };
+  for (Row row : {Row{"linezolid", avoid, ok, caution}, Row{"methylene-blue", avoid, ok, caution},
+                  Row{"fluvoxamine", avoid, ok, caution},
+                  Row{"tramadol", caution, caution, caution}, Row{"paroxetine", caution, ok, caution},
+                  Row{"thioridazine", avoid, ok, caution}, Row{"morphine", ok, caution, caution},
+                  Row{"diazepam", ok, caution, caution}, Row{"warfarin", caution, ok, ok},
+                  Row{"amiodarone", ok, ok, caution}, Row{"phenelzine", avoid, ok, avoid}}) {
+    INFO(row.medication);
+    Patient p = base();
+    p.medications = {row.medication};
+    auto r = check(p);
+    CHECK(verdict(r, "duloxetine") == row.duloxetine);
+    CHECK(verdict(r, "gabapentin") == row.gabapentin);
+    CHECK(verdict(r, "pregabalin") == row.gabapentin);
+    CHECK(verdict(r, "amitriptyline") == row.tca);
+    CHECK(verdict(r, "nortriptyline") == row.tca);
+  }
+}
+
+TEST_CASE("shipped: a current MAOI has no available_from; ciprofloxacin makes duloxetine avoid") {
+  Patient p = base();
+  p.medications = {"phenelzine"};
+  auto r = check(p);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK_FALSE(get(r, "duloxetine").available_from);
+  p.medications = {"ciprofloxacin"}; // strong CYP1A2 inhibitor (DUL-UK 4.3)
+  r = check(p);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK(verdict(r, "gabapentin") == ok);
+}
+
+TEST_CASE("shipped: already taking the drug itself is caution; a second of the class is avoid") {
+  Patient p = base();
+  p.medications = {"gabapentin"};
+  auto r = check(p);
+  CHECK(verdict(r, "gabapentin") == caution);
+  CHECK(verdict(r, "pregabalin") == avoid);
+  p.medications = {"amitriptyline"};
+  r = check(p);
+  CHECK(verdict(r, "amitriptyline") == caution);
+  CHECK(verdict(r, "nortriptyline") == avoid);
+  // amitriptyline is serotonergic (clinical.md B1): duloxetine caution
+  CHECK(verdict(r, "duloxetine") == caution);
+  p.medications = {"venlafaxine"};
+  r = check(p);
+  CHECK(verdict(r, "duloxetine") == caution);
+  CHECK(r.unchecked_medications.empty());
+}
+
+TEST_CASE("shipped: Beers, age 65 or over already on two CNS-active drugs -> caution for all") {
+  Patient p = base();
+  p.birth_date = parse_date("1955-01-01"); // 71
+  p.medications = {"oxycodone", "zolpidem"};
+  auto r = check(p);
+  for (const auto &d : r.drugs) {
+    INFO(d.drug);
+    CHECK(d.verdict >= caution);
+  }
+  CHECK(verdict(r, "duloxetine") == caution); // only the Beers count applies to duloxetine
+  p.birth_date = parse_date("1970-01-01"); // 56
+  r = check(p);
+  CHECK(verdict(r, "duloxetine") == ok);
+}
+
+TEST_CASE("shipped: an unknown medication is listed as not checked") {
+  Patient p = base();
+  p.medications = {"unobtainium"};
+  auto r = check(p);
+  REQUIRE(r.unchecked_medications.size() == 1);
+  CHECK(r.unchecked_medications[0] == "not checked: unknown medication unobtainium");
+  CHECK(verdict(r, "duloxetine") == ok);
+}
+
+TEST_CASE("shipped data: every drug has pregnancy, breastfeeding and already-taking rules") {
+  for (const auto &m : shipped().drugs) {
+    INFO(m.name);
+    auto has_condition = [&](const char *c) {
+      return std::any_of(m.conditions.begin(), m.conditions.end(),
+                         [&](const ConditionRule &r) { return r.condition == c; });
+    };
+    CHECK(has_condition("pregnancy"));
+    CHECK(has_condition("breastfeeding"));
+    CHECK(std::any_of(m.interactions.begin(), m.interactions.end(),
+                      [&](const InteractionRule &r) { return r.medication == m.name; }));
+  }
+}
