@@ -1,1 +1,319 @@
-// placeholder: implemented in its module's issue
+// Stage choice, titration, holds, escalation and tapers (clinical.md A1, A3, A7). Every figure
+// comes from the Monograph, the renal band, the eligibility report or the pathway; the rules
+// that are the project's own are written down in docs/clinical-basis.md "Scheduling rules".
+#include "planner/scheduling/scheduler.hpp"
+
+#include "planner/core/errors.hpp"
+
+#include <algorithm>
+
+namespace titrate {
+
+namespace {
+
+bool contains(const std::vector<std::string> &v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string join(const std::vector<std::string> &v) {
+  std::string out;
+  for (const auto &s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// A renal band is "reduced" when its cap is below the drug's maximum: there the drug starts at
+// the band's lowest daily dose (clinical.md A3, last paragraph) instead of the opening steps.
+bool reduced_band(const Monograph &m, const RenalBand *b) {
+  return b != nullptr && b->max_daily && *b->max_daily < m.titration.max_daily;
+}
+
+std::vector<AdminTime> default_times(const Monograph &m, const RenalBand *b) {
+  if (b != nullptr && !b->times.empty()) return b->times;
+  return m.titration.times;
+}
+
+struct DoseStep {
+  Dose daily;
+  int days = 0;
+  std::vector<AdminTime> times;
+};
+
+Step make_step(const Monograph &m, Dose daily, const std::vector<AdminTime> &times, Date begin,
+               Date end) {
+  auto doses = split_daily(m, daily, times);
+  if (!doses) {
+    throw DataError(m.source_file + ": " + m.name + ": a daily dose of " + daily.str() +
+                    " cannot be built from the marketed strengths over " +
+                    std::to_string(times.size()) + " administration(s)");
+  }
+  return Step{DateRange(begin, end), daily, std::move(*doses)};
+}
+
+// The rising part of a titration from `from` (exclusive) to `to` (inclusive) by the increment.
+void add_increments(std::vector<DoseStep> &seq, const Monograph &m, Dose from, Dose to,
+                    const std::vector<AdminTime> &times) {
+  const auto &t = m.titration;
+  Dose d = from;
+  while (d < to) {
+    if (t.increment.is_zero()) {
+      d = to; // no increment in the monograph: the next step is the target itself
+    } else {
+      d = std::min(d + t.increment, to);
+    }
+    seq.push_back({d, t.interval_days, times});
+  }
+}
+
+std::vector<Finding> cautions(const DrugVerdict &v) {
+  std::vector<Finding> out;
+  for (const auto &r : v.reasons) {
+    if (r.severity != Severity::ok) out.push_back(r);
+  }
+  return out;
+}
+
+} // namespace
+
+Dose daily_cap(const Monograph &m, const DrugVerdict &v) {
+  Dose cap = m.titration.max_daily;
+  if (v.max_daily && *v.max_daily < cap) cap = *v.max_daily;
+  if (v.renal_band != nullptr && v.renal_band->max_daily && *v.renal_band->max_daily < cap) {
+    cap = *v.renal_band->max_daily;
+  }
+  return cap;
+}
+
+const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, const Pathway &pw,
+                               const std::vector<std::string> &tried,
+                               const std::optional<std::string> &prefer) {
+  if (r.pregnancy) {
+    throw RefusedError("plan: refused: pregnancy needs specialist review; titrate does not plan "
+                       "treatment in pregnancy (clinical.md A1)");
+  }
+  if (prefer) {
+    if (!contains(pw.drugs, *prefer)) {
+      throw InputError("--prefer: \"" + *prefer + "\" is not a drug of pathway " + pw.name +
+                       "; expected one of " + join(pw.drugs));
+    }
+    const DrugVerdict *v = r.find(*prefer);
+    if (v == nullptr || f.find(*prefer) == nullptr) {
+      throw InputError("--prefer: \"" + *prefer + "\" is not in the formulary");
+    }
+    if (contains(tried, *prefer)) {
+      throw RefusedError("--prefer: " + *prefer + " has already been tried for this patient");
+    }
+    if (v->verdict == Severity::avoid) {
+      std::string why;
+      for (const auto &reason : v->reasons) {
+        if (reason.severity == Severity::avoid) why += "; " + reason.text + " (" + reason.source + ")";
+      }
+      throw RefusedError("--prefer: refused: " + *prefer + " is avoid for this patient" + why);
+    }
+    return *v;
+  }
+  for (const Severity wanted : {Severity::ok, Severity::caution}) {
+    for (const auto &drug : pw.drugs) {
+      if (contains(tried, drug) || f.find(drug) == nullptr) continue;
+      const DrugVerdict *v = r.find(drug);
+      if (v != nullptr && v->verdict == wanted) return *v;
+    }
+  }
+  std::string msg = "plan: refused: no drug of pathway " + pw.name +
+                    " is left for this patient (every one avoid or already tried); refer to "
+                    "specialist pain services";
+  if (!pw.after_last.empty()) msg += " (" + pw.after_last + ")";
+  throw RefusedError(msg);
+}
+
+Stage build_trial_stage(const Monograph &m, const DrugVerdict &v, const Pathway &pw, Date start,
+                        std::optional<Dose> start_dose) {
+  const auto &t = m.titration;
+  const RenalBand *band = v.renal_band;
+  const auto times = default_times(m, band);
+  const Dose cap = daily_cap(m, v);
+  const Dose target = std::min(t.target, cap);
+  if (target.is_zero()) {
+    throw DataError(m.source_file + ": " + m.name + ": no positive target dose within the cap");
+  }
+
+  std::vector<DoseStep> seq;
+  if (start_dose) {
+    seq.push_back({std::min(*start_dose, target), t.interval_days, times});
+  } else if (reduced_band(m, band) && band->min_daily) {
+    seq.push_back({std::min(*band->min_daily, target), t.interval_days, times});
+  } else {
+    for (const auto &s : t.start) {
+      const Dose d = std::min(s.daily, target);
+      if (!seq.empty() && seq.back().daily >= d) continue; // never a step down or a repeat
+      seq.push_back({d, s.days, s.times.empty() ? times : s.times});
+      if (d == target) break;
+    }
+    if (seq.empty()) {
+      throw DataError(m.source_file + ": " + m.name + ": titration has no opening step");
+    }
+  }
+  // The first increment comes a full interval after the last opening dose begins.
+  if (seq.back().daily < target) seq.back().days = std::max(seq.back().days, t.interval_days);
+  add_increments(seq, m, seq.back().daily, target, times);
+
+  Stage stage;
+  stage.drug = m.name;
+  stage.role = StageRole::trial;
+  stage.assessed_dose = target;
+  stage.warnings = cautions(v);
+  Date d = start;
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    const bool hold = i + 1 == seq.size();
+    const int days = hold ? pw.decisions.min_days_at_target.value : seq[i].days;
+    const Date end = d + Days(days);
+    stage.steps.push_back(make_step(m, seq[i].daily, seq[i].times, d, end));
+    if (hold) {
+      stage.target_reached = d;
+      stage.decision_date = end;
+    }
+    d = end;
+  }
+  stage.dispense = dispense_for(stage.steps);
+  return stage;
+}
+
+void escalate_stage(Stage &stage, const Monograph &m, const DrugVerdict &v, const Pathway &pw,
+                    Dose next, Date from) {
+  if (stage.steps.empty() || from <= stage.steps.back().range.begin()) {
+    throw InputError("escalate: " + iso(from) + " is not after the start of the current step of " +
+                     stage.drug);
+  }
+  const Dose cap = daily_cap(m, v);
+  next = std::min(next, cap);
+  if (next <= stage.assessed_dose) {
+    throw RefusedError("escalate: refused: " + m.name + " is at " + stage.assessed_dose.str() +
+                       " per day, its highest allowed dose for this patient (cap " + cap.str() +
+                       ")");
+  }
+  // The hold ends where the higher dose starts (cut, or lengthened if assessed late).
+  while (!stage.steps.empty() && stage.steps.back().range.begin() >= from) stage.steps.pop_back();
+  Step &last = stage.steps.back();
+  last.range = DateRange(last.range.begin(), from);
+
+  std::vector<DoseStep> seq;
+  add_increments(seq, m, stage.assessed_dose, next, default_times(m, v.renal_band));
+  Date d = from;
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    const bool hold = i + 1 == seq.size();
+    const int days = hold ? pw.decisions.min_days_at_target.value : seq[i].days;
+    const Date end = d + Days(days);
+    stage.steps.push_back(make_step(m, seq[i].daily, seq[i].times, d, end));
+    if (hold) {
+      stage.target_reached = d;
+      stage.decision_date = end;
+    }
+    d = end;
+  }
+  stage.assessed_dose = next;
+  stage.dispense = dispense_for(stage.steps);
+}
+
+Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
+                        const SwitchRule *cross) {
+  Stage stage;
+  stage.drug = m.name;
+  stage.role = StageRole::taper;
+  const auto &rule = m.taper;
+  std::vector<AdminTime> times;
+  for (const auto &a : current.doses) times.push_back(a.time);
+
+  std::vector<DoseStep> seq;
+  int min_total = rule.min_total_days;
+  if (cross != nullptr) {
+    // Cross-taper (formulary/switching.toml): cut by the rule's decrement every interval.
+    if (cross->decrement.is_zero() || cross->interval_days <= 0) {
+      throw DataError("switching rule " + cross->from + " -> " + cross->to +
+                      ": cross_taper needs a decrement and interval_days");
+    }
+    for (Dose d = current.daily; d > cross->decrement;) {
+      d -= cross->decrement;
+      seq.push_back({d, cross->interval_days, times});
+    }
+  } else if (rule.kind == TaperKind::explicit_steps) {
+    // The rows for the highest `from` at or below the current dose, in order; a row needing a
+    // strength the formulary does not stock is left out (duloxetine 20 mg, clinical.md A7).
+    std::optional<Dose> row_from;
+    for (const auto &s : rule.steps) {
+      if (s.from <= current.daily && (!row_from || s.from > *row_from)) row_from = s.from;
+    }
+    if (row_from) {
+      for (const auto &s : rule.steps) {
+        if (s.from != *row_from || s.to.is_zero() || s.to >= current.daily) continue;
+        if (s.requires_strength && !m.stocks(s.to)) continue;
+        if (!seq.empty() && s.to >= seq.back().daily) continue;
+        seq.push_back({s.to, s.days, times});
+      }
+    }
+  } else if (rule.kind == TaperKind::decrement) {
+    if (rule.decrement.is_zero()) {
+      throw DataError(m.source_file + ": " + m.name + ": taper decrement is 0");
+    }
+    for (Dose d = current.daily; d > rule.decrement;) {
+      d -= rule.decrement;
+      seq.push_back({d, rule.interval_days, times});
+    }
+  } else { // drop_administration: the earliest administration goes first
+    std::vector<Administration> left = current.doses;
+    while (left.size() > 1) {
+      left.erase(left.begin());
+      Dose d;
+      std::vector<AdminTime> ts;
+      for (const auto &a : left) {
+        d += a.dose;
+        ts.push_back(a.time);
+      }
+      seq.push_back({d, rule.interval_days, ts});
+    }
+    if (current.doses.size() <= 1 && !current.daily.is_zero()) {
+      stage.warnings.push_back(
+          {Severity::caution, "taper.single-administration",
+           m.name + " is taken once a day: there is no administration to drop, so the taper "
+                    "rule gives no reduced step; the prescriber should review how to stop it",
+           rule.cite.source});
+    }
+  }
+  // The taper lasts at least the rule's minimum (e.g. gabapentinoids >= 7 days): the last
+  // reduced step is lengthened.
+  if (!seq.empty()) {
+    int total = 0;
+    for (const auto &s : seq) total += s.days;
+    if (total < min_total) seq.back().days += min_total - total;
+  }
+  Date d = from;
+  for (const auto &s : seq) {
+    const Date end = d + Days(s.days);
+    stage.steps.push_back(make_step(m, s.daily, s.times, d, end));
+    d = end;
+  }
+  stage.note = rule.note;
+  stage.dispense = dispense_for(stage.steps);
+  return stage;
+}
+
+Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const PlanRequest &req) {
+  const EligibilityReport report = check_eligibility(p, f, req.today);
+  const DrugVerdict &v = choose_drug(report, f, pw, req.tried, req.prefer);
+  if (req.prefer && !pw.first_line.empty() && req.tried.empty() &&
+      !contains(pw.first_line, *req.prefer)) {
+    throw RefusedError("--prefer: refused: " + *req.prefer + " is not a first-line drug of pathway " +
+                       pw.name + "; first line: " + join(pw.first_line));
+  }
+  const Monograph &m = f.get(v.drug);
+
+  Plan plan;
+  plan.patient = p.id;
+  plan.pathway = pw.name;
+  plan.start = req.start;
+  plan.tried = req.tried;
+  plan.unchecked_medications = report.unchecked_medications;
+  plan.stages.push_back(build_trial_stage(m, v, pw, req.start));
+  plan.lint = lint(plan, p, f, pw, req.today);
+  return plan;
+}
+
+} // namespace titrate

@@ -33,4 +33,44 @@ std::optional<std::vector<UnitCount>> build_units(const Monograph &m, Dose dose)
 std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f,
                           const Pathway &pw, Date today);
 
+// ---- Building blocks shared with assessment/apply.cpp (added by the scheduling engineer) ----
+
+// Per-administration doses for `daily` over `times` (time-of-day order). Project rule
+// (docs/clinical-basis.md "Scheduling rules"): equal doses where each is buildable from whole
+// marketed units; otherwise the split with the smallest difference between the largest and
+// smallest dose, larger doses later in the day, then the fewest units; if no split gives every
+// time a dose, the earliest times are left out. nullopt if `daily` cannot be built at all.
+std::optional<std::vector<Administration>> split_daily(const Monograph &m, Dose daily,
+                                                       const std::vector<AdminTime> &times);
+
+// The highest daily dose allowed for this patient: the lowest of the label/pathway maximum, the
+// renal band's cap and the eligibility report's cap (age rules).
+Dose daily_cap(const Monograph &m, const DrugVerdict &v);
+
+// Stage choice (clinical.md A1): pregnancy refuses; `prefer` must be in the pathway (InputError)
+// and not avoid or already tried (RefusedError); else the first ok drug in pathway order not in
+// `tried`, else the first caution drug; none left -> RefusedError saying refer.
+const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, const Pathway &pw,
+                               const std::vector<std::string> &tried,
+                               const std::optional<std::string> &prefer);
+
+// A trial stage starting on `start`: opening steps (or the renal band's lowest dose, or
+// `start_dose`), increments every interval to the target, then the hold to the decision date.
+Stage build_trial_stage(const Monograph &m, const DrugVerdict &v, const Pathway &pw, Date start,
+                        std::optional<Dose> start_dose = std::nullopt);
+
+// Raises a trial stage from its assessed dose to `next` on `from` (by the titration increments),
+// with a new hold of the pathway's minimum and a new decision date. The last step is cut or
+// lengthened to end on `from`.
+void escalate_stage(Stage &stage, const Monograph &m, const DrugVerdict &v, const Pathway &pw,
+                    Dose next, Date from);
+
+// The outgoing drug's taper from the doses of `current` (the last step taken), starting `from`.
+// `cross` (a cross_taper switch rule) replaces the drug's own TaperRule by its decrement.
+Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
+                        const SwitchRule *cross = nullptr);
+
+// Units of each strength to cover the steps (sum over days x units per administration).
+std::vector<UnitCount> dispense_for(const std::vector<Step> &steps);
+
 } // namespace titrate

@@ -1,0 +1,95 @@
+#pragma once
+// Test support for the scheduling tests: small monographs written out by hand from
+// shared/clinical.md (for unit tests that need no data files), and the shipped formulary/ and
+// schedules/ loaded once (for scenario and property tests).
+#include "planner/core/errors.hpp"
+#include "planner/formulary/loader.hpp"
+#include "planner/pathways/pathway.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace titrate::test {
+
+inline Dose mg(long v) { return Dose::milligrams(v); }
+inline Date day(const char *iso_text) { return parse_date(iso_text); }
+
+inline std::vector<TextFile> toml_files(const std::string &dir) {
+  std::vector<std::string> paths;
+  for (const auto &e : std::filesystem::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
+  std::sort(paths.begin(), paths.end());
+  std::vector<TextFile> out;
+  for (const auto &p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    out.push_back({p, s.str()});
+  }
+  return out;
+}
+
+inline const Formulary &shipped_formulary() {
+  static const Formulary f = load_formulary(toml_files(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+  return f;
+}
+
+inline const Pathway &shipped_pathway(const std::string &name = "cipn-esmo") {
+  static const std::vector<Pathway> all =
+      load_pathways(toml_files(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped_formulary());
+  for (const auto &p : all)
+    if (p.name == name) return p;
+  throw NotFoundError("test: no pathway " + name);
+}
+
+// An adult with normal renal function and nothing else, as clinical.md G #1.
+inline Patient adult(const char *id = "P001") {
+  Patient p;
+  p.id = id;
+  p.birth_date = day("1971-06-15"); // 55 on 2026-12-01
+  p.sex = Sex::female;
+  p.weight_kg = 65;
+  p.serum_creatinine_mg_dl = 0.8;
+  return p;
+}
+
+inline Strength strength(long dose_mg, Form form) {
+  Strength s;
+  s.dose = mg(dose_mg);
+  s.form = form;
+  return s;
+}
+
+// Gabapentin strengths (clinical.md B2: capsules 100, 300, 400 mg; tablets 600, 800 mg).
+inline Monograph gabapentin_units() {
+  Monograph m;
+  m.name = "gabapentin";
+  m.strengths = {strength(100, Form::capsule), strength(300, Form::capsule),
+                 strength(400, Form::capsule), strength(600, Form::tablet),
+                 strength(800, Form::tablet)};
+  return m;
+}
+
+// Duloxetine strengths (clinical.md B1: capsules 20, 30, 60 mg; 40 mg generic).
+inline Monograph duloxetine_units(bool with_20 = true) {
+  Monograph m;
+  m.name = "duloxetine";
+  if (with_20) m.strengths.push_back(strength(20, Form::capsule));
+  m.strengths.push_back(strength(30, Form::capsule));
+  m.strengths.push_back(strength(60, Form::capsule));
+  return m;
+}
+
+// Pregabalin capsules (clinical.md B4: 25, 50, 75, 100, 150, 200, 225, 300 mg).
+inline Monograph pregabalin_units() {
+  Monograph m;
+  m.name = "pregabalin";
+  for (long s : {25, 50, 75, 100, 150, 200, 225, 300}) m.strengths.push_back(strength(s, Form::capsule));
+  return m;
+}
+
+} // namespace titrate::test
