@@ -1,1 +1,170 @@
-// placeholder: implemented in its module's issue
+#include "planner/store/repository.hpp"
+
+#include "planner/core/errors.hpp"
+#include "planner/store/names.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace titrate {
+
+std::string_view to_string(PlanStatus s) {
+  switch (s) {
+  case PlanStatus::draft: return "draft";
+  case PlanStatus::submitted: return "submitted";
+  case PlanStatus::approved: return "approved";
+  case PlanStatus::rejected: return "rejected";
+  case PlanStatus::superseded: return "superseded";
+  }
+  return "?";
+}
+
+std::string_view to_string(Verdict v) { return v == Verdict::approved ? "approved" : "rejected"; }
+
+namespace store {
+
+namespace {
+template <class E, std::size_t N>
+E from_name(std::string_view s, const std::pair<E, std::string_view> (&table)[N],
+            std::string_view what) {
+  for (const auto &[e, n] : table)
+    if (n == s) return e;
+  throw StorageError("stored " + std::string(what) + " \"" + std::string(s) + "\" is not known");
+}
+template <class E, std::size_t N>
+std::string_view to_name(E e, const std::pair<E, std::string_view> (&table)[N]) {
+  for (const auto &[v, n] : table)
+    if (v == e) return n;
+  return "?";
+}
+constexpr std::pair<Form, std::string_view> forms[] = {{Form::capsule, "capsule"},
+                                                       {Form::tablet, "tablet"}};
+constexpr std::pair<AdminTime, std::string_view> times[] = {{AdminTime::morning, "morning"},
+                                                            {AdminTime::midday, "midday"},
+                                                            {AdminTime::evening, "evening"},
+                                                            {AdminTime::bedtime, "bedtime"}};
+constexpr std::pair<StageRole, std::string_view> roles[] = {{StageRole::trial, "trial"},
+                                                            {StageRole::taper, "taper"},
+                                                            {StageRole::cross_taper, "cross-taper"}};
+constexpr std::pair<DecisionKind, std::string_view> decisions[] = {
+    {DecisionKind::continue_, "continue"}, {DecisionKind::escalate, "escalate"},
+    {DecisionKind::switch_, "switch"},     {DecisionKind::extend, "extend"},
+    {DecisionKind::stop, "stop"},          {DecisionKind::review, "review"}};
+} // namespace
+
+std::string_view decision_name(DecisionKind d) { return to_name(d, decisions); }
+DecisionKind decision_from_name(std::string_view s) { return from_name(s, decisions, "decision"); }
+std::string_view form_name(Form f) { return to_name(f, forms); }
+Form form_from_name(std::string_view s) { return from_name(s, forms, "form"); }
+std::string_view admin_time_name(AdminTime t) { return to_name(t, times); }
+AdminTime admin_time_from_name(std::string_view s) { return from_name(s, times, "time"); }
+std::string_view stage_role_name(StageRole r) { return to_name(r, roles); }
+StageRole stage_role_from_name(std::string_view s) { return from_name(s, roles, "stage role"); }
+
+} // namespace store
+
+std::optional<Date> plan_decision_date(const Plan &p) {
+  for (auto it = p.stages.rbegin(); it != p.stages.rend(); ++it) {
+    if (it->role == StageRole::trial) return it->decision_date;
+  }
+  return std::nullopt;
+}
+
+namespace {
+const Stage *last_trial(const Plan &p) {
+  for (auto it = p.stages.rbegin(); it != p.stages.rend(); ++it)
+    if (it->role == StageRole::trial) return &*it;
+  return nullptr;
+}
+} // namespace
+
+std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days) {
+  if (within_days < 0) {
+    throw InputError("--within: " + std::to_string(within_days) +
+                     " is negative; expected 0 or more days");
+  }
+  std::vector<DueEntry> out;
+  for (const auto &v : repo.active_plans()) {
+    const Stage *trial = last_trial(v.plan);
+    if (!trial || !trial->decision_date) continue;
+    const Date dd = *trial->decision_date;
+    const long until = (dd - today).days();
+    if (until > within_days) continue;
+    // clinical.md A6: the window is the 7 days before the decision date, and needs at least 4
+    // days with scores (many scores a day count as one day).
+    const Date wbegin = dd - Days(7);
+    std::set<Date> days;
+    for (const auto &s : repo.scores(v.patient)) {
+      if (s.at.date >= wbegin && s.at.date < dd) days.insert(s.at.date);
+    }
+    DueEntry e;
+    e.patient = v.patient;
+    e.version = v.version;
+    e.drug = trial->drug;
+    e.decision_date = dd;
+    e.days_until = until;
+    e.window_days_with_scores = static_cast<int>(days.size());
+    e.missing_scores = days.size() < 4;
+    out.push_back(std::move(e));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const DueEntry &a, const DueEntry &b) {
+    return a.decision_date < b.decision_date;
+  });
+  return out;
+}
+
+namespace {
+
+std::string step_line(const Step &st) {
+  std::string s = "  " + iso(st.range.begin()) + " to " + iso(st.range.end()) + " (end excluded): " +
+                  st.daily.str() + " daily";
+  std::string parts;
+  for (const auto &a : st.doses) {
+    if (!parts.empty()) parts += ", ";
+    parts += std::string(store::admin_time_name(a.time)) + " " + a.dose.str();
+  }
+  if (!parts.empty()) s += " (" + parts + ")";
+  return s;
+}
+
+std::vector<std::string> plan_lines(const Plan &p) {
+  std::vector<std::string> out;
+  out.push_back("pathway " + p.pathway + ", start " + iso(p.start));
+  int n = 0;
+  for (const auto &s : p.stages) {
+    std::string h = "stage " + std::to_string(++n) + ": " + s.drug + " (" +
+                    std::string(store::stage_role_name(s.role)) + ")";
+    if (!s.assessed_dose.is_zero()) h += ", assessed dose " + s.assessed_dose.str() + " daily";
+    if (s.decision_date) h += ", decision date " + iso(*s.decision_date);
+    out.push_back(h);
+    for (const auto &st : s.steps) out.push_back(step_line(st));
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<std::string> plan_diff(const Plan *before, const Plan &after) {
+  const auto b = before ? plan_lines(*before) : std::vector<std::string>{};
+  const auto a = plan_lines(after);
+  // Longest common subsequence of lines; plans are a few dozen lines, so O(n*m) is fine.
+  const std::size_t n = b.size(), m = a.size();
+  std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
+  for (std::size_t i = n; i-- > 0;)
+    for (std::size_t j = m; j-- > 0;)
+      lcs[i][j] = b[i] == a[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::vector<std::string> out;
+  std::size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && b[i] == a[j]) {
+      ++i, ++j;
+    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      out.push_back("+ " + a[j++]);
+    } else {
+      out.push_back("- " + b[i++]);
+    }
+  }
+  return out;
+}
+
+} // namespace titrate

@@ -1,0 +1,174 @@
+#pragma once
+// The storage interface in domain terms (design.md §3): no SQL type crosses it, so a PostgreSQL
+// back end can implement it and run the same contract suite (tests/store/). Invariants every back
+// end keeps: a patient change is a new profile version; a plan version is immutable once
+// submitted; pain scores, adverse effects, decisions and the audit log are append-only; every
+// change records the acting user and role; each call is one transaction (or joins atomically()).
+#include "planner/assessment/decision.hpp"
+#include "planner/core/observations.hpp"
+#include "planner/core/patient.hpp"
+#include "planner/scheduling/plan.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace titrate {
+
+// Who is acting; recorded on every change and in the audit log.
+struct Actor {
+  std::string user;
+  std::string role; // clinician | pharmacist | patient (checked by the caller, stored as given)
+};
+
+struct PatientRecord {
+  Patient patient;
+  int version = 0;         // 1 for the first profile; +1 for every update
+  std::string recorded_by; // user
+  std::string recorded_at; // UTC, "YYYY-MM-DDTHH:MM:SSZ"
+};
+
+enum class PlanStatus { draft, submitted, approved, rejected, superseded };
+std::string_view to_string(PlanStatus s);
+
+struct PlanVersion {
+  std::string patient;
+  int version = 0; // 1, 2, ... per patient
+  PlanStatus status = PlanStatus::draft;
+  Plan plan;
+  std::string drafted_by;
+  std::string drafted_at;
+  std::optional<std::string> submitted_by;
+  std::optional<std::string> submitted_at;
+  std::string note; // why this version was drafted (e.g. "assess: switch")
+};
+
+enum class Verdict { approved, rejected };
+std::string_view to_string(Verdict v);
+
+struct Review {
+  std::string patient;
+  int version = 0;
+  std::string pharmacist;
+  Verdict verdict = Verdict::approved;
+  std::string note; // the reason, for a rejection
+  std::string at;
+};
+
+struct DecisionRecord {
+  std::int64_t id = 0;
+  Assessment assessment;
+  std::optional<int> plan_version; // the version that was assessed
+  std::string recorded_by;
+  std::string recorded_at;
+};
+
+struct AuditEntry {
+  std::int64_t id = 0;
+  std::string at;
+  std::string user;
+  std::string role;
+  std::string action; // e.g. "patient.add", "plan.approve", "score.log", "scores.import"
+  std::string patient; // empty when the action concerns no single patient
+  std::string detail;
+};
+
+// One row of a score import (already parsed and validated as text).
+struct ScoreImportRow {
+  std::string patient;
+  LocalDateTime at;
+  PainScore score{0};
+  std::string note;
+  int line = 0; // line in the source file, for messages
+};
+
+struct ImportResult {
+  int imported = 0;
+  int duplicates = 0; // rows equal to a stored row (patient, at, score, note): skipped
+};
+
+class Repository {
+public:
+  virtual ~Repository() = default;
+
+  // Runs `body` as ONE transaction: every repository call inside joins it; an exception rolls
+  // all of it back. Calls made outside atomically() are each their own transaction.
+  virtual void atomically(const std::function<void()> &body) = 0;
+
+  // --- patients: every add/update is a new profile version; current = latest.
+  // RefusedError if the id exists (add) / NotFoundError if it does not (update).
+  virtual int add_patient(const Patient &p, const Actor &who) = 0;
+  virtual int update_patient(const Patient &p, const Actor &who) = 0;
+  virtual std::optional<PatientRecord> patient(const std::string &id) = 0;
+  virtual std::vector<PatientRecord> patient_history(const std::string &id) = 0; // oldest first
+  virtual std::vector<PatientRecord> patients() = 0; // current versions, by id
+
+  // --- plans: versions per patient. A new draft supersedes older drafts.
+  // Returns the new version number. NotFoundError for an unknown patient.
+  virtual int save_draft(const Plan &plan, const Actor &who, const std::string &note = {}) = 0;
+  // draft -> submitted (older versions awaiting review become superseded). RefusedError otherwise.
+  virtual void submit(const std::string &patient, int version, const Actor &who) = 0;
+  // submitted -> approved, the previous approved version -> superseded. Four eyes: RefusedError
+  // when `who` drafted or submitted the version, or the version is not awaiting review.
+  virtual void approve(const std::string &patient, int version, const Actor &who) = 0;
+  // submitted -> rejected with a reason (required, non-empty).
+  virtual void reject(const std::string &patient, int version, const Actor &who,
+                      const std::string &reason) = 0;
+  virtual std::optional<PlanVersion> plan_version(const std::string &patient, int version) = 0;
+  virtual std::vector<PlanVersion> plan_versions(const std::string &patient) = 0; // oldest first
+  virtual std::optional<PlanVersion> active_plan(const std::string &patient) = 0; // approved
+  virtual std::vector<PlanVersion> active_plans() = 0;     // every patient's, by patient id
+  virtual std::vector<PlanVersion> awaiting_review() = 0; // submitted, oldest first
+  virtual std::vector<Review> reviews(const std::string &patient) = 0;
+
+  // --- observations (append-only). NotFoundError for an unknown patient.
+  // A score with `supersedes` set corrects that earlier score of the same patient.
+  virtual std::int64_t log_score(const std::string &patient, const ScoreEntry &s,
+                                 const Actor &who) = 0;
+  // All rows or none: NotFoundError-free by contract (the caller checks ids with patient());
+  // an unknown patient here is an InputError naming the line.
+  virtual ImportResult import_scores(const std::vector<ScoreImportRow> &rows, const Actor &who,
+                                     const std::string &source_name) = 0;
+  // Effective scores (a superseded score is left out unless include_superseded), by time.
+  virtual std::vector<ScoreEntry> scores(const std::string &patient,
+                                         bool include_superseded = false) = 0;
+  virtual std::int64_t log_adverse_effect(const std::string &patient, const AdverseEffect &ae,
+                                          const Actor &who) = 0;
+  virtual std::vector<AdverseEffect> adverse_effects(const std::string &patient) = 0;
+
+  // --- decisions (append-only): a recorded assessment.
+  virtual std::int64_t record_decision(const Assessment &a, std::optional<int> plan_version,
+                                       const Actor &who) = 0;
+  virtual std::vector<DecisionRecord> decisions(const std::string &patient) = 0;
+
+  // --- audit (append-only). Every change above writes one entry itself; this adds others.
+  virtual void append_audit(const Actor &who, const std::string &action,
+                            const std::string &patient, const std::string &detail) = 0;
+  virtual std::vector<AuditEntry> audit(const std::optional<std::string> &patient) = 0;
+};
+
+// --- use cases over any Repository (no SQL here).
+
+// The decision date of a plan: that of its last trial stage (the one being assessed).
+std::optional<Date> plan_decision_date(const Plan &p);
+
+struct DueEntry {
+  std::string patient;
+  int version = 0;
+  std::string drug;
+  Date decision_date{2000, 1, 1};
+  long days_until = 0;     // negative: overdue
+  int window_days_with_scores = 0; // days with scores in [decision_date - 7, decision_date)
+  bool missing_scores = false;     // fewer than 4 days (clinical.md A6)
+};
+// Patients whose active plan's decision date is on or before today + within_days.
+std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days);
+
+// The first difference-free summary of two plans: one line per stage/step added, removed or
+// changed, for `review show` (empty when `before` is absent: everything is new).
+std::vector<std::string> plan_diff(const Plan *before, const Plan &after);
+
+} // namespace titrate

@@ -1,0 +1,58 @@
+#pragma once
+// The repository contract: one test body for every back end (Orthanc's IndexUnitTests habit).
+// A back end provides a Backend whose connect() opens a NEW connection to the same fresh,
+// empty database; TITRATE_STORE_CONTRACT(name, make) registers every contract case for it.
+#include "planner/store/repository.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <memory>
+
+namespace titrate::test {
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual std::unique_ptr<Repository> connect() = 0;
+};
+using BackendFactory = std::function<std::unique_ptr<Backend>()>;
+
+// Illustrative fixtures (storage tests only; no clinical claim is checked here).
+Patient sample_patient(const std::string &id);
+Plan sample_plan(const std::string &patient);
+
+namespace contract {
+void patient_versions(Backend &b);
+void plan_lifecycle(Backend &b);
+void four_eyes(Backend &b);
+void submitted_version_is_immutable(Backend &b);
+void scores_and_supersede(Backend &b);
+void import_all_or_none(Backend &b);
+void adverse_effects_and_decisions(Backend &b);
+void audit_records_every_change(Backend &b);
+void atomically_is_one_transaction(Backend &b);
+void concurrent_writers(Backend &b);
+void due_list(Backend &b);
+} // namespace contract
+
+} // namespace titrate::test
+
+#define TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, FN)                                              \
+  TEST_CASE(NAME " contract: " #FN) {                                                            \
+    auto backend = (MAKE)();                                                                     \
+    ::titrate::test::contract::FN(*backend);                                                     \
+  }
+
+#define TITRATE_STORE_CONTRACT(NAME, MAKE)                                                       \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, patient_versions)                                      \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, plan_lifecycle)                                        \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, four_eyes)                                             \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, submitted_version_is_immutable)                        \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, scores_and_supersede)                                  \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, import_all_or_none)                                    \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_and_decisions)                         \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_records_every_change)                            \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_is_one_transaction)                         \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_writers)                                    \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list)
