@@ -5,6 +5,9 @@
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
+#include "planner/scheduling/plan.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -93,3 +96,24 @@ inline Monograph pregabalin_units() {
 }
 
 } // namespace titrate::test
+
+// Readable failure messages (DateRange has begin()/end() and would otherwise print as a range).
+namespace Catch {
+template <> struct StringMaker<titrate::DateRange> {
+  static std::string convert(const titrate::DateRange &r) {
+    return "[" + titrate::iso(r.begin()) + ", " + titrate::iso(r.end()) + ")";
+  }
+};
+template <> struct StringMaker<titrate::Date> {
+  static std::string convert(const titrate::Date &d) { return titrate::iso(d); }
+};
+template <> struct StringMaker<titrate::Dose> {
+  static std::string convert(const titrate::Dose &d) { return d.str(); }
+};
+template <> struct StringMaker<titrate::UnitCount> {
+  static std::string convert(const titrate::UnitCount &u) {
+    return u.strength.str() + " " + std::string(titrate::to_string(u.form)) + " x " +
+           std::to_string(u.count);
+  }
+};
+} // namespace Catch
