@@ -1,0 +1,153 @@
+#include "planner/export/export_common.hpp"
+
+#include "planner/core/errors.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace titrate {
+
+std::string_view review_state_name(ReviewState s) {
+  switch (s) {
+  case ReviewState::draft: return "draft";
+  case ReviewState::submitted: return "submitted";
+  case ReviewState::approved: return "approved";
+  case ReviewState::rejected: return "rejected";
+  }
+  return "draft";
+}
+
+ReviewState parse_review_state(std::string_view text, std::string_view field) {
+  if (text == "draft") return ReviewState::draft;
+  if (text == "submitted") return ReviewState::submitted;
+  if (text == "approved") return ReviewState::approved;
+  if (text == "rejected") return ReviewState::rejected;
+  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
+                   "\" is not a review state; expected draft, submitted, approved or rejected");
+}
+
+namespace export_detail {
+
+const Monograph *find_monograph(const Formulary &f, std::string_view drug) {
+  for (const auto &m : f.drugs)
+    if (m.name == drug) return &m;
+  return nullptr;
+}
+
+std::string display_name(const Formulary &f, std::string_view drug) {
+  const Monograph *m = find_monograph(f, drug);
+  return m && !m->tall_man.empty() ? m->tall_man : std::string(drug);
+}
+
+std::string_view form_word(Form f) { return f == Form::tablet ? "tablet" : "capsule"; }
+
+std::string_view time_key(AdminTime t) {
+  switch (t) {
+  case AdminTime::morning: return "morning";
+  case AdminTime::midday: return "midday";
+  case AdminTime::evening: return "evening";
+  case AdminTime::bedtime: return "bedtime";
+  }
+  return "morning";
+}
+
+std::string_view time_phrase(AdminTime t) {
+  switch (t) {
+  case AdminTime::morning: return "in the morning";
+  case AdminTime::midday: return "at midday";
+  case AdminTime::evening: return "in the evening";
+  case AdminTime::bedtime: return "at bedtime";
+  }
+  return "in the morning";
+}
+
+std::size_t time_index(AdminTime t) { return static_cast<std::size_t>(t); }
+
+std::string unit_text(std::string_view name, const UnitCount &u) {
+  return std::string(name) + " " + u.strength.str() + " " + std::string(form_word(u.form)) +
+         " x " + std::to_string(u.count);
+}
+
+std::string units_text(std::string_view name, const Administration &a) {
+  std::string out;
+  for (const auto &u : a.units) out += (out.empty() ? "" : " and ") + unit_text(name, u);
+  return out.empty() ? std::string(name) + " " + a.dose.str() : out;
+}
+
+std::string_view times_daily(std::size_t n) {
+  switch (n) {
+  case 1: return "once daily";
+  case 2: return "twice daily";
+  case 3: return "three times daily";
+  case 4: return "four times daily";
+  default: return "daily";
+  }
+}
+
+std::string_view role_word(StageRole r) {
+  switch (r) {
+  case StageRole::trial: return "trial";
+  case StageRole::taper: return "taper";
+  case StageRole::cross_taper: return "cross-taper";
+  }
+  return "trial";
+}
+
+std::vector<ScoreEntry> effective_scores(const std::vector<ScoreEntry> &scores) {
+  std::set<std::int64_t> superseded;
+  for (const auto &s : scores)
+    if (s.supersedes) superseded.insert(*s.supersedes);
+  std::vector<ScoreEntry> out;
+  for (const auto &s : scores)
+    if (s.id == 0 || !superseded.count(s.id)) out.push_back(s);
+  std::stable_sort(out.begin(), out.end(), [](const ScoreEntry &a, const ScoreEntry &b) {
+    if (a.at != b.at) return a.at < b.at;
+    return a.id < b.id;
+  });
+  return out;
+}
+
+std::vector<Date> assessment_dates(const ExportInput &in) {
+  std::vector<Date> dates = in.context.assessment_dates;
+  if (dates.empty())
+    for (const auto &s : in.plan.stages)
+      if (s.decision_date) dates.push_back(*s.decision_date);
+  std::sort(dates.begin(), dates.end());
+  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  return dates;
+}
+
+void check_context(const ExportContext &c) {
+  if (c.plan_version < 1)
+    throw InputError("plan version: " + std::to_string(c.plan_version) +
+                     " is not a version; expected a whole number from 1");
+  for (int m : c.admin_minutes)
+    if (m < 0 || m >= 1440)
+      throw InputError("administration time: " + std::to_string(m) +
+                       " minutes is not a time of day; expected 0 to 1439");
+  if (c.now_utc.minute_of_day < 0 || c.now_utc.minute_of_day >= 1440)
+    throw InputError("now: not a time of day");
+}
+
+std::string compact_date(Date d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d", static_cast<int>(d.year()),
+                static_cast<int>(d.month()), static_cast<int>(d.day()));
+  return buf;
+}
+
+std::string compact_datetime(const LocalDateTime &t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "T%02d%02d00", t.minute_of_day / 60, t.minute_of_day % 60);
+  return compact_date(t.date) + buf;
+}
+
+std::string hhmm(int minute_of_day) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minute_of_day / 60, minute_of_day % 60);
+  return buf;
+}
+
+} // namespace export_detail
+} // namespace titrate

@@ -1,0 +1,121 @@
+#include "planner/export/time_zone.hpp"
+
+#include "planner/core/errors.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace titrate {
+
+namespace {
+
+// EU: last Sunday of March and October at 01:00 UTC (Directive 2000/84/EC).
+// US: second Sunday of March at 02:00 standard, first Sunday of November at 02:00 daylight
+// (Energy Policy Act 2005, in force since 2007).
+DaylightRule eu_rule(int std_offset, const char *abbreviation) {
+  const int dst = std_offset + 60;
+  return DaylightRule{dst, abbreviation, TransitionRule{3, -1, 60 + std_offset},
+                      TransitionRule{10, -1, 60 + dst}};
+}
+DaylightRule us_rule(int std_offset, const char *abbreviation) {
+  return DaylightRule{std_offset + 60, abbreviation, TransitionRule{3, 2, 120},
+                      TransitionRule{11, 1, 120}};
+}
+
+const std::vector<TimeZoneRules> &zones() {
+  static const std::vector<TimeZoneRules> all = [] {
+    std::vector<TimeZoneRules> z{
+        {"UTC", 0, "UTC", std::nullopt},
+        {"Europe/London", 0, "GMT", eu_rule(0, "BST")},
+        {"Europe/Lisbon", 0, "WET", eu_rule(0, "WEST")},
+        {"Europe/Paris", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Berlin", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Madrid", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Rome", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Amsterdam", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Brussels", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Vienna", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Zurich", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Stockholm", 60, "CET", eu_rule(60, "CEST")},
+        {"Europe/Athens", 120, "EET", eu_rule(120, "EEST")},
+        {"Europe/Helsinki", 120, "EET", eu_rule(120, "EEST")},
+        {"America/New_York", -300, "EST", us_rule(-300, "EDT")},
+        {"America/Chicago", -360, "CST", us_rule(-360, "CDT")},
+        {"America/Denver", -420, "MST", us_rule(-420, "MDT")},
+        {"America/Phoenix", -420, "MST", std::nullopt},
+        {"America/Los_Angeles", -480, "PST", us_rule(-480, "PDT")},
+    };
+    std::sort(z.begin(), z.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
+    return z;
+  }();
+  return all;
+}
+
+long minutes_since(Date epoch, const LocalDateTime &t) {
+  return (t.date - epoch).days() * 1440L + t.minute_of_day;
+}
+
+} // namespace
+
+Date TransitionRule::in_year(int year) const {
+  using boost::gregorian::Sunday;
+  const auto y = static_cast<unsigned short>(year);
+  const auto m = static_cast<unsigned short>(month);
+  if (week < 0) {
+    return boost::gregorian::last_day_of_the_week_in_month(Sunday, m).get_date(y);
+  }
+  using Nth = boost::gregorian::nth_day_of_the_week_in_month;
+  return Nth(static_cast<Nth::week_num>(week), Sunday, m).get_date(y);
+}
+
+std::vector<std::string> supported_time_zones() {
+  std::vector<std::string> names;
+  for (const auto &z : zones()) names.push_back(z.name);
+  return names;
+}
+
+const TimeZoneRules &time_zone_rules(std::string_view name, std::string_view field) {
+  for (const auto &z : zones())
+    if (z.name == name) return z;
+  std::string list;
+  for (const auto &z : zones()) list += (list.empty() ? "" : ", ") + z.name;
+  throw InputError(std::string(field) + ": \"" + std::string(name.substr(0, 64)) +
+                   "\" is not a supported time zone; expected one of " + list);
+}
+
+int utc_offset_minutes(const TimeZoneRules &tz, const LocalDateTime &local) {
+  if (!tz.daylight) return tz.standard_offset_minutes;
+  const DaylightRule &d = *tz.daylight;
+  const int year = local.date.year();
+  const Date epoch = local.date;
+  const LocalDateTime start{d.start.in_year(year), d.start.local_minutes};
+  const LocalDateTime end{d.end.in_year(year), d.end.local_minutes};
+  const long t = minutes_since(epoch, local);
+  const long jump = d.offset_minutes - tz.standard_offset_minutes;
+  const bool in_daylight = t >= minutes_since(epoch, start) + jump && t < minutes_since(epoch, end);
+  return in_daylight ? d.offset_minutes : tz.standard_offset_minutes;
+}
+
+LocalDateTime to_utc(const TimeZoneRules &tz, const LocalDateTime &local) {
+  long minutes = local.minute_of_day - utc_offset_minutes(tz, local);
+  Date date = local.date;
+  while (minutes < 0) {
+    minutes += 1440;
+    date -= Days(1);
+  }
+  while (minutes >= 1440) {
+    minutes -= 1440;
+    date += Days(1);
+  }
+  return LocalDateTime{date, static_cast<int>(minutes)};
+}
+
+std::string offset_text(int minutes, bool colon) {
+  const char sign = minutes < 0 ? '-' : '+';
+  const int a = minutes < 0 ? -minutes : minutes;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, colon ? "%c%02d:%02d" : "%c%02d%02d", sign, a / 60, a % 60);
+  return buf;
+}
+
+} // namespace titrate

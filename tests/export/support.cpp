@@ -1,0 +1,221 @@
+#include "tests/export/support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace titrate::test {
+
+namespace {
+
+Date d(const char *text) { return parse_date(text); }
+LocalDateTime at(const char *text) { return parse_local_datetime(text); }
+Dose mg(std::int64_t v) { return Dose::milligrams(v); }
+
+Administration admin(AdminTime t, std::int64_t dose_mg, std::vector<UnitCount> units) {
+  return Administration{t, mg(dose_mg), std::move(units)};
+}
+UnitCount cap(std::int64_t strength, int count) { return UnitCount{mg(strength), Form::capsule, count}; }
+UnitCount tab(std::int64_t strength, int count) { return UnitCount{mg(strength), Form::tablet, count}; }
+
+std::string quote(const std::string &s) { return "'" + s + "'"; }
+
+} // namespace
+
+// Codes from clinical.md E1 (ingredient RxCUIs): duloxetine 72625, gabapentin 25480. The tall-man
+// form DULoxetine is the ISMP form named (UNVERIFIED) in clinical.md F; gabapentin has none.
+Formulary sample_formulary() {
+  Formulary f;
+  Monograph dul;
+  dul.name = "duloxetine";
+  dul.drug_class = "snri";
+  dul.tall_man = "DULoxetine";
+  dul.rxcui = "72625";
+  dul.strengths = {Strength{mg(30), Form::capsule, false, "596930", {}},
+                   Strength{mg(60), Form::capsule, false, "596934", {}}};
+  Monograph gab;
+  gab.name = "gabapentin";
+  gab.drug_class = "gabapentinoid";
+  gab.rxcui = "25480";
+  gab.strengths = {Strength{mg(300), Form::capsule, false, "310431", {}},
+                   Strength{mg(600), Form::tablet, false, "310433", {}}};
+  f.drugs = {dul, gab};
+  return f;
+}
+
+Patient sample_patient() {
+  Patient p;
+  p.id = "P001";
+  p.birth_date = d("1971-03-02");
+  p.sex = Sex::female;
+  p.weight_kg = 65;
+  p.serum_creatinine_mg_dl = 0.8;
+  p.baseline_pain = PainScore(8);
+  return p;
+}
+
+// Shaped like clinical.md G scenario 8 and A3, cut short so a golden file can be checked by hand:
+// duloxetine 30 mg daily 7 d then 60 mg daily (decision date = first 60 mg day + 14 d =
+// 2026-12-22); switch: duloxetine 30 mg daily 14 d then stop, gabapentin starting on the first
+// taper day (300 mg day 1, 300 mg twice daily day 2, then 300 mg three times daily, then
+// 1,800 mg/d as 600 mg three times daily, the A3 target).
+Plan sample_plan() {
+  Plan p;
+  p.patient = "P001";
+  p.pathway = "cipn-esmo";
+  p.start = d("2026-12-01");
+
+  Stage dul;
+  dul.drug = "duloxetine";
+  dul.role = StageRole::trial;
+  dul.steps = {
+      Step{DateRange(d("2026-12-01"), d("2026-12-08")), mg(30), {admin(AdminTime::morning, 30, {cap(30, 1)})}},
+      Step{DateRange(d("2026-12-08"), d("2026-12-29")), mg(60), {admin(AdminTime::morning, 60, {cap(60, 1)})}},
+  };
+  dul.assessed_dose = mg(60);
+  dul.target_reached = d("2026-12-08");
+  dul.decision_date = d("2026-12-22");
+  dul.dispense = {cap(30, 7), cap(60, 21)};
+
+  Stage taper;
+  taper.drug = "duloxetine";
+  taper.role = StageRole::taper;
+  taper.steps = {Step{DateRange(d("2026-12-29"), d("2027-01-12")), mg(30), {admin(AdminTime::morning, 30, {cap(30, 1)})}}};
+  taper.note = "discontinuation-symptom check";
+
+  Stage gab;
+  gab.drug = "gabapentin";
+  gab.role = StageRole::trial;
+  gab.steps = {
+      Step{DateRange(d("2026-12-29"), d("2026-12-30")), mg(300), {admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
+      Step{DateRange(d("2026-12-30"), d("2026-12-31")), mg(600),
+           {admin(AdminTime::morning, 300, {cap(300, 1)}), admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
+      Step{DateRange(d("2026-12-31"), d("2027-01-07")), mg(900),
+           {admin(AdminTime::morning, 300, {cap(300, 1)}), admin(AdminTime::midday, 300, {cap(300, 1)}),
+            admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
+      Step{DateRange(d("2027-01-07"), d("2027-01-21")), mg(1800),
+           {admin(AdminTime::morning, 600, {tab(600, 1)}), admin(AdminTime::midday, 600, {tab(600, 1)}),
+            admin(AdminTime::bedtime, 600, {tab(600, 1)})}},
+  };
+  gab.assessed_dose = mg(1800);
+  gab.target_reached = d("2027-01-07");
+  gab.decision_date = d("2027-01-21");
+
+  p.stages = {dul, taper, gab};
+  return p;
+}
+
+// Scores: before the first dose (baseline days), two on one day (mean 6.5), and a correction
+// (id 11 supersedes id 10: 9 -> 7). Notes hold a comma and quotes to exercise quoting.
+std::vector<ScoreEntry> sample_scores() {
+  return {
+      ScoreEntry{1, at("2026-11-28T09:00"), PainScore(8), "", std::nullopt},
+      ScoreEntry{2, at("2026-11-29"), PainScore(8), "", std::nullopt},
+      ScoreEntry{3, at("2026-11-30T20:00"), PainScore(7), "bad night, feet burning", std::nullopt},
+      ScoreEntry{4, at("2026-12-10T08:30"), PainScore(6), "", std::nullopt},
+      ScoreEntry{5, at("2026-12-10T20:00"), PainScore(7), "said \"better\"", std::nullopt},
+      ScoreEntry{10, at("2026-12-20T09:00"), PainScore(9), "typo", std::nullopt},
+      ScoreEntry{11, at("2026-12-20T09:00"), PainScore(7), "", 10},
+  };
+}
+
+ExportContext sample_context(ReviewState review, int version) {
+  ExportContext c;
+  c.plan_version = version;
+  c.review = review;
+  if (review == ReviewState::approved) {
+    c.approved_by = "Ana Ruiz";
+    c.approved_at = at("2026-11-30T14:05");
+  }
+  c.time_zone = "Europe/Paris";
+  c.now_utc = at("2026-11-30T15:00");
+  return c;
+}
+
+std::string write_output(const std::string &name, const std::string &text) {
+  const std::filesystem::path dir = TITRATE_EXPORT_OUT;
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / name).string();
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  if (!f) throw std::runtime_error("cannot write " + path);
+  return path;
+}
+
+std::string read_file(const std::string &path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+ToolResult run_tool(const std::string &command) {
+  ToolResult r;
+  FILE *pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) {
+    r.output = "cannot run: " + command;
+    return r;
+  }
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string python() {
+  if (const char *p = std::getenv("TITRATE_PYTHON")) return p;
+  return "/usr/bin/python3";
+}
+
+std::string script(const std::string &name) { return std::string(TITRATE_EXPORT_TESTS) + "/" + name; }
+std::string golden(const std::string &name) { return std::string(TITRATE_EXPORT_TESTS) + "/golden/" + name; }
+
+ToolResult validate_ics(const std::string &path) {
+  return run_tool(python() + " " + quote(script("check_ics.py")) + " " + quote(path));
+}
+ToolResult validate_csv(const std::string &path) {
+  return run_tool(python() + " " + quote(script("check_csv.py")) + " " + quote(path));
+}
+ToolResult validate_svg(const std::string &path) {
+  return run_tool(python() + " " + quote(script("check_svg.py")) + " " + quote(path));
+}
+ToolResult validate_fhir(const std::string &path) {
+  return run_tool("node " + quote(script("validate_fhir.js")) + " " + quote(path));
+}
+
+} // namespace titrate::test
+
+namespace titrate::test {
+
+Plan short_plan() {
+  Plan p = sample_plan();
+  p.stages.resize(1);
+  return p;
+}
+
+void check_golden(const std::string &name, const std::string &actual) {
+  const std::string path = golden(name);
+  if (std::getenv("TITRATE_UPDATE_GOLDEN")) {
+    std::ofstream f(path, std::ios::binary);
+    f << actual;
+    FAIL("wrote " << path << ": read it against the specs before committing");
+  }
+  std::string expected;
+  REQUIRE_NOTHROW(expected = read_file(path));
+  if (expected != actual) {
+    const std::string out = write_output("actual-" + name, actual);
+    FAIL("output differs from golden " << path << "; actual output in " << out
+                                       << " (diff them)");
+  }
+}
+
+} // namespace titrate::test

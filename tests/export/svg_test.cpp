@@ -1,0 +1,85 @@
+// Pain chart. Every SVG is checked in the test by xmllint --noout and Python's ElementTree
+// (check_svg.py). Values below were computed by hand from support.cpp: baseline 8 (entered),
+// response line 8 x (1 - 30 %) = 5.6; the time axis runs 2026-11-28 (first score) to 2027-01-22
+// (the day after the last decision date 2027-01-21) = 55 days over x 44..540; y = 320 - s x 25.
+#include "planner/export/svg.hpp"
+#include "tests/export/support.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+using namespace titrate;
+using namespace titrate::test;
+
+namespace {
+
+std::string svg_of(const Sample &s) {
+  std::ostringstream out;
+  write_svg(out, s.input());
+  return out.str();
+}
+
+nlohmann::json validated(const std::string &name, const std::string &svg) {
+  const auto r = validate_svg(write_output(name, svg));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.output);
+}
+
+bool has_text(const nlohmann::json &j, const std::string &t) {
+  for (const auto &x : j["texts"])
+    if (x == t) return true;
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("pain chart is valid SVG with baseline, response line, stages and decisions") {
+  Sample s;
+  const std::string svg = svg_of(s);
+  const auto j = validated("chart.svg", svg);
+  CHECK(j["viewBox"] == "0 0 560 390");
+  CHECK(j["circles"] == 6); // effective scores
+  CHECK(has_text(j, "baseline 8"));
+  CHECK(has_text(j, "30 % less pain: 5.6"));
+  CHECK(has_text(j, "decision 2026-12-22"));
+  CHECK(has_text(j, "decision 2027-01-21"));
+  CHECK(has_text(j, "DULoxetine 30 to 60 mg daily"));
+  CHECK(has_text(j, "DULoxetine 30 mg daily (taper)"));
+  CHECK(has_text(j, "gabapentin 300 to 1,800 mg daily"));
+  CHECK(has_text(j, "Decision support only; not medical advice."));
+  // Daily means: 5 days with scores. 2026-12-10 (day 12 of 55) has 6 and 7: mean 6.5 at
+  // x = 44 + 12.5 / 55 x 496 = 156.7, y = 320 - 6.5 x 25 = 157.5.
+  REQUIRE(j["polylines"].size() == 1);
+  const std::string points = j["polylines"][0];
+  CHECK_THAT(points, Catch::Contains("156.7,157.5"));
+  // 2026-11-28 (day 0): mean 8 at x = 44 + 0.5 / 55 x 496 = 48.5, y = 120.
+  CHECK(points.rfind("48.5,120.0 ", 0) == 0);
+  CHECK(svg == svg_of(s));
+}
+
+TEST_CASE("pain chart escapes text and draws no baseline when none is known") {
+  Sample s;
+  s.formulary.drugs[1].tall_man = "gaba<pentin> & \"co\"";
+  s.patient.baseline_pain.reset();
+  const auto j = validated("escaped.svg", svg_of(s));
+  CHECK(has_text(j, "gaba<pentin> & \"co\" 300 to 1,800 mg daily"));
+  for (const auto &t : j["texts"]) CHECK_THAT(t.get<std::string>(), !Catch::Contains("baseline"));
+}
+
+TEST_CASE("pain chart uses the assessment's baseline when given") {
+  Sample s;
+  s.context.baseline = 7.5;
+  const auto j = validated("baseline.svg", svg_of(s));
+  CHECK(has_text(j, "baseline 7.5"));
+  CHECK(has_text(j, "30 % less pain: 5.3")); // 7.5 x 0.7 = 5.25, shown to one decimal
+}
+
+TEST_CASE("the SVG validator rejects malformed XML") {
+  const auto r = validate_svg(write_output("broken.svg",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><text>a & b</text></svg>"));
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+}

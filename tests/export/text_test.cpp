@@ -1,0 +1,87 @@
+// Printable schedule. The golden file golden/schedule_draft.txt was checked BY HAND, line by
+// line, against the spec (issue 6, style.md "Printed output", clinical.md F) and against the
+// hand-built plan in support.cpp: day runs split at every step boundary, doses per time of day,
+// daily totals, assessment dates 2026-12-22 (2026-12-08 + 14 d) and 2027-01-21.
+#include "planner/core/errors.hpp"
+#include "planner/export/export_common.hpp"
+#include "planner/export/text.hpp"
+#include "tests/export/support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <sstream>
+
+using namespace titrate;
+using namespace titrate::test;
+
+namespace {
+std::string text_of(const Sample &s) {
+  std::ostringstream out;
+  write_text(out, s.input());
+  return out.str();
+}
+} // namespace
+
+TEST_CASE("text schedule matches the hand-checked golden file") {
+  Sample s;
+  check_golden("schedule_draft.txt", text_of(s));
+}
+
+TEST_CASE("text schedule states the pharmacist's approval or its absence") {
+  Sample s;
+  CHECK_THAT(text_of(s), Catch::Contains("NOT YET APPROVED"));
+  s.context = sample_context(ReviewState::submitted, 2);
+  CHECK_THAT(text_of(s), Catch::Contains("NOT YET APPROVED"));
+  s.context = sample_context(ReviewState::approved, 2);
+  const std::string approved = text_of(s);
+  CHECK_THAT(approved, Catch::Contains("Approved by pharmacist Ana Ruiz on 2026-11-30 at 14:05."));
+  CHECK_THAT(approved, Catch::Contains("Plan version 2"));
+  CHECK_THAT(approved, !Catch::Contains("NOT YET APPROVED"));
+  s.context = sample_context(ReviewState::rejected, 2);
+  const std::string rejected = text_of(s);
+  CHECK_THAT(rejected, Catch::Contains("NOT APPROVED: a pharmacist rejected this plan"));
+  CHECK_THAT(rejected, !Catch::Contains("Approved by"));
+}
+
+TEST_CASE("text schedule uses ISMP-safe wording") {
+  Sample s;
+  const std::string text = text_of(s);
+  // clinical.md F: what must never be printed.
+  const std::vector<std::pair<const char *, const char *>> banned = {
+      {R"(\d\.0+\b)", "trailing zero"},
+      {R"((^|[^0-9])\.\d)", "naked decimal (no leading zero)"},
+      {R"(\b(QD|qd|q\.d\.|OD|QOD|HS|hs|QHS|qhs|qn|BID|TID|bid|tid)\b)", "Latin abbreviation"},
+      {R"([@&+/])", "symbol instead of a word"},
+      {R"(\d{4,} ?mg)", "1,000 or more without a comma"},
+      {R"(\dmg)", "number and unit run together"},
+      {R"(mg\.)", "unit with a period"},
+  };
+  for (const auto &[pattern, what] : banned) {
+    std::smatch m;
+    if (std::regex_search(text, m, std::regex(pattern)))
+      FAIL_CHECK(what << " (" << pattern << "): found \"" << m.str() << "\"");
+  }
+  CHECK_THAT(text, Catch::Contains("1,800 mg"));
+  CHECK_THAT(text, Catch::Contains("At bedtime: gabapentin 300 mg capsule x 1 (300 mg)"));
+  CHECK_THAT(text, Catch::Contains("DULoxetine 60 mg capsule x 1"));
+  CHECK_THAT(text, !Catch::Contains("duloxetine")); // tall man wherever the name is printed
+  CHECK(text.substr(text.size() - 43) == "Decision support only; not medical advice.\n");
+}
+
+TEST_CASE("unit wording keeps the leading zero and the thousands comma") {
+  using export_detail::unit_text;
+  CHECK(unit_text("example", UnitCount{Dose::micrograms(500), Form::tablet, 1}) ==
+        "example 0.5 mg tablet x 1");
+  CHECK(unit_text("example", UnitCount{Dose::milligrams(1000), Form::tablet, 2}) ==
+        "example 1,000 mg tablet x 2");
+  CHECK(unit_text("example", UnitCount{Dose::micrograms(12500), Form::capsule, 3}) ==
+        "example 12.5 mg capsule x 3");
+}
+
+TEST_CASE("text export is deterministic and refuses a bad context") {
+  Sample s;
+  CHECK(text_of(s) == text_of(s));
+  s.context.plan_version = 0;
+  CHECK_THROWS_AS(text_of(s), InputError);
+}
