@@ -33,7 +33,8 @@ namespace {
 
 // Geometry of the drawing, in user units of the viewBox.
 constexpr double kWidth = 560, kHeight = 390;
-constexpr double kLeft = 44, kRight = 540, kTop = 70, kBottom = 320;
+// The right margin holds the baseline and response labels, clear of the decision-date labels.
+constexpr double kLeft = 44, kRight = 448, kTop = 70, kBottom = 320;
 
 std::string num(double v) {
   char buf[32];
@@ -99,12 +100,13 @@ void write_svg(std::ostream &out, const ExportInput &in) {
     }
     if (!b) continue;
     const double x0 = x_at(*b, 0), x1 = x_at(*e, 0);
-    const std::string fill = si % 2 == 0 ? "#dbe9f6" : "#f6e7d2";
+    static constexpr const char *kFills[] = {"#dbe9f6", "#f6e7d2", "#e3f1df", "#efe0f3"};
+    const std::string fill = kFills[si % 4];
     std::string dose = *lo == *hi ? hi->str() : lo->mg_text() + " to " + hi->str();
     const std::string label = display_name(in.formulary, s.drug) + " " + dose + " daily" +
                               (s.role == StageRole::trial ? "" : " (" + std::string(role_word(s.role)) + ")");
     out << "<rect x=\"" << num(x0) << "\" y=\"" << num(kTop) << "\" width=\"" << num(x1 - x0)
-        << "\" height=\"" << num(kBottom - kTop) << "\" fill=\"" << fill << "\" opacity=\"0.7\"/>\n";
+        << "\" height=\"" << num(kBottom - kTop) << "\" fill=\"" << fill << "\" opacity=\"0.6\"/>\n";
     out << "<text x=\"" << num(x0 + 2) << "\" y=\"" << num(si % 2 == 0 ? 40 : 58) << "\">"
         << xml_escape(label) << "</text>\n";
   }
@@ -144,13 +146,13 @@ void write_svg(std::ostream &out, const ExportInput &in) {
     out << "<line x1=\"" << num(kLeft) << "\" y1=\"" << num(y_at(*baseline)) << "\" x2=\""
         << num(kRight) << "\" y2=\"" << num(y_at(*baseline))
         << "\" stroke=\"#444444\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n";
-    out << "<text x=\"" << num(kRight - 2) << "\" y=\"" << num(y_at(*baseline) - 4)
-        << "\" text-anchor=\"end\">baseline " << score_text(*baseline) << "</text>\n";
+    out << "<text x=\"" << num(kRight + 4) << "\" y=\"" << num(y_at(*baseline) + 4)
+        << "\" font-size=\"10\">baseline " << score_text(*baseline) << "</text>\n";
     out << "<line x1=\"" << num(kLeft) << "\" y1=\"" << num(y_at(response)) << "\" x2=\""
         << num(kRight) << "\" y2=\"" << num(y_at(response))
         << "\" stroke=\"#2e7d32\" stroke-width=\"1.5\" stroke-dasharray=\"2 2\"/>\n";
-    out << "<text x=\"" << num(kRight - 2) << "\" y=\"" << num(y_at(response) - 4)
-        << "\" text-anchor=\"end\" fill=\"#2e7d32\">" << score_text(c.response_pct)
+    out << "<text x=\"" << num(kRight + 4) << "\" y=\"" << num(y_at(response) + 4)
+        << "\" font-size=\"10\" fill=\"#2e7d32\">" << score_text(c.response_pct)
         << " % less pain: " << score_text(response) << "</text>\n";
     out << "</g>\n";
   }
@@ -192,11 +194,12 @@ void write_svg(std::ostream &out, const ExportInput &in) {
   out << "</g>\n";
 
   out << "<text x=\"" << num(kLeft) << "\" y=\"" << num(kBottom + 36)
-      << "\" font-size=\"10\">Line: daily mean. Dots: each score.";
+      << "\" font-size=\"10\">Line: daily mean. Dots: each score. Red: decision dates.</text>\n";
   if (baseline)
-    out << " Dashed: baseline. Green: " << score_text(c.response_pct) << " % less pain than baseline.";
-  out << " Red: decision dates.</text>\n";
-  out << "<text x=\"" << num(kLeft) << "\" y=\"" << num(kBottom + 54)
+    out << "<text x=\"" << num(kLeft) << "\" y=\"" << num(kBottom + 50)
+        << "\" font-size=\"10\">Dashed: baseline. Green: " << score_text(c.response_pct)
+        << " % less pain than baseline (a response).</text>\n";
+  out << "<text x=\"" << num(kLeft) << "\" y=\"" << num(kBottom + 64)
       << "\" font-size=\"10\">Decision support only; not medical advice.</text>\n";
   out << "</svg>\n";
 }

@@ -16,6 +16,17 @@ def main(path):
     text = data.decode("utf-8")
     if data and not data.endswith(b"\r\n"):
         errors.append("the last record does not end in CRLF")
+    # Outside quoted fields every line break must be CRLF (RFC 4180 2.1).
+    quoted = False
+    for i, byte in enumerate(data):
+        if byte == 0x22:
+            quoted = not quoted
+        elif not quoted and byte == 0x0A and (i == 0 or data[i - 1] != 0x0D):
+            errors.append("bare LF at byte %d" % i)
+            break
+        elif not quoted and byte == 0x0D and data[i + 1:i + 2] != b"\n":
+            errors.append("bare CR at byte %d" % i)
+            break
     rows = []
     try:
         reader = csv.reader(io.StringIO(text, newline=""), dialect="excel", strict=True)

@@ -97,4 +97,7 @@ TEST_CASE("the CSV validator rejects a malformed file") {
   const auto r = validate_csv(write_output("broken.csv", "a,b\r\n1,2,3\r\n\"open,4\r\n"));
   INFO(r.output);
   CHECK(r.exit_code == 1);
+  const auto lf = validate_csv(write_output("lf.csv", "a,b\n1,2\n")); // LF, not CRLF
+  INFO(lf.output);
+  CHECK(lf.exit_code == 1);
 }

@@ -1,7 +1,7 @@
 // Pain chart. Every SVG is checked in the test by xmllint --noout and Python's ElementTree
 // (check_svg.py). Values below were computed by hand from support.cpp: baseline 8 (entered),
 // response line 8 x (1 - 30 %) = 5.6; the time axis runs 2026-11-28 (first score) to 2027-01-22
-// (the day after the last decision date 2027-01-21) = 55 days over x 44..540; y = 320 - s x 25.
+// (the day after the last decision date 2027-01-21) = 55 days over x 44..448; y = 320 - s x 25.
 #include "planner/export/svg.hpp"
 #include "tests/export/support.hpp"
 
@@ -51,12 +51,12 @@ TEST_CASE("pain chart is valid SVG with baseline, response line, stages and deci
   CHECK(has_text(j, "gabapentin 300 to 1,800 mg daily"));
   CHECK(has_text(j, "Decision support only; not medical advice."));
   // Daily means: 5 days with scores. 2026-12-10 (day 12 of 55) has 6 and 7: mean 6.5 at
-  // x = 44 + 12.5 / 55 x 496 = 156.7, y = 320 - 6.5 x 25 = 157.5.
+  // x = 44 + 12.5 / 55 x 404 = 135.8, y = 320 - 6.5 x 25 = 157.5.
   REQUIRE(j["polylines"].size() == 1);
   const std::string points = j["polylines"][0];
-  CHECK_THAT(points, Catch::Contains("156.7,157.5"));
-  // 2026-11-28 (day 0): mean 8 at x = 44 + 0.5 / 55 x 496 = 48.5, y = 120.
-  CHECK(points.rfind("48.5,120.0 ", 0) == 0);
+  CHECK_THAT(points, Catch::Contains("135.8,157.5"));
+  // 2026-11-28 (day 0): mean 8 at x = 44 + 0.5 / 55 x 404 = 47.7, y = 120.
+  CHECK(points.rfind("47.7,120.0 ", 0) == 0);
   CHECK(svg == svg_of(s));
 }
 
