@@ -453,7 +453,7 @@ void parse_titration(Table &top, Monograph &m) {
     if (!ti.start.empty() && st.daily < ti.start.back().daily) {
       s.fault("daily_mg", st.daily.str() + " is below the previous opening step; expected rising steps");
     }
-    check_buildable(s, s.key("daily_mg"), m, st.daily, st.times.empty() ? ti.times : st.times);
+    check_buildable(s, "daily_mg", m, st.daily, st.times.empty() ? ti.times : st.times);
     ti.start.push_back(st);
   }
   t.finish();
@@ -465,6 +465,7 @@ void parse_titration(Table &top, Monograph &m) {
                                      std::to_string(ti.interval_days) + "; expected at most interval_days");
   }
   const Dose max = ti.max_daily;
+  if (ti.target.is_zero()) return; // unreadable target: already reported, no cross-checks
   if (!max.is_zero() && ti.target > max) {
     t.fault("target_mg", ti.target.str() + " is above the maximum daily dose " + max.str() +
                              "; expected at most max_daily_mg");
@@ -497,10 +498,10 @@ void parse_titration(Table &top, Monograph &m) {
         d = std::min(d + ti.increment, level);
         const std::string key = d == level ? (level == ti.target ? "target_mg" : "escalation_mg")
                                            : "increment_mg";
-        check_buildable(t, t.key(key), m, d, ti.times);
+        check_buildable(t, key, m, d, ti.times);
       }
       if (ti.start.empty() && d == level && level == ti.increment) {
-        check_buildable(t, t.key("target_mg"), m, d, ti.times);
+        check_buildable(t, "target_mg", m, d, ti.times);
       }
     }
   }
@@ -543,8 +544,8 @@ void parse_renal(Table &top, Monograph &m) {
       t.fault("min_daily_mg", b.min_daily->str() + " is above max_daily_mg; expected min <= max");
     }
     const auto &times = b.times.empty() ? m.titration.times : b.times;
-    if (b.min_daily) check_buildable(t, t.key("min_daily_mg"), m, *b.min_daily, times);
-    if (b.max_daily) check_buildable(t, t.key("max_daily_mg"), m, *b.max_daily, times);
+    if (b.min_daily) check_buildable(t, "min_daily_mg", m, *b.min_daily, times);
+    if (b.max_daily) check_buildable(t, "max_daily_mg", m, *b.max_daily, times);
     bands.emplace_back(b, list[i]->location().line());
   }
   // The bands must tile [0, inf): sorted by lower bound, each upper meets the next lower with
@@ -716,7 +717,7 @@ void parse_taper(Table &top, Monograph &m) {
     s.finish();
     if (st.to >= st.from) s.fault("to_mg", st.to.str() + " is not below from_mg " + st.from.str() + "; expected a lower dose");
     if (!st.to.is_zero() && !st.requires_strength) {
-      check_buildable(s, s.key("to_mg"), m, st.to, m.titration.times);
+      check_buildable(s, "to_mg", m, st.to, m.titration.times);
     }
     tr.steps.push_back(st);
   }

@@ -1,0 +1,140 @@
+// Patient files (design.md §6): the shipped examples parse; every rejected input names its field
+// (and line). Expected values by hand from the example files and design.md.
+#include "planner/core/errors.hpp"
+#include "planner/formulary/loader.hpp"
+#include "planner/formulary/patient_file.hpp"
+#include "tests/data/read_files.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace titrate;
+using Catch::Contains;
+
+namespace {
+
+const Vocabulary &vocab() {
+  static const Formulary f = load_formulary(test::shipped_formulary());
+  return f.vocabulary;
+}
+
+const Date kToday(2026, 12, 1);
+
+const char *kPatient = R"(id = "P001"
+birth_date = "1958-04-02"
+sex = "female"
+weight_kg = 70
+serum_creatinine_mg_dl = 1.1
+hepatic = "none"
+conditions = ["narrow-angle-glaucoma"]
+medications = ["sertraline"]
+stopped_medications = [ { name = "phenelzine", stopped = "2026-11-20" } ]
+baseline_pain = 7
+)";
+
+std::string replaced(std::string text, const std::string &from, const std::string &to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+Patient parse(const std::string &text) { return parse_patient_file({"p.toml", text}, vocab(), kToday); }
+
+std::string error_of(const std::string &text) {
+  try {
+    parse(text);
+  } catch (const InputError &e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+} // namespace
+
+TEST_CASE("the design.md example patient file parses") {
+  const Patient p = parse(kPatient);
+  CHECK(p.id == "P001");
+  CHECK(p.birth_date == Date(1958, 4, 2));
+  CHECK(p.sex == Sex::female);
+  CHECK(p.weight_kg == 70);
+  REQUIRE(p.serum_creatinine_mg_dl);
+  CHECK(*p.serum_creatinine_mg_dl == Approx(1.1));
+  CHECK_FALSE(p.crcl_ml_min);
+  CHECK(p.hepatic == Hepatic::none);
+  CHECK(p.conditions == std::vector<std::string>{"narrow-angle-glaucoma"});
+  CHECK(p.medications == std::vector<std::string>{"sertraline"});
+  REQUIRE(p.stopped_medications.size() == 1);
+  CHECK(p.stopped_medications[0].name == "phenelzine");
+  CHECK(p.stopped_medications[0].stopped == Date(2026, 11, 20));
+  REQUIRE(p.baseline_pain);
+  CHECK(p.baseline_pain->value() == 7);
+}
+
+TEST_CASE("numbers may be integers or decimals") {
+  const auto a = parse(replaced(kPatient, "serum_creatinine_mg_dl = 1.1", "crcl_ml_min = 30"));
+  const auto b = parse(replaced(kPatient, "serum_creatinine_mg_dl = 1.1", "crcl_ml_min = 30.0"));
+  REQUIRE(a.crcl_ml_min);
+  CHECK(*a.crcl_ml_min == *b.crcl_ml_min);
+  CHECK(parse(replaced(kPatient, "weight_kg = 70", "weight_kg = 70.5")).weight_kg == Approx(70.5));
+}
+
+TEST_CASE("optional fields may be left out") {
+  std::string text = replaced(kPatient, "hepatic = \"none\"\n", "");
+  text = replaced(text, "baseline_pain = 7\n", "");
+  text = replaced(text, "conditions = [\"narrow-angle-glaucoma\"]\n", "");
+  const auto p = parse(text);
+  CHECK(p.hepatic == Hepatic::none);
+  CHECK_FALSE(p.baseline_pain);
+  CHECK(p.conditions.empty());
+}
+
+TEST_CASE("rejected patient-file inputs name the field") {
+  CHECK_THAT(error_of(kPatient + std::string("shoe_size = 9\n")),
+             Contains("p.toml:11: shoe_size: unknown key; expected one of:") && Contains("baseline_pain"));
+  CHECK_THAT(error_of(replaced(kPatient, "\"narrow-angle-glaucoma\"", "\"cirrhosis\"")),
+             Contains("p.toml:7: conditions: \"cirrhosis\" is not a known condition; expected one of: "
+                      "recent-myocardial-infarction, heart-block"));
+  CHECK_THAT(error_of(replaced(kPatient, "serum_creatinine_mg_dl = 1.1", "serum_creatinine_mg_dl = 0")),
+             Contains("p.toml:5: serum_creatinine_mg_dl"));
+  CHECK_THAT(error_of(replaced(kPatient, "1958-04-02", "2027-01-01")),
+             Contains("p.toml:2: birth_date") && Contains("future"));
+  CHECK_THAT(error_of(replaced(kPatient, "baseline_pain = 7", "baseline_pain = 11")),
+             Contains("p.toml:10: baseline_pain: 11 is out of range; expected a whole number 0 to 10"));
+  CHECK_THAT(error_of(replaced(kPatient, "baseline_pain = 7", "baseline_pain = 6.5")),
+             Contains("p.toml:10: baseline_pain: is a decimal number; expected a whole number 0 to 10"));
+  CHECK_THAT(error_of(replaced(kPatient, "sex = \"female\"", "sex = \"f\"")),
+             Contains("p.toml:3: sex: \"f\" is not a sex; expected female or male"));
+  CHECK_THAT(error_of(replaced(kPatient, "hepatic = \"none\"", "hepatic = \"child-pugh-b\"")),
+             Contains("p.toml:6: hepatic: \"child-pugh-b\" is not a hepatic class"));
+  CHECK_THAT(error_of(replaced(kPatient, "weight_kg = 70", "weight_kg = \"70\"")),
+             Contains("p.toml:4: weight_kg: is a string; expected a number"));
+  CHECK_THAT(error_of(replaced(kPatient, "1958-04-02", "1958-02-30")), Contains("p.toml:2: birth_date"));
+  CHECK_THAT(error_of(replaced(kPatient, "[\"sertraline\"]", "[\"Sertraline\"]")),
+             Contains("p.toml:8: medications: \"Sertraline\" is not a medication name"));
+  CHECK_THAT(error_of(replaced(kPatient, "2026-11-20", "2026-12-05")), Contains("stopped_medications"));
+  CHECK_THAT(error_of(replaced(kPatient, "name = \"phenelzine\", ", "")),
+             Contains("p.toml:9: stopped_medications.name: missing"));
+  CHECK_THAT(error_of(replaced(kPatient, "id = \"P001\"\n", "")), Contains("id: missing"));
+  CHECK_THAT(error_of(replaced(kPatient, "serum_creatinine_mg_dl = 1.1\n", "")),
+             Contains("serum_creatinine_mg_dl: missing"));
+  CHECK_THAT(error_of(replaced(kPatient, "weight_kg = 70", "weight_kg = = 70")), Contains("p.toml:4: syntax:"));
+}
+
+TEST_CASE("every example patient in schedules/examples parses") {
+  const auto files = test::read_dir(test::repo_root() + "/schedules/examples");
+  REQUIRE(files.size() >= 7);
+  for (const auto &f : files) {
+    INFO(f.name);
+    CHECK_NOTHROW(parse_patient_file(f, vocab(), kToday));
+  }
+}
+
+TEST_CASE("validate_vocabulary_terms rejects an unknown condition naming the list") {
+  Patient p = parse(kPatient);
+  CHECK_NOTHROW(validate_vocabulary_terms(p, vocab()));
+  p.conditions.push_back("gout");
+  CHECK_THROWS_WITH(validate_vocabulary_terms(p, vocab()),
+                    Contains("\"gout\" is not a known condition") && Contains("falls-history"));
+  p.conditions.pop_back();
+  p.medications.push_back("St Johns Wort");
+  CHECK_THROWS_AS(validate_vocabulary_terms(p, vocab()), InputError);
+}
