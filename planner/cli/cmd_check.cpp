@@ -40,7 +40,10 @@ void print_report(std::ostream &out, const EligibilityReport &r, Date today) {
     if (d.available_from) out << "  available from " << iso(*d.available_from) << "\n";
     if (d.max_daily) {
       out << "  maximum daily dose " << d.max_daily->str();
-      if (d.renal_band) out << " (renal band " << d.renal_band->describe() << ")";
+      // Name the renal band only when it is the band's cap that binds.
+      if (d.renal_band && d.renal_band->max_daily && *d.renal_band->max_daily == *d.max_daily) {
+        out << " (renal band " << d.renal_band->describe() << ")";
+      }
       out << "\n";
     }
     for (const auto &f : d.reasons) {
