@@ -9,10 +9,12 @@ namespace titrate {
 using namespace export_detail;
 
 std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos)
+    return std::string(s);
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"') out += '"';
+    if (c == '"')
+      out += '"';
     out += c;
   }
   return out + "\"";
@@ -26,20 +28,25 @@ void write_schedule_csv(std::ostream &out, const ExportInput &in) {
   for (const auto &s : in.plan.stages)
     for (const auto &st : s.steps)
       if (!st.range.empty()) {
-        if (!any || st.range.begin() < first) first = st.range.begin();
-        if (!any || st.range.end() > end) end = st.range.end();
+        if (!any || st.range.begin() < first)
+          first = st.range.begin();
+        if (!any || st.range.end() > end)
+          end = st.range.end();
         any = true;
       }
-  if (!any) return;
+  if (!any)
+    return;
   for (Date d = first; d < end; d += Days(1)) {
     for (std::size_t t = 0; t < 4; ++t) {
       for (std::size_t si = 0; si < in.plan.stages.size(); ++si) {
         const Stage &s = in.plan.stages[si];
         for (std::size_t pi = 0; pi < s.steps.size(); ++pi) {
           const Step &st = s.steps[pi];
-          if (!st.range.contains(d)) continue;
+          if (!st.range.contains(d))
+            continue;
           for (const auto &a : st.doses) {
-            if (time_index(a.time) != t) continue;
+            if (time_index(a.time) != t)
+              continue;
             auto row = [&](const std::string &strength, std::string_view form,
                            const std::string &count) {
               out << iso(d) << ',' << time_key(a.time) << ',' << csv_field(s.drug) << ','
@@ -48,7 +55,8 @@ void write_schedule_csv(std::ostream &out, const ExportInput &in) {
             };
             // An administration without units (not expected from the scheduler) keeps its row
             // so no dose is silently lost.
-            if (a.units.empty()) row("", "", "");
+            if (a.units.empty())
+              row("", "", "");
             for (const auto &u : a.units)
               row(u.strength.mg_plain(), form_word(u.form), std::to_string(u.count));
           }

@@ -10,19 +10,27 @@ namespace titrate {
 
 std::string_view review_state_name(ReviewState s) {
   switch (s) {
-  case ReviewState::draft: return "draft";
-  case ReviewState::submitted: return "submitted";
-  case ReviewState::approved: return "approved";
-  case ReviewState::rejected: return "rejected";
+  case ReviewState::draft:
+    return "draft";
+  case ReviewState::submitted:
+    return "submitted";
+  case ReviewState::approved:
+    return "approved";
+  case ReviewState::rejected:
+    return "rejected";
   }
   return "draft";
 }
 
 ReviewState parse_review_state(std::string_view text, std::string_view field) {
-  if (text == "draft") return ReviewState::draft;
-  if (text == "submitted") return ReviewState::submitted;
-  if (text == "approved") return ReviewState::approved;
-  if (text == "rejected") return ReviewState::rejected;
+  if (text == "draft")
+    return ReviewState::draft;
+  if (text == "submitted")
+    return ReviewState::submitted;
+  if (text == "approved")
+    return ReviewState::approved;
+  if (text == "rejected")
+    return ReviewState::rejected;
   throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
                    "\" is not a review state; expected draft, submitted, approved or rejected");
 }
@@ -31,7 +39,8 @@ namespace export_detail {
 
 const Monograph *find_monograph(const Formulary &f, std::string_view drug) {
   for (const auto &m : f.drugs)
-    if (m.name == drug) return &m;
+    if (m.name == drug)
+      return &m;
   return nullptr;
 }
 
@@ -40,56 +49,77 @@ std::string display_name(const Formulary &f, std::string_view drug) {
   return m && !m->tall_man.empty() ? m->tall_man : std::string(drug);
 }
 
-std::string_view form_word(Form f) { return f == Form::tablet ? "tablet" : "capsule"; }
+std::string_view form_word(Form f) {
+  return f == Form::tablet ? "tablet" : "capsule";
+}
 
 std::string_view time_key(AdminTime t) {
   switch (t) {
-  case AdminTime::morning: return "morning";
-  case AdminTime::midday: return "midday";
-  case AdminTime::evening: return "evening";
-  case AdminTime::bedtime: return "bedtime";
+  case AdminTime::morning:
+    return "morning";
+  case AdminTime::midday:
+    return "midday";
+  case AdminTime::evening:
+    return "evening";
+  case AdminTime::bedtime:
+    return "bedtime";
   }
   return "morning";
 }
 
 std::string_view time_phrase(AdminTime t) {
   switch (t) {
-  case AdminTime::morning: return "in the morning";
-  case AdminTime::midday: return "at midday";
-  case AdminTime::evening: return "in the evening";
-  case AdminTime::bedtime: return "at bedtime";
+  case AdminTime::morning:
+    return "in the morning";
+  case AdminTime::midday:
+    return "at midday";
+  case AdminTime::evening:
+    return "in the evening";
+  case AdminTime::bedtime:
+    return "at bedtime";
   }
   return "in the morning";
 }
 
-std::size_t time_index(AdminTime t) { return static_cast<std::size_t>(t); }
+std::size_t time_index(AdminTime t) {
+  return static_cast<std::size_t>(t);
+}
 
 std::string unit_text(std::string_view name, const UnitCount &u) {
-  return std::string(name) + " " + u.strength.str() + " " + std::string(form_word(u.form)) +
-         " x " + std::to_string(u.count);
+  return std::string(name) + " " + u.strength.str() + " " + std::string(form_word(u.form)) + " x " +
+         std::to_string(u.count);
 }
 
 std::string units_text(std::string_view name, const Administration &a) {
   std::string out;
-  for (const auto &u : a.units) out += (out.empty() ? "" : " and ") + unit_text(name, u);
+  for (const auto &u : a.units)
+    out += (out.empty() ? "" : " and ") + unit_text(name, u);
   return out.empty() ? std::string(name) + " " + a.dose.str() : out;
 }
 
 std::string_view times_daily(std::size_t n) {
   switch (n) {
-  case 1: return "once daily";
-  case 2: return "twice daily";
-  case 3: return "three times daily";
-  case 4: return "four times daily";
-  default: return "daily";
+  case 1:
+    return "once daily";
+  case 2:
+    return "twice daily";
+  case 3:
+    return "three times daily";
+  case 4:
+    return "four times daily";
+  default:
+    return "daily";
   }
 }
 
 std::string_view role_word(StageRole r) {
   switch (r) {
-  case StageRole::trial: return "trial";
-  case StageRole::taper: return "taper";
-  case StageRole::cross_taper: return "cross-taper";
+  case StageRole::trial:
+    return "trial";
+  case StageRole::taper:
+    return "taper";
+  case StageRole::cross_taper:
+    return "cross-taper";
   }
   return "trial";
 }
@@ -97,12 +127,15 @@ std::string_view role_word(StageRole r) {
 std::vector<ScoreEntry> effective_scores(const std::vector<ScoreEntry> &scores) {
   std::set<std::int64_t> superseded;
   for (const auto &s : scores)
-    if (s.supersedes) superseded.insert(*s.supersedes);
+    if (s.supersedes)
+      superseded.insert(*s.supersedes);
   std::vector<ScoreEntry> out;
   for (const auto &s : scores)
-    if (s.id == 0 || !superseded.count(s.id)) out.push_back(s);
+    if (s.id == 0 || !superseded.count(s.id))
+      out.push_back(s);
   std::stable_sort(out.begin(), out.end(), [](const ScoreEntry &a, const ScoreEntry &b) {
-    if (a.at != b.at) return a.at < b.at;
+    if (a.at != b.at)
+      return a.at < b.at;
     return a.id < b.id;
   });
   return out;
@@ -112,7 +145,8 @@ std::vector<Date> assessment_dates(const ExportInput &in) {
   std::vector<Date> dates = in.context.assessment_dates;
   if (dates.empty())
     for (const auto &s : in.plan.stages)
-      if (s.decision_date) dates.push_back(*s.decision_date);
+      if (s.decision_date)
+        dates.push_back(*s.decision_date);
   std::sort(dates.begin(), dates.end());
   dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
   return dates;

@@ -22,20 +22,20 @@ std::string_view review_state_name(ReviewState s); // "draft", ...
 ReviewState parse_review_state(std::string_view text, std::string_view field = "review");
 
 struct ExportContext {
-  int plan_version = 1;                 // >= 1; ICS SEQUENCE, printed on the schedule
+  int plan_version = 1; // >= 1; ICS SEQUENCE, printed on the schedule
   ReviewState review = ReviewState::draft;
-  std::string approved_by;              // pharmacist's name; printed only when approved
+  std::string approved_by;                  // pharmacist's name; printed only when approved
   std::optional<LocalDateTime> approved_at; // in the patient's local time
   // Assessment (decision) dates. Empty: each stage's decision_date is used.
   std::vector<Date> assessment_dates;
   // IANA name of the patient's zone for ICS TZID and FHIR date-time offsets; one of
   // supported_time_zones() (time_zone.hpp).
   std::string time_zone = "UTC";
-  LocalDateTime now_utc;                // generation time in UTC: ICS DTSTAMP, FHIR timestamp
+  LocalDateTime now_utc; // generation time in UTC: ICS DTSTAMP, FHIR timestamp
   // Baseline pain for the chart (the assessment's baseline, clinical.md A6). Absent: the
   // patient's entered baseline_pain; absent too: no baseline or response line is drawn.
   std::optional<double> baseline;
-  double response_pct = 30;             // the pathway's response_pct (clinical.md D1: >= 30 %)
+  double response_pct = 30; // the pathway's response_pct (clinical.md D1: >= 30 %)
   // Clock time (minutes after midnight, local) of morning, midday, evening, bedtime: when the
   // calendar reminds. A display convention, not a clinical rule; the caller may change it.
   std::array<int, 4> admin_minutes{8 * 60, 13 * 60, 18 * 60, 22 * 60};

@@ -16,10 +16,13 @@ using Json = nlohmann::ordered_json;
 
 std::string_view fhir_medication_request_status(ReviewState r) {
   switch (r) {
-  case ReviewState::approved: return "active";
-  case ReviewState::rejected: return "cancelled";
+  case ReviewState::approved:
+    return "active";
+  case ReviewState::rejected:
+    return "cancelled";
   case ReviewState::draft:
-  case ReviewState::submitted: return "draft";
+  case ReviewState::submitted:
+    return "draft";
   }
   return "draft";
 }
@@ -39,18 +42,24 @@ constexpr const char *kCategory = "http://terminology.hl7.org/CodeSystem/observa
 // R4 EventTiming codes (value set event-timing): HS = "prior to sleep".
 std::string_view event_timing(AdminTime t) {
   switch (t) {
-  case AdminTime::morning: return "MORN";
-  case AdminTime::midday: return "NOON";
-  case AdminTime::evening: return "EVE";
-  case AdminTime::bedtime: return "HS";
+  case AdminTime::morning:
+    return "MORN";
+  case AdminTime::midday:
+    return "NOON";
+  case AdminTime::evening:
+    return "EVE";
+  case AdminTime::bedtime:
+    return "HS";
   }
   return "MORN";
 }
 
 Json quantity_mg(Dose d) {
   Json q;
-  if (d.is_whole_mg()) q["value"] = d.whole_mg();
-  else q["value"] = d.mg();
+  if (d.is_whole_mg())
+    q["value"] = d.whole_mg();
+  else
+    q["value"] = d.mg();
   q["unit"] = "mg";
   q["system"] = kUcum;
   q["code"] = "mg";
@@ -125,24 +134,26 @@ void write_fhir(std::ostream &out, const ExportInput &in) {
     if (c.review == ReviewState::approved && c.approved_at)
       mr["authoredOn"] = fhir_datetime(tz, *c.approved_at);
     Json notes = Json::array();
-    notes.push_back(Json{{"text", "Stage " + std::to_string(si + 1) + ": " +
-                                      std::string(role_word(s.role)) + ". Plan version " +
-                                      std::to_string(c.plan_version) + " (" +
-                                      std::string(review_state_name(c.review)) + ")."}});
-    if (!s.note.empty()) notes.push_back(Json{{"text", s.note}});
+    notes.push_back(
+        Json{{"text", "Stage " + std::to_string(si + 1) + ": " + std::string(role_word(s.role)) +
+                          ". Plan version " + std::to_string(c.plan_version) + " (" +
+                          std::string(review_state_name(c.review)) + ")."}});
+    if (!s.note.empty())
+      notes.push_back(Json{{"text", s.note}});
     mr["note"] = std::move(notes);
     Json dosages = Json::array();
     for (std::size_t pi = 0; pi < s.steps.size(); ++pi) {
       const Step &st = s.steps[pi];
-      if (st.range.empty()) continue;
+      if (st.range.empty())
+        continue;
       // FHIR Period.end is inclusive: the last day taken, not the half-open end.
       const Date last = st.range.end() - Days(1);
       for (const auto &a : st.doses) {
         Json d;
         d["sequence"] = pi + 1;
         d["text"] = units_text(name, a) + " (" + a.dose.str() + ") " +
-                    std::string(time_phrase(a.time)) + ", from " + iso(st.range.begin()) +
-                    " to " + iso(last) + "; daily total " + st.daily.str();
+                    std::string(time_phrase(a.time)) + ", from " + iso(st.range.begin()) + " to " +
+                    iso(last) + "; daily total " + st.daily.str();
         Json repeat;
         repeat["boundsPeriod"] = Json{{"start", iso(st.range.begin())}, {"end", iso(last)}};
         repeat["frequency"] = 1;
@@ -154,31 +165,36 @@ void write_fhir(std::ostream &out, const ExportInput &in) {
         dosages.push_back(std::move(d));
       }
     }
-    if (!dosages.empty()) mr["dosageInstruction"] = std::move(dosages);
+    if (!dosages.empty())
+      mr["dosageInstruction"] = std::move(dosages);
     entries.push_back(entry(uuid, std::move(mr)));
   }
 
   std::size_t n = 0;
   for (const auto &sc : effective_scores(in.scores)) {
     ++n;
-    const std::string key = sc.id != 0 ? "id" + std::to_string(sc.id)
-                                       : iso(sc.at) + "#" + std::to_string(n);
+    const std::string key =
+        sc.id != 0 ? "id" + std::to_string(sc.id) : iso(sc.at) + "#" + std::to_string(n);
     const std::string uuid = name_uuid("titrate:Observation:" + pid + ":" + key);
     Json o;
     o["resourceType"] = "Observation";
     o["id"] = uuid;
     o["status"] = "final";
-    o["category"] = Json::array(
-        {Json{{"coding", Json::array({Json{{"system", kCategory}, {"code", "survey"}, {"display", "Survey"}}})}}});
+    o["category"] = Json::array({Json{
+        {"coding",
+         Json::array({Json{{"system", kCategory}, {"code", "survey"}, {"display", "Survey"}}})}}});
     o["code"] = Json{
-        {"coding", Json::array({Json{{"system", kLoinc},
-                                     {"code", "72514-3"},
-                                     {"display", "Pain severity 0-10 verbal numeric rating [Score] - Reported"}}})},
+        {"coding",
+         Json::array(
+             {Json{{"system", kLoinc},
+                   {"code", "72514-3"},
+                   {"display", "Pain severity 0-10 verbal numeric rating [Score] - Reported"}}})},
         {"text", "Pain score (0 to 10)"}};
     o["subject"] = subject;
     o["effectiveDateTime"] = fhir_datetime(tz, sc.at);
     o["valueInteger"] = sc.score.value();
-    if (!sc.note.empty()) o["note"] = Json::array({Json{{"text", sc.note}}});
+    if (!sc.note.empty())
+      o["note"] = Json::array({Json{{"text", sc.note}}});
     entries.push_back(entry(uuid, std::move(o)));
   }
 

@@ -14,12 +14,22 @@ std::string ics_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-    case '\\': out += "\\\\"; break;
-    case ';': out += "\\;"; break;
-    case ',': out += "\\,"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': break;
-    default: out += c;
+    case '\\':
+      out += "\\\\";
+      break;
+    case ';':
+      out += "\\;";
+      break;
+    case ',':
+      out += "\\,";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -32,9 +42,12 @@ std::string ics_fold(std::string_view line) {
   for (std::size_t i = 0; i < line.size();) {
     const auto lead = static_cast<unsigned char>(line[i]);
     std::size_t len = 1;
-    if (lead >= 0xF0) len = 4;
-    else if (lead >= 0xE0) len = 3;
-    else if (lead >= 0xC0) len = 2;
+    if (lead >= 0xF0)
+      len = 4;
+    else if (lead >= 0xE0)
+      len = 3;
+    else if (lead >= 0xC0)
+      len = 2;
     len = std::min(len, line.size() - i);
     if (used + len > budget) {
       out += "\r\n ";
@@ -58,10 +71,13 @@ private:
   std::ostream &out_;
 };
 
-std::string utc_stamp(const LocalDateTime &t) { return compact_datetime(t) + "Z"; }
+std::string utc_stamp(const LocalDateTime &t) {
+  return compact_datetime(t) + "Z";
+}
 
 std::string by_day(const TransitionRule &r) {
-  return "FREQ=YEARLY;BYMONTH=" + std::to_string(r.month) + ";BYDAY=" + std::to_string(r.week) + "SU";
+  return "FREQ=YEARLY;BYMONTH=" + std::to_string(r.month) + ";BYDAY=" + std::to_string(r.week) +
+         "SU";
 }
 
 void write_vtimezone(Lines &l, const TimeZoneRules &tz) {
@@ -97,17 +113,23 @@ void write_vtimezone(Lines &l, const TimeZoneRules &tz) {
 
 std::string approval_words(const ExportContext &c) {
   switch (c.review) {
-  case ReviewState::approved: return "approved by a pharmacist";
-  case ReviewState::rejected: return "REJECTED by a pharmacist: do not follow";
-  default: return "NOT YET APPROVED by a pharmacist";
+  case ReviewState::approved:
+    return "approved by a pharmacist";
+  case ReviewState::rejected:
+    return "REJECTED by a pharmacist: do not follow";
+  default:
+    return "NOT YET APPROVED by a pharmacist";
   }
 }
 
 std::string_view event_status(ReviewState r) {
   switch (r) {
-  case ReviewState::approved: return "CONFIRMED";
-  case ReviewState::rejected: return "CANCELLED";
-  default: return "TENTATIVE";
+  case ReviewState::approved:
+    return "CONFIRMED";
+  case ReviewState::rejected:
+    return "CANCELLED";
+  default:
+    return "TENTATIVE";
   }
 }
 
@@ -134,7 +156,8 @@ void write_ics(std::ostream &out, const ExportInput &in) {
     const std::string name = display_name(in.formulary, s.drug);
     for (std::size_t pi = 0; pi < s.steps.size(); ++pi) {
       const Step &st = s.steps[pi];
-      if (st.range.empty()) continue;
+      if (st.range.empty())
+        continue;
       for (const auto &a : st.doses) {
         const int minute = c.admin_minutes[time_index(a.time)];
         const LocalDateTime first{st.range.begin(), minute};

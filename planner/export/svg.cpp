@@ -15,15 +15,27 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&apos;"; break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&apos;";
+      break;
     default:
       // Control characters other than tab/newline are not allowed in XML 1.0.
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') out += ' ';
-      else out += c;
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')
+        out += ' ';
+      else
+        out += c;
     }
   }
   return out;
@@ -45,7 +57,8 @@ std::string num(double v) {
 // A score-scale number for people: one decimal at most, no trailing zero ("7", "4.9").
 std::string score_text(double v) {
   const double r = std::round(v * 10) / 10;
-  if (std::fabs(r - std::round(r)) < 1e-9) return std::to_string(static_cast<long>(std::round(r)));
+  if (std::fabs(r - std::round(r)) < 1e-9)
+    return std::to_string(static_cast<long>(std::round(r)));
   return num(r);
 }
 
@@ -65,9 +78,12 @@ void write_svg(std::ostream &out, const ExportInput &in) {
   };
   for (const auto &s : in.plan.stages)
     for (const auto &st : s.steps)
-      if (!st.range.empty()) widen(st.range.begin(), st.range.end());
-  for (const auto &s : scores) widen(s.at.date, s.at.date + Days(1));
-  for (const Date d : decisions) widen(d, d + Days(1));
+      if (!st.range.empty())
+        widen(st.range.begin(), st.range.end());
+  for (const auto &s : scores)
+    widen(s.at.date, s.at.date + Days(1));
+  for (const Date d : decisions)
+    widen(d, d + Days(1));
   const double span = static_cast<double>((end - first).days());
   auto x_at = [&](Date d, double fraction) {
     return kLeft + ((static_cast<double>((d - first).days()) + fraction) / span) * (kRight - kLeft);
@@ -82,7 +98,8 @@ void write_svg(std::ostream &out, const ExportInput &in) {
       << ", plan version " << c.plan_version << "</title>\n";
   out << "<rect x=\"0\" y=\"0\" width=\"" << num(kWidth) << "\" height=\"" << num(kHeight)
       << "\" fill=\"#ffffff\"/>\n";
-  out << "<text x=\"" << num(kLeft) << "\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Pain scores, patient "
+  out << "<text x=\"" << num(kLeft)
+      << "\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Pain scores, patient "
       << xml_escape(in.patient.id) << "</text>\n";
 
   // Stage bands, labelled above the plot on two alternating rows so neighbours do not collide.
@@ -92,21 +109,25 @@ void write_svg(std::ostream &out, const ExportInput &in) {
     std::optional<Date> b, e;
     std::optional<Dose> lo, hi;
     for (const auto &st : s.steps) {
-      if (st.range.empty()) continue;
+      if (st.range.empty())
+        continue;
       b = b ? std::min(*b, st.range.begin()) : st.range.begin();
       e = e ? std::max(*e, st.range.end()) : st.range.end();
       lo = lo ? std::min(*lo, st.daily) : st.daily;
       hi = hi ? std::max(*hi, st.daily) : st.daily;
     }
-    if (!b) continue;
+    if (!b)
+      continue;
     const double x0 = x_at(*b, 0), x1 = x_at(*e, 0);
     static constexpr const char *kFills[] = {"#dbe9f6", "#f6e7d2", "#e3f1df", "#efe0f3"};
     const std::string fill = kFills[si % 4];
     std::string dose = *lo == *hi ? hi->str() : lo->mg_text() + " to " + hi->str();
-    const std::string label = display_name(in.formulary, s.drug) + " " + dose + " daily" +
-                              (s.role == StageRole::trial ? "" : " (" + std::string(role_word(s.role)) + ")");
+    const std::string label =
+        display_name(in.formulary, s.drug) + " " + dose + " daily" +
+        (s.role == StageRole::trial ? "" : " (" + std::string(role_word(s.role)) + ")");
     out << "<rect x=\"" << num(x0) << "\" y=\"" << num(kTop) << "\" width=\"" << num(x1 - x0)
-        << "\" height=\"" << num(kBottom - kTop) << "\" fill=\"" << fill << "\" opacity=\"0.6\"/>\n";
+        << "\" height=\"" << num(kBottom - kTop) << "\" fill=\"" << fill
+        << "\" opacity=\"0.6\"/>\n";
     out << "<text x=\"" << num(x0 + 2) << "\" y=\"" << num(si % 2 == 0 ? 40 : 58) << "\">"
         << xml_escape(label) << "</text>\n";
   }
@@ -136,10 +157,10 @@ void write_svg(std::ostream &out, const ExportInput &in) {
 
   // Baseline and the response line.
   const std::optional<double> baseline =
-      c.baseline ? c.baseline
-                 : (in.patient.baseline_pain
-                        ? std::optional<double>(in.patient.baseline_pain->value())
-                        : std::nullopt);
+      c.baseline
+          ? c.baseline
+          : (in.patient.baseline_pain ? std::optional<double>(in.patient.baseline_pain->value())
+                                      : std::nullopt);
   if (baseline) {
     const double response = *baseline * (1.0 - c.response_pct / 100.0);
     out << "<g id=\"baseline\">\n";
@@ -164,8 +185,9 @@ void write_svg(std::ostream &out, const ExportInput &in) {
     out << "<line x1=\"" << num(x) << "\" y1=\"" << num(kTop) << "\" x2=\"" << num(x) << "\" y2=\""
         << num(kBottom) << "\" stroke=\"#c62828\" stroke-width=\"1.5\"/>\n";
     out << "<text x=\"" << num(x - 3) << "\" y=\"" << num(kTop + 4) << "\" transform=\"rotate(-90 "
-        << num(x - 3) << " " << num(kTop + 4) << ")\" text-anchor=\"end\" font-size=\"10\" fill=\"#c62828\">decision "
-        << iso(d) << "</text>\n";
+        << num(x - 3) << " " << num(kTop + 4)
+        << ")\" text-anchor=\"end\" font-size=\"10\" fill=\"#c62828\">decision " << iso(d)
+        << "</text>\n";
   }
   out << "</g>\n";
 

@@ -70,21 +70,25 @@ Date TransitionRule::in_year(int year) const {
 
 std::vector<std::string> supported_time_zones() {
   std::vector<std::string> names;
-  for (const auto &z : zones()) names.push_back(z.name);
+  for (const auto &z : zones())
+    names.push_back(z.name);
   return names;
 }
 
 const TimeZoneRules &time_zone_rules(std::string_view name, std::string_view field) {
   for (const auto &z : zones())
-    if (z.name == name) return z;
+    if (z.name == name)
+      return z;
   std::string list;
-  for (const auto &z : zones()) list += (list.empty() ? "" : ", ") + z.name;
+  for (const auto &z : zones())
+    list += (list.empty() ? "" : ", ") + z.name;
   throw InputError(std::string(field) + ": \"" + std::string(name.substr(0, 64)) +
                    "\" is not a supported time zone; expected one of " + list);
 }
 
 int utc_offset_minutes(const TimeZoneRules &tz, const LocalDateTime &local) {
-  if (!tz.daylight) return tz.standard_offset_minutes;
+  if (!tz.daylight)
+    return tz.standard_offset_minutes;
   const DaylightRule &d = *tz.daylight;
   const int year = local.date.year();
   const Date epoch = local.date;

@@ -43,16 +43,20 @@ TEST_CASE("schedule CSV parses with python csv: one row per day, time and streng
   // 1 x 1 + 1 x 2 + 7 x 3 + 14 x 3 = 28 + 14 + 1 + 2 + 21 + 42 = 108 rows.
   const auto &rows = j["rows"];
   REQUIRE(rows.size() == 108);
-  CHECK(rows[0] == nlohmann::json::parse(
-                       R"(["2026-12-01","morning","duloxetine","30","capsule","1","30","30","1","1"])"));
+  CHECK(rows[0] ==
+        nlohmann::json::parse(
+            R"(["2026-12-01","morning","duloxetine","30","capsule","1","30","30","1","1"])"));
   // 2026-12-29: the taper's morning dose, then gabapentin at bedtime (time-of-day order).
-  CHECK(rows[28] == nlohmann::json::parse(
-                        R"(["2026-12-29","morning","duloxetine","30","capsule","1","30","30","2","1"])"));
-  CHECK(rows[29] == nlohmann::json::parse(
-                        R"(["2026-12-29","bedtime","gabapentin","300","capsule","1","300","300","3","1"])"));
+  CHECK(rows[28] ==
+        nlohmann::json::parse(
+            R"(["2026-12-29","morning","duloxetine","30","capsule","1","30","30","2","1"])"));
+  CHECK(rows[29] ==
+        nlohmann::json::parse(
+            R"(["2026-12-29","bedtime","gabapentin","300","capsule","1","300","300","3","1"])"));
   // Last row: 2027-01-20 bedtime, 600 mg tablet, daily total 1800 (no thousands separator).
-  CHECK(rows[107] == nlohmann::json::parse(
-                         R"(["2027-01-20","bedtime","gabapentin","600","tablet","1","600","1800","3","4"])"));
+  CHECK(rows[107] ==
+        nlohmann::json::parse(
+            R"(["2027-01-20","bedtime","gabapentin","600","tablet","1","600","1800","3","4"])"));
 }
 
 TEST_CASE("an administration of two strengths gives two rows with the same dose") {
@@ -61,7 +65,8 @@ TEST_CASE("an administration of two strengths gives two rows with the same dose"
   auto &step = s.plan.stages[0].steps[0];
   step.range = DateRange(parse_date("2026-12-01"), parse_date("2026-12-02"));
   step.daily = Dose::milligrams(90);
-  step.doses = {Administration{AdminTime::morning, Dose::milligrams(90),
+  step.doses = {Administration{AdminTime::morning,
+                               Dose::milligrams(90),
                                {UnitCount{Dose::milligrams(60), Form::capsule, 1},
                                 UnitCount{Dose::milligrams(30), Form::capsule, 1}}}};
   s.plan.stages[0].steps.resize(1);
@@ -81,8 +86,10 @@ TEST_CASE("scores CSV is the import format and leaves superseded scores out") {
   const auto j = parse_with_python("scores.csv", out.str());
   CHECK(j["header"] == nlohmann::json::parse(R"(["patient_id","at","score","note"])"));
   REQUIRE(j["rows"].size() == 6); // 7 entries, id 10 superseded by id 11
-  CHECK(j["rows"][2] == nlohmann::json::parse(R"(["P001","2026-11-30T20:00","7","bad night, feet burning"])"));
-  CHECK(j["rows"][4] == nlohmann::json::parse(R"(["P001","2026-12-10T20:00","7","said \"better\""])"));
+  CHECK(j["rows"][2] ==
+        nlohmann::json::parse(R"(["P001","2026-11-30T20:00","7","bad night, feet burning"])"));
+  CHECK(j["rows"][4] ==
+        nlohmann::json::parse(R"(["P001","2026-12-10T20:00","7","said \"better\""])"));
   CHECK(j["rows"][5] == nlohmann::json::parse(R"(["P001","2026-12-20T09:00","7",""])"));
 }
 

@@ -36,7 +36,8 @@ void require_valid(const std::string &name, const std::string &json) {
 std::vector<nlohmann::json> resources(const nlohmann::json &bundle, const std::string &type) {
   std::vector<nlohmann::json> out;
   for (const auto &e : bundle["entry"])
-    if (e["resource"]["resourceType"] == type) out.push_back(e["resource"]);
+    if (e["resource"]["resourceType"] == type)
+      out.push_back(e["resource"]);
   return out;
 }
 
@@ -52,8 +53,8 @@ TEST_CASE("FHIR bundle of the short approved plan matches the hand-checked golde
 }
 
 TEST_CASE("FHIR bundles validate against R4 for every review state") {
-  for (auto state : {ReviewState::draft, ReviewState::submitted, ReviewState::approved,
-                     ReviewState::rejected}) {
+  for (auto state :
+       {ReviewState::draft, ReviewState::submitted, ReviewState::approved, ReviewState::rejected}) {
     Sample s;
     s.context = sample_context(state, 3);
     INFO(review_state_name(state));
@@ -99,7 +100,8 @@ TEST_CASE("FHIR bundle content: one request per stage, ordered dosages, effectiv
   CHECK(dosages[8]["sequence"] == 4);
   CHECK(dosages[8]["timing"]["repeat"]["boundsPeriod"]["end"] == "2027-01-20");
   CHECK(dosages[8]["doseAndRate"][0]["doseQuantity"] ==
-        nlohmann::json::parse(R"({"value":600,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"})"));
+        nlohmann::json::parse(
+            R"({"value":600,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"})"));
 
   const auto obs = resources(bundle, "Observation");
   REQUIRE(obs.size() == 6);
@@ -118,7 +120,8 @@ TEST_CASE("FHIR ids are name-based UUIDs: stable across versions, byte-identical
   CHECK(v1 == fhir_of(s));
   s.context = sample_context(ReviewState::approved, 2);
   const auto a = nlohmann::json::parse(v1), b = nlohmann::json::parse(fhir_of(s));
-  for (std::size_t i = 0; i < a["entry"].size(); ++i) CHECK(a["entry"][i]["fullUrl"] == b["entry"][i]["fullUrl"]);
+  for (std::size_t i = 0; i < a["entry"].size(); ++i)
+    CHECK(a["entry"][i]["fullUrl"] == b["entry"][i]["fullUrl"]);
 }
 
 TEST_CASE("the FHIR validator rejects a wrong status inside a bundle entry") {

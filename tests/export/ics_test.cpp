@@ -39,13 +39,15 @@ std::vector<std::string> lines_with(const std::string &text, const std::string &
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line))
-    if (line.rfind(prefix, 0) == 0) out.push_back(line.substr(0, line.size() - 1)); // drop CR
+    if (line.rfind(prefix, 0) == 0)
+      out.push_back(line.substr(0, line.size() - 1)); // drop CR
   return out;
 }
 
 const nlohmann::json &event(const nlohmann::json &summary, const std::string &uid) {
   for (const auto &e : summary["libical_events"])
-    if (e["uid"] == uid) return e;
+    if (e["uid"] == uid)
+      return e;
   FAIL("no event " << uid);
   throw;
 }
@@ -108,10 +110,14 @@ TEST_CASE("a newer plan version keeps the UIDs and raises SEQUENCE") {
   CHECK(lines_with(v1, "UID:") == lines_with(v2, "UID:"));
   const auto uids = lines_with(v1, "UID:");
   CHECK(std::set<std::string>(uids.begin(), uids.end()).size() == uids.size()); // unique
-  for (const auto &l : lines_with(v1, "SEQUENCE:")) CHECK(l == "SEQUENCE:1");
-  for (const auto &l : lines_with(v2, "SEQUENCE:")) CHECK(l == "SEQUENCE:2");
-  for (const auto &l : lines_with(v1, "STATUS:")) CHECK(l == "STATUS:TENTATIVE");
-  for (const auto &l : lines_with(v2, "STATUS:")) CHECK(l == "STATUS:CONFIRMED");
+  for (const auto &l : lines_with(v1, "SEQUENCE:"))
+    CHECK(l == "SEQUENCE:1");
+  for (const auto &l : lines_with(v2, "SEQUENCE:"))
+    CHECK(l == "SEQUENCE:2");
+  for (const auto &l : lines_with(v1, "STATUS:"))
+    CHECK(l == "STATUS:TENTATIVE");
+  for (const auto &l : lines_with(v2, "STATUS:"))
+    CHECK(l == "STATUS:CONFIRMED");
   validated("full_approved_v2.ics", v2);
   CHECK(v2 == ics_of(s)); // byte-identical on a second export
 }
@@ -143,18 +149,21 @@ TEST_CASE("UNTIL is the last dose in UTC across a daylight-saving change") {
 TEST_CASE("ICS text is escaped and folded without splitting UTF-8") {
   CHECK(ics_escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne");
   std::string long_line = "DESCRIPTION:";
-  for (int i = 0; i < 60; ++i) long_line += "\xC3\xA9"; // é, two octets each
+  for (int i = 0; i < 60; ++i)
+    long_line += "\xC3\xA9"; // é, two octets each
   const std::string folded = ics_fold(long_line);
   std::string unfolded;
   std::size_t start = 0;
   while (true) {
     const auto cut = folded.find("\r\n ", start);
-    const std::string part = folded.substr(start, cut == std::string::npos ? std::string::npos : cut - start);
+    const std::string part =
+        folded.substr(start, cut == std::string::npos ? std::string::npos : cut - start);
     CHECK(part.size() + (start == 0 ? 0 : 1) <= 75);
     // A part never starts with a UTF-8 continuation octet.
     CHECK((static_cast<unsigned char>(part[0]) & 0xC0) != 0x80);
     unfolded += part;
-    if (cut == std::string::npos) break;
+    if (cut == std::string::npos)
+      break;
     start = cut + 3;
   }
   CHECK(unfolded == long_line);

@@ -14,17 +14,29 @@ namespace titrate::test {
 
 namespace {
 
-Date d(const char *text) { return parse_date(text); }
-LocalDateTime at(const char *text) { return parse_local_datetime(text); }
-Dose mg(std::int64_t v) { return Dose::milligrams(v); }
+Date d(const char *text) {
+  return parse_date(text);
+}
+LocalDateTime at(const char *text) {
+  return parse_local_datetime(text);
+}
+Dose mg(std::int64_t v) {
+  return Dose::milligrams(v);
+}
 
 Administration admin(AdminTime t, std::int64_t dose_mg, std::vector<UnitCount> units) {
   return Administration{t, mg(dose_mg), std::move(units)};
 }
-UnitCount cap(std::int64_t strength, int count) { return UnitCount{mg(strength), Form::capsule, count}; }
-UnitCount tab(std::int64_t strength, int count) { return UnitCount{mg(strength), Form::tablet, count}; }
+UnitCount cap(std::int64_t strength, int count) {
+  return UnitCount{mg(strength), Form::capsule, count};
+}
+UnitCount tab(std::int64_t strength, int count) {
+  return UnitCount{mg(strength), Form::tablet, count};
+}
 
-std::string quote(const std::string &s) { return "'" + s + "'"; }
+std::string quote(const std::string &s) {
+  return "'" + s + "'";
+}
 
 } // namespace
 
@@ -75,8 +87,12 @@ Plan sample_plan() {
   dul.drug = "duloxetine";
   dul.role = StageRole::trial;
   dul.steps = {
-      Step{DateRange(d("2026-12-01"), d("2026-12-08")), mg(30), {admin(AdminTime::morning, 30, {cap(30, 1)})}},
-      Step{DateRange(d("2026-12-08"), d("2026-12-29")), mg(60), {admin(AdminTime::morning, 60, {cap(60, 1)})}},
+      Step{DateRange(d("2026-12-01"), d("2026-12-08")),
+           mg(30),
+           {admin(AdminTime::morning, 30, {cap(30, 1)})}},
+      Step{DateRange(d("2026-12-08"), d("2026-12-29")),
+           mg(60),
+           {admin(AdminTime::morning, 60, {cap(60, 1)})}},
   };
   dul.assessed_dose = mg(60);
   dul.target_reached = d("2026-12-08");
@@ -86,21 +102,31 @@ Plan sample_plan() {
   Stage taper;
   taper.drug = "duloxetine";
   taper.role = StageRole::taper;
-  taper.steps = {Step{DateRange(d("2026-12-29"), d("2027-01-12")), mg(30), {admin(AdminTime::morning, 30, {cap(30, 1)})}}};
+  taper.steps = {Step{DateRange(d("2026-12-29"), d("2027-01-12")),
+                      mg(30),
+                      {admin(AdminTime::morning, 30, {cap(30, 1)})}}};
   taper.note = "discontinuation-symptom check";
 
   Stage gab;
   gab.drug = "gabapentin";
   gab.role = StageRole::trial;
   gab.steps = {
-      Step{DateRange(d("2026-12-29"), d("2026-12-30")), mg(300), {admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
-      Step{DateRange(d("2026-12-30"), d("2026-12-31")), mg(600),
-           {admin(AdminTime::morning, 300, {cap(300, 1)}), admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
-      Step{DateRange(d("2026-12-31"), d("2027-01-07")), mg(900),
-           {admin(AdminTime::morning, 300, {cap(300, 1)}), admin(AdminTime::midday, 300, {cap(300, 1)}),
+      Step{DateRange(d("2026-12-29"), d("2026-12-30")),
+           mg(300),
+           {admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
+      Step{DateRange(d("2026-12-30"), d("2026-12-31")),
+           mg(600),
+           {admin(AdminTime::morning, 300, {cap(300, 1)}),
             admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
-      Step{DateRange(d("2027-01-07"), d("2027-01-21")), mg(1800),
-           {admin(AdminTime::morning, 600, {tab(600, 1)}), admin(AdminTime::midday, 600, {tab(600, 1)}),
+      Step{DateRange(d("2026-12-31"), d("2027-01-07")),
+           mg(900),
+           {admin(AdminTime::morning, 300, {cap(300, 1)}),
+            admin(AdminTime::midday, 300, {cap(300, 1)}),
+            admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
+      Step{DateRange(d("2027-01-07"), d("2027-01-21")),
+           mg(1800),
+           {admin(AdminTime::morning, 600, {tab(600, 1)}),
+            admin(AdminTime::midday, 600, {tab(600, 1)}),
             admin(AdminTime::bedtime, 600, {tab(600, 1)})}},
   };
   gab.assessed_dose = mg(1800);
@@ -144,13 +170,15 @@ std::string write_output(const std::string &name, const std::string &text) {
   const std::string path = (dir / name).string();
   std::ofstream f(path, std::ios::binary);
   f << text;
-  if (!f) throw std::runtime_error("cannot write " + path);
+  if (!f)
+    throw std::runtime_error("cannot write " + path);
   return path;
 }
 
 std::string read_file(const std::string &path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot read " + path);
+  if (!f)
+    throw std::runtime_error("cannot read " + path);
   std::ostringstream s;
   s << f.rdbuf();
   return s.str();
@@ -165,19 +193,25 @@ ToolResult run_tool(const std::string &command) {
   }
   std::array<char, 4096> buf{};
   std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
+    r.output.append(buf.data(), n);
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
 
 std::string python() {
-  if (const char *p = std::getenv("TITRATE_PYTHON")) return p;
+  if (const char *p = std::getenv("TITRATE_PYTHON"))
+    return p;
   return "/usr/bin/python3";
 }
 
-std::string script(const std::string &name) { return std::string(TITRATE_EXPORT_TESTS) + "/" + name; }
-std::string golden(const std::string &name) { return std::string(TITRATE_EXPORT_TESTS) + "/golden/" + name; }
+std::string script(const std::string &name) {
+  return std::string(TITRATE_EXPORT_TESTS) + "/" + name;
+}
+std::string golden(const std::string &name) {
+  return std::string(TITRATE_EXPORT_TESTS) + "/golden/" + name;
+}
 
 ToolResult validate_ics(const std::string &path) {
   return run_tool(python() + " " + quote(script("check_ics.py")) + " " + quote(path));
@@ -213,8 +247,7 @@ void check_golden(const std::string &name, const std::string &actual) {
   REQUIRE_NOTHROW(expected = read_file(path));
   if (expected != actual) {
     const std::string out = write_output("actual-" + name, actual);
-    FAIL("output differs from golden " << path << "; actual output in " << out
-                                       << " (diff them)");
+    FAIL("output differs from golden " << path << "; actual output in " << out << " (diff them)");
   }
 }
 

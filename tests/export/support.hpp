@@ -13,7 +13,7 @@ namespace titrate::test {
 
 Formulary sample_formulary();
 Patient sample_patient();
-Plan sample_plan();          // duloxetine trial, duloxetine taper, gabapentin trial (scenario 8 shape)
+Plan sample_plan(); // duloxetine trial, duloxetine taper, gabapentin trial (scenario 8 shape)
 std::vector<ScoreEntry> sample_scores();
 ExportContext sample_context(ReviewState review = ReviewState::draft, int version = 1);
 
@@ -38,7 +38,7 @@ std::string read_file(const std::string &path);
 // Runs a shell command, capturing stdout+stderr.
 ToolResult run_tool(const std::string &command);
 // The validator commands; each takes the file to check as its last argument.
-std::string python();       // $TITRATE_PYTHON, else /usr/bin/python3 (Debian's, with its modules)
+std::string python(); // $TITRATE_PYTHON, else /usr/bin/python3 (Debian's, with its modules)
 std::string script(const std::string &name); // path of tests/export/<name>
 std::string golden(const std::string &name); // path of tests/export/golden/<name>
 

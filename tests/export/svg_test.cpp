@@ -30,7 +30,8 @@ nlohmann::json validated(const std::string &name, const std::string &svg) {
 
 bool has_text(const nlohmann::json &j, const std::string &t) {
   for (const auto &x : j["texts"])
-    if (x == t) return true;
+    if (x == t)
+      return true;
   return false;
 }
 
@@ -66,7 +67,8 @@ TEST_CASE("pain chart escapes text and draws no baseline when none is known") {
   s.patient.baseline_pain.reset();
   const auto j = validated("escaped.svg", svg_of(s));
   CHECK(has_text(j, "gaba<pentin> & \"co\" 300 to 1,800 mg daily"));
-  for (const auto &t : j["texts"]) CHECK_THAT(t.get<std::string>(), !Catch::Contains("baseline"));
+  for (const auto &t : j["texts"])
+    CHECK_THAT(t.get<std::string>(), !Catch::Contains("baseline"));
 }
 
 TEST_CASE("pain chart uses the assessment's baseline when given") {
@@ -78,8 +80,30 @@ TEST_CASE("pain chart uses the assessment's baseline when given") {
 }
 
 TEST_CASE("the SVG validator rejects malformed XML") {
-  const auto r = validate_svg(write_output("broken.svg",
+  const auto r = validate_svg(write_output(
+      "broken.svg",
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><text>a & b</text></svg>"));
   INFO(r.output);
   CHECK(r.exit_code == 1);
+}
+
+TEST_CASE("a missing validator fails with a message naming the install script") {
+  // Simulated absences: Python without site packages (no icalendar), a PATH without xmllint, and
+  // an empty validator prefix for node (with no NODE_PATH).
+  const std::string file =
+      write_output("absent.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>");
+  const auto ics = run_tool(python() + " -S '" + script("check_ics.py") + "' '" + file + "'");
+  CHECK(ics.exit_code == 3);
+  CHECK_THAT(ics.output, Catch::Contains("VALIDATOR MISSING") &&
+                             Catch::Contains(".ci/install-export-validators"));
+  const auto svg = run_tool("PATH=/nonexistent " + python() + " '" + script("check_svg.py") +
+                            "' '" + file + "'");
+  CHECK(svg.exit_code == 3);
+  CHECK_THAT(svg.output,
+             Catch::Contains("xmllint") && Catch::Contains(".ci/install-export-validators"));
+  const auto fhir = run_tool("TITRATE_VALIDATORS=/nonexistent NODE_PATH= node '" +
+                             script("validate_fhir.js") + "' '" + file + "'");
+  CHECK(fhir.exit_code == 3);
+  CHECK_THAT(fhir.output,
+             Catch::Contains("`fhir`") && Catch::Contains(".ci/install-export-validators"));
 }

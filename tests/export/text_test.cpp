@@ -94,8 +94,9 @@ TEST_CASE("text schedule shows a washout gap between medicines") {
   gab.steps.resize(1);
   gab.steps[0].range = DateRange(parse_date("2027-01-15"), parse_date("2027-01-16"));
   const std::string text = text_of(s);
-  CHECK_THAT(text, Catch::Contains("\n2027-01-12 to 2027-01-14 (3 days)\n"
-                                   "  No medicine from this plan on these days (gap between medicines).\n"
-                                   "\n2027-01-15 (1 day)\n"
-                                   "  At bedtime: gabapentin 300 mg capsule x 1 (300 mg)\n"));
+  CHECK_THAT(text,
+             Catch::Contains("\n2027-01-12 to 2027-01-14 (3 days)\n"
+                             "  No medicine from this plan on these days (gap between medicines).\n"
+                             "\n2027-01-15 (1 day)\n"
+                             "  At bedtime: gabapentin 300 mg capsule x 1 (300 mg)\n"));
 }

@@ -4,16 +4,15 @@
 // StructureDefinitions it ships: property names (errorOnUnexpected: an unknown property is an
 // error), types and primitive formats (date, dateTime, instant, id, code, integer, decimal),
 // cardinality (required elements, arrays) and codes of required value-set bindings.
-// Looks for the package in $TITRATE_VALIDATORS/node_modules, then /opt/titrate-validators, then
-// node's own search path. Exit 0 valid, 1 invalid, 3 when the package is not installed.
+// Looks for the package in $TITRATE_VALIDATORS/node_modules when that is set, else in
+// /opt/titrate-validators/node_modules; then in node's own search path. Exit 0 valid, 1 invalid, 3 when the package is not installed.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 function loadFhir() {
   const places = [];
-  if (process.env.TITRATE_VALIDATORS) places.push(path.join(process.env.TITRATE_VALIDATORS, 'node_modules', 'fhir'));
-  places.push('/opt/titrate-validators/node_modules/fhir');
+  places.push(path.join(process.env.TITRATE_VALIDATORS || '/opt/titrate-validators', 'node_modules', 'fhir'));
   places.push('fhir');
   for (const p of places) {
     try {
