@@ -187,7 +187,7 @@ TEST_CASE("an UNVERIFIED source is printed as such") {
 
 // ---- A4: hepatic, age, conditions, pregnancy -------------------------------------------------
 
-TEST_CASE("hepatic class: duloxetine avoid for any impairment; TCA caution mild/moderate, avoid severe") {
+TEST_CASE("hepatic class: duloxetine avoid for any impairment, TCA caution mild/moderate, avoid severe") {
   Patient p = adult();
   p.hepatic = Hepatic::moderate;
   auto r = check_eligibility(p, formulary(), today);
@@ -325,7 +325,7 @@ TEST_CASE("an MAOI taken now is avoid with no day it lifts") {
   CHECK(drug(r, "gabapentin").verdict == Severity::ok);
 }
 
-TEST_CASE("an MAOI stopped within 14 days: avoid until stop + 14 d; lifted on that day") {
+TEST_CASE("an MAOI stopped within 14 days: avoid until stop + 14 d, lifted on that day") {
   Patient p = adult();
   // stopped 2026-11-18 (7 days ago) -> available from 2026-12-02
   p.stopped_medications = {{"phenelzine", parse_date("2026-11-18")}};
@@ -415,7 +415,7 @@ TEST_CASE("already taking the drug itself: caution, and not also its own class r
   CHECK(has_rule(drug(r, "amitriptyline"), "interaction.serotonergic.amitriptyline"));
 }
 
-TEST_CASE("a second gabapentinoid or TCA is avoid; another SNRI is caution") {
+TEST_CASE("a second gabapentinoid or TCA is avoid, another SNRI is caution") {
   Patient p = adult();
   p.medications = {"pregabalin"};
   auto r = check_eligibility(p, formulary(), today);

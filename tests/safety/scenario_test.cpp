@@ -81,7 +81,7 @@ TEST_CASE("G1: 55 y female 65 kg creatinine 0.8, no medicines: duloxetine ok, Cr
   CHECK(r.unchecked_medications.empty());
 }
 
-TEST_CASE("G2: 68 y, CrCl 25: duloxetine avoid; gabapentin once daily 200-700 mg/d band") {
+TEST_CASE("G2: 68 y, CrCl 25: duloxetine avoid, gabapentin once daily 200-700 mg/d band") {
   Patient p = base();
   p.birth_date = parse_date("1958-03-01"); // 68
   p.crcl_ml_min = 25;
@@ -284,7 +284,7 @@ TEST_CASE("shipped: A5 class rows") {
   }
 }
 
-TEST_CASE("shipped: a current MAOI has no available_from; ciprofloxacin makes duloxetine avoid") {
+TEST_CASE("shipped: a current MAOI has no available_from, ciprofloxacin makes duloxetine avoid") {
   Patient p = base();
   p.medications = {"phenelzine"};
   auto r = check(p);
@@ -296,7 +296,7 @@ TEST_CASE("shipped: a current MAOI has no available_from; ciprofloxacin makes du
   CHECK(verdict(r, "gabapentin") == ok);
 }
 
-TEST_CASE("shipped: already taking the drug itself is caution; a second of the class is avoid") {
+TEST_CASE("shipped: already taking the drug itself is caution, a second of the class is avoid") {
   Patient p = base();
   p.medications = {"gabapentin"};
   auto r = check(p);
