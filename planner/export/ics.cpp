@@ -167,7 +167,7 @@ void write_ics(std::ostream &out, const ExportInput &in) {
         const std::string description =
             "Take " + what + " (" + a.dose.str() + ") " + std::string(time_phrase(a.time)) +
             ", from " + iso(st.range.begin()) + " to " + iso(last.date) + ". Daily total " +
-            st.daily.str() + ". Stage " + std::to_string(si + 1) + " (" +
+            st.daily.str() + " each day. Stage " + std::to_string(si + 1) + " (" +
             std::string(role_word(s.role)) + "), step " + std::to_string(pi + 1) +
             ". Plan version " + sequence + ", " + approval_words(c) + ". " + footer;
         l.add("BEGIN:VEVENT");

@@ -187,3 +187,20 @@ TEST_CASE("the ICS validators reject a broken calendar") {
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.output, Catch::Contains("DTSTAMP"));
 }
+
+TEST_CASE("ICS reminders use ISMP-safe wording and tall man") {
+  Sample s;
+  std::string ics = ics_of(s);
+  // Unfold (RFC 5545 3.1) and read the people-facing values only.
+  for (std::size_t p; (p = ics.find("\r\n ")) != std::string::npos;)
+    ics.erase(p, 3);
+  std::string shown;
+  for (const char *key : {"SUMMARY:", "DESCRIPTION:"})
+    for (const auto &line : lines_with(ics, key))
+      shown += line.substr(std::string(key).size()) + "\n";
+  CHECK_THAT(shown, Catch::Contains("Take DULoxetine 60 mg capsule x 1"));
+  CHECK_THAT(shown, Catch::Contains("Daily total 1\\,800 mg each day")); // escaped comma of 1,800
+  CHECK_THAT(shown, !Catch::Contains("duloxetine"));
+  for (const auto &v : ismp_violations(shown))
+    FAIL_CHECK(v);
+}

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -249,6 +250,26 @@ void check_golden(const std::string &name, const std::string &actual) {
     const std::string out = write_output("actual-" + name, actual);
     FAIL("output differs from golden " << path << "; actual output in " << out << " (diff them)");
   }
+}
+
+std::vector<std::string> ismp_violations(const std::string &text) {
+  // clinical.md F: what must never be printed.
+  static const std::vector<std::pair<const char *, const char *>> banned = {
+      {R"(\d\.0+\b)", "trailing zero"},
+      {R"((^|[^0-9])\.\d)", "naked decimal (no leading zero)"},
+      {R"(\b(QD|qd|q\.d\.|OD|QOD|HS|hs|QHS|qhs|qn|BID|TID|bid|tid)\b)", "Latin abbreviation"},
+      {R"([@&+/])", "symbol instead of a word"},
+      {R"(\d{4,} ?mg)", "1,000 or more without a comma"},
+      {R"(\dmg)", "number and unit run together"},
+      {R"(mg\.)", "unit with a period"},
+  };
+  std::vector<std::string> found;
+  for (const auto &[pattern, what] : banned) {
+    std::smatch m;
+    if (std::regex_search(text, m, std::regex(pattern)))
+      found.push_back(std::string(what) + ": found \"" + m.str() + "\"");
+  }
+  return found;
 }
 
 } // namespace titrate::test

@@ -56,6 +56,10 @@ namespace titrate::test {
 // (30 mg daily 2026-12-01..07, 60 mg daily 2026-12-08..28, decision date 2026-12-22).
 Plan short_plan();
 
+// Every ISMP "do not print" pattern of clinical.md F found in `text` (empty = none), each as
+// "what: found X". Used on everything a patient or pharmacist reads.
+std::vector<std::string> ismp_violations(const std::string &text);
+
 // Compares `actual` with tests/export/golden/<name>. With TITRATE_UPDATE_GOLDEN=1 it writes the
 // golden file instead and fails, so a new golden file is never accepted without a reading.
 void check_golden(const std::string &name, const std::string &actual);

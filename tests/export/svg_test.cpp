@@ -51,6 +51,11 @@ TEST_CASE("pain chart is valid SVG with baseline, response line, stages and deci
   CHECK(has_text(j, "DULoxetine 30 mg daily (taper)"));
   CHECK(has_text(j, "gabapentin 300 to 1,800 mg daily"));
   CHECK(has_text(j, "Decision support only; not medical advice."));
+  std::string shown;
+  for (const auto &t : j["texts"])
+    shown += t.get<std::string>() + "\n";
+  for (const auto &v : ismp_violations(shown))
+    FAIL_CHECK(v);
   // Daily means: 5 days with scores. 2026-12-10 (day 12 of 55) has 6 and 7: mean 6.5 at
   // x = 44 + 12.5 / 55 x 404 = 135.8, y = 320 - 6.5 x 25 = 157.5.
   REQUIRE(j["polylines"].size() == 1);
