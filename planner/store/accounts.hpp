@@ -1,0 +1,60 @@
+#pragma once
+// Web state for `titrate serve` (design.md §3): staff accounts, patient links and sessions. Only
+// hashes of secrets are stored (Argon2id for passwords, an unkeyed BLAKE2b-256 digest for link tokens
+// and session ids), never the secrets. Times are UTC seconds since the epoch. Policy (lockout
+// after 5 failures, session lifetime) lives in planner/web; this interface only stores.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace titrate {
+
+struct UserAccount {
+  std::string name;          // 1-64 characters of [A-Za-z0-9._-] (same form as patient ids)
+  std::string role;          // clinician | pharmacist
+  std::string password_hash; // crypto_pwhash_str (Argon2id) encoded string
+  int failed_logins = 0;     // consecutive failures since the last success
+  std::int64_t locked_until = 0; // no login before this time (0: not locked)
+  std::int64_t created = 0;
+};
+
+struct PatientLink {
+  std::string token_hash; // hex digest of the 128-bit token
+  std::string patient;
+  std::int64_t created = 0;
+  std::optional<std::int64_t> revoked; // a revoked link opens nothing
+};
+
+struct Session {
+  std::string id_hash; // hex digest of the session id held in the cookie
+  std::string user;
+  std::string csrf;    // the form token of this session (not a secret across sessions)
+  std::int64_t expires = 0;
+};
+
+class Accounts {
+public:
+  virtual ~Accounts() = default;
+
+  // RefusedError if the name is taken.
+  virtual void add_user(const UserAccount &u) = 0;
+  virtual std::optional<UserAccount> user(const std::string &name) = 0;
+  virtual std::vector<UserAccount> users() = 0; // by name
+  // Records a login outcome: failures so far and the lock (0 = none). NotFoundError if unknown.
+  virtual void set_login_state(const std::string &name, int failed_logins,
+                               std::int64_t locked_until) = 0;
+
+  // A new link for a patient (the patient must exist in the store: NotFoundError otherwise).
+  virtual void add_link(const PatientLink &link) = 0;
+  virtual std::optional<PatientLink> link(const std::string &token_hash) = 0;
+  // Revokes every live link of the patient at `at`; returns how many were revoked.
+  virtual int revoke_links(const std::string &patient, std::int64_t at) = 0;
+
+  virtual void add_session(const Session &s) = 0;
+  virtual std::optional<Session> session(const std::string &id_hash) = 0;
+  virtual void delete_session(const std::string &id_hash) = 0;
+  virtual int delete_expired_sessions(std::int64_t now) = 0;
+};
+
+} // namespace titrate

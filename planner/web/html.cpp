@@ -1,0 +1,93 @@
+#include "planner/web/html.hpp"
+
+namespace titrate::web {
+
+std::string esc(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    case '\'': out += "&#39;"; break;
+    default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Large touch targets (at least 48 px), one column on a phone, no external resources.
+constexpr const char *style_sheet = R"css(
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;
+  color:#1b1b1b;background:#f6f7f9;line-height:1.45;font-size:17px}
+header{background:#0b4f6c;color:#fff;padding:.6rem 1rem;display:flex;align-items:center;
+  justify-content:space-between;flex-wrap:wrap;gap:.5rem}
+header a{color:#fff;font-weight:600;text-decoration:none}
+header form{margin:0}
+main{max-width:56rem;margin:0 auto;padding:1rem}
+section{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:1rem;margin:0 0 1rem}
+h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:0 0 .6rem}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .4rem;
+  border-bottom:1px solid #e3e6ea;vertical-align:top}
+button,input[type=submit]{font-size:1rem;padding:.7rem 1.1rem;border-radius:6px;border:0;
+  background:#0b4f6c;color:#fff;cursor:pointer;min-height:48px}
+button.secondary{background:#5b6470}button.danger{background:#a4262c}
+input[type=text],input[type=password],input[type=date],select,textarea{font-size:1rem;
+  padding:.55rem;border:1px solid #9aa3ad;border-radius:6px;width:100%;max-width:28rem}
+label{display:block;margin:.5rem 0 .2rem;font-weight:600}
+.picker{display:grid;grid-template-columns:repeat(auto-fit,minmax(3.2rem,1fr));gap:.4rem;
+  max-width:40rem;margin:.3rem 0 .8rem}
+.picker label{margin:0;font-weight:700}
+.picker input{position:absolute;opacity:0;width:1px;height:1px}
+.picker span{display:flex;align-items:center;justify-content:center;min-height:3.2rem;
+  border:2px solid #0b4f6c;border-radius:8px;font-size:1.3rem;background:#fff;cursor:pointer}
+.picker input:checked+span{background:#0b4f6c;color:#fff}
+.picker input:focus-visible+span{outline:3px solid #f2a900}
+.scale{display:flex;justify-content:space-between;max-width:40rem;font-size:.9rem;color:#555}
+.dose{font-size:1.1rem;margin:.3rem 0}.muted{color:#5b6470}
+.error{background:#fde7e9;border-color:#a4262c;color:#6b0d12}
+.ok{background:#e7f6ec;border-color:#2e7d32}
+.warn{color:#8a4b00;font-weight:600}
+.chart svg{width:100%;height:auto}
+.inline{display:inline}
+ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:.25rem 0}
+)css";
+
+} // namespace
+
+std::string csrf_field(std::string_view csrf) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
+}
+
+std::string page(std::string_view title, const std::string &body, std::string_view user,
+                 std::string_view csrf) {
+  std::string h;
+  h.reserve(body.size() + 4096);
+  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+       "<meta name=\"referrer\" content=\"no-referrer\"><title>";
+  h += esc(title);
+  h += " - titrate</title><style>";
+  h += style_sheet;
+  h += "</style></head><body><header><span><strong>titrate</strong>";
+  if (!user.empty()) {
+    h += " &middot; <a href=\"/clinic/\">Clinic</a> &middot; <a href=\"/pharmacy/\">Pharmacy</a>";
+  }
+  h += "</span>";
+  if (!user.empty() && !csrf.empty()) {
+    h += "<form method=\"post\" action=\"/logout\"><span>" + esc(user) + "</span> " +
+         csrf_field(csrf) + "<button class=\"secondary\" type=\"submit\">Log out</button></form>";
+  }
+  h += "</header><main>";
+  h += body;
+  h += "<p class=\"muted\">Decision support for clinicians and pharmacists; not medical advice."
+       "</p></main></body></html>\n";
+  return h;
+}
+
+} // namespace titrate::web

@@ -1,0 +1,20 @@
+#pragma once
+// Server-rendered HTML: ONE escape function for every value shown (text and attribute values
+// alike), and the page frame (viewport meta for phones, the style sheet, no script needed).
+#include <string>
+#include <string_view>
+
+namespace titrate::web {
+
+// & < > " ' -> entities. Every value from the store or a request goes through this.
+std::string esc(std::string_view text);
+
+// A whole document: <title>, the style sheet, a header (with a logout form when `csrf` is not
+// empty: staff pages) and `body` (already escaped HTML).
+std::string page(std::string_view title, const std::string &body, std::string_view user = {},
+                 std::string_view csrf = {});
+
+// <input type="hidden" name="csrf" value="..."> for staff forms.
+std::string csrf_field(std::string_view csrf);
+
+} // namespace titrate::web

@@ -1,0 +1,58 @@
+#pragma once
+// `titrate serve`: the browser front end and JSON API (design.md §7) over the same Repository and
+// use cases as the CLI. Every request runs under one mutex (the store is one SQLite connection);
+// refusals are 403 and written to the audit with the user and what was tried. The server is an
+// edge: "today" and the clock come from WebConfig, so tests can fix them.
+#include "planner/formulary/monograph.hpp"
+#include "planner/pathways/pathway.hpp"
+#include "planner/store/accounts.hpp"
+#include "planner/store/repository.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace titrate::web {
+
+inline constexpr int max_failed_logins = 5;          // then the account locks
+inline constexpr std::int64_t lock_seconds = 15 * 60; // for 15 minutes
+inline constexpr std::int64_t session_seconds = 8 * 60 * 60; // a working day
+
+struct WebConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080; // 0: any free port (tests, the load program)
+  std::function<Date()> today;             // the day doses and forms are dated
+  std::function<std::int64_t()> now;       // UTC seconds (sessions, lockout, audit of links)
+  std::function<int()> minute_of_day;      // local clock minute of a score logged from the web
+  std::int64_t session_seconds = web::session_seconds;
+  int threads = 64; // worker threads: one per open keep-alive connection
+};
+
+// "HOST:PORT" -> host and port; InputError naming --listen otherwise.
+void parse_listen(const std::string &text, std::string &host, int &port);
+
+class WebServer {
+public:
+  // All references must outlive the server.
+  WebServer(Repository &repo, Accounts &accounts, const Formulary &formulary,
+            const std::vector<Pathway> &pathways, WebConfig config);
+  ~WebServer();
+  WebServer(const WebServer &) = delete;
+  WebServer &operator=(const WebServer &) = delete;
+
+  // Binds the listening socket; returns the port. InputError when it cannot bind.
+  int bind();
+  // Serves until stop() (blocks). bind() first.
+  void run();
+  // bind() and serve on a background thread; returns the port (tests).
+  int start();
+  void stop();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace titrate::web
