@@ -42,6 +42,39 @@ void end_stage_on(Stage &stage, Date on) {
   if (!stage.target_reached) stage.decision_date.reset();
 }
 
+bool serotonergic(const Formulary &f, const std::string &drug) {
+  const auto it = f.vocabulary.class_members_of_drug.find(drug);
+  return it != f.vocabulary.class_members_of_drug.end() &&
+         std::find(it->second.begin(), it->second.end(), "serotonergic") != it->second.end();
+}
+
+// The next drug may start while an earlier drug (not only the one just switched from) is still
+// being tapered: every stage still running on the start day must allow it by its own switch
+// rule, else the start moves to the day that rule allows (sequential: last dose day + gap; no
+// rule between two serotonergic drugs: the day after the last dose).
+Date clear_of_running_stages(const Formulary &f, const Plan &plan, const std::string &next,
+                             Date start) {
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const auto &st : plan.stages) {
+      if (st.drug == next || st.steps.empty()) continue;
+      const Date end = st.steps.back().range.end();
+      const SwitchRule *r = f.switch_rule(st.drug, next);
+      Date earliest = start;
+      if (r != nullptr && r->mode == SwitchMode::sequential) {
+        earliest = end - Days(1) + Days(std::max(r->gap_days, 1));
+      } else if (r == nullptr && serotonergic(f, st.drug) && serotonergic(f, next)) {
+        earliest = end;
+      }
+      if (earliest > start) {
+        start = earliest;
+        moved = true;
+      }
+    }
+  }
+  return start;
+}
+
 Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out) {
   const Date on = decision.date;
   Stage &cur = out.stages[current_trial_index(out)];
@@ -52,13 +85,26 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out) {
   }
   end_stage_on(cur, on);
   cur.dispense = dispense_for(cur.steps);
-  const Step last = cur.steps.back();
+  Step last = cur.steps.back();
+  const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
+  {
+    // Renal function or age may have lowered the cap since the trial was planned: the taper
+    // starts from the dose taken or the cap, whichever is lower.
+    const Dose cap = daily_cap(out_m, verdict_of(report, outgoing));
+    std::vector<AdminTime> times;
+    for (const auto &a : last.doses) times.push_back(a.time);
+    if (last.daily > cap) {
+      if (auto doses = split_daily(out_m, cap, times)) {
+        last.daily = cap;
+        last.doses = std::move(*doses);
+      }
+    }
+  }
 
   for (const auto &st : out.stages) {
     if (st.role == StageRole::trial) add_unique(out.tried, st.drug);
   }
 
-  const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
   out.unchecked_medications = report.unchecked_medications;
   const DrugVerdict *next = nullptr;
   std::string refer;
@@ -112,14 +158,42 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out) {
     // sequential: the next drug's first day = the last outgoing dose day + gap_days
     // (formulary/switching.toml); overlap and cross-taper: the first taper day.
     const Date last_dose_day = taper_end - Days(1);
-    const Date start = mode == SwitchMode::sequential
-                           ? last_dose_day + Days(std::max(rule->gap_days, 1))
-                           : on;
+    Date start = mode == SwitchMode::sequential
+                     ? last_dose_day + Days(std::max(rule->gap_days, 1))
+                     : on;
+    start = clear_of_running_stages(in.formulary, out, next->drug, start);
+    // Cross-taper (switching.toml gabapentin -> duloxetine: "duloxetine to 60 mg once gabapentin
+    // is at or below half its dose"): the incoming drug stays at its start dose until the
+    // outgoing daily dose is at or below half the dose it was tapered from.
+    std::optional<Date> hold_start;
+    if (mode == SwitchMode::cross_taper) {
+      hold_start = taper_end;
+      for (const auto &step : out.stages.back().steps) {
+        if (step.daily * 2 <= last.daily) {
+          hold_start = step.range.begin();
+          break;
+        }
+      }
+    }
     const Monograph &next_m = in.formulary.get(next->drug);
     out.stages.push_back(build_trial_stage(next_m, *next, in.pathway, start,
-                                           rule ? rule->next_start : std::nullopt));
+                                           rule ? rule->next_start : std::nullopt, hold_start));
   }
   return out;
+}
+
+// Holding or raising a dose that is now above the patient's cap (renal function or age changed
+// since the stage was planned) is refused: the clinician must review (or switch, which tapers
+// from the cap).
+void refuse_above_cap(const AssessInput &in, const Stage &stage) {
+  const Monograph &m = in.formulary.get(stage.drug);
+  const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
+  const Dose cap = daily_cap(m, verdict_of(report, stage.drug));
+  if (stage.assessed_dose > cap) {
+    throw RefusedError("apply: refused: " + stage.drug + " " + stage.assessed_dose.str() +
+                       " a day is now above this patient's cap of " + cap.str() +
+                       " (renal function or age changed); the dose needs review");
+  }
 }
 
 } // namespace
@@ -133,6 +207,7 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     return out;
   case DecisionKind::extend: {
     Stage &stage = out.stages[current_trial_index(out)];
+    refuse_above_cap(in, stage);
     if (!stage.decision_date || stage.steps.empty()) {
       throw InputError("apply: extend: stage " + stage.drug + " has no decision date");
     }
@@ -154,6 +229,7 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     const Monograph &m = in.formulary.get(stage.drug);
     const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
     const DrugVerdict &v = verdict_of(report, stage.drug);
+    refuse_above_cap(in, stage);
     std::optional<Dose> next = decision.next_dose;
     if (!next) {
       for (const Dose d : m.titration.escalation) {

@@ -79,7 +79,9 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
             "");
       }
       if (step.daily.is_zero()) add("zero-dose", where + ": a step with no dose", "");
-      if (step.daily > cap) {
+      // Caps are today's (renal function and age change): steps already taken are history,
+      // the ones still running or to come must fit.
+      if (step.daily > cap && step.range.end() > today) {
         add("cap", where + ": " + step.daily.str() + " per day is above the " + cap_why + " of " +
                        cap.str(),
             cap_source);

@@ -6,6 +6,7 @@
 #include "planner/core/errors.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace titrate {
 
@@ -62,6 +63,23 @@ void add_increments(std::vector<DoseStep> &seq, const Monograph &m, Dose from, D
     }
     seq.push_back({d, t.interval_days, times});
   }
+}
+
+// The next dose of a decrement taper: `prev - decrement`, or where whole units cannot make
+// that dose, the smallest buildable dose above it (project rule: a cut is never larger than the
+// rule's decrement). nullopt = stop.
+std::optional<Dose> next_taper_dose(const Monograph &m, Dose prev, Dose decrement,
+                                    const std::vector<AdminTime> &times) {
+  if (prev <= decrement) return std::nullopt;
+  std::int64_t grain = 0;
+  for (const auto &s : m.strengths) grain = std::gcd(grain, s.dose.ug());
+  if (grain <= 0) return std::nullopt;
+  // the first multiple of the grain at or above prev - decrement
+  const std::int64_t low = (prev - decrement).ug();
+  for (std::int64_t ug = (low + grain - 1) / grain * grain; ug < prev.ug(); ug += grain) {
+    if (split_daily(m, Dose::micrograms(ug), times)) return Dose::micrograms(ug);
+  }
+  return std::nullopt;
 }
 
 std::vector<Finding> cautions(const DrugVerdict &v) {
@@ -126,7 +144,7 @@ const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, c
 }
 
 Stage build_trial_stage(const Monograph &m, const DrugVerdict &v, const Pathway &pw, Date start,
-                        std::optional<Dose> start_dose) {
+                        std::optional<Dose> start_dose, std::optional<Date> first_step_until) {
   const auto &t = m.titration;
   const RenalBand *band = v.renal_band;
   const auto times = default_times(m, band);
@@ -165,7 +183,8 @@ Stage build_trial_stage(const Monograph &m, const DrugVerdict &v, const Pathway 
   for (std::size_t i = 0; i < seq.size(); ++i) {
     const bool hold = i + 1 == seq.size();
     const int days = hold ? pw.decisions.min_days_at_target.value : seq[i].days;
-    const Date end = d + Days(days);
+    Date end = d + Days(days);
+    if (i == 0 && !hold && first_step_until && *first_step_until > end) end = *first_step_until;
     stage.steps.push_back(make_step(m, seq[i].daily, seq[i].times, d, end));
     if (hold) {
       stage.target_reached = d;
@@ -230,8 +249,8 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
       throw DataError("switching rule " + cross->from + " -> " + cross->to +
                       ": cross_taper needs a decrement and interval_days");
     }
-    for (Dose d = current.daily; d > cross->decrement;) {
-      d -= cross->decrement;
+    for (Dose d = current.daily; auto n = next_taper_dose(m, d, cross->decrement, times);) {
+      d = *n;
       seq.push_back({d, cross->interval_days, times});
     }
   } else if (rule.kind == TaperKind::explicit_steps) {
@@ -253,8 +272,8 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
     if (rule.decrement.is_zero()) {
       throw DataError(m.source_file + ": " + m.name + ": taper decrement is 0");
     }
-    for (Dose d = current.daily; d > rule.decrement;) {
-      d -= rule.decrement;
+    for (Dose d = current.daily; auto n = next_taper_dose(m, d, rule.decrement, times);) {
+      d = *n;
       seq.push_back({d, rule.interval_days, times});
     }
   } else { // drop_administration: the earliest administration goes first

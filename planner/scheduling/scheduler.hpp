@@ -56,8 +56,11 @@ const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, c
 
 // A trial stage starting on `start`: opening steps (or the renal band's lowest dose, or
 // `start_dose`), increments every interval to the target, then the hold to the decision date.
+// `first_step_until`: the first step (if not already the hold) lasts at least until this day
+// (a cross-taper keeps the incoming drug at its start dose while the outgoing one is high).
 Stage build_trial_stage(const Monograph &m, const DrugVerdict &v, const Pathway &pw, Date start,
-                        std::optional<Dose> start_dose = std::nullopt);
+                        std::optional<Dose> start_dose = std::nullopt,
+                        std::optional<Date> first_step_until = std::nullopt);
 
 // Raises a trial stage from its assessed dose to `next` on `from` (by the titration increments),
 // with a new hold of the pathway's minimum and a new decision date. The last step is cut or

@@ -224,6 +224,12 @@ TEST_CASE("gabapentin -> duloxetine cross-taper: gabapentin cut by 300 mg/d ever
   CHECK(dul.drug == "duloxetine");
   CHECK(dul.steps.front().range.begin() == dd);
   CHECK(dul.steps.front().daily == mg(30));
+  // duloxetine stays at 30 mg until gabapentin is at or below 900 mg/d (half of 1,800), which is
+  // the third taper step, from dd + 8 days; then 60 mg.
+  CHECK(dul.steps.front().range.end() == dd + Days(8));
+  REQUIRE(dul.steps.size() == 2);
+  CHECK(dul.steps[1].daily == mg(60));
+  CHECK(dul.target_reached == dd + Days(8));
   CHECK_FALSE(dul.warnings.empty()); // caution (serotonergic with sertraline) is carried
   CHECK(sw.lint.empty());
 }

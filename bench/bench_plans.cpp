@@ -1,0 +1,82 @@
+// bench_plans: 100,000 synthetic patients (seeded) through eligibility, build_plan, a random
+// course of decisions (escalate / extend / switch) and lint; prints plan versions per second and
+// the number of lint findings, which must be 0. Not a test: a measurement, and a wide net.
+//   bench_plans [--patients N] [--seed S] [--pathway NAME] [--formulary DIR] [--pathways DIR]
+#include "bench/cohort.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace {
+
+std::vector<titrate::TextFile> toml_files(const std::string &dir) {
+  std::vector<std::string> paths;
+  for (const auto &e : std::filesystem::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
+  std::sort(paths.begin(), paths.end());
+  std::vector<titrate::TextFile> out;
+  for (const auto &p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    out.push_back({p, s.str()});
+  }
+  return out;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  using namespace titrate;
+  int patients = 100000;
+  unsigned seed = 20261125u;
+  std::string pathway = "cipn-esmo";
+  std::string formulary_dir = std::string(TITRATE_SOURCE_DIR) + "/formulary";
+  std::string pathways_dir = std::string(TITRATE_SOURCE_DIR) + "/schedules";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--patients") patients = std::stoi(v);
+    else if (k == "--seed") seed = static_cast<unsigned>(std::stoul(v));
+    else if (k == "--pathway") pathway = v;
+    else if (k == "--formulary") formulary_dir = v;
+    else if (k == "--pathways") pathways_dir = v;
+    else {
+      std::cerr << "bench_plans: unknown option " << k << "\n";
+      return 2;
+    }
+  }
+  try {
+    const Formulary f = load_formulary(toml_files(formulary_dir));
+    const std::vector<Pathway> all = load_pathways(toml_files(pathways_dir), f);
+    const auto it = std::find_if(all.begin(), all.end(), [&](const Pathway &p) { return p.name == pathway; });
+    if (it == all.end()) {
+      std::cerr << "bench_plans: no pathway " << pathway << "\n";
+      return 2;
+    }
+    cohort::Generator gen(f, seed);
+    cohort::Outcome out;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < patients; ++i) gen.run(i, *it, out);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << "patients: " << patients << " (seed " << seed << ", pathway " << pathway << ")\n"
+              << "plan versions: " << out.plans << " (first plans " << out.plans - out.decisions
+              << ", decisions applied " << out.decisions << ", refused " << out.refused << ")\n"
+              << "seconds: " << secs << "\n"
+              << "plans/s: " << static_cast<long>(out.plans / (secs > 0 ? secs : 1)) << "\n"
+              << "lint findings: " << out.findings.size() << "\n"
+              << "failures: " << out.failures.size() << "\n";
+    for (std::size_t i = 0; i < out.findings.size() && i < 10; ++i)
+      std::cout << "  " << out.findings[i].rule << ": " << out.findings[i].text << "\n";
+    for (std::size_t i = 0; i < out.failures.size() && i < 10; ++i)
+      std::cout << "  " << out.failures[i] << "\n";
+    return out.findings.empty() && out.failures.empty() ? 0 : 1;
+  } catch (const std::exception &e) {
+    std::cerr << "bench_plans: " << e.what() << "\n";
+    return 1;
+  }
+}
