@@ -1,12 +1,119 @@
+// The bridge from the CLI to the store: the one place the back end is chosen (SQLite), the role
+// rules, and stored_patient() for the engine commands given a patient ID.
 #include "planner/cli/store_access.hpp"
 
+#include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/store/sqlite/sqlite_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <sstream>
 
 namespace titrate::cli {
 
-// Replaced by the store implementation.
-Patient stored_patient(Context &, const std::string &id) {
-  throw NotFoundError("patient " + id + ": no database store is available in this build");
+namespace fs = std::filesystem;
+
+std::string_view to_string(Role r) {
+  switch (r) {
+  case Role::clinician: return "clinician";
+  case Role::pharmacist: return "pharmacist";
+  case Role::patient: return "patient";
+  }
+  return "?";
+}
+
+namespace {
+Role parse_role(const std::string &text) {
+  if (text == "clinician") return Role::clinician;
+  if (text == "pharmacist") return Role::pharmacist;
+  if (text == "patient") return Role::patient;
+  throw InputError("--role: \"" + text.substr(0, 32) +
+                   "\" is not a role; expected clinician, pharmacist or patient");
+}
+} // namespace
+
+Role require_role(const Context &ctx, std::initializer_list<Role> allowed, std::string_view command) {
+  std::string names;
+  for (Role r : allowed) names += (names.empty() ? "" : " or ") + std::string(to_string(r));
+  const std::string text = ctx.role();
+  if (text.empty()) {
+    throw RefusedError(std::string(command) + ": no role given; this command is for the " +
+                       names + " role (give --role or set TITRATE_ROLE)");
+  }
+  const Role role = parse_role(text);
+  for (Role r : allowed)
+    if (r == role) return role;
+  throw RefusedError(std::string(command) + ": refused for role " + std::string(to_string(role)) +
+                     "; only the " + names + " role may do this");
+}
+
+void require_own_record(const Context &ctx, Role role, const std::string &patient_id,
+                        std::string_view command) {
+  if (role == Role::patient && ctx.user() != patient_id) {
+    throw RefusedError(std::string(command) + ": refused for role patient: user \"" + ctx.user() +
+                       "\" may act only on their own record, not on " + patient_id);
+  }
+}
+
+Actor actor(const Context &ctx) {
+  const std::string user = ctx.user();
+  if (user.empty()) {
+    throw InputError("--user: no user given; give --user NAME or set TITRATE_USER (every change "
+                     "records who made it)");
+  }
+  return {user, ctx.role()};
+}
+
+std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
+                                       const std::string &missing_what) {
+  const std::string path = ctx.db_location();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    switch (mode) {
+    case StoreMode::read:
+      // Reads of a database that does not exist yet see an empty one; no file is made.
+      return std::make_unique<SqliteStore>(":memory:");
+    case StoreMode::write_existing:
+      throw NotFoundError(missing_what + ": not found (there is no database at " + path + " yet)");
+    case StoreMode::create: {
+      const fs::path parent = fs::path(path).parent_path();
+      if (!parent.empty()) {
+        fs::create_directories(parent, ec);
+        if (ec) {
+          throw InputError("--db: cannot create the folder " + parent.string() + ": " +
+                           ec.message());
+        }
+      }
+      break;
+    }
+    }
+  }
+  return std::make_unique<SqliteStore>(path);
+}
+
+PatientRecord require_patient(Repository &repo, const std::string &id) {
+  auto r = repo.patient(id);
+  if (!r) throw NotFoundError("patient " + id + ": not found");
+  return *r;
+}
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s.precision(15);
+  s << v;
+  return s.str();
+}
+
+nlohmann::json mg_json(Dose d) {
+  if (d.is_whole_mg()) return d.whole_mg();
+  return d.mg();
+}
+
+Patient stored_patient(Context &ctx, const std::string &id) {
+  auto repo = open_store(ctx, StoreMode::read);
+  return require_patient(*repo, id).patient;
 }
 
 } // namespace titrate::cli

@@ -1,0 +1,50 @@
+// `titrate audit [ID]`: who did what, when, from the append-only log (all patients, or one).
+#include "planner/cli/store_cli.hpp"
+#include "planner/core/errors.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <ostream>
+
+namespace titrate::cli {
+
+namespace {
+
+void run_audit(Context &ctx, const std::string &id) {
+  require_role(ctx, {Role::clinician, Role::pharmacist}, "audit");
+  if (!id.empty()) validate_patient_id(id);
+  auto repo = open_store(ctx, StoreMode::read);
+  if (!id.empty()) require_patient(*repo, id);
+  const auto entries = repo->audit(id.empty() ? std::nullopt : std::optional<std::string>(id));
+  if (ctx.opt.json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto &e : entries) {
+      a.push_back({{"id", e.id}, {"at", e.at}, {"user", e.user}, {"role", e.role},
+                   {"action", e.action},
+                   {"patient", e.patient.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.patient)},
+                   {"detail", e.detail}});
+    }
+    ctx.print_json({{"entries", a}});
+    return;
+  }
+  if (entries.empty()) {
+    ctx.out << "no audit entries\n";
+    return;
+  }
+  for (const auto &e : entries) {
+    ctx.out << e.at << "  " << e.user << " (" << (e.role.empty() ? "no role" : e.role) << ")  "
+            << e.action << "  " << (e.patient.empty() ? "-" : e.patient) << "  " << e.detail << "\n";
+  }
+}
+
+} // namespace
+
+void add_audit_command(CLI::App &app, Context &ctx) {
+  auto id = std::make_shared<std::string>();
+  CLI::App *cmd = app.add_subcommand("audit", "Who did what, when (append-only log)");
+  cmd->add_option("ID", *id, "Only this patient's entries");
+  cmd->callback([&ctx, id] { run_audit(ctx, *id); });
+}
+
+} // namespace titrate::cli

@@ -1,0 +1,280 @@
+// `titrate patient add ID ... | update ID ... | show ID | list`: the stored, versioned patient
+// profile. add/update are the clinician's; every change is a new profile version, audited.
+// The profile is validated (core ranges, formulary vocabulary) before the database is opened.
+#include "planner/cli/store_cli.hpp"
+#include "planner/core/errors.hpp"
+#include "planner/formulary/patient_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <memory>
+#include <ostream>
+
+namespace titrate::cli {
+
+namespace {
+
+struct ProfileOptions {
+  std::string birth_date, sex, weight_kg, creatinine, crcl, hepatic, baseline_pain;
+  std::vector<std::string> conditions, medications, stopped;
+  bool clear_conditions = false, clear_medications = false, clear_stopped = false,
+       clear_baseline_pain = false;
+};
+
+void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
+  const std::string req = update ? "" : " (required)";
+  cmd->add_option("--birth-date", o.birth_date, "YYYY-MM-DD" + req);
+  cmd->add_option("--sex", o.sex, "female | male" + req);
+  cmd->add_option("--weight-kg", o.weight_kg, "Body weight in kg, 1-400" + req);
+  cmd->add_option("--creatinine-mg-dl", o.creatinine, "Serum creatinine in mg/dL, 0.1-20");
+  cmd->add_option("--crcl", o.crcl, "Creatinine clearance in mL/min, 0-250 (wins over creatinine)");
+  cmd->add_option("--hepatic", o.hepatic, "none | mild | moderate | severe (Child-Pugh A/B/C)");
+  cmd->add_option("--condition", o.conditions, "A condition from formulary/vocabulary.toml (repeat)");
+  cmd->add_option("--medication", o.medications, "A current medication, generic name (repeat)");
+  cmd->add_option("--stopped-medication", o.stopped, "NAME=YYYY-MM-DD, a recently stopped one (repeat)");
+  cmd->add_option("--baseline-pain", o.baseline_pain, "0-10");
+  if (update) {
+    cmd->add_flag("--clear-conditions", o.clear_conditions, "Remove every condition");
+    cmd->add_flag("--clear-medications", o.clear_medications, "Remove every current medication");
+    cmd->add_flag("--clear-stopped-medications", o.clear_stopped, "Remove every stopped medication");
+    cmd->add_flag("--clear-baseline-pain", o.clear_baseline_pain, "Remove the baseline pain");
+  }
+}
+
+double parse_number(const std::string &text, const std::string &field, const std::string &unit) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception &) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || !std::isfinite(v)) {
+    throw InputError(field + ": \"" + text.substr(0, 32) + "\" is not a number; expected " + unit);
+  }
+  return v;
+}
+
+// Applies the given options onto `p` (a fresh profile for add, the current one for update).
+void apply(const ProfileOptions &o, Patient &p, bool update) {
+  if (!update) {
+    if (o.birth_date.empty()) throw InputError("--birth-date: missing; expected YYYY-MM-DD");
+    if (o.sex.empty()) throw InputError("--sex: missing; expected female or male");
+    if (o.weight_kg.empty()) throw InputError("--weight-kg: missing; expected a weight in kg");
+  }
+  if (!o.creatinine.empty() && !o.crcl.empty()) {
+    throw InputError("--creatinine-mg-dl and --crcl: give one of them, not both");
+  }
+  if (!o.birth_date.empty()) p.birth_date = parse_date(o.birth_date, "--birth-date");
+  if (!o.sex.empty()) p.sex = parse_sex(o.sex, "--sex");
+  if (!o.weight_kg.empty()) p.weight_kg = parse_number(o.weight_kg, "--weight-kg", "kg");
+  if (!o.creatinine.empty()) {
+    p.serum_creatinine_mg_dl = parse_number(o.creatinine, "--creatinine-mg-dl", "mg/dL");
+    p.crcl_ml_min.reset();
+  }
+  if (!o.crcl.empty()) {
+    p.crcl_ml_min = parse_number(o.crcl, "--crcl", "mL/min");
+    p.serum_creatinine_mg_dl.reset();
+  }
+  if (!o.hepatic.empty()) p.hepatic = parse_hepatic(o.hepatic, "--hepatic");
+  if (o.clear_conditions) p.conditions.clear();
+  if (!o.conditions.empty()) p.conditions = o.conditions;
+  if (o.clear_medications) p.medications.clear();
+  if (!o.medications.empty()) p.medications = o.medications;
+  if (o.clear_stopped) p.stopped_medications.clear();
+  if (!o.stopped.empty()) {
+    p.stopped_medications.clear();
+    for (const auto &s : o.stopped) {
+      const auto eq = s.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        throw InputError("--stopped-medication: \"" + s.substr(0, 64) +
+                         "\" is not NAME=YYYY-MM-DD (e.g. phenelzine=2026-11-20)");
+      }
+      p.stopped_medications.push_back(
+          {s.substr(0, eq), parse_date(s.substr(eq + 1), "--stopped-medication " + s.substr(0, eq))});
+    }
+  }
+  if (o.clear_baseline_pain) p.baseline_pain.reset();
+  if (!o.baseline_pain.empty()) p.baseline_pain = PainScore::parse(o.baseline_pain, "--baseline-pain");
+}
+
+nlohmann::json opt_number(const std::optional<double> &v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+// Keys as in the patient file (design.md §6), plus the version metadata.
+nlohmann::json patient_json(const PatientRecord &r, const std::optional<PlanVersion> &active) {
+  const Patient &p = r.patient;
+  nlohmann::json stopped = nlohmann::json::array();
+  for (const auto &s : p.stopped_medications) {
+    stopped.push_back({{"name", s.name}, {"stopped", iso(s.stopped)}});
+  }
+  return {{"id", p.id},
+          {"version", r.version},
+          {"recorded_by", r.recorded_by},
+          {"recorded_at", r.recorded_at},
+          {"birth_date", iso(p.birth_date)},
+          {"sex", std::string(to_string(p.sex))},
+          {"weight_kg", p.weight_kg},
+          {"serum_creatinine_mg_dl", opt_number(p.serum_creatinine_mg_dl)},
+          {"crcl_ml_min", opt_number(p.crcl_ml_min)},
+          {"hepatic", std::string(to_string(p.hepatic))},
+          {"conditions", p.conditions},
+          {"medications", p.medications},
+          {"stopped_medications", stopped},
+          {"baseline_pain", p.baseline_pain ? nlohmann::json(p.baseline_pain->value())
+                                            : nlohmann::json(nullptr)},
+          {"active_plan_version", active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}};
+}
+
+std::string list_text(const std::vector<std::string> &v) {
+  if (v.empty()) return "none";
+  std::string s;
+  for (const auto &x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+void validate(Context &ctx, const Patient &p) {
+  validate_patient(p, ctx.today());
+  validate_vocabulary_terms(p, ctx.formulary().vocabulary);
+}
+
+void run_add(Context &ctx, const std::string &id, const ProfileOptions &o) {
+  require_role(ctx, {Role::clinician}, "patient add");
+  const Actor who = actor(ctx);
+  Patient p;
+  p.id = id;
+  apply(o, p, false);
+  validate(ctx, p);
+  auto repo = open_store(ctx, StoreMode::create);
+  const int version = repo->add_patient(p, who);
+  if (ctx.opt.json) {
+    ctx.print_json({{"patient", id}, {"version", version}});
+  } else {
+    ctx.out << "added patient " << id << " (profile version " << version << ")\n";
+  }
+}
+
+void run_update(Context &ctx, const std::string &id, const ProfileOptions &o) {
+  require_role(ctx, {Role::clinician}, "patient update");
+  const Actor who = actor(ctx);
+  validate_patient_id(id);
+  auto repo = open_store(ctx, StoreMode::write_existing, "patient " + id);
+  int version = 0;
+  repo->atomically([&] {
+    Patient p = require_patient(*repo, id).patient;
+    const Patient before = p;
+    apply(o, p, true);
+    if (p == before) {
+      throw InputError("patient update " + id + ": nothing to change; give at least one option "
+                       "that differs from the current profile");
+    }
+    validate(ctx, p);
+    version = repo->update_patient(p, who);
+  });
+  if (ctx.opt.json) {
+    ctx.print_json({{"patient", id}, {"version", version}});
+  } else {
+    ctx.out << "updated patient " << id << " (profile version " << version << ")\n";
+  }
+}
+
+void run_show(Context &ctx, const std::string &id) {
+  const Role role = require_role(ctx, {Role::clinician, Role::pharmacist, Role::patient},
+                                 "patient show");
+  require_own_record(ctx, role, id, "patient show");
+  auto repo = open_store(ctx, StoreMode::read);
+  const PatientRecord r = require_patient(*repo, id);
+  const auto active = repo->active_plan(id);
+  if (ctx.opt.json) {
+    ctx.print_json(patient_json(r, active));
+    return;
+  }
+  const Patient &p = r.patient;
+  auto &out = ctx.out;
+  out << "patient " << p.id << " (profile version " << r.version << ", recorded " << r.recorded_at
+      << " by " << r.recorded_by << ")\n";
+  out << "  birth date:   " << iso(p.birth_date) << " (age " << age_in_years(p.birth_date, ctx.today())
+      << " on " << iso(ctx.today()) << ")\n";
+  out << "  sex:          " << to_string(p.sex) << "\n";
+  out << "  weight:       " << number_text(p.weight_kg) << " kg\n";
+  if (p.serum_creatinine_mg_dl) {
+    out << "  creatinine:   " << number_text(*p.serum_creatinine_mg_dl) << " mg/dL\n";
+  }
+  if (p.crcl_ml_min) out << "  CrCl:         " << number_text(*p.crcl_ml_min) << " mL/min\n";
+  out << "  hepatic:      " << to_string(p.hepatic) << "\n";
+  out << "  conditions:   " << list_text(p.conditions) << "\n";
+  out << "  medications:  " << list_text(p.medications) << "\n";
+  std::vector<std::string> stopped;
+  for (const auto &s : p.stopped_medications) stopped.push_back(s.name + " (stopped " + iso(s.stopped) + ")");
+  out << "  stopped:      " << list_text(stopped) << "\n";
+  out << "  baseline pain: "
+      << (p.baseline_pain ? std::to_string(p.baseline_pain->value()) + " of 10" : "not recorded")
+      << "\n";
+  out << "  active plan:  "
+      << (active ? "version " + std::to_string(active->version) + " (approved)" : "none approved")
+      << "\n";
+}
+
+void run_list(Context &ctx) {
+  require_role(ctx, {Role::clinician, Role::pharmacist}, "patient list");
+  auto repo = open_store(ctx, StoreMode::read);
+  const auto all = repo->patients();
+  if (ctx.opt.json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto &r : all) {
+      const auto active = repo->active_plan(r.patient.id);
+      a.push_back({{"id", r.patient.id},
+                   {"version", r.version},
+                   {"birth_date", iso(r.patient.birth_date)},
+                   {"sex", std::string(to_string(r.patient.sex))},
+                   {"active_plan_version",
+                    active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}});
+    }
+    ctx.print_json({{"patients", a}});
+    return;
+  }
+  if (all.empty()) {
+    ctx.out << "no patients\n";
+    return;
+  }
+  for (const auto &r : all) {
+    const auto active = repo->active_plan(r.patient.id);
+    ctx.out << r.patient.id << "  born " << iso(r.patient.birth_date) << "  "
+            << to_string(r.patient.sex) << "  profile v" << r.version << "  "
+            << (active ? "plan v" + std::to_string(active->version) + " approved" : "no approved plan")
+            << "\n";
+  }
+}
+
+} // namespace
+
+void add_patient_command(CLI::App &app, Context &ctx) {
+  CLI::App *cmd = app.add_subcommand("patient", "Add, update, show or list stored patients");
+  cmd->require_subcommand(1);
+
+  auto add_id = std::make_shared<std::string>();
+  auto add_opts = std::make_shared<ProfileOptions>();
+  CLI::App *add = cmd->add_subcommand("add", "Register a patient (clinician); profile version 1");
+  add->add_option("ID", *add_id, "The clinic's patient id")->required();
+  add_profile_options(add, *add_opts, false);
+  add->callback([&ctx, add_id, add_opts] { run_add(ctx, *add_id, *add_opts); });
+
+  auto up_id = std::make_shared<std::string>();
+  auto up_opts = std::make_shared<ProfileOptions>();
+  CLI::App *update = cmd->add_subcommand("update", "Change a profile (clinician); a new version");
+  update->add_option("ID", *up_id, "The clinic's patient id")->required();
+  add_profile_options(update, *up_opts, true);
+  update->callback([&ctx, up_id, up_opts] { run_update(ctx, *up_id, *up_opts); });
+
+  auto show_id = std::make_shared<std::string>();
+  CLI::App *show = cmd->add_subcommand("show", "The current profile and its version");
+  show->add_option("ID", *show_id, "The clinic's patient id")->required();
+  show->callback([&ctx, show_id] { run_show(ctx, *show_id); });
+
+  CLI::App *list = cmd->add_subcommand("list", "Every patient, one line each");
+  list->callback([&ctx] { run_list(ctx); });
+}
+
+} // namespace titrate::cli

@@ -1,0 +1,193 @@
+// `titrate review list | show ID [--version N] | approve ID --version N | reject ID --version N
+// --reason T`: the pharmacist's queue. Four eyes: whoever drafted or submitted a version cannot
+// approve it (exit 4); only an approved version becomes the active schedule.
+#include "planner/cli/store_cli.hpp"
+#include "planner/core/errors.hpp"
+#include "planner/export/json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <ostream>
+
+namespace titrate::cli {
+
+namespace {
+
+nlohmann::json opt_json(const std::optional<std::string> &s) {
+  return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
+}
+
+nlohmann::json version_summary(const PlanVersion &v) {
+  const auto dd = plan_decision_date(v.plan);
+  return {{"patient", v.patient},
+          {"version", v.version},
+          {"status", std::string(to_string(v.status))},
+          {"pathway", v.plan.pathway},
+          {"start", iso(v.plan.start)},
+          {"decision_date", dd ? nlohmann::json(iso(*dd)) : nlohmann::json(nullptr)},
+          {"drafted_by", v.drafted_by},
+          {"drafted_at", v.drafted_at},
+          {"submitted_by", opt_json(v.submitted_by)},
+          {"submitted_at", opt_json(v.submitted_at)},
+          {"note", v.note}};
+}
+
+void run_list(Context &ctx) {
+  require_role(ctx, {Role::pharmacist, Role::clinician}, "review list");
+  auto repo = open_store(ctx, StoreMode::read);
+  const auto pending = repo->awaiting_review();
+  if (ctx.opt.json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto &v : pending) a.push_back(version_summary(v));
+    ctx.print_json({{"awaiting_review", a}});
+    return;
+  }
+  if (pending.empty()) {
+    ctx.out << "no plan versions awaiting review\n";
+    return;
+  }
+  for (const auto &v : pending) {
+    ctx.out << v.patient << "  version " << v.version << "  pathway " << v.plan.pathway
+            << ", start " << iso(v.plan.start) << "  drafted by " << v.drafted_by
+            << ", submitted by " << v.submitted_by.value_or("?") << " at "
+            << v.submitted_at.value_or("?") << "\n";
+  }
+}
+
+// The version a pharmacist would review: --version, else the one awaiting review, else the latest.
+PlanVersion pick_version(Repository &repo, const std::string &id, int version) {
+  const auto all = repo.plan_versions(id);
+  if (all.empty()) throw NotFoundError("plan of " + id + ": no plan versions");
+  if (version > 0) {
+    for (const auto &v : all)
+      if (v.version == version) return v;
+    throw NotFoundError("plan of " + id + ": no version " + std::to_string(version));
+  }
+  for (auto it = all.rbegin(); it != all.rend(); ++it)
+    if (it->status == PlanStatus::submitted) return *it;
+  return all.back();
+}
+
+void run_show(Context &ctx, const std::string &id, int version) {
+  require_role(ctx, {Role::pharmacist, Role::clinician}, "review show");
+  validate_patient_id(id);
+  auto repo = open_store(ctx, StoreMode::read);
+  require_patient(*repo, id);
+  const PlanVersion v = pick_version(*repo, id, version);
+  // Diff against the latest version approved before this one (from the review record, since an
+  // approved version later becomes "superseded").
+  std::optional<PlanVersion> before;
+  for (const auto &r : repo->reviews(id)) {
+    if (r.verdict == Verdict::approved && r.version < v.version) before = repo->plan_version(id, r.version);
+  }
+  const auto diff = plan_diff(before ? &before->plan : nullptr, v.plan);
+  const auto reviews = repo->reviews(id);
+  if (ctx.opt.json) {
+    nlohmann::json j = version_summary(v);
+    j["plan"] = to_json(v.plan);
+    nlohmann::json lint = nlohmann::json::array();
+    for (const auto &f : v.plan.lint) lint.push_back(to_json(f));
+    j["lint"] = lint;
+    j["diff"] = {{"against", before ? nlohmann::json(before->version) : nlohmann::json(nullptr)},
+                 {"lines", diff}};
+    nlohmann::json rv = nlohmann::json::array();
+    for (const auto &r : reviews) {
+      if (r.version != v.version) continue;
+      rv.push_back({{"pharmacist", r.pharmacist}, {"verdict", std::string(to_string(r.verdict))},
+                    {"note", r.note}, {"at", r.at}});
+    }
+    j["reviews"] = rv;
+    ctx.print_json(j);
+    return;
+  }
+  auto &out = ctx.out;
+  out << "plan of " << id << " version " << v.version << ": " << to_string(v.status)
+      << "; drafted by " << v.drafted_by << " at " << v.drafted_at;
+  if (v.submitted_by) out << ", submitted by " << *v.submitted_by << " at " << v.submitted_at.value_or("?");
+  out << "\n";
+  if (!v.note.empty()) out << "note: " << v.note << "\n";
+  print_plan_text(out, v.plan);
+  out << "lint findings: " << (v.plan.lint.empty() ? "none" : "") << "\n";
+  for (const auto &f : v.plan.lint) {
+    out << "  " << to_string(f.severity) << ": " << f.text << " [" << f.rule << "; " << f.source << "]\n";
+  }
+  if (!v.plan.unchecked_medications.empty()) {
+    out << "not checked: unknown medication";
+    for (const auto &m : v.plan.unchecked_medications) out << " " << m;
+    out << "\n";
+  }
+  if (before) {
+    out << "changes against approved version " << before->version << ":"
+        << (diff.empty() ? " none" : "") << "\n";
+  } else {
+    out << "changes: no version was approved before; everything is new\n";
+  }
+  for (const auto &line : diff) out << "  " << line << "\n";
+  for (const auto &r : reviews) {
+    if (r.version != v.version) continue;
+    out << "review: " << to_string(r.verdict) << " by " << r.pharmacist << " at " << r.at
+        << (r.note.empty() ? "" : ": " + r.note) << "\n";
+  }
+}
+
+void run_verdict(Context &ctx, const std::string &id, int version, bool approve,
+                 const std::string &reason) {
+  const std::string command = approve ? "review approve" : "review reject";
+  require_role(ctx, {Role::pharmacist}, command);
+  const Actor who = actor(ctx);
+  validate_patient_id(id);
+  if (version <= 0) throw InputError("--version: missing; expected the version number to review");
+  if (!approve && reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw InputError("--reason: missing or empty; a rejection must say why");
+  }
+  auto repo = open_store(ctx, StoreMode::write_existing, "patient " + id);
+  if (approve) {
+    repo->approve(id, version, who);
+  } else {
+    repo->reject(id, version, who, reason);
+  }
+  if (ctx.opt.json) {
+    ctx.print_json({{"patient", id}, {"version", version}, {"status", approve ? "approved" : "rejected"}});
+  } else if (approve) {
+    ctx.out << "approved plan of " << id << " version " << version << "; it is now the active schedule\n";
+  } else {
+    ctx.out << "rejected plan of " << id << " version " << version << ": " << reason << "\n";
+  }
+}
+
+} // namespace
+
+void add_review_command(CLI::App &app, Context &ctx) {
+  CLI::App *cmd = app.add_subcommand("review", "Pharmacist review of plan versions (four eyes)");
+  cmd->require_subcommand(1);
+  CLI::App *list = cmd->add_subcommand("list", "Plan versions awaiting review");
+  list->callback([&ctx] { run_list(ctx); });
+
+  auto show_id = std::make_shared<std::string>();
+  auto show_version = std::make_shared<int>(0);
+  CLI::App *show = cmd->add_subcommand("show", "A version, its lint findings and the diff against the approved one");
+  show->add_option("ID", *show_id, "The patient id")->required();
+  show->add_option("--version", *show_version, "Default: the version awaiting review, else the latest");
+  show->callback([&ctx, show_id, show_version] { run_show(ctx, *show_id, *show_version); });
+
+  auto a_id = std::make_shared<std::string>();
+  auto a_version = std::make_shared<int>(0);
+  CLI::App *approve = cmd->add_subcommand("approve", "Approve a submitted version (not your own)");
+  approve->add_option("ID", *a_id, "The patient id")->required();
+  approve->add_option("--version", *a_version, "The version to approve")->required();
+  approve->callback([&ctx, a_id, a_version] { run_verdict(ctx, *a_id, *a_version, true, ""); });
+
+  auto r_id = std::make_shared<std::string>();
+  auto r_version = std::make_shared<int>(0);
+  auto reason = std::make_shared<std::string>();
+  CLI::App *reject = cmd->add_subcommand("reject", "Reject a submitted version, saying why");
+  reject->add_option("ID", *r_id, "The patient id")->required();
+  reject->add_option("--version", *r_version, "The version to reject")->required();
+  reject->add_option("--reason", *reason, "Why (recorded and shown to the clinician)")->required();
+  reject->callback([&ctx, r_id, r_version, reason] {
+    run_verdict(ctx, *r_id, *r_version, false, *reason);
+  });
+}
+
+} // namespace titrate::cli

@@ -1,0 +1,63 @@
+#pragma once
+// What the store commands (and the engine commands given a patient ID) share: the acting role
+// and its rules, the acting user, and opening the database at ctx.db_location() in the mode a
+// command needs. Role checks run BEFORE the database is opened, so a refused command never
+// creates or touches the file. Roles (docs/cli.md): clinician, pharmacist, patient.
+#include "planner/cli/context.hpp"
+#include "planner/store/repository.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+#include <initializer_list>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace titrate::cli {
+
+enum class Role { clinician, pharmacist, patient };
+std::string_view to_string(Role r);
+
+// The acting role, refused (RefusedError, exit 4) unless it is one of `allowed`; names the
+// role and the command. No role given: RefusedError; an unknown role name: InputError (exit 2).
+Role require_role(const Context &ctx, std::initializer_list<Role> allowed, std::string_view command);
+// A patient may act only on their own record: the user name must be the patient id.
+void require_own_record(const Context &ctx, Role role, const std::string &patient_id,
+                        std::string_view command);
+// The acting user and role for the audit (InputError if no user can be determined).
+Actor actor(const Context &ctx);
+
+enum class StoreMode {
+  read,           // a missing database reads as an empty one; nothing is created
+  write_existing, // a missing database: NotFoundError naming `missing_what` (nothing created)
+  create,         // creates the parent folders and the database when missing
+};
+std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
+                                       const std::string &missing_what = "patient");
+
+// Current profile or NotFoundError (exit 3) naming the id.
+PatientRecord require_patient(Repository &repo, const std::string &id);
+
+// Shortest exact text of a measured value: 70.5, 1.1, 45 (no trailing zeros).
+std::string number_text(double v);
+// Milligrams for JSON: an integer when whole, else a decimal (design.md §6).
+nlohmann::json mg_json(Dose d);
+
+// A plan for people: stages and steps with inclusive day ranges ("from D through D") and each
+// administration with its units (cmd_schedule.cpp).
+void print_plan_text(std::ostream &out, const Plan &plan);
+// "in the morning: 30 mg (1 capsule of 30 mg)"
+std::string administration_text(const Administration &a);
+
+// The store commands, one file each; registered by add_store_commands (cmd_store.cpp).
+void add_patient_command(CLI::App &app, Context &ctx);  // cmd_patient.cpp
+void add_log_command(CLI::App &app, Context &ctx);      // cmd_log.cpp
+void add_import_command(CLI::App &app, Context &ctx);   // cmd_import.cpp
+void add_due_command(CLI::App &app, Context &ctx);      // cmd_due.cpp
+void add_review_command(CLI::App &app, Context &ctx);   // cmd_review.cpp
+void add_audit_command(CLI::App &app, Context &ctx);    // cmd_audit.cpp
+void add_schedule_command(CLI::App &app, Context &ctx); // cmd_schedule.cpp
+
+} // namespace titrate::cli
