@@ -40,7 +40,7 @@ TEST_CASE("America/New_York: the skipped and the repeated hour") {
   CHECK(utc("America/New_York", "2026-12-31T22:00") == "2027-01-01T03:00");
 }
 
-TEST_CASE("offsets print with sign and two-digit hours; unknown zones are refused") {
+TEST_CASE("offsets print with sign and two-digit hours and unknown zones are refused") {
   CHECK(offset_text(60) == "+01:00");
   CHECK(offset_text(-300) == "-05:00");
   CHECK(offset_text(0, false) == "+0000");
