@@ -15,5 +15,10 @@ void add_assess_command(CLI::App &app, Context &ctx);    // assess ID | --patien
 void add_store_commands(CLI::App &app, Context &ctx);    // patient, schedule, log, import, due,
                                                          // review, audit
 void add_export_command(CLI::App &app, Context &ctx);    // export ID --format
+// Added (issue 8): serve, user add, and `patient invite` on the existing patient subcommand, so
+// call it AFTER add_store_commands.
+void add_web_commands(CLI::App &app, Context &ctx);      // cmd_serve.cpp
+void add_user_command(CLI::App &app, Context &ctx);      // cmd_user.cpp: user add
+void add_invite_command(CLI::App &app, Context &ctx);    // cmd_invite.cpp: patient invite
 
 } // namespace titrate::cli

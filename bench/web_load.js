@@ -1,0 +1,109 @@
+// Load program for `titrate serve` (issue 8): N concurrent clients (default 50), each a patient
+// with their own link, log pain scores through POST /api/patients/{id}/scores for D seconds
+// (default 30) over loopback with keep-alive. Reports errors, lost rows (201 responses vs rows in
+// pain_scores), throughput and p50/p99 latency. Needs node and sqlite3 (Debian packages).
+//
+// usage: node bench/web_load.js path/to/titrate [clients=50] [seconds=30]
+'use strict';
+
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const [binary, clientsArg, secondsArg] = process.argv.slice(2);
+if (!binary) {
+  console.error('usage: node bench/web_load.js path/to/titrate [clients=50] [seconds=30]');
+  process.exit(2);
+}
+const CLIENTS = Number(clientsArg || 50);
+const SECONDS = Number(secondsArg || 30);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'titrate-load-'));
+const db = path.join(tmp, 'titrate.db');
+const env = { ...process.env, TITRATE_DB: db, TITRATE_TODAY: '2026-12-01', TITRATE_USER: 'bench',
+  TITRATE_ROLE: 'clinician' };
+
+function titrate(args) {
+  const r = spawnSync(binary, args, { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`titrate ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+function post(agent, port, id, token, body) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request({ host: '127.0.0.1', port, agent, method: 'POST', path: `/api/patients/${id}/scores`,
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`,
+        'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    });
+    req.on('error', (e) => resolve({ status: 0, error: e.message, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    req.end(body);
+  });
+}
+
+async function main() {
+  const tokens = [];
+  for (let i = 1; i <= CLIENTS; ++i) {
+    const id = `L${String(i).padStart(3, '0')}`;
+    titrate(['patient', 'add', id, '--birth-date', '1960-01-01', '--sex', 'female', '--weight-kg', '70',
+      '--creatinine-mg-dl', '1']);
+    const url = titrate(['patient', 'invite', id]);
+    tokens.push({ id, token: url.slice(url.lastIndexOf('/') + 1) });
+  }
+  const port = await freePort();
+  const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`], { env });
+  await new Promise((resolve, reject) => {
+    server.stdout.on('data', (d) => { if (String(d).includes('serving')) resolve(); });
+    server.on('exit', (c) => reject(new Error(`serve exited ${c}`)));
+  });
+
+  const latencies = [];
+  let ok = 0;
+  const errors = {};
+  const end = Date.now() + SECONDS * 1000;
+  const t0 = Date.now();
+  await Promise.all(tokens.map(async ({ id, token }, i) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let n = 0;
+    while (Date.now() < end) {
+      const body = JSON.stringify({ score: (i + n) % 11, note: `load ${i}-${n}` });
+      const r = await post(agent, port, id, token, body);
+      latencies.push(r.ms);
+      if (r.status === 201) ++ok;
+      else errors[r.status || r.error] = (errors[r.status || r.error] || 0) + 1;
+      ++n;
+    }
+    agent.destroy();
+  }));
+  const elapsed = (Date.now() - t0) / 1000;
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+
+  const rows = Number(spawnSync('sqlite3', [db, "SELECT count(*) FROM pain_scores WHERE note LIKE 'load %'"],
+    { encoding: 'utf8' }).stdout.trim());
+  latencies.sort((a, b) => a - b);
+  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
+  const result = {
+    clients: CLIENTS, seconds: elapsed, requests: latencies.length, created: ok, errors: errorCount,
+    error_kinds: errors, rows_stored: rows, lost_rows: ok - rows,
+    throughput_per_s: Number((latencies.length / elapsed).toFixed(1)),
+    p50_ms: Number(q(0.5).toFixed(2)), p99_ms: Number(q(0.99).toFixed(2)), max_ms: Number(latencies[latencies.length - 1].toFixed(2)),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(errorCount === 0 && result.lost_rows === 0 ? 0 : 1);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,88 @@
+// `titrate patient invite ID [--revoke] [--base-url URL]`: the patient's personal link to their
+// page on `titrate serve`. The link holds a random 128-bit token printed ONCE; only its hash is
+// stored. --revoke makes every link of the patient open nothing. A clinician's action, audited
+// (without the token).
+#include "planner/cli/commands.hpp"
+#include "planner/cli/store_cli.hpp"
+#include "planner/core/errors.hpp"
+#include "planner/store/sqlite/sqlite_accounts.hpp"
+#include "planner/web/crypto.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <ostream>
+
+namespace titrate::cli {
+
+namespace {
+
+struct InviteOptions {
+  std::string id;
+  std::string base_url;
+  bool revoke = false;
+};
+
+std::string base_url(const InviteOptions &o) {
+  std::string url = o.base_url;
+  if (url.empty()) {
+    const char *env = std::getenv("TITRATE_BASE_URL");
+    url = env && *env ? env : "http://127.0.0.1:8080";
+  }
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    throw InputError("--base-url: \"" + url.substr(0, 64) + "\"; expected http://... or https://...");
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+void run_invite(Context &ctx, const InviteOptions &o) {
+  require_role(ctx, {Role::clinician}, "patient invite");
+  const Actor who = actor(ctx);
+  validate_patient_id(o.id);
+  const std::string url = o.revoke ? std::string() : base_url(o);
+  auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+  require_patient(*repo, o.id);
+  SqliteAccounts accounts(ctx.db_location());
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  if (o.revoke) {
+    const int n = accounts.revoke_links(o.id, now);
+    repo->append_audit(who, "patient.invite.revoke", o.id, "revoked " + std::to_string(n) + " link(s)");
+    if (ctx.opt.json) {
+      ctx.print_json({{"patient", o.id}, {"revoked", n}});
+    } else {
+      ctx.out << "revoked " << n << " link" << (n == 1 ? "" : "s") << " of " << o.id << "\n";
+    }
+    return;
+  }
+  const std::string token = web::random_token();
+  accounts.add_link(PatientLink{web::token_digest(token), o.id, now, std::nullopt});
+  repo->append_audit(who, "patient.invite", o.id, "new patient link");
+  const std::string link = url + "/p/" + token;
+  if (ctx.opt.json) {
+    ctx.print_json({{"patient", o.id}, {"url", link}});
+  } else {
+    ctx.out << link << "\n";
+    ctx.err << "titrate: this link is shown once; give it to patient " << o.id
+            << " only (titrate patient invite " << o.id << " --revoke disables it)\n";
+  }
+}
+
+} // namespace
+
+void add_invite_command(CLI::App &app, Context &ctx) {
+  CLI::App *patient = app.get_subcommand("patient");
+  auto o = std::make_shared<InviteOptions>();
+  CLI::App *cmd = patient->add_subcommand("invite", "Print the patient's personal web link (shown once)");
+  cmd->add_option("ID", o->id, "The patient id")->required();
+  cmd->add_flag("--revoke", o->revoke, "Disable every link of the patient instead");
+  cmd->add_option("--base-url", o->base_url,
+                  "Where titrate serve is reached (default $TITRATE_BASE_URL, else http://127.0.0.1:8080)");
+  cmd->callback([&ctx, o] { run_invite(ctx, *o); });
+}
+
+} // namespace titrate::cli
