@@ -1,0 +1,556 @@
+// Handler and security tests of `titrate serve` against an in-process server on an ephemeral
+// loopback port (httplib::Client), over a fresh SQLite file per test. Expected doses are worked
+// out by hand from clinical.md (B table, line "duloxetine | 30 mg daily x 7 d ... | morning"):
+// a cipn-esmo plan for an adult with normal renal function starts duloxetine 30 mg in the
+// morning (one 30 mg capsule), rises to 60 mg on day 8 and holds 14 days (A6 min days at
+// target) -> decision date = start + 7 + 14 = 2026-12-22 for a start on 2026-12-01.
+#include "planner/core/errors.hpp"
+#include "planner/export/json.hpp"
+#include "planner/formulary/loader.hpp"
+#include "planner/pathways/pathway.hpp"
+#include "planner/safety/eligibility.hpp"
+#include "planner/scheduling/scheduler.hpp"
+#include "planner/store/sqlite/sqlite_accounts.hpp"
+#include "planner/store/sqlite/sqlite_store.hpp"
+#include "planner/web/crypto.hpp"
+#include "planner/web/html.hpp"
+#include "planner/web/server.hpp"
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace titrate::test {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<TextFile> toml_files(const std::string &dir) {
+  std::vector<std::string> paths;
+  for (const auto &e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
+  std::sort(paths.begin(), paths.end());
+  std::vector<TextFile> out;
+  for (const auto &p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    out.push_back({p, s.str()});
+  }
+  return out;
+}
+
+const Formulary &formulary() {
+  static const Formulary f = load_formulary(toml_files(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+  return f;
+}
+
+const std::vector<Pathway> &pathways() {
+  static const std::vector<Pathway> p =
+      load_pathways(toml_files(std::string(TITRATE_SOURCE_DIR) + "/schedules"), formulary());
+  return p;
+}
+
+const Pathway &cipn() {
+  for (const auto &p : pathways())
+    if (p.name == "cipn-esmo") return p;
+  throw NotFoundError("test: no pathway cipn-esmo");
+}
+
+const std::string password = "correct horse battery";
+const std::string &password_hash() {
+  static const std::string h = web::hash_password(password); // Argon2id is slow: hash once
+  return h;
+}
+
+Patient adult(const std::string &id) {
+  Patient p;
+  p.id = id;
+  p.birth_date = Date(1971, 6, 15);
+  p.sex = Sex::female;
+  p.weight_kg = 65;
+  p.serum_creatinine_mg_dl = 0.8;
+  p.baseline_pain = PainScore(7);
+  return p;
+}
+
+const Actor clinician{"dr.a", "clinician"};
+
+struct StaffLogin {
+  std::string cookie; // "titrate_session=..."
+  std::string csrf;
+};
+
+std::string set_cookie_pair(const httplib::Result &r, const std::string &name) {
+  for (const auto &[k, v] : r->headers) {
+    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(0, v.find(';'));
+  }
+  return {};
+}
+
+std::string csrf_in(const std::string &html) {
+  static const std::regex re(R"re(name="csrf" value="([0-9a-f]+)")re");
+  std::smatch m;
+  return std::regex_search(html, m, re) ? m[1].str() : std::string();
+}
+
+struct Server {
+  fs::path dir;
+  std::string db;
+  std::unique_ptr<SqliteStore> repo;
+  std::unique_ptr<SqliteAccounts> accounts;
+  std::atomic<std::int64_t> now{1'796'112'000}; // 2026-12-01T08:00:00Z
+  Date today{2026, 12, 1};
+  std::unique_ptr<web::WebServer> server;
+  int port = 0;
+  std::string token1, token2; // links of P1 and P2
+
+  Server() {
+    static int n = 0;
+    dir = fs::temp_directory_path() / ("titrate-web-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    db = (dir / "t.db").string();
+    repo = std::make_unique<SqliteStore>(db);
+    accounts = std::make_unique<SqliteAccounts>(db);
+    repo->add_patient(adult("P1"), clinician);
+    repo->add_patient(adult("P2"), clinician);
+    token1 = web::random_token();
+    token2 = web::random_token();
+    accounts->add_link({web::token_digest(token1), "P1", now, std::nullopt});
+    accounts->add_link({web::token_digest(token2), "P2", now, std::nullopt});
+    for (const auto &[name, role] : std::vector<std::pair<std::string, std::string>>{
+             {"dr.a", "clinician"}, {"dr.c", "clinician"}, {"ph.b", "pharmacist"}, {"ph.d", "pharmacist"}}) {
+      accounts->add_user({name, role, password_hash(), 0, 0, now});
+    }
+    web::WebConfig cfg;
+    cfg.port = 0;
+    cfg.threads = 8;
+    cfg.today = [this] { return today; };
+    cfg.now = [this] { return now.load(); };
+    cfg.minute_of_day = [] { return 9 * 60; };
+    server = std::make_unique<web::WebServer>(*repo, *accounts, formulary(), pathways(), cfg);
+    port = server->start();
+  }
+  ~Server() {
+    server->stop();
+    server.reset();
+    accounts.reset();
+    repo.reset();
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+
+  httplib::Result login_attempt(const std::string &user, const std::string &pw) {
+    auto c = client();
+    auto page = c.Get("/login");
+    REQUIRE(page);
+    const std::string pre = set_cookie_pair(page, "titrate_login");
+    return c.Post("/login", {{"Cookie", pre}},
+                  httplib::Params{{"user", user}, {"password", pw}, {"csrf", csrf_in(page->body)}});
+  }
+
+  StaffLogin login(const std::string &user) {
+    auto r = login_attempt(user, password);
+    REQUIRE(r);
+    REQUIRE(r->status == 303);
+    StaffLogin s;
+    s.cookie = set_cookie_pair(r, "titrate_session");
+    REQUIRE(!s.cookie.empty());
+    auto c = client();
+    auto home = c.Get(r->get_header_value("Location").c_str(), {{"Cookie", s.cookie}});
+    REQUIRE(home);
+    REQUIRE(home->status == 200);
+    s.csrf = csrf_in(home->body);
+    REQUIRE(!s.csrf.empty());
+    return s;
+  }
+
+  // A cipn-esmo plan for P1 from today, drafted by `author`, submitted, approved by ph.b (direct
+  // use of the store, for tests that need an active schedule).
+  void approved_plan(const std::string &patient = "P1") {
+    PlanRequest req;
+    req.start = today;
+    req.today = today;
+    const Plan plan = build_plan(adult(patient), formulary(), cipn(), req);
+    const int v = repo->save_draft(plan, clinician);
+    repo->submit(patient, v, clinician);
+    repo->approve(patient, v, Actor{"ph.b", "pharmacist"});
+  }
+
+  bool audited(const std::string &user, const std::string &needle) {
+    for (const auto &e : repo->audit(std::nullopt)) {
+      if (e.action == "web.refused" && e.user == user && e.detail.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  }
+};
+
+std::size_t count(const std::string &hay, const std::string &needle) {
+  std::size_t n = 0;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("html escape turns every markup character into an entity") {
+  CHECK(web::esc("<script>alert('x') & \"y\"</script>") ==
+        "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+  CHECK(web::esc("plain 7/10") == "plain 7/10");
+}
+
+TEST_CASE("listen address parsing names the bad value") {
+  std::string host;
+  int port = 0;
+  web::parse_listen("127.0.0.1:8080", host, port);
+  CHECK(host == "127.0.0.1");
+  CHECK(port == 8080);
+  CHECK_THROWS_AS(web::parse_listen("127.0.0.1", host, port), InputError);
+  CHECK_THROWS_AS(web::parse_listen("127.0.0.1:0", host, port), InputError);
+  CHECK_THROWS_AS(web::parse_listen("127.0.0.1:65536", host, port), InputError);
+  CHECK_THROWS_AS(web::parse_listen(":80", host, port), InputError);
+}
+
+TEST_CASE("tokens are 128-bit hex, stored as a digest, and passwords verify only when equal") {
+  const auto a = web::random_token();
+  CHECK(a.size() == 32);
+  CHECK(a != web::random_token());
+  CHECK(web::token_digest(a).size() == 64);
+  CHECK(web::token_digest(a) != a);
+  CHECK(web::verify_password(password, password_hash()));
+  CHECK_FALSE(web::verify_password("correct horse batterY", password_hash()));
+}
+
+TEST_CASE("accounts store: duplicate user refused, links revoke, sessions expire") {
+  Server s;
+  CHECK_THROWS_AS(s.accounts->add_user({"dr.a", "clinician", "x", 0, 0, 0}), RefusedError);
+  CHECK_THROWS_AS(s.accounts->add_link({"ff", "NOPE", 0, std::nullopt}), NotFoundError);
+  CHECK(s.accounts->revoke_links("P1", 5) == 1);
+  CHECK(s.accounts->link(web::token_digest(s.token1))->revoked == std::optional<std::int64_t>(5));
+  CHECK(s.accounts->revoke_links("P1", 6) == 0);
+  s.accounts->add_session({"h1", "dr.a", "c", 100});
+  CHECK(s.accounts->session("h1").has_value());
+  CHECK(s.accounts->delete_expired_sessions(100) == 1);
+  CHECK_FALSE(s.accounts->session("h1").has_value());
+}
+
+TEST_CASE("patient page: today's doses, next assessment, an 11-button picker, the chart") {
+  Server s;
+  s.approved_plan();
+  auto c = s.client();
+  auto r = c.Get(("/p/" + s.token1).c_str());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  const std::string &b = r->body;
+  CHECK(b.find("name=\"viewport\"") != std::string::npos);
+  CHECK(b.find("In the morning:</strong> duloxetine 30 mg &ndash; take 1 capsule of 30 mg") != std::string::npos);
+  CHECK(b.find("Next assessment: <strong>2026-12-22</strong>") != std::string::npos);
+  CHECK(count(b, "type=\"radio\" name=\"score\"") == 11);
+  CHECK(b.find("<svg") != std::string::npos);
+  CHECK(b.find("P2") == std::string::npos);
+}
+
+TEST_CASE("patient logs a score and a side effect through the forms") {
+  Server s;
+  auto c = s.client();
+  const std::string base = "/p/" + s.token1;
+  auto r = c.Post((base + "/scores").c_str(), httplib::Params{{"score", "6"}, {"note", "after walk"}});
+  REQUIRE(r);
+  CHECK(r->status == 303);
+  CHECK(r->get_header_value("Location") == base + "?saved=score");
+  const auto scores = s.repo->scores("P1");
+  REQUIRE(scores.size() == 1);
+  CHECK(scores[0].score.value() == 6);
+  CHECK(scores[0].note == "after walk");
+  CHECK(iso(scores[0].at) == "2026-12-01T09:00");
+  auto ae = c.Post((base + "/adverse-effects").c_str(),
+                   httplib::Params{{"description", "dizziness"}, {"severity", "moderate"}});
+  REQUIRE(ae);
+  CHECK(ae->status == 303);
+  const auto effects = s.repo->adverse_effects("P1");
+  REQUIRE(effects.size() == 1);
+  CHECK(effects[0].severity == AeSeverity::moderate);
+  auto page = c.Get(base.c_str());
+  CHECK(page->body.find("after walk") != std::string::npos);
+  CHECK(page->body.find("dizziness (moderate)") != std::string::npos);
+  CHECK(s.repo->scores("P2").empty());
+}
+
+TEST_CASE("bad values are refused as the CLI refuses them and nothing is written") {
+  Server s;
+  auto c = s.client();
+  const std::string base = "/p/" + s.token1;
+  for (const char *bad : {"11", "7.5", "-1", "seven", ""}) {
+    auto r = c.Post((base + "/scores").c_str(), httplib::Params{{"score", bad}});
+    REQUIRE(r);
+    CHECK(r->status == 400);
+  }
+  auto ae = c.Post((base + "/adverse-effects").c_str(),
+                   httplib::Params{{"description", "rash"}, {"severity", "awful"}});
+  CHECK(ae->status == 400);
+  auto empty = c.Post((base + "/adverse-effects").c_str(),
+                      httplib::Params{{"description", "  "}, {"severity", "mild"}});
+  CHECK(empty->status == 400);
+  CHECK(s.repo->scores("P1").empty());
+  CHECK(s.repo->adverse_effects("P1").empty());
+}
+
+TEST_CASE("a wrong or revoked token is 404 and reveals nothing") {
+  Server s;
+  auto c = s.client();
+  auto wrong = c.Get("/p/0123456789abcdef0123456789abcdef");
+  REQUIRE(wrong);
+  CHECK(wrong->status == 404);
+  CHECK(wrong->body.find("P1") == std::string::npos);
+  auto junk = c.Get("/p/'%20OR%201=1");
+  CHECK(junk->status == 404);
+  auto post = c.Post("/p/0123456789abcdef0123456789abcdef/scores", httplib::Params{{"score", "5"}});
+  CHECK(post->status == 404);
+  s.accounts->revoke_links("P1", s.now);
+  auto revoked = c.Get(("/p/" + s.token1).c_str());
+  CHECK(revoked->status == 404);
+  CHECK(revoked->body.find("P1") == std::string::npos);
+  CHECK(s.audited("anonymous", "GET /p/{token}: unknown or revoked patient link"));
+  CHECK(s.repo->scores("P1").empty());
+}
+
+TEST_CASE("a patient token cannot reach another patient's data (403, audited)") {
+  Server s;
+  s.approved_plan("P2");
+  auto c = s.client();
+  const httplib::Headers bearer{{"Authorization", "Bearer " + s.token1}};
+  auto sched = c.Get("/api/patients/P2/schedule", bearer);
+  REQUIRE(sched);
+  CHECK(sched->status == 403);
+  CHECK(sched->body.find("duloxetine") == std::string::npos);
+  auto check = c.Get("/api/patients/P2/check", bearer);
+  CHECK(check->status == 403);
+  auto post = c.Post("/api/patients/P2/scores", bearer, R"({"score": 3})", "application/json");
+  CHECK(post->status == 403);
+  auto due = c.Get("/api/due", bearer);
+  CHECK(due->status == 403);
+  CHECK(s.repo->scores("P2").empty());
+  CHECK(s.audited("P1", "GET /api/patients/P2/schedule"));
+  CHECK(s.audited("P1", "POST /api/patients/P2/scores"));
+  auto forged = c.Get("/api/patients/P1/schedule", {{"Authorization", "Bearer 0123456789abcdef0123456789abcdef"}});
+  CHECK(forged->status == 403);
+}
+
+TEST_CASE("no session: staff pages redirect to the login page, the API refuses") {
+  Server s;
+  auto c = s.client();
+  for (const char *path : {"/clinic/", "/pharmacy/", "/clinic/patients/P1", "/pharmacy/patients/P1/versions/1"}) {
+    auto r = c.Get(path);
+    REQUIRE(r);
+    CHECK(r->status == 303);
+    CHECK(r->get_header_value("Location") == "/login");
+  }
+  auto api = c.Get("/api/due");
+  CHECK(api->status == 403);
+  auto post = c.Post("/clinic/patients/P1/plans", httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}});
+  CHECK(post->status == 303);
+  CHECK(s.repo->plan_versions("P1").empty());
+  auto forged = c.Get("/clinic/", {{"Cookie", "titrate_session=0123456789abcdef0123456789abcdef"}});
+  CHECK(forged->status == 303);
+}
+
+TEST_CASE("session cookie is HttpOnly and SameSite=Strict; logout ends the session") {
+  Server s;
+  auto r = s.login_attempt("dr.a", password);
+  REQUIRE(r->status == 303);
+  CHECK(r->get_header_value("Location") == "/clinic/");
+  std::string header;
+  for (const auto &[k, v] : r->headers)
+    if (k == "Set-Cookie" && v.rfind("titrate_session=", 0) == 0) header = v;
+  CHECK(header.find("HttpOnly") != std::string::npos);
+  CHECK(header.find("SameSite=Strict") != std::string::npos);
+  const auto login = s.login("dr.a");
+  auto c = s.client();
+  CHECK(c.Post("/logout", {{"Cookie", login.cookie}}, httplib::Params{})->status == 403);
+  auto out = c.Post("/logout", {{"Cookie", login.cookie}}, httplib::Params{{"csrf", login.csrf}});
+  CHECK(out->status == 303);
+  CHECK(c.Get("/clinic/", {{"Cookie", login.cookie}})->status == 303);
+}
+
+TEST_CASE("staff forms need the session's CSRF token: missing or foreign is 403, audited") {
+  Server s;
+  const auto a = s.login("dr.a");
+  const auto other = s.login("dr.c");
+  auto c = s.client();
+  const std::string path = "/clinic/patients/P1/plans";
+  httplib::Params form{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"submit", "1"}};
+  CHECK(c.Post(path.c_str(), {{"Cookie", a.cookie}}, form)->status == 403);
+  auto foreign = form;
+  foreign.emplace("csrf", other.csrf);
+  CHECK(c.Post(path.c_str(), {{"Cookie", a.cookie}}, foreign)->status == 403);
+  CHECK(s.repo->plan_versions("P1").empty());
+  CHECK(s.audited("dr.a", "POST /clinic/patients/P1/plans: missing CSRF token"));
+  CHECK(s.audited("dr.a", "POST /clinic/patients/P1/plans: foreign CSRF token"));
+  auto own = form;
+  own.emplace("csrf", a.csrf);
+  auto ok = c.Post(path.c_str(), {{"Cookie", a.cookie}}, own);
+  CHECK(ok->status == 303);
+  const auto versions = s.repo->plan_versions("P1");
+  REQUIRE(versions.size() == 1);
+  CHECK(versions[0].status == PlanStatus::submitted);
+  CHECK(versions[0].drafted_by == "dr.a");
+  // JSON API with the cookie needs the token in X-CSRF-Token.
+  CHECK(c.Post("/api/patients/P1/scores", {{"Cookie", a.cookie}}, R"({"score": 4})", "application/json")->status == 403);
+  auto api = c.Post("/api/patients/P1/scores", {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}},
+                    R"({"score": 4, "at": "2026-12-01T07:15"})", "application/json");
+  CHECK(api->status == 201);
+}
+
+TEST_CASE("injection strings are stored verbatim and shown escaped") {
+  Server s;
+  auto c = s.client();
+  const std::string base = "/p/" + s.token1;
+  const std::string sql = "'; DROP TABLE pain_scores;--";
+  const std::string script = "<script>alert(1)</script>";
+  REQUIRE(c.Post((base + "/scores").c_str(), httplib::Params{{"score", "5"}, {"note", sql}})->status == 303);
+  REQUIRE(c.Post((base + "/scores").c_str(), httplib::Params{{"score", "4"}, {"note", script}})->status == 303);
+  REQUIRE(c.Post((base + "/adverse-effects").c_str(), httplib::Params{{"description", script}, {"severity", "mild"}})->status == 303);
+  const auto scores = s.repo->scores("P1");
+  REQUIRE(scores.size() == 2);
+  CHECK(scores[0].note == sql);
+  CHECK(scores[1].note == script);
+  auto page = c.Get(base.c_str());
+  CHECK(page->body.find(script) == std::string::npos);
+  CHECK(page->body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(page->body.find("&#39;; DROP TABLE pain_scores;--") != std::string::npos);
+  const auto login = s.login("dr.a");
+  auto staff = c.Get("/clinic/patients/P1", {{"Cookie", login.cookie}});
+  REQUIRE(staff->status == 200);
+  CHECK(staff->body.find(script) == std::string::npos);
+  CHECK(staff->body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+}
+
+TEST_CASE("five failed logins lock the account for 15 minutes") {
+  Server s;
+  for (int i = 0; i < 5; ++i) {
+    auto r = s.login_attempt("ph.b", "wrong password");
+    REQUIRE(r);
+    CHECK(r->status == 403);
+  }
+  auto locked = s.login_attempt("ph.b", password);
+  CHECK(locked->status == 403);
+  CHECK(locked->body.find("locked") != std::string::npos);
+  s.now += 15 * 60 - 1;
+  CHECK(s.login_attempt("ph.b", password)->status == 403);
+  s.now += 2;
+  CHECK(s.login_attempt("ph.b", password)->status == 303);
+  CHECK(s.audited("ph.b", "account locked"));
+  // Four failures then a success: the count starts again.
+  for (int i = 0; i < 4; ++i) s.login_attempt("dr.a", "nope nope nope");
+  CHECK(s.login_attempt("dr.a", password)->status == 303);
+  CHECK(s.accounts->user("dr.a")->failed_logins == 0);
+  auto unknown = s.login_attempt("nobody", password);
+  CHECK(unknown->status == 403);
+}
+
+TEST_CASE("sessions expire after 8 hours") {
+  Server s;
+  const auto login = s.login("dr.a");
+  auto c = s.client();
+  CHECK(c.Get("/clinic/", {{"Cookie", login.cookie}})->status == 200);
+  s.now += 8 * 60 * 60;
+  CHECK(c.Get("/clinic/", {{"Cookie", login.cookie}})->status == 303);
+}
+
+TEST_CASE("pharmacist reviews: lint, diff, approve; four eyes and roles refuse with 403") {
+  Server s;
+  const auto dr = s.login("dr.a");
+  auto c = s.client();
+  REQUIRE(c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
+                 httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"submit", "1"}, {"csrf", dr.csrf}})
+              ->status == 303);
+  const auto ph = s.login("ph.b");
+  auto queue = c.Get("/pharmacy/", {{"Cookie", ph.cookie}});
+  REQUIRE(queue->status == 200);
+  CHECK(queue->body.find("/pharmacy/patients/P1/versions/1") != std::string::npos);
+  auto version = c.Get("/pharmacy/patients/P1/versions/1", {{"Cookie", ph.cookie}});
+  REQUIRE(version->status == 200);
+  CHECK(version->body.find("Lint findings") != std::string::npos);
+  CHECK(version->body.find("no version was approved before") != std::string::npos);
+  // A clinician (the author) cannot approve: role refusal.
+  CHECK(c.Post("/pharmacy/patients/P1/versions/1/approve", {{"Cookie", dr.cookie}},
+               httplib::Params{{"csrf", dr.csrf}})->status == 403);
+  CHECK(c.Get("/pharmacy/", {{"Cookie", dr.cookie}})->status == 403);
+  CHECK(c.Get("/clinic/", {{"Cookie", ph.cookie}})->status == 403);
+  auto ok = c.Post("/pharmacy/patients/P1/versions/1/approve", {{"Cookie", ph.cookie}},
+                   httplib::Params{{"csrf", ph.csrf}});
+  CHECK(ok->status == 303);
+  CHECK(s.repo->active_plan("P1")->version == 1);
+  // Four eyes inside Repository::approve: the pharmacist who drafted a version cannot approve it.
+  PlanRequest req;
+  req.start = Date(2026, 12, 2);
+  req.today = s.today;
+  const int v2 = s.repo->save_draft(build_plan(adult("P1"), formulary(), cipn(), req),
+                                    Actor{"ph.b", "pharmacist"});
+  s.repo->submit("P1", v2, Actor{"ph.b", "pharmacist"});
+  auto own = c.Post(("/pharmacy/patients/P1/versions/" + std::to_string(v2) + "/approve").c_str(),
+                    {{"Cookie", ph.cookie}}, httplib::Params{{"csrf", ph.csrf}});
+  CHECK(own->status == 403);
+  CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::submitted);
+  CHECK(s.audited("ph.b", "/approve"));
+  auto diff = c.Get(("/pharmacy/patients/P1/versions/" + std::to_string(v2)).c_str(), {{"Cookie", ph.cookie}});
+  CHECK(diff->body.find("Changes against approved version 1") != std::string::npos);
+  // Reject needs a reason.
+  const auto other = s.login("ph.d");
+  const std::string rej = "/pharmacy/patients/P1/versions/" + std::to_string(v2) + "/reject";
+  CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}})->status == 400);
+  CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}, {"reason", "start date"}})->status == 303);
+  CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::rejected);
+}
+
+TEST_CASE("JSON API returns the CLI's shapes") {
+  Server s;
+  s.approved_plan();
+  auto c = s.client();
+  const httplib::Headers bearer{{"Authorization", "Bearer " + s.token1}};
+  auto sched = c.Get("/api/patients/P1/schedule", bearer);
+  REQUIRE(sched->status == 200);
+  nlohmann::json expected = to_json(s.repo->active_plan("P1")->plan);
+  expected["version"] = 1;
+  expected["status"] = "approved";
+  CHECK(nlohmann::json::parse(sched->body) == expected);
+  auto check = c.Get("/api/patients/P1/check", bearer);
+  REQUIRE(check->status == 200);
+  CHECK(nlohmann::json::parse(check->body) == to_json(check_eligibility(adult("P1"), formulary(), s.today)));
+  auto post = c.Post("/api/patients/P1/scores", bearer, R"({"at": "2026-12-01T07:30", "score": 5, "note": "ok"})",
+                     "application/json");
+  REQUIRE(post->status == 201);
+  const auto j = nlohmann::json::parse(post->body);
+  CHECK(j["kind"] == "score");
+  CHECK(j["at"] == "2026-12-01T07:30");
+  CHECK(j["score"] == 5);
+  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 11})", "application/json")->status == 400);
+  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 5, "at": "2026-12-02"})", "application/json")->status == 400);
+  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 5, "who": "x"})", "application/json")->status == 400);
+  CHECK(c.Post("/api/patients/P1/scores", bearer, "not json", "application/json")->status == 400);
+  CHECK(s.repo->scores("P1").size() == 1);
+  const auto login = s.login("ph.b");
+  auto due = c.Get("/api/due?within=30", {{"Cookie", login.cookie}});
+  REQUIRE(due->status == 200);
+  const auto d = nlohmann::json::parse(due->body);
+  REQUIRE(d["due"].size() == 1);
+  CHECK(d["due"][0]["decision_date"] == "2026-12-22");
+  CHECK(d["due"][0]["days_until"] == 21);
+}
+
+} // namespace titrate::test
