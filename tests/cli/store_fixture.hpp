@@ -1,0 +1,60 @@
+#pragma once
+// Shared by the store transcript tests: the global options of one acting user, and a plan
+// version written straight into the test's database through the repository (the `plan ID`
+// command is wired separately). The plan is illustrative storage data, not a clinical claim.
+#include "planner/store/sqlite/sqlite_store.hpp"
+#include "tests/cli/run.hpp"
+
+#include <string>
+#include <vector>
+
+namespace titrate::test {
+
+inline std::vector<std::string> as(const TempDir &d, const std::string &user, const std::string &role,
+                                   const std::string &today, std::vector<std::string> args) {
+  std::vector<std::string> all = {"--db", d.file("clinic/titrate.db"), "--today", today,
+                                  "--user", user, "--role", role};
+  all.insert(all.end(), args.begin(), args.end());
+  return all;
+}
+
+inline Plan fixture_plan(const std::string &patient, Dose second_step_daily = Dose::milligrams(60)) {
+  const auto mg = [](std::int64_t n) { return Dose::milligrams(n); };
+  Plan p;
+  p.patient = patient;
+  p.pathway = "cipn-esmo";
+  p.start = Date(2026, 12, 1);
+  Stage s;
+  s.drug = "duloxetine";
+  s.role = StageRole::trial;
+  Step a;
+  a.range = DateRange(Date(2026, 12, 1), Date(2026, 12, 8));
+  a.daily = mg(30);
+  a.doses = {{AdminTime::morning, mg(30), {{mg(30), Form::capsule, 1}}}};
+  Step b;
+  b.range = DateRange(Date(2026, 12, 8), Date(2026, 12, 22));
+  b.daily = second_step_daily;
+  b.doses = {{AdminTime::morning, second_step_daily, {{second_step_daily, Form::capsule, 1}}}};
+  s.steps = {a, b};
+  s.assessed_dose = second_step_daily;
+  s.target_reached = Date(2026, 12, 8);
+  s.decision_date = Date(2026, 12, 22);
+  p.stages = {s};
+  p.lint = {{Severity::caution, "test.lint", "an illustrative lint finding", "TEST 1"}};
+  return p;
+}
+
+// Drafts (and optionally submits) a plan version as `user`; returns its version number.
+inline int draft_plan(const TempDir &d, const Plan &plan, const std::string &user, bool submit) {
+  SqliteStore store(d.file("clinic/titrate.db"));
+  const Actor who{user, "clinician"};
+  const int v = store.save_draft(plan, who);
+  if (submit) store.submit(plan.patient, v, who);
+  return v;
+}
+
+inline const std::vector<std::string> p1_profile = {
+    "patient", "add", "P1", "--birth-date", "1958-04-02", "--sex", "female", "--weight-kg", "70",
+    "--creatinine-mg-dl", "1.1"};
+
+} // namespace titrate::test

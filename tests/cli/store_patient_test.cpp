@@ -1,0 +1,169 @@
+// Transcripts of `titrate patient add|show|update|list` on a fresh database in a temp folder.
+// Expected values are the inputs given on the command line (and the version numbering rule of
+// docs/storage.md), not copied from output.
+#include "tests/cli/run.hpp"
+#include "tests/cli/store_fixture.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+using namespace titrate::test;
+
+namespace {
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string> &more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+} // namespace
+
+TEST_CASE("store patient: add, show, update and list keep every profile version") {
+  TempDir d;
+  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                             with(p1_profile, {"--condition", "narrow-angle-glaucoma", "--medication",
+                                               "sertraline", "--stopped-medication",
+                                               "phenelzine=2026-11-01", "--baseline-pain", "7"})));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("added patient P1 (profile version 1)"));
+  CHECK(std::filesystem::exists(d.file("clinic/titrate.db"))); // parent folder created
+
+  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-20", {"--json", "patient", "show", "P1"}));
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["id"] == "P1");
+  CHECK(j["version"] == 1);
+  CHECK(j["birth_date"] == "1958-04-02");
+  CHECK(j["sex"] == "female");
+  CHECK(j["weight_kg"] == 70.0);
+  CHECK(j["serum_creatinine_mg_dl"] == 1.1);
+  CHECK(j["crcl_ml_min"].is_null());
+  CHECK(j["hepatic"] == "none");
+  CHECK(j["conditions"] == nlohmann::json::array({"narrow-angle-glaucoma"}));
+  CHECK(j["medications"] == nlohmann::json::array({"sertraline"}));
+  CHECK(j["stopped_medications"][0]["name"] == "phenelzine");
+  CHECK(j["stopped_medications"][0]["stopped"] == "2026-11-01");
+  CHECK(j["baseline_pain"] == 7);
+  CHECK(j["recorded_by"] == "dr.ames");
+  CHECK(j["active_plan_version"].is_null());
+
+  r = run_titrate(d, as(d, "dr.cole", "clinician", "2026-11-21",
+                        {"patient", "update", "P1", "--weight-kg", "72.5", "--crcl", "45",
+                         "--clear-medications"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("profile version 2"));
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-21", {"--json", "patient", "show", "P1"}));
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["version"] == 2);
+  CHECK(j["weight_kg"] == 72.5);
+  CHECK(j["crcl_ml_min"] == 45.0);
+  CHECK(j["serum_creatinine_mg_dl"].is_null()); // one renal figure: the new one replaces it
+  CHECK(j["medications"].empty());
+  CHECK(j["conditions"] == nlohmann::json::array({"narrow-angle-glaucoma"})); // untouched
+  CHECK(j["recorded_by"] == "dr.cole");
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-21", {"patient", "show", "P1"}));
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("72.5 kg") && Catch::Contains("45 mL/min") &&
+                        Catch::Contains("profile version 2"));
+
+  run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-21",
+                    {"patient", "add", "A7", "--birth-date", "1990-01-01", "--sex", "male",
+                     "--weight-kg", "80", "--crcl", "90"}));
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-21", {"--json", "patient", "list"}));
+  j = nlohmann::json::parse(r.out);
+  REQUIRE(j["patients"].size() == 2);
+  CHECK(j["patients"][0]["id"] == "A7");
+  CHECK(j["patients"][1]["id"] == "P1");
+  CHECK(j["patients"][1]["version"] == 2);
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-21", {"--json", "audit", "P1"}));
+  j = nlohmann::json::parse(r.out);
+  REQUIRE(j["entries"].size() == 2);
+  CHECK(j["entries"][0]["action"] == "patient.add");
+  CHECK(j["entries"][0]["user"] == "dr.ames");
+  CHECK(j["entries"][0]["role"] == "clinician");
+  CHECK(j["entries"][1]["action"] == "patient.update");
+  CHECK(j["entries"][1]["user"] == "dr.cole");
+}
+
+TEST_CASE("store patient: refused or bad adds create no database file") {
+  TempDir d;
+  const auto db = d.file("clinic/titrate.db");
+  auto r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-20", p1_profile));
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("pharmacist"));
+  r = run_titrate(d, as(d, "P1", "patient", "2026-11-20", p1_profile));
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("patient"));
+  auto no_role = p1_profile;
+  no_role.insert(no_role.begin(), {"--db", db, "--user", "dr.ames"});
+  r = run_titrate(d, no_role);
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("no role"));
+  r = run_titrate(d, as(d, "dr.ames", "doctor", "2026-11-20", p1_profile));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--role"));
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"patient", "add", "P1", "--birth-date", "1958-04-02", "--sex", "other",
+                         "--weight-kg", "70", "--crcl", "50"}));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--sex") && Catch::Contains("female or male"));
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"patient", "add", "P1", "--birth-date", "1958-04-02", "--sex", "female",
+                         "--weight-kg", "70"}));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("crcl"));
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        with(p1_profile, {"--condition", "no-such-condition"})));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("no-such-condition"));
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", with(p1_profile, {"--weight-kg", "70kg"})));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--weight-kg"));
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        with(p1_profile, {"--stopped-medication", "phenelzine"})));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("NAME=YYYY-MM-DD"));
+  CHECK_FALSE(std::filesystem::exists(db));
+
+  // Reads of a database that does not exist do not create it either.
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "list"}));
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("no patients"));
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "show", "P1"}));
+  CHECK(r.exit_code == 3);
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P1", "--weight-kg", "71"}));
+  CHECK(r.exit_code == 3);
+  CHECK_FALSE(std::filesystem::exists(db));
+}
+
+TEST_CASE("store patient: refused changes leave the database byte-identical") {
+  TempDir d;
+  const auto db = d.file("clinic/titrate.db");
+  REQUIRE(run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", p1_profile)).exit_code == 0);
+  const auto before = file_bytes(db);
+  struct Case {
+    std::vector<std::string> args;
+    int exit;
+  };
+  const std::vector<Case> cases = {
+      {as(d, "dr.ames", "clinician", "2026-11-20", p1_profile), 4}, // exists
+      {as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P9", "--weight-kg", "71"}), 3},
+      {as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P1", "--weight-kg", "900"}), 2},
+      {as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P1", "--weight-kg", "70"}), 2},
+      {as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P1", "--birth-date", "2027-01-01"}), 2},
+      {as(d, "ph.bell", "pharmacist", "2026-11-20", {"patient", "update", "P1", "--weight-kg", "71"}), 4},
+      {as(d, "P2", "patient", "2026-11-20", {"patient", "show", "P1"}), 4},
+  };
+  for (const auto &c : cases) {
+    auto r = run_titrate(d, c.args);
+    INFO(r.err);
+    CHECK(r.exit_code == c.exit);
+    CHECK(file_bytes(db) == before);
+  }
+}

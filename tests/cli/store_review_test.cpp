@@ -1,0 +1,160 @@
+// Transcripts of the pharmacist's review (four eyes), the active schedule, due lists and the
+// audit. Plan versions are written through the repository (store_fixture.hpp); the expected
+// doses and dates are those of that fixture, read off by hand.
+#include "tests/cli/run.hpp"
+#include "tests/cli/store_fixture.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace titrate::test;
+
+namespace {
+void add_p1(const TempDir &d) {
+  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", p1_profile));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+} // namespace
+
+TEST_CASE("store review: four eyes, role refusals and only an approved version is the schedule") {
+  TempDir d;
+  add_p1(d);
+  const auto db = d.file("clinic/titrate.db");
+  REQUIRE(draft_plan(d, fixture_plan("P1"), "dr.ames", true) == 1);
+
+  auto r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"--json", "review", "list"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["awaiting_review"].size() == 1);
+  CHECK(j["awaiting_review"][0]["patient"] == "P1");
+  CHECK(j["awaiting_review"][0]["version"] == 1);
+  CHECK(j["awaiting_review"][0]["submitted_by"] == "dr.ames");
+
+  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "show", "P1"}));
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("version 1: submitted") &&
+                        Catch::Contains("an illustrative lint finding") &&
+                        Catch::Contains("everything is new") &&
+                        Catch::Contains("+ stage 1: duloxetine (trial)"));
+
+  // Not a schedule yet.
+  r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"schedule", "P1"}));
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Catch::Contains("no approved plan"));
+
+  const auto before = file_bytes(db);
+  struct Case {
+    std::vector<std::string> args;
+    int exit;
+    std::string says;
+  };
+  const std::vector<Case> refused = {
+      {as(d, "dr.ames", "clinician", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "clinician"},
+      {as(d, "P1", "patient", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "patient"},
+      {as(d, "dr.ames", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "four eyes"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "2"}), 3, "no version 2"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P9", "--version", "1"}), 3, "P9"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "reject", "P1", "--version", "1", "--reason", " "}), 2, "--reason"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1"}), 2, "--version"},
+  };
+  for (const auto &c : refused) {
+    auto rr = run_titrate(d, c.args);
+    INFO(rr.err);
+    CHECK(rr.exit_code == c.exit);
+    CHECK_THAT(rr.err, Catch::Contains(c.says));
+    CHECK(file_bytes(db) == before);
+  }
+
+  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("active schedule"));
+  // Approving again: not awaiting review.
+  const auto approved = file_bytes(db);
+  r = run_titrate(d, as(d, "ph.cruz", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}));
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("not awaiting review"));
+  CHECK(file_bytes(db) == approved);
+
+  // The fixture's first step is duloxetine 30 mg in the morning from 2026-12-01 to 2026-12-07.
+  r = run_titrate(d, as(d, "P1", "patient", "2026-12-05", {"schedule", "P1", "--on", "2026-12-05"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("duloxetine") && Catch::Contains("in the morning: 30 mg") &&
+                        Catch::Contains("1 capsule of 30 mg"));
+  r = run_titrate(d, as(d, "P1", "patient", "2026-12-05",
+                        {"--json", "schedule", "P1", "--on", "2026-12-10"}));
+  REQUIRE(r.exit_code == 0);
+  j = nlohmann::json::parse(r.out);
+  REQUIRE(j["doses"].size() == 1);
+  CHECK(j["doses"][0]["mg"] == 60);
+  CHECK(j["doses"][0]["time"] == "morning");
+  r = run_titrate(d, as(d, "P2", "patient", "2026-12-05", {"schedule", "P1"}));
+  CHECK(r.exit_code == 4);
+}
+
+TEST_CASE("store review: a new version is shown as a diff against the approved one, reject keeps it") {
+  TempDir d;
+  add_p1(d);
+  draft_plan(d, fixture_plan("P1"), "dr.ames", true);
+  REQUIRE(run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30",
+                            {"review", "approve", "P1", "--version", "1"})).exit_code == 0);
+  REQUIRE(draft_plan(d, fixture_plan("P1", titrate::Dose::milligrams(90)), "dr.ames", true) == 2);
+  auto r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-01", {"--json", "review", "show", "P1"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["version"] == 2);
+  CHECK(j["diff"]["against"] == 1);
+  CHECK(j["lint"].size() == 1);
+  const auto lines = j["diff"]["lines"].dump();
+  CHECK_THAT(lines, Catch::Contains("- stage 1: duloxetine (trial), assessed dose 60 mg") &&
+                        Catch::Contains("+ stage 1: duloxetine (trial), assessed dose 90 mg") &&
+                        Catch::Contains("90 mg daily"));
+  CHECK_THAT(lines, !Catch::Contains("2026-12-01 to 2026-12-08")); // the unchanged step
+
+  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-01",
+                        {"review", "reject", "P1", "--version", "2", "--reason", "hold at 60 mg"}));
+  REQUIRE(r.exit_code == 0);
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-01", {"--json", "schedule", "P1"}));
+  REQUIRE(r.exit_code == 0);
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["version"] == 1); // the rejected version never became the schedule
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-01", {"audit", "P1"}));
+  CHECK_THAT(r.out, Catch::Contains("ph.bell (pharmacist)  plan.approve  P1  version 1") &&
+                        Catch::Contains("plan.reject  P1  version 2: hold at 60 mg"));
+}
+
+TEST_CASE("store due: decision dates reached or near, with a missing-score warning") {
+  TempDir d;
+  add_p1(d);
+  draft_plan(d, fixture_plan("P1"), "dr.ames", true);
+  REQUIRE(run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30",
+                            {"review", "approve", "P1", "--version", "1"})).exit_code == 0);
+  // Decision date 2026-12-22; window 2026-12-15 .. 2026-12-21. Scores on 3 of those days.
+  for (const char *at : {"2026-12-15T09:00", "2026-12-16T09:00", "2026-12-16T21:00", "2026-12-18T09:00"}) {
+    REQUIRE(run_titrate(d, as(d, "P1", "patient", "2026-12-20", {"log", "P1", "--score", "6", "--at", at}))
+                .exit_code == 0);
+  }
+  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-20", {"--json", "due", "--within", "3"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["due"].size() == 1);
+  CHECK(j["due"][0]["patient"] == "P1");
+  CHECK(j["due"][0]["decision_date"] == "2026-12-22");
+  CHECK(j["due"][0]["days_until"] == 2);
+  CHECK(j["due"][0]["window"]["days_with_scores"] == 3);
+  CHECK(j["due"][0]["missing_scores"] == true);
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-20", {"due", "--within", "3"}));
+  CHECK_THAT(r.out, Catch::Contains("in 2 days") && Catch::Contains("missing scores"));
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-20", {"due"}));
+  CHECK_THAT(r.out, Catch::Contains("no decision dates"));
+  r = run_titrate(d, as(d, "P1", "patient", "2026-12-20", {"due"}));
+  CHECK(r.exit_code == 4);
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-20", {"due", "--within", "-1"}));
+  CHECK(r.exit_code == 2);
+}
