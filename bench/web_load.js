@@ -1,5 +1,5 @@
-// Load program for `titrate serve` (issue 8): N concurrent clients (default 50), each a patient
-// with their own link, log pain scores through POST /api/patients/{id}/scores for D seconds
+// Load program for `titrate serve` (issue 8): N concurrent clients (default 50), spread over a few
+// patients ($WEB_LOAD_PATIENTS, default 5) by their links, log pain scores through POST /api/patients/{id}/scores for D seconds
 // (default 30) over loopback with keep-alive. Reports errors, lost rows (201 responses vs rows in
 // pain_scores), throughput and p50/p99 latency. Needs node and sqlite3 (Debian packages).
 //
@@ -20,6 +20,9 @@ if (!binary) {
 }
 const CLIENTS = Number(clientsArg || 50);
 const SECONDS = Number(secondsArg || 30);
+// Clients share a few patients (each with its own link): setting up 50 patients through the CLI
+// would dominate the run on a debug build, and the server path is the same.
+const PATIENTS = Math.min(CLIENTS, Number(process.env.WEB_LOAD_PATIENTS || 5));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'titrate-load-'));
 const db = path.join(tmp, 'titrate.db');
 const env = { ...process.env, TITRATE_DB: db, TITRATE_TODAY: '2026-12-01', TITRATE_USER: 'bench',
@@ -53,14 +56,15 @@ function post(agent, port, id, token, body) {
 }
 
 async function main() {
-  const tokens = [];
-  for (let i = 1; i <= CLIENTS; ++i) {
+  const links = [];
+  for (let i = 1; i <= PATIENTS; ++i) {
     const id = `L${String(i).padStart(3, '0')}`;
     titrate(['patient', 'add', id, '--birth-date', '1960-01-01', '--sex', 'female', '--weight-kg', '70',
       '--creatinine-mg-dl', '1']);
     const url = titrate(['patient', 'invite', id]);
-    tokens.push({ id, token: url.slice(url.lastIndexOf('/') + 1) });
+    links.push({ id, token: url.slice(url.lastIndexOf('/') + 1) });
   }
+  const tokens = Array.from({ length: CLIENTS }, (_, i) => links[i % PATIENTS]);
   const port = await freePort();
   const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`], { env });
   await new Promise((resolve, reject) => {

@@ -40,7 +40,8 @@ button.secondary{background:#5b6470}button.danger{background:#a4262c}
 input[type=text],input[type=password],input[type=date],select,textarea{font-size:1rem;
   padding:.55rem;border:1px solid #9aa3ad;border-radius:6px;width:100%;max-width:28rem}
 label{display:block;margin:.5rem 0 .2rem;font-weight:600}
-.picker{display:grid;grid-template-columns:repeat(auto-fit,minmax(3.2rem,1fr));gap:.4rem;
+fieldset{min-width:0;border:0;padding:0;margin:0}
+.picker{display:grid;grid-template-columns:repeat(auto-fill,minmax(3.2rem,1fr));gap:.4rem;
   max-width:40rem;margin:.3rem 0 .8rem}
 .picker label{margin:0;font-weight:700}
 .picker input{position:absolute;opacity:0;width:1px;height:1px}

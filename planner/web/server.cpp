@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -139,6 +140,13 @@ std::string utc_text(std::int64_t t) {
   return buf;
 }
 
+// A measured value without trailing zeros: 65, 0.8, 70.5 (style.md: never "65.0 kg").
+std::string measure(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
 LocalDateTime utc_local(std::int64_t t) {
   const boost::posix_time::ptime epoch(Date(1970, 1, 1));
   const auto p = epoch + boost::posix_time::seconds(static_cast<long>(t));
@@ -180,8 +188,8 @@ struct WebServer::Impl {
         } else {
           send_html(res, status,
                     page(title, "<section class=\"error\"><h1>" + esc(title) + "</h1><p>" +
-                                    esc(message) + "</p><p><a href=\"javascript:history.back()\">"
-                                    "Back</a></p></section>"));
+                                    esc(message) + "</p><p>Use your browser's Back button to "
+                                    "return.</p></section>"));
         }
       };
       try {
@@ -407,7 +415,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
 
   b += "<section><h2>How bad is your pain right now?</h2>"
        "<form method=\"post\" action=\"" + esc(base + "/scores") + "\">"
-       "<fieldset style=\"border:0;padding:0;margin:0\"><legend>0 means no pain, 10 the worst "
+       "<fieldset><legend>0 means no pain, 10 the worst "
        "pain you can imagine.</legend><div class=\"picker\">";
   for (int i = 0; i <= 10; ++i) {
     const std::string v = std::to_string(i);
@@ -590,8 +598,9 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
     for (const auto &m : v->plan.unchecked_medications) b += " " + esc(m);
     b += "</p>";
   }
-  b += "</section><section><h2>Changes against ";
-  b += before ? "approved version " + std::to_string(before->version) : std::string("(no version was approved before; everything is new)");
+  b += "</section><section><h2>";
+  b += before ? "Changes against approved version " + std::to_string(before->version)
+              : std::string("Changes: no version was approved before; everything is new");
   b += "</h2>";
   if (diff.empty()) {
     b += "<p>None.</p>";
@@ -690,9 +699,9 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   };
   row("Birth date", iso(p.birth_date) + " (age " + std::to_string(age_in_years(p.birth_date, today)) + ")");
   row("Sex", std::string(to_string(p.sex)));
-  row("Weight", nlohmann::json(p.weight_kg).dump() + " kg");
-  if (p.crcl_ml_min) row("Creatinine clearance (entered)", nlohmann::json(*p.crcl_ml_min).dump() + " mL/min");
-  if (p.serum_creatinine_mg_dl) row("Serum creatinine", nlohmann::json(*p.serum_creatinine_mg_dl).dump() + " mg/dL");
+  row("Weight", measure(p.weight_kg) + " kg");
+  if (p.crcl_ml_min) row("Creatinine clearance (entered)", measure(*p.crcl_ml_min) + " mL/min");
+  if (p.serum_creatinine_mg_dl) row("Serum creatinine", measure(*p.serum_creatinine_mg_dl) + " mg/dL");
   row("Hepatic impairment", std::string(to_string(p.hepatic)));
   row("Conditions", join(p.conditions));
   row("Medications", join(p.medications));
@@ -702,7 +711,9 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   b += "<section><h2>Eligibility on " + esc(iso(today)) + "</h2>";
   try {
     const EligibilityReport r = check_eligibility(p, formulary, today);
-    b += "<p>Creatinine clearance " + esc(nlohmann::json(static_cast<double>(static_cast<long>(r.crcl_ml_min * 10)) / 10).dump()) +
+    char crcl[32];
+    std::snprintf(crcl, sizeof crcl, "%.1f", r.crcl_ml_min); // one decimal, as `titrate check`
+    b += "<p>Creatinine clearance " + esc(crcl) +
          " mL/min" + (r.crcl_given ? " (as entered)" : " (Cockcroft-Gault)") + ".</p>";
     if (r.pregnancy) b += "<p class=\"warn\">Pregnancy: every drug needs specialist review.</p>";
     b += "<table><thead><tr><th>Drug</th><th>Verdict</th><th>Maximum daily</th><th>Reasons</th></tr></thead><tbody>";
