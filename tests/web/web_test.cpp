@@ -369,7 +369,7 @@ TEST_CASE("no session: staff pages redirect to the login page, the API refuses")
   CHECK(forged->status == 303);
 }
 
-TEST_CASE("session cookie is HttpOnly and SameSite=Strict; logout ends the session") {
+TEST_CASE("session cookie is HttpOnly and SameSite=Strict, logout ends the session") {
   Server s;
   auto r = s.login_attempt("dr.a", password);
   REQUIRE(r->status == 303);
@@ -472,7 +472,7 @@ TEST_CASE("sessions expire after 8 hours") {
   CHECK(c.Get("/clinic/", {{"Cookie", login.cookie}})->status == 303);
 }
 
-TEST_CASE("pharmacist reviews: lint, diff, approve; four eyes and roles refuse with 403") {
+TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refuse with 403") {
   Server s;
   const auto dr = s.login("dr.a");
   auto c = s.client();
