@@ -30,15 +30,9 @@ void run_log(Context &ctx, const LogOptions &o) {
   const Date today = ctx.today();
   // Without --at the entry is dated --today (no clock time: runs stay reproducible).
   const LocalDateTime at = o.at.empty() ? LocalDateTime{today, 0} : parse_local_datetime(o.at, "--at");
-  if (at.date > today) {
-    throw InputError("--at: " + iso(at) + " is after today (" + iso(today) +
-                     "); expected a time that has come");
-  }
+  const ObservationFields names{"--at", "--score", "--note", "--adverse-effect", "--severity"};
   if (is_score) {
-    ScoreEntry s;
-    s.at = at;
-    s.score = PainScore::parse(o.score, "--score");
-    s.note = o.note;
+    ScoreEntry s = make_score_entry(o.score, at, o.note, today, names);
     if (!o.supersedes.empty()) {
       std::size_t used = 0;
       long long v = 0;
@@ -69,16 +63,7 @@ void run_log(Context &ctx, const LogOptions &o) {
   if (!o.note.empty() || !o.supersedes.empty()) {
     throw InputError("--note and --supersedes go with --score, not --adverse-effect");
   }
-  if (o.severity.empty()) {
-    throw InputError("--severity: missing; expected mild, moderate, severe or intolerable");
-  }
-  if (o.adverse_effect.find_first_not_of(" \t") == std::string::npos) {
-    throw InputError("--adverse-effect: missing or empty; describe the effect (e.g. \"dizziness\")");
-  }
-  AdverseEffect ae;
-  ae.at = at;
-  ae.description = o.adverse_effect;
-  ae.severity = parse_ae_severity(o.severity, "--severity");
+  const AdverseEffect ae = make_adverse_effect(o.adverse_effect, o.severity, at, today, names);
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
   const auto id = repo->log_adverse_effect(o.id, ae, who);
   if (ctx.opt.json) {

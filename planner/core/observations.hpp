@@ -30,4 +30,23 @@ struct AdverseEffect {
   AeSeverity severity = AeSeverity::mild;
 };
 
+// What a patient or clinician logs, validated the same way by every front end (CLI and web):
+// the names of the fields as that front end shows them, so messages name what the user typed.
+struct ObservationFields {
+  std::string_view at = "at";
+  std::string_view score = "score";
+  std::string_view note = "note";
+  std::string_view description = "description";
+  std::string_view severity = "severity";
+};
+
+// A score: 0-10, a note of valid UTF-8 one-line text, not after `today`. Throws InputError.
+ScoreEntry make_score_entry(std::string_view score, const LocalDateTime &at, std::string_view note,
+                            Date today, const ObservationFields &names = {});
+// An adverse effect: a non-blank description (valid UTF-8, at most 500 bytes), a severity,
+// not after `today`. Throws InputError.
+AdverseEffect make_adverse_effect(std::string_view description, std::string_view severity,
+                                  const LocalDateTime &at, Date today,
+                                  const ObservationFields &names = {});
+
 } // namespace titrate

@@ -1,4 +1,5 @@
 #include "planner/core/score_csv.hpp"
+#include "planner/core/text.hpp"
 
 #include "planner/core/errors.hpp"
 #include "planner/core/patient.hpp"
@@ -15,33 +16,6 @@ std::string at_line(std::string_view file, int line) {
   return std::string(file) + ":" + std::to_string(line) + ": ";
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid (overlong forms,
-// surrogates and code points above U+10FFFF are invalid, per RFC 3629).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0; // no overlong
-    if (c == 0xED) hi = 0x9F; // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90; // no overlong
-    if (c == 0xF4) hi = 0x8F; // nothing above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
-  return len;
-}
 
 void check_utf8(std::string_view text, std::string_view file, std::vector<std::string> &errors) {
   int line = 1;

@@ -347,32 +347,15 @@ struct WebServer::Impl {
     return LocalDateTime{cfg.today(), std::clamp(m, 0, 1439)};
   }
 
+  // The same validation as `titrate log` (planner/core/observations.hpp).
   ScoreEntry score_entry(const std::string &score_text, const std::string &note,
                          const std::optional<std::string> &at_text) {
-    ScoreEntry s;
-    s.at = at_text ? parse_local_datetime(*at_text, "at") : now_local();
-    const Date today = cfg.today();
-    if (s.at.date > today) {
-      throw InputError("at: " + iso(s.at) + " is after today (" + iso(today) +
-                       "); expected a time that has come");
-    }
-    s.score = PainScore::parse(score_text, "score");
-    s.note = note;
-    return s;
+    const LocalDateTime at = at_text ? parse_local_datetime(*at_text, "at") : now_local();
+    return make_score_entry(score_text, at, note, cfg.today());
   }
 
   AdverseEffect adverse_effect(const std::string &description, const std::string &severity) {
-    if (blank(severity)) {
-      throw InputError("severity: missing; expected mild, moderate, severe or intolerable");
-    }
-    if (blank(description)) {
-      throw InputError("description: missing or empty; describe the effect (e.g. \"dizziness\")");
-    }
-    AdverseEffect ae;
-    ae.at = now_local();
-    ae.description = description;
-    ae.severity = parse_ae_severity(severity, "severity");
-    return ae;
+    return make_adverse_effect(description, severity, now_local(), cfg.today());
   }
 
   void routes();

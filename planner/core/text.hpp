@@ -1,0 +1,17 @@
+#pragma once
+// Free text from people (notes, adverse-effect descriptions): valid UTF-8 (RFC 3629) with no
+// control characters, so what is stored is exactly what can be shown and exported.
+#include <cstddef>
+#include <string_view>
+
+namespace titrate {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid (overlong forms,
+// surrogates and code points above U+10FFFF are invalid, per RFC 3629).
+std::size_t utf8_sequence(std::string_view s, std::size_t i);
+bool is_valid_utf8(std::string_view s);
+// Throws InputError naming `field` for invalid UTF-8, a control character (tab allowed) or more
+// than `max_bytes` bytes.
+void require_free_text(std::string_view text, std::string_view field, std::size_t max_bytes = 2000);
+
+} // namespace titrate
