@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <ostream>
@@ -43,6 +44,16 @@ void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
 }
 
 double parse_number(const std::string &text, const std::string &field, const std::string &unit) {
+  // Plain decimals only ("70", "1.1"): std::stod alone would also take "0x46", " 70", "1e2",
+  // "inf" and "nan".
+  const bool plain = !text.empty() && text.size() <= 16 &&
+                     text.find_first_not_of("0123456789.") == std::string::npos &&
+                     text.front() != '.' && text.back() != '.' &&
+                     std::count(text.begin(), text.end(), '.') <= 1;
+  if (!plain) {
+    throw InputError(field + ": \"" + text.substr(0, 32) + "\" is not a number; expected " + unit +
+                     " as a plain decimal such as 70 or 1.1");
+  }
   std::size_t used = 0;
   double v = 0;
   try {
