@@ -19,7 +19,17 @@ int main(int argc, char **argv) {
   app.add_option("--db", o.db, "Database file (default $TITRATE_DB, else $XDG_DATA_HOME/titrate/titrate.db)");
   app.add_option("--formulary", o.formulary_dir, "Formulary folder (default: the installed or source data)");
   app.add_option("--pathways", o.pathways_dir, "Pathway folder (default: the installed or source data)");
-  app.add_option("--today", o.today, "The date to act on, YYYY-MM-DD (default $TITRATE_TODAY, else today)");
+  app.add_option("--today", o.today, "The date to act on, YYYY-MM-DD (default $TITRATE_TODAY, else today)")
+      ->check([](const std::string &text) {
+        // Checked while parsing, so a bad --today is refused by every command, even one that
+        // would not have needed the date.
+        try {
+          parse_date(text, "--today");
+          return std::string();
+        } catch (const InputError &e) {
+          return std::string(e.what());
+        }
+      });
   app.add_option("--user", o.user, "Who is acting (default $TITRATE_USER, else $USER)");
   app.add_option("--role", o.role, "clinician | pharmacist | patient (default $TITRATE_ROLE)");
   app.add_flag("--json", o.json, "Print one JSON document on stdout; messages go to stderr");

@@ -86,7 +86,9 @@ void parse_into(Faults &f, const TextFile &file, const Formulary &formulary, Pat
   if (const Value *v = top.table("decisions")) {
     Table d(f, *v, "decisions");
     auto &dp = p.decisions;
-    read_param(d, "min_days_at_target", dp.min_days_at_target, 1, 365);
+    // 14 days at an adequate dose is the project's floor for any trial (clinical.md A6, D2):
+    // a pathway may ask more, never less.
+    read_param(d, "min_days_at_target", dp.min_days_at_target, 14, 365);
     read_param(d, "window_days", dp.window_days, 1, 365);
     read_param(d, "min_days_with_scores", dp.min_days_with_scores, 1, 365);
     read_param(d, "baseline_days", dp.baseline_days, 1, 365);
