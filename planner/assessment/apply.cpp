@@ -202,9 +202,21 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
   Plan out = in.plan;
   switch (decision.decision) {
   case DecisionKind::continue_:
-  case DecisionKind::stop:
   case DecisionKind::review:
     return out;
+  case DecisionKind::stop: {
+    // No drug is left (or none may be given): the drug being taken is still tapered per its
+    // label, never stopped abruptly (clinical.md A7), and the plan notes the referral.
+    const Plan *p = &out;
+    const Stage *trial = p->current_trial();
+    if (trial == nullptr || trial->steps.empty() ||
+        trial->steps.back().range.end() <= decision.date ||
+        trial->steps.front().range.begin() >= decision.date) {
+      return out; // nothing is being taken on that day: nothing to taper
+    }
+    out = apply_switch(in, decision, std::move(out));
+    break;
+  }
   case DecisionKind::extend: {
     Stage &stage = out.stages[current_trial_index(out)];
     refuse_above_cap(in, stage);
