@@ -2,9 +2,12 @@
 // [--pathway NAME] [--prefer DRUG]` (design.md §4): the decision at --today for a patient
 // given by file, with the numbers behind it (clinical.md A6). The plan is built as `titrate
 // plan` builds it; the score and adverse-effect files are read all or nothing.
-// The stored form (`assess ID [--apply]`) needs the database and is not wired here yet.
+// The stored form (`assess ID [--apply]`) assesses the active (approved) plan with the stored
+// scores and adverse effects; --apply records the decision and, when it changes the plan
+// (escalate, switch, extend, or a stop that tapers), drafts the next plan version.
 #include "planner/assessment/assess.hpp"
 #include "planner/cli/commands.hpp"
+#include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/score_csv.hpp"
 #include "planner/export/json.hpp"
@@ -26,6 +29,7 @@ struct AssessOptions {
   std::string adverse_effects;
   std::string pathway = "cipn-esmo";
   std::string prefer;
+  bool apply = false;
 };
 
 // ISMP-safe number: at most `decimals` places, no trailing zeros, a leading zero.
@@ -69,16 +73,109 @@ void print_assessment(std::ostream &out, const Assessment &a) {
   out << "\nDecision support only; not medical advice.\n";
 }
 
-void run_assess(Context &ctx, const AssessOptions &o) {
-  if (o.patient_file.empty()) {
-    if (!o.id.empty()) {
-      throw InputError("assess: give --patient-file (stored patients need the database)");
+// Extend decisions already recorded for the current trial stage (since its first day).
+int extensions_so_far(const std::vector<DecisionRecord> &decisions, const Plan &plan) {
+  const Stage *trial = plan.current_trial();
+  if (!trial || trial->steps.empty()) return 0;
+  const Date since = trial->steps.front().range.begin();
+  int n = 0;
+  for (const auto &d : decisions) {
+    if (d.assessment.decision == DecisionKind::extend && d.assessment.drug == trial->drug &&
+        d.assessment.date >= since) {
+      ++n;
     }
-    throw InputError("assess: expected --patient-file P.toml --start D --scores S.csv");
   }
-  if (!o.id.empty()) {
+  return n;
+}
+
+void run_assess_stored(Context &ctx, const AssessOptions &o) {
+  if (!o.start.empty() || !o.scores.empty() || !o.adverse_effects.empty() || !o.prefer.empty()) {
+    throw InputError("assess " + o.id + ": --start, --scores, --adverse-effects and --prefer go "
+                     "with --patient-file; a stored patient is assessed on the stored plan and "
+                     "scores");
+  }
+  if (o.apply) {
+    require_role(ctx, {Role::clinician}, "assess --apply");
+  } else {
+    require_role(ctx, {Role::clinician, Role::pharmacist}, "assess");
+  }
+  validate_patient_id(o.id);
+  const Date today = ctx.today();
+  const Formulary &f = ctx.formulary();
+  auto repo = open_store(ctx, o.apply ? StoreMode::write_existing : StoreMode::read,
+                         "patient " + o.id);
+  const PatientRecord rec = require_patient(*repo, o.id);
+  const auto active = repo->active_plan(o.id);
+  if (!active) {
+    throw NotFoundError("assess " + o.id + ": no approved plan to assess (a pharmacist approves "
+                        "a submitted version with titrate review approve)");
+  }
+  const Pathway &pw = ctx.pathway(active->plan.pathway);
+  const auto scores = repo->scores(o.id);
+  const auto effects = repo->adverse_effects(o.id);
+  const auto decisions = repo->decisions(o.id);
+  const AssessInput in{active->plan, rec.patient, f, pw, scores, effects, today,
+                       extensions_so_far(decisions, active->plan)};
+  const Assessment a = assess(in);
+  if (!o.apply) {
+    if (ctx.opt.json) {
+      ctx.print_json(to_json(a));
+    } else {
+      print_assessment(ctx.out, a);
+    }
+    return;
+  }
+  for (const auto &d : decisions) {
+    if (d.plan_version == active->version && d.assessment.date == today &&
+        d.assessment.decision == a.decision) {
+      throw RefusedError("assess " + o.id + " --apply: the " + std::string(to_string(a.decision)) +
+                         " decision of " + iso(today) + " on plan version " +
+                         std::to_string(active->version) + " is already recorded (#" +
+                         std::to_string(d.id) + ")");
+    }
+  }
+  const Actor who = actor(ctx);
+  Plan next = apply_decision(in, a);
+  std::int64_t decision_id = 0;
+  int version = 0;
+  repo->atomically([&] {
+    decision_id = repo->record_decision(a, active->version, who);
+    if (!(next == active->plan)) {
+      next.lint = lint(next, rec.patient, f, pw, today);
+      version = repo->save_draft(next, who,
+                                 "assess " + std::string(to_string(a.decision)) + " on " + iso(today));
+    }
+  });
+  if (ctx.opt.json) {
+    nlohmann::json j = to_json(a);
+    j["applied"] = {{"decision_id", decision_id},
+                    {"plan_version", version > 0 ? nlohmann::json(version) : nlohmann::json(nullptr)}};
+    ctx.print_json(j);
+    return;
+  }
+  print_assessment(ctx.out, a);
+  ctx.out << "\nRecorded decision #" << decision_id << ".";
+  if (version > 0) {
+    ctx.out << " Drafted plan version " << version << "; submit it for review with: titrate plan "
+            << o.id << " --submit";
+  } else {
+    ctx.out << " The plan is unchanged.";
+  }
+  ctx.out << "\n";
+}
+
+void run_assess(Context &ctx, const AssessOptions &o) {
+  if (!o.id.empty() && !o.patient_file.empty()) {
     throw InputError("assess: expected a patient ID or --patient-file, not both");
   }
+  if (!o.id.empty()) {
+    run_assess_stored(ctx, o);
+    return;
+  }
+  if (o.patient_file.empty()) {
+    throw InputError("assess: expected a patient ID, or --patient-file P.toml --start D --scores S.csv");
+  }
+  if (o.apply) throw InputError("--apply: only a stored patient's decision can be applied");
   if (o.start.empty()) throw InputError("--start: missing; expected the plan's start date YYYY-MM-DD");
   if (o.scores.empty()) {
     throw InputError("--scores: missing; expected a score CSV with header at,score,note");
@@ -134,7 +231,9 @@ void add_assess_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "assess", "The decision at --today (continue, escalate, switch, extend, stop or review) "
                 "with the baseline, window mean, change and the rule that fired");
-  cmd->add_option("id", o->id, "A stored patient's ID (needs the database; not yet available)");
+  cmd->add_option("id", o->id, "A stored patient's ID (assesses the active approved plan)");
+  cmd->add_flag("--apply", o->apply,
+                "Stored patient: record the decision and draft the next plan version");
   cmd->add_option("--patient-file", o->patient_file, "A patient file (TOML, docs/cli.md)");
   cmd->add_option("--start", o->start, "The plan's start date, YYYY-MM-DD");
   cmd->add_option("--scores", o->scores,

@@ -2,8 +2,11 @@
 // dated, dispensable schedule for one patient (clinical.md A1, A3): stage, steps with what to take
 // at each time, the decision date, warnings, unchecked medications and the plan's lint. Printed
 // for people by ISMP rules (clinical.md F): "gabapentin 300 mg", "1,800 mg", "at bedtime",
-// never Latin abbreviations. The stored-patient form (`plan ID ... [--submit]`) is not wired yet.
+// never Latin abbreviations. `plan ID --start D [--submit]` drafts (and submits) a version for a
+// stored patient; `--format` writes an export of the plan instead of the text.
 #include "planner/cli/commands.hpp"
+#include "planner/cli/export_cli.hpp"
+#include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
 #include "planner/formulary/patient_file.hpp"
@@ -22,9 +25,12 @@ struct PlanOptions {
   std::string start;
   std::string pathway = "cipn-esmo";
   std::string prefer;
-  // Output format for people. Only "text" is built here; csv, ics, fhir and svg plug in at
-  // print_plan() when the exporters are wired.
-  std::string format = "text";
+  // Output: the plan text (default), or an export format (text|csv|ics|fhir|svg|scores-csv)
+  // through the writers of planner/export, to stdout or -o FILE.
+  std::string format;
+  std::string out_file;
+  std::string tz;
+  bool submit = false;
 };
 
 std::string time_words(AdminTime t) {
@@ -114,28 +120,97 @@ void print_text(std::ostream &out, const Plan &plan, const Pathway &pw) {
   out << "\nDecision support only; not medical advice.\n";
 }
 
-void print_plan(Context &ctx, const Plan &plan, const Pathway &pw, const std::string &format) {
+void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway &pw,
+                const PlanOptions &o, int version, ReviewState review) {
+  if (!o.format.empty()) {
+    validate_format(o.format);
+    ExportContext ec;
+    ec.plan_version = version;
+    ec.review = review;
+    ec.time_zone = export_time_zone(o.tz);
+    // The generation time of a plan that is not stored is its start day: deterministic.
+    ec.now_utc = LocalDateTime{plan.start, 0};
+    ec.response_pct = pw.decisions.response_pct.value;
+    const std::vector<ScoreEntry> no_scores;
+    write_export(ctx, o.format, ExportInput{plan, p, ctx.formulary(), no_scores, ec}, o.out_file);
+    return;
+  }
   if (ctx.opt.json) {
-    ctx.print_json(to_json(plan));
+    nlohmann::json j = to_json(plan);
+    if (version > 0) {
+      j["version"] = version;
+      j["status"] = std::string(review_state_name(review));
+    }
+    ctx.print_json(j);
     return;
   }
-  if (format == "text") {
-    print_text(ctx.out, plan, pw);
+  print_text(ctx.out, plan, pw);
+  if (version > 0) {
+    ctx.out << "Plan version " << version << ": " << review_state_name(review)
+            << (review == ReviewState::submitted ? " (awaiting a pharmacist's review)" : "")
+            << (review == ReviewState::draft ? " (submit it with: titrate plan " + plan.patient +
+                                                   " --submit)"
+                                             : "")
+            << "\n";
+  }
+}
+
+// `plan ID --start D [--submit]` drafts a version from the stored profile (and submits it);
+// `plan ID --submit` alone submits the latest draft. Clinicians only.
+void run_plan_stored(Context &ctx, const PlanOptions &o) {
+  require_role(ctx, {Role::clinician}, "plan");
+  validate_patient_id(o.id);
+  const Actor who = actor(ctx);
+  if (o.start.empty() && !o.submit) {
+    throw InputError("plan: --start: expected the first day, YYYY-MM-DD (or --submit to submit "
+                     "the latest draft)");
+  }
+  const Date today = ctx.today();
+  const Formulary &f = ctx.formulary();
+  auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+  const PatientRecord rec = require_patient(*repo, o.id);
+  if (o.start.empty()) {
+    const auto versions = repo->plan_versions(o.id);
+    const PlanVersion *draft = nullptr;
+    for (const auto &v : versions)
+      if (v.status == PlanStatus::draft) draft = &v;
+    if (!draft) throw NotFoundError("plan " + o.id + ": no draft version to submit");
+    repo->submit(o.id, draft->version, who);
+    const Pathway &pw = ctx.pathway(draft->plan.pathway);
+    print_plan(ctx, draft->plan, rec.patient, pw, o, draft->version, ReviewState::submitted);
     return;
   }
-  throw InputError("plan: --format " + format + " is not available here yet; expected text");
+  const Date start = parse_date(o.start, "--start");
+  const Pathway &pw = ctx.pathway(o.pathway);
+  PlanRequest req;
+  req.start = start;
+  req.today = today;
+  if (!o.prefer.empty()) req.prefer = o.prefer;
+  // Drugs already tried in earlier versions are never chosen again.
+  if (auto active = repo->active_plan(o.id)) req.tried = active->plan.tried;
+  const Plan plan = build_plan(rec.patient, f, pw, req);
+  int version = 0;
+  repo->atomically([&] {
+    version = repo->save_draft(plan, who, "plan --start " + iso(start));
+    if (o.submit) repo->submit(o.id, version, who);
+  });
+  print_plan(ctx, plan, rec.patient, pw, o, version,
+             o.submit ? ReviewState::submitted : ReviewState::draft);
 }
 
 void run_plan(Context &ctx, const PlanOptions &o) {
-  if (o.patient_file.empty()) {
-    if (!o.id.empty()) {
-      throw InputError("plan: give --patient-file (stored patients need the database)");
-    }
-    throw InputError("plan: expected --patient-file P.toml");
-  }
-  if (!o.id.empty()) {
+  if (!o.format.empty()) validate_format(o.format);
+  if (!o.id.empty() && !o.patient_file.empty()) {
     throw InputError("plan: give either a patient ID or --patient-file, not both");
   }
+  if (!o.id.empty()) {
+    run_plan_stored(ctx, o);
+    return;
+  }
+  if (o.patient_file.empty()) {
+    throw InputError("plan: expected a patient ID or --patient-file P.toml");
+  }
+  if (o.submit) throw InputError("--submit: only a stored patient's plan can be submitted");
   if (o.start.empty()) throw InputError("plan: --start: expected the first day, YYYY-MM-DD");
   const Date start = parse_date(o.start, "--start");
   const Date today = ctx.today();
@@ -148,7 +223,7 @@ void run_plan(Context &ctx, const PlanOptions &o) {
   req.today = today;
   if (!o.prefer.empty()) req.prefer = o.prefer;
   const Plan plan = build_plan(p, f, pw, req);
-  print_plan(ctx, plan, pw, o.format);
+  print_plan(ctx, plan, p, pw, o, 0, ReviewState::draft);
 }
 
 } // namespace
@@ -158,13 +233,19 @@ void add_plan_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "plan", "The dated titration schedule for a patient: steps, what to take at each time, "
               "the decision date and the units to dispense");
-  cmd->add_option("id", o->id, "A stored patient's ID (not available yet: use --patient-file)");
+  cmd->add_option("id", o->id, "A stored patient's ID (drafts a plan version in the database)");
   cmd->add_option("--patient-file", o->patient_file, "A patient file (TOML, docs/cli.md)");
   cmd->add_option("--start", o->start, "The first day of the plan, YYYY-MM-DD");
   cmd->add_option("--pathway", o->pathway, "The pathway (default cipn-esmo)");
   cmd->add_option("--prefer", o->prefer,
                   "Plan this drug first even if it is caution (never if it is avoid)");
-  cmd->add_option("--format", o->format, "Output for people: text (default)");
+  cmd->add_option("--format", o->format,
+                  "Write an export instead: text | csv | ics | fhir | svg | scores-csv");
+  cmd->add_option("-o,--output", o->out_file, "With --format: write to FILE (atomically)");
+  cmd->add_option("--tz", o->tz, "With --format ics/fhir: time zone (default: the system zone)");
+  cmd->add_flag("--submit", o->submit,
+                "Stored patient: submit the version for a pharmacist's review (alone: submit "
+                "the latest draft)");
   cmd->callback([&ctx, o] { run_plan(ctx, *o); });
 }
 
