@@ -34,8 +34,8 @@ say "Pharmacist: the review queue, the version with its lint findings"
 pharmacist --today 2026-11-30 review list
 pharmacist --today 2026-11-30 review show DEMO-001
 
-say "Clinician tries to approve their own plan: four eyes refuse it (exit 4)"
-if clinician --today 2026-11-30 review approve DEMO-001 --version 1; then
+say "The plan's author, even acting as a pharmacist, cannot approve it: four eyes (exit 4)"
+if "$T" --user dr.ames --role pharmacist --today 2026-11-30 review approve DEMO-001 --version 1; then
   echo "UNEXPECTED: self-approval was accepted" >&2; exit 1
 fi
 
@@ -62,9 +62,9 @@ patient --today 2026-12-22 import scores "$OUT/diary.csv"
 say "Clinician: who is due for a decision"
 clinician --today 2026-12-22 due --within 7
 
-say "Clinician: the decision on the decision date, then applied (drafts version 2)"
-clinician --today 2026-12-22 assess DEMO-001
+say "Clinician: the decision on the decision date, applied (drafts version 2), then submitted"
 clinician --today 2026-12-22 assess DEMO-001 --apply
+clinician --today 2026-12-22 plan DEMO-001 --submit >/dev/null && echo "version 2 submitted for review"
 
 say "Pharmacist: reviews version 2 (the switch, with the diff against version 1) and approves it"
 pharmacist --today 2026-12-22 review show DEMO-001
