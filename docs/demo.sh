@@ -82,4 +82,14 @@ for f in text csv ics fhir svg; do
   clinician --today 2026-12-24 export DEMO-001 --format "$f" -o "$OUT/exports/plan.$ext" --tz Europe/London
 done
 ls -l "$OUT/exports"
+say "Web: staff accounts, the patient's personal link, and the server"
+printf 'demo-clinician-pw\n' | "$T" user add dr.ames --role clinician
+printf 'demo-pharmacist-pw\n' | "$T" user add ph.bell --role pharmacist
+clinician --today 2026-12-24 patient invite DEMO-001
+cat <<MSG
+Start the web front end on this database with:
+  TITRATE_DB=$TITRATE_DB $T serve --listen 127.0.0.1:8080
+then open the patient's link above on a phone, or http://127.0.0.1:8080/login as
+dr.ames / demo-clinician-pw (clinic) or ph.bell / demo-pharmacist-pw (pharmacy).
+MSG
 say "Done. Database: $TITRATE_DB"
