@@ -154,11 +154,15 @@ TEST_CASE("assess refuses a bad adverse-effect CSV and another patient's scores 
   CHECK_THAT(a.err, Catch::Contains("a.csv:2: severity: \"awful\""));
 }
 
-TEST_CASE("assess with only a stored patient ID, or without the needed options, is bad input") {
+TEST_CASE("assess of an unknown stored patient is not found, and missing options are bad input") {
   TempDir d;
-  auto id_only = run_titrate(d, {"--today", "2026-12-29", "assess", "P001"});
-  CHECK(id_only.exit_code == 2);
-  CHECK_THAT(id_only.err, Catch::Contains("give --patient-file (stored patients need the database)"));
+  auto id_only = run_titrate(d, {"--today", "2026-12-29", "--role", "clinician", "assess", "P001"});
+  CHECK(id_only.exit_code == 3);
+  CHECK_THAT(id_only.err, Catch::Contains("P001"));
+  auto mixed = run_titrate(d, {"--today", "2026-12-29", "--role", "clinician", "assess", "P001",
+                               "--scores", "s.csv"});
+  CHECK(mixed.exit_code == 2);
+  CHECK_THAT(mixed.err, Catch::Contains("--scores"));
 
   d.write("p.toml", patient_file(7));
   auto no_scores = run_titrate(d, {"--today", "2026-12-29", "assess", "--patient-file",

@@ -130,9 +130,14 @@ TEST_CASE("plan: bad input names the value and exits 2") {
   auto not_in_pathway = plan(d, {"--patient-file", file, "--start", "2026-12-01", "--prefer", "tramadol"});
   CHECK(not_in_pathway.exit_code == 2);
   CHECK_THAT(not_in_pathway.err, Catch::Contains("tramadol"));
-  auto id_only = plan(d, {"P001", "--start", "2026-12-01"});
-  CHECK(id_only.exit_code == 2);
-  CHECK_THAT(id_only.err, Catch::Contains("give --patient-file"));
+  // A stored patient's plan is a clinician's command (exit 4 without the role), and an unknown
+  // patient is not found (exit 3), naming the id.
+  auto id_no_role = plan(d, {"P001", "--start", "2026-12-01"});
+  CHECK(id_no_role.exit_code == 4);
+  CHECK_THAT(id_no_role.err, Catch::Contains("clinician"));
+  auto id_unknown = plan(d, {"--role", "clinician", "--user", "dr.a", "P001", "--start", "2026-12-01"});
+  CHECK(id_unknown.exit_code == 3);
+  CHECK_THAT(id_unknown.err, Catch::Contains("P001"));
   std::string bad_cond = kPatient;
   bad_cond.replace(bad_cond.find("conditions = []"), 15, "conditions = [\"gout\"]");
   auto cond = plan(d, {"--patient-file", d.write("c.toml", bad_cond), "--start", "2026-12-01"});
