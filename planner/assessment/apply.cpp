@@ -188,7 +188,15 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out) {
 void refuse_above_cap(const AssessInput &in, const Stage &stage) {
   const Monograph &m = in.formulary.get(stage.drug);
   const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
-  const Dose cap = daily_cap(m, verdict_of(report, stage.drug));
+  const DrugVerdict &v = verdict_of(report, stage.drug);
+  if (v.verdict == Severity::avoid) {
+    // A contraindication appeared since the stage was planned: assess() says switch; holding or
+    // raising the drug is never planned.
+    throw RefusedError("apply: refused: " + stage.drug + " is now avoid for this patient (" +
+                       (v.reasons.empty() ? std::string("see check") : v.reasons.front().text) +
+                       "); switch instead");
+  }
+  const Dose cap = daily_cap(m, v);
   if (stage.assessed_dose > cap) {
     throw RefusedError("apply: refused: " + stage.drug + " " + stage.assessed_dose.str() +
                        " a day is now above this patient's cap of " + cap.str() +
