@@ -8,6 +8,7 @@
 #include "planner/cli/export_cli.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/export_common.hpp"
 #include "planner/export/json.hpp"
 #include "planner/formulary/patient_file.hpp"
 #include "planner/scheduling/scheduler.hpp"
@@ -16,6 +17,9 @@
 #include <ostream>
 
 namespace titrate::cli {
+
+// ISMP wording of the administration times, shared with the exporters.
+using export_detail::time_phrase;
 
 namespace {
 
@@ -32,16 +36,6 @@ struct PlanOptions {
   std::string tz;
   bool submit = false;
 };
-
-std::string time_words(AdminTime t) {
-  switch (t) {
-  case AdminTime::morning: return "in the morning";
-  case AdminTime::midday: return "at midday";
-  case AdminTime::evening: return "in the evening";
-  case AdminTime::bedtime: return "at bedtime";
-  }
-  return "?";
-}
 
 // "once daily", "twice daily", "three times daily"; a single bedtime dose says "at bedtime".
 std::string frequency_words(const Step &s) {
@@ -73,7 +67,7 @@ void print_stage(std::ostream &out, const Stage &s, std::size_t index) {
         << days_words(step.range.days()) << "): " << step.daily.str() << " a day, "
         << frequency_words(step) << "\n";
     for (const auto &a : step.doses) {
-      out << "    " << time_words(a.time) << ": " << s.drug << " " << a.dose.str() << " = "
+      out << "    " << time_phrase(a.time) << ": " << s.drug << " " << a.dose.str() << " = "
           << units_words(a.units) << "\n";
     }
   }

@@ -9,19 +9,14 @@
 #include <memory>
 #include <ostream>
 
+#include "planner/export/export_common.hpp"
+
 namespace titrate::cli {
 
-namespace {
+// ISMP wording of the administration times, shared with the exporters.
+using export_detail::time_phrase;
 
-std::string time_phrase(AdminTime t) {
-  switch (t) {
-  case AdminTime::morning: return "in the morning";
-  case AdminTime::midday: return "at midday";
-  case AdminTime::evening: return "in the evening";
-  case AdminTime::bedtime: return "at bedtime";
-  }
-  return std::string(to_string(t));
-}
+namespace {
 
 std::string units_text(const std::vector<UnitCount> &units) {
   std::string s;
@@ -97,7 +92,7 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
 } // namespace
 
 std::string administration_text(const Administration &a) {
-  std::string s = time_phrase(a.time) + ": " + a.dose.str();
+  std::string s = std::string(time_phrase(a.time)) + ": " + a.dose.str();
   if (!a.units.empty()) s += " (" + units_text(a.units) + ")";
   return s;
 }

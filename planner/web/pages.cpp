@@ -2,21 +2,15 @@
 
 #include "planner/core/errors.hpp"
 #include "planner/export/svg.hpp"
+#include "planner/export/export_common.hpp"
 #include "planner/web/html.hpp"
 
 #include <sstream>
 
 namespace titrate::web {
 
-std::string time_phrase(AdminTime t) {
-  switch (t) {
-  case AdminTime::morning: return "in the morning";
-  case AdminTime::midday: return "at midday";
-  case AdminTime::evening: return "in the evening";
-  case AdminTime::bedtime: return "at bedtime";
-  }
-  return std::string(to_string(t));
-}
+// ISMP wording of the administration times, shared with the exporters.
+using export_detail::time_phrase;
 
 std::string units_phrase(const std::vector<UnitCount> &units) {
   std::string s;
@@ -49,7 +43,7 @@ std::string doses_on(const Plan &plan, Date day) {
   std::string h;
   for (const auto &[stage, step] : today) {
     for (const auto &adm : step->doses) {
-      h += "<li class=\"dose\"><strong>" + esc(capitalised(time_phrase(adm.time))) + ":</strong> " +
+      h += "<li class=\"dose\"><strong>" + esc(capitalised(std::string(time_phrase(adm.time)))) + ":</strong> " +
            esc(stage->drug) + " " + esc(adm.dose.str()) + " &ndash; take " +
            esc(units_phrase(adm.units)) + "</li>";
     }
@@ -86,7 +80,7 @@ std::string plan_tables(const Plan &plan) {
       for (const auto &adm : st.doses) {
         if (!first) h += "<br>";
         first = false;
-        h += esc(capitalised(time_phrase(adm.time))) + ": " + esc(adm.dose.str()) + " (" +
+        h += esc(capitalised(std::string(time_phrase(adm.time)))) + ": " + esc(adm.dose.str()) + " (" +
              esc(units_phrase(adm.units)) + ")";
       }
       h += "</td></tr>";

@@ -11,7 +11,6 @@
 
 namespace titrate::web {
 
-std::string time_phrase(AdminTime t);                 // "in the morning", "at bedtime"
 std::string units_phrase(const std::vector<UnitCount> &units); // "2 capsules of 75 mg"
 // One <li> per administration on `day` ("In the morning: pregabalin 75 mg - take 1 capsule of
 // 75 mg"), or a sentence saying there is nothing to take.
