@@ -78,11 +78,31 @@ const Stage *last_trial(const Plan &p) {
 }
 } // namespace
 
+ImportResult Repository::import_scores(const std::vector<ScoreImportRow> &rows, const Actor &who,
+                                       const std::string &source_name) {
+  std::size_t i = 0;
+  return import_scores(
+      [&](ScoreImportRow &row) {
+        if (i == rows.size()) return false;
+        row = rows[i++];
+        return true;
+      },
+      who, source_name);
+}
+
+std::vector<DueEntry> Repository::due_list(Date today, int within_days) {
+  return due_list_generic(*this, today, within_days);
+}
+
 std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days) {
   if (within_days < 0) {
     throw InputError("--within: " + std::to_string(within_days) +
                      " is negative; expected 0 or more days");
   }
+  return repo.due_list(today, within_days);
+}
+
+std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days) {
   std::vector<DueEntry> out;
   for (const auto &v : repo.active_plans()) {
     const Stage *trial = last_trial(v.plan);

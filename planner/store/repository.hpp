@@ -85,10 +85,24 @@ struct ScoreImportRow {
   int line = 0; // line in the source file, for messages
 };
 
+struct DueEntry {
+  std::string patient;
+  int version = 0;
+  std::string drug;
+  Date decision_date{2000, 1, 1};
+  long days_until = 0;     // negative: overdue
+  int window_days_with_scores = 0; // days with scores in [decision_date - 7, decision_date)
+  bool missing_scores = false;     // fewer than 4 days (clinical.md A6)
+};
+
 struct ImportResult {
   int imported = 0;
   int duplicates = 0; // rows equal to a stored row (patient, at, score, note): skipped
 };
+
+// Where a streaming import reads its rows: fills `row` and returns true, or returns false at the
+// end. It may throw (e.g. InputError for a row it cannot parse): the import is then rolled back.
+using ScoreRowSource = std::function<bool(ScoreImportRow &row)>;
 
 class Repository {
 public:
@@ -128,10 +142,15 @@ public:
   // A score with `supersedes` set corrects that earlier score of the same patient.
   virtual std::int64_t log_score(const std::string &patient, const ScoreEntry &s,
                                  const Actor &who) = 0;
-  // All rows or none: NotFoundError-free by contract (the caller checks ids with patient());
-  // an unknown patient here is an InputError naming the line.
-  virtual ImportResult import_scores(const std::vector<ScoreImportRow> &rows, const Actor &who,
+  // All rows or none, streamed: rows are read from `next` one at a time and written in ONE
+  // transaction, so memory stays flat however long the file. Every row whose patient is unknown
+  // is reported (InputError naming each line, after reading to the end) and nothing is written;
+  // an exception from `next` rolls everything back too.
+  virtual ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                                      const std::string &source_name) = 0;
+  // The same over rows already in memory.
+  ImportResult import_scores(const std::vector<ScoreImportRow> &rows, const Actor &who,
+                             const std::string &source_name);
   // Effective scores (a superseded score is left out unless include_superseded), by time.
   virtual std::vector<ScoreEntry> scores(const std::string &patient,
                                          bool include_superseded = false) = 0;
@@ -144,6 +163,10 @@ public:
                                        const Actor &who) = 0;
   virtual std::vector<DecisionRecord> decisions(const std::string &patient) = 0;
 
+  // --- the due list (see due_list() below). The default is due_list_generic(); a back end may
+  // answer it with one query instead, and must then give exactly the same entries.
+  virtual std::vector<DueEntry> due_list(Date today, int within_days);
+
   // --- audit (append-only). Every change above writes one entry itself; this adds others.
   virtual void append_audit(const Actor &who, const std::string &action,
                             const std::string &patient, const std::string &detail) = 0;
@@ -155,17 +178,12 @@ public:
 // The decision date of a plan: that of its last trial stage (the one being assessed).
 std::optional<Date> plan_decision_date(const Plan &p);
 
-struct DueEntry {
-  std::string patient;
-  int version = 0;
-  std::string drug;
-  Date decision_date{2000, 1, 1};
-  long days_until = 0;     // negative: overdue
-  int window_days_with_scores = 0; // days with scores in [decision_date - 7, decision_date)
-  bool missing_scores = false;     // fewer than 4 days (clinical.md A6)
-};
-// Patients whose active plan's decision date is on or before today + within_days.
+// Patients whose active plan's decision date is on or before today + within_days, soonest (most
+// overdue) first. InputError for a negative within_days. Calls repo.due_list().
 std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days);
+// The reference implementation over the domain calls (active_plans() + scores()): the default of
+// Repository::due_list(), and what a back end's own query is checked against in the contract suite.
+std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days);
 
 // The first difference-free summary of two plans: one line per stage/step added, removed or
 // changed, for `review show` (empty when `before` is absent: everything is new).

@@ -613,35 +613,33 @@ std::int64_t SqliteStore::log_score(const std::string &patient, const ScoreEntry
   return id;
 }
 
-ImportResult SqliteStore::import_scores(const std::vector<ScoreImportRow> &rows, const Actor &who,
+ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor &who,
                                         const std::string &source_name) {
   Tx tx(*this);
   std::set<std::string> known;
   std::set<std::string> unknown;
   std::string errors;
   int bad = 0;
-  for (const auto &r : rows) {
-    if (known.count(r.patient)) continue;
-    if (!unknown.count(r.patient) && patient_exists(*db_, r.patient)) {
-      known.insert(r.patient);
-      continue;
-    }
-    unknown.insert(r.patient);
-    ++bad;
-    errors += "\n  " + source_name + ":" + std::to_string(r.line) + ": patient_id: \"" +
-              r.patient + "\" is not a known patient";
-  }
-  if (bad > 0) {
-    throw InputError(source_name + ": " + std::to_string(bad) + " bad row" +
-                     (bad == 1 ? "" : "s") + "; nothing was imported:" + errors);
-  }
   SQLite::Statement dup(*db_, "SELECT 1 FROM pain_scores WHERE patient_id = ? AND at = ? AND "
                               "score = ? AND note = ? LIMIT 1");
   SQLite::Statement ins(*db_, "INSERT INTO pain_scores (patient_id, at, score, note, entered_by, "
                               "entered_at) VALUES (?,?,?,?,?,?)");
   ImportResult result;
   std::map<std::string, ImportResult> per_patient;
-  for (const auto &r : rows) {
+  ScoreImportRow r;
+  while (next(r)) {
+    if (!known.count(r.patient)) {
+      if (!unknown.count(r.patient) && patient_exists(*db_, r.patient)) {
+        known.insert(r.patient);
+      } else {
+        unknown.insert(r.patient);
+        ++bad;
+        errors += "\n  " + source_name + ":" + std::to_string(r.line) + ": patient_id: \"" +
+                  r.patient + "\" is not a known patient";
+        continue;
+      }
+    }
+    if (bad > 0) continue; // nothing will be kept: only look for more bad rows
     const std::string at = iso(r.at);
     dup.reset();
     dup.bind(1, r.patient);
@@ -663,6 +661,10 @@ ImportResult SqliteStore::import_scores(const std::vector<ScoreImportRow> &rows,
     ins.exec();
     ++result.imported;
     ++per_patient[r.patient].imported;
+  }
+  if (bad > 0) {
+    throw InputError(source_name + ": " + std::to_string(bad) + " bad row" +
+                     (bad == 1 ? "" : "s") + "; nothing was imported:" + errors);
   }
   for (const auto &[patient, n] : per_patient) {
     write_audit(*db_, who, "scores.import", patient,

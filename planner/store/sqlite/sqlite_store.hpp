@@ -61,7 +61,8 @@ public:
 
   std::int64_t log_score(const std::string &patient, const ScoreEntry &s,
                          const Actor &who) override;
-  ImportResult import_scores(const std::vector<ScoreImportRow> &rows, const Actor &who,
+  using Repository::import_scores;
+  ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name) override;
   std::vector<ScoreEntry> scores(const std::string &patient,
                                  bool include_superseded = false) override;
