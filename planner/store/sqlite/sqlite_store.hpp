@@ -3,6 +3,7 @@
 // concurrent writers wait, every call one IMMEDIATE transaction (or joined into atomically()).
 // Opening applies the embedded numbered migrations forward in one transaction; a database whose
 // schema is newer than this build knows is refused (RefusedError, exit 4) without being written.
+#include "planner/store/migration.hpp"
 #include "planner/store/repository.hpp"
 
 #include <memory>
@@ -16,11 +17,6 @@ class Database;
 
 namespace titrate {
 
-struct Migration {
-  int version;           // 1, 2, ... (the NNN of migrations/NNN_name.sql)
-  std::string_view name; // e.g. "initial"
-  std::string_view sql;
-};
 // Every embedded migration, in order (generated from planner/store/sqlite/migrations/).
 const std::vector<Migration> &sqlite_migrations();
 // The schema version this build writes: the last migration's number.

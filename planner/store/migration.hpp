@@ -1,0 +1,15 @@
+#pragma once
+// A numbered schema migration, embedded in the binary (planner/store/embed_migrations.cmake).
+// Every back end keeps its own SQL dialect but the SAME numbering: schema version N means the
+// same tables, columns and rules on SQLite and PostgreSQL, so `db copy` can move rows between them.
+#include <string_view>
+
+namespace titrate {
+
+struct Migration {
+  int version;           // 1, 2, ... (the NNN of migrations/NNN_name.sql)
+  std::string_view name; // e.g. "initial"
+  std::string_view sql;
+};
+
+} // namespace titrate

@@ -1,0 +1,25 @@
+#pragma once
+// The one place a back end is chosen from a database location (--db / TITRATE_DB): a URL
+// postgresql://... or postgres://... is PostgreSQL (planner/store/postgres); anything else is a
+// SQLite file path (planner/store/sqlite, the single-clinic default). Nothing above planner/store
+// names a back end.
+#include "planner/store/accounts.hpp"
+#include "planner/store/repository.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace titrate {
+
+bool is_postgres_location(std::string_view location);
+// The location fit for a message or a log: a URL's password (user:PASSWORD@ or password=...)
+// is replaced by "***". A file path is returned as it is.
+std::string redact_location(const std::string &location);
+
+// Opens (and migrates) the repository at `location`.
+std::unique_ptr<Repository> open_repository(const std::string &location);
+// The web state (accounts, links, sessions) at the same location.
+std::unique_ptr<Accounts> open_accounts(const std::string &location);
+
+} // namespace titrate

@@ -1,0 +1,1 @@
+// pg_accounts.cpp: being written (see pg_accounts.hpp).

@@ -1,0 +1,1 @@
+// pg_store.cpp: being written (see pg_store.hpp).
