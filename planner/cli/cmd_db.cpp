@@ -1,0 +1,1 @@
+// cmd_db.cpp: being written (`titrate db copy`).

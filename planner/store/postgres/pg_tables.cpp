@@ -1,0 +1,1 @@
+// pg_tables.cpp: being written (raw table access for `titrate db copy`).

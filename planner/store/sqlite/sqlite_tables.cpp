@@ -1,0 +1,1 @@
+// sqlite_tables.cpp: being written (raw table access for `titrate db copy`).
