@@ -5,7 +5,7 @@
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
-#include "planner/store/sqlite/sqlite_accounts.hpp"
+#include "planner/store/open.hpp"
 #include "planner/web/crypto.hpp"
 
 #include <nlohmann/json.hpp>
@@ -45,12 +45,12 @@ void run_invite(Context &ctx, const InviteOptions &o) {
   const std::string url = o.revoke ? std::string() : base_url(o);
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
   require_patient(*repo, o.id);
-  SqliteAccounts accounts(ctx.db_location());
+  const auto accounts = open_accounts(ctx.db_location());
   const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   if (o.revoke) {
-    const int n = accounts.revoke_links(o.id, now);
+    const int n = accounts->revoke_links(o.id, now);
     repo->append_audit(who, "patient.invite.revoke", o.id, "revoked " + std::to_string(n) + " link(s)");
     if (ctx.opt.json) {
       ctx.print_json({{"patient", o.id}, {"revoked", n}});
@@ -60,7 +60,7 @@ void run_invite(Context &ctx, const InviteOptions &o) {
     return;
   }
   const std::string token = web::random_token();
-  accounts.add_link(PatientLink{web::token_digest(token), o.id, now, std::nullopt});
+  accounts->add_link(PatientLink{web::token_digest(token), o.id, now, std::nullopt});
   repo->append_audit(who, "patient.invite", o.id, "new patient link");
   const std::string link = url + "/p/" + token;
   if (ctx.opt.json) {

@@ -5,7 +5,7 @@
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
-#include "planner/store/sqlite/sqlite_accounts.hpp"
+#include "planner/store/open.hpp"
 #include "planner/web/server.hpp"
 
 #include <pthread.h>
@@ -41,7 +41,7 @@ void run_serve(Context &ctx, const std::string &listen) {
   const Formulary &formulary = ctx.formulary();
   const auto &pathways = ctx.pathways();
   auto repo = open_store(ctx, StoreMode::create);
-  SqliteAccounts accounts(ctx.db_location());
+  const auto accounts = open_accounts(ctx.db_location());
   cfg.today = [&ctx] { return ctx.today(); };
   cfg.now = now_seconds;
   cfg.minute_of_day = local_minute_of_day;
@@ -53,7 +53,7 @@ void run_serve(Context &ctx, const std::string &listen) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  web::WebServer server(*repo, accounts, formulary, pathways, cfg);
+  web::WebServer server(*repo, *accounts, formulary, pathways, cfg);
   const int port = server.bind();
   std::thread waiter([&server, stop_signals] {
     int sig = 0;

@@ -1,11 +1,11 @@
 // `titrate user add NAME --role clinician|pharmacist`: a staff account for `titrate serve`. The
 // password is read from stdin (one line; not echoed on a terminal) and stored only as an Argon2id
-// hash. Whoever can write the database file can add staff, so no acting role is required; the
+// hash. Whoever can write the database (--db) can add staff, so no acting role is required; the
 // addition is audited with the acting user.
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
-#include "planner/store/sqlite/sqlite_accounts.hpp"
+#include "planner/store/open.hpp"
 #include "planner/web/crypto.hpp"
 
 #include <nlohmann/json.hpp>
@@ -59,7 +59,7 @@ void run_user_add(Context &ctx, const std::string &name, const std::string &role
   }
   const std::string password = read_password(ctx);
   auto repo = open_store(ctx, StoreMode::create);
-  SqliteAccounts accounts(ctx.db_location());
+  const auto accounts = open_accounts(ctx.db_location());
   UserAccount u;
   u.name = name;
   u.role = role;
@@ -67,7 +67,7 @@ void run_user_add(Context &ctx, const std::string &name, const std::string &role
   u.created = std::chrono::duration_cast<std::chrono::seconds>(
                   std::chrono::system_clock::now().time_since_epoch())
                   .count();
-  accounts.add_user(u);
+  accounts->add_user(u);
   const std::string by = ctx.user().empty() ? "unknown" : ctx.user();
   repo->append_audit(Actor{by, ctx.role()}, "user.add", "", "staff user " + name + " (" + role + ")");
   if (ctx.opt.json) {

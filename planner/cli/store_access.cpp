@@ -1,10 +1,11 @@
-// The bridge from the CLI to the store: the one place the back end is chosen (SQLite), the role
+// The bridge from the CLI to the store: opening the database of --db / TITRATE_DB through
+// open_repository() (planner/store/open.hpp chooses the back end from the location), the role
 // rules, and stored_patient() for the engine commands given a patient ID.
 #include "planner/cli/store_access.hpp"
 
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
-#include "planner/store/sqlite/sqlite_store.hpp"
+#include "planner/store/open.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -68,17 +69,21 @@ Actor actor(const Context &ctx) {
 
 std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
                                        const std::string &missing_what) {
-  const std::string path = ctx.db_location();
+  const std::string location = ctx.db_location();
+  // A PostgreSQL database lives on its server: it must exist there (an administrator creates it,
+  // docs/deployment.md) and opening it migrates it, so the file rules below do not apply.
+  if (is_postgres_location(location)) return open_repository(location);
   std::error_code ec;
-  if (!fs::exists(path, ec)) {
+  if (!fs::exists(location, ec)) {
     switch (mode) {
     case StoreMode::read:
       // Reads of a database that does not exist yet see an empty one; no file is made.
-      return std::make_unique<SqliteStore>(":memory:");
+      return open_repository(":memory:");
     case StoreMode::write_existing:
-      throw NotFoundError(missing_what + ": not found (there is no database at " + path + " yet)");
+      throw NotFoundError(missing_what + ": not found (there is no database at " +
+                          redact_location(location) + " yet)");
     case StoreMode::create: {
-      const fs::path parent = fs::path(path).parent_path();
+      const fs::path parent = fs::path(location).parent_path();
       if (!parent.empty()) {
         fs::create_directories(parent, ec);
         if (ec) {
@@ -90,7 +95,7 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
     }
     }
   }
-  return std::make_unique<SqliteStore>(path);
+  return open_repository(location);
 }
 
 PatientRecord require_patient(Repository &repo, const std::string &id) {

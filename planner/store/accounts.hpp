@@ -44,6 +44,13 @@ public:
   // Records a login outcome: failures so far and the lock (0 = none). NotFoundError if unknown.
   virtual void set_login_state(const std::string &name, int failed_logins,
                                std::int64_t locked_until) = 0;
+  // Counts one failed login in a single atomic statement, so that failures seen at once by
+  // several servers on one database all count: failed_logins + 1, and when that reaches
+  // `max_failures` the account locks until `lock_until` and the count restarts at 0 (a lock
+  // already set by someone else is kept either way). Returns the count this failure reached
+  // (max_failures when it locked). NotFoundError if the user is unknown.
+  virtual int record_failed_login(const std::string &name, int max_failures,
+                                  std::int64_t lock_until) = 0;
 
   // A new link for a patient (the patient must exist in the store: NotFoundError otherwise).
   virtual void add_link(const PatientLink &link) = 0;

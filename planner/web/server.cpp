@@ -495,13 +495,11 @@ void WebServer::Impl::login_post(Call &c) {
   if (!ok) {
     std::string why = "login failed: wrong user name or password";
     if (u) {
-      u = accounts.user(name); // another request may have counted meanwhile
-      const int failed = u->failed_logins + 1;
-      if (failed >= max_failed_logins) {
-        accounts.set_login_state(name, 0, now + lock_seconds);
+      // Counted by the database in one statement: another request, here or on another server
+      // on the same database, may be counting a failure of the same account at this moment.
+      if (accounts.record_failed_login(name, max_failed_logins, now + lock_seconds) >=
+          max_failed_logins) {
         why += "; account locked for 15 minutes";
-      } else {
-        accounts.set_login_state(name, failed, 0);
       }
     }
     refuse_audit(c, why);

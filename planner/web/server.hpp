@@ -1,8 +1,10 @@
 #pragma once
 // `titrate serve`: the browser front end and JSON API (design.md §7) over the same Repository and
-// use cases as the CLI. Every request runs under one mutex (the store is one SQLite connection);
-// refusals are 403 and written to the audit with the user and what was tried. The server is an
-// edge: "today" and the clock come from WebConfig, so tests can fix them.
+// use cases as the CLI. Every request runs under one mutex (the store is one database connection).
+// Sessions and login lockouts live in the database (Accounts), so several servers on one
+// PostgreSQL database can each answer any request (docs/deployment.md). Refusals are 403 and
+// written to the audit with the user and what was tried. The server is an edge: "today" and the
+// clock come from WebConfig, so tests can fix them.
 #include "planner/formulary/monograph.hpp"
 #include "planner/pathways/pathway.hpp"
 #include "planner/store/accounts.hpp"

@@ -78,6 +78,27 @@ void SqliteAccounts::set_login_state(const std::string &name, int failed_logins,
   if (q.exec() == 0) throw NotFoundError("user " + name + ": no such user");
 }
 
+int SqliteAccounts::record_failed_login(const std::string &name, int max_failures,
+                                        std::int64_t lock_until) {
+  // One UPDATE ... RETURNING (SQLite 3.35+): the increment and the lock are one write, so no
+  // failure counted by another connection in between is lost. In SET every right-hand side sees
+  // the row as it was before the update.
+  SQLite::Statement q(*db_,
+                      "UPDATE users SET "
+                      "failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 "
+                      "ELSE failed_logins + 1 END, "
+                      "locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 "
+                      "ELSE locked_until END "
+                      "WHERE name = ?3 RETURNING failed_logins");
+  q.bind(1, max_failures);
+  q.bind(2, static_cast<std::int64_t>(lock_until));
+  q.bind(3, name);
+  if (!q.executeStep()) throw NotFoundError("user " + name + ": no such user");
+  const int after = q.getColumn(0).getInt();
+  q.reset(); // ends the statement, which commits the write
+  return after == 0 ? max_failures : after;
+}
+
 void SqliteAccounts::add_link(const PatientLink &link) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement exists(*db_, "SELECT 1 FROM patients WHERE id = ?");

@@ -26,6 +26,8 @@ public:
   std::vector<UserAccount> users() override;
   void set_login_state(const std::string &name, int failed_logins,
                        std::int64_t locked_until) override;
+  int record_failed_login(const std::string &name, int max_failures,
+                          std::int64_t lock_until) override;
 
   void add_link(const PatientLink &link) override;
   std::optional<PatientLink> link(const std::string &token_hash) override;
