@@ -7,10 +7,6 @@
 #include <memory>
 #include <string>
 
-namespace pqxx {
-class connection;
-}
-
 namespace titrate {
 
 class PgAccounts final : public Accounts {
@@ -25,6 +21,8 @@ public:
   std::vector<UserAccount> users() override;
   void set_login_state(const std::string &name, int failed_logins,
                        std::int64_t locked_until) override;
+  int record_failed_login(const std::string &name, int max_failures,
+                          std::int64_t lock_until) override;
 
   void add_link(const PatientLink &link) override;
   std::optional<PatientLink> link(const std::string &token_hash) override;
@@ -36,7 +34,10 @@ public:
   int delete_expired_sessions(std::int64_t now) override;
 
 private:
-  std::unique_ptr<pqxx::connection> conn_;
+  // A pqxx::connection (in libpqxx 6 `connection` is an alias of a template, so it cannot be
+  // forward-declared; the wrapper keeps libpqxx out of this header).
+  struct Connection;
+  std::unique_ptr<Connection> conn_;
 };
 
 } // namespace titrate
