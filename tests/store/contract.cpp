@@ -7,6 +7,7 @@
 #include "planner/core/errors.hpp"
 
 #include <atomic>
+#include <random>
 #include <thread>
 
 namespace titrate::test {
@@ -478,6 +479,225 @@ void due_list(Backend &b) {
   CHECK(due[0].window_days_with_scores == 4);
   CHECK_FALSE(due[0].missing_scores);
   CHECK_THROWS_AS(titrate::due_list(*repo, Date(2026, 12, 23), -1), InputError);
+}
+
+// Two pharmacists (two connections, as two `serve` instances would have) approve the same
+// submitted version at the same moment: exactly one wins, the other is refused, and the version
+// has one review and one approval in the audit. Repeated so the calls really overlap.
+void concurrent_approve_race(Backend &b) {
+  constexpr int rounds = 8;
+  {
+    auto setup = b.connect();
+    for (int r = 0; r < rounds; ++r) {
+      const std::string id = "R" + std::to_string(r);
+      setup->add_patient(sample_patient(id), clinician);
+      setup->save_draft(sample_plan(id), clinician);
+      setup->submit(id, 1, clinician);
+    }
+  }
+  auto first = b.connect();
+  auto second = b.connect();
+  enum Outcome { won, refused, other };
+  for (int r = 0; r < rounds; ++r) {
+    const std::string id = "R" + std::to_string(r);
+    std::atomic<int> ready{0};
+    Outcome out1 = other, out2 = other;
+    auto run = [&](Repository &repo, const Actor &who, Outcome &out) {
+      ++ready;
+      while (ready < 2) std::this_thread::yield();
+      try {
+        repo.approve(id, 1, who);
+        out = won;
+      } catch (const RefusedError &) {
+        out = refused;
+      } catch (...) {
+        out = other;
+      }
+    };
+    std::thread t1(run, std::ref(*first), std::cref(pharmacist), std::ref(out1));
+    std::thread t2(run, std::ref(*second), std::cref(pharmacist2), std::ref(out2));
+    t1.join();
+    t2.join();
+    INFO("round " << r);
+    CHECK(((out1 == won && out2 == refused) || (out1 == refused && out2 == won)));
+  }
+  auto repo = b.connect();
+  for (int r = 0; r < rounds; ++r) {
+    const std::string id = "R" + std::to_string(r);
+    INFO(id);
+    CHECK(repo->active_plan(id)->version == 1);
+    CHECK(repo->reviews(id).size() == 1);
+    int approvals = 0;
+    for (const auto &e : repo->audit(id)) approvals += e.action == "plan.approve" ? 1 : 0;
+    CHECK(approvals == 1);
+  }
+}
+
+// Two clinicians drafting for one patient at once: every draft gets its own version number
+// (1..2n, none lost or repeated) and only the newest draft is left a draft.
+void concurrent_drafts(Backend &b) {
+  { b.connect()->add_patient(sample_patient("P1"), clinician); }
+  constexpr int per_writer = 10;
+  std::atomic<int> failures{0};
+  std::atomic<int> ready{0};
+  auto writer = [&](const Actor &who) {
+    try {
+      auto repo = b.connect();
+      ++ready;
+      while (ready < 2) std::this_thread::yield();
+      for (int i = 0; i < per_writer; ++i) repo->save_draft(sample_plan("P1"), who);
+    } catch (...) {
+      ++failures;
+    }
+  };
+  std::thread t1(writer, std::cref(clinician));
+  std::thread t2(writer, std::cref(clinician2));
+  t1.join();
+  t2.join();
+  CHECK(failures == 0);
+  auto repo = b.connect();
+  const auto versions = repo->plan_versions("P1");
+  REQUIRE(versions.size() == 2 * per_writer);
+  int drafts = 0;
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    CHECK(versions[i].version == static_cast<int>(i + 1));
+    drafts += versions[i].status == PlanStatus::draft ? 1 : 0;
+  }
+  CHECK(drafts == 1);
+  CHECK(versions.back().status == PlanStatus::draft);
+}
+
+namespace {
+// Storage data for the due-list comparison: one or two trial stages (optionally followed by a
+// taper), or a taper alone (no decision date). Illustrative doses, no clinical claim.
+Plan seeded_plan(const std::string &patient, Date decision, int shape) {
+  Plan p = sample_plan(patient);
+  Stage &trial = p.stages[0];
+  trial.decision_date = decision;
+  trial.steps.back().range = DateRange(trial.steps.back().range.begin(), decision);
+  if (shape == 1) {
+    Stage second = trial;
+    second.drug = "gabapentin";
+    second.decision_date = decision; // the last trial stage is the one assessed
+    trial.decision_date = decision - Days(14);
+    p.stages.push_back(second);
+  } else if (shape == 2) {
+    Stage taper = trial;
+    taper.role = StageRole::taper;
+    taper.drug = "amitriptyline";
+    taper.decision_date.reset();
+    p.stages.push_back(taper);
+  } else if (shape == 3) {
+    p.stages[0].role = StageRole::taper;
+    p.stages[0].decision_date.reset();
+  }
+  return p;
+}
+} // namespace
+
+// A back end's own due_list() must give exactly due_list_generic()'s entries (the reference over
+// the domain calls): same patients, versions, drugs, dates, window counts and order, on a seeded
+// cohort with ties on the decision date, superseded plan versions, submitted-only plans, plans
+// with no trial stage, scores on both edges of the window, several scores a day and corrections.
+void due_list_matches_generic(Backend &b) {
+  auto repo = b.connect();
+  std::mt19937 rng(20261222); // fixed seed: the same cohort every run
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const Date base(2026, 12, 22);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) ids.push_back("Q" + std::to_string(100 + i));
+  for (const char *id : {"a1", "B2", "b10", "Z9"}) ids.push_back(id); // byte order: B2 Z9 a1 b10
+  std::vector<ScoreImportRow> rows;
+  int line = 1;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::string &id = ids[i];
+    repo->add_patient(sample_patient(id), clinician);
+    const Date dd = base + Days(pick(-4, 4));
+    const int kind = static_cast<int>(i % 6);
+    repo->save_draft(seeded_plan(id, dd, kind % 4), clinician);
+    repo->submit(id, 1, clinician);
+    if (kind != 4) repo->approve(id, 1, pharmacist); // kind 4: submitted only, never due
+    if (kind == 5) { // a newer approved version with a later date supersedes version 1
+      repo->save_draft(seeded_plan(id, dd + Days(3), 0), clinician);
+      repo->submit(id, 2, clinician);
+      repo->approve(id, 2, pharmacist);
+    }
+    const int n = pick(0, 12);
+    for (int k = 0; k < n; ++k) {
+      const Date day = dd + Days(pick(-9, 2)); // before, inside and after the window
+      rows.push_back({id, {day, pick(0, 24 * 60 - 1)}, PainScore(pick(0, 10)), "", ++line});
+    }
+  }
+  repo->import_scores(rows, clinician, "seed.csv");
+  // Corrections: move some scores out of (or into) the window; the superseded one no longer counts.
+  for (std::size_t i = 0; i < ids.size(); i += 3) {
+    const auto s = repo->scores(ids[i]);
+    if (s.empty()) continue;
+    ScoreEntry fix = s[static_cast<std::size_t>(pick(0, static_cast<int>(s.size()) - 1))];
+    fix.supersedes = fix.id;
+    fix.at.date = fix.at.date - Days(pick(0, 6));
+    repo->log_score(ids[i], fix, clinician);
+  }
+  bool saw_missing = false, saw_complete = false;
+  for (const auto &[today, within] : std::vector<std::pair<Date, int>>{
+           {base - Days(10), 0}, {base, 0}, {base, 3}, {base + Days(5), 0}, {base - Days(30), 100}}) {
+    INFO("today " << iso(today) << ", within " << within);
+    const auto mine = repo->due_list(today, within);
+    const auto ref = due_list_generic(*repo, today, within);
+    REQUIRE(mine.size() == ref.size());
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+      INFO("entry " << i << ": " << ref[i].patient);
+      CHECK(mine[i].patient == ref[i].patient);
+      CHECK(mine[i].version == ref[i].version);
+      CHECK(mine[i].drug == ref[i].drug);
+      CHECK(mine[i].decision_date == ref[i].decision_date);
+      CHECK(mine[i].days_until == ref[i].days_until);
+      CHECK(mine[i].window_days_with_scores == ref[i].window_days_with_scores);
+      CHECK(mine[i].missing_scores == ref[i].missing_scores);
+      (ref[i].missing_scores ? saw_missing : saw_complete) = true;
+    }
+  }
+  CHECK(saw_missing); // the cohort exercises both outcomes
+  CHECK(saw_complete);
+}
+
+// An exception from the row source in the middle of a streamed import rolls back every row
+// already read (and, inside atomically(), the rest of the body); the store stays usable.
+void import_rolls_back_when_source_throws(Backend &b) {
+  auto repo = b.connect();
+  repo->add_patient(sample_patient("P1"), clinician);
+  constexpr int good_rows = 250;
+  int n = 0;
+  const ScoreRowSource failing = [&](ScoreImportRow &row) {
+    if (n == good_rows) throw InputError("s.csv:252: score: \"x\" is not a whole number 0-10");
+    row = {"P1", at(2026, 12, 1, n), PainScore(n % 11), "", n + 2};
+    ++n;
+    return true;
+  };
+  CHECK_THROWS_AS(repo->import_scores(failing, clinician, "s.csv"), InputError);
+  CHECK(n == good_rows);
+  CHECK(repo->scores("P1").empty());
+  CHECK(repo->audit(std::string("P1")).size() == 1); // patient.add only
+
+  n = 0;
+  CHECK_THROWS_AS(repo->atomically([&] {
+    repo->log_score("P1", score(at(2026, 12, 2), 3), clinician);
+    repo->import_scores(failing, clinician, "s.csv");
+  }),
+                  InputError);
+  CHECK(repo->scores("P1").empty());
+
+  n = 0;
+  const ScoreRowSource good = [&](ScoreImportRow &row) {
+    if (n == good_rows) return false;
+    row = {"P1", at(2026, 12, 1, n), PainScore(n % 11), "", n + 2};
+    ++n;
+    return true;
+  };
+  const auto r = repo->import_scores(good, clinician, "s.csv");
+  CHECK(r.imported == good_rows);
+  CHECK(r.duplicates == 0);
+  CHECK(repo->scores("P1").size() == good_rows);
 }
 
 } // namespace contract

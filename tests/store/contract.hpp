@@ -34,6 +34,10 @@ void audit_records_every_change(Backend &b);
 void atomically_is_one_transaction(Backend &b);
 void concurrent_writers(Backend &b);
 void due_list(Backend &b);
+void concurrent_approve_race(Backend &b);
+void concurrent_drafts(Backend &b);
+void due_list_matches_generic(Backend &b);
+void import_rolls_back_when_source_throws(Backend &b);
 } // namespace contract
 
 } // namespace titrate::test
@@ -55,4 +59,8 @@ void due_list(Backend &b);
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_records_every_change)                            \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_is_one_transaction)                         \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_writers)                                    \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list)
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list)                                              \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_approve_race)                               \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_drafts)                                     \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list_matches_generic)                              \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, import_rolls_back_when_source_throws)

@@ -13,13 +13,15 @@
 #include <vector>
 
 namespace pqxx {
-class connection;
-}
+class transaction_base;
+} // namespace pqxx
 
 namespace titrate {
 
 // Every embedded PostgreSQL migration, in order (generated from planner/store/postgres/migrations/).
 const std::vector<Migration> &postgres_migrations();
+// The schema version this build writes: the last migration's number (equal to SQLite's).
+int postgres_latest_schema_version();
 
 class PgStore final : public Repository {
 public:
@@ -27,6 +29,8 @@ public:
   // schema is refused (RefusedError) untouched. Connection errors are InputError naming the URL
   // without its password.
   explicit PgStore(const std::string &url);
+  // For migration tests: migrate only up to `schema_version` (<= latest).
+  PgStore(const std::string &url, int schema_version);
   ~PgStore() override;
   PgStore(const PgStore &) = delete;
   PgStore &operator=(const PgStore &) = delete;
@@ -68,12 +72,24 @@ public:
                                const Actor &who) override;
   std::vector<DecisionRecord> decisions(const std::string &patient) override;
 
+  // One query, the same entries as due_list_generic() (checked by the contract suite).
+  std::vector<DueEntry> due_list(Date today, int within_days) override;
+
   void append_audit(const Actor &who, const std::string &action, const std::string &patient,
                     const std::string &detail) override;
   std::vector<AuditEntry> audit(const std::optional<std::string> &patient) override;
 
 private:
-  std::unique_ptr<pqxx::connection> conn_;
+  class Tx;
+  void open(const std::string &url, int target_version);
+
+  std::string where_; // the URL with its password redacted: the only form put in messages
+  std::vector<std::string> secrets_; // the URL's password(s), scrubbed from server messages
+  struct Connection; // holds the pqxx::connection (an alias of a template in libpqxx 6: it
+                     // cannot be forward-declared)
+  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<pqxx::transaction_base> tx_; // the open transaction, while depth_ > 0
+  int depth_ = 0;
 };
 
 } // namespace titrate

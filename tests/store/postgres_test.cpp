@@ -1,0 +1,293 @@
+// The PostgreSQL back end: the repository contract against a real PostgreSQL 15 server (the ctest
+// fixture "pg", tests/pg/), plus what only SQL can show: raw UPDATE/DELETE/TRUNCATE refused by
+// the triggers, migrations from empty and from schema 1, two processes migrating one empty
+// database at once, refusal of a newer or foreign schema without a change, connection errors
+// that name the server but never its password, and ids that `db copy` may give explicitly.
+#include "planner/core/errors.hpp"
+#include "planner/store/postgres/pg_store.hpp"
+#include "planner/store/sqlite/sqlite_store.hpp"
+#include "tests/pg/pg_test.hpp"
+#include "tests/store/contract.hpp"
+
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+
+#include <thread>
+
+using namespace titrate;
+using namespace titrate::test;
+
+namespace {
+
+class PgBackend : public Backend {
+public:
+  PgBackend() : url_(fresh_pg_database("store")) {}
+  std::unique_ptr<Repository> connect() override { return std::make_unique<PgStore>(url_); }
+
+private:
+  std::string url_;
+};
+
+std::unique_ptr<Backend> make_pg_backend() { return std::make_unique<PgBackend>(); }
+
+const Actor clinician{"dr.ada", "clinician"};
+
+ScoreEntry score(int day, int v) {
+  ScoreEntry s;
+  s.at = {Date(2026, 12, static_cast<unsigned short>(day)), 8 * 60};
+  s.score = PainScore(v);
+  return s;
+}
+
+// Runs raw SQL on its own connection; returns the server's error message, or "" on success.
+std::string raw(const std::string &url, const std::string &sql) {
+  pqxx::connection c(url);
+  try {
+    pqxx::work w(c);
+    w.exec(sql);
+    w.commit();
+    return "";
+  } catch (const pqxx::sql_error &e) {
+    return e.what();
+  }
+}
+
+std::string value(const std::string &url, const std::string &sql) {
+  pqxx::connection c(url);
+  pqxx::read_transaction w(c);
+  const auto r = w.exec(sql);
+  return r.empty() || r[0][0].is_null() ? std::string("NULL") : r[0][0].as<std::string>();
+}
+
+// Everything a refused open could have changed: the tables, their row counts, the version.
+std::string fingerprint(const std::string &url) {
+  pqxx::connection c(url);
+  pqxx::read_transaction w(c);
+  std::string out;
+  for (const auto &t : w.exec("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                              "ORDER BY tablename COLLATE \"C\"")) {
+    const auto name = t[0].as<std::string>();
+    out += name + "=" + w.exec("SELECT count(*) FROM " + w.quote_name(name))[0][0].as<std::string>() +
+           ";";
+  }
+  out += "functions=" + w.exec("SELECT count(*) FROM pg_proc WHERE pronamespace = "
+                               "'public'::regnamespace")[0][0]
+                            .as<std::string>();
+  return out;
+}
+
+} // namespace
+
+TITRATE_STORE_CONTRACT("postgres", make_pg_backend)
+
+TEST_CASE("postgres: the migrations have the same numbers and names as SQLite's") {
+  const auto &pg = postgres_migrations();
+  const auto &lite = sqlite_migrations();
+  REQUIRE(pg.size() == lite.size());
+  for (std::size_t i = 0; i < pg.size(); ++i) {
+    CHECK(pg[i].version == static_cast<int>(i + 1));
+    CHECK(pg[i].version == lite[i].version);
+    CHECK(pg[i].name == lite[i].name);
+    CHECK_FALSE(pg[i].sql.empty());
+  }
+  CHECK(postgres_latest_schema_version() == sqlite_latest_schema_version());
+}
+
+TEST_CASE("postgres: a new database is migrated from empty and reopening changes nothing") {
+  const auto url = fresh_pg_database("store");
+  {
+    PgStore store(url);
+    CHECK(store.schema_version() == postgres_latest_schema_version());
+    store.add_patient(sample_patient("P1"), clinician);
+  }
+  for (const char *t : {"patients", "patient_versions", "plans", "plan_versions", "stages", "steps",
+                        "reviews", "pain_scores", "adverse_effects", "audit", "decisions", "users",
+                        "patient_links", "sessions", "schema_version"}) {
+    INFO(t);
+    CHECK(value(url, std::string("SELECT to_regclass('") + t + "') IS NOT NULL") == "t");
+  }
+  const auto before = fingerprint(url);
+  CHECK(value(url, "SELECT count(*) FROM schema_version") == "1");
+  {
+    PgStore again(url); // idempotent: nothing left to apply
+    CHECK(again.schema_version() == postgres_latest_schema_version());
+    CHECK(again.patient("P1")->patient == sample_patient("P1"));
+  }
+  CHECK(fingerprint(url) == before);
+}
+
+TEST_CASE("postgres: a schema-1 database with data is migrated forward and keeps its data") {
+  const auto url = fresh_pg_database("store");
+  {
+    PgStore old(url, 1);
+    CHECK(old.schema_version() == 1);
+    old.add_patient(sample_patient("P1"), clinician);
+    old.log_score("P1", score(1, 6), clinician);
+    old.save_draft(sample_plan("P1"), clinician);
+  }
+  CHECK(value(url, "SELECT to_regclass('decisions') IS NULL") == "t"); // really schema 1
+  PgStore store(url);
+  CHECK(store.schema_version() == postgres_latest_schema_version());
+  CHECK(store.patient("P1")->patient == sample_patient("P1"));
+  CHECK(store.scores("P1").size() == 1);
+  CHECK(store.plan_version("P1", 1)->plan == sample_plan("P1"));
+  Assessment a;
+  a.patient = "P1";
+  a.date = Date(2026, 12, 22);
+  a.drug = "duloxetine";
+  a.rule = "r";
+  a.source = "s";
+  store.record_decision(a, 1, clinician); // the table migration 2 added
+  CHECK(store.decisions("P1").size() == 1);
+}
+
+TEST_CASE("postgres: two processes opening one empty database at once migrate it once") {
+  const auto url = fresh_pg_database("store");
+  std::atomic<int> failures{0};
+  std::atomic<int> ready{0};
+  auto open = [&] {
+    ++ready;
+    while (ready < 2) std::this_thread::yield();
+    try {
+      PgStore store(url);
+    } catch (...) {
+      ++failures;
+    }
+  };
+  std::thread t1(open);
+  std::thread t2(open);
+  t1.join();
+  t2.join();
+  CHECK(failures == 0);
+  CHECK(value(url, "SELECT count(*) FROM schema_version") == "1");
+  CHECK(value(url, "SELECT max(version) FROM schema_version") ==
+        std::to_string(postgres_latest_schema_version()));
+}
+
+TEST_CASE("postgres: a database from a newer titrate is refused and not changed") {
+  const auto url = fresh_pg_database("store");
+  {
+    PgStore store(url);
+    store.add_patient(sample_patient("P1"), clinician);
+  }
+  REQUIRE(raw(url, "UPDATE schema_version SET version = version + 1").empty());
+  const auto before = fingerprint(url);
+  try {
+    PgStore store(url);
+    FAIL("a newer schema must be refused");
+  } catch (const RefusedError &e) {
+    CHECK_THAT(e.what(), Catch::Contains("schema version " +
+                                         std::to_string(postgres_latest_schema_version() + 1)) &&
+                             Catch::Contains("newer") && Catch::Contains("was not changed"));
+  }
+  CHECK(fingerprint(url) == before);
+  CHECK(value(url, "SELECT version FROM schema_version") ==
+        std::to_string(postgres_latest_schema_version() + 1));
+}
+
+TEST_CASE("postgres: a database that is not titrate's is refused and not changed") {
+  const auto url = fresh_pg_database("store");
+  REQUIRE(raw(url, "CREATE TABLE accounts (id integer)").empty());
+  const auto before = fingerprint(url);
+  CHECK_THROWS_AS(PgStore(url), RefusedError);
+  CHECK(fingerprint(url) == before);
+}
+
+TEST_CASE("postgres: triggers refuse UPDATE, DELETE and TRUNCATE on append-only tables") {
+  const auto url = fresh_pg_database("store");
+  {
+    PgStore store(url);
+    store.add_patient(sample_patient("P1"), clinician);
+    store.log_score("P1", score(1, 6), clinician);
+    AdverseEffect ae;
+    ae.at = {Date(2026, 12, 1), 0};
+    ae.description = "dizziness";
+    store.log_adverse_effect("P1", ae, clinician);
+    Assessment a;
+    a.patient = "P1";
+    a.drug = "duloxetine";
+    store.record_decision(a, std::nullopt, clinician);
+    store.save_draft(sample_plan("P1"), clinician);
+    store.submit("P1", 1, clinician);
+    store.approve("P1", 1, Actor{"ph.cho", "pharmacist"});
+  }
+  // The same messages as SQLite's triggers (planner/store/sqlite/migrations/001, 002).
+  CHECK_THAT(raw(url, "UPDATE pain_scores SET score = 0"),
+             Catch::Contains("append-only: pain_scores cannot be updated; log a correction"));
+  CHECK_THAT(raw(url, "DELETE FROM pain_scores"),
+             Catch::Contains("append-only: pain_scores cannot be deleted"));
+  for (const char *t : {"adverse_effects", "audit", "decisions", "patient_versions"}) {
+    INFO(t);
+    CHECK_THAT(raw(url, std::string("UPDATE ") + t + " SET patient_id = patient_id"),
+               Catch::Contains(std::string("append-only: ") + t + " cannot be updated"));
+    CHECK_THAT(raw(url, std::string("DELETE FROM ") + t),
+               Catch::Contains(std::string("append-only: ") + t + " cannot be deleted"));
+    CHECK_THAT(raw(url, std::string("TRUNCATE ") + t + " CASCADE"),
+               Catch::Contains("append-only"));
+  }
+  CHECK_THAT(raw(url, "UPDATE reviews SET note = 'x'"),
+             Catch::Contains("append-only: reviews cannot be updated"));
+  CHECK_THAT(raw(url, "DELETE FROM reviews"), Catch::Contains("append-only: reviews cannot be deleted"));
+  CHECK_THAT(raw(url, "UPDATE plan_versions SET content = '{}'"),
+             Catch::Contains("immutable: a submitted plan version cannot be edited"));
+  CHECK_THAT(raw(url, "UPDATE plan_versions SET status = 'draft'"),
+             Catch::Contains("plan version: this status change is not allowed"));
+  CHECK_THAT(raw(url, "UPDATE plan_versions SET status = 'rejected'"),
+             Catch::Contains("not allowed")); // approved -> rejected is not a forward move
+  CHECK_THAT(raw(url, "DELETE FROM plan_versions"),
+             Catch::Contains("append-only: plan_versions cannot be deleted"));
+  CHECK(raw(url, "UPDATE plan_versions SET status = 'superseded'").empty()); // allowed forward
+  PgStore store(url);
+  CHECK(store.scores("P1").size() == 1);
+  CHECK(store.audit(std::nullopt).size() == 7);
+}
+
+TEST_CASE("postgres: ids may be given explicitly (db copy keeps them)") {
+  const auto url = fresh_pg_database("store");
+  { PgStore store(url); }
+  REQUIRE(raw(url, "INSERT INTO patients (id, created_at) VALUES ('P1', '2026-12-01T00:00:00Z');"
+                   "INSERT INTO pain_scores (id, patient_id, at, score, note, entered_by, "
+                   "entered_at) VALUES (1000, 'P1', '2026-12-01T08:00', 5, '', 'x', "
+                   "'2026-12-01T00:00:00Z');"
+                   "INSERT INTO audit (id, at, \"user\", role, action, detail) "
+                   "VALUES (77, '2026-12-01T00:00:00Z', 'x', 'clinician', 'copy', '')")
+              .empty());
+  PgStore store(url);
+  const auto s = store.scores("P1");
+  REQUIRE(s.size() == 1);
+  CHECK(s[0].id == 1000);
+  CHECK(store.audit(std::nullopt).at(0).id == 77);
+}
+
+TEST_CASE("postgres: a refused approval or unknown patient changes nothing") {
+  const auto url = fresh_pg_database("store");
+  {
+    PgStore store(url);
+    store.add_patient(sample_patient("P1"), clinician);
+    store.save_draft(sample_plan("P1"), clinician);
+    store.submit("P1", 1, clinician);
+  }
+  const auto before = fingerprint(url);
+  PgStore store(url);
+  CHECK_THROWS_AS(store.approve("P1", 1, Actor{"dr.ada", "pharmacist"}), RefusedError);
+  CHECK_THROWS_AS(store.log_score("P9", score(1, 5), clinician), NotFoundError);
+  CHECK(fingerprint(url) == before);
+  CHECK(store.plan_version("P1", 1)->status == PlanStatus::submitted);
+}
+
+TEST_CASE("postgres: a server that cannot be reached is an InputError without the password") {
+  for (const std::string &url :
+       {std::string("postgresql://alice:s3cr3t-pw@/titrate?host=/nonexistent-titrate-socket"),
+        std::string("postgresql:///titrate?host=/nonexistent-titrate-socket&password=s3cr3t-pw")}) {
+    INFO(url);
+    try {
+      PgStore store(url);
+      FAIL("connecting must fail");
+    } catch (const InputError &e) {
+      const std::string m = e.what();
+      CHECK_THAT(m, Catch::Contains("nonexistent-titrate-socket") && Catch::Contains("***") &&
+                        Catch::Contains("cannot connect"));
+      CHECK_THAT(m, !Catch::Contains("s3cr3t"));
+    }
+  }
+}
