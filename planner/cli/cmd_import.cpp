@@ -1,53 +1,106 @@
 // `titrate import scores FILE.csv`: many pain scores at once (header patient_id,at,score[,note]),
-// all rows or none. Every bad row is reported by line and column; rows equal to stored ones are
-// skipped and counted, so importing the same diary twice is harmless. One transaction.
+// all rows or none. Every bad row is reported by line and column (the first 50 shown); rows equal
+// to stored ones are skipped and counted, so importing the same diary twice is harmless. One
+// transaction, streamed: memory does not grow with the file.
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/score_csv.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 namespace titrate::cli {
 
 namespace {
 
+// The CSV file, read a chunk at a time (the reader keeps one chunk and one record in memory).
+class CsvFile {
+public:
+  explicit CsvFile(const std::string &path) : path_(path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      throw InputError("import scores: " + path + " is a directory; expected a file");
+    }
+    f_ = std::fopen(path.c_str(), "rb");
+    if (!f_) throw InputError("import scores: cannot read " + path + ": " + std::strerror(errno));
+  }
+  ~CsvFile() { std::fclose(f_); }
+  CsvFile(const CsvFile &) = delete;
+  CsvFile &operator=(const CsvFile &) = delete;
+
+  std::size_t read(char *buffer, std::size_t capacity) {
+    const std::size_t n = std::fread(buffer, 1, capacity, f_);
+    if (n == 0 && std::ferror(f_)) {
+      throw InputError("import scores: cannot read " + path_ + ": " + std::strerror(errno));
+    }
+    return n;
+  }
+
+private:
+  std::string path_;
+  std::FILE *f_ = nullptr;
+};
+
+// Streams the file into the store in one transaction: the CSV is parsed and checked row by row
+// while the rows are inserted, and any fault found anywhere (syntax, value, a date after today,
+// another patient's row for role patient, an unknown patient) rolls the whole import back. The
+// faults are reported as before the streaming: CSV faults first, then dates after today, then a
+// refusal, then unknown patients (from the store).
 void run_import_scores(Context &ctx, const std::string &file) {
   const Role role = require_role(ctx, {Role::patient, Role::clinician}, "import scores");
   const Actor who = actor(ctx);
-  const TextFile text = read_text_file(file, "import scores");
-  const auto parsed = parse_score_csv(text.text, file, true);
   const Date today = ctx.today();
-  std::vector<std::string> errors;
-  std::vector<ScoreImportRow> rows;
-  rows.reserve(parsed.size());
-  for (const auto &r : parsed) {
-    if (r.at.date > today) {
-      errors.push_back(file + ":" + std::to_string(r.line) + ": at: " + iso(r.at) +
-                       " is after today (" + iso(today) + ")");
-    }
-    rows.push_back({r.patient_id, r.at, r.score, r.note, r.line});
-  }
-  throw_if_errors(errors, file);
-  if (role == Role::patient) {
-    for (const auto &r : rows) {
-      if (r.patient != who.user) {
-        throw RefusedError("import scores: refused for role patient: " + file + ":" +
-                           std::to_string(r.line) + " is for " + r.patient + "; user \"" +
-                           who.user + "\" may import only their own scores");
+  CsvFile in(file);
+  ScoreCsvReader reader([&in](char *b, std::size_t n) { return in.read(b, n); }, file, true);
+  ErrorList future(file);
+  std::optional<std::string> refusal; // the first row of another patient, for role patient
+  long rows_read = 0;
+  const ScoreRowSource next = [&](ScoreImportRow &out) {
+    ScoreRow r;
+    while (reader.next(r)) {
+      ++rows_read;
+      if (r.at.date > today) {
+        future.add(file + ":" + std::to_string(r.line) + ": at: " + iso(r.at) +
+                   " is after today (" + iso(today) + ")");
+        continue;
       }
+      if (role == Role::patient && r.patient_id != who.user) {
+        if (!refusal) {
+          refusal = "import scores: refused for role patient: " + file + ":" +
+                    std::to_string(r.line) + " is for " + r.patient_id + "; user \"" + who.user +
+                    "\" may import only their own scores";
+        }
+        continue;
+      }
+      // Once anything is wrong nothing will be kept: the store need see no more rows.
+      if (!reader.errors().empty() || !future.empty() || refusal) continue;
+      out.patient = std::move(r.patient_id);
+      out.at = r.at;
+      out.score = r.score;
+      out.note = std::move(r.note);
+      out.line = r.line;
+      return true;
     }
-  }
+    // The end of the file: a fault anywhere refuses the import (the store rolls it back).
+    reader.errors().throw_if_any();
+    future.throw_if_any();
+    if (refusal) throw RefusedError(*refusal);
+    return false;
+  };
   // A database that does not exist yet knows no patient: every row is reported, nothing created.
   std::error_code ec;
   const bool exists = std::filesystem::exists(ctx.db_location(), ec);
   auto repo = open_store(ctx, exists ? StoreMode::write_existing : StoreMode::read);
-  const ImportResult r = repo->import_scores(rows, who, file);
+  const ImportResult r = repo->import_scores(next, who, file);
   if (ctx.opt.json) {
-    ctx.print_json({{"file", file}, {"rows", rows.size()}, {"imported", r.imported},
+    ctx.print_json({{"file", file}, {"rows", rows_read}, {"imported", r.imported},
                     {"duplicates", r.duplicates}});
   } else {
     ctx.out << "imported " << r.imported << " score" << (r.imported == 1 ? "" : "s") << " from "

@@ -3,7 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <memory>
 #include <string>
+#include <vector>
 
 using namespace titrate;
 
@@ -157,4 +160,85 @@ TEST_CASE("parse_adverse_effect_csv reads at,description,severity and names bad 
   CHECK_THAT(msg, Catch::Contains("a.csv:3: at: \"2026-13-01\""));
   CHECK_THAT(error_of([] { parse_adverse_effect_csv("at,description\n", "a.csv"); }),
              Catch::Contains("missing column \"severity\""));
+}
+
+namespace {
+
+// A ByteSource over `text` that hands out at most `step` bytes per call, so record, field, CRLF,
+// quote and UTF-8 sequence boundaries fall across reads.
+ByteSource trickle(const std::string &text, std::size_t step) {
+  auto offset = std::make_shared<std::size_t>(0);
+  return [text, step, offset](char *buffer, std::size_t capacity) {
+    const std::size_t n = std::min({step, capacity, text.size() - *offset});
+    text.copy(buffer, n, *offset);
+    *offset += n;
+    return n;
+  };
+}
+
+struct Streamed {
+  std::vector<ScoreRow> rows;
+  std::string error;
+};
+
+Streamed stream_all(const std::string &text, std::size_t step, std::size_t max_shown = 50) {
+  Streamed out;
+  out.error = error_of([&] {
+    ScoreCsvReader in(trickle(text, step), "s.csv", true, max_shown);
+    ScoreRow r;
+    while (in.next(r)) out.rows.push_back(r);
+    in.errors().throw_if_any();
+  });
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("ScoreCsvReader gives parse_score_csv's rows and message, however the bytes arrive") {
+  // Inputs written by hand to cover each rule of read_csv and parse_score_csv: good rows with
+  // quotes, CRLF, a BOM, a quoted line break, and bad ones of every kind.
+  const std::vector<std::string> inputs = {
+      "patient_id,at,score,note\nP1,2026-12-01T08:00,5,\"a, \"\"b\"\"\"\r\nP2,2026-12-02,0,\n",
+      "\xEF\xBB\xBFpatient_id,at,score\r\nP1,2026-12-01,10\r\nP1,2026-12-01,10",
+      "note,score,at,patient_id\n\"two\nlines\",3,2026-12-01T23:59,P1\n",
+      "patient_id,at,score\nP1,2026-02-30,5\nP1,2026-12-01,11\n\nP1,x\"y,1\n\"q\"z,1,2\nok\xFF,2026-12-01,3\n",
+      "patient_id,at,score\nP1,2026-12-01,5\r\nP1,2026-12-01,5\rX\n\"open,5\n",
+      "patient_id,at\nP1,2026-12-01\n\xE2\x82\n",
+      "at,score\n2026-12-01,5\n",
+      "",
+      "patient_id,at,score,note\nP1,2026-12-01,5,caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n",
+  };
+  for (const auto &text : inputs) {
+    INFO(text);
+    std::string whole_error;
+    std::vector<ScoreRow> whole;
+    whole_error = error_of([&] { whole = parse_score_csv(text, "s.csv", true); });
+    for (const std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7},
+                                   std::size_t{1} << 20}) {
+      INFO("step " << step);
+      const Streamed s = stream_all(text, step);
+      CHECK(s.error == whole_error);
+      if (whole_error.empty()) {
+        REQUIRE(s.rows.size() == whole.size());
+        for (std::size_t i = 0; i < whole.size(); ++i) {
+          CHECK(s.rows[i].patient_id == whole[i].patient_id);
+          CHECK(s.rows[i].at == whole[i].at);
+          CHECK(s.rows[i].score == whole[i].score);
+          CHECK(s.rows[i].note == whole[i].note);
+          CHECK(s.rows[i].line == whole[i].line);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("ScoreCsvReader keeps the first errors by line and counts the rest") {
+  std::string text = "patient_id,at,score\n";
+  for (int i = 0; i < 5000; ++i) text += "P1,2026-12-01,eleven\n";
+  const Streamed s = stream_all(text, 4096, 3);
+  // 5,000 bad rows on lines 2..5001: the first three shown, 4,997 counted (by hand).
+  CHECK(s.error.rfind("s.csv: 5000 errors; nothing was read\ns.csv:2: score", 0) == 0);
+  CHECK_THAT(s.error, Catch::Contains("\ns.csv:4: score") && Catch::EndsWith("\nand 4997 more"));
+  CHECK_THAT(s.error, !Catch::Contains("s.csv:5:"));
+  CHECK(s.rows.empty());
 }

@@ -9,9 +9,12 @@
 
 #include <chrono>
 #include <ctime>
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace titrate {
 
@@ -613,64 +616,160 @@ std::int64_t SqliteStore::log_score(const std::string &patient, const ScoreEntry
   return id;
 }
 
+namespace {
+
+// Minutes since the calendar's epoch: orders local date-times like their iso() text does.
+std::int64_t minute_key(const LocalDateTime &t) {
+  return static_cast<std::int64_t>(t.date.day_number()) * 1440 + t.minute_of_day;
+}
+
+// iso(t) without the stream machinery: "YYYY-MM-DDTHH:MM" (the hot loop of an import).
+void format_at(const LocalDateTime &t, char (&out)[17]) {
+  const auto ymd = t.date.year_month_day();
+  const auto put = [&](int at, int width, unsigned v) {
+    for (int i = at + width - 1; i >= at; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, static_cast<unsigned>(ymd.year));
+  out[4] = '-';
+  put(5, 2, static_cast<unsigned>(ymd.month));
+  out[7] = '-';
+  put(8, 2, static_cast<unsigned>(ymd.day));
+  out[10] = 'T';
+  put(11, 2, static_cast<unsigned>(t.minute_of_day / 60));
+  out[13] = ':';
+  put(14, 2, static_cast<unsigned>(t.minute_of_day % 60));
+  out[16] = '\0';
+}
+
+// What an import knows of one patient of the file.
+struct ImportPatient {
+  bool known = false;
+  // The range of `at` (minute_key) over the patient's stored rows and the rows this import has
+  // written so far. A row outside it cannot equal any of them, so it needs no duplicate query.
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+  ImportResult counts;
+};
+
+// A stored `at` as a minute key, or nullopt when it is not in iso() form (then the range of
+// stored rows is unknown and every row of the patient gets the duplicate query).
+std::optional<std::int64_t> stored_key(const SQLite::Column &c) {
+  if (c.isNull()) return std::nullopt;
+  const std::string text = c.getString();
+  try {
+    const LocalDateTime t = parse_local_datetime(text);
+    if (iso(t) != text) return std::nullopt;
+    return minute_key(t);
+  } catch (const InputError &) {
+    return std::nullopt;
+  }
+}
+
+constexpr std::size_t max_listed_rows = 50;
+
+} // namespace
+
+// One IMMEDIATE transaction over the whole stream. Duplicates are exactly the rows equal in
+// (patient, at, score, note) to a stored row or an earlier row of the file; the query that finds
+// them runs only for a row whose time falls within the range of that patient's stored and
+// already imported times (a diary in time order, either way, never needs it).
 ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor &who,
                                         const std::string &source_name) {
   Tx tx(*this);
-  std::set<std::string> known;
-  std::set<std::string> unknown;
+  std::unordered_map<std::string, ImportPatient> patients;
   std::string errors;
-  int bad = 0;
+  long bad = 0;
+  SQLite::Statement look(*db_, "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1), "
+                               "(SELECT min(at) FROM pain_scores WHERE patient_id = ?1), "
+                               "(SELECT max(at) FROM pain_scores WHERE patient_id = ?1)");
   SQLite::Statement dup(*db_, "SELECT 1 FROM pain_scores WHERE patient_id = ? AND at = ? AND "
                               "score = ? AND note = ? LIMIT 1");
   SQLite::Statement ins(*db_, "INSERT INTO pain_scores (patient_id, at, score, note, entered_by, "
                               "entered_at) VALUES (?,?,?,?,?,?)");
+  ins.bindNoCopy(5, who.user);
+  ins.bindNoCopy(6, tx.at());
   ImportResult result;
-  std::map<std::string, ImportResult> per_patient;
   ScoreImportRow r;
+  ImportPatient *p = nullptr; // rows come grouped by patient: look the map up only on a change
+  std::string p_id;
+  char at[17];
   while (next(r)) {
-    if (!known.count(r.patient)) {
-      if (!unknown.count(r.patient) && patient_exists(*db_, r.patient)) {
-        known.insert(r.patient);
-      } else {
-        unknown.insert(r.patient);
-        ++bad;
+    if (!p || r.patient != p_id) {
+      auto [it, added] = patients.try_emplace(r.patient);
+      p = &it->second;
+      p_id = r.patient;
+      if (added) {
+        look.reset();
+        look.bind(1, r.patient);
+        look.executeStep();
+        p->known = look.getColumn(0).getInt() != 0;
+        const auto lo = stored_key(look.getColumn(1)), hi = stored_key(look.getColumn(2));
+        if (lo && hi) {
+          p->lo = *lo;
+          p->hi = *hi;
+        } else if (!look.getColumn(1).isNull()) { // stored times of another form: always ask
+          p->lo = std::numeric_limits<std::int64_t>::min();
+          p->hi = std::numeric_limits<std::int64_t>::max();
+        }
+      }
+    }
+    if (!p->known) {
+      if (++bad <= static_cast<long>(max_listed_rows)) {
         errors += "\n  " + source_name + ":" + std::to_string(r.line) + ": patient_id: \"" +
                   r.patient + "\" is not a known patient";
+      }
+      continue;
+    }
+    if (bad > 0) continue; // nothing will be kept: only look for more bad rows
+    const std::int64_t key = minute_key(r.at);
+    format_at(r.at, at);
+    if (key >= p->lo && key <= p->hi) {
+      dup.reset();
+      dup.bindNoCopy(1, r.patient);
+      dup.bindNoCopy(2, at);
+      dup.bind(3, r.score.value());
+      dup.bindNoCopy(4, r.note);
+      if (dup.executeStep()) {
+        ++result.duplicates;
+        ++p->counts.duplicates;
         continue;
       }
     }
-    if (bad > 0) continue; // nothing will be kept: only look for more bad rows
-    const std::string at = iso(r.at);
-    dup.reset();
-    dup.bind(1, r.patient);
-    dup.bind(2, at);
-    dup.bind(3, r.score.value());
-    dup.bind(4, r.note);
-    if (dup.executeStep()) {
-      ++result.duplicates;
-      ++per_patient[r.patient].duplicates;
-      continue;
-    }
     ins.reset();
-    ins.bind(1, r.patient);
-    ins.bind(2, at);
+    ins.bindNoCopy(1, r.patient);
+    ins.bindNoCopy(2, at);
     ins.bind(3, r.score.value());
-    ins.bind(4, r.note);
-    ins.bind(5, who.user);
-    ins.bind(6, tx.at());
+    ins.bindNoCopy(4, r.note);
     ins.exec();
+    p->lo = std::min(p->lo, key);
+    p->hi = std::max(p->hi, key);
     ++result.imported;
-    ++per_patient[r.patient].imported;
+    ++p->counts.imported;
   }
   if (bad > 0) {
+    if (bad > static_cast<long>(max_listed_rows)) {
+      errors += "\n  and " + std::to_string(bad - static_cast<long>(max_listed_rows)) + " more";
+    }
     throw InputError(source_name + ": " + std::to_string(bad) + " bad row" +
                      (bad == 1 ? "" : "s") + "; nothing was imported:" + errors);
   }
-  for (const auto &[patient, n] : per_patient) {
-    write_audit(*db_, who, "scores.import", patient,
-                std::to_string(n.imported) + " imported, " + std::to_string(n.duplicates) +
-                    " duplicates skipped, from " + source_name,
-                tx.at());
+  // One audit entry per patient, in patient order.
+  std::vector<const std::pair<const std::string, ImportPatient> *> order;
+  order.reserve(patients.size());
+  for (const auto &e : patients) order.push_back(&e);
+  std::sort(order.begin(), order.end(), [](auto *a, auto *b) { return a->first < b->first; });
+  SQLite::Statement audit(*db_, "INSERT INTO audit (at, user, role, action, patient_id, detail) "
+                                "VALUES (?,?,?,'scores.import',?,?)");
+  audit.bindNoCopy(1, tx.at());
+  audit.bindNoCopy(2, who.user);
+  audit.bindNoCopy(3, who.role);
+  for (const auto *e : order) {
+    const ImportResult &n = e->second.counts;
+    audit.reset();
+    audit.bindNoCopy(4, e->first);
+    audit.bind(5, std::to_string(n.imported) + " imported, " + std::to_string(n.duplicates) +
+                      " duplicates skipped, from " + source_name);
+    audit.exec();
   }
   tx.commit();
   return result;
@@ -818,6 +917,50 @@ std::vector<DecisionRecord> SqliteStore::decisions(const std::string &patient) {
     r.recorded_by = q.getColumn(17).getString();
     r.recorded_at = q.getColumn(18).getString();
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// ---- the due list
+
+// due_list_generic() as one query. plan_versions.decision_date is written by save_draft() from
+// plan_decision_date() (the last trial stage's) and cannot change after the draft, so it is the
+// date the generic walk reads from the plan document; the drug is that last trial stage's. The
+// window (clinical.md A6) is the 7 days before the decision date, decision date excluded,
+// counting days with an effective (uncorrected) score; fewer than 4 such days is missing_scores.
+// Order: decision date, then patient id (the generic walk's stable sort over active_plans()).
+std::vector<DueEntry> SqliteStore::due_list(Date today, int within_days) {
+  SQLite::Statement q(
+      *db_,
+      "SELECT p.patient_id, v.version, "
+      "  (SELECT drug FROM stages WHERE plan_version_id = v.id AND role = 'trial' "
+      "    ORDER BY ordinal DESC LIMIT 1), "
+      "  v.decision_date, "
+      "  (SELECT count(DISTINCT substr(s.at, 1, 10)) FROM pain_scores s "
+      "    WHERE s.patient_id = p.patient_id "
+      "      AND s.at >= date(v.decision_date, '-7 days') AND s.at < v.decision_date "
+      "      AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)) "
+      "FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
+      "WHERE v.status = 'approved' AND v.decision_date <= ? "
+      "ORDER BY v.decision_date, p.patient_id");
+  q.bind(1, iso(today + Days(within_days)));
+  std::vector<DueEntry> out;
+  while (q.executeStep()) {
+    DueEntry e;
+    e.patient = q.getColumn(0).getString();
+    e.version = q.getColumn(1).getInt();
+    e.drug = opt_text(q.getColumn(2));
+    try {
+      e.decision_date = parse_date(q.getColumn(3).getString(), "decision_date");
+    } catch (const InputError &err) {
+      throw StorageError("stored plan of " + e.patient + " version " + std::to_string(e.version) +
+                         ": " + err.what());
+    }
+    e.days_until = (e.decision_date - today).days();
+    e.window_days_with_scores = q.getColumn(4).getInt();
+    // clinical.md A6: at least 4 days with scores in the window.
+    e.missing_scores = e.window_days_with_scores < 4;
+    out.push_back(std::move(e));
   }
   return out;
 }

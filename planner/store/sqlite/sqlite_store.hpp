@@ -70,6 +70,9 @@ public:
                                const Actor &who) override;
   std::vector<DecisionRecord> decisions(const std::string &patient) override;
 
+  // One query (see sqlite_store.cpp); the same entries as due_list_generic().
+  std::vector<DueEntry> due_list(Date today, int within_days) override;
+
   void append_audit(const Actor &who, const std::string &action, const std::string &patient,
                     const std::string &detail) override;
   std::vector<AuditEntry> audit(const std::optional<std::string> &patient) override;
