@@ -1,1 +1,324 @@
-// pg_tables.cpp: being written (raw table access for `titrate db copy`).
+// Raw table access on PostgreSQL (planner/store/postgres/pg_tables.hpp).
+#include "planner/store/postgres/pg_tables.hpp"
+
+#include "planner/core/errors.hpp"
+#include "planner/store/migration.hpp"
+
+#include <pqxx/pqxx>
+#include <pqxx/tablewriter> // not in <pqxx/pqxx> (deprecated); see begin_table
+
+#include <optional>
+#include <set>
+
+namespace titrate {
+
+// Declared in pg_store.hpp, which is not included here: its forward declaration of
+// pqxx::connection as a class conflicts with libpqxx 6.4, where it is an alias.
+const std::vector<Migration> &postgres_migrations();
+
+namespace {
+
+constexpr int cursor_rows = 10'000;
+
+std::string quoted(const std::string &name) { return "\"" + name + "\""; }
+
+int latest_version() {
+  const auto &all = postgres_migrations();
+  return all.empty() ? 0 : all.back().version;
+}
+
+void check_build() {
+  if (latest_version() != tables_schema_version) {
+    throw StorageError("db copy: this build's table list describes schema version " +
+                       std::to_string(tables_schema_version) +
+                       " but its PostgreSQL migrations reach " + std::to_string(latest_version()) +
+                       " (planner/store/tables.cpp needs updating)");
+  }
+}
+
+std::unique_ptr<pqxx::connection> connect(const std::string &url, const std::string &display) {
+  try {
+    return std::make_unique<pqxx::connection>(url);
+  } catch (const std::exception &e) {
+    std::string why = e.what();
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    throw InputError("database " + display + ": cannot connect (" + why + ")");
+  }
+}
+
+std::set<std::string> tables_here(pqxx::transaction_base &tx) {
+  std::set<std::string> out;
+  for (const auto &row : tx.exec("SELECT table_name FROM information_schema.tables WHERE "
+                                 "table_schema = current_schema() AND table_type = 'BASE TABLE'")) {
+    out.insert(row[0].as<std::string>());
+  }
+  return out;
+}
+
+// 0: no schema_version table; else its version.
+int read_version(pqxx::transaction_base &tx, const std::set<std::string> &tables) {
+  if (!tables.count("schema_version")) return 0;
+  const auto r = tx.exec("SELECT max(version) FROM schema_version");
+  return r[0][0].is_null() ? 0 : r[0][0].as<int>();
+}
+
+// The tables (and their columns) must be exactly titrate_tables() plus schema_version.
+void check_tables(pqxx::transaction_base &tx, const std::set<std::string> &found,
+                  const std::string &display) {
+  std::set<std::string> expected = {"schema_version"};
+  for (const auto &spec : titrate_tables()) expected.insert(spec.name);
+  for (const auto &name : found) {
+    if (!expected.count(name)) {
+      throw RefusedError("database " + display + ": table " + name +
+                         " is not one this titrate knows how to copy; nothing was copied");
+    }
+  }
+  for (const auto &spec : titrate_tables()) {
+    if (!found.count(spec.name)) {
+      throw RefusedError("database " + display + ": table " + spec.name +
+                         " is missing; it is not a complete titrate database");
+    }
+    std::set<std::string> cols;
+    for (const auto &row :
+         tx.exec_params("SELECT column_name FROM information_schema.columns WHERE "
+                        "table_schema = current_schema() AND table_name = $1",
+                        spec.name)) {
+      cols.insert(row[0].as<std::string>());
+    }
+    std::set<std::string> want;
+    for (const auto &col : spec.columns) want.insert(col.name);
+    if (cols != want) {
+      throw RefusedError("database " + display + ": table " + spec.name +
+                         " does not have the columns of schema version " +
+                         std::to_string(tables_schema_version) + "; nothing was copied");
+    }
+  }
+}
+
+std::string select_sql(const TableSpec &spec) {
+  std::string sql = "SELECT ";
+  for (std::size_t k = 0; k < spec.columns.size(); ++k) {
+    sql += (k ? ", " : "") + quoted(spec.columns[k].name);
+  }
+  sql += " FROM " + quoted(spec.name) + " ORDER BY ";
+  for (std::size_t k = 0; k < spec.key.size(); ++k) {
+    sql += (k ? ", " : "") + quoted(spec.key[k]);
+    for (const auto &col : spec.columns) {
+      // Byte-wise, as SQLite's BINARY collation orders the same keys.
+      if (col.name == spec.key[k] && col.kind == ColumnKind::text) sql += " COLLATE \"C\"";
+    }
+  }
+  return sql;
+}
+
+Value canonical(const pqxx::field &f, const TableSpec &spec, std::size_t k) {
+  if (f.is_null()) return std::nullopt;
+  const std::string text(f.c_str(), f.size());
+  const ColumnSpec &col = spec.columns[k];
+  const std::string where = "table " + spec.name + " column " + col.name;
+  switch (col.kind) {
+  case ColumnKind::integer:
+    if (text == "t" || text == "f") return text == "t" ? "1" : "0"; // a boolean column
+    return canonical_integer_text(text, where);
+  case ColumnKind::real: return canonical_real_text(text, where);
+  case ColumnKind::text: return text;
+  }
+  return std::nullopt;
+}
+
+void scan_table(pqxx::transaction_base &tx, const TableSpec &spec, const RowSink &each) {
+  pqxx::icursorstream cursor(tx, select_sql(spec), "titrate_copy_" + spec.name, cursor_rows);
+  pqxx::result chunk;
+  Row row(spec.columns.size());
+  while (cursor >> chunk) {
+    for (const auto &r : chunk) {
+      for (std::size_t k = 0; k < spec.columns.size(); ++k) {
+        row[k] = canonical(r[static_cast<pqxx::row::size_type>(k)], spec, k);
+      }
+      each(row);
+    }
+  }
+}
+
+using ReadTx = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+class PgTableReader final : public TableReader {
+public:
+  PgTableReader(const std::string &url, const std::string &display) : display_(display) {
+    check_build();
+    conn_ = connect(url, display);
+    tx_ = std::make_unique<ReadTx>(*conn_);
+    const auto tables = tables_here(*tx_);
+    version_ = read_version(*tx_, tables);
+    const int latest = latest_version();
+    if (version_ == 0) {
+      throw RefusedError("database " + display + ": holds no titrate schema (no schema_version)");
+    }
+    if (version_ > latest) {
+      throw RefusedError("database " + display + ": schema version " + std::to_string(version_) +
+                         " is newer than this titrate understands (" + std::to_string(latest) +
+                         "); copy it with the titrate that wrote it. Nothing was read or written");
+    }
+    if (version_ < latest) {
+      throw RefusedError("database " + display + ": schema version " + std::to_string(version_) +
+                         " is older than this titrate's (" + std::to_string(latest) +
+                         "); db copy never changes its source, so migrate it first by opening it "
+                         "once with this titrate (e.g. titrate --db URL --role clinician patient "
+                         "list), then copy it");
+    }
+    check_tables(*tx_, tables, display);
+  }
+
+  std::string name() const override { return display_; }
+  int schema_version() override { return version_; }
+  void scan(const TableSpec &t, const RowSink &each) override { scan_table(*tx_, t, each); }
+
+private:
+  std::string display_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<ReadTx> tx_; // declared after conn_: ends (rolls back) before it closes
+  int version_ = 0;
+};
+
+class PgTableWriter final : public TableWriter {
+public:
+  PgTableWriter(const std::string &url, const std::string &display) : display_(display) {
+    check_build();
+    conn_ = connect(url, display);
+    tx_ = std::make_unique<pqxx::work>(*conn_);
+    auto tables = tables_here(*tx_);
+    refuse_unless_empty(tables);
+    // An empty database gets the schema here, in the load's own transaction: a failed copy
+    // leaves not even the tables behind.
+    int version = read_version(*tx_, tables);
+    if (version < latest_version()) {
+      tx_->exec("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
+      for (const auto &m : postgres_migrations()) {
+        if (m.version <= version) continue;
+        tx_->exec(std::string(m.sql));
+      }
+      tx_->exec("DELETE FROM schema_version");
+      tx_->exec_params("INSERT INTO schema_version (version) VALUES ($1)", latest_version());
+      tables = tables_here(*tx_);
+    }
+    check_tables(*tx_, tables, display);
+    // Nobody writes these tables until the copy commits (a concurrent copy or clinic waits).
+    std::string names;
+    for (const auto &spec : titrate_tables()) names += (names.empty() ? "" : ", ") + quoted(spec.name);
+    tx_->exec("LOCK TABLE " + names + " IN SHARE ROW EXCLUSIVE MODE");
+    refuse_unless_empty(tables);
+  }
+  ~PgTableWriter() override {
+    stream_.reset(); // ~tablewriter does not throw; the transaction then aborts
+    tx_.reset();
+  }
+  PgTableWriter(const PgTableWriter &) = delete;
+  PgTableWriter &operator=(const PgTableWriter &) = delete;
+
+  std::string name() const override { return display_; }
+  int schema_version() override { return read_version(*tx_, tables_here(*tx_)); }
+  void scan(const TableSpec &t, const RowSink &each) override { scan_table(*tx_, t, each); }
+
+  void begin_table(const TableSpec &t) override {
+    spec_ = &t;
+    std::vector<std::string> cols;
+    for (const auto &c : t.columns) cols.push_back(quoted(c.name));
+    // libpqxx 6.4's stream_to takes rows only as std::tuple (fixed at compile time) and keeps
+    // write_raw_line private; its predecessor tablewriter (deprecated, still shipped) takes the
+    // COPY text lines built below. Its multibyte warning concerns client encodings such as
+    // SJIS, not UTF-8.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    stream_ = std::make_unique<pqxx::tablewriter>(*tx_, t.name, cols.begin(), cols.end());
+#pragma GCC diagnostic pop
+  }
+
+  void insert(const Row &row) override {
+    // One line of COPY's text format: tab-separated, \N for NULL, backslash escapes.
+    line_.clear();
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      if (k) line_ += '\t';
+      if (!row[k]) {
+        line_ += "\\N";
+        continue;
+      }
+      for (const char c : *row[k]) {
+        switch (c) {
+        case '\\': line_ += "\\\\"; break;
+        case '\n': line_ += "\\n"; break;
+        case '\r': line_ += "\\r"; break;
+        case '\t': line_ += "\\t"; break;
+        case '\0':
+          throw StorageError("table " + spec_->name + " column " + spec_->columns[k].name +
+                             ": a value holding a NUL byte cannot be stored in PostgreSQL text");
+        default: line_ += c;
+        }
+      }
+    }
+    stream_->write_raw_line(line_);
+  }
+
+  void end_table() override {
+    stream_->complete();
+    stream_.reset();
+    if (!spec_->serial.empty()) {
+      // Ids were given explicitly; the next generated one must follow the largest copied.
+      tx_->exec("SELECT setval(pg_get_serial_sequence(" + tx_->quote(spec_->name) + ", " +
+                tx_->quote(spec_->serial) + "), max(" + quoted(spec_->serial) + ")) FROM " +
+                quoted(spec_->name) + " HAVING max(" + quoted(spec_->serial) + ") IS NOT NULL");
+    }
+    spec_ = nullptr;
+  }
+
+  void commit() override {
+    tx_->commit();
+    tx_.reset();
+  }
+
+private:
+  void refuse_unless_empty(const std::set<std::string> &tables) {
+    bool any = false;
+    for (const auto &spec : titrate_tables()) {
+      if (!tables.count(spec.name)) continue;
+      any = true;
+      const auto r = tx_->exec("SELECT count(*) FROM " + quoted(spec.name));
+      const auto n = r[0][0].as<std::int64_t>();
+      if (n > 0) {
+        throw RefusedError("db copy: destination " + display_ + " already holds titrate data (" +
+                           spec.name + ": " + std::to_string(n) + (n == 1 ? " row" : " rows") +
+                           "); copy only into a new or empty database. Nothing was written");
+      }
+    }
+    const int version = read_version(*tx_, tables);
+    if (any && !tables.count("schema_version")) {
+      throw RefusedError("db copy: destination " + display_ +
+                         " has titrate-named tables but no schema_version; nothing was written");
+    }
+    if (version > latest_version()) {
+      throw RefusedError("db copy: destination " + display_ + " is at schema version " +
+                         std::to_string(version) + ", newer than this titrate understands (" +
+                         std::to_string(latest_version()) + "); nothing was written");
+    }
+  }
+
+  std::string display_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pqxx::work> tx_;
+  std::unique_ptr<pqxx::tablewriter> stream_;
+  std::string line_;
+  const TableSpec *spec_ = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<TableReader> open_pg_table_reader(const std::string &url,
+                                                  const std::string &display) {
+  return std::make_unique<PgTableReader>(url, display);
+}
+
+std::unique_ptr<TableWriter> open_pg_table_writer(const std::string &url,
+                                                  const std::string &display) {
+  return std::make_unique<PgTableWriter>(url, display);
+}
+
+} // namespace titrate

@@ -1,0 +1,42 @@
+// Back-end selection for raw table access (planner/store/tables.hpp), by the same rule as
+// open_repository (planner/store/open.hpp): postgresql:// or postgres:// is PostgreSQL, any
+// other location a SQLite file path. A location that looks like some other URL is refused
+// rather than taken as a file name.
+#include "planner/core/errors.hpp"
+#include "planner/store/open.hpp"
+#include "planner/store/postgres/pg_tables.hpp"
+#include "planner/store/sqlite/sqlite_tables.hpp"
+#include "planner/store/tables.hpp"
+
+namespace titrate {
+
+namespace {
+
+void refuse_other_urls(const std::string &location) {
+  if (location.empty()) throw InputError("database location: empty; give a file path or a postgresql:// URL");
+  const std::size_t scheme = location.find("://");
+  if (scheme != std::string::npos && !is_postgres_location(location)) {
+    throw InputError("database location " + redact_location(location) +
+                     ": not a supported URL; expected postgresql://... or a SQLite file path");
+  }
+}
+
+} // namespace
+
+std::unique_ptr<TableReader> open_table_reader(const std::string &location) {
+  refuse_other_urls(location);
+  if (is_postgres_location(location)) {
+    return open_pg_table_reader(location, redact_location(location));
+  }
+  return open_sqlite_table_reader(location);
+}
+
+std::unique_ptr<TableWriter> open_table_writer(const std::string &location) {
+  refuse_other_urls(location);
+  if (is_postgres_location(location)) {
+    return open_pg_table_writer(location, redact_location(location));
+  }
+  return open_sqlite_table_writer(location);
+}
+
+} // namespace titrate
