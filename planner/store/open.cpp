@@ -2,6 +2,8 @@
 #include "planner/store/open.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/store/postgres/pg_accounts.hpp"
+#include "planner/store/postgres/pg_store.hpp"
 #include "planner/store/sqlite/sqlite_accounts.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 
@@ -33,19 +35,12 @@ std::string redact_location(const std::string &location) {
 }
 
 std::unique_ptr<Repository> open_repository(const std::string &location) {
-  // (wired to PgStore once planner/store/postgres is complete)
-  if (is_postgres_location(location)) {
-    throw RefusedError("--db: " + redact_location(location) +
-                       ": the PostgreSQL back end is not built yet");
-  }
+  if (is_postgres_location(location)) return std::make_unique<PgStore>(location);
   return std::make_unique<SqliteStore>(location);
 }
 
 std::unique_ptr<Accounts> open_accounts(const std::string &location) {
-  if (is_postgres_location(location)) {
-    throw RefusedError("--db: " + redact_location(location) +
-                       ": the PostgreSQL back end is not built yet");
-  }
+  if (is_postgres_location(location)) return std::make_unique<PgAccounts>(location);
   return std::make_unique<SqliteAccounts>(location);
 }
 

@@ -33,7 +33,7 @@ void prepare_all(pqxx::connection &c) {
             "INSERT INTO users (name, role, password_hash, failed_logins, locked_until, created) "
             "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING");
   c.prepare("acc_user", user_columns + " WHERE name = $1");
-  c.prepare("acc_users", user_columns + " ORDER BY name");
+  c.prepare("acc_users", user_columns + " ORDER BY name COLLATE \"C\""); // byte order, as SQLite
   c.prepare("acc_set_login",
             "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE name = $3");
   // Under READ COMMITTED a concurrent UPDATE of the same row waits for the other to commit and
