@@ -75,6 +75,21 @@ TEST_CASE("db copy: the demo database round-trips SQLite to PostgreSQL to SQLite
   CHECK(pg_value(url, "SELECT nextval(pg_get_serial_sequence('pain_scores', 'id'))") ==
         std::to_string(DemoCounts::pain_scores + 1));
 
+  // The copy works as a clinic database: the repository reads the same audit and profile there.
+  for (const auto &args : std::vector<std::vector<std::string>>{
+           {"--json", "--role", "clinician", "audit"},
+           {"--json", "--role", "clinician", "patient", "show", "DEMO-002"}}) {
+    auto v1 = args, v2 = args;
+    v1.insert(v1.begin(), {"--db", src});
+    v2.insert(v2.begin(), {"--db", url});
+    const auto s1 = run_titrate(d, v1);
+    const auto s2 = run_titrate(d, v2);
+    INFO(s2.err);
+    CHECK(s1.exit_code == 0);
+    CHECK(s2.exit_code == 0);
+    CHECK(s1.out == s2.out);
+  }
+
   const auto back = d.file("back.db");
   r = run_titrate(d, {"--json", "db", "copy", "--from", url, "--to", back});
   INFO(r.err);
@@ -122,4 +137,17 @@ TEST_CASE("db copy: a PostgreSQL source at a newer schema version is refused, un
   CHECK(!std::filesystem::exists(d.file("back.db")));
   CHECK(pg_value(url, "SELECT count(*) FROM pain_scores") ==
         std::to_string(DemoCounts::pain_scores));
+}
+
+TEST_CASE("db copy: a PostgreSQL database with other tables is refused and left as it was") {
+  TempDir d;
+  const auto src = d.file("clinic.db");
+  make_source(d, src);
+  const std::string url = fresh_pg_database("dbcopy");
+  pg_exec(url, "CREATE TABLE ledger (x integer)");
+  auto r = run_titrate(d, {"db", "copy", "--from", src, "--to", url});
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("not a titrate database"));
+  CHECK(pg_value(url, "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE "
+                      "table_schema = current_schema()") == "ledger");
 }

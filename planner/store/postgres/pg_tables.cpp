@@ -36,13 +36,63 @@ void check_build() {
   }
 }
 
+// The same key PgStore takes while it migrates, so a copy creating the schema and a store opening
+// the same database never both create it.
+constexpr std::int64_t migrate_lock_key = 0x7469747261746501; // "titrate" + 1
+
+// A library message with the URL's password (user:PASSWORD@, password=...) replaced by "***":
+// libpq may echo part of a malformed URL.
+std::string scrub(std::string message, const std::string &url) {
+  std::vector<std::string> secrets;
+  const std::size_t begin = url.find("://") + 3;
+  const std::size_t path = url.find_first_of("/?", begin);
+  const std::size_t at = url.rfind('@', path == std::string::npos ? url.size() : path);
+  const std::size_t colon = url.find(':', begin);
+  if (at != std::string::npos && at >= begin && colon < at) {
+    secrets.push_back(url.substr(colon + 1, at - colon - 1));
+  }
+  for (std::size_t p = url.find("password="); p != std::string::npos;
+       p = url.find("password=", p + 1)) {
+    const std::size_t end = url.find('&', p + 9);
+    secrets.push_back(url.substr(p + 9, end == std::string::npos ? std::string::npos : end - p - 9));
+  }
+  for (const auto &secret : secrets) {
+    if (secret.empty()) continue;
+    for (std::size_t p = message.find(secret); p != std::string::npos;
+         p = message.find(secret, p + 3)) {
+      message.replace(p, secret.size(), "***");
+    }
+  }
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
 std::unique_ptr<pqxx::connection> connect(const std::string &url, const std::string &display) {
+  std::unique_ptr<pqxx::connection> c;
   try {
-    return std::make_unique<pqxx::connection>(url);
+    c = std::make_unique<pqxx::connection>(url);
   } catch (const std::exception &e) {
-    std::string why = e.what();
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    throw InputError("database " + display + ": cannot connect (" + why + ")");
+    throw InputError("database " + display + ": cannot connect (" + scrub(e.what(), url) + ")");
+  }
+  // Notices ("relation already exists, skipping") would reach the user's terminal.
+  pqxx::nontransaction n(*c);
+  n.exec("SET client_min_messages TO warning");
+  return c;
+}
+
+// Server and library failures become StorageError naming the database; our own typed errors
+// (RefusedError, ...) pass unchanged.
+template <class F> auto guarded(const std::string &display, const std::string &url, F &&f) {
+  try {
+    return f();
+  } catch (const Error &) {
+    throw;
+  } catch (const pqxx::broken_connection &e) {
+    throw StorageError("database " + display + ": connection lost: " + scrub(e.what(), url));
+  } catch (const pqxx::failure &e) {
+    throw StorageError("database " + display + ": " + scrub(e.what(), url));
+  } catch (const pqxx::conversion_error &e) {
+    throw StorageError("database " + display + ": a stored value is malformed: " + e.what());
   }
 }
 
@@ -144,9 +194,21 @@ using ReadTx = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
 class PgTableReader final : public TableReader {
 public:
-  PgTableReader(const std::string &url, const std::string &display) : display_(display) {
+  PgTableReader(const std::string &url, const std::string &display) : url_(url), display_(display) {
     check_build();
     conn_ = connect(url, display);
+    guarded(display_, url_, [&] { open(); });
+  }
+
+  std::string name() const override { return display_; }
+  int schema_version() override { return version_; }
+  void scan(const TableSpec &t, const RowSink &each) override {
+    guarded(display_, url_, [&] { scan_table(*tx_, t, each); });
+  }
+
+private:
+  void open() {
+    const std::string &display = display_;
     tx_ = std::make_unique<ReadTx>(*conn_);
     const auto tables = tables_here(*tx_);
     version_ = read_version(*tx_, tables);
@@ -169,11 +231,7 @@ public:
     check_tables(*tx_, tables, display);
   }
 
-  std::string name() const override { return display_; }
-  int schema_version() override { return version_; }
-  void scan(const TableSpec &t, const RowSink &each) override { scan_table(*tx_, t, each); }
-
-private:
+  std::string url_;
   std::string display_;
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<ReadTx> tx_; // declared after conn_: ends (rolls back) before it closes
@@ -182,10 +240,46 @@ private:
 
 class PgTableWriter final : public TableWriter {
 public:
-  PgTableWriter(const std::string &url, const std::string &display) : display_(display) {
+  PgTableWriter(const std::string &url, const std::string &display) : url_(url), display_(display) {
     check_build();
     conn_ = connect(url, display);
+    guarded(display_, url_, [&] { open(); });
+  }
+  ~PgTableWriter() override {
+    stream_.reset(); // ~tablewriter does not throw; the transaction then aborts
+    tx_.reset();
+  }
+  PgTableWriter(const PgTableWriter &) = delete;
+  PgTableWriter &operator=(const PgTableWriter &) = delete;
+
+  std::string name() const override { return display_; }
+  int schema_version() override {
+    return guarded(display_, url_, [&] { return read_version(*tx_, tables_here(*tx_)); });
+  }
+  void scan(const TableSpec &t, const RowSink &each) override {
+    guarded(display_, url_, [&] { scan_table(*tx_, t, each); });
+  }
+  void begin_table(const TableSpec &t) override {
+    guarded(display_, url_, [&] { start(t); });
+  }
+  void insert(const Row &row) override {
+    guarded(display_, url_, [&] { write(row); });
+  }
+  void end_table() override {
+    guarded(display_, url_, [&] { finish(); });
+  }
+  void commit() override {
+    guarded(display_, url_, [&] {
+      tx_->commit();
+      tx_.reset();
+    });
+  }
+
+private:
+  void open() {
+    const std::string &display = display_;
     tx_ = std::make_unique<pqxx::work>(*conn_);
+    tx_->exec_params("SELECT pg_advisory_xact_lock($1)", migrate_lock_key);
     auto tables = tables_here(*tx_);
     refuse_unless_empty(tables);
     // An empty database gets the schema here, in the load's own transaction: a failed copy
@@ -208,18 +302,8 @@ public:
     tx_->exec("LOCK TABLE " + names + " IN SHARE ROW EXCLUSIVE MODE");
     refuse_unless_empty(tables);
   }
-  ~PgTableWriter() override {
-    stream_.reset(); // ~tablewriter does not throw; the transaction then aborts
-    tx_.reset();
-  }
-  PgTableWriter(const PgTableWriter &) = delete;
-  PgTableWriter &operator=(const PgTableWriter &) = delete;
 
-  std::string name() const override { return display_; }
-  int schema_version() override { return read_version(*tx_, tables_here(*tx_)); }
-  void scan(const TableSpec &t, const RowSink &each) override { scan_table(*tx_, t, each); }
-
-  void begin_table(const TableSpec &t) override {
+  void start(const TableSpec &t) {
     spec_ = &t;
     std::vector<std::string> cols;
     for (const auto &c : t.columns) cols.push_back(quoted(c.name));
@@ -233,7 +317,7 @@ public:
 #pragma GCC diagnostic pop
   }
 
-  void insert(const Row &row) override {
+  void write(const Row &row) {
     // One line of COPY's text format: tab-separated, \N for NULL, backslash escapes.
     line_.clear();
     for (std::size_t k = 0; k < row.size(); ++k) {
@@ -258,7 +342,7 @@ public:
     stream_->write_raw_line(line_);
   }
 
-  void end_table() override {
+  void finish() {
     stream_->complete();
     stream_.reset();
     if (!spec_->serial.empty()) {
@@ -270,12 +354,6 @@ public:
     spec_ = nullptr;
   }
 
-  void commit() override {
-    tx_->commit();
-    tx_.reset();
-  }
-
-private:
   void refuse_unless_empty(const std::set<std::string> &tables) {
     bool any = false;
     for (const auto &spec : titrate_tables()) {
@@ -290,9 +368,11 @@ private:
       }
     }
     const int version = read_version(*tx_, tables);
-    if (any && !tables.count("schema_version")) {
-      throw RefusedError("db copy: destination " + display_ +
-                         " has titrate-named tables but no schema_version; nothing was written");
+    if (!tables.empty() && !tables.count("schema_version")) {
+      throw RefusedError("db copy: destination " + display_ + " is not a titrate database (it " +
+                         (any ? "has titrate's tables" : "has tables") +
+                         " but no schema_version); copy into a new or empty database. Nothing was "
+                         "written");
     }
     if (version > latest_version()) {
       throw RefusedError("db copy: destination " + display_ + " is at schema version " +
@@ -301,6 +381,7 @@ private:
     }
   }
 
+  std::string url_;
   std::string display_;
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> tx_;
