@@ -224,7 +224,7 @@ private:
     if (version_ < latest) {
       throw RefusedError("database " + display + ": schema version " + std::to_string(version_) +
                          " is older than this titrate's (" + std::to_string(latest) +
-                         "); db copy never changes its source, so migrate it first by opening it "
+                         "); it is only read here, never migrated, so migrate it first by opening it "
                          "once with this titrate (e.g. titrate --db URL --role clinician patient "
                          "list), then copy it");
     }

@@ -156,7 +156,7 @@ public:
     if (version_ < latest) {
       throw RefusedError("database " + path + ": schema version " + std::to_string(version_) +
                          " is older than this titrate's (" + std::to_string(latest) +
-                         "); db copy never changes its source, so migrate it first by opening it "
+                         "); it is only read here, never migrated, so migrate it first by opening it "
                          "once with this titrate (e.g. titrate --db " + path +
                          " --role clinician patient list), then copy it");
     }
@@ -294,7 +294,12 @@ public:
       case ColumnKind::text: q.bind(at, *row[k]); break;
       }
     }
-    q.exec();
+    try {
+      q.exec();
+    } catch (const SQLite::Exception &e) {
+      throw StorageError("db copy: table " + spec_->name + ": a row could not be stored in " +
+                         path_ + " (" + e.what() + "); nothing was written");
+    }
   }
 
   void end_table() override {
@@ -303,7 +308,12 @@ public:
   }
 
   void commit() override {
-    tx_->commit();
+    try {
+      tx_->commit();
+    } catch (const SQLite::Exception &e) {
+      throw StorageError("db copy: " + path_ + ": the copy could not be committed (" + e.what() +
+                         "); nothing was written");
+    }
     tx_.reset();
     if (temp_.empty()) {
       db_.reset();
