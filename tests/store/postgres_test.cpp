@@ -143,22 +143,23 @@ TEST_CASE("postgres: a schema-1 database with data is migrated forward and keeps
 
 TEST_CASE("postgres: two processes opening one empty database at once migrate it once") {
   const auto url = fresh_pg_database("store");
-  std::atomic<int> failures{0};
   std::atomic<int> ready{0};
-  auto open = [&] {
+  std::string error1, error2;
+  auto open = [&](std::string &error) {
     ++ready;
     while (ready < 2) std::this_thread::yield();
     try {
       PgStore store(url);
-    } catch (...) {
-      ++failures;
+    } catch (const std::exception &e) {
+      error = e.what();
     }
   };
-  std::thread t1(open);
-  std::thread t2(open);
+  std::thread t1(open, std::ref(error1));
+  std::thread t2(open, std::ref(error2));
   t1.join();
   t2.join();
-  CHECK(failures == 0);
+  CHECK(error1 == "");
+  CHECK(error2 == "");
   CHECK(value(url, "SELECT count(*) FROM schema_version") == "1");
   CHECK(value(url, "SELECT max(version) FROM schema_version") ==
         std::to_string(postgres_latest_schema_version()));

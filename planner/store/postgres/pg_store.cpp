@@ -30,7 +30,7 @@ namespace {
 
 using nlohmann::json;
 
-// Keys of pg_advisory_xact_lock: any fixed 64-bit numbers, distinct per purpose.
+// Keys of the advisory locks: any fixed 64-bit numbers, distinct per purpose.
 constexpr std::int64_t migrate_lock_key = 0x7469747261746501; // "titrate" + 1
 constexpr std::int64_t import_lock_key = 0x7469747261746502;
 
@@ -368,9 +368,28 @@ void PgStore::open(const std::string &url, int target_version) {
     refuse_version(where_, current);
     if (current >= target_version) return;
     // Forward, in one transaction, one process at a time: another may have migrated while we
-    // waited for the lock, so the version is read again under it.
+    // waited, so the version is read again under the lock. The lock is a SESSION advisory lock
+    // taken BEFORE the transaction begins, not pg_advisory_xact_lock inside it: a backend takes
+    // in other sessions' catalog changes at the start of a transaction, so after waiting inside
+    // one it could still see its cached "schema_version does not exist" from the check above
+    // and call a migrated database foreign (a test opens one empty database from two threads).
+    struct MigrationLock {
+      explicit MigrationLock(pqxx::connection &c) : c_(c) {
+        pqxx::nontransaction n(c_);
+        n.exec_params("SELECT pg_advisory_lock($1)", migrate_lock_key);
+      }
+      ~MigrationLock() {
+        try {
+          pqxx::nontransaction n(c_);
+          n.exec_params("SELECT pg_advisory_unlock($1)", migrate_lock_key);
+        } catch (...) { // a broken connection has released it already
+        }
+      }
+      MigrationLock(const MigrationLock &) = delete;
+      MigrationLock &operator=(const MigrationLock &) = delete;
+      pqxx::connection &c_;
+    } lock(conn_->c);
     pqxx::work w(conn_->c);
-    w.exec_params("SELECT pg_advisory_xact_lock($1)", migrate_lock_key);
     current = read_schema_version(w);
     refuse_version(where_, current);
     if (current >= target_version) return;
