@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 
 using namespace titrate::test;
@@ -40,12 +41,20 @@ std::string pg_value(const std::string &url, const std::string &sql) {
 }
 
 // The demo database plus an audit entry whose text needs every escape of PostgreSQL's COPY
-// format (tab, newline, carriage return, backslash) and a non-ASCII letter.
+// format (tab, newline, carriage return, backslash) and a non-ASCII letter, and a profile
+// version whose CrCl needs all 17 significant digits (45.5 + 2^-46: two units in the last
+// place above 45.5), which PostgreSQL prints to only 15 when extra_float_digits is 0.
 void make_source(const TempDir &d, const std::string &db) {
   make_demo_db(d, db);
   titrate::SqliteStore s(db);
   s.append_audit({"ops", "clinician"}, "test.escape", "", "tab\there back\\slash\nnew line\r\\N é");
+  titrate::Patient p = s.patient("DEMO-002")->patient;
+  p.crcl_ml_min = 45.5 + std::ldexp(1.0, -46);
+  s.update_patient(p, {"dr.ames", "clinician"});
 }
+
+// A server or PGOPTIONS that rounds reals on output must not change what is copied.
+const std::vector<std::string> rounding_env = {"PGOPTIONS=-c extra_float_digits=0"};
 
 } // namespace
 
@@ -57,7 +66,7 @@ TEST_CASE("db copy: the demo database round-trips SQLite to PostgreSQL to SQLite
   REQUIRE(a["total_rows"].get<int>() > 0);
 
   const std::string url = fresh_pg_database("dbcopy");
-  auto r = run_titrate(d, {"--json", "db", "copy", "--from", src, "--to", url});
+  auto r = run_titrate(d, {"--json", "db", "copy", "--from", src, "--to", url}, "", rounding_env);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out)["checksum"] == a["checksum"]);
@@ -69,8 +78,10 @@ TEST_CASE("db copy: the demo database round-trips SQLite to PostgreSQL to SQLite
   // The text really arrived as text (not only as matching checksums).
   CHECK(pg_value(url, "SELECT detail FROM audit WHERE action = 'test.escape'") ==
         "tab\there back\\slash\nnew line\r\\N é");
-  CHECK(pg_value(url, "SELECT weight_kg FROM patient_versions WHERE patient_id = 'DEMO-002'") ==
-        "81.3");
+  CHECK(pg_value(url, "SELECT weight_kg FROM patient_versions WHERE patient_id = 'DEMO-002' "
+                      "AND version = 1") == "81.3");
+  CHECK(pg_value(url, "SELECT crcl_ml_min FROM patient_versions WHERE patient_id = 'DEMO-002' "
+                      "AND version = 2") == "45.500000000000014");
   // The next generated id follows the copied ones (pain_scores ids 1..52).
   CHECK(pg_value(url, "SELECT nextval(pg_get_serial_sequence('pain_scores', 'id'))") ==
         std::to_string(DemoCounts::pain_scores + 1));
@@ -91,7 +102,7 @@ TEST_CASE("db copy: the demo database round-trips SQLite to PostgreSQL to SQLite
   }
 
   const auto back = d.file("back.db");
-  r = run_titrate(d, {"--json", "db", "copy", "--from", url, "--to", back});
+  r = run_titrate(d, {"--json", "db", "copy", "--from", url, "--to", back}, "", rounding_env);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto b = checksum_of(d, back);

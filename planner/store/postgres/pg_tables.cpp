@@ -74,9 +74,13 @@ std::unique_ptr<pqxx::connection> connect(const std::string &url, const std::str
   } catch (const std::exception &e) {
     throw InputError("database " + display + ": cannot connect (" + scrub(e.what(), url) + ")");
   }
-  // Notices ("relation already exists, skipping") would reach the user's terminal.
+  // Notices ("relation already exists, skipping") would reach the user's terminal. Reals must
+  // come back exactly (any extra_float_digits > 0 gives the shortest exact text, whatever the
+  // server or PGOPTIONS set) and text as the UTF-8 the SQLite side holds.
   pqxx::nontransaction n(*c);
   n.exec("SET client_min_messages TO warning");
+  n.exec("SET extra_float_digits TO 3");
+  n.exec("SET client_encoding TO 'UTF8'");
   return c;
 }
 
