@@ -2,7 +2,7 @@
 #include "planner/store/postgres/pg_tables.hpp"
 
 #include "planner/core/errors.hpp"
-#include "planner/store/migration.hpp"
+#include "planner/store/postgres/pg_store.hpp"
 
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter> // not in <pqxx/pqxx> (deprecated); see begin_table
@@ -12,20 +12,13 @@
 
 namespace titrate {
 
-// Declared in pg_store.hpp, which is not included here: its forward declaration of
-// pqxx::connection as a class conflicts with libpqxx 6.4, where it is an alias.
-const std::vector<Migration> &postgres_migrations();
-
 namespace {
 
 constexpr int cursor_rows = 10'000;
 
 std::string quoted(const std::string &name) { return "\"" + name + "\""; }
 
-int latest_version() {
-  const auto &all = postgres_migrations();
-  return all.empty() ? 0 : all.back().version;
-}
+int latest_version() { return postgres_latest_schema_version(); }
 
 void check_build() {
   if (latest_version() != tables_schema_version) {

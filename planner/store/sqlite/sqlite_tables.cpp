@@ -7,6 +7,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <optional>
 #include <random>
@@ -322,16 +323,28 @@ public:
     // Fold the WAL into the file so the renamed file is complete on its own.
     db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     db_.reset();
-    // link() never replaces: a file that appeared at the destination meanwhile is kept.
-    if (::link(temp_.c_str(), path_.c_str()) != 0) {
-      const int err = errno;
+    // link() never replaces: a file that appeared at the destination meanwhile is kept. On a
+    // file system without hard links, rename() after checking (a narrow race, not a silent one
+    // in practice: the destination was checked absent when the copy began).
+    int err = ::link(temp_.c_str(), path_.c_str()) == 0 ? 0 : errno;
+    if (err == EPERM || err == ENOTSUP || err == ENOSYS) {
+      std::error_code ec;
+      if (fs::exists(path_, ec)) {
+        err = EEXIST;
+      } else {
+        fs::rename(temp_, path_, ec);
+        err = ec ? ec.value() : 0;
+        if (!err) temp_.clear(); // renamed: nothing left to remove
+      }
+    }
+    if (err != 0) {
       remove_database_files(temp_);
       temp_.clear();
       throw RefusedError("db copy: cannot create " + path_ + ": " +
                          std::error_code(err, std::generic_category()).message() +
                          "; nothing was written");
     }
-    remove_database_files(temp_);
+    if (!temp_.empty()) remove_database_files(temp_);
     temp_.clear();
   }
 
