@@ -113,7 +113,15 @@ void run_import_scores(Context &ctx, const std::string &file) {
 
 void add_import_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand("import", "Import observations from a file (all or nothing)");
-  cmd->require_subcommand(1);
+  // Not require_subcommand(1): CLI11 would answer `import patients x.csv` with "A subcommand is
+  // required", never naming the word it did not know; now the unknown words are named as
+  // unexpected arguments, and a bare `import` gets the message below.
+  cmd->require_subcommand(0, 1);
+  cmd->callback([cmd] {
+    if (cmd->get_subcommands().empty()) {
+      throw InputError("import: what to import is missing; expected `import scores FILE.csv`");
+    }
+  });
   auto file = std::make_shared<std::string>();
   CLI::App *scores = cmd->add_subcommand("scores", "Pain scores: CSV patient_id,at,score[,note]");
   scores->add_option("FILE", *file, "The CSV file")->required();
