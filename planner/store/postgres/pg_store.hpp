@@ -4,7 +4,9 @@
 // database location of the form postgresql://... (planner/store/open.hpp). Same contract as
 // SqliteStore (tests/store/contract.cpp runs against both): the same numbered schema versions
 // (migrations/NNN_name.sql, embedded), append-only tables kept by triggers, and every call one
-// transaction whose isolation keeps four eyes and versioning right when two instances race.
+// transaction whose isolation keeps four eyes and versioning right when two instances race
+// (READ COMMITTED plus row locks on the patient's plan/profile row; the reasons are in
+// pg_store.cpp and docs/storage.md). One PgStore is one connection: use it from one thread.
 #include "planner/store/migration.hpp"
 #include "planner/store/repository.hpp"
 
