@@ -135,7 +135,9 @@ TEST_CASE("db copy: refusals name the problem and create nothing") {
   TempDir d;
   const auto src = d.file("clinic.db");
   make_demo_db(d, src);
+  const auto text = d.write("notes.txt", std::string(4096, 'x'));
   const auto before = file_bytes(src);
+  const auto text_before = file_bytes(text);
   const auto listing = files_in(d.path());
   struct Case {
     std::vector<std::string> args;
@@ -154,6 +156,8 @@ TEST_CASE("db copy: refusals name the problem and create nothing") {
        "patient"},
       {{"--role", "surgeon", "db", "copy", "--from", src, "--to", d.file("new.db")}, 2, "--role"},
       {{"--db", d.file("missing.db"), "db", "checksum"}, 3, "not found"},
+      {{"db", "copy", "--from", text, "--to", d.file("new.db")}, 2, "cannot be read as a SQLite"},
+      {{"db", "copy", "--from", src, "--to", text}, 2, "cannot be read as a SQLite"},
   };
   for (const auto &c : cases) {
     auto r = run_titrate(d, c.args);
@@ -163,6 +167,7 @@ TEST_CASE("db copy: refusals name the problem and create nothing") {
     CHECK(r.out.empty());
   }
   CHECK(file_bytes(src) == before);
+  CHECK(file_bytes(text) == text_before);
   CHECK(files_in(d.path()) == listing);
 }
 

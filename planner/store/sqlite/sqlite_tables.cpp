@@ -137,10 +137,16 @@ public:
     if (!fs::is_regular_file(path, ec)) {
       throw NotFoundError("database " + path + ": not found (no such file)");
     }
-    db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY, busy_timeout_ms);
-    // One read transaction: every scan sees the same snapshot, even if a clinic writes meanwhile.
-    db_->exec("BEGIN");
-    version_ = read_version(*db_);
+    try {
+      db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY, busy_timeout_ms);
+      // One read transaction: every scan sees the same snapshot, even if a clinic writes
+      // meanwhile.
+      db_->exec("BEGIN");
+      version_ = read_version(*db_);
+    } catch (const SQLite::Exception &e) {
+      throw InputError("database " + path + ": cannot be read as a SQLite database (" +
+                       e.what() + ")");
+    }
     const int latest = sqlite_latest_schema_version();
     if (version_ < 0) {
       throw RefusedError("database " + path +
@@ -227,9 +233,13 @@ public:
       if (!fs::is_regular_file(path, ec)) {
         throw InputError("db copy: destination " + path + " exists and is not a file");
       }
-      {
+      try {
         SQLite::Database ro(path, SQLite::OPEN_READONLY, busy_timeout_ms);
         refuse_unless_empty(ro, path);
+      } catch (const SQLite::Exception &e) {
+        throw InputError("db copy: destination " + path +
+                         " cannot be read as a SQLite database (" + e.what() +
+                         "); nothing was written");
       }
       SqliteStore migrate(path); // an empty titrate database: bring it to this build's schema
       file_ = path;
