@@ -292,3 +292,28 @@ TEST_CASE("postgres: a server that cannot be reached is an InputError without th
     }
   }
 }
+
+TEST_CASE("postgres: a connection cut by the server is a StorageError without the password") {
+  const auto url = fresh_pg_database("store");
+  // The test cluster trusts its socket, so a password in the URL is accepted and ignored.
+  const std::string with_password =
+      url.substr(0, url.find("://") + 3) + value(url, "SELECT current_user") + ":s3cr3t-pw@" +
+      url.substr(url.find('@') + 1);
+  PgStore store(with_password);
+  store.add_patient(sample_patient("P1"), clinician);
+  REQUIRE(raw(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                   "current_database() AND pid <> pg_backend_pid()")
+              .empty());
+  try {
+    store.log_score("P1", score(1, 5), clinician);
+    FAIL("the call on the cut connection must fail");
+  } catch (const StorageError &e) {
+    const std::string m = e.what();
+    CHECK_THAT(m, Catch::Contains("connection to PostgreSQL was lost") && Catch::Contains("***") &&
+                      !Catch::Contains("s3cr3t"));
+  }
+  // The next call reconnects: nothing of the failed call was kept, and the store works again.
+  CHECK(store.scores("P1").empty());
+  store.log_score("P1", score(1, 5), clinician);
+  CHECK(store.scores("P1").size() == 1);
+}

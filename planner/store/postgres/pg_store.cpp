@@ -310,6 +310,10 @@ class PgStore::Tx {
 public:
   explicit Tx(PgStore &s) : s_(s) {
     if (s_.depth_ == 0) {
+      // A connection the server closed (restart, failover, idle timeout) is replaced before a
+      // new transaction, so a long-running `serve` does not fail every request after one cut.
+      // Never inside a transaction: its work died with the old connection.
+      if (!s_.conn_->c.is_open()) s_.connect();
       s_.tx_ = std::make_unique<pqxx::work>(s_.conn_->c);
       owner_ = true;
     }
@@ -344,20 +348,16 @@ PgStore::~PgStore() {
 }
 
 void PgStore::open(const std::string &url, int target_version) {
+  url_ = url;
   where_ = redact_location(url);
   secrets_ = url_secrets(url);
   try {
-    conn_ = std::make_unique<Connection>(url);
+    connect();
   } catch (const std::exception &e) {
     throw InputError("--db: " + where_ + ": cannot connect to PostgreSQL: " +
                      scrub(e.what(), secrets_));
   }
   guarded(where_, secrets_, [&] {
-    {
-      // Notices (e.g. "table does not exist, skipping") would reach the user's terminal.
-      pqxx::nontransaction n(conn_->c);
-      n.exec("SET client_min_messages TO warning");
-    }
     // Check the version read-only first, so a newer (or foreign) database is never written.
     int current = 0;
     {
@@ -408,6 +408,14 @@ void PgStore::open(const std::string &url, int target_version) {
     w.exec_params("INSERT INTO schema_version (version) VALUES ($1)", target_version);
     w.commit();
   });
+}
+
+void PgStore::connect() {
+  conn_.reset();
+  conn_ = std::make_unique<Connection>(url_);
+  // Notices (e.g. "table does not exist, skipping") would reach the user's terminal.
+  pqxx::nontransaction n(conn_->c);
+  n.exec("SET client_min_messages TO warning");
 }
 
 int PgStore::schema_version() {

@@ -84,6 +84,9 @@ public:
 private:
   class Tx;
   void open(const std::string &url, int target_version);
+  void connect(); // a new connection to url_ (after the server closed the last one)
+
+  std::string url_; // with its password: only ever handed to libpq, never put in a message
 
   std::string where_; // the URL with its password redacted: the only form put in messages
   std::vector<std::string> secrets_; // the URL's password(s), scrubbed from server messages
