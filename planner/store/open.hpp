@@ -4,6 +4,7 @@
 // SQLite file path (planner/store/sqlite, the single-clinic default). Nothing above planner/store
 // names a back end.
 #include "planner/store/accounts.hpp"
+#include "planner/store/location.hpp"
 #include "planner/store/repository.hpp"
 
 #include <memory>
@@ -11,11 +12,6 @@
 #include <string_view>
 
 namespace titrate {
-
-bool is_postgres_location(std::string_view location);
-// The location fit for a message or a log: a URL's password (user:PASSWORD@ or password=...)
-// is replaced by "***". A file path is returned as it is.
-std::string redact_location(const std::string &location);
 
 // Opens (and migrates) the repository at `location`.
 std::unique_ptr<Repository> open_repository(const std::string &location);
