@@ -17,6 +17,12 @@
 using namespace titrate;
 using namespace titrate::test;
 
+// LeakSanitizer (sanitized builds): libpqxx 6.4 does not free libpq's error result when a
+// statement fails on a connection the server has closed (2 KB per cut connection, inside
+// libpqxx; the cut-connection test below shows it). Only leaks allocated under libpqxx's own
+// frames are ignored; a leaked PgStore or connection is still reported from our frames.
+extern "C" const char *__lsan_default_suppressions() { return "leak:libpqxx-6.4.so\n"; }
+
 namespace {
 
 class PgBackend : public Backend {
