@@ -2,7 +2,7 @@
 
 #include "planner/core/errors.hpp"
 #include "planner/store/names.hpp"
-#include "planner/store/open.hpp"
+#include "planner/store/location.hpp"
 #include "planner/store/plan_codec.hpp"
 
 #include <nlohmann/json.hpp>
