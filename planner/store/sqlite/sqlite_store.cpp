@@ -14,7 +14,6 @@
 #include <limits>
 #include <map>
 #include <set>
-#include <unordered_map>
 
 namespace titrate {
 
@@ -641,11 +640,13 @@ void format_at(const LocalDateTime &t, char (&out)[17]) {
   out[16] = '\0';
 }
 
-// What an import knows of one patient of the file.
+// What an import knows of the patient of the rows being read.
 struct ImportPatient {
+  std::string id;
   bool known = false;
-  // The range of `at` (minute_key) over the patient's stored rows and the rows this import has
-  // written so far. A row outside it cannot equal any of them, so it needs no duplicate query.
+  // The range of `at` (minute_key) over the patient's stored rows, this import's included (the
+  // look-up runs inside its transaction). A row outside it cannot equal any of them, so it needs
+  // no duplicate query.
   std::int64_t lo = std::numeric_limits<std::int64_t>::max();
   std::int64_t hi = std::numeric_limits<std::int64_t>::min();
   ImportResult counts;
@@ -671,12 +672,17 @@ constexpr std::size_t max_listed_rows = 50;
 
 // One IMMEDIATE transaction over the whole stream. Duplicates are exactly the rows equal in
 // (patient, at, score, note) to a stored row or an earlier row of the file; the query that finds
-// them runs only for a row whose time falls within the range of that patient's stored and
-// already imported times (a diary in time order, either way, never needs it).
+// them runs only for a row whose time falls within the range of that patient's stored times (a
+// diary in time order, either way, never needs it). Memory is flat in rows and in patients: only
+// the current patient is held; each patient's counts go to a TEMP table when the rows move on to
+// another patient (rows grouped by patient: once each), and the audit entries, one per patient,
+// are written from it at the end.
 ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor &who,
                                         const std::string &source_name) {
   Tx tx(*this);
-  std::unordered_map<std::string, ImportPatient> patients;
+  db_->exec("CREATE TEMP TABLE IF NOT EXISTS import_counts (patient_id TEXT PRIMARY KEY, "
+            "imported INTEGER NOT NULL, duplicates INTEGER NOT NULL)");
+  db_->exec("DELETE FROM temp.import_counts");
   std::string errors;
   long bad = 0;
   SQLite::Statement look(*db_, "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1), "
@@ -686,34 +692,45 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
                               "score = ? AND note = ? LIMIT 1");
   SQLite::Statement ins(*db_, "INSERT INTO pain_scores (patient_id, at, score, note, entered_by, "
                               "entered_at) VALUES (?,?,?,?,?,?)");
+  SQLite::Statement count(*db_, "INSERT INTO temp.import_counts VALUES (?1, ?2, ?3) "
+                                "ON CONFLICT (patient_id) DO UPDATE SET "
+                                "imported = imported + excluded.imported, "
+                                "duplicates = duplicates + excluded.duplicates");
   ins.bindNoCopy(5, who.user);
   ins.bindNoCopy(6, tx.at());
   ImportResult result;
+  ImportPatient p;
+  bool have = false;
+  const auto flush = [&] {
+    if (!have || !p.known || bad > 0) return;
+    count.reset();
+    count.bindNoCopy(1, p.id);
+    count.bind(2, p.counts.imported);
+    count.bind(3, p.counts.duplicates);
+    count.exec();
+  };
   ScoreImportRow r;
-  ImportPatient *p = nullptr; // rows come grouped by patient: look the map up only on a change
-  std::string p_id;
   char at[17];
   while (next(r)) {
-    if (!p || r.patient != p_id) {
-      auto [it, added] = patients.try_emplace(r.patient);
-      p = &it->second;
-      p_id = r.patient;
-      if (added) {
-        look.reset();
-        look.bind(1, r.patient);
-        look.executeStep();
-        p->known = look.getColumn(0).getInt() != 0;
-        const auto lo = stored_key(look.getColumn(1)), hi = stored_key(look.getColumn(2));
-        if (lo && hi) {
-          p->lo = *lo;
-          p->hi = *hi;
-        } else if (!look.getColumn(1).isNull()) { // stored times of another form: always ask
-          p->lo = std::numeric_limits<std::int64_t>::min();
-          p->hi = std::numeric_limits<std::int64_t>::max();
-        }
+    if (!have || r.patient != p.id) {
+      flush();
+      p = ImportPatient{};
+      p.id = r.patient;
+      have = true;
+      look.reset();
+      look.bind(1, r.patient);
+      look.executeStep();
+      p.known = look.getColumn(0).getInt() != 0;
+      const auto lo = stored_key(look.getColumn(1)), hi = stored_key(look.getColumn(2));
+      if (lo && hi) {
+        p.lo = *lo;
+        p.hi = *hi;
+      } else if (!look.getColumn(1).isNull()) { // stored times of another form: always ask
+        p.lo = std::numeric_limits<std::int64_t>::min();
+        p.hi = std::numeric_limits<std::int64_t>::max();
       }
     }
-    if (!p->known) {
+    if (!p.known) {
       if (++bad <= static_cast<long>(max_listed_rows)) {
         errors += "\n  " + source_name + ":" + std::to_string(r.line) + ": patient_id: \"" +
                   r.patient + "\" is not a known patient";
@@ -723,7 +740,7 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
     if (bad > 0) continue; // nothing will be kept: only look for more bad rows
     const std::int64_t key = minute_key(r.at);
     format_at(r.at, at);
-    if (key >= p->lo && key <= p->hi) {
+    if (key >= p.lo && key <= p.hi) {
       dup.reset();
       dup.bindNoCopy(1, r.patient);
       dup.bindNoCopy(2, at);
@@ -731,7 +748,7 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
       dup.bindNoCopy(4, r.note);
       if (dup.executeStep()) {
         ++result.duplicates;
-        ++p->counts.duplicates;
+        ++p.counts.duplicates;
         continue;
       }
     }
@@ -741,10 +758,10 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
     ins.bind(3, r.score.value());
     ins.bindNoCopy(4, r.note);
     ins.exec();
-    p->lo = std::min(p->lo, key);
-    p->hi = std::max(p->hi, key);
+    p.lo = std::min(p.lo, key);
+    p.hi = std::max(p.hi, key);
     ++result.imported;
-    ++p->counts.imported;
+    ++p.counts.imported;
   }
   if (bad > 0) {
     if (bad > static_cast<long>(max_listed_rows)) {
@@ -753,24 +770,19 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
     throw InputError(source_name + ": " + std::to_string(bad) + " bad row" +
                      (bad == 1 ? "" : "s") + "; nothing was imported:" + errors);
   }
-  // One audit entry per patient, in patient order.
-  std::vector<const std::pair<const std::string, ImportPatient> *> order;
-  order.reserve(patients.size());
-  for (const auto &e : patients) order.push_back(&e);
-  std::sort(order.begin(), order.end(), [](auto *a, auto *b) { return a->first < b->first; });
+  flush();
+  // One audit entry per patient, in patient order (the temp table's key order: byte order).
   SQLite::Statement audit(*db_, "INSERT INTO audit (at, user, role, action, patient_id, detail) "
-                                "VALUES (?,?,?,'scores.import',?,?)");
-  audit.bindNoCopy(1, tx.at());
-  audit.bindNoCopy(2, who.user);
-  audit.bindNoCopy(3, who.role);
-  for (const auto *e : order) {
-    const ImportResult &n = e->second.counts;
-    audit.reset();
-    audit.bindNoCopy(4, e->first);
-    audit.bind(5, std::to_string(n.imported) + " imported, " + std::to_string(n.duplicates) +
-                      " duplicates skipped, from " + source_name);
-    audit.exec();
-  }
+                                "SELECT ?1, ?2, ?3, 'scores.import', patient_id, "
+                                "imported || ' imported, ' || duplicates || "
+                                "' duplicates skipped, from ' || ?4 "
+                                "FROM temp.import_counts ORDER BY patient_id");
+  audit.bind(1, tx.at());
+  audit.bind(2, who.user);
+  audit.bind(3, who.role);
+  audit.bind(4, source_name);
+  audit.exec();
+  db_->exec("DELETE FROM temp.import_counts");
   tx.commit();
   return result;
 }
