@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace titrate {
 
@@ -667,16 +668,17 @@ std::optional<std::int64_t> stored_key(const SQLite::Column &c) {
 }
 
 constexpr std::size_t max_listed_rows = 50;
+// Patients an import keeps in memory at once (about 100 bytes each).
+constexpr std::size_t max_cached_patients = 4096;
 
 } // namespace
 
 // One IMMEDIATE transaction over the whole stream. Duplicates are exactly the rows equal in
 // (patient, at, score, note) to a stored row or an earlier row of the file; the query that finds
 // them runs only for a row whose time falls within the range of that patient's stored times (a
-// diary in time order, either way, never needs it). Memory is flat in rows and in patients: only
-// the current patient is held; each patient's counts go to a TEMP table when the rows move on to
-// another patient (rows grouped by patient: once each), and the audit entries, one per patient,
-// are written from it at the end.
+// diary in time order, either way, never needs it). Memory is flat in rows and in patients: at
+// most max_cached_patients are held; their counts go to a TEMP table when the cache is full, and
+// the audit entries, one per patient, are written from it at the end.
 ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor &who,
                                         const std::string &source_name) {
   Tx tx(*this);
@@ -699,38 +701,48 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
   ins.bindNoCopy(5, who.user);
   ins.bindNoCopy(6, tx.at());
   ImportResult result;
-  ImportPatient p;
-  bool have = false;
-  const auto flush = [&] {
-    if (!have || !p.known || bad > 0) return;
+  // The patients seen lately (a file sorted by time across patients interleaves them); when
+  // full, their counts go to the TEMP table and they are looked up again if they come back.
+  std::unordered_map<std::string, ImportPatient> cache;
+  ImportPatient *p = nullptr;
+  const auto flush = [&](const ImportPatient &e) {
+    if (!e.known || bad > 0) return;
     count.reset();
-    count.bindNoCopy(1, p.id);
-    count.bind(2, p.counts.imported);
-    count.bind(3, p.counts.duplicates);
+    count.bindNoCopy(1, e.id);
+    count.bind(2, e.counts.imported);
+    count.bind(3, e.counts.duplicates);
     count.exec();
   };
   ScoreImportRow r;
   char at[17];
   while (next(r)) {
-    if (!have || r.patient != p.id) {
-      flush();
-      p = ImportPatient{};
-      p.id = r.patient;
-      have = true;
-      look.reset();
-      look.bind(1, r.patient);
-      look.executeStep();
-      p.known = look.getColumn(0).getInt() != 0;
-      const auto lo = stored_key(look.getColumn(1)), hi = stored_key(look.getColumn(2));
-      if (lo && hi) {
-        p.lo = *lo;
-        p.hi = *hi;
-      } else if (!look.getColumn(1).isNull()) { // stored times of another form: always ask
-        p.lo = std::numeric_limits<std::int64_t>::min();
-        p.hi = std::numeric_limits<std::int64_t>::max();
+    if (!p || r.patient != p->id) {
+      auto it = cache.find(r.patient);
+      if (it == cache.end()) {
+        if (cache.size() >= max_cached_patients) {
+          for (const auto &e : cache) flush(e.second);
+          cache.clear();
+        }
+        ImportPatient fresh;
+        fresh.id = r.patient;
+        look.reset();
+        look.bind(1, r.patient);
+        look.executeStep();
+        fresh.known = look.getColumn(0).getInt() != 0;
+        const auto lo = stored_key(look.getColumn(1)), hi = stored_key(look.getColumn(2));
+        if (lo && hi) {
+          fresh.lo = *lo;
+          fresh.hi = *hi;
+        } else if (!look.getColumn(1).isNull()) { // stored times of another form: always ask
+          fresh.lo = std::numeric_limits<std::int64_t>::min();
+          fresh.hi = std::numeric_limits<std::int64_t>::max();
+        }
+        it = cache.emplace(r.patient, std::move(fresh)).first;
       }
+      p = &it->second;
     }
-    if (!p.known) {
+    ImportPatient &cur = *p;
+    if (!cur.known) {
       if (++bad <= static_cast<long>(max_listed_rows)) {
         errors += "\n  " + source_name + ":" + std::to_string(r.line) + ": patient_id: \"" +
                   r.patient + "\" is not a known patient";
@@ -740,7 +752,7 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
     if (bad > 0) continue; // nothing will be kept: only look for more bad rows
     const std::int64_t key = minute_key(r.at);
     format_at(r.at, at);
-    if (key >= p.lo && key <= p.hi) {
+    if (key >= cur.lo && key <= cur.hi) {
       dup.reset();
       dup.bindNoCopy(1, r.patient);
       dup.bindNoCopy(2, at);
@@ -748,7 +760,7 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
       dup.bindNoCopy(4, r.note);
       if (dup.executeStep()) {
         ++result.duplicates;
-        ++p.counts.duplicates;
+        ++cur.counts.duplicates;
         continue;
       }
     }
@@ -758,10 +770,10 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
     ins.bind(3, r.score.value());
     ins.bindNoCopy(4, r.note);
     ins.exec();
-    p.lo = std::min(p.lo, key);
-    p.hi = std::max(p.hi, key);
+    cur.lo = std::min(cur.lo, key);
+    cur.hi = std::max(cur.hi, key);
     ++result.imported;
-    ++p.counts.imported;
+    ++cur.counts.imported;
   }
   if (bad > 0) {
     if (bad > static_cast<long>(max_listed_rows)) {
@@ -770,7 +782,7 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
     throw InputError(source_name + ": " + std::to_string(bad) + " bad row" +
                      (bad == 1 ? "" : "s") + "; nothing was imported:" + errors);
   }
-  flush();
+  for (const auto &e : cache) flush(e.second);
   // One audit entry per patient, in patient order (the temp table's key order: byte order).
   SQLite::Statement audit(*db_, "INSERT INTO audit (at, user, role, action, patient_id, detail) "
                                 "SELECT ?1, ?2, ?3, 'scores.import', patient_id, "
