@@ -70,6 +70,7 @@ Actor actor(const Context &ctx) {
 std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
                                        const std::string &missing_what) {
   const std::string location = ctx.db_location();
+  require_supported_location(location); // before any folder is made for it
   // A PostgreSQL database lives on its server: it must exist there (an administrator creates it,
   // docs/deployment.md) and opening it migrates it, so the file rules below do not apply.
   if (is_postgres_location(location)) return open_repository(location);

@@ -1,14 +1,27 @@
 // Location kinds and redaction (planner/store/location.hpp).
 #include "planner/store/location.hpp"
 
+#include "planner/core/errors.hpp"
+
 namespace titrate {
+
+void require_supported_location(const std::string &location) {
+  if (location.empty()) {
+    throw InputError("database location: empty; give a file path or a postgresql:// URL");
+  }
+  if (location.find("://") != std::string::npos && !is_postgres_location(location)) {
+    throw InputError("database location " + redact_location(location) +
+                     ": not a supported URL; expected postgresql://... or a SQLite file path");
+  }
+}
 
 bool is_postgres_location(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }
 
 std::string redact_location(const std::string &location) {
-  if (!is_postgres_location(location)) return location;
+  // Any URL, not only PostgreSQL's: a mistyped scheme must not print its password either.
+  if (location.find("://") == std::string::npos) return location;
   std::string out = location;
   // user:password@host: the userinfo ends at the first '@' before the path.
   const std::size_t scheme_end = out.find("://") + 3;

@@ -10,11 +10,13 @@
 namespace titrate {
 
 std::unique_ptr<Repository> open_repository(const std::string &location) {
+  require_supported_location(location);
   if (is_postgres_location(location)) return std::make_unique<PgStore>(location);
   return std::make_unique<SqliteStore>(location);
 }
 
 std::unique_ptr<Accounts> open_accounts(const std::string &location) {
+  require_supported_location(location);
   if (is_postgres_location(location)) return std::make_unique<PgAccounts>(location);
   return std::make_unique<SqliteAccounts>(location);
 }

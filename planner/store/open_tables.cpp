@@ -10,21 +10,8 @@
 
 namespace titrate {
 
-namespace {
-
-void refuse_other_urls(const std::string &location) {
-  if (location.empty()) throw InputError("database location: empty; give a file path or a postgresql:// URL");
-  const std::size_t scheme = location.find("://");
-  if (scheme != std::string::npos && !is_postgres_location(location)) {
-    throw InputError("database location " + redact_location(location) +
-                     ": not a supported URL; expected postgresql://... or a SQLite file path");
-  }
-}
-
-} // namespace
-
 std::unique_ptr<TableReader> open_table_reader(const std::string &location) {
-  refuse_other_urls(location);
+  require_supported_location(location);
   if (is_postgres_location(location)) {
     return open_pg_table_reader(location, redact_location(location));
   }
@@ -32,7 +19,7 @@ std::unique_ptr<TableReader> open_table_reader(const std::string &location) {
 }
 
 std::unique_ptr<TableWriter> open_table_writer(const std::string &location) {
-  refuse_other_urls(location);
+  require_supported_location(location);
   if (is_postgres_location(location)) {
     return open_pg_table_writer(location, redact_location(location));
   }

@@ -167,3 +167,17 @@ TEST_CASE("store patient: refused changes leave the database byte-identical") {
     CHECK(file_bytes(db) == before);
   }
 }
+
+TEST_CASE("store patient: a --db URL of another scheme is bad input, creates nothing, hides its password") {
+  TempDir d;
+  // Taken as a file path, "mysql://ann:s3cret@host/db" would make the folders mysql:/ann:s3cret@host.
+  auto r = run_titrate(d, {"--db", "mysql://ann:s3cret@host/db", "--user", "dr.ames", "--role",
+                           "clinician", "--today", "2026-11-20", "patient", "add", "P1",
+                           "--birth-date", "1958-04-02", "--sex", "female", "--weight-kg", "70",
+                           "--creatinine-mg-dl", "1.1"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("mysql://ann:***@host/db") &&
+                        Catch::Contains("expected postgresql://... or a SQLite file path"));
+  CHECK_THAT(r.err, !Catch::Contains("s3cret"));
+  CHECK_FALSE(std::filesystem::exists(d.file("mysql:")));
+}
