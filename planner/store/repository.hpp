@@ -144,7 +144,7 @@ public:
                                  const Actor &who) = 0;
   // All rows or none, streamed: rows are read from `next` one at a time and written in ONE
   // transaction, so memory stays flat however long the file. Every row whose patient is unknown
-  // is reported (InputError naming each line, after reading to the end) and nothing is written;
+  // is reported (NotFoundError naming each line, after reading to the end) and nothing is written;
   // an exception from `next` rolls everything back too.
   virtual ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                                      const std::string &source_name) = 0;

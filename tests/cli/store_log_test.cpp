@@ -134,7 +134,7 @@ TEST_CASE("store import: all rows or none, every bad row reported, re-import har
                                               "P1,2026-11-27,5\n"
                                               "P8,2026-11-27,5\n");
   r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30", {"import", "scores", unknown}));
-  CHECK(r.exit_code == 2);
+  CHECK(r.exit_code == 3); // not found (design.md section 4), every unknown row named
   CHECK_THAT(r.err, Catch::Contains("unknown.csv:3: patient_id") && Catch::Contains("P7") &&
                         Catch::Contains("unknown.csv:5: patient_id"));
   CHECK(file_bytes(db) == before);

@@ -285,7 +285,7 @@ void import_all_or_none(Backend &b) {
   try {
     repo->import_scores(rows, clinician, "s.csv");
     FAIL("an unknown patient must refuse the whole import");
-  } catch (const InputError &e) {
+  } catch (const NotFoundError &e) { // exit 3, "not found" (design.md section 4)
     const std::string m = e.what();
     CHECK_THAT(m, Catch::Contains("s.csv:4: patient_id") && Catch::Contains("NOPE") &&
                       Catch::Contains("s.csv:5: patient_id"));

@@ -789,7 +789,7 @@ ImportResult PgStore::import_scores(const ScoreRowSource &next, const Actor &who
                   row[1].as<std::string>() + "\" is not a known patient";
       }
       const auto n = bad.size();
-      throw InputError(source_name + ": " + std::to_string(n) + " bad row" +
+      throw NotFoundError(source_name + ": " + std::to_string(n) + " bad row" +
                        (n == 1 ? "" : "s") + "; nothing was imported:" + errors);
     }
     const auto r = w.exec_params(

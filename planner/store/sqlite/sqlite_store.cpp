@@ -779,7 +779,7 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
     if (bad > static_cast<long>(max_listed_rows)) {
       errors += "\n  and " + std::to_string(bad - static_cast<long>(max_listed_rows)) + " more";
     }
-    throw InputError(source_name + ": " + std::to_string(bad) + " bad row" +
+    throw NotFoundError(source_name + ": " + std::to_string(bad) + " bad row" +
                      (bad == 1 ? "" : "s") + "; nothing was imported:" + errors);
   }
   for (const auto &e : cache) flush(e.second);
