@@ -133,18 +133,7 @@ int read_schema_version(pqxx::transaction_base &w) {
 }
 
 void refuse_version(const std::string &where, int found) {
-  if (found < 0) {
-    throw RefusedError("database " + where +
-                       ": not a titrate database (it has tables but no schema_version); "
-                       "refusing to touch it");
-  }
-  if (found > postgres_latest_schema_version()) {
-    throw RefusedError("database " + where + ": schema version " + std::to_string(found) +
-                       " is newer than this titrate understands (" +
-                       std::to_string(postgres_latest_schema_version()) +
-                       "); it was written by a newer titrate. Upgrade titrate; the database "
-                       "was not changed");
-  }
+  refuse_schema_version(where, found, postgres_latest_schema_version());
 }
 
 // ---- patients

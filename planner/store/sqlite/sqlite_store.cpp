@@ -48,18 +48,7 @@ int read_schema_version(SQLite::Database &db) {
 }
 
 void refuse_version(const std::string &path, int found) {
-  if (found < 0) {
-    throw RefusedError("database " + path +
-                       ": not a titrate database (it has tables but no schema_version); "
-                       "refusing to touch it");
-  }
-  if (found > sqlite_latest_schema_version()) {
-    throw RefusedError("database " + path + ": schema version " + std::to_string(found) +
-                       " is newer than this titrate understands (" +
-                       std::to_string(sqlite_latest_schema_version()) +
-                       "); it was written by a newer titrate. Upgrade titrate; the database "
-                       "was not changed");
-  }
+  refuse_schema_version(path, found, sqlite_latest_schema_version());
 }
 
 // ---- patients
