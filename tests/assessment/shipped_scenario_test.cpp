@@ -121,7 +121,7 @@ TEST_CASE("shipped data G9: day 5 of duloxetine 30 mg, intolerable nausea -> swi
   CHECK(*a.next_drug == "gabapentin");
 }
 
-TEST_CASE("shipped data G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate to 2,400; never above 3,600") {
+TEST_CASE("shipped data G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate to 2,400, never above 3,600") {
   Patient p = g1(5);
   p.serum_creatinine_mg_dl.reset();
   p.crcl_ml_min = 90;

@@ -149,7 +149,7 @@ TEST_CASE("pathway show of an unknown pathway is not found (exit 3)") {
   CHECK_THAT(r.err, Contains("who-ladder") && Contains("cipn-esmo"));
 }
 
-TEST_CASE("pathway check: shipped ok; a pathway naming an unknown drug exits 2 with file:line") {
+TEST_CASE("pathway check: shipped ok, a pathway naming an unknown drug exits 2 with file:line") {
   TempDir d;
   CHECK(run_titrate(d, {"pathway", "check"}).exit_code == 0);
   const fs::path dir = d.path() / "pw";

@@ -89,7 +89,7 @@ TEST_CASE("plan G2: CrCl 25 -> gabapentin once daily from 200 mg, at most 700 mg
   }
 }
 
-TEST_CASE("plan G3: sertraline -> gabapentin; --prefer duloxetine plans it with the warning") {
+TEST_CASE("plan G3: sertraline -> gabapentin, --prefer duloxetine plans it with the warning") {
   TempDir d;
   auto r = plan(d, {"--patient-file", example("g3-sertraline"), "--start", "2026-12-01"});
   INFO(r.err);

@@ -20,7 +20,7 @@ void add_p1(const TempDir &d) {
 }
 } // namespace
 
-TEST_CASE("store log: a patient logs own scores and adverse effects; corrections supersede") {
+TEST_CASE("store log: a patient logs own scores and adverse effects, corrections supersede") {
   TempDir d;
   add_p1(d);
   auto r = run_titrate(d, as(d, "P1", "patient", "2026-11-30",

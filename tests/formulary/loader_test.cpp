@@ -175,7 +175,7 @@ TEST_CASE("a step no combination of strengths can build is rejected") {
              Contains("f/testdrug.toml:20: titration.start[1].daily_mg: 100 mg a day in 2 dose(s) needs 50 mg per dose"));
 }
 
-TEST_CASE("a scored tablet marked splittable builds half doses; a capsule may not be split") {
+TEST_CASE("a scored tablet marked splittable builds half doses, a capsule may not be split") {
   const std::string tablet = replaced(kDrug, "form = \"capsule\"", "form = \"tablet\"\nsplittable = true");
   CHECK_NOTHROW(parse(replaced(tablet, "daily_mg = 100", "daily_mg = 150")));
   CHECK_THAT(error_of(replaced(kDrug, "form = \"capsule\"", "form = \"capsule\"\nsplittable = true")),
@@ -241,7 +241,7 @@ TEST_CASE("switch rules naming an unknown drug are rejected") {
   }
 }
 
-TEST_CASE("sequential switch rules need gap_days; cross_taper needs decrement and interval") {
+TEST_CASE("sequential switch rules need gap_days, cross_taper needs decrement and interval") {
   const char *seq = "[[switch]]\nfrom = \"testdrug\"\nto = \"*\"\nmode = \"sequential\"\ntext = \"x\"\nsource = \"T\"\n";
   CHECK_THROWS_WITH(parse_switching({"s.toml", seq}, vocab()), Contains("s.toml:1: switch[1].gap_days: missing"));
   const char *cross = "[[switch]]\nfrom = \"testdrug\"\nto = \"*\"\nmode = \"cross_taper\"\ntext = \"x\"\nsource = \"T\"\n";

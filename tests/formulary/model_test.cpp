@@ -130,7 +130,7 @@ TEST_CASE("interaction rules: MAOI washout is 14 days for duloxetine and TCAs (c
   for (const auto &r : shipped().get("gabapentin").interactions) CHECK(r.med_class != "maoi");
 }
 
-TEST_CASE("a second gabapentinoid is avoid; the drug itself is an already-taking caution") {
+TEST_CASE("a second gabapentinoid is avoid, the drug itself is an already-taking caution") {
   const auto &g = shipped().get("gabapentin");
   bool second = false, self = false;
   for (const auto &r : g.interactions) {
@@ -192,7 +192,7 @@ TEST_CASE("switch rules pick the most specific row (clinical.md A7)") {
   CHECK(f.switch_rule("pregabalin", "duloxetine") == nullptr); // not in A7
 }
 
-TEST_CASE("duloxetine taper: 60 -> 30 mg for 14 days; 30 -> 20 mg for 7 days if stocked") {
+TEST_CASE("duloxetine taper: 60 -> 30 mg for 14 days, 30 -> 20 mg for 7 days if stocked") {
   const auto &t = shipped().get("duloxetine").taper;
   CHECK(t.kind == TaperKind::explicit_steps);
   REQUIRE(t.steps.size() == 2);

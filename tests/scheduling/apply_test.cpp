@@ -102,7 +102,7 @@ TEST_CASE("continue, stop and review leave the plan unchanged") {
   }
 }
 
-TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop; gabapentin on the first taper day") {
+TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop, gabapentin on the first taper day") {
   const Patient p = adult();
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   const Date dd = day("2026-12-22");

@@ -33,7 +33,7 @@ bool has_rule(const std::vector<Finding> &fs, const std::string &rule_prefix) {
 
 } // namespace
 
-TEST_CASE("G1: duloxetine 30 mg daily for 7 days, then 60 mg; decision date = first 60 mg day + 14") {
+TEST_CASE("G1: duloxetine 30 mg daily for 7 days, then 60 mg, decision date = first 60 mg day + 14") {
   const Plan plan = build_plan(adult(), shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   REQUIRE(plan.stages.size() == 1);
   const Stage &s = plan.stages[0];
@@ -84,7 +84,7 @@ TEST_CASE("G2: CrCl 25 -> gabapentin once daily from 200 mg/d, never above 700 m
   CHECK(plan.lint.empty());
 }
 
-TEST_CASE("G3: on sertraline the first stage is gabapentin; --prefer duloxetine carries the warning") {
+TEST_CASE("G3: on sertraline the first stage is gabapentin, --prefer duloxetine carries the warning") {
   Patient p = adult("P003");
   p.medications = {"sertraline"};
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
