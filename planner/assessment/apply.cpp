@@ -32,6 +32,7 @@ void add_unique(std::vector<std::string> &v, const std::string &s) {
 // The trial stage ends on `on`: later steps go, the last one is cut (or lengthened, when the
 // assessment came after the planned decision date) to end there.
 void end_stage_on(Stage &stage, Date on) {
+  stage.review_date.reset(); // a stage that ends is no longer open-ended maintenance
   while (!stage.steps.empty() && stage.steps.back().range.begin() >= on) stage.steps.pop_back();
   if (!stage.steps.empty()) {
     Step &last = stage.steps.back();
@@ -75,7 +76,9 @@ Date clear_of_running_stages(const Formulary &f, const Plan &plan, const std::st
   return start;
 }
 
-Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out) {
+// `next_allowed` false: the outgoing drug is tapered and nothing follows (a clinician's stop).
+Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
+                  bool next_allowed = true) {
   const Date on = decision.date;
   Stage &cur = out.stages[current_trial_index(out)];
   const std::string outgoing = cur.drug;
@@ -108,16 +111,22 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out) {
   out.unchecked_medications = report.unchecked_medications;
   const DrugVerdict *next = nullptr;
   std::string refer;
-  try {
-    next = &choose_drug(report, in.formulary, in.pathway, out.tried, decision.next_drug);
-  } catch (const RefusedError &e) {
-    refer = e.what();
-  } catch (const InputError &e) {
-    // the assessment named a drug that is no longer eligible: fall back to pathway order
+  if (!next_allowed) {
+    refer = "plan: refused: the clinician stopped " + outgoing + " (" +
+            (decision.reasons.empty() ? std::string("see the decision") : decision.reasons.front()) +
+            ")";
+  } else {
     try {
-      next = &choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
-    } catch (const RefusedError &e2) {
-      refer = e2.what();
+      next = &choose_drug(report, in.formulary, in.pathway, out.tried, decision.next_drug);
+    } catch (const RefusedError &e) {
+      refer = e.what();
+    } catch (const InputError &e) {
+      // the assessment named a drug that is no longer eligible: fall back to pathway order
+      try {
+        next = &choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
+      } catch (const RefusedError &e2) {
+        refer = e2.what();
+      }
     }
   }
 
@@ -209,20 +218,63 @@ void refuse_above_cap(const AssessInput &in, const Stage &stage) {
 Plan apply_decision(const AssessInput &in, const Assessment &decision) {
   Plan out = in.plan;
   switch (decision.decision) {
-  case DecisionKind::continue_:
   case DecisionKind::review:
     return out;
+  case DecisionKind::continue_: {
+    // Inside the window nothing changes. After a response (or a dose held for a severe effect)
+    // the trial becomes maintenance: the dose goes on with no end, reviewed on the date the
+    // assessment set; the last step runs to that review so that exports dispense to it.
+    if (!decision.next_decision_date) return out;
+    Stage &stage = out.stages[current_trial_index(out)];
+    if (stage.steps.empty()) return out;
+    refuse_above_cap(in, stage);
+    const Date review = *decision.next_decision_date;
+    Step &last = stage.steps.back();
+    last.range = DateRange(last.range.begin(), std::max(last.range.end(), review));
+    stage.review_date = review;
+    stage.dispense = dispense_for(stage.steps);
+    break;
+  }
+  case DecisionKind::reduce: {
+    // A lower dose from the decision day: a new hold at it, judged at a new decision date like
+    // any dose (a response keeps it; none escalates back up).
+    Stage &stage = out.stages[current_trial_index(out)];
+    if (!decision.next_dose || !decision.next_decision_date || stage.steps.empty()) {
+      throw InputError("apply: reduce needs the lower dose and the next decision date");
+    }
+    const Monograph &m = in.formulary.get(stage.drug);
+    std::vector<AdminTime> times;
+    for (const auto &a : stage.steps.back().doses) times.push_back(a.time);
+    auto doses = split_daily(m, *decision.next_dose, times);
+    if (!doses) doses = split_daily(m, *decision.next_dose, m.titration.times);
+    if (!doses) {
+      throw RefusedError("apply: reduce: refused: " + decision.next_dose->str() + " of " +
+                         stage.drug + " a day cannot be made from marketed strengths");
+    }
+    const Date on = decision.date;
+    end_stage_on(stage, on);
+    if (stage.steps.empty() || stage.steps.back().range.end() != on) {
+      throw InputError("apply: reduce on " + iso(on) + " is not inside the stage of " + stage.drug);
+    }
+    stage.steps.push_back(Step{DateRange(on, *decision.next_decision_date), *decision.next_dose,
+                               std::move(*doses)});
+    stage.assessed_dose = *decision.next_dose;
+    stage.target_reached = on;
+    stage.decision_date = *decision.next_decision_date;
+    stage.dispense = dispense_for(stage.steps);
+    break;
+  }
   case DecisionKind::stop: {
-    // No drug is left (or none may be given): the drug being taken is still tapered per its
-    // label, never stopped abruptly (clinical.md A7), and the plan notes the referral.
+    // No drug is left (or none may be given, or the clinician stops it): the drug being taken
+    // is still tapered per its label, never stopped abruptly (clinical.md A7), and the plan
+    // notes the referral.
     const Plan *p = &out;
     const Stage *trial = p->current_trial();
-    if (trial == nullptr || trial->steps.empty() ||
-        trial->steps.back().range.end() <= decision.date ||
-        trial->steps.front().range.begin() >= decision.date) {
-      return out; // nothing is being taken on that day: nothing to taper
-    }
-    out = apply_switch(in, decision, std::move(out));
+    const bool taken = trial != nullptr && !trial->steps.empty() &&
+                       trial->steps.front().range.begin() < decision.date &&
+                       (trial->maintenance() || trial->steps.back().range.end() > decision.date);
+    if (!taken) return out; // nothing is being taken on that day: nothing to taper
+    out = apply_switch(in, decision, std::move(out), decision.rule != "decision.clinician");
     break;
   }
   case DecisionKind::extend: {
@@ -246,6 +298,7 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
   }
   case DecisionKind::escalate: {
     Stage &stage = out.stages[current_trial_index(out)];
+    stage.review_date.reset(); // out of maintenance: a new hold at the higher dose
     const Monograph &m = in.formulary.get(stage.drug);
     const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
     const DrugVerdict &v = verdict_of(report, stage.drug);

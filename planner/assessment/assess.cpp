@@ -26,8 +26,19 @@ std::string_view to_string(DecisionKind d) {
   case DecisionKind::extend: return "extend";
   case DecisionKind::stop: return "stop";
   case DecisionKind::review: return "review";
+  case DecisionKind::reduce: return "reduce";
   }
   return "?";
+}
+
+DecisionKind parse_decision_kind(std::string_view text, std::string_view field) {
+  for (const DecisionKind k : {DecisionKind::continue_, DecisionKind::escalate,
+                               DecisionKind::switch_, DecisionKind::extend, DecisionKind::stop,
+                               DecisionKind::review, DecisionKind::reduce}) {
+    if (to_string(k) == text) return k;
+  }
+  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
+                   "\" is not a decision; expected one of continue, reduce, escalate, switch, stop");
 }
 
 namespace {
@@ -144,6 +155,92 @@ void switch_or_stop(Assessment &a, const Context &c, const std::string &rule,
   }
 }
 
+
+std::string maintenance_text(const Stage &stage, Date review, const DecisionParams &dp) {
+  return "maintenance: " + stage.drug + " " + stage.assessed_dose.str() +
+         " daily goes on with no end date; next review on " + iso(review) + " (" +
+         days_text(dp.maintenance_review_days.value) + ", " + cite(dp.maintenance_review_days.cite) +
+         ")";
+}
+
+// A stage in maintenance (clinical.md A6 "continue", issue 13): before its review date the dose
+// goes on; at or after it, the response over the window before the review date decides whether
+// it goes on to the next review, or a clinician must decide (too few scores, or the response is
+// lost). Nothing here stops or lowers a dose on its own.
+void assess_maintenance(Assessment &a, const Context &c, const std::map<Date, double> &days,
+                        const AdverseEffect *severe) {
+  const DecisionParams &dp = c.dp;
+  const Stage &stage = c.stage;
+  const Date review = *stage.review_date;
+  const std::string dose = stage.drug + " " + stage.assessed_dose.str() + " daily";
+  a.source = cite(dp.maintenance_review_days.cite);
+  if (c.in.today < review) {
+    a.decision = DecisionKind::continue_;
+    a.rule = "decision.maintenance";
+    a.reasons.insert(a.reasons.begin(), "maintenance: " + dose + " goes on; next review on " +
+                                            iso(review));
+    if (severe != nullptr) {
+      a.reasons.push_back("severe adverse effect: " + severe->description + " (logged " +
+                          iso(severe->at.date) + "); a clinician may review before " +
+                          iso(review));
+    }
+    return;
+  }
+  a.window = window_of(days, review - Days(dp.window_days.value), review);
+  a.change_pct.reset();
+  if (a.baseline && *a.baseline > 0 && a.window.mean) {
+    a.change_pct = (*a.baseline - *a.window.mean) / *a.baseline * 100.0;
+  }
+  const std::string window_text =
+      "maintenance review " + iso(review) + ": window " + iso(a.window.start) + " to " +
+      iso(a.window.end - Days(1)) + ", " + days_text(a.window.scores) + " with scores" +
+      (a.window.mean ? ", mean " + num(*a.window.mean, 2) : std::string());
+  const std::string choose =
+      "; " + dose + " goes on until a clinician decides (continue, reduce, escalate, switch or "
+      "stop: titrate assess ID --apply --decision KIND --reason TEXT)";
+  if (a.window.scores < dp.min_days_with_scores.value) {
+    a.decision = DecisionKind::review;
+    a.rule = "decision.maintenance-few-scores";
+    a.source = join_sources({a.source, cite(dp.min_days_with_scores.cite)});
+    a.reasons.insert(a.reasons.begin(), window_text + "; " +
+                                            std::to_string(dp.min_days_with_scores.value) +
+                                            " needed to judge the response" + choose);
+    return;
+  }
+  const double change = *a.change_pct;
+  const std::string change_text = window_text + "; change " + num(change, 1) + " % from baseline";
+  if (change + pct_tolerance >= dp.response_pct.value) {
+    a.decision = DecisionKind::continue_;
+    a.rule = "decision.maintenance-response";
+    a.substantial = change + pct_tolerance >= dp.substantial_pct.value;
+    a.source = join_sources({cite(dp.response_pct.cite), a.source});
+    a.next_decision_date = c.in.today + Days(dp.maintenance_review_days.value);
+    a.reasons.insert(a.reasons.begin(), change_text + " (at least " +
+                                            num(dp.response_pct.value, 1) +
+                                            " %): the response holds; " +
+                                            maintenance_text(stage, *a.next_decision_date, dp));
+    return;
+  }
+  a.decision = DecisionKind::review;
+  a.rule = "decision.maintenance-response-lost";
+  a.source = join_sources({cite(dp.response_pct.cite), a.source});
+  a.reasons.insert(a.reasons.begin(), change_text + " (below " + num(dp.response_pct.value, 1) +
+                                          " %): the response is lost" + choose);
+}
+
+// The highest dose below `dose` that the monograph titrates through (an opening step or an
+// escalation step), for "reduce".
+std::optional<Dose> lower_step(const Monograph &m, Dose dose) {
+  std::optional<Dose> best;
+  auto consider = [&](Dose d) {
+    if (d < dose && !d.is_zero() && (!best || *best < d)) best = d;
+  };
+  for (const auto &s : m.titration.start) consider(s.daily);
+  consider(m.titration.target);
+  for (const Dose d : m.titration.escalation) consider(d);
+  return best;
+}
+
 } // namespace
 
 Assessment assess(const AssessInput &in) {
@@ -202,11 +299,21 @@ Assessment assess(const AssessInput &in) {
   }
   if (!baseline_how.empty()) a.reasons.push_back(baseline_how);
 
-  // Effects logged since this drug started, up to today.
+  // Effects that belong to this drug (taken at their time: stored with the effect, else read off
+  // this plan), since it started, up to today. Never a date comparison alone: an effect on the
+  // morning of a switch day stays with the drug taken before the switch.
   const AdverseEffect *intolerable = nullptr;
   const AdverseEffect *severe = nullptr;
+  std::set<std::int64_t> replaced; // corrected or retracted entries (by a later entry's id)
+  for (const auto &ae : in.adverse_effects)
+    if (ae.supersedes) replaced.insert(*ae.supersedes);
   for (const auto &ae : in.adverse_effects) {
-    if (ae.at.date < stage_start || ae.at.date > in.today) continue;
+    if (ae.retracted || (ae.id != 0 && replaced.count(ae.id)) || ae.at.date < stage_start ||
+        ae.at.date > in.today) {
+      continue;
+    }
+    const auto drugs = ae.attributed ? ae.drugs : in.plan.drugs_taken_at(ae.at);
+    if (std::find(drugs.begin(), drugs.end(), stage->drug) == drugs.end()) continue;
     if (ae.severity == AeSeverity::intolerable && (!intolerable || ae.at < intolerable->at)) {
       intolerable = &ae;
     }
@@ -256,6 +363,13 @@ Assessment assess(const AssessInput &in) {
                                       " before the first dose (" +
                                       std::to_string(dp.baseline_min_days.value) +
                                       " needed) and none entered with the patient");
+    return a;
+  }
+
+  // 3a. Maintenance after a response: the dose goes on; at the review date the response is
+  // checked again over the window before it.
+  if (stage->review_date) {
+    assess_maintenance(a, c, days, severe);
     return a;
   }
 
@@ -335,6 +449,8 @@ Assessment assess(const AssessInput &in) {
                          num(a.substantial ? dp.substantial_pct.value : dp.response_pct.value, 1) +
                          " %): a response; continue " + stage->drug + " " +
                          stage->assessed_dose.str() + " daily");
+    a.next_decision_date = in.today + Days(dp.maintenance_review_days.value);
+    a.reasons.push_back(maintenance_text(*stage, *a.next_decision_date, dp));
     if (severe != nullptr) {
       a.reasons.push_back("severe adverse effect: " + severe->description + " (logged " +
                           iso(severe->at.date) + "); no escalation, the dose is held");
@@ -362,6 +478,11 @@ Assessment assess(const AssessInput &in) {
                            severe->description + ", " + iso(severe->at.date) +
                            "): no escalation; the dose is held at " +
                            stage->assessed_dose.str() + " daily");
+      // The held dose goes on (never a day without it) to a review after the pathway's
+      // extension, when the clinician decides with the effect in view.
+      a.next_decision_date = in.today + Days(dp.extension_days.value);
+      a.reasons.push_back("the held dose continues; review on " + iso(*a.next_decision_date) +
+                          " (" + days_text(dp.extension_days.value) + ", the pathway's extension)");
       return a;
     }
     a.decision = DecisionKind::escalate;
@@ -383,6 +504,94 @@ Assessment assess(const AssessInput &in) {
                              : std::string("no higher step in the formulary; cap ") + cap.str()) +
                        ")");
   switch_or_stop(a, c, "decision.switch-at-maximum", cite(dp.response_pct.cite));
+  return a;
+}
+
+Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const std::string &reason) {
+  if (reason.find_first_not_of(" \t") == std::string::npos) {
+    throw InputError("--reason: missing; expected why the clinician decides " +
+                     std::string(to_string(kind)) + " (recorded with the decision and audit)");
+  }
+  if (kind == DecisionKind::extend || kind == DecisionKind::review) {
+    throw InputError("--decision: \"" + std::string(to_string(kind)) +
+                     "\" is titrate's own decision; expected continue, reduce, escalate, switch "
+                     "or stop");
+  }
+  Assessment a = assess(in);
+  const Stage *stage = in.plan.current_trial();
+  if (stage == nullptr || !stage->maintenance()) {
+    throw RefusedError("--decision: refused: the plan of " + a.patient +
+                       " is not in maintenance; during a trial titrate decides at the decision "
+                       "date (assess without --decision)");
+  }
+  const DecisionParams &dp = in.pathway.decisions;
+  const Monograph &m = in.formulary.get(stage->drug);
+  const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
+  const DrugVerdict *v = report.find(stage->drug);
+  a.decision = kind;
+  a.rule = "decision.clinician";
+  a.next_dose.reset();
+  a.next_drug.reset();
+  a.next_decision_date.reset();
+  a.substantial = false;
+  std::string what;
+  switch (kind) {
+  case DecisionKind::continue_:
+    a.next_decision_date = in.today + Days(dp.maintenance_review_days.value);
+    what = maintenance_text(*stage, *a.next_decision_date, dp);
+    break;
+  case DecisionKind::reduce: {
+    a.next_dose = lower_step(m, stage->assessed_dose);
+    if (!a.next_dose) {
+      throw RefusedError("--decision reduce: refused: " + stage->drug + " has no titration step "
+                         "below " + stage->assessed_dose.str() + " daily; stop instead");
+    }
+    a.next_decision_date = in.today + Days(dp.min_days_at_target.value);
+    what = "reduce " + stage->drug + " from " + stage->assessed_dose.str() + " to " +
+           a.next_dose->str() + " daily from " + iso(in.today) + ", judged after " +
+           days_text(dp.min_days_at_target.value) + " at it (decision date " +
+           iso(*a.next_decision_date) + ")";
+    break;
+  }
+  case DecisionKind::escalate: {
+    const Dose cap = v != nullptr ? daily_cap(m, *v) : m.titration.max_daily;
+    for (const Dose d : m.titration.escalation) {
+      if (d > stage->assessed_dose) {
+        if (d <= cap) a.next_dose = d;
+        break;
+      }
+    }
+    if (!a.next_dose) {
+      throw RefusedError("--decision escalate: refused: " + stage->drug + " has no escalation "
+                         "step above " + stage->assessed_dose.str() + " daily within this "
+                         "patient's cap of " + cap.str() + " daily");
+    }
+    what = "escalate " + stage->drug + " to " + a.next_dose->str() + " daily";
+    break;
+  }
+  case DecisionKind::switch_: {
+    std::vector<std::string> tried = in.plan.tried;
+    for (const auto &st : in.plan.stages)
+      if (st.role == StageRole::trial && std::find(tried.begin(), tried.end(), st.drug) == tried.end())
+        tried.push_back(st.drug);
+    try {
+      a.next_drug = choose_drug(report, in.formulary, in.pathway, tried, std::nullopt).drug;
+    } catch (const RefusedError &) {
+      throw RefusedError("--decision switch: refused: no drug of pathway " + in.pathway.name +
+                         " is left to switch to; stop instead");
+    }
+    what = "switch from " + stage->drug + " to " + *a.next_drug + "; " + stage->drug +
+           " is tapered off as the formulary's switching rules say";
+    break;
+  }
+  case DecisionKind::stop:
+    what = "stop " + stage->drug + ": tapered off as its label says; no further drug is started";
+    break;
+  case DecisionKind::extend:
+  case DecisionKind::review:
+    break;
+  }
+  a.reasons.insert(a.reasons.begin(), "clinician's decision: " + what + "; reason: " + reason);
   return a;
 }
 

@@ -21,9 +21,17 @@ struct AssessInput {
 
 Assessment assess(const AssessInput &in);
 
-// The next plan version for an escalate / switch / extend decision (continue, stop and review
-// return the plan unchanged). Switch adds the taper (or cross-taper) of the outgoing drug and the
-// next trial stage per formulary/switching.toml.
+// The clinician's own decision for a plan in maintenance (continue, reduce, escalate, switch or
+// stop; `reason` required), carrying the numbers assess() computed. RefusedError when the plan
+// is not in maintenance or the decision has no dose or drug to go to; InputError for a kind that
+// is titrate's alone (extend, review) or an empty reason.
+Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const std::string &reason);
+
+// The next plan version for a decision. Escalate, reduce and extend change the trial's doses and
+// dates; continue after a response turns the trial into maintenance (the dose goes on with no
+// end, reviewed on next_decision_date); switch and stop taper the outgoing drug (switch adds the
+// next trial stage per formulary/switching.toml). Review, and continue inside the window, return
+// the plan unchanged.
 Plan apply_decision(const AssessInput &in, const Assessment &decision);
 
 } // namespace titrate

@@ -11,8 +11,11 @@
 
 namespace titrate {
 
-enum class DecisionKind { continue_, escalate, switch_, extend, stop, review };
+// reduce: at a maintenance review, try a lower dose (a new hold at it, judged like any dose).
+enum class DecisionKind { continue_, escalate, switch_, extend, stop, review, reduce };
 std::string_view to_string(DecisionKind d); // "continue", "switch", ...
+// "continue", "escalate", ... -> the kind; InputError naming `field` and the list otherwise.
+DecisionKind parse_decision_kind(std::string_view text, std::string_view field);
 
 struct Window {
   Date start{2000, 1, 1};
@@ -33,10 +36,11 @@ struct Assessment {
   std::string rule;
   std::string source;
   std::vector<std::string> reasons;
-  std::optional<Dose> next_dose;      // escalate: the new assessed dose
+  std::optional<Dose> next_dose;      // escalate, reduce: the new assessed dose
   std::optional<std::string> next_drug; // switch: the next stage's drug, if any
-  // Added (issue 4 §3): extend: the decision date after this extension; `substantial`: the
-  // response reached the pathway's substantial threshold (reported, same decision).
+  // extend: the decision date after this extension; continue after a response (or a held dose):
+  // the maintenance review date. `substantial`: the response reached the pathway's substantial
+  // threshold (reported, same decision).
   std::optional<Date> next_decision_date;
   bool substantial = false;
 };

@@ -29,6 +29,8 @@ struct AssessOptions {
   std::string adverse_effects;
   std::string pathway = "cipn-esmo";
   std::string prefer;
+  std::string decision; // --decision KIND: the clinician's own decision (maintenance)
+  std::string reason;
   bool apply = false;
 };
 
@@ -51,7 +53,11 @@ void print_assessment(std::ostream &out, const Assessment &a) {
   out << "Decision: " << to_string(a.decision);
   if (a.next_dose) out << " to " << a.next_dose->str() << " daily";
   if (a.next_drug) out << " to " << *a.next_drug;
-  if (a.next_decision_date) out << " to a new decision date " << iso(*a.next_decision_date);
+  if (a.next_decision_date) {
+    out << (a.decision == DecisionKind::continue_ ? "; maintenance, next review on "
+                                                  : " to a new decision date ")
+        << iso(*a.next_decision_date);
+  }
   if (a.substantial) out << " (substantial response)";
   out << "\n";
   out << "Baseline pain: " << (a.baseline ? num(*a.baseline, 2) + " of 10" : "none") << "\n";
@@ -90,6 +96,7 @@ int extensions_so_far(const std::vector<DecisionRecord> &decisions, const Plan &
 
 void run_assess_stored(Context &ctx, const AssessOptions &o) {
   if (!o.start.empty() || !o.scores.empty() || !o.adverse_effects.empty() || !o.prefer.empty()) {
+    // (--decision is checked below, once the role is known)
     throw InputError("assess " + o.id + ": --start, --scores, --adverse-effects and --prefer go "
                      "with --patient-file; a stored patient is assessed on the stored plan and "
                      "scores");
@@ -98,6 +105,17 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
     require_role(ctx, {Role::clinician}, "assess --apply");
   } else {
     require_role(ctx, {Role::clinician, Role::pharmacist}, "assess");
+  }
+  if (!o.reason.empty() && o.decision.empty()) {
+    throw InputError("--reason goes with --decision KIND (the clinician's own decision)");
+  }
+  std::optional<DecisionKind> chosen;
+  if (!o.decision.empty()) {
+    chosen = parse_decision_kind(o.decision, "--decision");
+    if (!o.apply) {
+      throw InputError("--decision: expected --apply with it (a clinician's decision is "
+                       "recorded; without --apply titrate shows its own)");
+    }
   }
   validate_patient_id(o.id);
   const Date today = ctx.today();
@@ -116,7 +134,7 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
   const auto decisions = repo->decisions(o.id);
   const AssessInput in{active->plan, rec.patient, f, pw, scores, effects, today,
                        extensions_so_far(decisions, active->plan)};
-  const Assessment a = assess(in);
+  const Assessment a = chosen ? clinician_decision(in, *chosen, o.reason) : assess(in);
   if (!o.apply) {
     if (ctx.opt.json) {
       ctx.print_json(to_json(a));
@@ -176,6 +194,10 @@ void run_assess(Context &ctx, const AssessOptions &o) {
     throw InputError("assess: expected a patient ID, or --patient-file P.toml --start D --scores S.csv");
   }
   if (o.apply) throw InputError("--apply: only a stored patient's decision can be applied");
+  if (!o.decision.empty() || !o.reason.empty()) {
+    throw InputError("--decision and --reason: only for a stored patient's plan in maintenance "
+                     "(titrate assess ID --apply --decision KIND --reason TEXT)");
+  }
   if (o.start.empty()) throw InputError("--start: missing; expected the plan's start date YYYY-MM-DD");
   if (o.scores.empty()) {
     throw InputError("--scores: missing; expected a score CSV with header at,score,note");
@@ -244,6 +266,10 @@ void add_assess_command(CLI::App &app, Context &ctx) {
                   "(mild|moderate|severe|intolerable)");
   cmd->add_option("--pathway", o->pathway, "Pathway name (default cipn-esmo)");
   cmd->add_option("--prefer", o->prefer, "A drug the clinician names for the first stage");
+  cmd->add_option("--decision", o->decision,
+                  "With --apply, for a plan in maintenance: the clinician's own decision, one of "
+                  "continue, reduce, escalate, switch, stop (needs --reason)");
+  cmd->add_option("--reason", o->reason, "Why the clinician decides so (recorded and audited)");
   cmd->callback([&ctx, o] { run_assess(ctx, *o); });
 }
 

@@ -1,8 +1,11 @@
 // `titrate log ID --score N [--at D[THH:MM]] [--note T] [--supersedes SCORE_ID]` and
-// `titrate log ID --adverse-effect T --severity mild|moderate|severe|intolerable [--at D]`:
-// one append-only observation. For the patient (their own record) or a clinician on their behalf.
+// `titrate log ID --adverse-effect T --severity mild|moderate|severe|intolerable [--at D]
+// [--supersedes EFFECT_ID]` and `titrate log ID --retract EFFECT_ID --reason T`: one append-only
+// observation. An adverse effect is stored with the drugs taken at its time (the active plan's).
+// For the patient (their own record) or a clinician on their behalf.
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/export_common.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,8 +17,59 @@ namespace titrate::cli {
 namespace {
 
 struct LogOptions {
-  std::string id, score, at, note, adverse_effect, severity, supersedes;
+  std::string id, score, at, note, adverse_effect, severity, supersedes, retract, reason;
 };
+
+// A positive entry id given as `flag`'s value.
+std::int64_t entry_id(const std::string &text, const char *flag, const char *what) {
+  std::size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(text, &used);
+  } catch (const std::exception &) {
+    used = 0;
+  }
+  if (used != text.size() || v <= 0) {
+    throw InputError(std::string(flag) + ": \"" + text.substr(0, 32) + "\" is not " + what +
+                     "; expected the positive number shown when it was logged");
+  }
+  return v;
+}
+
+void print_effect(Context &ctx, const std::string &patient, std::int64_t id,
+                  const AdverseEffect &ae, Repository &repo) {
+  // What was stored, attribution included (read back: the store decided it).
+  std::vector<std::string> drugs;
+  bool attributed = false;
+  for (const auto &e : repo.adverse_effects(patient, true)) {
+    if (e.id == id) {
+      drugs = e.drugs;
+      attributed = e.attributed;
+    }
+  }
+  if (ctx.opt.json) {
+    ctx.print_json({{"patient", patient}, {"kind", "adverse-effect"}, {"id", id},
+                    {"at", iso(ae.at)}, {"description", ae.description},
+                    {"severity", std::string(to_string(ae.severity))},
+                    {"drugs", attributed ? nlohmann::json(drugs) : nlohmann::json(nullptr)},
+                    {"supersedes", ae.supersedes ? nlohmann::json(*ae.supersedes) : nlohmann::json(nullptr)},
+                    {"retracted", ae.retracted}});
+    return;
+  }
+  if (ae.retracted) {
+    ctx.out << "retracted adverse effect #" << *ae.supersedes << " for " << patient << " (#" << id
+            << "; reason: " << ae.description << ")\n";
+    return;
+  }
+  std::string names;
+  for (const auto &d : drugs) names += (names.empty() ? "" : ", ") + export_detail::display_name(ctx.formulary(), d);
+  ctx.out << "logged adverse effect \"" << ae.description << "\" (" << to_string(ae.severity)
+          << ") for " << patient << " at " << iso(ae.at) << " (#" << id
+          << (ae.supersedes ? ", corrects #" + std::to_string(*ae.supersedes) : "") << ")\n";
+  ctx.out << (!attributed ? "  no approved plan: the effect is attributed when a plan is assessed\n"
+              : names.empty() ? "  no drug of the plan was being taken then\n"
+                              : "  attributed to " + names + " (taken then)\n");
+}
 
 void run_log(Context &ctx, const LogOptions &o) {
   const Role role = require_role(ctx, {Role::patient, Role::clinician}, "log");
@@ -24,8 +78,36 @@ void run_log(Context &ctx, const LogOptions &o) {
   validate_patient_id(o.id);
   const bool is_score = !o.score.empty();
   const bool is_ae = !o.adverse_effect.empty() || !o.severity.empty();
-  if (is_score == is_ae) {
-    throw InputError("log: give either --score N or --adverse-effect T --severity S");
+  const bool is_retract = !o.retract.empty();
+  if (int(is_score) + int(is_ae) + int(is_retract) != 1) {
+    throw InputError("log: give one of --score N, --adverse-effect T --severity S, or "
+                     "--retract EFFECT_ID --reason T");
+  }
+  if (!o.reason.empty() && !is_retract) {
+    throw InputError("--reason goes with --retract EFFECT_ID (why the adverse effect is withdrawn)");
+  }
+  if (is_retract) {
+    if (!o.at.empty() || !o.note.empty() || !o.supersedes.empty()) {
+      throw InputError("--retract takes only --reason; --at, --note and --supersedes go with "
+                       "--score or --adverse-effect");
+    }
+    AdverseEffect ae;
+    ae.supersedes = entry_id(o.retract, "--retract", "an adverse effect id");
+    ae.retracted = true;
+    ae.description = o.reason;
+    if (ae.description.find_first_not_of(" \t") == std::string::npos) {
+      throw InputError("--reason: missing; expected why adverse effect #" + o.retract +
+                       " is withdrawn (e.g. \"logged for the wrong patient\")");
+    }
+    ae.at = LocalDateTime{ctx.today(), 0};
+    auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+    // The withdrawn entry's severity is kept on the retraction row (the column is required).
+    for (const auto &e : repo->adverse_effects(o.id, true)) {
+      if (e.id == *ae.supersedes) ae.severity = e.severity;
+    }
+    const auto id = log_attributed_adverse_effect(*repo, o.id, ae, who);
+    print_effect(ctx, o.id, id, ae, *repo);
+    return;
   }
   const Date today = ctx.today();
   // Without --at the entry is dated --today (no clock time: runs stay reproducible).
@@ -34,18 +116,7 @@ void run_log(Context &ctx, const LogOptions &o) {
   if (is_score) {
     ScoreEntry s = make_score_entry(o.score, at, o.note, today, names);
     if (!o.supersedes.empty()) {
-      std::size_t used = 0;
-      long long v = 0;
-      try {
-        v = std::stoll(o.supersedes, &used);
-      } catch (const std::exception &) {
-        used = 0;
-      }
-      if (used != o.supersedes.size() || v <= 0) {
-        throw InputError("--supersedes: \"" + o.supersedes.substr(0, 32) +
-                         "\" is not a score id; expected the positive number shown when it was logged");
-      }
-      s.supersedes = v;
+      s.supersedes = entry_id(o.supersedes, "--supersedes", "a score id");
     }
     auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
     const auto id = repo->log_score(o.id, s, who);
@@ -60,20 +131,17 @@ void run_log(Context &ctx, const LogOptions &o) {
     }
     return;
   }
-  if (!o.note.empty() || !o.supersedes.empty()) {
-    throw InputError("--note and --supersedes go with --score, not --adverse-effect");
+  if (!o.note.empty()) {
+    throw InputError("--note goes with --score, not --adverse-effect (describe the effect in "
+                     "--adverse-effect)");
   }
-  const AdverseEffect ae = make_adverse_effect(o.adverse_effect, o.severity, at, today, names);
+  AdverseEffect ae = make_adverse_effect(o.adverse_effect, o.severity, at, today, names);
+  if (!o.supersedes.empty()) {
+    ae.supersedes = entry_id(o.supersedes, "--supersedes", "an adverse effect id");
+  }
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
-  const auto id = repo->log_adverse_effect(o.id, ae, who);
-  if (ctx.opt.json) {
-    ctx.print_json({{"patient", o.id}, {"kind", "adverse-effect"}, {"id", id}, {"at", iso(at)},
-                    {"description", ae.description},
-                    {"severity", std::string(to_string(ae.severity))}});
-  } else {
-    ctx.out << "logged adverse effect \"" << ae.description << "\" (" << to_string(ae.severity)
-            << ") for " << o.id << " at " << iso(at) << " (#" << id << ")\n";
-  }
+  const auto id = log_attributed_adverse_effect(*repo, o.id, ae, who);
+  print_effect(ctx, o.id, id, ae, *repo);
 }
 
 } // namespace
@@ -85,7 +153,12 @@ void add_log_command(CLI::App &app, Context &ctx) {
   cmd->add_option("--score", o->score, "Pain 0-10 (whole number)");
   cmd->add_option("--at", o->at, "YYYY-MM-DD or YYYY-MM-DDTHH:MM, local time (default: --today)");
   cmd->add_option("--note", o->note, "Free text with the score");
-  cmd->add_option("--supersedes", o->supersedes, "Id of an earlier score this one corrects");
+  cmd->add_option("--supersedes", o->supersedes,
+                  "Id of an earlier score (with --score) or adverse effect (with --adverse-effect) "
+                  "this one corrects");
+  cmd->add_option("--retract", o->retract,
+                  "Id of an adverse effect to withdraw (logged in error); needs --reason");
+  cmd->add_option("--reason", o->reason, "With --retract: why the adverse effect is withdrawn");
   cmd->add_option("--adverse-effect", o->adverse_effect, "What happened, e.g. \"dizziness\"");
   cmd->add_option("--severity", o->severity, "mild | moderate | severe | intolerable");
   cmd->callback([&ctx, o] { run_log(ctx, *o); });

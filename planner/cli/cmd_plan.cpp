@@ -63,9 +63,15 @@ void print_stage(std::ostream &out, const Stage &s, std::size_t index) {
   out << "\nStage " << index + 1 << ": " << s.drug << ", " << to_string(s.role) << "\n";
   for (const auto &step : s.steps) {
     const Date last = step.range.end() - Days(1);
-    out << "  " << iso(step.range.begin()) << " to " << iso(last) << " ("
-        << days_words(step.range.days()) << "): " << step.daily.str() << " a day, "
-        << frequency_words(step) << "\n";
+    if (s.maintenance() && &step == &s.steps.back()) {
+      out << "  from " << iso(step.range.begin()) << ", with no end date (maintenance; next review "
+          << iso(*s.review_date) << "): " << step.daily.str() << " a day, "
+          << frequency_words(step) << "\n";
+    } else {
+      out << "  " << iso(step.range.begin()) << " to " << iso(last) << " ("
+          << days_words(step.range.days()) << "): " << step.daily.str() << " a day, "
+          << frequency_words(step) << "\n";
+    }
     for (const auto &a : step.doses) {
       out << "    " << time_phrase(a.time) << ": " << s.drug << " " << a.dose.str() << " = "
           << units_words(a.units) << "\n";
@@ -180,12 +186,14 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
   req.start = start;
   req.today = today;
   if (!o.prefer.empty()) req.prefer = o.prefer;
-  // Drugs already tried in earlier versions are never chosen again.
-  if (auto active = repo->active_plan(o.id)) req.tried = active->plan.tried;
-  const Plan plan = build_plan(rec.patient, f, pw, req);
+  const auto active = repo->active_plan(o.id);
+  const Draft draft = draft_plan(rec.patient, f, pw, req, active ? &active->plan : nullptr);
+  const Plan &plan = draft.plan;
   int version = 0;
   repo->atomically([&] {
-    version = repo->save_draft(plan, who, "plan --start " + iso(start));
+    version = repo->save_draft(plan, who,
+                               "plan --start " + iso(start) +
+                                   (draft.continued ? " (continues the running plan)" : ""));
     if (o.submit) repo->submit(o.id, version, who);
   });
   print_plan(ctx, plan, rec.patient, pw, o, version,

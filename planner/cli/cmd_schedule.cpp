@@ -68,9 +68,11 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     nlohmann::json a = nlohmann::json::array();
     for (const auto &[stage, step] : doses) {
       for (const auto &adm : step->doses) {
-        a.push_back({{"drug", stage->drug}, {"role", std::string(to_string(stage->role))},
-                     {"time", std::string(to_string(adm.time))}, {"mg", mg_json(adm.dose)},
-                     {"units", units_json(adm.units)}});
+        nlohmann::json d = {{"drug", stage->drug}, {"role", std::string(to_string(stage->role))},
+                            {"time", std::string(to_string(adm.time))}, {"mg", mg_json(adm.dose)},
+                            {"units", units_json(adm.units)}};
+        if (stage->maintenance()) d["review_date"] = iso(*stage->review_date);
+        a.push_back(std::move(d));
       }
     }
     ctx.print_json({{"patient", id}, {"version", active->version}, {"date", iso(*on)}, {"doses", a}});
@@ -86,6 +88,11 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     ctx.out << "  " << stage->drug << " (" << to_string(stage->role) << "), " << step->daily.str()
             << " a day:\n";
     for (const auto &adm : step->doses) ctx.out << "    " << administration_text(adm) << "\n";
+    if (stage->maintenance()) {
+      ctx.out << "    maintenance with no end date; "
+              << (*on < *stage->review_date ? "next review on " : "review due since ")
+              << iso(*stage->review_date) << "\n";
+    }
   }
 }
 
@@ -105,10 +112,16 @@ void print_plan_text(std::ostream &out, const Plan &plan) {
     if (!s.assessed_dose.is_zero()) out << ", assessed dose " << s.assessed_dose.str() << " a day";
     if (s.target_reached) out << ", at target from " << iso(*s.target_reached);
     if (s.decision_date) out << ", decision date " << iso(*s.decision_date);
+    if (s.maintenance()) out << ", maintenance (next review " << iso(*s.review_date) << ")";
     out << "\n";
     for (const auto &st : s.steps) {
-      out << "  from " << iso(st.range.begin()) << " through "
-          << iso(st.range.end() - Days(1)) << ": " << st.daily.str() << " a day\n";
+      if (s.maintenance() && &st == &s.steps.back()) {
+        out << "  from " << iso(st.range.begin()) << ", with no end date (next review "
+            << iso(*s.review_date) << "): " << st.daily.str() << " a day\n";
+      } else {
+        out << "  from " << iso(st.range.begin()) << " through "
+            << iso(st.range.end() - Days(1)) << ": " << st.daily.str() << " a day\n";
+      }
       for (const auto &adm : st.doses) out << "    " << administration_text(adm) << "\n";
     }
     if (!s.dispense.empty()) out << "  dispense: " << units_text(s.dispense) << "\n";

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace titrate {
 
@@ -28,6 +29,15 @@ struct AdverseEffect {
   LocalDateTime at;
   std::string description;
   AeSeverity severity = AeSeverity::mild;
+  // The drugs being taken at `at`, from the active plan when it was logged (Plan::drugs_taken_at);
+  // `attributed` false: logged with no plan to read (or before attribution was stored), and
+  // whoever reads it attributes it against the plan in hand.
+  std::vector<std::string> drugs;
+  bool attributed = false;
+  // Append-only corrections, as for scores: this entry replaces entry `supersedes`; a retraction
+  // withdraws it (its description is the reason) and is itself no effect.
+  std::optional<std::int64_t> supersedes;
+  bool retracted = false;
 };
 
 // What a patient or clinician logs, validated the same way by every front end (CLI and web):

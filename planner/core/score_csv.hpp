@@ -139,7 +139,13 @@ struct AdverseEffectRow {
   AeSeverity severity = AeSeverity::mild;
   int line = 0;
 
-  AdverseEffect entry() const { return AdverseEffect{0, at, description, severity}; }
+  AdverseEffect entry() const {
+    AdverseEffect e;
+    e.at = at;
+    e.description = description;
+    e.severity = severity;
+    return e;
+  }
 };
 
 // Header `at,description,severity` (any order, each once, all required); description non-empty;

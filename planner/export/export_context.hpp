@@ -38,7 +38,7 @@ struct ExportContext {
   double response_pct = 30; // the pathway's response_pct (clinical.md D1: >= 30 %)
   // Clock time (minutes after midnight, local) of morning, midday, evening, bedtime: when the
   // calendar reminds. A display convention, not a clinical rule; the caller may change it.
-  std::array<int, 4> admin_minutes{8 * 60, 13 * 60, 18 * 60, 22 * 60};
+  std::array<int, 4> admin_minutes = nominal_admin_minutes;
 };
 
 // Everything a writer reads. References: the caller owns the data and keeps it alive.

@@ -151,15 +151,21 @@ nlohmann::json to_json(const Plan &p) {
     }
     json warnings = json::array();
     for (const auto &w : s.warnings) warnings.push_back(to_json(w));
-    stages.push_back({{"drug", s.drug},
-                      {"role", std::string(to_string(s.role))},
-                      {"steps", steps},
-                      {"target_reached", optional_date(s.target_reached)},
-                      {"decision_date", optional_date(s.decision_date)},
-                      {"dispense", units_json(s.dispense)},
-                      {"assessed_mg", mg_number(s.assessed_dose)},
-                      {"warnings", warnings},
-                      {"note", s.note}});
+    json stage = {{"drug", s.drug},
+                  {"role", std::string(to_string(s.role))},
+                  {"steps", steps},
+                  {"target_reached", optional_date(s.target_reached)},
+                  {"decision_date", optional_date(s.decision_date)},
+                  {"dispense", units_json(s.dispense)},
+                  {"assessed_mg", mg_number(s.assessed_dose)},
+                  {"warnings", warnings},
+                  {"note", s.note}};
+    // Maintenance only: the last step's dose continues past its "end" (the review date).
+    if (s.review_date) {
+      stage["maintenance"] = true;
+      stage["review_date"] = iso(*s.review_date);
+    }
+    stages.push_back(std::move(stage));
   }
   json lint = json::array();
   for (const auto &f : p.lint) lint.push_back(to_json(f));
@@ -205,6 +211,7 @@ Plan plan_from_json(const nlohmann::json &j) {
     }
     s.target_reached = get_optional_date(sj, sp, "target_reached");
     s.decision_date = get_optional_date(sj, sp, "decision_date");
+    s.review_date = get_optional_date(sj, sp, "review_date");
     s.dispense = units_from(get_array(sj, sp, "dispense"), sp + ".dispense");
     if (sj.contains("assessed_mg")) {
       s.assessed_dose = get_mg(sj, sp, "assessed_mg");

@@ -97,6 +97,7 @@ void parse_into(Faults &f, const TextFile &file, const Formulary &formulary, Pat
     read_param(d, "substantial_pct", dp.substantial_pct, 0.0, 100.0);
     read_param(d, "extension_days", dp.extension_days, 1, 365);
     read_param(d, "max_extensions", dp.max_extensions, 0, 20);
+    read_param(d, "maintenance_review_days", dp.maintenance_review_days, 7, 365);
     d.finish();
     if (dp.min_days_with_scores.value > dp.window_days.value) {
       d.fault("min_days_with_scores", "is longer than window_days; expected at most window_days");

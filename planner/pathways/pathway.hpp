@@ -23,6 +23,7 @@ struct DecisionParams {
   Sourced<double> substantial_pct;     // 50: reported as substantial
   Sourced<int> extension_days;         // 7
   Sourced<int> max_extensions;         // 2: then review
+  Sourced<int> maintenance_review_days; // after a response: the dose continues, reviewed then
 };
 
 struct Pathway {

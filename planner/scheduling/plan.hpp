@@ -5,11 +5,17 @@
 #include "planner/core/finding.hpp"
 #include "planner/formulary/monograph.hpp"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace titrate {
+
+// The clock time (minute of the day) of each administration time, in AdminTime order (morning,
+// midday, evening, bedtime): 08:00, 13:00, 18:00, 22:00. A display convention (docs/exports.md)
+// that also places a dose against an adverse effect logged with a time.
+inline constexpr std::array<int, 4> nominal_admin_minutes{8 * 60, 13 * 60, 18 * 60, 22 * 60};
 
 struct UnitCount {
   Dose strength;
@@ -46,6 +52,11 @@ struct Stage {
   std::vector<UnitCount> dispense;     // units of each strength to cover the stage
   std::vector<Finding> warnings;       // caution findings carried with the stage
   std::string note;                    // e.g. "discontinuation-symptom check"
+  // Maintenance (a trial stage after a response, clinical.md A6 "continue"): the last step's dose
+  // continues past the end of its range with no end date; `review_date` is the next review (the
+  // last step's range runs to it, so exports dispense to the review). nullopt: not maintenance.
+  std::optional<Date> review_date;
+  bool maintenance() const { return role == StageRole::trial && review_date.has_value(); }
   bool operator==(const Stage &) const = default;
 };
 
@@ -59,9 +70,18 @@ struct Plan {
   std::vector<std::string> tried; // drugs already tried (switched away from), in order
   bool operator==(const Plan &) const = default;
 
-  // The doses to take on one day across all stages (for `schedule --on`).
+  // The doses to take on one day across all stages (for `schedule --on`). A maintenance stage's
+  // last step has no end: it answers for every day from its first.
   std::vector<std::pair<const Stage *, const Step *>> on(Date d) const;
   const Stage *current_trial() const; // the last trial stage, if any
+  // When the plan is next assessed: the current trial's review date when it is in maintenance,
+  // else its decision date (what `due` lists).
+  std::optional<Date> next_assessment() const;
+  // The drugs being taken at `at`, sorted (a side effect belongs to them, clinical.md A6): every
+  // drug with a dose that day, except a drug whose first day it is while another drug is being
+  // taken, when `at` is before its first dose (nominal_admin_minutes): a same-day effect before
+  // a switch's first dose belongs to the drug taken before it.
+  std::vector<std::string> drugs_taken_at(const LocalDateTime &at) const;
 };
 
 } // namespace titrate

@@ -33,6 +33,29 @@ std::optional<std::vector<UnitCount>> build_units(const Monograph &m, Dose dose)
 std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f,
                           const Pathway &pw, Date today);
 
+// A new version drafted on `from` over the running (active) plan: the patient goes on from where
+// they are (replan.cpp). Before `from` everything is history; running tapers go on; the current
+// trial goes on at the dose taken on `from` (maintenance as it is; mid-titration up from that
+// dose to today's target), lowered only to today's cap with a "replan.capped" warning. nullopt
+// when nothing has been taken by `from` (plan afresh).
+std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const Formulary &f,
+                                  const Pathway &pw, Date from, Date today);
+
+// Findings (avoid) where `next` drops a taper running on `from` in `running`, or gives less of
+// the current trial drug on `from` than the patient takes (unless capped, said in a warning), or
+// ends a maintenance: what only a recorded decision may do.
+std::vector<Finding> lint_continuity(const Plan &next, const Plan &running, Date from);
+
+// What a clinician drafts from req.start, at every door (CLI `plan ID --start`, the web): over a
+// running plan the patient goes on from where they are (continue_plan) unless req.prefer names
+// another drug; the plan's lint includes lint_continuity against the running plan.
+struct Draft {
+  Plan plan;
+  bool continued = false; // the running plan goes on (else a plan built afresh)
+};
+Draft draft_plan(const Patient &p, const Formulary &f, const Pathway &pw, PlanRequest req,
+                 const Plan *running);
+
 // ---- Building blocks shared with assessment/apply.cpp (added by the scheduling engineer) ----
 
 // Per-administration doses for `daily` over `times` (time-of-day order). Project rule

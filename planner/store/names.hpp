@@ -4,7 +4,12 @@
 // a stored name may not without a migration. Unknown names are StorageError (corrupt data).
 #include "planner/assessment/decision.hpp"
 #include "planner/formulary/monograph.hpp"
+#include "planner/core/observations.hpp"
 #include "planner/scheduling/plan.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
 
 #include <string_view>
 
@@ -18,5 +23,18 @@ std::string_view stage_role_name(StageRole r);
 StageRole stage_role_from_name(std::string_view s);
 std::string_view decision_name(DecisionKind d);
 DecisionKind decision_from_name(std::string_view s);
+
+// adverse_effects.drugs: the attributed drugs as a JSON array text, nullopt (NULL) when the
+// effect is not attributed; and back (StorageError for a corrupt value).
+std::optional<std::string> effect_drugs_text(const AdverseEffect &ae);
+void read_effect_drugs(AdverseEffect &ae, const std::optional<std::string> &text);
+// The audit detail of a logged, corrected or retracted adverse effect.
+std::string effect_audit_detail(std::int64_t id, const AdverseEffect &ae);
+// Checks of a correction or retraction's target, shared by the back ends: `target_patient` is
+// the patient of entry #supersedes (nullopt: no such entry), `replaced_by` the id of an entry
+// that already corrects or retracts it. NotFoundError / RefusedError / InputError.
+void check_effect_correction(const std::string &patient, const AdverseEffect &ae,
+                             const std::optional<std::string> &target_patient,
+                             const std::optional<std::int64_t> &replaced_by);
 
 } // namespace titrate::store

@@ -86,15 +86,18 @@ json plan_to_document(const Plan &p) {
       steps.push_back({{"begin", iso(st.range.begin())}, {"end", iso(st.range.end())},
                        {"daily_ug", st.daily.ug()}, {"doses", doses}});
     }
-    stages.push_back({{"drug", s.drug},
-                      {"role", stage_role_name(s.role)},
-                      {"steps", steps},
-                      {"assessed_ug", s.assessed_dose.ug()},
-                      {"target_reached", opt_date(s.target_reached)},
-                      {"decision_date", opt_date(s.decision_date)},
-                      {"dispense", units_doc(s.dispense)},
-                      {"warnings", findings_doc(s.warnings)},
-                      {"note", s.note}});
+    json stage = {{"drug", s.drug},
+                  {"role", stage_role_name(s.role)},
+                  {"steps", steps},
+                  {"assessed_ug", s.assessed_dose.ug()},
+                  {"target_reached", opt_date(s.target_reached)},
+                  {"decision_date", opt_date(s.decision_date)},
+                  {"dispense", units_doc(s.dispense)},
+                  {"warnings", findings_doc(s.warnings)},
+                  {"note", s.note}};
+    // Written only for a stage in maintenance, so documents of other plans are unchanged.
+    if (s.review_date) stage["review_date"] = iso(*s.review_date);
+    stages.push_back(std::move(stage));
   }
   return {{"format", 1},
           {"patient", p.patient},
@@ -135,6 +138,7 @@ Plan plan_from_document(const json &j) {
       stage.assessed_dose = Dose::micrograms(get<std::int64_t>(s, "assessed_ug", sp));
       stage.target_reached = get_opt_date(s, "target_reached", sp);
       stage.decision_date = get_opt_date(s, "decision_date", sp);
+      stage.review_date = get_opt_date(s, "review_date", sp);
       stage.dispense = units_from(arr(s, "dispense", sp), sp);
       stage.warnings = findings_from(arr(s, "warnings", sp), sp);
       stage.note = get<std::string>(s, "note", sp);

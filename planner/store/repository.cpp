@@ -3,6 +3,8 @@
 #include "planner/core/errors.hpp"
 #include "planner/store/names.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <set>
 
@@ -49,7 +51,8 @@ constexpr std::pair<StageRole, std::string_view> roles[] = {{StageRole::trial, "
 constexpr std::pair<DecisionKind, std::string_view> decisions[] = {
     {DecisionKind::continue_, "continue"}, {DecisionKind::escalate, "escalate"},
     {DecisionKind::switch_, "switch"},     {DecisionKind::extend, "extend"},
-    {DecisionKind::stop, "stop"},          {DecisionKind::review, "review"}};
+    {DecisionKind::stop, "stop"},          {DecisionKind::review, "review"},
+    {DecisionKind::reduce, "reduce"}};
 } // namespace
 
 std::string_view decision_name(DecisionKind d) { return to_name(d, decisions); }
@@ -61,14 +64,60 @@ AdminTime admin_time_from_name(std::string_view s) { return from_name(s, times, 
 std::string_view stage_role_name(StageRole r) { return to_name(r, roles); }
 StageRole stage_role_from_name(std::string_view s) { return from_name(s, roles, "stage role"); }
 
+std::optional<std::string> effect_drugs_text(const AdverseEffect &ae) {
+  if (!ae.attributed) return std::nullopt;
+  return nlohmann::json(ae.drugs).dump();
+}
+
+void read_effect_drugs(AdverseEffect &ae, const std::optional<std::string> &text) {
+  ae.attributed = text.has_value();
+  ae.drugs.clear();
+  if (!text) return;
+  try {
+    ae.drugs = nlohmann::json::parse(*text).get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception &) {
+    throw StorageError("stored adverse effect #" + std::to_string(ae.id) + ": drugs \"" +
+                       text->substr(0, 40) + "\" is not a JSON array of names");
+  }
+}
+
+std::string effect_audit_detail(std::int64_t id, const AdverseEffect &ae) {
+  std::string d = "#" + std::to_string(id) + ": ";
+  if (ae.retracted) {
+    return d + "retracts #" + std::to_string(ae.supersedes.value_or(0)) + " (" + ae.description +
+           ")";
+  }
+  d += ae.description + " (" + std::string(to_string(ae.severity)) + ") at " + iso(ae.at);
+  if (ae.attributed) {
+    std::string names;
+    for (const auto &n : ae.drugs) names += (names.empty() ? "" : ", ") + n;
+    d += names.empty() ? "; no drug taken then" : "; taking " + names;
+  }
+  if (ae.supersedes) d += " (corrects #" + std::to_string(*ae.supersedes) + ")";
+  return d;
+}
+
+void check_effect_correction(const std::string &patient, const AdverseEffect &ae,
+                             const std::optional<std::string> &target_patient,
+                             const std::optional<std::int64_t> &replaced_by) {
+  if (ae.retracted && !ae.supersedes) {
+    throw InputError("retract: expected the id of the adverse effect to withdraw");
+  }
+  if (!ae.supersedes) return;
+  const std::string n = "#" + std::to_string(*ae.supersedes);
+  if (!target_patient || *target_patient != patient) {
+    throw NotFoundError("adverse effect " + n + ": patient " + patient + " has no adverse effect " +
+                        n);
+  }
+  if (replaced_by) {
+    throw RefusedError("adverse effect " + n + " was already corrected or retracted by #" +
+                       std::to_string(*replaced_by) + "; correct that one instead");
+  }
+}
+
 } // namespace store
 
-std::optional<Date> plan_decision_date(const Plan &p) {
-  for (auto it = p.stages.rbegin(); it != p.stages.rend(); ++it) {
-    if (it->role == StageRole::trial) return it->decision_date;
-  }
-  return std::nullopt;
-}
+std::optional<Date> plan_decision_date(const Plan &p) { return p.next_assessment(); }
 
 namespace {
 const Stage *last_trial(const Plan &p) {
@@ -90,6 +139,23 @@ ImportResult Repository::import_scores(const std::vector<ScoreImportRow> &rows, 
       who, source_name);
 }
 
+std::int64_t log_attributed_adverse_effect(Repository &repo, const std::string &patient,
+                                           AdverseEffect ae, const Actor &who) {
+  std::int64_t id = 0;
+  repo.atomically([&] {
+    ae.drugs.clear();
+    ae.attributed = false;
+    if (!ae.retracted) {
+      if (const auto active = repo.active_plan(patient)) {
+        ae.drugs = active->plan.drugs_taken_at(ae.at);
+        ae.attributed = true;
+      }
+    }
+    id = repo.log_adverse_effect(patient, ae, who);
+  });
+  return id;
+}
+
 std::vector<DueEntry> Repository::due_list(Date today, int within_days) {
   return due_list_generic(*this, today, within_days);
 }
@@ -106,8 +172,9 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
   std::vector<DueEntry> out;
   for (const auto &v : repo.active_plans()) {
     const Stage *trial = last_trial(v.plan);
-    if (!trial || !trial->decision_date) continue;
-    const Date dd = *trial->decision_date;
+    const auto next = v.plan.next_assessment();
+    if (!trial || !next) continue;
+    const Date dd = *next;
     const long until = (dd - today).days();
     if (until > within_days) continue;
     // clinical.md A6: the window is the 7 days before the decision date, and needs at least 4

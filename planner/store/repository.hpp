@@ -154,9 +154,15 @@ public:
   // Effective scores (a superseded score is left out unless include_superseded), by time.
   virtual std::vector<ScoreEntry> scores(const std::string &patient,
                                          bool include_superseded = false) = 0;
+  // An adverse effect as given (its drugs too: see log_attributed_adverse_effect below). With
+  // `supersedes` it corrects, with `retracted` it withdraws, that earlier effect of the patient
+  // (NotFoundError if there is none; RefusedError if it was already corrected or retracted).
   virtual std::int64_t log_adverse_effect(const std::string &patient, const AdverseEffect &ae,
                                           const Actor &who) = 0;
-  virtual std::vector<AdverseEffect> adverse_effects(const std::string &patient) = 0;
+  // Effective adverse effects by time: corrected and retracted entries and the retractions
+  // themselves are left out, unless include_superseded.
+  virtual std::vector<AdverseEffect> adverse_effects(const std::string &patient,
+                                                     bool include_superseded = false) = 0;
 
   // --- decisions (append-only): a recorded assessment.
   virtual std::int64_t record_decision(const Assessment &a, std::optional<int> plan_version,
@@ -175,7 +181,14 @@ public:
 
 // --- use cases over any Repository (no SQL here).
 
-// The decision date of a plan: that of its last trial stage (the one being assessed).
+// Logs an adverse effect with the drugs being taken at its time, read off the patient's active
+// plan in the same transaction (Plan::drugs_taken_at; no active plan: not attributed, and it is
+// attributed against whatever plan is assessed). A retraction carries no drugs.
+std::int64_t log_attributed_adverse_effect(Repository &repo, const std::string &patient,
+                                           AdverseEffect ae, const Actor &who);
+
+// When a plan is next assessed (Plan::next_assessment): its last trial stage's decision date, or
+// its review date once that stage is in maintenance. Stored as plan_versions.decision_date.
 std::optional<Date> plan_decision_date(const Plan &p);
 
 // Patients whose active plan's decision date is on or before today + within_days, soonest (most

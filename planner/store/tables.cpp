@@ -94,7 +94,7 @@ DatabaseSummary finish(int version, std::vector<TableSummary> tables) {
 } // namespace
 
 const std::vector<TableSpec> &titrate_tables() {
-  // From planner/store/sqlite/migrations/001..004 (schema version 4); the back ends check at
+  // From planner/store/sqlite/migrations/001..005 (schema version 5); the back ends check at
   // open that their tables have exactly these columns, so a later migration that adds a column
   // or a table cannot be copied without this list being brought up to date.
   static const std::vector<TableSpec> all = {
@@ -133,7 +133,7 @@ const std::vector<TableSpec> &titrate_tables() {
        "id"},
       {"adverse_effects",
        {i("id"), t("patient_id"), t("at"), t("description"), t("severity"), t("entered_by"),
-        t("entered_at")},
+        t("entered_at"), t("drugs"), i("supersedes"), i("retracted")},
        {"id"},
        "id"},
       {"decisions",

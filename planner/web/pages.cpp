@@ -55,9 +55,8 @@ std::string doses_on(const Plan &plan, Date day) {
 std::optional<Date> next_assessment(const Plan &plan, Date day) {
   std::optional<Date> best;
   for (const auto &s : plan.stages) {
-    if (s.decision_date && *s.decision_date >= day && (!best || *s.decision_date < *best)) {
-      best = s.decision_date;
-    }
+    const auto d = s.review_date ? s.review_date : s.decision_date;
+    if (d && *d >= day && (!best || *d < *best)) best = d;
   }
   return best;
 }
@@ -72,6 +71,10 @@ std::string plan_tables(const Plan &plan) {
            esc(iso(*s.decision_date));
     }
     if (s.target_reached || s.decision_date) h += ".</p>";
+    if (s.maintenance()) {
+      h += "<p><strong>Maintenance:</strong> the last dose below continues with no end date; next "
+           "review on " + esc(iso(*s.review_date)) + ".</p>";
+    }
     if (!s.note.empty()) h += "<p class=\"muted\">" + esc(s.note) + "</p>";
     h += "<table><thead><tr><th>Days</th><th>Daily total</th><th>Doses</th></tr></thead><tbody>";
     for (const auto &st : s.steps) {

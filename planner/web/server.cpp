@@ -794,8 +794,9 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   req.start = start;
   req.today = cfg.today();
   if (!blank(param(c.req, "prefer"))) req.prefer = param(c.req, "prefer");
-  if (const auto active = repo.active_plan(id)) req.tried = active->plan.tried;
-  const Plan plan = build_plan(rec->patient, formulary, *pw, req);
+  const auto active = repo.active_plan(id);
+  const Plan plan =
+      draft_plan(rec->patient, formulary, *pw, req, active ? &active->plan : nullptr).plan;
   const bool submit = param(c.req, "submit") == "1";
   int version = 0;
   repo.atomically([&] {
@@ -846,7 +847,7 @@ void WebServer::Impl::routes() {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
     const AdverseEffect ae = adverse_effect(param(c.req, "description"), param(c.req, "severity"));
-    repo.log_adverse_effect(rec.patient.id, ae, c.actor);
+    log_attributed_adverse_effect(repo, rec.patient.id, ae, c.actor);
     redirect(c.res, "/p/" + token + "?saved=effect");
   }));
 

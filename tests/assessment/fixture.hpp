@@ -156,7 +156,11 @@ inline std::vector<ScoreEntry> daily_scores(Date first, const std::vector<int> &
 }
 
 inline AdverseEffect effect(Date d, std::string what, AeSeverity s) {
-  return AdverseEffect{0, LocalDateTime{d, 8 * 60}, std::move(what), s};
+  AdverseEffect e;
+  e.at = LocalDateTime{d, 8 * 60};
+  e.description = std::move(what);
+  e.severity = s;
+  return e;
 }
 
 } // namespace titrate::test

@@ -50,6 +50,10 @@ source = "A6"
 [decisions.max_extensions]
 value = 2
 source = "A6"
+[decisions.maintenance_review_days]
+value = 56
+source = "project rule"
+verified = false
 )";
 
 std::string replaced(std::string text, const std::string &from, const std::string &to) {
@@ -69,7 +73,7 @@ std::string error_of(const std::string &text) {
 
 } // namespace
 
-TEST_CASE("cipn-esmo: duloxetine, then gabapentin, then amitriptyline; duloxetine first line") {
+TEST_CASE("cipn-esmo: duloxetine, then gabapentin, then amitriptyline, duloxetine first line") {
   const auto all = shipped();
   REQUIRE(all.size() == 2);
   const Pathway &p = all[0];
@@ -102,12 +106,16 @@ TEST_CASE("both pathways carry the clinical.md A6 decision parameters with sourc
     CHECK(d.substantial_pct.value == 50.0);
     CHECK(d.extension_days.value == 7);
     CHECK(d.max_extensions.value == 2);
+    // No source gives a maintenance review interval: a project rule, shown as unverified.
+    CHECK(d.maintenance_review_days.value == 56);
+    CHECK_FALSE(d.maintenance_review_days.cite.verified);
+    CHECK_THAT(d.maintenance_review_days.cite.source, Contains("project rule"));
     CHECK_THAT(d.response_pct.cite.source, Contains("IMMPACT"));
     CHECK_FALSE(d.window_days.cite.source.empty());
   }
 }
 
-TEST_CASE("a minimal pathway parses; integers and decimals both work for percentages") {
+TEST_CASE("a minimal pathway parses, integers and decimals both work for percentages") {
   const Pathway p = parse_pathway({"s/mine.toml", kPathway}, formulary());
   CHECK(p.name == "mine");
   CHECK(p.decisions.substantial_pct.value == 50.0);
@@ -131,6 +139,8 @@ TEST_CASE("pathway faults name file, line and key") {
   CHECK_THAT(error_of(replaced(kPathway, "[decisions.max_extensions]\nvalue = 2\nsource = \"A6\"\n", "")),
              Contains("s/p.toml:6: decisions.max_extensions: missing"));
   CHECK_THAT(error_of(replaced(kPathway, "title = \"T\"\n", "")), Contains("title: missing"));
+  CHECK_THAT(error_of(replaced(kPathway, "value = 56\n", "value = 3\n")),
+             Contains("decisions.maintenance_review_days.value:"));
 }
 
 TEST_CASE("check_pathways collects the faults of every file") {

@@ -6,6 +6,7 @@
 
 #include "planner/core/errors.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <thread>
@@ -368,6 +369,74 @@ void adverse_effects_and_decisions(Backend &b) {
   CHECK(g.next_drug == a.next_drug);
   CHECK(g.next_decision_date == a.next_decision_date);
   CHECK(g.substantial);
+
+  // A maintenance review's "reduce" is stored and read back (migration 005).
+  a.decision = DecisionKind::reduce;
+  a.next_drug.reset();
+  a.next_dose = Dose::milligrams(30);
+  repo->record_decision(a, 1, clinician);
+  ds = repo->decisions("P1");
+  REQUIRE(ds.size() == 2);
+  CHECK(ds[1].assessment.decision == DecisionKind::reduce);
+  CHECK(ds[1].assessment.next_dose == Dose::milligrams(30));
+}
+
+void adverse_effects_attributed_corrected_retracted(Backend &b) {
+  auto repo = b.connect();
+  repo->add_patient(sample_patient("P1"), clinician);
+  repo->add_patient(sample_patient("P2"), clinician);
+  AdverseEffect ae;
+  ae.at = at(2026, 12, 5, 7 * 60 + 30);
+  ae.description = "nausea";
+  ae.severity = AeSeverity::intolerable;
+  // No active plan: stored without attribution (NULL), attributed on read by assess.
+  const auto first = log_attributed_adverse_effect(*repo, "P1", ae, patient_p1);
+  auto list = repo->adverse_effects("P1");
+  REQUIRE(list.size() == 1);
+  CHECK_FALSE(list[0].attributed);
+  CHECK(list[0].drugs.empty());
+  // With an approved plan: the drugs taken at its time, as stored.
+  repo->save_draft(sample_plan("P1"), clinician);
+  repo->submit("P1", 1, clinician);
+  repo->approve("P1", 1, pharmacist);
+  const auto second = log_attributed_adverse_effect(*repo, "P1", ae, patient_p1);
+  list = repo->adverse_effects("P1");
+  REQUIRE(list.size() == 2);
+  CHECK(list[1].id == second);
+  CHECK(list[1].attributed);
+  CHECK(list[1].drugs == std::vector<std::string>{"duloxetine"}); // day 5 of the sample plan
+
+  // A correction supersedes; a retraction withdraws; both append-only, each target once.
+  AdverseEffect fix = ae;
+  fix.severity = AeSeverity::severe;
+  fix.supersedes = first;
+  const auto third = log_attributed_adverse_effect(*repo, "P1", fix, patient_p1);
+  CHECK_THROWS_AS(log_attributed_adverse_effect(*repo, "P1", fix, patient_p1), RefusedError);
+  CHECK_THROWS_AS(log_attributed_adverse_effect(*repo, "P2", fix, clinician), NotFoundError);
+  AdverseEffect retract;
+  retract.at = at(2026, 12, 6);
+  retract.description = "logged in error";
+  retract.retracted = true;
+  retract.supersedes = second;
+  const auto fourth = log_attributed_adverse_effect(*repo, "P1", retract, patient_p1);
+  retract.supersedes = 999999;
+  CHECK_THROWS_AS(log_attributed_adverse_effect(*repo, "P1", retract, patient_p1), NotFoundError);
+
+  list = repo->adverse_effects("P1");
+  REQUIRE(list.size() == 1); // #1 corrected by #3, #2 retracted by #4 (not itself an effect)
+  CHECK(list[0].id == third);
+  CHECK(list[0].severity == AeSeverity::severe);
+  CHECK(list[0].supersedes == first);
+  const auto all = repo->adverse_effects("P1", true);
+  REQUIRE(all.size() == 4);
+  CHECK(all[3].id == fourth);
+  CHECK(all[3].retracted);
+  CHECK(all[3].supersedes == second);
+  const auto audit = repo->audit(std::string("P1"));
+  CHECK(std::any_of(audit.begin(), audit.end(), [&](const AuditEntry &e) {
+    return e.action == "adverse-effect.retract" &&
+           e.detail.find("retracts #" + std::to_string(second)) != std::string::npos;
+  }));
 }
 
 void audit_records_every_change(Backend &b) {

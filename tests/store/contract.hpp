@@ -30,6 +30,7 @@ void submitted_version_is_immutable(Backend &b);
 void scores_and_supersede(Backend &b);
 void import_all_or_none(Backend &b);
 void adverse_effects_and_decisions(Backend &b);
+void adverse_effects_attributed_corrected_retracted(Backend &b);
 void audit_records_every_change(Backend &b);
 void atomically_is_one_transaction(Backend &b);
 void concurrent_writers(Backend &b);
@@ -56,6 +57,7 @@ void import_rolls_back_when_source_throws(Backend &b);
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, scores_and_supersede)                                  \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, import_all_or_none)                                    \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_and_decisions)                         \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_attributed_corrected_retracted)        \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_records_every_change)                            \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_is_one_transaction)                         \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_writers)                                    \

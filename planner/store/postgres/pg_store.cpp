@@ -846,27 +846,50 @@ std::int64_t PgStore::log_adverse_effect(const std::string &patient, const Adver
     Tx tx(*this);
     auto &w = tx.w();
     require_patient(w, patient);
+    if (ae.supersedes || ae.retracted) {
+      std::optional<std::string> target;
+      std::optional<std::int64_t> replaced_by;
+      if (ae.supersedes) {
+        // The row lock keeps two corrections of one entry from both passing the check.
+        const auto r = w.exec_params("SELECT patient_id, (SELECT id FROM adverse_effects c WHERE "
+                                     "c.supersedes = a.id LIMIT 1) FROM adverse_effects a "
+                                     "WHERE a.id = $1 FOR UPDATE",
+                                     *ae.supersedes);
+        if (!r.empty()) {
+          target = r[0][0].as<std::string>();
+          if (!r[0][1].is_null()) replaced_by = r[0][1].as<std::int64_t>();
+        }
+      }
+      store::check_effect_correction(patient, ae, target, replaced_by);
+    }
+    const auto drugs = store::effect_drugs_text(ae);
+    const auto supersedes = num(ae.supersedes);
     const std::int64_t id =
         w.exec_params("INSERT INTO adverse_effects (patient_id, at, description, severity, "
-                      "entered_by, entered_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+                      "entered_by, entered_at, drugs, supersedes, retracted) "
+                      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
                       patient, iso(ae.at), ae.description,
-                      std::string(to_string(ae.severity)), who.user, tx.at())[0][0]
+                      std::string(to_string(ae.severity)), who.user, tx.at(),
+                      opt(drugs), opt(supersedes), ae.retracted ? 1 : 0)[0][0]
             .as<std::int64_t>();
-    write_audit(w, who, "adverse-effect.log", patient,
-                "#" + std::to_string(id) + ": " + ae.description + " (" +
-                    std::string(to_string(ae.severity)) + ") at " + iso(ae.at),
-                tx.at());
+    write_audit(w, who, ae.retracted ? "adverse-effect.retract" : "adverse-effect.log", patient,
+                store::effect_audit_detail(id, ae), tx.at());
     tx.commit();
     return id;
   });
 }
 
-std::vector<AdverseEffect> PgStore::adverse_effects(const std::string &patient) {
+std::vector<AdverseEffect> PgStore::adverse_effects(const std::string &patient,
+                                                    bool include_superseded) {
   return guarded(where_, secrets_, [&] {
     Tx tx(*this);
-    const auto r = tx.w().exec_params("SELECT id, at, description, severity FROM adverse_effects "
-                                      "WHERE patient_id = $1 ORDER BY at, id",
-                                      patient);
+    std::string sql = "SELECT id, at, description, severity, drugs, supersedes, retracted "
+                      "FROM adverse_effects a WHERE patient_id = $1";
+    if (!include_superseded) {
+      sql += " AND retracted = 0 AND NOT EXISTS (SELECT 1 FROM adverse_effects c "
+             "WHERE c.supersedes = a.id)";
+    }
+    const auto r = tx.w().exec_params(sql + " ORDER BY at, id", patient);
     tx.commit();
     std::vector<AdverseEffect> out;
     for (const auto &q : r) {
@@ -875,6 +898,10 @@ std::vector<AdverseEffect> PgStore::adverse_effects(const std::string &patient) 
       a.at = parse_local_datetime(q[1].as<std::string>());
       a.description = q[2].as<std::string>();
       a.severity = parse_ae_severity(q[3].as<std::string>());
+      store::read_effect_drugs(a, q[4].is_null() ? std::nullopt
+                                                 : std::optional<std::string>(q[4].as<std::string>()));
+      if (!q[5].is_null()) a.supersedes = q[5].as<std::int64_t>();
+      a.retracted = q[6].as<int>() != 0;
       out.push_back(std::move(a));
     }
     return out;

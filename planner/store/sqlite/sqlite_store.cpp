@@ -817,27 +817,49 @@ std::int64_t SqliteStore::log_adverse_effect(const std::string &patient, const A
   }
   Tx tx(*this);
   require_patient(*db_, patient);
+  if (ae.supersedes || ae.retracted) {
+    std::optional<std::string> target;
+    std::optional<std::int64_t> replaced_by;
+    if (ae.supersedes) {
+      SQLite::Statement q(*db_, "SELECT patient_id, (SELECT id FROM adverse_effects c WHERE "
+                                "c.supersedes = a.id) FROM adverse_effects a WHERE a.id = ?");
+      q.bind(1, *ae.supersedes);
+      if (q.executeStep()) {
+        target = q.getColumn(0).getString();
+        if (!q.getColumn(1).isNull()) replaced_by = q.getColumn(1).getInt64();
+      }
+    }
+    store::check_effect_correction(patient, ae, target, replaced_by);
+  }
   SQLite::Statement q(*db_, "INSERT INTO adverse_effects (patient_id, at, description, severity, "
-                            "entered_by, entered_at) VALUES (?,?,?,?,?,?)");
+                            "entered_by, entered_at, drugs, supersedes, retracted) "
+                            "VALUES (?,?,?,?,?,?,?,?,?)");
   q.bind(1, patient);
   q.bind(2, iso(ae.at));
   q.bind(3, ae.description);
   q.bind(4, std::string(to_string(ae.severity)));
   q.bind(5, who.user);
   q.bind(6, tx.at());
+  if (const auto drugs = store::effect_drugs_text(ae)) q.bind(7, *drugs);
+  if (ae.supersedes) q.bind(8, *ae.supersedes);
+  q.bind(9, ae.retracted ? 1 : 0);
   q.exec();
   const std::int64_t id = db_->getLastInsertRowid();
-  write_audit(*db_, who, "adverse-effect.log", patient,
-              "#" + std::to_string(id) + ": " + ae.description + " (" +
-                  std::string(to_string(ae.severity)) + ") at " + iso(ae.at),
-              tx.at());
+  write_audit(*db_, who, ae.retracted ? "adverse-effect.retract" : "adverse-effect.log", patient,
+              store::effect_audit_detail(id, ae), tx.at());
   tx.commit();
   return id;
 }
 
-std::vector<AdverseEffect> SqliteStore::adverse_effects(const std::string &patient) {
-  SQLite::Statement q(*db_, "SELECT id, at, description, severity FROM adverse_effects "
-                            "WHERE patient_id = ? ORDER BY at, id");
+std::vector<AdverseEffect> SqliteStore::adverse_effects(const std::string &patient,
+                                                        bool include_superseded) {
+  std::string sql = "SELECT id, at, description, severity, drugs, supersedes, retracted "
+                    "FROM adverse_effects a WHERE patient_id = ?";
+  if (!include_superseded) {
+    sql += " AND retracted = 0 AND NOT EXISTS (SELECT 1 FROM adverse_effects c "
+           "WHERE c.supersedes = a.id)";
+  }
+  SQLite::Statement q(*db_, sql + " ORDER BY at, id");
   q.bind(1, patient);
   std::vector<AdverseEffect> out;
   while (q.executeStep()) {
@@ -846,6 +868,11 @@ std::vector<AdverseEffect> SqliteStore::adverse_effects(const std::string &patie
     a.at = parse_local_datetime(q.getColumn(1).getString());
     a.description = q.getColumn(2).getString();
     a.severity = parse_ae_severity(q.getColumn(3).getString());
+    store::read_effect_drugs(a, q.getColumn(4).isNull()
+                                    ? std::nullopt
+                                    : std::optional<std::string>(q.getColumn(4).getString()));
+    if (!q.getColumn(5).isNull()) a.supersedes = q.getColumn(5).getInt64();
+    a.retracted = q.getColumn(6).getInt() != 0;
     out.push_back(std::move(a));
   }
   return out;

@@ -64,7 +64,8 @@ public:
                                  bool include_superseded = false) override;
   std::int64_t log_adverse_effect(const std::string &patient, const AdverseEffect &ae,
                                   const Actor &who) override;
-  std::vector<AdverseEffect> adverse_effects(const std::string &patient) override;
+  std::vector<AdverseEffect> adverse_effects(const std::string &patient,
+                                             bool include_superseded = false) override;
 
   std::int64_t record_decision(const Assessment &a, std::optional<int> plan_version,
                                const Actor &who) override;
