@@ -79,13 +79,16 @@ Date clear_of_running_stages(const Formulary &f, const Plan &plan, const std::st
 // `next_allowed` false: the outgoing drug is tapered and nothing follows (a clinician's stop).
 Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
                   bool next_allowed = true) {
-  const Date on = decision.date;
   Stage &cur = out.stages[current_trial_index(out)];
   const std::string outgoing = cur.drug;
   const Monograph &out_m = in.formulary.get(outgoing);
-  if (cur.steps.empty() || on <= cur.steps.front().range.begin()) {
-    throw InputError("apply: switch on " + iso(on) + " is not after the start of " + outgoing);
+  if (cur.steps.empty() || decision.date < cur.steps.front().range.begin()) {
+    throw InputError("apply: switch on " + iso(decision.date) + " is before the start of " +
+                     outgoing);
   }
+  // A switch decided on a drug's first day (an intolerable effect after its first dose) acts from
+  // the next day: that day's doses were taken, and the taper follows the label from there.
+  const Date on = std::max(decision.date, cur.steps.front().range.begin() + Days(1));
   end_stage_on(cur, on);
   cur.dispense = dispense_for(cur.steps);
   Step last = cur.steps.back();
@@ -273,7 +276,12 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     const bool taken = trial != nullptr && !trial->steps.empty() &&
                        trial->steps.front().range.begin() < decision.date &&
                        (trial->maintenance() || trial->steps.back().range.end() > decision.date);
-    if (!taken) return out; // nothing is being taken on that day: nothing to taper
+    if (!taken) {
+      // Nothing is being taken that day (the plan ended before it): nothing to taper, but the
+      // drug is stopped all the same and assessed no more.
+      if (trial != nullptr) add_unique(out.tried, trial->drug);
+      break;
+    }
     out = apply_switch(in, decision, std::move(out), decision.rule != "decision.clinician");
     break;
   }

@@ -39,7 +39,10 @@ std::vector<std::pair<const Stage *, const Step *>> Plan::on(Date d) const {
 
 std::optional<Date> Plan::next_assessment() const {
   const Stage *t = current_trial();
-  if (t == nullptr) return std::nullopt;
+  // A trial already switched away from or stopped (tapered off) is assessed no more.
+  if (t == nullptr || std::find(tried.begin(), tried.end(), t->drug) != tried.end()) {
+    return std::nullopt;
+  }
   return t->review_date ? t->review_date : t->decision_date;
 }
 

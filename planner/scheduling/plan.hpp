@@ -75,7 +75,7 @@ struct Plan {
   std::vector<std::pair<const Stage *, const Step *>> on(Date d) const;
   const Stage *current_trial() const; // the last trial stage, if any
   // When the plan is next assessed: the current trial's review date when it is in maintenance,
-  // else its decision date (what `due` lists).
+  // else its decision date (what `due` lists); none once that trial is tapered off (a stop).
   std::optional<Date> next_assessment() const;
   // The drugs being taken at `at`, sorted (a side effect belongs to them, clinical.md A6): every
   // drug with a dose that day, except a drug whose first day it is while another drug is being

@@ -94,12 +94,23 @@ TEST_CASE("extend moves the decision date by the pathway's extension and lengthe
   CHECK(ext.lint.empty());
 }
 
-TEST_CASE("continue, stop and review leave the plan unchanged") {
+TEST_CASE("continue inside the window and review leave the plan unchanged") {
   const Patient p = adult();
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
-  for (auto k : {DecisionKind::continue_, DecisionKind::stop, DecisionKind::review}) {
+  for (auto k : {DecisionKind::continue_, DecisionKind::review}) {
     CHECK(apply(plan, p, k, day("2026-12-22")) == plan);
   }
+}
+
+TEST_CASE("a stop after the plan's last dose tapers nothing but ends the drug's assessments") {
+  const Patient p = adult();
+  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  REQUIRE(plan.next_assessment() == day("2026-12-22"));
+  // The last step ends on 2026-12-22 (first day not included): nothing is taken that day.
+  const Plan stopped = apply(plan, p, DecisionKind::stop, day("2026-12-22"));
+  CHECK(stopped.stages == plan.stages);
+  CHECK(stopped.tried == std::vector<std::string>{"duloxetine"});
+  CHECK_FALSE(stopped.next_assessment()); // no longer due
 }
 
 TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop, gabapentin on the first taper day") {
