@@ -209,6 +209,12 @@ void four_eyes(Backend &b) {
   const Actor drafter_as_pharmacist{"dr.ada", "pharmacist"};
   CHECK_THROWS_AS(repo->approve("P1", 1, drafter_as_pharmacist), RefusedError);
   CHECK(repo->plan_version("P1", 1)->status == PlanStatus::submitted);
+  // Nor reject it (issue 13 item 6): the rule is the same for both verdicts.
+  CHECK_THROWS_WITH(repo->reject("P1", 1, drafter_as_pharmacist, "no"),
+                    Catch::Contains("four eyes: dr.ada drafted plan of P1 version 1 and cannot "
+                                    "reject it"));
+  CHECK(repo->plan_version("P1", 1)->status == PlanStatus::submitted);
+  CHECK(repo->reviews("P1").empty());
 
   // Drafted by one user and submitted by another: neither may approve.
   repo->save_draft(sample_plan("P1"), clinician);
@@ -216,6 +222,8 @@ void four_eyes(Backend &b) {
   CHECK(repo->plan_version("P1", 1)->status == PlanStatus::superseded);
   CHECK_THROWS_AS(repo->approve("P1", 2, Actor{"dr.bea", "pharmacist"}), RefusedError);
   CHECK_THROWS_AS(repo->approve("P1", 2, Actor{"dr.ada", "pharmacist"}), RefusedError);
+  CHECK_THROWS_AS(repo->reject("P1", 2, Actor{"dr.bea", "pharmacist"}, "no"), RefusedError);
+  CHECK_THROWS_AS(repo->reject("P1", 2, Actor{"dr.ada", "pharmacist"}, "no"), RefusedError);
   CHECK_FALSE(repo->active_plan("P1"));
   repo->approve("P1", 2, pharmacist);
   CHECK(repo->active_plan("P1")->version == 2);

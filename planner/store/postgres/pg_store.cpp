@@ -587,12 +587,8 @@ void PgStore::approve(const std::string &patient, int version, const Actor &who)
                          std::string(to_string(v.status)) +
                          ", not awaiting review; only a submitted version can be approved");
     }
-    if (who.user == v.drafted_by || who.user == v.submitted_by) {
-      throw RefusedError("four eyes: " + who.user + " " +
-                         (who.user == v.drafted_by ? "drafted" : "submitted") + " " +
-                         version_name(patient, version) +
-                         " and cannot approve it; another pharmacist must review it");
-    }
+    require_four_eyes(version_name(patient, version), v.drafted_by, v.submitted_by, who,
+                      "approve");
     w.exec_params("UPDATE plan_versions SET status = 'superseded' "
                   "WHERE plan_id = $1 AND status = 'approved'",
                   v.plan_id);
@@ -619,6 +615,8 @@ void PgStore::reject(const std::string &patient, int version, const Actor &who,
                          std::string(to_string(v.status)) +
                          ", not awaiting review; only a submitted version can be rejected");
     }
+    require_four_eyes(version_name(patient, version), v.drafted_by, v.submitted_by, who,
+                      "reject");
     w.exec_params("UPDATE plan_versions SET status = 'rejected' WHERE id = $1", v.id);
     w.exec_params("INSERT INTO reviews (plan_version_id, pharmacist, verdict, note, at) "
                   "VALUES ($1, $2, 'rejected', $3, $4)",

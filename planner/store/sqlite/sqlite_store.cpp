@@ -460,12 +460,7 @@ void SqliteStore::approve(const std::string &patient, int version, const Actor &
                        std::string(to_string(v.status)) +
                        ", not awaiting review; only a submitted version can be approved");
   }
-  if (who.user == v.drafted_by || who.user == v.submitted_by) {
-    throw RefusedError("four eyes: " + who.user + " " +
-                       (who.user == v.drafted_by ? "drafted" : "submitted") + " " +
-                       version_name(patient, version) +
-                       " and cannot approve it; another pharmacist must review it");
-  }
+  require_four_eyes(version_name(patient, version), v.drafted_by, v.submitted_by, who, "approve");
   {
     SQLite::Statement q(*db_, "UPDATE plan_versions SET status = 'superseded' "
                               "WHERE plan_id = ? AND status = 'approved'");
@@ -497,6 +492,7 @@ void SqliteStore::reject(const std::string &patient, int version, const Actor &w
                        std::string(to_string(v.status)) +
                        ", not awaiting review; only a submitted version can be rejected");
   }
+  require_four_eyes(version_name(patient, version), v.drafted_by, v.submitted_by, who, "reject");
   SQLite::Statement q(*db_, "UPDATE plan_versions SET status = 'rejected' WHERE id = ?");
   q.bind(1, v.id);
   q.exec();
