@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace titrate::test;
@@ -71,3 +72,99 @@ TEST_CASE("rules: a patient reads only their own check; check ID needs a role") 
   CHECK(file_bytes(db) == before);
 }
 
+TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and nothing is written") {
+  TempDir d;
+  const auto text = d.write("notes.txt", "not a database\n");
+  const auto folder = d.file("a-folder");
+  fs::create_directory(folder);
+  const auto zero = d.write("zero.db", "");
+  const auto as_db = [&](const std::string &db, std::vector<std::string> args) {
+    std::vector<std::string> all = {"--db", db, "--today", "2026-11-25", "--user", "dr.ames",
+                                    "--role", "clinician"};
+    all.insert(all.end(), args.begin(), args.end());
+    return run_titrate(d, with_data(all));
+  };
+  for (const auto &args : std::vector<std::vector<std::string>>{
+           {"patient", "list"}, {"log", "P1", "--score", "5"}, p1_profile}) {
+    INFO(args[0]);
+    auto r = as_db(text, args);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("database " + text + ": cannot be read as a SQLite "
+                                      "database (file is not a database); expected a titrate "
+                                      "database file"));
+    CHECK(file_bytes(text) == "not a database\n");
+    CHECK_FALSE(fs::exists(text + "-wal"));
+    CHECK_FALSE(fs::exists(text + "-shm"));
+
+    r = as_db(folder, args);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--db: " + folder + " is a folder; expected a titrate "
+                                      "database file (SQLite) or a postgresql:// URL"));
+  }
+  // A zero-byte file reads as an empty database and stays zero bytes.
+  auto r = as_db(zero, {"patient", "list"});
+  CHECK(r.exit_code == 0);
+  r = as_db(zero, {"log", "P1", "--score", "5"});
+  CHECK(r.exit_code == 3);
+  CHECK(fs::file_size(zero) == 0);
+  CHECK_FALSE(fs::exists(zero + "-wal"));
+  CHECK_FALSE(fs::exists(zero + "-shm"));
+}
+
+TEST_CASE("rules: a full disk while writing is refused naming the database; nothing is kept") {
+  TempDir d;
+  add_patient(d, p1_profile);
+  const auto db = d.file("clinic/titrate.db");
+  const auto before = file_bytes(db);
+  // A file-size limit of 512 bytes stands in for a full disk: the first write-ahead log frame
+  // (4 KiB) cannot be written. SIGXFSZ is ignored so the write fails instead of killing titrate.
+  const std::string cmd = "cd " + d.path().string() +
+                          " && (trap '' XFSZ; ulimit -f 1; exec " + std::string(TITRATE_BINARY) +
+                          " --db " + db + " --today 2026-11-25 --user dr.ames --role clinician"
+                          " log P1 --score 5) >out.txt 2>err.txt";
+  const int status = std::system(cmd.c_str());
+  const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const std::string err = file_bytes(d.file("err.txt"));
+  INFO(err);
+  CHECK(exit_code == 4);
+  CHECK_THAT(err, Catch::Contains("database " + db + ": "));
+  CHECK_THAT(err, !Catch::Contains("internal error"));
+  CHECK(file_bytes(db) == before);
+  auto r = run_as(d, "dr.ames", "clinician", "2026-11-25", {"--json", "audit", "P1"});
+  CHECK(nlohmann::json::parse(r.out)["entries"].size() == 1); // patient.add only
+}
+
+TEST_CASE("rules: a database this user cannot write is refused before SQLite opens it") {
+  TempDir d;
+  add_patient(d, p1_profile);
+  const auto db = d.file("clinic/titrate.db");
+  const auto before = file_bytes(db);
+  // Root writes any file, so the read-only case runs as nobody (setpriv) when the tests run as
+  // root, and as the test's own user otherwise.
+  const bool root = ::geteuid() == 0;
+  if (root && !fs::exists("/usr/bin/setpriv")) {
+    WARN("running as root without /usr/bin/setpriv: the read-only database case is not run");
+    return;
+  }
+  fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(d.path(), fs::perms::others_exec | fs::perms::others_read, fs::perm_options::add);
+  const std::string as_user = root ? "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  for (const std::string args : {"patient list", "log P1 --score 5"}) {
+    INFO(args);
+    const std::string cmd = "cd " + d.path().string() + " && " + as_user +
+                            std::string(TITRATE_BINARY) + " --db " + db +
+                            " --formulary " + source_dir() + "/formulary --pathways " +
+                            source_dir() + "/schedules --today 2026-11-25 --user dr.ames --role "
+                            "clinician " + args + " >out.txt 2>err.txt";
+    const int status = std::system(cmd.c_str());
+    const std::string err = file_bytes(d.file("err.txt"));
+    INFO(err);
+    CHECK((WIFEXITED(status) ? WEXITSTATUS(status) : -1) == 4);
+    CHECK_THAT(err, Catch::Contains("database " + db + ": cannot be opened: the file is read-only "
+                                    "for this user; titrate needs write access to the database "
+                                    "file and its folder"));
+    CHECK(file_bytes(db) == before);
+    CHECK_FALSE(fs::exists(db + "-wal"));
+    CHECK_FALSE(fs::exists(db + "-shm"));
+  }
+}

@@ -111,6 +111,16 @@ auto guarded(const std::string &where, const std::vector<std::string> &secrets, 
     throw RefusedError("database " + where + ": a concurrent change conflicted with this one (" +
                        scrub(e.what(), secrets) + "); nothing was changed; try again");
   } catch (const pqxx::sql_error &e) {
+    // Faults of the server's state, not bugs (issue 13 item 7): a full disk, a read-only
+    // server or database, a role without the grant. Refused, naming the database.
+    const std::string state = e.sqlstate();
+    if (state == "53100" || state == "25006" || state == "42501") {
+      throw RefusedError("database " + where + ": " +
+                         (state == "53100"   ? std::string("the server's disk is full")
+                          : state == "25006" ? std::string("the database is read-only")
+                                             : std::string("permission denied")) +
+                         " (" + scrub(e.what(), secrets) + "); nothing was changed");
+    }
     throw StorageError("database " + where + ": " + scrub(e.what(), secrets));
   } catch (const pqxx::failure &e) {
     throw StorageError("database " + where + ": " + scrub(e.what(), secrets));
