@@ -3,6 +3,7 @@
 // one append-only observation. For the patient (their own record) or a clinician on their behalf.
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/plausible.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -48,6 +49,7 @@ void run_log(Context &ctx, const LogOptions &o) {
       s.supersedes = v;
     }
     auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+    check_observation_time(s.at, require_patient(*repo, o.id).patient.birth_date, today, "--at");
     const auto id = repo->log_score(o.id, s, who);
     if (ctx.opt.json) {
       ctx.print_json({{"patient", o.id}, {"kind", "score"}, {"id", id}, {"at", iso(at)},
@@ -65,6 +67,7 @@ void run_log(Context &ctx, const LogOptions &o) {
   }
   const AdverseEffect ae = make_adverse_effect(o.adverse_effect, o.severity, at, today, names);
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+  check_observation_time(ae.at, require_patient(*repo, o.id).patient.birth_date, today, "--at");
   const auto id = repo->log_adverse_effect(o.id, ae, who);
   if (ctx.opt.json) {
     ctx.print_json({{"patient", o.id}, {"kind", "adverse-effect"}, {"id", id}, {"at", iso(at)},

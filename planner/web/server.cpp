@@ -1,6 +1,7 @@
 #include "planner/web/server.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/plausible.hpp"
 #include "planner/export/json.hpp"
 #include "planner/safety/eligibility.hpp"
 #include "planner/scheduling/scheduler.hpp"
@@ -839,6 +840,7 @@ void WebServer::Impl::routes() {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
     const ScoreEntry s = score_entry(param(c.req, "score"), param(c.req, "note"), std::nullopt);
+    check_observation_time(s.at, rec.patient.birth_date, cfg.today());
     repo.log_score(rec.patient.id, s, c.actor);
     redirect(c.res, "/p/" + token + "?saved=score");
   }));
@@ -846,6 +848,7 @@ void WebServer::Impl::routes() {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
     const AdverseEffect ae = adverse_effect(param(c.req, "description"), param(c.req, "severity"));
+    check_observation_time(ae.at, rec.patient.birth_date, cfg.today());
     repo.log_adverse_effect(rec.patient.id, ae, c.actor);
     redirect(c.res, "/p/" + token + "?saved=effect");
   }));
@@ -977,7 +980,9 @@ void WebServer::Impl::routes() {
       note = in["note"].get<std::string>();
     }
     const ScoreEntry s = score_entry(score_text, note, at);
-    if (!repo.patient(id)) throw NotFoundError("patient " + id + ": not found");
+    const auto rec = repo.patient(id);
+    if (!rec) throw NotFoundError("patient " + id + ": not found");
+    check_observation_time(s.at, rec->patient.birth_date, cfg.today(), "at");
     const auto row = repo.log_score(id, s, c.actor);
     send_json(c.res, 201, {{"patient", id}, {"kind", "score"}, {"id", row}, {"at", iso(s.at)},
                            {"score", s.score.value()}, {"note", s.note}, {"supersedes", nullptr}});

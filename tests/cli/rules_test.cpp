@@ -72,6 +72,43 @@ TEST_CASE("rules: a patient reads only their own check; check ID needs a role") 
   CHECK(file_bytes(db) == before);
 }
 
+TEST_CASE("rules: observations before the patient's birth or after today are bad input") {
+  TempDir d;
+  add_patient(d, p1_profile);
+  const auto db = d.file("clinic/titrate.db");
+  const auto before = file_bytes(db);
+  struct Bad {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  for (const auto &b : std::vector<Bad>{
+           {{"log", "P1", "--score", "5", "--at", "1900-01-01"},
+            "--at: 1900-01-01T00:00 is before the patient's birth (1958-04-02); expected a time "
+            "from 1958-04-02 through 2026-11-25"},
+           {{"log", "P1", "--adverse-effect", "dizziness", "--severity", "mild", "--at",
+             "1958-04-01T23:59"},
+            "--at: 1958-04-01T23:59 is before the patient's birth (1958-04-02)"},
+           {{"log", "P1", "--score", "5", "--at", "2026-11-26"}, "is after today"},
+       }) {
+    auto r = run_as(d, "dr.ames", "clinician", "2026-11-25", b.args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(b.says));
+    CHECK(file_bytes(db) == before);
+  }
+  const auto csv = d.write("s.csv", "patient_id,at,score\nP1,2026-11-20,5\nP1,1900-01-01,4\n");
+  auto r = run_as(d, "dr.ames", "clinician", "2026-11-25", {"import", "scores", csv});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("1 row dated before the patient's birth; nothing was imported") &&
+                        Catch::Contains("s.csv:3: at: 1900-01-01T00:00 is before the birth of P1 "
+                                        "(1958-04-02)"));
+  CHECK(file_bytes(db) == before);
+  // The day of birth itself is possible.
+  r = run_as(d, "dr.ames", "clinician", "2026-11-25",
+             {"log", "P1", "--score", "5", "--at", "1958-04-02"});
+  CHECK(r.exit_code == 0);
+}
+
 TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and nothing is written") {
   TempDir d;
   const auto text = d.write("notes.txt", "not a database\n");

@@ -301,6 +301,26 @@ void import_all_or_none(Backend &b) {
   CHECK(repo->scores("P1").empty()); // nothing of the good rows either
   CHECK(repo->scores("P2").empty());
 
+  // A row dated before the patient's birth (1958-04-02) cannot be true: bad input naming the
+  // line, the time and the birth date; nothing is imported (issue 13 item 6).
+  const std::vector<ScoreImportRow> early = {
+      {"P1", at(2026, 12, 1), PainScore(6), "", 2},
+      {"P2", at(1900, 1, 1), PainScore(5), "", 3},
+      {"P1", at(1958, 4, 2), PainScore(4), "", 4}, // the day of birth itself is possible
+  };
+  try {
+    repo->import_scores(early, clinician, "e.csv");
+    FAIL("a row before the patient's birth must refuse the whole import");
+  } catch (const InputError &e) {
+    CHECK_THAT(std::string(e.what()),
+               Catch::Contains("e.csv: 1 row dated before the patient's birth; nothing was "
+                               "imported") &&
+                   Catch::Contains("e.csv:3: at: 1900-01-01T00:00 is before the birth of P2 "
+                                   "(1958-04-02)"));
+  }
+  CHECK(repo->scores("P1").empty());
+  CHECK(repo->audit(std::nullopt).size() == 2); // the two patient.add entries only
+
   rows.resize(2);
   rows.push_back({"P1", at(2026, 12, 1), PainScore(6), "", 4}); // repeats row 2 within the file
   auto r = repo->import_scores(rows, clinician, "s.csv");

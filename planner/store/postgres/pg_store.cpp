@@ -777,6 +777,28 @@ ImportResult PgStore::import_scores(const ScoreRowSource &next, const Actor &who
       }
       copy.complete();
     }
+    // Rows dated before the patient's birth (the current profile's) are bad input, as on SQLite.
+    const auto early = w.exec(
+        "SELECT i.line, i.patient_id, i.at, v.birth_date FROM titrate_import i "
+        "JOIN LATERAL (SELECT birth_date FROM patient_versions pv WHERE pv.patient_id = "
+        "i.patient_id ORDER BY version DESC LIMIT 1) v ON true "
+        "WHERE substr(i.at, 1, 10) < v.birth_date ORDER BY i.seq");
+    if (!early.empty()) {
+      std::string errors;
+      std::size_t listed = 0;
+      for (const auto &row : early) {
+        if (++listed > 50) {
+          errors += "\n  and " + std::to_string(early.size() - 50) + " more";
+          break;
+        }
+        errors += "\n  " + source_name + ":" + row[0].as<std::string>() + ": at: " +
+                  row[2].as<std::string>() + " is before the birth of " +
+                  row[1].as<std::string>() + " (" + row[3].as<std::string>() + ")";
+      }
+      const auto n = early.size();
+      throw InputError(source_name + ": " + std::to_string(n) + " row" + (n == 1 ? "" : "s") +
+                       " dated before the patient's birth; nothing was imported:" + errors);
+    }
     const auto bad = w.exec("SELECT i.line, i.patient_id FROM titrate_import i WHERE NOT EXISTS "
                             "(SELECT 1 FROM patients p WHERE p.id = i.patient_id) ORDER BY i.seq");
     if (!bad.empty()) {
