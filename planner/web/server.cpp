@@ -774,7 +774,9 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   b += "</select><label for=\"prefer\">Preferred drug (optional)</label><select id=\"prefer\" "
        "name=\"prefer\"><option value=\"\">first eligible in pathway order</option>";
   for (const auto &m : formulary.drugs) b += "<option value=\"" + esc(m.name) + "\">" + esc(m.name) + "</option>";
-  b += "</select><label><input type=\"checkbox\" name=\"submit\" value=\"1\" checked> Submit for "
+  b += "</select><label for=\"reason\">Why this drug (needed with a preferred drug)</label>"
+       "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\">";
+  b += "<label><input type=\"checkbox\" name=\"submit\" value=\"1\" checked> Submit for "
        "pharmacist review</label><p><button type=\"submit\" id=\"draft\">Draft plan</button></p>"
        "</form></section>";
   send_html(c.res, 200, page("Patient " + id, b, u.name, u.csrf));
@@ -791,16 +793,27 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   if (!pw) throw NotFoundError("pathway \"" + pathway_name.substr(0, 64) + "\": not found");
   const auto rec = repo.patient(id);
   if (!rec) throw NotFoundError("patient " + id + ": not found");
+  // The CLI's rules (cmd_plan.cpp): a start within a year of today (no backdating on the web),
+  // and a preferred drug comes with the prescriber's reason, kept in the plan and the audit.
+  check_plan_start(start, cfg.today(), rec->patient.birth_date, false, "start");
   PlanRequest req;
   req.start = start;
   req.today = cfg.today();
-  if (!blank(param(c.req, "prefer"))) req.prefer = param(c.req, "prefer");
+  std::string note = "web: drafted";
+  if (!blank(param(c.req, "prefer"))) {
+    req.prefer = param(c.req, "prefer");
+    req.prefer_reason = param(c.req, "reason");
+    if (blank(req.prefer_reason)) {
+      throw InputError("reason: missing; a preferred drug needs the reason it was chosen");
+    }
+    note += "; prefer " + *req.prefer + ": " + req.prefer_reason;
+  }
   if (const auto active = repo.active_plan(id)) req.tried = active->plan.tried;
   const Plan plan = build_plan(rec->patient, formulary, *pw, req);
   const bool submit = param(c.req, "submit") == "1";
   int version = 0;
   repo.atomically([&] {
-    version = repo.save_draft(plan, c.actor, "web: drafted");
+    version = repo.save_draft(plan, c.actor, note);
     if (submit) repo.submit(id, version, c.actor);
   });
   redirect(c.res, "/clinic/patients/" + id + "?drafted=" + std::to_string(version) +

@@ -72,6 +72,135 @@ TEST_CASE("rules: a patient reads only their own check; check ID needs a role") 
   CHECK(file_bytes(db) == before);
 }
 
+TEST_CASE("rules: plan --patient-file --format works for every format, as a draft not stored") {
+  TempDir d;
+  const std::string demo = source_dir() + "/schedules/examples/demo.toml";
+  struct Case {
+    std::string format;
+    std::vector<std::string> says;
+  };
+  const std::vector<Case> cases = {
+      {"text", {"MEDICATION SCHEDULE", "Plan not stored (preview), pathway cipn-esmo"}},
+      {"csv", {"date,time,drug,strength_mg,form,count,dose_mg,daily_total_mg,stage,step"}},
+      {"ics", {"BEGIN:VCALENDAR", "SEQUENCE:0"}},
+      {"fhir", {"\"Bundle\"", "Plan not stored, a preview (draft)."}},
+      {"svg", {"<svg", "plan not stored (preview)"}},
+  };
+  for (const auto &c : cases) {
+    INFO(c.format);
+    auto r = run_titrate(d, with_data({"--today", "2026-11-25", "plan", "--patient-file", demo,
+                                       "--start", "2026-12-01", "--format", c.format, "--tz",
+                                       "UTC"}));
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    for (const auto &s : c.says) CHECK_THAT(r.out, Catch::Contains(s));
+  }
+  CHECK_FALSE(fs::exists(d.file("titrate")));
+}
+
+TEST_CASE("rules: plan ID --preview stores nothing; --format without --preview is refused") {
+  TempDir d;
+  add_patient(d, p1_profile);
+  const auto db = d.file("clinic/titrate.db");
+  const auto before = file_bytes(db);
+
+  auto r = run_as(d, "dr.ames", "clinician", "2026-11-25",
+                  {"plan", "P1", "--start", "2026-12-01", "--preview"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: duloxetine") &&
+                        Catch::Contains("Preview: nothing was stored (draft it with: titrate plan "
+                                        "P1 --start 2026-12-01)"));
+  r = run_as(d, "dr.ames", "clinician", "2026-11-25",
+             {"plan", "P1", "--start", "2026-12-01", "--preview", "--format", "text"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Plan not stored (preview)"));
+  r = run_as(d, "dr.ames", "clinician", "2026-11-25",
+             {"--json", "plan", "P1", "--start", "2026-12-01", "--preview"});
+  CHECK(r.exit_code == 0);
+  CHECK_FALSE(nlohmann::json::parse(r.out).contains("version"));
+  CHECK(file_bytes(db) == before);
+
+  struct Bad {
+    std::vector<std::string> args;
+    int exit;
+    std::string says;
+  };
+  const std::vector<Bad> refused = {
+      {{"plan", "P1", "--start", "2026-12-01", "--format", "text"}, 2,
+       "plan P1: --format text needs --preview: without it `plan P1 --start D` drafts a new "
+       "version. Give --preview to see the plan without storing it, or `titrate export P1 "
+       "--format text` for a stored version"},
+      {{"plan", "P1", "--start", "2026-12-01", "--preview", "--submit"}, 2,
+       "plan: --preview stores nothing, so there is nothing to --submit"},
+      {{"plan", "P1", "--preview"}, 2, "--preview: expected --start D"},
+  };
+  for (const auto &b : refused) {
+    auto rr = run_as(d, "dr.ames", "clinician", "2026-11-25", b.args);
+    INFO(rr.err);
+    CHECK(rr.exit_code == b.exit);
+    CHECK_THAT(rr.err, Catch::Contains(b.says));
+    CHECK(rr.out.empty());
+    CHECK(file_bytes(db) == before);
+  }
+  // A preview against a database that does not exist: not found, and nothing is created.
+  TempDir empty;
+  r = run_as(empty, "dr.ames", "clinician", "2026-11-25",
+             {"plan", "P1", "--start", "2026-12-01", "--preview"});
+  CHECK(r.exit_code == 3);
+  CHECK_FALSE(fs::exists(empty.file("clinic")));
+
+  // Without --preview the same command drafts, every time.
+  r = run_as(d, "dr.ames", "clinician", "2026-11-25", {"plan", "P1", "--start", "2026-12-01"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Plan version 1: draft"));
+}
+
+TEST_CASE("rules: a plan start more than a year away is bad input unless --backdate") {
+  TempDir d;
+  add_patient(d, p1_profile);
+  const auto db = d.file("clinic/titrate.db");
+  const auto before = file_bytes(db);
+  struct Bad {
+    std::string start;
+    bool backdate;
+    std::string says;
+  };
+  for (const auto &b : std::vector<Bad>{
+           {"9999-12-25", false,
+            "--start: 9999-12-25 is too far in the future; expected a first day from 2025-11-25 "
+            "through 2027-11-25"},
+           {"1999-11-30", false,
+            "--start: 1999-11-30 is too far in the past; expected a first day from 2025-11-25 "
+            "through 2027-11-25 (give --backdate to record a plan that started more than a year "
+            "ago)"},
+           {"1957-01-01", true,
+            "--start: 1957-01-01 is too far in the past; expected a first day from 1958-04-02 "
+            "through 2027-11-25 (not before the patient's birth, 1958-04-02)"},
+       }) {
+    std::vector<std::string> args = {"plan", "P1", "--start", b.start};
+    if (b.backdate) args.push_back("--backdate");
+    auto r = run_as(d, "dr.ames", "clinician", "2026-11-25", args);
+    INFO(b.start);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(b.says));
+    CHECK(file_bytes(db) == before);
+  }
+  // The same rule for a patient file.
+  auto r = run_titrate(d, with_data({"--today", "2026-11-25", "plan", "--patient-file",
+                                     source_dir() + "/schedules/examples/demo.toml", "--start",
+                                     "9999-12-25"}));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--start: 9999-12-25 is too far in the future"));
+
+  r = run_as(d, "dr.ames", "clinician", "2026-11-25",
+             {"plan", "P1", "--start", "1999-11-30", "--backdate"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  r = run_as(d, "dr.ames", "clinician", "2026-11-25", {"audit", "P1"});
+  CHECK_THAT(r.out, Catch::Contains("plan --start 1999-11-30 --backdate"));
+}
+
 TEST_CASE("rules: observations before the patient's birth or after today are bad input") {
   TempDir d;
   add_patient(d, p1_profile);
@@ -107,6 +236,85 @@ TEST_CASE("rules: observations before the patient's birth or after today are bad
   r = run_as(d, "dr.ames", "clinician", "2026-11-25",
              {"log", "P1", "--score", "5", "--at", "1958-04-02"});
   CHECK(r.exit_code == 0);
+}
+
+namespace {
+const char *sertraline_tramadol = R"(id = "ST1"
+birth_date = "1960-03-01"
+sex = "male"
+weight_kg = 80
+serum_creatinine_mg_dl = 1.0
+hepatic = "none"
+conditions = []
+medications = ["sertraline", "tramadol"]
+baseline_pain = 7
+)";
+} // namespace
+
+TEST_CASE("rules: all caution on sertraline + tramadol: not a third serotonergic drug; --prefer any "
+          "drug that is not avoid") {
+  TempDir d;
+  const auto file = d.write("st.toml", sertraline_tramadol);
+  const auto plan = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--today", "2026-11-25", "plan", "--patient-file", file,
+                                     "--start", "2026-12-01"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_titrate(d, with_data(args));
+  };
+  // Every drug is caution (clinical.md A5: serotonergic, opioid, CNS-active rules); duloxetine
+  // would be the third serotonergic medicine, so gabapentin (two caution findings) is chosen.
+  auto r = plan({});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: gabapentin, trial") &&
+                        Catch::Contains("choice.all-caution") &&
+                        Catch::Contains("gabapentin was chosen as the one with the fewest and least "
+                                        "serious caution findings (gabapentin 2 caution findings; "
+                                        "against duloxetine 2 caution findings and would make 3 "
+                                        "serotonergic medicines at once") &&
+                        Catch::Contains("should review the choice") &&
+                        Catch::Contains("Lint: no findings"));
+
+  // The clinician may choose duloxetine: planned with every warning, and lint flags it.
+  r = plan({"--prefer", "duloxetine", "--reason", "patient's choice after discussion"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: duloxetine, trial") &&
+                        Catch::Contains("serotonergic medicine: risk of serotonin syndrome") &&
+                        Catch::Contains("Note: chosen by the prescriber (--prefer duloxetine): "
+                                        "patient's choice after discussion") &&
+                        Catch::Contains("lint.third-serotonergic: stage 1 (duloxetine trial): "
+                                        "adds a serotonergic drug to sertraline, tramadol"));
+  // A drug that is not first line (gabapentin on cipn-esmo) is no longer refused.
+  r = plan({"--prefer", "gabapentin"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: gabapentin, trial"));
+  r = plan({"--reason", "x"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--reason: goes with --prefer DRUG"));
+}
+
+TEST_CASE("rules: a stored --prefer needs --reason, kept in the plan, the version and the audit") {
+  TempDir d;
+  add_patient(d, p1_profile);
+  const auto db = d.file("clinic/titrate.db");
+  const auto before = file_bytes(db);
+  auto r = run_as(d, "dr.ames", "clinician", "2026-11-25",
+                  {"plan", "P1", "--start", "2026-12-01", "--prefer", "amitriptyline"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--reason: missing; a drafted plan records why the prescriber "
+                                    "chose amitriptyline"));
+  CHECK(file_bytes(db) == before);
+  r = run_as(d, "dr.ames", "clinician", "2026-11-25",
+             {"plan", "P1", "--start", "2026-12-01", "--prefer", "amitriptyline", "--reason",
+              "poor sleep"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: amitriptyline, trial") &&
+                        Catch::Contains("Note: chosen by the prescriber (--prefer amitriptyline): "
+                                        "poor sleep"));
+  r = run_as(d, "dr.ames", "clinician", "2026-11-25", {"audit", "P1"});
+  CHECK_THAT(r.out, Catch::Contains("plan.draft") &&
+                        Catch::Contains("--prefer amitriptyline: poor sleep"));
 }
 
 TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and nothing is written") {
