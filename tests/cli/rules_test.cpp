@@ -192,6 +192,14 @@ TEST_CASE("rules: a plan start more than a year away is bad input unless --backd
                                      "9999-12-25"}));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--start: 9999-12-25 is too far in the future"));
+  // assess --patient-file: a course may be assessed long after it began, but 9999 is refused.
+  const auto scores = d.write("scores.csv", "at,score\n2026-11-20,5\n");
+  r = run_titrate(d, with_data({"--today", "2026-11-25", "assess", "--patient-file",
+                                source_dir() + "/schedules/examples/demo.toml", "--start",
+                                "9999-12-25", "--scores", scores}));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--start: 9999-12-25 is too far in the future; expected a "
+                                    "first day from 1966-05-12 through 2027-11-25"));
 
   r = run_as(d, "dr.ames", "clinician", "2026-11-25",
              {"plan", "P1", "--start", "1999-11-30", "--backdate"});
