@@ -510,9 +510,12 @@ TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refu
   CHECK(s.audited("ph.b", "/approve"));
   auto diff = c.Get(("/pharmacy/patients/P1/versions/" + std::to_string(v2)).c_str(), {{"Cookie", ph.cookie}});
   CHECK(diff->body.find("Changes against approved version 1") != std::string::npos);
-  // Reject needs a reason.
+  // Reject needs a reason; the author cannot reject either (four eyes, issue 13).
   const auto other = s.login("ph.d");
   const std::string rej = "/pharmacy/patients/P1/versions/" + std::to_string(v2) + "/reject";
+  CHECK(c.Post(rej.c_str(), {{"Cookie", ph.cookie}},
+               httplib::Params{{"csrf", ph.csrf}, {"reason", "mine"}})->status == 403);
+  CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::submitted);
   CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}})->status == 400);
   CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}, {"reason", "start date"}})->status == 303);
   CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::rejected);
