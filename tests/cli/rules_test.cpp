@@ -401,7 +401,8 @@ TEST_CASE("rules: a database this user cannot write is refused before SQLite ope
   }
   fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
   fs::permissions(d.path(), fs::perms::others_exec | fs::perms::others_read, fs::perm_options::add);
-  const std::string as_user = root ? "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  const std::string as_user =
+      root ? "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
   for (const std::string args : {"patient list", "log P1 --score 5"}) {
     INFO(args);
     const std::string cmd = "cd " + d.path().string() + " && " + as_user +
