@@ -18,6 +18,9 @@ struct Outcome {
   int refused = 0;     // build_plan refused (pregnancy, nothing left)
   int decisions = 0;   // decisions applied
   std::vector<Finding> findings; // lint findings (must stay empty)
+  // lint.third-serotonergic on a plan whose serotonergic trial stages all carry the serotonin
+  // warning: a flag for review that the plan explains (issue 13), counted, not a finding.
+  int serotonergic_flags = 0;
   std::vector<std::string> failures; // exceptions other than refusals, with the patient
 };
 
@@ -142,8 +145,22 @@ public:
   }
 
 private:
+  bool serotonin_warned(const Plan &plan) const {
+    for (const auto &st : plan.stages) {
+      if (st.role != StageRole::trial || !is_serotonergic_medicine(f_, st.drug)) continue;
+      const bool warned = std::any_of(st.warnings.begin(), st.warnings.end(), [](const Finding &w) {
+        return w.rule.rfind("interaction.serotonergic", 0) == 0;
+      });
+      if (!warned) return false;
+    }
+    return true;
+  }
   void collect(Outcome &out, const Plan &plan, const std::string &id) {
     for (auto f : plan.lint) {
+      if (f.rule == "lint.third-serotonergic" && serotonin_warned(plan)) {
+        ++out.serotonergic_flags;
+        continue;
+      }
       f.text = id + ": " + f.text;
       out.findings.push_back(std::move(f));
     }

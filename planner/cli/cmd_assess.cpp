@@ -9,6 +9,7 @@
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/plausible.hpp"
 #include "planner/core/score_csv.hpp"
 #include "planner/export/json.hpp"
 #include "planner/formulary/patient_file.hpp"
@@ -209,6 +210,9 @@ void run_assess(Context &ctx, const AssessOptions &o) {
   const Pathway &pw = ctx.pathway(o.pathway);
   const Patient patient =
       parse_patient_file(read_text_file(o.patient_file, "--patient-file"), f.vocabulary, today);
+  // A course may be assessed long after it began, but not before the birth or beyond a year
+  // from today (issue 13: a date out of the calendar's range was an internal error).
+  check_plan_start(start, today, patient.birth_date, /*backdate=*/true);
 
   // Both files are read and checked before anything is computed: all rows or none.
   const TextFile score_file = read_text_file(o.scores, "--scores");

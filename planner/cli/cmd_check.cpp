@@ -3,6 +3,7 @@
 // every reason with its source, and the medications the vocabulary could not check.
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_access.hpp"
+#include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
 #include "planner/formulary/patient_file.hpp"
@@ -61,6 +62,14 @@ void print_report(std::ostream &out, const EligibilityReport &r, Date today) {
 void run_check(Context &ctx, const CheckOptions &o) {
   if (o.id.empty() == o.patient_file.empty()) {
     throw InputError("check: expected a patient ID or --patient-file P.toml (exactly one)");
+  }
+  if (!o.id.empty()) {
+    // A stored record is read with a role, and a patient reads only their own (docs/cli.md
+    // "Roles"); checked before the database is opened.
+    const Role role =
+        require_role(ctx, {Role::clinician, Role::pharmacist, Role::patient}, "check");
+    validate_patient_id(o.id);
+    require_own_record(ctx, role, o.id, "check");
   }
   const Date today = ctx.today();
   const Formulary &f = ctx.formulary();

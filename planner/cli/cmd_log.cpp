@@ -5,6 +5,7 @@
 // For the patient (their own record) or a clinician on their behalf.
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/plausible.hpp"
 #include "planner/export/export_common.hpp"
 
 #include <nlohmann/json.hpp>
@@ -119,6 +120,7 @@ void run_log(Context &ctx, const LogOptions &o) {
       s.supersedes = entry_id(o.supersedes, "--supersedes", "a score id");
     }
     auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+    check_observation_time(s.at, require_patient(*repo, o.id).patient.birth_date, today, "--at");
     const auto id = repo->log_score(o.id, s, who);
     if (ctx.opt.json) {
       ctx.print_json({{"patient", o.id}, {"kind", "score"}, {"id", id}, {"at", iso(at)},
@@ -140,6 +142,7 @@ void run_log(Context &ctx, const LogOptions &o) {
     ae.supersedes = entry_id(o.supersedes, "--supersedes", "an adverse effect id");
   }
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+  check_observation_time(ae.at, require_patient(*repo, o.id).patient.birth_date, today, "--at");
   const auto id = log_attributed_adverse_effect(*repo, o.id, ae, who);
   print_effect(ctx, o.id, id, ae, *repo);
 }

@@ -8,6 +8,7 @@
 #include "planner/cli/export_cli.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/plausible.hpp"
 #include "planner/export/export_common.hpp"
 #include "planner/export/json.hpp"
 #include "planner/formulary/patient_file.hpp"
@@ -34,7 +35,10 @@ struct PlanOptions {
   std::string format;
   std::string out_file;
   std::string tz;
+  std::string reason;    // --reason: why the prescriber chose the --prefer drug (recorded)
   bool submit = false;
+  bool preview = false;  // stored patient: show the plan, store nothing
+  bool backdate = false; // allow a start more than a year before today
 };
 
 // "once daily", "twice daily", "three times daily"; a single bedtime dose says "at bedtime".
@@ -145,6 +149,10 @@ void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway 
     return;
   }
   print_text(ctx.out, plan, pw);
+  if (version == 0 && !o.id.empty()) {
+    ctx.out << "Preview: nothing was stored (draft it with: titrate plan " << plan.patient
+            << " --start " << iso(plan.start) << ")\n";
+  }
   if (version > 0) {
     ctx.out << "Plan version " << version << ": " << review_state_name(review)
             << (review == ReviewState::submitted ? " (awaiting a pharmacist's review)" : "")
@@ -165,9 +173,31 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
     throw InputError("plan: --start: expected the first day, YYYY-MM-DD (or --submit to submit "
                      "the latest draft)");
   }
+  if (o.preview && o.submit) {
+    throw InputError("plan: --preview stores nothing, so there is nothing to --submit; drop "
+                     "--preview to draft and submit a version");
+  }
+  if (o.preview && o.start.empty()) {
+    throw InputError("plan: --preview: expected --start D, the first day of the plan to show");
+  }
+  // `plan ID --start D` drafts a version; an export of a plan nobody stored would look like a
+  // preview while a draft is written, so --format goes with --preview (docs/cli.md).
+  if (!o.format.empty() && !o.preview) {
+    throw InputError("plan " + o.id + ": --format " + o.format + " needs --preview: without it "
+                     "`plan " + o.id + " --start D` drafts a new version. Give --preview to see "
+                     "the plan without storing it, or `titrate export " + o.id + " --format " +
+                     o.format + "` for a stored version");
+  }
+  if (!o.prefer.empty() && o.reason.empty() && !o.preview) {
+    throw InputError("--reason: missing; a drafted plan records why the prescriber chose " +
+                     o.prefer + " (--prefer " + o.prefer + " --reason T)");
+  }
   const Date today = ctx.today();
+  const std::optional<Date> start_day =
+      o.start.empty() ? std::nullopt : std::optional<Date>(parse_date(o.start, "--start"));
   const Formulary &f = ctx.formulary();
-  auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+  auto repo = open_store(ctx, o.preview ? StoreMode::read : StoreMode::write_existing,
+                         "patient " + o.id);
   const PatientRecord rec = require_patient(*repo, o.id);
   if (o.start.empty()) {
     const auto versions = repo->plan_versions(o.id);
@@ -180,20 +210,31 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
     print_plan(ctx, draft->plan, rec.patient, pw, o, draft->version, ReviewState::submitted);
     return;
   }
-  const Date start = parse_date(o.start, "--start");
+  const Date start = *start_day;
+  check_plan_start(start, today, rec.patient.birth_date, o.backdate);
   const Pathway &pw = ctx.pathway(o.pathway);
   PlanRequest req;
   req.start = start;
   req.today = today;
   if (!o.prefer.empty()) req.prefer = o.prefer;
+  req.prefer_reason = o.reason;
+  // Over a running plan the patient goes on from where they are (draft_plan: continue_plan,
+  // unless --prefer names another drug); drugs already tried are never chosen again.
   const auto active = repo->active_plan(o.id);
   const Draft draft = draft_plan(rec.patient, f, pw, req, active ? &active->plan : nullptr);
   const Plan &plan = draft.plan;
+  if (o.preview) {
+    print_plan(ctx, plan, rec.patient, pw, o, 0, ReviewState::draft);
+    return;
+  }
+  // The version's note (and so its plan.draft audit entry) says how it was asked for.
+  std::string note = "plan --start " + iso(start);
+  if (o.backdate) note += " --backdate";
+  if (!o.prefer.empty()) note += "; --prefer " + o.prefer + ": " + o.reason;
+  if (draft.continued) note += " (continues the running plan)";
   int version = 0;
   repo->atomically([&] {
-    version = repo->save_draft(plan, who,
-                               "plan --start " + iso(start) +
-                                   (draft.continued ? " (continues the running plan)" : ""));
+    version = repo->save_draft(plan, who, note);
     if (o.submit) repo->submit(o.id, version, who);
   });
   print_plan(ctx, plan, rec.patient, pw, o, version,
@@ -202,6 +243,9 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
 
 void run_plan(Context &ctx, const PlanOptions &o) {
   if (!o.format.empty()) validate_format(o.format);
+  if (!o.reason.empty() && o.prefer.empty()) {
+    throw InputError("--reason: goes with --prefer DRUG (why the prescriber chose it)");
+  }
   if (!o.id.empty() && !o.patient_file.empty()) {
     throw InputError("plan: give either a patient ID or --patient-file, not both");
   }
@@ -220,10 +264,12 @@ void run_plan(Context &ctx, const PlanOptions &o) {
   const Pathway &pw = ctx.pathway(o.pathway);
   const Patient p =
       parse_patient_file(read_text_file(o.patient_file, "--patient-file"), f.vocabulary, today);
+  check_plan_start(start, today, p.birth_date, o.backdate);
   PlanRequest req;
   req.start = start;
   req.today = today;
   if (!o.prefer.empty()) req.prefer = o.prefer;
+  req.prefer_reason = o.reason;
   const Plan plan = build_plan(p, f, pw, req);
   print_plan(ctx, plan, p, pw, o, 0, ReviewState::draft);
 }
@@ -240,7 +286,15 @@ void add_plan_command(CLI::App &app, Context &ctx) {
   cmd->add_option("--start", o->start, "The first day of the plan, YYYY-MM-DD");
   cmd->add_option("--pathway", o->pathway, "The pathway (default cipn-esmo)");
   cmd->add_option("--prefer", o->prefer,
-                  "Plan this drug first even if it is caution (never if it is avoid)");
+                  "Plan this drug of the pathway first even if it is caution (never if it is "
+                  "avoid)");
+  cmd->add_option("--reason", o->reason,
+                  "With --prefer: why (recorded in the plan, its version note and the audit; "
+                  "required when drafting)");
+  cmd->add_flag("--preview", o->preview,
+                "Stored patient: show the plan (text, --json or --format) without storing it");
+  cmd->add_flag("--backdate", o->backdate,
+                "Allow a first day more than a year before --today (recording a past course)");
   cmd->add_option("--format", o->format,
                   "Write an export instead: text | csv | ics | fhir | svg | scores-csv");
   cmd->add_option("-o,--output", o->out_file, "With --format: write to FILE (atomically)");

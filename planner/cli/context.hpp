@@ -33,6 +33,9 @@ public:
   GlobalOptions opt;
   std::ostream &out;
   std::ostream &err;
+  // The database location a command opened (open_store), so the one catch site in main can
+  // name it when a fault of that database surfaces later (a read-only file, a full disk).
+  mutable std::string opened_db;
 
   // --today, else $TITRATE_TODAY, else the local calendar day. Bad text: InputError.
   Date today() const;

@@ -3,6 +3,7 @@
 // 1 internal).
 #include "planner/cli/commands.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/store/open.hpp"
 
 #include <exception>
 #include <iostream>
@@ -64,6 +65,16 @@ int main(int argc, char **argv) {
     std::cerr << "titrate: " << e.what() << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception &e) {
+    // A fault of the database the command opened (read-only, full disk, ...) is named with its
+    // location and exit code; only the rest is an internal error (issue 13 item 7).
+    if (!ctx.opened_db.empty()) {
+      try {
+        throw_storage_fault(e, ctx.opened_db);
+      } catch (const Error &typed) {
+        std::cerr << "titrate: " << typed.what() << "\n";
+        return static_cast<int>(typed.code());
+      }
+    }
     std::cerr << "titrate: internal error: " << e.what() << "\n";
     return static_cast<int>(ExitCode::internal);
   }

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <sstream>
+#include <unistd.h>
 
 namespace titrate::cli {
 
@@ -67,6 +68,35 @@ Actor actor(const Context &ctx) {
   return {user, ctx.role()};
 }
 
+namespace {
+// SQLite keeps a titrate database in WAL mode: every connection, even one that only reads, needs
+// to write the file's -wal and -shm companions, and SQLite left to find out creates them and then
+// fails ("attempt to write a readonly database", exit 1 before issue 13), leaving them behind. So
+// a file this user cannot write, or a folder where the companions cannot be made, is refused
+// before SQLite opens it: exit 4 naming the path and what is missing.
+void require_writable_sqlite(const std::string &path) {
+  const auto writable = [](const fs::path &p) { return ::access(p.c_str(), W_OK) == 0; };
+  std::string missing;
+  if (!writable(path)) {
+    missing = "the file is read-only for this user";
+  } else {
+    fs::path folder = fs::path(path).parent_path();
+    if (folder.empty()) folder = ".";
+    std::error_code ec;
+    const bool companions = fs::exists(path + "-wal", ec) && fs::exists(path + "-shm", ec) &&
+                            writable(path + "-wal") && writable(path + "-shm");
+    if (!companions && !writable(folder)) {
+      missing = "its folder " + folder.string() + " is read-only for this user";
+    }
+  }
+  if (missing.empty()) return;
+  throw RefusedError("database " + path + ": cannot be opened: " + missing +
+                     "; titrate needs write access to the database file and its folder (for its "
+                     "-wal and -shm files), even to read it. Run as the database's owner or copy "
+                     "it somewhere writable. Nothing was read or written");
+}
+} // namespace
+
 std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
                                        const std::string &missing_what) {
   const std::string location = ctx.db_location();
@@ -75,7 +105,16 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
   // docs/deployment.md) and opening it migrates it, so the file rules below do not apply.
   if (is_postgres_location(location)) return open_repository(location);
   std::error_code ec;
-  if (!fs::exists(location, ec)) {
+  // A folder, or an existing file with no bytes (not a database yet), is decided before SQLite
+  // touches it: a folder is bad input naming it; an empty file reads as an empty database and is
+  // left as it is (a read never writes, issue 13 item 7); a change needs a patient it cannot hold.
+  if (fs::is_directory(location, ec)) {
+    throw InputError("--db: " + location + " is a folder; expected a titrate database file "
+                     "(SQLite) or a postgresql:// URL");
+  }
+  const bool empty_file = fs::is_regular_file(location, ec) && fs::file_size(location, ec) == 0 &&
+                          !ec && mode != StoreMode::create;
+  if (empty_file || !fs::exists(location, ec)) {
     switch (mode) {
     case StoreMode::read:
       // Reads of a database that does not exist yet see an empty one; no file is made.
@@ -96,7 +135,14 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
     }
     }
   }
-  return open_repository(location);
+  if (fs::exists(location, ec)) require_writable_sqlite(location);
+  ctx.opened_db = location;
+  try {
+    return open_repository(location);
+  } catch (const std::exception &e) {
+    throw_storage_fault(e, location); // a file that is not a database, cannot be opened, ...
+    throw;
+  }
 }
 
 PatientRecord require_patient(Repository &repo, const std::string &id) {

@@ -153,9 +153,12 @@ std::vector<Date> assessment_dates(const ExportInput &in) {
 }
 
 void check_context(const ExportContext &c) {
-  if (c.plan_version < 1)
+  // 0: a plan shown without being stored (`plan --patient-file ... --format`, `plan ID
+  // --preview --format`); it can only be a draft.
+  if (c.plan_version < 0 || (c.plan_version == 0 && c.review != ReviewState::draft))
     throw InputError("plan version: " + std::to_string(c.plan_version) +
-                     " is not a version; expected a whole number from 1");
+                     " is not a version; expected a whole number from 1 (0 only for a draft "
+                     "that is not stored)");
   for (int m : c.admin_minutes)
     if (m < 0 || m >= 1440)
       throw InputError("administration time: " + std::to_string(m) +

@@ -22,7 +22,7 @@ std::string_view review_state_name(ReviewState s); // "draft", ...
 ReviewState parse_review_state(std::string_view text, std::string_view field = "review");
 
 struct ExportContext {
-  int plan_version = 1; // >= 1; ICS SEQUENCE, printed on the schedule
+  int plan_version = 1; // >= 1; ICS SEQUENCE, printed on the schedule; 0: a draft not stored
   ReviewState review = ReviewState::draft;
   std::string approved_by;                  // pharmacist's name; printed only when approved
   std::optional<LocalDateTime> approved_at; // in the patient's local time

@@ -95,7 +95,9 @@ void write_svg(std::ostream &out, const ExportInput &in) {
       << kHeight << "\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" "
       << "font-family=\"sans-serif\" font-size=\"12\" role=\"img\" aria-labelledby=\"title\">\n";
   out << "<title id=\"title\">Pain scores for patient " << xml_escape(in.patient.id)
-      << ", plan version " << c.plan_version << "</title>\n";
+      << (c.plan_version == 0 ? std::string(", plan not stored (preview)")
+                              : ", plan version " + std::to_string(c.plan_version))
+      << "</title>\n";
   out << "<rect x=\"0\" y=\"0\" width=\"" << num(kWidth) << "\" height=\"" << num(kHeight)
       << "\" fill=\"#ffffff\"/>\n";
   out << "<text x=\"" << num(kLeft)

@@ -39,7 +39,10 @@ void write_text(std::ostream &out, const ExportInput &in) {
 
   out << "MEDICATION SCHEDULE\n";
   out << "Patient: " << in.patient.id << "\n";
-  out << "Plan version " << c.plan_version;
+  if (c.plan_version == 0)
+    out << "Plan not stored (preview)";
+  else
+    out << "Plan version " << c.plan_version;
   if (!in.plan.pathway.empty())
     out << ", pathway " << in.plan.pathway;
   out << "\n";

@@ -30,7 +30,7 @@ struct Pathway {
   std::string name;  // file stem, e.g. "cipn-esmo"
   std::string title;
   std::vector<std::string> drugs;      // trial order (stage choice, clinical.md A1)
-  std::vector<std::string> first_line; // drugs allowed as the first stage (for --prefer)
+  std::vector<std::string> first_line; // the guideline's first line (shown; not a --prefer limit)
   std::string after_last;              // what happens when no drug is left: text ("refer ...")
   DecisionParams decisions;
   Citation cite;

@@ -317,6 +317,14 @@ EligibilityReport check_eligibility(const Patient &p, const Formulary &f, Date t
   };
   for (const auto &m : p.medications) unchecked(m);
   for (const auto &s : p.stopped_medications) unchecked(s.name);
+  for (const auto &m : p.medications) {
+    const auto cls = classes_of(f, m);
+    if (cls && cls->count("serotonergic") > 0 &&
+        std::find(r.serotonergic_medicines.begin(), r.serotonergic_medicines.end(), m) ==
+            r.serotonergic_medicines.end()) {
+      r.serotonergic_medicines.push_back(m);
+    }
+  }
 
   for (const auto &m : f.drugs) {
     r.drugs.push_back(DrugCheck(m, p, f, today, age, r.crcl_ml_min).run());

@@ -29,6 +29,8 @@ struct EligibilityReport {
   bool crcl_given = false;                        // true: entered directly, not Cockcroft-Gault
   std::vector<DrugVerdict> drugs;                 // formulary order
   std::vector<std::string> unchecked_medications; // "not checked: unknown medication NAME"
+  std::vector<std::string> serotonergic_medicines; // current medications of class serotonergic
+                                                   // (the serotonergic load, issue 13)
   bool pregnancy = false;                         // plan must refuse (exit 4)
 
   const DrugVerdict *find(std::string_view drug) const;

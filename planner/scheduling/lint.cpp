@@ -24,6 +24,29 @@ std::string step_name(const Stage &s, std::size_t i, const Step &step) {
   return stage_name(s, i) + " step " + iso(step.range.begin()) + "..." + iso(step.range.end());
 }
 
+// A trial stage that would be the patient's third (or later) serotonergic medicine at once
+// (issue 13 item 5): the serotonin-syndrome risk rises with each one (clinical.md A5), so a plan
+// that adds one is flagged for the prescriber and pharmacist, whoever chose the drug.
+void lint_serotonergic_load(const Plan &plan, const EligibilityReport &report,
+                            const Formulary &f, std::vector<Finding> &out) {
+  for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+    const Stage &stage = plan.stages[i];
+    if (stage.role != StageRole::trial || !is_serotonergic_medicine(f, stage.drug)) continue;
+    if (std::find(plan.tried.begin(), plan.tried.end(), stage.drug) != plan.tried.end()) continue;
+    std::vector<std::string> taken;
+    for (const auto &m : report.serotonergic_medicines)
+      if (m != stage.drug) taken.push_back(m);
+    if (taken.size() < 2) continue;
+    std::string list;
+    for (const auto &m : taken) list += (list.empty() ? "" : ", ") + m;
+    out.push_back({Severity::avoid, "lint.third-serotonergic",
+                   stage_name(stage, i) + ": adds a serotonergic drug to " + list + " (" +
+                       std::to_string(taken.size() + 1) +
+                       " serotonergic medicines at once: serotonin syndrome risk)",
+                   "clinical.md A5 (serotonergic medicines; project rule)"});
+  }
+}
+
 } // namespace
 
 std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f,
@@ -205,6 +228,7 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
       }
     }
   }
+  lint_serotonergic_load(plan, report, f, out);
   return out;
 }
 

@@ -129,13 +129,13 @@ const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, c
     }
     return *v;
   }
-  for (const Severity wanted : {Severity::ok, Severity::caution}) {
-    for (const auto &drug : pw.drugs) {
-      if (contains(tried, drug) || f.find(drug) == nullptr) continue;
-      const DrugVerdict *v = r.find(drug);
-      if (v != nullptr && v->verdict == wanted) return *v;
-    }
+  for (const auto &drug : pw.drugs) {
+    if (contains(tried, drug) || f.find(drug) == nullptr) continue;
+    const DrugVerdict *v = r.find(drug);
+    if (v != nullptr && v->verdict == Severity::ok) return *v;
   }
+  // Every drug left is caution: the lightest caution load (issue 13 item 5).
+  if (const auto c = choose_caution_drug(r, f, pw, tried)) return *r.find(c->drug);
   std::string msg = "plan: refused: no drug of pathway " + pw.name +
                     " is left for this patient (every one avoid or already tried); refer to "
                     "specialist pain services";
@@ -316,12 +316,14 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
 
 Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const PlanRequest &req) {
   const EligibilityReport report = check_eligibility(p, f, req.today);
-  const DrugVerdict &v = choose_drug(report, f, pw, req.tried, req.prefer);
-  if (req.prefer && !pw.first_line.empty() && req.tried.empty() &&
-      !contains(pw.first_line, *req.prefer)) {
-    throw RefusedError("--prefer: refused: " + *req.prefer + " is not a first-line drug of pathway " +
-                       pw.name + "; first line: " + join(pw.first_line));
+  // The clinician may prefer any drug of the pathway that is not avoid (issue 13 item 5); with
+  // none preferred and no ok drug left, the lightest caution load is chosen and explained.
+  std::optional<CautionChoice> caution_choice;
+  if (!req.prefer && !report.pregnancy) {
+    caution_choice = choose_caution_drug(report, f, pw, req.tried);
   }
+  const DrugVerdict &v = choose_drug(report, f, pw, req.tried,
+                                     caution_choice ? caution_choice->drug : req.prefer);
   const Monograph &m = f.get(v.drug);
 
   Plan plan;
@@ -331,6 +333,12 @@ Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const P
   plan.tried = req.tried;
   plan.unchecked_medications = report.unchecked_medications;
   plan.stages.push_back(build_trial_stage(m, v, pw, req.start));
+  Stage &first = plan.stages.back();
+  if (caution_choice) first.warnings.push_back(caution_choice->why);
+  if (req.prefer) {
+    first.note = "chosen by the prescriber (--prefer " + *req.prefer + ")" +
+                 (req.prefer_reason.empty() ? "" : ": " + req.prefer_reason);
+  }
   plan.lint = lint(plan, p, f, pw, req.today);
   return plan;
 }

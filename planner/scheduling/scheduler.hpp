@@ -16,11 +16,13 @@ struct PlanRequest {
   Date start{2000, 1, 1};
   Date today{2000, 1, 1};
   std::optional<std::string> prefer;   // --prefer DRUG
+  std::string prefer_reason;           // --reason: why the clinician chose it (kept in the plan)
   std::vector<std::string> tried;      // drugs already tried, never chosen again
 };
 
 // The first plan for a patient. Throws RefusedError (exit 4) for pregnancy, for a --prefer drug
-// that is avoid or not in the pathway, or when no drug is left (the message says "refer").
+// that is avoid or already tried, or when no drug is left (the message says "refer"); a --prefer
+// drug not in the pathway is InputError. Any ok or caution drug of the pathway may be preferred.
 Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const PlanRequest &req);
 
 // Units for one administration: fewest units of marketed strengths, never splitting a capsule.
@@ -72,10 +74,26 @@ Dose daily_cap(const Monograph &m, const DrugVerdict &v);
 
 // Stage choice (clinical.md A1): pregnancy refuses; `prefer` must be in the pathway (InputError)
 // and not avoid or already tried (RefusedError); else the first ok drug in pathway order not in
-// `tried`, else the first caution drug; none left -> RefusedError saying refer.
+// `tried`, else the caution drug of choose_caution_drug; none left -> RefusedError saying refer.
 const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, const Pathway &pw,
                                const std::vector<std::string> &tried,
                                const std::optional<std::string> &prefer);
+
+// Issue 13 item 5 (choice.cpp). A medicine is serotonergic when the vocabulary's medication or
+// formulary-drug classes say so.
+bool is_serotonergic_medicine(const Formulary &f, std::string_view name);
+// When no ok drug of the pathway is left but caution ones are: the one with the lightest caution
+// load (one that would be the patient's third serotonergic medicine at once last, then the fewest
+// caution findings, then pathway order), with a caution finding that explains the choice and
+// asks for review. nullopt when an ok drug is left or no drug is caution. choose_drug uses it, so
+// a switch (assessment) chooses the same way.
+struct CautionChoice {
+  std::string drug;
+  Finding why;
+};
+std::optional<CautionChoice> choose_caution_drug(const EligibilityReport &r, const Formulary &f,
+                                                 const Pathway &pw,
+                                                 const std::vector<std::string> &tried);
 
 // A trial stage starting on `start`: opening steps (or the renal band's lowest dose, or
 // `start_dose`), increments every interval to the target, then the hold to the decision date.

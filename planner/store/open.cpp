@@ -5,6 +5,7 @@
 #include "planner/store/postgres/pg_accounts.hpp"
 #include "planner/store/postgres/pg_store.hpp"
 #include "planner/store/sqlite/sqlite_accounts.hpp"
+#include "planner/store/sqlite/sqlite_faults.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 
 namespace titrate {
@@ -19,6 +20,11 @@ std::unique_ptr<Accounts> open_accounts(const std::string &location) {
   require_supported_location(location);
   if (is_postgres_location(location)) return std::make_unique<PgAccounts>(location);
   return std::make_unique<SqliteAccounts>(location);
+}
+
+void throw_storage_fault(const std::exception &e, const std::string &location) {
+  // PostgreSQL faults are typed where they happen (pg_store.cpp guarded()).
+  if (!is_postgres_location(location)) throw_sqlite_fault(e, location);
 }
 
 } // namespace titrate

@@ -231,6 +231,16 @@ std::vector<std::string> plan_lines(const Plan &p) {
 
 } // namespace
 
+void require_four_eyes(const std::string &version_name, const std::string &drafted_by,
+                       const std::string &submitted_by, const Actor &who,
+                       std::string_view verb) {
+  const bool drafted = who.user == drafted_by;
+  if (!drafted && (submitted_by.empty() || who.user != submitted_by)) return;
+  throw RefusedError("four eyes: " + who.user + " " + (drafted ? "drafted" : "submitted") + " " +
+                     version_name + " and cannot " + std::string(verb) +
+                     " it; another pharmacist must review it");
+}
+
 std::vector<std::string> plan_diff(const Plan *before, const Plan &after) {
   const auto b = before ? plan_lines(*before) : std::vector<std::string>{};
   const auto a = plan_lines(after);

@@ -128,7 +128,7 @@ public:
   // submitted -> approved, the previous approved version -> superseded. Four eyes: RefusedError
   // when `who` drafted or submitted the version, or the version is not awaiting review.
   virtual void approve(const std::string &patient, int version, const Actor &who) = 0;
-  // submitted -> rejected with a reason (required, non-empty).
+  // submitted -> rejected with a reason (required, non-empty). Four eyes as for approve.
   virtual void reject(const std::string &patient, int version, const Actor &who,
                       const std::string &reason) = 0;
   virtual std::optional<PlanVersion> plan_version(const std::string &patient, int version) = 0;
@@ -197,6 +197,13 @@ std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days);
 // The reference implementation over the domain calls (active_plans() + scores()): the default of
 // Repository::due_list(), and what a back end's own query is checked against in the contract suite.
 std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days);
+
+// The four-eyes rule of a review, shared by every back end so approve and reject cannot drift
+// apart: RefusedError when `who` drafted or submitted the version (`submitted_by` empty: not
+// submitted). `verb` is "approve" or "reject"; `version_name` names the version in the message.
+void require_four_eyes(const std::string &version_name, const std::string &drafted_by,
+                       const std::string &submitted_by, const Actor &who,
+                       std::string_view verb);
 
 // The first difference-free summary of two plans: one line per stage/step added, removed or
 // changed, for `review show` (empty when `before` is absent: everything is new).

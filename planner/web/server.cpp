@@ -1,6 +1,7 @@
 #include "planner/web/server.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/plausible.hpp"
 #include "planner/export/json.hpp"
 #include "planner/safety/eligibility.hpp"
 #include "planner/scheduling/scheduler.hpp"
@@ -773,7 +774,9 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   b += "</select><label for=\"prefer\">Preferred drug (optional)</label><select id=\"prefer\" "
        "name=\"prefer\"><option value=\"\">first eligible in pathway order</option>";
   for (const auto &m : formulary.drugs) b += "<option value=\"" + esc(m.name) + "\">" + esc(m.name) + "</option>";
-  b += "</select><label><input type=\"checkbox\" name=\"submit\" value=\"1\" checked> Submit for "
+  b += "</select><label for=\"reason\">Why this drug (needed with a preferred drug)</label>"
+       "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\">";
+  b += "<label><input type=\"checkbox\" name=\"submit\" value=\"1\" checked> Submit for "
        "pharmacist review</label><p><button type=\"submit\" id=\"draft\">Draft plan</button></p>"
        "</form></section>";
   send_html(c.res, 200, page("Patient " + id, b, u.name, u.csrf));
@@ -790,17 +793,28 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   if (!pw) throw NotFoundError("pathway \"" + pathway_name.substr(0, 64) + "\": not found");
   const auto rec = repo.patient(id);
   if (!rec) throw NotFoundError("patient " + id + ": not found");
+  // The CLI's rules (cmd_plan.cpp): a start within a year of today (no backdating on the web),
+  // and a preferred drug comes with the prescriber's reason, kept in the plan and the audit.
+  check_plan_start(start, cfg.today(), rec->patient.birth_date, false, "start");
   PlanRequest req;
   req.start = start;
   req.today = cfg.today();
-  if (!blank(param(c.req, "prefer"))) req.prefer = param(c.req, "prefer");
+  std::string note = "web: drafted";
+  if (!blank(param(c.req, "prefer"))) {
+    req.prefer = param(c.req, "prefer");
+    req.prefer_reason = param(c.req, "reason");
+    if (blank(req.prefer_reason)) {
+      throw InputError("reason: missing; a preferred drug needs the reason it was chosen");
+    }
+    note += "; prefer " + *req.prefer + ": " + req.prefer_reason;
+  }
   const auto active = repo.active_plan(id);
   const Plan plan =
       draft_plan(rec->patient, formulary, *pw, req, active ? &active->plan : nullptr).plan;
   const bool submit = param(c.req, "submit") == "1";
   int version = 0;
   repo.atomically([&] {
-    version = repo.save_draft(plan, c.actor, "web: drafted");
+    version = repo.save_draft(plan, c.actor, note);
     if (submit) repo.submit(id, version, c.actor);
   });
   redirect(c.res, "/clinic/patients/" + id + "?drafted=" + std::to_string(version) +
@@ -840,6 +854,7 @@ void WebServer::Impl::routes() {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
     const ScoreEntry s = score_entry(param(c.req, "score"), param(c.req, "note"), std::nullopt);
+    check_observation_time(s.at, rec.patient.birth_date, cfg.today());
     repo.log_score(rec.patient.id, s, c.actor);
     redirect(c.res, "/p/" + token + "?saved=score");
   }));
@@ -847,6 +862,7 @@ void WebServer::Impl::routes() {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
     const AdverseEffect ae = adverse_effect(param(c.req, "description"), param(c.req, "severity"));
+    check_observation_time(ae.at, rec.patient.birth_date, cfg.today());
     log_attributed_adverse_effect(repo, rec.patient.id, ae, c.actor);
     redirect(c.res, "/p/" + token + "?saved=effect");
   }));
@@ -978,7 +994,9 @@ void WebServer::Impl::routes() {
       note = in["note"].get<std::string>();
     }
     const ScoreEntry s = score_entry(score_text, note, at);
-    if (!repo.patient(id)) throw NotFoundError("patient " + id + ": not found");
+    const auto rec = repo.patient(id);
+    if (!rec) throw NotFoundError("patient " + id + ": not found");
+    check_observation_time(s.at, rec->patient.birth_date, cfg.today(), "at");
     const auto row = repo.log_score(id, s, c.actor);
     send_json(c.res, 201, {{"patient", id}, {"kind", "score"}, {"id", row}, {"at", iso(s.at)},
                            {"score", s.score.value()}, {"note", s.note}, {"supersedes", nullptr}});

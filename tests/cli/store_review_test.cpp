@@ -54,6 +54,8 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
       {as(d, "dr.ames", "clinician", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "clinician"},
       {as(d, "P1", "patient", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "patient"},
       {as(d, "dr.ames", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "four eyes"},
+      {as(d, "dr.ames", "pharmacist", "2026-11-30", {"review", "reject", "P1", "--version", "1", "--reason", "x"}), 4,
+       "four eyes: dr.ames drafted plan of P1 version 1 and cannot reject it"},
       {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "2"}), 3, "no version 2"},
       {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P9", "--version", "1"}), 3, "P9"},
       {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "reject", "P1", "--version", "1", "--reason", " "}), 2, "--reason"},

@@ -69,7 +69,12 @@ TEST_CASE("unit wording keeps the leading zero and the thousands comma") {
 TEST_CASE("text export is deterministic and refuses a bad context") {
   Sample s;
   CHECK(text_of(s) == text_of(s));
+  s.context.plan_version = -1;
+  CHECK_THROWS_AS(text_of(s), InputError);
+  // 0 is a draft shown without being stored (plan --patient-file --format); never approved.
   s.context.plan_version = 0;
+  CHECK_THAT(text_of(s), Catch::Contains("Plan not stored (preview)"));
+  s.context.review = ReviewState::approved;
   CHECK_THROWS_AS(text_of(s), InputError);
 }
 

@@ -181,16 +181,19 @@ TEST_CASE("CrCl boundaries sit in the safer band: 30 -> once daily, 60 -> full t
   CHECK(at60.stages.at(0).assessed_dose == mg(1800));
 }
 
-TEST_CASE("plan refuses pregnancy, an avoid or non-first-line --prefer, and a drug not in the pathway") {
+TEST_CASE("plan refuses pregnancy, an avoid --prefer, and a drug not in the pathway") {
   Patient p = adult("P009");
   p.conditions = {"pregnancy"};
   CHECK_THROWS_AS(build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01")),
                   RefusedError);
   Patient q = adult("P010");
-  // amitriptyline is in the pathway but not first line of cipn-esmo.
-  CHECK_THROWS_AS(build_plan(q, shipped_formulary(), shipped_pathway(),
-                             request("2026-12-01", "amitriptyline")),
-                  RefusedError);
+  // amitriptyline is in the pathway but not first line of cipn-esmo: the clinician may still
+  // choose it (issue 13 item 5); the reason travels in the stage's note.
+  PlanRequest ami = request("2026-12-01", "amitriptyline");
+  ami.prefer_reason = "poor sleep";
+  const Plan chosen = build_plan(q, shipped_formulary(), shipped_pathway(), ami);
+  CHECK(chosen.stages.at(0).drug == "amitriptyline");
+  CHECK(chosen.stages.at(0).note == "chosen by the prescriber (--prefer amitriptyline): poor sleep");
   CHECK_THROWS_AS(build_plan(q, shipped_formulary(), shipped_pathway(),
                              request("2026-12-01", "pregabalin")),
                   InputError);
@@ -212,6 +215,27 @@ TEST_CASE("a caution drug is planned only when no ok drug is left, with its warn
   CHECK(plan.stages.at(0).drug == "duloxetine");
   CHECK(has_rule(plan.stages.at(0).warnings, ""));
   CHECK_FALSE(plan.stages.at(0).warnings.empty());
+}
+
+TEST_CASE("all caution on sertraline + tramadol: the lightest load, never a third serotonergic drug") {
+  Patient p = adult("P013");
+  p.medications = {"sertraline", "tramadol"};
+  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Stage &s = plan.stages.at(0);
+  CHECK(s.drug == "gabapentin");
+  CHECK(has_rule(s.warnings, "choice.all-caution"));
+  CHECK_FALSE(has_rule(plan.lint, "lint.third-serotonergic"));
+  // The choice function itself: nullopt while an ok drug is left.
+  const auto report = check_eligibility(adult("P014"), shipped_formulary(), day("2026-11-25"));
+  CHECK_FALSE(choose_caution_drug(report, shipped_formulary(), shipped_pathway(), {}));
+
+  // Preferred by the clinician: duloxetine is planned with its warnings, and lint flags it.
+  const Plan dul = build_plan(p, shipped_formulary(), shipped_pathway(),
+                              request("2026-12-01", "duloxetine"));
+  CHECK(dul.stages.at(0).drug == "duloxetine");
+  CHECK_FALSE(dul.stages.at(0).warnings.empty());
+  CHECK_FALSE(has_rule(dul.stages.at(0).warnings, "choice.all-caution"));
+  CHECK(has_rule(dul.lint, "lint.third-serotonergic"));
 }
 
 TEST_CASE("leap days, month ends and year ends give contiguous steps and correct decision dates") {

@@ -15,7 +15,8 @@ TEST_CASE("lint finds nothing over 2,000 random patients and their courses of de
     cohort::Outcome out;
     for (int i = 0; i < 1000; ++i) gen.run(i, shipped_pathway(pathway), out);
     INFO("pathway " << pathway << ": " << out.plans << " plan versions, " << out.refused
-                    << " refused, " << out.decisions << " decisions");
+                    << " refused, " << out.decisions << " decisions, "
+                    << out.serotonergic_flags << " third-serotonergic flags with their warning");
     std::string details;
     for (std::size_t i = 0; i < out.findings.size() && i < 20; ++i)
       details += out.findings[i].rule + ": " + out.findings[i].text + "\n";

@@ -210,6 +210,12 @@ void four_eyes(Backend &b) {
   const Actor drafter_as_pharmacist{"dr.ada", "pharmacist"};
   CHECK_THROWS_AS(repo->approve("P1", 1, drafter_as_pharmacist), RefusedError);
   CHECK(repo->plan_version("P1", 1)->status == PlanStatus::submitted);
+  // Nor reject it (issue 13 item 6): the rule is the same for both verdicts.
+  CHECK_THROWS_WITH(repo->reject("P1", 1, drafter_as_pharmacist, "no"),
+                    Catch::Contains("four eyes: dr.ada drafted plan of P1 version 1 and cannot "
+                                    "reject it"));
+  CHECK(repo->plan_version("P1", 1)->status == PlanStatus::submitted);
+  CHECK(repo->reviews("P1").empty());
 
   // Drafted by one user and submitted by another: neither may approve.
   repo->save_draft(sample_plan("P1"), clinician);
@@ -217,6 +223,8 @@ void four_eyes(Backend &b) {
   CHECK(repo->plan_version("P1", 1)->status == PlanStatus::superseded);
   CHECK_THROWS_AS(repo->approve("P1", 2, Actor{"dr.bea", "pharmacist"}), RefusedError);
   CHECK_THROWS_AS(repo->approve("P1", 2, Actor{"dr.ada", "pharmacist"}), RefusedError);
+  CHECK_THROWS_AS(repo->reject("P1", 2, Actor{"dr.bea", "pharmacist"}, "no"), RefusedError);
+  CHECK_THROWS_AS(repo->reject("P1", 2, Actor{"dr.ada", "pharmacist"}, "no"), RefusedError);
   CHECK_FALSE(repo->active_plan("P1"));
   repo->approve("P1", 2, pharmacist);
   CHECK(repo->active_plan("P1")->version == 2);
@@ -293,6 +301,26 @@ void import_all_or_none(Backend &b) {
   }
   CHECK(repo->scores("P1").empty()); // nothing of the good rows either
   CHECK(repo->scores("P2").empty());
+
+  // A row dated before the patient's birth (1958-04-02) cannot be true: bad input naming the
+  // line, the time and the birth date; nothing is imported (issue 13 item 6).
+  const std::vector<ScoreImportRow> early = {
+      {"P1", at(2026, 12, 1), PainScore(6), "", 2},
+      {"P2", at(1900, 1, 1), PainScore(5), "", 3},
+      {"P1", at(1958, 4, 2), PainScore(4), "", 4}, // the day of birth itself is possible
+  };
+  try {
+    repo->import_scores(early, clinician, "e.csv");
+    FAIL("a row before the patient's birth must refuse the whole import");
+  } catch (const InputError &e) {
+    CHECK_THAT(std::string(e.what()),
+               Catch::Contains("e.csv: 1 row dated before the patient's birth; nothing was "
+                               "imported") &&
+                   Catch::Contains("e.csv:3: at: 1900-01-01T00:00 is before the birth of P2 "
+                                   "(1958-04-02)"));
+  }
+  CHECK(repo->scores("P1").empty());
+  CHECK(repo->audit(std::nullopt).size() == 2); // the two patient.add entries only
 
   rows.resize(2);
   rows.push_back({"P1", at(2026, 12, 1), PainScore(6), "", 4}); // repeats row 2 within the file

@@ -472,6 +472,35 @@ TEST_CASE("sessions expire after 8 hours") {
   CHECK(c.Get("/clinic/", {{"Cookie", login.cookie}})->status == 303);
 }
 
+TEST_CASE("web drafts and scores follow the CLI's date and --prefer rules (issue 13)") {
+  Server s;
+  const auto dr = s.login("dr.a");
+  auto c = s.client();
+  const auto draft = [&](httplib::Params extra) {
+    httplib::Params p{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"csrf", dr.csrf}};
+    for (const auto &kv : extra) p.erase(kv.first), p.insert(kv);
+    return c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}}, p);
+  };
+  auto r = draft({{"start", "9999-12-25"}});
+  CHECK(r->status == 400);
+  CHECK(r->body.find("9999-12-25 is too far in the future") != std::string::npos);
+  CHECK(draft({{"start", "2020-01-01"}})->status == 400);
+  r = draft({{"prefer", "amitriptyline"}});
+  CHECK(r->status == 400);
+  CHECK(r->body.find("reason: missing") != std::string::npos);
+  CHECK(s.repo->plan_versions("P1").empty());
+  CHECK(draft({{"prefer", "amitriptyline"}, {"reason", "poor sleep"}})->status == 303);
+  const auto versions = s.repo->plan_versions("P1");
+  REQUIRE(versions.size() == 1);
+  CHECK(versions[0].plan.stages.at(0).drug == "amitriptyline");
+  CHECK(versions[0].note == "web: drafted; prefer amitriptyline: poor sleep");
+  // A score before the patient's birth (1971-06-15) cannot be true.
+  r = c.Post("/api/patients/P1/scores", {{"Cookie", dr.cookie}, {"X-CSRF-Token", dr.csrf}},
+             R"({"score": 5, "at": "1971-06-14"})", "application/json");
+  CHECK(r->status == 400);
+  CHECK(r->body.find("is before the patient's birth (1971-06-15)") != std::string::npos);
+}
+
 TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refuse with 403") {
   Server s;
   const auto dr = s.login("dr.a");
@@ -510,9 +539,12 @@ TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refu
   CHECK(s.audited("ph.b", "/approve"));
   auto diff = c.Get(("/pharmacy/patients/P1/versions/" + std::to_string(v2)).c_str(), {{"Cookie", ph.cookie}});
   CHECK(diff->body.find("Changes against approved version 1") != std::string::npos);
-  // Reject needs a reason.
+  // Reject needs a reason; the author cannot reject either (four eyes, issue 13).
   const auto other = s.login("ph.d");
   const std::string rej = "/pharmacy/patients/P1/versions/" + std::to_string(v2) + "/reject";
+  CHECK(c.Post(rej.c_str(), {{"Cookie", ph.cookie}},
+               httplib::Params{{"csrf", ph.csrf}, {"reason", "mine"}})->status == 403);
+  CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::submitted);
   CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}})->status == 400);
   CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}, {"reason", "start date"}})->status == 303);
   CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::rejected);

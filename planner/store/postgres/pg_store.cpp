@@ -111,6 +111,16 @@ auto guarded(const std::string &where, const std::vector<std::string> &secrets, 
     throw RefusedError("database " + where + ": a concurrent change conflicted with this one (" +
                        scrub(e.what(), secrets) + "); nothing was changed; try again");
   } catch (const pqxx::sql_error &e) {
+    // Faults of the server's state, not bugs (issue 13 item 7): a full disk, a read-only
+    // server or database, a role without the grant. Refused, naming the database.
+    const std::string state = e.sqlstate();
+    if (state == "53100" || state == "25006" || state == "42501") {
+      throw RefusedError("database " + where + ": " +
+                         (state == "53100"   ? std::string("the server's disk is full")
+                          : state == "25006" ? std::string("the database is read-only")
+                                             : std::string("permission denied")) +
+                         " (" + scrub(e.what(), secrets) + "); nothing was changed");
+    }
     throw StorageError("database " + where + ": " + scrub(e.what(), secrets));
   } catch (const pqxx::failure &e) {
     throw StorageError("database " + where + ": " + scrub(e.what(), secrets));
@@ -587,12 +597,8 @@ void PgStore::approve(const std::string &patient, int version, const Actor &who)
                          std::string(to_string(v.status)) +
                          ", not awaiting review; only a submitted version can be approved");
     }
-    if (who.user == v.drafted_by || who.user == v.submitted_by) {
-      throw RefusedError("four eyes: " + who.user + " " +
-                         (who.user == v.drafted_by ? "drafted" : "submitted") + " " +
-                         version_name(patient, version) +
-                         " and cannot approve it; another pharmacist must review it");
-    }
+    require_four_eyes(version_name(patient, version), v.drafted_by, v.submitted_by, who,
+                      "approve");
     w.exec_params("UPDATE plan_versions SET status = 'superseded' "
                   "WHERE plan_id = $1 AND status = 'approved'",
                   v.plan_id);
@@ -619,6 +625,8 @@ void PgStore::reject(const std::string &patient, int version, const Actor &who,
                          std::string(to_string(v.status)) +
                          ", not awaiting review; only a submitted version can be rejected");
     }
+    require_four_eyes(version_name(patient, version), v.drafted_by, v.submitted_by, who,
+                      "reject");
     w.exec_params("UPDATE plan_versions SET status = 'rejected' WHERE id = $1", v.id);
     w.exec_params("INSERT INTO reviews (plan_version_id, pharmacist, verdict, note, at) "
                   "VALUES ($1, $2, 'rejected', $3, $4)",
@@ -768,6 +776,28 @@ ImportResult PgStore::import_scores(const ScoreRowSource &next, const Actor &who
         copy << std::make_tuple(++seq, r.line, r.patient, iso(r.at), r.score.value(), r.note);
       }
       copy.complete();
+    }
+    // Rows dated before the patient's birth (the current profile's) are bad input, as on SQLite.
+    const auto early = w.exec(
+        "SELECT i.line, i.patient_id, i.at, v.birth_date FROM titrate_import i "
+        "JOIN LATERAL (SELECT birth_date FROM patient_versions pv WHERE pv.patient_id = "
+        "i.patient_id ORDER BY version DESC LIMIT 1) v ON true "
+        "WHERE substr(i.at, 1, 10) < v.birth_date ORDER BY i.seq");
+    if (!early.empty()) {
+      std::string errors;
+      std::size_t listed = 0;
+      for (const auto &row : early) {
+        if (++listed > 50) {
+          errors += "\n  and " + std::to_string(early.size() - 50) + " more";
+          break;
+        }
+        errors += "\n  " + source_name + ":" + row[0].as<std::string>() + ": at: " +
+                  row[2].as<std::string>() + " is before the birth of " +
+                  row[1].as<std::string>() + " (" + row[3].as<std::string>() + ")";
+      }
+      const auto n = early.size();
+      throw InputError(source_name + ": " + std::to_string(n) + " row" + (n == 1 ? "" : "s") +
+                       " dated before the patient's birth; nothing was imported:" + errors);
     }
     const auto bad = w.exec("SELECT i.line, i.patient_id FROM titrate_import i WHERE NOT EXISTS "
                             "(SELECT 1 FROM patients p WHERE p.id = i.patient_id) ORDER BY i.seq");

@@ -460,12 +460,7 @@ void SqliteStore::approve(const std::string &patient, int version, const Actor &
                        std::string(to_string(v.status)) +
                        ", not awaiting review; only a submitted version can be approved");
   }
-  if (who.user == v.drafted_by || who.user == v.submitted_by) {
-    throw RefusedError("four eyes: " + who.user + " " +
-                       (who.user == v.drafted_by ? "drafted" : "submitted") + " " +
-                       version_name(patient, version) +
-                       " and cannot approve it; another pharmacist must review it");
-  }
+  require_four_eyes(version_name(patient, version), v.drafted_by, v.submitted_by, who, "approve");
   {
     SQLite::Statement q(*db_, "UPDATE plan_versions SET status = 'superseded' "
                               "WHERE plan_id = ? AND status = 'approved'");
@@ -497,6 +492,7 @@ void SqliteStore::reject(const std::string &patient, int version, const Actor &w
                        std::string(to_string(v.status)) +
                        ", not awaiting review; only a submitted version can be rejected");
   }
+  require_four_eyes(version_name(patient, version), v.drafted_by, v.submitted_by, who, "reject");
   SQLite::Statement q(*db_, "UPDATE plan_versions SET status = 'rejected' WHERE id = ?");
   q.bind(1, v.id);
   q.exec();
@@ -639,6 +635,7 @@ struct ImportPatient {
   // no duplicate query.
   std::int64_t lo = std::numeric_limits<std::int64_t>::max();
   std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+  std::optional<Date> birth; // the current profile's birth date: no observation before it
   ImportResult counts;
 };
 
@@ -676,9 +673,13 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
   db_->exec("DELETE FROM temp.import_counts");
   std::string errors;
   long bad = 0;
+  std::string early_errors; // rows dated before the patient's birth (bad input, issue 13)
+  long early = 0;
   SQLite::Statement look(*db_, "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1), "
                                "(SELECT min(at) FROM pain_scores WHERE patient_id = ?1), "
-                               "(SELECT max(at) FROM pain_scores WHERE patient_id = ?1)");
+                               "(SELECT max(at) FROM pain_scores WHERE patient_id = ?1), "
+                               "(SELECT birth_date FROM patient_versions WHERE patient_id = ?1 "
+                               "ORDER BY version DESC LIMIT 1)");
   SQLite::Statement dup(*db_, "SELECT 1 FROM pain_scores WHERE patient_id = ? AND at = ? AND "
                               "score = ? AND note = ? LIMIT 1");
   SQLite::Statement ins(*db_, "INSERT INTO pain_scores (patient_id, at, score, note, entered_by, "
@@ -695,7 +696,7 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
   std::unordered_map<std::string, ImportPatient> cache;
   ImportPatient *p = nullptr;
   const auto flush = [&](const ImportPatient &e) {
-    if (!e.known || bad > 0) return;
+    if (!e.known || bad > 0 || early > 0) return;
     count.reset();
     count.bindNoCopy(1, e.id);
     count.bind(2, e.counts.imported);
@@ -718,6 +719,13 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
         look.bind(1, r.patient);
         look.executeStep();
         fresh.known = look.getColumn(0).getInt() != 0;
+        if (!look.getColumn(3).isNull()) {
+          try {
+            fresh.birth = parse_date(look.getColumn(3).getString(), "birth_date");
+          } catch (const InputError &e) {
+            throw StorageError(std::string("stored patient profile: ") + e.what());
+          }
+        }
         const auto lo = stored_key(look.getColumn(1)), hi = stored_key(look.getColumn(2));
         if (lo && hi) {
           fresh.lo = *lo;
@@ -738,7 +746,15 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
       }
       continue;
     }
-    if (bad > 0) continue; // nothing will be kept: only look for more bad rows
+    if (cur.birth && r.at.date < *cur.birth) {
+      if (++early <= static_cast<long>(max_listed_rows)) {
+        early_errors += "\n  " + source_name + ":" + std::to_string(r.line) + ": at: " +
+                        iso(r.at) + " is before the birth of " + r.patient + " (" +
+                        iso(*cur.birth) + ")";
+      }
+      continue;
+    }
+    if (bad > 0 || early > 0) continue; // nothing will be kept: only look for more bad rows
     const std::int64_t key = minute_key(r.at);
     format_at(r.at, at);
     if (key >= cur.lo && key <= cur.hi) {
@@ -763,6 +779,15 @@ ImportResult SqliteStore::import_scores(const ScoreRowSource &next, const Actor 
     cur.hi = std::max(cur.hi, key);
     ++result.imported;
     ++cur.counts.imported;
+  }
+  if (early > 0) {
+    if (early > static_cast<long>(max_listed_rows)) {
+      early_errors +=
+          "\n  and " + std::to_string(early - static_cast<long>(max_listed_rows)) + " more";
+    }
+    throw InputError(source_name + ": " + std::to_string(early) + " row" +
+                     (early == 1 ? "" : "s") +
+                     " dated before the patient's birth; nothing was imported:" + early_errors);
   }
   if (bad > 0) {
     if (bad > static_cast<long>(max_listed_rows)) {
