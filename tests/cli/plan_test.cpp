@@ -40,7 +40,7 @@ TEST_CASE("plan G1: duloxetine 30 mg daily 7 days, then 60 mg, decision date, IS
   auto r = plan(d, {"--patient-file", file, "--start", "2026-12-01"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("Stage 1: duloxetine, trial"));
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: DULoxetine, trial"));
   CHECK_THAT(r.out, Catch::Contains("2026-12-01 to 2026-12-07 (7 days): 30 mg a day, once daily"));
   CHECK_THAT(r.out, Catch::Contains("in the morning: duloxetine 30 mg = 30 mg capsule x 1"));
   CHECK_THAT(r.out, Catch::Contains("2026-12-08 to 2026-12-21 (14 days): 60 mg a day"));
@@ -100,7 +100,7 @@ TEST_CASE("plan G3: sertraline -> gabapentin; --prefer duloxetine plans it with 
                     "--prefer", "duloxetine"});
   INFO(p.err);
   REQUIRE(p.exit_code == 0);
-  CHECK_THAT(p.out, Catch::Contains("Stage 1: duloxetine, trial"));
+  CHECK_THAT(p.out, Catch::Contains("Stage 1: DULoxetine, trial"));
   CHECK_THAT(p.out, Catch::Contains("Warning (caution)"));
 }
 
