@@ -141,9 +141,13 @@ TEST_CASE("check with pregnancy: caution (pregabalin avoid) and the need to name
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
-  for (const auto &x : j.at("drugs")) CHECK(x.at("verdict") == "caution");
+  // clinical.md H18: caution for every drug except pregabalin (avoid unless clearly necessary).
+  for (const auto &x : j.at("drugs")) {
+    CHECK(x.at("verdict") == (x.at("drug") == "pregabalin" ? "avoid" : "caution"));
+  }
   auto h = check(d, p);
-  CHECK_THAT(h.out, Catch::Contains("specialist review"));
+  CHECK_THAT(h.out, Catch::Contains("specialist decision"));
+  CHECK_THAT(h.out, Catch::Contains("--prefer"));
 }
 
 TEST_CASE("check: bad patient files are bad input (exit 2) naming the field") {

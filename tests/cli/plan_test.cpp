@@ -111,7 +111,14 @@ TEST_CASE("plan refuses pregnancy and an avoid --prefer with exit 4") {
   auto r = plan(d, {"--patient-file", d.write("preg.toml", preg), "--start", "2026-12-01"});
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("pregnancy"));
+  CHECK_THAT(r.err, Catch::Contains("--prefer"));
   CHECK(r.out.empty());
+  // Named by the clinician (clinical.md H18): planned, with the pregnancy caution and its source.
+  auto named = plan(d, {"--patient-file", d.write("preg2.toml", preg), "--start", "2026-12-01",
+                        "--prefer", "duloxetine"});
+  INFO(named.err);
+  CHECK(named.exit_code == 0);
+  CHECK_THAT(named.out, Catch::Contains("UKTIS 2022"));
   auto a = plan(d, {"--patient-file", example("g2-renal-crcl25"), "--start", "2026-12-01",
                     "--prefer", "duloxetine"});
   CHECK(a.exit_code == 4);
