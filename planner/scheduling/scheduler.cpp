@@ -422,6 +422,22 @@ std::vector<DialysisDose> dialysis_supplements_on(const Plan &plan, const Patien
   return out;
 }
 
+std::optional<std::string> dialysis_days_line(const Stage &stage, const Step &step,
+                                              const Patient &p, const Formulary &f) {
+  const Monograph *m = f.find(stage.drug);
+  if (!p.dialysis || m == nullptr || !m->haemodialysis || step.doses.size() != 1) return std::nullopt;
+  const DialysisSupplement *row = m->haemodialysis->for_daily(step.daily);
+  if (row == nullptr) return std::nullopt;
+  std::string line = "After each haemodialysis session (" + weekday_list(*p.dialysis) +
+                     " only): " + f.display_name(m->name) + " " + row->supplement.str() +
+                     " (supplement with " + step.daily.str() + " once daily)";
+  if (!build_units(*m, row->supplement)) {
+    line += "; " + row->supplement.str() + " cannot be made from the stocked capsules and "
+            "tablets: the pharmacist supplies it";
+  }
+  return line;
+}
+
 void note_dialysis(Plan &plan, const Patient &p, const Formulary &f) {
   for (auto &stage : plan.stages) {
     const Monograph *m = f.find(stage.drug);

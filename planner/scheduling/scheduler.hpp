@@ -89,6 +89,12 @@ struct DialysisDose {
 std::vector<DialysisDose> dialysis_supplements_on(const Plan &plan, const Patient &p,
                                                   const Formulary &f, Date day);
 
+// For a view by runs of days: the line naming the supplement of `step` and the dialysis
+// weekdays ("After each haemodialysis session (Monday, Wednesday and Friday only): ..."), or
+// nullopt when the step has none.
+std::optional<std::string> dialysis_days_line(const Stage &stage, const Step &step,
+                                              const Patient &p, const Formulary &f);
+
 // Notes, on each stage of a drug with a [haemodialysis] table, which supplement goes with which
 // once-daily dose and on which weekdays (persisted with the plan, so the pharmacist approves it).
 // A patient with the `haemodialysis` condition but no dialysis days gets a caution instead.
