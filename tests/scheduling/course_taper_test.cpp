@@ -332,3 +332,80 @@ TEST_CASE("nortriptyline at CrCl 8 carries the H5 note; at 10 it does not") {
   const Plan at10 = build_plan(p, shipped_formulary(), pw, r);
   CHECK(at10.stages.at(0).note.find("small dose") == std::string::npos);
 }
+
+// Property over every dose a taper may start from: the taper rules of clinical.md hold.
+// H6 (TCAs): under 8 weeks (55 days or fewer) 7 to 14 days; 8 weeks (56 days) or more at least
+// 28 days. A7/GAB-US/PGB-US (gabapentinoids): at least 7 days, never a step up, once daily gets a
+// reduced step at or below half (unless no smaller unit exists). Every step is a daily dose.
+TEST_CASE("taper property: every TCA and gabapentinoid taper keeps its label and H6 length") {
+  const Formulary &f = shipped_formulary();
+  auto total_days = [](const Stage &s) {
+    long n = 0;
+    for (const auto &st : s.steps) n += st.range.days();
+    return n;
+  };
+  auto never_up = [](const Stage &s, Dose from) {
+    Dose prev = from;
+    for (const auto &st : s.steps) {
+      if (!(st.daily < prev) || st.daily.is_zero() || st.range.days() < 1) return false;
+      prev = st.daily;
+    }
+    return true;
+  };
+  const Date on = day("2027-03-01");
+  for (const char *tca : {"amitriptyline", "nortriptyline"}) {
+    const Monograph &m = f.get(tca);
+    for (long dose = 10; dose <= 100; dose += 5) {
+      const auto doses = split_daily(m, mg(dose), {AdminTime::bedtime});
+      if (!doses) continue;
+      Step s;
+      s.range = DateRange(on - Days(7), on);
+      s.daily = mg(dose);
+      s.doses = *doses;
+      for (long days_on = 7; days_on <= 140; days_on += 7) {
+        for (const long d : {days_on, days_on - 1}) {
+          CAPTURE(tca, dose, d);
+          const Stage t = build_taper_stage(m, s, on, nullptr, d);
+          CHECK(never_up(t, mg(dose)));
+          if (t.steps.empty()) {
+            CHECK(dose == 10); // only the lowest tablet or capsule has no reduced step
+            continue;
+          }
+          CHECK(t.steps.back().daily <= mg(10)); // the last cut reaches the lowest dose
+          if (d >= 56) {
+            CHECK(total_days(t) >= 28);
+          } else {
+            CHECK(total_days(t) >= 7);
+            CHECK(total_days(t) <= 14);
+          }
+        }
+      }
+    }
+  }
+  for (const char *gp : {"gabapentin", "pregabalin"}) {
+    const Monograph &m = f.get(gp);
+    for (const auto &times : {std::vector<AdminTime>{AdminTime::evening},
+                              std::vector<AdminTime>{AdminTime::morning, AdminTime::evening},
+                              std::vector<AdminTime>{AdminTime::morning, AdminTime::midday,
+                                                     AdminTime::evening}}) {
+      for (long dose = 25; dose <= 3600; dose += 25) {
+        const auto doses = split_daily(m, mg(dose), times);
+        if (!doses || doses->size() != times.size()) continue;
+        Step s;
+        s.range = DateRange(on - Days(7), on);
+        s.daily = mg(dose);
+        s.doses = *doses;
+        CAPTURE(gp, dose, times.size());
+        const Stage t = build_taper_stage(m, s, on);
+        CHECK(never_up(t, mg(dose)));
+        if (t.steps.empty()) {
+          CHECK(times.size() == 1);
+          CHECK(mg(dose) == m.strengths.front().dose); // the lowest strength: nothing below half
+          continue;
+        }
+        CHECK(total_days(t) >= 7);
+        if (times.size() == 1) CHECK(t.steps[0].daily * 2 <= mg(dose));
+      }
+    }
+  }
+}
