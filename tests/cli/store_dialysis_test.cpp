@@ -12,7 +12,7 @@
 
 using namespace titrate::test;
 
-TEST_CASE("G2 #16 stored: haemodialysis days in the profile; the supplement on those days only") {
+TEST_CASE("G2 #16 stored: haemodialysis days in the profile, the supplement on those days only") {
   TempDir d;
   const std::vector<std::string> add = {
       "patient",        "add",       "P16",           "--birth-date", "1966-05-10",

@@ -277,7 +277,7 @@ TEST_CASE("a formulary folder without vocabulary.toml is rejected") {
 }
 
 // clinical.md H: confidence words, and "where a figure is low, encode it with verified = false".
-TEST_CASE("confidence: a known word; low only with verified = false") {
+TEST_CASE("confidence: a known word, low only with verified = false") {
   const std::string taper = "[taper]\nkind = \"decrement\"\ndecrement_mg = 100\ninterval_days = 7\nsource = \"T\"\n";
   const Monograph ok = parse(replaced(kDrug, taper, taper + "verified = false\nconfidence = \"low\"\n"));
   CHECK(ok.taper.cite.confidence == "low");

@@ -64,7 +64,7 @@ TEST_CASE("duloxetine: CrCl below 30 is avoid, 30 exactly is allowed (clinical.m
 }
 
 // clinical.md H5 (medium): no dose change for either TCA; nortriptyline below GFR 10: a note.
-TEST_CASE("TCA renal bands: no dose change (H5); nortriptyline below 10 mL/min carries a note") {
+TEST_CASE("TCA renal bands: no dose change (H5), nortriptyline below 10 mL/min carries a note") {
   const auto &a = shipped().get("amitriptyline");
   REQUIRE(a.renal.size() == 1);
   CHECK(a.renal_band(0) == a.renal_band(500));
@@ -279,7 +279,7 @@ TEST_CASE("gabapentin haemodialysis supplements are the label's table (H14)") {
 
 // clinical.md H13 (600/800 mg scored, half may be used, discard within 28 days) and H16
 // (pregabalin capsules 25, 50, 75, 100, 150, 200, 225, 300 mg).
-TEST_CASE("gabapentin 600/800 mg tablets are scored with the half-tablet note; pregabalin strengths verified") {
+TEST_CASE("gabapentin 600/800 mg tablets are scored with the half-tablet note, pregabalin strengths verified") {
   const auto &g = shipped().get("gabapentin");
   for (const auto &s : g.strengths) {
     const bool scored = s.dose == mg(600) || s.dose == mg(800);

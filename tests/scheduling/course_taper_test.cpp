@@ -66,7 +66,7 @@ long taper_days(const Stage &s) {
 // cipn-esmo is amitriptyline (duloxetine avoid at CrCl 25); A7/H8: a gabapentinoid and a TCA may
 // overlap, with a caution for additive sedation, so amitriptyline 10 mg starts on the first taper
 // day.
-TEST_CASE("G2 #13: gabapentin 700 mg once daily at CrCl 25, no response: 300 mg for 7 days, then stop; amitriptyline overlaps") {
+TEST_CASE("G2 #13: gabapentin 700 mg once daily at CrCl 25, no response: 300 mg for 7 days, then stop, amitriptyline overlaps") {
   Patient p = adult("G2-13");
   p.birth_date = day("1958-03-01"); // 68 on 2026-12-01
   p.serum_creatinine_mg_dl.reset();
@@ -119,7 +119,7 @@ TEST_CASE("G2 #13: gabapentin 700 mg once daily at CrCl 25, no response: 300 mg 
 // +10 mg a week, 50 mg from 12-29 (A3). The taper cuts 10 mg a day (A7): 40, 30, 20, 10 mg. The
 // next drug, duloxetine, starts the day after the last TCA dose (A7, H10: taper the TCA fully
 // first; switching.toml gap 1).
-TEST_CASE("G2 #14: amitriptyline held 10 weeks tapers over at least 4 weeks; held 5 weeks over 1-2 weeks") {
+TEST_CASE("G2 #14: amitriptyline held 10 weeks tapers over at least 4 weeks, held 5 weeks over 1-2 weeks") {
   Patient p = adult("G2-14");
   const Pathway &pw = shipped_pathway("nice-cg173");
   const Plan plan = build_plan(p, shipped_formulary(), pw, request("2026-12-01"));
@@ -173,7 +173,7 @@ TEST_CASE("G2 #14: amitriptyline held 10 weeks tapers over at least 4 weeks; hel
 
 // H6 with few cuts: 30 mg after 10 weeks has two cuts (20, 10 mg) of 7 days = 14 days; the
 // 4-week minimum spreads them over 28 days, 14 each.
-TEST_CASE("TCA taper from 30 mg after 10 weeks is spread to 4 weeks; unknown time on drug takes the longer row") {
+TEST_CASE("TCA taper from 30 mg after 10 weeks is spread to 4 weeks, unknown time on drug takes the longer row") {
   const Monograph &ami = shipped_formulary().get("amitriptyline");
   Step at30;
   at30.range = DateRange(day("2027-01-01"), day("2027-02-01"));
@@ -314,7 +314,7 @@ TEST_CASE("G2 #16: haemodialysis Monday, Wednesday, Friday: the supplement on di
 }
 
 // H5: nortriptyline at GFR below 10 mL/min: a note "start with a small dose"; no dose change.
-TEST_CASE("nortriptyline at CrCl 8 carries the H5 note; at 10 it does not") {
+TEST_CASE("nortriptyline at CrCl 8 carries the H5 note, at 10 it does not") {
   Patient p = adult("H5");
   p.serum_creatinine_mg_dl.reset();
   p.medications = {};
