@@ -147,12 +147,17 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
     next = nullptr;
   }
   const SwitchMode mode = rule ? rule->mode : SwitchMode::sequential;
+  // Time on drug (clinical.md H6): from the stage's first step to the first taper day.
   Stage taper = build_taper_stage(out_m, last, on,
-                                  mode == SwitchMode::cross_taper ? rule : nullptr);
+                                  mode == SwitchMode::cross_taper ? rule : nullptr,
+                                  (on - cur.steps.front().range.begin()).days());
   if (next != nullptr && mode != SwitchMode::sequential) taper.role = StageRole::cross_taper;
   if (rule != nullptr && !rule->text.empty()) {
     taper.note += std::string(taper.note.empty() ? "" : "; ") + rule->text + " (" +
                   rule->cite.source + ")";
+  }
+  if (rule != nullptr && !rule->caution.empty()) {
+    taper.warnings.push_back({Severity::caution, "switch.caution", rule->caution, rule->cite.source});
   }
   if (no_rule) {
     taper.warnings.push_back(*no_rule);
@@ -332,6 +337,7 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     out = apply_switch(in, decision, std::move(out));
     break;
   }
+  note_dialysis(out, in.patient, in.formulary);
   out.lint = lint(out, in.patient, in.formulary, in.pathway, in.today);
   return out;
 }

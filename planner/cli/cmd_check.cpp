@@ -29,15 +29,16 @@ std::string one_decimal(double v) {
   return s.str();
 }
 
-void print_report(std::ostream &out, const EligibilityReport &r, Date today) {
+void print_report(std::ostream &out, const EligibilityReport &r, Date today, const Formulary &fm) {
   out << "Eligibility for patient " << r.patient << " on " << iso(today) << "\n";
   out << "Creatinine clearance: " << one_decimal(r.crcl_ml_min) << " mL/min"
       << (r.crcl_given ? " (as entered)" : " (Cockcroft-Gault)") << "\n";
   if (r.pregnancy) {
-    out << "Pregnancy: every drug needs specialist review; titrate will not plan a titration.\n";
+    out << "Pregnancy: every drug needs a specialist decision; titrate plans only a drug the "
+           "clinician names with --prefer (clinical.md H18).\n";
   }
   for (const auto &d : r.drugs) {
-    out << "\n" << d.drug << ": " << to_string(d.verdict) << "\n";
+    out << "\n" << fm.display_name(d.drug) << ": " << to_string(d.verdict) << "\n";
     if (d.available_from) out << "  available from " << iso(*d.available_from) << "\n";
     if (d.max_daily) {
       out << "  maximum daily dose " << d.max_daily->str();
@@ -81,7 +82,7 @@ void run_check(Context &ctx, const CheckOptions &o) {
   if (ctx.opt.json) {
     ctx.print_json(to_json(r));
   } else {
-    print_report(ctx.out, r, today);
+    print_report(ctx.out, r, today, ctx.formulary());
   }
 }
 

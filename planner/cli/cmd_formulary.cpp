@@ -26,6 +26,7 @@ nlohmann::json mg_json(const std::optional<Dose> &d) {
 void add_cite(nlohmann::json &j, const Citation &c) {
   j["source"] = c.source;
   j["verified"] = c.verified;
+  if (!c.confidence.empty()) j["confidence"] = c.confidence; // clinical.md H
 }
 
 nlohmann::json times_json(const std::vector<AdminTime> &times) {
@@ -72,6 +73,7 @@ nlohmann::json monograph_json(const Monograph &m, const Formulary &f) {
   for (const auto &x : m.strengths) {
     nlohmann::json e{{"mg", mg_json(x.dose)}, {"form", std::string(to_string(x.form))},
                      {"splittable", x.splittable}, {"rxcui", x.rxcui}};
+    if (!x.note.empty()) e["note"] = x.note;
     add_cite(e, x.cite);
     s.push_back(e);
   }
@@ -101,6 +103,7 @@ nlohmann::json monograph_json(const Monograph &m, const Formulary &f) {
                      {"max_daily_mg", mg_json(b.max_daily)},
                      {"times", times_json(b.times)},
                      {"text", b.text}};
+    if (!b.note.empty()) e["note"] = b.note;
     add_cite(e, b.cite);
     r.push_back(e);
   }
@@ -145,13 +148,31 @@ nlohmann::json monograph_json(const Monograph &m, const Formulary &f) {
     tp["steps"].push_back({{"from_mg", mg_json(st.from)}, {"to_mg", mg_json(st.to)}, {"days", st.days},
                            {"requires_strength", st.requires_strength}});
   }
+  if (!tr.by_time_on_drug.empty()) {
+    tp["by_time_on_drug"] = nlohmann::json::array();
+    for (const auto &d : tr.by_time_on_drug) {
+      tp["by_time_on_drug"].push_back(
+          {{"min_weeks", d.min_weeks}, {"min_total_days", d.min_total_days},
+           {"max_total_days", d.max_total_days ? nlohmann::json(*d.max_total_days) : nlohmann::json(nullptr)},
+           {"text", d.text}});
+    }
+  }
   add_cite(tp, tr.cite);
   j["taper"] = tp;
+  if (m.haemodialysis) {
+    nlohmann::json hd{{"text", m.haemodialysis->text}, {"supplements", nlohmann::json::array()}};
+    for (const auto &x : m.haemodialysis->supplements) {
+      hd["supplements"].push_back({{"daily_mg", mg_json(x.daily)}, {"supplement_mg", mg_json(x.supplement)}});
+    }
+    add_cite(hd, m.haemodialysis->cite);
+    j["haemodialysis"] = hd;
+  }
   j["switches"] = nlohmann::json::array();
   for (const auto &sw : f.switches) {
     if (sw.from != m.name && sw.from != m.drug_class && sw.to != m.name && sw.to != m.drug_class) continue;
     nlohmann::json e{{"from", sw.from}, {"to", sw.to}, {"mode", std::string(switch_mode(sw.mode))},
                      {"text", sw.text}};
+    if (!sw.caution.empty()) e["caution"] = sw.caution;
     add_cite(e, sw.cite);
     j["switches"].push_back(e);
   }
@@ -161,7 +182,8 @@ nlohmann::json monograph_json(const Monograph &m, const Formulary &f) {
 
 // "[source: X]" or "[source: X; UNVERIFIED]"
 std::string cite_text(const Citation &c) {
-  return "[source: " + c.source + (c.verified ? "" : "; UNVERIFIED") + "]";
+  return "[source: " + c.source + (c.confidence.empty() ? "" : "; confidence " + c.confidence) +
+         (c.verified ? "" : "; UNVERIFIED") + "]";
 }
 
 std::string time_text(AdminTime t) {
@@ -187,7 +209,7 @@ std::string frequency_text(const std::vector<AdminTime> &times) {
 }
 
 void print_monograph(std::ostream &out, const Monograph &m, const Formulary &f) {
-  out << m.name << " (" << m.drug_class << ")\n";
+  out << f.display_name(m.name) << " (" << m.drug_class << ")\n";
   if (!m.tall_man.empty()) out << "  printed form: " << m.tall_man << " " << cite_text(m.tall_man_cite) << "\n";
   out << "  RxNorm ingredient " << m.rxcui << " " << cite_text(m.rxcui_cite) << "\n";
   out << "\nStrengths\n";
@@ -195,6 +217,7 @@ void print_monograph(std::ostream &out, const Monograph &m, const Formulary &f) 
     out << "  " << s.dose.str() << " " << to_string(s.form) << (s.splittable ? ", may be halved" : ", do not split");
     if (!s.rxcui.empty()) out << ", RxCUI " << s.rxcui;
     out << " " << cite_text(s.cite) << "\n";
+    if (!s.note.empty()) out << "    " << s.note << "\n";
   }
   const Titration &t = m.titration;
   out << "\nTitration " << cite_text(t.cite) << "\n";
@@ -217,6 +240,7 @@ void print_monograph(std::ostream &out, const Monograph &m, const Formulary &f) 
     else if (b.max_daily) out << ", at most " << b.max_daily->str() << " per day";
     if (!b.times.empty()) out << ", " << frequency_text(b.times);
     out << "\n    " << b.text << " " << cite_text(b.cite) << "\n";
+    if (!b.note.empty()) out << "    note on the plan: " << b.note << "\n";
   }
   auto rule_line = [&](const std::string &what, const Rule &r) {
     out << "  " << what << ": " << to_string(r.severity) << ": " << r.text;
@@ -265,7 +289,18 @@ void print_monograph(std::ostream &out, const Monograph &m, const Formulary &f) 
     break;
   }
   if (tr.min_total_days > 0) out << "  at least " << tr.min_total_days << " days in all\n";
+  for (const auto &d : tr.by_time_on_drug) {
+    out << "  " << d.text << " (at least " << d.min_total_days << " days";
+    if (d.max_total_days) out << ", at most " << *d.max_total_days << " days";
+    out << ")\n";
+  }
   if (!tr.note.empty()) out << "  " << tr.note << "\n";
+  if (m.haemodialysis) {
+    out << "\nHaemodialysis " << cite_text(m.haemodialysis->cite) << "\n  " << m.haemodialysis->text << ":\n";
+    for (const auto &x : m.haemodialysis->supplements) {
+      out << "  " << x.supplement.str() << " after each session with " << x.daily.str() << " once daily\n";
+    }
+  }
   bool any = false;
   for (const auto &sw : f.switches) {
     if (sw.from != m.name && sw.from != m.drug_class && sw.to != m.name && sw.to != m.drug_class) continue;
@@ -273,6 +308,7 @@ void print_monograph(std::ostream &out, const Monograph &m, const Formulary &f) 
     any = true;
     out << "  " << sw.from << " to " << sw.to << " (" << switch_mode(sw.mode) << "): " << sw.text << " "
         << cite_text(sw.cite) << "\n";
+    if (!sw.caution.empty()) out << "    caution: " << sw.caution << "\n";
   }
   out << "\nDecision support only; not medical advice.\n";
 }

@@ -17,10 +17,10 @@ namespace titrate::cli {
 namespace {
 
 struct ProfileOptions {
-  std::string birth_date, sex, weight_kg, creatinine, crcl, hepatic, baseline_pain;
-  std::vector<std::string> conditions, medications, stopped;
+  std::string birth_date, sex, weight_kg, creatinine, crcl, hepatic, baseline_pain, dialysis;
+  std::vector<std::string> conditions, medications, stopped, dialysis_days;
   bool clear_conditions = false, clear_medications = false, clear_stopped = false,
-       clear_baseline_pain = false;
+       clear_baseline_pain = false, clear_dialysis = false;
 };
 
 void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
@@ -35,7 +35,11 @@ void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
   cmd->add_option("--medication", o.medications, "A current medication, generic name (repeat)");
   cmd->add_option("--stopped-medication", o.stopped, "NAME=YYYY-MM-DD, a recently stopped one (repeat)");
   cmd->add_option("--baseline-pain", o.baseline_pain, "0-10");
+  cmd->add_option("--dialysis", o.dialysis, "haemodialysis (with --dialysis-day)");
+  cmd->add_option("--dialysis-day", o.dialysis_days,
+                  "A weekday of the dialysis sessions, monday-sunday (repeat)");
   if (update) {
+    cmd->add_flag("--clear-dialysis", o.clear_dialysis, "The patient is no longer on dialysis");
     cmd->add_flag("--clear-conditions", o.clear_conditions, "Remove every condition");
     cmd->add_flag("--clear-medications", o.clear_medications, "Remove every current medication");
     cmd->add_flag("--clear-stopped-medications", o.clear_stopped, "Remove every stopped medication");
@@ -108,6 +112,40 @@ void apply(const ProfileOptions &o, Patient &p, bool update) {
   }
   if (o.clear_baseline_pain) p.baseline_pain.reset();
   if (!o.baseline_pain.empty()) p.baseline_pain = PainScore::parse(o.baseline_pain, "--baseline-pain");
+  if (o.clear_dialysis) p.dialysis.reset();
+  if (!o.dialysis.empty() || !o.dialysis_days.empty()) {
+    // Both together on add; on update, either replaces its part of the current description.
+    Dialysis d = p.dialysis.value_or(Dialysis{"", {}});
+    if (!o.dialysis.empty()) d.kind = o.dialysis;
+    if (!o.dialysis_days.empty()) {
+      d.days.clear();
+      for (const auto &day : o.dialysis_days) d.days.push_back(parse_weekday(day, "--dialysis-day"));
+    }
+    if (d.kind.empty()) {
+      throw InputError("--dialysis-day: given without --dialysis; expected --dialysis haemodialysis "
+                       "too");
+    }
+    if (d.days.empty()) {
+      throw InputError("--dialysis: given without --dialysis-day; expected the weekdays of the "
+                       "sessions (e.g. --dialysis-day monday --dialysis-day wednesday)");
+    }
+    try {
+      validate_dialysis(d);
+    } catch (const InputError &e) {
+      const std::string msg = e.what();
+      throw InputError("--" + std::string(msg.rfind("dialysis_days", 0) == 0 ? "dialysis-day"
+                                                                              : "dialysis") +
+                       msg.substr(msg.find(':')));
+    }
+    p.dialysis = d;
+  }
+}
+
+nlohmann::json dialysis_json(const std::optional<Dialysis> &d) {
+  if (!d) return nullptr;
+  nlohmann::json days = nlohmann::json::array();
+  for (const auto day : d->days) days.push_back(std::string(to_string(day)));
+  return {{"kind", d->kind}, {"days", days}};
 }
 
 nlohmann::json opt_number(const std::optional<double> &v) {
@@ -136,6 +174,7 @@ nlohmann::json patient_json(const PatientRecord &r, const std::optional<PlanVers
           {"stopped_medications", stopped},
           {"baseline_pain", p.baseline_pain ? nlohmann::json(p.baseline_pain->value())
                                             : nlohmann::json(nullptr)},
+          {"dialysis", dialysis_json(p.dialysis)},
           {"active_plan_version", active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}};
 }
 
@@ -220,6 +259,11 @@ void run_show(Context &ctx, const std::string &id) {
   std::vector<std::string> stopped;
   for (const auto &s : p.stopped_medications) stopped.push_back(s.name + " (stopped " + iso(s.stopped) + ")");
   out << "  stopped:      " << list_text(stopped) << "\n";
+  if (p.dialysis) {
+    std::vector<std::string> days;
+    for (const auto day : p.dialysis->days) days.push_back(std::string(to_string(day)));
+    out << "  dialysis:     " << p.dialysis->kind << " on " << list_text(days) << "\n";
+  }
   out << "  baseline pain: "
       << (p.baseline_pain ? std::to_string(p.baseline_pain->value()) + " of 10" : "not recorded")
       << "\n";

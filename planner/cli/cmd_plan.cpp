@@ -63,8 +63,9 @@ std::string units_words(const std::vector<UnitCount> &units) {
 
 std::string days_words(long n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
 
-void print_stage(std::ostream &out, const Stage &s, std::size_t index) {
-  out << "\nStage " << index + 1 << ": " << s.drug << ", " << to_string(s.role) << "\n";
+void print_stage(std::ostream &out, const Stage &s, std::size_t index, const Formulary &f) {
+  const std::string name = f.display_name(s.drug); // tall-man for people (clinical.md H20)
+  out << "\nStage " << index + 1 << ": " << name << ", " << to_string(s.role) << "\n";
   for (const auto &step : s.steps) {
     const Date last = step.range.end() - Days(1);
     if (s.maintenance() && &step == &s.steps.back()) {
@@ -77,7 +78,7 @@ void print_stage(std::ostream &out, const Stage &s, std::size_t index) {
           << frequency_words(step) << "\n";
     }
     for (const auto &a : step.doses) {
-      out << "    " << time_phrase(a.time) << ": " << s.drug << " " << a.dose.str() << " = "
+      out << "    " << time_phrase(a.time) << ": " << name << " " << a.dose.str() << " = "
           << units_words(a.units) << "\n";
     }
   }
@@ -85,9 +86,9 @@ void print_stage(std::ostream &out, const Stage &s, std::size_t index) {
     const Date stop = s.steps.empty() ? Date(boost::gregorian::not_a_date_time)
                                       : s.steps.back().range.end();
     if (s.steps.empty()) {
-      out << "  Stop " << s.drug << " (no reduced step)\n";
+      out << "  Stop " << name << " (no reduced step)\n";
     } else {
-      out << "  Stop " << s.drug << " from " << iso(stop) << " (last dose "
+      out << "  Stop " << name << " from " << iso(stop) << " (last dose "
           << iso(stop - Days(1)) << ")\n";
     }
   }
@@ -104,12 +105,12 @@ void print_stage(std::ostream &out, const Stage &s, std::size_t index) {
   if (!s.note.empty()) out << "  Note: " << s.note << "\n";
 }
 
-void print_text(std::ostream &out, const Plan &plan, const Pathway &pw) {
+void print_text(std::ostream &out, const Plan &plan, const Pathway &pw, const Formulary &f) {
   out << "Plan for patient " << plan.patient << ", pathway " << pw.name;
   if (!pw.title.empty()) out << " (" << pw.title << ")";
   out << ", from " << iso(plan.start) << "\n";
   out << "Dates are inclusive: each step runs from its first to its last day.\n";
-  for (std::size_t i = 0; i < plan.stages.size(); ++i) print_stage(out, plan.stages[i], i);
+  for (std::size_t i = 0; i < plan.stages.size(); ++i) print_stage(out, plan.stages[i], i, f);
   if (!plan.unchecked_medications.empty()) {
     out << "\n";
     for (const auto &u : plan.unchecked_medications) out << u << "\n";
@@ -119,7 +120,7 @@ void print_text(std::ostream &out, const Plan &plan, const Pathway &pw) {
     out << "Lint: no findings\n";
   } else {
     out << "Lint: " << plan.lint.size() << " finding(s)\n";
-    for (const auto &f : plan.lint) out << "  - " << f.rule << ": " << f.text << "\n";
+    for (const auto &l : plan.lint) out << "  - " << l.rule << ": " << l.text << "\n";
   }
   out << "\nDecision support only; not medical advice.\n";
 }
@@ -148,7 +149,7 @@ void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway 
     ctx.print_json(j);
     return;
   }
-  print_text(ctx.out, plan, pw);
+  print_text(ctx.out, plan, pw, ctx.formulary());
   if (version == 0 && !o.id.empty()) {
     ctx.out << "Preview: nothing was stored (draft it with: titrate plan " << plan.patient
             << " --start " << iso(plan.start) << ")\n";

@@ -10,6 +10,7 @@
 #include <ostream>
 
 #include "planner/export/export_common.hpp"
+#include "planner/scheduling/scheduler.hpp"
 
 namespace titrate::cli {
 
@@ -44,7 +45,7 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
   const std::optional<Date> on =
       on_text.empty() ? std::nullopt : std::optional<Date>(parse_date(on_text, "--on"));
   auto repo = open_store(ctx, StoreMode::read);
-  require_patient(*repo, id);
+  const PatientRecord patient = require_patient(*repo, id);
   const auto active = repo->active_plan(id);
   if (!active) {
     throw NotFoundError("schedule " + id + ": no approved plan; a plan version becomes the "
@@ -64,6 +65,8 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     return;
   }
   const auto doses = plan.on(*on);
+  // The supplement after haemodialysis, on the profile's dialysis days only (clinical.md H14).
+  const auto supplements = dialysis_supplements_on(plan, patient.patient, ctx.formulary(), *on);
   if (ctx.opt.json) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto &[stage, step] : doses) {
@@ -75,7 +78,15 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
         a.push_back(std::move(d));
       }
     }
-    ctx.print_json({{"patient", id}, {"version", active->version}, {"date", iso(*on)}, {"doses", a}});
+    nlohmann::json sup = nlohmann::json::array();
+    for (const auto &d : supplements) {
+      sup.push_back({{"drug", d.stage->drug}, {"after", "haemodialysis"},
+                     {"mg", mg_json(d.supplement)}, {"with_daily_mg", mg_json(d.maintenance)},
+                     {"buildable", d.buildable}});
+    }
+    nlohmann::json j{{"patient", id}, {"version", active->version}, {"date", iso(*on)}, {"doses", a}};
+    if (!supplements.empty()) j["supplements"] = sup;
+    ctx.print_json(j);
     return;
   }
   ctx.out << "what " << id << " takes on " << iso(*on) << " (plan version " << active->version
@@ -85,8 +96,8 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     return;
   }
   for (const auto &[stage, step] : doses) {
-    ctx.out << "  " << stage->drug << " (" << to_string(stage->role) << "), " << step->daily.str()
-            << " a day:\n";
+    ctx.out << "  " << ctx.formulary().display_name(stage->drug) << " ("
+            << to_string(stage->role) << "), " << step->daily.str() << " a day:\n";
     for (const auto &adm : step->doses) ctx.out << "    " << administration_text(adm) << "\n";
     if (stage->maintenance()) {
       ctx.out << "    maintenance with no end date; "
@@ -94,6 +105,7 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
               << iso(*stage->review_date) << "\n";
     }
   }
+  for (const auto &d : supplements) ctx.out << "  " << d.text << "\n";
 }
 
 } // namespace

@@ -37,7 +37,49 @@ Hepatic parse_hepatic(std::string_view text, std::string_view field) {
 }
 
 bool Patient::has_condition(std::string_view c) const {
+  if (dialysis && c == dialysis->kind) return true;
   return std::find(conditions.begin(), conditions.end(), c) != conditions.end();
+}
+
+namespace {
+constexpr std::string_view weekday_names[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                              "friday", "saturday", "sunday"};
+} // namespace
+
+std::string_view to_string(Weekday d) { return weekday_names[static_cast<int>(d)]; }
+
+Weekday parse_weekday(std::string_view text, std::string_view field) {
+  for (int i = 0; i < 7; ++i) {
+    if (text == weekday_names[i]) return static_cast<Weekday>(i);
+  }
+  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
+                   "\" is not a day of the week; expected monday, tuesday, wednesday, thursday, "
+                   "friday, saturday or sunday");
+}
+
+Weekday weekday_of(Date d) {
+  // boost: 0 = Sunday .. 6 = Saturday
+  const int w = d.day_of_week().as_number();
+  return static_cast<Weekday>((w + 6) % 7);
+}
+
+bool Dialysis::on(Date d) const {
+  return std::find(days.begin(), days.end(), weekday_of(d)) != days.end();
+}
+
+void validate_dialysis(Dialysis &d) {
+  if (d.kind != "haemodialysis") {
+    throw InputError("dialysis: \"" + d.kind.substr(0, 32) +
+                     "\" is not a dialysis kind titrate knows; expected haemodialysis");
+  }
+  if (d.days.empty()) {
+    throw InputError("dialysis_days: missing; expected the weekdays of the haemodialysis "
+                     "sessions (e.g. [\"monday\", \"wednesday\", \"friday\"])");
+  }
+  std::sort(d.days.begin(), d.days.end());
+  if (std::adjacent_find(d.days.begin(), d.days.end()) != d.days.end()) {
+    throw InputError("dialysis_days: a day is listed twice; expected each weekday once");
+  }
 }
 
 void validate_patient_id(std::string_view id) {
@@ -84,6 +126,10 @@ void validate_patient(const Patient &p, Date today) {
   if (!p.serum_creatinine_mg_dl && !p.crcl_ml_min) {
     throw InputError("serum_creatinine_mg_dl: missing; expected serum_creatinine_mg_dl or "
                      "crcl_ml_min (renal function is needed to dose safely)");
+  }
+  if (p.dialysis) {
+    Dialysis d = *p.dialysis; // the parsers store it sorted; the check needs no order
+    validate_dialysis(d);
   }
   for (const auto &s : p.stopped_medications) {
     if (s.stopped > today) {

@@ -20,6 +20,24 @@ std::string_view to_string(Hepatic h);
 Sex parse_sex(std::string_view text, std::string_view field = "sex");
 Hepatic parse_hepatic(std::string_view text, std::string_view field = "hepatic");
 
+// Haemodialysis (clinical.md H14): the kind and the weekdays of the sessions. The only kind is
+// "haemodialysis" (the label's supplement is for haemodialysis); the days are what the schedule
+// uses to show the post-dialysis supplement on those days only.
+enum class Weekday { monday, tuesday, wednesday, thursday, friday, saturday, sunday };
+std::string_view to_string(Weekday d);
+Weekday parse_weekday(std::string_view text, std::string_view field = "dialysis_days");
+Weekday weekday_of(Date d);
+
+struct Dialysis {
+  std::string kind = "haemodialysis";
+  std::vector<Weekday> days; // distinct, Monday first
+  bool operator==(const Dialysis &) const = default;
+  bool on(Date d) const;
+};
+// Checks a dialysis description: kind "haemodialysis", 1-7 distinct days. Throws InputError
+// naming the field. Sorts the days Monday first.
+void validate_dialysis(Dialysis &d);
+
 struct StoppedMedication {
   std::string name;
   Date stopped;
@@ -38,7 +56,10 @@ struct Patient {
   std::vector<std::string> medications; // generic names, lower case, hyphens
   std::vector<StoppedMedication> stopped_medications;
   std::optional<PainScore> baseline_pain;
+  std::optional<Dialysis> dialysis; // haemodialysis and its weekdays (clinical.md H14)
 
+  // A patient with `dialysis` also has the `haemodialysis` condition (the eligibility rules of
+  // clinical.md A4 read the condition).
   bool has_condition(std::string_view c) const;
   bool operator==(const Patient &) const = default;
 };

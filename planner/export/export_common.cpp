@@ -45,8 +45,7 @@ const Monograph *find_monograph(const Formulary &f, std::string_view drug) {
 }
 
 std::string display_name(const Formulary &f, std::string_view drug) {
-  const Monograph *m = find_monograph(f, drug);
-  return m && !m->tall_man.empty() ? m->tall_man : std::string(drug);
+  return f.display_name(drug); // one function for every printer (clinical.md H20)
 }
 
 std::string_view form_word(Form f) {

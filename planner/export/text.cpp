@@ -1,6 +1,7 @@
 #include "planner/export/text.hpp"
 
 #include "planner/export/export_common.hpp"
+#include "planner/scheduling/scheduler.hpp"
 
 #include <algorithm>
 #include <set>
@@ -109,6 +110,10 @@ void write_text(std::ostream &out, const ExportInput &in) {
         out << " (" << role_word(a.stage->role) << ": reducing to stop)";
       out << "\n";
     }
+    // clinical.md H14: the supplement after haemodialysis, for the dialysis weekdays only.
+    for (const auto &a : active)
+      if (auto line = dialysis_days_line(*a.stage, *a.step, in.patient, in.formulary))
+        out << "  " << *line << "\n";
   }
 
   bool any_note = false;

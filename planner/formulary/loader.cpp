@@ -364,6 +364,24 @@ std::vector<AdminTime> read_times(Table &t, const std::string &k, bool required)
   return out;
 }
 
+// `confidence = "low" | "medium" | "medium-high" | "high"` (clinical.md H): optional; a low
+// figure must also be verified = false (H: "where a figure is low, encode it with
+// verified = false").
+void read_confidence(Table &t, Citation &c) {
+  auto s = t.str("confidence", false);
+  if (!s) return;
+  if (!is_confidence(*s)) {
+    t.fault("confidence", "\"" + *s + "\" is not a confidence; expected low, medium, medium-high "
+                          "or high (clinical.md H)");
+    return;
+  }
+  if (*s == "low" && c.verified) {
+    t.fault("confidence", "is low but the figure is verified; expected verified = false with "
+                          "confidence = \"low\" (clinical.md H)");
+  }
+  c.confidence = *s;
+}
+
 // Fills a Rule from text/severity/source (+ optional max_daily_mg); `id` is derived by the caller.
 Rule read_rule(Table &t, std::string id) {
   Rule r;
@@ -374,6 +392,7 @@ Rule read_rule(Table &t, std::string id) {
     r.text = *s;
   }
   r.cite = t.citation();
+  read_confidence(t, r.cite);
   if (auto d = t.dose_mg("max_daily_mg", false)) r.max_daily = *d;
   return r;
 }
@@ -449,7 +468,9 @@ void parse_strengths(Table &top, Monograph &m) {
       }
       s.rxcui = *r;
     }
+    if (auto n = t.str("note", false)) s.note = *n;
     s.cite = t.citation();
+    read_confidence(t, s.cite);
     t.finish();
     for (const auto &o : m.strengths) {
       if (o.dose == s.dose && o.form == s.form) {
@@ -476,6 +497,7 @@ void parse_titration(Table &top, Monograph &m) {
   if (auto d = t.dose_mg("max_daily_mg")) ti.max_daily = *d;
   ti.times = read_times(t, "times", true);
   ti.cite = t.citation();
+  read_confidence(t, ti.cite);
 
   const auto starts = t.tables("start");
   if (starts.empty() && t.has("start")) t.fault("start", "is empty; expected at least one opening step");
@@ -486,6 +508,7 @@ void parse_titration(Table &top, Monograph &m) {
     if (auto n = s.integer("days", true, 1, 365)) st.days = static_cast<int>(*n);
     st.times = read_times(s, "times", false);
     st.cite = s.citation();
+    read_confidence(s, st.cite);
     s.finish();
     const Dose max = ti.max_daily;
     if (!max.is_zero() && st.daily > max) {
@@ -575,7 +598,9 @@ void parse_renal(Table &top, Monograph &m) {
     b.max_daily = t.dose_mg("max_daily_mg", false);
     b.times = read_times(t, "times", false);
     if (auto s = t.str("text")) b.text = *s;
+    if (auto s = t.str("note", false)) b.note = *s;
     b.cite = t.citation();
+    read_confidence(t, b.cite);
     t.finish();
     const Dose label_max = m.titration.max_daily;
     if (b.max_daily && !label_max.is_zero() && *b.max_daily > label_max) {
@@ -746,6 +771,31 @@ void parse_taper(Table &top, Monograph &m) {
   if (auto n = t.integer("min_total_days", false, 0, 365)) tr.min_total_days = static_cast<int>(*n);
   if (auto s = t.str("note", false)) tr.note = *s;
   tr.cite = t.citation();
+  read_confidence(t, tr.cite);
+  // [[taper.by_time_on_drug]] (clinical.md H6): rising min_weeks, the first at 0.
+  const auto rows = t.tables("by_time_on_drug", false);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Table r(t.faults(), *rows[i], idx("taper.by_time_on_drug", i));
+    TaperDuration d;
+    if (auto n = r.integer("min_weeks", true, 0, 520)) d.min_weeks = static_cast<int>(*n);
+    if (auto n = r.integer("min_total_days", true, 0, 365)) d.min_total_days = static_cast<int>(*n);
+    if (auto n = r.integer("max_total_days", false, 1, 365)) d.max_total_days = static_cast<int>(*n);
+    if (auto x = r.str("text")) d.text = *x;
+    r.finish();
+    if (d.max_total_days && *d.max_total_days < d.min_total_days) {
+      r.fault("max_total_days", std::to_string(*d.max_total_days) + " is below min_total_days " +
+                                    std::to_string(d.min_total_days) + "; expected min <= max");
+    }
+    if (i == 0 && d.min_weeks != 0) {
+      r.fault("min_weeks", "the first row starts at " + std::to_string(d.min_weeks) +
+                               " weeks; expected 0 so that every time on drug has a row");
+    }
+    if (!tr.by_time_on_drug.empty() && d.min_weeks <= tr.by_time_on_drug.back().min_weeks) {
+      r.fault("min_weeks", std::to_string(d.min_weeks) + " is not above the previous row; "
+                           "expected rising min_weeks");
+    }
+    tr.by_time_on_drug.push_back(d);
+  }
   const auto steps = t.tables("steps", steps_kind);
   if (steps_kind && steps.empty() && t.has("steps")) t.fault("steps", "is empty; expected at least one step");
   if (!steps_kind && t.has("steps")) t.fault("steps", "only explicit_steps tapers have steps; expected kind = \"explicit_steps\"");
@@ -801,6 +851,7 @@ void parse_monograph_into(Faults &f, const TextFile &file, const Vocabulary &voc
     Table t(f, *v, "tall_man");
     if (auto s = t.str("text")) m.tall_man = *s;
     m.tall_man_cite = t.citation();
+    read_confidence(t, m.tall_man_cite);
     t.finish();
   }
   parse_strengths(top, m);
@@ -820,6 +871,31 @@ void parse_monograph_into(Faults &f, const TextFile &file, const Vocabulary &voc
     t.finish();
   }
   parse_taper(top, m);
+  if (const Value *v = top.table("haemodialysis", false)) {
+    // clinical.md H14: the supplement after each session by the once-daily regimen. The
+    // supplement need not be buildable from the stocked units (125 mg is not): the plan says so.
+    Table t(f, *v, "haemodialysis");
+    Haemodialysis h;
+    if (auto s = t.str("text")) h.text = *s;
+    h.cite = t.citation();
+    read_confidence(t, h.cite);
+    const auto rows = t.tables("supplements");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      Table r(f, *rows[i], idx("haemodialysis.supplements", i));
+      DialysisSupplement d;
+      if (auto x = r.dose_mg("daily_mg")) d.daily = *x;
+      if (auto x = r.dose_mg("supplement_mg")) d.supplement = *x;
+      r.finish();
+      if (!h.supplements.empty() && d.daily <= h.supplements.back().daily) {
+        r.fault("daily_mg", d.daily.str() + " is not above the previous row; expected rising "
+                            "daily doses, each once");
+      }
+      h.supplements.push_back(d);
+    }
+    if (rows.empty() && t.has("supplements")) t.fault("supplements", "is empty; expected rows");
+    t.finish();
+    m.haemodialysis = std::move(h);
+  }
   top.finish();
 }
 
@@ -940,7 +1016,12 @@ void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc
       t.fault("gap_days", "only sequential rules have a gap; expected mode = \"sequential\" or no gap_days");
     }
     if (auto s = t.str("text")) r.text = *s;
+    if (auto s = t.str("caution", false)) {
+      if (s->empty()) t.fault("caution", "is empty; expected the caution to show, or no key");
+      r.caution = *s;
+    }
     r.cite = t.citation();
+    read_confidence(t, r.cite);
     t.finish();
     for (const auto &o : out)
       if (o.from == r.from && o.to == r.to)

@@ -75,6 +75,36 @@ bool Monograph::stocks(Dose d) const {
                      [&](const Strength &s) { return s.dose == d; });
 }
 
+bool is_confidence(std::string_view word) {
+  return word == "low" || word == "medium" || word == "medium-high" || word == "high";
+}
+
+const TaperDuration *TaperRule::duration_for(std::optional<long> days_on_drug) const {
+  if (by_time_on_drug.empty()) return nullptr;
+  if (!days_on_drug) return &by_time_on_drug.back(); // unknown: the longest course, safer
+  const TaperDuration *out = &by_time_on_drug.front();
+  for (const auto &d : by_time_on_drug) {
+    if (*days_on_drug >= static_cast<long>(d.min_weeks) * 7) out = &d;
+  }
+  return out;
+}
+
+int TaperRule::min_days_for(std::optional<long> days_on_drug) const {
+  const TaperDuration *d = duration_for(days_on_drug);
+  return std::max(min_total_days, d != nullptr ? d->min_total_days : 0);
+}
+
+const DialysisSupplement *Haemodialysis::for_daily(Dose daily) const {
+  for (const auto &s : supplements)
+    if (s.daily == daily) return &s;
+  return nullptr;
+}
+
+std::string Formulary::display_name(std::string_view drug) const {
+  const Monograph *m = find(drug);
+  return m != nullptr && !m->tall_man.empty() ? m->tall_man : std::string(drug);
+}
+
 bool Vocabulary::knows_condition(std::string_view c) const {
   return std::find(conditions.begin(), conditions.end(), c) != conditions.end();
 }

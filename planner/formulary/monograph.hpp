@@ -19,7 +19,12 @@ namespace titrate {
 struct Citation {
   std::string source;    // e.g. "GAB-US 2.3"
   bool verified = true;  // false where clinical.md says UNVERIFIED
+  // clinical.md section H's confidence (high, medium-high, medium, low) where a table gives
+  // one (`confidence = "low"`); empty elsewhere. A low figure is also verified = false.
+  std::string confidence{};
 };
+// The confidence words of clinical.md H, in order from the weakest.
+bool is_confidence(std::string_view word);
 
 enum class Form { capsule, tablet };
 std::string_view to_string(Form f);
@@ -35,6 +40,7 @@ struct Strength {
   bool splittable = false; // capsules never; a scored tablet only if the label allows halves
   std::string rxcui;       // RxNorm SCD code, may be empty
   Citation cite;
+  std::string note{};      // e.g. how to use a half (clinical.md H13); may be empty
 };
 
 // A CrCl interval. lower/upper absent = 0 / infinity. The boundary sits in the safer band
@@ -51,6 +57,7 @@ struct RenalBand {
   std::vector<AdminTime> times;     // administration times in this band (empty = drug default)
   std::string text;
   Citation cite;
+  std::string note{}; // shown on a trial stage planned in this band (nortriptyline GFR < 10, H5)
 
   bool contains(double crcl) const;
   std::string describe() const; // "30 < CrCl < 60"
@@ -127,6 +134,15 @@ struct TaperStep {
   bool requires_strength = false; // only if a unit of exactly `to` is stocked (duloxetine 20 mg)
 };
 
+// How long a taper lasts by the time on drug (clinical.md H6, TCAs): the row with the highest
+// `min_weeks` at or below the weeks taken applies.
+struct TaperDuration {
+  int min_weeks = 0;                  // on drug at least this many weeks
+  int min_total_days = 0;             // the taper lasts at least this long
+  std::optional<int> max_total_days;  // and at most this long (absent = no upper bound)
+  std::string text;                   // e.g. "8 weeks or more: reduce over at least 4 weeks"
+};
+
 struct TaperRule {
   TaperKind kind = TaperKind::decrement;
   std::vector<TaperStep> steps;
@@ -135,6 +151,26 @@ struct TaperRule {
   int min_total_days = 0;
   std::string note; // e.g. discontinuation-symptom check
   Citation cite;
+  std::vector<TaperDuration> by_time_on_drug{}; // sorted by min_weeks; empty = min_total_days only
+
+  // The row for `days_on_drug` (nullopt when unknown: the longest-course row, the safer side);
+  // nullptr when the rule has no rows.
+  const TaperDuration *duration_for(std::optional<long> days_on_drug) const;
+  // The shortest taper the rule allows for that time on drug.
+  int min_days_for(std::optional<long> days_on_drug) const;
+};
+
+// The supplement after each haemodialysis session by the once-daily maintenance dose
+// (clinical.md H14: GAB-US 2.3 Table 1).
+struct DialysisSupplement {
+  Dose daily;      // the once-daily maintenance regimen
+  Dose supplement; // given after each 4-hour session
+};
+struct Haemodialysis {
+  std::vector<DialysisSupplement> supplements; // by `daily`, rising
+  std::string text;
+  Citation cite;
+  const DialysisSupplement *for_daily(Dose daily) const; // nullptr: no row for that regimen
 };
 
 struct Monograph {
@@ -151,6 +187,7 @@ struct Monograph {
   std::vector<InteractionRule> interactions;
   std::vector<std::string> not_tolerated; // adverse effects that count as "not tolerated"
   TaperRule taper;
+  std::optional<Haemodialysis> haemodialysis; // [haemodialysis] (gabapentin, H14)
   std::string source_file;
   Citation rxcui_cite;         // added (issue 3)
   Citation tall_man_cite;      // added (issue 3)
@@ -190,7 +227,8 @@ struct SwitchRule {
   Dose decrement;                 // cross_taper only
   int interval_days = 0;          // cross_taper only
   std::string text;
-  Citation cite;
+  Citation cite;          // cite.confidence: clinical.md H's confidence for the row
+  std::string caution{};  // a caution shown on the switch (H8, H11); empty = none
 };
 
 struct Formulary {
@@ -200,6 +238,9 @@ struct Formulary {
 
   const Monograph *find(std::string_view name) const;
   const Monograph &get(std::string_view name) const; // throws NotFoundError
+  // The name printed for people: the ISMP tall-man form where the monograph has one
+  // (`DULoxetine`, clinical.md H20), else the generic name. JSON keeps the plain id.
+  std::string display_name(std::string_view drug) const;
   // Most specific rule for a pair: exact names, then class, then "*". nullptr if none.
   const SwitchRule *switch_rule(std::string_view from, std::string_view to) const;
 };

@@ -117,6 +117,42 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
       p.baseline_pain = PainScore(static_cast<int>(v->as_integer()));
     }
   }
+  // Haemodialysis (clinical.md H14): dialysis = "haemodialysis" with its weekdays, both or
+  // neither.
+  {
+    auto kind = top.str("dialysis", false);
+    auto days = top.strings("dialysis_days", false);
+    if (kind && !days) {
+      top.fault("dialysis", "has no dialysis_days; expected dialysis_days = [\"monday\", ...] "
+                            "with the weekdays of the sessions");
+    } else if (days && !kind) {
+      top.fault("dialysis_days", "without dialysis; expected dialysis = \"haemodialysis\" too");
+    } else if (kind && days) {
+      Dialysis d;
+      d.kind = *kind;
+      bool ok = true;
+      for (const auto &x : *days) {
+        try {
+          d.days.push_back(parse_weekday(x, "dialysis_days"));
+        } catch (const InputError &) {
+          ok = false;
+          top.fault("dialysis_days", "\"" + x.substr(0, 32) +
+                                         "\" is not a day of the week; expected monday, tuesday, "
+                                         "wednesday, thursday, friday, saturday or sunday");
+        }
+      }
+      if (ok) {
+        try {
+          validate_dialysis(d);
+          p.dialysis = d;
+        } catch (const InputError &e) {
+          const std::string msg = e.what();
+          const std::string field = msg.substr(0, msg.find(':'));
+          top.fault(field, msg.substr(msg.find(':') + 2));
+        }
+      }
+    }
+  }
   top.finish();
   // Range checks shared with the CLI path; their messages start with the field name, which is
   // mapped back to its line here.

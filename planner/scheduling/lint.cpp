@@ -158,11 +158,20 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
         }
       }
     }
-    if (stage.role != StageRole::trial && !stage.steps.empty() &&
-        stage_days < m->taper.min_total_days) {
+    // The minimum taper, by the time on drug where the rule has rows (clinical.md H6): from the
+    // first step of the latest earlier trial stage of the drug to the first taper day.
+    std::optional<long> days_on;
+    for (std::size_t k = i; k-- > 0;) {
+      const Stage &t = plan.stages[k];
+      if (t.drug != stage.drug || t.role != StageRole::trial || t.steps.empty()) continue;
+      if (!stage.steps.empty()) days_on = (stage.steps.front().range.begin() - t.steps.front().range.begin()).days();
+      break;
+    }
+    const int min_taper = m->taper.min_days_for(days_on);
+    if (stage.role != StageRole::trial && !stage.steps.empty() && stage_days < min_taper) {
       add("taper-length",
           stage_name(stage, i) + ": " + std::to_string(stage_days) + " days, shorter than the " +
-              std::to_string(m->taper.min_total_days) + "-day minimum taper",
+              std::to_string(min_taper) + "-day minimum taper",
           m->taper.cite.source);
     }
 

@@ -82,6 +82,34 @@ std::optional<Dose> next_taper_dose(const Monograph &m, Dose prev, Dose decremen
   return std::nullopt;
 }
 
+// Spreads `total` days over the steps as evenly as whole days allow, the longer steps last
+// (the lowest doses are held longest). Every step keeps at least one day.
+void spread_days(std::vector<DoseStep> &seq, int total) {
+  if (seq.empty()) return;
+  const int n = static_cast<int>(seq.size());
+  total = std::max(total, n);
+  const int base = total / n;
+  const int longer = total % n;
+  for (int i = 0; i < n; ++i) seq[static_cast<std::size_t>(i)].days = base + (i >= n - longer ? 1 : 0);
+}
+
+// The reduced step of a once-daily dose (project rule, docs/clinical-basis.md sched.taper): the
+// drop_administration rule cuts a twice-daily dose to half on its first step; a once-daily dose
+// gets that cut too, down to the largest dose whole units make at or below half the current one
+// (gabapentin 700 mg -> 300 mg, as clinical.md G2 #13 reads GAB-US "gradually over a minimum of
+// 1 week"). nullopt: no such dose (the lowest strength).
+std::optional<Dose> once_daily_reduced(const Monograph &m, Dose current,
+                                       const std::vector<AdminTime> &times) {
+  std::int64_t grain = 0;
+  for (const auto &s : m.strengths) grain = std::gcd(grain, s.dose.ug());
+  if (grain <= 0) return std::nullopt;
+  for (std::int64_t ug = current.ug() / 2 / grain * grain; ug > 0; ug -= grain) {
+    const Dose d = Dose::micrograms(ug);
+    if (auto doses = split_daily(m, d, times); doses && doses->size() == times.size()) return d;
+  }
+  return std::nullopt;
+}
+
 std::vector<Finding> cautions(const DrugVerdict &v) {
   std::vector<Finding> out;
   for (const auto &r : v.reasons) {
@@ -104,9 +132,12 @@ Dose daily_cap(const Monograph &m, const DrugVerdict &v) {
 const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, const Pathway &pw,
                                const std::vector<std::string> &tried,
                                const std::optional<std::string> &prefer) {
-  if (r.pregnancy) {
-    throw RefusedError("plan: refused: pregnancy needs specialist review; titrate does not plan "
-                       "treatment in pregnancy (clinical.md A1)");
+  if (r.pregnancy && !prefer) {
+    // clinical.md H18: pregnancy is a caution (pregabalin avoid), not a blanket refusal, but a
+    // plan for a pregnant patient is never generated without the clinician naming the drug.
+    throw RefusedError("plan: refused: pregnancy: titrate does not choose a drug in pregnancy; "
+                       "after a specialist decision, name the drug with --prefer (clinical.md "
+                       "A1, H18)");
   }
   if (prefer) {
     if (!contains(pw.drugs, *prefer)) {
@@ -179,6 +210,7 @@ Stage build_trial_stage(const Monograph &m, const DrugVerdict &v, const Pathway 
   stage.role = StageRole::trial;
   stage.assessed_dose = target;
   stage.warnings = cautions(v);
+  if (band != nullptr && !band->note.empty()) stage.note = band->note; // e.g. H5 nortriptyline
   Date d = start;
   for (std::size_t i = 0; i < seq.size(); ++i) {
     const bool hold = i + 1 == seq.size();
@@ -233,7 +265,7 @@ void escalate_stage(Stage &stage, const Monograph &m, const DrugVerdict &v, cons
 }
 
 Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
-                        const SwitchRule *cross) {
+                        const SwitchRule *cross, std::optional<long> days_on_drug) {
   Stage stage;
   stage.drug = m.name;
   stage.role = StageRole::taper;
@@ -243,6 +275,8 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
 
   std::vector<DoseStep> seq;
   int min_total = rule.min_total_days;
+  // By the time on drug (clinical.md H6, TCAs): the row sets the taper's length.
+  const TaperDuration *duration = cross == nullptr ? rule.duration_for(days_on_drug) : nullptr;
   if (cross != nullptr) {
     // Cross-taper (formulary/switching.toml): cut by the rule's decrement every interval.
     if (cross->decrement.is_zero() || cross->interval_days <= 0) {
@@ -276,6 +310,39 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
       d = *n;
       seq.push_back({d, rule.interval_days, times});
     }
+    if (duration != nullptr) {
+      // The cuts keep their doses; their days are spread so that the taper lasts at least the
+      // row's minimum and at most its maximum.
+      int total = 0;
+      for (const auto &st : seq) total += st.days;
+      if (total < duration->min_total_days) spread_days(seq, duration->min_total_days);
+      if (duration->max_total_days && total > *duration->max_total_days) {
+        spread_days(seq, *duration->max_total_days);
+      }
+      min_total = 0;
+      stage.note = duration->text;
+      if (seq.empty() && duration->min_total_days > 0 && !current.daily.is_zero()) {
+        stage.warnings.push_back(
+            {Severity::caution, "taper.no-reduced-step",
+             m.name + " " + current.daily.str() + " a day is the lowest dose the marketed units "
+                      "make: the taper has no reduced step (" + duration->text +
+                      "); the prescriber should review how to stop it",
+             rule.cite.source});
+      }
+    }
+  } else if (current.doses.size() == 1) {
+    // drop_administration, once daily: one reduced step (see once_daily_reduced), held for the
+    // rule's minimum, then stop.
+    if (auto d = once_daily_reduced(m, current.daily, times)) {
+      seq.push_back({*d, rule.interval_days, times});
+    } else if (!current.daily.is_zero()) {
+      stage.warnings.push_back(
+          {Severity::caution, "taper.single-administration",
+           m.name + " " + current.daily.str() + " once a day: no smaller once-daily dose can be "
+                    "made from the marketed units, so the taper has no reduced step; the "
+                    "prescriber should review how to stop it",
+           rule.cite.source});
+    }
   } else { // drop_administration: the earliest administration goes first
     std::vector<Administration> left = current.doses;
     while (left.size() > 1) {
@@ -287,13 +354,6 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
         ts.push_back(a.time);
       }
       seq.push_back({d, rule.interval_days, ts});
-    }
-    if (current.doses.size() <= 1 && !current.daily.is_zero()) {
-      stage.warnings.push_back(
-          {Severity::caution, "taper.single-administration",
-           m.name + " is taken once a day: there is no administration to drop, so the taper "
-                    "rule gives no reduced step; the prescriber should review how to stop it",
-           rule.cite.source});
     }
   }
   // The taper lasts at least the rule's minimum (e.g. gabapentinoids >= 7 days): the last
@@ -309,9 +369,121 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
     stage.steps.push_back(make_step(m, s.daily, s.times, d, end));
     d = end;
   }
-  stage.note = rule.note;
+  if (!rule.note.empty()) stage.note += std::string(stage.note.empty() ? "" : "; ") + rule.note;
   stage.dispense = dispense_for(stage.steps);
   return stage;
+}
+
+namespace {
+
+std::string weekday_list(const Dialysis &d) {
+  std::vector<std::string> names;
+  for (const auto w : d.days) {
+    std::string n(to_string(w));
+    n[0] = static_cast<char>(n[0] - 'a' + 'A');
+    names.push_back(n);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  }
+  return out;
+}
+
+std::string cite_text(const Citation &c) {
+  return c.source + (c.verified ? "" : ", UNVERIFIED");
+}
+
+} // namespace
+
+std::vector<DialysisDose> dialysis_supplements_on(const Plan &plan, const Patient &p,
+                                                  const Formulary &f, Date day) {
+  std::vector<DialysisDose> out;
+  if (!p.dialysis || !p.dialysis->on(day)) return out;
+  for (const auto &[stage, step] : plan.on(day)) {
+    const Monograph *m = f.find(stage->drug);
+    if (m == nullptr || !m->haemodialysis || step->doses.size() != 1) continue;
+    const DialysisSupplement *row = m->haemodialysis->for_daily(step->daily);
+    if (row == nullptr) continue;
+    DialysisDose d;
+    d.stage = stage;
+    d.maintenance = step->daily;
+    d.supplement = row->supplement;
+    d.buildable = build_units(*m, row->supplement).has_value();
+    d.text = "after the haemodialysis session: " + f.display_name(m->name) + " " +
+             row->supplement.str() + " (supplement with " + step->daily.str() + " once daily; " +
+             cite_text(m->haemodialysis->cite) + ")";
+    if (!d.buildable) {
+      d.text += "; " + row->supplement.str() +
+                " cannot be made from the stocked capsules and tablets: the pharmacist supplies it";
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::optional<std::string> dialysis_days_line(const Stage &stage, const Step &step,
+                                              const Patient &p, const Formulary &f) {
+  const Monograph *m = f.find(stage.drug);
+  if (!p.dialysis || m == nullptr || !m->haemodialysis || step.doses.size() != 1) return std::nullopt;
+  const DialysisSupplement *row = m->haemodialysis->for_daily(step.daily);
+  if (row == nullptr) return std::nullopt;
+  std::string line = "After each haemodialysis session (" + weekday_list(*p.dialysis) +
+                     " only): " + f.display_name(m->name) + " " + row->supplement.str() +
+                     " (supplement with " + step.daily.str() + " once daily)";
+  if (!build_units(*m, row->supplement)) {
+    line += "; " + row->supplement.str() + " cannot be made from the stocked capsules and "
+            "tablets: the pharmacist supplies it";
+  }
+  return line;
+}
+
+void note_dialysis(Plan &plan, const Patient &p, const Formulary &f) {
+  for (auto &stage : plan.stages) {
+    const Monograph *m = f.find(stage.drug);
+    if (m == nullptr || !m->haemodialysis || stage.steps.empty()) continue;
+    if (!p.dialysis) {
+      if (!p.has_condition("haemodialysis")) continue;
+      const bool has = std::any_of(stage.warnings.begin(), stage.warnings.end(),
+                                   [](const Finding &w) { return w.rule == "dialysis.no-days"; });
+      if (!has) {
+        stage.warnings.push_back(
+            {Severity::caution, "dialysis.no-days",
+             "haemodialysis without dialysis days in the profile: the supplement after each "
+             "session is not scheduled; record dialysis and dialysis_days",
+             cite_text(m->haemodialysis->cite)});
+      }
+      continue;
+    }
+    std::vector<std::string> with, without;
+    for (const auto &step : stage.steps) {
+      const DialysisSupplement *row =
+          step.doses.size() == 1 ? m->haemodialysis->for_daily(step.daily) : nullptr;
+      const std::string item =
+          row != nullptr ? row->supplement.str() + " with " + step.daily.str() + " once daily"
+                         : step.daily.str() + " a day" +
+                               (step.doses.size() == 1 ? " once daily" : "");
+      auto &list = row != nullptr ? with : without;
+      if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+    }
+    std::string note = "haemodialysis on " + weekday_list(*p.dialysis) + ": ";
+    if (!with.empty()) {
+      note += "after each session a supplement of ";
+      for (std::size_t i = 0; i < with.size(); ++i) note += (i == 0 ? "" : ", ") + with[i];
+      note += " (on those days only)";
+    }
+    if (!without.empty()) {
+      note += std::string(with.empty() ? "" : "; ") + "no supplement in the label's table for ";
+      for (std::size_t i = 0; i < without.size(); ++i) note += (i == 0 ? "" : ", ") + without[i];
+      note += ": specialist review";
+    }
+    note += " (" + cite_text(m->haemodialysis->cite) + ")";
+    // The dialysis note is the last part of the note: a re-note (a later version) replaces it.
+    if (const auto at = stage.note.find("haemodialysis on "); at != std::string::npos) {
+      stage.note.erase(at >= 2 ? at - 2 : at);
+    }
+    stage.note += std::string(stage.note.empty() ? "" : "; ") + note;
+  }
 }
 
 Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const PlanRequest &req) {
@@ -339,6 +511,7 @@ Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const P
     first.note = "chosen by the prescriber (--prefer " + *req.prefer + ")" +
                  (req.prefer_reason.empty() ? "" : ": " + req.prefer_reason);
   }
+  note_dialysis(plan, p, f);
   plan.lint = lint(plan, p, f, pw, req.today);
   return plan;
 }

@@ -20,9 +20,10 @@ struct PlanRequest {
   std::vector<std::string> tried;      // drugs already tried, never chosen again
 };
 
-// The first plan for a patient. Throws RefusedError (exit 4) for pregnancy, for a --prefer drug
-// that is avoid or already tried, or when no drug is left (the message says "refer"); a --prefer
-// drug not in the pathway is InputError. Any ok or caution drug of the pathway may be preferred.
+// The first plan for a patient. Throws RefusedError (exit 4) for pregnancy without --prefer, for
+// a --prefer drug that is avoid or already tried, or when no drug is left (the message says
+// "refer"); a --prefer drug not in the pathway is InputError. Any ok or caution drug of the
+// pathway may be preferred.
 Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const PlanRequest &req);
 
 // Units for one administration: fewest units of marketed strengths, never splitting a capsule.
@@ -72,7 +73,7 @@ std::optional<std::vector<Administration>> split_daily(const Monograph &m, Dose 
 // renal band's cap and the eligibility report's cap (age rules).
 Dose daily_cap(const Monograph &m, const DrugVerdict &v);
 
-// Stage choice (clinical.md A1): pregnancy refuses; `prefer` must be in the pathway (InputError)
+// Stage choice (clinical.md A1, H18): pregnancy without `prefer` refuses; `prefer` must be in the pathway (InputError)
 // and not avoid or already tried (RefusedError); else the first ok drug in pathway order not in
 // `tried`, else the caution drug of choose_caution_drug; none left -> RefusedError saying refer.
 const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, const Pathway &pw,
@@ -111,8 +112,35 @@ void escalate_stage(Stage &stage, const Monograph &m, const DrugVerdict &v, cons
 
 // The outgoing drug's taper from the doses of `current` (the last step taken), starting `from`.
 // `cross` (a cross_taper switch rule) replaces the drug's own TaperRule by its decrement.
+// `days_on_drug` (from the stage's first step to `from`) picks the TaperRule's row by time on
+// drug (clinical.md H6); unknown = the longest-course row.
 Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
-                        const SwitchRule *cross = nullptr);
+                        const SwitchRule *cross = nullptr,
+                        std::optional<long> days_on_drug = std::nullopt);
+
+// The supplement after haemodialysis on one day (clinical.md H14): for every stage with a
+// once-daily step of a drug with a [haemodialysis] table on `day`, when the patient's dialysis
+// days include that weekday. Empty when the patient is not on dialysis.
+struct DialysisDose {
+  const Stage *stage = nullptr;
+  Dose maintenance; // the once-daily dose of that day
+  Dose supplement;  // after the session
+  bool buildable = false; // whole marketed units make it (125 mg does not)
+  std::string text;       // the line for people, with its source
+};
+std::vector<DialysisDose> dialysis_supplements_on(const Plan &plan, const Patient &p,
+                                                  const Formulary &f, Date day);
+
+// For a view by runs of days: the line naming the supplement of `step` and the dialysis
+// weekdays ("After each haemodialysis session (Monday, Wednesday and Friday only): ..."), or
+// nullopt when the step has none.
+std::optional<std::string> dialysis_days_line(const Stage &stage, const Step &step,
+                                              const Patient &p, const Formulary &f);
+
+// Notes, on each stage of a drug with a [haemodialysis] table, which supplement goes with which
+// once-daily dose and on which weekdays (persisted with the plan, so the pharmacist approves it).
+// A patient with the `haemodialysis` condition but no dialysis days gets a caution instead.
+void note_dialysis(Plan &plan, const Patient &p, const Formulary &f);
 
 // Units of each strength to cover the steps (sum over days x units per administration).
 std::vector<UnitCount> dispense_for(const std::vector<Step> &steps);

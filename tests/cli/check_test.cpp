@@ -48,7 +48,7 @@ TEST_CASE("check G1 (55 y female, 65 kg, creatinine 0.8): every drug ok, CrCl 81
   CHECK_THAT(r.out, Catch::Contains("Eligibility for patient G1 on 2026-11-25"));
   // (140 - 55) * 65 / (72 * 0.8) * 0.85 = 81.53
   CHECK_THAT(r.out, Catch::Contains("81.5 mL/min (Cockcroft-Gault)"));
-  CHECK_THAT(r.out, Catch::Contains("duloxetine: ok"));
+  CHECK_THAT(r.out, Catch::Contains("DULoxetine: ok"));
   CHECK_THAT(r.out, Catch::Contains("maximum daily dose 60 mg"));
   CHECK_THAT(r.out, Catch::Contains("gabapentin: ok"));
   CHECK_THAT(r.out, Catch::Contains("maximum daily dose 3,600 mg"));
@@ -113,7 +113,7 @@ TEST_CASE("check human output lists reasons with sources, available_from and unc
   auto r = check(d, p);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("duloxetine: avoid"));
+  CHECK_THAT(r.out, Catch::Contains("DULoxetine: avoid"));
   CHECK_THAT(r.out, Catch::Contains("available from 2026-12-02"));
   CHECK_THAT(r.out, Catch::Contains("source: DUL-US 4"));
   CHECK_THAT(r.out, Catch::Contains("not checked: unknown medication unobtainium"));
@@ -129,11 +129,11 @@ TEST_CASE("check G2: CrCl 25 given: duloxetine avoid, gabapentin capped at 700 m
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("25.0 mL/min (as entered)"));
-  CHECK_THAT(r.out, Catch::Contains("duloxetine: avoid"));
+  CHECK_THAT(r.out, Catch::Contains("DULoxetine: avoid"));
   CHECK_THAT(r.out, Catch::Contains("maximum daily dose 700 mg (renal band 15 < CrCl <= 30)"));
 }
 
-TEST_CASE("check with pregnancy: every drug caution and the refusal to plan is announced") {
+TEST_CASE("check with pregnancy: caution (pregabalin avoid) and the need to name the drug is announced") {
   TempDir d;
   std::string p = g1;
   p.replace(p.find("conditions = []"), 15, "conditions = [\"pregnancy\"]");
@@ -141,9 +141,13 @@ TEST_CASE("check with pregnancy: every drug caution and the refusal to plan is a
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
-  for (const auto &x : j.at("drugs")) CHECK(x.at("verdict") == "caution");
+  // clinical.md H18: caution for every drug except pregabalin (avoid unless clearly necessary).
+  for (const auto &x : j.at("drugs")) {
+    CHECK(x.at("verdict") == (x.at("drug") == "pregabalin" ? "avoid" : "caution"));
+  }
   auto h = check(d, p);
-  CHECK_THAT(h.out, Catch::Contains("specialist review"));
+  CHECK_THAT(h.out, Catch::Contains("specialist decision"));
+  CHECK_THAT(h.out, Catch::Contains("--prefer"));
 }
 
 TEST_CASE("check: bad patient files are bad input (exit 2) naming the field") {

@@ -60,7 +60,7 @@ TEST_CASE("formulary show prints every figure with its source, ISMP-safe, and ma
   CHECK_THAT(r.out, !Contains("mg/d") && !Contains(".0 mg") && !Contains("1800") && !Contains("TID"));
   auto dul = run_titrate(d, {"formulary", "show", "duloxetine"});
   CHECK(dul.exit_code == 0);
-  CHECK_THAT(dul.out, Contains("printed form: DULoxetine [source: ISMP Tall Man list (clinical.md F); UNVERIFIED]"));
+  CHECK_THAT(dul.out, Contains("printed form: DULoxetine [source: ISMP tall-man list (clinical.md F, H20); confidence medium-high]"));
   CHECK_THAT(dul.out, Contains("CrCl < 30: avoid"));
   auto ami = run_titrate(d, {"formulary", "show", "amitriptyline"});
   CHECK_THAT(ami.out, Contains("once daily at bedtime"));

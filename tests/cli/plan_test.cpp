@@ -40,9 +40,9 @@ TEST_CASE("plan G1: duloxetine 30 mg daily 7 days, then 60 mg, decision date, IS
   auto r = plan(d, {"--patient-file", file, "--start", "2026-12-01"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("Stage 1: duloxetine, trial"));
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: DULoxetine, trial"));
   CHECK_THAT(r.out, Catch::Contains("2026-12-01 to 2026-12-07 (7 days): 30 mg a day, once daily"));
-  CHECK_THAT(r.out, Catch::Contains("in the morning: duloxetine 30 mg = 30 mg capsule x 1"));
+  CHECK_THAT(r.out, Catch::Contains("in the morning: DULoxetine 30 mg = 30 mg capsule x 1"));
   CHECK_THAT(r.out, Catch::Contains("2026-12-08 to 2026-12-21 (14 days): 60 mg a day"));
   CHECK_THAT(r.out, Catch::Contains("Decision date: 2026-12-22"));
   CHECK_THAT(r.out, Catch::Contains("Dispense: 30 mg capsule x 7 and 60 mg capsule x 14"));
@@ -100,7 +100,7 @@ TEST_CASE("plan G3: sertraline -> gabapentin, --prefer duloxetine plans it with 
                     "--prefer", "duloxetine"});
   INFO(p.err);
   REQUIRE(p.exit_code == 0);
-  CHECK_THAT(p.out, Catch::Contains("Stage 1: duloxetine, trial"));
+  CHECK_THAT(p.out, Catch::Contains("Stage 1: DULoxetine, trial"));
   CHECK_THAT(p.out, Catch::Contains("Warning (caution)"));
 }
 
@@ -111,7 +111,14 @@ TEST_CASE("plan refuses pregnancy and an avoid --prefer with exit 4") {
   auto r = plan(d, {"--patient-file", d.write("preg.toml", preg), "--start", "2026-12-01"});
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("pregnancy"));
+  CHECK_THAT(r.err, Catch::Contains("--prefer"));
   CHECK(r.out.empty());
+  // Named by the clinician (clinical.md H18): planned, with the pregnancy caution and its source.
+  auto named = plan(d, {"--patient-file", d.write("preg2.toml", preg), "--start", "2026-12-01",
+                        "--prefer", "duloxetine"});
+  INFO(named.err);
+  CHECK(named.exit_code == 0);
+  CHECK_THAT(named.out, Catch::Contains("UKTIS 2022"));
   auto a = plan(d, {"--patient-file", example("g2-renal-crcl25"), "--start", "2026-12-01",
                     "--prefer", "duloxetine"});
   CHECK(a.exit_code == 4);

@@ -84,7 +84,7 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
   r = run_titrate(d, as(d, "P1", "patient", "2026-12-05", {"schedule", "P1", "--on", "2026-12-05"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("duloxetine") && Catch::Contains("in the morning: 30 mg") &&
+  CHECK_THAT(r.out, Catch::Contains("DULoxetine") && Catch::Contains("in the morning: 30 mg") &&
                         Catch::Contains("1 capsule of 30 mg"));
   r = run_titrate(d, as(d, "P1", "patient", "2026-12-05",
                         {"--json", "schedule", "P1", "--on", "2026-12-10"}));

@@ -92,3 +92,46 @@ TEST_CASE("text schedule shows a washout gap between medicines") {
                              "\n2027-01-15 (1 day)\n"
                              "  At bedtime: gabapentin 300 mg capsule x 1 (300 mg)\n"));
 }
+
+// clinical.md H14 (G2 #16): the post-dialysis supplement is its own line, naming the dialysis
+// weekdays; 300 mg once daily -> 350 mg after each session. 350 mg has no whole-unit form in the
+// sample's strengths (300 and 600 mg), so the line says the pharmacist supplies it.
+TEST_CASE("text schedule: the haemodialysis supplement on the dialysis weekdays only") {
+  Formulary f = sample_formulary();
+  Monograph *g = nullptr;
+  for (auto &m : f.drugs)
+    if (m.name == "gabapentin") g = &m;
+  REQUIRE(g != nullptr);
+  Haemodialysis hd;
+  hd.supplements = {{Dose::milligrams(300), Dose::milligrams(350)}};
+  hd.cite = {"Neurontin US PI 2.3 Table 1", true};
+  g->haemodialysis = hd;
+  Patient p = sample_patient();
+  p.dialysis = Dialysis{"haemodialysis", {Weekday::monday, Weekday::wednesday, Weekday::friday}};
+  Plan plan;
+  plan.patient = p.id;
+  plan.pathway = "cipn-esmo";
+  plan.start = Date(2026, 12, 1);
+  Stage s;
+  s.drug = "gabapentin";
+  Step st;
+  st.range = DateRange(Date(2026, 12, 1), Date(2026, 12, 8));
+  st.daily = Dose::milligrams(300);
+  st.doses = {{AdminTime::evening, Dose::milligrams(300), {{Dose::milligrams(300), Form::capsule, 1}}}};
+  s.steps = {st};
+  plan.stages = {s};
+  const std::vector<ScoreEntry> scores;
+  const ExportContext ctx = sample_context();
+  std::ostringstream out;
+  write_text(out, ExportInput{plan, p, f, scores, ctx});
+  const std::string text = out.str();
+  CHECK_THAT(text, Catch::Contains("After each haemodialysis session (Monday, Wednesday and Friday "
+                                   "only): gabapentin 350 mg (supplement with 300 mg once daily); "
+                                   "350 mg cannot be made from the stocked capsules and tablets"));
+  CHECK(ismp_violations(text).empty());
+  // Without dialysis days in the profile: no such line.
+  p.dialysis.reset();
+  std::ostringstream none;
+  write_text(none, ExportInput{plan, p, f, scores, ctx});
+  CHECK_THAT(none.str(), !Catch::Contains("haemodialysis session"));
+}

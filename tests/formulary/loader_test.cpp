@@ -275,3 +275,52 @@ TEST_CASE("a formulary folder without vocabulary.toml is rejected") {
   REQUIRE(faults.size() >= 2);
   CHECK_THAT(faults[0], Contains("vocabulary.toml is missing"));
 }
+
+// clinical.md H: confidence words, and "where a figure is low, encode it with verified = false".
+TEST_CASE("confidence: a known word, low only with verified = false") {
+  const std::string taper = "[taper]\nkind = \"decrement\"\ndecrement_mg = 100\ninterval_days = 7\nsource = \"T\"\n";
+  const Monograph ok = parse(replaced(kDrug, taper, taper + "verified = false\nconfidence = \"low\"\n"));
+  CHECK(ok.taper.cite.confidence == "low");
+  CHECK_FALSE(ok.taper.cite.verified);
+  CHECK_THAT(error_of(replaced(kDrug, taper, taper + "confidence = \"low\"\n")),
+             Contains("taper.confidence: is low but the figure is verified; expected verified = false"));
+  CHECK_THAT(error_of(replaced(kDrug, taper, taper + "confidence = \"moderate\"\n")),
+             Contains("taper.confidence: \"moderate\" is not a confidence; expected low, medium, medium-high or high"));
+}
+
+// clinical.md H6: taper rows by time on drug, rising from 0 weeks; min <= max.
+TEST_CASE("taper.by_time_on_drug rows: parsed, first at 0 weeks, rising, min <= max") {
+  const std::string taper = "[taper]\nkind = \"decrement\"\ndecrement_mg = 100\ninterval_days = 7\nsource = \"T\"\n";
+  const std::string rows = "[[taper.by_time_on_drug]]\nmin_weeks = 0\nmin_total_days = 7\nmax_total_days = 14\ntext = \"short\"\n"
+                           "[[taper.by_time_on_drug]]\nmin_weeks = 8\nmin_total_days = 28\ntext = \"long\"\n";
+  const Monograph m = parse(replaced(kDrug, taper, taper + rows));
+  REQUIRE(m.taper.by_time_on_drug.size() == 2);
+  CHECK(m.taper.by_time_on_drug[0].max_total_days == 14);
+  CHECK_FALSE(m.taper.by_time_on_drug[1].max_total_days);
+  // 55 days (7 weeks 6 days) is the short row; 56 days (8 weeks) the long one; unknown: long.
+  CHECK(m.taper.duration_for(55)->text == "short");
+  CHECK(m.taper.duration_for(56)->text == "long");
+  CHECK(m.taper.duration_for(std::nullopt)->text == "long");
+  CHECK(m.taper.min_days_for(10) == 7);
+  CHECK(m.taper.min_days_for(70) == 28);
+  CHECK_THAT(error_of(replaced(kDrug, taper, taper + replaced(rows, "min_weeks = 0", "min_weeks = 2"))),
+             Contains("min_weeks: the first row starts at 2 weeks; expected 0"));
+  CHECK_THAT(error_of(replaced(kDrug, taper, taper + replaced(rows, "min_weeks = 8", "min_weeks = 0"))),
+             Contains("min_weeks: 0 is not above the previous row"));
+  CHECK_THAT(error_of(replaced(kDrug, taper, taper + replaced(rows, "max_total_days = 14", "max_total_days = 5"))),
+             Contains("max_total_days: 5 is below min_total_days 7"));
+}
+
+// clinical.md H14: [haemodialysis] supplements by once-daily regimen, rising.
+TEST_CASE("haemodialysis supplements: parsed by regimen, rising daily doses") {
+  const std::string hd = "[haemodialysis]\ntext = \"after each session\"\nsource = \"T\"\n"
+                         "[[haemodialysis.supplements]]\ndaily_mg = 100\nsupplement_mg = 125\n"
+                         "[[haemodialysis.supplements]]\ndaily_mg = 300\nsupplement_mg = 350\n";
+  const Monograph m = parse(kDrug + hd);
+  REQUIRE(m.haemodialysis);
+  REQUIRE(m.haemodialysis->for_daily(Dose::milligrams(300)) != nullptr);
+  CHECK(m.haemodialysis->for_daily(Dose::milligrams(300))->supplement == Dose::milligrams(350));
+  CHECK(m.haemodialysis->for_daily(Dose::milligrams(200)) == nullptr);
+  CHECK_THAT(error_of(kDrug + replaced(hd, "daily_mg = 300", "daily_mg = 100")),
+             Contains("daily_mg: 100 mg is not above the previous row"));
+}

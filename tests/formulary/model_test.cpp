@@ -63,12 +63,23 @@ TEST_CASE("duloxetine: CrCl below 30 is avoid, 30 exactly is allowed (clinical.m
   CHECK(d.renal_band(0)->describe() == "CrCl < 30");
 }
 
-TEST_CASE("TCAs have one band over every CrCl, marked unverified") {
+// clinical.md H5 (medium): no dose change for either TCA; nortriptyline below GFR 10: a note.
+TEST_CASE("TCA renal bands: no dose change (H5), nortriptyline below 10 mL/min carries a note") {
   const auto &a = shipped().get("amitriptyline");
   REQUIRE(a.renal.size() == 1);
   CHECK(a.renal_band(0) == a.renal_band(500));
-  CHECK_FALSE(a.renal[0].cite.verified);
+  CHECK(a.renal[0].cite.verified);
+  CHECK(a.renal[0].cite.confidence == "medium");
   CHECK(a.renal[0].describe() == "any CrCl");
+  CHECK_FALSE(a.renal[0].max_daily);
+  const auto &n = shipped().get("nortriptyline");
+  REQUIRE(n.renal.size() == 2);
+  CHECK(n.renal_band(9.9)->note == "GFR below 10 mL/min: start with a small dose");
+  CHECK(n.renal_band(10)->note.empty());
+  for (const auto &b : n.renal) {
+    CHECK_FALSE(b.max_daily);
+    CHECK(b.severity == Severity::ok);
+  }
 }
 
 TEST_CASE("titration figures match clinical.md A3") {
@@ -176,7 +187,8 @@ TEST_CASE("switch rules pick the most specific row (clinical.md A7)") {
   r = f.switch_rule("duloxetine", "gabapentin");
   REQUIRE(r != nullptr);
   CHECK(r->mode == SwitchMode::overlap);
-  CHECK_FALSE(r->cite.verified);
+  CHECK(r->cite.verified); // H7 (medium): trials added the gabapentinoid to duloxetine
+  CHECK(r->cite.confidence == "medium");
   r = f.switch_rule("gabapentin", "duloxetine");
   REQUIRE(r != nullptr);
   CHECK(r->mode == SwitchMode::cross_taper);
@@ -186,10 +198,35 @@ TEST_CASE("switch rules pick the most specific row (clinical.md A7)") {
   REQUIRE(r != nullptr);
   CHECK(r->mode == SwitchMode::sequential);
   CHECK(r->gap_days == 1);
+  CHECK(r->cite.confidence == "medium"); // H12
   r = f.switch_rule("amitriptyline", "gabapentin");
   REQUIRE(r != nullptr);
   CHECK(r->mode == SwitchMode::overlap);
-  CHECK(f.switch_rule("pregabalin", "duloxetine") == nullptr); // not in A7
+  CHECK(r->cite.confidence == "medium-high"); // H8
+  CHECK_THAT(r->caution, Catch::Contains("additive sedation"));
+  // H11 (low): pregabalin -> duloxetine overlaps, with a caution, unverified.
+  r = f.switch_rule("pregabalin", "duloxetine");
+  REQUIRE(r != nullptr);
+  CHECK(r->mode == SwitchMode::overlap);
+  CHECK_FALSE(r->caution.empty());
+  CHECK_FALSE(r->cite.verified);
+  CHECK(r->cite.confidence == "low");
+  // H9 (low): TCA to TCA: stop one, start the other the next day at its own start dose.
+  for (const auto &[from, to] : {std::pair{"amitriptyline", "nortriptyline"},
+                                 std::pair{"nortriptyline", "amitriptyline"}}) {
+    r = f.switch_rule(from, to);
+    REQUIRE(r != nullptr);
+    CHECK(r->mode == SwitchMode::sequential);
+    CHECK(r->gap_days == 1);
+    CHECK_FALSE(r->next_start); // no 1:1 conversion: the drug's own start dose
+    CHECK_FALSE(r->cite.verified);
+    CHECK(r->cite.confidence == "low");
+  }
+  // H10 (medium): TCA -> duloxetine taper fully first.
+  r = f.switch_rule("nortriptyline", "duloxetine");
+  REQUIRE(r != nullptr);
+  CHECK(r->mode == SwitchMode::sequential);
+  CHECK(r->cite.confidence == "medium");
 }
 
 TEST_CASE("duloxetine taper: 60 -> 30 mg for 14 days, 30 -> 20 mg for 7 days if stocked") {
@@ -206,10 +243,57 @@ TEST_CASE("duloxetine taper: 60 -> 30 mg for 14 days, 30 -> 20 mg for 7 days if 
   CHECK(a.kind == TaperKind::decrement);
   CHECK(a.decrement == mg(10));
   CHECK(a.interval_days == 7);
+  // H6 (low): under 8 weeks 7-14 days; 8 weeks or more at least 28 days.
+  REQUIRE(a.by_time_on_drug.size() == 2);
+  CHECK(a.by_time_on_drug[0].min_weeks == 0);
+  CHECK(a.by_time_on_drug[0].min_total_days == 7);
+  CHECK(a.by_time_on_drug[0].max_total_days == 14);
+  CHECK(a.by_time_on_drug[1].min_weeks == 8);
+  CHECK(a.by_time_on_drug[1].min_total_days == 28);
+  CHECK_FALSE(a.by_time_on_drug[1].max_total_days);
+  CHECK_FALSE(a.cite.verified);
+  CHECK(a.cite.confidence == "low");
+  CHECK(shipped().get("nortriptyline").taper.by_time_on_drug.size() == 2);
   const auto &g = shipped().get("gabapentin").taper;
   CHECK(g.kind == TaperKind::drop_administration);
   CHECK(g.interval_days == 4);
   CHECK(g.min_total_days == 7);
+  CHECK_THAT(t.note, Catch::Contains("never alternate-day dosing")); // H2
+}
+
+// clinical.md H14: 125/150/200/250/350 mg after each session for 100/125/150/200/300 mg once daily.
+TEST_CASE("gabapentin haemodialysis supplements are the label's table (H14)") {
+  const auto &g = shipped().get("gabapentin");
+  REQUIRE(g.haemodialysis);
+  const long table[][2] = {{100, 125}, {125, 150}, {150, 200}, {200, 250}, {300, 350}};
+  REQUIRE(g.haemodialysis->supplements.size() == 5);
+  for (const auto &row : table) {
+    const DialysisSupplement *s = g.haemodialysis->for_daily(mg(row[0]));
+    REQUIRE(s != nullptr);
+    CHECK(s->supplement == mg(row[1]));
+  }
+  CHECK(g.haemodialysis->for_daily(mg(700)) == nullptr);
+  CHECK(g.haemodialysis->cite.verified);
+  CHECK_FALSE(shipped().get("pregabalin").haemodialysis); // no pregabalin table in clinical.md
+}
+
+// clinical.md H13 (600/800 mg scored, half may be used, discard within 28 days) and H16
+// (pregabalin capsules 25, 50, 75, 100, 150, 200, 225, 300 mg).
+TEST_CASE("gabapentin 600/800 mg tablets are scored with the half-tablet note, pregabalin strengths verified") {
+  const auto &g = shipped().get("gabapentin");
+  for (const auto &s : g.strengths) {
+    const bool scored = s.dose == mg(600) || s.dose == mg(800);
+    CHECK(s.splittable == scored);
+    if (scored) CHECK_THAT(s.note, Catch::Contains("28 days"));
+  }
+  const auto &p = shipped().get("pregabalin");
+  std::vector<Dose> doses;
+  for (const auto &s : p.strengths) {
+    doses.push_back(s.dose);
+    CHECK(s.cite.verified);
+    CHECK(s.form == Form::capsule);
+  }
+  CHECK(doses == std::vector<Dose>{mg(25), mg(50), mg(75), mg(100), mg(150), mg(200), mg(225), mg(300)});
 }
 
 TEST_CASE("get() of an unknown drug is NotFoundError naming the known ones") {
@@ -233,9 +317,14 @@ TEST_CASE("admin times and forms print and parse") {
 TEST_CASE("UNVERIFIED figures are marked verified = false") {
   const auto &f = shipped();
   CHECK(f.get("duloxetine").tall_man == "DULoxetine");
-  CHECK_FALSE(f.get("duloxetine").tall_man_cite.verified);
+  CHECK(f.get("duloxetine").tall_man_cite.verified); // H20 (medium-high)
+  CHECK(f.display_name("duloxetine") == "DULoxetine");
+  CHECK(f.display_name("gabapentin") == "gabapentin");
   CHECK(f.get("gabapentin").tall_man.empty());
-  CHECK_FALSE(f.get("nortriptyline").titration.cite.verified);
+  CHECK(f.get("nortriptyline").titration.cite.verified);  // H4 (medium-high)
+  CHECK(f.get("amitriptyline").titration.cite.verified);  // H3 (medium-high)
+  CHECK_FALSE(f.get("duloxetine").taper.cite.verified);   // H2 shape: low
+  CHECK_FALSE(f.get("pregabalin").rxcui_cite.verified);   // not covered by H
   CHECK(f.get("duloxetine").titration.cite.verified);
   CHECK(f.get("duloxetine").rxcui == "72625");
   CHECK(f.get("pregabalin").rxcui == "187832");

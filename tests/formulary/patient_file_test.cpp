@@ -138,3 +138,34 @@ TEST_CASE("validate_vocabulary_terms rejects an unknown condition naming the lis
   p.medications.push_back("St Johns Wort");
   CHECK_THROWS_AS(validate_vocabulary_terms(p, vocab()), InputError);
 }
+
+// clinical.md H14: dialysis = "haemodialysis" with its weekdays (both or neither); strictly
+// validated; the haemodialysis condition follows from it.
+TEST_CASE("dialysis and dialysis_days: parsed, sorted Monday first, validated strictly") {
+  const Patient p = parse(kPatient + std::string("dialysis = \"haemodialysis\"\n"
+                                                 "dialysis_days = [\"friday\", \"monday\", \"wednesday\"]\n"));
+  REQUIRE(p.dialysis);
+  CHECK(p.dialysis->kind == "haemodialysis");
+  CHECK(p.dialysis->days == std::vector<Weekday>{Weekday::monday, Weekday::wednesday, Weekday::friday});
+  CHECK(p.has_condition("haemodialysis"));
+  CHECK(p.dialysis->on(Date(2026, 12, 7)));        // a Monday
+  CHECK_FALSE(p.dialysis->on(Date(2026, 12, 8)));  // a Tuesday
+  CHECK_FALSE(parse(kPatient).dialysis);
+  CHECK_FALSE(parse(kPatient).has_condition("haemodialysis"));
+
+  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\n")),
+             Contains("p.toml:11: dialysis: has no dialysis_days"));
+  CHECK_THAT(error_of(kPatient + std::string("dialysis_days = [\"monday\"]\n")),
+             Contains("p.toml:11: dialysis_days: without dialysis"));
+  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"peritoneal\"\ndialysis_days = [\"monday\"]\n")),
+             Contains("p.toml:11: dialysis: \"peritoneal\" is not a dialysis kind titrate knows; expected haemodialysis"));
+  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\ndialysis_days = [\"Mon\"]\n")),
+             Contains("p.toml:12: dialysis_days: \"Mon\" is not a day of the week"));
+  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\ndialysis_days = []\n")),
+             Contains("dialysis_days: missing; expected the weekdays"));
+  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\n"
+                                             "dialysis_days = [\"monday\", \"monday\"]\n")),
+             Contains("dialysis_days: a day is listed twice"));
+  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\ndialysis_days = \"monday\"\n")),
+             Contains("p.toml:12: dialysis_days: is a string; expected an array of strings"));
+}

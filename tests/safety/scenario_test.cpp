@@ -173,23 +173,74 @@ TEST_CASE("shipped renal bands: boundaries 30, 59.5, 60 and 15 (clinical.md A2)"
   }
 }
 
-TEST_CASE("shipped: pregnancy makes every drug caution with specialist review and flags the report") {
+// clinical.md H18, H19: pregnancy and breastfeeding are caution with their sources (UKTIS,
+// MHRA, LactMed, SPS) and a specialist decision, except pregabalin in pregnancy: avoid unless
+// clearly necessary (MHRA April 2022), encoded as avoid.
+TEST_CASE("shipped: pregnancy is caution with its source (pregabalin avoid) and flags the report") {
   Patient p = base();
   p.conditions = {"pregnancy"};
   auto r = check(p);
   CHECK(r.pregnancy);
   REQUIRE(r.drugs.size() == shipped().drugs.size());
-  for (const auto &d : r.drugs) {
-    INFO(d.drug);
-    CHECK(d.verdict == caution);
-    CHECK(std::any_of(d.reasons.begin(), d.reasons.end(), [](const Finding &f) {
-      return f.text.find("specialist review") != std::string::npos;
-    }));
+  const std::pair<const char *, const char *> sources[] = {
+      {"duloxetine", "UKTIS 2022"}, {"gabapentin", "UKTIS 2019"}, {"pregabalin", "MHRA"},
+      {"amitriptyline", "UKTIS"},   {"nortriptyline", "UKTIS"}};
+  for (const auto &[drug, source] : sources) {
+    INFO(drug);
+    const DrugVerdict &d = get(r, drug);
+    CHECK(d.verdict == (std::string(drug) == "pregabalin" ? avoid : caution));
+    const auto it = std::find_if(d.reasons.begin(), d.reasons.end(),
+                                 [](const Finding &f) { return f.rule == "condition.pregnancy"; });
+    REQUIRE(it != d.reasons.end());
+    CHECK(it->source.find(source) != std::string::npos);
+    CHECK(it->source.find("UNVERIFIED") == std::string::npos); // H18 is high confidence
   }
+  CHECK(get(r, "pregabalin").reasons.front().text.find("avoid unless clearly necessary") != std::string::npos);
+  CHECK_FALSE(get(r, "pregabalin").available_from); // not time-bound
   p.conditions = {"breastfeeding"};
   r = check(p);
   CHECK_FALSE(r.pregnancy);
-  for (const auto &d : r.drugs) CHECK(d.verdict == caution);
+  for (const auto &d : r.drugs) {
+    INFO(d.drug);
+    CHECK(d.verdict == caution);
+    CHECK(d.reasons.front().source.find("clinical.md H19") != std::string::npos);
+  }
+  // H19: gabapentin is the preferred gabapentinoid, nortriptyline the preferred TCA.
+  CHECK(get(r, "gabapentin").reasons.front().text.find("preferred gabapentinoid") != std::string::npos);
+  CHECK(get(r, "amitriptyline").reasons.front().text.find("nortriptyline is the preferred TCA") != std::string::npos);
+}
+
+// clinical.md H17 (project rule): the CYP1A2 interaction of ciprofloxacin ends 2 days after the
+// last dose: stopped 2026-11-24 -> duloxetine avoid on 11-25, available from 11-26.
+TEST_CASE("shipped: ciprofloxacin stopped yesterday: duloxetine avoid until 2 days after the stop") {
+  Patient p = base();
+  p.stopped_medications = {{"ciprofloxacin", parse_date("2026-11-24")}};
+  auto r = check(p);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK(get(r, "duloxetine").available_from == parse_date("2026-11-26"));
+  CHECK(get(r, "duloxetine").reasons.front().source.find("UNVERIFIED") != std::string::npos);
+  p.stopped_medications = {{"ciprofloxacin", parse_date("2026-11-23")}}; // lifted on 11-25
+  r = check(p);
+  CHECK(verdict(r, "duloxetine") == ok);
+  // Taken now: avoid with no day it lifts (the course's end is not known).
+  p.stopped_medications.clear();
+  p.medications = {"ciprofloxacin"};
+  r = check(p);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK_FALSE(get(r, "duloxetine").available_from);
+  // The TCAs keep their class caution only; the gabapentinoids are not affected.
+  CHECK(verdict(r, "gabapentin") == ok);
+}
+
+// A patient with `dialysis` has the haemodialysis condition (clinical.md A4, H14).
+TEST_CASE("shipped: a dialysis profile counts as the haemodialysis condition") {
+  Patient p = base();
+  p.crcl_ml_min = 10;
+  p.dialysis = Dialysis{"haemodialysis", {Weekday::tuesday, Weekday::thursday, Weekday::saturday}};
+  auto r = check(p);
+  CHECK(verdict(r, "gabapentin") == caution);
+  CHECK(verdict(r, "duloxetine") == avoid);
+  CHECK(verdict(r, "amitriptyline") == caution);
 }
 
 TEST_CASE("shipped: haemodialysis makes gabapentinoids caution (dialysis dosing) and duloxetine avoid") {

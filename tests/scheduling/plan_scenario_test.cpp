@@ -184,8 +184,19 @@ TEST_CASE("CrCl boundaries sit in the safer band: 30 -> once daily, 60 -> full t
 TEST_CASE("plan refuses pregnancy, an avoid --prefer, and a drug not in the pathway") {
   Patient p = adult("P009");
   p.conditions = {"pregnancy"};
-  CHECK_THROWS_AS(build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01")),
-                  RefusedError);
+  // clinical.md H18: never generated without the clinician naming the drug ...
+  CHECK_THROWS_WITH(build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01")),
+                    Catch::Contains("name the drug with --prefer"));
+  // ... with --prefer duloxetine (caution: UKTIS 2022), the plan carries the pregnancy caution;
+  const Plan named = build_plan(p, shipped_formulary(), shipped_pathway(),
+                                request("2026-12-01", "duloxetine"));
+  REQUIRE(named.stages.size() == 1);
+  CHECK(std::any_of(named.stages[0].warnings.begin(), named.stages[0].warnings.end(),
+                    [](const Finding &w) { return w.rule == "condition.pregnancy"; }));
+  // ... and pregabalin (avoid unless clearly necessary, MHRA 2022) is never planned.
+  CHECK_THROWS_WITH(build_plan(p, shipped_formulary(), shipped_pathway("nice-cg173"),
+                               request("2026-12-01", "pregabalin")),
+                    Catch::Contains("avoid"));
   Patient q = adult("P010");
   // amitriptyline is in the pathway but not first line of cipn-esmo: the clinician may still
   // choose it (issue 13 item 5); the reason travels in the stage's note.

@@ -100,6 +100,8 @@ void patient_versions(Backend &b) {
   p2.crcl_ml_min = 45;
   p2.baseline_pain.reset();
   p2.medications.clear();
+  // clinical.md H14: dialysis days live in the conditions column (no migration); they round-trip.
+  p2.dialysis = Dialysis{"haemodialysis", {Weekday::monday, Weekday::wednesday, Weekday::friday}};
   CHECK(repo->update_patient(p2, clinician2) == 2);
   cur = repo->patient("P1");
   REQUIRE(cur);

@@ -3,6 +3,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/store/names.hpp"
 #include "planner/store/location.hpp"
+#include "planner/store/patient_codec.hpp"
 #include "planner/store/plan_codec.hpp"
 
 #include <nlohmann/json.hpp>
@@ -171,7 +172,7 @@ PatientRecord patient_from_row(const pqxx::row &q) {
     if (!q[5].is_null()) p.serum_creatinine_mg_dl = q[5].as<double>();
     if (!q[6].is_null()) p.crcl_ml_min = q[6].as<double>();
     p.hepatic = parse_hepatic(q[7].as<std::string>());
-    p.conditions = json::parse(q[8].as<std::string>()).get<std::vector<std::string>>();
+    store::read_conditions_document(json::parse(q[8].as<std::string>()), p);
     p.medications = json::parse(q[9].as<std::string>()).get<std::vector<std::string>>();
     for (const auto &s : json::parse(q[10].as<std::string>())) {
       p.stopped_medications.push_back(
@@ -196,7 +197,7 @@ void insert_patient_version(pqxx::transaction_base &w, const Patient &p, const A
                 "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
                 p.id, version, iso(p.birth_date), std::string(to_string(p.sex)), num(p.weight_kg),
                 opt(num(p.serum_creatinine_mg_dl)), opt(num(p.crcl_ml_min)),
-                std::string(to_string(p.hepatic)), json(p.conditions).dump(),
+                std::string(to_string(p.hepatic)), store::conditions_document(p).dump(),
                 json(p.medications).dump(), stopped_doc(p.stopped_medications).dump(),
                 opt(p.baseline_pain ? std::optional<std::string>(
                                           std::to_string(p.baseline_pain->value()))

@@ -2,6 +2,7 @@
 
 #include "planner/core/errors.hpp"
 #include "planner/store/names.hpp"
+#include "planner/store/patient_codec.hpp"
 #include "planner/store/plan_codec.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -76,7 +77,7 @@ PatientRecord patient_from_row(SQLite::Statement &q) {
     if (!q.getColumn(5).isNull()) p.serum_creatinine_mg_dl = q.getColumn(5).getDouble();
     if (!q.getColumn(6).isNull()) p.crcl_ml_min = q.getColumn(6).getDouble();
     p.hepatic = parse_hepatic(q.getColumn(7).getString());
-    p.conditions = json::parse(q.getColumn(8).getString()).get<std::vector<std::string>>();
+    store::read_conditions_document(json::parse(q.getColumn(8).getString()), p);
     p.medications = json::parse(q.getColumn(9).getString()).get<std::vector<std::string>>();
     for (const auto &s : json::parse(q.getColumn(10).getString())) {
       p.stopped_medications.push_back(
@@ -107,7 +108,7 @@ void insert_patient_version(SQLite::Database &db, const Patient &p, const Actor 
   if (p.serum_creatinine_mg_dl) q.bind(6, *p.serum_creatinine_mg_dl);
   if (p.crcl_ml_min) q.bind(7, *p.crcl_ml_min);
   q.bind(8, std::string(to_string(p.hepatic)));
-  q.bind(9, json(p.conditions).dump());
+  q.bind(9, store::conditions_document(p).dump());
   q.bind(10, json(p.medications).dump());
   q.bind(11, stopped_doc(p.stopped_medications).dump());
   if (p.baseline_pain) q.bind(12, p.baseline_pain->value());
