@@ -264,10 +264,18 @@ private:
       if (!washout) fail(t, 1, p.id, "no dose on " + iso(d) + " and no washout says why");
     }
     // 2. A drug that stops is tapered for at least its minimum, never rising.
-    std::set<std::string> stopped(plan.tried.begin(), plan.tried.end());
     for (const auto &s : plan.stages) {
       if (s.role == StageRole::trial) continue;
-      stopped.insert(s.drug);
+      // Time on drug (H6): from the drug's first trial day to the first taper day.
+      std::optional<long> on_drug;
+      for (const auto &tr : plan.stages) {
+        if (tr.role == StageRole::trial && tr.drug == s.drug && !tr.steps.empty() && !s.steps.empty())
+          on_drug = (s.steps.front().range.begin() - tr.steps.front().range.begin()).days();
+      }
+      // The plan may say that the marketed units make no smaller dose (a stated exception).
+      const bool stated = std::any_of(s.warnings.begin(), s.warnings.end(), [](const Finding &w) {
+        return w.rule == "taper.no-reduced-step" || w.rule == "taper.single-administration";
+      });
       long days = 0;
       for (std::size_t i = 0; i < s.steps.size(); ++i) {
         days += s.steps[i].range.days();
@@ -276,16 +284,28 @@ private:
         }
       }
       const Monograph &m = f_.get(s.drug);
-      if (days < m.taper.min_total_days) {
-        fail(t, 2, p.id, s.drug + " tapered over " + std::to_string(days) + " days, under its " +
-                             std::to_string(m.taper.min_total_days));
+      const int min_days = m.taper.min_days_for(on_drug);
+      if (days < min_days && !stated) {
+        fail(t, 2, p.id, s.drug + " " + std::string(to_string(s.role)) + " from " +
+                             (s.steps.empty() ? std::string("-") : iso(s.steps.front().range.begin())) +
+                             " over " + std::to_string(days) + " days, under its " +
+                             std::to_string(min_days) + " (" + std::to_string(s.steps.size()) +
+                             " steps; note: " + s.note + ")");
       }
     }
     for (const auto &drug : plan.tried) {
       const bool tapered = std::any_of(plan.stages.begin(), plan.stages.end(), [&](const Stage &s) {
         return s.drug == drug && s.role != StageRole::trial;
       });
-      if (!tapered) fail(t, 2, p.id, drug + " was switched away from with no taper");
+      if (!tapered) {
+        std::string steps;
+        for (const auto &s : plan.stages)
+          if (s.drug == drug && !s.steps.empty())
+            steps += " " + std::string(to_string(s.role)) + " " + iso(s.steps.front().range.begin()) +
+                     ".." + iso(s.steps.back().range.end());
+        fail(t, 2, p.id, drug + " was switched away from with no taper (version of " + iso(today) +
+                             ";" + steps + ")");
+      }
     }
     // 4. Caps for today's profile, from the decision day on.
     const EligibilityReport report = check_eligibility(p, f_, today);
@@ -295,8 +315,13 @@ private:
       const Dose cap = daily_cap(f_.get(s.drug), *v);
       for (const auto &st : s.steps) {
         if (st.range.end() > today && st.daily > cap) {
-          fail(t, 4, p.id, s.drug + " " + st.daily.str() + " a day from " +
-                               iso(std::max(st.range.begin(), today)) + " above the cap " + cap.str());
+          fail(t, 4, p.id, "version of " + iso(today) + (before ? "" : " (first)") + ": " + s.drug + " " + std::string(to_string(s.role)) + " " + st.daily.str() + " a day from " +
+                               iso(std::max(st.range.begin(), today)) + " above the cap " + cap.str() + " [" + [&] {
+                             std::string all;
+                             for (const auto &x : s.steps)
+                               all += iso(x.range.begin()) + ".." + iso(x.range.end()) + "=" + x.daily.str() + " ";
+                             return all + (s.note.empty() ? "" : "note: " + s.note);
+                           }() + "]");
         }
       }
     }

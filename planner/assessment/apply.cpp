@@ -114,7 +114,16 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
   out.unchecked_medications = report.unchecked_medications;
   const DrugVerdict *next = nullptr;
   std::string refer;
-  if (!next_allowed) {
+  if (decision.decision == DecisionKind::stop && next_allowed) {
+    // titrate's own stop: no drug is left (choose_drug says so, in its words); a stop never
+    // starts another drug, whatever choose_drug would offer.
+    try {
+      choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
+      refer = "plan: refused: the decision is to stop; " + in.pathway.after_last;
+    } catch (const RefusedError &e) {
+      refer = e.what();
+    }
+  } else if (!next_allowed) {
     refer = "plan: refused: the clinician stopped " + outgoing + " (" +
             (decision.reasons.empty() ? std::string("see the decision") : decision.reasons.front()) +
             ")";
@@ -278,12 +287,14 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     // notes the referral.
     const Plan *p = &out;
     const Stage *trial = p->current_trial();
+    // Taken up to the day before counts: at the decision date the hold has just ended, and the
+    // patient took the drug yesterday.
     const bool taken = trial != nullptr && !trial->steps.empty() &&
-                       trial->steps.front().range.begin() < decision.date &&
-                       (trial->maintenance() || trial->steps.back().range.end() > decision.date);
+                       trial->steps.front().range.begin() <= decision.date &&
+                       (trial->maintenance() || trial->steps.back().range.end() >= decision.date);
     if (!taken) {
-      // Nothing is being taken that day (the plan ended before it): nothing to taper, but the
-      // drug is stopped all the same and assessed no more.
+      // Nothing has been taken since before yesterday (the plan ran out): nothing to taper, but
+      // the drug is stopped all the same and assessed no more.
       if (trial != nullptr) add_unique(out.tried, trial->drug);
       break;
     }

@@ -541,13 +541,18 @@ Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const st
     what = maintenance_text(*stage, *a.next_decision_date, dp);
     break;
   case DecisionKind::reduce: {
-    a.next_dose = lower_step(m, stage->assessed_dose);
+    // Below the dose taken now (the last step's), and within today's cap.
+    const Dose now = stage->steps.empty() ? stage->assessed_dose : stage->steps.back().daily;
+    const Dose cap = v != nullptr ? daily_cap(m, *v) : m.titration.max_daily;
+    a.next_dose = lower_step(m, now);
+    if (a.next_dose && *a.next_dose > cap) a.next_dose.reset();
     if (!a.next_dose) {
       throw RefusedError("--decision reduce: refused: " + stage->drug + " has no titration step "
-                         "below " + stage->assessed_dose.str() + " daily; stop instead");
+                         "below " + now.str() + " daily within this patient's cap of " +
+                         cap.str() + " daily; stop instead");
     }
     a.next_decision_date = in.today + Days(dp.min_days_at_target.value);
-    what = "reduce " + stage->drug + " from " + stage->assessed_dose.str() + " to " +
+    what = "reduce " + stage->drug + " from " + now.str() + " to " +
            a.next_dose->str() + " daily from " + iso(in.today) + ", judged after " +
            days_text(dp.min_days_at_target.value) + " at it (decision date " +
            iso(*a.next_decision_date) + ")";

@@ -170,16 +170,16 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
   require_role(ctx, {Role::clinician}, "plan");
   validate_patient_id(o.id);
   const Actor who = actor(ctx);
-  if (o.start.empty() && !o.submit) {
-    throw InputError("plan: --start: expected the first day, YYYY-MM-DD (or --submit to submit "
-                     "the latest draft)");
-  }
   if (o.preview && o.submit) {
     throw InputError("plan: --preview stores nothing, so there is nothing to --submit; drop "
                      "--preview to draft and submit a version");
   }
   if (o.preview && o.start.empty()) {
     throw InputError("plan: --preview: expected --start D, the first day of the plan to show");
+  }
+  if (o.start.empty() && !o.submit) {
+    throw InputError("plan: --start: expected the first day, YYYY-MM-DD (or --submit to submit "
+                     "the latest draft)");
   }
   // `plan ID --start D` drafts a version; an export of a plan nobody stored would look like a
   // preview while a draft is written, so --format goes with --preview (docs/cli.md).

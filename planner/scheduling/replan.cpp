@@ -51,6 +51,45 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
   if (from <= first_dose) return std::nullopt; // nothing taken yet: plan afresh
   Plan out = running;
   out.lint.clear();
+  // Running tapers go on as planned, but never above today's cap (renal function or age
+  // changed): a step above it is cut at `from` and goes on at the cap, said in a warning.
+  const EligibilityReport today_report = check_eligibility(p, f, today);
+  for (auto &st : out.stages) {
+    if (st.role == StageRole::trial || st.steps.empty()) continue;
+    const DrugVerdict *tv = today_report.find(st.drug);
+    if (tv == nullptr) continue;
+    const Monograph &tm = f.get(st.drug);
+    const Dose tcap = daily_cap(tm, *tv);
+    std::vector<Step> steps;
+    std::optional<Dose> capped_from;
+    for (const auto &step : st.steps) {
+      if (step.range.end() <= from || step.daily <= tcap) {
+        steps.push_back(step);
+        continue;
+      }
+      std::vector<AdminTime> ts;
+      for (const auto &a : step.doses) ts.push_back(a.time);
+      auto doses = split_daily(tm, tcap, ts);
+      if (!doses) doses = split_daily(tm, tcap, tm.titration.times);
+      if (!doses) {
+        steps.push_back(step); // cannot be made: lint flags the cap
+        continue;
+      }
+      if (step.range.begin() < from) {
+        Step before = step;
+        before.range = DateRange(step.range.begin(), from);
+        steps.push_back(before);
+      }
+      steps.push_back(Step{DateRange(std::max(step.range.begin(), from), step.range.end()), tcap,
+                           std::move(*doses)});
+      if (!capped_from) capped_from = step.daily;
+    }
+    if (capped_from) {
+      st.steps = std::move(steps);
+      st.dispense = dispense_for(st.steps);
+      st.warnings.push_back(capped_finding(st, *capped_from, tcap, from));
+    }
+  }
   Stage *trial = nullptr;
   for (auto it = out.stages.rbegin(); it != out.stages.rend(); ++it) {
     if (it->role == StageRole::trial) {
@@ -60,7 +99,25 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
   }
   if (trial == nullptr) return out; // tapers only: they go on as planned
   const Step *now = step_on(*trial, from);
-  if (now == nullptr) return out; // the trial has not started (or has ended): as planned
+  if (now == nullptr) {
+    // Not started yet (a sequential switch's gap): planned again for today's profile, from its
+    // first day and first dose (capped); ended: as planned.
+    if (trial->steps.empty() || trial->steps.front().range.begin() <= from) return out;
+    const Monograph &m = f.get(trial->drug);
+    const EligibilityReport report = check_eligibility(p, f, today);
+    const DrugVerdict *v = report.find(trial->drug);
+    if (v == nullptr || v->verdict == Severity::avoid) return out; // lint says so
+    const Dose first = std::min(trial->steps.front().daily, daily_cap(m, *v));
+    Stage again = build_trial_stage(m, *v, pw, trial->steps.front().range.begin(), first);
+    again.note = trial->note;
+    for (const auto &w : trial->warnings) {
+      if (std::find(again.warnings.begin(), again.warnings.end(), w) == again.warnings.end()) {
+        again.warnings.push_back(w);
+      }
+    }
+    *trial = std::move(again);
+    return out;
+  }
 
   const Monograph &m = f.get(trial->drug);
   const EligibilityReport report = check_eligibility(p, f, today);
@@ -86,6 +143,7 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
     cut_at_from(*trial);
     trial->steps.push_back(Step{DateRange(from, std::max(review, from + Days(1))), cap, *doses});
     trial->review_date = std::max(review, from + Days(1));
+    trial->assessed_dose = cap; // the dose maintained from now on
     trial->warnings.push_back(capped_finding(*trial, taken, cap, from));
     trial->dispense = dispense_for(trial->steps);
     return out;
@@ -126,9 +184,17 @@ std::vector<Finding> lint_continuity(const Plan &next, const Plan &running, Date
                    text + "; only a recorded decision (titrate assess ID --apply) may do that",
                    "issue 13 (continuity of a running course)"});
   };
-  // Running tapers: every remaining day keeps its planned dose.
+  // Running tapers: every remaining day keeps its planned dose (or today's cap, said in a
+  // "replan.capped" warning on that drug's stage).
+  auto capped_in_next = [&](const std::string &drug) {
+    return std::any_of(next.stages.begin(), next.stages.end(), [&](const Stage &s) {
+      return s.drug == drug && std::any_of(s.warnings.begin(), s.warnings.end(), [](const Finding &w) {
+               return w.rule == "replan.capped";
+             });
+    });
+  };
   for (const auto &stage : running.stages) {
-    if (stage.role == StageRole::trial) continue;
+    if (stage.role == StageRole::trial || capped_in_next(stage.drug)) continue;
     for (const auto &step : stage.steps) {
       for (Date d = std::max(step.range.begin(), from); d < step.range.end(); d += Days(1)) {
         const Dose planned = dose_of(running, stage.drug, d);

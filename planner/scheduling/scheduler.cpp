@@ -287,6 +287,11 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
       d = *n;
       seq.push_back({d, cross->interval_days, times});
     }
+    if (seq.empty()) {
+      // The dose is at or below one decrement (gabapentin 300 mg a day against "cut by 300 mg"):
+      // the drug's own taper rule stops it (a reduced step held its minimum), never abruptly.
+      return build_taper_stage(m, current, from, nullptr, days_on_drug);
+    }
   } else if (rule.kind == TaperKind::explicit_steps) {
     // The rows for the highest `from` at or below the current dose, in order; a row needing a
     // strength the formulary does not stock is left out (duloxetine 20 mg, clinical.md A7).
@@ -508,8 +513,9 @@ Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const P
   Stage &first = plan.stages.back();
   if (caution_choice) first.warnings.push_back(caution_choice->why);
   if (req.prefer) {
-    first.note = "chosen by the prescriber (--prefer " + *req.prefer + ")" +
-                 (req.prefer_reason.empty() ? "" : ": " + req.prefer_reason);
+    const std::string chosen = "chosen by the prescriber (--prefer " + *req.prefer + ")" +
+                               (req.prefer_reason.empty() ? "" : ": " + req.prefer_reason);
+    first.note = first.note.empty() ? chosen : chosen + "; " + first.note;
   }
   note_dialysis(plan, p, f);
   plan.lint = lint(plan, p, f, pw, req.today);

@@ -63,7 +63,7 @@ TEST_CASE("course: a responder keeps duloxetine 60 mg with no end and due moves 
   for (const char *day : {"2026-12-23", "2027-01-30", "2027-06-01"}) {
     CAPTURE(day);
     r = ok(d, clin(d, "2026-12-23", {"schedule", "G1", "--on", day}));
-    CHECK_THAT(r.out, Contains("duloxetine (trial), 60 mg a day"));
+    CHECK_THAT(r.out, Contains("DULoxetine (trial), 60 mg a day"));
     CHECK_THAT(r.out, Contains("maintenance with no end date"));
   }
   r = ok(d, clin(d, "2027-06-01", {"schedule", "G1", "--on", "2027-06-01"}));

@@ -46,7 +46,7 @@ std::vector<std::string> p2_profile() {
 
 } // namespace
 
-TEST_CASE("rules: a patient reads only their own check; check ID needs a role") {
+TEST_CASE("rules: a patient reads only their own check, check ID needs a role") {
   TempDir d;
   add_patient(d, p1_profile);
   add_patient(d, p2_profile());
@@ -98,7 +98,7 @@ TEST_CASE("rules: plan --patient-file --format works for every format, as a draf
   CHECK_FALSE(fs::exists(d.file("titrate")));
 }
 
-TEST_CASE("rules: plan ID --preview stores nothing; --format without --preview is refused") {
+TEST_CASE("rules: plan ID --preview stores nothing, --format without --preview is refused") {
   TempDir d;
   add_patient(d, p1_profile);
   const auto db = d.file("clinic/titrate.db");
@@ -108,7 +108,7 @@ TEST_CASE("rules: plan ID --preview stores nothing; --format without --preview i
                   {"plan", "P1", "--start", "2026-12-01", "--preview"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("Stage 1: duloxetine") &&
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: DULoxetine") &&
                         Catch::Contains("Preview: nothing was stored (draft it with: titrate plan "
                                         "P1 --start 2026-12-01)"));
   r = run_as(d, "dr.ames", "clinician", "2026-11-25",
@@ -259,7 +259,7 @@ baseline_pain = 7
 )";
 } // namespace
 
-TEST_CASE("rules: all caution on sertraline + tramadol: not a third serotonergic drug; --prefer any "
+TEST_CASE("rules: all caution on sertraline + tramadol: not a third serotonergic drug, --prefer any "
           "drug that is not avoid") {
   TempDir d;
   const auto file = d.write("st.toml", sertraline_tramadol);
@@ -286,7 +286,7 @@ TEST_CASE("rules: all caution on sertraline + tramadol: not a third serotonergic
   // The clinician may choose duloxetine: planned with every warning, and lint flags it.
   r = plan({"--prefer", "duloxetine", "--reason", "patient's choice after discussion"});
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("Stage 1: duloxetine, trial") &&
+  CHECK_THAT(r.out, Catch::Contains("Stage 1: DULoxetine, trial") &&
                         Catch::Contains("serotonergic medicine: risk of serotonin syndrome") &&
                         Catch::Contains("Note: chosen by the prescriber (--prefer duloxetine): "
                                         "patient's choice after discussion") &&
@@ -364,7 +364,7 @@ TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and noth
   CHECK_FALSE(fs::exists(zero + "-shm"));
 }
 
-TEST_CASE("rules: a full disk while writing is refused naming the database; nothing is kept") {
+TEST_CASE("rules: a full disk while writing is refused naming the database, nothing is kept") {
   TempDir d;
   add_patient(d, p1_profile);
   const auto db = d.file("clinic/titrate.db");

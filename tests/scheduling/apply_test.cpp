@@ -102,15 +102,25 @@ TEST_CASE("continue inside the window and review leave the plan unchanged") {
   }
 }
 
-TEST_CASE("a stop after the plan's last dose tapers nothing but ends the drug's assessments") {
+TEST_CASE("a stop at the decision date tapers by the label, a stop after the plan ran out does not") {
   const Patient p = adult();
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   REQUIRE(plan.next_assessment() == day("2026-12-22"));
-  // The last step ends on 2026-12-22 (first day not included): nothing is taken that day.
+  // The hold's last day is 2026-12-21: at the decision date the patient took 60 mg yesterday, so
+  // a stop tapers (A7: 30 mg daily for 14 days, then stop) and starts nothing else.
   const Plan stopped = apply(plan, p, DecisionKind::stop, day("2026-12-22"));
-  CHECK(stopped.stages == plan.stages);
+  REQUIRE(stopped.stages.size() == 2);
+  CHECK(stopped.stages[1].role == StageRole::taper);
+  CHECK(stopped.stages[1].steps.at(0).daily == mg(30));
+  CHECK(stopped.stages[1].steps.at(0).range == DateRange(day("2026-12-22"), day("2027-01-05")));
   CHECK(stopped.tried == std::vector<std::string>{"duloxetine"});
   CHECK_FALSE(stopped.next_assessment()); // no longer due
+  // Two days after the plan ran out nothing was taken yesterday: nothing to taper, but the drug
+  // is stopped all the same.
+  const Plan late = apply(plan, p, DecisionKind::stop, day("2026-12-24"));
+  CHECK(late.stages == plan.stages);
+  CHECK(late.tried == std::vector<std::string>{"duloxetine"});
+  CHECK_FALSE(late.next_assessment());
 }
 
 TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop, gabapentin on the first taper day") {
