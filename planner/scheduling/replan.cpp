@@ -149,12 +149,13 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
     return out;
   }
 
-  // In the hold at a dose that is still the target within today's cap: nothing to change.
+  // Every step from `from` on still within today's cap (the profile change, if any, did not
+  // lower it): the titration goes on exactly as planned.
   const Dose target = std::min(m.titration.target, cap);
-  if (trial->target_reached && *trial->target_reached <= from && taken == trial->assessed_dose &&
-      taken <= cap) {
-    return out;
-  }
+  const bool within_cap = std::all_of(trial->steps.begin(), trial->steps.end(), [&](const Step &st) {
+    return st.range.end() <= from || st.daily <= cap;
+  });
+  if (within_cap && trial->assessed_dose <= cap) return out;
   // Mid-titration (or above today's cap): go on from the dose taken (or the cap), up to
   // today's target, with the pathway's hold there.
   const Dose start_dose = std::min(taken, cap);
