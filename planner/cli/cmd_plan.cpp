@@ -306,4 +306,9 @@ void add_plan_command(CLI::App &app, Context &ctx) {
   cmd->callback([&ctx, o] { run_plan(ctx, *o); });
 }
 
+void print_plan_for_people(std::ostream &out, const Plan &plan, const Pathway &pw,
+                           const Formulary &f) {
+  print_text(out, plan, pw, f);
+}
+
 } // namespace titrate::cli

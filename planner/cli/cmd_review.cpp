@@ -4,15 +4,26 @@
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
+#include "planner/safety/eligibility.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <memory>
 #include <ostream>
 
 namespace titrate::cli {
 
 namespace {
+
+// "65", "72.5", "25": a measurement for people (no trailing zeros).
+std::string num_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  std::string s = buf;
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  return s;
+}
 
 nlohmann::json opt_json(const std::optional<std::string> &s) {
   return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
@@ -106,17 +117,32 @@ void run_show(Context &ctx, const std::string &id, int version) {
       << "; drafted by " << v.drafted_by << " at " << v.drafted_at;
   if (v.submitted_by) out << ", submitted by " << *v.submitted_by << " at " << v.submitted_at.value_or("?");
   out << "\n";
-  if (!v.note.empty()) out << "note: " << v.note << "\n";
-  print_plan_text(out, v.plan);
-  out << "lint findings: " << (v.plan.lint.empty() ? "none" : "") << "\n";
-  for (const auto &f : v.plan.lint) {
-    out << "  " << to_string(f.severity) << ": " << f.text << " [" << f.rule << "; " << f.source << "]\n";
-  }
-  if (!v.plan.unchecked_medications.empty()) {
-    out << "not checked: unknown medication";
-    for (const auto &m : v.plan.unchecked_medications) out << " " << m;
+  if (!v.note.empty()) out << "why this version: " << v.note << "\n";
+  // The patient as the clinician planned for them (issue 13 §4: the pharmacist sees everything).
+  const Patient p = require_patient(*repo, id).patient;
+  const Date today = ctx.today();
+  const EligibilityReport er = check_eligibility(p, ctx.formulary(), today);
+  auto list = [](const std::vector<std::string> &xs) {
+    std::string s;
+    for (const auto &x : xs) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? std::string("none") : s;
+  };
+  const long age = (today - p.birth_date).days() / 365; // whole years, for the reader
+  out << "patient: " << age << " years (born " << iso(p.birth_date) << "), " << to_string(p.sex)
+      << ", " << num_text(p.weight_kg) << " kg; CrCl " << num_text(er.crcl_ml_min) << " mL/min ("
+      << (p.crcl_ml_min ? std::string("given") : "Cockcroft-Gault from serum creatinine " +
+                                                     num_text(p.serum_creatinine_mg_dl.value_or(0)) +
+                                                     " mg/dL")
+      << "); hepatic impairment " << to_string(p.hepatic) << "\n";
+  out << "conditions: " << list(p.conditions) << "; medicines: " << list(p.medications) << "\n";
+  for (const auto &dv : er.drugs) {
+    out << "  " << dv.drug << ": " << to_string(dv.verdict);
+    for (const auto &r : dv.reasons) {
+      if (r.severity != Severity::ok) out << "; " << r.text << " (" << r.source << ")";
+    }
     out << "\n";
   }
+  print_plan_for_people(out, v.plan, ctx.pathway(v.plan.pathway), ctx.formulary());
   if (before) {
     out << "changes against approved version " << before->version << ":"
         << (diff.empty() ? " none" : "") << "\n";

@@ -48,6 +48,10 @@ nlohmann::json mg_json(Dose d);
 // A plan for people: stages and steps with inclusive day ranges ("from D through D") and each
 // administration with its units (cmd_schedule.cpp).
 void print_plan_text(std::ostream &out, const Plan &plan);
+// The plan as `plan` prints it for people (every stage with its steps, stops, warnings, notes and
+// the lint), for `review show`: the pharmacist sees what the clinician saw.
+void print_plan_for_people(std::ostream &out, const Plan &plan, const Pathway &pw,
+                           const Formulary &f);
 // "in the morning: 30 mg (1 capsule of 30 mg)"
 std::string administration_text(const Administration &a);
 

@@ -203,8 +203,9 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
 namespace {
 
 std::string step_line(const Step &st) {
-  std::string s = "  " + iso(st.range.begin()) + " to " + iso(st.range.end()) + " (end excluded): " +
-                  st.daily.str() + " daily";
+  // People read dates inclusively (docs/cli.md): from the first day through the last.
+  std::string s = "  from " + iso(st.range.begin()) + " through " + iso(st.range.end() - Days(1)) +
+                  ": " + st.daily.str() + " daily";
   std::string parts;
   for (const auto &a : st.doses) {
     if (!parts.empty()) parts += ", ";
@@ -214,19 +215,33 @@ std::string step_line(const Step &st) {
   return s;
 }
 
-std::vector<std::string> plan_lines(const Plan &p) {
-  std::vector<std::string> out;
-  out.push_back("pathway " + p.pathway + ", start " + iso(p.start));
-  int n = 0;
-  for (const auto &s : p.stages) {
-    std::string h = "stage " + std::to_string(++n) + ": " + s.drug + " (" +
-                    std::string(store::stage_role_name(s.role)) + ")";
-    if (!s.assessed_dose.is_zero()) h += ", assessed dose " + s.assessed_dose.str() + " daily";
-    if (s.decision_date) h += ", decision date " + iso(*s.decision_date);
-    out.push_back(h);
-    for (const auto &st : s.steps) out.push_back(step_line(st));
+std::string stage_header(const Stage &s, std::size_t n) {
+  std::string h = "stage " + std::to_string(n) + ": " + s.drug + " (" +
+                  std::string(store::stage_role_name(s.role)) + ")";
+  if (!s.assessed_dose.is_zero()) h += ", assessed dose " + s.assessed_dose.str() + " daily";
+  if (s.decision_date) h += ", decision date " + iso(*s.decision_date);
+  if (s.review_date) h += ", maintenance (next review " + iso(*s.review_date) + ")";
+  return h;
+}
+
+// "- " / "+ " lines of the longest common subsequence diff of two short line lists.
+void diff_lines(const std::vector<std::string> &b, const std::vector<std::string> &a,
+                std::vector<std::string> &out) {
+  const std::size_t n = b.size(), m = a.size();
+  std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
+  for (std::size_t i = n; i-- > 0;)
+    for (std::size_t j = m; j-- > 0;)
+      lcs[i][j] = b[i] == a[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && b[i] == a[j]) {
+      ++i, ++j;
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      out.push_back("- " + b[i++]);
+    } else {
+      out.push_back("+ " + a[j++]);
+    }
   }
-  return out;
 }
 
 } // namespace
@@ -242,24 +257,31 @@ void require_four_eyes(const std::string &version_name, const std::string &draft
 }
 
 std::vector<std::string> plan_diff(const Plan *before, const Plan &after) {
-  const auto b = before ? plan_lines(*before) : std::vector<std::string>{};
-  const auto a = plan_lines(after);
-  // Longest common subsequence of lines; plans are a few dozen lines, so O(n*m) is fine.
-  const std::size_t n = b.size(), m = a.size();
-  std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
-  for (std::size_t i = n; i-- > 0;)
-    for (std::size_t j = m; j-- > 0;)
-      lcs[i][j] = b[i] == a[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  // Grouped by stage, in order: stage N of each version is compared with stage N of the other;
+  // an unchanged stage prints nothing, a changed one its header (as context, or -/+ when the
+  // header itself changed) and then its removed lines before its added ones.
   std::vector<std::string> out;
-  std::size_t i = 0, j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && b[i] == a[j]) {
-      ++i, ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push_back("+ " + a[j++]);
+  if (before != nullptr && before->start != after.start) {
+    out.push_back("- start " + iso(before->start));
+    out.push_back("+ start " + iso(after.start));
+  }
+  const std::size_t nb = before ? before->stages.size() : 0, na = after.stages.size();
+  for (std::size_t k = 0; k < std::max(nb, na); ++k) {
+    const Stage *sb = k < nb ? &before->stages[k] : nullptr;
+    const Stage *sa = k < na ? &after.stages[k] : nullptr;
+    std::vector<std::string> lb, la;
+    if (sb) for (const auto &st : sb->steps) lb.push_back(step_line(st));
+    if (sa) for (const auto &st : sa->steps) la.push_back(step_line(st));
+    const std::string hb = sb ? stage_header(*sb, k + 1) : "";
+    const std::string ha = sa ? stage_header(*sa, k + 1) : "";
+    if (sb && sa && hb == ha && lb == la) continue;
+    if (sb && sa && hb == ha) {
+      out.push_back("  " + ha);
     } else {
-      out.push_back("- " + b[i++]);
+      if (sb) out.push_back("- " + hb);
+      if (sa) out.push_back("+ " + ha);
     }
+    diff_lines(lb, la, out);
   }
   return out;
 }

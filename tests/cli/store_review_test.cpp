@@ -115,7 +115,7 @@ TEST_CASE("store review: a new version is shown as a diff against the approved o
   CHECK_THAT(lines, Catch::Contains("- stage 1: duloxetine (trial), assessed dose 60 mg") &&
                         Catch::Contains("+ stage 1: duloxetine (trial), assessed dose 90 mg") &&
                         Catch::Contains("90 mg daily"));
-  CHECK_THAT(lines, !Catch::Contains("2026-12-01 to 2026-12-08")); // the unchanged step
+  CHECK_THAT(lines, !Catch::Contains("from 2026-12-01 through 2026-12-07")); // the unchanged step
 
   r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-01",
                         {"review", "reject", "P1", "--version", "2", "--reason", "hold at 60 mg"}));
