@@ -5,6 +5,7 @@
 #include "planner/safety/eligibility.hpp"
 #include "planner/scheduling/scheduler.hpp"
 #include "planner/web/crypto.hpp"
+#include "planner/web/forms.hpp"
 #include "planner/web/html.hpp"
 #include "planner/web/pages.hpp"
 
@@ -118,9 +119,7 @@ void redirect(Response &res, const std::string &location) {
   res.set_header("Cache-Control", "no-store");
 }
 
-std::string param(const Request &req, const std::string &name) {
-  return req.has_param(name) ? req.get_param_value(name) : std::string();
-}
+std::string param(const Request &req, const std::string &name) { return form_field(req.params, name); }
 
 bool blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
@@ -345,17 +344,6 @@ struct WebServer::Impl {
   LocalDateTime now_local() const {
     const int m = cfg.minute_of_day ? cfg.minute_of_day() : 0;
     return LocalDateTime{cfg.today(), std::clamp(m, 0, 1439)};
-  }
-
-  // The same validation as `titrate log` (planner/core/observations.hpp).
-  ScoreEntry score_entry(const std::string &score_text, const std::string &note,
-                         const std::optional<std::string> &at_text) {
-    const LocalDateTime at = at_text ? parse_local_datetime(*at_text, "at") : now_local();
-    return make_score_entry(score_text, at, note, cfg.today());
-  }
-
-  AdverseEffect adverse_effect(const std::string &description, const std::string &severity) {
-    return make_adverse_effect(description, severity, now_local(), cfg.today());
   }
 
   void routes();
@@ -784,19 +772,18 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   c.patient = id;
   require_csrf(c, u, param(c.req, "csrf"));
   validate_patient_id(id);
-  const Date start = parse_date(param(c.req, "start"), "start");
-  const std::string pathway_name = param(c.req, "pathway");
-  const Pathway *pw = find_pathway(pathway_name);
-  if (!pw) throw NotFoundError("pathway \"" + pathway_name.substr(0, 64) + "\": not found");
+  const PlanDraftForm form = plan_draft_from_form(c.req.params);
+  const Pathway *pw = find_pathway(form.pathway);
+  if (!pw) throw NotFoundError("pathway \"" + form.pathway.substr(0, 64) + "\": not found");
   const auto rec = repo.patient(id);
   if (!rec) throw NotFoundError("patient " + id + ": not found");
   PlanRequest req;
-  req.start = start;
+  req.start = form.start;
   req.today = cfg.today();
-  if (!blank(param(c.req, "prefer"))) req.prefer = param(c.req, "prefer");
+  req.prefer = form.prefer;
   if (const auto active = repo.active_plan(id)) req.tried = active->plan.tried;
   const Plan plan = build_plan(rec->patient, formulary, *pw, req);
-  const bool submit = param(c.req, "submit") == "1";
+  const bool submit = form.submit;
   int version = 0;
   repo.atomically([&] {
     version = repo.save_draft(plan, c.actor, "web: drafted");
@@ -838,14 +825,14 @@ void WebServer::Impl::routes() {
   svr.Post(R"(/p/([^/]+)/scores)", guarded(false, [this](Call &c) {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
-    const ScoreEntry s = score_entry(param(c.req, "score"), param(c.req, "note"), std::nullopt);
+    const ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
     repo.log_score(rec.patient.id, s, c.actor);
     redirect(c.res, "/p/" + token + "?saved=score");
   }));
   svr.Post(R"(/p/([^/]+)/adverse-effects)", guarded(false, [this](Call &c) {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
-    const AdverseEffect ae = adverse_effect(param(c.req, "description"), param(c.req, "severity"));
+    const AdverseEffect ae = adverse_effect_from_form(c.req.params, now_local(), cfg.today());
     repo.log_adverse_effect(rec.patient.id, ae, c.actor);
     redirect(c.res, "/p/" + token + "?saved=effect");
   }));
@@ -948,35 +935,7 @@ void WebServer::Impl::routes() {
     const std::string id = c.req.matches[1];
     require_api(c, id, {"clinician"}, true, "log scores");
     validate_patient_id(id);
-    nlohmann::json in;
-    try {
-      in = nlohmann::json::parse(c.req.body);
-    } catch (const nlohmann::json::exception &) {
-      throw InputError("body: not JSON; expected {\"at\": D, \"score\": N, \"note\": T}");
-    }
-    if (!in.is_object()) throw InputError("body: expected a JSON object {\"at\", \"score\", \"note\"}");
-    for (const auto &[k, val] : in.items()) {
-      if (k != "at" && k != "score" && k != "note") {
-        throw InputError("body: unknown field \"" + k.substr(0, 32) + "\"; expected at, score, note");
-      }
-    }
-    if (!in.contains("score")) throw InputError("score: missing; expected a whole number 0-10");
-    const auto &sv = in["score"];
-    std::string score_text;
-    if (sv.is_number_integer()) score_text = sv.dump();
-    else if (sv.is_string()) score_text = sv.get<std::string>();
-    else throw InputError("score: " + sv.dump().substr(0, 32) + " is not a whole number 0-10");
-    std::optional<std::string> at;
-    if (in.contains("at") && !in["at"].is_null()) {
-      if (!in["at"].is_string()) throw InputError("at: expected \"YYYY-MM-DD\" or \"YYYY-MM-DDTHH:MM\"");
-      at = in["at"].get<std::string>();
-    }
-    std::string note;
-    if (in.contains("note") && !in["note"].is_null()) {
-      if (!in["note"].is_string()) throw InputError("note: expected text");
-      note = in["note"].get<std::string>();
-    }
-    const ScoreEntry s = score_entry(score_text, note, at);
+    const ScoreEntry s = score_from_json(c.req.body, now_local(), cfg.today());
     if (!repo.patient(id)) throw NotFoundError("patient " + id + ": not found");
     const auto row = repo.log_score(id, s, c.actor);
     send_json(c.res, 201, {{"patient", id}, {"kind", "score"}, {"id", row}, {"at", iso(s.at)},
