@@ -1,6 +1,7 @@
 #include "planner/web/forms.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +45,7 @@ ScoreEntry score_from_json(std::string_view body, const LocalDateTime &now, Date
   if (!in.is_object()) throw InputError("body: expected a JSON object {\"at\", \"score\", \"note\"}");
   for (const auto &[k, val] : in.items()) {
     if (k != "at" && k != "score" && k != "note") {
-      throw InputError("body: unknown field \"" + k.substr(0, 32) + "\"; expected at, score, note");
+      throw InputError("body: unknown field \"" + printable(k, 32) + "\"; expected at, score, note");
     }
   }
   if (!in.contains("score")) throw InputError("score: missing; expected a whole number 0-10");
@@ -52,7 +53,7 @@ ScoreEntry score_from_json(std::string_view body, const LocalDateTime &now, Date
   std::string score_text;
   if (sv.is_number_integer()) score_text = sv.dump();
   else if (sv.is_string()) score_text = sv.get<std::string>();
-  else throw InputError("score: " + sv.dump().substr(0, 32) + " is not a whole number 0-10");
+  else throw InputError("score: " + printable(sv.dump(), 32) + " is not a whole number 0-10");
   std::optional<std::string> at;
   if (in.contains("at") && !in["at"].is_null()) {
     if (!in["at"].is_string()) throw InputError("at: expected \"YYYY-MM-DD\" or \"YYYY-MM-DDTHH:MM\"");

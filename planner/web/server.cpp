@@ -1,6 +1,7 @@
 #include "planner/web/server.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 #include "planner/export/json.hpp"
 #include "planner/safety/eligibility.hpp"
 #include "planner/scheduling/scheduler.hpp"
@@ -613,7 +614,7 @@ void WebServer::Impl::clinic_home(Call &c) {
     const std::string w = c.req.get_param_value("within");
     const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
     if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 || within > 366) {
-      throw InputError("within: \"" + w.substr(0, 16) + "\" is not a number of days 0-366");
+      throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-366");
     }
   }
   const auto due = due_list(repo, today, within);
@@ -774,7 +775,7 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   validate_patient_id(id);
   const PlanDraftForm form = plan_draft_from_form(c.req.params);
   const Pathway *pw = find_pathway(form.pathway);
-  if (!pw) throw NotFoundError("pathway \"" + form.pathway.substr(0, 64) + "\": not found");
+  if (!pw) throw NotFoundError("pathway \"" + printable(form.pathway, 64) + "\": not found");
   const auto rec = repo.patient(id);
   if (!rec) throw NotFoundError("patient " + id + ": not found");
   PlanRequest req;
@@ -913,7 +914,7 @@ void WebServer::Impl::routes() {
       const std::string w = c.req.get_param_value("within");
       const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
       if (ec != std::errc() || ptr != w.data() + w.size() || within < 0) {
-        throw InputError("within: \"" + w.substr(0, 16) + "\" is not 0 or more days");
+        throw InputError("within: \"" + printable(w, 16) + "\" is not 0 or more days");
       }
     }
     const Date today = cfg.today();

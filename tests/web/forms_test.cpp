@@ -92,3 +92,12 @@ TEST_CASE("the API's score body: score as number or text, at and note optional, 
   CHECK_THAT(error_of([&] { (void)score_from_json(R"({"score": 5, "at": "2026-12-02"})", kNow, kToday); }),
              Contains("after today"));
 }
+
+TEST_CASE("a bad value is quoted cut between characters, so the JSON reply can carry the message") {
+  const std::string key = std::string(31, 'k') + "\xc3\xa9zz";
+  CHECK(error_of([&] { (void)score_from_json("{\"" + key + "\": 1, \"score\": 5}", kNow, kToday); }) ==
+        "body: unknown field \"" + std::string(31, 'k') + "\"; expected at, score, note");
+  CHECK(error_of([&] {
+          (void)adverse_effect_from_form({{"description", "nausea"}, {"severity", "e\xa0\x12"}}, kNow, kToday);
+        }) == "severity: \"e??\" is not a severity; expected mild, moderate, severe or intolerable");
+}
