@@ -120,7 +120,9 @@ void redirect(Response &res, const std::string &location) {
   res.set_header("Cache-Control", "no-store");
 }
 
-std::string param(const Request &req, const std::string &name) { return form_field(req.params, name); }
+std::string param(const Request &req, const std::string &name) {
+  return form_field(req.params, name);
+}
 
 bool blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 

@@ -26,15 +26,17 @@ TEST_CASE("messages quoting a bad severity or score are valid UTF-8") {
     (void)make_adverse_effect("nausea", "mod\xe9rate", now, Date(2026, 12, 1));
     FAIL("no InputError");
   } catch (const InputError &e) {
-    CHECK(std::string(e.what()) ==
-          "severity: \"mod?rate\" is not a severity; expected mild, moderate, severe or intolerable");
+    CHECK(
+        std::string(e.what()) ==
+        "severity: \"mod?rate\" is not a severity; expected mild, moderate, severe or intolerable");
     CHECK(is_valid_utf8(e.what()));
   }
   try {
     (void)PainScore::parse(std::string(31, '1') + "\xc3\xa9", "score");
     FAIL("no InputError");
   } catch (const InputError &e) {
-    CHECK(std::string(e.what()) == "score: \"" + std::string(31, '1') +
-                                       "\" is not a pain score; expected a whole number from 0 to 10");
+    CHECK(std::string(e.what()) ==
+          "score: \"" + std::string(31, '1') +
+              "\" is not a pain score; expected a whole number from 0 to 10");
   }
 }

@@ -31,24 +31,30 @@ std::string patient_error(const std::string &text) {
 
 } // namespace
 
-TEST_CASE("the inputs of issue 19 are refused before toml11 sees them, naming file, line and byte") {
+TEST_CASE(
+    "the inputs of issue 19 are refused before toml11 sees them, naming file, line and byte") {
   CHECK(patient_error(std::string("\x27\x8d\x5b\x27", 4)) ==
         "p.toml:1: byte 2 (0x8d): not valid UTF-8; expected a UTF-8 text file");
   try {
     (void)parse_monograph({"f/x.toml", std::string("\x09\x27\xe6\x27", 4)}, Vocabulary{});
     FAIL("no DataError");
   } catch (const DataError &e) {
-    CHECK(std::string(e.what()) == "f/x.toml:1: byte 3 (0xe6): not valid UTF-8; expected a UTF-8 text file");
+    CHECK(std::string(e.what()) ==
+          "f/x.toml:1: byte 3 (0xe6): not valid UTF-8; expected a UTF-8 text file");
   }
 }
 
 TEST_CASE("the byte is counted within its line, the line from 1") {
-  CHECK(fault_of("a = 1\nb = \"caf\xe9\"\n") == "2: byte 9 (0xe9): not valid UTF-8; expected a UTF-8 text file");
+  CHECK(fault_of("a = 1\nb = \"caf\xe9\"\n") ==
+        "2: byte 9 (0xe9): not valid UTF-8; expected a UTF-8 text file");
   CHECK(fault_of("a = 1\r\nb = 2\r\n# \xc0\xaf overlong\n") ==
         "3: byte 3 (0xc0): not valid UTF-8; expected a UTF-8 text file");
-  CHECK(fault_of("s = \"\xed\xa0\x80\"") == "1: byte 6 (0xed): not valid UTF-8; expected a UTF-8 text file");
-  CHECK(fault_of("s = \"\xf4\x90\x80\x80\"") == "1: byte 6 (0xf4): not valid UTF-8; expected a UTF-8 text file");
-  CHECK(fault_of("s = \"\xe2\x82\"") == "1: byte 6 (0xe2): not valid UTF-8; expected a UTF-8 text file");
+  CHECK(fault_of("s = \"\xed\xa0\x80\"") ==
+        "1: byte 6 (0xed): not valid UTF-8; expected a UTF-8 text file");
+  CHECK(fault_of("s = \"\xf4\x90\x80\x80\"") ==
+        "1: byte 6 (0xf4): not valid UTF-8; expected a UTF-8 text file");
+  CHECK(fault_of("s = \"\xe2\x82\"") ==
+        "1: byte 6 (0xe2): not valid UTF-8; expected a UTF-8 text file");
 }
 
 TEST_CASE("control characters are refused everywhere, in strings and comments too") {
@@ -56,7 +62,8 @@ TEST_CASE("control characters are refused everywhere, in strings and comments to
                               "than tab and line ends (TOML 1.0)";
   CHECK(fault_of(std::string("a = \"x\0y\"", 9)) == "1: byte 7 (0x00): " + control);
   CHECK(fault_of("# note \x1b[31m\n") == "1: byte 8 (0x1b): " + control);
-  CHECK(fault_of("s = '''\nline\x0c" "feed'''\n") == "2: byte 5 (0x0c): " + control);
+  CHECK(fault_of("s = '''\nline\x0c"
+                 "feed'''\n") == "2: byte 5 (0x0c): " + control);
   CHECK(fault_of("a = 1\x7f\n") == "1: byte 6 (0x7f): " + control);
   CHECK(fault_of("a = 1\rb = 2\n") ==
         "1: byte 6 (0x0d): a carriage return without a line feed; expected LF or CRLF line ends");

@@ -38,7 +38,9 @@ TEST_CASE("the pain-score form is logged now, with its note") {
   CHECK(s.score.value() == 7);
   CHECK(s.at == kNow);
   CHECK(s.note == "after the walk");
-  CHECK_THAT(error_of([&] { (void)score_from_form({{"score", "11"}}, kNow, kToday); }),
+  CHECK_THAT(error_of([&] {
+               (void)score_from_form({{"score", "11"}}, kNow, kToday);
+             }),
              Contains("\"11\" is not a pain score"));
   CHECK_THAT(error_of([&] { (void)score_from_form({}, kNow, kToday); }), Contains("score"));
 }
@@ -49,10 +51,12 @@ TEST_CASE("the side-effect form needs a description and a severity") {
   CHECK(ae.description == "nausea");
   CHECK(ae.severity == AeSeverity::moderate);
   CHECK(ae.at == kNow);
-  CHECK_THAT(error_of([&] {
-               (void)adverse_effect_from_form({{"description", "nausea"}, {"severity", "awful"}}, kNow, kToday);
-             }),
-             Contains("\"awful\" is not a severity; expected mild, moderate, severe or intolerable"));
+  CHECK_THAT(
+      error_of([&] {
+        (void)adverse_effect_from_form({{"description", "nausea"}, {"severity", "awful"}}, kNow,
+                                       kToday);
+      }),
+      Contains("\"awful\" is not a severity; expected mild, moderate, severe or intolerable"));
 }
 
 TEST_CASE("the plan-draft form: a start date, a pathway name, an optional drug, submit or not") {
@@ -65,12 +69,15 @@ TEST_CASE("the plan-draft form: a start date, a pathway name, an optional drug, 
   const PlanDraftForm g = plan_draft_from_form({{"start", "2026-12-02"}, {"prefer", "gabapentin"}});
   CHECK(g.prefer == std::optional<std::string>("gabapentin"));
   CHECK_FALSE(g.submit);
-  CHECK_THAT(error_of([&] { (void)plan_draft_from_form({{"start", "2026-02-30"}}); }),
+  CHECK_THAT(error_of([&] {
+               (void)plan_draft_from_form({{"start", "2026-02-30"}});
+             }),
              Contains("start: \"2026-02-30\" is not a date"));
 }
 
 TEST_CASE("the API's score body: score as number or text, at and note optional, nothing else") {
-  const ScoreEntry s = score_from_json(R"({"at": "2026-12-01T07:30", "score": 5, "note": "ok"})", kNow, kToday);
+  const ScoreEntry s =
+      score_from_json(R"({"at": "2026-12-01T07:30", "score": 5, "note": "ok"})", kNow, kToday);
   CHECK(s.score.value() == 5);
   CHECK(s.at == LocalDateTime{kToday, 7 * 60 + 30});
   CHECK(s.note == "ok");
@@ -89,15 +96,19 @@ TEST_CASE("the API's score body: score as number or text, at and note optional, 
         "at: expected \"YYYY-MM-DD\" or \"YYYY-MM-DDTHH:MM\"");
   CHECK(error_of([&] { (void)score_from_json(R"({"score": 5, "note": 7})", kNow, kToday); }) ==
         "note: expected text");
-  CHECK_THAT(error_of([&] { (void)score_from_json(R"({"score": 5, "at": "2026-12-02"})", kNow, kToday); }),
-             Contains("after today"));
+  CHECK_THAT(
+      error_of([&] { (void)score_from_json(R"({"score": 5, "at": "2026-12-02"})", kNow, kToday); }),
+      Contains("after today"));
 }
 
 TEST_CASE("a bad value is quoted cut between characters, so the JSON reply can carry the message") {
   const std::string key = std::string(31, 'k') + "\xc3\xa9zz";
-  CHECK(error_of([&] { (void)score_from_json("{\"" + key + "\": 1, \"score\": 5}", kNow, kToday); }) ==
-        "body: unknown field \"" + std::string(31, 'k') + "\"; expected at, score, note");
   CHECK(error_of([&] {
-          (void)adverse_effect_from_form({{"description", "nausea"}, {"severity", "e\xa0\x12"}}, kNow, kToday);
-        }) == "severity: \"e??\" is not a severity; expected mild, moderate, severe or intolerable");
+          (void)score_from_json("{\"" + key + "\": 1, \"score\": 5}", kNow, kToday);
+        }) == "body: unknown field \"" + std::string(31, 'k') + "\"; expected at, score, note");
+  CHECK(error_of([&] {
+          (void)adverse_effect_from_form({{"description", "nausea"}, {"severity", "e\xa0\x12"}},
+                                         kNow, kToday);
+        }) ==
+        "severity: \"e??\" is not a severity; expected mild, moderate, severe or intolerable");
 }

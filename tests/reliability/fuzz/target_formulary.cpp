@@ -12,12 +12,15 @@ namespace {
 std::string monograph_stem(std::string_view bytes) {
   const std::string_view key = "\nname = \"";
   const auto at = bytes.find(key);
-  if (at == std::string_view::npos) return "gabapentin";
+  if (at == std::string_view::npos)
+    return "gabapentin";
   const auto begin = at + key.size();
   const auto end = bytes.find('"', begin);
-  if (end == std::string_view::npos || end == begin || end - begin > 64) return "gabapentin";
+  if (end == std::string_view::npos || end == begin || end - begin > 64)
+    return "gabapentin";
   const std::string_view stem = bytes.substr(begin, end - begin);
-  if (stem.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string_view::npos) return "gabapentin";
+  if (stem.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string_view::npos)
+    return "gabapentin";
   return std::string(stem);
 }
 } // namespace
@@ -29,7 +32,9 @@ std::string monograph_stem(std::string_view bytes) {
 void formulary(std::string_view bytes) {
   const bool switching = bytes.find("[[switch]]") != std::string_view::npos;
   const bool vocabulary = !switching && bytes.find("[conditions]") != std::string_view::npos;
-  const std::string name = switching ? "switching" : vocabulary ? "vocabulary" : monograph_stem(bytes);
+  const std::string name = switching    ? "switching"
+                           : vocabulary ? "vocabulary"
+                                        : monograph_stem(bytes);
   const TextFile f{"f/" + name + ".toml", std::string(bytes)};
   if (bytes.size() % 2 == 1) {
     expect_only_typed_errors([&] { (void)check_formulary({f}); });

@@ -14,9 +14,12 @@ const Date today(2026, 12, 1);
 const LocalDateTime now{today, 10 * 60};
 
 int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -45,7 +48,8 @@ web::FormFields decode_form(std::string_view body) {
     const auto eq = pair.find('=');
     fields.emplace(decode(pair.substr(0, eq)),
                    eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1)));
-    if (amp == std::string_view::npos) break;
+    if (amp == std::string_view::npos)
+      break;
     body.remove_prefix(amp + 1);
   }
   return fields;
@@ -62,7 +66,8 @@ void check_score(const ScoreEntry &s) {
 
 // The first byte picks the form (a third each), the rest is its urlencoded body.
 void web_form(std::string_view bytes) {
-  if (bytes.empty()) return;
+  if (bytes.empty())
+    return;
   const auto form = static_cast<unsigned char>(bytes[0]) % 3;
   const web::FormFields fields = decode_form(bytes.substr(1));
   if (form == 0) {
