@@ -1,6 +1,7 @@
 #include "planner/core/date.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <cstdio>
 
@@ -22,7 +23,7 @@ int to_int(std::string_view s) {
 
 std::string quoted(std::string_view s) {
   std::string out = "\"";
-  for (char c : s.substr(0, 64)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+  out += printable(s, 64);
   if (s.size() > 64) out += "...";
   return out + "\"";
 }

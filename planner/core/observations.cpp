@@ -22,7 +22,7 @@ AeSeverity parse_ae_severity(std::string_view text, std::string_view field) {
   if (text == "moderate") return AeSeverity::moderate;
   if (text == "severe") return AeSeverity::severe;
   if (text == "intolerable") return AeSeverity::intolerable;
-  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
+  throw InputError(std::string(field) + ": \"" + printable(text, 32) +
                    "\" is not a severity; expected mild, moderate, severe or intolerable");
 }
 

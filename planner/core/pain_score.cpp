@@ -1,6 +1,7 @@
 #include "planner/core/pain_score.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <string>
 
@@ -22,7 +23,7 @@ PainScore PainScore::parse(std::string_view text, std::string_view field) {
     for (char c : text) v = v * 10 + (c - '0');
   }
   if (!digits_only || v > 10 || (text.size() == 2 && text[0] == '0')) {
-    std::string shown(text.substr(0, 32));
+    const std::string shown = printable(text, 32);
     throw InputError(std::string(field) + ": \"" + shown +
                      "\" is not a pain score; expected a whole number from 0 to 10");
   }

@@ -43,6 +43,21 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string printable(std::string_view s, std::size_t max_bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = utf8_sequence(s, i);
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool shown = len > 0 && !(len == 1 && (c < 0x20 || c == 0x7F));
+    const std::size_t width = shown ? len : 1;
+    if (out.size() + width > max_bytes) break;
+    if (shown) out.append(s, i, len);
+    else out += '?';
+    i += shown ? len : 1;
+  }
+  return out;
+}
+
 void require_free_text(std::string_view text, std::string_view field, std::size_t max_bytes) {
   if (text.size() > max_bytes) {
     throw InputError(std::string(field) + ": " + std::to_string(text.size()) +

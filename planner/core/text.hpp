@@ -2,6 +2,7 @@
 // Free text from people (notes, adverse-effect descriptions): valid UTF-8 (RFC 3629) with no
 // control characters, so what is stored is exactly what can be shown and exported.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace titrate {
@@ -10,6 +11,10 @@ namespace titrate {
 // surrogates and code points above U+10FFFF are invalid, per RFC 3629).
 std::size_t utf8_sequence(std::string_view s, std::size_t i);
 bool is_valid_utf8(std::string_view s);
+// `s` as it can be shown inside a message: at most `max_bytes` bytes, cut between characters,
+// every byte that is not valid UTF-8 and every control character (tab too) shown as '?'. The
+// result is always valid UTF-8, so a message quoting a bad value can be sent as JSON.
+std::string printable(std::string_view s, std::size_t max_bytes);
 // Throws InputError naming `field` for invalid UTF-8, a control character (tab allowed) or more
 // than `max_bytes` bytes.
 void require_free_text(std::string_view text, std::string_view field, std::size_t max_bytes = 2000);

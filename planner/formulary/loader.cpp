@@ -2,6 +2,7 @@
 
 #include "planner/core/errors.hpp"
 #include "planner/formulary/toml_reader.hpp"
+#include "planner/formulary/toml_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -84,6 +85,11 @@ std::optional<int> too_deep_line(const std::string &text) {
 } // namespace
 
 std::optional<Value> parse_text(const std::string &text, Faults &faults) {
+  // toml11 must only ever see well-formed text (toml_text.hpp): it reads out of bounds otherwise.
+  if (auto bad = check_toml_text(text)) {
+    faults.fault_line(static_cast<std::uint_least32_t>(bad->line), bad->where, bad->what);
+    return std::nullopt;
+  }
   if (auto line = too_deep_line(text)) {
     faults.fault_line(*line, "syntax",
                       "arrays or tables nested more than " + std::to_string(max_nesting) +

@@ -2,10 +2,12 @@
 
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
+#include "planner/core/text.hpp"
 #include "planner/export/json.hpp"
 #include "planner/safety/eligibility.hpp"
 #include "planner/scheduling/scheduler.hpp"
 #include "planner/web/crypto.hpp"
+#include "planner/web/forms.hpp"
 #include "planner/web/html.hpp"
 #include "planner/web/pages.hpp"
 
@@ -120,7 +122,7 @@ void redirect(Response &res, const std::string &location) {
 }
 
 std::string param(const Request &req, const std::string &name) {
-  return req.has_param(name) ? req.get_param_value(name) : std::string();
+  return form_field(req.params, name);
 }
 
 bool blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
@@ -346,17 +348,6 @@ struct WebServer::Impl {
   LocalDateTime now_local() const {
     const int m = cfg.minute_of_day ? cfg.minute_of_day() : 0;
     return LocalDateTime{cfg.today(), std::clamp(m, 0, 1439)};
-  }
-
-  // The same validation as `titrate log` (planner/core/observations.hpp).
-  ScoreEntry score_entry(const std::string &score_text, const std::string &note,
-                         const std::optional<std::string> &at_text) {
-    const LocalDateTime at = at_text ? parse_local_datetime(*at_text, "at") : now_local();
-    return make_score_entry(score_text, at, note, cfg.today());
-  }
-
-  AdverseEffect adverse_effect(const std::string &description, const std::string &severity) {
-    return make_adverse_effect(description, severity, now_local(), cfg.today());
   }
 
   void routes();
@@ -626,7 +617,7 @@ void WebServer::Impl::clinic_home(Call &c) {
     const std::string w = c.req.get_param_value("within");
     const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
     if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 || within > 366) {
-      throw InputError("within: \"" + w.substr(0, 16) + "\" is not a number of days 0-366");
+      throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-366");
     }
   }
   const auto due = due_list(repo, today, within);
@@ -787,21 +778,20 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   c.patient = id;
   require_csrf(c, u, param(c.req, "csrf"));
   validate_patient_id(id);
-  const Date start = parse_date(param(c.req, "start"), "start");
-  const std::string pathway_name = param(c.req, "pathway");
-  const Pathway *pw = find_pathway(pathway_name);
-  if (!pw) throw NotFoundError("pathway \"" + pathway_name.substr(0, 64) + "\": not found");
+  const PlanDraftForm form = plan_draft_from_form(c.req.params);
+  const Pathway *pw = find_pathway(form.pathway);
+  if (!pw) throw NotFoundError("pathway \"" + printable(form.pathway, 64) + "\": not found");
   const auto rec = repo.patient(id);
   if (!rec) throw NotFoundError("patient " + id + ": not found");
   // The CLI's rules (cmd_plan.cpp): a start within a year of today (no backdating on the web),
   // and a preferred drug comes with the prescriber's reason, kept in the plan and the audit.
-  check_plan_start(start, cfg.today(), rec->patient.birth_date, false, "start");
+  check_plan_start(form.start, cfg.today(), rec->patient.birth_date, false, "start");
   PlanRequest req;
-  req.start = start;
+  req.start = form.start;
   req.today = cfg.today();
   std::string note = "web: drafted";
-  if (!blank(param(c.req, "prefer"))) {
-    req.prefer = param(c.req, "prefer");
+  if (form.prefer) {
+    req.prefer = form.prefer;
     req.prefer_reason = param(c.req, "reason");
     if (blank(req.prefer_reason)) {
       throw InputError("reason: missing; a preferred drug needs the reason it was chosen");
@@ -811,7 +801,7 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   const auto active = repo.active_plan(id);
   const Plan plan =
       draft_plan(rec->patient, formulary, *pw, req, active ? &active->plan : nullptr).plan;
-  const bool submit = param(c.req, "submit") == "1";
+  const bool submit = form.submit;
   int version = 0;
   repo.atomically([&] {
     version = repo.save_draft(plan, c.actor, note);
@@ -853,7 +843,7 @@ void WebServer::Impl::routes() {
   svr.Post(R"(/p/([^/]+)/scores)", guarded(false, [this](Call &c) {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
-    const ScoreEntry s = score_entry(param(c.req, "score"), param(c.req, "note"), std::nullopt);
+    const ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
     check_observation_time(s.at, rec.patient.birth_date, cfg.today());
     repo.log_score(rec.patient.id, s, c.actor);
     redirect(c.res, "/p/" + token + "?saved=score");
@@ -861,7 +851,7 @@ void WebServer::Impl::routes() {
   svr.Post(R"(/p/([^/]+)/adverse-effects)", guarded(false, [this](Call &c) {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
-    const AdverseEffect ae = adverse_effect(param(c.req, "description"), param(c.req, "severity"));
+    const AdverseEffect ae = adverse_effect_from_form(c.req.params, now_local(), cfg.today());
     check_observation_time(ae.at, rec.patient.birth_date, cfg.today());
     log_attributed_adverse_effect(repo, rec.patient.id, ae, c.actor);
     redirect(c.res, "/p/" + token + "?saved=effect");
@@ -943,7 +933,7 @@ void WebServer::Impl::routes() {
       const std::string w = c.req.get_param_value("within");
       const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
       if (ec != std::errc() || ptr != w.data() + w.size() || within < 0) {
-        throw InputError("within: \"" + w.substr(0, 16) + "\" is not 0 or more days");
+        throw InputError("within: \"" + printable(w, 16) + "\" is not 0 or more days");
       }
     }
     const Date today = cfg.today();
@@ -965,35 +955,7 @@ void WebServer::Impl::routes() {
     const std::string id = c.req.matches[1];
     require_api(c, id, {"clinician"}, true, "log scores");
     validate_patient_id(id);
-    nlohmann::json in;
-    try {
-      in = nlohmann::json::parse(c.req.body);
-    } catch (const nlohmann::json::exception &) {
-      throw InputError("body: not JSON; expected {\"at\": D, \"score\": N, \"note\": T}");
-    }
-    if (!in.is_object()) throw InputError("body: expected a JSON object {\"at\", \"score\", \"note\"}");
-    for (const auto &[k, val] : in.items()) {
-      if (k != "at" && k != "score" && k != "note") {
-        throw InputError("body: unknown field \"" + k.substr(0, 32) + "\"; expected at, score, note");
-      }
-    }
-    if (!in.contains("score")) throw InputError("score: missing; expected a whole number 0-10");
-    const auto &sv = in["score"];
-    std::string score_text;
-    if (sv.is_number_integer()) score_text = sv.dump();
-    else if (sv.is_string()) score_text = sv.get<std::string>();
-    else throw InputError("score: " + sv.dump().substr(0, 32) + " is not a whole number 0-10");
-    std::optional<std::string> at;
-    if (in.contains("at") && !in["at"].is_null()) {
-      if (!in["at"].is_string()) throw InputError("at: expected \"YYYY-MM-DD\" or \"YYYY-MM-DDTHH:MM\"");
-      at = in["at"].get<std::string>();
-    }
-    std::string note;
-    if (in.contains("note") && !in["note"].is_null()) {
-      if (!in["note"].is_string()) throw InputError("note: expected text");
-      note = in["note"].get<std::string>();
-    }
-    const ScoreEntry s = score_entry(score_text, note, at);
+    const ScoreEntry s = score_from_json(c.req.body, now_local(), cfg.today());
     const auto rec = repo.patient(id);
     if (!rec) throw NotFoundError("patient " + id + ": not found");
     check_observation_time(s.at, rec->patient.birth_date, cfg.today(), "at");

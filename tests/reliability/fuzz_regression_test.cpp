@@ -18,6 +18,9 @@ TEST_CASE("fuzz regressions: every saved input ends in a parse or a typed error"
       {"patient_file", titrate::fuzz::patient_file},
       {"formulary", titrate::fuzz::formulary},
       {"date_time", titrate::fuzz::date_time},
+      {"pathway", titrate::fuzz::pathway},
+      {"web_form", titrate::fuzz::web_form},
+      {"web_json", titrate::fuzz::web_json},
   };
   const fs::path root = fs::path(TITRATE_SOURCE_DIR) / "tests/reliability/fuzz/regressions";
   int ran = 0;

@@ -2,6 +2,7 @@
 #include "tests/reliability/fuzz/targets.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,8 @@ void fuzz_check(bool ok, const char *what) {
   std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
   std::abort();
 }
+
+bool message_is_utf8(const char *message) { return is_valid_utf8(message); }
 
 std::string shipped_file(const char *relative_path) {
   std::ifstream in(std::string(TITRATE_SOURCE_DIR) + "/" + relative_path, std::ios::binary);

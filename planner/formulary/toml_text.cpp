@@ -1,0 +1,241 @@
+#include "planner/formulary/toml_text.hpp"
+
+#include "planner/core/text.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <set>
+#include <vector>
+
+namespace titrate::tomlr {
+
+namespace {
+std::string byte_at(std::size_t column, unsigned char b) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02x", b);
+  return "byte " + std::to_string(column) + " (" + hex + ")";
+}
+// Keys, read just far enough to find the two shapes toml11 3.7 crashes on (it calls back() on an
+// empty array in insert_nested_key): a dotted key (`a.b = 1`, also inside an inline table) and a
+// [table] header extending a key that already has a value (`a = []` then `[a.b]`). Both extend a
+// value, which TOML forbids anyway, and no titrate file uses a dotted key. Anything this reader
+// does not follow is left to toml11 (nullopt), which then reports its own syntax error.
+class KeyScan {
+public:
+  explicit KeyScan(std::string_view t) : t_(t) {}
+
+  std::optional<TextFault> run() {
+    while (i_ < t_.size()) {
+      skip_ws();
+      if (i_ >= t_.size()) break;
+      const char c = t_[i_];
+      if (c == '\n') {
+        ++line_;
+        ++i_;
+      } else if (c == '\r') {
+        ++i_;
+      } else if (c == '#') {
+        skip_comment();
+      } else if (c == '[') {
+        if (!header()) return fault_;
+      } else {
+        if (!key_value()) return fault_;
+      }
+    }
+    return fault_;
+  }
+
+private:
+  static constexpr char sep = '\x1f';
+
+  void skip_ws() {
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t')) ++i_;
+  }
+  void skip_comment() {
+    while (i_ < t_.size() && t_[i_] != '\n') ++i_;
+  }
+  // At a quote: past the string (one-line or multi-line); false if it does not end.
+  bool skip_string() {
+    const char q = t_[i_];
+    const bool multi = t_.substr(i_, 3) == std::string_view(std::string(3, q));
+    i_ += multi ? 3 : 1;
+    while (i_ < t_.size()) {
+      const char c = t_[i_];
+      if (c == '\\' && q == '"') {
+        i_ += 2;
+        continue;
+      }
+      if (c == '\n') {
+        if (!multi) return false;
+        ++line_;
+      }
+      if (c == q && (!multi || t_.substr(i_, 3) == std::string_view(std::string(3, q)))) {
+        i_ += multi ? 3 : 1;
+        while (multi && i_ < t_.size() && t_[i_] == q) ++i_; // """a"""" ends in quotes
+        return true;
+      }
+      ++i_;
+    }
+    return false;
+  }
+  // A key up to `stop` (not consumed): its parts, unquoted (escapes kept as written).
+  std::optional<std::vector<std::string>> key(char stop) {
+    std::vector<std::string> parts;
+    for (;;) {
+      skip_ws();
+      if (i_ >= t_.size()) return std::nullopt;
+      const char c = t_[i_];
+      if (c == '"' || c == '\'') {
+        const std::size_t begin = i_;
+        if (t_.substr(i_, 3) == std::string_view(std::string(3, c))) return std::nullopt;
+        if (!skip_string()) return std::nullopt;
+        parts.emplace_back(t_.substr(begin + 1, i_ - begin - 2));
+      } else {
+        const std::size_t begin = i_;
+        while (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) ||
+                                  t_[i_] == '_' || t_[i_] == '-'))
+          ++i_;
+        if (i_ == begin) return std::nullopt;
+        parts.emplace_back(t_.substr(begin, i_ - begin));
+      }
+      skip_ws();
+      if (i_ >= t_.size()) return std::nullopt;
+      if (t_[i_] == '.') {
+        ++i_;
+        continue;
+      }
+      if (t_[i_] != stop) return std::nullopt;
+      return parts;
+    }
+  }
+  static std::string dotted(const std::vector<std::string> &parts, char with = '.') {
+    std::string out;
+    for (const auto &p : parts) out += (out.empty() ? "" : std::string(1, with)) + p;
+    return out;
+  }
+  bool refuse(const std::vector<std::string> &parts, std::string what) {
+    fault_ = TextFault{line_, dotted(parts), std::move(what)};
+    return false;
+  }
+  // false: stop (a fault, or something left to toml11).
+  bool header() {
+    const bool array = t_.substr(i_, 2) == "[[";
+    i_ += array ? 2 : 1;
+    const auto parts = key(']');
+    if (!parts) return false;
+    std::vector<std::string> prefix;
+    for (const auto &p : *parts) {
+      prefix.push_back(p);
+      if (assigned_.count(dotted(prefix, sep))) {
+        return refuse(*parts, "extends " + dotted(prefix) +
+                                  ", which already has a value; expected a new table name");
+      }
+    }
+    if (array) { // a new element: the keys of the previous one are gone
+      const std::string under = dotted(*parts, sep) + sep;
+      assigned_.erase(assigned_.lower_bound(under), assigned_.lower_bound(under + '\x7f'));
+    }
+    table_ = *parts;
+    i_ += array ? 2 : 1;
+    return true;
+  }
+  bool key_value() {
+    const auto parts = key('=');
+    if (!parts) return false;
+    if (parts->size() > 1) {
+      return refuse(*parts, "a dotted key; expected one key per line, under its [table]");
+    }
+    std::vector<std::string> path = table_;
+    path.push_back(parts->front());
+    assigned_.insert(dotted(path, sep));
+    ++i_; // '='
+    return value();
+  }
+  // Past one value, to the end of its line; inline tables' keys are checked as above.
+  bool value() {
+    std::vector<char> open;
+    while (i_ < t_.size()) {
+      const char c = t_[i_];
+      if (c == '"' || c == '\'') {
+        if (!skip_string()) return false;
+        continue;
+      }
+      if (c == '#') {
+        skip_comment();
+        continue;
+      }
+      if (c == '\n') {
+        if (open.empty()) return true;
+        ++line_;
+        ++i_;
+        continue;
+      }
+      ++i_;
+      if (c == '[') {
+        open.push_back(c);
+      } else if (c == '{' || (c == ',' && !open.empty() && open.back() == '{')) {
+        if (c == '{') open.push_back(c);
+        skip_ws();
+        if (i_ < t_.size() && t_[i_] == '}') continue;
+        const auto parts = key('=');
+        if (!parts) return false;
+        if (parts->size() > 1) {
+          return refuse(*parts, "a dotted key; expected one key per line, under its [table]");
+        }
+        ++i_;
+      } else if (c == ']' || c == '}') {
+        if (open.empty() || open.back() != (c == ']' ? '[' : '{')) return false;
+        open.pop_back();
+      }
+    }
+    return true;
+  }
+
+  std::string_view t_;
+  std::size_t i_ = 0;
+  std::size_t line_ = 1;
+  std::vector<std::string> table_;
+  std::set<std::string> assigned_; // full paths of keys given a value, parts joined by sep
+  std::optional<TextFault> fault_;
+};
+
+} // namespace
+
+std::optional<TextFault> check_toml_text(std::string_view text) {
+  if (text.size() > max_toml_bytes) {
+    return TextFault{1, "size",
+                     std::to_string(text.size()) + " bytes is too large; expected at most " +
+                         std::to_string(max_toml_bytes) + " bytes (1 MiB) of TOML"};
+  }
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::size_t column = i - line_start + 1;
+    if (b == '\n') {
+      ++line;
+      line_start = ++i;
+      continue;
+    }
+    if (b == '\r') {
+      if (i + 1 < text.size() && text[i + 1] == '\n') {
+        ++i;
+        continue;
+      }
+      return TextFault{line, byte_at(column, b),
+                       "a carriage return without a line feed; expected LF or CRLF line ends"};
+    }
+    if ((b < 0x20 && b != '\t') || b == 0x7F) {
+      return TextFault{line, byte_at(column, b),
+                       "a control character; expected text with no control characters other "
+                       "than tab and line ends (TOML 1.0)"};
+    }
+    const std::size_t len = utf8_sequence(text, i);
+    if (len == 0) {
+      return TextFault{line, byte_at(column, b), "not valid UTF-8; expected a UTF-8 text file"};
+    }
+    i += len;
+  }
+  return KeyScan(text).run();
+}
+
+} // namespace titrate::tomlr

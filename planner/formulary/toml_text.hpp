@@ -1,0 +1,27 @@
+#pragma once
+// The bytes a TOML file must be before toml11 sees them (toml11 3.7 reads out of bounds on some
+// ill-formed input, issue 19): at most max_toml_bytes, well-formed UTF-8 (RFC 3629), and no
+// control character other than tab, LF and the CR of a CRLF (TOML 1.0 allows no other anywhere,
+// not in strings, multi-line strings or comments). Then two key shapes toml11 3.7 crashes on when
+// they extend an empty array, both forbidden by TOML and unused by titrate's files: a dotted key
+// (`a.b = 1`) and a [table] header extending a key that has a value (`a = []`, then `[a.b]`).
+// Pure; positions are 1-based.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace titrate::tomlr {
+
+inline constexpr std::size_t max_toml_bytes = 1024 * 1024; // our largest file is ~8 KB
+
+struct TextFault {
+  std::size_t line = 1;
+  std::string where; // "byte 2 (0x8d)" (the byte's place in its line), "size" or the key
+  std::string what;  // "not valid UTF-8; expected a UTF-8 text file"
+};
+
+// The first fault in file order, if any.
+std::optional<TextFault> check_toml_text(std::string_view text);
+
+} // namespace titrate::tomlr

@@ -1,0 +1,42 @@
+// Text shown back in messages (planner/core/text.hpp printable): a bad value quoted in an error
+// must itself be valid UTF-8, since the web sends messages in JSON bodies (issue 19: the web_form
+// fuzz target found a severity of invalid bytes quoted raw).
+#include "planner/core/errors.hpp"
+#include "planner/core/observations.hpp"
+#include "planner/core/pain_score.hpp"
+#include "planner/core/text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace titrate;
+
+TEST_CASE("printable cuts between characters and shows bad bytes and controls as '?'") {
+  CHECK(printable("nausea", 32) == "nausea");
+  CHECK(printable("caf\xc3\xa9", 4) == "caf"); // the 2-byte é does not fit in 4 bytes
+  CHECK(printable("caf\xc3\xa9", 5) == "caf\xc3\xa9");
+  CHECK(printable("e\xa0\x12x", 32) == "e??x");
+  CHECK(printable("a\tb\x7f", 32) == "a?b?");
+  CHECK(printable("\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 6) == "\xf0\x9f\x98\x80");
+  CHECK(printable("", 8).empty());
+}
+
+TEST_CASE("messages quoting a bad severity or score are valid UTF-8") {
+  const LocalDateTime now{Date(2026, 12, 1), 600};
+  try {
+    (void)make_adverse_effect("nausea", "mod\xe9rate", now, Date(2026, 12, 1));
+    FAIL("no InputError");
+  } catch (const InputError &e) {
+    CHECK(
+        std::string(e.what()) ==
+        "severity: \"mod?rate\" is not a severity; expected mild, moderate, severe or intolerable");
+    CHECK(is_valid_utf8(e.what()));
+  }
+  try {
+    (void)PainScore::parse(std::string(31, '1') + "\xc3\xa9", "score");
+    FAIL("no InputError");
+  } catch (const InputError &e) {
+    CHECK(std::string(e.what()) ==
+          "score: \"" + std::string(31, '1') +
+              "\" is not a pain score; expected a whole number from 0 to 10");
+  }
+}

@@ -1,0 +1,100 @@
+// The bytes check every TOML file passes before toml11 parses it (toml_text.hpp, issue 19):
+// the two inputs that made toml11 read out of bounds, each kind of refused byte, what TOML 1.0
+// allows (tab, LF, CRLF, any valid UTF-8 in strings and comments) and the size bound.
+#include "planner/core/errors.hpp"
+#include "planner/formulary/loader.hpp"
+#include "planner/formulary/patient_file.hpp"
+#include "planner/formulary/toml_text.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace titrate;
+using tomlr::check_toml_text;
+
+namespace {
+
+std::string fault_of(std::string_view text) {
+  const auto f = check_toml_text(text);
+  REQUIRE(f.has_value());
+  return std::to_string(f->line) + ": " + f->where + ": " + f->what;
+}
+
+std::string patient_error(const std::string &text) {
+  try {
+    (void)parse_patient_file({"p.toml", text}, Vocabulary{}, Date(2026, 12, 1));
+  } catch (const InputError &e) {
+    return e.what();
+  }
+  FAIL("no InputError");
+  return "";
+}
+
+} // namespace
+
+TEST_CASE(
+    "the inputs of issue 19 are refused before toml11 sees them, naming file, line and byte") {
+  CHECK(patient_error(std::string("\x27\x8d\x5b\x27", 4)) ==
+        "p.toml:1: byte 2 (0x8d): not valid UTF-8; expected a UTF-8 text file");
+  try {
+    (void)parse_monograph({"f/x.toml", std::string("\x09\x27\xe6\x27", 4)}, Vocabulary{});
+    FAIL("no DataError");
+  } catch (const DataError &e) {
+    CHECK(std::string(e.what()) ==
+          "f/x.toml:1: byte 3 (0xe6): not valid UTF-8; expected a UTF-8 text file");
+  }
+}
+
+TEST_CASE("the byte is counted within its line, the line from 1") {
+  CHECK(fault_of("a = 1\nb = \"caf\xe9\"\n") ==
+        "2: byte 9 (0xe9): not valid UTF-8; expected a UTF-8 text file");
+  CHECK(fault_of("a = 1\r\nb = 2\r\n# \xc0\xaf overlong\n") ==
+        "3: byte 3 (0xc0): not valid UTF-8; expected a UTF-8 text file");
+  CHECK(fault_of("s = \"\xed\xa0\x80\"") ==
+        "1: byte 6 (0xed): not valid UTF-8; expected a UTF-8 text file");
+  CHECK(fault_of("s = \"\xf4\x90\x80\x80\"") ==
+        "1: byte 6 (0xf4): not valid UTF-8; expected a UTF-8 text file");
+  CHECK(fault_of("s = \"\xe2\x82\"") ==
+        "1: byte 6 (0xe2): not valid UTF-8; expected a UTF-8 text file");
+}
+
+TEST_CASE("control characters are refused everywhere, in strings and comments too") {
+  const std::string control = "a control character; expected text with no control characters other "
+                              "than tab and line ends (TOML 1.0)";
+  CHECK(fault_of(std::string("a = \"x\0y\"", 9)) == "1: byte 7 (0x00): " + control);
+  CHECK(fault_of("# note \x1b[31m\n") == "1: byte 8 (0x1b): " + control);
+  CHECK(fault_of("s = '''\nline\x0c"
+                 "feed'''\n") == "2: byte 5 (0x0c): " + control);
+  CHECK(fault_of("a = 1\x7f\n") == "1: byte 6 (0x7f): " + control);
+  CHECK(fault_of("a = 1\rb = 2\n") ==
+        "1: byte 6 (0x0d): a carriage return without a line feed; expected LF or CRLF line ends");
+  CHECK(fault_of("a = 1\r") ==
+        "1: byte 6 (0x0d): a carriage return without a line feed; expected LF or CRLF line ends");
+}
+
+TEST_CASE("what TOML 1.0 allows passes: tab, LF, CRLF, UTF-8 text and a BOM") {
+  CHECK_FALSE(check_toml_text(""));
+  CHECK_FALSE(check_toml_text("\xef\xbb\xbfname = \"caf\xc3\xa9\"\t# \xe2\x80\x94 dash\r\n"));
+  CHECK_FALSE(check_toml_text("s = \"\"\"\nline one\r\n\tline two \xf0\x9f\x98\x80\n\"\"\"\n"));
+  CHECK_FALSE(check_toml_text("c1 = \"\xc2\x85\"\n")); // U+0085 is not a TOML control character
+}
+
+TEST_CASE("a TOML file is at most 1 MiB") {
+  CHECK_FALSE(check_toml_text(std::string(tomlr::max_toml_bytes, '#')));
+  CHECK(fault_of(std::string(tomlr::max_toml_bytes + 1, '#')) ==
+        "1: size: 1048577 bytes is too large; expected at most 1048576 bytes (1 MiB) of TOML");
+}
+
+TEST_CASE("keys that extend a value are refused before toml11 sees them (it crashes on an empty array)") {
+  // Found by the patient_file fuzz target (regressions/patient_file/dotted-key-extends-empty-array).
+  CHECK(fault_of("a = []\na.b = 1\n") ==
+        "2: a.b: a dotted key; expected one key per line, under its [table]");
+  CHECK(fault_of("x = { a = [], a.b = 1 }\n") ==
+        "1: a.b: a dotted key; expected one key per line, under its [table]");
+  CHECK(fault_of("[t]\na = [\n  1,\n]\n[t.a.b]\n") ==
+        "5: t.a.b: extends t.a, which already has a value; expected a new table name");
+  CHECK(fault_of("a = []\n[a]\n") == "2: a: extends a, which already has a value; expected a new table name");
+  // What titrate's files do passes: tables, arrays of tables, inline tables, keys in strings.
+  CHECK_FALSE(check_toml_text("name = \"a.b = 1\" # c.d = 2\n[t]\nx = [{ n = \"p\", s = 1.5 }]\n"
+                              "[[t.band]]\nmax = 1\n[[t.band]]\nmax = 2\n[t.band.sub]\nk = 1\n"
+                              "s = '''\nq.r = 3\n[s.x]\n'''\n"));
+}
