@@ -297,7 +297,11 @@ private:
       const bool tapered = std::any_of(plan.stages.begin(), plan.stages.end(), [&](const Stage &s) {
         return s.drug == drug && s.role != StageRole::trial;
       });
-      if (!tapered) {
+      // A drug never taken (its trial starts after the day it was given up) needs no taper.
+      const bool taken = std::any_of(plan.stages.begin(), plan.stages.end(), [&](const Stage &s) {
+        return s.drug == drug && !s.steps.empty() && s.steps.front().range.begin() < today;
+      });
+      if (!tapered && taken) {
         std::string steps;
         for (const auto &s : plan.stages)
           if (s.drug == drug && !s.steps.empty())
