@@ -380,8 +380,15 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
   if (active) {
     b += doses_on(active->plan, today);
     const auto next = next_assessment(active->plan, today);
-    b += "<p>Next assessment: <strong>" + (next ? esc(iso(*next)) : std::string("none planned")) +
-         "</strong></p>";
+    const Stage *trial = active->plan.current_trial();
+    if (!next && trial != nullptr && trial->maintenance() && *trial->review_date < today) {
+      // Maintenance goes on past its review date: the patient keeps taking the dose.
+      b += "<p>Your clinic review was due on <strong>" + esc(iso(*trial->review_date)) +
+           "</strong>: keep taking your doses and contact your clinic.</p>";
+    } else {
+      b += "<p>Next assessment: <strong>" + (next ? esc(iso(*next)) : std::string("none planned")) +
+           "</strong></p>";
+    }
   } else {
     b += "<p>Your plan has not been approved by a pharmacist yet. Take your medicines as your "
          "clinic told you.</p>";

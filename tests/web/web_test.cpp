@@ -265,6 +265,33 @@ TEST_CASE("patient page: today's doses, next assessment, an 11-button picker, th
   CHECK(b.find("P2") == std::string::npos);
 }
 
+TEST_CASE("patient page in maintenance: the dose goes on, the review date, and after it a review is due") {
+  Server s;
+  PlanRequest req;
+  req.start = s.today; // 2026-12-01: duloxetine 30 mg, 60 mg from 2026-12-08, decision 2026-12-22
+  req.today = s.today;
+  Plan plan = build_plan(adult("P1"), formulary(), cipn(), req);
+  // After a response on 2026-12-22: maintenance, reviewed 56 days later (2027-02-16).
+  Stage &trial = plan.stages.at(0);
+  trial.review_date = Date(2027, 2, 16);
+  trial.steps.back().range = DateRange(trial.steps.back().range.begin(), Date(2027, 2, 16));
+  const int v = s.repo->save_draft(plan, clinician);
+  s.repo->submit("P1", v, clinician);
+  s.repo->approve("P1", v, Actor{"ph.b", "pharmacist"});
+  auto c = s.client();
+  s.today = Date(2026, 12, 30);
+  auto r = c.Get(("/p/" + s.token1).c_str());
+  REQUIRE(r);
+  CHECK(r->body.find("duloxetine 60 mg &ndash; take 1 capsule of 60 mg") != std::string::npos);
+  CHECK(r->body.find("Next assessment: <strong>2027-02-16</strong>") != std::string::npos);
+  s.today = Date(2027, 6, 1); // long after the review: never "nothing to take"
+  r = c.Get(("/p/" + s.token1).c_str());
+  REQUIRE(r);
+  CHECK(r->body.find("duloxetine 60 mg &ndash; take 1 capsule of 60 mg") != std::string::npos);
+  CHECK(r->body.find("Your clinic review was due on <strong>2027-02-16</strong>") != std::string::npos);
+  CHECK(r->body.find("none planned") == std::string::npos);
+}
+
 TEST_CASE("patient logs a score and a side effect through the forms") {
   Server s;
   auto c = s.client();
