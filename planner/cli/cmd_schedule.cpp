@@ -64,9 +64,10 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     }
     return;
   }
-  const auto doses = plan.on(*on);
+  const Date day = on.value(); // a plain copy: GCC 12 at -O2 misreads the optional below
+  const auto doses = plan.on(day);
   // The supplement after haemodialysis, on the profile's dialysis days only (clinical.md H14).
-  const auto supplements = dialysis_supplements_on(plan, patient.patient, ctx.formulary(), *on);
+  const auto supplements = dialysis_supplements_on(plan, patient.patient, ctx.formulary(), day);
   if (ctx.opt.json) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto &[stage, step] : doses) {
@@ -84,12 +85,12 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
                      {"mg", mg_json(d.supplement)}, {"with_daily_mg", mg_json(d.maintenance)},
                      {"buildable", d.buildable}});
     }
-    nlohmann::json j{{"patient", id}, {"version", active->version}, {"date", iso(*on)}, {"doses", a}};
+    nlohmann::json j{{"patient", id}, {"version", active->version}, {"date", iso(day)}, {"doses", a}};
     if (!supplements.empty()) j["supplements"] = sup;
     ctx.print_json(j);
     return;
   }
-  ctx.out << "what " << id << " takes on " << iso(*on) << " (plan version " << active->version
+  ctx.out << "what " << id << " takes on " << iso(day) << " (plan version " << active->version
           << "):\n";
   if (doses.empty()) {
     ctx.out << "  nothing: the plan has no step on this day\n";
@@ -101,7 +102,7 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     for (const auto &adm : step->doses) ctx.out << "    " << administration_text(adm) << "\n";
     if (stage->maintenance()) {
       ctx.out << "    maintenance with no end date; "
-              << (*on < *stage->review_date ? "next review on " : "review due since ")
+              << (day < *stage->review_date ? "next review on " : "review due since ")
               << iso(*stage->review_date) << "\n";
     }
   }
