@@ -161,6 +161,12 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
                                   mode == SwitchMode::cross_taper ? rule : nullptr,
                                   (on - cur.steps.front().range.begin()).days());
   if (next != nullptr && mode != SwitchMode::sequential) taper.role = StageRole::cross_taper;
+  // Why the drug is given up, first in the note: every view of the plan shows it.
+  if (!decision.reasons.empty()) {
+    taper.note = "why " + outgoing + " stops (assessment of " + iso(decision.date) +
+                 "): " + decision.reasons.front() +
+                 (taper.note.empty() ? std::string() : "; " + taper.note);
+  }
   if (rule != nullptr && !rule->text.empty()) {
     taper.note += std::string(taper.note.empty() ? "" : "; ") + rule->text + " (" +
                   rule->cite.source + ")";

@@ -192,7 +192,7 @@ void assess_maintenance(Assessment &a, const Context &c, const std::map<Date, do
     a.change_pct = (*a.baseline - *a.window.mean) / *a.baseline * 100.0;
   }
   const std::string window_text =
-      "maintenance review " + iso(review) + ": window " + iso(a.window.start) + " to " +
+      "maintenance review " + iso(review) + ": window " + iso(a.window.start) + " through " +
       iso(a.window.end - Days(1)) + ", " + days_text(a.window.scores) + " with scores" +
       (a.window.mean ? ", mean " + num(*a.window.mean, 2) : std::string());
   const std::string choose =
@@ -405,7 +405,7 @@ Assessment assess(const AssessInput &in) {
 
   // 4. Enough days with scores in the window?
   const std::string window_text =
-      "window " + iso(a.window.start) + " to " + iso(a.window.end - Days(1)) + ": " +
+      "window " + iso(a.window.start) + " through " + iso(a.window.end - Days(1)) + ": " +
       days_text(a.window.scores) + " with scores" +
       (a.window.mean ? ", mean " + num(*a.window.mean, 2) : std::string());
   if (a.window.scores < dp.min_days_with_scores.value) {

@@ -8,6 +8,7 @@
 #include "planner/assessment/assess.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
+#include "planner/export/words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
 #include "planner/core/score_csv.hpp"
@@ -35,25 +36,13 @@ struct AssessOptions {
   bool apply = false;
 };
 
-// ISMP-safe number: at most `decimals` places, no trailing zeros, a leading zero.
-std::string num(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s == "-0" ? "0" : s;
-}
-
-void print_assessment(std::ostream &out, const Assessment &a) {
+void print_assessment(std::ostream &out, const Assessment &a, const Formulary &f) {
   out << "Assessment for patient " << a.patient << " on " << iso(a.date);
-  if (!a.drug.empty()) out << ": " << a.drug;
+  if (!a.drug.empty()) out << ": " << words::drug(f, a.drug);
   out << "\n";
   out << "Decision: " << to_string(a.decision);
   if (a.next_dose) out << " to " << a.next_dose->str() << " daily";
-  if (a.next_drug) out << " to " << *a.next_drug;
+  if (a.next_drug) out << " to " << words::drug(f, *a.next_drug);
   if (a.next_decision_date) {
     out << (a.decision == DecisionKind::continue_ ? "; maintenance, next review on "
                                                   : " to a new decision date ")
@@ -61,22 +50,22 @@ void print_assessment(std::ostream &out, const Assessment &a) {
   }
   if (a.substantial) out << " (substantial response)";
   out << "\n";
-  out << "Baseline pain: " << (a.baseline ? num(*a.baseline, 2) + " of 10" : "none") << "\n";
+  out << "Baseline pain: " << (a.baseline ? words::number(*a.baseline, 2) + " of 10" : "none") << "\n";
   if (a.window.start < a.window.end) {
-    out << "Window: " << iso(a.window.start) << " to " << iso(a.window.end - Days(1)) << ", "
+    out << "Window: " << iso(a.window.start) << " through " << iso(a.window.end - Days(1)) << ", "
         << a.window.scores << (a.window.scores == 1 ? " day" : " days") << " with scores";
-    if (a.window.mean) out << ", mean " << num(*a.window.mean, 2) << " of 10";
+    if (a.window.mean) out << ", mean " << words::number(*a.window.mean, 2) << " of 10";
     out << "\n";
   }
   if (a.change_pct) {
     const double c = *a.change_pct;
     out << "Change from baseline: "
-        << (c >= 0 ? num(c, 1) + " % less pain" : num(-c, 1) + " % more pain") << "\n";
+        << (c >= 0 ? words::number(c, 1) + " % less pain" : words::number(-c, 1) + " % more pain") << "\n";
   }
   out << "Days at target dose: " << a.days_at_target << "\n";
-  out << "Rule: " << a.rule << " (source: " << a.source << ")\n";
+  out << "Rule: " << a.rule << " (source: " << words::for_people(f, a.source) << ")\n";
   out << "Reasons:\n";
-  for (const auto &r : a.reasons) out << "  - " << r << "\n";
+  for (const auto &r : a.reasons) out << "  - " << words::for_people(f, r) << "\n";
   out << "\nDecision support only; not medical advice.\n";
 }
 
@@ -140,7 +129,7 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
     if (ctx.opt.json) {
       ctx.print_json(to_json(a));
     } else {
-      print_assessment(ctx.out, a);
+      print_assessment(ctx.out, a, ctx.formulary());
     }
     return;
   }
@@ -172,7 +161,7 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
     ctx.print_json(j);
     return;
   }
-  print_assessment(ctx.out, a);
+  print_assessment(ctx.out, a, ctx.formulary());
   ctx.out << "\nRecorded decision #" << decision_id << ".";
   if (version > 0) {
     ctx.out << " Drafted plan version " << version << "; submit it for review with: titrate plan "
@@ -246,7 +235,7 @@ void run_assess(Context &ctx, const AssessOptions &o) {
   if (ctx.opt.json) {
     ctx.print_json(to_json(a));
   } else {
-    print_assessment(ctx.out, a);
+    print_assessment(ctx.out, a, ctx.formulary());
   }
 }
 

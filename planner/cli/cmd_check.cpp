@@ -2,6 +2,7 @@
 // for one patient (clinical.md A1-A5): verdict, daily cap, the day a time-bound avoid lifts,
 // every reason with its source, and the medications the vocabulary could not check.
 #include "planner/cli/commands.hpp"
+#include "planner/export/words.hpp"
 #include "planner/cli/store_access.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
@@ -23,15 +24,9 @@ struct CheckOptions {
   std::string patient_file;
 };
 
-std::string one_decimal(double v) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(1) << v;
-  return s.str();
-}
-
 void print_report(std::ostream &out, const EligibilityReport &r, Date today, const Formulary &fm) {
   out << "Eligibility for patient " << r.patient << " on " << iso(today) << "\n";
-  out << "Creatinine clearance: " << one_decimal(r.crcl_ml_min) << " mL/min"
+  out << "Creatinine clearance: " << words::number(r.crcl_ml_min, 1) << " mL/min"
       << (r.crcl_given ? " (as entered)" : " (Cockcroft-Gault)") << "\n";
   if (r.pregnancy) {
     out << "Pregnancy: every drug needs a specialist decision; titrate plans only a drug the "

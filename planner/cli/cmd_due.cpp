@@ -2,6 +2,7 @@
 // by --today + DAYS, with a warning when the assessment window (the 7 days before the decision
 // date, clinical.md A6) has fewer than 4 days with scores.
 #include "planner/cli/store_cli.hpp"
+#include "planner/export/words.hpp"
 #include "planner/core/errors.hpp"
 
 #include <nlohmann/json.hpp>
@@ -23,23 +24,11 @@ void run_due(Context &ctx, int within) {
   auto repo = open_store(ctx, StoreMode::read);
   const auto due = due_list(*repo, today, within);
   if (ctx.opt.json) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto &e : due) {
-      a.push_back({{"patient", e.patient},
-                   {"version", e.version},
-                   {"drug", e.drug},
-                   {"decision_date", iso(e.decision_date)},
-                   {"days_until", e.days_until},
-                   {"window", {{"start", iso(e.decision_date - Days(7))},
-                               {"end", iso(e.decision_date)},
-                               {"days_with_scores", e.window_days_with_scores}}},
-                   {"missing_scores", e.missing_scores}});
-    }
-    ctx.print_json({{"date", iso(today)}, {"within", within}, {"due", a}});
+    ctx.print_json(due_json(due, today, within));
     return;
   }
   if (due.empty()) {
-    ctx.out << "no decision dates on or before " << iso(today + Days(within)) << "\n";
+    ctx.out << "no decision or review dates on or before " << iso(today + Days(within)) << "\n";
     return;
   }
   // One string, one write: at 10^5 patients the list runs to tens of thousands of lines, and
@@ -49,8 +38,8 @@ void run_due(Context &ctx, int within) {
   for (const auto &e : due) {
     text += e.patient;
     text += "  ";
-    text += e.drug;
-    text += "  decision date ";
+    text += words::drug(ctx.formulary(), e.drug);
+    text += e.review ? "  maintenance review " : "  decision date ";
     text += iso(e.decision_date);
     text += " (";
     if (e.days_until > 0) {
@@ -64,9 +53,9 @@ void run_due(Context &ctx, int within) {
     text += std::to_string(e.version);
     text += "; window ";
     text += iso(e.decision_date - Days(7));
-    text += " to ";
-    text += iso(e.decision_date);
-    text += " (end excluded): ";
+    text += " through ";
+    text += iso(e.decision_date - Days(1));
+    text += ": ";
     text += std::to_string(e.window_days_with_scores);
     text += " of 7 days with scores\n";
     if (e.missing_scores) {

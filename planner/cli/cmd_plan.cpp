@@ -11,6 +11,7 @@
 #include "planner/core/plausible.hpp"
 #include "planner/export/export_common.hpp"
 #include "planner/export/json.hpp"
+#include "planner/export/words.hpp"
 #include "planner/formulary/patient_file.hpp"
 #include "planner/scheduling/scheduler.hpp"
 
@@ -18,9 +19,6 @@
 #include <ostream>
 
 namespace titrate::cli {
-
-// ISMP wording of the administration times, shared with the exporters.
-using export_detail::time_phrase;
 
 namespace {
 
@@ -41,87 +39,24 @@ struct PlanOptions {
   bool backdate = false; // allow a start more than a year before today
 };
 
-// "once daily", "twice daily", "three times daily"; a single bedtime dose says "at bedtime".
-std::string frequency_words(const Step &s) {
-  const auto n = s.doses.size();
-  if (n == 1 && s.doses[0].time == AdminTime::bedtime) return "at bedtime";
-  if (n == 1) return "once daily";
-  if (n == 2) return "twice daily";
-  if (n == 3) return "three times daily";
-  return std::to_string(n) + " times daily";
-}
-
-std::string units_words(const std::vector<UnitCount> &units) {
-  std::string out;
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    if (i > 0) out += (i + 1 == units.size()) ? " and " : ", ";
-    out += units[i].strength.str() + " " + std::string(to_string(units[i].form)) + " x " +
-           std::to_string(units[i].count);
-  }
-  return out;
-}
-
-std::string days_words(long n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
-
-void print_stage(std::ostream &out, const Stage &s, std::size_t index, const Formulary &f) {
-  const std::string name = f.display_name(s.drug); // tall-man for people (clinical.md H20)
-  out << "\nStage " << index + 1 << ": " << name << ", " << to_string(s.role) << "\n";
-  for (const auto &step : s.steps) {
-    const Date last = step.range.end() - Days(1);
-    if (s.maintenance() && &step == &s.steps.back()) {
-      out << "  from " << iso(step.range.begin()) << ", with no end date (maintenance; next review "
-          << iso(*s.review_date) << "): " << step.daily.str() << " a day, "
-          << frequency_words(step) << "\n";
-    } else {
-      out << "  " << iso(step.range.begin()) << " to " << iso(last) << " ("
-          << days_words(step.range.days()) << "): " << step.daily.str() << " a day, "
-          << frequency_words(step) << "\n";
-    }
-    for (const auto &a : step.doses) {
-      out << "    " << time_phrase(a.time) << ": " << name << " " << a.dose.str() << " = "
-          << units_words(a.units) << "\n";
-    }
-  }
-  if (s.role != StageRole::trial) {
-    const Date stop = s.steps.empty() ? Date(boost::gregorian::not_a_date_time)
-                                      : s.steps.back().range.end();
-    if (s.steps.empty()) {
-      out << "  Stop " << name << " (no reduced step)\n";
-    } else {
-      out << "  Stop " << name << " from " << iso(stop) << " (last dose "
-          << iso(stop - Days(1)) << ")\n";
-    }
-  }
-  if (s.target_reached) {
-    out << "  Assessed dose " << s.assessed_dose.str() << " a day, first taken "
-        << iso(*s.target_reached) << "\n";
-  }
-  if (s.decision_date) out << "  Decision date: " << iso(*s.decision_date) << "\n";
-  if (!s.dispense.empty()) out << "  Dispense: " << units_words(s.dispense) << "\n";
-  for (const auto &w : s.warnings) {
-    out << "  Warning (" << to_string(w.severity) << "): " << w.text << " [" << w.rule
-        << "; source: " << w.source << "]\n";
-  }
-  if (!s.note.empty()) out << "  Note: " << s.note << "\n";
-}
-
-void print_text(std::ostream &out, const Plan &plan, const Pathway &pw, const Formulary &f) {
+// The plan in the project's one wording (planner/export/words), then the lint.
+void print_body(std::ostream &out, const Plan &plan, const Pathway &pw, const Formulary &f) {
   out << "Plan for patient " << plan.patient << ", pathway " << pw.name;
   if (!pw.title.empty()) out << " (" << pw.title << ")";
   out << ", from " << iso(plan.start) << "\n";
   out << "Dates are inclusive: each step runs from its first to its last day.\n";
-  for (std::size_t i = 0; i < plan.stages.size(); ++i) print_stage(out, plan.stages[i], i, f);
-  if (!plan.unchecked_medications.empty()) {
-    out << "\n";
-    for (const auto &u : plan.unchecked_medications) out << u << "\n";
-  }
+  words::print(out, words::plan(plan, f), "", true);
   out << "\n";
   if (plan.lint.empty()) {
     out << "Lint: no findings\n";
   } else {
     out << "Lint: " << plan.lint.size() << " finding(s)\n";
-    for (const auto &l : plan.lint) out << "  - " << l.rule << ": " << l.text << "\n";
+    for (const auto &l : plan.lint) out << "  - " << l.rule << ": " << words::for_people(f, l.text) << "\n";
   }
+}
+
+void print_text(std::ostream &out, const Plan &plan, const Pathway &pw, const Formulary &f) {
+  print_body(out, plan, pw, f);
   out << "\nDecision support only; not medical advice.\n";
 }
 
@@ -308,7 +243,7 @@ void add_plan_command(CLI::App &app, Context &ctx) {
 
 void print_plan_for_people(std::ostream &out, const Plan &plan, const Pathway &pw,
                            const Formulary &f) {
-  print_text(out, plan, pw, f);
+  print_body(out, plan, pw, f);
 }
 
 } // namespace titrate::cli

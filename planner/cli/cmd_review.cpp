@@ -4,6 +4,7 @@
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
+#include "planner/export/words.hpp"
 #include "planner/safety/eligibility.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,15 +16,6 @@
 namespace titrate::cli {
 
 namespace {
-
-// "65", "72.5", "25": a measurement for people (no trailing zeros).
-std::string num_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  std::string s = buf;
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
-  return s;
-}
 
 nlohmann::json opt_json(const std::optional<std::string> &s) {
   return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
@@ -92,7 +84,7 @@ void run_show(Context &ctx, const std::string &id, int version) {
   for (const auto &r : repo->reviews(id)) {
     if (r.verdict == Verdict::approved && r.version < v.version) before = repo->plan_version(id, r.version);
   }
-  const auto diff = plan_diff(before ? &before->plan : nullptr, v.plan);
+  const words::Lines diff = words::diff(before ? &before->plan : nullptr, v.plan, ctx.formulary());
   const auto reviews = repo->reviews(id);
   if (ctx.opt.json) {
     nlohmann::json j = version_summary(v);
@@ -101,7 +93,7 @@ void run_show(Context &ctx, const std::string &id, int version) {
     for (const auto &f : v.plan.lint) lint.push_back(to_json(f));
     j["lint"] = lint;
     j["diff"] = {{"against", before ? nlohmann::json(before->version) : nlohmann::json(nullptr)},
-                 {"lines", diff}};
+                 {"lines", words::texts(diff)}};
     nlohmann::json rv = nlohmann::json::array();
     for (const auto &r : reviews) {
       if (r.version != v.version) continue;
@@ -129,16 +121,17 @@ void run_show(Context &ctx, const std::string &id, int version) {
   };
   const long age = (today - p.birth_date).days() / 365; // whole years, for the reader
   out << "patient: " << age << " years (born " << iso(p.birth_date) << "), " << to_string(p.sex)
-      << ", " << num_text(p.weight_kg) << " kg; CrCl " << num_text(er.crcl_ml_min) << " mL/min ("
+      << ", " << words::number(p.weight_kg) << " kg; CrCl " << words::number(er.crcl_ml_min) << " mL/min ("
       << (p.crcl_ml_min ? std::string("given") : "Cockcroft-Gault from serum creatinine " +
-                                                     num_text(p.serum_creatinine_mg_dl.value_or(0)) +
+                                                     words::number(p.serum_creatinine_mg_dl.value_or(0)) +
                                                      " mg/dL")
       << "); hepatic impairment " << to_string(p.hepatic) << "\n";
   out << "conditions: " << list(p.conditions) << "; medicines: " << list(p.medications) << "\n";
   for (const auto &dv : er.drugs) {
-    out << "  " << dv.drug << ": " << to_string(dv.verdict);
+    out << "  " << words::drug(ctx.formulary(), dv.drug) << ": " << to_string(dv.verdict);
     for (const auto &r : dv.reasons) {
-      if (r.severity != Severity::ok) out << "; " << r.text << " (" << r.source << ")";
+      if (r.severity != Severity::ok)
+        out << "; " << words::for_people(ctx.formulary(), r.text) << " (" << r.source << ")";
     }
     out << "\n";
   }
@@ -147,14 +140,15 @@ void run_show(Context &ctx, const std::string &id, int version) {
     out << "changes against approved version " << before->version << ":"
         << (diff.empty() ? " none" : "") << "\n";
   } else {
-    out << "changes: no version was approved before; everything is new\n";
+    out << "changes: no version was approved before; everything above is new\n";
   }
-  for (const auto &line : diff) out << "  " << line << "\n";
+  if (before) words::print(out, diff, "  ");
   for (const auto &r : reviews) {
     if (r.version != v.version) continue;
     out << "review: " << to_string(r.verdict) << " by " << r.pharmacist << " at " << r.at
         << (r.note.empty() ? "" : ": " + r.note) << "\n";
   }
+  out << "\nDecision support only; not medical advice.\n";
 }
 
 void run_verdict(Context &ctx, const std::string &id, int version, bool approve,

@@ -3,6 +3,7 @@
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
+#include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,20 +15,7 @@
 
 namespace titrate::cli {
 
-// ISMP wording of the administration times, shared with the exporters.
-using export_detail::time_phrase;
-
 namespace {
-
-std::string units_text(const std::vector<UnitCount> &units) {
-  std::string s;
-  for (const auto &u : units) {
-    if (!s.empty()) s += " + ";
-    s += std::to_string(u.count) + " " + std::string(to_string(u.form)) + (u.count == 1 ? "" : "s") +
-         " of " + u.strength.str();
-  }
-  return s;
-}
 
 nlohmann::json units_json(const std::vector<UnitCount> &units) {
   nlohmann::json a = nlohmann::json::array();
@@ -60,7 +48,9 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
       ctx.print_json(j);
     } else {
       ctx.out << "schedule of " << id << ": plan version " << active->version << " (approved)\n";
-      print_plan_text(ctx.out, plan);
+      ctx.out << "pathway " << plan.pathway << ", from " << iso(plan.start)
+              << "; dates are inclusive: each step runs from its first to its last day\n";
+      words::print(ctx.out, words::plan(plan, ctx.formulary()), "", true);
     }
     return;
   }
@@ -96,51 +86,11 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     ctx.out << "  nothing: the plan has no step on this day\n";
     return;
   }
-  for (const auto &[stage, step] : doses) {
-    ctx.out << "  " << ctx.formulary().display_name(stage->drug) << " ("
-            << to_string(stage->role) << "), " << step->daily.str() << " a day:\n";
-    for (const auto &adm : step->doses) ctx.out << "    " << administration_text(adm) << "\n";
-    if (stage->maintenance()) {
-      ctx.out << "    maintenance with no end date; "
-              << (day < *stage->review_date ? "next review on " : "review due since ")
-              << iso(*stage->review_date) << "\n";
-    }
-  }
+  words::print(ctx.out, words::day(plan, ctx.formulary(), day), "  ");
   for (const auto &d : supplements) ctx.out << "  " << d.text << "\n";
 }
 
 } // namespace
-
-std::string administration_text(const Administration &a) {
-  std::string s = std::string(time_phrase(a.time)) + ": " + a.dose.str();
-  if (!a.units.empty()) s += " (" + units_text(a.units) + ")";
-  return s;
-}
-
-void print_plan_text(std::ostream &out, const Plan &plan) {
-  out << "pathway " << plan.pathway << ", start " << iso(plan.start) << "\n";
-  int n = 0;
-  for (const auto &s : plan.stages) {
-    out << "stage " << ++n << ": " << s.drug << " (" << to_string(s.role) << ")";
-    if (!s.assessed_dose.is_zero()) out << ", assessed dose " << s.assessed_dose.str() << " a day";
-    if (s.target_reached) out << ", at target from " << iso(*s.target_reached);
-    if (s.decision_date) out << ", decision date " << iso(*s.decision_date);
-    if (s.maintenance()) out << ", maintenance (next review " << iso(*s.review_date) << ")";
-    out << "\n";
-    for (const auto &st : s.steps) {
-      if (s.maintenance() && &st == &s.steps.back()) {
-        out << "  from " << iso(st.range.begin()) << ", with no end date (next review "
-            << iso(*s.review_date) << "): " << st.daily.str() << " a day\n";
-      } else {
-        out << "  from " << iso(st.range.begin()) << " through "
-            << iso(st.range.end() - Days(1)) << ": " << st.daily.str() << " a day\n";
-      }
-      for (const auto &adm : st.doses) out << "    " << administration_text(adm) << "\n";
-    }
-    if (!s.dispense.empty()) out << "  dispense: " << units_text(s.dispense) << "\n";
-    if (!s.note.empty()) out << "  note: " << s.note << "\n";
-  }
-}
 
 void add_schedule_command(CLI::App &app, Context &ctx) {
   auto id = std::make_shared<std::string>();

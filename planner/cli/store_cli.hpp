@@ -45,15 +45,10 @@ std::string number_text(double v);
 // Milligrams for JSON: an integer when whole, else a decimal (design.md §6).
 nlohmann::json mg_json(Dose d);
 
-// A plan for people: stages and steps with inclusive day ranges ("from D through D") and each
-// administration with its units (cmd_schedule.cpp).
-void print_plan_text(std::ostream &out, const Plan &plan);
 // The plan as `plan` prints it for people (every stage with its steps, stops, warnings, notes and
 // the lint), for `review show`: the pharmacist sees what the clinician saw.
 void print_plan_for_people(std::ostream &out, const Plan &plan, const Pathway &pw,
                            const Formulary &f);
-// "in the morning: 30 mg (1 capsule of 30 mg)"
-std::string administration_text(const Administration &a);
 
 // The store commands, one file each; registered by add_store_commands (cmd_store.cpp).
 void add_patient_command(CLI::App &app, Context &ctx);  // cmd_patient.cpp

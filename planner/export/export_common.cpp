@@ -84,18 +84,6 @@ std::size_t time_index(AdminTime t) {
   return static_cast<std::size_t>(t);
 }
 
-std::string unit_text(std::string_view name, const UnitCount &u) {
-  return std::string(name) + " " + u.strength.str() + " " + std::string(form_word(u.form)) + " x " +
-         std::to_string(u.count);
-}
-
-std::string units_text(std::string_view name, const Administration &a) {
-  std::string out;
-  for (const auto &u : a.units)
-    out += (out.empty() ? "" : " and ") + unit_text(name, u);
-  return out.empty() ? std::string(name) + " " + a.dose.str() : out;
-}
-
 std::string_view times_daily(std::size_t n) {
   switch (n) {
   case 1:

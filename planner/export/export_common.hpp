@@ -18,10 +18,6 @@ std::string_view form_word(Form f);        // "capsule" | "tablet"
 std::string_view time_key(AdminTime t);    // "morning" | "midday" | "evening" | "bedtime"
 std::string_view time_phrase(AdminTime t); // "in the morning" | "at midday" | ... | "at bedtime"
 std::size_t time_index(AdminTime t);       // 0..3, the order of a day
-// "gabapentin 300 mg capsule x 2"
-std::string unit_text(std::string_view name, const UnitCount &u);
-// Units of one administration joined with " and ".
-std::string units_text(std::string_view name, const Administration &a);
 // "once daily" | "twice daily" | "three times daily" | "four times daily"
 std::string_view times_daily(std::size_t n);
 std::string_view role_word(StageRole r); // "trial" | "taper" | "cross-taper"

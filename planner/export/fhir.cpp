@@ -1,6 +1,7 @@
 #include "planner/export/fhir.hpp"
 
 #include "planner/export/export_common.hpp"
+#include "planner/export/words.hpp"
 #include "planner/export/time_zone.hpp"
 
 #include <boost/uuid/name_generator_sha1.hpp>
@@ -115,7 +116,6 @@ void write_fhir(std::ostream &out, const ExportInput &in) {
     const Stage &s = in.plan.stages[si];
     const std::string uuid =
         name_uuid("titrate:MedicationRequest:" + pid + ":stage" + std::to_string(si + 1));
-    const std::string name = display_name(in.formulary, s.drug);
     Json mr;
     mr["resourceType"] = "MedicationRequest";
     mr["id"] = uuid;
@@ -153,9 +153,8 @@ void write_fhir(std::ostream &out, const ExportInput &in) {
       for (const auto &a : st.doses) {
         Json d;
         d["sequence"] = pi + 1;
-        d["text"] = units_text(name, a) + " (" + a.dose.str() + ") " +
-                    std::string(time_phrase(a.time)) + ", from " + iso(st.range.begin()) + " to " +
-                    iso(last) + "; daily total " + st.daily.str();
+        d["text"] = words::administration(in.formulary, s.drug, a) + ", " +
+                    words::dates(st.range) + "; daily total " + st.daily.str();
         Json repeat;
         repeat["boundsPeriod"] = Json{{"start", iso(st.range.begin())}, {"end", iso(last)}};
         repeat["frequency"] = 1;

@@ -1,6 +1,7 @@
 #include "planner/export/ics.hpp"
 
 #include "planner/export/export_common.hpp"
+#include "planner/export/words.hpp"
 #include "planner/export/time_zone.hpp"
 
 #include <algorithm>
@@ -153,7 +154,6 @@ void write_ics(std::ostream &out, const ExportInput &in) {
 
   for (std::size_t si = 0; si < in.plan.stages.size(); ++si) {
     const Stage &s = in.plan.stages[si];
-    const std::string name = display_name(in.formulary, s.drug);
     for (std::size_t pi = 0; pi < s.steps.size(); ++pi) {
       const Step &st = s.steps[pi];
       if (st.range.empty())
@@ -162,11 +162,10 @@ void write_ics(std::ostream &out, const ExportInput &in) {
         const int minute = c.admin_minutes[time_index(a.time)];
         const LocalDateTime first{st.range.begin(), minute};
         const LocalDateTime last{st.range.end() - Days(1), minute};
-        const std::string what = units_text(name, a);
-        const std::string summary = "Take " + what;
+        const std::string summary = words::dose(in.formulary, s.drug, a);
         const std::string description =
-            "Take " + what + " (" + a.dose.str() + ") " + std::string(time_phrase(a.time)) +
-            ", from " + iso(st.range.begin()) + " to " + iso(last.date) + ". Daily total " +
+            words::capitalised(words::administration(in.formulary, s.drug, a)) + ", " +
+            words::dates(st.range) + ". Daily total " +
             st.daily.str() + " each day. Stage " + std::to_string(si + 1) + " (" +
             std::string(role_word(s.role)) + "), step " + std::to_string(pi + 1) +
             ". Plan version " + sequence + ", " + approval_words(c) + ". " + footer;

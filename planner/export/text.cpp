@@ -1,6 +1,7 @@
 #include "planner/export/text.hpp"
 
 #include "planner/export/export_common.hpp"
+#include "planner/export/words.hpp"
 #include "planner/scheduling/scheduler.hpp"
 
 #include <algorithm>
@@ -11,21 +12,6 @@ namespace titrate {
 using namespace export_detail;
 
 namespace {
-
-std::string capitalised(std::string_view s) {
-  std::string out(s);
-  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z')
-    out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  return out;
-}
-
-std::string day_range(Date first, Date last) {
-  const long days = (last - first).days() + 1;
-  const std::string count = std::to_string(days) + (days == 1 ? " day" : " days");
-  if (first == last)
-    return iso(first) + " (" + count + ")";
-  return iso(first) + " to " + iso(last) + " (" + count + ")";
-}
 
 struct Active {
   const Stage *stage;
@@ -87,7 +73,18 @@ void write_text(std::ostream &out, const ExportInput &in) {
       for (const auto &st : s.steps)
         if (st.range.contains(first))
           active.push_back({&s, &st});
-    out << "\n" << day_range(first, last) << "\n";
+    // A maintenance dose goes on past the plan's last day, until the clinic review.
+    const Active *open_ended = nullptr;
+    for (const auto &a : active)
+      if (a.stage->maintenance() && a.step == &a.stage->steps.back() &&
+          a.step->range.end() == last + Days(1))
+        open_ended = &a;
+    if (open_ended != nullptr) {
+      out << "\nfrom " << iso(first) << ", with no end date: keep taking these doses until your "
+          << "clinic review on " << iso(*open_ended->stage->review_date) << "\n";
+    } else {
+      out << "\n" << words::capitalised(words::dates(first, last)) << "\n";
+    }
     if (active.empty()) {
       out << "  No medicine from this plan on these days (gap between medicines).\n";
       continue;
@@ -97,15 +94,14 @@ void write_text(std::ostream &out, const ExportInput &in) {
         for (const auto &dose : a.step->doses) {
           if (time_index(dose.time) != t)
             continue;
-          const std::string name = display_name(in.formulary, a.stage->drug);
-          out << "  " << capitalised(time_phrase(dose.time)) << ": " << units_text(name, dose)
-              << " (" << dose.dose.str() << ")\n";
+          out << "  " << words::capitalised(words::administration(in.formulary, a.stage->drug, dose))
+              << "\n";
         }
       }
     }
     for (const auto &a : active) {
-      out << "  Total each day: " << display_name(in.formulary, a.stage->drug) << " "
-          << a.step->daily.str() << ", " << times_daily(a.step->doses.size());
+      out << "  Total each day: " << words::drug(in.formulary, a.stage->drug) << " "
+          << a.step->daily.str() << ", " << words::frequency(*a.step);
       if (a.stage->role != StageRole::trial)
         out << " (" << role_word(a.stage->role) << ": reducing to stop)";
       out << "\n";
@@ -116,6 +112,29 @@ void write_text(std::ostream &out, const ExportInput &in) {
         out << "  " << *line << "\n";
   }
 
+  bool any_stop = false;
+  for (const auto &s : in.plan.stages) {
+    const auto line = words::stop(in.formulary, s);
+    if (!line)
+      continue;
+    if (!any_stop)
+      out << "\nSTOPPING (do not stop a medicine suddenly except as written here)\n";
+    any_stop = true;
+    out << "  " << *line << "\n";
+  }
+
+  bool any_warning = !in.plan.unchecked_medications.empty();
+  for (const auto &s : in.plan.stages)
+    any_warning = any_warning || !s.warnings.empty();
+  if (any_warning) {
+    out << "\nWARNINGS FOR YOUR CLINIC AND PHARMACIST\n";
+    for (const auto &s : in.plan.stages)
+      for (const auto &w : s.warnings)
+        out << "  " << words::drug(in.formulary, s.drug) << ": " << words::warning(in.formulary, w) << "\n";
+    for (const auto &u : in.plan.unchecked_medications)
+      out << "  " << words::for_people(in.formulary, u) << "\n";
+  }
+
   bool any_note = false;
   for (const auto &s : in.plan.stages) {
     if (s.note.empty())
@@ -123,8 +142,8 @@ void write_text(std::ostream &out, const ExportInput &in) {
     if (!any_note)
       out << "\nNOTES\n";
     any_note = true;
-    out << "  " << display_name(in.formulary, s.drug) << " " << role_word(s.role) << ": " << s.note
-        << "\n";
+    out << "  " << words::drug(in.formulary, s.drug) << " " << role_word(s.role) << ": "
+        << words::for_people(in.formulary, s.note) << "\n";
   }
 
   out << "\nASSESSMENT DATES (your pain scores are reviewed and the next step is decided)\n";

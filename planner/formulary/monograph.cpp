@@ -55,13 +55,21 @@ bool RenalBand::contains(double crcl) const {
   return true;
 }
 
+// In words, not symbols (clinical.md F: no `<`, `>=`): "CrCl less than 30",
+// "CrCl 30 or more and less than 60", "CrCl more than 15 and at most 30", "CrCl 60 or more".
 std::string RenalBand::describe() const {
   const bool has_lower = lower && *lower > 0;
   if (!has_lower && !upper) return "any CrCl";
-  if (!has_lower) return std::string("CrCl ") + (upper_inclusive ? "<= " : "< ") + number_text(*upper);
-  if (!upper) return std::string("CrCl ") + (lower_inclusive ? ">= " : "> ") + number_text(*lower);
-  return number_text(*lower) + (lower_inclusive ? " <= " : " < ") + "CrCl" +
-         (upper_inclusive ? " <= " : " < ") + number_text(*upper);
+  std::string low, high;
+  if (has_lower) {
+    low = lower_inclusive ? number_text(*lower) + " or more" : "more than " + number_text(*lower);
+  }
+  if (upper) {
+    high = upper_inclusive ? "at most " + number_text(*upper) : "less than " + number_text(*upper);
+  }
+  if (!has_lower) return "CrCl " + high;
+  if (!upper) return "CrCl " + low;
+  return "CrCl " + low + " and " + high;
 }
 
 const RenalBand *Monograph::renal_band(double crcl) const {

@@ -3,6 +3,7 @@
 #include "planner/core/errors.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -21,12 +22,13 @@ std::string num(double v) {
   return s.str();
 }
 
+// One decimal at most, no trailing zero (clinical.md F): "25", "27.3".
 std::string crcl_text(double v) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(1);
-  s << v;
-  return s.str();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  std::string s = buf;
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  return s;
 }
 
 // The printed source: the citation key(s), flagged where clinical.md marks the figure UNVERIFIED.

@@ -168,6 +168,23 @@ std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days) {
   return repo.due_list(today, within_days);
 }
 
+nlohmann::json due_json(const std::vector<DueEntry> &due, Date today, int within_days) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto &e : due) {
+    a.push_back({{"patient", e.patient},
+                 {"version", e.version},
+                 {"drug", e.drug},
+                 {"decision_date", iso(e.decision_date)},
+                 {"review", e.review},
+                 {"days_until", e.days_until},
+                 {"window", {{"start", iso(e.decision_date - Days(7))},
+                             {"end", iso(e.decision_date)},
+                             {"days_with_scores", e.window_days_with_scores}}},
+                 {"missing_scores", e.missing_scores}});
+  }
+  return {{"date", iso(today)}, {"within", within_days}, {"due", a}};
+}
+
 std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days) {
   std::vector<DueEntry> out;
   for (const auto &v : repo.active_plans()) {
@@ -192,6 +209,7 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
     e.days_until = until;
     e.window_days_with_scores = static_cast<int>(days.size());
     e.missing_scores = days.size() < 4;
+    e.review = trial->maintenance();
     out.push_back(std::move(e));
   }
   std::stable_sort(out.begin(), out.end(), [](const DueEntry &a, const DueEntry &b) {
@@ -199,52 +217,6 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
   });
   return out;
 }
-
-namespace {
-
-std::string step_line(const Step &st) {
-  // People read dates inclusively (docs/cli.md): from the first day through the last.
-  std::string s = "  from " + iso(st.range.begin()) + " through " + iso(st.range.end() - Days(1)) +
-                  ": " + st.daily.str() + " daily";
-  std::string parts;
-  for (const auto &a : st.doses) {
-    if (!parts.empty()) parts += ", ";
-    parts += std::string(store::admin_time_name(a.time)) + " " + a.dose.str();
-  }
-  if (!parts.empty()) s += " (" + parts + ")";
-  return s;
-}
-
-std::string stage_header(const Stage &s, std::size_t n) {
-  std::string h = "stage " + std::to_string(n) + ": " + s.drug + " (" +
-                  std::string(store::stage_role_name(s.role)) + ")";
-  if (!s.assessed_dose.is_zero()) h += ", assessed dose " + s.assessed_dose.str() + " daily";
-  if (s.decision_date) h += ", decision date " + iso(*s.decision_date);
-  if (s.review_date) h += ", maintenance (next review " + iso(*s.review_date) + ")";
-  return h;
-}
-
-// "- " / "+ " lines of the longest common subsequence diff of two short line lists.
-void diff_lines(const std::vector<std::string> &b, const std::vector<std::string> &a,
-                std::vector<std::string> &out) {
-  const std::size_t n = b.size(), m = a.size();
-  std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
-  for (std::size_t i = n; i-- > 0;)
-    for (std::size_t j = m; j-- > 0;)
-      lcs[i][j] = b[i] == a[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-  std::size_t i = 0, j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && b[i] == a[j]) {
-      ++i, ++j;
-    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
-      out.push_back("- " + b[i++]);
-    } else {
-      out.push_back("+ " + a[j++]);
-    }
-  }
-}
-
-} // namespace
 
 void require_four_eyes(const std::string &version_name, const std::string &drafted_by,
                        const std::string &submitted_by, const Actor &who,
@@ -254,36 +226,6 @@ void require_four_eyes(const std::string &version_name, const std::string &draft
   throw RefusedError("four eyes: " + who.user + " " + (drafted ? "drafted" : "submitted") + " " +
                      version_name + " and cannot " + std::string(verb) +
                      " it; another pharmacist must review it");
-}
-
-std::vector<std::string> plan_diff(const Plan *before, const Plan &after) {
-  // Grouped by stage, in order: stage N of each version is compared with stage N of the other;
-  // an unchanged stage prints nothing, a changed one its header (as context, or -/+ when the
-  // header itself changed) and then its removed lines before its added ones.
-  std::vector<std::string> out;
-  if (before != nullptr && before->start != after.start) {
-    out.push_back("- start " + iso(before->start));
-    out.push_back("+ start " + iso(after.start));
-  }
-  const std::size_t nb = before ? before->stages.size() : 0, na = after.stages.size();
-  for (std::size_t k = 0; k < std::max(nb, na); ++k) {
-    const Stage *sb = k < nb ? &before->stages[k] : nullptr;
-    const Stage *sa = k < na ? &after.stages[k] : nullptr;
-    std::vector<std::string> lb, la;
-    if (sb) for (const auto &st : sb->steps) lb.push_back(step_line(st));
-    if (sa) for (const auto &st : sa->steps) la.push_back(step_line(st));
-    const std::string hb = sb ? stage_header(*sb, k + 1) : "";
-    const std::string ha = sa ? stage_header(*sa, k + 1) : "";
-    if (sb && sa && hb == ha && lb == la) continue;
-    if (sb && sa && hb == ha) {
-      out.push_back("  " + ha);
-    } else {
-      if (sb) out.push_back("- " + hb);
-      if (sa) out.push_back("+ " + ha);
-    }
-    diff_lines(lb, la, out);
-  }
-  return out;
 }
 
 } // namespace titrate

@@ -9,6 +9,8 @@
 #include "planner/core/patient.hpp"
 #include "planner/scheduling/plan.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -93,6 +95,7 @@ struct DueEntry {
   long days_until = 0;     // negative: overdue
   int window_days_with_scores = 0; // days with scores in [decision_date - 7, decision_date)
   bool missing_scores = false;     // fewer than 4 days (clinical.md A6)
+  bool review = false; // a maintenance review date, not a trial's decision date
 };
 
 struct ImportResult {
@@ -197,6 +200,9 @@ std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days);
 // The reference implementation over the domain calls (active_plans() + scores()): the default of
 // Repository::due_list(), and what a back end's own query is checked against in the contract suite.
 std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days);
+// The due list as `due --json` and GET /api/due answer it (docs/cli.md): the window half-open,
+// "end" excluded, as the JSON contract says.
+nlohmann::json due_json(const std::vector<DueEntry> &due, Date today, int within_days);
 
 // The four-eyes rule of a review, shared by every back end so approve and reject cannot drift
 // apart: RefusedError when `who` drafted or submitted the version (`submitted_by` empty: not
@@ -204,9 +210,5 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
 void require_four_eyes(const std::string &version_name, const std::string &drafted_by,
                        const std::string &submitted_by, const Actor &who,
                        std::string_view verb);
-
-// The first difference-free summary of two plans: one line per stage/step added, removed or
-// changed, for `review show` (empty when `before` is absent: everything is new).
-std::vector<std::string> plan_diff(const Plan *before, const Plan &after);
 
 } // namespace titrate

@@ -57,6 +57,10 @@ fieldset{min-width:0;border:0;padding:0;margin:0}
 .chart svg{width:100%;height:auto}
 .inline{display:inline}
 ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:.25rem 0}
+ul.words{list-style:none;padding:0;margin:.3rem 0}ul.words li{padding:.1rem 0}
+ul.words li.w1{margin-left:1rem}ul.words li.w2{margin-left:2.5rem}
+ul.diff li.removed{text-decoration:line-through;color:#5b6470}ul.diff li.added{font-weight:600}
+ul.diff .mark{text-decoration:none;font-weight:600}
 )css";
 
 } // namespace

@@ -3,49 +3,69 @@
 #include "planner/core/errors.hpp"
 #include "planner/export/svg.hpp"
 #include "planner/export/export_common.hpp"
+#include "planner/export/words.hpp"
 #include "planner/web/html.hpp"
+
+#include <algorithm>
 
 #include <sstream>
 
 namespace titrate::web {
 
-// ISMP wording of the administration times, shared with the exporters.
-using export_detail::time_phrase;
-
-std::string units_phrase(const std::vector<UnitCount> &units) {
-  std::string s;
-  for (const auto &u : units) {
-    if (!s.empty()) s += " and ";
-    s += std::to_string(u.count) + " " + std::string(to_string(u.form)) + (u.count == 1 ? "" : "s") +
-         " of " + u.strength.str();
-  }
-  return s;
-}
-
 namespace {
 
-std::string capitalised(std::string s) {
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
-}
-
-std::string day_range(const DateRange &r) {
-  if (r.empty()) return "(no days)";
-  const Date last = r.end() - Days(1);
-  if (last == r.begin()) return iso(r.begin());
-  return iso(r.begin()) + " to " + iso(last);
+const char *kind_class(words::Kind k) {
+  switch (k) {
+  case words::Kind::heading: return "heading";
+  case words::Kind::step: return "step";
+  case words::Kind::dose: return "dose-line";
+  case words::Kind::fact: return "fact";
+  case words::Kind::stop: return "stop";
+  case words::Kind::warning: return "warn";
+  case words::Kind::note: return "note";
+  case words::Kind::removed: return "removed";
+  case words::Kind::added: return "added";
+  }
+  return "fact";
 }
 
 } // namespace
 
-std::string doses_on(const Plan &plan, Date day) {
+std::string words_html(const words::Lines &lines) {
+  // A plan: each stage heading an <h3> and its lines a list, indented by depth. A diff: one list,
+  // each line saying in words whether it was removed or added (never by colour alone).
+  const bool is_diff = std::any_of(lines.begin(), lines.end(), [](const words::Line &l) {
+    return l.kind == words::Kind::removed || l.kind == words::Kind::added;
+  });
+  std::string h;
+  bool open = false;
+  for (const auto &l : lines) {
+    if (!is_diff && l.kind == words::Kind::heading) {
+      if (open) h += "</ul>";
+      open = false;
+      h += "<h3>" + esc(l.text) + "</h3>";
+      continue;
+    }
+    if (!open) h += is_diff ? "<ul class=\"words diff\">" : "<ul class=\"words\">";
+    open = true;
+    std::string marker;
+    if (l.kind == words::Kind::removed) marker = "<span class=\"mark\">Removed: </span>";
+    if (l.kind == words::Kind::added) marker = "<span class=\"mark\">Added: </span>";
+    h += "<li class=\"w" + std::to_string(l.depth) + " " + kind_class(l.kind) + "\">" + marker +
+         esc(l.text) + "</li>";
+  }
+  if (open) h += "</ul>";
+  return h;
+}
+
+std::string doses_on(const Plan &plan, const Formulary &f, Date day) {
   const auto today = plan.on(day);
   std::string h;
   for (const auto &[stage, step] : today) {
     for (const auto &adm : step->doses) {
-      h += "<li class=\"dose\"><strong>" + esc(capitalised(std::string(time_phrase(adm.time)))) + ":</strong> " +
-           esc(stage->drug) + " " + esc(adm.dose.str()) + " &ndash; take " +
-           esc(units_phrase(adm.units)) + "</li>";
+      h += "<li class=\"dose\"><strong>" +
+           esc(words::capitalised(std::string(export_detail::time_phrase(adm.time)))) +
+           ":</strong> " + esc(words::dose(f, stage->drug, adm)) + "</li>";
     }
   }
   if (h.empty()) return "<p>Nothing to take on " + esc(iso(day)) + ".</p>";
@@ -61,46 +81,17 @@ std::optional<Date> next_assessment(const Plan &plan, Date day) {
   return best;
 }
 
-std::string plan_tables(const Plan &plan) {
-  std::string h;
-  for (const auto &s : plan.stages) {
-    h += "<h3>" + esc(s.drug) + " (" + esc(to_string(s.role)) + ")</h3>";
-    if (s.target_reached) h += "<p>Target dose reached on " + esc(iso(*s.target_reached));
-    if (s.decision_date) {
-      h += (s.target_reached ? "; " : "<p>") + std::string("decision date ") +
-           esc(iso(*s.decision_date));
-    }
-    if (s.target_reached || s.decision_date) h += ".</p>";
-    if (s.maintenance()) {
-      h += "<p><strong>Maintenance:</strong> the last dose below continues with no end date; next "
-           "review on " + esc(iso(*s.review_date)) + ".</p>";
-    }
-    if (!s.note.empty()) h += "<p class=\"muted\">" + esc(s.note) + "</p>";
-    h += "<table><thead><tr><th>Days</th><th>Daily total</th><th>Doses</th></tr></thead><tbody>";
-    for (const auto &st : s.steps) {
-      h += "<tr><td>" + esc(day_range(st.range)) + "</td><td>" + esc(st.daily.str()) + "</td><td>";
-      bool first = true;
-      for (const auto &adm : st.doses) {
-        if (!first) h += "<br>";
-        first = false;
-        h += esc(capitalised(std::string(time_phrase(adm.time)))) + ": " + esc(adm.dose.str()) + " (" +
-             esc(units_phrase(adm.units)) + ")";
-      }
-      h += "</td></tr>";
-    }
-    h += "</tbody></table>";
-    if (!s.dispense.empty()) h += "<p>Dispense: " + esc(units_phrase(s.dispense)) + ".</p>";
-    if (!s.warnings.empty()) h += findings_list(s.warnings);
-  }
-  if (h.empty()) h = "<p>No stages.</p>";
-  return h;
+std::string plan_html(const Plan &plan, const Formulary &f) {
+  if (plan.stages.empty()) return "<p>No stages.</p>";
+  return words_html(words::plan(plan, f));
 }
 
-std::string findings_list(const std::vector<Finding> &findings) {
+std::string findings_list(const std::vector<Finding> &findings, const Formulary *fm) {
   if (findings.empty()) return "<p>None.</p>";
   std::string h = "<ul>";
   for (const auto &f : findings) {
-    h += "<li><strong>" + esc(to_string(f.severity)) + ":</strong> " + esc(f.text) +
+    h += "<li><strong>" + esc(to_string(f.severity)) + ":</strong> " +
+         esc(fm != nullptr ? words::for_people(*fm, f.text) : f.text) +
          " <span class=\"muted\">[" + esc(f.rule) + "; " + esc(f.source) + "]</span></li>";
   }
   return h + "</ul>";

@@ -1,9 +1,10 @@
 #pragma once
-// HTML fragments shared by the pages: plans and doses in words for people (no trailing zeros,
-// units spelled out, generic names), findings, and the pain chart inlined from the SVG exporter.
+// HTML fragments shared by the pages: plans, diffs and doses in the one wording for people
+// (planner/export/words), findings, and the pain chart inlined from the SVG exporter.
 // Every value goes through esc() (html.hpp). Pure: no store, no clock.
 #include "planner/core/finding.hpp"
 #include "planner/export/export_context.hpp"
+#include "planner/export/words.hpp"
 #include "planner/scheduling/plan.hpp"
 
 #include <string>
@@ -11,15 +12,17 @@
 
 namespace titrate::web {
 
-std::string units_phrase(const std::vector<UnitCount> &units); // "2 capsules of 75 mg"
-// One <li> per administration on `day` ("In the morning: pregabalin 75 mg - take 1 capsule of
-// 75 mg"), or a sentence saying there is nothing to take.
-std::string doses_on(const Plan &plan, Date day);
+// Lines of the one wording (planner/export/words) as HTML, every text escaped.
+std::string words_html(const words::Lines &lines);
+// One <li> per administration on `day` ("In the morning: DULoxetine 30 mg, take 1 capsule of
+// 30 mg"), or a sentence saying there is nothing to take.
+std::string doses_on(const Plan &plan, const Formulary &f, Date day);
 // The next decision date on or after `day` of any stage, if any.
 std::optional<Date> next_assessment(const Plan &plan, Date day);
-// Stages and steps as tables, day ranges inclusive for people ("2026-12-01 to 2026-12-07").
-std::string plan_tables(const Plan &plan);
-std::string findings_list(const std::vector<Finding> &findings);
+// The plan in the one wording: every stage, step, dose, stop, warning and note.
+std::string plan_html(const Plan &plan, const Formulary &f);
+// With a formulary, drug names in the texts in tall man (words::for_people).
+std::string findings_list(const std::vector<Finding> &findings, const Formulary *f = nullptr);
 // The SVG chart without its XML declaration, inside <div class="chart">; a sentence if the
 // exporter refuses the input.
 std::string chart(const ExportInput &in);

@@ -378,7 +378,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
 
   b += "<section><h2>Today's doses (" + esc(iso(today)) + ")</h2>";
   if (active) {
-    b += doses_on(active->plan, today);
+    b += doses_on(active->plan, formulary, today);
     const auto next = next_assessment(active->plan, today);
     const Stage *trial = active->plan.current_trial();
     if (!next && trial != nullptr && trial->maintenance() && *trial->review_date < today) {
@@ -554,7 +554,7 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   for (const auto &r : reviews) {
     if (r.verdict == Verdict::approved && r.version < v->version) before = repo.plan_version(id, r.version);
   }
-  const auto diff = plan_diff(before ? &before->plan : nullptr, v->plan);
+  const words::Lines diff = words::diff(before ? &before->plan : nullptr, v->plan, formulary);
 
   std::string b = "<h1>Plan of " + esc(id) + ", version " + std::to_string(v->version) + "</h1>";
   if (flash == "approved") b += "<section class=\"ok\" role=\"status\">Approved: this version is now the active schedule.</section>";
@@ -568,7 +568,7 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
 
   b += "<section><h2>Lint findings</h2>";
   if (const Pathway *pw = find_pathway(v->plan.pathway)) {
-    b += findings_list(lint(v->plan, rec->patient, formulary, *pw, cfg.today()));
+    b += findings_list(lint(v->plan, rec->patient, formulary, *pw, cfg.today()), &formulary);
   } else {
     b += "<p class=\"warn\">Pathway " + esc(v->plan.pathway) +
          " is not loaded; the findings stored with the plan:</p>" + findings_list(v->plan.lint);
@@ -582,14 +582,14 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   b += before ? "Changes against approved version " + std::to_string(before->version)
               : std::string("Changes: no version was approved before; everything is new");
   b += "</h2>";
-  if (diff.empty()) {
+  if (!before) {
+    b += "<p>The whole plan below is new.</p>";
+  } else if (diff.empty()) {
     b += "<p>None.</p>";
   } else {
-    b += "<ul>";
-    for (const auto &line : diff) b += "<li>" + esc(line) + "</li>";
-    b += "</ul>";
+    b += words_html(diff);
   }
-  b += "</section><section><h2>Plan</h2>" + plan_tables(v->plan) + "</section>";
+  b += "</section><section><h2>Plan</h2>" + plan_html(v->plan, formulary) + "</section>";
 
   b += "<section><h2>Reviews</h2>";
   bool any = false;
@@ -634,16 +634,18 @@ void WebServer::Impl::clinic_home(Call &c) {
                   "id=\"within\" name=\"within\" value=\"" + std::to_string(within) +
                   "\" style=\"max-width:6rem\"> <button type=\"submit\">Show</button></form>";
   if (due.empty()) {
-    b += "<p>No decision dates on or before " + esc(iso(today + Days(within))) + ".</p>";
+    b += "<p>No decision or review dates on or before " + esc(iso(today + Days(within))) + ".</p>";
   } else {
-    b += "<table><thead><tr><th>Patient</th><th>Drug</th><th>Decision date</th><th>When</th>"
+    b += "<table><thead><tr><th>Patient</th><th>Drug</th><th>Assessment</th><th>When</th>"
          "<th>Scores in window</th></tr></thead><tbody>";
     for (const auto &e : due) {
       const std::string when = e.days_until > 0   ? "in " + std::to_string(e.days_until) + " days"
                                : e.days_until == 0 ? "today"
                                                    : std::to_string(-e.days_until) + " days overdue";
       b += "<tr><td><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" + esc(e.patient) +
-           "</a></td><td>" + esc(e.drug) + "</td><td>" + esc(iso(e.decision_date)) + "</td><td>" +
+           "</a></td><td>" + esc(words::drug(formulary, e.drug)) + "</td><td>" +
+           (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
+           "</td><td>" +
            esc(when) + "</td><td>" + std::to_string(e.window_days_with_scores) + " of 7 days" +
            (e.missing_scores ? " <span class=\"warn\">missing scores</span>" : "") + "</td></tr>";
     }
@@ -691,17 +693,15 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   b += "<section><h2>Eligibility on " + esc(iso(today)) + "</h2>";
   try {
     const EligibilityReport r = check_eligibility(p, formulary, today);
-    char crcl[32];
-    std::snprintf(crcl, sizeof crcl, "%.1f", r.crcl_ml_min); // one decimal, as `titrate check`
-    b += "<p>Creatinine clearance " + esc(crcl) +
+    b += "<p>Creatinine clearance " + esc(words::number(r.crcl_ml_min, 1)) +
          " mL/min" + (r.crcl_given ? " (as entered)" : " (Cockcroft-Gault)") + ".</p>";
     if (r.pregnancy) b += "<p class=\"warn\">Pregnancy: every drug needs specialist review.</p>";
     b += "<table><thead><tr><th>Drug</th><th>Verdict</th><th>Maximum daily</th><th>Reasons</th></tr></thead><tbody>";
     for (const auto &d : r.drugs) {
-      b += "<tr><td>" + esc(d.drug) + "</td><td>" + esc(to_string(d.verdict)) +
+      b += "<tr><td>" + esc(words::drug(formulary, d.drug)) + "</td><td>" + esc(to_string(d.verdict)) +
            (d.available_from ? " (from " + esc(iso(*d.available_from)) + ")" : "") + "</td><td>" +
            (d.max_daily ? esc(d.max_daily->str()) : "") + "</td><td>" +
-           (d.reasons.empty() ? "" : findings_list(d.reasons)) + "</td></tr>";
+           (d.reasons.empty() ? "" : findings_list(d.reasons, &formulary)) + "</td></tr>";
     }
     b += "</tbody></table>";
     for (const auto &m : r.unchecked_medications) b += "<p class=\"warn\">" + esc(m) + "</p>";
@@ -714,7 +714,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   const auto scores = repo.scores(id);
   b += "<section><h2>Active schedule</h2>";
   if (active) {
-    b += "<p>Plan version " + std::to_string(active->version) + ", approved.</p>" + plan_tables(active->plan);
+    b += "<p>Plan version " + std::to_string(active->version) + ", approved.</p>" + plan_html(active->plan, formulary);
   } else {
     b += "<p>No approved plan.</p>";
   }
@@ -944,19 +944,7 @@ void WebServer::Impl::routes() {
       }
     }
     const Date today = cfg.today();
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto &e : due_list(repo, today, within)) {
-      a.push_back({{"patient", e.patient},
-                   {"version", e.version},
-                   {"drug", e.drug},
-                   {"decision_date", iso(e.decision_date)},
-                   {"days_until", e.days_until},
-                   {"window", {{"start", iso(e.decision_date - Days(7))},
-                               {"end", iso(e.decision_date)},
-                               {"days_with_scores", e.window_days_with_scores}}},
-                   {"missing_scores", e.missing_scores}});
-    }
-    send_json(c.res, 200, {{"date", iso(today)}, {"within", within}, {"due", a}});
+    send_json(c.res, 200, due_json(due_list(repo, today, within), today, within));
   }));
   svr.Post(R"(/api/patients/([^/]+)/scores)", guarded(true, [this](Call &c) {
     const std::string id = c.req.matches[1];

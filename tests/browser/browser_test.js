@@ -165,7 +165,7 @@ async function main() {
     await phone.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     await phone.goto(url, { waitUntil: 'load' });
     const p = await text(phone);
-    check(p.includes('In the morning: duloxetine 30 mg – take 1 capsule of 30 mg'), 'today\'s dose is shown');
+    check(p.includes('In the morning: DULoxetine 30 mg, take 1 capsule of 30 mg'), 'today\'s dose is shown');
     check(p.includes('Next assessment: 2026-12-22'), 'next assessment date is shown');
     const before = await phone.$$eval('.chart svg circle', (c) => c.length);
     await shot(phone, 'patient.png');

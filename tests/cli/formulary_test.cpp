@@ -53,7 +53,7 @@ TEST_CASE("formulary show prints every figure with its source, ISMP-safe, and ma
   auto r = run_titrate(d, {"formulary", "show", "gabapentin"});
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("target (assessed dose): 1,800 mg per day"));
-  CHECK_THAT(r.out, Contains("15 < CrCl <= 30: ok, 200 mg to 700 mg per day, once daily in the evening"));
+  CHECK_THAT(r.out, Contains("CrCl more than 15 and at most 30: ok, 200 mg to 700 mg per day, once daily in the evening"));
   CHECK_THAT(r.out, Contains("[source: GAB-US 2.3]"));
   CHECK_THAT(r.out, Contains("UNVERIFIED"));
   CHECK_THAT(r.out, Contains("not medical advice"));
@@ -61,7 +61,7 @@ TEST_CASE("formulary show prints every figure with its source, ISMP-safe, and ma
   auto dul = run_titrate(d, {"formulary", "show", "duloxetine"});
   CHECK(dul.exit_code == 0);
   CHECK_THAT(dul.out, Contains("printed form: DULoxetine [source: ISMP tall-man list (clinical.md F, H20); confidence medium-high]"));
-  CHECK_THAT(dul.out, Contains("CrCl < 30: avoid"));
+  CHECK_THAT(dul.out, Contains("CrCl less than 30: avoid"));
   auto ami = run_titrate(d, {"formulary", "show", "amitriptyline"});
   CHECK_THAT(ami.out, Contains("once daily at bedtime"));
 }

@@ -41,11 +41,11 @@ TEST_CASE("plan G1: duloxetine 30 mg daily 7 days, then 60 mg, decision date, IS
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("Stage 1: DULoxetine, trial"));
-  CHECK_THAT(r.out, Catch::Contains("2026-12-01 to 2026-12-07 (7 days): 30 mg a day, once daily"));
-  CHECK_THAT(r.out, Catch::Contains("in the morning: DULoxetine 30 mg = 30 mg capsule x 1"));
-  CHECK_THAT(r.out, Catch::Contains("2026-12-08 to 2026-12-21 (14 days): 60 mg a day"));
+  CHECK_THAT(r.out, Catch::Contains("from 2026-12-01 through 2026-12-07 (7 days): 30 mg a day, once daily"));
+  CHECK_THAT(r.out, Catch::Contains("in the morning: DULoxetine 30 mg, take 1 capsule of 30 mg"));
+  CHECK_THAT(r.out, Catch::Contains("from 2026-12-08 through 2026-12-21 (14 days): 60 mg a day"));
   CHECK_THAT(r.out, Catch::Contains("Decision date: 2026-12-22"));
-  CHECK_THAT(r.out, Catch::Contains("Dispense: 30 mg capsule x 7 and 60 mg capsule x 14"));
+  CHECK_THAT(r.out, Catch::Contains("Dispense: 7 capsules of 30 mg and 14 capsules of 60 mg"));
   CHECK_THAT(r.out, Catch::Contains("Lint: no findings"));
   CHECK_THAT(r.out, Catch::Contains("Decision support only; not medical advice."));
   for (const char *banned : {"QD", "QHS", "BID", "TID", "30mg", ".0 mg"}) {

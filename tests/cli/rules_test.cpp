@@ -278,7 +278,7 @@ TEST_CASE("rules: all caution on sertraline + tramadol: not a third serotonergic
                         Catch::Contains("choice.all-caution") &&
                         Catch::Contains("gabapentin was chosen as the one with the fewest and least "
                                         "serious caution findings (gabapentin 2 caution findings; "
-                                        "against duloxetine 2 caution findings and would make 3 "
+                                        "against DULoxetine 2 caution findings and would make 3 "
                                         "serotonergic medicines at once") &&
                         Catch::Contains("should review the choice") &&
                         Catch::Contains("Lint: no findings"));
@@ -290,7 +290,7 @@ TEST_CASE("rules: all caution on sertraline + tramadol: not a third serotonergic
                         Catch::Contains("serotonergic medicine: risk of serotonin syndrome") &&
                         Catch::Contains("Note: chosen by the prescriber (--prefer duloxetine): "
                                         "patient's choice after discussion") &&
-                        Catch::Contains("lint.third-serotonergic: stage 1 (duloxetine trial): "
+                        Catch::Contains("lint.third-serotonergic: stage 1 (DULoxetine trial): "
                                         "adds a serotonergic drug to sertraline, tramadol"));
   // A drug that is not first line (gabapentin on cipn-esmo) is no longer refused.
   r = plan({"--prefer", "gabapentin"});

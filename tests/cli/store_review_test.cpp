@@ -36,8 +36,9 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("version 1: submitted") &&
                         Catch::Contains("an illustrative lint finding") &&
-                        Catch::Contains("everything is new") &&
-                        Catch::Contains("+ stage 1: duloxetine (trial)"));
+                        Catch::Contains("everything above is new") &&
+                        Catch::Contains("\nStage 1: DULoxetine, trial") &&
+                        !Catch::Contains("added    Stage 1")); // the plan is not printed twice
 
   // Not a schedule yet.
   r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"schedule", "P1"}));
@@ -84,7 +85,7 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
   r = run_titrate(d, as(d, "P1", "patient", "2026-12-05", {"schedule", "P1", "--on", "2026-12-05"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("DULoxetine") && Catch::Contains("in the morning: 30 mg") &&
+  CHECK_THAT(r.out, Catch::Contains("DULoxetine") && Catch::Contains("in the morning: DULoxetine 30 mg") &&
                         Catch::Contains("1 capsule of 30 mg"));
   r = run_titrate(d, as(d, "P1", "patient", "2026-12-05",
                         {"--json", "schedule", "P1", "--on", "2026-12-10"}));
@@ -112,9 +113,9 @@ TEST_CASE("store review: a new version is shown as a diff against the approved o
   CHECK(j["diff"]["against"] == 1);
   CHECK(j["lint"].size() == 1);
   const auto lines = j["diff"]["lines"].dump();
-  CHECK_THAT(lines, Catch::Contains("- stage 1: duloxetine (trial), assessed dose 60 mg") &&
-                        Catch::Contains("+ stage 1: duloxetine (trial), assessed dose 90 mg") &&
-                        Catch::Contains("90 mg daily"));
+  CHECK_THAT(lines, Catch::Contains("removed    Assessed dose 60 mg a day") &&
+                        Catch::Contains("added      Assessed dose 90 mg a day") &&
+                        Catch::Contains("added        in the morning: DULoxetine 90 mg, take 1 capsule of 90 mg"));
   CHECK_THAT(lines, !Catch::Contains("from 2026-12-01 through 2026-12-07")); // the unchanged step
 
   r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-01",
@@ -154,7 +155,7 @@ TEST_CASE("store due: decision dates reached or near, with a missing-score warni
   r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-20", {"due", "--within", "3"}));
   CHECK_THAT(r.out, Catch::Contains("in 2 days") && Catch::Contains("missing scores"));
   r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-20", {"due"}));
-  CHECK_THAT(r.out, Catch::Contains("no decision dates"));
+  CHECK_THAT(r.out, Catch::Contains("no decision or review dates"));
   r = run_titrate(d, as(d, "P1", "patient", "2026-12-20", {"due"}));
   CHECK(r.exit_code == 4);
   r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-20", {"due", "--within", "-1"}));

@@ -46,7 +46,7 @@ TEST_CASE("G2 #13 stored: gabapentin 700 mg once daily, no response: 300 mg for 
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, !Catch::Contains("no reduced step"));
-  CHECK_THAT(r.out, Catch::Contains("Stop gabapentin from 2027-01-05 (last dose 2027-01-04)"));
+  CHECK_THAT(r.out, Catch::Contains("Stop gabapentin from 2027-01-05 (last dose on 2027-01-04)"));
 
   r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-29", {"--json", "review", "show", "G13"}));
   INFO(r.err);

@@ -67,12 +67,12 @@ TEST_CASE("broken: a step no marketed strength can build") {
 
 TEST_CASE("broken: renal band gap") {
   expect_single_fault("renal-gap", "gabapentin.toml",
-                      "82: renal: gap: bands \"30 < CrCl < 59\" and \"CrCl >= 60\" leave a gap");
+                      "82: renal: gap: bands \"CrCl more than 30 and less than 59\" and \"CrCl 60 or more\" leave a gap");
 }
 
 TEST_CASE("broken: renal band overlap") {
   expect_single_fault("renal-overlap", "gabapentin.toml",
-                      "92: renal: overlap: bands \"15 < CrCl <= 30\" and \"30 <= CrCl < 60\" overlap");
+                      "92: renal: overlap: bands \"CrCl more than 15 and at most 30\" and \"CrCl 30 or more and less than 60\" overlap");
 }
 
 TEST_CASE("broken: unknown condition") {

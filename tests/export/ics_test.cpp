@@ -198,7 +198,7 @@ TEST_CASE("ICS reminders use ISMP-safe wording and tall man") {
   for (const char *key : {"SUMMARY:", "DESCRIPTION:"})
     for (const auto &line : lines_with(ics, key))
       shown += line.substr(std::string(key).size()) + "\n";
-  CHECK_THAT(shown, Catch::Contains("Take DULoxetine 60 mg capsule x 1"));
+  CHECK_THAT(shown, Catch::Contains("In the morning: DULoxetine 60 mg\\, take 1 capsule of 60 mg"));
   CHECK_THAT(shown, Catch::Contains("Daily total 1\\,800 mg each day")); // escaped comma of 1,800
   CHECK_THAT(shown, !Catch::Contains("duloxetine"));
   for (const auto &v : ismp_violations(shown))

@@ -5,6 +5,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/export/export_common.hpp"
 #include "planner/export/text.hpp"
+#include "planner/export/words.hpp"
 #include "tests/export/support.hpp"
 
 #include <catch2/catch.hpp>
@@ -50,20 +51,19 @@ TEST_CASE("text schedule uses ISMP-safe wording") {
   for (const auto &v : ismp_violations(text))
     FAIL_CHECK(v);
   CHECK_THAT(text, Catch::Contains("1,800 mg"));
-  CHECK_THAT(text, Catch::Contains("At bedtime: gabapentin 300 mg capsule x 1 (300 mg)"));
-  CHECK_THAT(text, Catch::Contains("DULoxetine 60 mg capsule x 1"));
+  CHECK_THAT(text, Catch::Contains("At bedtime: gabapentin 300 mg, take 1 capsule of 300 mg"));
+  CHECK_THAT(text, Catch::Contains("DULoxetine 60 mg, take 1 capsule of 60 mg"));
   CHECK_THAT(text, !Catch::Contains("duloxetine")); // tall man wherever the name is printed
   CHECK(text.substr(text.size() - 43) == "Decision support only; not medical advice.\n");
 }
 
 TEST_CASE("unit wording keeps the leading zero and the thousands comma") {
-  using export_detail::unit_text;
-  CHECK(unit_text("example", UnitCount{Dose::micrograms(500), Form::tablet, 1}) ==
-        "example 0.5 mg tablet x 1");
-  CHECK(unit_text("example", UnitCount{Dose::milligrams(1000), Form::tablet, 2}) ==
-        "example 1,000 mg tablet x 2");
-  CHECK(unit_text("example", UnitCount{Dose::micrograms(12500), Form::capsule, 3}) ==
-        "example 12.5 mg capsule x 3");
+  CHECK(words::units({UnitCount{Dose::micrograms(500), Form::tablet, 1}}) == "1 tablet of 0.5 mg");
+  CHECK(words::units({UnitCount{Dose::milligrams(1000), Form::tablet, 2}}) ==
+        "2 tablets of 1,000 mg");
+  CHECK(words::units({UnitCount{Dose::micrograms(12500), Form::capsule, 3},
+                      UnitCount{Dose::milligrams(10), Form::capsule, 1}}) ==
+        "3 capsules of 12.5 mg and 1 capsule of 10 mg");
 }
 
 TEST_CASE("text export is deterministic and refuses a bad context") {
@@ -87,10 +87,10 @@ TEST_CASE("text schedule shows a washout gap between medicines") {
   gab.steps[0].range = DateRange(parse_date("2027-01-15"), parse_date("2027-01-16"));
   const std::string text = text_of(s);
   CHECK_THAT(text,
-             Catch::Contains("\n2027-01-12 to 2027-01-14 (3 days)\n"
+             Catch::Contains("\nFrom 2027-01-12 through 2027-01-14 (3 days)\n"
                              "  No medicine from this plan on these days (gap between medicines).\n"
-                             "\n2027-01-15 (1 day)\n"
-                             "  At bedtime: gabapentin 300 mg capsule x 1 (300 mg)\n"));
+                             "\nOn 2027-01-15 (1 day)\n"
+                             "  At bedtime: gabapentin 300 mg, take 1 capsule of 300 mg\n"));
 }
 
 // clinical.md H14 (G2 #16): the post-dialysis supplement is its own line, naming the dialysis

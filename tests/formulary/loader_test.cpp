@@ -184,7 +184,7 @@ TEST_CASE("a scored tablet marked splittable builds half doses, a capsule may no
 
 TEST_CASE("a renal band gap is rejected") {
   CHECK_THAT(error_of(replaced(kDrug, "lower = 30\nlower_inclusive = true", "lower = 30\nlower_inclusive = false")),
-             Contains("f/testdrug.toml:31: renal: gap: bands \"CrCl < 30\" and \"CrCl > 30\" leave a gap"));
+             Contains("f/testdrug.toml:31: renal: gap: bands \"CrCl less than 30\" and \"CrCl more than 30\" leave a gap"));
   CHECK_THAT(error_of(replaced(kDrug, "lower = 30\n", "lower = 40\n")),
              Contains("f/testdrug.toml:31: renal: gap:"));
   CHECK_THAT(error_of(replaced(kDrug, "lower = 0\n", "lower = 5\n")),
@@ -193,7 +193,7 @@ TEST_CASE("a renal band gap is rejected") {
 
 TEST_CASE("a renal band overlap is rejected") {
   CHECK_THAT(error_of(replaced(kDrug, "upper = 30\nupper_inclusive = false", "upper = 30\nupper_inclusive = true")),
-             Contains("f/testdrug.toml:31: renal: overlap: bands \"CrCl <= 30\" and \"CrCl >= 30\" overlap"));
+             Contains("f/testdrug.toml:31: renal: overlap: bands \"CrCl at most 30\" and \"CrCl 30 or more\" overlap"));
   CHECK_THAT(error_of(replaced(kDrug, "upper = 30\n", "upper = 45\n")),
              Contains("f/testdrug.toml:31: renal: overlap:"));
 }

@@ -40,10 +40,10 @@ TEST_CASE("gabapentin renal bands put each boundary in the safer band (clinical.
   CHECK(g.renal_band(15)->max_daily == mg(300));
   CHECK(g.renal_band(15.5)->max_daily == mg(700));
   CHECK(g.renal_band(0)->max_daily == mg(300));
-  CHECK(g.renal_band(25)->describe() == "15 < CrCl <= 30");
-  CHECK(g.renal_band(45)->describe() == "30 < CrCl < 60");
-  CHECK(g.renal_band(90)->describe() == "CrCl >= 60");
-  CHECK(g.renal_band(10)->describe() == "CrCl <= 15");
+  CHECK(g.renal_band(25)->describe() == "CrCl more than 15 and at most 30");
+  CHECK(g.renal_band(45)->describe() == "CrCl more than 30 and less than 60");
+  CHECK(g.renal_band(90)->describe() == "CrCl 60 or more");
+  CHECK(g.renal_band(10)->describe() == "CrCl at most 15");
 }
 
 TEST_CASE("pregabalin renal caps follow PGB-US 2.7 (clinical.md B4)") {
@@ -59,8 +59,8 @@ TEST_CASE("duloxetine: CrCl below 30 is avoid, 30 exactly is allowed (clinical.m
   CHECK(d.renal_band(29.9)->avoid);
   CHECK(d.renal_band(29.9)->severity == Severity::avoid);
   CHECK_FALSE(d.renal_band(30)->avoid);
-  CHECK(d.renal_band(30)->describe() == "CrCl >= 30");
-  CHECK(d.renal_band(0)->describe() == "CrCl < 30");
+  CHECK(d.renal_band(30)->describe() == "CrCl 30 or more");
+  CHECK(d.renal_band(0)->describe() == "CrCl less than 30");
 }
 
 // clinical.md H5 (medium): no dose change for either TCA; nortriptyline below GFR 10: a note.

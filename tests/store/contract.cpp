@@ -689,6 +689,9 @@ Plan seeded_plan(const std::string &patient, Date decision, int shape) {
   } else if (shape == 3) {
     p.stages[0].role = StageRole::taper;
     p.stages[0].decision_date.reset();
+  } else if (shape == 4) { // maintenance: judged 8 weeks ago, reviewed on `decision`
+    trial.decision_date = decision - Days(56);
+    trial.review_date = decision;
   }
   return p;
 }
@@ -697,7 +700,7 @@ Plan seeded_plan(const std::string &patient, Date decision, int shape) {
 // A back end's own due_list() must give exactly due_list_generic()'s entries (the reference over
 // the domain calls): same patients, versions, drugs, dates, window counts and order, on a seeded
 // cohort with ties on the decision date, superseded plan versions, submitted-only plans, plans
-// with no trial stage, scores on both edges of the window, several scores a day and corrections.
+// with no trial stage, maintenance reviews, scores on both edges of the window, several scores a day and corrections.
 void due_list_matches_generic(Backend &b) {
   auto repo = b.connect();
   std::mt19937 rng(20261222); // fixed seed: the same cohort every run
@@ -717,7 +720,7 @@ void due_list_matches_generic(Backend &b) {
     repo->submit(id, 1, clinician);
     if (kind != 4) repo->approve(id, 1, pharmacist); // kind 4: submitted only, never due
     if (kind == 5) { // a newer approved version with a later date supersedes version 1
-      repo->save_draft(seeded_plan(id, dd + Days(3), 0), clinician);
+      repo->save_draft(seeded_plan(id, dd + Days(3), 4), clinician);
       repo->submit(id, 2, clinician);
       repo->approve(id, 2, pharmacist);
     }
@@ -737,7 +740,7 @@ void due_list_matches_generic(Backend &b) {
     fix.at.date = fix.at.date - Days(pick(0, 6));
     repo->log_score(ids[i], fix, clinician);
   }
-  bool saw_missing = false, saw_complete = false;
+  bool saw_missing = false, saw_complete = false, saw_review = false, saw_decision = false;
   for (const auto &[today, within] : std::vector<std::pair<Date, int>>{
            {base - Days(10), 0}, {base, 0}, {base, 3}, {base + Days(5), 0}, {base - Days(30), 100}}) {
     INFO("today " << iso(today) << ", within " << within);
@@ -753,11 +756,15 @@ void due_list_matches_generic(Backend &b) {
       CHECK(mine[i].days_until == ref[i].days_until);
       CHECK(mine[i].window_days_with_scores == ref[i].window_days_with_scores);
       CHECK(mine[i].missing_scores == ref[i].missing_scores);
+      CHECK(mine[i].review == ref[i].review);
       (ref[i].missing_scores ? saw_missing : saw_complete) = true;
+      (ref[i].review ? saw_review : saw_decision) = true;
     }
   }
   CHECK(saw_missing); // the cohort exercises both outcomes
   CHECK(saw_complete);
+  CHECK(saw_review); // maintenance reviews and trial decision dates
+  CHECK(saw_decision);
 }
 
 // An exception from the row source in the middle of a streamed import rolls back every row

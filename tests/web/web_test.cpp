@@ -258,7 +258,7 @@ TEST_CASE("patient page: today's doses, next assessment, an 11-button picker, th
   CHECK(r->status == 200);
   const std::string &b = r->body;
   CHECK(b.find("name=\"viewport\"") != std::string::npos);
-  CHECK(b.find("In the morning:</strong> duloxetine 30 mg &ndash; take 1 capsule of 30 mg") != std::string::npos);
+  CHECK(b.find("In the morning:</strong> DULoxetine 30 mg, take 1 capsule of 30 mg") != std::string::npos);
   CHECK(b.find("Next assessment: <strong>2026-12-22</strong>") != std::string::npos);
   CHECK(count(b, "type=\"radio\" name=\"score\"") == 11);
   CHECK(b.find("<svg") != std::string::npos);
@@ -282,12 +282,12 @@ TEST_CASE("patient page in maintenance: the dose goes on, the review date, and a
   s.today = Date(2026, 12, 30);
   auto r = c.Get(("/p/" + s.token1).c_str());
   REQUIRE(r);
-  CHECK(r->body.find("duloxetine 60 mg &ndash; take 1 capsule of 60 mg") != std::string::npos);
+  CHECK(r->body.find("DULoxetine 60 mg, take 1 capsule of 60 mg") != std::string::npos);
   CHECK(r->body.find("Next assessment: <strong>2027-02-16</strong>") != std::string::npos);
   s.today = Date(2027, 6, 1); // long after the review: never "nothing to take"
   r = c.Get(("/p/" + s.token1).c_str());
   REQUIRE(r);
-  CHECK(r->body.find("duloxetine 60 mg &ndash; take 1 capsule of 60 mg") != std::string::npos);
+  CHECK(r->body.find("DULoxetine 60 mg, take 1 capsule of 60 mg") != std::string::npos);
   CHECK(r->body.find("Your clinic review was due on <strong>2027-02-16</strong>") != std::string::npos);
   CHECK(r->body.find("none planned") == std::string::npos);
 }

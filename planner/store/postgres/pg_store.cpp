@@ -1040,7 +1040,11 @@ std::vector<DueEntry> PgStore::due_list(Date today, int within_days) {
         "   WHERE sc.patient_id = p.patient_id"
         "     AND sc.at >= to_char(v.decision_date::date - 7, 'YYYY-MM-DD')"
         "     AND sc.at < v.decision_date"
-        "     AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = sc.id))"
+        "     AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = sc.id)),"
+        // A maintenance review: the date is past the trial stage's own decision date.
+        " v.decision_date > COALESCE((SELECT s.decision_date FROM stages s"
+        "   WHERE s.plan_version_id = v.id AND s.role = 'trial'"
+        "   ORDER BY s.ordinal DESC LIMIT 1), v.decision_date)"
         " FROM plan_versions v JOIN plans p ON p.id = v.plan_id"
         " WHERE v.status = 'approved' AND v.decision_date IS NOT NULL"
         "   AND v.decision_date::date - $1::date <= $2"
@@ -1058,6 +1062,7 @@ std::vector<DueEntry> PgStore::due_list(Date today, int within_days) {
       e.drug = text(q[4]);
       e.window_days_with_scores = q[5].as<int>();
       e.missing_scores = e.window_days_with_scores < 4;
+      e.review = q[6].as<bool>();
       out.push_back(std::move(e));
     }
     return out;

@@ -1005,7 +1005,10 @@ std::vector<DueEntry> SqliteStore::due_list(Date today, int within_days) {
       "  (SELECT count(DISTINCT substr(s.at, 1, 10)) FROM pain_scores s "
       "    WHERE s.patient_id = p.patient_id "
       "      AND s.at >= date(v.decision_date, '-7 days') AND s.at < v.decision_date "
-      "      AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)) "
+      "      AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)), "
+      // A maintenance review: the date is past the trial stage's own decision date.
+      "  v.decision_date > COALESCE((SELECT decision_date FROM stages WHERE plan_version_id = v.id "
+      "    AND role = 'trial' ORDER BY ordinal DESC LIMIT 1), v.decision_date) "
       "FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
       "WHERE v.status = 'approved' AND v.decision_date <= ? "
       "ORDER BY v.decision_date, p.patient_id");
@@ -1026,6 +1029,7 @@ std::vector<DueEntry> SqliteStore::due_list(Date today, int within_days) {
     e.window_days_with_scores = q.getColumn(4).getInt();
     // clinical.md A6: at least 4 days with scores in the window.
     e.missing_scores = e.window_days_with_scores < 4;
+    e.review = q.getColumn(5).getInt() != 0;
     out.push_back(std::move(e));
   }
   return out;

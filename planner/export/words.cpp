@@ -1,0 +1,274 @@
+#include "planner/export/words.hpp"
+
+#include "planner/export/export_common.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace titrate::words {
+
+namespace {
+
+bool word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+// The word before position `at` (skipping spaces) starts with "--": a command to type.
+bool after_option(std::string_view text, std::size_t at) {
+  std::size_t end = at;
+  while (end > 0 && text[end - 1] == ' ') --end;
+  std::size_t begin = end;
+  while (begin > 0 && text[begin - 1] != ' ' && text[begin - 1] != '(') --begin;
+  return end > begin && text.substr(begin, 2) == "--";
+}
+
+} // namespace
+
+std::string drug(const Formulary &f, std::string_view generic) { return f.display_name(generic); }
+
+std::string days(long n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
+
+std::string number(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
+
+std::string dates(Date first, Date last) {
+  const long n = (last - first).days() + 1;
+  if (first == last) return "on " + iso(first) + " (1 day)";
+  return "from " + iso(first) + " through " + iso(last) + " (" + days(n) + ")";
+}
+
+std::string dates(const DateRange &r) {
+  if (r.empty()) return "no days";
+  return dates(r.begin(), r.end() - Days(1));
+}
+
+std::string units(const std::vector<UnitCount> &us) {
+  std::string s;
+  for (std::size_t i = 0; i < us.size(); ++i) {
+    if (i > 0) s += (i + 1 == us.size()) ? " and " : ", ";
+    const auto &u = us[i];
+    s += std::to_string(u.count) + " " + std::string(export_detail::form_word(u.form)) +
+         (u.count == 1 ? "" : "s") + " of " + u.strength.str();
+  }
+  return s;
+}
+
+std::string frequency(const Step &s) {
+  const auto n = s.doses.size();
+  if (n == 1 && s.doses[0].time == AdminTime::bedtime) return "at bedtime";
+  return std::string(export_detail::times_daily(n));
+}
+
+std::string dose(const Formulary &f, std::string_view generic, const Administration &a) {
+  std::string s = drug(f, generic) + " " + a.dose.str();
+  if (!a.units.empty()) s += ", take " + units(a.units);
+  return s;
+}
+
+std::string administration(const Formulary &f, std::string_view generic, const Administration &a) {
+  return std::string(export_detail::time_phrase(a.time)) + ": " + dose(f, generic, a);
+}
+
+std::string step(const Stage &s, const Step &st) {
+  const std::string total = st.daily.str() + " a day, " + frequency(st);
+  if (s.maintenance() && &st == &s.steps.back()) {
+    return "from " + iso(st.range.begin()) + ", with no end date (maintenance; next review on " +
+           iso(*s.review_date) + "): " + total;
+  }
+  return dates(st.range) + ": " + total;
+}
+
+std::optional<std::string> stop(const Formulary &f, const Stage &s) {
+  if (s.role == StageRole::trial) return std::nullopt;
+  if (s.steps.empty()) return "Stop " + drug(f, s.drug) + " (no reduced step)";
+  const Date end = s.steps.back().range.end();
+  return "Stop " + drug(f, s.drug) + " from " + iso(end) + " (last dose on " +
+         iso(end - Days(1)) + ")";
+}
+
+std::string warning(const Formulary &f, const Finding &w) {
+  return "Warning (" + std::string(to_string(w.severity)) + "): " + for_people(f, w.text) + " [" + w.rule +
+         "; source: " + w.source + "]";
+}
+
+std::string for_people(const Formulary &f, std::string_view text) {
+  std::string out(text);
+  for (const auto &m : f.drugs) {
+    if (m.tall_man.empty() || m.tall_man == m.name) continue;
+    std::size_t at = 0;
+    while ((at = out.find(m.name, at)) != std::string::npos) {
+      const std::size_t end = at + m.name.size();
+      const bool whole = (at == 0 || (!word_char(out[at - 1]) && out[at - 1] != '.')) &&
+                         (end == out.size() || !word_char(out[end]));
+      if (whole && !after_option(out, at)) {
+        out.replace(at, m.name.size(), m.tall_man);
+        at += m.tall_man.size();
+      } else {
+        at = end;
+      }
+    }
+  }
+  return out;
+}
+
+std::string capitalised(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
+namespace {
+
+std::string heading(const Formulary &f, const Stage &s, std::size_t index) {
+  return "Stage " + std::to_string(index + 1) + ": " + drug(f, s.drug) + ", " +
+         std::string(to_string(s.role));
+}
+
+// The lines under a stage's heading, each step's doses right under the step.
+Lines stage_body(const Formulary &f, const Stage &s) {
+  Lines out;
+  for (const auto &st : s.steps) {
+    out.push_back({Kind::step, 1, step(s, st)});
+    for (const auto &a : st.doses) out.push_back({Kind::dose, 2, administration(f, s.drug, a)});
+  }
+  if (auto line = stop(f, s)) out.push_back({Kind::stop, 1, *line});
+  if (s.target_reached) {
+    out.push_back({Kind::fact, 1,
+                   "Assessed dose " + s.assessed_dose.str() + " a day, first taken " +
+                       iso(*s.target_reached)});
+  }
+  if (s.decision_date) out.push_back({Kind::fact, 1, "Decision date: " + iso(*s.decision_date)});
+  if (!s.dispense.empty()) out.push_back({Kind::fact, 1, "Dispense: " + units(s.dispense)});
+  for (const auto &w : s.warnings) out.push_back({Kind::warning, 1, warning(f, w)});
+  if (!s.note.empty()) out.push_back({Kind::note, 1, "Note: " + for_people(f, s.note)});
+  return out;
+}
+
+// Blocks for the diff: a line at depth 1 with the deeper lines under it.
+std::vector<Lines> blocks(const Lines &body) {
+  std::vector<Lines> out;
+  for (const auto &l : body) {
+    if (out.empty() || l.depth <= 1) out.emplace_back();
+    out.back().push_back(l);
+  }
+  return out;
+}
+
+void emit(Lines &out, const Lines &block, Kind k) {
+  for (auto l : block) {
+    l.kind = k;
+    out.push_back(std::move(l));
+  }
+}
+
+// Removed and added blocks of the longest common subsequence of two short block lists.
+void diff_blocks(const std::vector<Lines> &b, const std::vector<Lines> &a, Lines &out) {
+  const std::size_t n = b.size(), m = a.size();
+  std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
+  for (std::size_t i = n; i-- > 0;)
+    for (std::size_t j = m; j-- > 0;)
+      lcs[i][j] = b[i] == a[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && b[i] == a[j]) {
+      ++i, ++j;
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      emit(out, b[i++], Kind::removed);
+    } else {
+      emit(out, a[j++], Kind::added);
+    }
+  }
+}
+
+} // namespace
+
+Lines plan(const Plan &p, const Formulary &f) {
+  Lines out;
+  for (std::size_t i = 0; i < p.stages.size(); ++i) {
+    out.push_back({Kind::heading, 0, heading(f, p.stages[i], i)});
+    const Lines body = stage_body(f, p.stages[i]);
+    out.insert(out.end(), body.begin(), body.end());
+  }
+  for (const auto &u : p.unchecked_medications) out.push_back({Kind::warning, 0, for_people(f, u)});
+  return out;
+}
+
+Lines diff(const Plan *before, const Plan &after, const Formulary &f) {
+  Lines out;
+  if (before != nullptr && before->start != after.start) {
+    out.push_back({Kind::removed, 0, "Plan starts on " + iso(before->start)});
+    out.push_back({Kind::added, 0, "Plan starts on " + iso(after.start)});
+  }
+  const std::size_t nb = before ? before->stages.size() : 0, na = after.stages.size();
+  for (std::size_t k = 0; k < std::max(nb, na); ++k) {
+    const Stage *sb = k < nb ? &before->stages[k] : nullptr;
+    const Stage *sa = k < na ? &after.stages[k] : nullptr;
+    const Lines lb = sb ? stage_body(f, *sb) : Lines{};
+    const Lines la = sa ? stage_body(f, *sa) : Lines{};
+    const std::string hb = sb ? heading(f, *sb, k) : "";
+    const std::string ha = sa ? heading(f, *sa, k) : "";
+    if (sb && sa && hb == ha && lb == la) continue;
+    if (sb && sa && hb == ha) {
+      out.push_back({Kind::heading, 0, ha});
+    } else {
+      if (sb) out.push_back({Kind::removed, 0, hb});
+      if (sa) out.push_back({Kind::added, 0, ha});
+    }
+    diff_blocks(blocks(lb), blocks(la), out);
+  }
+  return out;
+}
+
+Lines day(const Plan &p, const Formulary &f, Date d) {
+  Lines out;
+  for (const auto &[stage, st] : p.on(d)) {
+    out.push_back({Kind::heading, 0,
+                   drug(f, stage->drug) + " (" + std::string(to_string(stage->role)) + "), " +
+                       st->daily.str() + " a day:"});
+    for (const auto &a : st->doses) out.push_back({Kind::dose, 1, administration(f, stage->drug, a)});
+    if (stage->maintenance()) {
+      out.push_back({Kind::fact, 1,
+                     std::string("maintenance with no end date; ") +
+                         (d < *stage->review_date ? "next review on " : "review due since ") +
+                         iso(*stage->review_date)});
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> texts(const Lines &lines) {
+  const bool marked = std::any_of(lines.begin(), lines.end(), [](const Line &l) {
+    return l.kind == Kind::removed || l.kind == Kind::added;
+  });
+  std::vector<std::string> out;
+  out.reserve(lines.size());
+  for (const auto &l : lines) {
+    std::string s;
+    if (marked) s = l.kind == Kind::removed ? "removed  " : l.kind == Kind::added ? "added    " : "         ";
+    s += std::string(static_cast<std::size_t>(2 * l.depth), ' ') + l.text;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void print(std::ostream &out, const Lines &lines, std::string_view indent,
+           bool blank_before_headings) {
+  const auto text = texts(lines);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    // A blank line before each stage, and before the list of medications not checked.
+    const bool unchecked = lines[i].depth == 0 && lines[i].kind == Kind::warning &&
+                           (i == 0 || lines[i - 1].kind != Kind::warning || lines[i - 1].depth != 0);
+    if (blank_before_headings && (lines[i].kind == Kind::heading || unchecked)) out << "\n";
+    out << indent << text[i] << "\n";
+  }
+}
+
+} // namespace titrate::words

@@ -1,0 +1,81 @@
+#pragma once
+// The one wording of titrate for people: a plan, a diff between two versions, one day's doses
+// and free text, in the words every human-readable view prints (plan, schedule, review show,
+// the text, calendar and FHIR exports, the web pages, which escape them into HTML).
+//
+// The conventions (clinical.md F, ISMP): no symbols for words (`+`, `<`, `>=`, `x`), no trailing
+// zeros, commas from 1,000, a space between name, number and unit, "once daily" and "at bedtime";
+// tall man where the monograph has one (clinical.md H20, `DULoxetine`); dates inclusive for
+// people ("from 2026-12-01 through 2026-12-07"). Half-open ranges stay in the model and in JSON.
+// Pure: no store, no clock.
+#include "planner/core/finding.hpp"
+#include "planner/formulary/monograph.hpp"
+#include "planner/scheduling/plan.hpp"
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace titrate::words {
+
+// What a line is, so that a renderer can show it as it should (the web: a heading, a warning).
+enum class Kind { heading, step, dose, fact, stop, warning, note, removed, added };
+
+struct Line {
+  Kind kind = Kind::fact;
+  int depth = 0; // 0: a stage heading; 1: under it; 2: under a step
+  std::string text;
+  bool operator==(const Line &) const = default;
+};
+using Lines = std::vector<Line>;
+
+// ---- phrases
+std::string drug(const Formulary &f, std::string_view generic); // "DULoxetine", "gabapentin"
+std::string days(long n);                                      // "1 day", "14 days"
+// At most `decimals` places, no trailing zeros, a leading zero: 25 -> "25", 27.25 -> "27.3".
+std::string number(double v, int decimals = 1);
+// Inclusive: "from 2026-12-01 through 2026-12-07 (7 days)", one day "on 2026-12-01 (1 day)".
+std::string dates(Date first, Date last);
+std::string dates(const DateRange &half_open);
+// "1 capsule of 30 mg", "2 capsules of 300 mg and 1 capsule of 100 mg".
+std::string units(const std::vector<UnitCount> &units);
+std::string frequency(const Step &s); // "once daily", "twice daily", "at bedtime"
+// "DULoxetine 30 mg, take 1 capsule of 30 mg"
+std::string dose(const Formulary &f, std::string_view drug, const Administration &a);
+// "in the morning: DULoxetine 30 mg, take 1 capsule of 30 mg"
+std::string administration(const Formulary &f, std::string_view drug, const Administration &a);
+// A step's days and daily total; a maintenance stage's last step has no end date.
+std::string step(const Stage &s, const Step &st);
+// "Stop DULoxetine from 2027-01-05 (last dose on 2027-01-04)"; none for a trial stage.
+std::optional<std::string> stop(const Formulary &f, const Stage &s);
+// "Warning (caution): text [rule; source: S]", the text for people (for_people).
+std::string warning(const Formulary &f, const Finding &w);
+// Free text (a note, a reason) for people: generic names in tall man where the monograph has one,
+// except a name that follows a `--option` (a command to type) or is part of a rule id.
+std::string for_people(const Formulary &f, std::string_view text);
+std::string capitalised(std::string s);
+
+// ---- whole views
+// Every stage: its heading, each step and its doses, the stop, the assessed dose, the decision
+// date, the dispense, every warning and the note (which carries the reason for a switch); then
+// the medications not checked.
+Lines plan(const Plan &plan, const Formulary &f);
+// Grouped by stage, in order: stage N of each version against stage N of the other. An
+// unchanged stage gives nothing; a changed one its heading (as context, or removed and added when
+// the heading changed), then its removed blocks before its added ones (a block: a step with its
+// doses, or one other line).
+Lines diff(const Plan *before, const Plan &after, const Formulary &f);
+// What to take on one day, per stage: "DULoxetine (trial), 60 mg a day:" and its doses.
+Lines day(const Plan &plan, const Formulary &f, Date d);
+
+// Two spaces per depth; in a diff, removed and added lines start with those words (never `-` or
+// `+`, clinical.md F) and the others with as many spaces.
+// `blank_before_headings`: an empty line before each stage heading (a plan, not a diff).
+void print(std::ostream &out, const Lines &lines, std::string_view indent = "",
+           bool blank_before_headings = false);
+// One string per line, as print() writes them (a diff's JSON "lines").
+std::vector<std::string> texts(const Lines &lines);
+
+} // namespace titrate::words
