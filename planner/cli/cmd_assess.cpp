@@ -151,7 +151,8 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
     if (!(next == active->plan)) {
       next.lint = lint(next, rec.patient, f, pw, today);
       version = repo->save_draft(next, who,
-                                 "assess " + std::string(to_string(a.decision)) + " on " + iso(today));
+                                 "assess " + std::string(to_string(a.decision)) + " on " +
+                                     iso(today) + " " + decision_tag(decision_id));
     }
   });
   if (ctx.opt.json) {

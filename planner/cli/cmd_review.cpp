@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 namespace titrate::cli {
@@ -151,17 +152,31 @@ void run_show(Context &ctx, const std::string &id, int version) {
   out << "\nDecision support only; not medical advice.\n";
 }
 
-void run_verdict(Context &ctx, const std::string &id, int version, bool approve,
+void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, bool approve,
                  const std::string &reason) {
   const std::string command = approve ? "review approve" : "review reject";
   require_role(ctx, {Role::pharmacist}, command);
   const Actor who = actor(ctx);
   validate_patient_id(id);
-  if (version <= 0) throw InputError("--version: missing; expected the version number to review");
+  if (given && *given <= 0) {
+    throw InputError("--version: " + std::to_string(*given) + " is not a version; expected 1 or more");
+  }
+  int version = given.value_or(0);
   if (!approve && reason.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw InputError("--reason: missing or empty; a rejection must say why");
   }
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + id);
+  if (version == 0) {
+    // No --version: the one version awaiting review (submitting supersedes older ones, so there
+    // is never more than one); the message names it.
+    require_patient(*repo, id);
+    for (const auto &v : repo->plan_versions(id))
+      if (v.status == PlanStatus::submitted) version = v.version;
+    if (version == 0) {
+      throw RefusedError(command + " " + id + ": refused: no plan version is awaiting review "
+                         "(see titrate review list)");
+    }
+  }
   if (approve) {
     repo->approve(id, version, who);
   } else {
@@ -192,18 +207,20 @@ void add_review_command(CLI::App &app, Context &ctx) {
   show->callback([&ctx, show_id, show_version] { run_show(ctx, *show_id, *show_version); });
 
   auto a_id = std::make_shared<std::string>();
-  auto a_version = std::make_shared<int>(0);
+  auto a_version = std::make_shared<std::optional<int>>();
   CLI::App *approve = cmd->add_subcommand("approve", "Approve a submitted version (not your own)");
   approve->add_option("ID", *a_id, "The patient id")->required();
-  approve->add_option("--version", *a_version, "The version to approve")->required();
+  approve->add_option("--version", *a_version,
+                      "The version to approve (default: the one awaiting review)");
   approve->callback([&ctx, a_id, a_version] { run_verdict(ctx, *a_id, *a_version, true, ""); });
 
   auto r_id = std::make_shared<std::string>();
-  auto r_version = std::make_shared<int>(0);
+  auto r_version = std::make_shared<std::optional<int>>();
   auto reason = std::make_shared<std::string>();
   CLI::App *reject = cmd->add_subcommand("reject", "Reject a submitted version, saying why");
   reject->add_option("ID", *r_id, "The patient id")->required();
-  reject->add_option("--version", *r_version, "The version to reject")->required();
+  reject->add_option("--version", *r_version,
+                     "The version to reject (default: the one awaiting review)");
   reject->add_option("--reason", *reason, "Why (recorded and shown to the clinician)")->required();
   reject->callback([&ctx, r_id, r_version, reason] {
     run_verdict(ctx, *r_id, *r_version, false, *reason);

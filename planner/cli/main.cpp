@@ -2,6 +2,7 @@
 // typed errors to the exit codes of docs/cli.md (0 ok, 2 bad input, 3 not found, 4 refused,
 // 1 internal).
 #include "planner/cli/commands.hpp"
+#include "planner/cli/parse_errors.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/store/open.hpp"
 
@@ -59,7 +60,8 @@ int main(int argc, char **argv) {
   } catch (const CLI::CallForVersion &e) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    std::cerr << "titrate: " << e.what() << "\n";
+    std::cerr << "titrate: " << cli::explain_parse_error(e, app, std::vector<std::string>(argv + 1, argv + argc))
+              << "\n";
     return static_cast<int>(ExitCode::bad_input);
   } catch (const Error &e) {
     std::cerr << "titrate: " << e.what() << "\n";

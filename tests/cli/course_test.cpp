@@ -153,3 +153,30 @@ TEST_CASE("course: an adverse effect belongs to the drug taken then and can be r
   r = ok(d, clin(d, "2026-12-06", {"--json", "audit", "G1"}));
   CHECK_THAT(r.out, Contains("adverse-effect.retract") && Contains("taking duloxetine"));
 }
+
+TEST_CASE("course: decisions lists each decision with the version it drafted and that version's state") {
+  TempDir d;
+  responder(d);
+  auto r = ok(d, clin(d, "2026-12-22", {"decisions", "G1"}));
+  CHECK_THAT(r.out, Contains("no decisions recorded for G1"));
+  ok(d, clin(d, "2026-12-22", {"assess", "G1", "--apply"}));
+  r = ok(d, clin(d, "2026-12-22", {"decisions", "G1"}));
+  CHECK_THAT(r.out, Contains("  #1  2026-12-22  DULoxetine: continue [decision.response], by dr.ames; "
+                             "assessed version 1; drafted version 2: draft (not yet submitted)\n"));
+  ok(d, clin(d, "2026-12-22", {"plan", "G1", "--submit"}));
+  r = ok(d, pharm(d, "2026-12-22", {"decisions", "G1"}));
+  CHECK_THAT(r.out, Contains("drafted version 2: submitted (awaiting a pharmacist's review)"));
+  ok(d, pharm(d, "2026-12-22", {"review", "approve", "G1"})); // the one awaiting review
+  r = ok(d, as(d, "G1", "patient", "2026-12-22", {"--json", "decisions", "G1"}));
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["decisions"].size() == 1);
+  CHECK(j["decisions"][0]["decision"] == "continue");
+  CHECK(j["decisions"][0]["assessed_version"] == 1);
+  CHECK(j["decisions"][0]["drafted_version"] == 2);
+  CHECK(j["decisions"][0]["drafted_status"] == "approved");
+  // Another patient may not read them; an unknown patient is not found.
+  auto refused = run_titrate(d, as(d, "G2", "patient", "2026-12-22", {"decisions", "G1"}));
+  CHECK(refused.exit_code == 4);
+  auto unknown = run_titrate(d, clin(d, "2026-12-22", {"decisions", "G9"}));
+  CHECK(unknown.exit_code == 3);
+}

@@ -34,3 +34,27 @@ TEST_CASE("a bad --today is rejected naming the option") {
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--today"));
 }
+
+TEST_CASE("mistyped commands and options are named, with the nearest name and the command") {
+  TempDir d;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"plna"}, "titrate: plna: not a command; did you mean plan?; see titrate --help"},
+      {{"revie", "approve"}, "titrate: revie: not a command; did you mean review?"},
+      {{"patient", "ad", "X"}, "titrate: patient ad: not a command; did you mean add?; see titrate patient --help"},
+      {{"log", "G1", "--scor", "5"},
+       "titrate: log: --scor: not an option of this command; did you mean --score?; see titrate log --help"},
+      {{"due", "--jsn"}, "titrate: due: --jsn: not an option of this command; did you mean --json?"},
+      {{"due", "--within", "week"}, "titrate: --within: \"week\" is not a whole number; expected a whole number"},
+      {{"review"}, "titrate: review: expected a command: list, show, approve or reject"},
+      {{"log"}, "titrate: log: ID is missing; expected the patient id; see titrate log --help"},
+      {{"plan", "--patient-file"}, "titrate: --patient-file: missing its value; expected a value"},
+      {{"frobnicate"}, "titrate: frobnicate: not a command; see titrate --help"}, // nothing near it
+  };
+  for (const auto &[args, says] : cases) {
+    auto r = run_titrate(d, args);
+    INFO(args.front() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith(says));
+    CHECK(r.out.empty());
+  }
+}

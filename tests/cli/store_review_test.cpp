@@ -60,7 +60,7 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
       {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "2"}), 3, "no version 2"},
       {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P9", "--version", "1"}), 3, "P9"},
       {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "reject", "P1", "--version", "1", "--reason", " "}), 2, "--reason"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1"}), 2, "--version"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "-1"}), 2, "--version"},
   };
   for (const auto &c : refused) {
     auto rr = run_titrate(d, c.args);
@@ -70,12 +70,17 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
     CHECK(file_bytes(db) == before);
   }
 
-  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}));
+  // Without --version: the one version awaiting review, named in the answer.
+  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("active schedule"));
+  CHECK_THAT(r.out, Catch::Contains("approved plan of P1 version 1") && Catch::Contains("active schedule"));
   // Approving again: not awaiting review.
   const auto approved = file_bytes(db);
+  r = run_titrate(d, as(d, "ph.cruz", "pharmacist", "2026-11-30", {"review", "approve", "P1"}));
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("no plan version is awaiting review"));
+  CHECK(file_bytes(db) == approved);
   r = run_titrate(d, as(d, "ph.cruz", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}));
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("not awaiting review"));
