@@ -4,6 +4,7 @@
 // version. Prints courses, decisions, courses/s, the machine's load, the decision rules reached
 // and every violation (exit 1 if any). A measurement and a wide net, not a timed test.
 //   bench_courses [--courses N] [--seed S] [--pathway NAME|all]
+#include "planner/formulary/files.hpp"
 #include "bench/course_sim.hpp"
 
 #include <algorithm>
@@ -15,20 +16,6 @@
 
 namespace {
 
-std::vector<titrate::TextFile> toml_files(const std::string &dir) {
-  std::vector<std::string> paths;
-  for (const auto &e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
-  std::sort(paths.begin(), paths.end());
-  std::vector<titrate::TextFile> out;
-  for (const auto &p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    out.push_back({p, s.str()});
-  }
-  return out;
-}
 
 } // namespace
 
@@ -48,9 +35,9 @@ int main(int argc, char **argv) {
     }
   }
   try {
-    const Formulary f = load_formulary(toml_files(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+    const Formulary f = load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
     const std::vector<Pathway> all =
-        load_pathways(toml_files(std::string(TITRATE_SOURCE_DIR) + "/schedules"), f);
+        load_pathways(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), f);
     std::ifstream loadavg("/proc/loadavg");
     std::string load;
     std::getline(loadavg, load);

@@ -2,6 +2,7 @@
 // course of decisions (escalate / extend / switch) and lint; prints plan versions per second and
 // the number of lint findings, which must be 0. Not a test: a measurement, and a wide net.
 //   bench_plans [--patients N] [--seed S] [--pathway NAME] [--formulary DIR] [--pathways DIR]
+#include "planner/formulary/files.hpp"
 #include "bench/cohort.hpp"
 
 #include <algorithm>
@@ -13,20 +14,6 @@
 
 namespace {
 
-std::vector<titrate::TextFile> toml_files(const std::string &dir) {
-  std::vector<std::string> paths;
-  for (const auto &e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
-  std::sort(paths.begin(), paths.end());
-  std::vector<titrate::TextFile> out;
-  for (const auto &p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    out.push_back({p, s.str()});
-  }
-  return out;
-}
 
 } // namespace
 
@@ -50,8 +37,8 @@ int main(int argc, char **argv) {
     }
   }
   try {
-    const Formulary f = load_formulary(toml_files(formulary_dir));
-    const std::vector<Pathway> all = load_pathways(toml_files(pathways_dir), f);
+    const Formulary f = load_formulary(titrate::read_toml_dir(formulary_dir));
+    const std::vector<Pathway> all = load_pathways(titrate::read_toml_dir(pathways_dir), f);
     const auto it = std::find_if(all.begin(), all.end(), [&](const Pathway &p) { return p.name == pathway; });
     if (it == all.end()) {
       std::cerr << "bench_plans: no pathway " << pathway << "\n";

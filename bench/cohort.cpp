@@ -8,6 +8,7 @@
 // doses come from build_plan; scores are synthetic 0-10 values.
 //   cohort --db FILE [--csv FILE] [--patients N] [--rows-per-patient R] [--scores both|db|csv]
 //          [--today YYYY-MM-DD] [--seed S] [--pathway NAME] [--formulary DIR] [--pathways DIR]
+#include "planner/formulary/files.hpp"
 #include "bench/cohort.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 
@@ -22,20 +23,6 @@ namespace {
 
 using namespace titrate;
 
-std::vector<TextFile> toml_files(const std::string &dir) {
-  std::vector<std::string> paths;
-  for (const auto &e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
-  std::sort(paths.begin(), paths.end());
-  std::vector<TextFile> out;
-  for (const auto &p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    out.push_back({p, s.str()});
-  }
-  return out;
-}
 
 struct Options {
   std::string db, csv;
@@ -182,8 +169,8 @@ int main(int argc, char **argv) {
   if (o.patients < 1 || o.rows_per_patient < 0) return usage("--patients >= 1, --rows-per-patient >= 0");
   if (std::filesystem::exists(o.db)) return usage(o.db + " exists; the cohort writes a new database");
   try {
-    const Formulary f = load_formulary(toml_files(o.formulary_dir));
-    const std::vector<Pathway> all = load_pathways(toml_files(o.pathways_dir), f);
+    const Formulary f = load_formulary(titrate::read_toml_dir(o.formulary_dir));
+    const std::vector<Pathway> all = load_pathways(titrate::read_toml_dir(o.pathways_dir), f);
     const auto it = std::find_if(all.begin(), all.end(),
                                  [&](const Pathway &p) { return p.name == o.pathway; });
     if (it == all.end()) return usage("no pathway " + o.pathway);

@@ -2,6 +2,7 @@
 // What every command shares: global options (design.md §4), the lazily loaded formulary and
 // pathways, "today", the acting user and role, and output streams. This is an edge: it reads
 // files, the environment and (only when nothing is given) the clock.
+#include "planner/formulary/files.hpp"
 #include "planner/core/date.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
@@ -58,9 +59,8 @@ private:
   std::optional<std::vector<Pathway>> pathways_;
 };
 
-// Reads a whole file; InputError "WHAT: cannot read PATH: reason" when it cannot.
-TextFile read_text_file(const std::string &path, const std::string &what);
-// Every *.toml directly in `dir`, sorted by name. InputError if the folder cannot be read.
-std::vector<TextFile> read_toml_dir(const std::string &dir);
+// planner/formulary/files.hpp
+using titrate::read_text_file;
+using titrate::read_toml_dir;
 
 } // namespace titrate::cli

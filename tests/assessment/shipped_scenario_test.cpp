@@ -2,6 +2,7 @@
 // more of our own). The test reads the files (the library never does); plans are written by
 // hand (tests/assessment/fixture.hpp) so that only the decision rules are under test. Expected
 // values are worked out from clinical.md A2, A3, A6 by hand, as the comments show.
+#include "planner/formulary/files.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
 #include "tests/assessment/fixture.hpp"
@@ -18,30 +19,15 @@ using namespace titrate::test;
 
 namespace {
 
-std::vector<TextFile> toml_files(const std::string &leaf) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> paths;
-  for (const auto &e : fs::directory_iterator(fs::path(TITRATE_SOURCE_DIR) / leaf))
-    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
-  std::sort(paths.begin(), paths.end());
-  std::vector<TextFile> files;
-  for (const auto &p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    files.push_back({p, s.str()});
-  }
-  return files;
-}
 
 const Formulary &shipped() {
-  static const Formulary f = load_formulary(toml_files("formulary"));
+  static const Formulary f = load_formulary(read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
   return f;
 }
 
 const Pathway &cipn_esmo() {
   static const Pathway p = [] {
-    for (auto &pw : load_pathways(toml_files("schedules"), shipped()))
+    for (auto &pw : load_pathways(read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped()))
       if (pw.name == "cipn-esmo") return pw;
     throw NotFoundError("cipn-esmo");
   }();

@@ -2,6 +2,7 @@
 // Test support for the scheduling tests: small monographs written out by hand from
 // shared/clinical.md (for unit tests that need no data files), and the shipped formulary/ and
 // schedules/ loaded once (for scenario and property tests).
+#include "planner/formulary/files.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
@@ -21,29 +22,15 @@ namespace titrate::test {
 inline Dose mg(long v) { return Dose::milligrams(v); }
 inline Date day(const char *iso_text) { return parse_date(iso_text); }
 
-inline std::vector<TextFile> toml_files(const std::string &dir) {
-  std::vector<std::string> paths;
-  for (const auto &e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
-  std::sort(paths.begin(), paths.end());
-  std::vector<TextFile> out;
-  for (const auto &p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    out.push_back({p, s.str()});
-  }
-  return out;
-}
 
 inline const Formulary &shipped_formulary() {
-  static const Formulary f = load_formulary(toml_files(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+  static const Formulary f = load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
   return f;
 }
 
 inline const Pathway &shipped_pathway(const std::string &name = "cipn-esmo") {
   static const std::vector<Pathway> all =
-      load_pathways(toml_files(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped_formulary());
+      load_pathways(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped_formulary());
   for (const auto &p : all)
     if (p.name == name) return p;
   throw NotFoundError("test: no pathway " + name);

@@ -4,6 +4,7 @@
 // a cipn-esmo plan for an adult with normal renal function starts duloxetine 30 mg in the
 // morning (one 30 mg capsule), rises to 60 mg on day 8 and holds 14 days (A6 min days at
 // target) -> decision date = start + 7 + 14 = 2026-12-22 for a start on 2026-12-01.
+#include "planner/formulary/files.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
 #include "planner/formulary/loader.hpp"
@@ -33,29 +34,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<TextFile> toml_files(const std::string &dir) {
-  std::vector<std::string> paths;
-  for (const auto &e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
-  std::sort(paths.begin(), paths.end());
-  std::vector<TextFile> out;
-  for (const auto &p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    out.push_back({p, s.str()});
-  }
-  return out;
-}
 
 const Formulary &formulary() {
-  static const Formulary f = load_formulary(toml_files(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+  static const Formulary f = load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
   return f;
 }
 
 const std::vector<Pathway> &pathways() {
   static const std::vector<Pathway> p =
-      load_pathways(toml_files(std::string(TITRATE_SOURCE_DIR) + "/schedules"), formulary());
+      load_pathways(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), formulary());
   return p;
 }
 
