@@ -1,6 +1,6 @@
 // `titrate due [--within DAYS]`: patients whose active (approved) plan reaches its decision date
-// by --today + DAYS, with a warning when the assessment window (the 7 days before the decision
-// date, clinical.md A6) has fewer than 4 days with scores.
+// by --today + DAYS, with a warning when the assessment window (the pathway's window_days before
+// the decision date, clinical.md A6) has fewer than its min_days_with_scores days with scores.
 #include "planner/cli/store_cli.hpp"
 #include "planner/export/words.hpp"
 #include "planner/core/errors.hpp"
@@ -22,7 +22,7 @@ void run_due(Context &ctx, int within) {
     throw InputError("--within: " + std::to_string(within) + " is negative; expected 0 or more days");
   }
   auto repo = open_store(ctx, StoreMode::read);
-  const auto due = due_list(*repo, today, within);
+  const auto due = due_list(*repo, today, within, ctx.pathways());
   if (ctx.opt.json) {
     ctx.print_json(due_json(due, today, within));
     return;
@@ -52,14 +52,15 @@ void run_due(Context &ctx, int within) {
     text += "), plan version ";
     text += std::to_string(e.version);
     text += "; window ";
-    text += iso(e.decision_date - Days(7));
+    text += iso(e.decision_date - Days(e.window_days));
     text += " through ";
     text += iso(e.decision_date - Days(1));
     text += ": ";
     text += std::to_string(e.window_days_with_scores);
-    text += " of 7 days with scores\n";
+    text += " of " + std::to_string(e.window_days) + " days with scores\n";
     if (e.missing_scores) {
-      text += "  warning: missing scores: fewer than 4 days with scores in the window\n";
+      text += "  warning: missing scores: fewer than " + std::to_string(e.min_days_with_scores) +
+              " days with scores in the window\n";
     }
   }
   ctx.out.write(text.data(), static_cast<std::streamsize>(text.size()));

@@ -156,16 +156,41 @@ std::int64_t log_attributed_adverse_effect(Repository &repo, const std::string &
   return id;
 }
 
-std::vector<DueEntry> Repository::due_list(Date today, int within_days) {
-  return due_list_generic(*this, today, within_days);
+std::vector<DueEntry> Repository::due_list(Date today, int within_days, int window_days) {
+  return due_list_generic(*this, today, within_days, window_days);
 }
 
-std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days) {
+std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days,
+                               const std::vector<Pathway> &pathways) {
   if (within_days < 0) {
     throw InputError("--within: " + std::to_string(within_days) +
                      " is negative; expected 0 or more days");
   }
-  return repo.due_list(today, within_days);
+  if (pathways.empty()) throw InputError("due: no pathway is loaded; expected at least one");
+  const auto params = [&](const std::string &name) -> const DecisionParams & {
+    for (const auto &pw : pathways)
+      if (pw.name == name) return pw.decisions;
+    return pathways.front().decisions;
+  };
+  std::set<int> windows;
+  for (const auto &pw : pathways) windows.insert(pw.decisions.window_days.value);
+  std::vector<DueEntry> out;
+  for (const int w : windows) {
+    for (auto &e : repo.due_list(today, within_days, w)) {
+      const DecisionParams &dp = params(e.pathway);
+      if (dp.window_days.value != w) continue; // counted with another pathway's window
+      e.window_days = w;
+      e.min_days_with_scores = dp.min_days_with_scores.value;
+      e.missing_scores = e.window_days_with_scores < e.min_days_with_scores;
+      out.push_back(std::move(e));
+    }
+  }
+  // As one query would order them: decision date, then patient id (byte order).
+  std::stable_sort(out.begin(), out.end(), [](const DueEntry &a, const DueEntry &b) {
+    return a.decision_date != b.decision_date ? a.decision_date < b.decision_date
+                                              : a.patient < b.patient;
+  });
+  return out;
 }
 
 nlohmann::json due_json(const std::vector<DueEntry> &due, Date today, int within_days) {
@@ -177,7 +202,7 @@ nlohmann::json due_json(const std::vector<DueEntry> &due, Date today, int within
                  {"decision_date", iso(e.decision_date)},
                  {"review", e.review},
                  {"days_until", e.days_until},
-                 {"window", {{"start", iso(e.decision_date - Days(7))},
+                 {"window", {{"start", iso(e.decision_date - Days(e.window_days))},
                              {"end", iso(e.decision_date)},
                              {"days_with_scores", e.window_days_with_scores}}},
                  {"missing_scores", e.missing_scores}});
@@ -185,7 +210,8 @@ nlohmann::json due_json(const std::vector<DueEntry> &due, Date today, int within
   return {{"date", iso(today)}, {"within", within_days}, {"due", a}};
 }
 
-std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days) {
+std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days,
+                                       int window_days) {
   std::vector<DueEntry> out;
   for (const auto &v : repo.active_plans()) {
     const Stage *trial = last_trial(v.plan);
@@ -194,9 +220,9 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
     const Date dd = *next;
     const long until = (dd - today).days();
     if (until > within_days) continue;
-    // clinical.md A6: the window is the 7 days before the decision date, and needs at least 4
-    // days with scores (many scores a day count as one day).
-    const Date wbegin = dd - Days(7);
+    // clinical.md A6: the window is the pathway's days before the decision date (many scores a
+    // day count as one day).
+    const Date wbegin = dd - Days(window_days);
     std::set<Date> days;
     for (const auto &s : repo.scores(v.patient)) {
       if (s.at.date >= wbegin && s.at.date < dd) days.insert(s.at.date);
@@ -204,11 +230,12 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
     DueEntry e;
     e.patient = v.patient;
     e.version = v.version;
+    e.pathway = v.plan.pathway;
+    e.window_days = window_days;
     e.drug = trial->drug;
     e.decision_date = dd;
     e.days_until = until;
     e.window_days_with_scores = static_cast<int>(days.size());
-    e.missing_scores = days.size() < 4;
     e.review = trial->maintenance();
     out.push_back(std::move(e));
   }

@@ -90,11 +90,14 @@ struct ScoreImportRow {
 struct DueEntry {
   std::string patient;
   int version = 0;
+  std::string pathway; // whose decision parameters judge the window
   std::string drug;
   Date decision_date{2000, 1, 1};
   long days_until = 0;     // negative: overdue
-  int window_days_with_scores = 0; // days with scores in [decision_date - 7, decision_date)
-  bool missing_scores = false;     // fewer than 4 days (clinical.md A6)
+  int window_days = 0;              // the pathway's window: the days before decision_date
+  int window_days_with_scores = 0; // days with scores in [decision_date - window_days, decision_date)
+  int min_days_with_scores = 0;    // the pathway's minimum (set by due_list())
+  bool missing_scores = false;     // fewer than min_days_with_scores
   bool review = false; // a maintenance review date, not a trial's decision date
 };
 
@@ -174,7 +177,9 @@ public:
 
   // --- the due list (see due_list() below). The default is due_list_generic(); a back end may
   // answer it with one query instead, and must then give exactly the same entries.
-  virtual std::vector<DueEntry> due_list(Date today, int within_days);
+  // Counts the days with scores in the `window_days` before each date; missing_scores is left
+  // to due_list() below, which knows each pathway's minimum.
+  virtual std::vector<DueEntry> due_list(Date today, int within_days, int window_days);
 
   // --- audit (append-only). Every change above writes one entry itself; this adds others.
   virtual void append_audit(const Actor &who, const std::string &action,
@@ -195,11 +200,16 @@ std::int64_t log_attributed_adverse_effect(Repository &repo, const std::string &
 std::optional<Date> plan_decision_date(const Plan &p);
 
 // Patients whose active plan's decision date is on or before today + within_days, soonest (most
-// overdue) first. InputError for a negative within_days. Calls repo.due_list().
-std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days);
+// overdue) first, each window judged by its plan's pathway's decision parameters (window_days,
+// min_days_with_scores; clinical.md A6 in the pathway files). A plan whose pathway is not among
+// `pathways` is judged by `pathways.front()`'s (the first loaded, by file name). InputError for a
+// negative within_days or no pathway. Calls repo.due_list() once per distinct window length.
+std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days,
+                               const std::vector<Pathway> &pathways);
 // The reference implementation over the domain calls (active_plans() + scores()): the default of
 // Repository::due_list(), and what a back end's own query is checked against in the contract suite.
-std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days);
+std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_days,
+                                       int window_days);
 // The due list as `due --json` and GET /api/due answer it (docs/cli.md): the window half-open,
 // "end" excluded, as the JSON contract says.
 nlohmann::json due_json(const std::vector<DueEntry> &due, Date today, int within_days);

@@ -627,7 +627,7 @@ void WebServer::Impl::clinic_home(Call &c) {
       throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-366");
     }
   }
-  const auto due = due_list(repo, today, within);
+  const auto due = due_list(repo, today, within, pathways);
   std::string b = "<h1>Clinic</h1><section><h2>Due by " + esc(iso(today + Days(within))) +
                   "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"
                   "<label for=\"within\">Days ahead</label><input type=\"text\" inputmode=\"numeric\" "
@@ -646,7 +646,8 @@ void WebServer::Impl::clinic_home(Call &c) {
            "</a></td><td>" + esc(words::drug(formulary, e.drug)) + "</td><td>" +
            (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
            "</td><td>" +
-           esc(when) + "</td><td>" + std::to_string(e.window_days_with_scores) + " of 7 days" +
+           esc(when) + "</td><td>" + std::to_string(e.window_days_with_scores) + " of " +
+           std::to_string(e.window_days) + " days" +
            (e.missing_scores ? " <span class=\"warn\">missing scores</span>" : "") + "</td></tr>";
     }
     b += "</tbody></table>";
@@ -944,7 +945,7 @@ void WebServer::Impl::routes() {
       }
     }
     const Date today = cfg.today();
-    send_json(c.res, 200, due_json(due_list(repo, today, within), today, within));
+    send_json(c.res, 200, due_json(due_list(repo, today, within, pathways), today, within));
   }));
   svr.Post(R"(/api/patients/([^/]+)/scores)", guarded(true, [this](Call &c) {
     const std::string id = c.req.matches[1];

@@ -549,35 +549,58 @@ void concurrent_writers(Backend &b) {
   CHECK(repo->audit(std::nullopt).size() == 2 + 2 * per_writer);
 }
 
+// Pathways with only what the due list reads: the window and the minimum days with scores.
+std::vector<Pathway> due_pathways(int window, int min_days) {
+  Pathway pw;
+  pw.name = "cipn-esmo";
+  pw.decisions.window_days.value = window;
+  pw.decisions.min_days_with_scores.value = min_days;
+  return {pw};
+}
+
 void due_list(Backend &b) {
   auto repo = b.connect();
+  const auto a6 = due_pathways(7, 4); // clinical.md A6, as schedules/cipn-esmo.toml says
   repo->add_patient(sample_patient("P1"), clinician);
   repo->add_patient(sample_patient("P2"), clinician); // no active plan: never due
   repo->save_draft(sample_plan("P1"), clinician);
   repo->submit("P1", 1, clinician);
-  CHECK(titrate::due_list(*repo, Date(2026, 12, 22), 0).empty()); // submitted is not active
+  CHECK(titrate::due_list(*repo, Date(2026, 12, 22), 0, a6).empty()); // submitted is not active
   repo->approve("P1", 1, pharmacist);
   // sample_plan's decision date is 2026-12-22; window = [12-15, 12-22) (clinical.md A6: the
   // 7 days before the decision date, at least 4 days with scores).
   for (int d : {14, 15, 16, 16, 17, 22}) {
     repo->log_score("P1", score(at(2026, 12, d, 9 * 60 + d), 5), patient_p1);
   }
-  auto due = titrate::due_list(*repo, Date(2026, 12, 20), 3);
+  auto due = titrate::due_list(*repo, Date(2026, 12, 20), 3, a6);
   REQUIRE(due.size() == 1);
   CHECK(due[0].patient == "P1");
+  CHECK(due[0].pathway == "cipn-esmo");
   CHECK(due[0].drug == "duloxetine");
   CHECK(due[0].decision_date == Date(2026, 12, 22));
   CHECK(due[0].days_until == 2);
+  CHECK(due[0].window_days == 7);
   CHECK(due[0].window_days_with_scores == 3); // 15, 16 (twice = one day), 17; not 14, not 22
   CHECK(due[0].missing_scores);
-  CHECK(titrate::due_list(*repo, Date(2026, 12, 20), 1).empty());
+  // The pathway's parameters, not constants, judge the window: 3 days back and 2 needed count
+  // only 12-19..21 (none yet: missing); 10 days back count 14, 15, 16, 17 (4: complete).
+  due = titrate::due_list(*repo, Date(2026, 12, 20), 3, due_pathways(3, 2));
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].window_days == 3);
+  CHECK(due[0].window_days_with_scores == 0);
+  CHECK(due[0].missing_scores);
+  due = titrate::due_list(*repo, Date(2026, 12, 20), 3, due_pathways(10, 4));
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].window_days_with_scores == 4);
+  CHECK_FALSE(due[0].missing_scores);
+  CHECK(titrate::due_list(*repo, Date(2026, 12, 20), 1, a6).empty());
   repo->log_score("P1", score(at(2026, 12, 21), 4), patient_p1);
-  due = titrate::due_list(*repo, Date(2026, 12, 23), 0);
+  due = titrate::due_list(*repo, Date(2026, 12, 23), 0, a6);
   REQUIRE(due.size() == 1);
   CHECK(due[0].days_until == -1); // overdue
   CHECK(due[0].window_days_with_scores == 4);
   CHECK_FALSE(due[0].missing_scores);
-  CHECK_THROWS_AS(titrate::due_list(*repo, Date(2026, 12, 23), -1), InputError);
+  CHECK_THROWS_AS(titrate::due_list(*repo, Date(2026, 12, 23), -1, a6), InputError);
 }
 
 // Two pharmacists (two connections, as two `serve` instances would have) approve the same
@@ -744,8 +767,8 @@ void due_list_matches_generic(Backend &b) {
   for (const auto &[today, within] : std::vector<std::pair<Date, int>>{
            {base - Days(10), 0}, {base, 0}, {base, 3}, {base + Days(5), 0}, {base - Days(30), 100}}) {
     INFO("today " << iso(today) << ", within " << within);
-    const auto mine = repo->due_list(today, within);
-    const auto ref = due_list_generic(*repo, today, within);
+    const auto mine = repo->due_list(today, within, 7);
+    const auto ref = due_list_generic(*repo, today, within, 7);
     REQUIRE(mine.size() == ref.size());
     for (std::size_t i = 0; i < ref.size(); ++i) {
       INFO("entry " << i << ": " << ref[i].patient);
@@ -755,9 +778,9 @@ void due_list_matches_generic(Backend &b) {
       CHECK(mine[i].decision_date == ref[i].decision_date);
       CHECK(mine[i].days_until == ref[i].days_until);
       CHECK(mine[i].window_days_with_scores == ref[i].window_days_with_scores);
-      CHECK(mine[i].missing_scores == ref[i].missing_scores);
+      CHECK(mine[i].pathway == ref[i].pathway);
       CHECK(mine[i].review == ref[i].review);
-      (ref[i].missing_scores ? saw_missing : saw_complete) = true;
+      (ref[i].window_days_with_scores < 4 ? saw_missing : saw_complete) = true;
       (ref[i].review ? saw_review : saw_decision) = true;
     }
   }

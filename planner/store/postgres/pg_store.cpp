@@ -1025,11 +1025,10 @@ std::vector<DecisionRecord> PgStore::decisions(const std::string &patient) {
 // One query giving exactly due_list_generic()'s entries (repository.cpp): every approved
 // version whose decision date (that of its last trial stage, stored in plan_versions.
 // decision_date) is at most within_days away; the drug of that last trial stage; the distinct
-// days with effective (not superseded) scores in [decision_date - 7, decision_date) (clinical.md
-// A6, the 7 days before the decision date; fewer than 4 days is "missing", as in the generic
-// code); ordered by decision date, ties by patient id (active_plans() order, byte-wise).
+// days with effective (not superseded) scores in [decision_date - window_days, decision_date)
+// (clinical.md A6, the pathway's window; due_list() judges the count); ordered by decision date, ties by patient id (active_plans() order, byte-wise).
 // Score times are "YYYY-MM-DDTHH:MM" text, so `at >= 'D'` and `at < 'D'` compare their dates.
-std::vector<DueEntry> PgStore::due_list(Date today, int within_days) {
+std::vector<DueEntry> PgStore::due_list(Date today, int within_days, int window_days) {
   return guarded(where_, secrets_, [&] {
     Tx tx(*this);
     const auto r = tx.w().exec_params(
@@ -1038,18 +1037,19 @@ std::vector<DueEntry> PgStore::due_list(Date today, int within_days) {
         "   ORDER BY s.ordinal DESC LIMIT 1),"
         " (SELECT count(DISTINCT left(sc.at, 10)) FROM pain_scores sc"
         "   WHERE sc.patient_id = p.patient_id"
-        "     AND sc.at >= to_char(v.decision_date::date - 7, 'YYYY-MM-DD')"
+        "     AND sc.at >= to_char(v.decision_date::date - $3::int, 'YYYY-MM-DD')"
         "     AND sc.at < v.decision_date"
         "     AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = sc.id)),"
         // A maintenance review: the date is past the trial stage's own decision date.
         " v.decision_date > COALESCE((SELECT s.decision_date FROM stages s"
         "   WHERE s.plan_version_id = v.id AND s.role = 'trial'"
-        "   ORDER BY s.ordinal DESC LIMIT 1), v.decision_date)"
+        "   ORDER BY s.ordinal DESC LIMIT 1), v.decision_date),"
+        " v.pathway"
         " FROM plan_versions v JOIN plans p ON p.id = v.plan_id"
         " WHERE v.status = 'approved' AND v.decision_date IS NOT NULL"
         "   AND v.decision_date::date - $1::date <= $2"
         " ORDER BY v.decision_date, p.patient_id",
-        iso(today), within_days);
+        iso(today), within_days, window_days);
     tx.commit();
     std::vector<DueEntry> out;
     out.reserve(r.size());
@@ -1061,8 +1061,9 @@ std::vector<DueEntry> PgStore::due_list(Date today, int within_days) {
       e.days_until = q[3].as<long>();
       e.drug = text(q[4]);
       e.window_days_with_scores = q[5].as<int>();
-      e.missing_scores = e.window_days_with_scores < 4;
+      e.window_days = window_days;
       e.review = q[6].as<bool>();
+      e.pathway = q[7].as<std::string>();
       out.push_back(std::move(e));
     }
     return out;

@@ -76,7 +76,7 @@ public:
   std::vector<DecisionRecord> decisions(const std::string &patient) override;
 
   // One query, the same entries as due_list_generic() (checked by the contract suite).
-  std::vector<DueEntry> due_list(Date today, int within_days) override;
+  std::vector<DueEntry> due_list(Date today, int within_days, int window_days) override;
 
   void append_audit(const Actor &who, const std::string &action, const std::string &patient,
                     const std::string &detail) override;

@@ -992,10 +992,10 @@ std::vector<DecisionRecord> SqliteStore::decisions(const std::string &patient) {
 // due_list_generic() as one query. plan_versions.decision_date is written by save_draft() from
 // plan_decision_date() (the last trial stage's) and cannot change after the draft, so it is the
 // date the generic walk reads from the plan document; the drug is that last trial stage's. The
-// window (clinical.md A6) is the 7 days before the decision date, decision date excluded,
-// counting days with an effective (uncorrected) score; fewer than 4 such days is missing_scores.
+// window (clinical.md A6) is the pathway's window_days before the decision date, decision date
+// excluded, counting days with an effective (uncorrected) score; due_list() judges the count.
 // Order: decision date, then patient id (the generic walk's stable sort over active_plans()).
-std::vector<DueEntry> SqliteStore::due_list(Date today, int within_days) {
+std::vector<DueEntry> SqliteStore::due_list(Date today, int within_days, int window_days) {
   SQLite::Statement q(
       *db_,
       "SELECT p.patient_id, v.version, "
@@ -1004,15 +1004,17 @@ std::vector<DueEntry> SqliteStore::due_list(Date today, int within_days) {
       "  v.decision_date, "
       "  (SELECT count(DISTINCT substr(s.at, 1, 10)) FROM pain_scores s "
       "    WHERE s.patient_id = p.patient_id "
-      "      AND s.at >= date(v.decision_date, '-7 days') AND s.at < v.decision_date "
+      "      AND s.at >= date(v.decision_date, '-' || ?2 || ' days') AND s.at < v.decision_date "
       "      AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)), "
       // A maintenance review: the date is past the trial stage's own decision date.
       "  v.decision_date > COALESCE((SELECT decision_date FROM stages WHERE plan_version_id = v.id "
-      "    AND role = 'trial' ORDER BY ordinal DESC LIMIT 1), v.decision_date) "
+      "    AND role = 'trial' ORDER BY ordinal DESC LIMIT 1), v.decision_date), "
+      "  v.pathway "
       "FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
-      "WHERE v.status = 'approved' AND v.decision_date <= ? "
+      "WHERE v.status = 'approved' AND v.decision_date <= ?1 "
       "ORDER BY v.decision_date, p.patient_id");
   q.bind(1, iso(today + Days(within_days)));
+  q.bind(2, window_days);
   std::vector<DueEntry> out;
   while (q.executeStep()) {
     DueEntry e;
@@ -1027,9 +1029,9 @@ std::vector<DueEntry> SqliteStore::due_list(Date today, int within_days) {
     }
     e.days_until = (e.decision_date - today).days();
     e.window_days_with_scores = q.getColumn(4).getInt();
-    // clinical.md A6: at least 4 days with scores in the window.
-    e.missing_scores = e.window_days_with_scores < 4;
+    e.window_days = window_days;
     e.review = q.getColumn(5).getInt() != 0;
+    e.pathway = q.getColumn(6).getString();
     out.push_back(std::move(e));
   }
   return out;

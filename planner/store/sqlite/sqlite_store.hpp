@@ -72,7 +72,7 @@ public:
   std::vector<DecisionRecord> decisions(const std::string &patient) override;
 
   // One query (see sqlite_store.cpp); the same entries as due_list_generic().
-  std::vector<DueEntry> due_list(Date today, int within_days) override;
+  std::vector<DueEntry> due_list(Date today, int within_days, int window_days) override;
 
   void append_audit(const Actor &who, const std::string &action, const std::string &patient,
                     const std::string &detail) override;
