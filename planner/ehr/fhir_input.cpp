@@ -57,10 +57,10 @@ struct Coding {
   std::string system, code, display;
 };
 
-std::vector<Coding> codings(const json *cconcept, const std::string &where) {
+std::vector<Coding> codings(const json *codeable, const std::string &where) {
   std::vector<Coding> out;
-  if (!cconcept) return out;
-  if (const json *a = opt_array(*cconcept, "coding", where)) {
+  if (!codeable) return out;
+  if (const json *a = opt_array(*codeable, "coding", where)) {
     for (const auto &c : *a) {
       out.push_back({opt_str(c, "system", where + ".coding").value_or(""),
                      opt_str(c, "code", where + ".coding").value_or(""),
@@ -70,10 +70,10 @@ std::vector<Coding> codings(const json *cconcept, const std::string &where) {
   return out;
 }
 
-// "CODE (display)" of every coding of `system`, or the cconcept's text, for "not checked" lines.
-std::string concept_text(const json *cconcept, const std::string &where) {
+// "CODE (display)" of every coding of `system`, or the concept's text, for "not checked" lines.
+std::string concept_text(const json *codeable, const std::string &where) {
   std::string s;
-  for (const auto &c : codings(cconcept, where)) {
+  for (const auto &c : codings(codeable, where)) {
     std::string sys = c.system == rxnorm_system   ? "RxNorm "
                       : c.system == snomed_system ? "SNOMED CT "
                       : c.system == loinc_system  ? "LOINC "
@@ -81,8 +81,8 @@ std::string concept_text(const json *cconcept, const std::string &where) {
     s += (s.empty() ? "" : ", ") + short_text(sys + c.code) +
          (c.display.empty() ? "" : " \"" + short_text(c.display) + "\"");
   }
-  if (cconcept) {
-    if (const auto t = opt_str(*cconcept, "text", where)) {
+  if (codeable) {
+    if (const auto t = opt_str(*codeable, "text", where)) {
       s += (s.empty() ? "" : ", ") + std::string("\"") + short_text(*t) + "\"";
     }
   }
@@ -223,7 +223,7 @@ void FhirReader::observation(const json &r, const std::string &at) {
   }
   if (kind == Kind::none) {
     in_.not_checked.push_back(ref + ": Observation " + concept_text(code, at + ".code") +
-                              " is not one titrate reads: not checked");
+                              " is not one titrate reads");
     return;
   }
   if (status != "final" && status != "amended" && status != "corrected") {
@@ -324,9 +324,9 @@ void FhirReader::medication(const json &r, const std::string &at, bool statement
     in_.ignored.push_back(ref + ": status " + status);
     return;
   }
-  const json *cconcept = opt_obj(r, "medicationCodeableConcept", at);
+  const json *codeable = opt_obj(r, "medicationCodeableConcept", at);
   json resolved;
-  if (!cconcept) {
+  if (!codeable) {
     if (const json *mref = opt_obj(r, "medicationReference", at)) {
       std::string target = opt_str(*mref, "reference", at + ".medicationReference").value_or("");
       if (!target.empty() && target[0] == '#') {
@@ -341,16 +341,16 @@ void FhirReader::medication(const json &r, const std::string &at, bool statement
           if (ref_of(m) == target || target.ends_with("/" + ref_of(m))) resolved = m;
         }
       }
-      if (!resolved.is_null()) cconcept = opt_obj(resolved, "code", target);
+      if (!resolved.is_null()) codeable = opt_obj(resolved, "code", target);
     }
   }
   std::optional<std::string> name;
-  for (const auto &c : codings(cconcept, at + ".medication")) {
+  for (const auto &c : codings(codeable, at + ".medication")) {
     if (c.system == rxnorm_system && (name = codes_.medication_of(c.code))) break;
   }
   if (!name) {
-    in_.not_checked.push_back(ref + ": medication " + concept_text(cconcept, at + ".medication") +
-                              " is not a known RxNorm code: not checked");
+    in_.not_checked.push_back(ref + ": medication " + concept_text(codeable, at + ".medication") +
+                              " is not a known RxNorm code");
     return;
   }
   std::optional<std::string> when;
@@ -415,7 +415,7 @@ void FhirReader::condition(const json &r, const std::string &at) {
     return;
   }
   in_.not_checked.push_back(ref + ": condition " + concept_text(code, at + ".code") +
-                            " is not a known SNOMED CT code: not checked");
+                            " is not a known SNOMED CT code");
 }
 
 void FhirReader::allergy(const json &r, const std::string &at) {
