@@ -119,6 +119,16 @@ double round_to(double v, double step) { return std::round(v / step) * step; }
 } // namespace
 
 void FhirReader::add(const json &r, const std::string &where) {
+  // An element of the wrong JSON type deep inside a resource is bad input, not a bug.
+  try {
+    add_checked(r, where);
+  } catch (const json::exception &e) {
+    throw InputError(where + ": " + printable(e.what(), 160) +
+                     "; expected FHIR R4 JSON (an element has the wrong type)");
+  }
+}
+
+void FhirReader::add_checked(const json &r, const std::string &where) {
   if (!r.is_object()) {
     throw InputError(where + ": is a " + std::string(r.type_name()) +
                      "; expected a FHIR resource (a JSON object with resourceType)");
@@ -153,7 +163,7 @@ void FhirReader::add(const json &r, const std::string &where) {
         continue;
       }
     }
-    add(*res, where);
+    add_checked(*res, where);
   }
 }
 

@@ -56,6 +56,7 @@ public:
   std::vector<std::string> cautions() const;
 
 private:
+  void add_checked(const nlohmann::json &r, const std::string &where);
   void add_resource(const nlohmann::json &r, const std::string &where);
   void patient(const nlohmann::json &r, const std::string &ref);
   void observation(const nlohmann::json &r, const std::string &ref);

@@ -244,6 +244,9 @@ struct Service {
         send(res, 400, operation_outcome("invalid", e.what()));
       } catch (const DataError &e) {
         send(res, 400, operation_outcome("invalid", e.what()));
+      } catch (const nlohmann::json::exception &e) {
+        // An element of the wrong JSON type (e.g. a string sequence in a dosage): bad input.
+        send(res, 400, operation_outcome("invalid", std::string("malformed request: ") + e.what()));
       } catch (const std::exception &e) {
         send(res, 500, operation_outcome("exception", std::string("internal error: ") + e.what()));
       }

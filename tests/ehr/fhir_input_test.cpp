@@ -198,6 +198,14 @@ TEST_CASE("fhir: what cannot be used is said, never guessed", "[ehr]") {
     p2["id"] = "p2";
     CHECK_THROWS_WITH(read(bundle({patient(), p2})), Catch::Contains("a second Patient"));
   }
+  SECTION("an element of the wrong JSON type is bad input, not an internal error") {
+    json o = obs("c", "2160-0", 1.1, "mg/dL");
+    o["code"]["coding"][0]["code"] = 2160;
+    CHECK_THROWS_AS(read(bundle({o})), InputError);
+    json p = patient();
+    p["resourceType"] = 7;
+    CHECK_THROWS_AS(read(bundle({p})), InputError);
+  }
   SECTION("a transaction bundle") {
     CHECK_THROWS_WITH(read(bundle({patient()}, "transaction")),
                       Catch::Contains("\"transaction\"") && Catch::Contains("searchset"));
