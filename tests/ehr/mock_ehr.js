@@ -152,13 +152,16 @@ async function main() {
   const db = fs.readFileSync(path.join(tmp, 'titrate.db')).toString('latin1');
   const wal = fs.existsSync(path.join(tmp, 'titrate.db-wal'))
     ? fs.readFileSync(path.join(tmp, 'titrate.db-wal')).toString('latin1') : '';
-  check(!db.includes(SECRET) && !wal.includes(SECRET) && !serverOut.includes(SECRET),
+  check(!db.includes(SECRET) && !wal.includes(SECRET) && !serverOut.includes(SECRET) &&
+    !db.includes('some-opaque-fhir-access-token') && !wal.includes('some-opaque-fhir-access-token'),
     'the access token appears in neither the database nor the server output');
   // Feedback and refusals are in the audit.
   step = 'audit';
   const audit = JSON.parse(titrate(['--json', 'audit']));
   const fb = audit.entries.filter((e) => e.action === 'cds.feedback');
-  check(fb.length === 2, `two feedback entries (got ${fb.length})`);
+  check(fb.length === 5, `five feedback entries: the walk's two and the specification's three (got ${fb.length})`);
+  check(fb.some((e) => e.patient === null && /d7ecf885/.test(e.detail) && /A comment entered by the clinician/.test(e.detail)),
+    'feedback on a card titrate did not issue is stored without a patient');
   check(fb.some((e) => e.patient === 'demo' && /accepted suggestion/.test(e.detail)),
     'the accepted suggestion is stored with the patient');
   check(fb.some((e) => /overridden; reason does-not-align-preferences/.test(e.detail) &&
@@ -226,7 +229,50 @@ const demoPrefetch = {
 };
 const kinds = (r) => (r.json && r.json.cards ? r.json.cards.map((c) => c.kind || c.source.topic.code).sort() : []);
 
+// The schemas themselves: the specification's own examples pass (CDS Hooks 2.0.1,
+// "Discovery Example" and "CDS Service Response" > "Example"), and documents that break a rule
+// of the text fail, so a schema that accepts anything would be caught.
+function checkSchemas() {
+  step = 'schemas';
+  const rejects = (schema, doc, what) => check(!schemas[schema](doc), `${schema} rejects ${what}`);
+  valid('discovery-response', { services: [
+    { hook: 'patient-view', title: 'Static CDS Service Example', description: 'An example of a CDS Service that returns a static set of cards',
+      id: 'static-patient-greeter', prefetch: { patientToGreet: 'Patient/{{context.patientId}}' } },
+    { hook: 'order-select', title: 'Order Echo CDS Service', description: 'An example of a CDS Service that simply echoes the order(s) being placed',
+      id: 'order-echo', prefetch: { patient: 'Patient/{{context.patientId}}', medications: 'MedicationRequest?patient={{context.patientId}}' } },
+    { hook: 'order-sign', title: 'Pharmacogenomics CDS Service', description: 'An example of a more advanced, precision medicine CDS Service',
+      id: 'pgx-on-order-sign', usageRequirements: 'Note: functionality of this CDS Service is degraded without access to a FHIR Restful API as part of CDS recommendation generation.' },
+  ] }, 'the specification\'s discovery example');
+  const example = { cards: [
+    { uuid: '4e0a3a1e-3283-4575-ab82-028d55fe2719', summary: 'Example Card', indicator: 'info', detail: 'This is an example card.',
+      source: { label: 'Static CDS Service Example', url: 'https://example.com', icon: 'https://example.com/img/icon-100px.png' },
+      links: [{ label: 'Google', url: 'https://google.com', type: 'absolute' }, { label: 'Github', url: 'https://github.com', type: 'absolute' },
+        { label: 'SMART Example App', url: 'https://smart.example.com/launch', type: 'smart', appContext: '{"session":3456356,"settings":{"module":4235}}' }] },
+    { summary: 'Another card', indicator: 'warning', source: { label: 'Static CDS Service Example' },
+      overrideReasons: [{ code: 'reason-code-provided-by-service', system: 'http://example.org/cds-services/fhir/CodeSystem/override-reasons', display: 'Patient refused' },
+        { code: '12354', system: 'http://example.org/cds-services/fhir/CodeSystem/override-reasons', display: 'Contraindicated' }] },
+  ] };
+  valid('service-response', example, 'the specification\'s example response');
+  const card = (extra) => ({ cards: [{ summary: 'x', indicator: 'info', source: { label: 'l' }, ...extra }] });
+  rejects('service-response', card({ summary: 'x'.repeat(140) }), 'a 140-character summary');
+  rejects('service-response', card({ indicator: 'hint' }), 'an indicator outside info, warning, critical');
+  rejects('service-response', card({ source: {} }), 'a source without label');
+  rejects('service-response', card({ suggestions: [{ label: 's' }] }), 'suggestions without selectionBehavior');
+  rejects('service-response', card({ overrideReasons: [{ code: 'c', system: 's' }] }), 'an override reason without display');
+  rejects('service-response', card({ links: [{ label: 'l', url: 'https://x.test', type: 'absolute', appContext: 'a' }] }), 'appContext on an absolute link');
+  rejects('discovery-response', { services: [{ hook: 'patient-view', id: 'x' }] }, 'a service without description');
+  rejects('feedback-request', { feedback: [{ card: 'c', outcome: 'accepted', outcomeTimestamp: '2021-12-11T10:05:31Z' }] },
+    'an accepted outcome without acceptedSuggestions');
+  rejects('feedback-request', { feedback: [{ card: 'c', outcome: 'overridden', outcomeTimestamp: '2021-12-11T10:05:31+01:00' }] },
+    'a time that is not UTC');
+  rejects('hook-request', { hook: 'order-select', hookInstance: 'h', context: { userId: 'u', patientId: 'p', draftOrders: { resourceType: 'Bundle' } } },
+    'an order-select request without selections');
+  rejects('hook-request', { hook: 'patient-view', hookInstance: 'h', context: { userId: 'u', patientId: 'p' },
+    fhirAuthorization: { access_token: 'a', token_type: 'Bearer', expires_in: 1, scope: 's', subject: 's' } }, 'fhirAuthorization without fhirServer');
+}
+
 async function walk(base, keys) {
+  checkSchemas();
   const es = (aud, extra = {}) => sign(keys.es.privateKey, { kid: 'es384-1', alg: 'ES384', aud: base + aud, ...extra });
   const rs = (aud, extra = {}) => sign(keys.rs.privateKey, { kid: 'rs384-1', alg: 'RS384', aud: base + aud, ...extra });
 
@@ -371,7 +417,35 @@ async function walk(base, keys) {
   validFhir(r.json, 'the 412 OperationOutcome');
   check(/patient, creatinine, weight, medications, conditions/.test(r.text), 'the 412 names the missing prefetch keys');
 
-  // 7. refusals: each 401, nothing answered.
+  // 7. the specification's own example requests (CDS Hooks 2.0.1, input/pagecontent/index.md:
+  // "Calling a CDS Service" > "Example", and the three examples of "Feedback"), replayed.
+  step = 'specification examples';
+  const specCall = { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', fhirServer: 'http://hooks.smarthealthit.org:9080',
+    hook: 'patient-view',
+    fhirAuthorization: { access_token: 'some-opaque-fhir-access-token', token_type: 'Bearer', expires_in: 300,
+      scope: 'user/Patient.read user/Observation.read', subject: 'cds-service4' },
+    context: { userId: 'Practitioner/example', patientId: '1288992', encounterId: '89284' },
+    prefetch: { patientToGreet: { resourceType: 'Patient', gender: 'male', birthDate: '1925-12-23', id: '1288992', active: true } } };
+  valid('hook-request', specCall, 'the specification\'s patient-view example');
+  r = await call(base, svc(services['patient-view'].id), { body: specCall, token: await es(svc(services['patient-view'].id)) });
+  check(r.status === 200 && r.json.cards.length === 0, 'the example (a patient titrate does not know) gets 200 and no card');
+  valid('service-response', r.json, 'the answer to the example');
+  const specFeedback = [
+    { feedback: [{ card: '4e0a3a1e-3283-4575-ab82-028d55fe2719', outcome: 'accepted',
+      acceptedSuggestions: [{ id: 'e56e1945-20b3-4393-8503-a1a20fd73152' }], outcomeTimestamp: '2021-12-11T10:05:31Z' }] },
+    { feedback: [{ card: 'f6b95768-b1c8-40dc-8385-bf3504b82ffb', outcome: 'overridden', outcomeTimestamp: '2020-12-11T00:00:00Z' }] },
+    { feedback: [{ card: '9368d37b-283f-44a0-93ea-547cebab93ed', outcome: 'overridden',
+      overrideReason: { reason: { code: 'd7ecf885', system: 'https://example.com/cds-hooks/override-reason-system' },
+        userComment: 'A comment entered by the clinician.' }, outcomeTimestamp: '2020-12-11T00:00:00Z' }] },
+  ];
+  for (const [i, fbExample] of specFeedback.entries()) {
+    valid('feedback-request', fbExample, `the specification's feedback example ${i + 1}`);
+    const fbPath = svc(services['patient-view'].id) + '/feedback';
+    r = await call(base, fbPath, { body: fbExample, token: await es(fbPath) });
+    check(r.status === 200 && r.json.stored === 1, `feedback example ${i + 1} is stored (got ${r.status})`);
+  }
+
+  // 8. refusals: each 401, nothing answered.
   step = 'refusals';
   const disc = '/cds-services';
   const refusedWith = async (token, what, pattern) => {
