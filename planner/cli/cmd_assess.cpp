@@ -69,21 +69,6 @@ void print_assessment(std::ostream &out, const Assessment &a, const Formulary &f
   out << "\nDecision support only; not medical advice.\n";
 }
 
-// Extend decisions already recorded for the current trial stage (since its first day).
-int extensions_so_far(const std::vector<DecisionRecord> &decisions, const Plan &plan) {
-  const Stage *trial = plan.current_trial();
-  if (!trial || trial->steps.empty()) return 0;
-  const Date since = trial->steps.front().range.begin();
-  int n = 0;
-  for (const auto &d : decisions) {
-    if (d.assessment.decision == DecisionKind::extend && d.assessment.drug == trial->drug &&
-        d.assessment.date >= since) {
-      ++n;
-    }
-  }
-  return n;
-}
-
 void run_assess_stored(Context &ctx, const AssessOptions &o) {
   if (!o.start.empty() || !o.scores.empty() || !o.adverse_effects.empty() || !o.prefer.empty()) {
     // (--decision is checked below, once the role is known)

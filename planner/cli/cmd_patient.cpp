@@ -152,6 +152,15 @@ nlohmann::json opt_number(const std::optional<double> &v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+// Where each value read from FHIR came from (issue 16); [] for a profile typed by hand.
+nlohmann::json sources_json(const Patient &p) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto &s : p.sources) {
+    a.push_back({{"field", s.field}, {"resource", s.resource}, {"date", s.date}, {"note", s.note}});
+  }
+  return a;
+}
+
 // Keys as in the patient file (design.md §6), plus the version metadata.
 nlohmann::json patient_json(const PatientRecord &r, const std::optional<PlanVersion> &active) {
   const Patient &p = r.patient;
@@ -175,6 +184,7 @@ nlohmann::json patient_json(const PatientRecord &r, const std::optional<PlanVers
           {"baseline_pain", p.baseline_pain ? nlohmann::json(p.baseline_pain->value())
                                             : nlohmann::json(nullptr)},
           {"dialysis", dialysis_json(p.dialysis)},
+          {"sources", sources_json(p)},
           {"active_plan_version", active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}};
 }
 
@@ -183,6 +193,33 @@ std::string list_text(const std::vector<std::string> &v) {
   std::string s;
   for (const auto &x : v) s += (s.empty() ? "" : ", ") + x;
   return s;
+}
+
+// A value changed by hand no longer comes from the FHIR resource it was read from: its source is
+// dropped (issue 16), so `patient show` never credits an EHR with a typed value.
+void prune_sources(const Patient &before, Patient &p) {
+  const auto in = [](const std::vector<std::string> &v, const std::string &x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  std::vector<std::string> stopped;
+  for (const auto &s : p.stopped_medications) stopped.push_back(s.name);
+  std::erase_if(p.sources, [&](const ValueSource &s) {
+    const auto colon = s.field.find(':');
+    const std::string kind = s.field.substr(0, colon);
+    const std::string name = colon == std::string::npos ? "" : s.field.substr(colon + 1);
+    if (kind == "birth_date") return p.birth_date != before.birth_date;
+    if (kind == "sex") return p.sex != before.sex;
+    if (kind == "weight_kg") return p.weight_kg != before.weight_kg;
+    if (kind == "serum_creatinine_mg_dl") {
+      return p.serum_creatinine_mg_dl != before.serum_creatinine_mg_dl;
+    }
+    if (kind == "medications") return !in(p.medications, name);
+    if (kind == "stopped_medications") {
+      return !in(stopped, name) || p.stopped_medications != before.stopped_medications;
+    }
+    if (kind == "conditions") return !in(p.conditions, name);
+    return false;
+  });
 }
 
 void validate(Context &ctx, const Patient &p) {
@@ -216,6 +253,7 @@ void run_update(Context &ctx, const std::string &id, const ProfileOptions &o) {
     Patient p = require_patient(*repo, id).patient;
     const Patient before = p;
     apply(o, p, true);
+    prune_sources(before, p);
     if (p == before) {
       throw InputError("patient update " + id + ": nothing to change; give at least one option "
                        "that differs from the current profile");
@@ -270,6 +308,13 @@ void run_show(Context &ctx, const std::string &id) {
   out << "  active plan:  "
       << (active ? "version " + std::to_string(active->version) + " (approved)" : "none approved")
       << "\n";
+  if (!p.sources.empty()) {
+    out << "  read from FHIR (issue 16; values not listed here were typed in):\n";
+    for (const auto &s : p.sources) {
+      out << "    " << s.field << ": " << s.resource << (s.date.empty() ? "" : " of " + s.date)
+          << (s.note.empty() ? "" : " (" + s.note + ")") << "\n";
+    }
+  }
 }
 
 void run_list(Context &ctx) {
@@ -330,6 +375,8 @@ void add_patient_command(CLI::App &app, Context &ctx) {
 
   CLI::App *list = cmd->add_subcommand("list", "Every patient, one line each");
   list->callback([&ctx] { run_list(ctx); });
+
+  add_patient_import_command(cmd, ctx);
 }
 
 } // namespace titrate::cli

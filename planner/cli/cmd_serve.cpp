@@ -34,9 +34,38 @@ int local_minute_of_day() {
   return tm.tm_hour * 60 + tm.tm_min;
 }
 
-void run_serve(Context &ctx, const std::string &listen) {
+struct CdsOptions {
+  std::string clients;    // --cds-clients FILE.json
+  std::string public_url; // --public-url URL
+  bool unsigned_local_test = false;
+};
+
+bool loopback(const std::string &host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host == "[::1]";
+}
+
+void run_serve(Context &ctx, const std::string &listen, const CdsOptions &cds) {
   web::WebConfig cfg;
   web::parse_listen(listen, cfg.host, cfg.port);
+  if (cds.unsigned_local_test && !loopback(cfg.host)) {
+    throw InputError("--cds-unsigned-local-test: refused with --listen " + listen +
+                     "; expected a loopback address (127.0.0.1, ::1): unsigned CDS Hooks calls "
+                     "are for a test on this machine only");
+  }
+  if (!cds.public_url.empty() && cds.public_url.rfind("https://", 0) != 0 &&
+      cds.public_url.rfind("http://", 0) != 0) {
+    throw InputError("--public-url: \"" + cds.public_url.substr(0, 64) +
+                     "\" is not a URL; expected e.g. https://titrate.clinic.example");
+  }
+  if (!cds.clients.empty() || cds.unsigned_local_test) {
+    web::CdsConfig c;
+    if (!cds.clients.empty()) c.verifier = web::load_cds_clients(cds.clients);
+    c.allow_unsigned = cds.unsigned_local_test;
+    c.codes = std::make_shared<const ehr::EhrCodes>(load_ehr_codes(ctx));
+    c.base_url = cds.public_url;
+    while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+    cfg.cds = c;
+  }
   (void)ctx.today(); // a bad --today is refused now, not at the first request
   const Formulary &formulary = ctx.formulary();
   const auto &pathways = ctx.pathways();
@@ -53,6 +82,9 @@ void run_serve(Context &ctx, const std::string &listen) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  if (cfg.cds && cfg.cds->base_url.empty()) {
+    cfg.cds->base_url = "http://" + cfg.host + ":" + std::to_string(cfg.port);
+  }
   web::WebServer server(*repo, *accounts, formulary, pathways, cfg);
   const int port = server.bind();
   std::thread waiter([&server, stop_signals] {
@@ -62,6 +94,12 @@ void run_serve(Context &ctx, const std::string &listen) {
   });
   ctx.out << "titrate: serving http://" << cfg.host << ":" << port << "/ (staff: /login; "
           << "patients: the link from titrate patient invite). Ctrl-C stops." << std::endl;
+  if (cfg.cds) {
+    ctx.out << "titrate: CDS Hooks at " << cfg.cds->base_url << "/cds-services ("
+            << (cfg.cds->allow_unsigned ? "LOCAL TEST MODE: unsigned calls accepted"
+                                        : "signed calls from the clients of --cds-clients")
+            << ")" << std::endl;
+  }
   server.run();
   pthread_kill(waiter.native_handle(), SIGTERM); // wakes the waiter if run() ended by itself
   waiter.join();
@@ -71,9 +109,17 @@ void run_serve(Context &ctx, const std::string &listen) {
 
 void add_web_commands(CLI::App &app, Context &ctx) {
   auto listen = std::make_shared<std::string>("127.0.0.1:8080");
+  auto cds = std::make_shared<CdsOptions>();
   CLI::App *serve = app.add_subcommand("serve", "Serve the browser front end and JSON API (docs/web.md)");
   serve->add_option("--listen", *listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  serve->callback([&ctx, listen] { run_serve(ctx, *listen); });
+  serve->add_option("--cds-clients", cds->clients,
+                    "Trusted CDS Hooks clients (JSON: iss and JWK Set file each; docs/ehr.md)");
+  serve->add_option("--public-url", cds->public_url,
+                    "This server's URL as the EHR calls it (JWT aud, card links); default "
+                    "http://HOST:PORT");
+  serve->add_flag("--cds-unsigned-local-test", cds->unsigned_local_test,
+                  "LOCAL TEST ONLY: accept CDS Hooks calls without a JWT (loopback only)");
+  serve->callback([&ctx, listen, cds] { run_serve(ctx, *listen, *cds); });
   add_user_command(app, ctx);
   add_invite_command(app, ctx);
 }

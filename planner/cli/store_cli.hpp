@@ -4,6 +4,7 @@
 // command needs. Role checks run BEFORE the database is opened, so a refused command never
 // creates or touches the file. Roles (docs/cli.md): clinician, pharmacist, patient.
 #include "planner/cli/context.hpp"
+#include "planner/ehr/codes.hpp"
 #include "planner/store/repository.hpp"
 
 #include <CLI/CLI.hpp>
@@ -53,6 +54,9 @@ void print_plan_for_people(std::ostream &out, const Plan &plan, const Pathway &p
 
 // The store commands, one file each; registered by add_store_commands (cmd_store.cpp).
 void add_patient_command(CLI::App &app, Context &ctx);  // cmd_patient.cpp
+void add_patient_import_command(CLI::App *patient, Context &ctx); // cmd_patient_import.cpp
+// formulary/ehr/codes.toml of --formulary, joined with the formulary's own RxNorm codes.
+ehr::EhrCodes load_ehr_codes(Context &ctx); // cmd_patient_import.cpp
 void add_log_command(CLI::App &app, Context &ctx);      // cmd_log.cpp
 void add_import_command(CLI::App &app, Context &ctx);   // cmd_import.cpp
 void add_due_command(CLI::App &app, Context &ctx);      // cmd_due.cpp

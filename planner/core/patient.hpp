@@ -44,6 +44,18 @@ struct StoppedMedication {
   bool operator==(const StoppedMedication &) const = default;
 };
 
+// Where a profile value came from when it was read from an EHR (issue 16): the field it fills
+// (e.g. "serum_creatinine_mg_dl", "medications:sertraline"), the FHIR resource ("Observation/abc"),
+// its clinical date (effective/authored/recorded, ISO, may be empty when the resource gives none)
+// and a note (the value as given, a unit conversion). Values typed by hand carry none.
+struct ValueSource {
+  std::string field;
+  std::string resource;
+  std::string date;
+  std::string note;
+  bool operator==(const ValueSource &) const = default;
+};
+
 struct Patient {
   std::string id;
   Date birth_date;
@@ -57,6 +69,7 @@ struct Patient {
   std::vector<StoppedMedication> stopped_medications;
   std::optional<PainScore> baseline_pain;
   std::optional<Dialysis> dialysis; // haemodialysis and its weekdays (clinical.md H14)
+  std::vector<ValueSource> sources;  // provenance of values read from FHIR (empty: typed in)
 
   // A patient with `dialysis` also has the `haemodialysis` condition (the eligibility rules of
   // clinical.md A4 read the condition).

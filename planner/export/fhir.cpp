@@ -88,6 +88,36 @@ Json entry(const std::string &uuid, Json resource) {
 
 } // namespace
 
+nlohmann::ordered_json fhir_dosage_instructions(const Formulary &f, const Stage &s,
+                                                std::optional<Date> from) {
+  Json dosages = Json::array();
+  for (std::size_t pi = 0; pi < s.steps.size(); ++pi) {
+    const Step &st = s.steps[pi];
+    if (st.range.empty())
+      continue;
+    if (from && st.range.end() <= *from)
+      continue;
+    // FHIR Period.end is inclusive: the last day taken, not the half-open end.
+    const Date last = st.range.end() - Days(1);
+    for (const auto &a : st.doses) {
+      Json d;
+      d["sequence"] = pi + 1;
+      d["text"] = words::administration(f, s.drug, a) + ", " + words::dates(st.range) +
+                  "; daily total " + st.daily.str();
+      Json repeat;
+      repeat["boundsPeriod"] = Json{{"start", iso(st.range.begin())}, {"end", iso(last)}};
+      repeat["frequency"] = 1;
+      repeat["period"] = 1;
+      repeat["periodUnit"] = "d";
+      repeat["when"] = Json::array({event_timing(a.time)});
+      d["timing"] = Json{{"repeat", std::move(repeat)}};
+      d["doseAndRate"] = Json::array({Json{{"doseQuantity", quantity_mg(a.dose)}}});
+      dosages.push_back(std::move(d));
+    }
+  }
+  return dosages;
+}
+
 void write_fhir(std::ostream &out, const ExportInput &in) {
   check_context(in.context);
   const ExportContext &c = in.context;
@@ -143,29 +173,7 @@ void write_fhir(std::ostream &out, const ExportInput &in) {
     if (!s.note.empty())
       notes.push_back(Json{{"text", s.note}});
     mr["note"] = std::move(notes);
-    Json dosages = Json::array();
-    for (std::size_t pi = 0; pi < s.steps.size(); ++pi) {
-      const Step &st = s.steps[pi];
-      if (st.range.empty())
-        continue;
-      // FHIR Period.end is inclusive: the last day taken, not the half-open end.
-      const Date last = st.range.end() - Days(1);
-      for (const auto &a : st.doses) {
-        Json d;
-        d["sequence"] = pi + 1;
-        d["text"] = words::administration(in.formulary, s.drug, a) + ", " +
-                    words::dates(st.range) + "; daily total " + st.daily.str();
-        Json repeat;
-        repeat["boundsPeriod"] = Json{{"start", iso(st.range.begin())}, {"end", iso(last)}};
-        repeat["frequency"] = 1;
-        repeat["period"] = 1;
-        repeat["periodUnit"] = "d";
-        repeat["when"] = Json::array({event_timing(a.time)});
-        d["timing"] = Json{{"repeat", std::move(repeat)}};
-        d["doseAndRate"] = Json::array({Json{{"doseQuantity", quantity_mg(a.dose)}}});
-        dosages.push_back(std::move(d));
-      }
-    }
+    Json dosages = fhir_dosage_instructions(in.formulary, s);
     if (!dosages.empty())
       mr["dosageInstruction"] = std::move(dosages);
     entries.push_back(entry(uuid, std::move(mr)));

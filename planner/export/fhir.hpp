@@ -6,11 +6,21 @@
 // (v5) of patient id, stage and score, so a re-export names the same resources. Pure.
 #include "planner/export/export_context.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 
 namespace titrate {
+
+// A stage's sequenced dosageInstruction array (one Dosage per step and administration time,
+// `sequence` = step number, timing.repeat.boundsPeriod = the step's days, inclusive end): the
+// shape write_fhir uses, shared with the CDS Hooks suggestions (issue 16). With `from`, steps that
+// end on or before that day are left out.
+nlohmann::ordered_json fhir_dosage_instructions(const Formulary &f, const Stage &s,
+                                                std::optional<Date> from = std::nullopt);
 
 // Throws InputError for an unsupported context.time_zone or a bad context.
 void write_fhir(std::ostream &out, const ExportInput &in);

@@ -36,4 +36,20 @@ void read_conditions_document(const nlohmann::json &j, Patient &p) {
   }
 }
 
+nlohmann::json sources_document(const Patient &p) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto &v : p.sources) {
+    a.push_back({{"field", v.field}, {"resource", v.resource}, {"date", v.date}, {"note", v.note}});
+  }
+  return a;
+}
+
+void read_sources_document(const nlohmann::json &j, Patient &p) {
+  p.sources.clear();
+  for (const auto &v : j) {
+    p.sources.push_back({v.at("field").get<std::string>(), v.at("resource").get<std::string>(),
+                         v.at("date").get<std::string>(), v.at("note").get<std::string>()});
+  }
+}
+
 } // namespace titrate::store

@@ -14,4 +14,8 @@ nlohmann::json conditions_document(const Patient &p);
 // (the callers map both to StorageError).
 void read_conditions_document(const nlohmann::json &j, Patient &p);
 
+// The `sources` column (migration 006): a JSON array of {"field", "resource", "date", "note"}.
+nlohmann::json sources_document(const Patient &p);
+void read_sources_document(const nlohmann::json &j, Patient &p);
+
 } // namespace titrate::store

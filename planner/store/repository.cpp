@@ -255,4 +255,18 @@ void require_four_eyes(const std::string &version_name, const std::string &draft
                      " it; another pharmacist must review it");
 }
 
+int extensions_so_far(const std::vector<DecisionRecord> &decisions, const Plan &plan) {
+  const Stage *trial = plan.current_trial();
+  if (!trial || trial->steps.empty()) return 0;
+  const Date since = trial->steps.front().range.begin();
+  int n = 0;
+  for (const auto &d : decisions) {
+    if (d.assessment.decision == DecisionKind::extend && d.assessment.drug == trial->drug &&
+        d.assessment.date >= since) {
+      ++n;
+    }
+  }
+  return n;
+}
+
 } // namespace titrate

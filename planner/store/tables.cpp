@@ -94,7 +94,7 @@ DatabaseSummary finish(int version, std::vector<TableSummary> tables) {
 } // namespace
 
 const std::vector<TableSpec> &titrate_tables() {
-  // From planner/store/sqlite/migrations/001..005 (schema version 5); the back ends check at
+  // From planner/store/sqlite/migrations/001..006 (schema version 6); the back ends check at
   // open that their tables have exactly these columns, so a later migration that adds a column
   // or a table cannot be copied without this list being brought up to date.
   static const std::vector<TableSpec> all = {
@@ -103,7 +103,7 @@ const std::vector<TableSpec> &titrate_tables() {
        {t("patient_id"), i("version"), t("birth_date"), t("sex"), r("weight_kg"),
         r("serum_creatinine_mg_dl"), r("crcl_ml_min"), t("hepatic"), t("conditions"),
         t("medications"), t("stopped_medications"), i("baseline_pain"), t("recorded_by"),
-        t("recorded_at")},
+        t("recorded_at"), t("sources")},
        {"patient_id", "version"},
        ""},
       {"plans", {i("id"), t("patient_id")}, {"id"}, "id"},

@@ -169,6 +169,7 @@ struct WebServer::Impl {
   std::thread thread;
   int port = 0;
   std::string dummy_hash; // verified against for unknown users, so timing reveals nothing
+  std::unique_ptr<CdsMount> cds; // the CDS Hooks routes' state (cds_hooks.cpp), when enabled
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
       : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)) {
@@ -179,6 +180,11 @@ struct WebServer::Impl {
     svr.set_keep_alive_max_count(1000);
     svr.set_payload_max_length(64 * 1024); // a form or a score is a few hundred bytes
     routes();
+    if (cfg.cds) {
+      cds = std::make_unique<CdsMount>(
+          CdsMount{repo, formulary, pathways, mutex, cfg.today, cfg.now, *cfg.cds});
+      mount_cds_hooks(svr, *cds);
+    }
   }
 
   // ---- the one place that maps failures to responses (and refusals to the audit) ----

@@ -9,10 +9,12 @@
 #include "planner/pathways/pathway.hpp"
 #include "planner/store/accounts.hpp"
 #include "planner/store/repository.hpp"
+#include "planner/web/cds_hooks.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,8 @@ struct WebConfig {
   std::function<int()> minute_of_day;      // local clock minute of a score logged from the web
   std::int64_t session_seconds = web::session_seconds;
   int threads = 64; // worker threads: one per open keep-alive connection
+  // The CDS Hooks service at /cds-services (issue 16, cds_hooks.hpp); absent: not mounted.
+  std::optional<CdsConfig> cds;
 };
 
 // "HOST:PORT" -> host and port; InputError naming --listen otherwise.

@@ -102,6 +102,9 @@ void patient_versions(Backend &b) {
   p2.medications.clear();
   // clinical.md H14: dialysis days live in the conditions column (no migration); they round-trip.
   p2.dialysis = Dialysis{"haemodialysis", {Weekday::monday, Weekday::wednesday, Weekday::friday}};
+  // Issue 16: values read from FHIR keep their provenance (migration 006, `sources`).
+  p2.sources = {{"weight_kg", "Observation/w-1", "2026-11-20", "154 [lb_av] x 0.45359237 = 69.9 kg"},
+                {"medications:sertraline", "MedicationStatement/ms \"1\"", "", "active"}};
   CHECK(repo->update_patient(p2, clinician2) == 2);
   cur = repo->patient("P1");
   REQUIRE(cur);

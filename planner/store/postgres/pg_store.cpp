@@ -155,10 +155,14 @@ json stopped_doc(const std::vector<StoppedMedication> &v) {
   return a;
 }
 
-const char *patient_columns =
-    "patient_id, version, birth_date, sex, weight_kg, serum_creatinine_mg_dl, crcl_ml_min, "
-    "hepatic, conditions, medications, stopped_medications, baseline_pain, recorded_by, "
-    "recorded_at";
+// `sources` arrived with migration 6: a store opened at an older schema (the migration tests)
+// reads '[]' and writes no sources.
+std::string patient_columns(bool sources) {
+  return std::string("patient_id, version, birth_date, sex, weight_kg, serum_creatinine_mg_dl, "
+                     "crcl_ml_min, hepatic, conditions, medications, stopped_medications, "
+                     "baseline_pain, recorded_by, recorded_at, ") +
+         (sources ? "sources" : "'[]' AS sources");
+}
 
 PatientRecord patient_from_row(const pqxx::row &q) {
   try {
@@ -181,6 +185,7 @@ PatientRecord patient_from_row(const pqxx::row &q) {
     if (!q[11].is_null()) p.baseline_pain = PainScore(q[11].as<int>());
     r.recorded_by = q[12].as<std::string>();
     r.recorded_at = q[13].as<std::string>();
+    store::read_sources_document(json::parse(q[14].as<std::string>()), p);
     return r;
   } catch (const InputError &e) {
     throw StorageError(std::string("stored patient profile: ") + e.what());
@@ -190,19 +195,33 @@ PatientRecord patient_from_row(const pqxx::row &q) {
 }
 
 void insert_patient_version(pqxx::transaction_base &w, const Patient &p, const Actor &who,
-                            int version, const std::string &at) {
+                            int version, const std::string &at, bool sources) {
+  // The text must outlive the statement: opt() only points into it.
+  const std::optional<std::string> baseline_text =
+      p.baseline_pain ? std::optional<std::string>(std::to_string(p.baseline_pain->value()))
+                      : std::nullopt;
+  const char *baseline = opt(baseline_text);
+  if (!sources) { // a store opened at a schema before migration 6 (the migration tests)
+    w.exec_params("INSERT INTO patient_versions (patient_id, version, birth_date, sex, weight_kg, "
+                  "serum_creatinine_mg_dl, crcl_ml_min, hepatic, conditions, medications, "
+                  "stopped_medications, baseline_pain, recorded_by, recorded_at) "
+                  "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+                  p.id, version, iso(p.birth_date), std::string(to_string(p.sex)),
+                  num(p.weight_kg), opt(num(p.serum_creatinine_mg_dl)),
+                  opt(num(p.crcl_ml_min)), std::string(to_string(p.hepatic)),
+                  store::conditions_document(p).dump(), json(p.medications).dump(),
+                  stopped_doc(p.stopped_medications).dump(), baseline, who.user, at);
+    return;
+  }
   w.exec_params("INSERT INTO patient_versions (patient_id, version, birth_date, sex, weight_kg, "
                 "serum_creatinine_mg_dl, crcl_ml_min, hepatic, conditions, medications, "
-                "stopped_medications, baseline_pain, recorded_by, recorded_at) "
-                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+                "stopped_medications, baseline_pain, recorded_by, recorded_at, sources) "
+                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
                 p.id, version, iso(p.birth_date), std::string(to_string(p.sex)), num(p.weight_kg),
                 opt(num(p.serum_creatinine_mg_dl)), opt(num(p.crcl_ml_min)),
                 std::string(to_string(p.hepatic)), store::conditions_document(p).dump(),
-                json(p.medications).dump(), stopped_doc(p.stopped_medications).dump(),
-                opt(p.baseline_pain ? std::optional<std::string>(
-                                          std::to_string(p.baseline_pain->value()))
-                                    : std::nullopt),
-                who.user, at);
+                json(p.medications).dump(), stopped_doc(p.stopped_medications).dump(), baseline,
+                who.user, at, store::sources_document(p).dump());
 }
 
 bool patient_exists(pqxx::transaction_base &w, const std::string &id, bool lock = false) {
@@ -338,9 +357,15 @@ private:
   std::string at_;
 };
 
-PgStore::PgStore(const std::string &url) { open(url, postgres_latest_schema_version()); }
+PgStore::PgStore(const std::string &url) {
+  open(url, postgres_latest_schema_version());
+  sources_ = schema_version() >= 6;
+}
 
-PgStore::PgStore(const std::string &url, int schema_version) { open(url, schema_version); }
+PgStore::PgStore(const std::string &url, int schema_version) {
+  open(url, schema_version);
+  sources_ = this->schema_version() >= 6;
+}
 
 PgStore::~PgStore() {
   tx_.reset();
@@ -447,7 +472,7 @@ int PgStore::add_patient(const Patient &p, const Actor &who) {
     if (r.empty()) {
       throw RefusedError("patient " + p.id + ": already exists; use patient update to change it");
     }
-    insert_patient_version(tx.w(), p, who, 1, tx.at());
+    insert_patient_version(tx.w(), p, who, 1, tx.at(), sources_);
     write_audit(tx.w(), who, "patient.add", p.id, "profile version 1", tx.at());
     tx.commit();
     return 1;
@@ -461,7 +486,7 @@ int PgStore::update_patient(const Patient &p, const Actor &who) {
     const auto r = tx.w().exec_params(
         "SELECT coalesce(max(version), 0) FROM patient_versions WHERE patient_id = $1", p.id);
     const int version = r[0][0].as<int>() + 1;
-    insert_patient_version(tx.w(), p, who, version, tx.at());
+    insert_patient_version(tx.w(), p, who, version, tx.at(), sources_);
     write_audit(tx.w(), who, "patient.update", p.id,
                 "profile version " + std::to_string(version), tx.at());
     tx.commit();
@@ -472,7 +497,7 @@ int PgStore::update_patient(const Patient &p, const Actor &who) {
 std::optional<PatientRecord> PgStore::patient(const std::string &id) {
   return guarded(where_, secrets_, [&]() -> std::optional<PatientRecord> {
     Tx tx(*this);
-    const auto r = tx.w().exec_params(std::string("SELECT ") + patient_columns +
+    const auto r = tx.w().exec_params(std::string("SELECT ") + patient_columns(sources_) +
                                           " FROM patient_versions WHERE patient_id = $1 "
                                           "ORDER BY version DESC LIMIT 1",
                                       id);
@@ -485,7 +510,7 @@ std::optional<PatientRecord> PgStore::patient(const std::string &id) {
 std::vector<PatientRecord> PgStore::patient_history(const std::string &id) {
   return guarded(where_, secrets_, [&] {
     Tx tx(*this);
-    const auto r = tx.w().exec_params(std::string("SELECT ") + patient_columns +
+    const auto r = tx.w().exec_params(std::string("SELECT ") + patient_columns(sources_) +
                                           " FROM patient_versions WHERE patient_id = $1 "
                                           "ORDER BY version",
                                       id);
@@ -499,7 +524,7 @@ std::vector<PatientRecord> PgStore::patient_history(const std::string &id) {
 std::vector<PatientRecord> PgStore::patients() {
   return guarded(where_, secrets_, [&] {
     Tx tx(*this);
-    const auto r = tx.w().exec(std::string("SELECT DISTINCT ON (patient_id) ") + patient_columns +
+    const auto r = tx.w().exec(std::string("SELECT DISTINCT ON (patient_id) ") + patient_columns(sources_) +
                                " FROM patient_versions ORDER BY patient_id, version DESC");
     tx.commit();
     std::vector<PatientRecord> out;

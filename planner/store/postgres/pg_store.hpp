@@ -96,6 +96,7 @@ private:
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<pqxx::transaction_base> tx_; // the open transaction, while depth_ > 0
   int depth_ = 0;
+  bool sources_ = true; // patient_versions.sources exists (schema 6 and later)
 };
 
 } // namespace titrate

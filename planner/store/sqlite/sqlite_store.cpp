@@ -60,10 +60,14 @@ json stopped_doc(const std::vector<StoppedMedication> &v) {
   return a;
 }
 
-const char *patient_columns =
-    "patient_id, version, birth_date, sex, weight_kg, serum_creatinine_mg_dl, crcl_ml_min, "
-    "hepatic, conditions, medications, stopped_medications, baseline_pain, recorded_by, "
-    "recorded_at";
+// `sources` arrived with migration 6: a store opened at an older schema (the migration tests)
+// reads '[]' and writes no sources.
+std::string patient_columns(bool sources) {
+  return std::string("patient_id, version, birth_date, sex, weight_kg, serum_creatinine_mg_dl, "
+                     "crcl_ml_min, hepatic, conditions, medications, stopped_medications, "
+                     "baseline_pain, recorded_by, recorded_at, ") +
+         (sources ? "sources" : "'[]' AS sources");
+}
 
 PatientRecord patient_from_row(SQLite::Statement &q) {
   try {
@@ -86,6 +90,7 @@ PatientRecord patient_from_row(SQLite::Statement &q) {
     if (!q.getColumn(11).isNull()) p.baseline_pain = PainScore(q.getColumn(11).getInt());
     r.recorded_by = q.getColumn(12).getString();
     r.recorded_at = q.getColumn(13).getString();
+    store::read_sources_document(json::parse(q.getColumn(14).getString()), p);
     return r;
   } catch (const InputError &e) {
     throw StorageError(std::string("stored patient profile: ") + e.what());
@@ -95,11 +100,13 @@ PatientRecord patient_from_row(SQLite::Statement &q) {
 }
 
 void insert_patient_version(SQLite::Database &db, const Patient &p, const Actor &who,
-                            int version, const std::string &at) {
-  SQLite::Statement q(db, "INSERT INTO patient_versions (patient_id, version, birth_date, sex, "
-                          "weight_kg, serum_creatinine_mg_dl, crcl_ml_min, hepatic, conditions, "
-                          "medications, stopped_medications, baseline_pain, recorded_by, "
-                          "recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                            int version, const std::string &at, bool sources) {
+  SQLite::Statement q(db, std::string("INSERT INTO patient_versions (patient_id, version, "
+                          "birth_date, sex, weight_kg, serum_creatinine_mg_dl, crcl_ml_min, "
+                          "hepatic, conditions, medications, stopped_medications, baseline_pain, "
+                          "recorded_by, recorded_at") +
+                          (sources ? ", sources) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                                   : ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   q.bind(1, p.id);
   q.bind(2, version);
   q.bind(3, iso(p.birth_date));
@@ -114,6 +121,7 @@ void insert_patient_version(SQLite::Database &db, const Patient &p, const Actor 
   if (p.baseline_pain) q.bind(12, p.baseline_pain->value());
   q.bind(13, who.user);
   q.bind(14, at);
+  if (sources) q.bind(15, store::sources_document(p).dump());
   q.exec();
 }
 
@@ -236,10 +244,14 @@ private:
   std::string at_;
 };
 
-SqliteStore::SqliteStore(const std::string &path) { open(path, sqlite_latest_schema_version()); }
+SqliteStore::SqliteStore(const std::string &path) {
+  open(path, sqlite_latest_schema_version());
+  sources_ = schema_version() >= 6;
+}
 
 SqliteStore::SqliteStore(const std::string &path, int schema_version) {
   open(path, schema_version);
+  sources_ = this->schema_version() >= 6;
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -305,7 +317,7 @@ int SqliteStore::add_patient(const Patient &p, const Actor &who) {
   q.bind(1, p.id);
   q.bind(2, tx.at());
   q.exec();
-  insert_patient_version(*db_, p, who, 1, tx.at());
+  insert_patient_version(*db_, p, who, 1, tx.at(), sources_);
   write_audit(*db_, who, "patient.add", p.id, "profile version 1", tx.at());
   tx.commit();
   return 1;
@@ -318,7 +330,7 @@ int SqliteStore::update_patient(const Patient &p, const Actor &who) {
   q.bind(1, p.id);
   q.executeStep();
   const int version = q.getColumn(0).getInt() + 1;
-  insert_patient_version(*db_, p, who, version, tx.at());
+  insert_patient_version(*db_, p, who, version, tx.at(), sources_);
   write_audit(*db_, who, "patient.update", p.id, "profile version " + std::to_string(version),
               tx.at());
   tx.commit();
@@ -326,7 +338,7 @@ int SqliteStore::update_patient(const Patient &p, const Actor &who) {
 }
 
 std::optional<PatientRecord> SqliteStore::patient(const std::string &id) {
-  SQLite::Statement q(*db_, std::string("SELECT ") + patient_columns +
+  SQLite::Statement q(*db_, std::string("SELECT ") + patient_columns(sources_) +
                                 " FROM patient_versions WHERE patient_id = ? "
                                 "ORDER BY version DESC LIMIT 1");
   q.bind(1, id);
@@ -335,7 +347,7 @@ std::optional<PatientRecord> SqliteStore::patient(const std::string &id) {
 }
 
 std::vector<PatientRecord> SqliteStore::patient_history(const std::string &id) {
-  SQLite::Statement q(*db_, std::string("SELECT ") + patient_columns +
+  SQLite::Statement q(*db_, std::string("SELECT ") + patient_columns(sources_) +
                                 " FROM patient_versions WHERE patient_id = ? ORDER BY version");
   q.bind(1, id);
   std::vector<PatientRecord> out;
@@ -344,7 +356,7 @@ std::vector<PatientRecord> SqliteStore::patient_history(const std::string &id) {
 }
 
 std::vector<PatientRecord> SqliteStore::patients() {
-  SQLite::Statement q(*db_, std::string("SELECT ") + patient_columns +
+  SQLite::Statement q(*db_, std::string("SELECT ") + patient_columns(sources_) +
                                 " FROM patient_versions v WHERE version = (SELECT max(version) "
                                 "FROM patient_versions w WHERE w.patient_id = v.patient_id) "
                                 "ORDER BY patient_id");

@@ -84,6 +84,7 @@ private:
 
   std::unique_ptr<SQLite::Database> db_;
   int depth_ = 0; // > 0 while a transaction is open (atomically() or a call)
+  bool sources_ = true; // patient_versions.sources exists (schema 6 and later)
 };
 
 } // namespace titrate

@@ -1,0 +1,137 @@
+// Load program for the CDS Hooks service (issue 16): C concurrent EHR clients (default 50), each
+// sending N order-sign calls (default 100) one after another over loopback with keep-alive, every
+// call with its own signed JWT (ES384, signed before the clock starts, so the figures are the
+// server's: JWT check, prefetch reading, eligibility, the plan's step, the cards). Prints the
+// latency percentiles, throughput, errors, and the load average before and after: a benchmark,
+// never a timed test (docs/performance.md).
+//
+// usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100]
+// Needs node and the npm package jose (.ci/install-ehr).
+'use strict';
+
+const { spawn, spawnSync } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const [binary, clientsArg, callsArg] = process.argv.slice(2);
+if (!binary) {
+  console.error('usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100]');
+  process.exit(2);
+}
+const CLIENTS = Number(clientsArg || 50);
+const CALLS = Number(callsArg || 100);
+const root = path.dirname(__dirname);
+let jose;
+try {
+  jose = require(path.join(process.env.TITRATE_EHR_NODE || '/opt/titrate-ehr', 'node_modules', 'jose'));
+} catch (e) {
+  console.error('jose not found; run .ci/install-ehr');
+  process.exit(1);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'titrate-cds-load-'));
+const env = { ...process.env, TITRATE_DB: path.join(tmp, 'titrate.db'), TITRATE_TODAY: '2026-11-30' };
+function titrate(args, who = ['--user', 'dr-a', '--role', 'clinician']) {
+  const r = spawnSync(binary, [...who, ...args], { env, encoding: 'utf8', cwd: root });
+  if (r.status !== 0) throw new Error(`titrate ${args.join(' ')}: ${r.stderr}`);
+}
+titrate(['patient', 'import', 'demo', '--fhir', path.join(root, 'tests/ehr/fhir/demo-bundle.json')]);
+titrate(['plan', 'demo', '--start', '2026-11-20', '--prefer', 'duloxetine', '--reason', 'load test', '--submit']);
+titrate(['review', 'approve', 'demo', '--version', '1'], ['--user', 'ph-b', '--role', 'pharmacist']);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+const bundle = JSON.parse(fs.readFileSync(path.join(root, 'tests/ehr/fhir/demo-bundle.json')));
+const of = (type) => bundle.entry.map((e) => e.resource).filter((r) => r.resourceType === type);
+const sb = (rs) => ({ resourceType: 'Bundle', type: 'searchset', entry: rs.map((r) => ({ resource: r })) });
+const prefetch = {
+  patient: of('Patient')[0],
+  creatinine: sb([of('Observation').find((o) => o.id === 'cr-2026-11-02')]),
+  weight: sb([of('Observation').find((o) => o.id === 'weight-2026-11-20')]),
+  medications: sb([]), medicationStatements: sb(of('MedicationStatement')),
+  conditions: sb(of('Condition')), allergies: sb(of('AllergyIntolerance')),
+};
+const draft = {
+  resourceType: 'MedicationRequest', id: 'draft-1', status: 'draft', intent: 'order',
+  medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '596934' }] },
+  subject: { reference: 'Patient/demo' },
+  dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+    doseAndRate: [{ doseQuantity: { value: 2, unit: '{capsule}', system: 'http://unitsofmeasure.org', code: '{capsule}' } }] }],
+};
+
+function post(agent, port, token, body) {
+  return new Promise((resolve) => {
+    const data = Buffer.from(JSON.stringify(body));
+    const t0 = process.hrtime.bigint();
+    const req = http.request({ host: '127.0.0.1', port, path: '/cds-services/titrate-order-sign', method: 'POST', agent,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Authorization: 'Bearer ' + token } },
+    (res) => {
+      let n = 0;
+      res.on('data', (c) => { n += c.length; });
+      res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes: n }));
+    });
+    req.on('error', () => resolve({ status: 0, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    req.end(data);
+  });
+}
+
+async function main() {
+  const es = await jose.generateKeyPair('ES384');
+  fs.writeFileSync(path.join(tmp, 'jwks.json'), JSON.stringify({ keys: [
+    { ...(await jose.exportJWK(es.publicKey)), kid: 'k1', alg: 'ES384', use: 'sig' }] }));
+  fs.writeFileSync(path.join(tmp, 'clients.json'), JSON.stringify({ clients: [{ iss: 'https://ehr.load.test', jwks_file: 'jwks.json' }] }));
+  const port = await freePort();
+  const aud = `http://127.0.0.1:${port}/cds-services/titrate-order-sign`;
+  const tokens = [];
+  for (let i = 0; i < CLIENTS * CALLS; i++) {
+    tokens.push(await new jose.SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'k1' })
+      .setIssuer('https://ehr.load.test').setAudience(aud).setIssuedAt().setExpirationTime('10m').sign(es.privateKey));
+  }
+  const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--cds-clients', path.join(tmp, 'clients.json')],
+    { env, cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  server.stdout.on('data', (d) => { out += d; });
+  for (let i = 0; i < 600 && !out.includes('CDS Hooks at'); i++) await new Promise((r) => setTimeout(r, 50));
+
+  const before = os.loadavg();
+  const latencies = [];
+  let errors = 0;
+  let next = 0;
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < CALLS; i++) {
+      const body = { hook: 'order-sign', hookInstance: crypto.randomUUID(),
+        context: { userId: 'Practitioner/load', patientId: 'demo', draftOrders: sb([draft]) }, prefetch };
+      const r = await post(agent, port, tokens[next++], body);
+      if (r.status !== 200) errors++;
+      latencies.push(r.ms);
+    }
+    agent.destroy();
+  }));
+  const seconds = (Date.now() - t0) / 1000;
+  const after = os.loadavg();
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
+  console.log(`cds_load: ${CLIENTS} concurrent clients x ${CALLS} order-sign calls = ${latencies.length} calls in ${seconds.toFixed(1)} s ` +
+    `(${(latencies.length / seconds).toFixed(0)} calls/s), ${errors} errors`);
+  console.log(`latency ms: p50 ${pct(50).toFixed(1)}  p90 ${pct(90).toFixed(1)}  p99 ${pct(99).toFixed(1)}  max ${latencies[latencies.length - 1].toFixed(1)}`);
+  console.log(`load average (1/5/15 min): before ${before.map((x) => x.toFixed(2)).join(' ')}, after ${after.map((x) => x.toFixed(2)).join(' ')}; ` +
+    `${os.cpus().length} CPUs; binary ${binary}`);
+  process.exit(errors ? 1 : 0);
+}
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,107 @@
+#include "planner/ehr/codes.hpp"
+
+#include "planner/core/errors.hpp"
+#include "planner/formulary/toml_reader.hpp"
+
+#include <algorithm>
+
+namespace titrate::ehr {
+
+std::optional<std::string> EhrCodes::medication_of(const std::string &rxcui) const {
+  const auto it = rxnorm.find(rxcui);
+  if (it == rxnorm.end()) return std::nullopt;
+  return it->second;
+}
+
+namespace {
+
+bool plain_code(const std::string &s, const std::string &allowed) {
+  return !s.empty() && s.size() <= 20 && s.find_first_not_of(allowed) == std::string::npos;
+}
+
+} // namespace
+
+EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const Formulary &f) {
+  tomlr::Faults faults(file, tomlr::ErrorKind::data);
+  const auto doc = tomlr::parse_text(text, faults);
+  EhrCodes c;
+  tomlr::Table top(faults, *doc, "");
+
+  if (const auto *rules_v = top.table("rules")) {
+    tomlr::Table rules(faults, *rules_v, "rules");
+    c.lab_max_age_days = static_cast<int>(*rules.integer("lab_max_age_days", true, 1, 3650));
+    c.lab_max_age_reason = *rules.str("reason");
+    c.lab_max_age_cite = rules.citation();
+    rules.finish();
+  }
+
+  if (const auto *loinc_v = top.table("loinc")) {
+    tomlr::Table loinc(faults, *loinc_v, "loinc");
+    std::set<std::string> seen;
+    const auto codes = [&](const std::string &key, std::set<std::string> &into) {
+      for (const auto &code : loinc.strings(key).value_or(std::vector<std::string>{})) {
+        if (!plain_code(code, "0123456789-")) {
+          loinc.fault(key, "\"" + code + "\" is not a LOINC code; expected digits, '-', check digit");
+        } else if (!seen.insert(code).second) {
+          loinc.fault(key, "\"" + code + "\" is listed twice; expected each code once");
+        }
+        into.insert(code);
+      }
+    };
+    codes("serum_creatinine_mass", c.creatinine_mass);
+    codes("serum_creatinine_substance", c.creatinine_substance);
+    codes("egfr", c.egfr);
+    codes("body_weight", c.body_weight);
+    c.loinc_source = *loinc.str("source");
+    loinc.finish();
+  }
+
+  if (const auto *rx_v = top.table("rxnorm")) {
+    tomlr::Table rx(faults, *rx_v, "rxnorm");
+    c.rxnorm_source = *rx.str("source");
+    for (const auto &[key, value] : rx_v->as_table()) {
+      if (key == "source") continue;
+      const auto code = rx.str(key);
+      if (!code) continue;
+      if (!f.vocabulary.classes_of(key) && !f.find(key)) {
+        rx.fault(key, "\"" + key + "\" is not a medication of formulary/vocabulary.toml; expected "
+                      "one of its [medications]");
+      } else if (!plain_code(*code, "0123456789")) {
+        rx.fault(key, "\"" + *code + "\" is not an RxCUI; expected digits");
+      } else if (!c.rxnorm.emplace(*code, key).second) {
+        rx.fault(key, "RxCUI " + *code + " is listed twice; expected each code once");
+      }
+    }
+    rx.finish();
+  }
+
+  if (const auto *sn_v = top.table("snomed")) {
+    tomlr::Table sn(faults, *sn_v, "snomed");
+    c.snomed_source = *sn.str("source");
+    for (const auto &[key, value] : sn_v->as_table()) {
+      if (key == "source") continue;
+      const auto code = sn.str(key);
+      if (!code) continue;
+      if (!f.vocabulary.knows_condition(key)) {
+        sn.fault(key, "\"" + key + "\" is not a condition of formulary/vocabulary.toml");
+      } else if (!plain_code(*code, "0123456789")) {
+        sn.fault(key, "\"" + *code + "\" is not a SNOMED CT code; expected digits");
+      } else if (!c.snomed.emplace(*code, key).second) {
+        sn.fault(key, "SNOMED CT " + *code + " is listed twice; expected each code once");
+      }
+    }
+    sn.finish();
+  }
+  top.finish();
+
+  // The formulary drugs' own codes: ingredient and every stocked strength (clinical.md E1, E2).
+  for (const auto &m : f.drugs) {
+    if (!m.rxcui.empty()) c.rxnorm.emplace(m.rxcui, m.name);
+    for (const auto &s : m.strengths) {
+      if (!s.rxcui.empty()) c.rxnorm.emplace(s.rxcui, m.name);
+    }
+  }
+  return c;
+}
+
+} // namespace titrate::ehr

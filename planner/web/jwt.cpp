@@ -1,0 +1,321 @@
+#include "planner/web/jwt.hpp"
+
+#include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include <cstring>
+
+namespace titrate::web {
+
+using nlohmann::json;
+
+std::string base64url_decode(const std::string &in) {
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  std::uint32_t buf = 0;
+  int bits = 0;
+  for (const char ch : in) {
+    int v = -1;
+    if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
+    else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
+    else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
+    else if (ch == '-') v = 62;
+    else if (ch == '_') v = 63;
+    else throw JwtError("not base64url (RFC 4648 section 5)");
+    buf = (buf << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buf >> bits) & 0xff));
+    }
+  }
+  if (bits >= 6) throw JwtError("not base64url: a dangling character");
+  return out;
+}
+
+namespace {
+
+struct PkeyFree {
+  void operator()(EVP_PKEY *p) const { EVP_PKEY_free(p); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+struct Alg {
+  const char *name;
+  bool ec;
+  const EVP_MD *(*md)();
+  const char *curve; // EC only
+  int coord_bytes;   // EC only
+};
+
+const Alg *find_alg(const std::string &name) {
+  static const Alg algs[] = {
+      {"ES256", true, EVP_sha256, "P-256", 32}, {"ES384", true, EVP_sha384, "P-384", 48},
+      {"ES512", true, EVP_sha512, "P-521", 66}, {"RS256", false, EVP_sha256, "", 0},
+      {"RS384", false, EVP_sha384, "", 0},      {"RS512", false, EVP_sha512, "", 0},
+  };
+  for (const auto &a : algs)
+    if (name == a.name) return &a;
+  return nullptr;
+}
+
+std::string member(const json &j, const char *k) {
+  const auto it = j.find(k);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Pkey ec_key(const std::string &crv, const std::string &x, const std::string &y) {
+  const char *group = crv == "P-256"   ? "prime256v1"
+                      : crv == "P-384" ? "secp384r1"
+                      : crv == "P-521" ? "secp521r1"
+                                       : nullptr;
+  if (!group) throw InputError("crv \"" + printable(crv, 16) + "\"; expected P-256, P-384 or P-521");
+  std::string point = std::string(1, '\x04') + x + y;
+  OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
+  OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+  OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
+  EVP_PKEY *pkey = nullptr;
+  const bool ok = ctx && params && EVP_PKEY_fromdata_init(ctx) > 0 &&
+                  EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0;
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  if (!ok) throw InputError("an EC public key that OpenSSL cannot use (x, y not on " + crv + ")");
+  // The point must be on the curve: check it, so a bad key is refused when loaded.
+  EVP_PKEY_CTX *check = EVP_PKEY_CTX_new(pkey, nullptr);
+  const bool valid = check && EVP_PKEY_public_check(check) == 1;
+  EVP_PKEY_CTX_free(check);
+  if (!valid) {
+    EVP_PKEY_free(pkey);
+    throw InputError("an EC public key whose point is not on " + crv);
+  }
+  return Pkey(pkey);
+}
+
+Pkey rsa_key(const std::string &n, const std::string &e) {
+  BIGNUM *bn_n = BN_bin2bn(reinterpret_cast<const unsigned char *>(n.data()),
+                           static_cast<int>(n.size()), nullptr);
+  BIGNUM *bn_e = BN_bin2bn(reinterpret_cast<const unsigned char *>(e.data()),
+                           static_cast<int>(e.size()), nullptr);
+  OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n);
+  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e);
+  OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
+  EVP_PKEY *pkey = nullptr;
+  const bool ok = ctx && params && EVP_PKEY_fromdata_init(ctx) > 0 &&
+                  EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0;
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  BN_free(bn_n);
+  BN_free(bn_e);
+  if (!ok) throw InputError("an RSA public key that OpenSSL cannot use");
+  if (EVP_PKEY_get_bits(pkey) < 2048) {
+    EVP_PKEY_free(pkey);
+    throw InputError("an RSA key shorter than 2048 bits (RFC 7518 section 3.3 requires 2048)");
+  }
+  return Pkey(pkey);
+}
+
+// JOSE ECDSA signatures are r || s, each coord_bytes long (RFC 7518 section 3.4); OpenSSL wants
+// DER.
+std::string ecdsa_der(const std::string &raw, int coord_bytes) {
+  if (raw.size() != static_cast<std::size_t>(2 * coord_bytes)) {
+    throw JwtError("an ECDSA signature of " + std::to_string(raw.size()) + " bytes; expected " +
+                   std::to_string(2 * coord_bytes));
+  }
+  ECDSA_SIG *sig = ECDSA_SIG_new();
+  BIGNUM *r = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.data()), coord_bytes, nullptr);
+  BIGNUM *s = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.data()) + coord_bytes,
+                        coord_bytes, nullptr);
+  ECDSA_SIG_set0(sig, r, s);
+  unsigned char *der = nullptr;
+  const int len = i2d_ECDSA_SIG(sig, &der);
+  std::string out;
+  if (len > 0) out.assign(reinterpret_cast<char *>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  ECDSA_SIG_free(sig);
+  if (out.empty()) throw JwtError("an ECDSA signature OpenSSL cannot encode");
+  return out;
+}
+
+bool verify_signature(EVP_PKEY *key, const EVP_MD *md, const std::string &data,
+                      const std::string &sig) {
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  const bool ok =
+      ctx && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char *>(sig.data()), sig.size(),
+                       reinterpret_cast<const unsigned char *>(data.data()), data.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  return ok;
+}
+
+json decode_json_part(const std::string &part, const char *what) {
+  try {
+    const json j = json::parse(base64url_decode(part));
+    if (!j.is_object()) throw JwtError(std::string("the JWT ") + what + " is not a JSON object");
+    return j;
+  } catch (const json::exception &) {
+    throw JwtError(std::string("the JWT ") + what + " is not JSON");
+  }
+}
+
+} // namespace
+
+struct JwtVerifier::Key {
+  std::string kid;
+  std::string kty; // "EC" | "RSA"
+  std::string crv;
+  std::string alg; // the JWK's alg ("" when the set gives none)
+  Pkey pkey;
+};
+
+JwtVerifier::JwtVerifier() = default;
+JwtVerifier::~JwtVerifier() = default;
+
+bool JwtVerifier::empty() const { return keys_.empty(); }
+
+void JwtVerifier::trust(const std::string &iss, const std::string &jwks_json,
+                        const std::string &where) {
+  json set;
+  try {
+    set = json::parse(jwks_json);
+  } catch (const json::exception &) {
+    throw InputError(where + ": not JSON; expected a JWK Set {\"keys\": [...]} (RFC 7517)");
+  }
+  if (!set.is_object() || !set.contains("keys") || !set["keys"].is_array() || set["keys"].empty()) {
+    throw InputError(where + ": no \"keys\" array; expected a JWK Set {\"keys\": [...]}");
+  }
+  auto &list = keys_[iss];
+  for (const auto &k : set["keys"]) {
+    auto key = std::make_shared<Key>();
+    key->kid = member(k, "kid");
+    key->kty = member(k, "kty");
+    key->alg = member(k, "alg");
+    const std::string at = where + ": key \"" + printable(key->kid, 40) + "\"";
+    if (key->kid.empty()) throw InputError(at + ": no kid; expected one (CDS Hooks: kid REQUIRED)");
+    if (k.contains("d") || k.contains("p")) {
+      throw InputError(at + ": holds a private key; give the client's PUBLIC keys only");
+    }
+    const std::string use = member(k, "use");
+    if (!use.empty() && use != "sig") throw InputError(at + ": use \"" + use + "\"; expected sig");
+    try {
+      if (key->kty == "EC") {
+        key->crv = member(k, "crv");
+        key->pkey = ec_key(key->crv, base64url_decode(member(k, "x")),
+                           base64url_decode(member(k, "y")));
+      } else if (key->kty == "RSA") {
+        key->pkey = rsa_key(base64url_decode(member(k, "n")), base64url_decode(member(k, "e")));
+      } else {
+        throw InputError("kty \"" + printable(key->kty, 16) + "\"; expected EC or RSA (no "
+                         "symmetric keys: CDS Hooks forbids HMAC)");
+      }
+    } catch (const JwtError &e) {
+      throw InputError(at + ": " + e.what());
+    } catch (const InputError &e) {
+      throw InputError(at + ": " + e.what());
+    }
+    for (const auto &other : list) {
+      if (other->kid == key->kid) throw InputError(at + ": the kid is listed twice for " + iss);
+    }
+    list.push_back(std::move(key));
+  }
+}
+
+VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &audience,
+                                std::int64_t now) {
+  const auto dot1 = token.find('.');
+  const auto dot2 = dot1 == std::string::npos ? dot1 : token.find('.', dot1 + 1);
+  if (dot1 == std::string::npos || dot2 == std::string::npos ||
+      token.find('.', dot2 + 1) != std::string::npos) {
+    throw JwtError("not a signed JWT (expected header.payload.signature)");
+  }
+  const json header = decode_json_part(token.substr(0, dot1), "header");
+  const std::string alg = member(header, "alg");
+  if (alg == "none" || alg.empty()) {
+    throw JwtError("alg \"" + alg + "\": unsigned JWTs are refused (CDS Hooks: SHALL NOT none)");
+  }
+  if (alg.rfind("HS", 0) == 0) {
+    throw JwtError("alg " + printable(alg, 8) + ": HMAC is refused (CDS Hooks: SHALL NOT use a "
+                   "symmetric algorithm)");
+  }
+  const Alg *a = find_alg(alg);
+  if (!a) {
+    throw JwtError("alg \"" + printable(alg, 16) + "\" is not accepted; expected ES384 or RS384 "
+                   "(or ES256, ES512, RS256, RS512)");
+  }
+  if (member(header, "typ") != "JWT") throw JwtError("header typ is not \"JWT\"");
+  const std::string kid = member(header, "kid");
+  if (kid.empty()) throw JwtError("header has no kid");
+  if (header.contains("crit")) throw JwtError("header has crit extensions, which are not understood");
+
+  const json claims = decode_json_part(token.substr(dot1 + 1, dot2 - dot1 - 1), "payload");
+  const std::string iss = member(claims, "iss");
+  const auto trusted = keys_.find(iss);
+  if (iss.empty() || trusted == keys_.end()) {
+    throw JwtError("iss \"" + printable(iss, 80) + "\" is not a trusted CDS client");
+  }
+  const Key *key = nullptr;
+  for (const auto &k : trusted->second)
+    if (k->kid == kid) key = k.get();
+  if (!key) throw JwtError("kid \"" + printable(kid, 40) + "\" is not a key of " + iss);
+  if ((a->ec && key->kty != "EC") || (!a->ec && key->kty != "RSA") ||
+      (a->ec && key->crv != a->curve) || (!key->alg.empty() && key->alg != alg)) {
+    throw JwtError("alg " + alg + " does not match key \"" + kid + "\" (" + key->kty +
+                   (key->alg.empty() ? "" : ", " + key->alg) + ")");
+  }
+  const std::string signature = base64url_decode(token.substr(dot2 + 1));
+  const std::string signed_part = token.substr(0, dot2);
+  const bool good = verify_signature(key->pkey.get(), a->md(), signed_part,
+                                     a->ec ? ecdsa_der(signature, a->coord_bytes) : signature);
+  if (!good) throw JwtError("bad signature (key \"" + kid + "\" of " + iss + ")");
+
+  // Claims, checked only once the signature holds.
+  bool aud_ok = false;
+  if (claims.contains("aud")) {
+    const json &aud = claims["aud"];
+    if (aud.is_string()) aud_ok = aud.get<std::string>() == audience;
+    if (aud.is_array()) {
+      for (const auto &x : aud) aud_ok = aud_ok || (x.is_string() && x.get<std::string>() == audience);
+    }
+  }
+  if (!aud_ok) throw JwtError("aud is not " + audience);
+  if (!claims.contains("exp") || !claims["exp"].is_number()) throw JwtError("no numeric exp");
+  if (!claims.contains("iat") || !claims["iat"].is_number()) throw JwtError("no numeric iat");
+  const auto exp = static_cast<std::int64_t>(claims["exp"].get<double>());
+  const auto iat = static_cast<std::int64_t>(claims["iat"].get<double>());
+  if (exp <= now) throw JwtError("expired (exp " + std::to_string(exp) + ")");
+  if (iat > now + clock_skew_seconds) throw JwtError("iat is in the future");
+  if (exp > now + max_lifetime_seconds) {
+    throw JwtError("exp is more than " + std::to_string(max_lifetime_seconds) +
+                   " s ahead; expected a short-lived token");
+  }
+  const std::string jti = member(claims, "jti");
+  if (jti.empty()) throw JwtError("no jti");
+  {
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    // Forget tokens that have expired (they are refused by exp anyway), oldest first.
+    while (!expiry_.empty() && expiry_.begin()->first <= now) {
+      seen_.erase(expiry_.begin()->second);
+      expiry_.erase(expiry_.begin());
+    }
+    const std::string replay_key = iss + "\n" + jti;
+    if (!seen_.emplace(replay_key, exp).second) {
+      throw JwtError("jti \"" + printable(jti, 64) + "\" was already used (replay refused)");
+    }
+    expiry_.emplace(exp, replay_key);
+  }
+  return {iss, jti, kid, alg, member(claims, "tenant")};
+}
+
+} // namespace titrate::web
