@@ -98,7 +98,10 @@ std::optional<Value> parse_text(const std::string &text, Faults &faults) {
   }
   std::istringstream in(text);
   try {
-    return toml::parse<toml::discard_comments, std::map, std::vector>(in, faults.file());
+    // No file name for toml11: it copies the name into every region it makes while parsing (a
+    // heap string for any name over 15 bytes, hundreds of thousands per formulary), and none of
+    // its text that titrate shows names the file (faults.file() does, below and in Faults).
+    return toml::parse<toml::discard_comments, std::map, std::vector>(in, std::string());
   } catch (const toml::syntax_error &e) {
     // toml11's message is multi-line; keep its first line ("[error] bad format: ...").
     std::string what = e.what();

@@ -10,12 +10,22 @@
 # final status line). A finding leaves TITRATE_FUZZ_DIR/artifacts/<target>-crash-* (or -leak-,
 # -timeout-, -oom-): copy it into regressions/<target>/ (ctest then replays it through
 # fuzz_regression_test.cpp) and fix it. Exit 0 only if every target ran clean.
+# `run.sh --build-only [TARGET...]` compiles and links the targets without running them (ctest's
+# reliability:fuzz_build, after which one smoke test per target runs in parallel: each run seeds,
+# links and fuzzes only its own targets, and leaves the shared objects and archive as they are
+# unless a source changed).
 # The body is one function, so editing this file while it runs does not change a running job.
 set -euo pipefail
 
 all_targets=(score_csv patient_file formulary pathway date_time web_form web_json)
 
 main() {
+  local build_only=0
+  if [[ ${1:-} == --build-only ]]; then
+    build_only=1
+    shift
+    set -- 1 "$@"
+  fi
   local seconds=${1:-60}
   shift || true
   local targets=("$@")
@@ -74,16 +84,26 @@ main() {
     echo "  CXX $s" >&2
     $cxx $flags_str -fsanitize=fuzzer-no-link,$san -c "$s" -o "$o"'
 
-  # An archive, so each target links only the parsers it calls.
-  rm -f "$work/libfuzzobjs.a"
-  ar rcs "$work/libfuzzobjs.a" "${objs[@]}"
+  # An archive, so each target links only the parsers it calls. Remade only when an object is
+  # newer, and renamed into place, so runs of other targets in parallel never see half of it.
+  local stale=0
+  [[ -f $work/libfuzzobjs.a ]] || stale=1
+  for o in "${objs[@]}"; do [[ $o -nt $work/libfuzzobjs.a ]] && stale=1; done
+  if ((stale)); then
+    rm -f "$work/libfuzzobjs.a.$$"
+    ar rcs "$work/libfuzzobjs.a.$$" "${objs[@]}"
+    mv -f "$work/libfuzzobjs.a.$$" "$work/libfuzzobjs.a"
+  fi
   local boost_lib=()
   if ls /usr/lib/*/libboost_date_time.so >/dev/null 2>&1; then boost_lib=(-lboost_date_time); fi
 
-  # Seeds from shipped files (copied fresh each run; the growing corpus is kept separately).
+  # Seeds from shipped files (copied fresh each run; the growing corpus is kept separately), for
+  # the selected targets only (another target's seeds may be in use by a run beside this one).
+  wanted() { [[ " ${targets[*]} " == *" $1 "* ]] && ((!build_only)); }
   seed() { # target files...
     local t=$1 f
     shift
+    wanted "$t" || return 0
     rm -rf "$work/seeds/$t"
     mkdir -p "$work/seeds/$t"
     for f in "$@"; do [[ -f $f ]] && cp "$f" "$work/seeds/$t/$(echo "${f#"$src"/}" | tr / _)"; done
@@ -92,32 +112,46 @@ main() {
   local shipped_csv shipped_patients v
   mapfile -t shipped_csv < <(find "$src/schedules" "$src/tests" -name '*.csv' -not -path '*/build/*' 2>/dev/null)
   seed score_csv "${shipped_csv[@]}"
-  printf 'patient_id,at,score,note\nP001,2026-11-21T08:00,5,ok\nP001,2026-11-22,4,"a, ""quoted"" note"\r\n' \
-    >"$work/seeds/score_csv/handmade_import.csv"
-  printf '\xef\xbb\xbfat,description,severity\n2026-10-03T09:30,nausea,mild\n' >"$work/seeds/score_csv/handmade_ae.csv"
+  if wanted score_csv; then
+    printf 'patient_id,at,score,note\nP001,2026-11-21T08:00,5,ok\nP001,2026-11-22,4,"a, ""quoted"" note"\r\n' \
+      >"$work/seeds/score_csv/handmade_import.csv"
+    printf '\xef\xbb\xbfat,description,severity\n2026-10-03T09:30,nausea,mild\n' >"$work/seeds/score_csv/handmade_ae.csv"
+  fi
   mapfile -t shipped_patients < <(find "$src/schedules/examples" -name '*.toml' 2>/dev/null)
   seed patient_file "$src/tests/reliability/base/patient.toml" "${shipped_patients[@]}"
   seed formulary "$src"/formulary/*.toml
   seed pathway "$src"/schedules/*.toml
   seed date_time
-  for v in 2026-03-01 2024-02-29 2026-03-01T10:00 "2026-03-01 23:59" 10 0 7 2026-02-30 2026-03-01T10:00Z; do
-    printf '%s' "$v" >"$work/seeds/date_time/$(echo "$v" | tr -c 'A-Za-z0-9-' _)"
-  done
+  if wanted date_time; then
+    for v in 2026-03-01 2024-02-29 2026-03-01T10:00 "2026-03-01 23:59" 10 0 7 2026-02-30 2026-03-01T10:00Z; do
+      printf '%s' "$v" >"$work/seeds/date_time/$(echo "$v" | tr -c 'A-Za-z0-9-' _)"
+    done
+  fi
   # web_form: the first byte picks the form (0 score, 1 side effect, 2 plan draft).
   seed web_form
-  printf '\x00score=7&note=a+bit+better+%%C3%%A9' >"$work/seeds/web_form/score"
-  printf '\x01description=nausea&severity=moderate' >"$work/seeds/web_form/adverse_effect"
-  printf '\x02csrf=x&start=2026-12-01&pathway=cipn-esmo&prefer=&submit=1' >"$work/seeds/web_form/plan_draft"
+  if wanted web_form; then
+    printf '\x00score=7&note=a+bit+better+%%C3%%A9' >"$work/seeds/web_form/score"
+    printf '\x01description=nausea&severity=moderate' >"$work/seeds/web_form/adverse_effect"
+    printf '\x02csrf=x&start=2026-12-01&pathway=cipn-esmo&prefer=&submit=1' >"$work/seeds/web_form/plan_draft"
+  fi
   seed web_json
-  printf '{"score": 7, "at": "2026-11-30T08:15", "note": "after the walk"}' >"$work/seeds/web_json/full"
-  printf '{"score": "3", "at": null, "note": null}' >"$work/seeds/web_json/nulls"
+  if wanted web_json; then
+    printf '{"score": 7, "at": "2026-11-30T08:15", "note": "after the walk"}' >"$work/seeds/web_json/full"
+    printf '{"score": "3", "at": null, "note": null}' >"$work/seeds/web_json/nulls"
+  fi
 
   local status=0 bin log before after findings runs cov ft units
   for t in "${targets[@]}"; do
     bin="$work/bin/fuzz_$t"
     log="$work/$t.log"
-    echo "== $t: link" >&2
-    "$cxx" "${flags[@]}" -fsanitize=fuzzer,$san "$here/fuzz_$t.cpp" "$work/libfuzzobjs.a" "${boost_lib[@]}" -o "$bin"
+    # Linked again only when the archive or the target's main is newer than the binary.
+    if ! [[ -x $bin && $bin -nt $work/libfuzzobjs.a && $bin -nt $here/fuzz_$t.cpp ]]; then
+      echo "== $t: link" >&2
+      "$cxx" "${flags[@]}" -fsanitize=fuzzer,$san "$here/fuzz_$t.cpp" "$work/libfuzzobjs.a" \
+        "${boost_lib[@]}" -o "$bin.$$"
+      mv -f "$bin.$$" "$bin"
+    fi
+    ((build_only)) && continue
     mkdir -p "$corpus/$t" "$here/regressions/$t"
     echo "== $t: ${seconds}s (log $log)" >&2
     before=$(find "$work/artifacts" -name "$t-*" | wc -l)
