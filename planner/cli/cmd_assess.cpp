@@ -77,9 +77,9 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
                      "scores");
   }
   if (o.apply) {
-    require_role(ctx, {Role::clinician}, "assess --apply");
+    require_role(ctx, app::Permission::apply_decision, "assess --apply");
   } else {
-    require_role(ctx, {Role::clinician, Role::pharmacist}, "assess");
+    require_role(ctx, app::Permission::assess, "assess");
   }
   if (!o.reason.empty() && o.decision.empty()) {
     throw InputError("--reason goes with --decision KIND (the clinician's own decision)");

@@ -12,7 +12,7 @@ namespace titrate::cli {
 namespace {
 
 void run_audit(Context &ctx, const std::string &id) {
-  require_role(ctx, {Role::clinician, Role::pharmacist}, "audit");
+  require_role(ctx, app::Permission::read_audit, "audit");
   if (!id.empty()) validate_patient_id(id);
   auto repo = open_store(ctx, StoreMode::read);
   if (!id.empty()) require_patient(*repo, id);

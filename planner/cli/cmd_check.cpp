@@ -62,10 +62,8 @@ void run_check(Context &ctx, const CheckOptions &o) {
   if (!o.id.empty()) {
     // A stored record is read with a role, and a patient reads only their own (docs/cli.md
     // "Roles"); checked before the database is opened.
-    const Role role =
-        require_role(ctx, {Role::clinician, Role::pharmacist, Role::patient}, "check");
     validate_patient_id(o.id);
-    require_own_record(ctx, role, o.id, "check");
+    require_role(ctx, app::Permission::check_patient, "check", &o.id);
   }
   const Date today = ctx.today();
   const Formulary &f = ctx.formulary();

@@ -33,7 +33,7 @@ namespace {
 
 void refuse_patient_role(const Context &ctx, std::string_view command) {
   // No role needed; a given one must be a staff role (an unknown name is bad input).
-  if (!ctx.role().empty()) require_role(ctx, {Role::clinician, Role::pharmacist}, command);
+  if (!ctx.role().empty()) require_role(ctx, app::Permission::copy_database, command);
 }
 
 nlohmann::json tables_json(const DatabaseSummary &s) {

@@ -19,8 +19,7 @@ std::string decision_tag(std::int64_t decision_id) {
 namespace {
 
 void run_decisions(Context &ctx, const std::string &id) {
-  const Role role = require_role(ctx, {Role::clinician, Role::pharmacist, Role::patient}, "decisions");
-  require_own_record(ctx, role, id, "decisions");
+  require_role(ctx, app::Permission::read_plan, "decisions", &id);
   validate_patient_id(id);
   auto repo = open_store(ctx, StoreMode::read);
   require_patient(*repo, id);

@@ -16,7 +16,7 @@ namespace titrate::cli {
 namespace {
 
 void run_due(Context &ctx, int within) {
-  require_role(ctx, {Role::clinician, Role::pharmacist}, "due");
+  require_role(ctx, app::Permission::read_due, "due");
   const Date today = ctx.today();
   if (within < 0) {
     throw InputError("--within: " + std::to_string(within) + " is negative; expected 0 or more days");

@@ -3,10 +3,12 @@
 // with the patient's scores, through the pure writers of planner/export. The generation time
 // is the version's last review (or drafting) time, so two exports of one version are
 // byte-identical.
+#include "planner/app/plans.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/export_cli.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/registry.hpp"
 
 namespace titrate::cli {
 
@@ -20,71 +22,17 @@ struct ExportOptions {
   int version = 0;
 };
 
-ReviewState review_state(const PlanVersion &v, const std::vector<Review> &reviews) {
-  switch (v.status) {
-  case PlanStatus::draft: return ReviewState::draft;
-  case PlanStatus::submitted: return ReviewState::submitted;
-  case PlanStatus::approved: return ReviewState::approved;
-  case PlanStatus::rejected: return ReviewState::rejected;
-  case PlanStatus::superseded:
-    // Superseded after approval stays an approved (historical) version; else it was a draft.
-    for (const auto &r : reviews)
-      if (r.version == v.version && r.verdict == Verdict::approved) return ReviewState::approved;
-    return ReviewState::draft;
-  }
-  return ReviewState::draft;
-}
-
 void run_export(Context &ctx, const ExportOptions &o) {
   validate_format(o.format);
-  const Role role =
-      require_role(ctx, {Role::clinician, Role::pharmacist, Role::patient}, "export");
-  require_own_record(ctx, role, o.id, "export");
+  require_role(ctx, app::Permission::read_plan, "export", &o.id);
   const std::string zone = export_time_zone(o.tz);
   auto repo = open_store(ctx, StoreMode::read);
   const PatientRecord rec = require_patient(*repo, o.id);
-
-  std::optional<PlanVersion> v;
-  if (o.version > 0) {
-    v = repo->plan_version(o.id, o.version);
-    if (!v) {
-      throw NotFoundError("--version: patient " + o.id + " has no plan version " +
-                          std::to_string(o.version));
-    }
-  } else {
-    v = repo->active_plan(o.id);
-    if (!v) {
-      auto all = repo->plan_versions(o.id);
-      if (all.empty()) throw NotFoundError("patient " + o.id + ": no plan to export");
-      v = all.back();
-    }
-  }
-  const auto reviews = repo->reviews(o.id);
+  const PlanVersion v = app::version_to_show(
+      *repo, o.id, o.version > 0 ? std::optional<int>(o.version) : std::nullopt);
   const auto scores = repo->scores(o.id);
-  const Pathway *pw = nullptr;
-  for (const auto &p : ctx.pathways())
-    if (p.name == v->plan.pathway) pw = &p;
-
-  ExportContext ec;
-  ec.plan_version = v->version;
-  ec.review = review_state(*v, reviews);
-  ec.time_zone = zone;
-  std::string stamp = v->submitted_at.value_or(v->drafted_at);
-  for (const auto &r : reviews) {
-    if (r.version != v->version) continue;
-    stamp = r.at;
-    if (r.verdict == Verdict::approved) {
-      ec.approved_by = r.pharmacist;
-      ec.approved_at = to_local_time(zone, utc_stamp(r.at));
-    }
-  }
-  ec.now_utc = utc_stamp(stamp);
-  if (pw) ec.response_pct = pw->decisions.response_pct.value;
-  const auto decisions = repo->decisions(o.id);
-  if (!decisions.empty() && decisions.back().assessment.baseline) {
-    ec.baseline = decisions.back().assessment.baseline;
-  }
-  const ExportInput in{v->plan, rec.patient, ctx.formulary(), scores, ec};
+  const ExportContext ec = app::export_context(*repo, v, rec.patient, ctx.pathways(), zone);
+  const ExportInput in{v.plan, rec.patient, ctx.formulary(), scores, ec};
   write_export(ctx, o.format, in, o.out_file);
 }
 
@@ -93,9 +41,9 @@ void run_export(Context &ctx, const ExportOptions &o) {
 void add_export_command(CLI::App &app, Context &ctx) {
   auto o = std::make_shared<ExportOptions>();
   auto *cmd = app.add_subcommand(
-      "export", "Export a stored plan version: text, csv, ics, fhir, svg (chart) or scores-csv");
+      "export", "Export a stored plan version: " + export_format_names(", "));
   cmd->add_option("id", o->id, "Patient id")->required();
-  cmd->add_option("--format", o->format, "text | csv | ics | fhir | svg | scores-csv")->required();
+  cmd->add_option("--format", o->format, export_format_names())->required();
   cmd->add_option("-o,--output", o->out_file, "Write to FILE (atomically) instead of stdout");
   cmd->add_option("--tz", o->tz, "Time zone for ics/fhir (default: the system zone)");
   cmd->add_option("--version", o->version, "Plan version (default: the active, else the latest)");

@@ -54,7 +54,7 @@ private:
 // faults are reported as before the streaming: CSV faults first, then dates after today, then a
 // refusal, then unknown patients (from the store).
 void run_import_scores(Context &ctx, const std::string &file) {
-  const Role role = require_role(ctx, {Role::patient, Role::clinician}, "import scores");
+  const Role role = require_role(ctx, app::Permission::import_scores, "import scores");
   const Actor who = actor(ctx);
   const Date today = ctx.today();
   CsvFile in(file);

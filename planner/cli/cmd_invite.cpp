@@ -39,7 +39,7 @@ std::string base_url(const InviteOptions &o) {
 }
 
 void run_invite(Context &ctx, const InviteOptions &o) {
-  require_role(ctx, {Role::clinician}, "patient invite");
+  require_role(ctx, app::Permission::invite_patient, "patient invite");
   const Actor who = actor(ctx);
   validate_patient_id(o.id);
   const std::string url = o.revoke ? std::string() : base_url(o);

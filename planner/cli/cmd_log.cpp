@@ -73,8 +73,7 @@ void print_effect(Context &ctx, const std::string &patient, std::int64_t id,
 }
 
 void run_log(Context &ctx, const LogOptions &o) {
-  const Role role = require_role(ctx, {Role::patient, Role::clinician}, "log");
-  require_own_record(ctx, role, o.id, "log");
+  require_role(ctx, app::Permission::log_observation, "log", &o.id);
   const Actor who = actor(ctx);
   validate_patient_id(o.id);
   const bool is_score = !o.score.empty();

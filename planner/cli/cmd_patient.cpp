@@ -228,7 +228,7 @@ void validate(Context &ctx, const Patient &p) {
 }
 
 void run_add(Context &ctx, const std::string &id, const ProfileOptions &o) {
-  require_role(ctx, {Role::clinician}, "patient add");
+  require_role(ctx, app::Permission::change_patient, "patient add");
   const Actor who = actor(ctx);
   Patient p;
   p.id = id;
@@ -244,7 +244,7 @@ void run_add(Context &ctx, const std::string &id, const ProfileOptions &o) {
 }
 
 void run_update(Context &ctx, const std::string &id, const ProfileOptions &o) {
-  require_role(ctx, {Role::clinician}, "patient update");
+  require_role(ctx, app::Permission::change_patient, "patient update");
   const Actor who = actor(ctx);
   validate_patient_id(id);
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + id);
@@ -269,9 +269,7 @@ void run_update(Context &ctx, const std::string &id, const ProfileOptions &o) {
 }
 
 void run_show(Context &ctx, const std::string &id) {
-  const Role role = require_role(ctx, {Role::clinician, Role::pharmacist, Role::patient},
-                                 "patient show");
-  require_own_record(ctx, role, id, "patient show");
+  require_role(ctx, app::Permission::read_patient, "patient show", &id);
   auto repo = open_store(ctx, StoreMode::read);
   const PatientRecord r = require_patient(*repo, id);
   const auto active = repo->active_plan(id);
@@ -318,7 +316,7 @@ void run_show(Context &ctx, const std::string &id) {
 }
 
 void run_list(Context &ctx) {
-  require_role(ctx, {Role::clinician, Role::pharmacist}, "patient list");
+  require_role(ctx, app::Permission::list_patients, "patient list");
   auto repo = open_store(ctx, StoreMode::read);
   const auto all = repo->patients();
   if (ctx.opt.json) {

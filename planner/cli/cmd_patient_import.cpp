@@ -23,7 +23,7 @@ ehr::EhrCodes load_ehr_codes(Context &ctx) {
 namespace {
 
 void run_import(Context &ctx, const std::string &id, const std::string &file) {
-  require_role(ctx, {Role::clinician}, "patient import");
+  require_role(ctx, app::Permission::change_patient, "patient import");
   const Actor who = actor(ctx);
   validate_patient_id(id);
   const ehr::EhrCodes codes = load_ehr_codes(ctx);

@@ -4,12 +4,13 @@
 // for people by ISMP rules (clinical.md F): "gabapentin 300 mg", "1,800 mg", "at bedtime",
 // never Latin abbreviations. `plan ID --start D [--submit]` drafts (and submits) a version for a
 // stored patient; `--format` writes an export of the plan instead of the text.
+#include "planner/app/plans.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/export_cli.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
-#include "planner/export/export_common.hpp"
+#include "planner/export/registry.hpp"
 #include "planner/export/json.hpp"
 #include "planner/export/words.hpp"
 #include "planner/formulary/patient_file.hpp"
@@ -102,7 +103,7 @@ void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway 
 // `plan ID --start D [--submit]` drafts a version from the stored profile (and submits it);
 // `plan ID --submit` alone submits the latest draft. Clinicians only.
 void run_plan_stored(Context &ctx, const PlanOptions &o) {
-  require_role(ctx, {Role::clinician}, "plan");
+  require_role(ctx, app::Permission::draft_plan, "plan");
   validate_patient_id(o.id);
   const Actor who = actor(ctx);
   if (o.preview && o.submit) {
@@ -134,47 +135,30 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
   const Formulary &f = ctx.formulary();
   auto repo = open_store(ctx, o.preview ? StoreMode::read : StoreMode::write_existing,
                          "patient " + o.id);
-  const PatientRecord rec = require_patient(*repo, o.id);
-  if (o.start.empty()) {
-    const auto versions = repo->plan_versions(o.id);
-    const PlanVersion *draft = nullptr;
-    for (const auto &v : versions)
-      if (v.status == PlanStatus::draft) draft = &v;
-    if (!draft) throw NotFoundError("plan " + o.id + ": no draft version to submit");
-    repo->submit(o.id, draft->version, who);
-    const Pathway &pw = ctx.pathway(draft->plan.pathway);
-    print_plan(ctx, draft->plan, rec.patient, pw, o, draft->version, ReviewState::submitted);
+  if (!start_day) {
+    const PlanVersion submitted = app::submit_latest_draft(*repo, o.id, who);
+    const PatientRecord rec = require_patient(*repo, o.id);
+    print_plan(ctx, submitted.plan, rec.patient, ctx.pathway(submitted.plan.pathway), o,
+               submitted.version, ReviewState::submitted);
     return;
   }
-  const Date start = *start_day;
-  check_plan_start(start, today, rec.patient.birth_date, o.backdate);
   const Pathway &pw = ctx.pathway(o.pathway);
-  PlanRequest req;
-  req.start = start;
-  req.today = today;
+  app::DraftRequest req;
+  req.patient = o.id;
+  req.start = *start_day;
   if (!o.prefer.empty()) req.prefer = o.prefer;
-  req.prefer_reason = o.reason;
-  // Over a running plan the patient goes on from where they are (draft_plan: continue_plan,
-  // unless --prefer names another drug); drugs already tried are never chosen again.
-  const auto active = repo->active_plan(o.id);
-  const Draft draft = draft_plan(rec.patient, f, pw, req, active ? &active->plan : nullptr);
-  const Plan &plan = draft.plan;
+  req.reason = o.reason;
+  req.backdate = o.backdate;
+  req.submit = o.submit;
+  req.how = "plan --start " + iso(*start_day) + (o.backdate ? " --backdate" : "");
   if (o.preview) {
-    print_plan(ctx, plan, rec.patient, pw, o, 0, ReviewState::draft);
+    const app::Drafted d = app::preview_plan(*repo, f, pw, today, req);
+    print_plan(ctx, d.plan, d.patient.patient, pw, o, 0, ReviewState::draft);
     return;
   }
-  // The version's note (and so its plan.draft audit entry) says how it was asked for.
-  std::string note = "plan --start " + iso(start);
-  if (o.backdate) note += " --backdate";
-  if (!o.prefer.empty()) note += "; --prefer " + o.prefer + ": " + o.reason;
-  if (draft.continued) note += " (continues the running plan)";
-  int version = 0;
-  repo->atomically([&] {
-    version = repo->save_draft(plan, who, note);
-    if (o.submit) repo->submit(o.id, version, who);
-  });
-  print_plan(ctx, plan, rec.patient, pw, o, version,
-             o.submit ? ReviewState::submitted : ReviewState::draft);
+  const app::Drafted d = app::draft_plan_version(*repo, f, pw, today, who, req);
+  print_plan(ctx, d.plan, d.patient.patient, pw, o, d.version,
+             d.submitted ? ReviewState::submitted : ReviewState::draft);
 }
 
 void run_plan(Context &ctx, const PlanOptions &o) {
@@ -232,7 +216,7 @@ void add_plan_command(CLI::App &app, Context &ctx) {
   cmd->add_flag("--backdate", o->backdate,
                 "Allow a first day more than a year before --today (recording a past course)");
   cmd->add_option("--format", o->format,
-                  "Write an export instead: text | csv | ics | fhir | svg | scores-csv");
+                  "Write an export instead: " + export_format_names());
   cmd->add_option("-o,--output", o->out_file, "With --format: write to FILE (atomically)");
   cmd->add_option("--tz", o->tz, "With --format ics/fhir: time zone (default: the system zone)");
   cmd->add_flag("--submit", o->submit,

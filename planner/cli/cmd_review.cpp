@@ -38,7 +38,7 @@ nlohmann::json version_summary(const PlanVersion &v) {
 }
 
 void run_list(Context &ctx) {
-  require_role(ctx, {Role::pharmacist, Role::clinician}, "review list");
+  require_role(ctx, app::Permission::read_reviews, "review list");
   auto repo = open_store(ctx, StoreMode::read);
   const auto pending = repo->awaiting_review();
   if (ctx.opt.json) {
@@ -74,7 +74,7 @@ PlanVersion pick_version(Repository &repo, const std::string &id, int version) {
 }
 
 void run_show(Context &ctx, const std::string &id, int version) {
-  require_role(ctx, {Role::pharmacist, Role::clinician}, "review show");
+  require_role(ctx, app::Permission::read_reviews, "review show");
   validate_patient_id(id);
   auto repo = open_store(ctx, StoreMode::read);
   require_patient(*repo, id);
@@ -155,7 +155,7 @@ void run_show(Context &ctx, const std::string &id, int version) {
 void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, bool approve,
                  const std::string &reason) {
   const std::string command = approve ? "review approve" : "review reject";
-  require_role(ctx, {Role::pharmacist}, command);
+  require_role(ctx, app::Permission::review_plan, command);
   const Actor who = actor(ctx);
   validate_patient_id(id);
   if (given && *given <= 0) {

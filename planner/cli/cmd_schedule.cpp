@@ -27,8 +27,7 @@ nlohmann::json units_json(const std::vector<UnitCount> &units) {
 }
 
 void run_schedule(Context &ctx, const std::string &id, const std::string &on_text) {
-  const Role role = require_role(ctx, {Role::clinician, Role::pharmacist, Role::patient}, "schedule");
-  require_own_record(ctx, role, id, "schedule");
+  require_role(ctx, app::Permission::read_plan, "schedule", &id);
   validate_patient_id(id);
   const std::optional<Date> on =
       on_text.empty() ? std::nullopt : std::optional<Date>(parse_date(on_text, "--on"));

@@ -1,11 +1,7 @@
 #include "planner/cli/export_cli.hpp"
 
 #include "planner/core/errors.hpp"
-#include "planner/export/csv.hpp"
-#include "planner/export/fhir.hpp"
-#include "planner/export/ics.hpp"
-#include "planner/export/svg.hpp"
-#include "planner/export/text.hpp"
+#include "planner/export/registry.hpp"
 #include "planner/export/time_zone.hpp"
 
 #include <cstdio>
@@ -20,12 +16,7 @@ namespace titrate::cli {
 
 namespace fs = std::filesystem;
 
-void validate_format(const std::string &format) {
-  for (const char *f : {"text", "csv", "ics", "fhir", "svg", "scores-csv"})
-    if (format == f) return;
-  throw InputError("--format: \"" + format.substr(0, 32) +
-                   "\" is not a format; expected text, csv, ics, fhir, svg or scores-csv");
-}
+void validate_format(const std::string &format) { export_format(format); }
 
 std::string export_time_zone(const std::string &tz_option) {
   std::string zone = tz_option;
@@ -48,56 +39,12 @@ std::string export_time_zone(const std::string &tz_option) {
   return zone;
 }
 
-LocalDateTime utc_stamp(const std::string &stamp) {
-  // Stored as "YYYY-MM-DDTHH:MM:SSZ"; minutes are enough for DTSTAMP and FHIR timestamps.
-  if (stamp.size() >= 16) return parse_local_datetime(stamp.substr(0, 16), "stored time");
-  return parse_local_datetime(stamp, "stored time");
-}
-
-namespace {
-
-LocalDateTime shift(const LocalDateTime &t, int minutes) {
-  int m = t.minute_of_day + minutes;
-  Date d = t.date;
-  while (m < 0) {
-    m += 24 * 60;
-    d -= Days(1);
-  }
-  while (m >= 24 * 60) {
-    m -= 24 * 60;
-    d += Days(1);
-  }
-  return {d, m};
-}
-
-} // namespace
-
-LocalDateTime to_local_time(const std::string &zone, const LocalDateTime &utc) {
-  const auto &tz = time_zone_rules(zone);
-  const LocalDateTime guess = shift(utc, tz.standard_offset_minutes);
-  return shift(utc, utc_offset_minutes(tz, guess));
-}
-
-namespace {
-
-void write_format(std::ostream &out, const std::string &format, const ExportInput &in) {
-  if (format == "text") write_text(out, in);
-  else if (format == "csv") write_schedule_csv(out, in);
-  else if (format == "ics") write_ics(out, in);
-  else if (format == "fhir") write_fhir(out, in);
-  else if (format == "svg") write_svg(out, in);
-  else if (format == "scores-csv") write_scores_csv(out, in.patient.id, in.scores);
-  else validate_format(format);
-}
-
-} // namespace
-
 void write_export(Context &ctx, const std::string &format, const ExportInput &in,
                   const std::string &out_file) {
-  validate_format(format);
+  const ExportFormat &writer = export_format(format);
   // Render fully first: a writer that refuses (bad zone, bad version) leaves nothing behind.
   std::ostringstream rendered;
-  write_format(rendered, format, in);
+  writer.write(rendered, in);
   if (out_file.empty()) {
     ctx.out << rendered.str();
     return;

@@ -1,5 +1,5 @@
 #pragma once
-// What `export ID` and `plan --patient-file ... --format` share: the list of formats, the
+// What `export ID` and `plan --patient-file ... --format` share: the format check, the
 // export context built from the CLI (time zone, version, review state, the version's time as
 // the generation time) and writing to -o FILE atomically (a temp file renamed into place, so a
 // refused export writes nothing) or to stdout.
@@ -10,16 +10,11 @@
 
 namespace titrate::cli {
 
-// "text|csv|ics|fhir|svg|scores-csv"; InputError naming --format otherwise.
+// One of export_formats() (planner/export/registry.hpp); InputError naming --format otherwise.
 void validate_format(const std::string &format);
 // --tz, else $TZ, else /etc/timezone, else UTC ("Etc/UTC" reads as UTC). InputError (naming
 // the supported zones) if the exporters do not know it.
 std::string export_time_zone(const std::string &tz_option);
-// "YYYY-MM-DDTHH:MM:SSZ" (as the store records times) to a LocalDateTime in UTC.
-LocalDateTime utc_stamp(const std::string &stamp);
-// A UTC wall time in `zone`'s local time (via the zone's standard offset, then the offset in
-// force there; an instant inside a DST change may read an hour off, for display only).
-LocalDateTime to_local_time(const std::string &zone, const LocalDateTime &utc);
 // Writes one format of `in` to `out_file` (atomically) or to ctx.out when empty.
 void write_export(Context &ctx, const std::string &format, const ExportInput &in,
                   const std::string &out_file);

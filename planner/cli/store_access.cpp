@@ -17,46 +17,15 @@ namespace titrate::cli {
 
 namespace fs = std::filesystem;
 
-std::string_view to_string(Role r) {
-  switch (r) {
-  case Role::clinician: return "clinician";
-  case Role::pharmacist: return "pharmacist";
-  case Role::patient: return "patient";
+Role require_role(const Context &ctx, app::Permission permission, std::string_view command,
+                  const std::string *patient) {
+  // The claimed role is checked before the user: a refused command needs no user name.
+  const std::string role = ctx.role();
+  if (!role.empty() && !app::role_named(role)) {
+    throw InputError("--role: \"" + role.substr(0, 32) +
+                     "\" is not a role; expected clinician, pharmacist or patient");
   }
-  return "?";
-}
-
-namespace {
-Role parse_role(const std::string &text) {
-  if (text == "clinician") return Role::clinician;
-  if (text == "pharmacist") return Role::pharmacist;
-  if (text == "patient") return Role::patient;
-  throw InputError("--role: \"" + text.substr(0, 32) +
-                   "\" is not a role; expected clinician, pharmacist or patient");
-}
-} // namespace
-
-Role require_role(const Context &ctx, std::initializer_list<Role> allowed, std::string_view command) {
-  std::string names;
-  for (Role r : allowed) names += (names.empty() ? "" : " or ") + std::string(to_string(r));
-  const std::string text = ctx.role();
-  if (text.empty()) {
-    throw RefusedError(std::string(command) + ": no role given; this command is for the " +
-                       names + " role (give --role or set TITRATE_ROLE)");
-  }
-  const Role role = parse_role(text);
-  for (Role r : allowed)
-    if (r == role) return role;
-  throw RefusedError(std::string(command) + ": refused for role " + std::string(to_string(role)) +
-                     "; only the " + names + " role may do this");
-}
-
-void require_own_record(const Context &ctx, Role role, const std::string &patient_id,
-                        std::string_view command) {
-  if (role == Role::patient && ctx.user() != patient_id) {
-    throw RefusedError(std::string(command) + ": refused for role patient: user \"" + ctx.user() +
-                       "\" may act only on their own record, not on " + patient_id);
-  }
+  return app::authorize(Actor{ctx.user(), ctx.role()}, permission, patient, command);
 }
 
 Actor actor(const Context &ctx) {

@@ -3,6 +3,7 @@
 // and its rules, the acting user, and opening the database at ctx.db_location() in the mode a
 // command needs. Role checks run BEFORE the database is opened, so a refused command never
 // creates or touches the file. Roles (docs/cli.md): clinician, pharmacist, patient.
+#include "planner/app/authorize.hpp"
 #include "planner/cli/context.hpp"
 #include "planner/ehr/codes.hpp"
 #include "planner/store/repository.hpp"
@@ -11,7 +12,6 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
-#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -19,15 +19,15 @@
 
 namespace titrate::cli {
 
-enum class Role { clinician, pharmacist, patient };
-std::string_view to_string(Role r);
+using app::Role;
+using app::to_string;
 
-// The acting role, refused (RefusedError, exit 4) unless it is one of `allowed`; names the
-// role and the command. No role given: RefusedError; an unknown role name: InputError (exit 2).
-Role require_role(const Context &ctx, std::initializer_list<Role> allowed, std::string_view command);
-// A patient may act only on their own record: the user name must be the patient id.
-void require_own_record(const Context &ctx, Role role, const std::string &patient_id,
-                        std::string_view command);
+// The acting role when the authorization table (planner/app/authorize.hpp) allows `permission`
+// to it: RefusedError (exit 4) naming the role and the command otherwise; no role given:
+// RefusedError; an unknown role name: InputError (exit 2). With `patient`, a patient may act
+// only on their own record (the user name must be the patient id).
+Role require_role(const Context &ctx, app::Permission permission, std::string_view command,
+                  const std::string *patient = nullptr);
 // The acting user and role for the audit (InputError if no user can be determined).
 Actor actor(const Context &ctx);
 

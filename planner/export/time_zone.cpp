@@ -122,4 +122,35 @@ std::string offset_text(int minutes, bool colon) {
   return buf;
 }
 
+LocalDateTime utc_stamp(const std::string &stamp) {
+  // Stored as "YYYY-MM-DDTHH:MM:SSZ"; minutes are enough for DTSTAMP and FHIR timestamps.
+  if (stamp.size() >= 16) return parse_local_datetime(stamp.substr(0, 16), "stored time");
+  return parse_local_datetime(stamp, "stored time");
+}
+
+namespace {
+
+LocalDateTime shift_minutes(const LocalDateTime &t, int minutes) {
+  int m = t.minute_of_day + minutes;
+  Date d = t.date;
+  while (m < 0) {
+    m += 24 * 60;
+    d -= Days(1);
+  }
+  while (m >= 24 * 60) {
+    m -= 24 * 60;
+    d += Days(1);
+  }
+  return {d, m};
+}
+
+} // namespace
+
+LocalDateTime to_local_time(const std::string &zone, const LocalDateTime &utc) {
+  const auto &tz = time_zone_rules(zone);
+  const LocalDateTime guess = shift_minutes(utc, tz.standard_offset_minutes);
+  return shift_minutes(utc, utc_offset_minutes(tz, guess));
+}
+
+
 } // namespace titrate

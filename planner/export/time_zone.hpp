@@ -47,4 +47,10 @@ LocalDateTime to_utc(const TimeZoneRules &tz, const LocalDateTime &local);
 // "+01:00", "-05:00", "+00:00"
 std::string offset_text(int minutes, bool colon = true);
 
+// "YYYY-MM-DDTHH:MM:SSZ" (as the store records times) to a LocalDateTime in UTC.
+LocalDateTime utc_stamp(const std::string &stamp);
+// A UTC wall time in `zone`'s local time (via the zone's standard offset, then the offset in
+// force there; an instant inside a DST change may read an hour off, for display only).
+LocalDateTime to_local_time(const std::string &zone, const LocalDateTime &utc);
+
 } // namespace titrate

@@ -1,5 +1,7 @@
 #include "planner/web/server.hpp"
 
+#include "planner/app/authorize.hpp"
+#include "planner/app/plans.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
 #include "planner/core/text.hpp"
@@ -150,12 +152,6 @@ std::string measure(double v) {
   return buf;
 }
 
-LocalDateTime utc_local(std::int64_t t) {
-  const boost::posix_time::ptime epoch(Date(1970, 1, 1));
-  const auto p = epoch + boost::posix_time::seconds(static_cast<long>(t));
-  return {p.date(), static_cast<int>(p.time_of_day().total_seconds() / 60)};
-}
-
 } // namespace
 
 struct WebServer::Impl {
@@ -247,15 +243,13 @@ struct WebServer::Impl {
     return StaffUser{u->name, u->role, s->csrf, s->id_hash};
   }
 
-  // A staff page: no session -> the login page; a wrong role -> refused (403, audited).
-  StaffUser require_staff(Call &call, std::initializer_list<std::string_view> roles,
-                          std::string_view what) {
+  // A staff page: no session -> the login page; a role the authorization table does not allow
+  // -> refused (403, audited).
+  StaffUser require_staff(Call &call, app::Permission permission) {
     auto u = staff_session(call.req);
     if (!u) throw Redirect{"/login"};
     call.actor = Actor{u->name, u->role};
-    if (std::find(roles.begin(), roles.end(), u->role) == roles.end()) {
-      throw RefusedError("role " + u->role + " may not " + std::string(what));
-    }
+    app::authorize(call.actor, permission);
     return *u;
   }
 
@@ -296,9 +290,7 @@ struct WebServer::Impl {
 
   // API callers: the staff session (roles given) or a patient's bearer token for their own data.
   // POSTs with a session cookie also need the X-CSRF-Token header.
-  void require_api(Call &call, const std::string &patient_id,
-                   std::initializer_list<std::string_view> staff_roles, bool patient_allowed,
-                   std::string_view what) {
+  void require_api(Call &call, const std::string &patient_id, app::Permission permission) {
     call.patient = patient_id;
     const std::string auth = call.req.get_header_value("Authorization");
     if (!auth.empty()) {
@@ -307,19 +299,13 @@ struct WebServer::Impl {
                                                  : std::nullopt;
       if (!id) throw RefusedError("invalid or revoked bearer token");
       call.actor = Actor{*id, "patient"};
-      if (!patient_allowed) throw RefusedError("a patient link may not " + std::string(what));
-      if (*id != patient_id) {
-        throw RefusedError("patient " + *id + " may not " + std::string(what) + " of patient " +
-                           patient_id);
-      }
+      app::authorize(call.actor, permission, &patient_id);
       return;
     }
     const auto u = staff_session(call.req);
     if (!u) throw Redirect{"/login"};
     call.actor = Actor{u->name, u->role};
-    if (std::find(staff_roles.begin(), staff_roles.end(), u->role) == staff_roles.end()) {
-      throw RefusedError("role " + u->role + " may not " + std::string(what));
-    }
+    app::authorize(call.actor, permission, &patient_id);
     if (call.req.method == "POST") {
       require_csrf(call, *u, call.req.get_header_value("X-CSRF-Token"));
     }
@@ -331,22 +317,8 @@ struct WebServer::Impl {
     return nullptr;
   }
 
-  ExportContext export_context(const PlanVersion &v, const Patient &p) {
-    ExportContext c;
-    c.plan_version = std::max(1, v.version);
-    c.review = v.status == PlanStatus::approved || v.status == PlanStatus::superseded
-                   ? ReviewState::approved
-                   : v.status == PlanStatus::rejected ? ReviewState::rejected
-                   : v.status == PlanStatus::submitted ? ReviewState::submitted
-                                                       : ReviewState::draft;
-    if (p.baseline_pain) c.baseline = p.baseline_pain->value();
-    if (const Pathway *pw = find_pathway(v.plan.pathway)) c.response_pct = pw->decisions.response_pct.value;
-    c.now_utc = utc_local(cfg.now());
-    return c;
-  }
-
   std::string chart_for(const PlanVersion &v, const Patient &p, const std::vector<ScoreEntry> &s) {
-    const ExportContext c = export_context(v, p);
+    const ExportContext c = app::export_context(repo, v, p, pathways, "UTC");
     return chart(ExportInput{v.plan, p, formulary, s, c});
   }
 
@@ -524,7 +496,7 @@ void WebServer::Impl::login_post(Call &c) {
 // ---------------------------------------------------------------- pharmacy
 
 void WebServer::Impl::pharmacy_queue(Call &c) {
-  const StaffUser u = require_staff(c, {"pharmacist"}, "open the review queue");
+  const StaffUser u = require_staff(c, app::Permission::use_pharmacy_pages);
   const auto pending = repo.awaiting_review();
   std::string b = "<h1>Review queue</h1><section>";
   if (pending.empty()) {
@@ -547,7 +519,7 @@ void WebServer::Impl::pharmacy_queue(Call &c) {
 
 void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int version,
                                        const std::string &flash) {
-  const StaffUser u = require_staff(c, {"pharmacist"}, "review plans");
+  const StaffUser u = require_staff(c, app::Permission::use_pharmacy_pages);
   c.patient = id;
   validate_patient_id(id);
   const auto rec = repo.patient(id);
@@ -623,7 +595,7 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
 // ---------------------------------------------------------------- clinic
 
 void WebServer::Impl::clinic_home(Call &c) {
-  const StaffUser u = require_staff(c, {"clinician"}, "open the clinic pages");
+  const StaffUser u = require_staff(c, app::Permission::use_clinic_pages);
   const Date today = cfg.today();
   int within = 7;
   if (c.req.has_param("within")) {
@@ -667,7 +639,7 @@ void WebServer::Impl::clinic_home(Call &c) {
 }
 
 void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::string &flash) {
-  const StaffUser u = require_staff(c, {"clinician"}, "open patient summaries");
+  const StaffUser u = require_staff(c, app::Permission::use_clinic_pages);
   c.patient = id;
   validate_patient_id(id);
   const auto rec = repo.patient(id);
@@ -788,39 +760,27 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
 }
 
 void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
-  const StaffUser u = require_staff(c, {"clinician"}, "draft plans");
+  const StaffUser u = require_staff(c, app::Permission::draft_plan);
   c.patient = id;
   require_csrf(c, u, param(c.req, "csrf"));
   validate_patient_id(id);
   const PlanDraftForm form = plan_draft_from_form(c.req.params);
   const Pathway *pw = find_pathway(form.pathway);
   if (!pw) throw NotFoundError("pathway \"" + printable(form.pathway, 64) + "\": not found");
-  const auto rec = repo.patient(id);
-  if (!rec) throw NotFoundError("patient " + id + ": not found");
-  // The CLI's rules (cmd_plan.cpp): a start within a year of today (no backdating on the web),
-  // and a preferred drug comes with the prescriber's reason, kept in the plan and the audit.
-  check_plan_start(form.start, cfg.today(), rec->patient.birth_date, false, "start");
-  PlanRequest req;
+  // The CLI's rules (app::draft_plan_version): a start within a year of today (no backdating on
+  // the web), and a preferred drug comes with the prescriber's reason, kept in the plan and the
+  // audit.
+  app::DraftRequest req;
+  req.patient = id;
   req.start = form.start;
-  req.today = cfg.today();
-  std::string note = "web: drafted";
-  if (form.prefer) {
-    req.prefer = form.prefer;
-    req.prefer_reason = param(c.req, "reason");
-    if (blank(req.prefer_reason)) {
-      throw InputError("reason: missing; a preferred drug needs the reason it was chosen");
-    }
-    note += "; prefer " + *req.prefer + ": " + req.prefer_reason;
-  }
-  const auto active = repo.active_plan(id);
-  const Plan plan =
-      draft_plan(rec->patient, formulary, *pw, req, active ? &active->plan : nullptr).plan;
-  const bool submit = form.submit;
-  int version = 0;
-  repo.atomically([&] {
-    version = repo.save_draft(plan, c.actor, note);
-    if (submit) repo.submit(id, version, c.actor);
-  });
+  req.prefer = form.prefer;
+  req.reason = param(c.req, "reason");
+  req.submit = form.submit;
+  req.how = "web: drafted from " + iso(form.start);
+  req.start_field = "start";
+  const app::Drafted d = app::draft_plan_version(repo, formulary, *pw, cfg.today(), c.actor, req);
+  const int version = d.version;
+  const bool submit = d.submitted;
   redirect(c.res, "/clinic/patients/" + id + "?drafted=" + std::to_string(version) +
                       (submit ? "&submitted=1" : ""));
 }
@@ -882,7 +842,7 @@ void WebServer::Impl::routes() {
              const std::string id = c.req.matches[1];
              const int version = std::stoi(c.req.matches[2]);
              const bool approve = c.req.matches[3] == "approve";
-             const StaffUser u = require_staff(c, {"pharmacist"}, approve ? "approve plans" : "reject plans");
+             const StaffUser u = require_staff(c, app::Permission::review_plan);
              c.patient = id;
              require_csrf(c, u, param(c.req, "csrf"));
              validate_patient_id(id);
@@ -914,7 +874,7 @@ void WebServer::Impl::routes() {
   // ---- JSON API: the shapes of the CLI's --json (design.md §6) ----
   svr.Get(R"(/api/patients/([^/]+)/schedule)", guarded(true, [this](Call &c) {
     const std::string id = c.req.matches[1];
-    require_api(c, id, {"clinician", "pharmacist"}, true, "read the schedule");
+    require_api(c, id, app::Permission::read_plan);
     validate_patient_id(id);
     if (!repo.patient(id)) throw NotFoundError("patient " + id + ": not found");
     const auto active = repo.active_plan(id);
@@ -926,7 +886,7 @@ void WebServer::Impl::routes() {
   }));
   svr.Get(R"(/api/patients/([^/]+)/check)", guarded(true, [this](Call &c) {
     const std::string id = c.req.matches[1];
-    require_api(c, id, {"clinician", "pharmacist"}, true, "read the eligibility check");
+    require_api(c, id, app::Permission::check_patient);
     validate_patient_id(id);
     const auto rec = repo.patient(id);
     if (!rec) throw NotFoundError("patient " + id + ": not found");
@@ -942,6 +902,7 @@ void WebServer::Impl::routes() {
       throw Redirect{"/login"};
     }
     c.actor = Actor{u->name, u->role};
+    app::authorize(c.actor, app::Permission::read_due);
     int within = 0;
     if (c.req.has_param("within")) {
       const std::string w = c.req.get_param_value("within");
@@ -955,7 +916,7 @@ void WebServer::Impl::routes() {
   }));
   svr.Post(R"(/api/patients/([^/]+)/scores)", guarded(true, [this](Call &c) {
     const std::string id = c.req.matches[1];
-    require_api(c, id, {"clinician"}, true, "log scores");
+    require_api(c, id, app::Permission::log_observation);
     validate_patient_id(id);
     const ScoreEntry s = score_from_json(c.req.body, now_local(), cfg.today());
     const auto rec = repo.patient(id);

@@ -139,7 +139,7 @@ async function main() {
       }),
     ]);
     check(resp.status() === 403, 'the author\'s own approval is refused with 403');
-    check((await text(staff)).includes('role clinician may not approve plans'), 'the refusal says why');
+    check((await text(staff)).includes('role clinician may not approve or reject plans'), 'the refusal says why');
     await shot(staff, 'author-refused.png');
     await staff.goto(`${base}/clinic/`, { waitUntil: 'load' });
     await submitAndWait(staff, 'header button[type=submit]');

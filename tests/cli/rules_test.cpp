@@ -322,7 +322,7 @@ TEST_CASE("rules: a stored --prefer needs --reason, kept in the plan, the versio
                                         "poor sleep"));
   r = run_as(d, "dr.ames", "clinician", "2026-11-25", {"audit", "P1"});
   CHECK_THAT(r.out, Catch::Contains("plan.draft") &&
-                        Catch::Contains("--prefer amitriptyline: poor sleep"));
+                        Catch::Contains("; prefer amitriptyline: poor sleep"));
 }
 
 TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and nothing is written") {

@@ -501,13 +501,14 @@ TEST_CASE("web drafts and scores follow the CLI's date and --prefer rules (issue
   CHECK(draft({{"start", "2020-01-01"}})->status == 400);
   r = draft({{"prefer", "amitriptyline"}});
   CHECK(r->status == 400);
-  CHECK(r->body.find("reason: missing") != std::string::npos);
+  CHECK(r->body.find("the reason for preferring amitriptyline is missing") != std::string::npos);
   CHECK(s.repo->plan_versions("P1").empty());
   CHECK(draft({{"prefer", "amitriptyline"}, {"reason", "poor sleep"}})->status == 303);
   const auto versions = s.repo->plan_versions("P1");
   REQUIRE(versions.size() == 1);
   CHECK(versions[0].plan.stages.at(0).drug == "amitriptyline");
-  CHECK(versions[0].note == "web: drafted; prefer amitriptyline: poor sleep");
+  CHECK(versions[0].note == "web: drafted from " + iso(versions[0].plan.start) +
+                              "; prefer amitriptyline: poor sleep");
   // A score before the patient's birth (1971-06-15) cannot be true.
   r = c.Post("/api/patients/P1/scores", {{"Cookie", dr.cookie}, {"X-CSRF-Token", dr.csrf}},
              R"({"score": 5, "at": "1971-06-14"})", "application/json");

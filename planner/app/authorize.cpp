@@ -1,0 +1,111 @@
+#include "planner/app/authorize.hpp"
+
+#include "planner/core/errors.hpp"
+
+#include <algorithm>
+
+namespace titrate::app {
+
+namespace {
+
+using enum Role;
+
+// The table. Keep docs/cli.md's "Roles" section and docs/web.md true to it (tests/app checks
+// each row against the CLI and the web).
+const std::vector<Rule> &table() {
+  static const std::vector<Rule> t = {
+      {Permission::check_patient, "check a stored patient", {clinician, pharmacist, patient}, true,
+       "titrate check P1 --role clinician"},
+      {Permission::read_patient, "read patient records", {clinician, pharmacist, patient}, true,
+       "titrate patient show P1 --role pharmacist"},
+      {Permission::list_patients, "list patients", {clinician, pharmacist}, false,
+       "titrate patient list --role clinician"},
+      {Permission::change_patient, "add or change patient records", {clinician}, false,
+       "titrate patient add P1 --birth-date 1960-05-01 --sex female --weight-kg 70 "
+       "--creatinine-mg-dl 0.9 --role clinician"},
+      {Permission::invite_patient, "invite patients or revoke their links", {clinician}, false,
+       "titrate patient invite P1 --role clinician"},
+      {Permission::draft_plan, "draft plans", {clinician}, false,
+       "titrate plan P1 --start 2026-12-01 --submit --role clinician"},
+      {Permission::read_plan, "read plans", {clinician, pharmacist, patient}, true,
+       "titrate schedule P1 --role patient --user P1"},
+      {Permission::read_reviews, "read the review queue", {pharmacist, clinician}, false,
+       "titrate review list --role pharmacist"},
+      {Permission::review_plan, "approve or reject plans", {pharmacist}, false,
+       "titrate review approve P1 --role pharmacist"},
+      {Permission::log_observation, "log pain scores or side effects", {patient, clinician}, true,
+       "titrate log P1 --score 5 --role patient --user P1"},
+      {Permission::import_scores, "import scores", {patient, clinician}, true,
+       "titrate import scores diary.csv --role clinician"},
+      {Permission::assess, "assess a window", {clinician, pharmacist}, false,
+       "titrate assess P1 --role clinician"},
+      {Permission::apply_decision, "record decisions and draft their plans", {clinician}, false,
+       "titrate assess P1 --apply --role clinician"},
+      {Permission::read_due, "read the due list", {clinician, pharmacist}, false,
+       "titrate due --within 7 --role clinician"},
+      {Permission::read_audit, "read the audit log", {clinician, pharmacist}, false,
+       "titrate audit P1 --role pharmacist"},
+      {Permission::copy_database, "copy or checksum the database", {clinician, pharmacist}, false,
+       "titrate db checksum --role pharmacist"},
+      {Permission::use_clinic_pages, "open the clinic pages", {clinician}, false, ""},
+      {Permission::use_pharmacy_pages, "open the pharmacy pages", {pharmacist}, false, ""},
+  };
+  return t;
+}
+
+} // namespace
+
+std::string_view to_string(Role r) {
+  switch (r) {
+  case Role::clinician: return "clinician";
+  case Role::pharmacist: return "pharmacist";
+  case Role::patient: return "patient";
+  }
+  return "?";
+}
+
+std::optional<Role> role_named(std::string_view text) {
+  for (Role r : {Role::clinician, Role::pharmacist, Role::patient})
+    if (to_string(r) == text) return r;
+  return std::nullopt;
+}
+
+std::span<const Rule> rules() { return table(); }
+
+const Rule &rule(Permission p) {
+  for (const auto &r : table())
+    if (r.permission == p) return r;
+  throw std::logic_error("authorize: a permission without a rule");
+}
+
+std::string roles_text(Permission p) {
+  std::string names;
+  for (Role r : rule(p).roles) names += (names.empty() ? "" : " or ") + std::string(to_string(r));
+  return names;
+}
+
+Role authorize(const Actor &who, Permission p, const std::string *patient, std::string_view door) {
+  const Rule &r = rule(p);
+  const std::string prefix = door.empty() ? std::string() : std::string(door) + ": ";
+  if (who.role.empty()) {
+    throw RefusedError(prefix + "no role given; this is for the " + roles_text(p) +
+                       " role (give --role or set TITRATE_ROLE)");
+  }
+  const auto role = role_named(who.role);
+  if (!role) {
+    throw InputError(prefix + "role \"" + who.role.substr(0, 32) +
+                     "\" is not a role; expected clinician, pharmacist or patient");
+  }
+  if (std::find(r.roles.begin(), r.roles.end(), *role) == r.roles.end()) {
+    throw RefusedError(prefix + "refused for role " + std::string(to_string(*role)) +
+                       ": role " + std::string(to_string(*role)) + " may not " +
+                       std::string(r.what) + "; only the " + roles_text(p) + " role may");
+  }
+  if (*role == Role::patient && r.own_record && patient && who.user != *patient) {
+    throw RefusedError(prefix + "refused for role patient: user \"" + who.user.substr(0, 64) +
+                       "\" may act only on their own record, not on " + *patient);
+  }
+  return *role;
+}
+
+} // namespace titrate::app
