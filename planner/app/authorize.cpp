@@ -14,41 +14,24 @@ using enum Role;
 // each row against the CLI and the web).
 const std::vector<Rule> &table() {
   static const std::vector<Rule> t = {
-      {Permission::check_patient, "check a stored patient", {clinician, pharmacist, patient}, true,
-       "titrate check P1 --role clinician"},
-      {Permission::read_patient, "read patient records", {clinician, pharmacist, patient}, true,
-       "titrate patient show P1 --role pharmacist"},
-      {Permission::list_patients, "list patients", {clinician, pharmacist}, false,
-       "titrate patient list --role clinician"},
-      {Permission::change_patient, "add or change patient records", {clinician}, false,
-       "titrate patient add P1 --birth-date 1960-05-01 --sex female --weight-kg 70 "
-       "--creatinine-mg-dl 0.9 --role clinician"},
-      {Permission::invite_patient, "invite patients or revoke their links", {clinician}, false,
-       "titrate patient invite P1 --role clinician"},
-      {Permission::draft_plan, "draft plans", {clinician}, false,
-       "titrate plan P1 --start 2026-12-01 --submit --role clinician"},
-      {Permission::read_plan, "read plans", {clinician, pharmacist, patient}, true,
-       "titrate schedule P1 --role patient --user P1"},
-      {Permission::read_reviews, "read the review queue", {pharmacist, clinician}, false,
-       "titrate review list --role pharmacist"},
-      {Permission::review_plan, "approve or reject plans", {pharmacist}, false,
-       "titrate review approve P1 --role pharmacist"},
-      {Permission::log_observation, "log pain scores or side effects", {patient, clinician}, true,
-       "titrate log P1 --score 5 --role patient --user P1"},
-      {Permission::import_scores, "import scores", {patient, clinician}, true,
-       "titrate import scores diary.csv --role clinician"},
-      {Permission::assess, "assess a window", {clinician, pharmacist}, false,
-       "titrate assess P1 --role clinician"},
-      {Permission::apply_decision, "record decisions and draft their plans", {clinician}, false,
-       "titrate assess P1 --apply --role clinician"},
-      {Permission::read_due, "read the due list", {clinician, pharmacist}, false,
-       "titrate due --within 7 --role clinician"},
-      {Permission::read_audit, "read the audit log", {clinician, pharmacist}, false,
-       "titrate audit P1 --role pharmacist"},
-      {Permission::copy_database, "copy or checksum the database", {clinician, pharmacist}, false,
-       "titrate db checksum --role pharmacist"},
-      {Permission::use_clinic_pages, "open the clinic pages", {clinician}, false, ""},
-      {Permission::use_pharmacy_pages, "open the pharmacy pages", {pharmacist}, false, ""},
+      {Permission::check_patient, "check a stored patient", {clinician, pharmacist, patient}, true},
+      {Permission::read_patient, "read patient records", {clinician, pharmacist, patient}, true},
+      {Permission::list_patients, "list patients", {clinician, pharmacist}, false},
+      {Permission::change_patient, "add or change patient records", {clinician}, false},
+      {Permission::invite_patient, "invite patients or revoke their links", {clinician}, false},
+      {Permission::draft_plan, "draft plans", {clinician}, false},
+      {Permission::read_plan, "read plans", {clinician, pharmacist, patient}, true},
+      {Permission::read_reviews, "read the review queue", {pharmacist, clinician}, false},
+      {Permission::review_plan, "approve or reject plans", {pharmacist}, false},
+      {Permission::log_observation, "log pain scores or side effects", {patient, clinician}, true},
+      {Permission::import_scores, "import scores", {patient, clinician}, true},
+      {Permission::assess, "assess a window", {clinician, pharmacist}, false},
+      {Permission::apply_decision, "record decisions and draft their plans", {clinician}, false},
+      {Permission::read_due, "read the due list", {clinician, pharmacist}, false},
+      {Permission::read_audit, "read the audit log", {clinician, pharmacist}, false},
+      {Permission::copy_database, "copy or checksum the database", {clinician, pharmacist}, false},
+      {Permission::use_clinic_pages, "open the clinic pages", {clinician}, false},
+      {Permission::use_pharmacy_pages, "open the pharmacy pages", {pharmacist}, false},
   };
   return t;
 }
@@ -76,6 +59,22 @@ const Rule &rule(Permission p) {
   for (const auto &r : table())
     if (r.permission == p) return r;
   throw std::logic_error("authorize: a permission without a rule");
+}
+
+std::string who_may_text(Permission p) {
+  const Rule &r = rule(p);
+  std::string staff;
+  bool patient = false;
+  for (Role role : r.roles) {
+    if (role == Role::patient) {
+      patient = true;
+      continue;
+    }
+    staff += (staff.empty() ? "" : " or ") + std::string(to_string(role));
+  }
+  if (!patient) return staff;
+  const std::string p_text = r.own_record ? "patient (own record only)" : "patient";
+  return staff.empty() ? p_text : staff + " or " + p_text;
 }
 
 std::string roles_text(Permission p) {

@@ -45,14 +45,14 @@ struct Rule {
   std::vector<Role> roles;
   // For the patient role: only on their own record (the user name is the patient id).
   bool own_record = false;
-  // The example a command's --help shows (the CLI's form of the permission).
-  std::string_view example;
 };
 
 std::span<const Rule> rules();
 const Rule &rule(Permission p);
 // "clinician or pharmacist"
 std::string roles_text(Permission p);
+// "clinician or pharmacist; patient: own record only": who may, for help texts.
+std::string who_may_text(Permission p);
 
 // The actor's role when the table allows `p` to it, else RefusedError (exit 4) naming the role
 // and what it may not do; an unknown role name is InputError (exit 2); no role is RefusedError.
