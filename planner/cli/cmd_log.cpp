@@ -3,6 +3,7 @@
 // [--supersedes EFFECT_ID]` and `titrate log ID --retract EFFECT_ID --reason T`: one append-only
 // observation. An adverse effect is stored with the drugs taken at its time (the active plan's).
 // For the patient (their own record) or a clinician on their behalf.
+#include "planner/app/observations.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
@@ -105,7 +106,7 @@ void run_log(Context &ctx, const LogOptions &o) {
     for (const auto &e : repo->adverse_effects(o.id, true)) {
       if (e.id == *ae.supersedes) ae.severity = e.severity;
     }
-    const auto id = log_attributed_adverse_effect(*repo, o.id, ae, who);
+    const auto id = app::record_adverse_effect(*repo, o.id, ae, who, ctx.today(), "--at");
     print_effect(ctx, o.id, id, ae, *repo);
     return;
   }
@@ -119,8 +120,7 @@ void run_log(Context &ctx, const LogOptions &o) {
       s.supersedes = entry_id(o.supersedes, "--supersedes", "a score id");
     }
     auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
-    check_observation_time(s.at, require_patient(*repo, o.id).patient.birth_date, today, "--at");
-    const auto id = repo->log_score(o.id, s, who);
+    const auto id = app::record_score(*repo, o.id, s, who, today, "--at");
     if (ctx.opt.json) {
       ctx.print_json({{"patient", o.id}, {"kind", "score"}, {"id", id}, {"at", iso(at)},
                       {"score", s.score.value()}, {"note", s.note},
@@ -141,8 +141,7 @@ void run_log(Context &ctx, const LogOptions &o) {
     ae.supersedes = entry_id(o.supersedes, "--supersedes", "an adverse effect id");
   }
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
-  check_observation_time(ae.at, require_patient(*repo, o.id).patient.birth_date, today, "--at");
-  const auto id = log_attributed_adverse_effect(*repo, o.id, ae, who);
+  const auto id = app::record_adverse_effect(*repo, o.id, ae, who, today, "--at");
   print_effect(ctx, o.id, id, ae, *repo);
 }
 

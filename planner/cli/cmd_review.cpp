@@ -1,6 +1,7 @@
 // `titrate review list | show ID [--version N] | approve ID --version N | reject ID --version N
 // --reason T`: the pharmacist's queue. Four eyes: whoever drafted or submitted a version cannot
 // approve it (exit 4); only an approved version becomes the active schedule.
+#include "planner/app/reviews.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
@@ -167,21 +168,16 @@ void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, 
   }
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + id);
   if (version == 0) {
-    // No --version: the one version awaiting review (submitting supersedes older ones, so there
-    // is never more than one); the message names it.
-    require_patient(*repo, id);
-    for (const auto &v : repo->plan_versions(id))
-      if (v.status == PlanStatus::submitted) version = v.version;
-    if (version == 0) {
+    // No --version: the one version awaiting review; the message names it.
+    const auto awaiting = app::awaiting_version(*repo, id);
+    if (!awaiting) {
       throw RefusedError(command + " " + id + ": refused: no plan version is awaiting review "
                          "(see titrate review list)");
     }
+    version = *awaiting;
   }
-  if (approve) {
-    repo->approve(id, version, who);
-  } else {
-    repo->reject(id, version, who, reason);
-  }
+  app::record_verdict(*repo, id, version, who, approve ? Verdict::approved : Verdict::rejected,
+                      reason);
   if (ctx.opt.json) {
     ctx.print_json({{"patient", id}, {"version", version}, {"status", approve ? "approved" : "rejected"}});
   } else if (approve) {

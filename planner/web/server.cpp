@@ -1,7 +1,9 @@
 #include "planner/web/server.hpp"
 
 #include "planner/app/authorize.hpp"
+#include "planner/app/observations.hpp"
 #include "planner/app/plans.hpp"
+#include "planner/app/reviews.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
 #include "planner/core/text.hpp"
@@ -127,7 +129,6 @@ std::string param(const Request &req, const std::string &name) {
   return form_field(req.params, name);
 }
 
-bool blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 std::string cookie_header(const std::string &name, const std::string &value, std::int64_t max_age,
                           const std::string &path = "/") {
@@ -818,16 +819,14 @@ void WebServer::Impl::routes() {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
     const ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
-    check_observation_time(s.at, rec.patient.birth_date, cfg.today());
-    repo.log_score(rec.patient.id, s, c.actor);
+    app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
     redirect(c.res, "/p/" + token + "?saved=score");
   }));
   svr.Post(R"(/p/([^/]+)/adverse-effects)", guarded(false, [this](Call &c) {
     const std::string token = c.req.matches[1];
     const PatientRecord rec = require_link(c, token);
     const AdverseEffect ae = adverse_effect_from_form(c.req.params, now_local(), cfg.today());
-    check_observation_time(ae.at, rec.patient.birth_date, cfg.today());
-    log_attributed_adverse_effect(repo, rec.patient.id, ae, c.actor);
+    app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
     redirect(c.res, "/p/" + token + "?saved=effect");
   }));
 
@@ -846,13 +845,10 @@ void WebServer::Impl::routes() {
              c.patient = id;
              require_csrf(c, u, param(c.req, "csrf"));
              validate_patient_id(id);
-             const std::string reason = param(c.req, "reason");
-             if (approve) {
-               repo.approve(id, version, c.actor); // four eyes enforced inside: RefusedError
-             } else {
-               if (blank(reason)) throw InputError("reason: missing or empty; a rejection must say why");
-               repo.reject(id, version, c.actor, reason);
-             }
+             // Four eyes is enforced inside: RefusedError.
+             app::record_verdict(repo, id, version, c.actor,
+                                 approve ? Verdict::approved : Verdict::rejected,
+                                 param(c.req, "reason"));
              redirect(c.res, "/pharmacy/patients/" + id + "/versions/" + std::to_string(version) +
                                  "?done=" + (approve ? "approved" : "rejected"));
            }));
@@ -919,10 +915,7 @@ void WebServer::Impl::routes() {
     require_api(c, id, app::Permission::log_observation);
     validate_patient_id(id);
     const ScoreEntry s = score_from_json(c.req.body, now_local(), cfg.today());
-    const auto rec = repo.patient(id);
-    if (!rec) throw NotFoundError("patient " + id + ": not found");
-    check_observation_time(s.at, rec->patient.birth_date, cfg.today(), "at");
-    const auto row = repo.log_score(id, s, c.actor);
+    const auto row = app::record_score(repo, id, s, c.actor, cfg.today());
     send_json(c.res, 201, {{"patient", id}, {"kind", "score"}, {"id", row}, {"at", iso(s.at)},
                            {"score", s.score.value()}, {"note", s.note}, {"supersedes", nullptr}});
   }));
