@@ -591,6 +591,25 @@ TEST_CASE("JSON API returns the CLI's shapes") {
   CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 5, "who": "x"})", "application/json")->status == 400);
   CHECK(c.Post("/api/patients/P1/scores", bearer, "not json", "application/json")->status == 400);
   CHECK(s.repo->scores("P1").size() == 1);
+  // An export as `titrate export P1 --format ics --tz Europe/Paris` writes it: a calendar with
+  // the version's sequence, and a download name; a bad format or zone is 400, another patient 403.
+  auto ics = c.Get("/api/patients/P1/export/ics?tz=Europe/Paris", bearer);
+  REQUIRE(ics->status == 200);
+  CHECK(ics->get_header_value("Content-Type") == "text/calendar; charset=utf-8");
+  CHECK(ics->get_header_value("Content-Disposition") == "attachment; filename=\"titrate-P1-v1.ics\"");
+  CHECK(ics->body.rfind("BEGIN:VCALENDAR\r\n", 0) == 0);
+  CHECK(ics->body.find("TZID:Europe/Paris") != std::string::npos);
+  auto scores_csv = c.Get("/api/patients/P1/export/scores-csv", bearer);
+  REQUIRE(scores_csv->status == 200);
+  CHECK(scores_csv->body.find("P1,2026-12-01T07:30,5,ok") != std::string::npos);
+  auto bad_format = c.Get("/api/patients/P1/export/pdfx", bearer);
+  CHECK(bad_format->status == 400);
+  CHECK_THAT(nlohmann::json::parse(bad_format->body)["error"].get<std::string>(),
+             Catch::Contains("format: \"pdfx\" is not a format; expected text, csv"));
+  CHECK(c.Get("/api/patients/P1/export/ics?tz=Mars/Olympus", bearer)->status == 400);
+  CHECK(c.Get("/api/patients/P1/export/ics?version=0", bearer)->status == 400);
+  CHECK(c.Get("/api/patients/P1/export/ics?version=9", bearer)->status == 404);
+  CHECK(c.Get("/api/patients/P2/export/ics", bearer)->status == 403);
   const auto login = s.login("ph.b");
   auto due = c.Get("/api/due?within=30", {{"Cookie", login.cookie}});
   REQUIRE(due->status == 200);

@@ -1,0 +1,217 @@
+// The clinician's pages: the clinic home (due list, awaiting review), a patient's summary, and
+// drafting a plan version.
+#include "planner/web/server_impl.hpp"
+
+namespace titrate::web {
+
+// ---------------------------------------------------------------- clinic
+
+void WebServer::Impl::clinic_home(Call &c) {
+  const StaffUser u = require_staff(c, app::Permission::use_clinic_pages);
+  const Date today = cfg.today();
+  int within = 7;
+  if (c.req.has_param("within")) {
+    const std::string w = c.req.get_param_value("within");
+    const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
+    if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 || within > 366) {
+      throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-366");
+    }
+  }
+  const auto due = due_list(repo, today, within, pathways);
+  std::string b = "<h1>Clinic</h1><section><h2>Due by " + esc(iso(today + Days(within))) +
+                  "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"
+                  "<label for=\"within\">Days ahead</label><input type=\"text\" inputmode=\"numeric\" "
+                  "id=\"within\" name=\"within\" value=\"" + std::to_string(within) +
+                  "\" style=\"max-width:6rem\"> <button type=\"submit\">Show</button></form>";
+  if (due.empty()) {
+    b += "<p>No decision or review dates on or before " + esc(iso(today + Days(within))) + ".</p>";
+  } else {
+    b += "<table><thead><tr><th>Patient</th><th>Drug</th><th>Assessment</th><th>When</th>"
+         "<th>Scores in window</th></tr></thead><tbody>";
+    for (const auto &e : due) {
+      const std::string when = e.days_until > 0   ? "in " + std::to_string(e.days_until) + " days"
+                               : e.days_until == 0 ? "today"
+                                                   : std::to_string(-e.days_until) + " days overdue";
+      b += "<tr><td><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" + esc(e.patient) +
+           "</a></td><td>" + esc(words::drug(formulary, e.drug)) + "</td><td>" +
+           (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
+           "</td><td>" +
+           esc(when) + "</td><td>" + std::to_string(e.window_days_with_scores) + " of " +
+           std::to_string(e.window_days) + " days" +
+           (e.missing_scores ? " <span class=\"warn\">missing scores</span>" : "") + "</td></tr>";
+    }
+    b += "</tbody></table>";
+  }
+  b += "</section><section><h2>Patients</h2><ul>";
+  for (const auto &r : repo.patients()) {
+    b += "<li><a href=\"" + esc("/clinic/patients/" + r.patient.id) + "\">" + esc(r.patient.id) + "</a></li>";
+  }
+  b += "</ul></section>";
+  send_html(c.res, 200, page("Clinic", b, u.name, u.csrf));
+}
+
+void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::string &flash) {
+  const StaffUser u = require_staff(c, app::Permission::use_clinic_pages);
+  c.patient = id;
+  validate_patient_id(id);
+  const auto rec = repo.patient(id);
+  if (!rec) throw NotFoundError("patient " + id + ": not found");
+  const Patient &p = rec->patient;
+  const Date today = cfg.today();
+
+  std::string b = "<h1>Patient " + esc(id) + "</h1>";
+  if (!flash.empty()) b += "<section class=\"ok\" role=\"status\">" + esc(flash) + "</section>";
+  b += "<section><h2>Profile (version " + std::to_string(rec->version) + ")</h2><table><tbody>";
+  const auto row = [&](const std::string &k, const std::string &v) {
+    b += "<tr><th>" + esc(k) + "</th><td>" + esc(v) + "</td></tr>";
+  };
+  const auto join = [](const std::vector<std::string> &xs) {
+    std::string s;
+    for (const auto &x : xs) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? std::string("none") : s;
+  };
+  row("Birth date", iso(p.birth_date) + " (age " + std::to_string(age_in_years(p.birth_date, today)) + ")");
+  row("Sex", std::string(to_string(p.sex)));
+  row("Weight", measure(p.weight_kg) + " kg");
+  if (p.crcl_ml_min) row("Creatinine clearance (entered)", measure(*p.crcl_ml_min) + " mL/min");
+  if (p.serum_creatinine_mg_dl) row("Serum creatinine", measure(*p.serum_creatinine_mg_dl) + " mg/dL");
+  row("Hepatic impairment", std::string(to_string(p.hepatic)));
+  row("Conditions", join(p.conditions));
+  row("Medications", join(p.medications));
+  if (p.baseline_pain) row("Baseline pain", std::to_string(p.baseline_pain->value()) + " of 10");
+  b += "</tbody></table></section>";
+
+  b += "<section><h2>Eligibility on " + esc(iso(today)) + "</h2>";
+  try {
+    const EligibilityReport r = check_eligibility(p, formulary, today);
+    b += "<p>Creatinine clearance " + esc(words::number(r.crcl_ml_min, 1)) +
+         " mL/min" + (r.crcl_given ? " (as entered)" : " (Cockcroft-Gault)") + ".</p>";
+    if (r.pregnancy) b += "<p class=\"warn\">Pregnancy: every drug needs specialist review.</p>";
+    b += "<table><thead><tr><th>Drug</th><th>Verdict</th><th>Maximum daily</th><th>Reasons</th></tr></thead><tbody>";
+    for (const auto &d : r.drugs) {
+      b += "<tr><td>" + esc(words::drug(formulary, d.drug)) + "</td><td>" + esc(to_string(d.verdict)) +
+           (d.available_from ? " (from " + esc(iso(*d.available_from)) + ")" : "") + "</td><td>" +
+           (d.max_daily ? esc(d.max_daily->str()) : "") + "</td><td>" +
+           (d.reasons.empty() ? "" : findings_list(d.reasons, &formulary)) + "</td></tr>";
+    }
+    b += "</tbody></table>";
+    for (const auto &m : r.unchecked_medications) b += "<p class=\"warn\">" + esc(m) + "</p>";
+  } catch (const Error &e) {
+    b += "<p class=\"warn\">Eligibility cannot be checked: " + esc(e.what()) + "</p>";
+  }
+  b += "</section>";
+
+  const auto active = repo.active_plan(id);
+  const auto scores = repo.scores(id);
+  b += "<section><h2>Active schedule</h2>";
+  if (active) {
+    b += "<p>Plan version " + std::to_string(active->version) + ", approved.</p>" + plan_html(active->plan, formulary);
+  } else {
+    b += "<p>No approved plan.</p>";
+  }
+  b += "</section><section><h2>Plan versions</h2>";
+  const auto versions = repo.plan_versions(id);
+  if (versions.empty()) b += "<p>None.</p>";
+  else {
+    b += "<table><thead><tr><th>Version</th><th>Status</th><th>Drafted by</th><th>Note</th></tr></thead><tbody>";
+    for (const auto &v : versions) {
+      b += "<tr><td>" + std::to_string(v.version) + "</td><td>" + esc(to_string(v.status)) +
+           "</td><td>" + esc(v.drafted_by) + " " + esc(v.drafted_at) + "</td><td>" + esc(v.note) + "</td></tr>";
+    }
+    b += "</tbody></table>";
+    for (const auto &r : repo.reviews(id)) {
+      if (r.verdict == Verdict::rejected) {
+        b += "<p>Version " + std::to_string(r.version) + " rejected by " + esc(r.pharmacist) + ": " + esc(r.note) + "</p>";
+      }
+    }
+  }
+  b += "</section><section><h2>Pain chart and scores</h2>";
+  if (active) b += chart_for(*active, p, scores);
+  if (scores.empty()) b += "<p>No scores.</p>";
+  else {
+    b += "<table><thead><tr><th>When</th><th>Score</th><th>Note</th></tr></thead><tbody>";
+    for (auto it = scores.rbegin(); it != scores.rend(); ++it) {
+      b += "<tr><td>" + esc(iso(it->at)) + "</td><td>" + std::to_string(it->score.value()) +
+           "</td><td>" + esc(it->note) + "</td></tr>";
+    }
+    b += "</tbody></table>";
+  }
+  b += "<h3>Adverse effects</h3>";
+  const auto effects = repo.adverse_effects(id);
+  if (effects.empty()) b += "<p>None.</p>";
+  for (const auto &e : effects) {
+    b += "<p>" + esc(iso(e.at)) + ": " + esc(e.description) + " (" + esc(to_string(e.severity)) + ")</p>";
+  }
+  b += "</section><section><h2>Decisions</h2>";
+  const auto decisions = repo.decisions(id);
+  if (decisions.empty()) b += "<p>None recorded.</p>";
+  for (const auto &d : decisions) {
+    b += "<p>" + esc(iso(d.assessment.date)) + " " + esc(d.assessment.drug) + ": <strong>" +
+         esc(to_string(d.assessment.decision)) + "</strong> [" + esc(d.assessment.rule) + "; " +
+         esc(d.assessment.source) + "] by " + esc(d.recorded_by) + "</p>";
+  }
+  b += "</section>";
+
+  b += "<section><h2>Draft a plan</h2><form method=\"post\" action=\"" +
+       esc("/clinic/patients/" + id + "/plans") + "\">" + csrf_field(u.csrf) +
+       "<label for=\"start\">Start date</label><input type=\"date\" id=\"start\" name=\"start\" "
+       "value=\"" + esc(iso(today)) + "\" required><label for=\"pathway\">Pathway</label>"
+       "<select id=\"pathway\" name=\"pathway\">";
+  for (const auto &pw : pathways) {
+    b += "<option value=\"" + esc(pw.name) + "\">" + esc(pw.name) + ": " + esc(pw.title) + "</option>";
+  }
+  b += "</select><label for=\"prefer\">Preferred drug (optional)</label><select id=\"prefer\" "
+       "name=\"prefer\"><option value=\"\">first eligible in pathway order</option>";
+  for (const auto &m : formulary.drugs) b += "<option value=\"" + esc(m.name) + "\">" + esc(m.name) + "</option>";
+  b += "</select><label for=\"reason\">Why this drug (needed with a preferred drug)</label>"
+       "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\">";
+  b += "<label><input type=\"checkbox\" name=\"submit\" value=\"1\" checked> Submit for "
+       "pharmacist review</label><p><button type=\"submit\" id=\"draft\">Draft plan</button></p>"
+       "</form></section>";
+  send_html(c.res, 200, page("Patient " + id, b, u.name, u.csrf));
+}
+
+void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
+  const StaffUser u = require_staff(c, app::Permission::draft_plan);
+  c.patient = id;
+  require_csrf(c, u, param(c.req, "csrf"));
+  validate_patient_id(id);
+  const PlanDraftForm form = plan_draft_from_form(c.req.params);
+  const Pathway *pw = find_pathway(form.pathway);
+  if (!pw) throw NotFoundError("pathway \"" + printable(form.pathway, 64) + "\": not found");
+  // The CLI's rules (app::draft_plan_version): a start within a year of today (no backdating on
+  // the web), and a preferred drug comes with the prescriber's reason, kept in the plan and the
+  // audit.
+  app::DraftRequest req;
+  req.patient = id;
+  req.start = form.start;
+  req.prefer = form.prefer;
+  req.reason = param(c.req, "reason");
+  req.submit = form.submit;
+  req.how = "web: drafted from " + iso(form.start);
+  req.start_field = "start";
+  const app::Drafted d = app::draft_plan_version(repo, formulary, *pw, cfg.today(), c.actor, req);
+  const int version = d.version;
+  const bool submit = d.submitted;
+  redirect(c.res, "/clinic/patients/" + id + "?drafted=" + std::to_string(version) +
+                      (submit ? "&submitted=1" : ""));
+}
+
+
+void WebServer::Impl::clinic_routes() {
+  svr.Get("/clinic", guarded(false, [](Call &c) { redirect(c.res, "/clinic/"); }));
+  svr.Get("/clinic/", guarded(false, [this](Call &c) { clinic_home(c); }));
+  svr.Get(R"(/clinic/patients/([^/]+))", guarded(false, [this](Call &c) {
+    std::string flash;
+    if (c.req.has_param("drafted")) {
+      flash = "Drafted plan version " + c.req.get_param_value("drafted").substr(0, 9) +
+              (c.req.has_param("submitted") ? " and submitted it for pharmacist review." : ".");
+    }
+    clinic_patient(c, c.req.matches[1], flash);
+  }));
+  svr.Post(R"(/clinic/patients/([^/]+)/plans)", guarded(false, [this](Call &c) {
+    clinic_draft(c, c.req.matches[1]);
+  }));
+}
+
+} // namespace titrate::web

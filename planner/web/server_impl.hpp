@@ -1,0 +1,337 @@
+#pragma once
+// Inside `titrate serve` (internal to planner/web): the HTTP helpers, one request in flight
+// (Call), and the server's state and handlers (WebServer::Impl), shared by the files that hold
+// each audience's pages: server.cpp (failures, sessions, login, the routes), patient_pages.cpp,
+// pharmacy_pages.cpp, clinic_pages.cpp and api.cpp (the JSON API).
+#include "planner/web/server.hpp"
+
+#include "planner/app/authorize.hpp"
+#include "planner/app/observations.hpp"
+#include "planner/app/plans.hpp"
+#include "planner/app/reviews.hpp"
+#include "planner/core/errors.hpp"
+#include "planner/core/plausible.hpp"
+#include "planner/core/text.hpp"
+#include "planner/export/json.hpp"
+#include "planner/safety/eligibility.hpp"
+#include "planner/scheduling/scheduler.hpp"
+#include "planner/web/crypto.hpp"
+#include "planner/web/forms.hpp"
+#include "planner/web/html.hpp"
+#include "planner/web/pages.hpp"
+
+#include <boost/date_time/posix_time/posix_time.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace titrate::web {
+
+
+using httplib::Request;
+using httplib::Response;
+
+inline constexpr const char *session_cookie = "titrate_session";
+inline constexpr const char *login_cookie = "titrate_login";
+
+// Thrown by a handler to send the browser elsewhere (no session: the login page).
+struct Redirect {
+  std::string location;
+};
+
+struct StaffUser {
+  std::string name;
+  std::string role;
+  std::string csrf;
+  std::string id_hash;
+};
+
+// One request in flight: what the audit needs if it is refused.
+struct Call {
+  Call(const Request &rq, Response &rs, std::mutex &m, bool is_api)
+      : req(rq), res(rs), lock(m), api(is_api) {}
+  const Request &req;
+  Response &res;
+  std::unique_lock<std::mutex> lock;
+  Actor actor{"anonymous", "anonymous"};
+  std::string patient; // the patient concerned, for the audit
+  bool api = false;
+};
+
+inline std::string cookie_value(const Request &req, const std::string &name) {
+  const std::string header = req.get_header_value("Cookie");
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    auto end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string part = header.substr(pos, end - pos);
+    const auto first = part.find_first_not_of(' ');
+    part = first == std::string::npos ? "" : part.substr(first);
+    const auto eq = part.find('=');
+    if (eq != std::string::npos && part.substr(0, eq) == name) return part.substr(eq + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+// The request as the audit shows it: method and path, a patient token replaced by {token}.
+inline std::string what_was_tried(const Request &req) {
+  std::string path = req.path;
+  if (path.rfind("/p/", 0) == 0) {
+    const auto slash = path.find('/', 3);
+    path = "/p/{token}" + (slash == std::string::npos ? std::string() : path.substr(slash));
+  }
+  return req.method + " " + path;
+}
+
+inline void send_html(Response &res, int status, const std::string &html) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+inline void send_json(Response &res, int status, const nlohmann::json &j) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_content(j.dump(2) + "\n", "application/json");
+}
+
+inline void redirect(Response &res, const std::string &location) {
+  res.status = 303;
+  res.set_header("Location", location);
+  res.set_header("Cache-Control", "no-store");
+}
+
+inline std::string param(const Request &req, const std::string &name) {
+  return form_field(req.params, name);
+}
+
+
+inline std::string cookie_header(const std::string &name, const std::string &value, std::int64_t max_age,
+                          const std::string &path = "/") {
+  return name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age) +
+         "; HttpOnly; SameSite=Strict";
+}
+
+inline std::string utc_text(std::int64_t t) {
+  const boost::posix_time::ptime epoch(Date(1970, 1, 1));
+  const auto p = epoch + boost::posix_time::seconds(static_cast<long>(t));
+  const auto tod = p.time_of_day();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s %02d:%02d UTC", iso(p.date()).c_str(),
+                static_cast<int>(tod.hours()), static_cast<int>(tod.minutes()));
+  return buf;
+}
+
+// A measured value without trailing zeros: 65, 0.8, 70.5 (style.md: never "65.0 kg").
+inline std::string measure(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+
+struct WebServer::Impl {
+  Repository &repo;
+  Accounts &accounts;
+  const Formulary &formulary;
+  const std::vector<Pathway> &pathways;
+  WebConfig cfg;
+  httplib::Server svr;
+  std::mutex mutex;
+  std::thread thread;
+  int port = 0;
+  std::string dummy_hash; // verified against for unknown users, so timing reveals nothing
+  std::unique_ptr<CdsMount> cds; // the CDS Hooks routes' state (cds_hooks.cpp), when enabled
+
+  Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
+      : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)) {
+    crypto_init();
+    dummy_hash = hash_password(random_token());
+    const int threads = std::max(4, cfg.threads);
+    svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    svr.set_keep_alive_max_count(1000);
+    svr.set_payload_max_length(64 * 1024); // a form or a score is a few hundred bytes
+    routes();
+    if (cfg.cds) {
+      cds = std::make_unique<CdsMount>(
+          CdsMount{repo, formulary, pathways, mutex, cfg.today, cfg.now, *cfg.cds});
+      mount_cds_hooks(svr, *cds);
+    }
+  }
+
+  // ---- the one place that maps failures to responses (and refusals to the audit) ----
+  template <class F> httplib::Server::Handler guarded(bool api, F body) {
+    return [this, api, body](const Request &req, Response &res) {
+      Call call(req, res, mutex, api);
+      const auto fail = [&](int status, const std::string &title, const std::string &message) {
+        if (call.api) {
+          send_json(res, status, {{"error", message}});
+        } else {
+          send_html(res, status,
+                    page(title, "<section class=\"error\"><h1>" + esc(title) + "</h1><p>" +
+                                    esc(message) + "</p><p>Use your browser's Back button to "
+                                    "return.</p></section>"));
+        }
+      };
+      try {
+        body(call);
+      } catch (const Redirect &r) {
+        if (call.api) {
+          refuse_audit(call, "not signed in");
+          fail(403, "Refused", "sign in, or send the patient's token as Authorization: Bearer");
+        } else {
+          redirect(res, r.location);
+        }
+      } catch (const RefusedError &e) {
+        refuse_audit(call, e.what());
+        fail(403, "Refused", e.what());
+      } catch (const NotFoundError &e) {
+        fail(404, "Not found", e.what());
+      } catch (const InputError &e) {
+        fail(400, "Please check what you entered", e.what());
+      } catch (const DataError &e) {
+        fail(400, "Please check what you entered", e.what());
+      } catch (const std::exception &e) {
+        fail(500, "Internal error", std::string("internal error: ") + e.what());
+      }
+    };
+  }
+
+  void refuse_audit(Call &call, const std::string &why) {
+    if (!call.lock.owns_lock()) call.lock.lock();
+    try {
+      repo.append_audit(call.actor, "web.refused", call.patient,
+                        what_was_tried(call.req) + ": " + why);
+    } catch (const std::exception &) {
+      // The refusal itself must still be sent; the audit failure is an internal problem that
+      // the next write will surface.
+    }
+  }
+
+  // ---- authentication ----
+  std::optional<StaffUser> staff_session(const Request &req) {
+    const std::string id = cookie_value(req, session_cookie);
+    if (id.empty() || id.size() > 64) return std::nullopt;
+    const auto s = accounts.session(token_digest(id));
+    if (!s || s->expires <= cfg.now()) return std::nullopt;
+    const auto u = accounts.user(s->user);
+    if (!u) return std::nullopt;
+    return StaffUser{u->name, u->role, s->csrf, s->id_hash};
+  }
+
+  // A staff page: no session -> the login page; a role the authorization table does not allow
+  // -> refused (403, audited).
+  StaffUser require_staff(Call &call, app::Permission permission) {
+    auto u = staff_session(call.req);
+    if (!u) throw Redirect{"/login"};
+    call.actor = Actor{u->name, u->role};
+    app::authorize(call.actor, permission);
+    return *u;
+  }
+
+  // Every staff form posts the session's csrf token; a missing or foreign one is refused.
+  void require_csrf(const Call &call, const StaffUser &u, const std::string &given) {
+    if (!equal_secret(given, u.csrf)) {
+      throw RefusedError(given.empty() ? "missing CSRF token" : "foreign CSRF token");
+    }
+    (void)call;
+  }
+
+  // The patient a link token opens; nullopt for a malformed, unknown or revoked token.
+  std::optional<std::string> token_patient(const std::string &token) {
+    if (token.size() != 32 ||
+        token.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return std::nullopt;
+    }
+    const auto l = accounts.link(token_digest(token));
+    if (!l || l->revoked) return std::nullopt;
+    return l->patient;
+  }
+
+  // A patient page: a wrong or revoked token is 404 and reveals nothing (not even whether the
+  // token ever existed); the attempt is audited without the token.
+  PatientRecord require_link(Call &call, const std::string &token) {
+    const auto id = token_patient(token);
+    if (!id) {
+      call.actor = Actor{"anonymous", "patient"};
+      refuse_audit(call, "unknown or revoked patient link");
+      throw NotFoundError("This link does not open anything. Ask your clinic for a new one.");
+    }
+    call.actor = Actor{*id, "patient"};
+    call.patient = *id;
+    const auto p = repo.patient(*id);
+    if (!p) throw NotFoundError("This link does not open anything. Ask your clinic for a new one.");
+    return *p;
+  }
+
+  // API callers: the staff session (roles given) or a patient's bearer token for their own data.
+  // POSTs with a session cookie also need the X-CSRF-Token header.
+  void require_api(Call &call, const std::string &patient_id, app::Permission permission) {
+    call.patient = patient_id;
+    const std::string auth = call.req.get_header_value("Authorization");
+    if (!auth.empty()) {
+      const std::string prefix = "Bearer ";
+      const auto id = auth.rfind(prefix, 0) == 0 ? token_patient(auth.substr(prefix.size()))
+                                                 : std::nullopt;
+      if (!id) throw RefusedError("invalid or revoked bearer token");
+      call.actor = Actor{*id, "patient"};
+      app::authorize(call.actor, permission, &patient_id);
+      return;
+    }
+    const auto u = staff_session(call.req);
+    if (!u) throw Redirect{"/login"};
+    call.actor = Actor{u->name, u->role};
+    app::authorize(call.actor, permission, &patient_id);
+    if (call.req.method == "POST") {
+      require_csrf(call, *u, call.req.get_header_value("X-CSRF-Token"));
+    }
+  }
+
+  const Pathway *find_pathway(const std::string &name) const {
+    for (const auto &p : pathways)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+
+  std::string chart_for(const PlanVersion &v, const Patient &p, const std::vector<ScoreEntry> &s) {
+    const ExportContext c = app::export_context(repo, v, p, pathways, "UTC");
+    return chart(ExportInput{v.plan, p, formulary, s, c});
+  }
+
+  // ---- score and side-effect logging: the CLI's validation (cmd_log.cpp), the same calls ----
+  LocalDateTime now_local() const {
+    const int m = cfg.minute_of_day ? cfg.minute_of_day() : 0;
+    return LocalDateTime{cfg.today(), std::clamp(m, 0, 1439)};
+  }
+
+  // The routes, one function per audience (each in its own file).
+  void routes();
+  void login_routes();   // server.cpp
+  void patient_routes(); // patient_pages.cpp
+  void pharmacy_routes(); // pharmacy_pages.cpp
+  void clinic_routes();  // clinic_pages.cpp
+  void api_routes();     // api.cpp
+  void patient_page(Call &c, const std::string &token, const std::string &flash);
+  void login_page(Call &c, int status, const std::string &message);
+  void login_post(Call &c);
+  void pharmacy_queue(Call &c);
+  void pharmacy_version(Call &c, const std::string &id, int version, const std::string &flash);
+  void clinic_home(Call &c);
+  void clinic_patient(Call &c, const std::string &id, const std::string &flash);
+  void clinic_draft(Call &c, const std::string &id);
+};
+
+} // namespace titrate::web
