@@ -1,0 +1,324 @@
+// The TOML reader every formulary and pathway file goes through (toml_reader.hpp): toml11 parses,
+// and each typed read records a fault "FILE:LINE: KEY: what; expected ..." instead of throwing, so
+// a check lists every fault at once.
+#include "planner/formulary/loader.hpp"
+
+#include "planner/core/errors.hpp"
+#include "planner/formulary/toml_reader.hpp"
+#include "planner/formulary/toml_text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+namespace titrate {
+
+// ---------------------------------------------------------------------------------------------
+// Strict TOML reading (toml_reader.hpp)
+namespace tomlr {
+
+std::string join(const std::vector<std::string> &items, const std::string &sep) {
+  std::string out;
+  for (const auto &s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string type_name(const Value &v) {
+  switch (v.type()) {
+  case toml::value_t::boolean: return "a boolean";
+  case toml::value_t::integer: return "an integer";
+  case toml::value_t::floating: return "a decimal number";
+  case toml::value_t::string: return "a string";
+  case toml::value_t::array: return "an array";
+  case toml::value_t::table: return "a table";
+  case toml::value_t::empty: return "nothing";
+  default: return "a date or time";
+  }
+}
+
+void Faults::fault_line(std::uint_least32_t line, const std::string &key, const std::string &what) {
+  ++count_;
+  const std::string msg = file_ + ":" + std::to_string(line) + ": " + key + ": " + what;
+  if (!collect_) {
+    if (kind_ == ErrorKind::input) throw InputError(msg);
+    throw DataError(msg);
+  }
+  collect_->push_back(msg);
+}
+
+void Faults::fault(const Value *at, const std::string &key, const std::string &what) {
+  fault_line(at ? at->location().line() : 1, key, what);
+}
+
+namespace {
+// toml11 parses arrays and inline tables recursively: 100,000 nested "[" overflow the stack.
+// Our files nest at most a few levels, so anything past 32 is refused before parsing.
+// Brackets inside quoted strings and comments are skipped (single-line forms are enough for
+// this bound; a multi-line string can only make the count lower than it is).
+constexpr int max_nesting = 32;
+std::optional<int> too_deep_line(const std::string &text) {
+  int depth = 0, line = 1;
+  char quote = 0;
+  bool comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      comment = false;
+      if (quote == '"' || quote == '\'') quote = 0;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (c == '\\' && quote == '"') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '#') comment = true;
+    else if (c == '"' || c == '\'') quote = c;
+    else if (c == '[' || c == '{') {
+      if (++depth > max_nesting) return line;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+} // namespace
+
+std::optional<Value> parse_text(const std::string &text, Faults &faults) {
+  // toml11 must only ever see well-formed text (toml_text.hpp): it reads out of bounds otherwise.
+  if (auto bad = check_toml_text(text)) {
+    faults.fault_line(static_cast<std::uint_least32_t>(bad->line), bad->where, bad->what);
+    return std::nullopt;
+  }
+  if (auto line = too_deep_line(text)) {
+    faults.fault_line(*line, "syntax",
+                      "arrays or tables nested more than " + std::to_string(max_nesting) +
+                          " deep; expected the flat layout of the schema");
+    return std::nullopt;
+  }
+  std::istringstream in(text);
+  try {
+    // No file name for toml11: it copies the name into every region it makes while parsing (a
+    // heap string for any name over 15 bytes, hundreds of thousands per formulary), and none of
+    // its text that titrate shows names the file (faults.file() does, below and in Faults).
+    return toml::parse<toml::discard_comments, std::map, std::vector>(in, std::string());
+  } catch (const toml::syntax_error &e) {
+    // toml11's message is multi-line; keep its first line ("[error] bad format: ...").
+    std::string what = e.what();
+    what = what.substr(0, what.find('\n'));
+    if (what.rfind("[error] ", 0) == 0) what = what.substr(8);
+    faults.fault_line(e.location().line(), "syntax",
+                      what + "; expected valid TOML (https://toml.io)");
+  } catch (const toml::exception &e) {
+    std::string what = e.what();
+    faults.fault_line(e.location().line(), "syntax", what.substr(0, what.find('\n')));
+  } catch (const std::exception &e) {
+    faults.fault_line(1, "syntax", std::string(e.what()) + "; expected valid TOML");
+  }
+  return std::nullopt;
+}
+
+Table::Table(Faults &faults, const Value &v, std::string path)
+    : faults_(faults), v_(v), path_(std::move(path)) {
+  if (!v_.is_table()) faults_.fault(&v_, path_.empty() ? "(file)" : path_,
+                                    "is " + type_name(v_) + "; expected a table");
+}
+
+bool Table::has(const std::string &k) const { return v_.is_table() && v_.contains(k); }
+
+const Value *Table::raw(const std::string &k, bool required) {
+  known_.insert(k);
+  if (!has(k)) {
+    if (required) faults_.fault(&v_, key(k), "missing; expected this key in " +
+                                                 (path_.empty() ? std::string("the file") : "[" + path_ + "]"));
+    return nullptr;
+  }
+  return &v_.at(k);
+}
+
+void Table::fault(const std::string &k, const std::string &what) {
+  const Value *at = has(k) ? &v_.at(k) : &v_;
+  faults_.fault(at, key(k), what);
+}
+
+void Table::fault_here(const std::string &what) {
+  faults_.fault(&v_, path_.empty() ? "(file)" : path_, what);
+}
+
+std::optional<std::string> Table::str(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) {
+    fault(k, "is " + type_name(*v) + "; expected a string");
+    return std::nullopt;
+  }
+  return v->as_string().str;
+}
+
+std::optional<std::int64_t> Table::integer(const std::string &k, bool required, std::int64_t min,
+                                           std::int64_t max) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_integer()) {
+    fault(k, "is " + type_name(*v) + "; expected a whole number");
+    return std::nullopt;
+  }
+  const auto x = v->as_integer();
+  if (x < min || x > max) {
+    fault(k, std::to_string(x) + " is out of range; expected " + std::to_string(min) + " to " +
+                 std::to_string(max));
+    return std::nullopt;
+  }
+  return x;
+}
+
+std::optional<double> Table::number(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (v->is_integer()) return static_cast<double>(v->as_integer());
+  if (v->is_floating()) {
+    const double x = v->as_floating();
+    if (!std::isfinite(x)) {
+      fault(k, "is not a finite number; expected a number");
+      return std::nullopt;
+    }
+    return x;
+  }
+  fault(k, "is " + type_name(*v) + "; expected a number");
+  return std::nullopt;
+}
+
+std::optional<bool> Table::boolean(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) {
+    fault(k, "is " + type_name(*v) + "; expected true or false");
+    return std::nullopt;
+  }
+  return v->as_boolean();
+}
+
+namespace {
+std::optional<Dose> to_dose(Faults &faults, const Value &v, const std::string &key,
+                            bool allow_zero) {
+  double mg = 0;
+  if (v.is_integer()) {
+    mg = static_cast<double>(v.as_integer());
+  } else if (v.is_floating()) {
+    mg = v.as_floating();
+  } else {
+    faults.fault(&v, key, "is " + type_name(v) + "; expected a number of milligrams");
+    return std::nullopt;
+  }
+  if (!std::isfinite(mg) || mg < 0 || (!allow_zero && mg == 0) || mg > 1.0e6) {
+    faults.fault(&v, key, "is not a valid dose; expected a number of milligrams above 0");
+    return std::nullopt;
+  }
+  try {
+    return Dose::from_mg_double(mg, key);
+  } catch (const Error &e) {
+    faults.fault(&v, key, std::string(e.what()));
+    return std::nullopt;
+  }
+}
+} // namespace
+
+std::optional<Dose> Table::dose_mg(const std::string &k, bool required, bool allow_zero) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  return to_dose(faults_, *v, key(k), allow_zero);
+}
+
+std::optional<std::vector<std::string>> Table::strings(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    fault(k, "is " + type_name(*v) + "; expected an array of strings");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto &e : v->as_array()) {
+    if (!e.is_string()) {
+      faults_.fault(&e, key(k), "holds " + type_name(e) + "; expected an array of strings");
+      return std::nullopt;
+    }
+    out.push_back(e.as_string().str);
+  }
+  return out;
+}
+
+std::optional<std::vector<Dose>> Table::doses_mg(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    fault(k, "is " + type_name(*v) + "; expected an array of milligram numbers");
+    return std::nullopt;
+  }
+  std::vector<Dose> out;
+  for (const auto &e : v->as_array()) {
+    auto d = to_dose(faults_, e, key(k), false);
+    if (!d) return std::nullopt;
+    out.push_back(*d);
+  }
+  return out;
+}
+
+std::vector<const Value *> Table::tables(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  std::vector<const Value *> out;
+  if (!v) return out;
+  if (!v->is_array()) {
+    fault(k, "is " + type_name(*v) + "; expected an array of tables ([[" + key(k) + "]])");
+    return out;
+  }
+  for (const auto &e : v->as_array()) {
+    if (!e.is_table()) {
+      faults_.fault(&e, key(k), "holds " + type_name(e) + "; expected tables ([[" + key(k) + "]])");
+      continue;
+    }
+    out.push_back(&e);
+  }
+  return out;
+}
+
+const Value *Table::table(const std::string &k, bool required) {
+  const Value *v = raw(k, required);
+  if (!v) return nullptr;
+  if (!v->is_table()) {
+    fault(k, "is " + type_name(*v) + "; expected a table ([" + key(k) + "])");
+    return nullptr;
+  }
+  return v;
+}
+
+Citation Table::citation() {
+  Citation c;
+  known_.insert("source");
+  if (!has("source")) {
+    fault_here("source: missing; every table holding a figure needs source = \"KEY\" "
+               "(a source key of shared/clinical.md, e.g. \"GAB-US 2.3\")");
+  } else if (auto s = str("source"); s) {
+    if (s->find_first_not_of(" \t") == std::string::npos) {
+      fault("source", "is empty; expected a source key of shared/clinical.md");
+    }
+    c.source = *s;
+  }
+  if (auto v = boolean("verified", false)) c.verified = *v;
+  return c;
+}
+
+void Table::finish() {
+  if (!v_.is_table()) return;
+  for (const auto &[k, v] : v_.as_table()) {
+    if (known_.count(k)) continue;
+    std::vector<std::string> expected(known_.begin(), known_.end());
+    faults_.fault(&v, key(k), "unknown key; expected one of: " + join(expected));
+  }
+}
+
+} // namespace tomlr
+
+} // namespace titrate
