@@ -11,13 +11,23 @@
 //   $ ARGS         a command: titrate ARGS, with "--db <temp>/clinic.db" put first; words split at
 //                  spaces, "double quotes" keep spaces
 //   > TEXT         one line of the expected standard output ("> " alone for an empty line)
+//   ! TEXT         one line of the expected standard error (after the output lines)
 //   ? N            the expected exit code (after the output lines)
+//   @ NAME         before a command: writes the file NAME in the temporary folder from the
+//   | TEXT         "| " lines that follow (a diary to import, a FHIR bundle)
+//   @ NAME = PATH  before a command: copies the repository's file PATH to NAME
+//   < TEXT         before a command: its standard input (a password for `user add`)
+// What a run cannot repeat is written in the transcript as a placeholder: a UTC time the store
+// records ("2026-11-30T17:15:35Z") as <utc>, a patient link's token as <token>, a SHA-256 (of
+// tables holding such times, salts and tokens) as <sha256>, the temporary folder as <tmp> and the
+// repository as <src>.
 #include "tests/cli/run.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 using namespace titrate::test;
@@ -48,7 +58,10 @@ std::vector<std::string> split_words(const std::string &line) {
 struct Command {
   std::string line; // after "$ "
   std::vector<std::string> expected_out;
+  std::vector<std::string> expected_err;
   int expected_exit = 0;
+  std::vector<std::pair<std::string, std::vector<std::string>>> files; // "@ NAME" + "| " lines
+  std::string input;                                                   // "< " lines
 };
 
 struct Transcript {
@@ -61,15 +74,30 @@ Transcript parse(const std::string &path) {
   REQUIRE(in.good());
   Transcript t;
   std::vector<std::string> comments;
+  Command pending; // files and input given before the next command
   Command *cur = nullptr;
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
     if (line.rfind("$ ", 0) == 0) {
-      t.commands.push_back({comments, Command{line.substr(2), {}, 0}});
+      pending.line = line.substr(2);
+      t.commands.push_back({comments, pending});
+      pending = Command{};
       comments.clear();
       cur = &t.commands.back().second;
+    } else if (line.rfind("@ ", 0) == 0) {
+      pending.files.push_back({line.substr(2), {}});
+    } else if (line.rfind("|", 0) == 0) {
+      INFO(path << ":" << n << ": a file line before any @ NAME");
+      REQUIRE_FALSE(pending.files.empty());
+      pending.files.back().second.push_back(line.size() > 2 ? line.substr(2) : "");
+    } else if (line.rfind("< ", 0) == 0) {
+      pending.input += line.substr(2) + "\n";
+    } else if (line.rfind("!", 0) == 0) {
+      INFO(path << ":" << n << ": error output before any command");
+      REQUIRE(cur != nullptr);
+      cur->expected_err.push_back(line.size() > 2 ? line.substr(2) : "");
     } else if (line.rfind(">", 0) == 0) {
       INFO(path << ":" << n << ": output before any command");
       REQUIRE(cur != nullptr);
@@ -85,12 +113,36 @@ Transcript parse(const std::string &path) {
   return t;
 }
 
-std::vector<std::string> lines_of(const std::string &text) {
+// The output with what a run cannot repeat replaced (see the format above).
+std::vector<std::string> lines_of(const std::string &text, const std::string &tmp) {
+  static const std::regex utc(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");
+  static const std::regex token(R"(/p/[0-9a-f]{32})");
+  static const std::regex sha256(R"(\b[0-9a-f]{64}\b)");
   std::vector<std::string> out;
   std::istringstream s(text);
   std::string l;
-  while (std::getline(s, l)) out.push_back(l);
+  while (std::getline(s, l)) {
+    for (auto at = l.find(tmp); at != std::string::npos; at = l.find(tmp, at))
+      l.replace(at, tmp.size(), "<tmp>");
+    const std::string src = source_dir();
+    for (auto at = l.find(src); at != std::string::npos; at = l.find(src, at))
+      l.replace(at, src.size(), "<src>");
+    l = std::regex_replace(l, sha256, "<sha256>");
+    l = std::regex_replace(l, utc, "<utc>");
+    out.push_back(std::regex_replace(l, token, "/p/<token>"));
+  }
   return out;
+}
+
+void compare(const std::vector<std::string> &got, const std::vector<std::string> &want,
+             const char *stream) {
+  // Line by line, so a failure names the first line that differs.
+  for (std::size_t i = 0; i < std::max(got.size(), want.size()); ++i) {
+    const std::string w = i < want.size() ? want[i] : "<no line>";
+    const std::string h = i < got.size() ? got[i] : "<no line>";
+    INFO(stream << " line " << i + 1);
+    REQUIRE(h == w);
+  }
 }
 
 void replay(const std::string &path) {
@@ -102,24 +154,38 @@ void replay(const std::string &path) {
   for (const auto &h : t.header) rewritten << h << "\n";
   for (const auto &[comments, cmd] : t.commands) {
     for (const auto &c : comments) rewritten << c << "\n";
+    for (const auto &[name, lines] : cmd.files) {
+      rewritten << "@ " << name << "\n";
+      if (const auto eq = name.find(" = "); eq != std::string::npos) {
+        const auto target = d.path() / name.substr(0, eq);
+        std::filesystem::create_directories(target.parent_path());
+        std::filesystem::copy_file(source_dir() + "/" + name.substr(eq + 3), target);
+        continue;
+      }
+      std::string text;
+      for (const auto &l : lines) {
+        rewritten << (l.empty() ? "|" : "| " + l) << "\n";
+        text += l + "\n";
+      }
+      std::filesystem::create_directories((d.path() / name).parent_path());
+      d.write(name, text);
+    }
+    std::istringstream input_lines(cmd.input);
+    for (std::string l; std::getline(input_lines, l);) rewritten << "< " << l << "\n";
     std::vector<std::string> args = {"--db", d.file("clinic.db")};
     for (auto &w : split_words(cmd.line)) args.push_back(std::move(w));
-    const RunResult r = run_titrate(d, args);
-    const auto got = lines_of(r.out);
+    const RunResult r = run_titrate(d, args, cmd.input);
+    const auto got = lines_of(r.out, d.path().string());
+    const auto got_err = lines_of(r.err, d.path().string());
     rewritten << "$ " << cmd.line << "\n";
     for (const auto &l : got) rewritten << (l.empty() ? ">" : "> " + l) << "\n";
+    for (const auto &l : got_err) rewritten << (l.empty() ? "!" : "! " + l) << "\n";
     rewritten << "? " << r.exit_code << "\n";
     if (update) continue;
     INFO(path << ": $ " << cmd.line);
-    INFO("stderr: " << r.err);
     CHECK(r.exit_code == cmd.expected_exit);
-    // Line by line, so a failure names the first line that differs.
-    for (std::size_t i = 0; i < std::max(got.size(), cmd.expected_out.size()); ++i) {
-      const std::string want = i < cmd.expected_out.size() ? cmd.expected_out[i] : "<no line>";
-      const std::string have = i < got.size() ? got[i] : "<no line>";
-      INFO("output line " << i + 1);
-      REQUIRE(have == want);
-    }
+    compare(got, cmd.expected_out, "output");
+    compare(got_err, cmd.expected_err, "error output");
   }
   if (update) {
     std::ofstream out(path, std::ios::trunc);
