@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
               << "seconds: " << secs << "\n"
               << "plans/s: " << static_cast<long>(out.plans / (secs > 0 ? secs : 1)) << "\n"
               << "lint findings: " << out.findings.size() << "\n"
-              << "third-serotonergic flags with the serotonin warning (issue 13): "
+              << "third-serotonergic flags with the serotonin warning: "
               << out.serotonergic_flags << "\n"
               << "failures: " << out.failures.size() << "\n";
     for (std::size_t i = 0; i < out.findings.size() && i < 10; ++i)

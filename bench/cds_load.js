@@ -1,4 +1,4 @@
-// Load program for the CDS Hooks service (issue 16): C concurrent EHR clients (default 50), each
+// Load program for the CDS Hooks service: C concurrent EHR clients (default 50), each
 // sending N order-sign calls (default 100) one after another over loopback with keep-alive, every
 // call with its own signed JWT (ES384, signed before the clock starts, so the figures are the
 // server's: JWT check, prefetch reading, eligibility, the plan's step, the cards). Prints the

@@ -19,7 +19,7 @@ struct Outcome {
   int decisions = 0;   // decisions applied
   std::vector<Finding> findings; // lint findings (must stay empty)
   // lint.third-serotonergic on a plan whose serotonergic trial stages all carry the serotonin
-  // warning: a flag for review that the plan explains (issue 13), counted, not a finding.
+  // warning: a flag for review that the plan explains, counted, not a finding.
   int serotonergic_flags = 0;
   std::vector<std::string> failures; // exceptions other than refusals, with the patient
 };

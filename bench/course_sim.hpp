@@ -1,5 +1,5 @@
 #pragma once
-// The course simulator (issue 13 §8): random patients (bench/cohort.hpp) through whole courses
+// The course simulator: random patients (bench/cohort.hpp) through whole courses
 // of real decisions. Each course logs pain scores day by day (a random share of days missing),
 // side effects on random days and at random times (switch days included, since a new stage's
 // first day is drawn on purpose), and now and then a change of renal function; assess() decides

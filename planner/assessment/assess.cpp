@@ -163,7 +163,7 @@ std::string maintenance_text(const Stage &stage, Date review, const DecisionPara
          ")";
 }
 
-// A stage in maintenance (clinical.md A6 "continue", issue 13): before its review date the dose
+// A stage in maintenance (clinical.md A6 "continue"): before its review date the dose
 // goes on; at or after it, the response over the window before the review date decides whether
 // it goes on to the next review, or a clinician must decide (too few scores, or the response is
 // lost). Nothing here stops or lowers a dose on its own.

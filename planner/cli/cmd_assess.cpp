@@ -186,7 +186,7 @@ void run_assess(Context &ctx, const AssessOptions &o) {
   const Patient patient =
       parse_patient_file(read_text_file(o.patient_file, "--patient-file"), f.vocabulary, today);
   // A course may be assessed long after it began, but not before the birth or beyond a year
-  // from today (issue 13: a date out of the calendar's range was an internal error).
+  // from today.
   check_plan_start(start, today, patient.birth_date, /*backdate=*/true);
 
   // Both files are read and checked before anything is computed: all rows or none.

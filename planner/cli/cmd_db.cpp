@@ -1,4 +1,4 @@
-// `titrate db copy --from A --to B` and `titrate db checksum` (issue 9): move a clinic's whole
+// `titrate db copy --from A --to B` and `titrate db checksum`: move a clinic's whole
 // database between back ends (a SQLite file and a postgresql:// URL, either way), every row with
 // its id and the audit byte for byte, verified by per-table counts and checksums before it is
 // committed; and print those checksums for any database so a copy can be checked later.

@@ -152,7 +152,7 @@ nlohmann::json opt_number(const std::optional<double> &v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-// Where each value read from FHIR came from (issue 16); [] for a profile typed by hand.
+// Where each value read from FHIR came from; [] for a profile typed by hand.
 nlohmann::json sources_json(const Patient &p) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto &s : p.sources) {
@@ -196,7 +196,7 @@ std::string list_text(const std::vector<std::string> &v) {
 }
 
 // A value changed by hand no longer comes from the FHIR resource it was read from: its source is
-// dropped (issue 16), so `patient show` never credits an EHR with a typed value.
+// dropped, so `patient show` never credits an EHR with a typed value.
 void prune_sources(const Patient &before, Patient &p) {
   const auto in = [](const std::vector<std::string> &v, const std::string &x) {
     return std::find(v.begin(), v.end(), x) != v.end();
@@ -307,7 +307,7 @@ void run_show(Context &ctx, const std::string &id) {
       << (active ? "version " + std::to_string(active->version) + " (approved)" : "none approved")
       << "\n";
   if (!p.sources.empty()) {
-    out << "  read from FHIR (issue 16; values not listed here were typed in):\n";
+    out << "  read from FHIR (values not listed here were typed in):\n";
     for (const auto &s : p.sources) {
       out << "    " << s.field << ": " << s.resource << (s.date.empty() ? "" : " of " + s.date)
           << (s.note.empty() ? "" : " (" + s.note + ")") << "\n";

@@ -1,4 +1,4 @@
-// `titrate patient import ID --fhir FILE.json` (issue 16): creates a patient from an EHR's FHIR
+// `titrate patient import ID --fhir FILE.json`: creates a patient from an EHR's FHIR
 // R4 Bundle (searchset, collection or an International Patient Summary document) read by
 // planner/ehr, each value keeping its resource, id and date (shown by `patient show`). Labs older
 // than the project rule (formulary/ehr/codes.toml) are cautions; unknown codes are listed as not

@@ -112,7 +112,7 @@ void run_show(Context &ctx, const std::string &id, int version) {
   if (v.submitted_by) out << ", submitted by " << *v.submitted_by << " at " << v.submitted_at.value_or("?");
   out << "\n";
   if (!v.note.empty()) out << "why this version: " << v.note << "\n";
-  // The patient as the clinician planned for them (issue 13 §4: the pharmacist sees everything).
+  // The patient as the clinician planned for them.
   const Patient p = require_patient(*repo, id).patient;
   const Date today = ctx.today();
   const EligibilityReport er = check_eligibility(p, ctx.formulary(), today);

@@ -69,7 +69,7 @@ int main(int argc, char **argv) {
     return static_cast<int>(e.code());
   } catch (const std::exception &e) {
     // A fault of the database the command opened (read-only, full disk, ...) is named with its
-    // location and exit code; only the rest is an internal error (issue 13 item 7).
+    // location and exit code; only the rest is an internal error.
     if (!ctx.opened_db.empty()) {
       try {
         throw_storage_fault(e, ctx.opened_db);

@@ -40,7 +40,7 @@ Actor actor(const Context &ctx) {
 namespace {
 // SQLite keeps a titrate database in WAL mode: every connection, even one that only reads, needs
 // to write the file's -wal and -shm companions, and SQLite left to find out creates them and then
-// fails ("attempt to write a readonly database", exit 1 before issue 13), leaving them behind. So
+// fails ("attempt to write a readonly database", exit 1 before this check), leaving them behind. So
 // a file this user cannot write, or a folder where the companions cannot be made, is refused
 // before SQLite opens it: exit 4 naming the path and what is missing.
 void require_writable_sqlite(const std::string &path) {
@@ -76,7 +76,7 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
   std::error_code ec;
   // A folder, or an existing file with no bytes (not a database yet), is decided before SQLite
   // touches it: a folder is bad input naming it; an empty file reads as an empty database and is
-  // left as it is (a read never writes, issue 13 item 7); a change needs a patient it cannot hold.
+  // left as it is (a read never writes); a change needs a patient it cannot hold.
   if (fs::is_directory(location, ec)) {
     throw InputError("--db: " + location + " is a folder; expected a titrate database file "
                      "(SQLite) or a postgresql:// URL");

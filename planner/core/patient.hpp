@@ -44,7 +44,7 @@ struct StoppedMedication {
   bool operator==(const StoppedMedication &) const = default;
 };
 
-// Where a profile value came from when it was read from an EHR (issue 16): the field it fills
+// Where a profile value came from when it was read from an EHR: the field it fills
 // (e.g. "serum_creatinine_mg_dl", "medications:sertraline"), the FHIR resource ("Observation/abc"),
 // its clinical date (effective/authored/recorded, ISO, may be empty when the resource gives none)
 // and a note (the value as given, a unit conversion). Values typed by hand carry none.

@@ -1,5 +1,5 @@
 #pragma once
-// Dates that cannot be true are refused as bad input (issue 13 item 6): an observation before
+// Dates that cannot be true are refused as bad input: an observation before
 // the patient's birth (or after today), a plan start more than a year before today unless the
 // clinician says it is a backdated record, or beyond a year from today. Every front end (CLI
 // log/import/plan, the web) calls these, so the rule and its wording are the same everywhere.

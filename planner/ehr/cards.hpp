@@ -1,5 +1,5 @@
 #pragma once
-// The CDS Hooks cards (issue 16): what titrate tells a clinician inside the EHR. Pure decisions
+// The CDS Hooks cards: what titrate tells a clinician inside the EHR. Pure decisions
 // over the store's records and the FHIR input; the web layer (planner/web/cds_hooks.cpp) turns
 // them into the specification's JSON (uuid, source, links). Every card names the rule that fired
 // and its source; a summary is one sentence under 140 characters (CDS Hooks 2.0 §Card Attributes).

@@ -1,5 +1,5 @@
 #pragma once
-// The codes an EHR sends, mapped to titrate's words (formulary/ehr/codes.toml, issue 16): LOINC
+// The codes an EHR sends, mapped to titrate's words (formulary/ehr/codes.toml): LOINC
 // codes of the Observations read, RxNorm ingredient codes of the vocabulary's medications (the
 // formulary drugs' codes come from their monographs), SNOMED CT codes of conditions, and the
 // project rule on how old a laboratory value may be before it is flagged. Pure: parses text.

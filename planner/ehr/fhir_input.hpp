@@ -1,5 +1,5 @@
 #pragma once
-// FHIR R4 input (issue 16): one reader for `titrate patient import --fhir` and the CDS Hooks
+// FHIR R4 input: one reader for `titrate patient import --fhir` and the CDS Hooks
 // service. It takes Bundles (searchset, collection, an IPS document) or single resources and
 // fills the patient profile's fields, each with where it came from (ValueSource: resource type
 // and id, clinical date, the value as given). Read: Patient (birth date, sex); Observation by

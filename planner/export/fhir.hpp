@@ -17,7 +17,7 @@ namespace titrate {
 
 // A stage's sequenced dosageInstruction array (one Dosage per step and administration time,
 // `sequence` = step number, timing.repeat.boundsPeriod = the step's days, inclusive end): the
-// shape write_fhir uses, shared with the CDS Hooks suggestions (issue 16). With `from`, steps that
+// shape write_fhir uses, shared with the CDS Hooks suggestions. With `from`, steps that
 // end on or before that day are left out.
 nlohmann::ordered_json fhir_dosage_instructions(const Formulary &f, const Stage &s,
                                                 std::optional<Date> from = std::nullopt);

@@ -97,7 +97,7 @@ struct InteractionRule {
   // and the patient is at least `min_age` years old. Defaults keep the plain "any one" meaning.
   int min_count = 1;
   int min_age = 0;
-  // Added (issue 3, formulary): the "already taking" rules of clinical.md A5.
+  // The "already taking" rules of clinical.md A5.
   std::string medication;   // exact medication name instead of a class (the drug itself)
   bool except_self = false; // the class rule ignores the drug itself (a *second* gabapentinoid)
 };
@@ -106,7 +106,7 @@ struct TitrationStart {
   Dose daily;
   int days = 1;
   std::vector<AdminTime> times; // empty = the drug's (or band's) times
-  Citation cite;                // added (issue 3)
+  Citation cite;
 };
 
 struct Titration {
@@ -189,9 +189,9 @@ struct Monograph {
   TaperRule taper;
   std::optional<Haemodialysis> haemodialysis; // [haemodialysis] (gabapentin, H14)
   std::string source_file;
-  Citation rxcui_cite;         // added (issue 3)
-  Citation tall_man_cite;      // added (issue 3)
-  Citation not_tolerated_cite; // added (issue 3)
+  Citation rxcui_cite;
+  Citation tall_man_cite;
+  Citation not_tolerated_cite;
 
   const RenalBand *renal_band(double crcl) const;
   bool stocks(Dose d) const;
@@ -204,7 +204,7 @@ struct Vocabulary {
   std::map<std::string, std::string> drug_classes; // formulary drug -> its own class (snri, ...)
   std::map<std::string, std::vector<std::string>> class_members_of_drug; // drug -> interaction
   // classes the formulary drug itself belongs to (e.g. duloxetine -> serotonergic, cyp2d6-inhibitor)
-  // Added (issue 3): every interaction class a rule may name -> plain-language label.
+  // Every interaction class a rule may name -> plain-language label.
   std::map<std::string, std::string> classes;
   bool knows_class(std::string_view c) const;
 

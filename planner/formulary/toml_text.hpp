@@ -1,6 +1,6 @@
 #pragma once
 // The bytes a TOML file must be before toml11 sees them (toml11 3.7 reads out of bounds on some
-// ill-formed input, issue 19): at most max_toml_bytes, well-formed UTF-8 (RFC 3629), and no
+// ill-formed input): at most max_toml_bytes, well-formed UTF-8 (RFC 3629), and no
 // control character other than tab, LF and the CR of a CRLF (TOML 1.0 allows no other anywhere,
 // not in strings, multi-line strings or comments). Then two key shapes toml11 3.7 crashes on when
 // they extend an empty array, both forbidden by TOML and unused by titrate's files: a dotted key

@@ -30,7 +30,7 @@ struct EligibilityReport {
   std::vector<DrugVerdict> drugs;                 // formulary order
   std::vector<std::string> unchecked_medications; // "not checked: unknown medication NAME"
   std::vector<std::string> serotonergic_medicines; // current medications of class serotonergic
-                                                   // (the serotonergic load, issue 13)
+                                                   // (the serotonergic load)
   bool pregnancy = false;                         // plan must refuse (exit 4)
 
   const DrugVerdict *find(std::string_view drug) const;

@@ -1,4 +1,4 @@
-// The automatic choice among caution drugs and the serotonergic load (issue 13 item 5): when no
+// The automatic choice among caution drugs and the serotonergic load: when no
 // ok drug is left, the drug with the lightest caution load is planned, with the reason and a
 // request for review. Project rule, written down in docs/clinical-basis.md (sched.caution-choice).
 #include "planner/scheduling/scheduler.hpp"

@@ -1,5 +1,5 @@
 // lint: an independent re-check of any plan (built here, edited, or read back from JSON) against
-// the invariants of issue 4 §2. It re-derives caps from the monograph and the eligibility report
+// the plan invariants (no dose above a cap, no gap, no overlap but a planned one). It re-derives caps from the monograph and the eligibility report
 // rather than trusting the builder, so a builder bug shows up as a finding.
 #include "planner/scheduling/scheduler.hpp"
 
@@ -24,8 +24,8 @@ std::string step_name(const Stage &s, std::size_t i, const Step &step) {
   return stage_name(s, i) + " step " + iso(step.range.begin()) + "..." + iso(step.range.end());
 }
 
-// A trial stage that would be the patient's third (or later) serotonergic medicine at once
-// (issue 13 item 5): the serotonin-syndrome risk rises with each one (clinical.md A5), so a plan
+// A trial stage that would be the patient's third (or later) serotonergic medicine at once:
+// the serotonin-syndrome risk rises with each one (clinical.md A5), so a plan
 // that adds one is flagged for the prescriber and pharmacist, whoever chose the drug.
 void lint_serotonergic_load(const Plan &plan, const EligibilityReport &report,
                             const Formulary &f, std::vector<Finding> &out) {

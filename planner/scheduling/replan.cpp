@@ -1,4 +1,4 @@
-// Re-planning over a running plan (issue 13 §1, clinical.md G2 #15): the patient goes on from
+// Re-planning over a running plan (clinical.md G2 #15): the patient goes on from
 // where they are. A new version never restarts a titration the patient is in, never drops a
 // taper that is running, and never cuts the dose being taken; only today's cap (renal function
 // or age changed) may lower it, and the plan then says so. lint_continuity is the independent
@@ -183,7 +183,7 @@ std::vector<Finding> lint_continuity(const Plan &next, const Plan &running, Date
   auto add = [&](const std::string &rule, const std::string &text) {
     out.push_back({Severity::avoid, "lint." + rule,
                    text + "; only a recorded decision (titrate assess ID --apply) may do that",
-                   "issue 13 (continuity of a running course)"});
+                   "project rule: a running course goes on (docs/clinical-basis.md)"});
   };
   // Running tapers: every remaining day keeps its planned dose (or today's cap, said in a
   // "replan.capped" warning on that drug's stage).

@@ -165,7 +165,7 @@ const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, c
     const DrugVerdict *v = r.find(drug);
     if (v != nullptr && v->verdict == Severity::ok) return *v;
   }
-  // Every drug left is caution: the lightest caution load (issue 13 item 5).
+  // Every drug left is caution: the lightest caution load.
   if (const auto c = choose_caution_drug(r, f, pw, tried)) return *r.find(c->drug);
   std::string msg = "plan: refused: no drug of pathway " + pw.name +
                     " is left for this patient (every one avoid or already tried); refer to "
@@ -493,7 +493,7 @@ void note_dialysis(Plan &plan, const Patient &p, const Formulary &f) {
 
 Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const PlanRequest &req) {
   const EligibilityReport report = check_eligibility(p, f, req.today);
-  // The clinician may prefer any drug of the pathway that is not avoid (issue 13 item 5); with
+  // The clinician may prefer any drug of the pathway that is not avoid; with
   // none preferred and no ok drug left, the lightest caution load is chosen and explained.
   std::optional<CautionChoice> caution_choice;
   if (!req.prefer && !report.pregnancy) {

@@ -30,7 +30,7 @@ Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const P
 // nullopt if the dose cannot be built.
 std::optional<std::vector<UnitCount>> build_units(const Monograph &m, Dose dose);
 
-// Independent check of any plan against the invariants (issue 4 §2): no dose above the renal cap
+// Independent check of any plan against the invariants: no dose above the renal cap
 // or label maximum, >= min days at target before a decision date, no overlap of two serotonergic
 // drugs outside a switch rule, no step shorter than its minimum interval, units add up.
 std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f,

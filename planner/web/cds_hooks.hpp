@@ -1,5 +1,5 @@
 #pragma once
-// The CDS Hooks 2.0 service of `titrate serve` (issue 16), mounted at /cds-services beside the
+// The CDS Hooks 2.0 service of `titrate serve`, mounted at /cds-services beside the
 // clinic pages (same process, same store, same lock): discovery, patient-view, order-select,
 // order-sign and each service's feedback endpoint. Every call must carry a JWT signed by a CDS
 // client the clinic trusts (jwt.hpp), unless the operator started the server in the local test

@@ -32,7 +32,7 @@ struct WebConfig {
   std::function<int()> minute_of_day;      // local clock minute of a score logged from the web
   std::int64_t session_seconds = web::session_seconds;
   int threads = 64; // worker threads: one per open keep-alive connection
-  // The CDS Hooks service at /cds-services (issue 16, cds_hooks.hpp); absent: not mounted.
+  // The CDS Hooks service at /cds-services (cds_hooks.hpp); absent: not mounted.
   std::optional<CdsConfig> cds;
 };
 

@@ -1,6 +1,6 @@
 // Whole courses through assess() and apply_decision() on the shipped formulary and cipn-esmo
 // pathway, several decisions in a row (clinical.md G2 #11 and #12, and the maintenance reviews
-// of issue 13). Every date below was worked out by hand from clinical.md A3, A6 and A7 and the
+// of clinical.md A6). Every date below was worked out by hand from clinical.md A3, A6 and A7 and the
 // pathway's maintenance_review_days (56, a project rule):
 //   G1 patient, start 2026-12-01: duloxetine 30 mg 2026-12-01..07, 60 mg from 2026-12-08;
 //   decision date 2026-12-22 (first 60 mg day + 14); window 2026-12-15..21.

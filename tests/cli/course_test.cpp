@@ -1,4 +1,4 @@
-// A clinic's month through the stored CLI, as a new user runs it (issue 13): plan -> review
+// A clinic's month through the stored CLI, as a new user runs it: plan -> review
 // approve -> log scores -> assess --apply -> submit -> approve -> schedule -> due, then an
 // adverse effect (attributed to the drug taken then), its retraction, a maintenance review and a
 // re-plan in the middle of the course. Dates by hand from clinical.md A3/A6 and the pathway's

@@ -1,4 +1,4 @@
-// Golden courses (issue 13 §8; in the manner of ledger's test/baseline): each file in
+// Golden courses (in the manner of ledger's test/baseline): each file in
 // tests/cli/golden/*.course is a whole course as a person runs it, command by command, with the
 // exact standard output and exit code, checked line by line against shared/clinical.md by a
 // person (the file's header says what was checked). The test replays every command on a fresh

@@ -1,4 +1,4 @@
-// Black-box tests of `titrate plan --patient-file P.toml --start D` (issue 4 §4): clinical.md G
+// Black-box tests of `titrate plan --patient-file P.toml --start D`: clinical.md G
 // #1-#3 through the real binary, the §6 JSON shape, refusals (exit 4) and bad input (exit 2).
 #include "tests/cli/run.hpp"
 

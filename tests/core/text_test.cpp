@@ -1,5 +1,5 @@
 // Text shown back in messages (planner/core/text.hpp printable): a bad value quoted in an error
-// must itself be valid UTF-8, since the web sends messages in JSON bodies (issue 19: the web_form
+// must itself be valid UTF-8, since the web sends messages in JSON bodies (the web_form
 // fuzz target found a severity of invalid bytes quoted raw).
 #include "planner/core/errors.hpp"
 #include "planner/core/observations.hpp"

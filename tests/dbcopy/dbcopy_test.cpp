@@ -1,4 +1,4 @@
-// `titrate db copy` through PostgreSQL (issue 9, "done when"): the demo-like database goes
+// `titrate db copy` through PostgreSQL ("done when"): the demo-like database goes
 // SQLite -> PostgreSQL -> SQLite and every table comes back with the same rows and checksum; a
 // PostgreSQL destination that holds rows is refused untouched; a failed copy leaves it empty; the
 // identity sequences continue after the copied ids. Counts come from tests/dbcopy/demo_db.hpp.

@@ -1,4 +1,4 @@
-// A mock EHR against a real `titrate serve` (issue 16): it registers as a CDS client (an ES384
+// A mock EHR against a real `titrate serve`: it registers as a CDS client (an ES384
 // and an RS384 key in a JWK Set file, as docs/ehr.md tells a clinic), then walks discovery ->
 // patient-view -> order-select -> order-sign (accepting the suggestion) -> feedback, and checks the
 // refusals (bad signature, wrong aud, expired, replayed jti, alg none, HMAC, unknown iss, no

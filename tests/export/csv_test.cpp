@@ -1,6 +1,6 @@
 // CSV exports. Every file is parsed by Python's csv module (check_csv.py, strict mode) in the
 // test. Golden files golden/schedule_short.csv and golden/scores.csv were checked BY HAND against
-// RFC 4180 (header, CRLF, quoting of "," and doubled quotes) and the columns of issue 6.
+// RFC 4180 (header, CRLF, quoting of "," and doubled quotes) and the columns of docs/exports.md.
 #include "planner/export/csv.hpp"
 #include "tests/export/support.hpp"
 

@@ -1,5 +1,5 @@
 // Printable schedule. The golden file golden/schedule_draft.txt was checked BY HAND, line by
-// line, against the spec (issue 6, style.md "Printed output", clinical.md F) and against the
+// line, against the spec (style.md "Printed output", clinical.md F) and against the
 // hand-built plan in support.cpp: day runs split at every step boundary, doses per time of day,
 // daily totals, assessment dates 2026-12-22 (2026-12-08 + 14 d) and 2027-01-21.
 #include "planner/core/errors.hpp"

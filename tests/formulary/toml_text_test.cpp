@@ -1,4 +1,4 @@
-// The bytes check every TOML file passes before toml11 parses it (toml_text.hpp, issue 19):
+// The bytes check every TOML file passes before toml11 parses it (toml_text.hpp):
 // the two inputs that made toml11 read out of bounds, each kind of refused byte, what TOML 1.0
 // allows (tab, LF, CRLF, any valid UTF-8 in strings and comments) and the size bound.
 #include "planner/core/errors.hpp"

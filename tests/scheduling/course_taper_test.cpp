@@ -1,4 +1,4 @@
-// Whole courses that end in a taper (issue 13 item 3; shared/clinical.md G2 #13, #14, #16), over
+// Whole courses that end in a taper (shared/clinical.md G2 #13, #14, #16), over
 // the shipped formulary. Each expected value is worked out by hand from clinical.md (A3, A7, B2,
 // H6, H8, H10, H14) and written here as a date or a dose, never read back from the code.
 #include "planner/assessment/assess.hpp"

@@ -199,7 +199,7 @@ TEST_CASE("plan refuses pregnancy, an avoid --prefer, and a drug not in the path
                     Catch::Contains("avoid"));
   Patient q = adult("P010");
   // amitriptyline is in the pathway but not first line of cipn-esmo: the clinician may still
-  // choose it (issue 13 item 5); the reason travels in the stage's note.
+  // choose it; the reason travels in the stage's note.
   PlanRequest ami = request("2026-12-01", "amitriptyline");
   ami.prefer_reason = "poor sleep";
   const Plan chosen = build_plan(q, shipped_formulary(), shipped_pathway(), ami);

@@ -1,5 +1,5 @@
 // Black-box runs of the real binary: a PostgreSQL --db / TITRATE_DB that cannot be reached gives a
-// clear error naming the location, a non-zero exit, and never prints the password (issue 9).
+// clear error naming the location, a non-zero exit, and never prints the password.
 #include "tests/cli/run.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // Two `titrate serve` processes (the real binary) on ONE PostgreSQL database of the ctest fixture
-// "pg", requests alternating between them (issue 9): a session made on A works on B, a score
+// "pg", requests alternating between them: a session made on A works on B, a score
 // logged through A is seen through B, five failed sign-ins spread over A and B lock the account
 // on both, and when two pharmacists approve the same version at once through A and B exactly one
 // wins (four eyes and versioning hold across servers). Setup goes through the CLI on the same

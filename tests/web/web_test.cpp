@@ -554,7 +554,7 @@ TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refu
   CHECK(s.audited("ph.b", "/approve"));
   auto diff = c.Get(("/pharmacy/patients/P1/versions/" + std::to_string(v2)).c_str(), {{"Cookie", ph.cookie}});
   CHECK(diff->body.find("Changes against approved version 1") != std::string::npos);
-  // Reject needs a reason; the author cannot reject either (four eyes, issue 13).
+  // Reject needs a reason; the author cannot reject either (four eyes).
   const auto other = s.login("ph.d");
   const std::string rej = "/pharmacy/patients/P1/versions/" + std::to_string(v2) + "/reject";
   CHECK(c.Post(rej.c_str(), {{"Cookie", ph.cookie}},
