@@ -1,5 +1,5 @@
-// `titrate export ID --format text|csv|ics|fhir|svg|scores-csv [-o FILE] [--tz ZONE]
-// [--version N]`: a stored plan version (default: the active approved one, else the latest)
+// `titrate export ID --format text|csv|ics|fhir|svg|scores-csv|pdf [-o FILE] [--tz ZONE]
+// [--version N] [--paper a4|letter] [--large-print] [--clinic-name N] [--clinic-phone T]`: a stored plan version (default: the active approved one, else the latest)
 // with the patient's scores, through the pure writers of planner/export. The generation time
 // is the version's last review (or drafting) time, so two exports of one version are
 // byte-identical.
@@ -18,6 +18,7 @@ struct ExportOptions {
   std::string out_file;
   std::string tz;
   int version = 0;
+  HandoutFlags handout;
 };
 
 ReviewState review_state(const PlanVersion &v, const std::vector<Review> &reviews) {
@@ -37,6 +38,7 @@ ReviewState review_state(const PlanVersion &v, const std::vector<Review> &review
 
 void run_export(Context &ctx, const ExportOptions &o) {
   validate_format(o.format);
+  const HandoutOptions handout = handout_options(o.handout, o.format);
   const Role role =
       require_role(ctx, {Role::clinician, Role::pharmacist, Role::patient}, "export");
   require_own_record(ctx, role, o.id, "export");
@@ -85,7 +87,7 @@ void run_export(Context &ctx, const ExportOptions &o) {
     ec.baseline = decisions.back().assessment.baseline;
   }
   const ExportInput in{v->plan, rec.patient, ctx.formulary(), scores, ec};
-  write_export(ctx, o.format, in, o.out_file);
+  write_export(ctx, o.format, in, o.out_file, handout);
 }
 
 } // namespace
@@ -93,12 +95,14 @@ void run_export(Context &ctx, const ExportOptions &o) {
 void add_export_command(CLI::App &app, Context &ctx) {
   auto o = std::make_shared<ExportOptions>();
   auto *cmd = app.add_subcommand(
-      "export", "Export a stored plan version: text, csv, ics, fhir, svg (chart) or scores-csv");
+      "export", "Export a stored plan version: text, csv, ics, fhir, svg (chart), scores-csv or pdf "
+             "(the patient handout)");
   cmd->add_option("id", o->id, "Patient id")->required();
-  cmd->add_option("--format", o->format, "text | csv | ics | fhir | svg | scores-csv")->required();
+  cmd->add_option("--format", o->format, "text | csv | ics | fhir | svg | scores-csv | pdf")->required();
   cmd->add_option("-o,--output", o->out_file, "Write to FILE (atomically) instead of stdout");
   cmd->add_option("--tz", o->tz, "Time zone for ics/fhir (default: the system zone)");
   cmd->add_option("--version", o->version, "Plan version (default: the active, else the latest)");
+  add_handout_options(cmd, o->handout);
   cmd->callback([&ctx, o] { run_export(ctx, *o); });
 }
 

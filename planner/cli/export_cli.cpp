@@ -4,6 +4,7 @@
 #include "planner/export/csv.hpp"
 #include "planner/export/fhir.hpp"
 #include "planner/export/ics.hpp"
+#include "planner/export/pdf.hpp"
 #include "planner/export/svg.hpp"
 #include "planner/export/text.hpp"
 #include "planner/export/time_zone.hpp"
@@ -21,10 +22,33 @@ namespace titrate::cli {
 namespace fs = std::filesystem;
 
 void validate_format(const std::string &format) {
-  for (const char *f : {"text", "csv", "ics", "fhir", "svg", "scores-csv"})
+  for (const char *f : {"text", "csv", "ics", "fhir", "svg", "scores-csv", "pdf"})
     if (format == f) return;
   throw InputError("--format: \"" + format.substr(0, 32) +
-                   "\" is not a format; expected text, csv, ics, fhir, svg or scores-csv");
+                   "\" is not a format; expected text, csv, ics, fhir, svg, scores-csv or pdf");
+}
+
+void add_handout_options(CLI::App *cmd, HandoutFlags &flags) {
+  cmd->add_option("--paper", flags.paper, "With --format pdf: a4 (default) or letter");
+  cmd->add_flag("--large-print", flags.large_print, "With --format pdf: body text 16 pt");
+  cmd->add_option("--clinic-name", flags.clinic_name,
+                  "With --format pdf: the clinic's name (default: a line to write on)");
+  cmd->add_option("--clinic-phone", flags.clinic_phone,
+                  "With --format pdf: the clinic's telephone (default: a line to write on)");
+}
+
+HandoutOptions handout_options(const HandoutFlags &flags, const std::string &format) {
+  HandoutOptions o;
+  if (!flags.paper.empty()) o.paper = parse_paper(flags.paper);
+  o.large_print = flags.large_print;
+  o.clinic_name = flags.clinic_name;
+  o.clinic_phone = flags.clinic_phone;
+  if (format != "pdf" && (!flags.paper.empty() || flags.large_print ||
+                          !flags.clinic_name.empty() || !flags.clinic_phone.empty())) {
+    throw InputError("--paper, --large-print, --clinic-name and --clinic-phone: go with --format "
+                     "pdf, not --format " + (format.empty() ? std::string("(none)") : format.substr(0, 32)));
+  }
+  return o;
 }
 
 std::string export_time_zone(const std::string &tz_option) {
@@ -80,24 +104,26 @@ LocalDateTime to_local_time(const std::string &zone, const LocalDateTime &utc) {
 
 namespace {
 
-void write_format(std::ostream &out, const std::string &format, const ExportInput &in) {
+void write_format(std::ostream &out, const std::string &format, const ExportInput &in,
+                  const HandoutOptions &handout) {
   if (format == "text") write_text(out, in);
   else if (format == "csv") write_schedule_csv(out, in);
   else if (format == "ics") write_ics(out, in);
   else if (format == "fhir") write_fhir(out, in);
   else if (format == "svg") write_svg(out, in);
   else if (format == "scores-csv") write_scores_csv(out, in.patient.id, in.scores);
+  else if (format == "pdf") write_pdf(out, in, handout);
   else validate_format(format);
 }
 
 } // namespace
 
 void write_export(Context &ctx, const std::string &format, const ExportInput &in,
-                  const std::string &out_file) {
+                  const std::string &out_file, const HandoutOptions &handout) {
   validate_format(format);
   // Render fully first: a writer that refuses (bad zone, bad version) leaves nothing behind.
   std::ostringstream rendered;
-  write_format(rendered, format, in);
+  write_format(rendered, format, in, handout);
   if (out_file.empty()) {
     ctx.out << rendered.str();
     return;

@@ -5,12 +5,15 @@
 // refused export writes nothing) or to stdout.
 #include "planner/cli/context.hpp"
 #include "planner/export/export_context.hpp"
+#include "planner/export/pdf.hpp"
+
+#include <CLI/CLI.hpp>
 
 #include <string>
 
 namespace titrate::cli {
 
-// "text|csv|ics|fhir|svg|scores-csv"; InputError naming --format otherwise.
+// "text|csv|ics|fhir|svg|scores-csv|pdf"; InputError naming --format otherwise.
 void validate_format(const std::string &format);
 // --tz, else $TZ, else /etc/timezone, else UTC ("Etc/UTC" reads as UTC). InputError (naming
 // the supported zones) if the exporters do not know it.
@@ -20,8 +23,20 @@ LocalDateTime utc_stamp(const std::string &stamp);
 // A UTC wall time in `zone`'s local time (via the zone's standard offset, then the offset in
 // force there; an instant inside a DST change may read an hour off, for display only).
 LocalDateTime to_local_time(const std::string &zone, const LocalDateTime &utc);
+// The PDF handout's options as typed (--paper, --large-print, --clinic-name, --clinic-phone),
+// shared by `export` and `plan`.
+struct HandoutFlags {
+  std::string paper;
+  bool large_print = false;
+  std::string clinic_name;
+  std::string clinic_phone;
+};
+void add_handout_options(CLI::App *cmd, HandoutFlags &flags);
+// Checks the flags against the format (they go with --format pdf only; --paper a4|letter):
+// InputError naming the bad value and what was expected.
+HandoutOptions handout_options(const HandoutFlags &flags, const std::string &format);
 // Writes one format of `in` to `out_file` (atomically) or to ctx.out when empty.
 void write_export(Context &ctx, const std::string &format, const ExportInput &in,
-                  const std::string &out_file);
+                  const std::string &out_file, const HandoutOptions &handout = {});
 
 } // namespace titrate::cli
