@@ -187,6 +187,20 @@ private:
   int page_ = 1;
 };
 
+// The administration times the plan uses, in the order of a day: the tables' columns (a column
+// no dose ever falls in would only narrow the others).
+std::vector<AdminTime> handout_times_used(const Plan &plan) {
+  std::array<bool, 4> used{};
+  for (const auto &s : plan.stages)
+    for (const auto &st : s.steps)
+      for (const auto &a : st.doses) used[time_index(a.time)] = true;
+  std::vector<AdminTime> out;
+  for (const AdminTime t : {AdminTime::morning, AdminTime::midday, AdminTime::evening, AdminTime::bedtime})
+    if (used[time_index(t)]) out.push_back(t);
+  if (out.empty()) out.push_back(AdminTime::morning);
+  return out;
+}
+
 // One dose in a step-table cell: the pictogram of each unit with its count, then the words.
 double handout_dose_cell(HandoutPainter &p, const Formulary &f, const Stage &s,
                          const Administration &a, double x, double y, double w, bool draw) {
@@ -208,20 +222,20 @@ double handout_dose_cell(HandoutPainter &p, const Formulary &f, const Stage &s,
   return h;
 }
 
-// The step table: for each run of days, its dates across the page, then four columns (morning,
-// midday, evening, bedtime), then each drug's daily total.
+// The step table: for each run of days, its dates across the page, then a column per time of
+// day the plan uses (morning, midday, evening, bedtime), then each drug's daily total.
 void handout_step_table(HandoutPainter &p, const ExportInput &in) {
   const double size = p.body(), pad = size * 0.35;
-  const double col = p.inner_width() / 4;
-  constexpr std::array<AdminTime, 4> times{AdminTime::morning, AdminTime::midday,
-                                           AdminTime::evening, AdminTime::bedtime};
+  const std::vector<AdminTime> times = handout_times_used(in.plan);
+  const std::size_t columns = times.size();
+  const double col = p.inner_width() / static_cast<double>(columns);
   const auto header = [&] {
     double hh = 0;
-    for (std::size_t t = 0; t < 4; ++t)
+    for (std::size_t t = 0; t < columns; ++t)
       hh = std::max(hh, p.text_height(col - 2 * pad, words::time_heading(times[t]), size, true));
     hh += 2 * pad;
     p.need(hh + 6 * size);
-    for (std::size_t t = 0; t < 4; ++t) {
+    for (std::size_t t = 0; t < columns; ++t) {
       const double x = p.left() + col * static_cast<double>(t);
       p.box(x, p.y(), col, hh, 0.85);
       p.text_at(x + pad, p.y() + pad, col - 2 * pad, words::time_heading(times[t]), size, true);
@@ -240,7 +254,7 @@ void handout_step_table(HandoutPainter &p, const ExportInput &in) {
     const double dh = p.text_height(p.inner_width() - 2 * pad, dates, size, true) + 2 * pad;
     // The cells' height: the tallest column.
     double ch = 0;
-    for (std::size_t t = 0; t < 4; ++t) {
+    for (std::size_t t = 0; t < columns; ++t) {
       double h = 0;
       for (const auto &[stage, step] : run.active)
         for (const auto &a : step->doses)
@@ -262,7 +276,7 @@ void handout_step_table(HandoutPainter &p, const ExportInput &in) {
     p.text_at(p.left() + pad, p.y() + pad, p.inner_width() - 2 * pad, dates, size, true);
     p.down(dh);
     if (!run.active.empty()) {
-      for (std::size_t t = 0; t < 4; ++t) {
+      for (std::size_t t = 0; t < columns; ++t) {
         const double x = p.left() + col * static_cast<double>(t);
         p.box(x, p.y(), col, ch);
         double y = p.y() + pad;
@@ -302,24 +316,24 @@ void handout_diary(HandoutPainter &p, const ExportInput &in, const std::vector<D
   if (!assessments.empty()) last = std::max(last, assessments.back());
   const double size = p.body(), pad = size * 0.3;
   const double w = p.inner_width();
-  // Columns: day, the four times, pain, assessment.
-  const std::array<double, 7> widths{0.2 * w, 0.12 * w, 0.12 * w, 0.12 * w, 0.12 * w, 0.14 * w,
-                                     0.18 * w};
-  std::array<std::string, 7> heads{std::string(words::phrase::day),
-                                   words::time_heading(AdminTime::morning),
-                                   words::time_heading(AdminTime::midday),
-                                   words::time_heading(AdminTime::evening),
-                                   words::time_heading(AdminTime::bedtime),
-                                   std::string(words::phrase::pain),
-                                   std::string(words::phrase::assessment_column)};
-  const double row = size * 1.7;
+  // Columns: the day (with "assessment" under it on an assessment date), the plan's times, pain.
+  const std::vector<AdminTime> times = handout_times_used(in.plan);
+  std::vector<double> widths{0.3 * w};
+  std::vector<std::string> heads{std::string(words::phrase::day)};
+  for (const AdminTime t : times) {
+    widths.push_back(0.5 * w / static_cast<double>(times.size()));
+    heads.push_back(words::time_heading(t));
+  }
+  widths.push_back(0.2 * w);
+  heads.emplace_back(words::phrase::pain);
+  const std::size_t n = widths.size();
   const auto header = [&] {
     double hh = 0;
-    for (std::size_t c = 0; c < 7; ++c)
+    for (std::size_t c = 0; c < n; ++c)
       hh = std::max(hh, p.text_height(widths[c] - 2 * pad, heads[c], size * 0.85, true));
     hh += 2 * pad;
     double x = p.left();
-    for (std::size_t c = 0; c < 7; ++c) {
+    for (std::size_t c = 0; c < n; ++c) {
       p.box(x, p.y(), widths[c], hh, 0.85);
       p.text_at(x + pad, p.y() + pad, widths[c] - 2 * pad, heads[c], size * 0.85, true);
       x += widths[c];
@@ -336,23 +350,22 @@ void handout_diary(HandoutPainter &p, const ExportInput &in, const std::vector<D
     for (Date d = std::max(first, month); d <= last && d.month() == month.month(); d += Days(1)) {
       const auto planned = handout_times_on(in.plan, d);
       const bool assessed = std::binary_search(assessments.begin(), assessments.end(), d);
+      std::string label = words::weekday_day(d);
+      if (assessed) label += "\n" + std::string(words::phrase::assessment);
+      const double row = std::max(size * 1.7, p.text_height(widths[0] - 2 * pad, label, size, assessed) + 2 * pad);
       const double before = p.y();
       p.need(row);
       if (p.y() < before) header();
       double x = p.left();
-      for (std::size_t c = 0; c < 7; ++c) {
+      const double b = size * 1.05;
+      for (std::size_t c = 0; c < n; ++c) {
         p.box(x, p.y(), widths[c], row, assessed ? 0.9 : -1, 0.5);
-        const double b = size * 1.05;
         if (c == 0) {
-          p.text_at(x + pad, p.y() + (row - size * 1.2) / 2, widths[c] - 2 * pad,
-                    words::weekday_day(d), size, assessed);
-        } else if (c <= 4 && planned[c - 1]) {
+          p.text_at(x + pad, p.y() + pad, widths[c] - 2 * pad, label, size, assessed);
+        } else if (c + 1 < n && planned[time_index(times[c - 1])]) {
           p.box(x + (widths[c] - b) / 2, p.y() + (row - b) / 2, b, b, 1.0, 1.0);
-        } else if (c == 5) {
+        } else if (c + 1 == n) {
           p.box(x + (widths[c] - 2 * b) / 2, p.y() + (row - b) / 2, 2 * b, b, 1.0, 1.0);
-        } else if (c == 6 && assessed) {
-          p.text_at(x + pad, p.y() + (row - size * 1.2) / 2, widths[c] - 2 * pad,
-                    std::string(words::phrase::assessment), size, true);
         }
         x += widths[c];
       }
@@ -366,7 +379,7 @@ void handout_diary(HandoutPainter &p, const ExportInput &in, const std::vector<D
 void handout_sections(HandoutPainter &p, const ExportInput &in, const std::vector<Date> &assessments) {
   const double size = p.body();
   const auto section = [&](std::string_view title) {
-    p.need(size * 4);
+    p.need(size * 8); // the heading with the start of its first item
     p.paragraph(std::string(title), size * 1.1, true, size * 0.3);
   };
   const auto item = [&](const std::string &s) { p.paragraph(s, size, false, size * 0.3); };

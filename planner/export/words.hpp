@@ -125,7 +125,6 @@ inline constexpr std::string_view diary_help =
 inline constexpr std::string_view day = "Day";
 inline constexpr std::string_view pain = "Pain (0 to 10)";
 inline constexpr std::string_view assessment = "assessment";
-inline constexpr std::string_view assessment_column = "Assessment date";
 inline constexpr std::string_view page = "Page ";
 inline constexpr std::string_view side_effects_title = "SIDE EFFECTS AND STOPPING";
 inline constexpr std::string_view your_link = "Your personal link (keep it private):";
