@@ -21,21 +21,6 @@ struct ExportOptions {
   HandoutFlags handout;
 };
 
-ReviewState review_state(const PlanVersion &v, const std::vector<Review> &reviews) {
-  switch (v.status) {
-  case PlanStatus::draft: return ReviewState::draft;
-  case PlanStatus::submitted: return ReviewState::submitted;
-  case PlanStatus::approved: return ReviewState::approved;
-  case PlanStatus::rejected: return ReviewState::rejected;
-  case PlanStatus::superseded:
-    // Superseded after approval stays an approved (historical) version; else it was a draft.
-    for (const auto &r : reviews)
-      if (r.version == v.version && r.verdict == Verdict::approved) return ReviewState::approved;
-    return ReviewState::draft;
-  }
-  return ReviewState::draft;
-}
-
 void run_export(Context &ctx, const ExportOptions &o) {
   validate_format(o.format);
   const HandoutOptions handout = handout_options(o.handout, o.format);
@@ -44,50 +29,8 @@ void run_export(Context &ctx, const ExportOptions &o) {
   require_own_record(ctx, role, o.id, "export");
   const std::string zone = export_time_zone(o.tz);
   auto repo = open_store(ctx, StoreMode::read);
-  const PatientRecord rec = require_patient(*repo, o.id);
-
-  std::optional<PlanVersion> v;
-  if (o.version > 0) {
-    v = repo->plan_version(o.id, o.version);
-    if (!v) {
-      throw NotFoundError("--version: patient " + o.id + " has no plan version " +
-                          std::to_string(o.version));
-    }
-  } else {
-    v = repo->active_plan(o.id);
-    if (!v) {
-      auto all = repo->plan_versions(o.id);
-      if (all.empty()) throw NotFoundError("patient " + o.id + ": no plan to export");
-      v = all.back();
-    }
-  }
-  const auto reviews = repo->reviews(o.id);
-  const auto scores = repo->scores(o.id);
-  const Pathway *pw = nullptr;
-  for (const auto &p : ctx.pathways())
-    if (p.name == v->plan.pathway) pw = &p;
-
-  ExportContext ec;
-  ec.plan_version = v->version;
-  ec.review = review_state(*v, reviews);
-  ec.time_zone = zone;
-  std::string stamp = v->submitted_at.value_or(v->drafted_at);
-  for (const auto &r : reviews) {
-    if (r.version != v->version) continue;
-    stamp = r.at;
-    if (r.verdict == Verdict::approved) {
-      ec.approved_by = r.pharmacist;
-      ec.approved_at = to_local_time(zone, utc_stamp(r.at));
-    }
-  }
-  ec.now_utc = utc_stamp(stamp);
-  if (pw) ec.response_pct = pw->decisions.response_pct.value;
-  const auto decisions = repo->decisions(o.id);
-  if (!decisions.empty() && decisions.back().assessment.baseline) {
-    ec.baseline = decisions.back().assessment.baseline;
-  }
-  const ExportInput in{v->plan, rec.patient, ctx.formulary(), scores, ec};
-  write_export(ctx, o.format, in, o.out_file, handout);
+  const StoredExport e = load_stored_export(ctx, *repo, o.id, o.version, zone);
+  write_export(ctx, o.format, e.input(ctx), o.out_file, handout);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "planner/cli/export_cli.hpp"
 
+#include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/csv.hpp"
 #include "planner/export/fhir.hpp"
@@ -28,13 +29,13 @@ void validate_format(const std::string &format) {
                    "\" is not a format; expected text, csv, ics, fhir, svg, scores-csv or pdf");
 }
 
-void add_handout_options(CLI::App *cmd, HandoutFlags &flags) {
-  cmd->add_option("--paper", flags.paper, "With --format pdf: a4 (default) or letter");
-  cmd->add_flag("--large-print", flags.large_print, "With --format pdf: body text 16 pt");
+void add_handout_options(CLI::App *cmd, HandoutFlags &flags, const std::string &with) {
+  cmd->add_option("--paper", flags.paper, "With " + with + ": a4 (default) or letter");
+  cmd->add_flag("--large-print", flags.large_print, "With " + with + ": body text 16 pt");
   cmd->add_option("--clinic-name", flags.clinic_name,
-                  "With --format pdf: the clinic's name (default: a line to write on)");
+                  "With " + with + ": the clinic's name (default: a line to write on)");
   cmd->add_option("--clinic-phone", flags.clinic_phone,
-                  "With --format pdf: the clinic's telephone (default: a line to write on)");
+                  "With " + with + ": the clinic's telephone (default: a line to write on)");
 }
 
 HandoutOptions handout_options(const HandoutFlags &flags, const std::string &format) {
@@ -117,6 +118,70 @@ void write_format(std::ostream &out, const std::string &format, const ExportInpu
 }
 
 } // namespace
+
+namespace {
+
+ReviewState stored_review_state(const PlanVersion &v, const std::vector<Review> &reviews) {
+  switch (v.status) {
+  case PlanStatus::draft: return ReviewState::draft;
+  case PlanStatus::submitted: return ReviewState::submitted;
+  case PlanStatus::approved: return ReviewState::approved;
+  case PlanStatus::rejected: return ReviewState::rejected;
+  case PlanStatus::superseded:
+    // Superseded after approval stays an approved (historical) version; else it was a draft.
+    for (const auto &r : reviews)
+      if (r.version == v.version && r.verdict == Verdict::approved) return ReviewState::approved;
+    return ReviewState::draft;
+  }
+  return ReviewState::draft;
+}
+
+} // namespace
+
+StoredExport load_stored_export(Context &ctx, Repository &repo, const std::string &id, int version,
+                                const std::string &zone) {
+  PatientRecord rec = require_patient(repo, id);
+  std::optional<PlanVersion> v;
+  if (version > 0) {
+    v = repo.plan_version(id, version);
+    if (!v) {
+      throw NotFoundError("--version: patient " + id + " has no plan version " +
+                          std::to_string(version));
+    }
+  } else {
+    v = repo.active_plan(id);
+    if (!v) {
+      auto all = repo.plan_versions(id);
+      if (all.empty()) throw NotFoundError("patient " + id + ": no plan to export");
+      v = all.back();
+    }
+  }
+  const auto reviews = repo.reviews(id);
+  const Pathway *pw = nullptr;
+  for (const auto &p : ctx.pathways())
+    if (p.name == v->plan.pathway) pw = &p;
+
+  ExportContext ec;
+  ec.plan_version = v->version;
+  ec.review = stored_review_state(*v, reviews);
+  ec.time_zone = zone;
+  std::string stamp = v->submitted_at.value_or(v->drafted_at);
+  for (const auto &r : reviews) {
+    if (r.version != v->version) continue;
+    stamp = r.at;
+    if (r.verdict == Verdict::approved) {
+      ec.approved_by = r.pharmacist;
+      ec.approved_at = to_local_time(zone, utc_stamp(r.at));
+    }
+  }
+  ec.now_utc = utc_stamp(stamp);
+  if (pw) ec.response_pct = pw->decisions.response_pct.value;
+  const auto decisions = repo.decisions(id);
+  if (!decisions.empty() && decisions.back().assessment.baseline) {
+    ec.baseline = decisions.back().assessment.baseline;
+  }
+  return StoredExport{std::move(*v), std::move(rec), repo.scores(id), std::move(ec)};
+}
 
 void write_export(Context &ctx, const std::string &format, const ExportInput &in,
                   const std::string &out_file, const HandoutOptions &handout) {

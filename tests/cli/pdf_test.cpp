@@ -293,3 +293,52 @@ TEST_CASE("pdf handout: bad input names the value, exits 2 or 3 and writes no fi
   for (const auto &e : std::filesystem::directory_iterator(d.path()))
     CHECK(e.path().extension() != ".tmp");
 }
+
+TEST_CASE("invite handout: patient invite --handout prints the plan with the link and a QR code that decodes to it") {
+  TempDir d;
+  pdf_gabapentin_course(d);
+  const auto r = pdf_ok(d, pdf_clin(d, "2026-11-27", {"patient", "invite", "H1", "--handout",
+                                                      "invite.pdf", "--base-url",
+                                                      "https://clinic.example.org"}));
+  // The link printed once, 128 bits as 32 hex digits after /p/.
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex(R"(https://clinic\.example\.org/p/[0-9a-f]{32})")));
+  const std::string link = m.str();
+  const std::string pdf = d.file("invite.pdf");
+  pdf_tool("qpdf --check " + pdf);
+  const std::string words = pdf_squash(pdf_tool("pdftotext " + pdf + " -"));
+  CHECK_THAT(words, Contains("Your personal link (keep it private): " + link));
+  CHECK_THAT(words, Contains("Total each day: gabapentin 900 mg, three times daily"));
+  // The QR code read back from the rendered first page by zbarimg (zbar-tools, .ci/install-deps).
+  const std::string png = pdf_out_dir() + "/invite";
+  pdf_tool("pdftoppm -r 100 -png -f 1 -l 1 " + pdf + " " + png);
+  int rc = 0;
+  const std::string decoded = pdf_tool("zbarimg -q --raw " + png + "-1.png", rc);
+  INFO("zbarimg (install zbar-tools, .ci/install-deps): " << decoded);
+  CHECK(rc == 0);
+  CHECK_THAT(decoded, Contains(link + "\n"));
+  // The link works: it was stored (revoking it counts one).
+  CHECK_THAT(pdf_ok(d, pdf_clin(d, "2026-11-27", {"patient", "invite", "H1", "--revoke"})).out,
+             Contains("revoked 1 link of H1"));
+}
+
+TEST_CASE("invite handout: no plan, or PDF options without --handout, store no link and write no file") {
+  TempDir d;
+  pdf_ok(d, pdf_clin(d, "2026-11-25", {"patient", "add", "H3", "--birth-date", "1960-03-01",
+                                       "--sex", "female", "--weight-kg", "70",
+                                       "--creatinine-mg-dl", "0.9"}));
+  auto r = run_titrate(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--handout", "h3.pdf"}));
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Contains("patient H3: no plan to export"));
+  CHECK(r.out.empty()); // no link shown
+  r = run_titrate(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--paper", "letter"}));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("go with --handout FILE.pdf"));
+  r = run_titrate(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--handout", "h3.pdf",
+                                                "--paper", "tabloid"}));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("\"tabloid\" is not a paper size; expected a4 or letter"));
+  CHECK_FALSE(std::filesystem::exists(d.file("h3.pdf")));
+  CHECK_THAT(pdf_ok(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--revoke"})).out,
+             Contains("revoked 0 links of H3"));
+}
