@@ -1,4 +1,4 @@
-// `titrate report outcomes [--from D] [--to D] [--pathway NAME] [--json | --format text|csv]`:
+// `titrate report outcomes [--from D] [--to D] [--pathway NAME] [--json | --format text|csv|html]`:
 // the clinic's outcome report (issue 17 item 3, planner/cli/outcomes.hpp), read from the store
 // one patient at a time: the plan (active approved version, else the latest) and the decisions.
 // Staff only (clinician, pharmacist).
@@ -9,8 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <ostream>
+#include <vector>
 
 namespace titrate::cli {
 
@@ -19,6 +21,20 @@ namespace {
 struct ReportOptions {
   std::string from, to, pathway, format;
 };
+
+std::string report_escape(const std::string &s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    default: out += c;
+    }
+  }
+  return out;
+}
 
 std::string report_pct(double v) { return words::number(100 * v, 1) + " %"; }
 
@@ -34,10 +50,101 @@ nlohmann::json report_json_days(const std::optional<double> &v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+std::string report_title(const OutcomeFilter &filter, const ReportOptions &o) {
+  std::string t = "Outcome report on " + iso(filter.today);
+  if (filter.from) t += ", trials started from " + o.from;
+  if (filter.to) t += (filter.from ? " through " : ", trials started through ") + o.to;
+  if (!o.pathway.empty()) t += ", pathway " + o.pathway;
+  return t;
+}
+
+std::string report_heading(const Formulary &f, const OutcomeRow &r) {
+  return "Line " + std::to_string(r.line) + ", " + words::drug(f, r.drug);
+}
+
+std::string report_share(const Proportion &p) {
+  std::string s = std::to_string(p.count) + " of " + std::to_string(p.of) + " judged";
+  if (p.of > 0)
+    s += " (" + report_pct(static_cast<double>(p.count) / p.of) + ", 95 % interval " +
+         report_pct(p.low) + " to " + report_pct(p.high) + ")";
+  return s;
+}
+
+// The lines of one row, as the text and the html forms print them.
+std::vector<std::string> report_lines(const OutcomeRow &r) {
+  std::string stopped = "stopped or switched:";
+  for (std::size_t i = 0; i < 4; ++i)
+    stopped += std::string(i ? ", " : " ") + stop_reason_names[i] + " " + std::to_string(r.stopped[i]);
+  return {"started: " + std::to_string(r.started),
+          "reached the assessed dose: " + std::to_string(r.reached),
+          "judged: " + std::to_string(r.judged),
+          "responders, 30 % less pain or more: " + report_share(r.responders30),
+          "responders, 50 % less pain or more: " + report_share(r.responders50),
+          "median days from the first day to a response: " + report_days(r.median_days_to_response),
+          "median days from the first day to the assessed dose: " +
+              report_days(r.median_days_to_assessed_dose),
+          stopped,
+          "extensions for missing scores: " + std::to_string(r.extensions),
+          "median days with scores per assessed window: " + report_days(r.median_window_days)};
+}
+
+// Time on each drug: a row per line and drug, a dot per trial at its days on the drug and a bar
+// to the median. SVG 1.1, a viewBox so that it scales.
+void write_report_svg(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f) {
+  long most = 7;
+  for (const auto &r : rows)
+    for (long d : r.days_on_drug) most = std::max(most, d);
+  const double left = 170, width = 360, row_h = 34, top = 30;
+  const double height = top + row_h * static_cast<double>(rows.size()) + 40;
+  const auto x = [&](double days) { return left + width * days / static_cast<double>(most); };
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 560 " << words::number(height, 0)
+      << "\" width=\"100%\" font-family=\"sans-serif\" font-size=\"12\">\n";
+  out << "<text x=\"10\" y=\"18\" font-weight=\"bold\">Days on each drug (a dot per trial, the bar to "
+         "the median)</text>\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto &r = rows[i];
+    const double y = top + row_h * static_cast<double>(i) + row_h / 2;
+    out << "<text x=\"10\" y=\"" << words::number(y + 4, 1) << "\">"
+        << report_escape(report_heading(f, r)) << "</text>\n";
+    std::vector<double> days(r.days_on_drug.begin(), r.days_on_drug.end());
+    if (const auto m = median_of(days)) {
+      out << "<rect x=\"" << words::number(left, 1) << "\" y=\"" << words::number(y - 6, 1)
+          << "\" width=\"" << words::number(x(*m) - left, 1)
+          << "\" height=\"12\" fill=\"#9ecae1\"><title>median " << words::number(*m, 1)
+          << " days</title></rect>\n";
+    }
+    for (long d : r.days_on_drug) {
+      out << "<circle cx=\"" << words::number(x(static_cast<double>(d)), 1) << "\" cy=\""
+          << words::number(y, 1) << "\" r=\"3\" fill=\"#08519c\"/>\n";
+    }
+  }
+  const double axis = top + row_h * static_cast<double>(rows.size()) + 5;
+  out << "<line x1=\"" << words::number(left, 1) << "\" y1=\"" << words::number(axis, 1) << "\" x2=\""
+      << words::number(left + width, 1) << "\" y2=\"" << words::number(axis, 1)
+      << "\" stroke=\"black\"/>\n";
+  out << "<text x=\"" << words::number(left, 1) << "\" y=\"" << words::number(axis + 16, 1)
+      << "\">0</text>\n<text x=\"" << words::number(left + width, 1) << "\" y=\""
+      << words::number(axis + 16, 1) << "\" text-anchor=\"end\">" << most << " days</text>\n</svg>\n";
+}
+
+void write_report_html(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f,
+                       const std::string &title) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>"
+      << report_escape(title) << "</title></head>\n<body>\n<h1>" << report_escape(title) << "</h1>\n";
+  if (rows.empty()) out << "<p>No trials started.</p>\n";
+  for (const auto &r : rows) {
+    out << "<h2>" << report_escape(report_heading(f, r)) << "</h2>\n<ul>\n";
+    for (const auto &line : report_lines(r)) out << "<li>" << report_escape(line) << "</li>\n";
+    out << "</ul>\n";
+  }
+  if (!rows.empty()) write_report_svg(out, rows, f);
+  out << "<p>Decision support only; not medical advice.</p>\n</body>\n</html>\n";
+}
+
 void run_report_outcomes(Context &ctx, const ReportOptions &o) {
-  if (!o.format.empty() && o.format != "text" && o.format != "csv") {
+  if (!o.format.empty() && o.format != "text" && o.format != "csv" && o.format != "html") {
     throw InputError("--format: \"" + o.format.substr(0, 32) +
-                     "\" is not a report format; expected text or csv (or --json)");
+                     "\" is not a report format; expected text, csv or html (or --json)");
   }
   if (!o.format.empty() && ctx.opt.json) throw InputError("--format: give either --format or --json");
   OutcomeFilter filter;
@@ -108,34 +215,15 @@ void run_report_outcomes(Context &ctx, const ReportOptions &o) {
     }
     return;
   }
-  ctx.out << "Outcome report on " << iso(filter.today);
-  if (filter.from) ctx.out << ", trials started from " << o.from;
-  if (filter.to) ctx.out << (filter.from ? " through " : ", trials started through ") << o.to;
-  if (!o.pathway.empty()) ctx.out << ", pathway " << o.pathway;
-  ctx.out << "\n";
+  if (o.format == "html") {
+    write_report_html(ctx.out, rows, f, report_title(filter, o));
+    return;
+  }
+  ctx.out << report_title(filter, o) << "\n";
   if (rows.empty()) ctx.out << "No trials started.\n";
   for (const auto &r : rows) {
-    const auto share = [&](const Proportion &p) {
-      std::string s = std::to_string(p.count) + " of " + std::to_string(p.of) + " judged";
-      if (p.of > 0)
-        s += " (" + report_pct(static_cast<double>(p.count) / p.of) + ", 95 % interval " +
-             report_pct(p.low) + " to " + report_pct(p.high) + ")";
-      return s;
-    };
-    ctx.out << "\nLine " << r.line << ", " << words::drug(f, r.drug) << "\n"
-            << "  started: " << r.started << "\n"
-            << "  reached the assessed dose: " << r.reached << "\n"
-            << "  judged: " << r.judged << "\n"
-            << "  responders, 30 % less pain or more: " << share(r.responders30) << "\n"
-            << "  responders, 50 % less pain or more: " << share(r.responders50) << "\n"
-            << "  median days from the first day to a response: " << report_days(r.median_days_to_response) << "\n"
-            << "  median days from the first day to the assessed dose: "
-            << report_days(r.median_days_to_assessed_dose) << "\n"
-            << "  stopped or switched:";
-    for (std::size_t i = 0; i < 4; ++i) ctx.out << (i ? ", " : " ") << stop_reason_names[i] << " " << r.stopped[i];
-    ctx.out << "\n  extensions for missing scores: " << r.extensions << "\n"
-            << "  median days with scores per assessed window: " << report_days(r.median_window_days)
-            << "\n";
+    ctx.out << "\n" << report_heading(f, r) << "\n";
+    for (const auto &line : report_lines(r)) ctx.out << "  " << line << "\n";
   }
   ctx.out << "\nDecision support only; not medical advice.\n";
 }
@@ -152,7 +240,7 @@ void add_report_command(CLI::App &app, Context &ctx) {
   cmd->add_option("--from", o->from, "Trials whose first day is on or after D (YYYY-MM-DD)");
   cmd->add_option("--to", o->to, "Trials whose first day is on or before D (YYYY-MM-DD)");
   cmd->add_option("--pathway", o->pathway, "Only plans of this pathway");
-  cmd->add_option("--format", o->format, "text (default) | csv; or --json");
+  cmd->add_option("--format", o->format, "text (default) | csv | html (with an SVG chart); or --json");
   cmd->callback([&ctx, o] { run_report_outcomes(ctx, *o); });
 }
 

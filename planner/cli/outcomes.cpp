@@ -82,6 +82,10 @@ std::vector<OutcomeRow> outcome_rows(const std::vector<OutcomePatient> &patients
         ++a.row.reached;
         a.to_dose.push_back(static_cast<double>((*s.target_reached - start).days()));
       }
+      Date until = s.maintenance() ? f.today : s.steps.back().range.end();
+      if (stopped_on) until = std::min(until, *stopped_on);
+      until = std::min(until, f.today);
+      a.row.days_on_drug.push_back((until - start).days());
       bool judged = false, r30 = false, r50 = false;
       for (const Assessment *d : mine) {
         if (d->decision == DecisionKind::extend) ++a.row.extensions;
@@ -106,6 +110,7 @@ std::vector<OutcomeRow> outcome_rows(const std::vector<OutcomePatient> &patients
     a.row.median_days_to_response = median_of(a.to_response);
     a.row.median_days_to_assessed_dose = median_of(a.to_dose);
     a.row.median_window_days = median_of(a.window_days);
+    std::sort(a.row.days_on_drug.begin(), a.row.days_on_drug.end());
     out.push_back(a.row);
   }
   return out;

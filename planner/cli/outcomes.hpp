@@ -54,6 +54,9 @@ struct OutcomeRow {
   std::array<int, 4> stopped{};                       // by StopReason
   int extensions = 0;                                 // extend decisions (missing scores)
   std::optional<double> median_window_days;           // days with scores per assessed window
+  // Days on the drug per trial, sorted: from its first day to its stop or switch decision, else
+  // to the end of its last step (a maintenance dose: to today), at most to today.
+  std::vector<long> days_on_drug;
 };
 
 // Rows by line, then drug name.

@@ -127,6 +127,19 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
     const auto c = report_ok(d, report_as(d, {"report", "outcomes", "--format", "csv"}));
     CHECK_THAT(c.out, Contains("\r\n1,duloxetine,5,3,3,2,0.2077,0.9385,1,0.0615,0.7923,21,7,1,1,0,0,1,5.5\r\n"));
   }
+  SECTION("html: the same lines and an SVG chart of the days on the drug") {
+    const auto h = report_ok(d, report_as(d, {"report", "outcomes", "--format", "html"}));
+    CHECK_THAT(h.out, Contains("<h2>Line 1, DULoxetine</h2>"));
+    CHECK_THAT(h.out, Contains("<li>judged: 3</li>"));
+    // Days on the drug, by hand: O1 and O2 go on to the end of the last step, 2026-12-22 (21
+    // days); O3 switched on 2026-12-29 but its last step ended 2026-12-22 (21); O4 switched on
+    // 2026-12-05 (4); O5 from 2027-01-10 to today 2027-01-15 (5). Sorted 4, 5, 21, 21, 21: the
+    // median is 21, the longest 21, so the bar and three dots reach the axis end (x = 170 + 360).
+    CHECK_THAT(h.out, Contains("<title>median 21 days</title>"));
+    CHECK_THAT(h.out, Contains("<circle cx=\"530\""));
+    CHECK_THAT(h.out, Contains("<circle cx=\"238.6\"")); // 170 + 360 x 4 / 21 = 238.57
+    CHECK_THAT(h.out, Contains(">21 days</text>"));
+  }
   SECTION("--from and --to pick trials by their first day") {
     const auto late = nlohmann::json::parse(
         report_ok(d, report_as(d, {"--json", "report", "outcomes", "--from", "2027-01-01"})).out);
@@ -153,9 +166,9 @@ TEST_CASE("report outcomes: bad dates, an unknown pathway or format, and a patie
   r = run_titrate(d, report_as(d, {"report", "outcomes", "--pathway", "nope"}));
   CHECK(r.exit_code == 3);
   CHECK_THAT(r.err, Contains("nope"));
-  r = run_titrate(d, report_as(d, {"report", "outcomes", "--format", "html"}));
+  r = run_titrate(d, report_as(d, {"report", "outcomes", "--format", "xml"}));
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("\"html\" is not a report format; expected text or csv"));
+  CHECK_THAT(r.err, Contains("\"xml\" is not a report format; expected text, csv or html"));
   r = run_titrate(d, as(d, "O1", "patient", "2027-01-15", {"report", "outcomes"}));
   CHECK(r.exit_code == 4);
 }
