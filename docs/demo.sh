@@ -82,6 +82,9 @@ for f in text csv ics fhir svg pdf; do
   clinician --today 2026-12-24 export DEMO-001 --format "$f" -o "$OUT/exports/plan.$ext" --tz Europe/London
 done
 ls -l "$OUT/exports"
+say "The clinic's outcome report (per line and drug; --format csv|html, --json)"
+clinician --today 2027-01-15 report outcomes
+
 say "Web: staff accounts, the patient's personal link, and the server"
 printf 'demo-clinician-pw\n' | "$T" user add dr.ames --role clinician
 printf 'demo-pharmacist-pw\n' | "$T" user add ph.bell --role pharmacist
