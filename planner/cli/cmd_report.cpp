@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <vector>
 
 namespace titrate::cli {
@@ -158,16 +159,20 @@ void run_report_outcomes(Context &ctx, const ReportOptions &o) {
   filter.today = ctx.today();
   require_role(ctx, {Role::clinician, Role::pharmacist}, "report outcomes");
   auto repo = open_store(ctx, StoreMode::read);
+  // The approved plans in one read; a patient without one is read alone (their latest version).
   std::vector<OutcomePatient> cohort;
-  for (const auto &rec : repo->patients()) {
-    std::optional<PlanVersion> v = repo->active_plan(rec.patient.id);
-    if (!v) {
-      auto all = repo->plan_versions(rec.patient.id);
-      if (all.empty()) continue;
-      v = std::move(all.back());
-    }
-    cohort.push_back({rec.patient.id, std::move(v->plan), repo->decisions(rec.patient.id)});
+  std::set<std::string> have;
+  for (auto &v : repo->active_plans()) {
+    have.insert(v.patient);
+    cohort.push_back({v.patient, std::move(v.plan), {}});
   }
+  for (const auto &rec : repo->patients()) {
+    if (have.count(rec.patient.id) > 0) continue;
+    auto all = repo->plan_versions(rec.patient.id);
+    if (all.empty()) continue;
+    cohort.push_back({rec.patient.id, std::move(all.back().plan), {}});
+  }
+  for (auto &p : cohort) p.decisions = repo->decisions(p.id);
   const auto rows = outcome_rows(cohort, filter);
   const Formulary &f = ctx.formulary();
 
