@@ -8,8 +8,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-using namespace titrate;
-using namespace titrate::test;
+// In titrate::test (not `using namespace titrate`): the unity build concatenates test files.
+namespace titrate::test {
+
 using Catch::Contains;
 
 namespace {
@@ -177,3 +178,5 @@ TEST_CASE("report outcomes: bad dates, an unknown pathway or format, and a patie
   r = run_titrate(d, as(d, "O1", "patient", "2027-01-15", {"report", "outcomes"}));
   CHECK(r.exit_code == 4);
 }
+
+} // namespace titrate::test
