@@ -342,3 +342,15 @@ TEST_CASE("invite handout: no plan, or PDF options without --handout, store no l
   CHECK_THAT(pdf_ok(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--revoke"})).out,
              Contains("revoked 0 links of H3"));
 }
+
+TEST_CASE("pdf handout: the README's command writes plan.pdf from the demo patient") {
+  TempDir d;
+  // README.md "Using it", as written there (with the source tree's example patient).
+  pdf_ok(d, {"--today", "2026-11-30", "plan", "--patient-file",
+             source_dir() + "/schedules/examples/demo.toml", "--start", "2026-12-01", "--format",
+             "pdf", "-o", "plan.pdf"});
+  CHECK(file_bytes(d.file("plan.pdf")).rfind("%PDF-", 0) == 0);
+  pdf_tool("qpdf --check " + d.file("plan.pdf"));
+  CHECK_THAT(pdf_squash(pdf_tool("pdftotext " + d.file("plan.pdf") + " -")),
+             Contains("Your medicine schedule") && Contains("Diary for December 2026"));
+}
