@@ -68,8 +68,9 @@ struct PdfObjectCloser {
 // A cursor down the page with text and boxes; starts a new page when a block does not fit.
 class HandoutPainter {
 public:
-  HandoutPainter(cairo_t *cr, double width, double height, double body)
-      : cr_(cr), width_(width), height_(height), body_(body), y_(pdf_margin) {}
+  // `smallest`: no text below this size (large print: every word at least the body size).
+  HandoutPainter(cairo_t *cr, double width, double height, double body, double smallest)
+      : cr_(cr), width_(width), height_(height), body_(body), smallest_(smallest), y_(pdf_margin) {}
 
   double left() const { return pdf_margin; }
   double inner_width() const { return width_ - 2 * pdf_margin; }
@@ -94,7 +95,7 @@ public:
     std::unique_ptr<PangoLayout, PdfObjectCloser> layout(pango_cairo_create_layout(cr_));
     std::unique_ptr<PangoFontDescription, PdfFontCloser> font(
         pango_font_description_from_string("DejaVu Sans"));
-    pango_font_description_set_absolute_size(font.get(), size * PANGO_SCALE);
+    pango_font_description_set_absolute_size(font.get(), std::max(size, smallest_) * PANGO_SCALE);
     if (bold) pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
     pango_layout_set_font_description(layout.get(), font.get());
     pango_layout_set_width(layout.get(), static_cast<int>(w * PANGO_SCALE));
@@ -178,11 +179,12 @@ private:
   void footer() {
     const std::string line = std::string(words::phrase::footer) + "    " +
                              std::string(words::phrase::page) + std::to_string(page_);
-    text_at(left(), height_ - pdf_margin - body_ * 1.4, inner_width(), line, body_ * 0.8, false);
+    text_at(left(), height_ - pdf_margin - std::max(body_ * 0.8, smallest_) * 1.2, inner_width(), line,
+            body_ * 0.8, false);
   }
 
   cairo_t *cr_;
-  double width_, height_, body_;
+  double width_, height_, body_, smallest_;
   double y_;
   int page_ = 1;
 };
@@ -447,7 +449,8 @@ void write_pdf(std::ostream &out, const ExportInput &in, const HandoutOptions &o
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_MOD_DATE, stamp.c_str());
   std::unique_ptr<cairo_t, PdfCairoCloser> cr(cairo_create(surface.get()));
 
-  HandoutPainter p(cr.get(), width, height, handout_body_points(o));
+  HandoutPainter p(cr.get(), width, height, handout_body_points(o),
+                   o.large_print ? handout_body_points(o) : 0.0);
   const double size = p.body();
   const auto assessments = assessment_dates(in);
 

@@ -256,6 +256,18 @@ TEST_CASE("pdf handout: plan --patient-file --format pdf, A4 by default, --paper
     return std::stod(m[2]) - std::stod(m[1]);
   };
   CHECK(total_height("large.pdf") >= 16.0);
+  // In large print no word is smaller than the body (headings, diary labels and the footer too):
+  // the lowest word height is at least 16 (DejaVu Sans at 16 pt: about 18.6).
+  const auto lowest_height = [&](const std::string &pdf) {
+    const std::string xml = pdf_tool("pdftotext -bbox " + d.file(pdf) + " -");
+    const std::regex word(R"re(yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">)re");
+    double lowest = 1000;
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), word); it != std::sregex_iterator(); ++it)
+      lowest = std::min(lowest, std::stod((*it)[2]) - std::stod((*it)[1]));
+    return lowest;
+  };
+  CHECK(lowest_height("large.pdf") >= 16.0);
+  CHECK(lowest_height("a4.pdf") < 12.0); // the default's footer is 8.8 pt
   CHECK(total_height("a4.pdf") < 16.0);
   CHECK(total_height("a4.pdf") >= 11.0);
 }
