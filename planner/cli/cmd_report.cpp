@@ -27,17 +27,28 @@ std::string report_escape(const std::string &s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
 }
 
-std::string report_pct(double v) { return words::number(100 * v, 1) + " %"; }
+std::string report_pct(double v) {
+  return words::number(100 * v, 1) + " %";
+}
 
 std::string report_days(const std::optional<double> &v) {
   return v ? words::number(*v, 1) : std::string("none");
@@ -53,9 +64,12 @@ nlohmann::json report_json_days(const std::optional<double> &v) {
 
 std::string report_title(const OutcomeFilter &filter, const ReportOptions &o) {
   std::string t = "Outcome report on " + iso(filter.today);
-  if (filter.from) t += ", trials started from " + o.from;
-  if (filter.to) t += (filter.from ? " through " : ", trials started through ") + o.to;
-  if (!o.pathway.empty()) t += ", pathway " + o.pathway;
+  if (filter.from)
+    t += ", trials started from " + o.from;
+  if (filter.to)
+    t += (filter.from ? " through " : ", trials started through ") + o.to;
+  if (!o.pathway.empty())
+    t += ", pathway " + o.pathway;
   return t;
 }
 
@@ -75,7 +89,8 @@ std::string report_share(const Proportion &p) {
 std::vector<std::string> report_lines(const OutcomeRow &r) {
   std::string stopped = "stopped or switched:";
   for (std::size_t i = 0; i < 4; ++i)
-    stopped += std::string(i ? ", " : " ") + stop_reason_names[i] + " " + std::to_string(r.stopped[i]);
+    stopped +=
+        std::string(i ? ", " : " ") + stop_reason_names[i] + " " + std::to_string(r.stopped[i]);
   return {"started: " + std::to_string(r.started),
           "reached the assessed dose: " + std::to_string(r.reached),
           "judged: " + std::to_string(r.judged),
@@ -94,13 +109,15 @@ std::vector<std::string> report_lines(const OutcomeRow &r) {
 void write_report_svg(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f) {
   long most = 7;
   for (const auto &r : rows)
-    for (long d : r.days_on_drug) most = std::max(most, d);
+    for (long d : r.days_on_drug)
+      most = std::max(most, d);
   const double left = 170, width = 360, row_h = 34, top = 30;
   const double height = top + row_h * static_cast<double>(rows.size()) + 40;
   const auto x = [&](double days) { return left + width * days / static_cast<double>(most); };
   out << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 560 " << words::number(height, 0)
       << "\" width=\"100%\" font-family=\"sans-serif\" font-size=\"12\">\n";
-  out << "<text x=\"10\" y=\"18\" font-weight=\"bold\">Days on each drug (a dot per trial, the bar to "
+  out << "<text x=\"10\" y=\"18\" font-weight=\"bold\">Days on each drug (a dot per trial, the bar "
+         "to "
          "the median)</text>\n";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto &r = rows[i];
@@ -120,25 +137,30 @@ void write_report_svg(std::ostream &out, const std::vector<OutcomeRow> &rows, co
     }
   }
   const double axis = top + row_h * static_cast<double>(rows.size()) + 5;
-  out << "<line x1=\"" << words::number(left, 1) << "\" y1=\"" << words::number(axis, 1) << "\" x2=\""
-      << words::number(left + width, 1) << "\" y2=\"" << words::number(axis, 1)
+  out << "<line x1=\"" << words::number(left, 1) << "\" y1=\"" << words::number(axis, 1)
+      << "\" x2=\"" << words::number(left + width, 1) << "\" y2=\"" << words::number(axis, 1)
       << "\" stroke=\"black\"/>\n";
   out << "<text x=\"" << words::number(left, 1) << "\" y=\"" << words::number(axis + 16, 1)
       << "\">0</text>\n<text x=\"" << words::number(left + width, 1) << "\" y=\""
-      << words::number(axis + 16, 1) << "\" text-anchor=\"end\">" << most << " days</text>\n</svg>\n";
+      << words::number(axis + 16, 1) << "\" text-anchor=\"end\">" << most
+      << " days</text>\n</svg>\n";
 }
 
 void write_report_html(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f,
                        const std::string &title) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>"
-      << report_escape(title) << "</title></head>\n<body>\n<h1>" << report_escape(title) << "</h1>\n";
-  if (rows.empty()) out << "<p>No trials started.</p>\n";
+      << report_escape(title) << "</title></head>\n<body>\n<h1>" << report_escape(title)
+      << "</h1>\n";
+  if (rows.empty())
+    out << "<p>No trials started.</p>\n";
   for (const auto &r : rows) {
     out << "<h2>" << report_escape(report_heading(f, r)) << "</h2>\n<ul>\n";
-    for (const auto &line : report_lines(r)) out << "<li>" << report_escape(line) << "</li>\n";
+    for (const auto &line : report_lines(r))
+      out << "<li>" << report_escape(line) << "</li>\n";
     out << "</ul>\n";
   }
-  if (!rows.empty()) write_report_svg(out, rows, f);
+  if (!rows.empty())
+    write_report_svg(out, rows, f);
   out << "<p>Decision support only; not medical advice.</p>\n</body>\n</html>\n";
 }
 
@@ -147,15 +169,19 @@ void run_report_outcomes(Context &ctx, const ReportOptions &o) {
     throw InputError("--format: \"" + o.format.substr(0, 32) +
                      "\" is not a report format; expected text, csv or html (or --json)");
   }
-  if (!o.format.empty() && ctx.opt.json) throw InputError("--format: give either --format or --json");
+  if (!o.format.empty() && ctx.opt.json)
+    throw InputError("--format: give either --format or --json");
   OutcomeFilter filter;
-  if (!o.from.empty()) filter.from = parse_date(o.from, "--from");
-  if (!o.to.empty()) filter.to = parse_date(o.to, "--to");
+  if (!o.from.empty())
+    filter.from = parse_date(o.from, "--from");
+  if (!o.to.empty())
+    filter.to = parse_date(o.to, "--to");
   if (filter.from && filter.to && *filter.to < *filter.from) {
     throw InputError("--to: " + o.to + " is before --from " + o.from +
                      "; expected --to on or after --from");
   }
-  if (!o.pathway.empty()) filter.pathway = ctx.pathway(o.pathway).name; // NotFound names them
+  if (!o.pathway.empty())
+    filter.pathway = ctx.pathway(o.pathway).name; // NotFound names them
   filter.today = ctx.today();
   require_role(ctx, {Role::clinician, Role::pharmacist}, "report outcomes");
   auto repo = open_store(ctx, StoreMode::read);
@@ -167,12 +193,15 @@ void run_report_outcomes(Context &ctx, const ReportOptions &o) {
     cohort.push_back({v.patient, std::move(v.plan), {}});
   }
   for (const auto &rec : repo->patients()) {
-    if (have.count(rec.patient.id) > 0) continue;
+    if (have.count(rec.patient.id) > 0)
+      continue;
     auto all = repo->plan_versions(rec.patient.id);
-    if (all.empty()) continue;
+    if (all.empty())
+      continue;
     cohort.push_back({rec.patient.id, std::move(all.back().plan), {}});
   }
-  for (auto &p : cohort) p.decisions = repo->decisions(p.id);
+  for (auto &p : cohort)
+    p.decisions = repo->decisions(p.id);
   const auto rows = outcome_rows(cohort, filter);
   const Formulary &f = ctx.formulary();
 
@@ -180,42 +209,49 @@ void run_report_outcomes(Context &ctx, const ReportOptions &o) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto &r : rows) {
       nlohmann::json stopped;
-      for (std::size_t i = 0; i < 4; ++i) stopped[stop_reason_names[i]] = r.stopped[i];
-      a.push_back({{"line", r.line},
-                   {"drug", r.drug},
-                   {"started", r.started},
-                   {"reached_assessed_dose", r.reached},
-                   {"judged", r.judged},
-                   {"responders_30", report_json_proportion(r.responders30)},
-                   {"responders_50", report_json_proportion(r.responders50)},
-                   {"median_days_to_response", report_json_days(r.median_days_to_response)},
-                   {"median_days_to_assessed_dose", report_json_days(r.median_days_to_assessed_dose)},
-                   {"stopped", stopped},
-                   {"extensions", r.extensions},
-                   {"median_window_days_with_scores", report_json_days(r.median_window_days)}});
+      for (std::size_t i = 0; i < 4; ++i)
+        stopped[stop_reason_names[i]] = r.stopped[i];
+      a.push_back(
+          {{"line", r.line},
+           {"drug", r.drug},
+           {"started", r.started},
+           {"reached_assessed_dose", r.reached},
+           {"judged", r.judged},
+           {"responders_30", report_json_proportion(r.responders30)},
+           {"responders_50", report_json_proportion(r.responders50)},
+           {"median_days_to_response", report_json_days(r.median_days_to_response)},
+           {"median_days_to_assessed_dose", report_json_days(r.median_days_to_assessed_dose)},
+           {"stopped", stopped},
+           {"extensions", r.extensions},
+           {"median_window_days_with_scores", report_json_days(r.median_window_days)}});
     }
-    ctx.print_json({{"today", iso(filter.today)},
-                    {"from", o.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.from)},
-                    {"to", o.to.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.to)},
-                    {"pathway", o.pathway.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.pathway)},
-                    {"rows", a}});
+    ctx.print_json(
+        {{"today", iso(filter.today)},
+         {"from", o.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.from)},
+         {"to", o.to.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.to)},
+         {"pathway", o.pathway.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.pathway)},
+         {"rows", a}});
     return;
   }
   if (o.format == "csv") {
-    ctx.out << "line,drug,started,reached_assessed_dose,judged,responders_30,responders_30_ci95_low,"
-               "responders_30_ci95_high,responders_50,responders_50_ci95_low,responders_50_ci95_high,"
-               "median_days_to_response,median_days_to_assessed_dose,stopped_not_effective,"
-               "stopped_not_tolerated,stopped_contraindication,stopped_other,extensions,"
-               "median_window_days_with_scores\r\n";
+    ctx.out
+        << "line,drug,started,reached_assessed_dose,judged,responders_30,responders_30_ci95_low,"
+           "responders_30_ci95_high,responders_50,responders_50_ci95_low,responders_50_ci95_high,"
+           "median_days_to_response,median_days_to_assessed_dose,stopped_not_effective,"
+           "stopped_not_tolerated,stopped_contraindication,stopped_other,extensions,"
+           "median_window_days_with_scores\r\n";
     const auto num = [](double v) { return words::number(v, 4); };
-    const auto opt = [](const std::optional<double> &v) { return v ? words::number(*v, 1) : std::string(); };
+    const auto opt = [](const std::optional<double> &v) {
+      return v ? words::number(*v, 1) : std::string();
+    };
     for (const auto &r : rows) {
       ctx.out << r.line << "," << r.drug << "," << r.started << "," << r.reached << "," << r.judged
               << "," << r.responders30.count << "," << num(r.responders30.low) << ","
               << num(r.responders30.high) << "," << r.responders50.count << ","
               << num(r.responders50.low) << "," << num(r.responders50.high) << ","
               << opt(r.median_days_to_response) << "," << opt(r.median_days_to_assessed_dose);
-      for (int n : r.stopped) ctx.out << "," << n;
+      for (int n : r.stopped)
+        ctx.out << "," << n;
       ctx.out << "," << r.extensions << "," << opt(r.median_window_days) << "\r\n";
     }
     return;
@@ -225,10 +261,12 @@ void run_report_outcomes(Context &ctx, const ReportOptions &o) {
     return;
   }
   ctx.out << report_title(filter, o) << "\n";
-  if (rows.empty()) ctx.out << "No trials started.\n";
+  if (rows.empty())
+    ctx.out << "No trials started.\n";
   for (const auto &r : rows) {
     ctx.out << "\n" << report_heading(f, r) << "\n";
-    for (const auto &line : report_lines(r)) ctx.out << "  " << line << "\n";
+    for (const auto &line : report_lines(r))
+      ctx.out << "  " << line << "\n";
   }
   ctx.out << "\nDecision support only; not medical advice.\n";
 }
@@ -245,7 +283,8 @@ void add_report_command(CLI::App &app, Context &ctx) {
   cmd->add_option("--from", o->from, "Trials whose first day is on or after D (YYYY-MM-DD)");
   cmd->add_option("--to", o->to, "Trials whose first day is on or before D (YYYY-MM-DD)");
   cmd->add_option("--pathway", o->pathway, "Only plans of this pathway");
-  cmd->add_option("--format", o->format, "text (default) | csv | html (with an SVG chart); or --json");
+  cmd->add_option("--format", o->format,
+                  "text (default) | csv | html (with an SVG chart); or --json");
   cmd->callback([&ctx, o] { run_report_outcomes(ctx, *o); });
 }
 

@@ -8,7 +8,8 @@ namespace titrate {
 
 Proportion wilson95(int count, int of) {
   Proportion p{count, of, 0, 0};
-  if (of <= 0) return p;
+  if (of <= 0)
+    return p;
   const double z = 1.959964, n = of, phat = count / n, z2 = z * z;
   const double denom = 1 + z2 / n;
   const double centre = (phat + z2 / (2 * n)) / denom;
@@ -19,7 +20,8 @@ Proportion wilson95(int count, int of) {
 }
 
 std::optional<double> median_of(std::vector<double> v) {
-  if (v.empty()) return std::nullopt;
+  if (v.empty())
+    return std::nullopt;
   std::sort(v.begin(), v.end());
   const std::size_t m = v.size() / 2;
   return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
@@ -28,9 +30,12 @@ std::optional<double> median_of(std::vector<double> v) {
 namespace {
 
 StopReason outcome_stop_reason(const std::string &rule) {
-  if (rule == "decision.intolerable") return StopReason::not_tolerated;
-  if (rule == "decision.new-contraindication") return StopReason::contraindication;
-  if (rule == "decision.switch-at-maximum") return StopReason::not_effective;
+  if (rule == "decision.intolerable")
+    return StopReason::not_tolerated;
+  if (rule == "decision.new-contraindication")
+    return StopReason::contraindication;
+  if (rule == "decision.switch-at-maximum")
+    return StopReason::not_effective;
   return StopReason::other;
 }
 
@@ -45,16 +50,21 @@ std::vector<OutcomeRow> outcome_rows(const std::vector<OutcomePatient> &patients
                                      const OutcomeFilter &f) {
   std::map<std::pair<int, std::string>, OutcomeAccumulator> acc;
   for (const auto &p : patients) {
-    if (!f.pathway.empty() && p.plan.pathway != f.pathway) continue;
+    if (!f.pathway.empty() && p.plan.pathway != f.pathway)
+      continue;
     std::vector<const Stage *> trials;
     for (const auto &s : p.plan.stages)
-      if (s.role == StageRole::trial && !s.steps.empty()) trials.push_back(&s);
+      if (s.role == StageRole::trial && !s.steps.empty())
+        trials.push_back(&s);
     for (std::size_t i = 0; i < trials.size(); ++i) {
       const Stage &s = *trials[i];
       const Date start = s.steps.front().range.begin();
-      if (start > f.today) continue; // not started yet
-      if (f.from && start < *f.from) continue;
-      if (f.to && start > *f.to) continue;
+      if (start > f.today)
+        continue; // not started yet
+      if (f.from && start < *f.from)
+        continue;
+      if (f.to && start > *f.to)
+        continue;
       // The trial's decisions: its drug's, from its first day until the next trial starts.
       const std::optional<Date> next =
           i + 1 < trials.size() ? std::optional<Date>(trials[i + 1]->steps.front().range.begin())
@@ -72,7 +82,8 @@ std::vector<OutcomeRow> outcome_rows(const std::vector<OutcomePatient> &patients
       ++a.row.started;
       std::optional<Date> stopped_on;
       for (const Assessment *d : mine) {
-        if (d->decision != DecisionKind::switch_ && d->decision != DecisionKind::stop) continue;
+        if (d->decision != DecisionKind::switch_ && d->decision != DecisionKind::stop)
+          continue;
         ++a.row.stopped[static_cast<std::size_t>(outcome_stop_reason(d->rule))];
         stopped_on = d->date;
         break;
@@ -83,20 +94,25 @@ std::vector<OutcomeRow> outcome_rows(const std::vector<OutcomePatient> &patients
         a.to_dose.push_back(static_cast<double>((*s.target_reached - start).days()));
       }
       Date until = s.maintenance() ? f.today : s.steps.back().range.end();
-      if (stopped_on) until = std::min(until, *stopped_on);
+      if (stopped_on)
+        until = std::min(until, *stopped_on);
       until = std::min(until, f.today);
       a.row.days_on_drug.push_back((until - start).days());
       bool judged = false, r30 = false, r50 = false;
       for (const Assessment *d : mine) {
-        if (d->decision == DecisionKind::extend) ++a.row.extensions;
-        if (d->window.end > d->window.start) a.window_days.push_back(d->window.scores);
-        if (!d->change_pct) continue;
+        if (d->decision == DecisionKind::extend)
+          ++a.row.extensions;
+        if (d->window.end > d->window.start)
+          a.window_days.push_back(d->window.scores);
+        if (!d->change_pct)
+          continue;
         judged = true;
         if (*d->change_pct >= 30 && !r30) {
           r30 = true;
           a.to_response.push_back(static_cast<double>((d->date - start).days()));
         }
-        if (*d->change_pct >= 50) r50 = true;
+        if (*d->change_pct >= 50)
+          r50 = true;
       }
       a.row.judged += judged ? 1 : 0;
       a.row.responders30.count += r30 ? 1 : 0;

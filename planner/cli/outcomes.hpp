@@ -46,9 +46,9 @@ struct OutcomeRow {
   int line = 1;
   std::string drug;
   int started = 0;
-  int reached = 0;  // the assessed dose first taken on or before today and before any stop
-  int judged = 0;   // at least one decision with a change in pain (enough scores in its window)
-  Proportion responders30, responders50; // of the judged
+  int reached = 0; // the assessed dose first taken on or before today and before any stop
+  int judged = 0;  // at least one decision with a change in pain (enough scores in its window)
+  Proportion responders30, responders50;              // of the judged
   std::optional<double> median_days_to_response;      // start to the first >= 30 % decision
   std::optional<double> median_days_to_assessed_dose; // start to target_reached, of the reached
   std::array<int, 4> stopped{};                       // by StopReason

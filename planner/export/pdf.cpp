@@ -21,18 +21,23 @@ namespace titrate {
 using namespace export_detail;
 
 Paper parse_paper(std::string_view text) {
-  if (text == "a4") return Paper::a4;
-  if (text == "letter") return Paper::letter;
+  if (text == "a4")
+    return Paper::a4;
+  if (text == "letter")
+    return Paper::letter;
   throw InputError("--paper: \"" + std::string(text.substr(0, 32)) +
                    "\" is not a paper size; expected a4 or letter");
 }
 
-double handout_body_points(const HandoutOptions &o) { return o.large_print ? 16.0 : 11.0; }
+double handout_body_points(const HandoutOptions &o) {
+  return o.large_print ? 16.0 : 11.0;
+}
 
 std::vector<std::vector<bool>> qr_modules(std::string_view text) {
   const std::string s(text);
   QRcode *code = QRcode_encodeString(s.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  if (code == nullptr) throw std::runtime_error("QR code: cannot encode the link");
+  if (code == nullptr)
+    throw std::runtime_error("QR code: cannot encode the link");
   std::vector<std::vector<bool>> out(static_cast<std::size_t>(code->width));
   for (int y = 0; y < code->width; ++y)
     for (int x = 0; x < code->width; ++x)
@@ -79,7 +84,8 @@ public:
   void down(double dy) { y_ += dy; }
   // Room for `h` more points above the footer; else a new page.
   void need(double h) {
-    if (y_ + h > height_ - pdf_margin - 2 * body_) new_page();
+    if (y_ + h > height_ - pdf_margin - 2 * body_)
+      new_page();
   }
   void new_page() {
     footer();
@@ -96,7 +102,8 @@ public:
     std::unique_ptr<PangoFontDescription, PdfFontCloser> font(
         pango_font_description_from_string("DejaVu Sans"));
     pango_font_description_set_absolute_size(font.get(), std::max(size, smallest_) * PANGO_SCALE);
-    if (bold) pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
+    if (bold)
+      pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
     pango_layout_set_font_description(layout.get(), font.get());
     pango_layout_set_width(layout.get(), static_cast<int>(w * PANGO_SCALE));
     pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
@@ -179,8 +186,8 @@ private:
   void footer() {
     const std::string line = std::string(words::phrase::footer) + "    " +
                              std::string(words::phrase::page) + std::to_string(page_);
-    text_at(left(), height_ - pdf_margin - std::max(body_ * 0.8, smallest_) * 1.2, inner_width(), line,
-            body_ * 0.8, false);
+    text_at(left(), height_ - pdf_margin - std::max(body_ * 0.8, smallest_) * 1.2, inner_width(),
+            line, body_ * 0.8, false);
   }
 
   cairo_t *cr_;
@@ -195,11 +202,15 @@ std::vector<AdminTime> handout_times_used(const Plan &plan) {
   std::array<bool, 4> used{};
   for (const auto &s : plan.stages)
     for (const auto &st : s.steps)
-      for (const auto &a : st.doses) used[time_index(a.time)] = true;
+      for (const auto &a : st.doses)
+        used[time_index(a.time)] = true;
   std::vector<AdminTime> out;
-  for (const AdminTime t : {AdminTime::morning, AdminTime::midday, AdminTime::evening, AdminTime::bedtime})
-    if (used[time_index(t)]) out.push_back(t);
-  if (out.empty()) out.push_back(AdminTime::morning);
+  for (const AdminTime t :
+       {AdminTime::morning, AdminTime::midday, AdminTime::evening, AdminTime::bedtime})
+    if (used[time_index(t)])
+      out.push_back(t);
+  if (out.empty())
+    out.push_back(AdminTime::morning);
   return out;
 }
 
@@ -211,10 +222,13 @@ double handout_dose_cell(HandoutPainter &p, const Formulary &f, const Stage &s,
   if (!a.units.empty()) {
     double cx = x;
     for (const auto &u : a.units) {
-      if (draw) cx += p.pictogram(cx, y + size * 0.15, size * 0.9, u.form) + size * 0.25;
-      else cx += size * 2;
+      if (draw)
+        cx += p.pictogram(cx, y + size * 0.15, size * 0.9, u.form) + size * 0.25;
+      else
+        cx += size * 2;
       const std::string count = std::to_string(u.count);
-      if (draw) p.text_at(cx, y - size * 0.1, w, count, size * 1.1, true);
+      if (draw)
+        p.text_at(cx, y - size * 0.1, w, count, size * 1.1, true);
       cx += size * (0.8 * static_cast<double>(count.size()) + 0.6);
     }
     h += size * 1.4;
@@ -266,14 +280,17 @@ void handout_step_table(HandoutPainter &p, const ExportInput &in) {
     }
     ch += 2 * pad;
     std::vector<std::string> totals;
-    if (run.active.empty()) totals.emplace_back(words::phrase::gap);
+    if (run.active.empty())
+      totals.emplace_back(words::phrase::gap);
     for (const auto &[stage, step] : run.active)
       totals.push_back(words::run_total(in.formulary, *stage, *step));
     double th = 2 * pad;
-    for (const auto &t : totals) th += p.text_height(p.inner_width() - 2 * pad, t, size, false);
+    for (const auto &t : totals)
+      th += p.text_height(p.inner_width() - 2 * pad, t, size, false);
     const double before = p.y();
     p.need(dh + (run.active.empty() ? 0 : ch) + th);
-    if (p.y() < before) header();
+    if (p.y() < before)
+      header();
     p.box(p.left(), p.y(), p.inner_width(), dh, 0.93);
     p.text_at(p.left() + pad, p.y() + pad, p.inner_width() - 2 * pad, dates, size, true);
     p.down(dh);
@@ -285,7 +302,8 @@ void handout_step_table(HandoutPainter &p, const ExportInput &in) {
         for (const auto &[stage, step] : run.active)
           for (const auto &a : step->doses)
             if (a.time == times[t])
-              y += handout_dose_cell(p, in.formulary, *stage, a, x + pad, y, col - 2 * pad, true) + pad;
+              y += handout_dose_cell(p, in.formulary, *stage, a, x + pad, y, col - 2 * pad, true) +
+                   pad;
       }
       p.down(ch);
     }
@@ -303,19 +321,23 @@ void handout_step_table(HandoutPainter &p, const ExportInput &in) {
 std::array<bool, 4> handout_times_on(const Plan &plan, Date d) {
   std::array<bool, 4> out{};
   for (const auto &[stage, step] : plan.on(d))
-    for (const auto &a : step->doses) out[time_index(a.time)] = true;
+    for (const auto &a : step->doses)
+      out[time_index(a.time)] = true;
   return out;
 }
 
 // A diary page per month: a row per day of the plan, a tick box per planned dose, a pain box.
 void handout_diary(HandoutPainter &p, const ExportInput &in, const std::vector<Date> &assessments) {
   const auto runs = words::runs(in.plan);
-  if (runs.empty()) return;
+  if (runs.empty())
+    return;
   const Date first = runs.front().first;
   Date last = runs.back().last;
-  if (runs.back().open_ended != nullptr) last = std::max(last, *runs.back().open_ended->review_date);
+  if (runs.back().open_ended != nullptr)
+    last = std::max(last, *runs.back().open_ended->review_date);
   // The assessment day itself (the first day after a trial's last step) has its row, marked.
-  if (!assessments.empty()) last = std::max(last, assessments.back());
+  if (!assessments.empty())
+    last = std::max(last, assessments.back());
   const double size = p.body(), pad = size * 0.3;
   const double w = p.inner_width();
   // Columns: the day (with "assessment" under it on an assessment date), the plan's times, pain.
@@ -353,11 +375,14 @@ void handout_diary(HandoutPainter &p, const ExportInput &in, const std::vector<D
       const auto planned = handout_times_on(in.plan, d);
       const bool assessed = std::binary_search(assessments.begin(), assessments.end(), d);
       std::string label = words::weekday_day(d);
-      if (assessed) label += "\n" + std::string(words::phrase::assessment);
-      const double row = std::max(size * 1.7, p.text_height(widths[0] - 2 * pad, label, size, assessed) + 2 * pad);
+      if (assessed)
+        label += "\n" + std::string(words::phrase::assessment);
+      const double row =
+          std::max(size * 1.7, p.text_height(widths[0] - 2 * pad, label, size, assessed) + 2 * pad);
       const double before = p.y();
       p.need(row);
-      if (p.y() < before) header();
+      if (p.y() < before)
+        header();
       double x = p.left();
       const double b = size * 1.05;
       for (std::size_t c = 0; c < n; ++c) {
@@ -378,7 +403,8 @@ void handout_diary(HandoutPainter &p, const ExportInput &in, const std::vector<D
 
 // After the table: stopping, side effects to report, warnings, notes, assessment dates: the text
 // export's sections and the monograph's words, with their sources.
-void handout_sections(HandoutPainter &p, const ExportInput &in, const std::vector<Date> &assessments) {
+void handout_sections(HandoutPainter &p, const ExportInput &in,
+                      const std::vector<Date> &assessments) {
   const double size = p.body();
   const auto section = [&](std::string_view title) {
     p.need(size * 8); // the heading with the start of its first item
@@ -388,41 +414,51 @@ void handout_sections(HandoutPainter &p, const ExportInput &in, const std::vecto
 
   std::vector<std::string> drugs;
   for (const auto &s : in.plan.stages)
-    if (std::find(drugs.begin(), drugs.end(), s.drug) == drugs.end()) drugs.push_back(s.drug);
+    if (std::find(drugs.begin(), drugs.end(), s.drug) == drugs.end())
+      drugs.push_back(s.drug);
   if (!drugs.empty()) {
     section(words::phrase::side_effects_title);
     for (const auto &s : in.plan.stages)
-      if (auto line = words::stop(in.formulary, s)) item(*line);
+      if (auto line = words::stop(in.formulary, s))
+        item(*line);
     for (const auto &d : drugs) {
       item(words::do_not_stop(in.formulary, d));
-      if (auto line = words::side_effects(in.formulary, d)) item(*line);
+      if (auto line = words::side_effects(in.formulary, d))
+        item(*line);
     }
     p.down(size * 0.5);
   }
 
   bool any_warning = !in.plan.unchecked_medications.empty();
-  for (const auto &s : in.plan.stages) any_warning = any_warning || !s.warnings.empty();
+  for (const auto &s : in.plan.stages)
+    any_warning = any_warning || !s.warnings.empty();
   if (any_warning) {
     section(words::phrase::warnings);
     for (const auto &s : in.plan.stages)
       for (const auto &w : s.warnings)
         item(words::drug(in.formulary, s.drug) + ": " + words::warning(in.formulary, w));
-    for (const auto &u : in.plan.unchecked_medications) item(words::for_people(in.formulary, u));
+    for (const auto &u : in.plan.unchecked_medications)
+      item(words::for_people(in.formulary, u));
     p.down(size * 0.5);
   }
   bool any_note = false;
   for (const auto &s : in.plan.stages) {
-    if (s.note.empty()) continue;
-    if (!any_note) section(words::phrase::notes);
+    if (s.note.empty())
+      continue;
+    if (!any_note)
+      section(words::phrase::notes);
     any_note = true;
     item(words::drug(in.formulary, s.drug) + " " + std::string(role_word(s.role)) + ": " +
          words::for_people(in.formulary, s.note));
   }
-  if (any_note) p.down(size * 0.5);
+  if (any_note)
+    p.down(size * 0.5);
 
   section(words::phrase::assessment_dates);
-  if (assessments.empty()) item(std::string(words::phrase::none_planned));
-  for (const Date d : assessments) item(iso(d));
+  if (assessments.empty())
+    item(std::string(words::phrase::none_planned));
+  for (const Date d : assessments)
+    item(iso(d));
 }
 
 std::string pdf_date(const LocalDateTime &t) {

@@ -22,10 +22,10 @@ Paper parse_paper(std::string_view text);
 
 struct HandoutOptions {
   Paper paper = Paper::a4;
-  bool large_print = false;   // body text 16 pt instead of 11 pt
-  std::string clinic_name;    // empty: a line to write on
-  std::string clinic_phone;   // empty: a line to write on
-  std::string link;           // patient invite: the personal link, printed with its QR code
+  bool large_print = false; // body text 16 pt instead of 11 pt
+  std::string clinic_name;  // empty: a line to write on
+  std::string clinic_phone; // empty: a line to write on
+  std::string link;         // patient invite: the personal link, printed with its QR code
 };
 
 // The body text size in points for these options (11, or 16 in large print).

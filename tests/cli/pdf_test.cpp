@@ -10,12 +10,12 @@
 
 #include <algorithm>
 #include <array>
-#include <tuple>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 using namespace titrate::test;
 using Catch::Contains;
@@ -37,7 +37,8 @@ std::string pdf_tool(const std::string &command, int &rc) {
   REQUIRE(p != nullptr);
   std::array<char, 4096> buf{};
   std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+    out.append(buf.data(), n);
   const int status = ::pclose(p);
   rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return out;
@@ -55,7 +56,8 @@ std::string pdf_squash(const std::string &s) {
   std::string out;
   for (char c : s) {
     const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r';
-    if (space && (out.empty() || out.back() == ' ')) continue;
+    if (space && (out.empty() || out.back() == ' '))
+      continue;
     out += space ? ' ' : c;
   }
   return out;
@@ -76,7 +78,8 @@ std::vector<std::string> pdf_columns(const std::string &bbox_xml, std::size_t n)
   std::vector<std::tuple<std::size_t, double, double, std::string>> words; // column, y, x, text
   const auto flush = [&] {
     std::stable_sort(words.begin(), words.end());
-    for (const auto &[c, y, x, t] : words) out[c] += t + " ";
+    for (const auto &[c, y, x, t] : words)
+      out[c] += t + " ";
     words.clear();
   };
   std::smatch m;
@@ -87,7 +90,8 @@ std::vector<std::string> pdf_columns(const std::string &bbox_xml, std::size_t n)
     } else if (std::regex_search(line, m, word_re)) {
       const double col = (width - 84) / static_cast<double>(n);
       const double x = std::stod(m[1]);
-      const auto c = static_cast<std::size_t>(std::clamp((x - 42) / col, 0.0, static_cast<double>(n - 1)));
+      const auto c =
+          static_cast<std::size_t>(std::clamp((x - 42) / col, 0.0, static_cast<double>(n - 1)));
       words.emplace_back(c, std::stod(m[2]), x, m[3].str());
     }
   }
@@ -107,12 +111,14 @@ std::vector<std::string> pdf_expected_phrases(const std::string &text) {
       inside = true;
       continue;
     }
-    if (line.empty() || line.rfind("Decision support", 0) == 0) continue;
+    if (line.empty() || line.rfind("Decision support", 0) == 0)
+      continue;
     if (!line.empty() && line[0] != ' ' && line.rfind("From ", 0) != 0 &&
         line.rfind("On ", 0) != 0 && line.rfind("from ", 0) != 0) {
       inside = false;
     }
-    if (!inside) continue;
+    if (!inside)
+      continue;
     out.push_back(line.substr(line.find_first_not_of(' ')));
   }
   return out;
@@ -130,12 +136,12 @@ std::vector<std::string> pdf_clin(const TempDir &d, const char *today, std::vect
 
 // G1-like patient on gabapentin (three times daily, rising every 7 days), approved as version 1.
 void pdf_gabapentin_course(const TempDir &d) {
-  pdf_ok(d, pdf_clin(d, "2026-11-25", {"patient", "add", "H1", "--birth-date", "1960-03-01",
-                                       "--sex", "female", "--weight-kg", "70",
-                                       "--creatinine-mg-dl", "0.9", "--baseline-pain", "7"}));
-  pdf_ok(d, pdf_clin(d, "2026-11-25", {"plan", "H1", "--start", "2026-12-01", "--prefer",
-                                       "gabapentin", "--reason", "chosen with the patient",
-                                       "--submit"}));
+  pdf_ok(d, pdf_clin(d, "2026-11-25",
+                     {"patient", "add", "H1", "--birth-date", "1960-03-01", "--sex", "female",
+                      "--weight-kg", "70", "--creatinine-mg-dl", "0.9", "--baseline-pain", "7"}));
+  pdf_ok(d, pdf_clin(d, "2026-11-25",
+                     {"plan", "H1", "--start", "2026-12-01", "--prefer", "gabapentin", "--reason",
+                      "chosen with the patient", "--submit"}));
   pdf_ok(d, as(d, "ph.bell", "pharmacist", "2026-11-26",
                {"review", "approve", "H1", "--version", "1"}));
 }
@@ -147,13 +153,14 @@ std::string pdf_patient_file(const TempDir &d) {
 
 } // namespace
 
-TEST_CASE("pdf handout: export of an approved version prints every dose line and date of the text export") {
+TEST_CASE("pdf handout: export of an approved version prints every dose line and date of the text "
+          "export") {
   TempDir d;
   pdf_gabapentin_course(d);
   const auto text = pdf_ok(d, pdf_clin(d, "2026-12-01", {"export", "H1", "--format", "text"}));
-  pdf_ok(d, pdf_clin(d, "2026-12-01", {"export", "H1", "--format", "pdf", "-o", "h1.pdf",
-                                       "--clinic-name", "Riverside Pain Clinic", "--clinic-phone",
-                                       "020 7946 0000"}));
+  pdf_ok(d, pdf_clin(d, "2026-12-01",
+                     {"export", "H1", "--format", "pdf", "-o", "h1.pdf", "--clinic-name",
+                      "Riverside Pain Clinic", "--clinic-phone", "020 7946 0000"}));
   const std::string pdf = d.file("h1.pdf");
   const std::string words = pdf_squash(pdf_tool("pdftotext " + pdf + " -"));
   INFO(words);
@@ -170,15 +177,18 @@ TEST_CASE("pdf handout: export of an approved version prints every dose line and
     bool dose = false;
     const std::array<const char *, 3> times{"In the morning: ", "At midday: ", "In the evening: "};
     for (std::size_t t = 0; t < 3; ++t) {
-      if (phrase.rfind(times[t], 0) != 0) continue;
+      if (phrase.rfind(times[t], 0) != 0)
+        continue;
       // A dose line: its words in its time's column, under the column's heading.
       dose = true;
       ++doses;
       INFO("column " << t << ": " << columns[t]);
       CHECK_THAT(columns[t], Contains(phrase.substr(std::string(times[t]).size())));
-      CHECK_THAT(columns[t], Contains(std::string(times[t]).substr(0, std::string(times[t]).size() - 2)));
+      CHECK_THAT(columns[t],
+                 Contains(std::string(times[t]).substr(0, std::string(times[t]).size() - 2)));
     }
-    if (!dose) CHECK_THAT(words, Contains(phrase));
+    if (!dose)
+      CHECK_THAT(words, Contains(phrase));
   }
   CHECK(doses >= 13); // 1 + 2 + 3 x 4 runs at least
   CHECK_THAT(words, Contains("On 2026-12-01 (1 day)"));
@@ -202,7 +212,8 @@ TEST_CASE("pdf handout: export of an approved version prints every dose line and
     std::string row;
     int n = 0;
     while (std::getline(rows, row)) {
-      if (row.rfind("name", 0) == 0 || row.rfind("----", 0) == 0 || row.empty()) continue;
+      if (row.rfind("name", 0) == 0 || row.rfind("----", 0) == 0 || row.empty())
+        continue;
       ++n;
       CHECK(std::regex_search(row, std::regex(R"(\s+yes\s+yes\s+yes\s+)")));
     }
@@ -212,9 +223,9 @@ TEST_CASE("pdf handout: export of an approved version prints every dose line and
     CHECK(std::filesystem::exists(png + "-1.png"));
   }
   SECTION("two exports of one version are byte-identical") {
-    pdf_ok(d, pdf_clin(d, "2026-12-03", {"export", "H1", "--format", "pdf", "-o", "again.pdf",
-                                         "--clinic-name", "Riverside Pain Clinic",
-                                         "--clinic-phone", "020 7946 0000"}));
+    pdf_ok(d, pdf_clin(d, "2026-12-03",
+                       {"export", "H1", "--format", "pdf", "-o", "again.pdf", "--clinic-name",
+                        "Riverside Pain Clinic", "--clinic-phone", "020 7946 0000"}));
     CHECK(file_bytes(pdf) == file_bytes(d.file("again.pdf")));
   }
   SECTION("no clinic given: a line to write on") {
@@ -224,11 +235,13 @@ TEST_CASE("pdf handout: export of an approved version prints every dose line and
   }
 }
 
-TEST_CASE("pdf handout: plan --patient-file --format pdf, A4 by default, --paper letter and --large-print") {
+TEST_CASE("pdf handout: plan --patient-file --format pdf, A4 by default, --paper letter and "
+          "--large-print") {
   TempDir d;
   const std::string file = pdf_patient_file(d);
-  const std::vector<std::string> base = {"--today", "2026-11-25", "plan", "--patient-file", file,
-                                         "--start", "2026-12-01", "--format", "pdf"};
+  const std::vector<std::string> base = {"--today",        "2026-11-25", "plan",
+                                         "--patient-file", file,         "--start",
+                                         "2026-12-01",     "--format",   "pdf"};
   auto with = [&](std::vector<std::string> extra) {
     auto a = base;
     a.insert(a.end(), extra.begin(), extra.end());
@@ -252,7 +265,8 @@ TEST_CASE("pdf handout: plan --patient-file --format pdf, A4 by default, --paper
   const auto total_height = [&](const std::string &pdf) {
     const std::string xml = pdf_tool("pdftotext -bbox " + d.file(pdf) + " -");
     std::smatch m;
-    REQUIRE(std::regex_search(xml, m, std::regex(R"re(yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">Total<)re")));
+    REQUIRE(std::regex_search(
+        xml, m, std::regex(R"re(yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">Total<)re")));
     return std::stod(m[2]) - std::stod(m[1]);
   };
   CHECK(total_height("large.pdf") >= 16.0);
@@ -262,7 +276,8 @@ TEST_CASE("pdf handout: plan --patient-file --format pdf, A4 by default, --paper
     const std::string xml = pdf_tool("pdftotext -bbox " + d.file(pdf) + " -");
     const std::regex word(R"re(yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">)re");
     double lowest = 1000;
-    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), word); it != std::sregex_iterator(); ++it)
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), word); it != std::sregex_iterator();
+         ++it)
       lowest = std::min(lowest, std::stod((*it)[2]) - std::stod((*it)[1]));
     return lowest;
   };
@@ -289,15 +304,16 @@ TEST_CASE("pdf handout: bad input names the value, exits 2 or 3 and writes no fi
   }
   SECTION("an unknown patient") {
     pdf_gabapentin_course(d);
-    auto r = run_titrate(d, pdf_clin(d, "2026-12-01", {"export", "NOPE", "--format", "pdf", "-o",
-                                                       "x.pdf"}));
+    auto r = run_titrate(
+        d, pdf_clin(d, "2026-12-01", {"export", "NOPE", "--format", "pdf", "-o", "x.pdf"}));
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Contains("NOPE"));
   }
   SECTION("--paper on a stored export") {
     pdf_gabapentin_course(d);
-    auto r = run_titrate(d, pdf_clin(d, "2026-12-01", {"export", "H1", "--format", "pdf",
-                                                       "--paper", "legal", "-o", "x.pdf"}));
+    auto r = run_titrate(
+        d, pdf_clin(d, "2026-12-01",
+                    {"export", "H1", "--format", "pdf", "--paper", "legal", "-o", "x.pdf"}));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("\"legal\"") && Contains("expected a4 or letter"));
   }
@@ -306,15 +322,17 @@ TEST_CASE("pdf handout: bad input names the value, exits 2 or 3 and writes no fi
     CHECK(e.path().extension() != ".tmp");
 }
 
-TEST_CASE("invite handout: patient invite --handout prints the plan with the link and a QR code that decodes to it") {
+TEST_CASE("invite handout: patient invite --handout prints the plan with the link and a QR code "
+          "that decodes to it") {
   TempDir d;
   pdf_gabapentin_course(d);
-  const auto r = pdf_ok(d, pdf_clin(d, "2026-11-27", {"patient", "invite", "H1", "--handout",
-                                                      "invite.pdf", "--base-url",
-                                                      "https://clinic.example.org"}));
+  const auto r = pdf_ok(d, pdf_clin(d, "2026-11-27",
+                                    {"patient", "invite", "H1", "--handout", "invite.pdf",
+                                     "--base-url", "https://clinic.example.org"}));
   // The link printed once, 128 bits as 32 hex digits after /p/.
   std::smatch m;
-  REQUIRE(std::regex_search(r.out, m, std::regex(R"(https://clinic\.example\.org/p/[0-9a-f]{32})")));
+  REQUIRE(
+      std::regex_search(r.out, m, std::regex(R"(https://clinic\.example\.org/p/[0-9a-f]{32})")));
   const std::string link = m.str();
   const std::string pdf = d.file("invite.pdf");
   pdf_tool("qpdf --check " + pdf);
@@ -334,20 +352,23 @@ TEST_CASE("invite handout: patient invite --handout prints the plan with the lin
              Contains("revoked 1 link of H1"));
 }
 
-TEST_CASE("invite handout: no plan, or PDF options without --handout, store no link and write no file") {
+TEST_CASE(
+    "invite handout: no plan, or PDF options without --handout, store no link and write no file") {
   TempDir d;
-  pdf_ok(d, pdf_clin(d, "2026-11-25", {"patient", "add", "H3", "--birth-date", "1960-03-01",
-                                       "--sex", "female", "--weight-kg", "70",
-                                       "--creatinine-mg-dl", "0.9"}));
-  auto r = run_titrate(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--handout", "h3.pdf"}));
+  pdf_ok(d, pdf_clin(d, "2026-11-25",
+                     {"patient", "add", "H3", "--birth-date", "1960-03-01", "--sex", "female",
+                      "--weight-kg", "70", "--creatinine-mg-dl", "0.9"}));
+  auto r =
+      run_titrate(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--handout", "h3.pdf"}));
   CHECK(r.exit_code == 3);
   CHECK_THAT(r.err, Contains("patient H3: no plan to export"));
   CHECK(r.out.empty()); // no link shown
   r = run_titrate(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--paper", "letter"}));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("go with --handout FILE.pdf"));
-  r = run_titrate(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--handout", "h3.pdf",
-                                                "--paper", "tabloid"}));
+  r = run_titrate(
+      d, pdf_clin(d, "2026-11-25",
+                  {"patient", "invite", "H3", "--handout", "h3.pdf", "--paper", "tabloid"}));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("\"tabloid\" is not a paper size; expected a4 or letter"));
   CHECK_FALSE(std::filesystem::exists(d.file("h3.pdf")));

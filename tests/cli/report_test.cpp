@@ -59,23 +59,30 @@ void report_cohort(const TempDir &d) {
   }
   SqliteStore store(d.file("clinic/titrate.db"));
   const Actor who{"dr.ames", "clinician"};
-  for (const char *id : {"O1", "O2", "O3", "O4"}) store.save_draft(fixture_plan(id), who);
+  for (const char *id : {"O1", "O2", "O3", "O4"})
+    store.save_draft(fixture_plan(id), who);
   Plan late = fixture_plan("O5");
   late.start = Date(2027, 1, 10);
   for (auto &s : late.stages) {
-    for (auto &st : s.steps) st.range = DateRange(st.range.begin() + Days(40), st.range.end() + Days(40));
+    for (auto &st : s.steps)
+      st.range = DateRange(st.range.begin() + Days(40), st.range.end() + Days(40));
     s.target_reached = *s.target_reached + Days(40);
     s.decision_date = *s.decision_date + Days(40);
   }
   store.save_draft(late, who);
   const Date dd(2026, 12, 22);
-  store.record_decision(report_decision("O1", dd, DecisionKind::continue_, 42.9, 6, "decision.continue"), 1, who);
-  store.record_decision(report_decision("O2", dd, DecisionKind::continue_, 60, 7, "decision.continue"), 1, who);
-  store.record_decision(report_decision("O3", dd, DecisionKind::extend, std::nullopt, 3, "decision.extend"), 1, who);
+  store.record_decision(
+      report_decision("O1", dd, DecisionKind::continue_, 42.9, 6, "decision.continue"), 1, who);
+  store.record_decision(
+      report_decision("O2", dd, DecisionKind::continue_, 60, 7, "decision.continue"), 1, who);
+  store.record_decision(
+      report_decision("O3", dd, DecisionKind::extend, std::nullopt, 3, "decision.extend"), 1, who);
   store.record_decision(report_decision("O3", Date(2026, 12, 29), DecisionKind::switch_, 10, 5,
-                                        "decision.switch-at-maximum"), 1, who);
-  store.record_decision(report_decision("O4", Date(2026, 12, 5), DecisionKind::switch_, std::nullopt,
-                                        0, "decision.intolerable"), 1, who);
+                                        "decision.switch-at-maximum"),
+                        1, who);
+  store.record_decision(report_decision("O4", Date(2026, 12, 5), DecisionKind::switch_,
+                                        std::nullopt, 0, "decision.intolerable"),
+                        1, who);
 }
 
 } // namespace
@@ -107,8 +114,8 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
   CHECK(row["median_days_to_response"] == 21.0);
   // O1..O3 took the assessed dose from 2026-12-08: 7 days.
   CHECK(row["median_days_to_assessed_dose"] == 7.0);
-  CHECK(row["stopped"]["not effective"] == 1);  // O3
-  CHECK(row["stopped"]["not tolerated"] == 1);  // O4
+  CHECK(row["stopped"]["not effective"] == 1); // O3
+  CHECK(row["stopped"]["not tolerated"] == 1); // O4
   CHECK(row["stopped"]["contraindication"] == 0);
   CHECK(row["stopped"]["other"] == 0);
   CHECK(row["extensions"] == 1); // O3
@@ -127,9 +134,12 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
   SECTION("csv: a header and one row") {
     const auto c = report_ok(d, report_as(d, {"report", "outcomes", "--format", "csv"}));
     CHECK(c.out.rfind("line,drug,started,reached_assessed_dose,judged,responders_30,"
-                      "responders_30_ci95_low,responders_30_ci95_high,responders_50,", 0) == 0);
+                      "responders_30_ci95_low,responders_30_ci95_high,responders_50,",
+                      0) == 0);
     CHECK_THAT(c.out, Contains(",stopped_other,extensions,median_window_days_with_scores\r\n"));
-    CHECK_THAT(c.out, Contains("\r\n1,duloxetine,5,3,3,2,0.2077,0.9385,1,0.0615,0.7923,21,7,1,1,0,0,1,5.5\r\n"));
+    CHECK_THAT(
+        c.out,
+        Contains("\r\n1,duloxetine,5,3,3,2,0.2077,0.9385,1,0.0615,0.7923,21,7,1,1,0,0,1,5.5\r\n"));
   }
   SECTION("html: the same lines and an SVG chart of the days on the drug") {
     const auto h = report_ok(d, report_as(d, {"report", "outcomes", "--format", "html"}));
@@ -155,18 +165,21 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
         report_ok(d, report_as(d, {"--json", "report", "outcomes", "--to", "2026-12-31"})).out);
     CHECK(early["rows"][0]["started"] == 4); // O1..O4
     const auto other = nlohmann::json::parse(
-        report_ok(d, report_as(d, {"--json", "report", "outcomes", "--pathway", "nice-cg173"})).out);
+        report_ok(d, report_as(d, {"--json", "report", "outcomes", "--pathway", "nice-cg173"}))
+            .out);
     CHECK(other["rows"].empty()); // every plan is cipn-esmo
   }
 }
 
-TEST_CASE("report outcomes: bad dates, an unknown pathway or format, and a patient's role are refused") {
+TEST_CASE(
+    "report outcomes: bad dates, an unknown pathway or format, and a patient's role are refused") {
   TempDir d;
   report_cohort(d);
   auto r = run_titrate(d, report_as(d, {"report", "outcomes", "--from", "2026-13-01"}));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("--from"));
-  r = run_titrate(d, report_as(d, {"report", "outcomes", "--from", "2027-01-02", "--to", "2027-01-01"}));
+  r = run_titrate(
+      d, report_as(d, {"report", "outcomes", "--from", "2027-01-02", "--to", "2027-01-01"}));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("--to: 2027-01-01 is before --from 2027-01-02"));
   r = run_titrate(d, report_as(d, {"report", "outcomes", "--pathway", "nope"}));
