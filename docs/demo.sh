@@ -77,15 +77,18 @@ say "Audit: who did what, when"
 clinician --today 2026-12-24 audit DEMO-001
 
 say "Exports of the active plan into $OUT/exports/"
-for f in text csv ics fhir svg; do
+for f in text csv ics fhir svg pdf; do
   ext=$f; [ "$f" = text ] && ext=txt; [ "$f" = fhir ] && ext=fhir.json
   clinician --today 2026-12-24 export DEMO-001 --format "$f" -o "$OUT/exports/plan.$ext" --tz Europe/London
 done
 ls -l "$OUT/exports"
+say "The clinic's outcome report (per line and drug; --format csv|html, --json)"
+clinician --today 2027-01-15 report outcomes
+
 say "Web: staff accounts, the patient's personal link, and the server"
 printf 'demo-clinician-pw\n' | "$T" user add dr.ames --role clinician
 printf 'demo-pharmacist-pw\n' | "$T" user add ph.bell --role pharmacist
-clinician --today 2026-12-24 patient invite DEMO-001
+clinician --today 2026-12-24 patient invite DEMO-001 --handout "$OUT/exports/invite.pdf"
 cat <<MSG
 Start the web front end on this database with:
   TITRATE_DB=$TITRATE_DB $T serve --listen 127.0.0.1:8080

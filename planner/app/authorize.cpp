@@ -30,6 +30,7 @@ const std::vector<Rule> &table() {
       {Permission::read_due, "read the due list", {clinician, pharmacist}, false},
       {Permission::read_audit, "read the audit log", {clinician, pharmacist}, false},
       {Permission::copy_database, "copy or checksum the database", {clinician, pharmacist}, false},
+      {Permission::read_report, "read the outcome report", {clinician, pharmacist}, false},
       {Permission::use_clinic_pages, "open the clinic pages", {clinician}, false},
       {Permission::use_pharmacy_pages, "open the pharmacy pages", {pharmacist}, false},
   };

@@ -35,6 +35,7 @@ enum class Permission {
   read_due,          // the due list
   read_audit,        // the audit log
   copy_database,     // db copy, db checksum
+  read_report,       // the clinic's outcome report (every patient's course, counted)
   use_clinic_pages,  // the web's clinic pages
   use_pharmacy_pages // the web's pharmacy pages
 };

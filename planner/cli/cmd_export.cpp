@@ -1,5 +1,5 @@
-// `titrate export ID --format text|csv|ics|fhir|svg|scores-csv [-o FILE] [--tz ZONE]
-// [--version N]`: a stored plan version (default: the active approved one, else the latest)
+// `titrate export ID --format text|csv|ics|fhir|svg|scores-csv|pdf [-o FILE] [--tz ZONE]
+// [--version N] [--paper a4|letter] [--large-print] [--clinic-name N] [--clinic-phone T]`: a stored plan version (default: the active approved one, else the latest)
 // with the patient's scores, through the pure writers of planner/export. The generation time
 // is the version's last review (or drafting) time, so two exports of one version are
 // byte-identical.
@@ -20,20 +20,17 @@ struct ExportOptions {
   std::string out_file;
   std::string tz;
   int version = 0;
+  HandoutFlags handout;
 };
 
 void run_export(Context &ctx, const ExportOptions &o) {
   validate_format(o.format);
+  const HandoutOptions handout = handout_options(o.handout, o.format);
   require_role(ctx, app::Permission::read_plan, "export", &o.id);
   const std::string zone = export_time_zone(o.tz);
   auto repo = open_store(ctx, StoreMode::read);
-  const PatientRecord rec = require_patient(*repo, o.id);
-  const PlanVersion v = app::version_to_show(
-      *repo, o.id, o.version > 0 ? std::optional<int>(o.version) : std::nullopt);
-  const auto scores = repo->scores(o.id);
-  const ExportContext ec = app::export_context(*repo, v, rec.patient, ctx.pathways(), zone);
-  const ExportInput in{v.plan, rec.patient, ctx.formulary(), scores, ec};
-  write_export(ctx, o.format, in, o.out_file);
+  const StoredExport e = load_stored_export(ctx, *repo, o.id, o.version, zone);
+  write_export(ctx, o.format, e.input(ctx), o.out_file, handout);
 }
 
 } // namespace
@@ -47,6 +44,7 @@ void add_export_command(CLI::App &app, Context &ctx) {
   cmd->add_option("-o,--output", o->out_file, "Write to FILE (atomically) instead of stdout");
   cmd->add_option("--tz", o->tz, "Time zone for ics/fhir (default: the system zone)");
   cmd->add_option("--version", o->version, "Plan version (default: the active, else the latest)");
+  add_handout_options(cmd, o->handout);
   cmd->callback([&ctx, o] { run_export(ctx, *o); });
 }
 

@@ -1,8 +1,11 @@
-// `titrate patient invite ID [--revoke] [--base-url URL]`: the patient's personal link to their
+// `titrate patient invite ID [--revoke] [--base-url URL] [--handout FILE.pdf [--paper ...]
+// [--large-print] [--clinic-name N] [--clinic-phone T]]`: the patient's personal link to their
 // page on `titrate serve`. The link holds a random 128-bit token printed ONCE; only its hash is
-// stored. --revoke makes every link of the patient open nothing. A clinician's action, audited
-// (without the token).
+// stored. --handout also writes the patient's PDF handout of their plan (export --format pdf)
+// with the link and its QR code, since the link cannot be shown again. --revoke makes every link
+// of the patient open nothing. A clinician's action, audited (without the token).
 #include "planner/cli/commands.hpp"
+#include "planner/cli/export_cli.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/store/open.hpp"
@@ -12,6 +15,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <memory>
 #include <ostream>
 
@@ -23,6 +28,9 @@ struct InviteOptions {
   std::string id;
   std::string base_url;
   bool revoke = false;
+  std::string handout_file; // --handout FILE.pdf
+  HandoutFlags handout;
+  std::string tz;
 };
 
 std::string base_url(const InviteOptions &o) {
@@ -43,8 +51,22 @@ void run_invite(Context &ctx, const InviteOptions &o) {
   const Actor who = actor(ctx);
   validate_patient_id(o.id);
   const std::string url = o.revoke ? std::string() : base_url(o);
+  const bool handout_flags = !o.handout.paper.empty() || o.handout.large_print ||
+                             !o.handout.clinic_name.empty() || !o.handout.clinic_phone.empty();
+  if (o.handout_file.empty() && handout_flags) {
+    throw InputError("--paper, --large-print, --clinic-name and --clinic-phone: go with "
+                     "--handout FILE.pdf");
+  }
+  if (o.revoke && !o.handout_file.empty()) {
+    throw InputError("--handout: goes with a new link, not with --revoke");
+  }
+  HandoutOptions handout;
+  if (!o.handout_file.empty()) handout = handout_options(o.handout, "pdf");
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
   require_patient(*repo, o.id);
+  // The handout's plan is read before any link exists: no plan (exit 3) stores nothing.
+  std::optional<StoredExport> plan;
+  if (!o.handout_file.empty()) plan = load_stored_export(ctx, *repo, o.id, 0, export_time_zone(o.tz));
   const auto accounts = open_accounts(ctx.db_location());
   const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch())
@@ -60,11 +82,27 @@ void run_invite(Context &ctx, const InviteOptions &o) {
     return;
   }
   const std::string token = web::random_token();
-  accounts->add_link(PatientLink{web::token_digest(token), o.id, now, std::nullopt});
-  repo->append_audit(who, "patient.invite", o.id, "new patient link");
   const std::string link = url + "/p/" + token;
+  if (plan) {
+    // The handout first (atomically): a failed write leaves no link that nobody can see again.
+    handout.link = link;
+    write_export(ctx, "pdf", plan->input(ctx), o.handout_file, handout);
+  }
+  try {
+    accounts->add_link(PatientLink{web::token_digest(token), o.id, now, std::nullopt});
+    repo->append_audit(who, "patient.invite", o.id,
+                       plan ? "new patient link, with a handout of plan version " +
+                                  std::to_string(plan->version.version)
+                            : std::string("new patient link"));
+  } catch (...) {
+    std::error_code ec;
+    if (plan) std::filesystem::remove(o.handout_file, ec); // its link does not exist
+    throw;
+  }
   if (ctx.opt.json) {
-    ctx.print_json({{"patient", o.id}, {"url", link}});
+    nlohmann::json j{{"patient", o.id}, {"url", link}};
+    if (plan) j["handout"] = o.handout_file;
+    ctx.print_json(j);
   } else {
     ctx.out << link << "\n";
     ctx.err << "titrate: this link is shown once; give it to patient " << o.id
@@ -82,6 +120,10 @@ void add_invite_command(CLI::App &app, Context &ctx) {
   cmd->add_flag("--revoke", o->revoke, "Disable every link of the patient instead");
   cmd->add_option("--base-url", o->base_url,
                   "Where titrate serve is reached (default $TITRATE_BASE_URL, else http://127.0.0.1:8080)");
+  cmd->add_option("--handout", o->handout_file,
+                  "Also write the patient's PDF handout of their plan with the link and its QR code");
+  cmd->add_option("--tz", o->tz, "With --handout: time zone of the approval time (default: the system zone)");
+  add_handout_options(cmd, o->handout, "--handout");
   cmd->callback([&ctx, o] { run_invite(ctx, *o); });
 }
 

@@ -38,6 +38,7 @@ struct PlanOptions {
   bool submit = false;
   bool preview = false;  // stored patient: show the plan, store nothing
   bool backdate = false; // allow a start more than a year before today
+  HandoutFlags handout;  // --format pdf
 };
 
 // The plan in the project's one wording (planner/export/words), then the lint.
@@ -73,7 +74,8 @@ void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway 
     ec.now_utc = LocalDateTime{plan.start, 0};
     ec.response_pct = pw.decisions.response_pct.value;
     const std::vector<ScoreEntry> no_scores;
-    write_export(ctx, o.format, ExportInput{plan, p, ctx.formulary(), no_scores, ec}, o.out_file);
+    write_export(ctx, o.format, ExportInput{plan, p, ctx.formulary(), no_scores, ec}, o.out_file,
+                 handout_options(o.handout, o.format));
     return;
   }
   if (ctx.opt.json) {
@@ -163,6 +165,7 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
 
 void run_plan(Context &ctx, const PlanOptions &o) {
   if (!o.format.empty()) validate_format(o.format);
+  handout_options(o.handout, o.format); // the PDF options go with --format pdf
   if (!o.reason.empty() && o.prefer.empty()) {
     throw InputError("--reason: goes with --prefer DRUG (why the prescriber chose it)");
   }
@@ -217,6 +220,7 @@ void add_plan_command(CLI::App &app, Context &ctx) {
                 "Allow a first day more than a year before --today (recording a past course)");
   cmd->add_option("--format", o->format,
                   "Write an export instead: " + export_format_names());
+  add_handout_options(cmd, o->handout);
   cmd->add_option("-o,--output", o->out_file, "With --format: write to FILE (atomically)");
   cmd->add_option("--tz", o->tz, "With --format ics/fhir: time zone (default: the system zone)");
   cmd->add_flag("--submit", o->submit,

@@ -50,6 +50,8 @@ const std::vector<CommandHelp> &help_table() {
       {"patient import", P::change_patient,
        "titrate --role clinician --user dr.ames patient import P9 --fhir "
        "tests/ehr/fhir/demo-bundle.json"},
+      {"report outcomes", P::read_report,
+       "titrate --role pharmacist --user ph.lee report outcomes --from 2026-01-01"},
       {"db checksum", P::copy_database, "titrate db checksum"},
   };
   return t;

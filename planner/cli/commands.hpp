@@ -25,6 +25,7 @@ void add_export_command(CLI::App &app, Context &ctx);    // export ID --format
 void add_web_commands(CLI::App &app, Context &ctx);      // cmd_serve.cpp
 void add_user_command(CLI::App &app, Context &ctx);      // cmd_user.cpp: user add
 void add_invite_command(CLI::App &app, Context &ctx);    // cmd_invite.cpp: patient invite
+void add_report_command(CLI::App &app, Context &ctx);    // cmd_report.cpp: report outcomes
 void add_db_command(CLI::App &app, Context &ctx);        // cmd_db.cpp: db copy | checksum
 
 // What a stored-data command's --help adds: the roles that may run it (from the authorization

@@ -1,6 +1,8 @@
 #include "planner/cli/export_cli.hpp"
 
+#include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/app/plans.hpp"
 #include "planner/export/registry.hpp"
 #include "planner/export/time_zone.hpp"
 
@@ -17,6 +19,29 @@ namespace titrate::cli {
 namespace fs = std::filesystem;
 
 void validate_format(const std::string &format) { export_format(format); }
+
+void add_handout_options(CLI::App *cmd, HandoutFlags &flags, const std::string &with) {
+  cmd->add_option("--paper", flags.paper, "With " + with + ": a4 (default) or letter");
+  cmd->add_flag("--large-print", flags.large_print, "With " + with + ": body text 16 pt");
+  cmd->add_option("--clinic-name", flags.clinic_name,
+                  "With " + with + ": the clinic's name (default: a line to write on)");
+  cmd->add_option("--clinic-phone", flags.clinic_phone,
+                  "With " + with + ": the clinic's telephone (default: a line to write on)");
+}
+
+HandoutOptions handout_options(const HandoutFlags &flags, const std::string &format) {
+  HandoutOptions o;
+  if (!flags.paper.empty()) o.paper = parse_paper(flags.paper);
+  o.large_print = flags.large_print;
+  o.clinic_name = flags.clinic_name;
+  o.clinic_phone = flags.clinic_phone;
+  if (format != "pdf" && (!flags.paper.empty() || flags.large_print ||
+                          !flags.clinic_name.empty() || !flags.clinic_phone.empty())) {
+    throw InputError("--paper, --large-print, --clinic-name and --clinic-phone: go with --format "
+                     "pdf, not --format " + (format.empty() ? std::string("(none)") : format.substr(0, 32)));
+  }
+  return o;
+}
 
 std::string export_time_zone(const std::string &tz_option) {
   std::string zone = tz_option;
@@ -39,12 +64,23 @@ std::string export_time_zone(const std::string &tz_option) {
   return zone;
 }
 
+StoredExport load_stored_export(Context &ctx, Repository &repo, const std::string &id, int version,
+                                const std::string &zone) {
+  PatientRecord rec = require_patient(repo, id);
+  PlanVersion v = app::version_to_show(repo, id,
+                                       version > 0 ? std::optional<int>(version) : std::nullopt);
+  ExportContext ec = app::export_context(repo, v, rec.patient, ctx.pathways(), zone);
+  return StoredExport{std::move(v), std::move(rec), repo.scores(id), std::move(ec)};
+}
+
 void write_export(Context &ctx, const std::string &format, const ExportInput &in,
-                  const std::string &out_file) {
+                  const std::string &out_file, const HandoutOptions &handout) {
   const ExportFormat &writer = export_format(format);
+  ExportContext context = in.context;
+  context.handout = handout;
   // Render fully first: a writer that refuses (bad zone, bad version) leaves nothing behind.
   std::ostringstream rendered;
-  writer.write(rendered, in);
+  writer.write(rendered, ExportInput{in.plan, in.patient, in.formulary, in.scores, context});
   if (out_file.empty()) {
     ctx.out << rendered.str();
     return;

@@ -45,6 +45,7 @@ int main(int argc, char **argv) {
   cli::add_web_commands(app, ctx); // after the store commands: adds `patient invite`
   cli::add_export_command(app, ctx);
   cli::add_db_command(app, ctx);
+  cli::add_report_command(app, ctx);
   cli::add_role_help(app);
 
   try {

@@ -21,6 +21,18 @@ enum class ReviewState { draft, submitted, approved, rejected };
 std::string_view review_state_name(ReviewState s); // "draft", ...
 ReviewState parse_review_state(std::string_view text, std::string_view field = "review");
 
+enum class Paper { a4, letter };
+// "a4" | "letter"; InputError naming --paper and the expected values otherwise.
+Paper parse_paper(std::string_view text);
+
+struct HandoutOptions {
+  Paper paper = Paper::a4;
+  bool large_print = false; // body text 16 pt instead of 11 pt
+  std::string clinic_name;  // empty: a line to write on
+  std::string clinic_phone; // empty: a line to write on
+  std::string link;         // patient invite: the personal link, printed with its QR code
+};
+
 struct ExportContext {
   int plan_version = 1; // >= 1; ICS SEQUENCE, printed on the schedule; 0: a draft not stored
   ReviewState review = ReviewState::draft;
@@ -39,6 +51,9 @@ struct ExportContext {
   // Clock time (minutes after midnight, local) of morning, midday, evening, bedtime: when the
   // calendar reminds. A display convention, not a clinical rule; the caller may change it.
   std::array<int, 4> admin_minutes = nominal_admin_minutes;
+  // The printed handout's options (paper, large print, clinic, the invite link): read by the pdf
+  // writer only.
+  HandoutOptions handout;
 };
 
 // Everything a writer reads. References: the caller owns the data and keeps it alive.

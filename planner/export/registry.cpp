@@ -4,6 +4,7 @@
 #include "planner/export/csv.hpp"
 #include "planner/export/fhir.hpp"
 #include "planner/export/ics.hpp"
+#include "planner/export/pdf.hpp"
 #include "planner/export/svg.hpp"
 #include "planner/export/text.hpp"
 
@@ -16,6 +17,10 @@ namespace {
 
 void write_scores(std::ostream &out, const ExportInput &in) {
   write_scores_csv(out, in.patient.id, in.scores);
+}
+
+void write_handout(std::ostream &out, const ExportInput &in) {
+  write_pdf(out, in, in.context.handout);
 }
 
 const std::vector<ExportFormat> &format_table() {
@@ -32,6 +37,10 @@ const std::vector<ExportFormat> &format_table() {
        write_svg},
       {"scores-csv", "text/csv; charset=utf-8", "csv",
        "the patient's pain scores (the import format of `import scores`)", write_scores},
+      {"pdf", "application/pdf", "pdf",
+       "the patient handout: a step table by time of day, a diary per month, stopping and side "
+       "effects",
+       write_handout},
   };
   return t;
 }

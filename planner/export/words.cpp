@@ -3,7 +3,9 @@
 #include "planner/export/export_common.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <set>
 
 namespace titrate::words {
 
@@ -243,6 +245,117 @@ Lines day(const Plan &p, const Formulary &f, Date d) {
   }
   return out;
 }
+
+std::vector<Run> runs(const Plan &p) {
+  std::set<Date> cuts;
+  for (const auto &s : p.stages)
+    for (const auto &st : s.steps)
+      if (!st.range.empty()) {
+        cuts.insert(st.range.begin());
+        cuts.insert(st.range.end());
+      }
+  std::vector<Run> out;
+  for (auto it = cuts.begin(); it != cuts.end() && std::next(it) != cuts.end(); ++it) {
+    Run r;
+    r.first = *it;
+    r.last = *std::next(it) - Days(1);
+    for (const auto &s : p.stages)
+      for (const auto &st : s.steps)
+        if (st.range.contains(r.first)) r.active.emplace_back(&s, &st);
+    // A maintenance dose goes on past the plan's last day, until the clinic review.
+    for (const auto &[s, st] : r.active)
+      if (s->maintenance() && st == &s->steps.back() && st->range.end() == r.last + Days(1))
+        r.open_ended = s;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string run_dates(const Run &r) {
+  if (r.open_ended != nullptr) {
+    return "from " + iso(r.first) + ", with no end date: keep taking these doses until your " +
+           "clinic review on " + iso(*r.open_ended->review_date);
+  }
+  return capitalised(dates(r.first, r.last));
+}
+
+std::string run_total(const Formulary &f, const Stage &s, const Step &st) {
+  std::string out = std::string(phrase::total) + ": " + drug(f, s.drug) + " " + st.daily.str() +
+                    ", " + frequency(st);
+  if (s.role != StageRole::trial)
+    out += " (" + std::string(export_detail::role_word(s.role)) + ": reducing to stop)";
+  return out;
+}
+
+std::string plan_version(const Plan &p, int version) {
+  std::string out = version == 0 ? "Plan not stored (preview)" : "Plan version " + std::to_string(version);
+  if (!p.pathway.empty()) out += ", pathway " + p.pathway;
+  return out;
+}
+
+std::string approval(const ExportContext &c) {
+  switch (c.review) {
+  case ReviewState::approved: {
+    std::string out = "Approved by pharmacist " +
+                      (c.approved_by.empty() ? std::string("(name not recorded)") : c.approved_by);
+    if (c.approved_at)
+      out += " on " + iso(c.approved_at->date) + " at " +
+             export_detail::hhmm(c.approved_at->minute_of_day);
+    return out + ".";
+  }
+  case ReviewState::rejected:
+    return "NOT APPROVED: a pharmacist rejected this plan. Do not follow it.";
+  case ReviewState::draft:
+  case ReviewState::submitted:
+    break;
+  }
+  return "NOT YET APPROVED: a pharmacist has not approved this plan. Do not follow it until they do.";
+}
+
+std::string clinic(std::string_view name, std::string_view phone) {
+  const std::string blank = "______________________________";
+  return "Clinic: " + (name.empty() ? blank : std::string(name)) + "    Telephone: " +
+         (phone.empty() ? blank : std::string(phone));
+}
+
+std::string do_not_stop(const Formulary &f, std::string_view generic) {
+  std::string out = "Do not stop taking " + drug(f, generic) +
+                    " suddenly: reduce it only as this plan shows or as your clinic tells you.";
+  if (const Monograph *m = f.find(generic)) {
+    if (!m->taper.note.empty()) out += " " + capitalised(for_people(f, m->taper.note)) + ".";
+    if (!m->taper.cite.source.empty()) out += " [source: " + m->taper.cite.source + "]";
+  }
+  return out;
+}
+
+std::optional<std::string> side_effects(const Formulary &f, std::string_view generic) {
+  const Monograph *m = f.find(generic);
+  if (m == nullptr || m->not_tolerated.empty()) return std::nullopt;
+  std::string out = "Tell your clinic if " + drug(f, generic) + " gives you: ";
+  for (std::size_t i = 0; i < m->not_tolerated.size(); ++i) {
+    if (i > 0) out += (i + 1 == m->not_tolerated.size()) ? " or " : ", ";
+    out += m->not_tolerated[i];
+  }
+  out += ".";
+  if (!m->not_tolerated_cite.source.empty()) out += " [source: " + m->not_tolerated_cite.source + "]";
+  return out;
+}
+
+std::string month_name(Date d) {
+  static constexpr std::array<const char *, 12> names{
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  return std::string(names[static_cast<std::size_t>(d.month().as_number() - 1)]) + " " +
+         std::to_string(static_cast<int>(d.year()));
+}
+
+std::string weekday_day(Date d) {
+  static constexpr std::array<const char *, 7> names{"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                     "Thursday", "Friday", "Saturday"};
+  return std::string(names[d.day_of_week().as_number()]) + " " + std::to_string(d.day().as_number());
+}
+
+std::string time_heading(AdminTime t) { return capitalised(std::string(export_detail::time_phrase(t))); }
 
 std::vector<std::string> texts(const Lines &lines) {
   const bool marked = std::any_of(lines.begin(), lines.end(), [](const Line &l) {

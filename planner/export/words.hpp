@@ -9,6 +9,7 @@
 // people ("from 2026-12-01 through 2026-12-07"). Half-open ranges stay in the model and in JSON.
 // Pure: no store, no clock.
 #include "planner/core/finding.hpp"
+#include "planner/export/export_context.hpp"
 #include "planner/formulary/monograph.hpp"
 #include "planner/scheduling/plan.hpp"
 
@@ -69,6 +70,70 @@ Lines plan(const Plan &plan, const Formulary &f);
 Lines diff(const Plan *before, const Plan &after, const Formulary &f);
 // What to take on one day, per stage: "DULoxetine (trial), 60 mg a day:" and its doses.
 Lines day(const Plan &plan, const Formulary &f, Date d);
+
+// ---- the patient's schedule: the text export and the PDF handout print these same words, so the
+// two never disagree (docs/exports.md).
+// A run of days with one set of doses, across stages (a cross-taper gives two drugs on the same
+// days). `open_ended`: the maintenance stage whose dose goes on past `last`, until its review.
+struct Run {
+  Date first{2000, 1, 1};
+  Date last{2000, 1, 1};
+  std::vector<std::pair<const Stage *, const Step *>> active;
+  const Stage *open_ended = nullptr;
+};
+// The plan's calendar cut at every step boundary, in date order.
+std::vector<Run> runs(const Plan &plan);
+// "From 2026-12-01 through 2026-12-07 (7 days)", or for an open-ended run "from 2026-12-08, with
+// no end date: keep taking these doses until your clinic review on 2027-02-16".
+std::string run_dates(const Run &r);
+// "Total each day: DULoxetine 60 mg, once daily" (and ", (taper: reducing to stop)").
+std::string run_total(const Formulary &f, const Stage &s, const Step &st);
+// "Plan version 3, pathway cipn-esmo" | "Plan not stored (preview)"
+std::string plan_version(const Plan &plan, int version);
+// "Approved by pharmacist ph.bell on 2026-11-26 at 10:00." | "NOT APPROVED: ..." | "NOT YET ..."
+std::string approval(const ExportContext &c);
+// The clinic's phone line: "Clinic: Name, telephone 0123" or the line to write on when absent.
+std::string clinic(std::string_view name, std::string_view phone);
+// "Do not stop taking gabapentin suddenly: ... [source: S]": from the monograph's taper rule.
+std::string do_not_stop(const Formulary &f, std::string_view drug);
+// "Tell your clinic if you have: nausea, dizziness [source: S]"; none when the monograph lists none.
+std::optional<std::string> side_effects(const Formulary &f, std::string_view drug);
+
+// The fixed words of the schedule and handout.
+namespace phrase {
+inline constexpr std::string_view schedule_title = "MEDICATION SCHEDULE";
+inline constexpr std::string_view handout_title = "Your medicine schedule";
+inline constexpr std::string_view patient = "Patient: ";
+inline constexpr std::string_view prepared_on = "Prepared on ";
+inline constexpr std::string_view what_to_take = "WHAT TO TAKE";
+inline constexpr std::string_view nothing_planned = "Nothing is planned.";
+inline constexpr std::string_view gap = "No medicine from this plan on these days (gap between medicines).";
+inline constexpr std::string_view stopping = "STOPPING (do not stop a medicine suddenly except as written here)";
+inline constexpr std::string_view warnings = "WARNINGS FOR YOUR CLINIC AND PHARMACIST";
+inline constexpr std::string_view notes = "NOTES";
+inline constexpr std::string_view assessment_dates =
+    "ASSESSMENT DATES (your pain scores are reviewed and the next step is decided)";
+inline constexpr std::string_view none_planned = "None planned.";
+inline constexpr std::string_view footer = "Decision support only; not medical advice.";
+// The handout's own headings and labels.
+inline constexpr std::string_view dates = "Dates";
+inline constexpr std::string_view total = "Total each day";
+inline constexpr std::string_view diary = "Diary for ";          // + "December 2026"
+inline constexpr std::string_view diary_help =
+    "Tick each box when you have taken that dose. Write your pain each day from 0 (no pain) to 10 "
+    "(the worst pain you can imagine).";
+inline constexpr std::string_view day = "Day";
+inline constexpr std::string_view pain = "Pain (0 to 10)";
+inline constexpr std::string_view assessment = "assessment";
+inline constexpr std::string_view page = "Page ";
+inline constexpr std::string_view side_effects_title = "SIDE EFFECTS AND STOPPING";
+inline constexpr std::string_view your_link = "Your personal link (keep it private):";
+} // namespace phrase
+// "December 2026"; "Tue 1" style labels are spelled out: "Tuesday 1".
+std::string month_name(Date first_of_month);
+std::string weekday_day(Date d);
+// The column heading of an administration time: "In the morning", ..., "At bedtime".
+std::string time_heading(AdminTime t);
 
 // Two spaces per depth; in a diff, removed and added lines start with those words (never `-` or
 // `+`, clinical.md F) and the others with as many spaces.

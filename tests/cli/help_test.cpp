@@ -71,6 +71,7 @@ TEST_CASE("help: each stored-data command names its role, and its example runs")
       {"audit", "Role: clinician or pharmacist ("},
       {"patient invite", "Role: clinician ("},
       {"patient import", "Role: clinician ("},
+      {"report outcomes", "Role: clinician or pharmacist ("},
       {"db checksum", "Role: clinician or pharmacist ("},
   };
   TempDir d;

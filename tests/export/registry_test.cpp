@@ -28,7 +28,7 @@ TEST_CASE("registry: docs/cli.md's export heading lists every format, in the tab
   const auto from = at + head.size();
   const std::string listed = cli.substr(from, cli.find(' ', from) - from);
   CHECK(listed == titrate::export_format_names("|"));
-  CHECK(listed == "text|csv|ics|fhir|svg|scores-csv");
+  CHECK(listed == "text|csv|ics|fhir|svg|scores-csv|pdf");
   const std::string exports = read_doc("exports.md");
   for (const auto &f : titrate::export_formats()) {
     INFO(f.name);
@@ -45,6 +45,6 @@ TEST_CASE("registry: an unknown format is bad input naming the field and every f
     FAIL("pdfx was accepted");
   } catch (const titrate::InputError &e) {
     CHECK(std::string(e.what()) ==
-          "--format: \"pdfx\" is not a format; expected text, csv, ics, fhir, svg, scores-csv");
+          "--format: \"pdfx\" is not a format; expected text, csv, ics, fhir, svg, scores-csv, pdf");
   }
 }
