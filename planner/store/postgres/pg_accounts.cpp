@@ -6,6 +6,7 @@
 #include "planner/store/postgres/pg_accounts.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/store/location.hpp"
 #include "planner/store/postgres/pg_store.hpp"
 
 #include <pqxx/pqxx>
@@ -72,7 +73,8 @@ PgAccounts::PgAccounts(const std::string &url) {
     conn_ = std::make_unique<Connection>(url);
   } catch (const pqxx::broken_connection &e) {
     // libpq's message names the host or socket, never the password.
-    throw InputError(std::string("--db: cannot connect to the PostgreSQL database: ") + e.what());
+    throw InputError("database " + redact_location(url) + ": cannot connect to PostgreSQL: " +
+                     e.what());
   }
   prepare_all(conn_->c);
 }

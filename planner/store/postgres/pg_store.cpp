@@ -379,7 +379,7 @@ void PgStore::open(const std::string &url, int target_version) {
   try {
     connect();
   } catch (const std::exception &e) {
-    throw InputError("--db: " + where_ + ": cannot connect to PostgreSQL: " +
+    throw InputError("database " + where_ + ": cannot connect to PostgreSQL: " +
                      scrub(e.what(), secrets_));
   }
   guarded(where_, secrets_, [&] {
@@ -640,7 +640,7 @@ void PgStore::approve(const std::string &patient, int version, const Actor &who)
 void PgStore::reject(const std::string &patient, int version, const Actor &who,
                      const std::string &reason) {
   if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw InputError("--reason: empty; a rejection must say why");
+    throw InputError("the reason for rejecting is empty; a rejection must say why");
   }
   guarded(where_, secrets_, [&] {
     Tx tx(*this);
@@ -896,7 +896,7 @@ std::vector<ScoreEntry> PgStore::scores(const std::string &patient, bool include
 std::int64_t PgStore::log_adverse_effect(const std::string &patient, const AdverseEffect &ae,
                                          const Actor &who) {
   if (ae.description.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw InputError("--adverse-effect: empty; describe the effect (e.g. \"dizziness\")");
+    throw InputError("the description of the adverse effect is empty; describe the effect (e.g. \"dizziness\")");
   }
   return guarded(where_, secrets_, [&] {
     Tx tx(*this);

@@ -496,7 +496,7 @@ void SqliteStore::approve(const std::string &patient, int version, const Actor &
 void SqliteStore::reject(const std::string &patient, int version, const Actor &who,
                          const std::string &reason) {
   if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw InputError("--reason: empty; a rejection must say why");
+    throw InputError("the reason for rejecting is empty; a rejection must say why");
   }
   Tx tx(*this);
   const VersionRow v = find_version(*db_, patient, version);
@@ -851,7 +851,7 @@ std::vector<ScoreEntry> SqliteStore::scores(const std::string &patient, bool inc
 std::int64_t SqliteStore::log_adverse_effect(const std::string &patient, const AdverseEffect &ae,
                                              const Actor &who) {
   if (ae.description.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw InputError("--adverse-effect: empty; describe the effect (e.g. \"dizziness\")");
+    throw InputError("the description of the adverse effect is empty; describe the effect (e.g. \"dizziness\")");
   }
   Tx tx(*this);
   require_patient(*db_, patient);
