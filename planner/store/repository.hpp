@@ -21,9 +21,12 @@
 namespace titrate {
 
 // Who is acting; recorded on every change and in the audit log.
+// `door` and `os_user` come last so `Actor{user, role}` still reads as before.
 struct Actor {
   std::string user;
   std::string role; // clinician | pharmacist | patient (checked by the caller, stored as given)
+  std::string door = {};    // how the change came in: "cli", "web", "cds", ...; "" when not said
+  std::string os_user = {}; // the operating-system user behind a CLI on a SQLite file; "" otherwise
 };
 
 struct PatientRecord {
@@ -76,6 +79,8 @@ struct AuditEntry {
   std::string action; // e.g. "patient.add", "plan.approve", "score.log", "scores.import"
   std::string patient; // empty when the action concerns no single patient
   std::string detail;
+  std::string door = {};    // Actor::door; "" in entries written before schema 7
+  std::string os_user = {}; // Actor::os_user; "" in entries written before schema 7
 };
 
 // One row of a score import (already parsed and validated as text).
