@@ -66,6 +66,9 @@ public:
   // Appended to a SELECT whose rows the transaction must hold until it ends (" FOR UPDATE" on
   // PostgreSQL; "" where a writing transaction already excludes every other writer).
   virtual std::string_view lock_rows() const = 0;
+  // Appended to a text column in ORDER BY for byte order (SQLite's own order; on PostgreSQL
+  // ' COLLATE "C"' for a column not declared so).
+  virtual std::string_view byte_order() const = 0;
   // The bulk import (Repository::import_scores) inside the open transaction; `at` is its time,
   // `audit_actor_columns` whether audit has door and os_user (schema 7 and later).
   virtual ImportResult import_scores(const ScoreRowSource &next, const Actor &who,

@@ -201,7 +201,7 @@ std::int64_t log_attributed_adverse_effect(Repository &repo, const std::string &
                                            AdverseEffect ae, const Actor &who);
 
 // How many extend decisions were recorded for the plan's current trial stage since its first day
-// (AssessInput::extensions_so_far): `assess` and the CDS Hooks cards (issue 16) read it alike.
+// (AssessInput::extensions_so_far): `assess` and the CDS Hooks cards read it alike.
 int extensions_so_far(const std::vector<DecisionRecord> &decisions, const Plan &plan);
 
 // When a plan is next assessed (Plan::next_assessment): its last trial stage's decision date, or

@@ -215,7 +215,7 @@ void four_eyes(Backend &b) {
   const Actor drafter_as_pharmacist{"dr.ada", "pharmacist"};
   CHECK_THROWS_AS(repo->approve("P1", 1, drafter_as_pharmacist), RefusedError);
   CHECK(repo->plan_version("P1", 1)->status == PlanStatus::submitted);
-  // Nor reject it (issue 13 item 6): the rule is the same for both verdicts.
+  // Nor reject it: the rule is the same for both verdicts.
   CHECK_THROWS_WITH(repo->reject("P1", 1, drafter_as_pharmacist, "no"),
                     Catch::Contains("four eyes: dr.ada drafted plan of P1 version 1 and cannot "
                                     "reject it"));
@@ -308,7 +308,7 @@ void import_all_or_none(Backend &b) {
   CHECK(repo->scores("P2").empty());
 
   // A row dated before the patient's birth (1958-04-02) cannot be true: bad input naming the
-  // line, the time and the birth date; nothing is imported (issue 13 item 6).
+  // line, the time and the birth date; nothing is imported.
   const std::vector<ScoreImportRow> early = {
       {"P1", at(2026, 12, 1), PainScore(6), "", 2},
       {"P2", at(1900, 1, 1), PainScore(5), "", 3},

@@ -195,6 +195,7 @@ public:
   }
 
   std::string_view lock_rows() const override { return " FOR UPDATE"; }
+  std::string_view byte_order() const override { return " COLLATE \"C\""; }
 
   ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name, const std::string &at_utc,
@@ -453,6 +454,10 @@ PgStore::PgStore(const std::string &url, int schema_version)
 }
 
 PgStore::~PgStore() = default;
+
+std::unique_ptr<store::StoreDialect> open_postgres_dialect(const std::string &url) {
+  return std::make_unique<PgDialect>(url, postgres_latest_schema_version());
+}
 
 int PgStore::schema_version() { return static_cast<PgDialect &>(dialect()).schema_version(); }
 

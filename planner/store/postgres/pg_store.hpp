@@ -21,6 +21,9 @@ const std::vector<Migration> &postgres_migrations();
 // The schema version this build writes: the last migration's number (equal to SQLite's).
 int postgres_latest_schema_version();
 
+// PostgreSQL's dialect on a new connection to `url`, migrated to the latest schema (Accounts).
+std::unique_ptr<store::StoreDialect> open_postgres_dialect(const std::string &url);
+
 // The core's Repository over PostgreSQL's dialect (defined in pg_store.cpp).
 class PgStore final : public CoreStore {
 public:

@@ -183,6 +183,7 @@ public:
 
   // A writing transaction holds SQLite's one write lock: nothing to lock row by row.
   std::string_view lock_rows() const override { return ""; }
+  std::string_view byte_order() const override { return ""; }
 
   ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name, const std::string &at_utc,
@@ -256,7 +257,7 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
   db_->exec("DELETE FROM temp.import_counts");
   std::string errors;
   long bad = 0;
-  std::string early_errors; // rows dated before the patient's birth (bad input, issue 13)
+  std::string early_errors; // rows dated before the patient's birth (bad input)
   long early = 0;
   SQLite::Statement look(*db_, "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1), "
                                "(SELECT min(at) FROM pain_scores WHERE patient_id = ?1), "
@@ -460,6 +461,10 @@ SqliteStore::SqliteStore(const std::string &path, int schema_version)
 }
 
 SqliteStore::~SqliteStore() = default;
+
+std::unique_ptr<store::StoreDialect> open_sqlite_dialect(const std::string &path) {
+  return std::make_unique<SqliteDialect>(path, sqlite_latest_schema_version());
+}
 
 int SqliteStore::schema_version() { return static_cast<SqliteDialect &>(dialect()).schema_version(); }
 

@@ -19,6 +19,10 @@ const std::vector<Migration> &sqlite_migrations();
 // The schema version this build writes: the last migration's number.
 int sqlite_latest_schema_version();
 
+// SQLite's dialect on a new connection to `path`, migrated to the latest schema (the Accounts and
+// any other reader of the same file open their own).
+std::unique_ptr<store::StoreDialect> open_sqlite_dialect(const std::string &path);
+
 // The core's Repository over SQLite's dialect (defined in sqlite_store.cpp).
 class SqliteStore final : public CoreStore {
 public:
