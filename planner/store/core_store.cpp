@@ -95,7 +95,7 @@ std::string core_now_utc() {
   return buf;
 }
 
-SqlValue flag(bool b) { return std::int64_t{b ? 1 : 0}; }
+SqlValue core_flag(bool b) { return std::int64_t{b ? 1 : 0}; }
 
 // ---- row decoding
 
@@ -657,7 +657,7 @@ std::int64_t CoreStore::log_adverse_effect(const std::string &patient, const Adv
         "RETURNING id",
         {patient, iso(ae.at), ae.description, std::string(to_string(ae.severity)), who.user,
          tx.at(), nullable(store::effect_drugs_text(ae)), nullable(ae.supersedes),
-         flag(ae.retracted)})
+         core_flag(ae.retracted)})
           .at(0)
           .integer(0);
   write_audit(who, ae.retracted ? "adverse-effect.retract" : "adverse-effect.log", patient,
@@ -716,7 +716,7 @@ std::int64_t CoreStore::record_decision(const Assessment &a, std::optional<int> 
          iso(a.window.start), iso(a.window.end), nullable(a.window.mean),
          std::int64_t{a.window.scores}, nullable(a.change_pct), std::int64_t{a.days_at_target},
          a.rule, a.source, json(a.reasons).dump(), nullable(next_ug), nullable(a.next_drug),
-         nullable(next_dd), flag(a.substantial), who.user, tx.at()})
+         nullable(next_dd), core_flag(a.substantial), who.user, tx.at()})
           .at(0)
           .integer(0);
   write_audit(who, "decision.record", a.patient,

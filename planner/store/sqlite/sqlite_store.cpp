@@ -22,19 +22,6 @@ std::string sqlite_opt_text(const SQLite::Column &c) {
   return c.isNull() ? std::string() : c.getString();
 }
 
-// The schema version of an open database: 0 for an empty file, -1 for a database that has
-// tables but no schema_version (not ours).
-int read_schema_version(SQLite::Database &db) {
-  if (!db.tableExists("schema_version")) {
-    SQLite::Statement q(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-    q.executeStep();
-    return q.getColumn(0).getInt() == 0 ? 0 : -1;
-  }
-  SQLite::Statement q(db, "SELECT max(version) FROM schema_version");
-  q.executeStep();
-  return q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
-}
-
 void refuse_version(const std::string &path, int found) {
   refuse_schema_version(path, found, sqlite_latest_schema_version());
 }
@@ -105,6 +92,17 @@ constexpr std::size_t max_cached_patients = 4096;
 
 
 } // namespace
+
+int sqlite_schema_version(SQLite::Database &db) {
+  if (!db.tableExists("schema_version")) {
+    SQLite::Statement q(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+    q.executeStep();
+    return q.getColumn(0).getInt() == 0 ? 0 : -1;
+  }
+  SQLite::Statement q(db, "SELECT max(version) FROM schema_version");
+  q.executeStep();
+  return q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
+}
 
 int sqlite_latest_schema_version() {
   const auto &all = sqlite_migrations();
@@ -190,7 +188,7 @@ public:
                              bool audit_actor_columns) override;
   std::vector<DueEntry> due_list(Date today, int within_days, int window_days) override;
 
-  int schema_version() { return read_schema_version(*db_); }
+  int schema_version() { return sqlite_schema_version(*db_); }
 
 private:
   void open(const std::string &path, int target_version);
@@ -208,12 +206,12 @@ void SqliteDialect::open(const std::string &path, int target_version) {
   // even by setting the journal mode.
   if (!memory && std::filesystem::exists(path, ec)) {
     SQLite::Database ro(path, SQLite::OPEN_READONLY, busy_timeout_ms);
-    refuse_version(path, read_schema_version(ro));
+    refuse_version(path, sqlite_schema_version(ro));
   }
   db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                            busy_timeout_ms);
   db_->exec("PRAGMA foreign_keys = ON");
-  int current = read_schema_version(*db_);
+  int current = sqlite_schema_version(*db_);
   refuse_version(path, current);
   if (current >= target_version) return;
   if (!memory) {
@@ -222,7 +220,7 @@ void SqliteDialect::open(const std::string &path, int target_version) {
   }
   // Forward, in one transaction; another process may have migrated while we waited.
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  current = read_schema_version(*db_);
+  current = sqlite_schema_version(*db_);
   refuse_version(path, current);
   if (current >= target_version) return;
   db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");

@@ -12,7 +12,15 @@
 #include <string_view>
 #include <vector>
 
+namespace SQLite {
+class Database;
+}
+
 namespace titrate {
+
+// The schema version of an open SQLite database: 0 for one without tables, -1 for one that has
+// tables but no schema_version (not titrate's).
+int sqlite_schema_version(SQLite::Database &db);
 
 // Every embedded migration, in order (generated from planner/store/sqlite/migrations/).
 const std::vector<Migration> &sqlite_migrations();

@@ -23,18 +23,6 @@ constexpr int busy_timeout_ms = 10'000;
 
 std::string quoted(const std::string &name) { return "\"" + name + "\""; }
 
-// 0: no tables at all; -1: tables but no schema_version (not a titrate database).
-int read_version(SQLite::Database &db) {
-  if (!db.tableExists("schema_version")) {
-    SQLite::Statement q(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-    q.executeStep();
-    return q.getColumn(0).getInt() == 0 ? 0 : -1;
-  }
-  SQLite::Statement q(db, "SELECT max(version) FROM schema_version");
-  q.executeStep();
-  return q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
-}
-
 void check_build() { check_table_list_matches(sqlite_latest_schema_version(), "SQLite"); }
 
 // The tables and their columns must be exactly this build's (check_table_set).
@@ -109,7 +97,7 @@ public:
       // One read transaction: every scan sees the same snapshot, even if a clinic writes
       // meanwhile.
       db_->exec("BEGIN");
-      version_ = read_version(*db_);
+      version_ = sqlite_schema_version(*db_);
     } catch (const SQLite::Exception &e) {
       throw InputError("database " + path + ": cannot be read as a SQLite database (" +
                        e.what() + ")");
@@ -138,7 +126,7 @@ private:
 
 // Refuses (untouched) a database that is not ours, is newer, or holds any titrate row.
 void refuse_unless_empty(SQLite::Database &db, const std::string &path) {
-  const int version = read_version(db);
+  const int version = sqlite_schema_version(db);
   if (version < 0) {
     throw RefusedError("db copy: destination " + path +
                        " is not a titrate database (it has tables but no schema_version); "
@@ -218,7 +206,7 @@ public:
   SqliteTableWriter &operator=(const SqliteTableWriter &) = delete;
 
   std::string name() const override { return path_; }
-  int schema_version() override { return read_version(*db_); }
+  int schema_version() override { return sqlite_schema_version(*db_); }
   void scan(const TableSpec &t, const RowSink &each) override { scan_table(*db_, t, each); }
 
   void begin_table(const TableSpec &t) override {
