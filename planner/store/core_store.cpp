@@ -76,6 +76,37 @@ double SqlRow::real(std::size_t i) const {
   throw StorageError("stored value: NULL where a number was expected");
 }
 
+void ImportRefusals::before_birth(std::int64_t line, const std::string &at,
+                                  const std::string &patient, const std::string &birth) {
+  if (++early_ <= max_listed) {
+    early_lines_ += "\n  " + source_ + ":" + std::to_string(line) + ": at: " + at +
+                    " is before the birth of " + patient + " (" + birth + ")";
+  }
+}
+
+void ImportRefusals::unknown_patient(std::int64_t line, const std::string &patient) {
+  if (++unknown_ <= max_listed) {
+    unknown_lines_ += "\n  " + source_ + ":" + std::to_string(line) + ": patient_id: \"" +
+                      patient + "\" is not a known patient";
+  }
+}
+
+void ImportRefusals::throw_if_any() const {
+  const auto more = [](std::int64_t n) {
+    return n > max_listed ? "\n  and " + std::to_string(n - max_listed) + " more" : std::string();
+  };
+  if (early_ > 0) {
+    throw InputError(source_ + ": " + std::to_string(early_) + " row" + (early_ == 1 ? "" : "s") +
+                     " dated before the patient's birth; nothing was imported:" + early_lines_ +
+                     more(early_));
+  }
+  if (unknown_ > 0) {
+    throw NotFoundError(source_ + ": " + std::to_string(unknown_) + " bad row" +
+                        (unknown_ == 1 ? "" : "s") + "; nothing was imported:" + unknown_lines_ +
+                        more(unknown_));
+  }
+}
+
 } // namespace store
 
 namespace {

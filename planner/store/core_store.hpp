@@ -51,6 +51,27 @@ private:
 };
 using SqlRows = std::vector<SqlRow>;
 
+// The rows a score import refuses, worded once for every back end's import: each kind counted,
+// the first max_listed of each listed by line ("and N more" after them). Nothing is imported
+// when any row is refused.
+class ImportRefusals {
+public:
+  static constexpr std::int64_t max_listed = 50;
+  explicit ImportRefusals(std::string source) : source_(std::move(source)) {}
+  void before_birth(std::int64_t line, const std::string &at, const std::string &patient,
+                    const std::string &birth);
+  void unknown_patient(std::int64_t line, const std::string &patient);
+  bool any() const { return early_ > 0 || unknown_ > 0; }
+  // InputError for rows dated before the patient's birth (first), else NotFoundError for rows
+  // of unknown patients; nothing when no row was refused.
+  void throw_if_any() const;
+
+private:
+  std::string source_;
+  std::int64_t early_ = 0, unknown_ = 0;
+  std::string early_lines_, unknown_lines_;
+};
+
 // What a back end gives the core. Every call happens between begin() and commit()/rollback()
 // of the outermost repository call (or atomically()).
 class StoreDialect {

@@ -333,34 +333,18 @@ ImportResult PgDialect::import_scores(const ScoreRowSource &next, const Actor &w
         "JOIN LATERAL (SELECT birth_date FROM patient_versions pv WHERE pv.patient_id = "
         "i.patient_id ORDER BY version DESC LIMIT 1) v ON true "
         "WHERE substr(i.at, 1, 10) < v.birth_date ORDER BY i.seq");
-    if (!early.empty()) {
-      std::string errors;
-      std::size_t listed = 0;
-      for (const auto &row : early) {
-        if (++listed > 50) {
-          errors += "\n  and " + std::to_string(early.size() - 50) + " more";
-          break;
-        }
-        errors += "\n  " + source_name + ":" + row[0].as<std::string>() + ": at: " +
-                  row[2].as<std::string>() + " is before the birth of " +
-                  row[1].as<std::string>() + " (" + row[3].as<std::string>() + ")";
-      }
-      const auto n = early.size();
-      throw InputError(source_name + ": " + std::to_string(n) + " row" + (n == 1 ? "" : "s") +
-                       " dated before the patient's birth; nothing was imported:" + errors);
+    store::ImportRefusals refused(source_name);
+    for (const auto &row : early) {
+      refused.before_birth(row[0].as<std::int64_t>(), row[2].as<std::string>(),
+                           row[1].as<std::string>(), row[3].as<std::string>());
     }
+    refused.throw_if_any();
     const auto bad = w.exec("SELECT i.line, i.patient_id FROM titrate_import i WHERE NOT EXISTS "
                             "(SELECT 1 FROM patients p WHERE p.id = i.patient_id) ORDER BY i.seq");
-    if (!bad.empty()) {
-      std::string errors;
-      for (const auto &row : bad) {
-        errors += "\n  " + source_name + ":" + row[0].as<std::string>() + ": patient_id: \"" +
-                  row[1].as<std::string>() + "\" is not a known patient";
-      }
-      const auto n = bad.size();
-      throw NotFoundError(source_name + ": " + std::to_string(n) + " bad row" +
-                       (n == 1 ? "" : "s") + "; nothing was imported:" + errors);
+    for (const auto &row : bad) {
+      refused.unknown_patient(row[0].as<std::int64_t>(), row[1].as<std::string>());
     }
+    refused.throw_if_any();
     const auto r = w.exec_params(
         "WITH firsts AS ("
         "  SELECT DISTINCT ON (patient_id, at, score, note) seq, patient_id, at, score, note"

@@ -86,7 +86,6 @@ std::optional<std::int64_t> stored_key(const SQLite::Column &c) {
   }
 }
 
-constexpr std::size_t max_listed_rows = 50;
 // Patients an import keeps in memory at once (about 100 bytes each).
 constexpr std::size_t max_cached_patients = 4096;
 
@@ -253,10 +252,7 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
   db_->exec("CREATE TEMP TABLE IF NOT EXISTS import_counts (patient_id TEXT PRIMARY KEY, "
             "imported INTEGER NOT NULL, duplicates INTEGER NOT NULL)");
   db_->exec("DELETE FROM temp.import_counts");
-  std::string errors;
-  long bad = 0;
-  std::string early_errors; // rows dated before the patient's birth (bad input)
-  long early = 0;
+  store::ImportRefusals refused(source_name);
   SQLite::Statement look(*db_, "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1), "
                                "(SELECT min(at) FROM pain_scores WHERE patient_id = ?1), "
                                "(SELECT max(at) FROM pain_scores WHERE patient_id = ?1), "
@@ -278,7 +274,7 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
   std::unordered_map<std::string, ImportPatient> cache;
   ImportPatient *p = nullptr;
   const auto flush = [&](const ImportPatient &e) {
-    if (!e.known || bad > 0 || early > 0) return;
+    if (!e.known || refused.any()) return;
     count.reset();
     count.bindNoCopy(1, e.id);
     count.bind(2, e.counts.imported);
@@ -322,21 +318,14 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
     }
     ImportPatient &cur = *p;
     if (!cur.known) {
-      if (++bad <= static_cast<long>(max_listed_rows)) {
-        errors += "\n  " + source_name + ":" + std::to_string(r.line) + ": patient_id: \"" +
-                  r.patient + "\" is not a known patient";
-      }
+      refused.unknown_patient(r.line, r.patient);
       continue;
     }
     if (cur.birth && r.at.date < *cur.birth) {
-      if (++early <= static_cast<long>(max_listed_rows)) {
-        early_errors += "\n  " + source_name + ":" + std::to_string(r.line) + ": at: " +
-                        iso(r.at) + " is before the birth of " + r.patient + " (" +
-                        iso(*cur.birth) + ")";
-      }
+      refused.before_birth(r.line, iso(r.at), r.patient, iso(*cur.birth));
       continue;
     }
-    if (bad > 0 || early > 0) continue; // nothing will be kept: only look for more bad rows
+    if (refused.any()) continue; // nothing will be kept: only look for more refused rows
     const std::int64_t key = minute_key(r.at);
     format_at(r.at, at);
     if (key >= cur.lo && key <= cur.hi) {
@@ -362,22 +351,7 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
     ++result.imported;
     ++cur.counts.imported;
   }
-  if (early > 0) {
-    if (early > static_cast<long>(max_listed_rows)) {
-      early_errors +=
-          "\n  and " + std::to_string(early - static_cast<long>(max_listed_rows)) + " more";
-    }
-    throw InputError(source_name + ": " + std::to_string(early) + " row" +
-                     (early == 1 ? "" : "s") +
-                     " dated before the patient's birth; nothing was imported:" + early_errors);
-  }
-  if (bad > 0) {
-    if (bad > static_cast<long>(max_listed_rows)) {
-      errors += "\n  and " + std::to_string(bad - static_cast<long>(max_listed_rows)) + " more";
-    }
-    throw NotFoundError(source_name + ": " + std::to_string(bad) + " bad row" +
-                     (bad == 1 ? "" : "s") + "; nothing was imported:" + errors);
-  }
+  refused.throw_if_any();
   for (const auto &e : cache) flush(e.second);
   // One audit entry per patient, in patient order (the temp table's key order: byte order).
   SQLite::Statement audit(
