@@ -235,7 +235,7 @@ void check_table_set(const std::set<std::string> &found,
 }
 
 void check_source_version(const std::string &display, int version, int latest,
-                          const std::string &empty_why, const std::string &location_example) {
+                          const std::string &empty_why, const std::string &location_name) {
   if (version < 0) {
     throw RefusedError("database " + display +
                        ": not a titrate database (it has tables but no schema_version)");
@@ -251,9 +251,9 @@ void check_source_version(const std::string &display, int version, int latest,
   if (version < latest) {
     throw RefusedError("database " + display + ": schema version " + std::to_string(version) +
                        " is older than this titrate's (" + std::to_string(latest) +
-                       "); it is only read here, never migrated, so migrate it first by opening it "
-                       "once with this titrate (e.g. titrate --db " + location_example +
-                       " --role clinician patient list), then copy it");
+                       "); it is only read here, never migrated, so migrate it first by opening " +
+                       location_name + " once with this titrate (listing its patients is "
+                       "enough), then copy it");
   }
 }
 

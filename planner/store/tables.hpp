@@ -100,9 +100,10 @@ void check_table_set(const std::set<std::string> &found,
                      const std::string &display);
 // RefusedError unless a copy's source is at `latest`: `version` 0 is a database with no titrate
 // schema (`empty_why` says how it looks, e.g. "an empty file"), -1 one with tables but no
-// schema_version; an older one must be migrated first by opening it (`location_example`).
+// schema_version; an older one must be migrated first by opening it (`location_name` names it:
+// "it", or the file).
 void check_source_version(const std::string &display, int version, int latest,
-                          const std::string &empty_why, const std::string &location_example);
+                          const std::string &empty_why, const std::string &location_name);
 // RefusedError: the copy's destination holds `rows` rows of `table`.
 [[noreturn]] void refuse_nonempty_destination(const std::string &display, const std::string &table,
                                               std::int64_t rows);

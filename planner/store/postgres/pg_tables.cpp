@@ -173,7 +173,7 @@ private:
     tx_ = std::make_unique<ReadTx>(*conn_);
     const auto tables = tables_here(*tx_);
     version_ = read_version(*tx_, tables);
-    check_source_version(display, version_, latest_version(), "no schema_version", "URL");
+    check_source_version(display, version_, latest_version(), "no schema_version", "it");
     check_tables(*tx_, tables, display);
   }
 
