@@ -1,4 +1,6 @@
-// The store core (core_store.hpp): Repository once, over a back end's StoreDialect.
+// The store core (core_store.hpp): Repository once, over a back end's StoreDialect. One thing,
+// kept in one file on purpose: every rule a stored change obeys (lifecycle, four eyes, audit
+// wording, corrections) beside the SQL that keeps it, in the order of repository.hpp.
 #include "planner/store/core_store.hpp"
 
 #include "planner/core/errors.hpp"
