@@ -21,9 +21,12 @@
 namespace titrate {
 
 // Who is acting; recorded on every change and in the audit log.
+// `door` and `os_user` come last so `Actor{user, role}` still reads as before.
 struct Actor {
   std::string user;
   std::string role; // clinician | pharmacist | patient (checked by the caller, stored as given)
+  std::string door = {};    // how the change came in: "cli", "web", "cds", ...; "" when not said
+  std::string os_user = {}; // the operating-system user behind a CLI on a SQLite file; "" otherwise
 };
 
 struct PatientRecord {
@@ -76,6 +79,8 @@ struct AuditEntry {
   std::string action; // e.g. "patient.add", "plan.approve", "score.log", "scores.import"
   std::string patient; // empty when the action concerns no single patient
   std::string detail;
+  std::string door = {};    // Actor::door; "" in entries written before schema 7
+  std::string os_user = {}; // Actor::os_user; "" in entries written before schema 7
 };
 
 // One row of a score import (already parsed and validated as text).
@@ -196,7 +201,7 @@ std::int64_t log_attributed_adverse_effect(Repository &repo, const std::string &
                                            AdverseEffect ae, const Actor &who);
 
 // How many extend decisions were recorded for the plan's current trial stage since its first day
-// (AssessInput::extensions_so_far): `assess` and the CDS Hooks cards (issue 16) read it alike.
+// (AssessInput::extensions_so_far): `assess` and the CDS Hooks cards read it alike.
 int extensions_so_far(const std::vector<DecisionRecord> &decisions, const Plan &plan);
 
 // When a plan is next assessed (Plan::next_assessment): its last trial stage's decision date, or

@@ -145,7 +145,8 @@ const std::vector<TableSpec> &titrate_tables() {
        {"id"},
        "id"},
       {"audit",
-       {i("id"), t("at"), t("user"), t("role"), t("action"), t("patient_id"), t("detail")},
+       {i("id"), t("at"), t("user"), t("role"), t("action"), t("patient_id"), t("detail"),
+        t("door"), t("os_user")},
        {"id"},
        "id"},
       {"users",
@@ -196,6 +197,93 @@ std::string canonical_integer_text(const std::string &text, const std::string &w
 
 std::string canonical_real_text(const std::string &text, const std::string &where) {
   return canonical_real(parse_canonical_real(text, where));
+}
+
+void check_table_list_matches(int latest_migration, const std::string &dialect) {
+  if (latest_migration != tables_schema_version) {
+    throw StorageError("db copy: this build's table list describes schema version " +
+                       std::to_string(tables_schema_version) + " but its " + dialect +
+                       " migrations reach " + std::to_string(latest_migration) +
+                       " (planner/store/tables.cpp needs updating)");
+  }
+}
+
+void check_table_set(const std::set<std::string> &found,
+                     const std::function<std::set<std::string>(const std::string &)> &columns_of,
+                     const std::string &display) {
+  std::set<std::string> expected = {"schema_version"};
+  for (const auto &spec : titrate_tables()) expected.insert(spec.name);
+  for (const auto &name : found) {
+    if (!expected.count(name)) {
+      throw RefusedError("database " + display + ": table " + name +
+                         " is not one this titrate knows how to copy; nothing was copied");
+    }
+  }
+  for (const auto &spec : titrate_tables()) {
+    if (!found.count(spec.name)) {
+      throw RefusedError("database " + display + ": table " + spec.name +
+                         " is missing; it is not a complete titrate database");
+    }
+    std::set<std::string> want;
+    for (const auto &col : spec.columns) want.insert(col.name);
+    if (columns_of(spec.name) != want) {
+      throw RefusedError("database " + display + ": table " + spec.name +
+                         " does not have the columns of schema version " +
+                         std::to_string(tables_schema_version) + "; nothing was copied");
+    }
+  }
+}
+
+void check_source_version(const std::string &display, int version, int latest,
+                          const std::string &empty_why, const std::string &location_name) {
+  if (version < 0) {
+    throw RefusedError("database " + display +
+                       ": not a titrate database (it has tables but no schema_version)");
+  }
+  if (version == 0) {
+    throw RefusedError("database " + display + ": holds no titrate schema (" + empty_why + ")");
+  }
+  if (version > latest) {
+    throw RefusedError("database " + display + ": schema version " + std::to_string(version) +
+                       " is newer than this titrate understands (" + std::to_string(latest) +
+                       "); copy it with the titrate that wrote it. Nothing was read or written");
+  }
+  if (version < latest) {
+    throw RefusedError("database " + display + ": schema version " + std::to_string(version) +
+                       " is older than this titrate's (" + std::to_string(latest) +
+                       "); it is only read here, never migrated, so migrate it first by opening " +
+                       location_name + " once with this titrate (listing its patients is "
+                       "enough), then copy it");
+  }
+}
+
+void refuse_nonempty_destination(const std::string &display, const std::string &table,
+                                 std::int64_t rows) {
+  throw RefusedError("db copy: destination " + display + " already holds titrate data (" + table +
+                     ": " + std::to_string(rows) + (rows == 1 ? " row" : " rows") +
+                     "); copy only into a new or empty database. Nothing was written");
+}
+
+void refuse_newer_destination(const std::string &display, int version, int latest) {
+  throw RefusedError("db copy: destination " + display + " is at schema version " +
+                     std::to_string(version) + ", newer than this titrate understands (" +
+                     std::to_string(latest) + "); nothing was written");
+}
+
+std::string table_select_sql(const TableSpec &spec, const std::string &text_key_order) {
+  const auto quote = [](const std::string &name) { return "\"" + name + "\""; };
+  std::string sql = "SELECT ";
+  for (std::size_t k = 0; k < spec.columns.size(); ++k) {
+    sql += (k ? ", " : "") + quote(spec.columns[k].name);
+  }
+  sql += " FROM " + quote(spec.name) + " ORDER BY ";
+  for (std::size_t k = 0; k < spec.key.size(); ++k) {
+    sql += (k ? ", " : "") + quote(spec.key[k]);
+    for (const auto &col : spec.columns) {
+      if (col.name == spec.key[k] && col.kind == ColumnKind::text) sql += text_key_order;
+    }
+  }
+  return sql;
 }
 
 DatabaseSummary summarize(TableReader &db) {

@@ -1,6 +1,6 @@
 #pragma once
-// Raw, back-end-neutral access to every titrate table, for `titrate db copy` and `db checksum`
-// (issue 9). Values cross this interface as CANONICAL TEXT, identical for the same stored value on
+// Raw, back-end-neutral access to every titrate table, for `titrate db copy` and `db checksum`.
+// Values cross this interface as CANONICAL TEXT, identical for the same stored value on
 // SQLite and PostgreSQL: NULL is std::nullopt (distinct from ""), integers in decimal, reals in
 // the shortest text that reads back to the same double, text as its bytes. Rows come in primary
 // key order (text keys bytewise, COLLATE "C" on PostgreSQL), so a table's checksum (BLAKE2b over
@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,7 @@ struct TableSpec {
 };
 
 // The schema version the table list below describes (the migrations' last number).
-constexpr int tables_schema_version = 6;
+constexpr int tables_schema_version = 7;
 // Every titrate table of that schema version (schema_version itself aside), parents before
 // children, so loading in this order satisfies every foreign key.
 const std::vector<TableSpec> &titrate_tables();
@@ -85,6 +86,32 @@ struct DatabaseSummary {
   std::int64_t total_rows = 0;
   std::string checksum; // BLAKE2b-256 (hex) of every table's "name rows checksum" line
 };
+
+// ---- the rules every back end's reader and writer apply (their wording once, here).
+
+// StorageError unless a back end's migrations reach tables_schema_version (`dialect` names the
+// back end: "SQLite", "PostgreSQL").
+void check_table_list_matches(int latest_migration, const std::string &dialect);
+// RefusedError unless the database's tables are exactly titrate_tables() plus schema_version,
+// each with exactly its columns (`columns_of(table)` lists a table's columns): no table or
+// column can be silently left behind.
+void check_table_set(const std::set<std::string> &found,
+                     const std::function<std::set<std::string>(const std::string &)> &columns_of,
+                     const std::string &display);
+// RefusedError unless a copy's source is at `latest`: `version` 0 is a database with no titrate
+// schema (`empty_why` says how it looks, e.g. "an empty file"), -1 one with tables but no
+// schema_version; an older one must be migrated first by opening it (`location_name` names it:
+// "it", or the file).
+void check_source_version(const std::string &display, int version, int latest,
+                          const std::string &empty_why, const std::string &location_name);
+// RefusedError: the copy's destination holds `rows` rows of `table`.
+[[noreturn]] void refuse_nonempty_destination(const std::string &display, const std::string &table,
+                                              std::int64_t rows);
+// RefusedError: the copy's destination is at a newer schema version.
+[[noreturn]] void refuse_newer_destination(const std::string &display, int version, int latest);
+// The scan of one table in primary-key order; `text_key_order` follows each text key (byte
+// order: "" on SQLite, ' COLLATE "C"' on PostgreSQL).
+std::string table_select_sql(const TableSpec &spec, const std::string &text_key_order);
 
 // Counts and checksums every table of `db`.
 DatabaseSummary summarize(TableReader &db);

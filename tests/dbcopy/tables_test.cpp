@@ -141,7 +141,7 @@ TEST_CASE("tables: a copy whose destination reads back differently is refused, n
   FakeReader src;
   src.rows["audit"] = {{std::string("1"), std::string("2026-11-20T09:00:00Z"), std::string("dr"),
                         std::string("clinician"), std::string("patient.add"), std::string("P1"),
-                        std::string()}};
+                        std::string(), std::string("cli"), std::string("dr")}};
   LossyWriter dst;
   CHECK_THROWS_WITH(copy_tables(src, dst),
                     Catch::Contains("table audit did not copy exactly") &&

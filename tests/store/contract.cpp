@@ -215,7 +215,7 @@ void four_eyes(Backend &b) {
   const Actor drafter_as_pharmacist{"dr.ada", "pharmacist"};
   CHECK_THROWS_AS(repo->approve("P1", 1, drafter_as_pharmacist), RefusedError);
   CHECK(repo->plan_version("P1", 1)->status == PlanStatus::submitted);
-  // Nor reject it (issue 13 item 6): the rule is the same for both verdicts.
+  // Nor reject it: the rule is the same for both verdicts.
   CHECK_THROWS_WITH(repo->reject("P1", 1, drafter_as_pharmacist, "no"),
                     Catch::Contains("four eyes: dr.ada drafted plan of P1 version 1 and cannot "
                                     "reject it"));
@@ -308,7 +308,7 @@ void import_all_or_none(Backend &b) {
   CHECK(repo->scores("P2").empty());
 
   // A row dated before the patient's birth (1958-04-02) cannot be true: bad input naming the
-  // line, the time and the birth date; nothing is imported (issue 13 item 6).
+  // line, the time and the birth date; nothing is imported.
   const std::vector<ScoreImportRow> early = {
       {"P1", at(2026, 12, 1), PainScore(6), "", 2},
       {"P2", at(1900, 1, 1), PainScore(5), "", 3},
@@ -501,6 +501,38 @@ void audit_records_every_change(Backend &b) {
   CHECK(all.back().action == "export");
   CHECK(all.back().patient.empty());
   CHECK(all.back().id > all.front().id);
+}
+
+// Who acted, as the door says: every audit entry keeps the door and the operating-system user
+// beside the claimed user and role; an actor that says neither reads back empty.
+void audit_carries_door_and_os_user(Backend &b) {
+  auto repo = b.connect();
+  const Actor cli{"dr.ada", "clinician", "cli", "ada"};
+  const Actor web{"ph.cho", "pharmacist", "web", ""};
+  repo->add_patient(sample_patient("P1"), cli);
+  repo->save_draft(sample_plan("P1"), cli);
+  repo->submit("P1", 1, cli);
+  repo->approve("P1", 1, web);
+  repo->log_score("P1", score(at(2026, 12, 1), 6), patient_p1);
+  const std::vector<ScoreImportRow> rows = {{"P1", at(2026, 12, 2), PainScore(5), "", 2}};
+  repo->import_scores(rows, cli, "s.csv");
+  repo->append_audit(Actor{"ph.cho", "pharmacist", "cds", "svc"}, "export", "", "all patients");
+
+  const auto log = repo->audit(std::nullopt);
+  REQUIRE(log.size() == 7);
+  for (std::size_t i : {0u, 1u, 2u, 5u}) {
+    CHECK(log[i].door == "cli");
+    CHECK(log[i].os_user == "ada");
+  }
+  CHECK(log[5].action == "scores.import");
+  CHECK(log[3].action == "plan.approve");
+  CHECK(log[3].door == "web");
+  CHECK(log[3].os_user.empty());
+  CHECK(log[4].door.empty()); // Actor{user, role}: neither said
+  CHECK(log[4].os_user.empty());
+  CHECK(log[6].door == "cds");
+  CHECK(log[6].os_user == "svc");
+  CHECK(repo->audit(std::string("P1")).front().door == "cli");
 }
 
 void atomically_is_one_transaction(Backend &b) {

@@ -32,6 +32,7 @@ void import_all_or_none(Backend &b);
 void adverse_effects_and_decisions(Backend &b);
 void adverse_effects_attributed_corrected_retracted(Backend &b);
 void audit_records_every_change(Backend &b);
+void audit_carries_door_and_os_user(Backend &b);
 void atomically_is_one_transaction(Backend &b);
 void concurrent_writers(Backend &b);
 void due_list(Backend &b);
@@ -59,6 +60,7 @@ void import_rolls_back_when_source_throws(Backend &b);
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_and_decisions)                         \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_attributed_corrected_retracted)        \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_records_every_change)                            \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_carries_door_and_os_user)                        \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_is_one_transaction)                         \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_writers)                                    \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list)                                              \

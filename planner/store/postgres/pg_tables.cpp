@@ -20,14 +20,7 @@ std::string quoted(const std::string &name) { return "\"" + name + "\""; }
 
 int latest_version() { return postgres_latest_schema_version(); }
 
-void check_build() {
-  if (latest_version() != tables_schema_version) {
-    throw StorageError("db copy: this build's table list describes schema version " +
-                       std::to_string(tables_schema_version) +
-                       " but its PostgreSQL migrations reach " + std::to_string(latest_version()) +
-                       " (planner/store/tables.cpp needs updating)");
-  }
-}
+void check_build() { check_table_list_matches(latest_version(), "PostgreSQL"); }
 
 // The same key PgStore takes while it migrates, so a copy creating the schema and a store opening
 // the same database never both create it.
@@ -109,53 +102,22 @@ int read_version(pqxx::transaction_base &tx, const std::set<std::string> &tables
   return r[0][0].is_null() ? 0 : r[0][0].as<int>();
 }
 
-// The tables (and their columns) must be exactly titrate_tables() plus schema_version.
+// The tables and their columns must be exactly this build's (check_table_set).
 void check_tables(pqxx::transaction_base &tx, const std::set<std::string> &found,
                   const std::string &display) {
-  std::set<std::string> expected = {"schema_version"};
-  for (const auto &spec : titrate_tables()) expected.insert(spec.name);
-  for (const auto &name : found) {
-    if (!expected.count(name)) {
-      throw RefusedError("database " + display + ": table " + name +
-                         " is not one this titrate knows how to copy; nothing was copied");
-    }
-  }
-  for (const auto &spec : titrate_tables()) {
-    if (!found.count(spec.name)) {
-      throw RefusedError("database " + display + ": table " + spec.name +
-                         " is missing; it is not a complete titrate database");
-    }
-    std::set<std::string> cols;
-    for (const auto &row :
-         tx.exec_params("SELECT column_name FROM information_schema.columns WHERE "
-                        "table_schema = current_schema() AND table_name = $1",
-                        spec.name)) {
-      cols.insert(row[0].as<std::string>());
-    }
-    std::set<std::string> want;
-    for (const auto &col : spec.columns) want.insert(col.name);
-    if (cols != want) {
-      throw RefusedError("database " + display + ": table " + spec.name +
-                         " does not have the columns of schema version " +
-                         std::to_string(tables_schema_version) + "; nothing was copied");
-    }
-  }
-}
-
-std::string select_sql(const TableSpec &spec) {
-  std::string sql = "SELECT ";
-  for (std::size_t k = 0; k < spec.columns.size(); ++k) {
-    sql += (k ? ", " : "") + quoted(spec.columns[k].name);
-  }
-  sql += " FROM " + quoted(spec.name) + " ORDER BY ";
-  for (std::size_t k = 0; k < spec.key.size(); ++k) {
-    sql += (k ? ", " : "") + quoted(spec.key[k]);
-    for (const auto &col : spec.columns) {
-      // Byte-wise, as SQLite's BINARY collation orders the same keys.
-      if (col.name == spec.key[k] && col.kind == ColumnKind::text) sql += " COLLATE \"C\"";
-    }
-  }
-  return sql;
+  check_table_set(
+      found,
+      [&](const std::string &table) {
+        std::set<std::string> cols;
+        for (const auto &row :
+             tx.exec_params("SELECT column_name FROM information_schema.columns WHERE "
+                            "table_schema = current_schema() AND table_name = $1",
+                            table)) {
+          cols.insert(row[0].as<std::string>());
+        }
+        return cols;
+      },
+      display);
 }
 
 Value canonical(const pqxx::field &f, const TableSpec &spec, std::size_t k) {
@@ -174,7 +136,9 @@ Value canonical(const pqxx::field &f, const TableSpec &spec, std::size_t k) {
 }
 
 void scan_table(pqxx::transaction_base &tx, const TableSpec &spec, const RowSink &each) {
-  pqxx::icursorstream cursor(tx, select_sql(spec), "titrate_copy_" + spec.name, cursor_rows);
+  // Text keys byte-wise, as SQLite's BINARY collation orders them.
+  pqxx::icursorstream cursor(tx, table_select_sql(spec, " COLLATE \"C\""),
+                             "titrate_copy_" + spec.name, cursor_rows);
   pqxx::result chunk;
   Row row(spec.columns.size());
   while (cursor >> chunk) {
@@ -209,22 +173,7 @@ private:
     tx_ = std::make_unique<ReadTx>(*conn_);
     const auto tables = tables_here(*tx_);
     version_ = read_version(*tx_, tables);
-    const int latest = latest_version();
-    if (version_ == 0) {
-      throw RefusedError("database " + display + ": holds no titrate schema (no schema_version)");
-    }
-    if (version_ > latest) {
-      throw RefusedError("database " + display + ": schema version " + std::to_string(version_) +
-                         " is newer than this titrate understands (" + std::to_string(latest) +
-                         "); copy it with the titrate that wrote it. Nothing was read or written");
-    }
-    if (version_ < latest) {
-      throw RefusedError("database " + display + ": schema version " + std::to_string(version_) +
-                         " is older than this titrate's (" + std::to_string(latest) +
-                         "); it is only read here, never migrated, so migrate it first by opening it "
-                         "once with this titrate (e.g. titrate --db URL --role clinician patient "
-                         "list), then copy it");
-    }
+    check_source_version(display, version_, latest_version(), "no schema_version", "it");
     check_tables(*tx_, tables, display);
   }
 
@@ -358,11 +307,7 @@ private:
       any = true;
       const auto r = tx_->exec("SELECT count(*) FROM " + quoted(spec.name));
       const auto n = r[0][0].as<std::int64_t>();
-      if (n > 0) {
-        throw RefusedError("db copy: destination " + display_ + " already holds titrate data (" +
-                           spec.name + ": " + std::to_string(n) + (n == 1 ? " row" : " rows") +
-                           "); copy only into a new or empty database. Nothing was written");
-      }
+      if (n > 0) refuse_nonempty_destination(display_, spec.name, n);
     }
     const int version = read_version(*tx_, tables);
     if (!tables.empty() && !tables.count("schema_version")) {
@@ -371,11 +316,7 @@ private:
                          " but no schema_version); copy into a new or empty database. Nothing was "
                          "written");
     }
-    if (version > latest_version()) {
-      throw RefusedError("db copy: destination " + display_ + " is at schema version " +
-                         std::to_string(version) + ", newer than this titrate understands (" +
-                         std::to_string(latest_version()) + "); nothing was written");
-    }
+    if (version > latest_version()) refuse_newer_destination(display_, version, latest_version());
   }
 
   std::string url_;

@@ -23,69 +23,24 @@ constexpr int busy_timeout_ms = 10'000;
 
 std::string quoted(const std::string &name) { return "\"" + name + "\""; }
 
-// 0: no tables at all; -1: tables but no schema_version (not a titrate database).
-int read_version(SQLite::Database &db) {
-  if (!db.tableExists("schema_version")) {
-    SQLite::Statement q(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-    q.executeStep();
-    return q.getColumn(0).getInt() == 0 ? 0 : -1;
-  }
-  SQLite::Statement q(db, "SELECT max(version) FROM schema_version");
-  q.executeStep();
-  return q.getColumn(0).isNull() ? 0 : q.getColumn(0).getInt();
-}
+void check_build() { check_table_list_matches(sqlite_latest_schema_version(), "SQLite"); }
 
-void check_build() {
-  if (sqlite_latest_schema_version() != tables_schema_version) {
-    throw StorageError("db copy: this build's table list describes schema version " +
-                       std::to_string(tables_schema_version) + " but its SQLite migrations reach " +
-                       std::to_string(sqlite_latest_schema_version()) +
-                       " (planner/store/tables.cpp needs updating)");
-  }
-}
-
-// The tables (and their columns) must be exactly titrate_tables() plus schema_version, so no
-// table or column can be silently left behind.
+// The tables and their columns must be exactly this build's (check_table_set).
 void check_tables(SQLite::Database &db, const std::string &path) {
   std::set<std::string> found;
   SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
                           "'sqlite\\_%' ESCAPE '\\'");
   while (q.executeStep()) found.insert(q.getColumn(0).getString());
-  std::set<std::string> expected = {"schema_version"};
-  for (const auto &spec : titrate_tables()) expected.insert(spec.name);
-  for (const auto &name : found) {
-    if (!expected.count(name)) {
-      throw RefusedError("database " + path + ": table " + name +
-                         " is not one this titrate knows how to copy; nothing was copied");
-    }
-  }
-  for (const auto &spec : titrate_tables()) {
-    if (!found.count(spec.name)) {
-      throw RefusedError("database " + path + ": table " + spec.name +
-                         " is missing; it is not a complete titrate database");
-    }
-    std::set<std::string> cols;
-    SQLite::Statement c(db, "SELECT name FROM pragma_table_info(?)");
-    c.bind(1, spec.name);
-    while (c.executeStep()) cols.insert(c.getColumn(0).getString());
-    std::set<std::string> want;
-    for (const auto &col : spec.columns) want.insert(col.name);
-    if (cols != want) {
-      throw RefusedError("database " + path + ": table " + spec.name +
-                         " does not have the columns of schema version " +
-                         std::to_string(tables_schema_version) + "; nothing was copied");
-    }
-  }
-}
-
-std::string select_sql(const TableSpec &spec) {
-  std::string sql = "SELECT ";
-  for (std::size_t k = 0; k < spec.columns.size(); ++k) {
-    sql += (k ? ", " : "") + quoted(spec.columns[k].name);
-  }
-  sql += " FROM " + quoted(spec.name) + " ORDER BY ";
-  for (std::size_t k = 0; k < spec.key.size(); ++k) sql += (k ? ", " : "") + quoted(spec.key[k]);
-  return sql;
+  check_table_set(
+      found,
+      [&](const std::string &table) {
+        std::set<std::string> cols;
+        SQLite::Statement c(db, "SELECT name FROM pragma_table_info(?)");
+        c.bind(1, table);
+        while (c.executeStep()) cols.insert(c.getColumn(0).getString());
+        return cols;
+      },
+      path);
 }
 
 Value canonical(const SQLite::Column &c, const TableSpec &spec, std::size_t k) {
@@ -113,7 +68,7 @@ Value canonical(const SQLite::Column &c, const TableSpec &spec, std::size_t k) {
 }
 
 void scan_table(SQLite::Database &db, const TableSpec &spec, const RowSink &each) {
-  SQLite::Statement q(db, select_sql(spec));
+  SQLite::Statement q(db, table_select_sql(spec, ""));
   Row row(spec.columns.size());
   while (q.executeStep()) {
     for (std::size_t k = 0; k < spec.columns.size(); ++k) {
@@ -142,31 +97,12 @@ public:
       // One read transaction: every scan sees the same snapshot, even if a clinic writes
       // meanwhile.
       db_->exec("BEGIN");
-      version_ = read_version(*db_);
+      version_ = sqlite_schema_version(*db_);
     } catch (const SQLite::Exception &e) {
       throw InputError("database " + path + ": cannot be read as a SQLite database (" +
                        e.what() + ")");
     }
-    const int latest = sqlite_latest_schema_version();
-    if (version_ < 0) {
-      throw RefusedError("database " + path +
-                         ": not a titrate database (it has tables but no schema_version)");
-    }
-    if (version_ == 0) {
-      throw RefusedError("database " + path + ": holds no titrate schema (an empty file)");
-    }
-    if (version_ > latest) {
-      throw RefusedError("database " + path + ": schema version " + std::to_string(version_) +
-                         " is newer than this titrate understands (" + std::to_string(latest) +
-                         "); copy it with the titrate that wrote it. Nothing was read or written");
-    }
-    if (version_ < latest) {
-      throw RefusedError("database " + path + ": schema version " + std::to_string(version_) +
-                         " is older than this titrate's (" + std::to_string(latest) +
-                         "); it is only read here, never migrated, so migrate it first by opening it "
-                         "once with this titrate (e.g. titrate --db " + path +
-                         " --role clinician patient list), then copy it");
-    }
+    check_source_version(path, version_, sqlite_latest_schema_version(), "an empty file", path);
     check_tables(*db_, path);
   }
   ~SqliteTableReader() override {
@@ -190,25 +126,19 @@ private:
 
 // Refuses (untouched) a database that is not ours, is newer, or holds any titrate row.
 void refuse_unless_empty(SQLite::Database &db, const std::string &path) {
-  const int version = read_version(db);
+  const int version = sqlite_schema_version(db);
   if (version < 0) {
     throw RefusedError("db copy: destination " + path +
                        " is not a titrate database (it has tables but no schema_version); "
                        "nothing was written");
   }
   if (version > sqlite_latest_schema_version()) {
-    throw RefusedError("db copy: destination " + path + " is at schema version " +
-                       std::to_string(version) + ", newer than this titrate understands (" +
-                       std::to_string(sqlite_latest_schema_version()) + "); nothing was written");
+    refuse_newer_destination(path, version, sqlite_latest_schema_version());
   }
   for (const auto &spec : titrate_tables()) {
     if (!db.tableExists(spec.name)) continue;
     const std::int64_t n = rows_in(db, spec.name);
-    if (n > 0) {
-      throw RefusedError("db copy: destination " + path + " already holds titrate data (" +
-                         spec.name + ": " + std::to_string(n) + (n == 1 ? " row" : " rows") +
-                         "); copy only into a new or empty database. Nothing was written");
-    }
+    if (n > 0) refuse_nonempty_destination(path, spec.name, n);
   }
 }
 
@@ -276,7 +206,7 @@ public:
   SqliteTableWriter &operator=(const SqliteTableWriter &) = delete;
 
   std::string name() const override { return path_; }
-  int schema_version() override { return read_version(*db_); }
+  int schema_version() override { return sqlite_schema_version(*db_); }
   void scan(const TableSpec &t, const RowSink &each) override { scan_table(*db_, t, each); }
 
   void begin_table(const TableSpec &t) override {

@@ -1,0 +1,175 @@
+// Accounts once, over a StoreDialect (core_accounts.hpp). The SQL is the subset both back ends
+// share; an UPDATE or DELETE counts its rows with RETURNING.
+#include "planner/store/core_accounts.hpp"
+
+#include "planner/core/errors.hpp"
+
+namespace titrate {
+
+namespace {
+
+using store::SqlRow;
+
+UserAccount accounts_read_user(const SqlRow &r) {
+  UserAccount u;
+  u.name = r.text(0);
+  u.role = r.text(1);
+  u.password_hash = r.text(2);
+  u.failed_logins = r.int32(3);
+  u.locked_until = r.integer(4);
+  u.created = r.integer(5);
+  return u;
+}
+
+const std::string accounts_user_columns =
+    "SELECT name, role, password_hash, failed_logins, locked_until, created FROM users";
+
+// Rolls back unless committed.
+class AccountsTx {
+public:
+  AccountsTx(store::StoreDialect &d, bool write) : d_(d) { d_.begin(write); }
+  ~AccountsTx() {
+    if (!done_) d_.rollback();
+  }
+  AccountsTx(const AccountsTx &) = delete;
+  AccountsTx &operator=(const AccountsTx &) = delete;
+  void commit() {
+    d_.commit();
+    done_ = true;
+  }
+
+private:
+  store::StoreDialect &d_;
+  bool done_ = false;
+};
+
+} // namespace
+
+CoreAccounts::CoreAccounts(std::unique_ptr<store::StoreDialect> dialect)
+    : sql_(std::move(dialect)) {}
+
+CoreAccounts::~CoreAccounts() = default;
+
+store::SqlRows CoreAccounts::run(bool write, const std::string &sql,
+                                 const store::SqlParams &params) {
+  AccountsTx tx(*sql_, write);
+  auto rows = sql_->query(sql, params);
+  tx.commit();
+  return rows;
+}
+
+void CoreAccounts::add_user(const UserAccount &u) {
+  if (run(true,
+          "INSERT INTO users (name, role, password_hash, failed_logins, locked_until, created) "
+          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING name",
+          {u.name, u.role, u.password_hash, std::int64_t{u.failed_logins}, u.locked_until,
+           u.created})
+          .empty()) {
+    throw RefusedError("user " + u.name + ": already exists");
+  }
+}
+
+std::optional<UserAccount> CoreAccounts::user(const std::string &name) {
+  const auto r = run(false, accounts_user_columns + " WHERE name = $1", {name});
+  if (r.empty()) return std::nullopt;
+  return accounts_read_user(r.front());
+}
+
+std::vector<UserAccount> CoreAccounts::users() {
+  const auto r =
+      run(false, accounts_user_columns + " ORDER BY name" + std::string(sql_->byte_order()), {});
+  std::vector<UserAccount> out;
+  out.reserve(r.size());
+  for (const auto &row : r) out.push_back(accounts_read_user(row));
+  return out;
+}
+
+void CoreAccounts::set_login_state(const std::string &name, int failed_logins,
+                                   std::int64_t locked_until) {
+  if (run(true,
+          "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE name = $3 RETURNING 1",
+          {std::int64_t{failed_logins}, locked_until, name})
+          .empty()) {
+    throw NotFoundError("user " + name + ": no such user");
+  }
+}
+
+int CoreAccounts::record_failed_login(const std::string &name, int max_failures,
+                                      std::int64_t lock_until) {
+  // One UPDATE ... RETURNING: the increment and the lock are one write, so no failure counted by
+  // another connection in between is lost (a concurrent UPDATE of the row waits, then sees it
+  // as the other left it). In SET every right-hand side sees the row as it was before.
+  const auto r = run(true,
+                     "UPDATE users SET "
+                     "failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 "
+                     "ELSE failed_logins + 1 END, "
+                     "locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 "
+                     "ELSE locked_until END "
+                     "WHERE name = $3 RETURNING failed_logins",
+                     {std::int64_t{max_failures}, lock_until, name});
+  if (r.empty()) throw NotFoundError("user " + name + ": no such user");
+  const int after = r.front().int32(0);
+  return after == 0 ? max_failures : after;
+}
+
+void CoreAccounts::add_link(const PatientLink &link) {
+  AccountsTx tx(*sql_, true);
+  if (sql_->query("SELECT 1 FROM patients WHERE id = $1", {link.patient}).empty()) {
+    throw NotFoundError("patient " + link.patient + ": not found");
+  }
+  sql_->query("INSERT INTO patient_links (token_hash, patient_id, created, revoked) "
+              "VALUES ($1, $2, $3, $4)",
+              {link.token_hash, link.patient, link.created, store::nullable(link.revoked)});
+  tx.commit();
+}
+
+std::optional<PatientLink> CoreAccounts::link(const std::string &token_hash) {
+  const auto r = run(false,
+                     "SELECT token_hash, patient_id, created, revoked FROM patient_links "
+                     "WHERE token_hash = $1",
+                     {token_hash});
+  if (r.empty()) return std::nullopt;
+  PatientLink l;
+  l.token_hash = r.front().text(0);
+  l.patient = r.front().text(1);
+  l.created = r.front().integer(2);
+  if (!r.front().null(3)) l.revoked = r.front().integer(3);
+  return l;
+}
+
+int CoreAccounts::revoke_links(const std::string &patient, std::int64_t at) {
+  return static_cast<int>(run(true,
+                              "UPDATE patient_links SET revoked = $1 WHERE patient_id = $2 AND "
+                              "revoked IS NULL RETURNING 1",
+                              {at, patient})
+                              .size());
+}
+
+void CoreAccounts::add_session(const Session &s) {
+  run(true, "INSERT INTO sessions (id_hash, user_name, csrf, expires) VALUES ($1, $2, $3, $4)",
+      {s.id_hash, s.user, s.csrf, s.expires});
+}
+
+std::optional<Session> CoreAccounts::session(const std::string &id_hash) {
+  const auto r = run(false,
+                     "SELECT id_hash, user_name, csrf, expires FROM sessions WHERE id_hash = $1",
+                     {id_hash});
+  if (r.empty()) return std::nullopt;
+  Session s;
+  s.id_hash = r.front().text(0);
+  s.user = r.front().text(1);
+  s.csrf = r.front().text(2);
+  s.expires = r.front().integer(3);
+  return s;
+}
+
+void CoreAccounts::delete_session(const std::string &id_hash) {
+  run(true, "DELETE FROM sessions WHERE id_hash = $1", {id_hash});
+}
+
+int CoreAccounts::delete_expired_sessions(std::int64_t now) {
+  return static_cast<int>(
+      run(true, "DELETE FROM sessions WHERE expires <= $1 RETURNING 1", {now}).size());
+}
+
+} // namespace titrate

@@ -1,0 +1,839 @@
+// The store core (core_store.hpp): Repository once, over a back end's StoreDialect. One thing,
+// kept in one file on purpose: every rule a stored change obeys (lifecycle, four eyes, audit
+// wording, corrections) beside the SQL that keeps it, in the order of repository.hpp.
+#include "planner/store/core_store.hpp"
+
+#include "planner/core/errors.hpp"
+#include "planner/store/names.hpp"
+#include "planner/store/patient_codec.hpp"
+#include "planner/store/plan_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+namespace titrate {
+
+namespace store {
+
+const SqlValue &SqlRow::at(std::size_t i) const {
+  if (i >= cells_.size()) {
+    throw StorageError("stored row: column " + std::to_string(i) + " is missing");
+  }
+  return cells_[i];
+}
+
+bool SqlRow::null(std::size_t i) const { return std::holds_alternative<std::monostate>(at(i)); }
+
+std::string SqlRow::text(std::size_t i) const {
+  const SqlValue &v = at(i);
+  if (const auto *s = std::get_if<std::string>(&v)) return *s;
+  if (const auto *n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
+  if (const auto *d = std::get_if<double>(&v)) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", *d);
+    return buf;
+  }
+  return {};
+}
+
+std::optional<std::string> SqlRow::opt_text(std::size_t i) const {
+  if (null(i)) return std::nullopt;
+  return text(i);
+}
+
+std::int64_t SqlRow::integer(std::size_t i) const {
+  const SqlValue &v = at(i);
+  if (const auto *n = std::get_if<std::int64_t>(&v)) return *n;
+  if (const auto *d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  if (const auto *s = std::get_if<std::string>(&v)) {
+    std::int64_t out = 0;
+    const auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), out);
+    if (ec == std::errc() && end == s->data() + s->size()) return out;
+    if (*s == "t" || *s == "true") return 1; // a PostgreSQL boolean
+    if (*s == "f" || *s == "false") return 0;
+    throw StorageError("stored value \"" + *s + "\" is not a whole number");
+  }
+  throw StorageError("stored value: NULL where a whole number was expected");
+}
+
+int SqlRow::int32(std::size_t i) const { return static_cast<int>(integer(i)); }
+
+double SqlRow::real(std::size_t i) const {
+  const SqlValue &v = at(i);
+  if (const auto *d = std::get_if<double>(&v)) return *d;
+  if (const auto *n = std::get_if<std::int64_t>(&v)) return static_cast<double>(*n);
+  if (const auto *s = std::get_if<std::string>(&v)) {
+    errno = 0;
+    char *end = nullptr;
+    const double out = std::strtod(s->c_str(), &end);
+    if (!s->empty() && end == s->c_str() + s->size() && errno == 0) return out;
+    throw StorageError("stored value \"" + *s + "\" is not a number");
+  }
+  throw StorageError("stored value: NULL where a number was expected");
+}
+
+void ImportRefusals::before_birth(std::int64_t line, const std::string &at,
+                                  const std::string &patient, const std::string &birth) {
+  if (++early_ <= max_listed) {
+    early_lines_ += "\n  " + source_ + ":" + std::to_string(line) + ": at: " + at +
+                    " is before the birth of " + patient + " (" + birth + ")";
+  }
+}
+
+void ImportRefusals::unknown_patient(std::int64_t line, const std::string &patient) {
+  if (++unknown_ <= max_listed) {
+    unknown_lines_ += "\n  " + source_ + ":" + std::to_string(line) + ": patient_id: \"" +
+                      patient + "\" is not a known patient";
+  }
+}
+
+void ImportRefusals::throw_if_any() const {
+  const auto more = [](std::int64_t n) {
+    return n > max_listed ? "\n  and " + std::to_string(n - max_listed) + " more" : std::string();
+  };
+  if (early_ > 0) {
+    throw InputError(source_ + ": " + std::to_string(early_) + " row" + (early_ == 1 ? "" : "s") +
+                     " dated before the patient's birth; nothing was imported:" + early_lines_ +
+                     more(early_));
+  }
+  if (unknown_ > 0) {
+    throw NotFoundError(source_ + ": " + std::to_string(unknown_) + " bad row" +
+                        (unknown_ == 1 ? "" : "s") + "; nothing was imported:" + unknown_lines_ +
+                        more(unknown_));
+  }
+}
+
+} // namespace store
+
+namespace {
+
+using nlohmann::json;
+using store::nullable;
+using store::SqlParams;
+using store::SqlRow;
+using store::SqlValue;
+
+std::string core_now_utc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+SqlValue core_flag(bool b) { return std::int64_t{b ? 1 : 0}; }
+
+// ---- row decoding
+
+json core_stopped_doc(const std::vector<StoppedMedication> &v) {
+  json a = json::array();
+  for (const auto &s : v) a.push_back({{"name", s.name}, {"stopped", iso(s.stopped)}});
+  return a;
+}
+
+// `sources` arrived with migration 6: a store opened at an older schema (the migration tests)
+// reads '[]' and writes no sources.
+std::string core_patient_columns(bool sources) {
+  return std::string("patient_id, version, birth_date, sex, weight_kg, serum_creatinine_mg_dl, "
+                     "crcl_ml_min, hepatic, conditions, medications, stopped_medications, "
+                     "baseline_pain, recorded_by, recorded_at, ") +
+         (sources ? "sources" : "'[]' AS sources");
+}
+
+PatientRecord core_patient_from_row(const SqlRow &q) {
+  try {
+    PatientRecord r;
+    Patient &p = r.patient;
+    p.id = q.text(0);
+    r.version = q.int32(1);
+    p.birth_date = parse_date(q.text(2), "birth_date");
+    p.sex = parse_sex(q.text(3));
+    p.weight_kg = q.real(4);
+    if (!q.null(5)) p.serum_creatinine_mg_dl = q.real(5);
+    if (!q.null(6)) p.crcl_ml_min = q.real(6);
+    p.hepatic = parse_hepatic(q.text(7));
+    store::read_conditions_document(json::parse(q.text(8)), p);
+    p.medications = json::parse(q.text(9)).get<std::vector<std::string>>();
+    for (const auto &s : json::parse(q.text(10))) {
+      p.stopped_medications.push_back(
+          {s.at("name").get<std::string>(), parse_date(s.at("stopped").get<std::string>())});
+    }
+    if (!q.null(11)) p.baseline_pain = PainScore(q.int32(11));
+    r.recorded_by = q.text(12);
+    r.recorded_at = q.text(13);
+    store::read_sources_document(json::parse(q.text(14)), p);
+    return r;
+  } catch (const InputError &e) {
+    throw StorageError(std::string("stored patient profile: ") + e.what());
+  } catch (const json::exception &e) {
+    throw StorageError(std::string("stored patient profile: ") + e.what());
+  }
+}
+
+PlanStatus core_status_from(const std::string &s) {
+  for (auto st : {PlanStatus::draft, PlanStatus::submitted, PlanStatus::approved,
+                  PlanStatus::rejected, PlanStatus::superseded}) {
+    if (to_string(st) == s) return st;
+  }
+  throw StorageError("stored plan status \"" + s + "\" is not known");
+}
+
+const char *core_version_select =
+    "SELECT p.patient_id, v.version, v.status, v.content, v.drafted_by, v.drafted_at, "
+    "v.submitted_by, v.submitted_at, v.note FROM plan_versions v JOIN plans p ON p.id = v.plan_id ";
+
+PlanVersion core_version_from_row(const SqlRow &q) {
+  PlanVersion v;
+  v.patient = q.text(0);
+  v.version = q.int32(1);
+  v.status = core_status_from(q.text(2));
+  try {
+    v.plan = store::plan_from_document(json::parse(q.text(3)));
+  } catch (const json::exception &e) {
+    throw StorageError("stored plan of " + v.patient + " version " + std::to_string(v.version) +
+                       ": " + e.what());
+  }
+  v.drafted_by = q.text(4);
+  v.drafted_at = q.text(5);
+  v.submitted_by = q.opt_text(6);
+  v.submitted_at = q.opt_text(7);
+  v.note = q.text(8);
+  return v;
+}
+
+std::string core_version_name(const std::string &patient, int version) {
+  return "plan of " + patient + " version " + std::to_string(version);
+}
+
+bool core_blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+} // namespace
+
+// ---- transactions
+
+// Joins the open transaction, or opens one through the dialect; rolled back unless committed.
+class CoreStore::Tx {
+public:
+  Tx(CoreStore &s, bool write) : s_(s) {
+    if (s_.depth_ == 0) {
+      s_.sql_->begin(write);
+      owner_ = true;
+    }
+    ++s_.depth_;
+    at_ = core_now_utc();
+  }
+  ~Tx() {
+    --s_.depth_;
+    if (owner_ && !committed_) s_.sql_->rollback();
+  }
+  Tx(const Tx &) = delete;
+  Tx &operator=(const Tx &) = delete;
+  void commit() {
+    if (owner_) s_.sql_->commit();
+    committed_ = true;
+  }
+  const std::string &at() const { return at_; }
+
+private:
+  CoreStore &s_;
+  bool owner_ = false;
+  bool committed_ = false;
+  std::string at_;
+};
+
+CoreStore::CoreStore(std::unique_ptr<store::StoreDialect> dialect) : sql_(std::move(dialect)) {}
+
+CoreStore::~CoreStore() = default;
+
+void CoreStore::set_schema_version(int v) {
+  sources_ = v >= 6;
+  audit_actor_ = v >= 7;
+}
+
+store::SqlRows CoreStore::q(const std::string &sql, const SqlParams &params) {
+  return sql_->query(sql, params);
+}
+
+void CoreStore::atomically(const std::function<void()> &body) {
+  Tx tx(*this, true);
+  body();
+  tx.commit();
+}
+
+void CoreStore::require_patient(const std::string &id, bool lock) {
+  if (q("SELECT 1 FROM patients WHERE id = $1" + std::string(lock ? sql_->lock_rows() : ""),
+        {id})
+          .empty()) {
+    throw NotFoundError("patient " + id + ": not found");
+  }
+}
+
+void CoreStore::write_audit(const Actor &who, const std::string &action,
+                            const std::string &patient, const std::string &detail,
+                            const std::string &at) {
+  const SqlValue patient_id = patient.empty() ? SqlValue() : SqlValue(patient);
+  if (audit_actor_) {
+    q("INSERT INTO audit (at, \"user\", role, action, patient_id, detail, door, os_user) "
+      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+      {at, who.user, who.role, action, patient_id, detail, who.door, who.os_user});
+  } else {
+    q("INSERT INTO audit (at, \"user\", role, action, patient_id, detail) "
+      "VALUES ($1,$2,$3,$4,$5,$6)",
+      {at, who.user, who.role, action, patient_id, detail});
+  }
+}
+
+// ---- patients
+
+namespace {
+
+SqlParams core_patient_params(const Patient &p, const Actor &who, int version,
+                              const std::string &at, bool sources) {
+  SqlParams v{p.id,
+              std::int64_t{version},
+              iso(p.birth_date),
+              std::string(to_string(p.sex)),
+              p.weight_kg,
+              nullable(p.serum_creatinine_mg_dl),
+              nullable(p.crcl_ml_min),
+              std::string(to_string(p.hepatic)),
+              store::conditions_document(p).dump(),
+              json(p.medications).dump(),
+              core_stopped_doc(p.stopped_medications).dump(),
+              p.baseline_pain ? SqlValue(std::int64_t{p.baseline_pain->value()}) : SqlValue(),
+              who.user,
+              at};
+  if (sources) v.emplace_back(store::sources_document(p).dump());
+  return v;
+}
+
+std::string core_insert_patient_version_sql(bool sources) {
+  return std::string("INSERT INTO patient_versions (patient_id, version, birth_date, sex, "
+                     "weight_kg, serum_creatinine_mg_dl, crcl_ml_min, hepatic, conditions, "
+                     "medications, stopped_medications, baseline_pain, recorded_by, recorded_at") +
+         (sources ? ", sources) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
+                  : ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)");
+}
+
+} // namespace
+
+int CoreStore::add_patient(const Patient &p, const Actor &who) {
+  Tx tx(*this, true);
+  if (q("INSERT INTO patients (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING "
+        "RETURNING id",
+        {p.id, tx.at()})
+          .empty()) {
+    throw RefusedError("patient " + p.id + ": already exists; use patient update to change it");
+  }
+  q(core_insert_patient_version_sql(sources_), core_patient_params(p, who, 1, tx.at(), sources_));
+  write_audit(who, "patient.add", p.id, "profile version 1", tx.at());
+  tx.commit();
+  return 1;
+}
+
+int CoreStore::update_patient(const Patient &p, const Actor &who) {
+  Tx tx(*this, true);
+  require_patient(p.id, true); // locked: concurrent updates number versions in turn
+  const int version =
+      q("SELECT coalesce(max(version), 0) FROM patient_versions WHERE patient_id = $1", {p.id})
+          .at(0)
+          .int32(0) +
+      1;
+  q(core_insert_patient_version_sql(sources_),
+    core_patient_params(p, who, version, tx.at(), sources_));
+  write_audit(who, "patient.update", p.id, "profile version " + std::to_string(version), tx.at());
+  tx.commit();
+  return version;
+}
+
+std::optional<PatientRecord> CoreStore::patient(const std::string &id) {
+  Tx tx(*this, false);
+  const auto r = q("SELECT " + core_patient_columns(sources_) +
+                       " FROM patient_versions WHERE patient_id = $1 "
+                       "ORDER BY version DESC LIMIT 1",
+                   {id});
+  tx.commit();
+  if (r.empty()) return std::nullopt;
+  return core_patient_from_row(r.front());
+}
+
+std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
+  Tx tx(*this, false);
+  const auto r = q("SELECT " + core_patient_columns(sources_) +
+                       " FROM patient_versions WHERE patient_id = $1 ORDER BY version",
+                   {id});
+  tx.commit();
+  std::vector<PatientRecord> out;
+  out.reserve(r.size());
+  for (const auto &row : r) out.push_back(core_patient_from_row(row));
+  return out;
+}
+
+std::vector<PatientRecord> CoreStore::patients() {
+  Tx tx(*this, false);
+  const auto r = q("SELECT " + core_patient_columns(sources_) +
+                   " FROM patient_versions v WHERE version = (SELECT max(version) "
+                   "FROM patient_versions w WHERE w.patient_id = v.patient_id) "
+                   "ORDER BY patient_id");
+  tx.commit();
+  std::vector<PatientRecord> out;
+  out.reserve(r.size());
+  for (const auto &row : r) out.push_back(core_patient_from_row(row));
+  return out;
+}
+
+// ---- plans
+
+struct CoreStore::VersionRow {
+  std::int64_t id = 0;
+  std::int64_t plan_id = 0;
+  PlanStatus status = PlanStatus::draft;
+  std::string drafted_by;
+  std::string submitted_by;
+};
+
+// `lock`: take the patient's plan row first and read the version afterwards, in a new statement,
+// so its status is the latest committed one: two pharmacists approving one version at once
+// serialize, and the second sees "approved" (READ COMMITTED gives each statement a fresh
+// snapshot on PostgreSQL; SQLite's writing transaction holds the whole database).
+CoreStore::VersionRow CoreStore::find_version(const std::string &patient, int version,
+                                              bool lock) {
+  require_patient(patient);
+  if (lock && !sql_->lock_rows().empty()) {
+    q("SELECT id FROM plans WHERE patient_id = $1" + std::string(sql_->lock_rows()), {patient});
+  }
+  const auto r = q("SELECT v.id, v.plan_id, v.status, v.drafted_by, v.submitted_by "
+                   "FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
+                   "WHERE p.patient_id = $1 AND v.version = $2",
+                   {patient, std::int64_t{version}});
+  if (r.empty()) {
+    throw NotFoundError("plan of " + patient + ": no version " + std::to_string(version));
+  }
+  const auto &row = r.front();
+  return {row.integer(0), row.integer(1), core_status_from(row.text(2)), row.text(3),
+          row.text(4)};
+}
+
+int CoreStore::save_draft(const Plan &plan, const Actor &who, const std::string &note) {
+  Tx tx(*this, true);
+  require_patient(plan.patient);
+  q("INSERT INTO plans (patient_id) VALUES ($1) ON CONFLICT (patient_id) DO NOTHING",
+    {plan.patient});
+  const std::int64_t plan_id =
+      q("SELECT id FROM plans WHERE patient_id = $1" + std::string(sql_->lock_rows()),
+        {plan.patient})
+          .at(0)
+          .integer(0);
+  const int version =
+      q("SELECT coalesce(max(version), 0) FROM plan_versions WHERE plan_id = $1", {plan_id})
+          .at(0)
+          .int32(0) +
+      1;
+  q("UPDATE plan_versions SET status = 'superseded' WHERE plan_id = $1 AND status = 'draft'",
+    {plan_id});
+  std::optional<std::string> decision_date;
+  if (auto d = plan_decision_date(plan)) decision_date = iso(*d);
+  const std::int64_t version_id =
+      q("INSERT INTO plan_versions (plan_id, version, status, pathway, start_date, "
+        "decision_date, content, drafted_by, drafted_at, note) "
+        "VALUES ($1,$2,'draft',$3,$4,$5,$6,$7,$8,$9) RETURNING id",
+        {plan_id, std::int64_t{version}, plan.pathway, iso(plan.start), nullable(decision_date),
+         store::plan_to_document(plan).dump(), who.user, tx.at(), note})
+          .at(0)
+          .integer(0);
+  std::int64_t si = 0;
+  for (const auto &s : plan.stages) {
+    std::optional<std::string> target, decision;
+    if (s.target_reached) target = iso(*s.target_reached);
+    if (s.decision_date) decision = iso(*s.decision_date);
+    const std::int64_t stage_id =
+        q("INSERT INTO stages (plan_version_id, ordinal, drug, role, assessed_ug, "
+          "target_reached, decision_date) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+          {version_id, ++si, s.drug, std::string(store::stage_role_name(s.role)),
+           std::int64_t{s.assessed_dose.ug()}, nullable(target), nullable(decision)})
+            .at(0)
+            .integer(0);
+    std::int64_t ti = 0;
+    for (const auto &step : s.steps) {
+      q("INSERT INTO steps (stage_id, ordinal, begin_date, end_date, daily_ug) "
+        "VALUES ($1,$2,$3,$4,$5)",
+        {stage_id, ++ti, iso(step.range.begin()), iso(step.range.end()),
+         std::int64_t{step.daily.ug()}});
+    }
+  }
+  write_audit(who, "plan.draft", plan.patient,
+              "version " + std::to_string(version) + " (pathway " + plan.pathway + ", start " +
+                  iso(plan.start) + (note.empty() ? "" : "; " + note) + ")",
+              tx.at());
+  tx.commit();
+  return version;
+}
+
+void CoreStore::submit(const std::string &patient, int version, const Actor &who) {
+  Tx tx(*this, true);
+  const VersionRow v = find_version(patient, version, true);
+  if (v.status != PlanStatus::draft) {
+    throw RefusedError(core_version_name(patient, version) + " is " +
+                       std::string(to_string(v.status)) +
+                       "; only a draft can be submitted (an edit makes a new version)");
+  }
+  q("UPDATE plan_versions SET status = 'superseded' WHERE plan_id = $1 AND status = 'submitted'",
+    {v.plan_id});
+  q("UPDATE plan_versions SET status = 'submitted', submitted_by = $1, submitted_at = $2 "
+    "WHERE id = $3",
+    {who.user, tx.at(), v.id});
+  write_audit(who, "plan.submit", patient, "version " + std::to_string(version), tx.at());
+  tx.commit();
+}
+
+void CoreStore::approve(const std::string &patient, int version, const Actor &who) {
+  Tx tx(*this, true);
+  const VersionRow v = find_version(patient, version, true);
+  if (v.status != PlanStatus::submitted) {
+    throw RefusedError(core_version_name(patient, version) + " is " +
+                       std::string(to_string(v.status)) +
+                       ", not awaiting review; only a submitted version can be approved");
+  }
+  require_four_eyes(core_version_name(patient, version), v.drafted_by, v.submitted_by, who,
+                    "approve");
+  q("UPDATE plan_versions SET status = 'superseded' WHERE plan_id = $1 AND status = 'approved'",
+    {v.plan_id});
+  q("UPDATE plan_versions SET status = 'approved' WHERE id = $1", {v.id});
+  q("INSERT INTO reviews (plan_version_id, pharmacist, verdict, note, at) "
+    "VALUES ($1, $2, 'approved', '', $3)",
+    {v.id, who.user, tx.at()});
+  write_audit(who, "plan.approve", patient, "version " + std::to_string(version), tx.at());
+  tx.commit();
+}
+
+void CoreStore::reject(const std::string &patient, int version, const Actor &who,
+                       const std::string &reason) {
+  if (core_blank(reason)) {
+    throw InputError("the reason for rejecting is empty; a rejection must say why");
+  }
+  Tx tx(*this, true);
+  const VersionRow v = find_version(patient, version, true);
+  if (v.status != PlanStatus::submitted) {
+    throw RefusedError(core_version_name(patient, version) + " is " +
+                       std::string(to_string(v.status)) +
+                       ", not awaiting review; only a submitted version can be rejected");
+  }
+  require_four_eyes(core_version_name(patient, version), v.drafted_by, v.submitted_by, who,
+                    "reject");
+  q("UPDATE plan_versions SET status = 'rejected' WHERE id = $1", {v.id});
+  q("INSERT INTO reviews (plan_version_id, pharmacist, verdict, note, at) "
+    "VALUES ($1, $2, 'rejected', $3, $4)",
+    {v.id, who.user, reason, tx.at()});
+  write_audit(who, "plan.reject", patient, "version " + std::to_string(version) + ": " + reason,
+              tx.at());
+  tx.commit();
+}
+
+std::vector<PlanVersion> CoreStore::versions_where(const std::string &where,
+                                                   const SqlParams &params) {
+  Tx tx(*this, false);
+  const auto r = q(core_version_select + where, params);
+  tx.commit();
+  std::vector<PlanVersion> out;
+  out.reserve(r.size());
+  for (const auto &row : r) out.push_back(core_version_from_row(row));
+  return out;
+}
+
+std::optional<PlanVersion> CoreStore::plan_version(const std::string &patient, int version) {
+  auto all = versions_where("WHERE p.patient_id = $1 AND v.version = $2",
+                            {patient, std::int64_t{version}});
+  if (all.empty()) return std::nullopt;
+  return all.front();
+}
+
+std::vector<PlanVersion> CoreStore::plan_versions(const std::string &patient) {
+  return versions_where("WHERE p.patient_id = $1 ORDER BY v.version", {patient});
+}
+
+std::optional<PlanVersion> CoreStore::active_plan(const std::string &patient) {
+  auto all = versions_where("WHERE p.patient_id = $1 AND v.status = 'approved'", {patient});
+  if (all.empty()) return std::nullopt;
+  return all.front();
+}
+
+std::vector<PlanVersion> CoreStore::active_plans() {
+  return versions_where("WHERE v.status = 'approved' ORDER BY p.patient_id");
+}
+
+std::vector<PlanVersion> CoreStore::awaiting_review() {
+  return versions_where("WHERE v.status = 'submitted' ORDER BY v.submitted_at, v.id");
+}
+
+std::vector<Review> CoreStore::reviews(const std::string &patient) {
+  Tx tx(*this, false);
+  const auto r = q("SELECT p.patient_id, v.version, r.pharmacist, r.verdict, r.note, r.at "
+                   "FROM reviews r JOIN plan_versions v ON v.id = r.plan_version_id "
+                   "JOIN plans p ON p.id = v.plan_id WHERE p.patient_id = $1 ORDER BY r.id",
+                   {patient});
+  tx.commit();
+  std::vector<Review> out;
+  out.reserve(r.size());
+  for (const auto &row : r) {
+    out.push_back({row.text(0), row.int32(1), row.text(2),
+                   row.text(3) == "approved" ? Verdict::approved : Verdict::rejected,
+                   row.text(4), row.text(5)});
+  }
+  return out;
+}
+
+// ---- observations
+
+std::int64_t CoreStore::log_score(const std::string &patient, const ScoreEntry &s,
+                                  const Actor &who) {
+  Tx tx(*this, true);
+  require_patient(patient);
+  if (s.supersedes) {
+    // Lock the corrected score, then look for an earlier correction in a new statement: two
+    // corrections of one score at once cannot both pass.
+    const auto r = q("SELECT patient_id FROM pain_scores WHERE id = $1" +
+                         std::string(sql_->lock_rows()),
+                     {*s.supersedes});
+    if (r.empty() || r.front().text(0) != patient) {
+      throw NotFoundError("supersedes: patient " + patient + " has no score #" +
+                          std::to_string(*s.supersedes));
+    }
+    const auto c = q("SELECT id FROM pain_scores WHERE supersedes = $1 ORDER BY id LIMIT 1",
+                     {*s.supersedes});
+    if (!c.empty()) {
+      throw RefusedError("supersedes: score #" + std::to_string(*s.supersedes) +
+                         " was already corrected by #" + c.front().text(0) +
+                         "; correct that one instead");
+    }
+  }
+  const std::int64_t id =
+      q("INSERT INTO pain_scores (patient_id, at, score, note, entered_by, entered_at, "
+        "supersedes) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+        {patient, iso(s.at), std::int64_t{s.score.value()}, s.note, who.user, tx.at(),
+         nullable(s.supersedes)})
+          .at(0)
+          .integer(0);
+  write_audit(who, "score.log", patient,
+              "#" + std::to_string(id) + ": score " + std::to_string(s.score.value()) + " at " +
+                  iso(s.at) +
+                  (s.supersedes ? " (corrects #" + std::to_string(*s.supersedes) + ")" : ""),
+              tx.at());
+  tx.commit();
+  return id;
+}
+
+ImportResult CoreStore::import_scores(const ScoreRowSource &next, const Actor &who,
+                                      const std::string &source_name) {
+  Tx tx(*this, true);
+  const ImportResult result = sql_->import_scores(next, who, source_name, tx.at(), audit_actor_);
+  tx.commit();
+  return result;
+}
+
+std::vector<ScoreEntry> CoreStore::scores(const std::string &patient, bool include_superseded) {
+  std::string sql = "SELECT id, at, score, note, supersedes FROM pain_scores s "
+                    "WHERE patient_id = $1";
+  if (!include_superseded) {
+    sql += " AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)";
+  }
+  sql += " ORDER BY at, id";
+  Tx tx(*this, false);
+  const auto r = q(sql, {patient});
+  tx.commit();
+  std::vector<ScoreEntry> out;
+  out.reserve(r.size());
+  for (const auto &row : r) {
+    ScoreEntry e;
+    e.id = row.integer(0);
+    e.at = parse_local_datetime(row.text(1));
+    e.score = PainScore(row.int32(2));
+    e.note = row.text(3);
+    if (!row.null(4)) e.supersedes = row.integer(4);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::int64_t CoreStore::log_adverse_effect(const std::string &patient, const AdverseEffect &ae,
+                                           const Actor &who) {
+  if (core_blank(ae.description)) {
+    throw InputError("the description of the adverse effect is empty; describe the effect "
+                     "(e.g. \"dizziness\")");
+  }
+  Tx tx(*this, true);
+  require_patient(patient);
+  if (ae.supersedes || ae.retracted) {
+    std::optional<std::string> target;
+    std::optional<std::int64_t> replaced_by;
+    if (ae.supersedes) {
+      const auto r = q("SELECT patient_id, (SELECT id FROM adverse_effects c WHERE "
+                       "c.supersedes = a.id LIMIT 1) FROM adverse_effects a WHERE a.id = $1" +
+                           std::string(sql_->lock_rows()),
+                       {*ae.supersedes});
+      if (!r.empty()) {
+        target = r.front().text(0);
+        if (!r.front().null(1)) replaced_by = r.front().integer(1);
+      }
+    }
+    store::check_effect_correction(patient, ae, target, replaced_by);
+  }
+  const std::int64_t id =
+      q("INSERT INTO adverse_effects (patient_id, at, description, severity, entered_by, "
+        "entered_at, drugs, supersedes, retracted) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) "
+        "RETURNING id",
+        {patient, iso(ae.at), ae.description, std::string(to_string(ae.severity)), who.user,
+         tx.at(), nullable(store::effect_drugs_text(ae)), nullable(ae.supersedes),
+         core_flag(ae.retracted)})
+          .at(0)
+          .integer(0);
+  write_audit(who, ae.retracted ? "adverse-effect.retract" : "adverse-effect.log", patient,
+              store::effect_audit_detail(id, ae), tx.at());
+  tx.commit();
+  return id;
+}
+
+std::vector<AdverseEffect> CoreStore::adverse_effects(const std::string &patient,
+                                                      bool include_superseded) {
+  std::string sql = "SELECT id, at, description, severity, drugs, supersedes, retracted "
+                    "FROM adverse_effects a WHERE patient_id = $1";
+  if (!include_superseded) {
+    sql += " AND retracted = 0 AND NOT EXISTS (SELECT 1 FROM adverse_effects c "
+           "WHERE c.supersedes = a.id)";
+  }
+  Tx tx(*this, false);
+  const auto r = q(sql + " ORDER BY at, id", {patient});
+  tx.commit();
+  std::vector<AdverseEffect> out;
+  out.reserve(r.size());
+  for (const auto &row : r) {
+    AdverseEffect a;
+    a.id = row.integer(0);
+    a.at = parse_local_datetime(row.text(1));
+    a.description = row.text(2);
+    a.severity = parse_ae_severity(row.text(3));
+    store::read_effect_drugs(a, row.opt_text(4));
+    if (!row.null(5)) a.supersedes = row.integer(5);
+    a.retracted = row.integer(6) != 0;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// ---- decisions
+
+std::int64_t CoreStore::record_decision(const Assessment &a, std::optional<int> plan_version,
+                                        const Actor &who) {
+  Tx tx(*this, true);
+  require_patient(a.patient);
+  std::optional<std::int64_t> version_id;
+  if (plan_version) version_id = find_version(a.patient, *plan_version, false).id;
+  std::optional<std::int64_t> next_ug;
+  if (a.next_dose) next_ug = a.next_dose->ug();
+  std::optional<std::string> next_dd;
+  if (a.next_decision_date) next_dd = iso(*a.next_decision_date);
+  const std::int64_t id =
+      q("INSERT INTO decisions (patient_id, plan_version_id, date, drug, decision, baseline, "
+        "window_start, window_end, window_mean, window_scores, change_pct, days_at_target, "
+        "rule, source, reasons, next_dose_ug, next_drug, next_decision_date, substantial, "
+        "recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,"
+        "$15,$16,$17,$18,$19,$20,$21) RETURNING id",
+        {a.patient, nullable(version_id), iso(a.date), a.drug,
+         std::string(store::decision_name(a.decision)), nullable(a.baseline),
+         iso(a.window.start), iso(a.window.end), nullable(a.window.mean),
+         std::int64_t{a.window.scores}, nullable(a.change_pct), std::int64_t{a.days_at_target},
+         a.rule, a.source, json(a.reasons).dump(), nullable(next_ug), nullable(a.next_drug),
+         nullable(next_dd), core_flag(a.substantial), who.user, tx.at()})
+          .at(0)
+          .integer(0);
+  write_audit(who, "decision.record", a.patient,
+              "#" + std::to_string(id) + ": " + std::string(store::decision_name(a.decision)) +
+                  " for " + a.drug + " on " + iso(a.date) + " (rule " + a.rule + ")",
+              tx.at());
+  tx.commit();
+  return id;
+}
+
+std::vector<DecisionRecord> CoreStore::decisions(const std::string &patient) {
+  Tx tx(*this, false);
+  const auto r = q("SELECT d.id, v.version, d.date, d.drug, d.decision, d.baseline, "
+                   "d.window_start, d.window_end, d.window_mean, d.window_scores, d.change_pct, "
+                   "d.days_at_target, d.rule, d.source, d.reasons, d.next_dose_ug, d.next_drug, "
+                   "d.recorded_by, d.recorded_at, d.patient_id, d.next_decision_date, "
+                   "d.substantial FROM decisions d LEFT JOIN plan_versions v "
+                   "ON v.id = d.plan_version_id WHERE d.patient_id = $1 ORDER BY d.id",
+                   {patient});
+  tx.commit();
+  std::vector<DecisionRecord> out;
+  out.reserve(r.size());
+  for (const auto &d : r) {
+    DecisionRecord rec;
+    rec.id = d.integer(0);
+    if (!d.null(1)) rec.plan_version = d.int32(1);
+    Assessment &a = rec.assessment;
+    a.patient = d.text(19);
+    a.date = parse_date(d.text(2));
+    a.drug = d.text(3);
+    a.decision = store::decision_from_name(d.text(4));
+    if (!d.null(5)) a.baseline = d.real(5);
+    a.window.start = parse_date(d.text(6));
+    a.window.end = parse_date(d.text(7));
+    if (!d.null(8)) a.window.mean = d.real(8);
+    a.window.scores = d.int32(9);
+    if (!d.null(10)) a.change_pct = d.real(10);
+    a.days_at_target = d.int32(11);
+    a.rule = d.text(12);
+    a.source = d.text(13);
+    a.reasons = json::parse(d.text(14)).get<std::vector<std::string>>();
+    if (!d.null(15)) a.next_dose = Dose::micrograms(d.integer(15));
+    a.next_drug = d.opt_text(16);
+    if (!d.null(20)) a.next_decision_date = parse_date(d.text(20));
+    a.substantial = d.integer(21) != 0;
+    rec.recorded_by = d.text(17);
+    rec.recorded_at = d.text(18);
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+// ---- the due list
+
+std::vector<DueEntry> CoreStore::due_list(Date today, int within_days, int window_days) {
+  Tx tx(*this, false);
+  auto out = sql_->due_list(today, within_days, window_days);
+  tx.commit();
+  return out;
+}
+
+// ---- audit
+
+void CoreStore::append_audit(const Actor &who, const std::string &action,
+                             const std::string &patient, const std::string &detail) {
+  Tx tx(*this, true);
+  write_audit(who, action, patient, detail, tx.at());
+  tx.commit();
+}
+
+std::vector<AuditEntry> CoreStore::audit(const std::optional<std::string> &patient) {
+  std::string sql = "SELECT id, at, \"user\", role, action, coalesce(patient_id, ''), detail, " +
+                     std::string(audit_actor_ ? "door, os_user" : "'', ''") + " FROM audit";
+  Tx tx(*this, false);
+  const auto r = patient ? q(sql + " WHERE patient_id = $1 ORDER BY id", {*patient})
+                         : q(sql + " ORDER BY id");
+  tx.commit();
+  std::vector<AuditEntry> out;
+  out.reserve(r.size());
+  for (const auto &row : r) {
+    out.push_back({row.integer(0), row.text(1), row.text(2), row.text(3), row.text(4),
+                   row.text(5), row.text(6), row.text(7), row.text(8)});
+  }
+  return out;
+}
+
+} // namespace titrate
