@@ -23,7 +23,7 @@ void run_audit(Context &ctx, const std::string &id) {
       a.push_back({{"id", e.id}, {"at", e.at}, {"user", e.user}, {"role", e.role},
                    {"action", e.action},
                    {"patient", e.patient.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.patient)},
-                   {"detail", e.detail}});
+                   {"detail", e.detail}, {"door", e.door}, {"os_user", e.os_user}});
     }
     ctx.print_json({{"entries", a}});
     return;
@@ -34,7 +34,13 @@ void run_audit(Context &ctx, const std::string &id) {
   }
   for (const auto &e : entries) {
     ctx.out << e.at << "  " << e.user << " (" << (e.role.empty() ? "no role" : e.role) << ")  "
-            << e.action << "  " << (e.patient.empty() ? "-" : e.patient) << "  " << e.detail << "\n";
+            << e.action << "  " << (e.patient.empty() ? "-" : e.patient) << "  " << e.detail;
+    // How it came in, when the entry says (entries before schema 7 do not).
+    if (!e.door.empty() || !e.os_user.empty()) {
+      ctx.out << "  [" << (e.door.empty() ? "door not recorded" : "via " + e.door)
+              << (e.os_user.empty() ? "" : ", OS user " + e.os_user) << "]";
+    }
+    ctx.out << "\n";
   }
 }
 

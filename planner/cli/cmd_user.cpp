@@ -69,7 +69,7 @@ void run_user_add(Context &ctx, const std::string &name, const std::string &role
                   .count();
   accounts->add_user(u);
   const std::string by = ctx.user().empty() ? "unknown" : ctx.user();
-  repo->append_audit(Actor{by, ctx.role()}, "user.add", "", "staff user " + name + " (" + role + ")");
+  repo->append_audit(Actor{by, ctx.role(), "cli", os_user()}, "user.add", "", "staff user " + name + " (" + role + ")");
   if (ctx.opt.json) {
     ctx.print_json({{"user", name}, {"role", role}});
   } else {

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <sstream>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace titrate::cli {
@@ -34,7 +35,15 @@ Actor actor(const Context &ctx) {
     throw InputError("--user: no user given; give --user NAME or set TITRATE_USER (every change "
                      "records who made it)");
   }
-  return {user, ctx.role()};
+  return {user, ctx.role(), "cli", os_user()};
+}
+
+std::string os_user() {
+  // The account the process runs as, not $USER (which anyone can set): the audit's witness of
+  // who typed a claimed --user on a SQLite file (docs/architecture.md, "Who the actor is").
+  const uid_t uid = ::geteuid();
+  if (const passwd *pw = ::getpwuid(uid); pw && pw->pw_name) return pw->pw_name;
+  return "uid " + std::to_string(uid);
 }
 
 namespace {

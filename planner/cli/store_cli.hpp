@@ -28,8 +28,11 @@ using app::to_string;
 // only on their own record (the user name must be the patient id).
 Role require_role(const Context &ctx, app::Permission permission, std::string_view command,
                   const std::string *patient = nullptr);
-// The acting user and role for the audit (InputError if no user can be determined).
+// The acting user and role for the audit (InputError if no user can be determined), with the door
+// ("cli") and the operating-system user the process runs as.
 Actor actor(const Context &ctx);
+// The operating-system account of this process (getpwuid(geteuid())), e.g. "root".
+std::string os_user();
 
 enum class StoreMode {
   read,           // a missing database reads as an empty one; nothing is created

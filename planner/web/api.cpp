@@ -70,12 +70,12 @@ void WebServer::Impl::api_routes() {
     const auto u = staff_session(c.req);
     if (!u) {
       if (!c.req.get_header_value("Authorization").empty()) {
-        c.actor = Actor{"anonymous", "patient"};
+        c.actor = Actor{"anonymous", "patient", "web"};
         throw RefusedError("a patient link may not read the due list");
       }
       throw Redirect{"/login"};
     }
-    c.actor = Actor{u->name, u->role};
+    c.actor = Actor{u->name, u->role, "web"};
     app::authorize(c.actor, app::Permission::read_due);
     int within = 0;
     if (c.req.has_param("within")) {

@@ -225,7 +225,7 @@ struct Service {
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       std::lock_guard<std::mutex> lock(m.store_mutex);
       try {
-        m.repo.append_audit(Actor{"cds-client", "cds-client"}, "cds.refused", "",
+        m.repo.append_audit(Actor{"cds-client", "cds-client", "cds"}, "cds.refused", "",
                             req.method + " " + req.path + ": " + e.text);
       } catch (const std::exception &) {
         // the refusal is still answered
@@ -508,7 +508,7 @@ struct Service {
         for (const auto &r : rows) {
           std::string patient = r.patient;
           if (!patient.empty() && !m.repo.patient(patient)) patient.clear();
-          m.repo.append_audit(Actor{printable(client, 100), "cds-client"}, "cds.feedback", patient,
+          m.repo.append_audit(Actor{printable(client, 100), "cds-client", "cds"}, "cds.feedback", patient,
                               r.detail);
         }
       });

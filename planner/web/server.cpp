@@ -40,7 +40,7 @@ void WebServer::Impl::login_page(Call &c, int status, const std::string &message
 void WebServer::Impl::login_post(Call &c) {
   const std::string name = param(c.req, "user");
   const std::string password = param(c.req, "password");
-  c.actor = Actor{name.empty() ? "anonymous" : name.substr(0, 64), "anonymous"};
+  c.actor = Actor{name.empty() ? "anonymous" : name.substr(0, 64), "anonymous", "web"};
   if (!equal_secret(param(c.req, "csrf"), cookie_value(c.req, login_cookie))) {
     throw RefusedError(param(c.req, "csrf").empty() ? "missing CSRF token" : "foreign CSRF token");
   }
@@ -75,7 +75,7 @@ void WebServer::Impl::login_post(Call &c) {
   accounts.delete_expired_sessions(now);
   const std::string id = random_token();
   accounts.add_session(Session{token_digest(id), u->name, random_token(), now + cfg.session_seconds});
-  c.actor = Actor{u->name, u->role};
+  c.actor = Actor{u->name, u->role, "web"};
   repo.append_audit(c.actor, "web.login", "", "signed in");
   c.res.set_header("Set-Cookie", cookie_header(session_cookie, id, cfg.session_seconds));
   redirect(c.res, u->role == "pharmacist" ? "/pharmacy/" : "/clinic/");
@@ -103,7 +103,7 @@ void WebServer::Impl::login_routes() {
   svr.Post("/logout", guarded(false, [this](Call &c) {
     const auto u = staff_session(c.req);
     if (!u) throw Redirect{"/login"};
-    c.actor = Actor{u->name, u->role};
+    c.actor = Actor{u->name, u->role, "web"};
     require_csrf(c, *u, param(c.req, "csrf"));
     accounts.delete_session(u->id_hash);
     repo.append_audit(c.actor, "web.logout", "", "signed out");

@@ -59,7 +59,7 @@ struct Call {
   const Request &req;
   Response &res;
   std::unique_lock<std::mutex> lock;
-  Actor actor{"anonymous", "anonymous"};
+  Actor actor{"anonymous", "anonymous", "web"};
   std::string patient; // the patient concerned, for the audit
   bool api = false;
 };
@@ -237,7 +237,7 @@ struct WebServer::Impl {
   StaffUser require_staff(Call &call, app::Permission permission) {
     auto u = staff_session(call.req);
     if (!u) throw Redirect{"/login"};
-    call.actor = Actor{u->name, u->role};
+    call.actor = Actor{u->name, u->role, "web"};
     app::authorize(call.actor, permission);
     return *u;
   }
@@ -266,11 +266,11 @@ struct WebServer::Impl {
   PatientRecord require_link(Call &call, const std::string &token) {
     const auto id = token_patient(token);
     if (!id) {
-      call.actor = Actor{"anonymous", "patient"};
+      call.actor = Actor{"anonymous", "patient", "web"};
       refuse_audit(call, "unknown or revoked patient link");
       throw NotFoundError("This link does not open anything. Ask your clinic for a new one.");
     }
-    call.actor = Actor{*id, "patient"};
+    call.actor = Actor{*id, "patient", "web"};
     call.patient = *id;
     const auto p = repo.patient(*id);
     if (!p) throw NotFoundError("This link does not open anything. Ask your clinic for a new one.");
@@ -287,13 +287,13 @@ struct WebServer::Impl {
       const auto id = auth.rfind(prefix, 0) == 0 ? token_patient(auth.substr(prefix.size()))
                                                  : std::nullopt;
       if (!id) throw RefusedError("invalid or revoked bearer token");
-      call.actor = Actor{*id, "patient"};
+      call.actor = Actor{*id, "patient", "web"};
       app::authorize(call.actor, permission, &patient_id);
       return;
     }
     const auto u = staff_session(call.req);
     if (!u) throw Redirect{"/login"};
-    call.actor = Actor{u->name, u->role};
+    call.actor = Actor{u->name, u->role, "web"};
     app::authorize(call.actor, permission, &patient_id);
     if (call.req.method == "POST") {
       require_csrf(call, *u, call.req.get_header_value("X-CSRF-Token"));

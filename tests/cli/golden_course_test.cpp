@@ -20,7 +20,7 @@
 // What a run cannot repeat is written in the transcript as a placeholder: a UTC time the store
 // records ("2026-11-30T17:15:35Z") as <utc>, a patient link's token as <token>, a SHA-256 (of
 // tables holding such times, salts and tokens) as <sha256>, the temporary folder as <tmp> and the
-// repository as <src>.
+// repository as <src>, the operating-system user an audit entry names as <os user>.
 #include "tests/cli/run.hpp"
 
 #include <catch2/catch.hpp>
@@ -28,6 +28,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <regex>
+#include <pwd.h>
+#include <unistd.h>
 #include <sstream>
 
 using namespace titrate::test;
@@ -128,6 +130,13 @@ std::vector<std::string> lines_of(const std::string &text, const std::string &tm
     for (auto at = l.find(src); at != std::string::npos; at = l.find(src, at))
       l.replace(at, src.size(), "<src>");
     l = std::regex_replace(l, sha256, "<sha256>");
+    static const std::string os_user = [] {
+      const passwd *pw = ::getpwuid(::geteuid());
+      return std::string(pw && pw->pw_name ? pw->pw_name : "");
+    }();
+    const std::string os_text = "OS user " + os_user + "]";
+    for (auto at = l.find(os_text); !os_user.empty() && at != std::string::npos; at = l.find(os_text, at))
+      l.replace(at, os_text.size(), "OS user <os user>]");
     l = std::regex_replace(l, utc, "<utc>");
     out.push_back(std::regex_replace(l, token, "/p/<token>"));
   }

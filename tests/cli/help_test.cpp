@@ -7,6 +7,7 @@
 #include "run.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <sstream>
@@ -100,6 +101,16 @@ TEST_CASE("help: each stored-data command names its role, and its example runs")
   // patient's score and import stored, the FHIR patient imported.
   const RunResult audit =
       run_titrate(d, {"--role", "clinician", "--user", "dr.ames", "audit"}, "", env);
+  // Each entry says it came in through the CLI, and as which operating-system account (the
+  // claimed --user is only a claim on a SQLite file).
+  const RunResult json =
+      run_titrate(d, {"--role", "clinician", "--user", "dr.ames", "--json", "audit", "P1"}, "", env);
+  const auto entries = nlohmann::json::parse(json.out)["entries"];
+  REQUIRE_FALSE(entries.empty());
+  for (const auto &e : entries) {
+    CHECK(e["door"] == "cli");
+    CHECK_FALSE(e["os_user"].get<std::string>().empty());
+  }
   CHECK_THAT(audit.out, Catch::Contains("plan.approve") && Catch::Contains("ph.lee") &&
                             Catch::Contains("score.log") && Catch::Contains("scores.import") &&
                             Catch::Contains("P9"));

@@ -509,6 +509,11 @@ TEST_CASE("web drafts and scores follow the CLI's date and --prefer rules (issue
   CHECK(versions[0].plan.stages.at(0).drug == "amitriptyline");
   CHECK(versions[0].note == "web: drafted from " + iso(versions[0].plan.start) +
                               "; prefer amitriptyline: poor sleep");
+  // The audit says the draft came in through the web, with no OS user (the session is the actor).
+  const auto drafted = s.repo->audit(std::string("P1")).back();
+  CHECK(drafted.action == "plan.draft");
+  CHECK(drafted.door == "web");
+  CHECK(drafted.os_user.empty());
   // A score before the patient's birth (1971-06-15) cannot be true.
   r = c.Post("/api/patients/P1/scores", {{"Cookie", dr.cookie}, {"X-CSRF-Token", dr.csrf}},
              R"({"score": 5, "at": "1971-06-14"})", "application/json");
