@@ -3,6 +3,7 @@
 // one patient at a time: the plan (active approved version, else the latest) and the decisions.
 // Staff only (clinician, pharmacist).
 #include "planner/cli/outcomes.hpp"
+#include "planner/export/svg.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/words.hpp"
@@ -23,28 +24,6 @@ struct ReportOptions {
   std::string from, to, pathway, format;
 };
 
-std::string report_escape(const std::string &s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string report_pct(double v) {
   return words::number(100 * v, 1) + " %";
@@ -123,7 +102,7 @@ void write_report_svg(std::ostream &out, const std::vector<OutcomeRow> &rows, co
     const auto &r = rows[i];
     const double y = top + row_h * static_cast<double>(i) + row_h / 2;
     out << "<text x=\"10\" y=\"" << words::number(y + 4, 1) << "\">"
-        << report_escape(report_heading(f, r)) << "</text>\n";
+        << xml_escape(report_heading(f, r)) << "</text>\n";
     std::vector<double> days(r.days_on_drug.begin(), r.days_on_drug.end());
     if (const auto m = median_of(days)) {
       out << "<rect x=\"" << words::number(left, 1) << "\" y=\"" << words::number(y - 6, 1)
@@ -149,14 +128,14 @@ void write_report_svg(std::ostream &out, const std::vector<OutcomeRow> &rows, co
 void write_report_html(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f,
                        const std::string &title) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>"
-      << report_escape(title) << "</title></head>\n<body>\n<h1>" << report_escape(title)
+      << xml_escape(title) << "</title></head>\n<body>\n<h1>" << xml_escape(title)
       << "</h1>\n";
   if (rows.empty())
     out << "<p>No trials started.</p>\n";
   for (const auto &r : rows) {
-    out << "<h2>" << report_escape(report_heading(f, r)) << "</h2>\n<ul>\n";
+    out << "<h2>" << xml_escape(report_heading(f, r)) << "</h2>\n<ul>\n";
     for (const auto &line : report_lines(r))
-      out << "<li>" << report_escape(line) << "</li>\n";
+      out << "<li>" << xml_escape(line) << "</li>\n";
     out << "</ul>\n";
   }
   if (!rows.empty())

@@ -5,6 +5,7 @@
 // maintenance_review_days (56): G1 patient, duloxetine 30 mg 2026-12-01..07, 60 mg from
 // 2026-12-08, decision date 2026-12-22, window 2026-12-15..21; review 2027-02-16.
 #include "tests/cli/run.hpp"
+#include "tests/cli/expect.hpp"
 #include "tests/cli/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,14 +16,6 @@ using Catch::Contains;
 
 namespace {
 
-RunResult ok(const TempDir &d, const std::vector<std::string> &args) {
-  auto r = run_titrate(d, args);
-  INFO(r.out);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return r;
-}
-
 std::vector<std::string> clin(const TempDir &d, const char *today, std::vector<std::string> a) {
   return as(d, "dr.ames", "clinician", today, std::move(a));
 }
@@ -31,19 +24,19 @@ std::vector<std::string> pharm(const TempDir &d, const char *today, std::vector<
 }
 
 void approve(const TempDir &d, const char *today, int version) {
-  ok(d, pharm(d, today, {"review", "approve", "G1", "--version", std::to_string(version)}));
+  run_ok(d, pharm(d, today, {"review", "approve", "G1", "--version", std::to_string(version)}));
 }
 
 // G1 (clinical.md G #1) on a running duloxetine plan, approved, with the window scores of a
 // response (4 against a baseline of 7, 42.9 %).
 void responder(const TempDir &d) {
-  ok(d, clin(d, "2026-11-25", {"patient", "add", "G1", "--birth-date", "1971-06-15", "--sex",
+  run_ok(d, clin(d, "2026-11-25", {"patient", "add", "G1", "--birth-date", "1971-06-15", "--sex",
                                "female", "--weight-kg", "65", "--creatinine-mg-dl", "0.8",
                                "--baseline-pain", "7"}));
-  ok(d, clin(d, "2026-11-25", {"plan", "G1", "--start", "2026-12-01", "--submit"}));
+  run_ok(d, clin(d, "2026-11-25", {"plan", "G1", "--start", "2026-12-01", "--submit"}));
   approve(d, "2026-11-26", 1);
   for (int i = 15; i <= 21; ++i) {
-    ok(d, as(d, "G1", "patient", "2026-12-21",
+    run_ok(d, as(d, "G1", "patient", "2026-12-21",
              {"log", "G1", "--score", "4", "--at", "2026-12-" + std::to_string(i) + "T09:00"}));
   }
 }
@@ -53,32 +46,32 @@ void responder(const TempDir &d) {
 TEST_CASE("course: a responder keeps duloxetine 60 mg with no end and due moves to the review") {
   TempDir d;
   responder(d);
-  auto r = ok(d, clin(d, "2026-12-22", {"assess", "G1", "--apply"}));
+  auto r = run_ok(d, clin(d, "2026-12-22", {"assess", "G1", "--apply"}));
   CHECK_THAT(r.out, Contains("Decision: continue; maintenance, next review on 2027-02-16"));
   CHECK_THAT(r.out, Contains("Drafted plan version 2"));
-  ok(d, clin(d, "2026-12-22", {"plan", "G1", "--submit"}));
+  run_ok(d, clin(d, "2026-12-22", {"plan", "G1", "--submit"}));
   approve(d, "2026-12-22", 2);
 
   // The day after the decision date, and months later: 60 mg every day.
   for (const char *day : {"2026-12-23", "2027-01-30", "2027-06-01"}) {
     CAPTURE(day);
-    r = ok(d, clin(d, "2026-12-23", {"schedule", "G1", "--on", day}));
+    r = run_ok(d, clin(d, "2026-12-23", {"schedule", "G1", "--on", day}));
     CHECK_THAT(r.out, Contains("DULoxetine (trial), 60 mg a day"));
     CHECK_THAT(r.out, Contains("maintenance with no end date"));
   }
-  r = ok(d, clin(d, "2027-06-01", {"schedule", "G1", "--on", "2027-06-01"}));
+  r = run_ok(d, clin(d, "2027-06-01", {"schedule", "G1", "--on", "2027-06-01"}));
   CHECK_THAT(r.out, Contains("review due since 2027-02-16"));
 
   // due: not overdue at the old decision date; listed at the review.
-  r = ok(d, clin(d, "2026-12-23", {"--json", "due", "--within", "7"}));
+  r = run_ok(d, clin(d, "2026-12-23", {"--json", "due", "--within", "7"}));
   CHECK(nlohmann::json::parse(r.out)["due"].empty());
-  r = ok(d, clin(d, "2027-02-10", {"--json", "due", "--within", "7"}));
+  r = run_ok(d, clin(d, "2027-02-10", {"--json", "due", "--within", "7"}));
   auto due = nlohmann::json::parse(r.out)["due"];
   REQUIRE(due.size() == 1);
   CHECK(due[0]["decision_date"] == "2027-02-16");
 
   // Re-planning a responder never restarts titration: the new version keeps 60 mg going.
-  r = ok(d, clin(d, "2027-01-10", {"--json", "plan", "G1", "--start", "2027-01-10", "--submit"}));
+  r = run_ok(d, clin(d, "2027-01-10", {"--json", "plan", "G1", "--start", "2027-01-10", "--submit"}));
   auto plan = nlohmann::json::parse(r.out);
   CHECK(plan["lint"].empty());
   REQUIRE(plan["stages"].size() == 1);
@@ -90,12 +83,12 @@ TEST_CASE("course: a responder keeps duloxetine 60 mg with no end and due moves 
 
   // At the review the response holds (window 2027-02-09..15, mean 3): the next review 8 weeks on.
   for (int i = 9; i <= 15; ++i) {
-    ok(d, as(d, "G1", "patient", "2027-02-15",
+    run_ok(d, as(d, "G1", "patient", "2027-02-15",
              {"log", "G1", "--score", "3", "--at", "2027-02-" + (i < 10 ? "0" + std::to_string(i)
                                                                         : std::to_string(i))}));
   }
   approve(d, "2027-02-16", 3); // the re-plan of 2027-01-10 (nothing changed)
-  r = ok(d, clin(d, "2027-02-16", {"assess", "G1", "--apply"}));
+  r = run_ok(d, clin(d, "2027-02-16", {"assess", "G1", "--apply"}));
   CHECK_THAT(r.out, Contains("the response holds"));
   CHECK_THAT(r.out, Contains("next review on 2027-04-13"));
 
@@ -112,14 +105,14 @@ TEST_CASE("course: a responder keeps duloxetine 60 mg with no end and due moves 
 TEST_CASE("course: an adverse effect belongs to the drug taken then and can be retracted") {
   TempDir d;
   responder(d);
-  auto r = ok(d, as(d, "G1", "patient", "2026-12-05",
+  auto r = run_ok(d, as(d, "G1", "patient", "2026-12-05",
                     {"--json", "log", "G1", "--adverse-effect", "nausea", "--severity",
                      "intolerable", "--at", "2026-12-05T07:30"}));
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["drugs"] == nlohmann::json::array({"duloxetine"}));
   const auto nausea = j["id"].get<long long>();
 
-  r = ok(d, clin(d, "2026-12-05", {"assess", "G1"}));
+  r = run_ok(d, clin(d, "2026-12-05", {"assess", "G1"}));
   CHECK_THAT(r.out, Contains("Decision: switch to gabapentin"));
 
   // Logged in error: the patient withdraws it (append-only), and the switch is no longer due.
@@ -131,43 +124,43 @@ TEST_CASE("course: an adverse effect belongs to the drug taken then and can be r
                           {"log", "G1", "--retract", "999", "--reason", "typo"}));
   CHECK(bad.exit_code == 3);
   CHECK_THAT(bad.err, Contains("no adverse effect #999"));
-  r = ok(d, as(d, "G1", "patient", "2026-12-05",
+  r = run_ok(d, as(d, "G1", "patient", "2026-12-05",
                {"log", "G1", "--retract", std::to_string(nausea), "--reason", "meant dizziness"}));
   CHECK_THAT(r.out, Contains("retracted adverse effect #" + std::to_string(nausea)));
   bad = run_titrate(d, as(d, "G1", "patient", "2026-12-05",
                           {"log", "G1", "--retract", std::to_string(nausea), "--reason", "again"}));
   CHECK(bad.exit_code == 4);
   CHECK_THAT(bad.err, Contains("already corrected or retracted"));
-  r = ok(d, clin(d, "2026-12-05", {"assess", "G1"}));
+  r = run_ok(d, clin(d, "2026-12-05", {"assess", "G1"}));
   CHECK_THAT(r.out, Contains("Decision: continue"));
 
   // A correction supersedes: severe, not intolerable, so no switch (the dose is held).
-  r = ok(d, as(d, "G1", "patient", "2026-12-06",
+  r = run_ok(d, as(d, "G1", "patient", "2026-12-06",
                {"--json", "log", "G1", "--adverse-effect", "dizziness", "--severity", "mild",
                 "--at", "2026-12-06T10:00"}));
   const auto dizzy = nlohmann::json::parse(r.out)["id"].get<long long>();
-  r = ok(d, as(d, "G1", "patient", "2026-12-06",
+  r = run_ok(d, as(d, "G1", "patient", "2026-12-06",
                {"--json", "log", "G1", "--adverse-effect", "dizziness", "--severity", "severe",
                 "--at", "2026-12-06T10:00", "--supersedes", std::to_string(dizzy)}));
   CHECK(nlohmann::json::parse(r.out)["supersedes"] == dizzy);
-  r = ok(d, clin(d, "2026-12-06", {"--json", "audit", "G1"}));
+  r = run_ok(d, clin(d, "2026-12-06", {"--json", "audit", "G1"}));
   CHECK_THAT(r.out, Contains("adverse-effect.retract") && Contains("taking duloxetine"));
 }
 
 TEST_CASE("course: decisions lists each decision with the version it drafted and that version's state") {
   TempDir d;
   responder(d);
-  auto r = ok(d, clin(d, "2026-12-22", {"decisions", "G1"}));
+  auto r = run_ok(d, clin(d, "2026-12-22", {"decisions", "G1"}));
   CHECK_THAT(r.out, Contains("no decisions recorded for G1"));
-  ok(d, clin(d, "2026-12-22", {"assess", "G1", "--apply"}));
-  r = ok(d, clin(d, "2026-12-22", {"decisions", "G1"}));
+  run_ok(d, clin(d, "2026-12-22", {"assess", "G1", "--apply"}));
+  r = run_ok(d, clin(d, "2026-12-22", {"decisions", "G1"}));
   CHECK_THAT(r.out, Contains("  #1  2026-12-22  DULoxetine: continue [decision.response], by dr.ames; "
                              "assessed version 1; drafted version 2: draft (not yet submitted)\n"));
-  ok(d, clin(d, "2026-12-22", {"plan", "G1", "--submit"}));
-  r = ok(d, pharm(d, "2026-12-22", {"decisions", "G1"}));
+  run_ok(d, clin(d, "2026-12-22", {"plan", "G1", "--submit"}));
+  r = run_ok(d, pharm(d, "2026-12-22", {"decisions", "G1"}));
   CHECK_THAT(r.out, Contains("drafted version 2: submitted (awaiting a pharmacist's review)"));
-  ok(d, pharm(d, "2026-12-22", {"review", "approve", "G1"})); // the one awaiting review
-  r = ok(d, as(d, "G1", "patient", "2026-12-22", {"--json", "decisions", "G1"}));
+  run_ok(d, pharm(d, "2026-12-22", {"review", "approve", "G1"})); // the one awaiting review
+  r = run_ok(d, as(d, "G1", "patient", "2026-12-22", {"--json", "decisions", "G1"}));
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(j["decisions"].size() == 1);
   CHECK(j["decisions"][0]["decision"] == "continue");

@@ -21,7 +21,7 @@
 // records ("2026-11-30T17:15:35Z") as <utc>, a patient link's token as <token>, a SHA-256 (of
 // tables holding such times, salts and tokens) as <sha256>, the temporary folder as <tmp> and the
 // repository as <src>, the operating-system user an audit entry names as <os user>.
-#include "tests/cli/run.hpp"
+#include "tests/cli/expect.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -35,27 +35,6 @@
 using namespace titrate::test;
 
 namespace {
-
-std::vector<std::string> split_words(const std::string &line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false, any = false;
-  for (const char c : line) {
-    if (c == '"') {
-      quoted = !quoted;
-      any = true;
-    } else if (c == ' ' && !quoted) {
-      if (any) out.push_back(cur);
-      cur.clear();
-      any = false;
-    } else {
-      cur += c;
-      any = true;
-    }
-  }
-  if (any) out.push_back(cur);
-  return out;
-}
 
 struct Command {
   std::string line; // after "$ "

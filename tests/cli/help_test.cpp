@@ -4,7 +4,7 @@
 // working fails here. The roles are checked against docs/cli.md's "Roles" table by hand:
 // e.g. `review approve` is for the pharmacist alone, `schedule` for all three (a patient: own
 // record only).
-#include "run.hpp"
+#include "expect.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -15,27 +15,6 @@
 using namespace titrate::test;
 
 namespace {
-
-// "a b \"c d\"" -> {a, b, c d}
-std::vector<std::string> split_example(const std::string &line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false, any = false;
-  for (char ch : line) {
-    if (ch == '"') {
-      quoted = !quoted;
-      any = true;
-    } else if (ch == ' ' && !quoted) {
-      if (any || !cur.empty()) out.push_back(cur);
-      cur.clear();
-      any = false;
-    } else {
-      cur += ch;
-    }
-  }
-  if (any || !cur.empty()) out.push_back(cur);
-  return out;
-}
 
 std::vector<std::string> words_of(const std::string &path) {
   std::istringstream in(path);
@@ -93,7 +72,7 @@ TEST_CASE("help: each stored-data command names its role, and its example runs")
     REQUIRE(at != std::string::npos);
     const std::string line =
         help.out.substr(at + 17, help.out.find('\n', at) - (at + 17));
-    const RunResult r = run_titrate(d, split_example(line), "", env);
+    const RunResult r = run_titrate(d, split_words(line), "", env);
     INFO("example: titrate " << line << "\n" << r.out << r.err);
     CHECK(r.exit_code == 0);
   }

@@ -4,6 +4,7 @@
 // embedded fonts, byte-identical runs, the paper size, large print (>= 16 pt) and bad input.
 // Pages are rendered to PNG in the build folder (tests/cli/pdf-out) for a person to look at.
 #include "tests/cli/run.hpp"
+#include "tests/cli/expect.hpp"
 #include "tests/cli/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,14 +22,6 @@ using namespace titrate::test;
 using Catch::Contains;
 
 namespace {
-
-RunResult pdf_ok(const TempDir &d, const std::vector<std::string> &args) {
-  auto r = run_titrate(d, args);
-  INFO(r.out);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return r;
-}
 
 // Runs a shell command (the poppler and qpdf tools); its stdout, and its exit status in `rc`.
 std::string pdf_tool(const std::string &command, int &rc) {
@@ -136,13 +129,13 @@ std::vector<std::string> pdf_clin(const TempDir &d, const char *today, std::vect
 
 // G1-like patient on gabapentin (three times daily, rising every 7 days), approved as version 1.
 void pdf_gabapentin_course(const TempDir &d) {
-  pdf_ok(d, pdf_clin(d, "2026-11-25",
+  run_ok(d, pdf_clin(d, "2026-11-25",
                      {"patient", "add", "H1", "--birth-date", "1960-03-01", "--sex", "female",
                       "--weight-kg", "70", "--creatinine-mg-dl", "0.9", "--baseline-pain", "7"}));
-  pdf_ok(d, pdf_clin(d, "2026-11-25",
+  run_ok(d, pdf_clin(d, "2026-11-25",
                      {"plan", "H1", "--start", "2026-12-01", "--prefer", "gabapentin", "--reason",
                       "chosen with the patient", "--submit"}));
-  pdf_ok(d, as(d, "ph.bell", "pharmacist", "2026-11-26",
+  run_ok(d, as(d, "ph.bell", "pharmacist", "2026-11-26",
                {"review", "approve", "H1", "--version", "1"}));
 }
 
@@ -157,8 +150,8 @@ TEST_CASE("pdf handout: export of an approved version prints every dose line and
           "export") {
   TempDir d;
   pdf_gabapentin_course(d);
-  const auto text = pdf_ok(d, pdf_clin(d, "2026-12-01", {"export", "H1", "--format", "text"}));
-  pdf_ok(d, pdf_clin(d, "2026-12-01",
+  const auto text = run_ok(d, pdf_clin(d, "2026-12-01", {"export", "H1", "--format", "text"}));
+  run_ok(d, pdf_clin(d, "2026-12-01",
                      {"export", "H1", "--format", "pdf", "-o", "h1.pdf", "--clinic-name",
                       "Riverside Pain Clinic", "--clinic-phone", "020 7946 0000"}));
   const std::string pdf = d.file("h1.pdf");
@@ -223,13 +216,13 @@ TEST_CASE("pdf handout: export of an approved version prints every dose line and
     CHECK(std::filesystem::exists(png + "-1.png"));
   }
   SECTION("two exports of one version are byte-identical") {
-    pdf_ok(d, pdf_clin(d, "2026-12-03",
+    run_ok(d, pdf_clin(d, "2026-12-03",
                        {"export", "H1", "--format", "pdf", "-o", "again.pdf", "--clinic-name",
                         "Riverside Pain Clinic", "--clinic-phone", "020 7946 0000"}));
     CHECK(file_bytes(pdf) == file_bytes(d.file("again.pdf")));
   }
   SECTION("no clinic given: a line to write on") {
-    pdf_ok(d, pdf_clin(d, "2026-12-01", {"export", "H1", "--format", "pdf", "-o", "blank.pdf"}));
+    run_ok(d, pdf_clin(d, "2026-12-01", {"export", "H1", "--format", "pdf", "-o", "blank.pdf"}));
     CHECK_THAT(pdf_squash(pdf_tool("pdftotext " + d.file("blank.pdf") + " -")),
                Contains("Clinic: ______________________________ Telephone: ______"));
   }
@@ -247,9 +240,9 @@ TEST_CASE("pdf handout: plan --patient-file --format pdf, A4 by default, --paper
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
-  pdf_ok(d, with({"-o", "a4.pdf"}));
-  pdf_ok(d, with({"-o", "letter.pdf", "--paper", "letter"}));
-  pdf_ok(d, with({"-o", "large.pdf", "--large-print"}));
+  run_ok(d, with({"-o", "a4.pdf"}));
+  run_ok(d, with({"-o", "letter.pdf", "--paper", "letter"}));
+  run_ok(d, with({"-o", "large.pdf", "--large-print"}));
   // A4 is 210 x 297 mm = 595.28 x 841.89 pt; US letter 8.5 x 11 in = 612 x 792 pt.
   CHECK_THAT(pdf_tool("pdfinfo " + d.file("a4.pdf")), Contains("595.276 x 841.89 pts (A4)"));
   CHECK_THAT(pdf_tool("pdfinfo " + d.file("letter.pdf")), Contains("612 x 792 pts (letter)"));
@@ -326,7 +319,7 @@ TEST_CASE("invite handout: patient invite --handout prints the plan with the lin
           "that decodes to it") {
   TempDir d;
   pdf_gabapentin_course(d);
-  const auto r = pdf_ok(d, pdf_clin(d, "2026-11-27",
+  const auto r = run_ok(d, pdf_clin(d, "2026-11-27",
                                     {"patient", "invite", "H1", "--handout", "invite.pdf",
                                      "--base-url", "https://clinic.example.org"}));
   // The link printed once, 128 bits as 32 hex digits after /p/.
@@ -348,14 +341,14 @@ TEST_CASE("invite handout: patient invite --handout prints the plan with the lin
   CHECK(rc == 0);
   CHECK_THAT(decoded, Contains(link + "\n"));
   // The link works: it was stored (revoking it counts one).
-  CHECK_THAT(pdf_ok(d, pdf_clin(d, "2026-11-27", {"patient", "invite", "H1", "--revoke"})).out,
+  CHECK_THAT(run_ok(d, pdf_clin(d, "2026-11-27", {"patient", "invite", "H1", "--revoke"})).out,
              Contains("revoked 1 link of H1"));
 }
 
 TEST_CASE(
     "invite handout: no plan, or PDF options without --handout, store no link and write no file") {
   TempDir d;
-  pdf_ok(d, pdf_clin(d, "2026-11-25",
+  run_ok(d, pdf_clin(d, "2026-11-25",
                      {"patient", "add", "H3", "--birth-date", "1960-03-01", "--sex", "female",
                       "--weight-kg", "70", "--creatinine-mg-dl", "0.9"}));
   auto r =
@@ -372,14 +365,14 @@ TEST_CASE(
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("\"tabloid\" is not a paper size; expected a4 or letter"));
   CHECK_FALSE(std::filesystem::exists(d.file("h3.pdf")));
-  CHECK_THAT(pdf_ok(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--revoke"})).out,
+  CHECK_THAT(run_ok(d, pdf_clin(d, "2026-11-25", {"patient", "invite", "H3", "--revoke"})).out,
              Contains("revoked 0 links of H3"));
 }
 
 TEST_CASE("pdf handout: the README's command writes plan.pdf from the demo patient") {
   TempDir d;
   // README.md "Using it", as written there (with the source tree's example patient).
-  pdf_ok(d, {"--today", "2026-11-30", "plan", "--patient-file",
+  run_ok(d, {"--today", "2026-11-30", "plan", "--patient-file",
              source_dir() + "/schedules/examples/demo.toml", "--start", "2026-12-01", "--format",
              "pdf", "-o", "plan.pdf"});
   CHECK(file_bytes(d.file("plan.pdf")).rfind("%PDF-", 0) == 0);

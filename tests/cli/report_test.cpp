@@ -3,6 +3,7 @@
 // taken 2026-12-08, decision date 2026-12-22), with decisions set by construction. Illustrative
 // storage data, not clinical claims. Expected figures by hand in the comments.
 #include "tests/cli/run.hpp"
+#include "tests/cli/expect.hpp"
 #include "tests/cli/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,14 +15,6 @@ namespace titrate::test {
 using Catch::Contains;
 
 namespace {
-
-RunResult report_ok(const TempDir &d, const std::vector<std::string> &args) {
-  auto r = run_titrate(d, args);
-  INFO(r.out);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return r;
-}
 
 std::vector<std::string> report_as(const TempDir &d, std::vector<std::string> a) {
   return as(d, "dr.ames", "clinician", "2027-01-15", std::move(a));
@@ -54,7 +47,7 @@ Assessment report_decision(const std::string &patient, Date date, DecisionKind k
 //     (2027-01-15): started, not reached.
 void report_cohort(const TempDir &d) {
   for (const char *id : {"O1", "O2", "O3", "O4", "O5"}) {
-    report_ok(d, report_as(d, {"patient", "add", id, "--birth-date", "1960-03-01", "--sex",
+    run_ok(d, report_as(d, {"patient", "add", id, "--birth-date", "1960-03-01", "--sex",
                                "female", "--weight-kg", "70", "--creatinine-mg-dl", "0.9"}));
   }
   SqliteStore store(d.file("clinic/titrate.db"));
@@ -90,7 +83,7 @@ void report_cohort(const TempDir &d) {
 TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
   TempDir d;
   report_cohort(d);
-  const auto r = report_ok(d, report_as(d, {"--json", "report", "outcomes"}));
+  const auto r = run_ok(d, report_as(d, {"--json", "report", "outcomes"}));
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(j["rows"].size() == 1);
   const auto &row = j["rows"][0];
@@ -123,7 +116,7 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
   CHECK(row["median_window_days_with_scores"] == 5.5);
 
   SECTION("the text form says the same") {
-    const auto t = report_ok(d, report_as(d, {"report", "outcomes"}));
+    const auto t = run_ok(d, report_as(d, {"report", "outcomes"}));
     CHECK_THAT(t.out, Contains("Line 1, DULoxetine\n  started: 5\n  reached the assessed dose: 3\n"
                                "  judged: 3\n"));
     CHECK_THAT(t.out, Contains("responders, 30 % less pain or more: 2 of 3 judged (66.7 %, 95 % "
@@ -132,7 +125,7 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
                                "contraindication 0, other 0"));
   }
   SECTION("csv: a header and one row") {
-    const auto c = report_ok(d, report_as(d, {"report", "outcomes", "--format", "csv"}));
+    const auto c = run_ok(d, report_as(d, {"report", "outcomes", "--format", "csv"}));
     CHECK(c.out.rfind("line,drug,started,reached_assessed_dose,judged,responders_30,"
                       "responders_30_ci95_low,responders_30_ci95_high,responders_50,",
                       0) == 0);
@@ -142,7 +135,7 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
         Contains("\r\n1,duloxetine,5,3,3,2,0.2077,0.9385,1,0.0615,0.7923,21,7,1,1,0,0,1,5.5\r\n"));
   }
   SECTION("html: the same lines and an SVG chart of the days on the drug") {
-    const auto h = report_ok(d, report_as(d, {"report", "outcomes", "--format", "html"}));
+    const auto h = run_ok(d, report_as(d, {"report", "outcomes", "--format", "html"}));
     CHECK_THAT(h.out, Contains("<h2>Line 1, DULoxetine</h2>"));
     CHECK_THAT(h.out, Contains("<li>judged: 3</li>"));
     // Days on the drug, by hand: O1 and O2 go on to the end of the last step, 2026-12-22 (21
@@ -156,16 +149,16 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
   }
   SECTION("--from and --to pick trials by their first day") {
     const auto late = nlohmann::json::parse(
-        report_ok(d, report_as(d, {"--json", "report", "outcomes", "--from", "2027-01-01"})).out);
+        run_ok(d, report_as(d, {"--json", "report", "outcomes", "--from", "2027-01-01"})).out);
     CHECK(late["rows"][0]["started"] == 1); // O5
     CHECK(late["rows"][0]["reached_assessed_dose"] == 0);
     CHECK(late["rows"][0]["median_days_to_response"].is_null()); // nothing judged
     CHECK(late["from"] == "2027-01-01");
     const auto early = nlohmann::json::parse(
-        report_ok(d, report_as(d, {"--json", "report", "outcomes", "--to", "2026-12-31"})).out);
+        run_ok(d, report_as(d, {"--json", "report", "outcomes", "--to", "2026-12-31"})).out);
     CHECK(early["rows"][0]["started"] == 4); // O1..O4
     const auto other = nlohmann::json::parse(
-        report_ok(d, report_as(d, {"--json", "report", "outcomes", "--pathway", "nice-cg173"}))
+        run_ok(d, report_as(d, {"--json", "report", "outcomes", "--pathway", "nice-cg173"}))
             .out);
     CHECK(other["rows"].empty()); // every plan is cipn-esmo
   }

@@ -9,6 +9,7 @@
 // 300 mg in the evening from 2026-12-05 (A3). Sertraline on the profile adds the serotonergic
 // caution (DUL-US 7) that every view must carry with stage 1.
 #include "tests/cli/run.hpp"
+#include "tests/cli/expect.hpp"
 #include "tests/cli/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -19,14 +20,6 @@ using namespace titrate::test;
 using Catch::Contains;
 
 namespace {
-
-RunResult ok(const TempDir &d, const std::vector<std::string> &args) {
-  auto r = run_titrate(d, args);
-  INFO(r.out);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return r;
-}
 
 std::vector<std::string> clin(const TempDir &d, const char *today, std::vector<std::string> a) {
   return as(d, "dr.ames", "clinician", today, std::move(a));
@@ -63,24 +56,24 @@ std::vector<std::string> wording_faults(const std::string &shown) {
 
 TEST_CASE("one wording: every view of a switched plan shows the same doses, stop, reason and warnings") {
   TempDir d;
-  ok(d, clin(d, "2026-11-25", {"patient", "add", "W1", "--birth-date", "1971-06-15", "--sex",
+  run_ok(d, clin(d, "2026-11-25", {"patient", "add", "W1", "--birth-date", "1971-06-15", "--sex",
                                "female", "--weight-kg", "65", "--creatinine-mg-dl", "0.8",
                                "--medication", "sertraline", "--baseline-pain", "7"}));
-  const auto v1 = ok(d, clin(d, "2026-11-25", {"plan", "W1", "--start", "2026-12-01", "--prefer",
+  const auto v1 = run_ok(d, clin(d, "2026-11-25", {"plan", "W1", "--start", "2026-12-01", "--prefer",
                                                "duloxetine", "--reason", "chosen with the patient",
                                                "--submit"}));
-  ok(d, pharm(d, "2026-11-26", {"review", "approve", "W1", "--version", "1"}));
-  ok(d, as(d, "W1", "patient", "2026-12-05",
+  run_ok(d, pharm(d, "2026-11-26", {"review", "approve", "W1", "--version", "1"}));
+  run_ok(d, as(d, "W1", "patient", "2026-12-05",
            {"log", "W1", "--adverse-effect", "nausea", "--severity", "intolerable", "--at",
             "2026-12-05T07:30"}));
-  const auto assessed = ok(d, clin(d, "2026-12-05", {"assess", "W1", "--apply"}));
-  const auto v2 = ok(d, clin(d, "2026-12-05", {"plan", "W1", "--submit"}));
-  const auto shown = ok(d, pharm(d, "2026-12-05", {"review", "show", "W1", "--version", "2"}));
-  ok(d, pharm(d, "2026-12-05", {"review", "approve", "W1", "--version", "2"}));
-  const auto schedule = ok(d, as(d, "W1", "patient", "2026-12-05", {"schedule", "W1"}));
-  const auto day = ok(d, as(d, "W1", "patient", "2026-12-05", {"schedule", "W1", "--on", "2026-12-05"}));
-  const auto text = ok(d, clin(d, "2026-12-05", {"export", "W1", "--format", "text"}));
-  const auto due = ok(d, clin(d, "2026-12-05", {"due", "--within", "60"}));
+  const auto assessed = run_ok(d, clin(d, "2026-12-05", {"assess", "W1", "--apply"}));
+  const auto v2 = run_ok(d, clin(d, "2026-12-05", {"plan", "W1", "--submit"}));
+  const auto shown = run_ok(d, pharm(d, "2026-12-05", {"review", "show", "W1", "--version", "2"}));
+  run_ok(d, pharm(d, "2026-12-05", {"review", "approve", "W1", "--version", "2"}));
+  const auto schedule = run_ok(d, as(d, "W1", "patient", "2026-12-05", {"schedule", "W1"}));
+  const auto day = run_ok(d, as(d, "W1", "patient", "2026-12-05", {"schedule", "W1", "--on", "2026-12-05"}));
+  const auto text = run_ok(d, clin(d, "2026-12-05", {"export", "W1", "--format", "text"}));
+  const auto due = run_ok(d, clin(d, "2026-12-05", {"due", "--within", "60"}));
 
   const std::string taper_dose = "in the morning: DULoxetine 20 mg, take 1 capsule of 20 mg";
   const std::string gaba_dose = "in the evening: gabapentin 300 mg, take 1 capsule of 300 mg";

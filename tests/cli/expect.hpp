@@ -1,0 +1,44 @@
+#pragma once
+// What the CLI transcript tests share beside run.hpp: a run that must succeed (its stdout and
+// stderr shown when it does not), and the split of a command line into words.
+#include "tests/cli/run.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+namespace titrate::test {
+
+inline RunResult run_ok(const TempDir &d, const std::vector<std::string> &args,
+                        const std::string &input = "") {
+  auto r = run_titrate(d, args, input);
+  INFO(r.out);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return r;
+}
+
+// "a b \"c d\"" -> {a, b, c d}; "" keeps an empty word.
+inline std::vector<std::string> split_words(const std::string &line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false, any = false;
+  for (const char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+      any = true;
+    } else if (c == ' ' && !quoted) {
+      if (any) out.push_back(cur);
+      cur.clear();
+      any = false;
+    } else {
+      cur += c;
+      any = true;
+    }
+  }
+  if (any) out.push_back(cur);
+  return out;
+}
+
+} // namespace titrate::test
