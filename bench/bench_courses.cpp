@@ -4,8 +4,8 @@
 // version. Prints courses, decisions, courses/s, the machine's load, the decision rules reached
 // and every violation (exit 1 if any). A measurement and a wide net, not a timed test.
 //   bench_courses [--courses N] [--seed S] [--pathway NAME|all]
-#include "planner/formulary/files.hpp"
 #include "bench/course_sim.hpp"
+#include "planner/formulary/files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -14,10 +14,7 @@
 #include <iostream>
 #include <sstream>
 
-namespace {
-
-
-} // namespace
+namespace {} // namespace
 
 int main(int argc, char **argv) {
   using namespace titrate;
@@ -26,16 +23,21 @@ int main(int argc, char **argv) {
   std::string pathway = "all";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--courses") courses = std::stoi(v);
-    else if (k == "--seed") seed = static_cast<unsigned>(std::stoul(v));
-    else if (k == "--pathway") pathway = v;
+    if (k == "--courses")
+      courses = std::stoi(v);
+    else if (k == "--seed")
+      seed = static_cast<unsigned>(std::stoul(v));
+    else if (k == "--pathway")
+      pathway = v;
     else {
-      std::cerr << "bench_courses: unknown option " << k << "; expected --courses, --seed or --pathway\n";
+      std::cerr << "bench_courses: unknown option " << k
+                << "; expected --courses, --seed or --pathway\n";
       return 2;
     }
   }
   try {
-    const Formulary f = load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+    const Formulary f =
+        load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
     const std::vector<Pathway> all =
         load_pathways(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), f);
     std::ifstream loadavg("/proc/loadavg");
@@ -44,22 +46,25 @@ int main(int argc, char **argv) {
     std::cout << "load average before: " << load << "\n";
     int bad = 0;
     for (const auto &pw : all) {
-      if (pathway != "all" && pw.name != pathway) continue;
+      if (pathway != "all" && pw.name != pathway)
+        continue;
       sim::Simulator s(f, pw, seed);
       sim::Totals t;
       const auto t0 = std::chrono::steady_clock::now();
-      for (int i = 0; i < courses; ++i) s.run(i, t);
+      for (int i = 0; i < courses; ++i)
+        s.run(i, t);
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::cout << "pathway " << pw.name << ": " << t.courses << " courses (seed " << seed
-                << "), " << t.refused << " refused, " << t.decisions << " decisions, "
-                << t.versions << " versions checked, " << t.switch_day_effects
+      std::cout << "pathway " << pw.name << ": " << t.courses << " courses (seed " << seed << "), "
+                << t.refused << " refused, " << t.decisions << " decisions, " << t.versions
+                << " versions checked, " << t.switch_day_effects
                 << " side effects on a switch day, " << t.renal_changes << " renal changes\n"
                 << "  seconds " << secs << ", courses/s "
                 << static_cast<long>(t.courses / (secs > 0 ? secs : 1)) << "\n  rules:";
-      for (const auto &[r, n] : t.rules) std::cout << " " << r << "=" << n;
-      std::cout << "\n  violations: " << t.violations.size() << (t.violations.size() >= 200 ? "+" : "")
-                << "\n";
+      for (const auto &[r, n] : t.rules)
+        std::cout << " " << r << "=" << n;
+      std::cout << "\n  violations: " << t.violations.size()
+                << (t.violations.size() >= 200 ? "+" : "") << "\n";
       for (std::size_t i = 0; i < t.violations.size() && i < 20; ++i)
         std::cout << "    " << t.violations[i] << "\n";
       bad += static_cast<int>(t.violations.size());

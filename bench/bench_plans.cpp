@@ -2,8 +2,8 @@
 // course of decisions (escalate / extend / switch) and lint; prints plan versions per second and
 // the number of lint findings, which must be 0. Not a test: a measurement, and a wide net.
 //   bench_plans [--patients N] [--seed S] [--pathway NAME] [--formulary DIR] [--pathways DIR]
-#include "planner/formulary/files.hpp"
 #include "bench/cohort.hpp"
+#include "planner/formulary/files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -12,10 +12,7 @@
 #include <iostream>
 #include <sstream>
 
-namespace {
-
-
-} // namespace
+namespace {} // namespace
 
 int main(int argc, char **argv) {
   using namespace titrate;
@@ -26,11 +23,16 @@ int main(int argc, char **argv) {
   std::string pathways_dir = std::string(TITRATE_SOURCE_DIR) + "/schedules";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--patients") patients = std::stoi(v);
-    else if (k == "--seed") seed = static_cast<unsigned>(std::stoul(v));
-    else if (k == "--pathway") pathway = v;
-    else if (k == "--formulary") formulary_dir = v;
-    else if (k == "--pathways") pathways_dir = v;
+    if (k == "--patients")
+      patients = std::stoi(v);
+    else if (k == "--seed")
+      seed = static_cast<unsigned>(std::stoul(v));
+    else if (k == "--pathway")
+      pathway = v;
+    else if (k == "--formulary")
+      formulary_dir = v;
+    else if (k == "--pathways")
+      pathways_dir = v;
     else {
       std::cerr << "bench_plans: unknown option " << k << "\n";
       return 2;
@@ -39,7 +41,8 @@ int main(int argc, char **argv) {
   try {
     const Formulary f = load_formulary(titrate::read_toml_dir(formulary_dir));
     const std::vector<Pathway> all = load_pathways(titrate::read_toml_dir(pathways_dir), f);
-    const auto it = std::find_if(all.begin(), all.end(), [&](const Pathway &p) { return p.name == pathway; });
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const Pathway &p) { return p.name == pathway; });
     if (it == all.end()) {
       std::cerr << "bench_plans: no pathway " << pathway << "\n";
       return 2;
@@ -47,7 +50,8 @@ int main(int argc, char **argv) {
     cohort::Generator gen(f, seed);
     cohort::Outcome out;
     const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < patients; ++i) gen.run(i, *it, out);
+    for (int i = 0; i < patients; ++i)
+      gen.run(i, *it, out);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << "patients: " << patients << " (seed " << seed << ", pathway " << pathway << ")\n"
@@ -56,8 +60,8 @@ int main(int argc, char **argv) {
               << "seconds: " << secs << "\n"
               << "plans/s: " << static_cast<long>(out.plans / (secs > 0 ? secs : 1)) << "\n"
               << "lint findings: " << out.findings.size() << "\n"
-              << "third-serotonergic flags with the serotonin warning: "
-              << out.serotonergic_flags << "\n"
+              << "third-serotonergic flags with the serotonin warning: " << out.serotonergic_flags
+              << "\n"
               << "failures: " << out.failures.size() << "\n";
     for (std::size_t i = 0; i < out.findings.size() && i < 10; ++i)
       std::cout << "  " << out.findings[i].rule << ": " << out.findings[i].text << "\n";

@@ -8,8 +8,8 @@
 // doses come from build_plan; scores are synthetic 0-10 values.
 //   cohort --db FILE [--csv FILE] [--patients N] [--rows-per-patient R] [--scores both|db|csv]
 //          [--today YYYY-MM-DD] [--seed S] [--pathway NAME] [--formulary DIR] [--pathways DIR]
-#include "planner/formulary/files.hpp"
 #include "bench/cohort.hpp"
+#include "planner/formulary/files.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 
 #include <chrono>
@@ -22,7 +22,6 @@
 namespace {
 
 using namespace titrate;
-
 
 struct Options {
   std::string db, csv;
@@ -41,7 +40,9 @@ struct Counts {
   long scores = 0;
 };
 
-char two(int v, int i) { return static_cast<char>('0' + (i == 0 ? v / 10 : v % 10)); }
+char two(int v, int i) {
+  return static_cast<char>('0' + (i == 0 ? v / 10 : v % 10));
+}
 
 std::string hhmm(int minute_of_day) {
   const int h = minute_of_day / 60, m = minute_of_day % 60;
@@ -74,8 +75,10 @@ public:
       }
       if (plan) {
         const int v = repo.save_draft(*plan, clinician_, "bench cohort");
-        if (stage >= 5) repo.submit(p.id, v, clinician_);
-        if (stage >= 8) repo.approve(p.id, v, pharmacist_); // four eyes: a second actor
+        if (stage >= 5)
+          repo.submit(p.id, v, clinician_);
+        if (stage >= 8)
+          repo.approve(p.id, v, pharmacist_); // four eyes: a second actor
         (stage >= 8 ? c.approved : stage >= 5 ? c.submitted : c.draft) += 1;
       }
     } else {
@@ -85,7 +88,8 @@ public:
     const int base = 3 + static_cast<int>(pick(6));
     int left = o_.rows_per_patient;
     for (long back = 1; left > 0; ++back) {
-      if (pick(10) == 0) continue;
+      if (pick(10) == 0)
+        continue;
       const Date day = today_ - Days(back);
       const int k = std::min(left, 1 + static_cast<int>(pick(4)));
       for (int j = 0; j < k; ++j) {
@@ -144,43 +148,61 @@ int main(int argc, char **argv) {
   Options o;
   for (int i = 1; i < argc; i += 2) {
     const std::string k = argv[i];
-    if (i + 1 >= argc) return usage("option " + k + " needs a value");
+    if (i + 1 >= argc)
+      return usage("option " + k + " needs a value");
     const std::string v = argv[i + 1];
     try {
-      if (k == "--db") o.db = v;
-      else if (k == "--csv") o.csv = v;
-      else if (k == "--patients") o.patients = std::stoi(v);
-      else if (k == "--rows-per-patient") o.rows_per_patient = std::stoi(v);
-      else if (k == "--scores") o.scores = v;
-      else if (k == "--today") o.today = v;
-      else if (k == "--seed") o.seed = static_cast<unsigned>(std::stoul(v));
-      else if (k == "--pathway") o.pathway = v;
-      else if (k == "--formulary") o.formulary_dir = v;
-      else if (k == "--pathways") o.pathways_dir = v;
-      else return usage("unknown option " + k);
+      if (k == "--db")
+        o.db = v;
+      else if (k == "--csv")
+        o.csv = v;
+      else if (k == "--patients")
+        o.patients = std::stoi(v);
+      else if (k == "--rows-per-patient")
+        o.rows_per_patient = std::stoi(v);
+      else if (k == "--scores")
+        o.scores = v;
+      else if (k == "--today")
+        o.today = v;
+      else if (k == "--seed")
+        o.seed = static_cast<unsigned>(std::stoul(v));
+      else if (k == "--pathway")
+        o.pathway = v;
+      else if (k == "--formulary")
+        o.formulary_dir = v;
+      else if (k == "--pathways")
+        o.pathways_dir = v;
+      else
+        return usage("unknown option " + k);
     } catch (const std::exception &) {
       return usage(k + ": \"" + v + "\" is not a number");
     }
   }
-  if (o.db.empty()) return usage("--db is required");
+  if (o.db.empty())
+    return usage("--db is required");
   if (o.scores != "both" && o.scores != "db" && o.scores != "csv")
     return usage("--scores: expected both, db or csv");
-  if (o.scores != "db" && o.csv.empty()) return usage("--csv is required unless --scores db");
-  if (o.patients < 1 || o.rows_per_patient < 0) return usage("--patients >= 1, --rows-per-patient >= 0");
-  if (std::filesystem::exists(o.db)) return usage(o.db + " exists; the cohort writes a new database");
+  if (o.scores != "db" && o.csv.empty())
+    return usage("--csv is required unless --scores db");
+  if (o.patients < 1 || o.rows_per_patient < 0)
+    return usage("--patients >= 1, --rows-per-patient >= 0");
+  if (std::filesystem::exists(o.db))
+    return usage(o.db + " exists; the cohort writes a new database");
   try {
     const Formulary f = load_formulary(titrate::read_toml_dir(o.formulary_dir));
     const std::vector<Pathway> all = load_pathways(titrate::read_toml_dir(o.pathways_dir), f);
-    const auto it = std::find_if(all.begin(), all.end(),
-                                 [&](const Pathway &p) { return p.name == o.pathway; });
-    if (it == all.end()) return usage("no pathway " + o.pathway);
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const Pathway &p) { return p.name == o.pathway; });
+    if (it == all.end())
+      return usage("no pathway " + o.pathway);
 
     const auto t0 = std::chrono::steady_clock::now();
     SqliteStore store(o.db);
     std::FILE *csv = nullptr;
     if (o.scores != "db") {
       csv = std::fopen(o.csv.c_str(), "wb");
-      if (!csv) return usage("cannot write " + o.csv);
+      if (!csv)
+        return usage("cannot write " + o.csv);
       std::fputs("patient_id,at,score,note\n", csv);
     }
     Cohort cohort(o, f, *it);
@@ -194,19 +216,22 @@ int main(int argc, char **argv) {
       rows.clear();
       text.clear();
       store.atomically([&] {
-        for (int n = first; n < last; ++n) cohort.patient(n, store, rows, text, c);
-        if (!rows.empty()) store.import_scores(rows, importer, "bench-cohort.csv");
+        for (int n = first; n < last; ++n)
+          cohort.patient(n, store, rows, text, c);
+        if (!rows.empty())
+          store.import_scores(rows, importer, "bench-cohort.csv");
       });
       if (csv && std::fwrite(text.data(), 1, text.size(), csv) != text.size())
         throw std::runtime_error("cannot write " + o.csv);
     }
-    if (csv && std::fclose(csv) != 0) throw std::runtime_error("cannot write " + o.csv);
+    if (csv && std::fclose(csv) != 0)
+      throw std::runtime_error("cannot write " + o.csv);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << "cohort: " << c.patients << " patients (seed " << o.seed << ", today " << o.today
               << "): plans approved " << c.approved << ", submitted " << c.submitted << ", draft "
-              << c.draft << ", none " << c.no_plan << ", refused " << c.refused << "; "
-              << c.scores << " scores (" << o.scores << ") in " << secs << " s\n";
+              << c.draft << ", none " << c.no_plan << ", refused " << c.refused << "; " << c.scores
+              << " scores (" << o.scores << ") in " << secs << " s\n";
     return 0;
   } catch (const std::exception &e) {
     std::cerr << "cohort: " << e.what() << "\n";

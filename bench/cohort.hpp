@@ -14,9 +14,9 @@
 namespace titrate::cohort {
 
 struct Outcome {
-  int plans = 0;       // plan versions built (first plans and every applied decision)
-  int refused = 0;     // build_plan refused (pregnancy, nothing left)
-  int decisions = 0;   // decisions applied
+  int plans = 0;                 // plan versions built (first plans and every applied decision)
+  int refused = 0;               // build_plan refused (pregnancy, nothing left)
+  int decisions = 0;             // decisions applied
   std::vector<Finding> findings; // lint findings (must stay empty)
   // lint.third-serotonergic on a plan whose serotonergic trial stages all carry the serotonin
   // warning: a flag for review that the plan explains, counted, not a finding.
@@ -27,15 +27,18 @@ struct Outcome {
 class Generator {
 public:
   Generator(const Formulary &f, unsigned seed) : f_(f), rng_(seed) {
-    for (const auto &[med, classes] : f.vocabulary.medication_classes) meds_.push_back(med);
-    for (const auto &d : f.drugs) meds_.push_back(d.name);
+    for (const auto &[med, classes] : f.vocabulary.medication_classes)
+      meds_.push_back(med);
+    for (const auto &d : f.drugs)
+      meds_.push_back(d.name);
   }
 
   Date start_date() {
     static const char *special[] = {"2028-02-29", "2024-02-29", "2027-02-28", "2026-12-31",
                                     "2027-01-31", "2026-04-30", "2029-12-31", "2028-02-28",
                                     "2026-11-30", "2030-06-30"};
-    if (chance(0.5)) return parse_date(special[pick(std::size(special))]);
+    if (chance(0.5))
+      return parse_date(special[pick(std::size(special))]);
     return Date(2024, 1, 1) + Days(static_cast<long>(pick(365 * 7)));
   }
 
@@ -44,22 +47,24 @@ public:
     p.id = "C" + std::to_string(n);
     const int age = 18 + static_cast<int>(pick(83));
     p.birth_date = today - Days(static_cast<long>(age) * 365 + static_cast<long>(pick(365)));
-    if (p.birth_date > today) p.birth_date = today;
+    if (p.birth_date > today)
+      p.birth_date = today;
     p.sex = chance(0.5) ? Sex::female : Sex::male;
     p.weight_kg = 40 + static_cast<double>(pick(1200)) / 10.0;
     if (chance(0.4)) {
       // CrCl at and around the band boundaries of clinical.md A2, and some ordinary values.
-      static const double crcl[] = {5, 14.9, 15, 15.01, 20, 29.99, 30, 30.01, 45, 59.5,
-                                    59.99, 60, 60.01, 75, 90, 130};
+      static const double crcl[] = {5,  14.9, 15,    15.01, 20,    29.99, 30, 30.01,
+                                    45, 59.5, 59.99, 60,    60.01, 75,    90, 130};
       p.crcl_ml_min = crcl[pick(std::size(crcl))];
     } else {
       p.serum_creatinine_mg_dl = 0.4 + static_cast<double>(pick(760)) / 100.0;
     }
-    static const Hepatic hep[] = {Hepatic::none, Hepatic::none, Hepatic::none, Hepatic::mild,
-                                  Hepatic::moderate, Hepatic::severe};
+    static const Hepatic hep[] = {Hepatic::none, Hepatic::none,     Hepatic::none,
+                                  Hepatic::mild, Hepatic::moderate, Hepatic::severe};
     p.hepatic = hep[pick(std::size(hep))];
     for (const auto &c : f_.vocabulary.conditions) {
-      if (chance(c == "pregnancy" ? 0.01 : 0.04)) p.conditions.push_back(c);
+      if (chance(c == "pregnancy" ? 0.01 : 0.04))
+        p.conditions.push_back(c);
     }
     const std::size_t n_meds = pick(4) == 0 ? pick(4) : 0;
     for (std::size_t i = 0; i < n_meds && !meds_.empty(); ++i) {
@@ -67,7 +72,8 @@ public:
       if (std::find(p.medications.begin(), p.medications.end(), m) == p.medications.end())
         p.medications.push_back(m);
     }
-    if (chance(0.02)) p.medications.push_back("zzz-unknown-medication");
+    if (chance(0.02))
+      p.medications.push_back("zzz-unknown-medication");
     if (chance(0.05) && !meds_.empty()) {
       p.stopped_medications.push_back(
           {meds_[pick(meds_.size())], today - Days(static_cast<long>(pick(30)))});
@@ -129,7 +135,8 @@ public:
           plan = apply_decision(in, a);
         } catch (const RefusedError &) {
           // at the stage maximum, or the dose is above a cap lowered since: switch instead
-          if (a.decision == DecisionKind::switch_) throw;
+          if (a.decision == DecisionKind::switch_)
+            throw;
           a.decision = DecisionKind::switch_;
           plan = apply_decision(in, a);
         }
@@ -147,11 +154,13 @@ public:
 private:
   bool serotonin_warned(const Plan &plan) const {
     for (const auto &st : plan.stages) {
-      if (st.role != StageRole::trial || !is_serotonergic_medicine(f_, st.drug)) continue;
+      if (st.role != StageRole::trial || !is_serotonergic_medicine(f_, st.drug))
+        continue;
       const bool warned = std::any_of(st.warnings.begin(), st.warnings.end(), [](const Finding &w) {
         return w.rule.rfind("interaction.serotonergic", 0) == 0;
       });
-      if (!warned) return false;
+      if (!warned)
+        return false;
     }
     return true;
   }

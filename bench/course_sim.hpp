@@ -29,12 +29,12 @@ namespace titrate::sim {
 
 struct Totals {
   int courses = 0;
-  int refused = 0;       // no first plan (pregnancy, nothing left)
-  int decisions = 0;     // assessments applied
-  int versions = 0;      // plan versions checked
+  int refused = 0;            // no first plan (pregnancy, nothing left)
+  int decisions = 0;          // assessments applied
+  int versions = 0;           // plan versions checked
   int switch_day_effects = 0; // side effects drawn on the first day of a new stage
   int renal_changes = 0;
-  std::map<std::string, int> rules; // decision rule -> count
+  std::map<std::string, int> rules;    // decision rule -> count
   std::vector<std::string> violations; // "invariant N: patient: what"
 };
 
@@ -50,7 +50,8 @@ public:
     Patient p = gen_.patient(n, today0);
     p.conditions.erase(std::remove(p.conditions.begin(), p.conditions.end(), "pregnancy"),
                        p.conditions.end());
-    if (!p.baseline_pain) p.baseline_pain = PainScore(5 + static_cast<int>(pick(5)));
+    if (!p.baseline_pain)
+      p.baseline_pain = PainScore(5 + static_cast<int>(pick(5)));
     Plan plan;
     try {
       PlanRequest req;
@@ -69,7 +70,8 @@ public:
     // Each drug gets a true effect on pain for this patient; days without a score are missing.
     const double score_days = 0.3 + 0.7 * unit();
     std::map<std::string, double> relief;
-    for (const auto &m : f_.drugs) relief[m.name] = unit() * 0.7;
+    for (const auto &m : f_.drugs)
+      relief[m.name] = unit() * 0.7;
     const int baseline = p.baseline_pain->value();
 
     std::vector<ScoreEntry> scores;
@@ -101,14 +103,16 @@ public:
         }
       }
       const auto due = plan.next_assessment();
-      if (!due) break; // only tapers left: the course has stopped (or been referred)
+      if (!due)
+        break; // only tapers left: the course has stopped (or been referred)
       // Days up to the assessment: scores, side effects; an intolerable effect is assessed at once.
       Date assess_on = std::max(*due, day);
       for (Date d = day; d < assess_on; d += Days(1)) {
         const auto taken = plan.on(d);
         if (!taken.empty() && unit() < score_days) {
           double r = 0;
-          for (const auto &[stage, step] : taken) r = std::max(r, relief[stage->drug]);
+          for (const auto &[stage, step] : taken)
+            r = std::max(r, relief[stage->drug]);
           const double noisy = baseline * (1 - r) + (unit() - 0.5) * 2;
           ScoreEntry s;
           s.id = next_id++;
@@ -116,22 +120,24 @@ public:
           s.score = PainScore(std::clamp(static_cast<int>(noisy + 0.5), 0, 10));
           scores.push_back(s);
         }
-        const bool first_day = std::any_of(plan.stages.begin(), plan.stages.end(), [&](const Stage &s) {
-          return !s.steps.empty() && s.steps.front().range.begin() == d && d > start;
-        });
+        const bool first_day =
+            std::any_of(plan.stages.begin(), plan.stages.end(), [&](const Stage &s) {
+              return !s.steps.empty() && s.steps.front().range.begin() == d && d > start;
+            });
         if (unit() < (first_day ? 0.3 : 0.01)) {
           AdverseEffect ae;
           ae.id = next_id++;
           ae.at = LocalDateTime{d, static_cast<int>(pick(24 * 60))};
           ae.description = "effect";
           const std::size_t sev = pick(10);
-          ae.severity = sev < 5 ? AeSeverity::mild
+          ae.severity = sev < 5   ? AeSeverity::mild
                         : sev < 8 ? AeSeverity::moderate
                         : sev < 9 ? AeSeverity::severe
                                   : AeSeverity::intolerable;
           ae.drugs = plan.drugs_taken_at(ae.at); // as the store attributes it (active plan)
           ae.attributed = true;
-          if (first_day) ++t.switch_day_effects;
+          if (first_day)
+            ++t.switch_day_effects;
           effects.push_back(ae);
           if (ae.severity == AeSeverity::intolerable && !ae.drugs.empty()) {
             assess_on = d;
@@ -140,7 +146,8 @@ public:
         }
       }
       const Stage *trial = plan.current_trial();
-      if (trial == nullptr) break;
+      if (trial == nullptr)
+        break;
       if (trial->drug != extended_drug) {
         extensions = 0;
         extended_drug = trial->drug;
@@ -157,7 +164,8 @@ public:
       check_decision(t, p, plan, effects, a);
       if (a.decision == DecisionKind::review) {
         // A clinician decides: in maintenance, one of their choices; otherwise the course ends.
-        if (!trial->maintenance()) break;
+        if (!trial->maintenance())
+          break;
         static const DecisionKind kinds[] = {DecisionKind::continue_, DecisionKind::reduce,
                                              DecisionKind::switch_, DecisionKind::stop};
         try {
@@ -166,34 +174,39 @@ public:
           a = clinician_decision(in, DecisionKind::stop, "simulated clinician");
         }
       }
-      if (a.decision == DecisionKind::extend) ++extensions;
+      if (a.decision == DecisionKind::extend)
+        ++extensions;
       const Plan before = plan;
       try {
         plan = apply_decision(in, a);
       } catch (const RefusedError &) {
         break; // above a cap lowered since: the clinician reviews (lint would say so)
       } catch (const std::exception &e) {
-        fail(t, 0, p.id, "apply " + std::string(to_string(a.decision)) + " on " +
-                             iso(assess_on) + ": " + e.what());
+        fail(t, 0, p.id,
+             "apply " + std::string(to_string(a.decision)) + " on " + iso(assess_on) + ": " +
+                 e.what());
         return;
       }
       ++t.decisions;
       check_version(t, p, plan, &before, assess_on);
       day = assess_on;
-      if (a.decision == DecisionKind::continue_ && !a.next_decision_date) day = assess_on + Days(1);
+      if (a.decision == DecisionKind::continue_ && !a.next_decision_date)
+        day = assess_on + Days(1);
     }
   }
 
 private:
   static void fail(Totals &t, int invariant, const std::string &id, const std::string &what) {
     if (t.violations.size() < 200) {
-      t.violations.push_back((invariant ? "invariant " + std::to_string(invariant) : std::string("error")) +
-                             ": " + id + ": " + what);
+      t.violations.push_back(
+          (invariant ? "invariant " + std::to_string(invariant) : std::string("error")) + ": " +
+          id + ": " + what);
     }
   }
 
   bool serotonergic(const std::string &name) const {
-    for (const auto *table : {&f_.vocabulary.class_members_of_drug, &f_.vocabulary.medication_classes}) {
+    for (const auto *table :
+         {&f_.vocabulary.class_members_of_drug, &f_.vocabulary.medication_classes}) {
       const auto it = table->find(name);
       if (it != table->end() &&
           std::find(it->second.begin(), it->second.end(), "serotonergic") != it->second.end())
@@ -211,11 +224,12 @@ private:
         return e.severity == AeSeverity::intolerable && e.at.date <= a.date &&
                std::find(e.drugs.begin(), e.drugs.end(), a.drug) != e.drugs.end();
       });
-      if (!owned) fail(t, 3, p.id, "switch for an intolerable effect not taken with " + a.drug);
+      if (!owned)
+        fail(t, 3, p.id, "switch for an intolerable effect not taken with " + a.drug);
     }
-    static const std::set<std::string> efficacy = {"decision.response", "decision.response-substantial",
-                                                   "decision.escalate", "decision.switch-at-maximum",
-                                                   "decision.severe-hold"};
+    static const std::set<std::string> efficacy = {
+        "decision.response", "decision.response-substantial", "decision.escalate",
+        "decision.switch-at-maximum", "decision.severe-hold"};
     if (efficacy.count(a.rule) && trial != nullptr) {
       if (!trial->target_reached) {
         fail(t, 5, p.id, a.rule + " with no target date");
@@ -224,36 +238,44 @@ private:
       // Days at the assessed dose before the decision day, counted from the steps.
       long at_dose = 0;
       for (const auto &st : trial->steps) {
-        if (st.daily != trial->assessed_dose) continue;
+        if (st.daily != trial->assessed_dose)
+          continue;
         const Date b = std::max(st.range.begin(), *trial->target_reached);
         const Date e = std::min(st.range.end(), a.date);
-        if (b < e) at_dose += (e - b).days();
+        if (b < e)
+          at_dose += (e - b).days();
       }
       if (at_dose < pw_.decisions.min_days_at_target.value) {
-        fail(t, 5, p.id, a.rule + " on " + iso(a.date) + " after " + std::to_string(at_dose) +
-                             " days at " + trial->assessed_dose.str());
+        fail(t, 5, p.id,
+             a.rule + " on " + iso(a.date) + " after " + std::to_string(at_dose) + " days at " +
+                 trial->assessed_dose.str());
       }
     }
   }
 
   // 1, 2, 4, 6 on a plan version drafted on `today`.
-  void check_version(Totals &t, const Patient &p, const Plan &plan, const Plan *before, Date today) {
+  void check_version(Totals &t, const Patient &p, const Plan &plan, const Plan *before,
+                     Date today) {
     ++t.versions;
     (void)before;
     Date first{9999, 1, 1}, last{1400, 1, 1};
     for (const auto &s : plan.stages) {
-      if (s.steps.empty()) continue;
+      if (s.steps.empty())
+        continue;
       first = std::min(first, s.steps.front().range.begin());
       last = std::max(last, s.steps.back().range.end());
     }
-    if (first > last) return;
+    if (first > last)
+      return;
     // 1. No day without a dose, except a sequential switch's gap.
     for (Date d = first; d < last; d += Days(1)) {
-      if (!plan.on(d).empty()) continue;
+      if (!plan.on(d).empty())
+        continue;
       bool washout = false;
       for (const auto &a : plan.stages) {
         for (const auto &b : plan.stages) {
-          if (a.steps.empty() || b.steps.empty() || a.drug == b.drug) continue;
+          if (a.steps.empty() || b.steps.empty() || a.drug == b.drug)
+            continue;
           const SwitchRule *r = f_.switch_rule(a.drug, b.drug);
           if (r != nullptr && r->mode == SwitchMode::sequential &&
               d >= a.steps.back().range.end() && d < b.steps.front().range.begin()) {
@@ -261,15 +283,18 @@ private:
           }
         }
       }
-      if (!washout) fail(t, 1, p.id, "no dose on " + iso(d) + " and no washout says why");
+      if (!washout)
+        fail(t, 1, p.id, "no dose on " + iso(d) + " and no washout says why");
     }
     // 2. A drug that stops is tapered for at least its minimum, never rising.
     for (const auto &s : plan.stages) {
-      if (s.role == StageRole::trial) continue;
+      if (s.role == StageRole::trial)
+        continue;
       // Time on drug (H6): from the drug's first trial day to the first taper day.
       std::optional<long> on_drug;
       for (const auto &tr : plan.stages) {
-        if (tr.role == StageRole::trial && tr.drug == s.drug && !tr.steps.empty() && !s.steps.empty())
+        if (tr.role == StageRole::trial && tr.drug == s.drug && !tr.steps.empty() &&
+            !s.steps.empty())
           on_drug = (s.steps.front().range.begin() - tr.steps.front().range.begin()).days();
       }
       // The plan may say that the marketed units make no smaller dose (a stated exception).
@@ -286,11 +311,11 @@ private:
       const Monograph &m = f_.get(s.drug);
       const int min_days = m.taper.min_days_for(on_drug);
       if (days < min_days && !stated) {
-        fail(t, 2, p.id, s.drug + " " + std::string(to_string(s.role)) + " from " +
-                             (s.steps.empty() ? std::string("-") : iso(s.steps.front().range.begin())) +
-                             " over " + std::to_string(days) + " days, under its " +
-                             std::to_string(min_days) + " (" + std::to_string(s.steps.size()) +
-                             " steps; note: " + s.note + ")");
+        fail(t, 2, p.id,
+             s.drug + " " + std::string(to_string(s.role)) + " from " +
+                 (s.steps.empty() ? std::string("-") : iso(s.steps.front().range.begin())) +
+                 " over " + std::to_string(days) + " days, under its " + std::to_string(min_days) +
+                 " (" + std::to_string(s.steps.size()) + " steps; note: " + s.note + ")");
       }
     }
     for (const auto &drug : plan.tried) {
@@ -305,39 +330,51 @@ private:
         std::string steps;
         for (const auto &s : plan.stages)
           if (s.drug == drug && !s.steps.empty())
-            steps += " " + std::string(to_string(s.role)) + " " + iso(s.steps.front().range.begin()) +
-                     ".." + iso(s.steps.back().range.end());
-        fail(t, 2, p.id, drug + " was switched away from with no taper (version of " + iso(today) +
-                             ";" + steps + ")");
+            steps += " " + std::string(to_string(s.role)) + " " +
+                     iso(s.steps.front().range.begin()) + ".." + iso(s.steps.back().range.end());
+        fail(t, 2, p.id,
+             drug + " was switched away from with no taper (version of " + iso(today) + ";" +
+                 steps + ")");
       }
     }
     // 4. Caps for today's profile, from the decision day on.
     const EligibilityReport report = check_eligibility(p, f_, today);
     for (const auto &s : plan.stages) {
       const DrugVerdict *v = report.find(s.drug);
-      if (v == nullptr) continue;
+      if (v == nullptr)
+        continue;
       const Dose cap = daily_cap(f_.get(s.drug), *v);
       for (const auto &st : s.steps) {
         if (st.range.end() > today && st.daily > cap) {
-          fail(t, 4, p.id, "version of " + iso(today) + (before ? "" : " (first)") + ": " + s.drug + " " + std::string(to_string(s.role)) + " " + st.daily.str() + " a day from " +
-                               iso(std::max(st.range.begin(), today)) + " above the cap " + cap.str() + " [" + [&] {
-                             std::string all;
-                             for (const auto &x : s.steps)
-                               all += iso(x.range.begin()) + ".." + iso(x.range.end()) + "=" + x.daily.str() + " ";
-                             return all + (s.note.empty() ? "" : "note: " + s.note);
-                           }() + "]");
+          fail(
+              t, 4, p.id,
+              "version of " + iso(today) + (before ? "" : " (first)") + ": " + s.drug + " " +
+                  std::string(to_string(s.role)) + " " + st.daily.str() + " a day from " +
+                  iso(std::max(st.range.begin(), today)) + " above the cap " + cap.str() + " [" +
+                  [&] {
+                    std::string all;
+                    for (const auto &x : s.steps)
+                      all += iso(x.range.begin()) + ".." + iso(x.range.end()) + "=" +
+                             x.daily.str() + " ";
+                    return all + (s.note.empty() ? "" : "note: " + s.note);
+                  }() +
+                  "]");
         }
       }
     }
     // 6. A third serotonergic drug carries a warning.
     int on_board = 0;
-    for (const auto &m : p.medications) on_board += serotonergic(m) ? 1 : 0;
+    for (const auto &m : p.medications)
+      on_board += serotonergic(m) ? 1 : 0;
     for (const auto &s : plan.stages) {
-      if (s.role != StageRole::trial || !serotonergic(s.drug) || on_board < 2) continue;
+      if (s.role != StageRole::trial || !serotonergic(s.drug) || on_board < 2)
+        continue;
       const bool warned = !s.warnings.empty() ||
-                          std::any_of(plan.lint.begin(), plan.lint.end(),
-                                      [](const Finding &f) { return f.rule.find("serotonergic") != std::string::npos; });
-      if (!warned) fail(t, 6, p.id, s.drug + " is a third serotonergic drug with no warning");
+                          std::any_of(plan.lint.begin(), plan.lint.end(), [](const Finding &f) {
+                            return f.rule.find("serotonergic") != std::string::npos;
+                          });
+      if (!warned)
+        fail(t, 6, p.id, s.drug + " is a third serotonergic drug with no warning");
     }
   }
 

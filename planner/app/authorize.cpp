@@ -41,24 +41,31 @@ const std::vector<Rule> &table() {
 
 std::string_view to_string(Role r) {
   switch (r) {
-  case Role::clinician: return "clinician";
-  case Role::pharmacist: return "pharmacist";
-  case Role::patient: return "patient";
+  case Role::clinician:
+    return "clinician";
+  case Role::pharmacist:
+    return "pharmacist";
+  case Role::patient:
+    return "patient";
   }
   return "?";
 }
 
 std::optional<Role> role_named(std::string_view text) {
   for (Role r : {Role::clinician, Role::pharmacist, Role::patient})
-    if (to_string(r) == text) return r;
+    if (to_string(r) == text)
+      return r;
   return std::nullopt;
 }
 
-std::span<const Rule> rules() { return table(); }
+std::span<const Rule> rules() {
+  return table();
+}
 
 const Rule &rule(Permission p) {
   for (const auto &r : table())
-    if (r.permission == p) return r;
+    if (r.permission == p)
+      return r;
   throw std::logic_error("authorize: a permission without a rule");
 }
 
@@ -73,14 +80,16 @@ std::string who_may_text(Permission p) {
     }
     staff += (staff.empty() ? "" : " or ") + std::string(to_string(role));
   }
-  if (!patient) return staff;
+  if (!patient)
+    return staff;
   const std::string p_text = r.own_record ? "patient (own record only)" : "patient";
   return staff.empty() ? p_text : staff + " or " + p_text;
 }
 
 std::string roles_text(Permission p) {
   std::string names;
-  for (Role r : rule(p).roles) names += (names.empty() ? "" : " or ") + std::string(to_string(r));
+  for (Role r : rule(p).roles)
+    names += (names.empty() ? "" : " or ") + std::string(to_string(r));
   return names;
 }
 
@@ -97,9 +106,9 @@ Role authorize(const Actor &who, Permission p, const std::string *patient, std::
                      "\" is not a role; expected clinician, pharmacist or patient");
   }
   if (std::find(r.roles.begin(), r.roles.end(), *role) == r.roles.end()) {
-    throw RefusedError(prefix + "refused for role " + std::string(to_string(*role)) +
-                       ": role " + std::string(to_string(*role)) + " may not " +
-                       std::string(r.what) + "; only the " + roles_text(p) + " role may");
+    throw RefusedError(prefix + "refused for role " + std::string(to_string(*role)) + ": role " +
+                       std::string(to_string(*role)) + " may not " + std::string(r.what) +
+                       "; only the " + roles_text(p) + " role may");
   }
   if (*role == Role::patient && r.own_record && patient && who.user != *patient) {
     throw RefusedError(prefix + "refused for role patient: user \"" + who.user.substr(0, 64) +

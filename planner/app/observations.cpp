@@ -9,7 +9,8 @@ namespace {
 
 Date birth_date_of(Repository &repo, const std::string &patient) {
   const auto rec = repo.patient(patient);
-  if (!rec) throw NotFoundError("patient " + patient + ": not found");
+  if (!rec)
+    throw NotFoundError("patient " + patient + ": not found");
   return rec->patient.birth_date;
 }
 
@@ -25,7 +26,8 @@ std::int64_t record_adverse_effect(Repository &repo, const std::string &patient,
                                    const AdverseEffect &ae, const Actor &who, Date today,
                                    std::string_view at_field) {
   const Date birth = birth_date_of(repo, patient);
-  if (!ae.retracted) check_observation_time(ae.at, birth, today, at_field);
+  if (!ae.retracted)
+    check_observation_time(ae.at, birth, today, at_field);
   return log_attributed_adverse_effect(repo, patient, ae, who);
 }
 

@@ -11,7 +11,8 @@ namespace {
 
 PatientRecord stored_profile(Repository &repo, const std::string &id) {
   auto rec = repo.patient(id);
-  if (!rec) throw NotFoundError("patient " + id + ": not found");
+  if (!rec)
+    throw NotFoundError("patient " + id + ": not found");
   return *rec;
 }
 
@@ -49,11 +50,14 @@ Drafted draft_plan_version(Repository &repo, const Formulary &f, const Pathway &
   Drafted d = preview_plan(repo, f, pw, today, req);
   // The version's note (and so its plan.draft audit entry) says how it was asked for.
   d.note = req.how;
-  if (req.prefer) d.note += "; prefer " + *req.prefer + ": " + req.reason;
-  if (d.continued) d.note += " (continues the running plan)";
+  if (req.prefer)
+    d.note += "; prefer " + *req.prefer + ": " + req.reason;
+  if (d.continued)
+    d.note += " (continues the running plan)";
   repo.atomically([&] {
     d.version = repo.save_draft(d.plan, who, d.note);
-    if (req.submit) repo.submit(req.patient, d.version, who);
+    if (req.submit)
+      repo.submit(req.patient, d.version, who);
   });
   d.submitted = req.submit;
   return d;
@@ -63,8 +67,10 @@ PlanVersion submit_latest_draft(Repository &repo, const std::string &patient, co
   stored_profile(repo, patient);
   std::optional<PlanVersion> draft;
   for (auto &v : repo.plan_versions(patient))
-    if (v.status == PlanStatus::draft) draft = std::move(v);
-  if (!draft) throw NotFoundError("plan " + patient + ": no draft version to submit");
+    if (v.status == PlanStatus::draft)
+      draft = std::move(v);
+  if (!draft)
+    throw NotFoundError("plan " + patient + ": no draft version to submit");
   repo.submit(patient, draft->version, who);
   draft->status = PlanStatus::submitted;
   return *draft;
@@ -80,23 +86,30 @@ PlanVersion version_to_show(Repository &repo, const std::string &patient,
     }
     return *v;
   }
-  if (auto v = repo.active_plan(patient)) return *v;
+  if (auto v = repo.active_plan(patient))
+    return *v;
   auto all = repo.plan_versions(patient);
-  if (all.empty()) throw NotFoundError("patient " + patient + ": no plan to export");
+  if (all.empty())
+    throw NotFoundError("patient " + patient + ": no plan to export");
   return all.back();
 }
 
 ReviewState review_state(const PlanVersion &v, const std::vector<Review> &reviews) {
   switch (v.status) {
-  case PlanStatus::draft: return ReviewState::draft;
-  case PlanStatus::submitted: return ReviewState::submitted;
-  case PlanStatus::approved: return ReviewState::approved;
-  case PlanStatus::rejected: return ReviewState::rejected;
+  case PlanStatus::draft:
+    return ReviewState::draft;
+  case PlanStatus::submitted:
+    return ReviewState::submitted;
+  case PlanStatus::approved:
+    return ReviewState::approved;
+  case PlanStatus::rejected:
+    return ReviewState::rejected;
   case PlanStatus::superseded:
     // Superseded after approval stays an approved (historical) version; else it was a draft
     // (or a submitted version replaced before anyone reviewed it).
     for (const auto &r : reviews)
-      if (r.version == v.version && r.verdict == Verdict::approved) return ReviewState::approved;
+      if (r.version == v.version && r.verdict == Verdict::approved)
+        return ReviewState::approved;
     return ReviewState::draft;
   }
   return ReviewState::draft;
@@ -111,7 +124,8 @@ ExportContext export_context(Repository &repo, const PlanVersion &v, const Patie
   ec.time_zone = time_zone;
   std::string stamp = v.submitted_at.value_or(v.drafted_at);
   for (const auto &r : reviews) {
-    if (r.version != v.version) continue;
+    if (r.version != v.version)
+      continue;
     stamp = r.at;
     if (r.verdict == Verdict::approved) {
       ec.approved_by = r.pharmacist;
@@ -120,7 +134,8 @@ ExportContext export_context(Repository &repo, const PlanVersion &v, const Patie
   }
   ec.now_utc = utc_stamp(stamp);
   for (const auto &pw : pathways)
-    if (pw.name == v.plan.pathway) ec.response_pct = pw.decisions.response_pct.value;
+    if (pw.name == v.plan.pathway)
+      ec.response_pct = pw.decisions.response_pct.value;
   const auto decisions = repo.decisions(v.patient);
   if (!decisions.empty() && decisions.back().assessment.baseline) {
     ec.baseline = decisions.back().assessment.baseline;

@@ -30,7 +30,7 @@ struct Drafted {
   int version = 0;        // 0: a preview, nothing stored
   bool continued = false; // the running plan goes on from where the patient is
   bool submitted = false;
-  std::string note;       // the version's note (and its plan.draft audit entry)
+  std::string note; // the version's note (and its plan.draft audit entry)
 };
 
 // The plan a draft would store, stored nowhere: over an active plan the patient goes on from

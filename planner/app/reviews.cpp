@@ -5,10 +5,12 @@
 namespace titrate::app {
 
 std::optional<int> awaiting_version(Repository &repo, const std::string &patient) {
-  if (!repo.patient(patient)) throw NotFoundError("patient " + patient + ": not found");
+  if (!repo.patient(patient))
+    throw NotFoundError("patient " + patient + ": not found");
   std::optional<int> found;
   for (const auto &v : repo.plan_versions(patient))
-    if (v.status == PlanStatus::submitted) found = v.version;
+    if (v.status == PlanStatus::submitted)
+      found = v.version;
   return found;
 }
 

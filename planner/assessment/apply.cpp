@@ -14,33 +14,40 @@ namespace {
 
 std::size_t current_trial_index(const Plan &plan) {
   for (std::size_t i = plan.stages.size(); i-- > 0;) {
-    if (plan.stages[i].role == StageRole::trial) return i;
+    if (plan.stages[i].role == StageRole::trial)
+      return i;
   }
   throw InputError("apply: the plan has no trial stage to act on");
 }
 
 const DrugVerdict &verdict_of(const EligibilityReport &r, const std::string &drug) {
   const DrugVerdict *v = r.find(drug);
-  if (v == nullptr) throw NotFoundError("apply: no eligibility verdict for " + drug);
+  if (v == nullptr)
+    throw NotFoundError("apply: no eligibility verdict for " + drug);
   return *v;
 }
 
 void add_unique(std::vector<std::string> &v, const std::string &s) {
-  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+  if (std::find(v.begin(), v.end(), s) == v.end())
+    v.push_back(s);
 }
 
 // The trial stage ends on `on`: later steps go, the last one is cut (or lengthened, when the
 // assessment came after the planned decision date) to end there.
 void end_stage_on(Stage &stage, Date on) {
   stage.review_date.reset(); // a stage that ends is no longer open-ended maintenance
-  while (!stage.steps.empty() && stage.steps.back().range.begin() >= on) stage.steps.pop_back();
+  while (!stage.steps.empty() && stage.steps.back().range.begin() >= on)
+    stage.steps.pop_back();
   if (!stage.steps.empty()) {
     Step &last = stage.steps.back();
     last.range = DateRange(last.range.begin(), on);
   }
-  if (stage.target_reached && *stage.target_reached >= on) stage.target_reached.reset();
-  if (stage.decision_date && *stage.decision_date > on) stage.decision_date.reset();
-  if (!stage.target_reached) stage.decision_date.reset();
+  if (stage.target_reached && *stage.target_reached >= on)
+    stage.target_reached.reset();
+  if (stage.decision_date && *stage.decision_date > on)
+    stage.decision_date.reset();
+  if (!stage.target_reached)
+    stage.decision_date.reset();
 }
 
 bool serotonergic(const Formulary &f, const std::string &drug) {
@@ -58,7 +65,8 @@ Date clear_of_running_stages(const Formulary &f, const Plan &plan, const std::st
   for (bool moved = true; moved;) {
     moved = false;
     for (const auto &st : plan.stages) {
-      if (st.drug == next || st.steps.empty()) continue;
+      if (st.drug == next || st.steps.empty())
+        continue;
       const Date end = st.steps.back().range.end();
       const SwitchRule *r = f.switch_rule(st.drug, next);
       Date earliest = start;
@@ -98,7 +106,8 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
     // starts from the dose taken or the cap, whichever is lower.
     const Dose cap = daily_cap(out_m, verdict_of(report, outgoing));
     std::vector<AdminTime> times;
-    for (const auto &a : last.doses) times.push_back(a.time);
+    for (const auto &a : last.doses)
+      times.push_back(a.time);
     if (last.daily > cap) {
       if (auto doses = split_daily(out_m, cap, times)) {
         last.daily = cap;
@@ -108,7 +117,8 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
   }
 
   for (const auto &st : out.stages) {
-    if (st.role == StageRole::trial) add_unique(out.tried, st.drug);
+    if (st.role == StageRole::trial)
+      add_unique(out.tried, st.drug);
   }
 
   out.unchecked_medications = report.unchecked_medications;
@@ -124,9 +134,10 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
       refer = e.what();
     }
   } else if (!next_allowed) {
-    refer = "plan: refused: the clinician stopped " + outgoing + " (" +
-            (decision.reasons.empty() ? std::string("see the decision") : decision.reasons.front()) +
-            ")";
+    refer =
+        "plan: refused: the clinician stopped " + outgoing + " (" +
+        (decision.reasons.empty() ? std::string("see the decision") : decision.reasons.front()) +
+        ")";
   } else {
     try {
       next = &choose_drug(report, in.formulary, in.pathway, out.tried, decision.next_drug);
@@ -157,10 +168,10 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
   }
   const SwitchMode mode = rule ? rule->mode : SwitchMode::sequential;
   // Time on drug (clinical.md H6): from the stage's first step to the first taper day.
-  Stage taper = build_taper_stage(out_m, last, on,
-                                  mode == SwitchMode::cross_taper ? rule : nullptr,
+  Stage taper = build_taper_stage(out_m, last, on, mode == SwitchMode::cross_taper ? rule : nullptr,
                                   (on - cur.steps.front().range.begin()).days());
-  if (next != nullptr && mode != SwitchMode::sequential) taper.role = StageRole::cross_taper;
+  if (next != nullptr && mode != SwitchMode::sequential)
+    taper.role = StageRole::cross_taper;
   // Why the drug is given up, first in the note: every view of the plan shows it.
   if (!decision.reasons.empty()) {
     taper.note = "why " + outgoing + " stops (assessment of " + iso(decision.date) +
@@ -168,11 +179,12 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
                  (taper.note.empty() ? std::string() : "; " + taper.note);
   }
   if (rule != nullptr && !rule->text.empty()) {
-    taper.note += std::string(taper.note.empty() ? "" : "; ") + rule->text + " (" +
-                  rule->cite.source + ")";
+    taper.note +=
+        std::string(taper.note.empty() ? "" : "; ") + rule->text + " (" + rule->cite.source + ")";
   }
   if (rule != nullptr && !rule->caution.empty()) {
-    taper.warnings.push_back({Severity::caution, "switch.caution", rule->caution, rule->cite.source});
+    taper.warnings.push_back(
+        {Severity::caution, "switch.caution", rule->caution, rule->cite.source});
   }
   if (no_rule) {
     taper.warnings.push_back(*no_rule);
@@ -180,7 +192,8 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
   } else if (next == nullptr) {
     // The refusal says why (none left, or pregnancy) and that the patient is to be referred.
     const std::string prefix = "plan: refused: ";
-    if (refer.rfind(prefix, 0) == 0) refer = refer.substr(prefix.size());
+    if (refer.rfind(prefix, 0) == 0)
+      refer = refer.substr(prefix.size());
     taper.note += std::string(taper.note.empty() ? "" : "; ") + "no further drug: " + refer;
   }
   const Date taper_end = taper.steps.empty() ? on : taper.steps.back().range.end();
@@ -190,9 +203,8 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
     // sequential: the next drug's first day = the last outgoing dose day + gap_days
     // (formulary/switching.toml); overlap and cross-taper: the first taper day.
     const Date last_dose_day = taper_end - Days(1);
-    Date start = mode == SwitchMode::sequential
-                     ? last_dose_day + Days(std::max(rule->gap_days, 1))
-                     : on;
+    Date start =
+        mode == SwitchMode::sequential ? last_dose_day + Days(std::max(rule->gap_days, 1)) : on;
     start = clear_of_running_stages(in.formulary, out, next->drug, start);
     // Cross-taper (switching.toml gabapentin -> duloxetine: "duloxetine to 60 mg once gabapentin
     // is at or below half its dose"): the incoming drug stays at its start dose until the
@@ -247,9 +259,11 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     // Inside the window nothing changes. After a response (or a dose held for a severe effect)
     // the trial becomes maintenance: the dose goes on with no end, reviewed on the date the
     // assessment set; the last step runs to that review so that exports dispense to it.
-    if (!decision.next_decision_date) return out;
+    if (!decision.next_decision_date)
+      return out;
     Stage &stage = out.stages[current_trial_index(out)];
-    if (stage.steps.empty()) return out;
+    if (stage.steps.empty())
+      return out;
     refuse_above_cap(in, stage);
     const Date review = *decision.next_decision_date;
     Step &last = stage.steps.back();
@@ -267,9 +281,11 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     }
     const Monograph &m = in.formulary.get(stage.drug);
     std::vector<AdminTime> times;
-    for (const auto &a : stage.steps.back().doses) times.push_back(a.time);
+    for (const auto &a : stage.steps.back().doses)
+      times.push_back(a.time);
     auto doses = split_daily(m, *decision.next_dose, times);
-    if (!doses) doses = split_daily(m, *decision.next_dose, m.titration.times);
+    if (!doses)
+      doses = split_daily(m, *decision.next_dose, m.titration.times);
     if (!doses) {
       throw RefusedError("apply: reduce: refused: " + decision.next_dose->str() + " of " +
                          stage.drug + " a day cannot be made from marketed strengths");
@@ -279,8 +295,8 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     if (stage.steps.empty() || stage.steps.back().range.end() != on) {
       throw InputError("apply: reduce on " + iso(on) + " is not inside the stage of " + stage.drug);
     }
-    stage.steps.push_back(Step{DateRange(on, *decision.next_decision_date), *decision.next_dose,
-                               std::move(*doses)});
+    stage.steps.push_back(
+        Step{DateRange(on, *decision.next_decision_date), *decision.next_dose, std::move(*doses)});
     stage.assessed_dose = *decision.next_dose;
     stage.target_reached = on;
     stage.decision_date = *decision.next_decision_date;
@@ -301,7 +317,8 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     if (!taken) {
       // Nothing has been taken since before yesterday (the plan ran out): nothing to taper, but
       // the drug is stopped all the same and assessed no more.
-      if (trial != nullptr) add_unique(out.tried, trial->drug);
+      if (trial != nullptr)
+        add_unique(out.tried, trial->drug);
       break;
     }
     out = apply_switch(in, decision, std::move(out), decision.rule != "decision.clinician");
@@ -317,8 +334,8 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
                           ? *decision.next_decision_date
                           : *stage.decision_date + Days(in.pathway.decisions.extension_days.value);
     if (next <= *stage.decision_date) {
-      throw InputError("apply: extend: the new decision date " + iso(next) +
-                       " is not after " + iso(*stage.decision_date));
+      throw InputError("apply: extend: the new decision date " + iso(next) + " is not after " +
+                       iso(*stage.decision_date));
     }
     Step &last = stage.steps.back();
     last.range = DateRange(last.range.begin(), std::max(last.range.end(), next));
@@ -344,8 +361,7 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     }
     if (!next) {
       throw RefusedError("apply: escalate: refused: " + stage.drug +
-                         " has no escalation step above " + stage.assessed_dose.str() +
-                         " per day");
+                         " has no escalation step above " + stage.assessed_dose.str() + " per day");
     }
     escalate_stage(stage, m, v, in.pathway, *next, decision.date);
     break;

@@ -20,25 +20,34 @@ namespace titrate {
 
 std::string_view to_string(DecisionKind d) {
   switch (d) {
-  case DecisionKind::continue_: return "continue";
-  case DecisionKind::escalate: return "escalate";
-  case DecisionKind::switch_: return "switch";
-  case DecisionKind::extend: return "extend";
-  case DecisionKind::stop: return "stop";
-  case DecisionKind::review: return "review";
-  case DecisionKind::reduce: return "reduce";
+  case DecisionKind::continue_:
+    return "continue";
+  case DecisionKind::escalate:
+    return "escalate";
+  case DecisionKind::switch_:
+    return "switch";
+  case DecisionKind::extend:
+    return "extend";
+  case DecisionKind::stop:
+    return "stop";
+  case DecisionKind::review:
+    return "review";
+  case DecisionKind::reduce:
+    return "reduce";
   }
   return "?";
 }
 
 DecisionKind parse_decision_kind(std::string_view text, std::string_view field) {
-  for (const DecisionKind k : {DecisionKind::continue_, DecisionKind::escalate,
-                               DecisionKind::switch_, DecisionKind::extend, DecisionKind::stop,
-                               DecisionKind::review, DecisionKind::reduce}) {
-    if (to_string(k) == text) return k;
+  for (const DecisionKind k :
+       {DecisionKind::continue_, DecisionKind::escalate, DecisionKind::switch_,
+        DecisionKind::extend, DecisionKind::stop, DecisionKind::review, DecisionKind::reduce}) {
+    if (to_string(k) == text)
+      return k;
   }
-  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
-                   "\" is not a decision; expected one of continue, reduce, escalate, switch, stop");
+  throw InputError(
+      std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
+      "\" is not a decision; expected one of continue, reduce, escalate, switch, stop");
 }
 
 namespace {
@@ -54,10 +63,13 @@ std::string num(double v, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   std::string s = buf;
   if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
+    while (s.back() == '0')
+      s.pop_back();
+    if (s.back() == '.')
+      s.pop_back();
   }
-  if (s == "-0") s = "0";
+  if (s == "-0")
+    s = "0";
   return s;
 }
 
@@ -68,30 +80,37 @@ std::string cite(const Citation &c) {
 std::string join_sources(std::initializer_list<std::string> parts) {
   std::string out;
   for (const auto &p : parts) {
-    if (p.empty() || out.find(p) != std::string::npos) continue;
+    if (p.empty() || out.find(p) != std::string::npos)
+      continue;
     out += (out.empty() ? "" : "; ") + p;
   }
   return out;
 }
 
-std::string days_text(long n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
+std::string days_text(long n) {
+  return std::to_string(n) + (n == 1 ? " day" : " days");
+}
 
 // Per-day means of the live entries: an entry whose id a later correction names in
 // `supersedes` is dropped; several entries on one day count as one day (their mean).
 std::map<Date, double> daily_means(const std::vector<ScoreEntry> &scores, Date today) {
   std::set<std::int64_t> superseded;
   for (const auto &s : scores)
-    if (s.supersedes) superseded.insert(*s.supersedes);
+    if (s.supersedes)
+      superseded.insert(*s.supersedes);
   std::map<Date, std::pair<int, int>> sums; // day -> (sum, count)
   for (const auto &s : scores) {
-    if (s.id != 0 && superseded.count(s.id)) continue;
-    if (s.at.date > today) continue; // a score from the future is not data yet
+    if (s.id != 0 && superseded.count(s.id))
+      continue;
+    if (s.at.date > today)
+      continue; // a score from the future is not data yet
     auto &[sum, count] = sums[s.at.date];
     sum += s.score.value();
     ++count;
   }
   std::map<Date, double> out;
-  for (const auto &[day, sc] : sums) out[day] = static_cast<double>(sc.first) / sc.second;
+  for (const auto &[day, sc] : sums)
+    out[day] = static_cast<double>(sc.first) / sc.second;
   return out;
 }
 
@@ -105,7 +124,8 @@ Window window_of(const std::map<Date, double> &days, Date begin, Date end) {
     sum += it->second;
     ++w.scores;
   }
-  if (w.scores > 0) w.mean = sum / w.scores;
+  if (w.scores > 0)
+    w.mean = sum / w.scores;
   return w;
 }
 
@@ -124,17 +144,18 @@ void switch_or_stop(Assessment &a, const Context &c, const std::string &rule,
                     const std::string &source) {
   std::vector<std::string> tried = c.in.plan.tried;
   for (const auto &st : c.in.plan.stages)
-    if (st.role == StageRole::trial && std::find(tried.begin(), tried.end(), st.drug) == tried.end())
+    if (st.role == StageRole::trial &&
+        std::find(tried.begin(), tried.end(), st.drug) == tried.end())
       tried.push_back(st.drug);
   try {
-    const DrugVerdict &next = choose_drug(c.report, c.in.formulary, c.in.pathway, tried, std::nullopt);
+    const DrugVerdict &next =
+        choose_drug(c.report, c.in.formulary, c.in.pathway, tried, std::nullopt);
     a.decision = DecisionKind::switch_;
     a.rule = rule;
     a.source = source;
     a.next_drug = next.drug;
-    std::string why = "switch to " + next.drug + ", the next drug of pathway " +
-                      c.in.pathway.name + " not yet tried (verdict " +
-                      std::string(to_string(next.verdict)) + ")";
+    std::string why = "switch to " + next.drug + ", the next drug of pathway " + c.in.pathway.name +
+                      " not yet tried (verdict " + std::string(to_string(next.verdict)) + ")";
     a.reasons.push_back(why);
     for (const auto &f : next.reasons) {
       if (f.severity != Severity::ok) {
@@ -155,12 +176,11 @@ void switch_or_stop(Assessment &a, const Context &c, const std::string &rule,
   }
 }
 
-
 std::string maintenance_text(const Stage &stage, Date review, const DecisionParams &dp) {
   return "maintenance: " + stage.drug + " " + stage.assessed_dose.str() +
          " daily goes on with no end date; next review on " + iso(review) + " (" +
-         days_text(dp.maintenance_review_days.value) + ", " + cite(dp.maintenance_review_days.cite) +
-         ")";
+         days_text(dp.maintenance_review_days.value) + ", " +
+         cite(dp.maintenance_review_days.cite) + ")";
 }
 
 // A stage in maintenance (clinical.md A6 "continue"): before its review date the dose
@@ -177,12 +197,11 @@ void assess_maintenance(Assessment &a, const Context &c, const std::map<Date, do
   if (c.in.today < review) {
     a.decision = DecisionKind::continue_;
     a.rule = "decision.maintenance";
-    a.reasons.insert(a.reasons.begin(), "maintenance: " + dose + " goes on; next review on " +
-                                            iso(review));
+    a.reasons.insert(a.reasons.begin(),
+                     "maintenance: " + dose + " goes on; next review on " + iso(review));
     if (severe != nullptr) {
       a.reasons.push_back("severe adverse effect: " + severe->description + " (logged " +
-                          iso(severe->at.date) + "); a clinician may review before " +
-                          iso(review));
+                          iso(severe->at.date) + "); a clinician may review before " + iso(review));
     }
     return;
   }
@@ -196,7 +215,8 @@ void assess_maintenance(Assessment &a, const Context &c, const std::map<Date, do
       iso(a.window.end - Days(1)) + ", " + days_text(a.window.scores) + " with scores" +
       (a.window.mean ? ", mean " + num(*a.window.mean, 2) : std::string());
   const std::string choose =
-      "; " + dose + " goes on until a clinician decides (continue, reduce, escalate, switch or "
+      "; " + dose +
+      " goes on until a clinician decides (continue, reduce, escalate, switch or "
       "stop: titrate assess ID --apply --decision KIND --reason TEXT)";
   if (a.window.scores < dp.min_days_with_scores.value) {
     a.decision = DecisionKind::review;
@@ -233,11 +253,14 @@ void assess_maintenance(Assessment &a, const Context &c, const std::map<Date, do
 std::optional<Dose> lower_step(const Monograph &m, Dose dose) {
   std::optional<Dose> best;
   auto consider = [&](Dose d) {
-    if (d < dose && !d.is_zero() && (!best || *best < d)) best = d;
+    if (d < dose && !d.is_zero() && (!best || *best < d))
+      best = d;
   };
-  for (const auto &s : m.titration.start) consider(s.daily);
+  for (const auto &s : m.titration.start)
+    consider(s.daily);
   consider(m.titration.target);
-  for (const Dose d : m.titration.escalation) consider(d);
+  for (const Dose d : m.titration.escalation)
+    consider(d);
   return best;
 }
 
@@ -262,11 +285,13 @@ Assessment assess(const AssessInput &in) {
   const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
   const DrugVerdict *verdict = report.find(stage->drug);
   if (verdict == nullptr) {
-    throw DataError("assess: " + stage->drug + " has no eligibility verdict (not in the formulary)");
+    throw DataError("assess: " + stage->drug +
+                    " has no eligibility verdict (not in the formulary)");
   }
   const Context c{in, dp, *stage, drug, report, *verdict};
 
-  const Date stage_start = stage->steps.empty() ? in.plan.start : stage->steps.front().range.begin();
+  const Date stage_start =
+      stage->steps.empty() ? in.plan.start : stage->steps.front().range.begin();
   const Date first_dose = (in.plan.stages.empty() || in.plan.stages.front().steps.empty())
                               ? in.plan.start
                               : in.plan.stages.front().steps.front().range.begin();
@@ -297,7 +322,8 @@ Assessment assess(const AssessInput &in) {
       a.change_pct = (*a.baseline - *a.window.mean) / *a.baseline * 100.0;
     }
   }
-  if (!baseline_how.empty()) a.reasons.push_back(baseline_how);
+  if (!baseline_how.empty())
+    a.reasons.push_back(baseline_how);
 
   // Effects that belong to this drug (taken at their time: stored with the effect, else read off
   // this plan), since it started, up to today. Never a date comparison alone: an effect on the
@@ -306,18 +332,21 @@ Assessment assess(const AssessInput &in) {
   const AdverseEffect *severe = nullptr;
   std::set<std::int64_t> replaced; // corrected or retracted entries (by a later entry's id)
   for (const auto &ae : in.adverse_effects)
-    if (ae.supersedes) replaced.insert(*ae.supersedes);
+    if (ae.supersedes)
+      replaced.insert(*ae.supersedes);
   for (const auto &ae : in.adverse_effects) {
     if (ae.retracted || (ae.id != 0 && replaced.count(ae.id)) || ae.at.date < stage_start ||
         ae.at.date > in.today) {
       continue;
     }
     const auto drugs = ae.attributed ? ae.drugs : in.plan.drugs_taken_at(ae.at);
-    if (std::find(drugs.begin(), drugs.end(), stage->drug) == drugs.end()) continue;
+    if (std::find(drugs.begin(), drugs.end(), stage->drug) == drugs.end())
+      continue;
     if (ae.severity == AeSeverity::intolerable && (!intolerable || ae.at < intolerable->at)) {
       intolerable = &ae;
     }
-    if (ae.severity == AeSeverity::severe && (!severe || ae.at < severe->at)) severe = &ae;
+    if (ae.severity == AeSeverity::severe && (!severe || ae.at < severe->at))
+      severe = &ae;
   }
 
   // 1. Tolerability and safety: at once, on any day.
@@ -332,9 +361,10 @@ Assessment assess(const AssessInput &in) {
   if (verdict->verdict == Severity::avoid) {
     std::string sources;
     for (const auto &f : verdict->reasons) {
-      if (f.severity != Severity::avoid) continue;
+      if (f.severity != Severity::avoid)
+        continue;
       a.reasons.insert(a.reasons.begin(), stage->drug + " is now avoid for this patient: " +
-                                               f.text + " (" + f.source + "); switch at once");
+                                              f.text + " (" + f.source + "); switch at once");
       sources = join_sources({sources, f.source});
     }
     switch_or_stop(a, c, "decision.new-contraindication", sources);
@@ -345,7 +375,8 @@ Assessment assess(const AssessInput &in) {
     a.rule = "decision.pregnancy";
     a.source = cite(in.pathway.cite);
     for (const auto &f : verdict->reasons)
-      if (f.severity != Severity::ok) a.reasons.push_back(f.text + " (" + f.source + ")");
+      if (f.severity != Severity::ok)
+        a.reasons.push_back(f.text + " (" + f.source + ")");
     a.reasons.insert(a.reasons.begin(), "pregnancy: every drug needs specialist review; no "
                                         "automatic decision (clinical.md A1)");
     return a;
@@ -357,12 +388,12 @@ Assessment assess(const AssessInput &in) {
     a.rule = "decision.no-baseline";
     a.source = cite(dp.baseline_min_days.cite);
     a.reasons.insert(a.reasons.begin(),
-                     a.baseline ? "no baseline: the baseline is 0, so no change can be measured"
-                                : "no baseline: " + days_text(base.scores) +
-                                      " with scores in the " + days_text(dp.baseline_days.value) +
-                                      " before the first dose (" +
-                                      std::to_string(dp.baseline_min_days.value) +
-                                      " needed) and none entered with the patient");
+                     a.baseline
+                         ? "no baseline: the baseline is 0, so no change can be measured"
+                         : "no baseline: " + days_text(base.scores) + " with scores in the " +
+                               days_text(dp.baseline_days.value) + " before the first dose (" +
+                               std::to_string(dp.baseline_min_days.value) +
+                               " needed) and none entered with the patient");
     return a;
   }
 
@@ -388,10 +419,9 @@ Assessment assess(const AssessInput &in) {
     a.decision = DecisionKind::continue_;
     a.rule = "decision.window-not-complete";
     a.source = cite(dp.min_days_at_target.cite);
-    a.reasons.insert(a.reasons.begin(),
-                     "window not complete: " + std::to_string(done) + " of " +
-                         days_text(total) + " at " + stage->assessed_dose.str() +
-                         " daily; decision date " + iso(decision_date));
+    a.reasons.insert(a.reasons.begin(), "window not complete: " + std::to_string(done) + " of " +
+                                            days_text(total) + " at " + stage->assessed_dose.str() +
+                                            " daily; decision date " + iso(decision_date));
     if (in.today < *stage->target_reached) {
       a.reasons.push_back("still titrating: " + stage->assessed_dose.str() + " daily from " +
                           iso(*stage->target_reached));
@@ -409,8 +439,8 @@ Assessment assess(const AssessInput &in) {
       days_text(a.window.scores) + " with scores" +
       (a.window.mean ? ", mean " + num(*a.window.mean, 2) : std::string());
   if (a.window.scores < dp.min_days_with_scores.value) {
-    const std::string few = window_text + "; " + std::to_string(dp.min_days_with_scores.value) +
-                            " needed";
+    const std::string few =
+        window_text + "; " + std::to_string(dp.min_days_with_scores.value) + " needed";
     if (in.extensions_so_far >= dp.max_extensions.value) {
       a.decision = DecisionKind::review;
       a.rule = "decision.extensions-used";
@@ -418,8 +448,7 @@ Assessment assess(const AssessInput &in) {
       a.reasons.insert(a.reasons.begin(),
                        few + "; the window was already extended " +
                            std::to_string(in.extensions_so_far) + " times (at most " +
-                           std::to_string(dp.max_extensions.value) +
-                           "): a clinician must review");
+                           std::to_string(dp.max_extensions.value) + "): a clinician must review");
     } else {
       a.decision = DecisionKind::extend;
       a.rule = "decision.extend";
@@ -476,8 +505,8 @@ Assessment assess(const AssessInput &in) {
                        below + "; an escalation to " + next->str() +
                            " daily would be allowed, but a severe adverse effect was logged (" +
                            severe->description + ", " + iso(severe->at.date) +
-                           "): no escalation; the dose is held at " +
-                           stage->assessed_dose.str() + " daily");
+                           "): no escalation; the dose is held at " + stage->assessed_dose.str() +
+                           " daily");
       // The held dose goes on (never a day without it) to a review after the pathway's
       // extension, when the clinician decides with the effect in view.
       a.next_decision_date = in.today + Days(dp.extension_days.value);
@@ -490,16 +519,15 @@ Assessment assess(const AssessInput &in) {
     a.source = join_sources({cite(dp.response_pct.cite), cite(drug.titration.cite)});
     a.next_dose = *next;
     a.reasons.insert(a.reasons.begin(),
-                     below + "; escalate " + stage->drug + " from " +
-                         stage->assessed_dose.str() + " to " + next->str() +
-                         " daily (cap for this patient " + cap.str() + " daily), with a new hold of " +
-                         days_text(dp.min_days_at_target.value) +
+                     below + "; escalate " + stage->drug + " from " + stage->assessed_dose.str() +
+                         " to " + next->str() + " daily (cap for this patient " + cap.str() +
+                         " daily), with a new hold of " + days_text(dp.min_days_at_target.value) +
                          " from the first day at the higher dose");
     return a;
   }
   a.reasons.insert(a.reasons.begin(),
-                   below + " at the stage maximum for this patient (" +
-                       stage->assessed_dose.str() + " daily; " +
+                   below + " at the stage maximum for this patient (" + stage->assessed_dose.str() +
+                       " daily; " +
                        (next ? "the next step " + next->str() + " is above the cap " + cap.str()
                              : std::string("no higher step in the formulary; cap ") + cap.str()) +
                        ")");
@@ -545,15 +573,18 @@ Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const st
     const Dose now = stage->steps.empty() ? stage->assessed_dose : stage->steps.back().daily;
     const Dose cap = v != nullptr ? daily_cap(m, *v) : m.titration.max_daily;
     a.next_dose = lower_step(m, now);
-    if (a.next_dose && *a.next_dose > cap) a.next_dose.reset();
+    if (a.next_dose && *a.next_dose > cap)
+      a.next_dose.reset();
     if (!a.next_dose) {
-      throw RefusedError("--decision reduce: refused: " + stage->drug + " has no titration step "
-                         "below " + now.str() + " daily within this patient's cap of " +
-                         cap.str() + " daily; stop instead");
+      throw RefusedError("--decision reduce: refused: " + stage->drug +
+                         " has no titration step "
+                         "below " +
+                         now.str() + " daily within this patient's cap of " + cap.str() +
+                         " daily; stop instead");
     }
     a.next_decision_date = in.today + Days(dp.min_days_at_target.value);
-    what = "reduce " + stage->drug + " from " + now.str() + " to " +
-           a.next_dose->str() + " daily from " + iso(in.today) + ", judged after " +
+    what = "reduce " + stage->drug + " from " + now.str() + " to " + a.next_dose->str() +
+           " daily from " + iso(in.today) + ", judged after " +
            days_text(dp.min_days_at_target.value) + " at it (decision date " +
            iso(*a.next_decision_date) + ")";
     break;
@@ -562,14 +593,19 @@ Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const st
     const Dose cap = v != nullptr ? daily_cap(m, *v) : m.titration.max_daily;
     for (const Dose d : m.titration.escalation) {
       if (d > stage->assessed_dose) {
-        if (d <= cap) a.next_dose = d;
+        if (d <= cap)
+          a.next_dose = d;
         break;
       }
     }
     if (!a.next_dose) {
-      throw RefusedError("--decision escalate: refused: " + stage->drug + " has no escalation "
-                         "step above " + stage->assessed_dose.str() + " daily within this "
-                         "patient's cap of " + cap.str() + " daily");
+      throw RefusedError("--decision escalate: refused: " + stage->drug +
+                         " has no escalation "
+                         "step above " +
+                         stage->assessed_dose.str() +
+                         " daily within this "
+                         "patient's cap of " +
+                         cap.str() + " daily");
     }
     what = "escalate " + stage->drug + " to " + a.next_dose->str() + " daily";
     break;
@@ -577,7 +613,8 @@ Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const st
   case DecisionKind::switch_: {
     std::vector<std::string> tried = in.plan.tried;
     for (const auto &st : in.plan.stages)
-      if (st.role == StageRole::trial && std::find(tried.begin(), tried.end(), st.drug) == tried.end())
+      if (st.role == StageRole::trial &&
+          std::find(tried.begin(), tried.end(), st.drug) == tried.end())
         tried.push_back(st.drug);
     try {
       a.next_drug = choose_drug(report, in.formulary, in.pathway, tried, std::nullopt).drug;

@@ -13,7 +13,7 @@ struct AssessInput {
   const Patient &patient;
   const Formulary &formulary;
   const Pathway &pathway;
-  const std::vector<ScoreEntry> &scores;          // corrections supersede by id
+  const std::vector<ScoreEntry> &scores; // corrections supersede by id
   const std::vector<AdverseEffect> &adverse_effects;
   Date today;
   int extensions_so_far = 0; // extend decisions already applied to the current trial stage

@@ -36,7 +36,7 @@ struct Assessment {
   std::string rule;
   std::string source;
   std::vector<std::string> reasons;
-  std::optional<Dose> next_dose;      // escalate, reduce: the new assessed dose
+  std::optional<Dose> next_dose;        // escalate, reduce: the new assessed dose
   std::optional<std::string> next_drug; // switch: the next stage's drug, if any
   // extend: the decision date after this extension; continue after a response (or a held dose):
   // the maintenance review date. `substantial`: the response reached the pathway's substantial

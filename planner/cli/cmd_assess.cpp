@@ -8,11 +8,11 @@
 #include "planner/assessment/assess.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
-#include "planner/export/words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
 #include "planner/core/score_csv.hpp"
 #include "planner/export/json.hpp"
+#include "planner/export/words.hpp"
 #include "planner/formulary/patient_file.hpp"
 
 #include <cstdio>
@@ -38,41 +38,50 @@ struct AssessOptions {
 
 void print_assessment(std::ostream &out, const Assessment &a, const Formulary &f) {
   out << "Assessment for patient " << a.patient << " on " << iso(a.date);
-  if (!a.drug.empty()) out << ": " << words::drug(f, a.drug);
+  if (!a.drug.empty())
+    out << ": " << words::drug(f, a.drug);
   out << "\n";
   out << "Decision: " << to_string(a.decision);
-  if (a.next_dose) out << " to " << a.next_dose->str() << " daily";
-  if (a.next_drug) out << " to " << words::drug(f, *a.next_drug);
+  if (a.next_dose)
+    out << " to " << a.next_dose->str() << " daily";
+  if (a.next_drug)
+    out << " to " << words::drug(f, *a.next_drug);
   if (a.next_decision_date) {
     out << (a.decision == DecisionKind::continue_ ? "; maintenance, next review on "
                                                   : " to a new decision date ")
         << iso(*a.next_decision_date);
   }
-  if (a.substantial) out << " (substantial response)";
+  if (a.substantial)
+    out << " (substantial response)";
   out << "\n";
-  out << "Baseline pain: " << (a.baseline ? words::number(*a.baseline, 2) + " of 10" : "none") << "\n";
+  out << "Baseline pain: " << (a.baseline ? words::number(*a.baseline, 2) + " of 10" : "none")
+      << "\n";
   if (a.window.start < a.window.end) {
     out << "Window: " << iso(a.window.start) << " through " << iso(a.window.end - Days(1)) << ", "
         << a.window.scores << (a.window.scores == 1 ? " day" : " days") << " with scores";
-    if (a.window.mean) out << ", mean " << words::number(*a.window.mean, 2) << " of 10";
+    if (a.window.mean)
+      out << ", mean " << words::number(*a.window.mean, 2) << " of 10";
     out << "\n";
   }
   if (a.change_pct) {
     const double c = *a.change_pct;
     out << "Change from baseline: "
-        << (c >= 0 ? words::number(c, 1) + " % less pain" : words::number(-c, 1) + " % more pain") << "\n";
+        << (c >= 0 ? words::number(c, 1) + " % less pain" : words::number(-c, 1) + " % more pain")
+        << "\n";
   }
   out << "Days at target dose: " << a.days_at_target << "\n";
   out << "Rule: " << a.rule << " (source: " << words::for_people(f, a.source) << ")\n";
   out << "Reasons:\n";
-  for (const auto &r : a.reasons) out << "  - " << words::for_people(f, r) << "\n";
+  for (const auto &r : a.reasons)
+    out << "  - " << words::for_people(f, r) << "\n";
   out << "\nDecision support only; not medical advice.\n";
 }
 
 void run_assess_stored(Context &ctx, const AssessOptions &o) {
   if (!o.start.empty() || !o.scores.empty() || !o.adverse_effects.empty() || !o.prefer.empty()) {
     // (--decision is checked below, once the role is known)
-    throw InputError("assess " + o.id + ": --start, --scores, --adverse-effects and --prefer go "
+    throw InputError("assess " + o.id +
+                     ": --start, --scores, --adverse-effects and --prefer go "
                      "with --patient-file; a stored patient is assessed on the stored plan and "
                      "scores");
   }
@@ -95,20 +104,22 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
   validate_patient_id(o.id);
   const Date today = ctx.today();
   const Formulary &f = ctx.formulary();
-  auto repo = open_store(ctx, o.apply ? StoreMode::write_existing : StoreMode::read,
-                         "patient " + o.id);
+  auto repo =
+      open_store(ctx, o.apply ? StoreMode::write_existing : StoreMode::read, "patient " + o.id);
   const PatientRecord rec = require_patient(*repo, o.id);
   const auto active = repo->active_plan(o.id);
   if (!active) {
-    throw NotFoundError("assess " + o.id + ": no approved plan to assess (a pharmacist approves "
+    throw NotFoundError("assess " + o.id +
+                        ": no approved plan to assess (a pharmacist approves "
                         "a submitted version with titrate review approve)");
   }
   const Pathway &pw = ctx.pathway(active->plan.pathway);
   const auto scores = repo->scores(o.id);
   const auto effects = repo->adverse_effects(o.id);
   const auto decisions = repo->decisions(o.id);
-  const AssessInput in{active->plan, rec.patient, f, pw, scores, effects, today,
-                       extensions_so_far(decisions, active->plan)};
+  const AssessInput in{
+      active->plan, rec.patient, f,     pw,
+      scores,       effects,     today, extensions_so_far(decisions, active->plan)};
   const Assessment a = chosen ? clinician_decision(in, *chosen, o.reason) : assess(in);
   if (!o.apply) {
     if (ctx.opt.json) {
@@ -142,8 +153,9 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
   });
   if (ctx.opt.json) {
     nlohmann::json j = to_json(a);
-    j["applied"] = {{"decision_id", decision_id},
-                    {"plan_version", version > 0 ? nlohmann::json(version) : nlohmann::json(nullptr)}};
+    j["applied"] = {
+        {"decision_id", decision_id},
+        {"plan_version", version > 0 ? nlohmann::json(version) : nlohmann::json(nullptr)}};
     ctx.print_json(j);
     return;
   }
@@ -167,14 +179,17 @@ void run_assess(Context &ctx, const AssessOptions &o) {
     return;
   }
   if (o.patient_file.empty()) {
-    throw InputError("assess: expected a patient ID, or --patient-file P.toml --start D --scores S.csv");
+    throw InputError(
+        "assess: expected a patient ID, or --patient-file P.toml --start D --scores S.csv");
   }
-  if (o.apply) throw InputError("--apply: only a stored patient's decision can be applied");
+  if (o.apply)
+    throw InputError("--apply: only a stored patient's decision can be applied");
   if (!o.decision.empty() || !o.reason.empty()) {
     throw InputError("--decision and --reason: only for a stored patient's plan in maintenance "
                      "(titrate assess ID --apply --decision KIND --reason TEXT)");
   }
-  if (o.start.empty()) throw InputError("--start: missing; expected the plan's start date YYYY-MM-DD");
+  if (o.start.empty())
+    throw InputError("--start: missing; expected the plan's start date YYYY-MM-DD");
   if (o.scores.empty()) {
     throw InputError("--scores: missing; expected a score CSV with header at,score,note");
   }
@@ -214,7 +229,8 @@ void run_assess(Context &ctx, const AssessOptions &o) {
   PlanRequest req;
   req.start = start;
   req.today = today;
-  if (!o.prefer.empty()) req.prefer = o.prefer;
+  if (!o.prefer.empty())
+    req.prefer = o.prefer;
   const Plan plan = build_plan(patient, f, pw, req);
 
   const Assessment a = assess(AssessInput{plan, patient, f, pw, scores, effects, today, 0});

@@ -13,17 +13,25 @@ namespace {
 
 void run_audit(Context &ctx, const std::string &id) {
   require_role(ctx, app::Permission::read_audit, "audit");
-  if (!id.empty()) validate_patient_id(id);
+  if (!id.empty())
+    validate_patient_id(id);
   auto repo = open_store(ctx, StoreMode::read);
-  if (!id.empty()) require_patient(*repo, id);
+  if (!id.empty())
+    require_patient(*repo, id);
   const auto entries = repo->audit(id.empty() ? std::nullopt : std::optional<std::string>(id));
   if (ctx.opt.json) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto &e : entries) {
-      a.push_back({{"id", e.id}, {"at", e.at}, {"user", e.user}, {"role", e.role},
-                   {"action", e.action},
-                   {"patient", e.patient.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.patient)},
-                   {"detail", e.detail}, {"door", e.door}, {"os_user", e.os_user}});
+      a.push_back(
+          {{"id", e.id},
+           {"at", e.at},
+           {"user", e.user},
+           {"role", e.role},
+           {"action", e.action},
+           {"patient", e.patient.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.patient)},
+           {"detail", e.detail},
+           {"door", e.door},
+           {"os_user", e.os_user}});
     }
     ctx.print_json({{"entries", a}});
     return;

@@ -2,11 +2,11 @@
 // for one patient (clinical.md A1-A5): verdict, daily cap, the day a time-bound avoid lifts,
 // every reason with its source, and the medications the vocabulary could not check.
 #include "planner/cli/commands.hpp"
-#include "planner/export/words.hpp"
 #include "planner/cli/store_access.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
+#include "planner/export/words.hpp"
 #include "planner/formulary/patient_file.hpp"
 #include "planner/safety/eligibility.hpp"
 
@@ -34,7 +34,8 @@ void print_report(std::ostream &out, const EligibilityReport &r, Date today, con
   }
   for (const auto &d : r.drugs) {
     out << "\n" << fm.display_name(d.drug) << ": " << to_string(d.verdict) << "\n";
-    if (d.available_from) out << "  available from " << iso(*d.available_from) << "\n";
+    if (d.available_from)
+      out << "  available from " << iso(*d.available_from) << "\n";
     if (d.max_daily) {
       out << "  maximum daily dose " << d.max_daily->str();
       // Name the renal band only when it is the band's cap that binds.
@@ -50,7 +51,8 @@ void print_report(std::ostream &out, const EligibilityReport &r, Date today, con
   }
   if (!r.unchecked_medications.empty()) {
     out << "\n";
-    for (const auto &u : r.unchecked_medications) out << u << "\n";
+    for (const auto &u : r.unchecked_medications)
+      out << u << "\n";
   }
   out << "\nDecision support only; not medical advice.\n";
 }

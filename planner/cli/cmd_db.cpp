@@ -33,7 +33,8 @@ namespace {
 
 void refuse_patient_role(const Context &ctx, std::string_view command) {
   // No role needed; a given one must be a staff role (an unknown name is bad input).
-  if (!ctx.role().empty()) require_role(ctx, app::Permission::copy_database, command);
+  if (!ctx.role().empty())
+    require_role(ctx, app::Permission::copy_database, command);
 }
 
 nlohmann::json tables_json(const DatabaseSummary &s) {
@@ -49,8 +50,8 @@ void print_tables(std::ostream &out, const DatabaseSummary &s) {
     out << "  " << std::left << std::setw(17) << t.table << std::right << std::setw(9) << t.rows
         << "  " << t.checksum << "\n";
   }
-  out << "  " << std::left << std::setw(17) << "total" << std::right << std::setw(9)
-      << s.total_rows << "  " << s.checksum << "\n";
+  out << "  " << std::left << std::setw(17) << "total" << std::right << std::setw(9) << s.total_rows
+      << "  " << s.checksum << "\n";
 }
 
 void run_copy(Context &ctx, const std::string &from, const std::string &to) {
@@ -99,7 +100,8 @@ void run_checksum(Context &ctx) {
 } // namespace
 
 void add_db_command(CLI::App &app, Context &ctx) {
-  CLI::App *db = app.add_subcommand("db", "Whole-database operations: copy between back ends, checksums");
+  CLI::App *db =
+      app.add_subcommand("db", "Whole-database operations: copy between back ends, checksums");
   db->require_subcommand(1);
 
   auto from = std::make_shared<std::string>();

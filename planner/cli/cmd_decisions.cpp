@@ -28,7 +28,8 @@ void run_decisions(Context &ctx, const std::string &id) {
   // The version a decision drafted carries its tag in its note (`assess --apply`).
   auto drafted = [&](std::int64_t decision_id) -> const PlanVersion * {
     for (const auto &v : versions)
-      if (v.note.find(decision_tag(decision_id)) != std::string::npos) return &v;
+      if (v.note.find(decision_tag(decision_id)) != std::string::npos)
+        return &v;
     return nullptr;
   };
   if (ctx.opt.json) {
@@ -40,9 +41,11 @@ void run_decisions(Context &ctx, const std::string &id) {
                    {"drug", d.assessment.drug},
                    {"decision", std::string(to_string(d.assessment.decision))},
                    {"rule", d.assessment.rule},
-                   {"assessed_version", d.plan_version ? nlohmann::json(*d.plan_version) : nlohmann::json(nullptr)},
+                   {"assessed_version",
+                    d.plan_version ? nlohmann::json(*d.plan_version) : nlohmann::json(nullptr)},
                    {"drafted_version", v ? nlohmann::json(v->version) : nlohmann::json(nullptr)},
-                   {"drafted_status", v ? nlohmann::json(std::string(to_string(v->status))) : nlohmann::json(nullptr)},
+                   {"drafted_status", v ? nlohmann::json(std::string(to_string(v->status)))
+                                        : nlohmann::json(nullptr)},
                    {"recorded_by", d.recorded_by},
                    {"recorded_at", d.recorded_at}});
     }
@@ -59,14 +62,19 @@ void run_decisions(Context &ctx, const std::string &id) {
     ctx.out << "  #" << d.id << "  " << iso(a.date) << "  "
             << (a.drug.empty() ? std::string("-") : words::drug(ctx.formulary(), a.drug)) << ": "
             << to_string(a.decision);
-    if (a.next_drug) ctx.out << " to " << words::drug(ctx.formulary(), *a.next_drug);
-    if (a.next_dose) ctx.out << " to " << a.next_dose->str() << " a day";
+    if (a.next_drug)
+      ctx.out << " to " << words::drug(ctx.formulary(), *a.next_drug);
+    if (a.next_dose)
+      ctx.out << " to " << a.next_dose->str() << " a day";
     ctx.out << " [" << a.rule << "], by " << d.recorded_by;
-    if (d.plan_version) ctx.out << "; assessed version " << *d.plan_version;
+    if (d.plan_version)
+      ctx.out << "; assessed version " << *d.plan_version;
     if (const PlanVersion *v = drafted(d.id)) {
       ctx.out << "; drafted version " << v->version << ": " << to_string(v->status);
-      if (v->status == PlanStatus::draft) ctx.out << " (not yet submitted)";
-      if (v->status == PlanStatus::submitted) ctx.out << " (awaiting a pharmacist's review)";
+      if (v->status == PlanStatus::draft)
+        ctx.out << " (not yet submitted)";
+      if (v->status == PlanStatus::submitted)
+        ctx.out << " (awaiting a pharmacist's review)";
     } else {
       ctx.out << "; no plan version drafted";
     }
@@ -79,7 +87,8 @@ void run_decisions(Context &ctx, const std::string &id) {
 void add_decisions_command(CLI::App &app, Context &ctx) {
   auto id = std::make_shared<std::string>();
   CLI::App *cmd = app.add_subcommand(
-      "decisions", "A patient's recorded decisions and what became of the plan version each drafted");
+      "decisions",
+      "A patient's recorded decisions and what became of the plan version each drafted");
   cmd->add_option("ID", *id, "The patient id")->required();
   cmd->callback([&ctx, id] { run_decisions(ctx, *id); });
 }

@@ -2,8 +2,8 @@
 // by --today + DAYS, with a warning when the assessment window (the pathway's window_days before
 // the decision date, clinical.md A6) has fewer than its min_days_with_scores days with scores.
 #include "planner/cli/store_cli.hpp"
-#include "planner/export/words.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -19,7 +19,8 @@ void run_due(Context &ctx, int within) {
   require_role(ctx, app::Permission::read_due, "due");
   const Date today = ctx.today();
   if (within < 0) {
-    throw InputError("--within: " + std::to_string(within) + " is negative; expected 0 or more days");
+    throw InputError("--within: " + std::to_string(within) +
+                     " is negative; expected 0 or more days");
   }
   auto repo = open_store(ctx, StoreMode::read);
   const auto due = due_list(*repo, today, within, ctx.pathways());
@@ -71,7 +72,8 @@ void run_due(Context &ctx, int within) {
 void add_due_command(CLI::App &app, Context &ctx) {
   auto within = std::make_shared<int>(0);
   CLI::App *cmd = app.add_subcommand("due", "Patients whose decision date has come or is near");
-  cmd->add_option("--within", *within, "Also list decision dates up to DAYS after --today (default 0)");
+  cmd->add_option("--within", *within,
+                  "Also list decision dates up to DAYS after --today (default 0)");
   cmd->callback([&ctx, within] { run_due(ctx, *within); });
 }
 

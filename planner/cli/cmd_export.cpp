@@ -1,8 +1,8 @@
 // `titrate export ID --format text|csv|ics|fhir|svg|scores-csv|pdf [-o FILE] [--tz ZONE]
-// [--version N] [--paper a4|letter] [--large-print] [--clinic-name N] [--clinic-phone T]`: a stored plan version (default: the active approved one, else the latest)
-// with the patient's scores, through the pure writers of planner/export. The generation time
-// is the version's last review (or drafting) time, so two exports of one version are
-// byte-identical.
+// [--version N] [--paper a4|letter] [--large-print] [--clinic-name N] [--clinic-phone T]`: a stored
+// plan version (default: the active approved one, else the latest) with the patient's scores,
+// through the pure writers of planner/export. The generation time is the version's last review (or
+// drafting) time, so two exports of one version are byte-identical.
 #include "planner/app/plans.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/export_cli.hpp"
@@ -37,8 +37,8 @@ void run_export(Context &ctx, const ExportOptions &o) {
 
 void add_export_command(CLI::App &app, Context &ctx) {
   auto o = std::make_shared<ExportOptions>();
-  auto *cmd = app.add_subcommand(
-      "export", "Export a stored plan version: " + export_format_names(", "));
+  auto *cmd =
+      app.add_subcommand("export", "Export a stored plan version: " + export_format_names(", "));
   cmd->add_option("id", o->id, "Patient id")->required();
   cmd->add_option("--format", o->format, export_format_names())->required();
   cmd->add_option("-o,--output", o->out_file, "Write to FILE (atomically) instead of stdout");

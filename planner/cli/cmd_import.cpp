@@ -29,7 +29,8 @@ public:
       throw InputError("import scores: " + path + " is a directory; expected a file");
     }
     f_ = std::fopen(path.c_str(), "rb");
-    if (!f_) throw InputError("import scores: cannot read " + path + ": " + std::strerror(errno));
+    if (!f_)
+      throw InputError("import scores: cannot read " + path + ": " + std::strerror(errno));
   }
   ~CsvFile() { std::fclose(f_); }
   CsvFile(const CsvFile &) = delete;
@@ -80,7 +81,8 @@ void run_import_scores(Context &ctx, const std::string &file) {
         continue;
       }
       // Once anything is wrong nothing will be kept: the store need see no more rows.
-      if (!reader.errors().empty() || !future.empty() || refusal) continue;
+      if (!reader.errors().empty() || !future.empty() || refusal)
+        continue;
       out.patient = std::move(r.patient_id);
       out.at = r.at;
       out.score = r.score;
@@ -91,7 +93,8 @@ void run_import_scores(Context &ctx, const std::string &file) {
     // The end of the file: a fault anywhere refuses the import (the store rolls it back).
     reader.errors().throw_if_any();
     future.throw_if_any();
-    if (refusal) throw RefusedError(*refusal);
+    if (refusal)
+      throw RefusedError(*refusal);
     return false;
   };
   // A database that does not exist yet knows no patient: every row is reported, nothing created.
@@ -100,7 +103,9 @@ void run_import_scores(Context &ctx, const std::string &file) {
   auto repo = open_store(ctx, exists ? StoreMode::write_existing : StoreMode::read);
   const ImportResult r = repo->import_scores(next, who, file);
   if (ctx.opt.json) {
-    ctx.print_json({{"file", file}, {"rows", rows_read}, {"imported", r.imported},
+    ctx.print_json({{"file", file},
+                    {"rows", rows_read},
+                    {"imported", r.imported},
                     {"duplicates", r.duplicates}});
   } else {
     ctx.out << "imported " << r.imported << " score" << (r.imported == 1 ? "" : "s") << " from "

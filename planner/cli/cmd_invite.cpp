@@ -16,8 +16,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 namespace titrate::cli {
@@ -40,9 +40,11 @@ std::string base_url(const InviteOptions &o) {
     url = env && *env ? env : "http://127.0.0.1:8080";
   }
   if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    throw InputError("--base-url: \"" + url.substr(0, 64) + "\"; expected http://... or https://...");
+    throw InputError("--base-url: \"" + url.substr(0, 64) +
+                     "\"; expected http://... or https://...");
   }
-  while (!url.empty() && url.back() == '/') url.pop_back();
+  while (!url.empty() && url.back() == '/')
+    url.pop_back();
   return url;
 }
 
@@ -61,19 +63,22 @@ void run_invite(Context &ctx, const InviteOptions &o) {
     throw InputError("--handout: goes with a new link, not with --revoke");
   }
   HandoutOptions handout;
-  if (!o.handout_file.empty()) handout = handout_options(o.handout, "pdf");
+  if (!o.handout_file.empty())
+    handout = handout_options(o.handout, "pdf");
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
   require_patient(*repo, o.id);
   // The handout's plan is read before any link exists: no plan (exit 3) stores nothing.
   std::optional<StoredExport> plan;
-  if (!o.handout_file.empty()) plan = load_stored_export(ctx, *repo, o.id, 0, export_time_zone(o.tz));
+  if (!o.handout_file.empty())
+    plan = load_stored_export(ctx, *repo, o.id, 0, export_time_zone(o.tz));
   const auto accounts = open_accounts(ctx.db_location());
   const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   if (o.revoke) {
     const int n = accounts->revoke_links(o.id, now);
-    repo->append_audit(who, "patient.invite.revoke", o.id, "revoked " + std::to_string(n) + " link(s)");
+    repo->append_audit(who, "patient.invite.revoke", o.id,
+                       "revoked " + std::to_string(n) + " link(s)");
     if (ctx.opt.json) {
       ctx.print_json({{"patient", o.id}, {"revoked", n}});
     } else {
@@ -96,12 +101,14 @@ void run_invite(Context &ctx, const InviteOptions &o) {
                             : std::string("new patient link"));
   } catch (...) {
     std::error_code ec;
-    if (plan) std::filesystem::remove(o.handout_file, ec); // its link does not exist
+    if (plan)
+      std::filesystem::remove(o.handout_file, ec); // its link does not exist
     throw;
   }
   if (ctx.opt.json) {
     nlohmann::json j{{"patient", o.id}, {"url", link}};
-    if (plan) j["handout"] = o.handout_file;
+    if (plan)
+      j["handout"] = o.handout_file;
     ctx.print_json(j);
   } else {
     ctx.out << link << "\n";
@@ -115,14 +122,18 @@ void run_invite(Context &ctx, const InviteOptions &o) {
 void add_invite_command(CLI::App &app, Context &ctx) {
   CLI::App *patient = app.get_subcommand("patient");
   auto o = std::make_shared<InviteOptions>();
-  CLI::App *cmd = patient->add_subcommand("invite", "Print the patient's personal web link (shown once)");
+  CLI::App *cmd =
+      patient->add_subcommand("invite", "Print the patient's personal web link (shown once)");
   cmd->add_option("ID", o->id, "The patient id")->required();
   cmd->add_flag("--revoke", o->revoke, "Disable every link of the patient instead");
-  cmd->add_option("--base-url", o->base_url,
-                  "Where titrate serve is reached (default $TITRATE_BASE_URL, else http://127.0.0.1:8080)");
-  cmd->add_option("--handout", o->handout_file,
-                  "Also write the patient's PDF handout of their plan with the link and its QR code");
-  cmd->add_option("--tz", o->tz, "With --handout: time zone of the approval time (default: the system zone)");
+  cmd->add_option(
+      "--base-url", o->base_url,
+      "Where titrate serve is reached (default $TITRATE_BASE_URL, else http://127.0.0.1:8080)");
+  cmd->add_option(
+      "--handout", o->handout_file,
+      "Also write the patient's PDF handout of their plan with the link and its QR code");
+  cmd->add_option("--tz", o->tz,
+                  "With --handout: time zone of the approval time (default: the system zone)");
   add_handout_options(cmd, o->handout, "--handout");
   cmd->callback([&ctx, o] { run_invite(ctx, *o); });
 }

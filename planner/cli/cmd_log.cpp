@@ -50,12 +50,16 @@ void print_effect(Context &ctx, const std::string &patient, std::int64_t id,
     }
   }
   if (ctx.opt.json) {
-    ctx.print_json({{"patient", patient}, {"kind", "adverse-effect"}, {"id", id},
-                    {"at", iso(ae.at)}, {"description", ae.description},
-                    {"severity", std::string(to_string(ae.severity))},
-                    {"drugs", attributed ? nlohmann::json(drugs) : nlohmann::json(nullptr)},
-                    {"supersedes", ae.supersedes ? nlohmann::json(*ae.supersedes) : nlohmann::json(nullptr)},
-                    {"retracted", ae.retracted}});
+    ctx.print_json(
+        {{"patient", patient},
+         {"kind", "adverse-effect"},
+         {"id", id},
+         {"at", iso(ae.at)},
+         {"description", ae.description},
+         {"severity", std::string(to_string(ae.severity))},
+         {"drugs", attributed ? nlohmann::json(drugs) : nlohmann::json(nullptr)},
+         {"supersedes", ae.supersedes ? nlohmann::json(*ae.supersedes) : nlohmann::json(nullptr)},
+         {"retracted", ae.retracted}});
     return;
   }
   if (ae.retracted) {
@@ -64,7 +68,8 @@ void print_effect(Context &ctx, const std::string &patient, std::int64_t id,
     return;
   }
   std::string names;
-  for (const auto &d : drugs) names += (names.empty() ? "" : ", ") + export_detail::display_name(ctx.formulary(), d);
+  for (const auto &d : drugs)
+    names += (names.empty() ? "" : ", ") + export_detail::display_name(ctx.formulary(), d);
   ctx.out << "logged adverse effect \"" << ae.description << "\" (" << to_string(ae.severity)
           << ") for " << patient << " at " << iso(ae.at) << " (#" << id
           << (ae.supersedes ? ", corrects #" + std::to_string(*ae.supersedes) : "") << ")\n";
@@ -85,7 +90,8 @@ void run_log(Context &ctx, const LogOptions &o) {
                      "--retract EFFECT_ID --reason T");
   }
   if (!o.reason.empty() && !is_retract) {
-    throw InputError("--reason goes with --retract EFFECT_ID (why the adverse effect is withdrawn)");
+    throw InputError(
+        "--reason goes with --retract EFFECT_ID (why the adverse effect is withdrawn)");
   }
   if (is_retract) {
     if (!o.at.empty() || !o.note.empty() || !o.supersedes.empty()) {
@@ -104,7 +110,8 @@ void run_log(Context &ctx, const LogOptions &o) {
     auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
     // The withdrawn entry's severity is kept on the retraction row (the column is required).
     for (const auto &e : repo->adverse_effects(o.id, true)) {
-      if (e.id == *ae.supersedes) ae.severity = e.severity;
+      if (e.id == *ae.supersedes)
+        ae.severity = e.severity;
     }
     const auto id = app::record_adverse_effect(*repo, o.id, ae, who, ctx.today(), "--at");
     print_effect(ctx, o.id, id, ae, *repo);
@@ -112,7 +119,8 @@ void run_log(Context &ctx, const LogOptions &o) {
   }
   const Date today = ctx.today();
   // Without --at the entry is dated --today (no clock time: runs stay reproducible).
-  const LocalDateTime at = o.at.empty() ? LocalDateTime{today, 0} : parse_local_datetime(o.at, "--at");
+  const LocalDateTime at =
+      o.at.empty() ? LocalDateTime{today, 0} : parse_local_datetime(o.at, "--at");
   const ObservationFields names{"--at", "--score", "--note", "--adverse-effect", "--severity"};
   if (is_score) {
     ScoreEntry s = make_score_entry(o.score, at, o.note, today, names);
@@ -122,9 +130,14 @@ void run_log(Context &ctx, const LogOptions &o) {
     auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
     const auto id = app::record_score(*repo, o.id, s, who, today, "--at");
     if (ctx.opt.json) {
-      ctx.print_json({{"patient", o.id}, {"kind", "score"}, {"id", id}, {"at", iso(at)},
-                      {"score", s.score.value()}, {"note", s.note},
-                      {"supersedes", s.supersedes ? nlohmann::json(*s.supersedes) : nlohmann::json(nullptr)}});
+      ctx.print_json(
+          {{"patient", o.id},
+           {"kind", "score"},
+           {"id", id},
+           {"at", iso(at)},
+           {"score", s.score.value()},
+           {"note", s.note},
+           {"supersedes", s.supersedes ? nlohmann::json(*s.supersedes) : nlohmann::json(nullptr)}});
     } else {
       ctx.out << "logged score " << s.score.value() << " of 10 for " << o.id << " at " << iso(at)
               << " (#" << id << (s.supersedes ? ", corrects #" + std::to_string(*s.supersedes) : "")

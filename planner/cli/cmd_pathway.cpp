@@ -51,7 +51,8 @@ nlohmann::json pathway_json(const Pathway &p) {
 
 std::string join(const std::vector<std::string> &v, const std::string &sep) {
   std::string s;
-  for (const auto &x : v) s += (s.empty() ? "" : sep) + x;
+  for (const auto &x : v)
+    s += (s.empty() ? "" : sep) + x;
   return s;
 }
 
@@ -64,16 +65,22 @@ void print_pathway(std::ostream &out, const Pathway &p) {
   auto line = [&](const std::string &what, const std::string &value, const Citation &c) {
     out << "  " << what << ": " << value << " " << cite_text(c) << "\n";
   };
-  line("days at the assessed dose before deciding", std::to_string(d.min_days_at_target.value), d.min_days_at_target.cite);
-  line("window before the decision date", std::to_string(d.window_days.value) + " days", d.window_days.cite);
-  line("days with scores needed in the window", std::to_string(d.min_days_with_scores.value), d.min_days_with_scores.cite);
-  line("baseline: days before the first dose", std::to_string(d.baseline_days.value), d.baseline_days.cite);
-  line("baseline: fewest days with scores (else the entered baseline)", std::to_string(d.baseline_min_days.value),
-       d.baseline_min_days.cite);
-  line("response (continue) at a fall of at least", number_text(d.response_pct.value) + " percent", d.response_pct.cite);
-  line("substantial response at a fall of at least", number_text(d.substantial_pct.value) + " percent",
-       d.substantial_pct.cite);
-  line("extension when too few scores", std::to_string(d.extension_days.value) + " days", d.extension_days.cite);
+  line("days at the assessed dose before deciding", std::to_string(d.min_days_at_target.value),
+       d.min_days_at_target.cite);
+  line("window before the decision date", std::to_string(d.window_days.value) + " days",
+       d.window_days.cite);
+  line("days with scores needed in the window", std::to_string(d.min_days_with_scores.value),
+       d.min_days_with_scores.cite);
+  line("baseline: days before the first dose", std::to_string(d.baseline_days.value),
+       d.baseline_days.cite);
+  line("baseline: fewest days with scores (else the entered baseline)",
+       std::to_string(d.baseline_min_days.value), d.baseline_min_days.cite);
+  line("response (continue) at a fall of at least", number_text(d.response_pct.value) + " percent",
+       d.response_pct.cite);
+  line("substantial response at a fall of at least",
+       number_text(d.substantial_pct.value) + " percent", d.substantial_pct.cite);
+  line("extension when too few scores", std::to_string(d.extension_days.value) + " days",
+       d.extension_days.cite);
   line("extensions before review", std::to_string(d.max_extensions.value), d.max_extensions.cite);
   out << "\nDecision support only; not medical advice.\n";
 }
@@ -83,11 +90,15 @@ void run_list(Context &ctx) {
   if (ctx.opt.json) {
     nlohmann::json j{{"pathways", nlohmann::json::array()}};
     for (const auto &p : all)
-      j["pathways"].push_back({{"pathway", p.name}, {"title", p.title}, {"drugs", p.drugs}, {"first_line", p.first_line}});
+      j["pathways"].push_back({{"pathway", p.name},
+                               {"title", p.title},
+                               {"drugs", p.drugs},
+                               {"first_line", p.first_line}});
     ctx.print_json(j);
     return;
   }
-  for (const auto &p : all) ctx.out << p.name << ": " << p.title << " (" << join(p.drugs, ", then ") << ")\n";
+  for (const auto &p : all)
+    ctx.out << p.name << ": " << p.title << " (" << join(p.drugs, ", then ") << ")\n";
 }
 
 void run_show(Context &ctx, const std::string &name) {
@@ -104,13 +115,15 @@ void run_check(Context &ctx, const std::string &dir_arg) {
   const auto files = read_toml_dir(dir);
   const auto faults = check_pathways(files, ctx.formulary());
   if (ctx.opt.json) {
-    ctx.print_json({{"dir", dir}, {"files", files.size()}, {"ok", faults.empty()}, {"faults", faults}});
+    ctx.print_json(
+        {{"dir", dir}, {"files", files.size()}, {"ok", faults.empty()}, {"faults", faults}});
   } else if (faults.empty()) {
     ctx.out << "pathways " << dir << ": " << files.size() << " files, no faults\n";
   }
   if (!faults.empty()) {
     if (!ctx.opt.json)
-      for (const auto &f : faults) ctx.err << f << "\n";
+      for (const auto &f : faults)
+        ctx.err << f << "\n";
     throw DataError("pathway check: " + std::to_string(faults.size()) + " fault(s) in " + dir);
   }
 }
@@ -127,7 +140,8 @@ void add_pathway_command(CLI::App &app, Context &ctx) {
   show->add_option("NAME", *name, "Pathway name, e.g. cipn-esmo")->required();
   show->callback([&ctx, name] { run_show(ctx, *name); });
   auto dir = std::make_shared<std::string>();
-  CLI::App *check = cmd->add_subcommand("check", "Validate a pathway folder; lists every fault (exit 2)");
+  CLI::App *check =
+      cmd->add_subcommand("check", "Validate a pathway folder; lists every fault (exit 2)");
   check->add_option("DIR", *dir, "Folder (default: the --pathways folder)");
   check->callback([&ctx, dir] { run_check(ctx, *dir); });
 }

@@ -31,9 +31,11 @@ void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
   cmd->add_option("--creatinine-mg-dl", o.creatinine, "Serum creatinine in mg/dL, 0.1-20");
   cmd->add_option("--crcl", o.crcl, "Creatinine clearance in mL/min, 0-250 (wins over creatinine)");
   cmd->add_option("--hepatic", o.hepatic, "none | mild | moderate | severe (Child-Pugh A/B/C)");
-  cmd->add_option("--condition", o.conditions, "A condition from formulary/vocabulary.toml (repeat)");
+  cmd->add_option("--condition", o.conditions,
+                  "A condition from formulary/vocabulary.toml (repeat)");
   cmd->add_option("--medication", o.medications, "A current medication, generic name (repeat)");
-  cmd->add_option("--stopped-medication", o.stopped, "NAME=YYYY-MM-DD, a recently stopped one (repeat)");
+  cmd->add_option("--stopped-medication", o.stopped,
+                  "NAME=YYYY-MM-DD, a recently stopped one (repeat)");
   cmd->add_option("--baseline-pain", o.baseline_pain, "0-10");
   cmd->add_option("--dialysis", o.dialysis, "haemodialysis (with --dialysis-day)");
   cmd->add_option("--dialysis-day", o.dialysis_days,
@@ -42,7 +44,8 @@ void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
     cmd->add_flag("--clear-dialysis", o.clear_dialysis, "The patient is no longer on dialysis");
     cmd->add_flag("--clear-conditions", o.clear_conditions, "Remove every condition");
     cmd->add_flag("--clear-medications", o.clear_medications, "Remove every current medication");
-    cmd->add_flag("--clear-stopped-medications", o.clear_stopped, "Remove every stopped medication");
+    cmd->add_flag("--clear-stopped-medications", o.clear_stopped,
+                  "Remove every stopped medication");
     cmd->add_flag("--clear-baseline-pain", o.clear_baseline_pain, "Remove the baseline pain");
   }
 }
@@ -74,16 +77,22 @@ double parse_number(const std::string &text, const std::string &field, const std
 // Applies the given options onto `p` (a fresh profile for add, the current one for update).
 void apply(const ProfileOptions &o, Patient &p, bool update) {
   if (!update) {
-    if (o.birth_date.empty()) throw InputError("--birth-date: missing; expected YYYY-MM-DD");
-    if (o.sex.empty()) throw InputError("--sex: missing; expected female or male");
-    if (o.weight_kg.empty()) throw InputError("--weight-kg: missing; expected a weight in kg");
+    if (o.birth_date.empty())
+      throw InputError("--birth-date: missing; expected YYYY-MM-DD");
+    if (o.sex.empty())
+      throw InputError("--sex: missing; expected female or male");
+    if (o.weight_kg.empty())
+      throw InputError("--weight-kg: missing; expected a weight in kg");
   }
   if (!o.creatinine.empty() && !o.crcl.empty()) {
     throw InputError("--creatinine-mg-dl and --crcl: give one of them, not both");
   }
-  if (!o.birth_date.empty()) p.birth_date = parse_date(o.birth_date, "--birth-date");
-  if (!o.sex.empty()) p.sex = parse_sex(o.sex, "--sex");
-  if (!o.weight_kg.empty()) p.weight_kg = parse_number(o.weight_kg, "--weight-kg", "kg");
+  if (!o.birth_date.empty())
+    p.birth_date = parse_date(o.birth_date, "--birth-date");
+  if (!o.sex.empty())
+    p.sex = parse_sex(o.sex, "--sex");
+  if (!o.weight_kg.empty())
+    p.weight_kg = parse_number(o.weight_kg, "--weight-kg", "kg");
   if (!o.creatinine.empty()) {
     p.serum_creatinine_mg_dl = parse_number(o.creatinine, "--creatinine-mg-dl", "mg/dL");
     p.crcl_ml_min.reset();
@@ -92,12 +101,18 @@ void apply(const ProfileOptions &o, Patient &p, bool update) {
     p.crcl_ml_min = parse_number(o.crcl, "--crcl", "mL/min");
     p.serum_creatinine_mg_dl.reset();
   }
-  if (!o.hepatic.empty()) p.hepatic = parse_hepatic(o.hepatic, "--hepatic");
-  if (o.clear_conditions) p.conditions.clear();
-  if (!o.conditions.empty()) p.conditions = o.conditions;
-  if (o.clear_medications) p.medications.clear();
-  if (!o.medications.empty()) p.medications = o.medications;
-  if (o.clear_stopped) p.stopped_medications.clear();
+  if (!o.hepatic.empty())
+    p.hepatic = parse_hepatic(o.hepatic, "--hepatic");
+  if (o.clear_conditions)
+    p.conditions.clear();
+  if (!o.conditions.empty())
+    p.conditions = o.conditions;
+  if (o.clear_medications)
+    p.medications.clear();
+  if (!o.medications.empty())
+    p.medications = o.medications;
+  if (o.clear_stopped)
+    p.stopped_medications.clear();
   if (!o.stopped.empty()) {
     p.stopped_medications.clear();
     for (const auto &s : o.stopped) {
@@ -107,23 +122,30 @@ void apply(const ProfileOptions &o, Patient &p, bool update) {
                          "\" is not NAME=YYYY-MM-DD (e.g. phenelzine=2026-11-20)");
       }
       p.stopped_medications.push_back(
-          {s.substr(0, eq), parse_date(s.substr(eq + 1), "--stopped-medication " + s.substr(0, eq))});
+          {s.substr(0, eq),
+           parse_date(s.substr(eq + 1), "--stopped-medication " + s.substr(0, eq))});
     }
   }
-  if (o.clear_baseline_pain) p.baseline_pain.reset();
-  if (!o.baseline_pain.empty()) p.baseline_pain = PainScore::parse(o.baseline_pain, "--baseline-pain");
-  if (o.clear_dialysis) p.dialysis.reset();
+  if (o.clear_baseline_pain)
+    p.baseline_pain.reset();
+  if (!o.baseline_pain.empty())
+    p.baseline_pain = PainScore::parse(o.baseline_pain, "--baseline-pain");
+  if (o.clear_dialysis)
+    p.dialysis.reset();
   if (!o.dialysis.empty() || !o.dialysis_days.empty()) {
     // Both together on add; on update, either replaces its part of the current description.
     Dialysis d = p.dialysis.value_or(Dialysis{"", {}});
-    if (!o.dialysis.empty()) d.kind = o.dialysis;
+    if (!o.dialysis.empty())
+      d.kind = o.dialysis;
     if (!o.dialysis_days.empty()) {
       d.days.clear();
-      for (const auto &day : o.dialysis_days) d.days.push_back(parse_weekday(day, "--dialysis-day"));
+      for (const auto &day : o.dialysis_days)
+        d.days.push_back(parse_weekday(day, "--dialysis-day"));
     }
     if (d.kind.empty()) {
-      throw InputError("--dialysis-day: given without --dialysis; expected --dialysis haemodialysis "
-                       "too");
+      throw InputError(
+          "--dialysis-day: given without --dialysis; expected --dialysis haemodialysis "
+          "too");
     }
     if (d.days.empty()) {
       throw InputError("--dialysis: given without --dialysis-day; expected the weekdays of the "
@@ -133,18 +155,20 @@ void apply(const ProfileOptions &o, Patient &p, bool update) {
       validate_dialysis(d);
     } catch (const InputError &e) {
       const std::string msg = e.what();
-      throw InputError("--" + std::string(msg.rfind("dialysis_days", 0) == 0 ? "dialysis-day"
-                                                                              : "dialysis") +
-                       msg.substr(msg.find(':')));
+      throw InputError(
+          "--" + std::string(msg.rfind("dialysis_days", 0) == 0 ? "dialysis-day" : "dialysis") +
+          msg.substr(msg.find(':')));
     }
     p.dialysis = d;
   }
 }
 
 nlohmann::json dialysis_json(const std::optional<Dialysis> &d) {
-  if (!d) return nullptr;
+  if (!d)
+    return nullptr;
   nlohmann::json days = nlohmann::json::array();
-  for (const auto day : d->days) days.push_back(std::string(to_string(day)));
+  for (const auto day : d->days)
+    days.push_back(std::string(to_string(day)));
   return {{"kind", d->kind}, {"days", days}};
 }
 
@@ -168,30 +192,33 @@ nlohmann::json patient_json(const PatientRecord &r, const std::optional<PlanVers
   for (const auto &s : p.stopped_medications) {
     stopped.push_back({{"name", s.name}, {"stopped", iso(s.stopped)}});
   }
-  return {{"id", p.id},
-          {"version", r.version},
-          {"recorded_by", r.recorded_by},
-          {"recorded_at", r.recorded_at},
-          {"birth_date", iso(p.birth_date)},
-          {"sex", std::string(to_string(p.sex))},
-          {"weight_kg", p.weight_kg},
-          {"serum_creatinine_mg_dl", opt_number(p.serum_creatinine_mg_dl)},
-          {"crcl_ml_min", opt_number(p.crcl_ml_min)},
-          {"hepatic", std::string(to_string(p.hepatic))},
-          {"conditions", p.conditions},
-          {"medications", p.medications},
-          {"stopped_medications", stopped},
-          {"baseline_pain", p.baseline_pain ? nlohmann::json(p.baseline_pain->value())
-                                            : nlohmann::json(nullptr)},
-          {"dialysis", dialysis_json(p.dialysis)},
-          {"sources", sources_json(p)},
-          {"active_plan_version", active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}};
+  return {
+      {"id", p.id},
+      {"version", r.version},
+      {"recorded_by", r.recorded_by},
+      {"recorded_at", r.recorded_at},
+      {"birth_date", iso(p.birth_date)},
+      {"sex", std::string(to_string(p.sex))},
+      {"weight_kg", p.weight_kg},
+      {"serum_creatinine_mg_dl", opt_number(p.serum_creatinine_mg_dl)},
+      {"crcl_ml_min", opt_number(p.crcl_ml_min)},
+      {"hepatic", std::string(to_string(p.hepatic))},
+      {"conditions", p.conditions},
+      {"medications", p.medications},
+      {"stopped_medications", stopped},
+      {"baseline_pain",
+       p.baseline_pain ? nlohmann::json(p.baseline_pain->value()) : nlohmann::json(nullptr)},
+      {"dialysis", dialysis_json(p.dialysis)},
+      {"sources", sources_json(p)},
+      {"active_plan_version", active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}};
 }
 
 std::string list_text(const std::vector<std::string> &v) {
-  if (v.empty()) return "none";
+  if (v.empty())
+    return "none";
   std::string s;
-  for (const auto &x : v) s += (s.empty() ? "" : ", ") + x;
+  for (const auto &x : v)
+    s += (s.empty() ? "" : ", ") + x;
   return s;
 }
 
@@ -202,22 +229,28 @@ void prune_sources(const Patient &before, Patient &p) {
     return std::find(v.begin(), v.end(), x) != v.end();
   };
   std::vector<std::string> stopped;
-  for (const auto &s : p.stopped_medications) stopped.push_back(s.name);
+  for (const auto &s : p.stopped_medications)
+    stopped.push_back(s.name);
   std::erase_if(p.sources, [&](const ValueSource &s) {
     const auto colon = s.field.find(':');
     const std::string kind = s.field.substr(0, colon);
     const std::string name = colon == std::string::npos ? "" : s.field.substr(colon + 1);
-    if (kind == "birth_date") return p.birth_date != before.birth_date;
-    if (kind == "sex") return p.sex != before.sex;
-    if (kind == "weight_kg") return p.weight_kg != before.weight_kg;
+    if (kind == "birth_date")
+      return p.birth_date != before.birth_date;
+    if (kind == "sex")
+      return p.sex != before.sex;
+    if (kind == "weight_kg")
+      return p.weight_kg != before.weight_kg;
     if (kind == "serum_creatinine_mg_dl") {
       return p.serum_creatinine_mg_dl != before.serum_creatinine_mg_dl;
     }
-    if (kind == "medications") return !in(p.medications, name);
+    if (kind == "medications")
+      return !in(p.medications, name);
     if (kind == "stopped_medications") {
       return !in(stopped, name) || p.stopped_medications != before.stopped_medications;
     }
-    if (kind == "conditions") return !in(p.conditions, name);
+    if (kind == "conditions")
+      return !in(p.conditions, name);
     return false;
   });
 }
@@ -255,7 +288,8 @@ void run_update(Context &ctx, const std::string &id, const ProfileOptions &o) {
     apply(o, p, true);
     prune_sources(before, p);
     if (p == before) {
-      throw InputError("patient update " + id + ": nothing to change; give at least one option "
+      throw InputError("patient update " + id +
+                       ": nothing to change; give at least one option "
                        "that differs from the current profile");
     }
     validate(ctx, p);
@@ -281,23 +315,26 @@ void run_show(Context &ctx, const std::string &id) {
   auto &out = ctx.out;
   out << "patient " << p.id << " (profile version " << r.version << ", recorded " << r.recorded_at
       << " by " << r.recorded_by << ")\n";
-  out << "  birth date:   " << iso(p.birth_date) << " (age " << age_in_years(p.birth_date, ctx.today())
-      << " on " << iso(ctx.today()) << ")\n";
+  out << "  birth date:   " << iso(p.birth_date) << " (age "
+      << age_in_years(p.birth_date, ctx.today()) << " on " << iso(ctx.today()) << ")\n";
   out << "  sex:          " << to_string(p.sex) << "\n";
   out << "  weight:       " << number_text(p.weight_kg) << " kg\n";
   if (p.serum_creatinine_mg_dl) {
     out << "  creatinine:   " << number_text(*p.serum_creatinine_mg_dl) << " mg/dL\n";
   }
-  if (p.crcl_ml_min) out << "  CrCl:         " << number_text(*p.crcl_ml_min) << " mL/min\n";
+  if (p.crcl_ml_min)
+    out << "  CrCl:         " << number_text(*p.crcl_ml_min) << " mL/min\n";
   out << "  hepatic:      " << to_string(p.hepatic) << "\n";
   out << "  conditions:   " << list_text(p.conditions) << "\n";
   out << "  medications:  " << list_text(p.medications) << "\n";
   std::vector<std::string> stopped;
-  for (const auto &s : p.stopped_medications) stopped.push_back(s.name + " (stopped " + iso(s.stopped) + ")");
+  for (const auto &s : p.stopped_medications)
+    stopped.push_back(s.name + " (stopped " + iso(s.stopped) + ")");
   out << "  stopped:      " << list_text(stopped) << "\n";
   if (p.dialysis) {
     std::vector<std::string> days;
-    for (const auto day : p.dialysis->days) days.push_back(std::string(to_string(day)));
+    for (const auto day : p.dialysis->days)
+      days.push_back(std::string(to_string(day)));
     out << "  dialysis:     " << p.dialysis->kind << " on " << list_text(days) << "\n";
   }
   out << "  baseline pain: "
@@ -341,7 +378,8 @@ void run_list(Context &ctx) {
     const auto active = repo->active_plan(r.patient.id);
     ctx.out << r.patient.id << "  born " << iso(r.patient.birth_date) << "  "
             << to_string(r.patient.sex) << "  profile v" << r.version << "  "
-            << (active ? "plan v" + std::to_string(active->version) + " approved" : "no approved plan")
+            << (active ? "plan v" + std::to_string(active->version) + " approved"
+                       : "no approved plan")
             << "\n";
   }
 }

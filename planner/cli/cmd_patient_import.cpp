@@ -36,7 +36,8 @@ void run_import(Context &ctx, const std::string &id, const std::string &file) {
                      "); expected a FHIR R4 Bundle in JSON");
   }
   if (!doc.is_object() || doc.value("resourceType", "") != "Bundle") {
-    throw InputError("--fhir " + file + ": not a FHIR Bundle; expected {\"resourceType\": "
+    throw InputError("--fhir " + file +
+                     ": not a FHIR Bundle; expected {\"resourceType\": "
                      "\"Bundle\", \"type\": \"searchset\" | \"collection\" | \"document\", ...}");
   }
   ehr::FhirReader reader(codes, ctx.today());
@@ -55,15 +56,15 @@ void run_import(Context &ctx, const std::string &id, const std::string &file) {
   repo->atomically([&] {
     version = repo->add_patient(p, who);
     repo->append_audit(who, "patient.import", id,
-                       "from FHIR " + in.patient_resource + " (" + std::to_string(p.sources.size()) +
-                           " values with provenance, " + std::to_string(in.not_checked.size()) +
-                           " not checked)");
+                       "from FHIR " + in.patient_resource + " (" +
+                           std::to_string(p.sources.size()) + " values with provenance, " +
+                           std::to_string(in.not_checked.size()) + " not checked)");
   });
   if (ctx.opt.json) {
     nlohmann::json sources = nlohmann::json::array();
     for (const auto &s : p.sources) {
-      sources.push_back({{"field", s.field}, {"resource", s.resource}, {"date", s.date},
-                         {"note", s.note}});
+      sources.push_back(
+          {{"field", s.field}, {"resource", s.resource}, {"date", s.date}, {"note", s.note}});
     }
     ctx.print_json({{"patient", id},
                     {"version", version},
@@ -75,22 +76,26 @@ void run_import(Context &ctx, const std::string &id, const std::string &file) {
     return;
   }
   auto &out = ctx.out;
-  out << "imported patient " << id << " (profile version " << version << ") from " << file
-      << " (" << in.patient_resource << ")\n";
+  out << "imported patient " << id << " (profile version " << version << ") from " << file << " ("
+      << in.patient_resource << ")\n";
   for (const auto &s : p.sources) {
     out << "  " << s.field << ": " << s.resource << (s.date.empty() ? "" : " of " + s.date)
         << (s.note.empty() ? "" : " (" + s.note + ")") << "\n";
   }
-  for (const auto &c : cautions) out << "caution: " << c << "\n";
+  for (const auto &c : cautions)
+    out << "caution: " << c << "\n";
   for (const auto &a : in.allergies) {
     out << "allergy (shown, not stored; titrate has no allergy rule): " << a << "\n";
   }
-  for (const auto &n : in.not_checked) out << "not checked: " << n << "\n";
-  if (!in.ignored.empty()) out << "not used: " << in.ignored.size() << " resource(s)";
+  for (const auto &n : in.not_checked)
+    out << "not checked: " << n << "\n";
+  if (!in.ignored.empty())
+    out << "not used: " << in.ignored.size() << " resource(s)";
   for (std::size_t i = 0; i < in.ignored.size(); ++i) {
     out << (i == 0 ? " (" : "; ") << in.ignored[i] << (i + 1 == in.ignored.size() ? ")" : "");
   }
-  if (!in.ignored.empty()) out << "\n";
+  if (!in.ignored.empty())
+    out << "\n";
 }
 
 } // namespace

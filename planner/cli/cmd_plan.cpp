@@ -10,8 +10,8 @@
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
-#include "planner/export/registry.hpp"
 #include "planner/export/json.hpp"
+#include "planner/export/registry.hpp"
 #include "planner/export/words.hpp"
 #include "planner/formulary/patient_file.hpp"
 #include "planner/scheduling/scheduler.hpp"
@@ -34,7 +34,7 @@ struct PlanOptions {
   std::string format;
   std::string out_file;
   std::string tz;
-  std::string reason;    // --reason: why the prescriber chose the --prefer drug (recorded)
+  std::string reason; // --reason: why the prescriber chose the --prefer drug (recorded)
   bool submit = false;
   bool preview = false;  // stored patient: show the plan, store nothing
   bool backdate = false; // allow a start more than a year before today
@@ -44,7 +44,8 @@ struct PlanOptions {
 // The plan in the project's one wording (planner/export/words), then the lint.
 void print_body(std::ostream &out, const Plan &plan, const Pathway &pw, const Formulary &f) {
   out << "Plan for patient " << plan.patient << ", pathway " << pw.name;
-  if (!pw.title.empty()) out << " (" << pw.title << ")";
+  if (!pw.title.empty())
+    out << " (" << pw.title << ")";
   out << ", from " << iso(plan.start) << "\n";
   out << "Dates are inclusive: each step runs from its first to its last day.\n";
   words::print(out, words::plan(plan, f), "", true);
@@ -53,7 +54,8 @@ void print_body(std::ostream &out, const Plan &plan, const Pathway &pw, const Fo
     out << "Lint: no findings\n";
   } else {
     out << "Lint: " << plan.lint.size() << " finding(s)\n";
-    for (const auto &l : plan.lint) out << "  - " << l.rule << ": " << words::for_people(f, l.text) << "\n";
+    for (const auto &l : plan.lint)
+      out << "  - " << l.rule << ": " << words::for_people(f, l.text) << "\n";
   }
 }
 
@@ -95,9 +97,9 @@ void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway 
   if (version > 0) {
     ctx.out << "Plan version " << version << ": " << review_state_name(review)
             << (review == ReviewState::submitted ? " (awaiting a pharmacist's review)" : "")
-            << (review == ReviewState::draft ? " (submit it with: titrate plan " + plan.patient +
-                                                   " --submit)"
-                                             : "")
+            << (review == ReviewState::draft
+                    ? " (submit it with: titrate plan " + plan.patient + " --submit)"
+                    : "")
             << "\n";
   }
 }
@@ -122,10 +124,13 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
   // `plan ID --start D` drafts a version; an export of a plan nobody stored would look like a
   // preview while a draft is written, so --format goes with --preview (docs/cli.md).
   if (!o.format.empty() && !o.preview) {
-    throw InputError("plan " + o.id + ": --format " + o.format + " needs --preview: without it "
-                     "`plan " + o.id + " --start D` drafts a new version. Give --preview to see "
-                     "the plan without storing it, or `titrate export " + o.id + " --format " +
-                     o.format + "` for a stored version");
+    throw InputError("plan " + o.id + ": --format " + o.format +
+                     " needs --preview: without it "
+                     "`plan " +
+                     o.id +
+                     " --start D` drafts a new version. Give --preview to see "
+                     "the plan without storing it, or `titrate export " +
+                     o.id + " --format " + o.format + "` for a stored version");
   }
   if (!o.prefer.empty() && o.reason.empty() && !o.preview) {
     throw InputError("--reason: missing; a drafted plan records why the prescriber chose " +
@@ -135,8 +140,8 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
   const std::optional<Date> start_day =
       o.start.empty() ? std::nullopt : std::optional<Date>(parse_date(o.start, "--start"));
   const Formulary &f = ctx.formulary();
-  auto repo = open_store(ctx, o.preview ? StoreMode::read : StoreMode::write_existing,
-                         "patient " + o.id);
+  auto repo =
+      open_store(ctx, o.preview ? StoreMode::read : StoreMode::write_existing, "patient " + o.id);
   if (!start_day) {
     const PlanVersion submitted = app::submit_latest_draft(*repo, o.id, who);
     const PatientRecord rec = require_patient(*repo, o.id);
@@ -148,7 +153,8 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
   app::DraftRequest req;
   req.patient = o.id;
   req.start = *start_day;
-  if (!o.prefer.empty()) req.prefer = o.prefer;
+  if (!o.prefer.empty())
+    req.prefer = o.prefer;
   req.reason = o.reason;
   req.backdate = o.backdate;
   req.submit = o.submit;
@@ -164,7 +170,8 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
 }
 
 void run_plan(Context &ctx, const PlanOptions &o) {
-  if (!o.format.empty()) validate_format(o.format);
+  if (!o.format.empty())
+    validate_format(o.format);
   handout_options(o.handout, o.format); // the PDF options go with --format pdf
   if (!o.reason.empty() && o.prefer.empty()) {
     throw InputError("--reason: goes with --prefer DRUG (why the prescriber chose it)");
@@ -179,8 +186,10 @@ void run_plan(Context &ctx, const PlanOptions &o) {
   if (o.patient_file.empty()) {
     throw InputError("plan: expected a patient ID or --patient-file P.toml");
   }
-  if (o.submit) throw InputError("--submit: only a stored patient's plan can be submitted");
-  if (o.start.empty()) throw InputError("plan: --start: expected the first day, YYYY-MM-DD");
+  if (o.submit)
+    throw InputError("--submit: only a stored patient's plan can be submitted");
+  if (o.start.empty())
+    throw InputError("plan: --start: expected the first day, YYYY-MM-DD");
   const Date start = parse_date(o.start, "--start");
   const Date today = ctx.today();
   const Formulary &f = ctx.formulary();
@@ -191,7 +200,8 @@ void run_plan(Context &ctx, const PlanOptions &o) {
   PlanRequest req;
   req.start = start;
   req.today = today;
-  if (!o.prefer.empty()) req.prefer = o.prefer;
+  if (!o.prefer.empty())
+    req.prefer = o.prefer;
   req.prefer_reason = o.reason;
   const Plan plan = build_plan(p, f, pw, req);
   print_plan(ctx, plan, p, pw, o, 0, ReviewState::draft);
@@ -218,8 +228,7 @@ void add_plan_command(CLI::App &app, Context &ctx) {
                 "Stored patient: show the plan (text, --json or --format) without storing it");
   cmd->add_flag("--backdate", o->backdate,
                 "Allow a first day more than a year before --today (recording a past course)");
-  cmd->add_option("--format", o->format,
-                  "Write an export instead: " + export_format_names());
+  cmd->add_option("--format", o->format, "Write an export instead: " + export_format_names());
   add_handout_options(cmd, o->handout);
   cmd->add_option("-o,--output", o->out_file, "With --format: write to FILE (atomically)");
   cmd->add_option("--tz", o->tz, "With --format ics/fhir: time zone (default: the system zone)");

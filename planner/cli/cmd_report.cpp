@@ -3,9 +3,9 @@
 // one patient at a time: the plan (active approved version, else the latest) and the decisions.
 // Staff only (clinician, pharmacist).
 #include "planner/cli/outcomes.hpp"
-#include "planner/export/svg.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/svg.hpp"
 #include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
@@ -23,7 +23,6 @@ namespace {
 struct ReportOptions {
   std::string from, to, pathway, format;
 };
-
 
 std::string report_pct(double v) {
   return words::number(100 * v, 1) + " %";
@@ -128,8 +127,7 @@ void write_report_svg(std::ostream &out, const std::vector<OutcomeRow> &rows, co
 void write_report_html(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f,
                        const std::string &title) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>"
-      << xml_escape(title) << "</title></head>\n<body>\n<h1>" << xml_escape(title)
-      << "</h1>\n";
+      << xml_escape(title) << "</title></head>\n<body>\n<h1>" << xml_escape(title) << "</h1>\n";
   if (rows.empty())
     out << "<p>No trials started.</p>\n";
   for (const auto &r : rows) {

@@ -44,7 +44,8 @@ void run_list(Context &ctx) {
   const auto pending = repo->awaiting_review();
   if (ctx.opt.json) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto &v : pending) a.push_back(version_summary(v));
+    for (const auto &v : pending)
+      a.push_back(version_summary(v));
     ctx.print_json({{"awaiting_review", a}});
     return;
   }
@@ -63,14 +64,17 @@ void run_list(Context &ctx) {
 // The version a pharmacist would review: --version, else the one awaiting review, else the latest.
 PlanVersion pick_version(Repository &repo, const std::string &id, int version) {
   const auto all = repo.plan_versions(id);
-  if (all.empty()) throw NotFoundError("plan of " + id + ": no plan versions");
+  if (all.empty())
+    throw NotFoundError("plan of " + id + ": no plan versions");
   if (version > 0) {
     for (const auto &v : all)
-      if (v.version == version) return v;
+      if (v.version == version)
+        return v;
     throw NotFoundError("plan of " + id + ": no version " + std::to_string(version));
   }
   for (auto it = all.rbegin(); it != all.rend(); ++it)
-    if (it->status == PlanStatus::submitted) return *it;
+    if (it->status == PlanStatus::submitted)
+      return *it;
   return all.back();
 }
 
@@ -84,7 +88,8 @@ void run_show(Context &ctx, const std::string &id, int version) {
   // approved version later becomes "superseded").
   std::optional<PlanVersion> before;
   for (const auto &r : repo->reviews(id)) {
-    if (r.verdict == Verdict::approved && r.version < v.version) before = repo->plan_version(id, r.version);
+    if (r.verdict == Verdict::approved && r.version < v.version)
+      before = repo->plan_version(id, r.version);
   }
   const words::Lines diff = words::diff(before ? &before->plan : nullptr, v.plan, ctx.formulary());
   const auto reviews = repo->reviews(id);
@@ -92,15 +97,19 @@ void run_show(Context &ctx, const std::string &id, int version) {
     nlohmann::json j = version_summary(v);
     j["plan"] = to_json(v.plan);
     nlohmann::json lint = nlohmann::json::array();
-    for (const auto &f : v.plan.lint) lint.push_back(to_json(f));
+    for (const auto &f : v.plan.lint)
+      lint.push_back(to_json(f));
     j["lint"] = lint;
     j["diff"] = {{"against", before ? nlohmann::json(before->version) : nlohmann::json(nullptr)},
                  {"lines", words::texts(diff)}};
     nlohmann::json rv = nlohmann::json::array();
     for (const auto &r : reviews) {
-      if (r.version != v.version) continue;
-      rv.push_back({{"pharmacist", r.pharmacist}, {"verdict", std::string(to_string(r.verdict))},
-                    {"note", r.note}, {"at", r.at}});
+      if (r.version != v.version)
+        continue;
+      rv.push_back({{"pharmacist", r.pharmacist},
+                    {"verdict", std::string(to_string(r.verdict))},
+                    {"note", r.note},
+                    {"at", r.at}});
     }
     j["reviews"] = rv;
     ctx.print_json(j);
@@ -109,24 +118,28 @@ void run_show(Context &ctx, const std::string &id, int version) {
   auto &out = ctx.out;
   out << "plan of " << id << " version " << v.version << ": " << to_string(v.status)
       << "; drafted by " << v.drafted_by << " at " << v.drafted_at;
-  if (v.submitted_by) out << ", submitted by " << *v.submitted_by << " at " << v.submitted_at.value_or("?");
+  if (v.submitted_by)
+    out << ", submitted by " << *v.submitted_by << " at " << v.submitted_at.value_or("?");
   out << "\n";
-  if (!v.note.empty()) out << "why this version: " << v.note << "\n";
+  if (!v.note.empty())
+    out << "why this version: " << v.note << "\n";
   // The patient as the clinician planned for them.
   const Patient p = require_patient(*repo, id).patient;
   const Date today = ctx.today();
   const EligibilityReport er = check_eligibility(p, ctx.formulary(), today);
   auto list = [](const std::vector<std::string> &xs) {
     std::string s;
-    for (const auto &x : xs) s += (s.empty() ? "" : ", ") + x;
+    for (const auto &x : xs)
+      s += (s.empty() ? "" : ", ") + x;
     return s.empty() ? std::string("none") : s;
   };
   const long age = (today - p.birth_date).days() / 365; // whole years, for the reader
   out << "patient: " << age << " years (born " << iso(p.birth_date) << "), " << to_string(p.sex)
-      << ", " << words::number(p.weight_kg) << " kg; CrCl " << words::number(er.crcl_ml_min) << " mL/min ("
-      << (p.crcl_ml_min ? std::string("given") : "Cockcroft-Gault from serum creatinine " +
-                                                     words::number(p.serum_creatinine_mg_dl.value_or(0)) +
-                                                     " mg/dL")
+      << ", " << words::number(p.weight_kg) << " kg; CrCl " << words::number(er.crcl_ml_min)
+      << " mL/min ("
+      << (p.crcl_ml_min ? std::string("given")
+                        : "Cockcroft-Gault from serum creatinine " +
+                              words::number(p.serum_creatinine_mg_dl.value_or(0)) + " mg/dL")
       << "); hepatic impairment " << to_string(p.hepatic) << "\n";
   out << "conditions: " << list(p.conditions) << "; medicines: " << list(p.medications) << "\n";
   for (const auto &dv : er.drugs) {
@@ -144,9 +157,11 @@ void run_show(Context &ctx, const std::string &id, int version) {
   } else {
     out << "changes: no version was approved before; everything above is new\n";
   }
-  if (before) words::print(out, diff, "  ");
+  if (before)
+    words::print(out, diff, "  ");
   for (const auto &r : reviews) {
-    if (r.version != v.version) continue;
+    if (r.version != v.version)
+      continue;
     out << "review: " << to_string(r.verdict) << " by " << r.pharmacist << " at " << r.at
         << (r.note.empty() ? "" : ": " + r.note) << "\n";
   }
@@ -160,7 +175,8 @@ void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, 
   const Actor who = actor(ctx);
   validate_patient_id(id);
   if (given && *given <= 0) {
-    throw InputError("--version: " + std::to_string(*given) + " is not a version; expected 1 or more");
+    throw InputError("--version: " + std::to_string(*given) +
+                     " is not a version; expected 1 or more");
   }
   int version = given.value_or(0);
   if (!approve && reason.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -171,7 +187,8 @@ void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, 
     // No --version: the one version awaiting review; the message names it.
     const auto awaiting = app::awaiting_version(*repo, id);
     if (!awaiting) {
-      throw RefusedError(command + " " + id + ": refused: no plan version is awaiting review "
+      throw RefusedError(command + " " + id +
+                         ": refused: no plan version is awaiting review "
                          "(see titrate review list)");
     }
     version = *awaiting;
@@ -179,9 +196,11 @@ void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, 
   app::record_verdict(*repo, id, version, who, approve ? Verdict::approved : Verdict::rejected,
                       reason);
   if (ctx.opt.json) {
-    ctx.print_json({{"patient", id}, {"version", version}, {"status", approve ? "approved" : "rejected"}});
+    ctx.print_json(
+        {{"patient", id}, {"version", version}, {"status", approve ? "approved" : "rejected"}});
   } else if (approve) {
-    ctx.out << "approved plan of " << id << " version " << version << "; it is now the active schedule\n";
+    ctx.out << "approved plan of " << id << " version " << version
+            << "; it is now the active schedule\n";
   } else {
     ctx.out << "rejected plan of " << id << " version " << version << ": " << reason << "\n";
   }
@@ -197,9 +216,11 @@ void add_review_command(CLI::App &app, Context &ctx) {
 
   auto show_id = std::make_shared<std::string>();
   auto show_version = std::make_shared<int>(0);
-  CLI::App *show = cmd->add_subcommand("show", "A version, its lint findings and the diff against the approved one");
+  CLI::App *show = cmd->add_subcommand(
+      "show", "A version, its lint findings and the diff against the approved one");
   show->add_option("ID", *show_id, "The patient id")->required();
-  show->add_option("--version", *show_version, "Default: the version awaiting review, else the latest");
+  show->add_option("--version", *show_version,
+                   "Default: the version awaiting review, else the latest");
   show->callback([&ctx, show_id, show_version] { run_show(ctx, *show_id, *show_version); });
 
   auto a_id = std::make_shared<std::string>();
@@ -218,9 +239,8 @@ void add_review_command(CLI::App &app, Context &ctx) {
   reject->add_option("--version", *r_version,
                      "The version to reject (default: the one awaiting review)");
   reject->add_option("--reason", *reason, "Why (recorded and shown to the clinician)")->required();
-  reject->callback([&ctx, r_id, r_version, reason] {
-    run_verdict(ctx, *r_id, *r_version, false, *reason);
-  });
+  reject->callback(
+      [&ctx, r_id, r_version, reason] { run_verdict(ctx, *r_id, *r_version, false, *reason); });
 }
 
 } // namespace titrate::cli

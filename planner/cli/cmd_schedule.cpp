@@ -20,7 +20,8 @@ namespace {
 nlohmann::json units_json(const std::vector<UnitCount> &units) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto &u : units) {
-    a.push_back({{"strength_mg", mg_json(u.strength)}, {"form", std::string(to_string(u.form))},
+    a.push_back({{"strength_mg", mg_json(u.strength)},
+                 {"form", std::string(to_string(u.form))},
                  {"count", u.count}});
   }
   return a;
@@ -35,7 +36,8 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
   const PatientRecord patient = require_patient(*repo, id);
   const auto active = repo->active_plan(id);
   if (!active) {
-    throw NotFoundError("schedule " + id + ": no approved plan; a plan version becomes the "
+    throw NotFoundError("schedule " + id +
+                        ": no approved plan; a plan version becomes the "
                         "schedule only when a pharmacist approves it (see titrate review list)");
   }
   const Plan &plan = active->plan;
@@ -61,21 +63,28 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     nlohmann::json a = nlohmann::json::array();
     for (const auto &[stage, step] : doses) {
       for (const auto &adm : step->doses) {
-        nlohmann::json d = {{"drug", stage->drug}, {"role", std::string(to_string(stage->role))},
-                            {"time", std::string(to_string(adm.time))}, {"mg", mg_json(adm.dose)},
+        nlohmann::json d = {{"drug", stage->drug},
+                            {"role", std::string(to_string(stage->role))},
+                            {"time", std::string(to_string(adm.time))},
+                            {"mg", mg_json(adm.dose)},
                             {"units", units_json(adm.units)}};
-        if (stage->maintenance()) d["review_date"] = iso(*stage->review_date);
+        if (stage->maintenance())
+          d["review_date"] = iso(*stage->review_date);
         a.push_back(std::move(d));
       }
     }
     nlohmann::json sup = nlohmann::json::array();
     for (const auto &d : supplements) {
-      sup.push_back({{"drug", d.stage->drug}, {"after", "haemodialysis"},
-                     {"mg", mg_json(d.supplement)}, {"with_daily_mg", mg_json(d.maintenance)},
+      sup.push_back({{"drug", d.stage->drug},
+                     {"after", "haemodialysis"},
+                     {"mg", mg_json(d.supplement)},
+                     {"with_daily_mg", mg_json(d.maintenance)},
                      {"buildable", d.buildable}});
     }
-    nlohmann::json j{{"patient", id}, {"version", active->version}, {"date", iso(day)}, {"doses", a}};
-    if (!supplements.empty()) j["supplements"] = sup;
+    nlohmann::json j{
+        {"patient", id}, {"version", active->version}, {"date", iso(day)}, {"doses", a}};
+    if (!supplements.empty())
+      j["supplements"] = sup;
     ctx.print_json(j);
     return;
   }
@@ -86,7 +95,8 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
     return;
   }
   words::print(ctx.out, words::day(plan, ctx.formulary(), day), "  ");
-  for (const auto &d : supplements) ctx.out << "  " << d.text << "\n";
+  for (const auto &d : supplements)
+    ctx.out << "  " << d.text << "\n";
 }
 
 } // namespace
@@ -94,7 +104,8 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
 void add_schedule_command(CLI::App &app, Context &ctx) {
   auto id = std::make_shared<std::string>();
   auto on = std::make_shared<std::string>();
-  CLI::App *cmd = app.add_subcommand("schedule", "The active (approved) schedule, or one day's doses");
+  CLI::App *cmd =
+      app.add_subcommand("schedule", "The active (approved) schedule, or one day's doses");
   cmd->add_option("ID", *id, "The patient id")->required();
   cmd->add_option("--on", *on, "YYYY-MM-DD: only what to take on this day");
   cmd->callback([&ctx, id, on] { run_schedule(ctx, *id, *on); });

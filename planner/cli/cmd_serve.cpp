@@ -59,11 +59,13 @@ void run_serve(Context &ctx, const std::string &listen, const CdsOptions &cds) {
   }
   if (!cds.clients.empty() || cds.unsigned_local_test) {
     web::CdsConfig c;
-    if (!cds.clients.empty()) c.verifier = web::load_cds_clients(cds.clients);
+    if (!cds.clients.empty())
+      c.verifier = web::load_cds_clients(cds.clients);
     c.allow_unsigned = cds.unsigned_local_test;
     c.codes = std::make_shared<const ehr::EhrCodes>(load_ehr_codes(ctx));
     c.base_url = cds.public_url;
-    while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+    while (!c.base_url.empty() && c.base_url.back() == '/')
+      c.base_url.pop_back();
     cfg.cds = c;
   }
   (void)ctx.today(); // a bad --today is refused now, not at the first request
@@ -110,7 +112,8 @@ void run_serve(Context &ctx, const std::string &listen, const CdsOptions &cds) {
 void add_web_commands(CLI::App &app, Context &ctx) {
   auto listen = std::make_shared<std::string>("127.0.0.1:8080");
   auto cds = std::make_shared<CdsOptions>();
-  CLI::App *serve = app.add_subcommand("serve", "Serve the browser front end and JSON API (docs/web.md)");
+  CLI::App *serve =
+      app.add_subcommand("serve", "Serve the browser front end and JSON API (docs/web.md)");
   serve->add_option("--listen", *listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve->add_option("--cds-clients", cds->clients,
                     "Trusted CDS Hooks clients (JSON: iss and JWK Set file each; docs/ehr.md)");

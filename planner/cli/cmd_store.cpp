@@ -1,5 +1,5 @@
-// Registers the store commands (patient, log, import, due, review, audit, decisions, schedule), one file
-// each, in one explicit list.
+// Registers the store commands (patient, log, import, due, review, audit, decisions, schedule), one
+// file each, in one explicit list.
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
 

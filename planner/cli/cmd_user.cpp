@@ -38,11 +38,13 @@ std::string read_password(Context &ctx) {
     tcsetattr(STDIN_FILENO, TCSANOW, &old);
     ctx.err << "\n";
   }
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (!got && line.empty()) throw InputError("password: nothing on stdin; expected one line");
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
+  if (!got && line.empty())
+    throw InputError("password: nothing on stdin; expected one line");
   if (line.size() < min_password_length) {
-    throw InputError("password: " + std::to_string(line.size()) + " characters; expected at least " +
-                     std::to_string(min_password_length));
+    throw InputError("password: " + std::to_string(line.size()) +
+                     " characters; expected at least " + std::to_string(min_password_length));
   }
   return line;
 }
@@ -69,7 +71,8 @@ void run_user_add(Context &ctx, const std::string &name, const std::string &role
                   .count();
   accounts->add_user(u);
   const std::string by = ctx.user().empty() ? "unknown" : ctx.user();
-  repo->append_audit(Actor{by, ctx.role(), "cli", os_user()}, "user.add", "", "staff user " + name + " (" + role + ")");
+  repo->append_audit(Actor{by, ctx.role(), "cli", os_user()}, "user.add", "",
+                     "staff user " + name + " (" + role + ")");
   if (ctx.opt.json) {
     ctx.print_json({{"user", name}, {"role", role}});
   } else {

@@ -73,12 +73,15 @@ CLI::App *find_command(CLI::App &app, std::string_view path) {
 
 } // namespace
 
-const std::vector<CommandHelp> &command_help() { return help_table(); }
+const std::vector<CommandHelp> &command_help() {
+  return help_table();
+}
 
 void add_role_help(CLI::App &app) {
   for (const auto &h : help_table()) {
     CLI::App *cmd = find_command(app, h.path);
-    if (!cmd) continue;
+    if (!cmd)
+      continue;
     std::string footer;
     if (h.permission) {
       footer += "Role: " + app::who_may_text(*h.permission) + " (--role, or TITRATE_ROLE)";

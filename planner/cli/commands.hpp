@@ -22,11 +22,11 @@ void add_store_commands(CLI::App &app, Context &ctx);    // patient, schedule, l
 void add_export_command(CLI::App &app, Context &ctx);    // export ID --format
 // serve, user add, and `patient invite` on the existing patient subcommand: call it AFTER
 // add_store_commands.
-void add_web_commands(CLI::App &app, Context &ctx);      // cmd_serve.cpp
-void add_user_command(CLI::App &app, Context &ctx);      // cmd_user.cpp: user add
-void add_invite_command(CLI::App &app, Context &ctx);    // cmd_invite.cpp: patient invite
-void add_report_command(CLI::App &app, Context &ctx);    // cmd_report.cpp: report outcomes
-void add_db_command(CLI::App &app, Context &ctx);        // cmd_db.cpp: db copy | checksum
+void add_web_commands(CLI::App &app, Context &ctx);   // cmd_serve.cpp
+void add_user_command(CLI::App &app, Context &ctx);   // cmd_user.cpp: user add
+void add_invite_command(CLI::App &app, Context &ctx); // cmd_invite.cpp: patient invite
+void add_report_command(CLI::App &app, Context &ctx); // cmd_report.cpp: report outcomes
+void add_db_command(CLI::App &app, Context &ctx);     // cmd_db.cpp: db copy | checksum
 
 // What a stored-data command's --help adds: the roles that may run it (from the authorization
 // table) and an example (command_help.cpp).

@@ -32,7 +32,8 @@ std::string default_data_dir(const std::string &leaf) {
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     const fs::path installed = exe.parent_path().parent_path() / "share" / "titrate" / leaf;
-    if (fs::is_directory(installed, ec)) return installed.string();
+    if (fs::is_directory(installed, ec))
+      return installed.string();
   }
   return (fs::path(TITRATE_SOURCE_DIR) / leaf).string();
 }
@@ -40,15 +41,19 @@ std::string default_data_dir(const std::string &leaf) {
 } // namespace
 
 Date Context::today() const {
-  if (!opt.today.empty()) return parse_date(opt.today, "--today");
+  if (!opt.today.empty())
+    return parse_date(opt.today, "--today");
   const std::string e = env("TITRATE_TODAY");
-  if (!e.empty()) return parse_date(e, "TITRATE_TODAY");
+  if (!e.empty())
+    return parse_date(e, "TITRATE_TODAY");
   return boost::gregorian::day_clock::local_day();
 }
 
 std::string Context::db_location() const {
-  if (!opt.db.empty()) return opt.db;
-  if (auto e = env("TITRATE_DB"); !e.empty()) return e;
+  if (!opt.db.empty())
+    return opt.db;
+  if (auto e = env("TITRATE_DB"); !e.empty())
+    return e;
   std::string base = env("XDG_DATA_HOME");
   if (base.empty()) {
     const std::string home = env("HOME");
@@ -62,13 +67,16 @@ std::string Context::db_location() const {
 }
 
 std::string Context::user() const {
-  if (!opt.user.empty()) return opt.user;
-  if (auto e = env("TITRATE_USER"); !e.empty()) return e;
+  if (!opt.user.empty())
+    return opt.user;
+  if (auto e = env("TITRATE_USER"); !e.empty())
+    return e;
   return env("USER");
 }
 
 std::string Context::role() const {
-  if (!opt.role.empty()) return opt.role;
+  if (!opt.role.empty())
+    return opt.role;
   return env("TITRATE_ROLE");
 }
 
@@ -81,24 +89,30 @@ std::string Context::pathways_dir() const {
 }
 
 const Formulary &Context::formulary() {
-  if (!formulary_) formulary_ = load_formulary(read_toml_dir(formulary_dir()));
+  if (!formulary_)
+    formulary_ = load_formulary(read_toml_dir(formulary_dir()));
   return *formulary_;
 }
 
 const std::vector<Pathway> &Context::pathways() {
-  if (!pathways_) pathways_ = load_pathways(read_toml_dir(pathways_dir()), formulary());
+  if (!pathways_)
+    pathways_ = load_pathways(read_toml_dir(pathways_dir()), formulary());
   return *pathways_;
 }
 
 const Pathway &Context::pathway(const std::string &name) {
   const auto &all = pathways();
   for (const auto &p : all)
-    if (p.name == name) return p;
+    if (p.name == name)
+      return p;
   std::string known;
-  for (const auto &p : all) known += (known.empty() ? "" : ", ") + p.name;
+  for (const auto &p : all)
+    known += (known.empty() ? "" : ", ") + p.name;
   throw NotFoundError("pathway: no pathway named \"" + name + "\"; known: " + known);
 }
 
-void Context::print_json(const nlohmann::json &j) { out << j.dump(2) << "\n"; }
+void Context::print_json(const nlohmann::json &j) {
+  out << j.dump(2) << "\n";
+}
 
 } // namespace titrate::cli

@@ -2,8 +2,8 @@
 // What every command shares: global options (design.md §4), the lazily loaded formulary and
 // pathways, "today", the acting user and role, and output streams. This is an edge: it reads
 // files, the environment and (only when nothing is given) the clock.
-#include "planner/formulary/files.hpp"
 #include "planner/core/date.hpp"
+#include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
 

@@ -1,8 +1,8 @@
 #include "planner/cli/export_cli.hpp"
 
+#include "planner/app/plans.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
-#include "planner/app/plans.hpp"
 #include "planner/export/registry.hpp"
 #include "planner/export/time_zone.hpp"
 
@@ -18,7 +18,9 @@ namespace titrate::cli {
 
 namespace fs = std::filesystem;
 
-void validate_format(const std::string &format) { export_format(format); }
+void validate_format(const std::string &format) {
+  export_format(format);
+}
 
 void add_handout_options(CLI::App *cmd, HandoutFlags &flags, const std::string &with) {
   cmd->add_option("--paper", flags.paper, "With " + with + ": a4 (default) or letter");
@@ -31,14 +33,16 @@ void add_handout_options(CLI::App *cmd, HandoutFlags &flags, const std::string &
 
 HandoutOptions handout_options(const HandoutFlags &flags, const std::string &format) {
   HandoutOptions o;
-  if (!flags.paper.empty()) o.paper = parse_paper(flags.paper);
+  if (!flags.paper.empty())
+    o.paper = parse_paper(flags.paper);
   o.large_print = flags.large_print;
   o.clinic_name = flags.clinic_name;
   o.clinic_phone = flags.clinic_phone;
-  if (format != "pdf" && (!flags.paper.empty() || flags.large_print ||
-                          !flags.clinic_name.empty() || !flags.clinic_phone.empty())) {
+  if (format != "pdf" && (!flags.paper.empty() || flags.large_print || !flags.clinic_name.empty() ||
+                          !flags.clinic_phone.empty())) {
     throw InputError("--paper, --large-print, --clinic-name and --clinic-phone: go with --format "
-                     "pdf, not --format " + (format.empty() ? std::string("(none)") : format.substr(0, 32)));
+                     "pdf, not --format " +
+                     (format.empty() ? std::string("(none)") : format.substr(0, 32)));
   }
   return o;
 }
@@ -56,8 +60,8 @@ std::string export_time_zone(const std::string &tz_option) {
       field = "/etc/timezone (the system zone; give --tz)";
     }
   }
-  if (zone.empty() || zone == "Etc/UTC" || zone == "UTC0" || zone == "Etc/GMT" ||
-      zone == "GMT" || zone == "Universal" || zone == "Etc/Universal" || zone == "Zulu") {
+  if (zone.empty() || zone == "Etc/UTC" || zone == "UTC0" || zone == "Etc/GMT" || zone == "GMT" ||
+      zone == "Universal" || zone == "Etc/Universal" || zone == "Zulu") {
     zone = "UTC";
   }
   time_zone_rules(zone, field); // throws InputError naming the zone and the supported ones
@@ -67,8 +71,8 @@ std::string export_time_zone(const std::string &tz_option) {
 StoredExport load_stored_export(Context &ctx, Repository &repo, const std::string &id, int version,
                                 const std::string &zone) {
   PatientRecord rec = require_patient(repo, id);
-  PlanVersion v = app::version_to_show(repo, id,
-                                       version > 0 ? std::optional<int>(version) : std::nullopt);
+  PlanVersion v =
+      app::version_to_show(repo, id, version > 0 ? std::optional<int>(version) : std::nullopt);
   ExportContext ec = app::export_context(repo, v, rec.patient, ctx.pathways(), zone);
   return StoredExport{std::move(v), std::move(rec), repo.scores(id), std::move(ec)};
 }
@@ -109,7 +113,8 @@ void write_export(Context &ctx, const std::string &format, const ExportInput &in
     fs::remove(tmp, ec);
     throw InputError("-o: cannot write " + out_file + ": " + ec.message());
   }
-  if (!ctx.opt.json) ctx.err << "wrote " << out_file << "\n";
+  if (!ctx.opt.json)
+    ctx.err << "wrote " << out_file << "\n";
 }
 
 } // namespace titrate::cli

@@ -18,10 +18,14 @@ int main(int argc, char **argv) {
   app.set_version_flag("--version", std::string("titrate ") + TITRATE_VERSION);
   app.fallthrough();
   auto &o = ctx.opt;
-  app.add_option("--db", o.db, "Database file (default $TITRATE_DB, else $XDG_DATA_HOME/titrate/titrate.db)");
-  app.add_option("--formulary", o.formulary_dir, "Formulary folder (default: the installed or source data)");
-  app.add_option("--pathways", o.pathways_dir, "Pathway folder (default: the installed or source data)");
-  app.add_option("--today", o.today, "The date to act on, YYYY-MM-DD (default $TITRATE_TODAY, else today)")
+  app.add_option("--db", o.db,
+                 "Database file (default $TITRATE_DB, else $XDG_DATA_HOME/titrate/titrate.db)");
+  app.add_option("--formulary", o.formulary_dir,
+                 "Formulary folder (default: the installed or source data)");
+  app.add_option("--pathways", o.pathways_dir,
+                 "Pathway folder (default: the installed or source data)");
+  app.add_option("--today", o.today,
+                 "The date to act on, YYYY-MM-DD (default $TITRATE_TODAY, else today)")
       ->check([](const std::string &text) {
         // Checked while parsing, so a bad --today is refused by every command, even one that
         // would not have needed the date.
@@ -62,7 +66,8 @@ int main(int argc, char **argv) {
   } catch (const CLI::CallForVersion &e) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    std::cerr << "titrate: " << cli::explain_parse_error(e, app, std::vector<std::string>(argv + 1, argv + argc))
+    std::cerr << "titrate: "
+              << cli::explain_parse_error(e, app, std::vector<std::string>(argv + 1, argv + argc))
               << "\n";
     return static_cast<int>(ExitCode::bad_input);
   } catch (const Error &e) {

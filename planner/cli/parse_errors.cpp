@@ -11,7 +11,8 @@ namespace {
 
 std::size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
@@ -35,7 +36,8 @@ std::vector<std::string> option_names(const CLI::App *app) {
   std::vector<std::string> out;
   for (; app != nullptr; app = app->get_parent()) {
     for (const auto *o : app->get_options()) {
-      for (const auto &n : o->get_lnames()) out.push_back("--" + n);
+      for (const auto &n : o->get_lnames())
+        out.push_back("--" + n);
     }
   }
   return out;
@@ -44,7 +46,8 @@ std::vector<std::string> option_names(const CLI::App *app) {
 const CLI::Option *find_option(const CLI::App *app, const std::string &name) {
   for (; app != nullptr; app = app->get_parent()) {
     for (const auto *o : app->get_options()) {
-      if (o->check_name(name)) return o;
+      if (o->check_name(name))
+        return o;
     }
   }
   return nullptr;
@@ -52,7 +55,8 @@ const CLI::Option *find_option(const CLI::App *app, const std::string &name) {
 
 bool takes_value(const CLI::App *app, const std::string &token) {
   const auto eq = token.find('=');
-  if (eq != std::string::npos) return false;
+  if (eq != std::string::npos)
+    return false;
   const CLI::Option *o = find_option(app, token);
   return o != nullptr && o->get_type_size() != 0;
 }
@@ -66,14 +70,17 @@ std::string command_words(const CLI::App *app) {
 }
 
 std::string lower_first(std::string s) {
-  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z')
+    s[0] = static_cast<char>(s[0] - 'A' + 'a');
   return s;
 }
 
 std::string value_words(const CLI::Option *o) {
   const std::string t = o->get_type_name();
-  if (t == "INT" || t == "UINT") return "a whole number";
-  if (t == "FLOAT" || t == "NUMBER") return "a number";
+  if (t == "INT" || t == "UINT")
+    return "a whole number";
+  if (t == "FLOAT" || t == "NUMBER")
+    return "a number";
   return "a value";
 }
 
@@ -87,12 +94,14 @@ std::string describe(const CLI::Option *o) {
 std::string closest(const std::string &typed, const std::vector<std::string> &names) {
   std::string best;
   std::size_t best_d = typed.size() / 3 + 1; // at most a third of the word, and at least 1
-  if (best_d > 3) best_d = 3;
+  if (best_d > 3)
+    best_d = 3;
   for (const auto &n : names) {
     const std::size_t d = edit_distance(typed, n);
-    const bool prefix = n.size() > typed.size() && typed.size() >= 3 &&
-                        n.compare(0, typed.size(), typed) == 0;
-    if ((d <= best_d && (best.empty() || d < edit_distance(typed, best))) || (best.empty() && prefix)) {
+    const bool prefix =
+        n.size() > typed.size() && typed.size() >= 3 && n.compare(0, typed.size(), typed) == 0;
+    if ((d <= best_d && (best.empty() || d < edit_distance(typed, best))) ||
+        (best.empty() && prefix)) {
       best = n;
       best_d = d;
     }
@@ -108,26 +117,32 @@ std::string explain_parse_error(const CLI::ParseError &e, CLI::App &root,
   std::string unknown_option, unknown_word;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string &t = args[i];
-    if (t == "--") break;
+    if (t == "--")
+      break;
     if (t.size() > 1 && t[0] == '-') {
       const std::string name = t.substr(0, t.find('='));
       if (name.rfind("--", 0) == 0 && find_option(cur, name) == nullptr) {
-        if (unknown_option.empty()) unknown_option = name;
+        if (unknown_option.empty())
+          unknown_option = name;
         continue;
       }
-      if (takes_value(cur, name)) ++i;
+      if (takes_value(cur, name))
+        ++i;
       continue;
     }
     const CLI::App *sub = nullptr;
     for (const auto *s : cur->get_subcommands([](const CLI::App *) { return true; }))
-      if (s->check_name(t)) sub = s;
+      if (s->check_name(t))
+        sub = s;
     if (sub != nullptr) {
       cur = sub;
       continue;
     }
-    const bool wants_command = !cur->get_subcommands([](const CLI::App *) { return true; }).empty() &&
-                               cur->get_require_subcommand_min() > 0;
-    if (unknown_word.empty() && (cur == &root || wants_command)) unknown_word = t;
+    const bool wants_command =
+        !cur->get_subcommands([](const CLI::App *) { return true; }).empty() &&
+        cur->get_require_subcommand_min() > 0;
+    if (unknown_word.empty() && (cur == &root || wants_command))
+      unknown_word = t;
   }
   const std::string words = command_words(cur);
   const std::string cmd = words.empty() ? "titrate" : words;
@@ -139,7 +154,8 @@ std::string explain_parse_error(const CLI::ParseError &e, CLI::App &root,
   };
 
   if (dynamic_cast<const CLI::ExtrasError *>(&e) != nullptr) {
-    if (!unknown_word.empty()) return not_a_command();
+    if (!unknown_word.empty())
+      return not_a_command();
     if (!unknown_option.empty()) {
       const std::string near = closest(unknown_option, option_names(cur));
       return cmd + ": " + printable(unknown_option, 40) + ": not an option of this command" +
@@ -162,7 +178,8 @@ std::string explain_parse_error(const CLI::ParseError &e, CLI::App &root,
            (o != nullptr ? value_words(o) : std::string("valid")) + "; expected " + expected;
   }
   if (dynamic_cast<const CLI::RequiredError *>(&e) != nullptr) {
-    if (text == "A subcommand is required" && !unknown_word.empty()) return not_a_command();
+    if (text == "A subcommand is required" && !unknown_word.empty())
+      return not_a_command();
     if (text == "A subcommand is required") {
       std::string list;
       const auto names = subcommand_names(*cur);
@@ -175,11 +192,12 @@ std::string explain_parse_error(const CLI::ParseError &e, CLI::App &root,
       const CLI::Option *o = find_option(cur, m[1].str());
       if (o == nullptr) {
         for (const auto *opt : cur->get_options())
-          if (opt->get_name() == m[1].str()) o = opt;
+          if (opt->get_name() == m[1].str())
+            o = opt;
       }
       return cmd + ": " + m[1].str() + " is missing; expected " +
              (o != nullptr && !o->get_description().empty() ? lower_first(o->get_description())
-                                                             : std::string("a value")) +
+                                                            : std::string("a value")) +
              help;
     }
   }

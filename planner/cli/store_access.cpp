@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <sstream>
 #include <pwd.h>
+#include <sstream>
 #include <unistd.h>
 
 namespace titrate::cli {
@@ -42,7 +42,8 @@ std::string os_user() {
   // The account the process runs as, not $USER (which anyone can set): the audit's witness of
   // who typed a claimed --user on a SQLite file (docs/architecture.md, "Who the actor is").
   const uid_t uid = ::geteuid();
-  if (const passwd *pw = ::getpwuid(uid); pw && pw->pw_name) return pw->pw_name;
+  if (const passwd *pw = ::getpwuid(uid); pw && pw->pw_name)
+    return pw->pw_name;
   return "uid " + std::to_string(uid);
 }
 
@@ -59,7 +60,8 @@ void require_writable_sqlite(const std::string &path) {
     missing = "the file is read-only for this user";
   } else {
     fs::path folder = fs::path(path).parent_path();
-    if (folder.empty()) folder = ".";
+    if (folder.empty())
+      folder = ".";
     std::error_code ec;
     const bool companions = fs::exists(path + "-wal", ec) && fs::exists(path + "-shm", ec) &&
                             writable(path + "-wal") && writable(path + "-shm");
@@ -67,7 +69,8 @@ void require_writable_sqlite(const std::string &path) {
       missing = "its folder " + folder.string() + " is read-only for this user";
     }
   }
-  if (missing.empty()) return;
+  if (missing.empty())
+    return;
   throw RefusedError("database " + path + ": cannot be opened: " + missing +
                      "; titrate needs write access to the database file and its folder (for its "
                      "-wal and -shm files), even to read it. Run as the database's owner or copy "
@@ -81,13 +84,15 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
   require_supported_location(location); // before any folder is made for it
   // A PostgreSQL database lives on its server: it must exist there (an administrator creates it,
   // docs/deployment.md) and opening it migrates it, so the file rules below do not apply.
-  if (is_postgres_location(location)) return open_repository(location);
+  if (is_postgres_location(location))
+    return open_repository(location);
   std::error_code ec;
   // A folder, or an existing file with no bytes (not a database yet), is decided before SQLite
   // touches it: a folder is bad input naming it; an empty file reads as an empty database and is
   // left as it is (a read never writes); a change needs a patient it cannot hold.
   if (fs::is_directory(location, ec)) {
-    throw InputError("--db: " + location + " is a folder; expected a titrate database file "
+    throw InputError("--db: " + location +
+                     " is a folder; expected a titrate database file "
                      "(SQLite) or a postgresql:// URL");
   }
   const bool empty_file = fs::is_regular_file(location, ec) && fs::file_size(location, ec) == 0 &&
@@ -113,7 +118,8 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
     }
     }
   }
-  if (fs::exists(location, ec)) require_writable_sqlite(location);
+  if (fs::exists(location, ec))
+    require_writable_sqlite(location);
   ctx.opened_db = location;
   try {
     return open_repository(location);
@@ -125,7 +131,8 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
 
 PatientRecord require_patient(Repository &repo, const std::string &id) {
   auto r = repo.patient(id);
-  if (!r) throw NotFoundError("patient " + id + ": not found");
+  if (!r)
+    throw NotFoundError("patient " + id + ": not found");
   return *r;
 }
 
@@ -137,7 +144,8 @@ std::string number_text(double v) {
 }
 
 nlohmann::json mg_json(Dose d) {
-  if (d.is_whole_mg()) return d.whole_mg();
+  if (d.is_whole_mg())
+    return d.whole_mg();
   return d.mg();
 }
 

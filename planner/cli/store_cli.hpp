@@ -56,15 +56,15 @@ void print_plan_for_people(std::ostream &out, const Plan &plan, const Pathway &p
                            const Formulary &f);
 
 // The store commands, one file each; registered by add_store_commands (cmd_store.cpp).
-void add_patient_command(CLI::App &app, Context &ctx);  // cmd_patient.cpp
+void add_patient_command(CLI::App &app, Context &ctx);            // cmd_patient.cpp
 void add_patient_import_command(CLI::App *patient, Context &ctx); // cmd_patient_import.cpp
 // formulary/ehr/codes.toml of --formulary, joined with the formulary's own RxNorm codes.
-ehr::EhrCodes load_ehr_codes(Context &ctx); // cmd_patient_import.cpp
-void add_log_command(CLI::App &app, Context &ctx);      // cmd_log.cpp
-void add_import_command(CLI::App &app, Context &ctx);   // cmd_import.cpp
-void add_due_command(CLI::App &app, Context &ctx);      // cmd_due.cpp
-void add_review_command(CLI::App &app, Context &ctx);   // cmd_review.cpp
-void add_audit_command(CLI::App &app, Context &ctx);    // cmd_audit.cpp
+ehr::EhrCodes load_ehr_codes(Context &ctx);              // cmd_patient_import.cpp
+void add_log_command(CLI::App &app, Context &ctx);       // cmd_log.cpp
+void add_import_command(CLI::App &app, Context &ctx);    // cmd_import.cpp
+void add_due_command(CLI::App &app, Context &ctx);       // cmd_due.cpp
+void add_review_command(CLI::App &app, Context &ctx);    // cmd_review.cpp
+void add_audit_command(CLI::App &app, Context &ctx);     // cmd_audit.cpp
 void add_decisions_command(CLI::App &app, Context &ctx); // cmd_decisions.cpp
 // "(decision #N)": in the note of the plan version a recorded decision drafted.
 std::string decision_tag(std::int64_t decision_id);

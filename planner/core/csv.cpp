@@ -21,8 +21,10 @@ std::string at_line(std::string_view file, int line) {
 
 std::string quoted(std::string_view s) {
   std::string out = "\"";
-  for (char c : s.substr(0, 64)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  if (s.size() > 64) out += "...";
+  for (char c : s.substr(0, 64))
+    out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+  if (s.size() > 64)
+    out += "...";
   return out + "\"";
 }
 
@@ -81,7 +83,8 @@ void CsvStream::fill() {
   buf_.resize(old + chunk_bytes);
   const std::size_t got = source_(buf_.data() + old, chunk_bytes);
   buf_.resize(old + got);
-  if (got == 0) eof_ = true;
+  if (got == 0)
+    eof_ = true;
   check_utf8();
 }
 
@@ -93,11 +96,13 @@ void CsvStream::check_utf8() {
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if (c == '\n') ++utf8_line_;
+      if (c == '\n')
+        ++utf8_line_;
       ++i;
       continue;
     }
-    if (!eof_ && text.size() - i < 4) break;
+    if (!eof_ && text.size() - i < 4)
+      break;
     const std::size_t len = utf8_sequence(text, i);
     if (len == 0) {
       if (utf8_line_ != utf8_reported_) {
@@ -113,7 +118,8 @@ void CsvStream::check_utf8() {
 }
 
 bool CsvStream::more(std::size_t k) {
-  while (buf_.size() - pos_ < k && !eof_) fill();
+  while (buf_.size() - pos_ < k && !eof_)
+    fill();
   return buf_.size() - pos_ >= k;
 }
 
@@ -164,7 +170,8 @@ bool CsvStream::next(CsvRecord &rec) {
             closed = true;
             break;
           }
-          if (c == '\n') ++line_;
+          if (c == '\n')
+            ++line_;
           field += c;
           ++pos_;
         }
@@ -188,11 +195,13 @@ bool CsvStream::next(CsvRecord &rec) {
           const std::size_t n = buf_.size();
           while (pos_ < n) {
             const char c = buf_[pos_];
-            if (c == ',' || c == '\n' || c == '\r' || c == '"') break;
+            if (c == ',' || c == '\n' || c == '\r' || c == '"')
+              break;
             ++pos_;
           }
           field.append(buf_, from, pos_ - from);
-          if (pos_ < n) break;
+          if (pos_ < n)
+            break;
         }
         if (more(1) && buf_[pos_] == '"') {
           error(line_, "field " + std::to_string(field_no) +
@@ -221,7 +230,8 @@ bool CsvStream::next(CsvRecord &rec) {
         done = true;
       }
     }
-    if (!bad) return true;
+    if (!bad)
+      return true;
   }
   return false;
 }
@@ -238,7 +248,8 @@ CsvText read_csv(std::string_view text, std::string_view file_name) {
       },
       file_name, [&](std::string e) { out.errors.push_back(std::move(e)); });
   CsvRecord rec;
-  while (in.next(rec)) out.records.push_back(std::move(rec));
+  while (in.next(rec))
+    out.records.push_back(std::move(rec));
   sort_by_line(out.errors, file_name);
   return out;
 }
@@ -248,36 +259,43 @@ ErrorList::ErrorList(std::string file_name, std::size_t max_shown)
 
 void ErrorList::add(std::string message) {
   ++count_;
-  if (max_shown_ == 0) return;
+  if (max_shown_ == 0)
+    return;
   const long line = line_of(message, file_);
-  if (first_.size() == max_shown_ && line >= std::prev(first_.end())->first) return;
+  if (first_.size() == max_shown_ && line >= std::prev(first_.end())->first)
+    return;
   first_.emplace(line, std::move(message)); // after any equal line: the order added
-  if (first_.size() > max_shown_) first_.erase(std::prev(first_.end()));
+  if (first_.size() > max_shown_)
+    first_.erase(std::prev(first_.end()));
 }
 
 void ErrorList::throw_if_any() const {
-  if (count_ == 0) return;
+  if (count_ == 0)
+    return;
   std::string msg = file_ + ": " + std::to_string(count_) + (count_ == 1 ? " error" : " errors") +
                     "; nothing was read";
-  for (const auto &[line, e] : first_) msg += "\n" + e;
-  if (count_ > first_.size()) msg += "\nand " + std::to_string(count_ - first_.size()) + " more";
+  for (const auto &[line, e] : first_)
+    msg += "\n" + e;
+  if (count_ > first_.size())
+    msg += "\nand " + std::to_string(count_ - first_.size()) + " more";
   throw InputError(msg);
 }
 
 void throw_if_errors(const std::vector<std::string> &errors, std::string_view file_name,
                      std::size_t max_shown) {
-  if (errors.empty()) return;
+  if (errors.empty())
+    return;
   std::vector<std::string> sorted = errors;
   sort_by_line(sorted, file_name);
   std::string msg = std::string(file_name) + ": " + std::to_string(errors.size()) +
                     (errors.size() == 1 ? " error" : " errors") + "; nothing was read";
   const std::size_t shown = std::min(errors.size(), max_shown);
-  for (std::size_t i = 0; i < shown; ++i) msg += "\n" + sorted[i];
+  for (std::size_t i = 0; i < shown; ++i)
+    msg += "\n" + sorted[i];
   if (errors.size() > shown) {
     msg += "\nand " + std::to_string(errors.size() - shown) + " more";
   }
   throw InputError(msg);
 }
-
 
 } // namespace titrate

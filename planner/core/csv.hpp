@@ -60,7 +60,7 @@ private:
   int utf8_line_ = 1;       // line of buf_[checked_]
   int utf8_reported_ = 0;   // the last line with a UTF-8 error (one message per line)
   bool eof_ = false;
-  bool started_ = false;    // the BOM check was done
+  bool started_ = false; // the BOM check was done
 };
 
 // Keeps the `max_shown` errors that come first in file order (ties in the order added) and counts

@@ -25,7 +25,8 @@ struct LocalDateTime {
   int minute_of_day = 0; // 0..1439
 
   std::strong_ordering operator<=>(const LocalDateTime &o) const {
-    if (date != o.date) return date < o.date ? std::strong_ordering::less : std::strong_ordering::greater;
+    if (date != o.date)
+      return date < o.date ? std::strong_ordering::less : std::strong_ordering::greater;
     return minute_of_day <=> o.minute_of_day;
   }
   bool operator==(const LocalDateTime &o) const {

@@ -8,7 +8,9 @@
 namespace titrate {
 
 namespace {
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 } // namespace
 
 Dose Dose::parse_mg(std::string_view text, std::string_view field) {
@@ -17,7 +19,8 @@ Dose Dose::parse_mg(std::string_view text, std::string_view field) {
                       " is not a dose; expected a number of mg such as 300 or 0.5 "
                       "(at most 3 decimals, not negative)");
   };
-  if (text.empty() || text.size() > 15) throw bad();
+  if (text.empty() || text.size() > 15)
+    throw bad();
   std::int64_t whole = 0;
   std::int64_t frac = 0;
   int frac_digits = 0;
@@ -25,20 +28,24 @@ Dose Dose::parse_mg(std::string_view text, std::string_view field) {
   bool seen_digit_before = false;
   for (char c : text) {
     if (c == '.') {
-      if (seen_dot || !seen_digit_before) throw bad();
+      if (seen_dot || !seen_digit_before)
+        throw bad();
       seen_dot = true;
       continue;
     }
-    if (c < '0' || c > '9') throw bad();
+    if (c < '0' || c > '9')
+      throw bad();
     if (seen_dot) {
-      if (++frac_digits > 3) throw bad();
+      if (++frac_digits > 3)
+        throw bad();
       frac = frac * 10 + (c - '0');
     } else {
       seen_digit_before = true;
       whole = whole * 10 + (c - '0');
     }
   }
-  if (seen_dot && frac_digits == 0) throw bad();
+  if (seen_dot && frac_digits == 0)
+    throw bad();
   while (frac_digits < 3) {
     frac *= 10;
     ++frac_digits;
@@ -67,7 +74,8 @@ std::string Dose::mg_plain() const {
   if (frac != 0) {
     std::string digits = std::to_string(frac);
     digits.insert(0, 3 - digits.size(), '0');
-    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    while (!digits.empty() && digits.back() == '0')
+      digits.pop_back();
     out += "." + digits;
   }
   return out;

@@ -39,8 +39,14 @@ public:
   constexpr Dose operator+(Dose o) const { return Dose(ug_ + o.ug_); }
   constexpr Dose operator-(Dose o) const { return Dose(ug_ - o.ug_); }
   constexpr Dose operator*(std::int64_t n) const { return Dose(ug_ * n); }
-  constexpr Dose &operator+=(Dose o) { ug_ += o.ug_; return *this; }
-  constexpr Dose &operator-=(Dose o) { ug_ -= o.ug_; return *this; }
+  constexpr Dose &operator+=(Dose o) {
+    ug_ += o.ug_;
+    return *this;
+  }
+  constexpr Dose &operator-=(Dose o) {
+    ug_ -= o.ug_;
+    return *this;
+  }
 
 private:
   constexpr explicit Dose(std::int64_t ug) : ug_(ug) {}

@@ -20,7 +20,8 @@ PainScore PainScore::parse(std::string_view text, std::string_view field) {
   int v = -1;
   if (digits_only) {
     v = 0;
-    for (char c : text) v = v * 10 + (c - '0');
+    for (char c : text)
+      v = v * 10 + (c - '0');
   }
   if (!digits_only || v > 10 || (text.size() == 2 && text[0] == '0')) {
     const std::string shown = printable(text, 32);

@@ -8,36 +8,49 @@
 
 namespace titrate {
 
-std::string_view to_string(Sex s) { return s == Sex::female ? "female" : "male"; }
+std::string_view to_string(Sex s) {
+  return s == Sex::female ? "female" : "male";
+}
 
 std::string_view to_string(Hepatic h) {
   switch (h) {
-  case Hepatic::none: return "none";
-  case Hepatic::mild: return "mild";
-  case Hepatic::moderate: return "moderate";
-  case Hepatic::severe: return "severe";
+  case Hepatic::none:
+    return "none";
+  case Hepatic::mild:
+    return "mild";
+  case Hepatic::moderate:
+    return "moderate";
+  case Hepatic::severe:
+    return "severe";
   }
   return "?";
 }
 
 Sex parse_sex(std::string_view text, std::string_view field) {
-  if (text == "female") return Sex::female;
-  if (text == "male") return Sex::male;
+  if (text == "female")
+    return Sex::female;
+  if (text == "male")
+    return Sex::male;
   throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
                    "\" is not a sex; expected female or male");
 }
 
 Hepatic parse_hepatic(std::string_view text, std::string_view field) {
-  if (text == "none") return Hepatic::none;
-  if (text == "mild") return Hepatic::mild;
-  if (text == "moderate") return Hepatic::moderate;
-  if (text == "severe") return Hepatic::severe;
+  if (text == "none")
+    return Hepatic::none;
+  if (text == "mild")
+    return Hepatic::mild;
+  if (text == "moderate")
+    return Hepatic::moderate;
+  if (text == "severe")
+    return Hepatic::severe;
   throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
                    "\" is not a hepatic class; expected none, mild, moderate or severe");
 }
 
 bool Patient::has_condition(std::string_view c) const {
-  if (dialysis && c == dialysis->kind) return true;
+  if (dialysis && c == dialysis->kind)
+    return true;
   return std::find(conditions.begin(), conditions.end(), c) != conditions.end();
 }
 
@@ -46,11 +59,14 @@ constexpr std::string_view weekday_names[] = {"monday", "tuesday",  "wednesday",
                                               "friday", "saturday", "sunday"};
 } // namespace
 
-std::string_view to_string(Weekday d) { return weekday_names[static_cast<int>(d)]; }
+std::string_view to_string(Weekday d) {
+  return weekday_names[static_cast<int>(d)];
+}
 
 Weekday parse_weekday(std::string_view text, std::string_view field) {
   for (int i = 0; i < 7; ++i) {
-    if (text == weekday_names[i]) return static_cast<Weekday>(i);
+    if (text == weekday_names[i])
+      return static_cast<Weekday>(i);
   }
   throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
                    "\" is not a day of the week; expected monday, tuesday, wednesday, thursday, "
@@ -83,11 +99,10 @@ void validate_dialysis(Dialysis &d) {
 }
 
 void validate_patient_id(std::string_view id) {
-  const bool ok = !id.empty() && id.size() <= 64 &&
-                  std::all_of(id.begin(), id.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-                  });
+  const bool ok = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
   if (!ok) {
     throw InputError("id: \"" + std::string(id.substr(0, 64)) +
                      "\" is not a patient id; expected 1-64 characters of letters, digits, "
@@ -103,8 +118,8 @@ std::string num(double v) {
 }
 void check_range(std::string_view field, double v, double lo, double hi, std::string_view unit) {
   if (!std::isfinite(v) || v < lo || v > hi) {
-    throw InputError(std::string(field) + ": " + num(v) + " is out of range; expected " +
-                     num(lo) + " to " + num(hi) + " " + std::string(unit));
+    throw InputError(std::string(field) + ": " + num(v) + " is out of range; expected " + num(lo) +
+                     " to " + num(hi) + " " + std::string(unit));
   }
 }
 } // namespace
@@ -122,7 +137,8 @@ void validate_patient(const Patient &p, Date today) {
   if (p.serum_creatinine_mg_dl) {
     check_range("serum_creatinine_mg_dl", *p.serum_creatinine_mg_dl, 0.1, 20, "mg/dL");
   }
-  if (p.crcl_ml_min) check_range("crcl_ml_min", *p.crcl_ml_min, 0, 250, "mL/min");
+  if (p.crcl_ml_min)
+    check_range("crcl_ml_min", *p.crcl_ml_min, 0, 250, "mL/min");
   if (!p.serum_creatinine_mg_dl && !p.crcl_ml_min) {
     throw InputError("serum_creatinine_mg_dl: missing; expected serum_creatinine_mg_dl or "
                      "crcl_ml_min (renal function is needed to dose safely)");

@@ -69,7 +69,7 @@ struct Patient {
   std::vector<StoppedMedication> stopped_medications;
   std::optional<PainScore> baseline_pain;
   std::optional<Dialysis> dialysis; // haemodialysis and its weekdays (clinical.md H14)
-  std::vector<ValueSource> sources;  // provenance of values read from FHIR (empty: typed in)
+  std::vector<ValueSource> sources; // provenance of values read from FHIR (empty: typed in)
 
   // A patient with `dialysis` also has the `haemodialysis` condition (the eligibility rules of
   // clinical.md A4 read the condition).

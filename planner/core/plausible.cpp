@@ -42,7 +42,8 @@ PlanStartRange plan_start_range(Date today, Date birth, bool backdate) {
 
 void check_plan_start(Date start, Date today, Date birth, bool backdate, std::string_view field) {
   const PlanStartRange r = plan_start_range(today, birth, backdate);
-  if (start >= r.earliest && start <= r.latest) return;
+  if (start >= r.earliest && start <= r.latest)
+    return;
   std::string msg = std::string(field) + ": " + iso(start) + " is " +
                     (start < r.earliest ? "too far in the past" : "too far in the future") +
                     "; expected a first day from " + iso(r.earliest) + " through " + iso(r.latest);

@@ -76,7 +76,8 @@ std::map<std::string, std::size_t> read_header(const CsvText &csv, std::string_v
 
 // The number-of-fields rule of a data record against the header's width: "" when it holds.
 std::string width_error(const CsvRecord &rec, std::size_t width) {
-  if (rec.fields.size() == width) return {};
+  if (rec.fields.size() == width)
+    return {};
   if (rec.fields.size() == 1 && rec.fields.front().empty()) {
     return "empty line; expected " + std::to_string(width) + " fields as in the header";
   }
@@ -99,10 +100,10 @@ std::vector<Row> parse_rows(const CsvText &csv, std::string_view file, std::size
     Row row;
     row.line = rec.line;
     const std::size_t before = errors.size();
-    parse(rec, row, [&](const InputError &e) {
-      errors.push_back(at_line(file, rec.line) + e.what());
-    });
-    if (errors.size() == before) rows.push_back(std::move(row));
+    parse(rec, row,
+          [&](const InputError &e) { errors.push_back(at_line(file, rec.line) + e.what()); });
+    if (errors.size() == before)
+      rows.push_back(std::move(row));
   }
   return rows;
 }
@@ -130,7 +131,8 @@ void ScoreCsvReader::read_header() {
   std::map<std::string, std::size_t> index;
   const bool have = csv_.next(rec_);
   if (have && rec_.line == 1) {
-    index = header_index(rec_, file_, columns, [this](std::string e) { errors_.add(std::move(e)); });
+    index =
+        header_index(rec_, file_, columns, [this](std::string e) { errors_.add(std::move(e)); });
     width_ = rec_.fields.size();
   } else if (!have && errors_.empty()) {
     errors_.add(at_line(file_, 1) + "no header line; expected " + expected_columns(columns));
@@ -155,7 +157,8 @@ void ScoreCsvReader::read_header() {
 }
 
 bool ScoreCsvReader::next(ScoreRow &row) {
-  if (!header_done_) read_header();
+  if (!header_done_)
+    read_header();
   while (csv_.next(rec_)) {
     if (const std::string e = width_error(rec_, width_); !e.empty()) {
       errors_.add(at_line(file_, rec_.line) + e);
@@ -172,7 +175,8 @@ bool ScoreCsvReader::next(ScoreRow &row) {
     if (pid_) {
       std::string &v = rec_.fields[*pid_];
       if (v.empty()) {
-        if (patient_id_required_) on_error(InputError("patient_id: empty; expected the patient's id"));
+        if (patient_id_required_)
+          on_error(InputError("patient_id: empty; expected the patient's id"));
       } else {
         guarded([&] { validate_patient_id(v); },
                 [&](const InputError &) {
@@ -185,8 +189,10 @@ bool ScoreCsvReader::next(ScoreRow &row) {
     }
     guarded([&] { row.at = parse_local_datetime(rec_.fields[*at_], "at"); }, on_error);
     guarded([&] { row.score = PainScore::parse(rec_.fields[*score_], "score"); }, on_error);
-    if (note_) row.note = std::move(rec_.fields[*note_]);
-    if (!bad) return true;
+    if (note_)
+      row.note = std::move(rec_.fields[*note_]);
+    if (!bad)
+      return true;
   }
   return false;
 }
@@ -204,7 +210,8 @@ std::vector<ScoreRow> parse_score_csv(std::string_view text, std::string_view fi
       file_name, patient_id_required);
   std::vector<ScoreRow> rows;
   ScoreRow row;
-  while (in.next(row)) rows.push_back(row);
+  while (in.next(row))
+    rows.push_back(row);
   in.errors().throw_if_any();
   return rows;
 }
@@ -215,9 +222,9 @@ std::vector<AdverseEffectRow> parse_adverse_effect_csv(std::string_view text,
   std::vector<std::string> errors = csv.errors;
   const std::vector<Column> columns = {{"at", true}, {"description", true}, {"severity", true}};
   const auto index = read_header(csv, file_name, columns, errors);
-  if (index.size() != columns.size()) throw_if_errors(errors, file_name);
-  const std::size_t at = index.at("at"), desc = index.at("description"),
-                    sev = index.at("severity");
+  if (index.size() != columns.size())
+    throw_if_errors(errors, file_name);
+  const std::size_t at = index.at("at"), desc = index.at("description"), sev = index.at("severity");
   const std::size_t width = csv.records.front().fields.size();
 
   auto rows = parse_rows<AdverseEffectRow>(

@@ -11,33 +11,42 @@ namespace titrate {
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = b(i);
-  if (c < 0x80) return 1;
+  if (c < 0x80)
+    return 1;
   std::size_t len = 0;
   unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
   if (c >= 0xC2 && c <= 0xDF) {
     len = 2;
   } else if (c >= 0xE0 && c <= 0xEF) {
     len = 3;
-    if (c == 0xE0) lo = 0xA0; // no overlong
-    if (c == 0xED) hi = 0x9F; // no surrogates
+    if (c == 0xE0)
+      lo = 0xA0; // no overlong
+    if (c == 0xED)
+      hi = 0x9F; // no surrogates
   } else if (c >= 0xF0 && c <= 0xF4) {
     len = 4;
-    if (c == 0xF0) lo = 0x90; // no overlong
-    if (c == 0xF4) hi = 0x8F; // nothing above U+10FFFF
+    if (c == 0xF0)
+      lo = 0x90; // no overlong
+    if (c == 0xF4)
+      hi = 0x8F; // nothing above U+10FFFF
   } else {
     return 0;
   }
-  if (i + len > s.size()) return 0;
-  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+  if (i + len > s.size())
+    return 0;
+  if (b(i + 1) < lo || b(i + 1) > hi)
+    return 0;
   for (std::size_t k = 2; k < len; ++k)
-    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF)
+      return 0;
   return len;
 }
 
 bool is_valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t len = utf8_sequence(s, i);
-    if (len == 0) return false;
+    if (len == 0)
+      return false;
     i += len;
   }
   return true;
@@ -50,9 +59,12 @@ std::string printable(std::string_view s, std::size_t max_bytes) {
     const auto c = static_cast<unsigned char>(s[i]);
     const bool shown = len > 0 && !(len == 1 && (c < 0x20 || c == 0x7F));
     const std::size_t width = shown ? len : 1;
-    if (out.size() + width > max_bytes) break;
-    if (shown) out.append(s, i, len);
-    else out += '?';
+    if (out.size() + width > max_bytes)
+      break;
+    if (shown)
+      out.append(s, i, len);
+    else
+      out += '?';
     i += shown ? len : 1;
   }
   return out;
@@ -69,7 +81,8 @@ void require_free_text(std::string_view text, std::string_view field, std::size_
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\t') || u == 0x7F) {
-      throw InputError(std::string(field) + ": contains a control character; expected one line of text");
+      throw InputError(std::string(field) +
+                       ": contains a control character; expected one line of text");
     }
   }
 }

@@ -27,10 +27,12 @@ std::string_view to_string(Indicator i) {
 }
 
 std::string summary_text(const std::string &s) {
-  if (s.size() < 140) return s;
+  if (s.size() < 140)
+    return s;
   std::string cut = s.substr(0, 136);
   const auto space = cut.rfind(' ');
-  if (space != std::string::npos && space > 80) cut.resize(space);
+  if (space != std::string::npos && space > 80)
+    cut.resize(space);
   return cut + "...";
 }
 
@@ -40,23 +42,30 @@ std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
   std::string s = buf;
-  if (s.size() > 2 && s.ends_with(".0")) s.resize(s.size() - 2);
+  if (s.size() > 2 && s.ends_with(".0"))
+    s.resize(s.size() - 2);
   return s;
 }
 
-std::string days_word(long n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
+std::string days_word(long n) {
+  return std::to_string(n) + (n == 1 ? " day" : " days");
+}
 
 const Pathway *find_pathway(const std::vector<Pathway> &all, const std::string &name) {
   for (const auto &p : all)
-    if (p.name == name) return &p;
+    if (p.name == name)
+      return &p;
   return nullptr;
 }
 
 std::string numbers_text(const Assessment &a) {
   std::string s;
-  if (a.baseline) s += "baseline " + num(*a.baseline);
-  if (a.window.mean) s += std::string(s.empty() ? "" : ", ") + "window mean " + num(*a.window.mean);
-  if (a.change_pct) s += " (" + num(*a.change_pct) + " % less pain)";
+  if (a.baseline)
+    s += "baseline " + num(*a.baseline);
+  if (a.window.mean)
+    s += std::string(s.empty() ? "" : ", ") + "window mean " + num(*a.window.mean);
+  if (a.change_pct)
+    s += " (" + num(*a.change_pct) + " % less pain)";
   s += "; " + std::to_string(a.window.scores) + " days with scores in " + iso(a.window.start) +
        " through " + iso(a.window.end - Days(1)) + "; " + std::to_string(a.days_at_target) +
        " days at the assessed dose";
@@ -65,7 +74,8 @@ std::string numbers_text(const Assessment &a) {
 
 std::string reasons_md(const std::vector<std::string> &reasons) {
   std::string s;
-  for (const auto &r : reasons) s += "- " + r + "\n";
+  for (const auto &r : reasons)
+    s += "- " + r + "\n";
   return s;
 }
 
@@ -76,43 +86,48 @@ std::vector<Card> patient_view_cards(Repository &repo, const Formulary &f,
                                      const std::string &patient_id, Date today) {
   std::vector<Card> cards;
   const auto rec = repo.patient(patient_id);
-  if (!rec) return cards;
+  if (!rec)
+    return cards;
 
   for (const auto &v : repo.awaiting_review()) {
-    if (v.patient != patient_id) continue;
+    if (v.patient != patient_id)
+      continue;
     Card c;
     c.kind = "plan.awaiting-review";
     c.indicator = Indicator::info;
     c.summary = summary_text("Titration plan version " + std::to_string(v.version) +
                              " awaits pharmacist review before it can be dispensed.");
-    c.detail = "Submitted " + v.submitted_at.value_or("") + " by " +
-               v.submitted_by.value_or("") + "; drafted by " + v.drafted_by +
+    c.detail = "Submitted " + v.submitted_at.value_or("") + " by " + v.submitted_by.value_or("") +
+               "; drafted by " + v.drafted_by +
                ". A pharmacist other than the prescriber approves or rejects it (four eyes).";
     c.rule_source = "titrate review rule: four eyes (docs/cli.md, review)";
     cards.push_back(c);
   }
 
   const auto active = repo.active_plan(patient_id);
-  if (!active) return cards;
+  if (!active)
+    return cards;
   const Plan &plan = active->plan;
   const Pathway *pw = find_pathway(pathways, plan.pathway);
   const Stage *trial = plan.current_trial();
-  if (!pw || !trial) return cards;
+  if (!pw || !trial)
+    return cards;
   const auto &dp = pw->decisions;
 
   std::optional<DueEntry> due;
   for (const auto &e : due_list(repo, today, 0, pathways)) {
-    if (e.patient == patient_id) due = e;
+    if (e.patient == patient_id)
+      due = e;
   }
   if (due) {
     Card c;
     c.kind = due->days_until < 0 ? "assessment.overdue" : "assessment.due";
     c.indicator = due->days_until < 0 ? Indicator::warning : Indicator::info;
-    c.summary = summary_text(
-        due->days_until < 0
-            ? "Titration assessment of " + due->drug + " is overdue by " +
-                  days_word(-due->days_until) + " (due " + iso(due->decision_date) + ")."
-            : "Titration assessment of " + due->drug + " is due today.");
+    c.summary = summary_text(due->days_until < 0
+                                 ? "Titration assessment of " + due->drug + " is overdue by " +
+                                       days_word(-due->days_until) + " (due " +
+                                       iso(due->decision_date) + ")."
+                                 : "Titration assessment of " + due->drug + " is due today.");
     c.detail = "Decision date " + iso(due->decision_date) + " (plan version " +
                std::to_string(due->version) + ", pathway " + pw->name + "): at least " +
                std::to_string(dp.min_days_at_target.value) +
@@ -140,8 +155,8 @@ std::vector<Card> patient_view_cards(Repository &repo, const Formulary &f,
     const auto scores = repo.scores(patient_id);
     const auto effects = repo.adverse_effects(patient_id);
     const auto decisions = repo.decisions(patient_id);
-    const AssessInput in{plan, rec->patient, f, *pw, scores, effects, today,
-                         extensions_so_far(decisions, plan)};
+    const AssessInput in{plan,   rec->patient, f,     *pw,
+                         scores, effects,      today, extensions_so_far(decisions, plan)};
     const Assessment a = assess(in);
     const bool response_decision = a.decision == DecisionKind::continue_ ||
                                    a.decision == DecisionKind::escalate ||
@@ -151,24 +166,24 @@ std::vector<Card> patient_view_cards(Repository &repo, const Formulary &f,
       Card r;
       r.kind = response ? "response" : "non-response";
       r.indicator = response ? Indicator::info : Indicator::warning;
-      r.summary = summary_text(
-          std::string(response ? (a.substantial ? "Substantial response" : "Response")
-                               : "No adequate response") +
-          " to " + a.drug + ": pain " + num(*a.baseline) + " to " + num(*a.window.mean) + " (" +
-          num(*a.change_pct) + " % less); titrate decides " + std::string(to_string(a.decision)) +
-          ".");
-      r.detail = numbers_text(a) + ". Response threshold " + num(dp.response_pct.value) +
-                 " % (" + dp.response_pct.cite.source + ").\n\n" + reasons_md(a.reasons) +
-                 "\nRule " + a.rule + ".";
+      r.summary =
+          summary_text(std::string(response ? (a.substantial ? "Substantial response" : "Response")
+                                            : "No adequate response") +
+                       " to " + a.drug + ": pain " + num(*a.baseline) + " to " +
+                       num(*a.window.mean) + " (" + num(*a.change_pct) +
+                       " % less); titrate decides " + std::string(to_string(a.decision)) + ".");
+      r.detail = numbers_text(a) + ". Response threshold " + num(dp.response_pct.value) + " % (" +
+                 dp.response_pct.cite.source + ").\n\n" + reasons_md(a.reasons) + "\nRule " +
+                 a.rule + ".";
       r.rule_source = a.source;
       cards.push_back(r);
     } else if (a.decision == DecisionKind::review || a.decision == DecisionKind::stop) {
       Card r;
       r.kind = "decision." + std::string(to_string(a.decision));
       r.indicator = Indicator::warning;
-      r.summary = summary_text("Titration of " + a.drug + " needs a clinician's decision: " +
-                               (a.reasons.empty() ? std::string(to_string(a.decision))
-                                                  : a.reasons.front()));
+      r.summary = summary_text(
+          "Titration of " + a.drug + " needs a clinician's decision: " +
+          (a.reasons.empty() ? std::string(to_string(a.decision)) : a.reasons.front()));
       r.detail = numbers_text(a) + ".\n\n" + reasons_md(a.reasons) + "\nRule " + a.rule + ".";
       r.rule_source = a.source;
       cards.push_back(r);
@@ -178,8 +193,8 @@ std::vector<Card> patient_view_cards(Repository &repo, const Formulary &f,
   // Side effects logged severe or intolerable since the current trial began (clinical.md A6).
   const Date since = trial->steps.empty() ? plan.start : trial->steps.front().range.begin();
   for (const auto &e : repo.adverse_effects(patient_id)) {
-    if (e.at.date < since || (e.severity != AeSeverity::severe &&
-                              e.severity != AeSeverity::intolerable)) {
+    if (e.at.date < since ||
+        (e.severity != AeSeverity::severe && e.severity != AeSeverity::intolerable)) {
       continue;
     }
     const bool intolerable = e.severity == AeSeverity::intolerable;
@@ -187,9 +202,9 @@ std::vector<Card> patient_view_cards(Repository &repo, const Formulary &f,
     c.kind = intolerable ? "side-effect.intolerable" : "side-effect.severe";
     c.indicator = intolerable ? Indicator::critical : Indicator::warning;
     const std::string what = printable(e.description, 60);
-    c.summary = summary_text(std::string(intolerable ? "Intolerable" : "Severe") +
-                             " side effect on " + trial->drug + " logged " + iso(e.at.date) +
-                             ": " + what + ".");
+    c.summary =
+        summary_text(std::string(intolerable ? "Intolerable" : "Severe") + " side effect on " +
+                     trial->drug + " logged " + iso(e.at.date) + ": " + what + ".");
     c.detail = intolerable
                    ? "An intolerable side effect means switching at once, with the taper "
                      "(clinical.md A6). Assess the patient (titrate assess " +
@@ -209,9 +224,11 @@ namespace {
 std::optional<Dose> strength_of(const Formulary &f, const std::string &drug,
                                 const std::string &rxcui) {
   const Monograph *m = f.find(drug);
-  if (!m) return std::nullopt;
+  if (!m)
+    return std::nullopt;
   for (const auto &s : m->strengths)
-    if (s.rxcui == rxcui) return s.dose;
+    if (s.rxcui == rxcui)
+      return s.dose;
   return std::nullopt;
 }
 
@@ -231,7 +248,8 @@ std::optional<Dose> daily_dose(const json &mr, std::optional<Dose> unit_strength
     const json *q = nullptr;
     if (d.contains("doseAndRate") && d["doseAndRate"].is_array() && !d["doseAndRate"].empty()) {
       const auto &dr = d["doseAndRate"][0];
-      if (dr.contains("doseQuantity") && dr["doseQuantity"].is_object()) q = &dr["doseQuantity"];
+      if (dr.contains("doseQuantity") && dr["doseQuantity"].is_object())
+        q = &dr["doseQuantity"];
     }
     if (!q || !q->contains("value") || !(*q)["value"].is_number()) {
       why = "a dosage without doseQuantity";
@@ -246,7 +264,8 @@ std::optional<Dose> daily_dose(const json &mr, std::optional<Dose> unit_strength
                                  unit == "{tbl}" || unit == "{cap}")) {
       mg = value * unit_strength->mg();
     } else {
-      why = "doseQuantity unit \"" + printable(unit, 20) + "\" (expected mg, or a count of an "
+      why = "doseQuantity unit \"" + printable(unit, 20) +
+            "\" (expected mg, or a count of an "
             "RxNorm clinical drug's units)";
       return std::nullopt;
     }
@@ -258,8 +277,10 @@ std::optional<Dose> daily_dose(const json &mr, std::optional<Dose> unit_strength
       const double freq = rep->value("frequency", 1.0);
       const double period = rep->value("period", 1.0);
       const std::string unit_p = rep->value("periodUnit", std::string("d"));
-      const double days = unit_p == "d" ? period : unit_p == "h" ? period / 24.0
-                                                   : unit_p == "wk" ? period * 7 : -1;
+      const double days = unit_p == "d"    ? period
+                          : unit_p == "h"  ? period / 24.0
+                          : unit_p == "wk" ? period * 7
+                                           : -1;
       if (days <= 0 || freq <= 0) {
         why = "timing.repeat periodUnit \"" + printable(unit_p, 8) + "\" (expected h, d or wk)";
         return std::nullopt;
@@ -269,7 +290,8 @@ std::optional<Dose> daily_dose(const json &mr, std::optional<Dose> unit_strength
     per_sequence[seq] += mg * per_day;
   }
   double most = 0;
-  for (const auto &[seq, mg] : per_sequence) most = std::max(most, mg);
+  for (const auto &[seq, mg] : per_sequence)
+    most = std::max(most, mg);
   if (!std::isfinite(most) || most <= 0 || most > 100000) {
     why = "a daily dose that cannot be true";
     return std::nullopt;
@@ -287,29 +309,31 @@ std::vector<DraftOrder> read_draft_orders(const json &draft_orders,
   }
   std::vector<DraftOrder> out;
   const auto entries = draft_orders.find("entry");
-  if (entries == draft_orders.end()) return out;
-  if (!entries->is_array()) throw InputError("context.draftOrders.entry: expected an array");
+  if (entries == draft_orders.end())
+    return out;
+  if (!entries->is_array())
+    throw InputError("context.draftOrders.entry: expected an array");
   for (const auto &e : *entries) {
     if (!e.is_object() || !e.contains("resource") || !e["resource"].is_object()) {
       throw InputError("context.draftOrders.entry: an entry without a resource object");
     }
     const json &r = e["resource"];
-    if (r.value("resourceType", "") != "MedicationRequest") continue;
+    if (r.value("resourceType", "") != "MedicationRequest")
+      continue;
     DraftOrder d;
     d.id = r.value("id", "");
-    if (!selections.empty() &&
-        std::find(selections.begin(), selections.end(), "MedicationRequest/" + d.id) ==
-            selections.end()) {
+    if (!selections.empty() && std::find(selections.begin(), selections.end(),
+                                         "MedicationRequest/" + d.id) == selections.end()) {
       continue;
     }
     d.subject = r.value("subject", json::object());
     std::string rxcui;
-    const json *codeable = r.contains("medicationCodeableConcept")
-                              ? &r["medicationCodeableConcept"]
-                              : nullptr;
+    const json *codeable =
+        r.contains("medicationCodeableConcept") ? &r["medicationCodeableConcept"] : nullptr;
     if (codeable && codeable->contains("coding") && (*codeable)["coding"].is_array()) {
       for (const auto &c : (*codeable)["coding"]) {
-        if (c.value("system", "") != rxnorm_system) continue;
+        if (c.value("system", "") != rxnorm_system)
+          continue;
         const std::string code = c.value("code", "");
         if (const auto name = codes.medication_of(code)) {
           d.medication = *name;
@@ -320,9 +344,11 @@ std::vector<DraftOrder> read_draft_orders(const json &draft_orders,
           break;
         }
       }
-      if (d.medication.empty()) d.medication = codeable->value("text", std::string("an order"));
+      if (d.medication.empty())
+        d.medication = codeable->value("text", std::string("an order"));
     }
-    if (!d.drug.empty()) d.daily = daily_dose(r, strength_of(f, d.drug, rxcui), d.dose_note);
+    if (!d.drug.empty())
+      d.daily = daily_dose(r, strength_of(f, d.drug, rxcui), d.dose_note);
     out.push_back(d);
   }
   return out;
@@ -333,8 +359,8 @@ namespace {
 std::string findings_md(const std::vector<Finding> &reasons) {
   std::string s;
   for (const auto &r : reasons) {
-    s += "- **" + std::string(r.severity == Severity::avoid ? "avoid" : "caution") + "**: " +
-         r.text + " (" + r.source + ")\n";
+    s += "- **" + std::string(r.severity == Severity::avoid ? "avoid" : "caution") +
+         "**: " + r.text + " (" + r.source + ")\n";
   }
   return s;
 }
@@ -352,14 +378,17 @@ std::string context_md(const OrderContext &ctx, const EligibilityReport *rep) {
            (v.note.empty() ? "" : " (" + v.note + ")") + "\n";
     }
   }
-  for (const auto &c : ctx.cautions) s += "\n**Caution:** " + c + "\n";
+  for (const auto &c : ctx.cautions)
+    s += "\n**Caution:** " + c + "\n";
   if (!ctx.fhir.not_checked.empty()) {
     s += "\nNot checked:\n";
-    for (const auto &n : ctx.fhir.not_checked) s += "- " + n + "\n";
+    for (const auto &n : ctx.fhir.not_checked)
+      s += "- " + n + "\n";
   }
   if (rep && !rep->unchecked_medications.empty()) {
     s += "\nNot checked (unknown medication):";
-    for (const auto &m : rep->unchecked_medications) s += " " + m;
+    for (const auto &m : rep->unchecked_medications)
+      s += " " + m;
     s += "\n";
   }
   return s;
@@ -371,21 +400,23 @@ json replacement(const DraftOrder &d, const Stage &stage, const PlanVersion &v, 
                  Date today) {
   json mr;
   mr["resourceType"] = "MedicationRequest";
-  if (!d.id.empty()) mr["id"] = d.id;
+  if (!d.id.empty())
+    mr["id"] = d.id;
   mr["status"] = "draft";
   mr["intent"] = "order";
   const Monograph *m = f.find(stage.drug);
   json med;
   if (m && !m->rxcui.empty()) {
-    med["coding"] = json::array(
-        {{{"system", rxnorm_system}, {"code", m->rxcui}, {"display", stage.drug}}});
+    med["coding"] =
+        json::array({{{"system", rxnorm_system}, {"code", m->rxcui}, {"display", stage.drug}}});
   }
   med["text"] = stage.drug;
   mr["medicationCodeableConcept"] = med;
-  if (!d.subject.empty()) mr["subject"] = d.subject;
-  mr["note"] = json::array({{{"text", "titrate plan version " + std::to_string(v.version) +
-                                          " (approved), pathway " + v.plan.pathway + ": " +
-                                          stage.drug + " from " + iso(today)}}});
+  if (!d.subject.empty())
+    mr["subject"] = d.subject;
+  mr["note"] = json::array(
+      {{{"text", "titrate plan version " + std::to_string(v.version) + " (approved), pathway " +
+                     v.plan.pathway + ": " + stage.drug + " from " + iso(today)}}});
   mr["dosageInstruction"] = json(fhir_dosage_instructions(f, stage, today));
   return mr;
 }
@@ -397,9 +428,11 @@ std::vector<Card> order_cards(const std::vector<DraftOrder> &drafts, const Order
   std::vector<Card> cards;
   bool any_formulary = false;
   std::optional<EligibilityReport> rep;
-  if (ctx.patient) rep = check_eligibility(*ctx.patient, f, today);
+  if (ctx.patient)
+    rep = check_eligibility(*ctx.patient, f, today);
   for (const auto &d : drafts) {
-    if (d.drug.empty()) continue;
+    if (d.drug.empty())
+      continue;
     any_formulary = true;
     const std::string name = f.display_name(d.drug);
     if (!rep) {
@@ -407,7 +440,8 @@ std::vector<Card> order_cards(const std::vector<DraftOrder> &drafts, const Order
       c.kind = "order.not-checked";
       c.indicator = Indicator::warning;
       c.summary = summary_text("titrate could not check " + name + ": " + ctx.missing + ".");
-      c.detail = ctx.missing_detail + ". No figure was guessed: renal caps and eligibility need a "
+      c.detail = ctx.missing_detail +
+                 ". No figure was guessed: renal caps and eligibility need a "
                  "serum creatinine and a body weight (Cockcroft-Gault, clinical.md A2)." +
                  context_md(ctx, nullptr);
       c.rule_source = "clinical.md A2";
@@ -446,8 +480,9 @@ std::vector<Card> order_cards(const std::vector<DraftOrder> &drafts, const Order
       Card c;
       c.kind = "order.above-cap";
       c.indicator = Indicator::warning;
-      c.summary = summary_text(name + " " + d.daily->str() + " a day is above this patient's cap of " +
-                               v->max_daily->str() + " a day.");
+      c.summary =
+          summary_text(name + " " + d.daily->str() + " a day is above this patient's cap of " +
+                       v->max_daily->str() + " a day.");
       // Which cap it is: the renal band's, the label/pathway maximum, or a rule's (age).
       const Monograph &mono = f.get(d.drug);
       std::string which, source;
@@ -459,10 +494,11 @@ std::vector<Card> order_cards(const std::vector<DraftOrder> &drafts, const Order
         source = mono.titration.cite.source;
       } else {
         which = "a rule for this patient (see the reasons)";
-        for (const auto &r : v->reasons) source += (source.empty() ? "" : "; ") + r.source;
+        for (const auto &r : v->reasons)
+          source += (source.empty() ? "" : "; ") + r.source;
       }
-      c.detail = "The cap of " + v->max_daily->str() + " a day is " + which + ", source " +
-                 source + "." + context_md(ctx, &*rep);
+      c.detail = "The cap of " + v->max_daily->str() + " a day is " + which + ", source " + source +
+                 "." + context_md(ctx, &*rep);
       c.rule_source = source;
       c.link_to_patient = ctx.active.has_value();
       cards.push_back(c);
@@ -479,13 +515,16 @@ std::vector<Card> order_cards(const std::vector<DraftOrder> &drafts, const Order
       cards.push_back(c);
     }
     for (const auto &a : ctx.fhir.allergy_drugs) {
-      if (a != d.drug) continue;
+      if (a != d.drug)
+        continue;
       Card c;
       c.kind = "order.allergy";
       c.indicator = Indicator::warning;
       c.summary = summary_text("The EHR records an allergy or intolerance to " + name + ".");
-      c.detail = "titrate has no allergy rule of its own; the record is shown as the EHR gave it:\n";
-      for (const auto &line : ctx.fhir.allergies) c.detail += "- " + line + "\n";
+      c.detail =
+          "titrate has no allergy rule of its own; the record is shown as the EHR gave it:\n";
+      for (const auto &line : ctx.fhir.allergies)
+        c.detail += "- " + line + "\n";
       c.rule_source = "the EHR's AllergyIntolerance record";
       c.link_to_patient = ctx.active.has_value();
       cards.push_back(c);
@@ -510,7 +549,8 @@ std::vector<Card> order_cards(const std::vector<DraftOrder> &drafts, const Order
       if (off_plan && target) {
         const Step *target_step = nullptr;
         for (const auto &[st, sp] : today_steps)
-          if (st == target) target_step = sp;
+          if (st == target)
+            target_step = sp;
         Card c;
         c.kind = "order.off-plan";
         c.indicator = Indicator::warning;
@@ -527,12 +567,12 @@ std::vector<Card> order_cards(const std::vector<DraftOrder> &drafts, const Order
                    "the steps after it.";
         c.rule_source = "titrate plan version " + std::to_string(ctx.active->version) +
                         " (pathway " + ctx.active->plan.pathway + ")";
-        c.suggestion = Suggestion{
-            "Replace with titrate's plan: " + target->drug + " " + target_step->daily.str() +
-                " a day from " + iso(today),
-            "Update the draft order " + (d.id.empty() ? std::string() : "MedicationRequest/" + d.id) +
-                " to titrate's current step",
-            replacement(d, *target, *ctx.active, f, today)};
+        c.suggestion = Suggestion{"Replace with titrate's plan: " + target->drug + " " +
+                                      target_step->daily.str() + " a day from " + iso(today),
+                                  "Update the draft order " +
+                                      (d.id.empty() ? std::string() : "MedicationRequest/" + d.id) +
+                                      " to titrate's current step",
+                                  replacement(d, *target, *ctx.active, f, today)};
         cards.push_back(c);
       }
     }

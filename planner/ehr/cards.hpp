@@ -20,7 +20,7 @@ std::string_view to_string(Indicator i);
 
 struct Suggestion {
   std::string label;
-  std::string description;       // the action's description
+  std::string description;         // the action's description
   nlohmann::ordered_json resource; // the MedicationRequest that replaces the draft (update)
 };
 
@@ -28,8 +28,8 @@ struct Card {
   std::string kind;    // stable id for tests and the audit, e.g. "assessment.overdue"
   std::string summary; // < 140 characters
   Indicator indicator = Indicator::info;
-  std::string detail;       // GitHub-flavoured markdown: the numbers, reasons and sources
-  std::string rule_source;  // the rule's source, e.g. "clinical.md A6 (IMMPACT, Farrar 2001)"
+  std::string detail;      // GitHub-flavoured markdown: the numbers, reasons and sources
+  std::string rule_source; // the rule's source, e.g. "clinical.md A6 (IMMPACT, Farrar 2001)"
   std::optional<Suggestion> suggestion;
   bool link_to_patient = true; // link to the titrate clinic page of the patient
 };
@@ -47,9 +47,9 @@ std::vector<Card> patient_view_cards(Repository &repo, const Formulary &f,
 
 // One draft MedicationRequest as read from draftOrders.
 struct DraftOrder {
-  std::string id;         // MedicationRequest.id
-  std::string drug;       // formulary drug ("" when not a formulary drug)
-  std::string medication; // what it is, for messages
+  std::string id;            // MedicationRequest.id
+  std::string drug;          // formulary drug ("" when not a formulary drug)
+  std::string medication;    // what it is, for messages
   std::optional<Dose> daily; // when the dosage could be read (mg a day)
   std::string dose_note;     // why the daily dose could not be read
   nlohmann::json subject;    // the draft's subject, kept in the suggestion
@@ -61,11 +61,11 @@ std::vector<DraftOrder> read_draft_orders(const nlohmann::json &draft_orders,
                                           const EhrCodes &codes, const Formulary &f);
 
 struct OrderContext {
-  const FhirInput &fhir;          // what prefetch gave
+  const FhirInput &fhir;             // what prefetch gave
   std::vector<std::string> cautions; // stale labs (FhirReader::cautions)
-  std::optional<Patient> patient; // built from prefetch (nullopt: no creatinine or weight)
-  std::string missing;            // why `patient` is absent, short (a card summary)
-  std::string missing_detail;     // the reader's full message
+  std::optional<Patient> patient;    // built from prefetch (nullopt: no creatinine or weight)
+  std::string missing;               // why `patient` is absent, short (a card summary)
+  std::string missing_detail;        // the reader's full message
   std::optional<PlanVersion> active; // titrate's approved plan for the patient, if any
 };
 

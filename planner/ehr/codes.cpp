@@ -9,7 +9,8 @@ namespace titrate::ehr {
 
 std::optional<std::string> EhrCodes::medication_of(const std::string &rxcui) const {
   const auto it = rxnorm.find(rxcui);
-  if (it == rxnorm.end()) return std::nullopt;
+  if (it == rxnorm.end())
+    return std::nullopt;
   return it->second;
 }
 
@@ -41,7 +42,8 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
     const auto codes = [&](const std::string &key, std::set<std::string> &into) {
       for (const auto &code : loinc.strings(key).value_or(std::vector<std::string>{})) {
         if (!plain_code(code, "0123456789-")) {
-          loinc.fault(key, "\"" + code + "\" is not a LOINC code; expected digits, '-', check digit");
+          loinc.fault(key,
+                      "\"" + code + "\" is not a LOINC code; expected digits, '-', check digit");
         } else if (!seen.insert(code).second) {
           loinc.fault(key, "\"" + code + "\" is listed twice; expected each code once");
         }
@@ -60,12 +62,15 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
     tomlr::Table rx(faults, *rx_v, "rxnorm");
     c.rxnorm_source = *rx.str("source");
     for (const auto &[key, value] : rx_v->as_table()) {
-      if (key == "source") continue;
+      if (key == "source")
+        continue;
       const auto code = rx.str(key);
-      if (!code) continue;
+      if (!code)
+        continue;
       if (!f.vocabulary.classes_of(key) && !f.find(key)) {
-        rx.fault(key, "\"" + key + "\" is not a medication of formulary/vocabulary.toml; expected "
-                      "one of its [medications]");
+        rx.fault(key, "\"" + key +
+                          "\" is not a medication of formulary/vocabulary.toml; expected "
+                          "one of its [medications]");
       } else if (!plain_code(*code, "0123456789")) {
         rx.fault(key, "\"" + *code + "\" is not an RxCUI; expected digits");
       } else if (!c.rxnorm.emplace(*code, key).second) {
@@ -79,9 +84,11 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
     tomlr::Table sn(faults, *sn_v, "snomed");
     c.snomed_source = *sn.str("source");
     for (const auto &[key, value] : sn_v->as_table()) {
-      if (key == "source") continue;
+      if (key == "source")
+        continue;
       const auto code = sn.str(key);
-      if (!code) continue;
+      if (!code)
+        continue;
       if (!f.vocabulary.knows_condition(key)) {
         sn.fault(key, "\"" + key + "\" is not a condition of formulary/vocabulary.toml");
       } else if (!plain_code(*code, "0123456789")) {
@@ -96,9 +103,11 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
 
   // The formulary drugs' own codes: ingredient and every stocked strength (clinical.md E1, E2).
   for (const auto &m : f.drugs) {
-    if (!m.rxcui.empty()) c.rxnorm.emplace(m.rxcui, m.name);
+    if (!m.rxcui.empty())
+      c.rxnorm.emplace(m.rxcui, m.name);
     for (const auto &s : m.strengths) {
-      if (!s.rxcui.empty()) c.rxnorm.emplace(s.rxcui, m.name);
+      if (!s.rxcui.empty())
+        c.rxnorm.emplace(s.rxcui, m.name);
     }
   }
   return c;

@@ -13,13 +13,17 @@ using nlohmann::json;
 
 namespace {
 
-std::string short_text(const std::string &s) { return printable(s, 64); }
+std::string short_text(const std::string &s) {
+  return printable(s, 64);
+}
 
 // A string element, or nullopt when absent. InputError when present but not a string.
 std::optional<std::string> opt_str(const json &j, const char *key, const std::string &where) {
-  if (!j.is_object()) return std::nullopt;
+  if (!j.is_object())
+    return std::nullopt;
   const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return std::nullopt;
+  if (it == j.end() || it->is_null())
+    return std::nullopt;
   if (!it->is_string()) {
     throw InputError(where + "." + key + ": is a " + it->type_name() + "; expected a string");
   }
@@ -27,9 +31,11 @@ std::optional<std::string> opt_str(const json &j, const char *key, const std::st
 }
 
 const json *opt_obj(const json &j, const char *key, const std::string &where) {
-  if (!j.is_object()) return nullptr;
+  if (!j.is_object())
+    return nullptr;
   const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return nullptr;
+  if (it == j.end() || it->is_null())
+    return nullptr;
   if (!it->is_object()) {
     throw InputError(where + "." + key + ": is a " + it->type_name() + "; expected an object");
   }
@@ -37,9 +43,11 @@ const json *opt_obj(const json &j, const char *key, const std::string &where) {
 }
 
 const json *opt_array(const json &j, const char *key, const std::string &where) {
-  if (!j.is_object()) return nullptr;
+  if (!j.is_object())
+    return nullptr;
   const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return nullptr;
+  if (it == j.end() || it->is_null())
+    return nullptr;
   if (!it->is_array()) {
     throw InputError(where + "." + key + ": is a " + it->type_name() + "; expected an array");
   }
@@ -48,8 +56,8 @@ const json *opt_array(const json &j, const char *key, const std::string &where) 
 
 std::string ref_of(const json &r) {
   const auto type = r.value("resourceType", std::string("resource"));
-  const auto id = r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>()
-                                                          : std::string("(no id)");
+  const auto id =
+      r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : std::string("(no id)");
   return type + "/" + id;
 }
 
@@ -59,7 +67,8 @@ struct Coding {
 
 std::vector<Coding> codings(const json *codeable, const std::string &where) {
   std::vector<Coding> out;
-  if (!codeable) return out;
+  if (!codeable)
+    return out;
   if (const json *a = opt_array(*codeable, "coding", where)) {
     for (const auto &c : *a) {
       out.push_back({opt_str(c, "system", where + ".coding").value_or(""),
@@ -114,7 +123,9 @@ std::string number_text2(double v) {
   return buf;
 }
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+double round_to(double v, double step) {
+  return std::round(v / step) * step;
+}
 
 } // namespace
 
@@ -134,9 +145,11 @@ void FhirReader::add_checked(const json &r, const std::string &where) {
                      "; expected a FHIR resource (a JSON object with resourceType)");
   }
   const auto type = opt_str(r, "resourceType", where);
-  if (!type) throw InputError(where + ": has no resourceType; expected a FHIR R4 resource");
+  if (!type)
+    throw InputError(where + ": has no resourceType; expected a FHIR R4 resource");
   if (*type != "Bundle") {
-    if (*type == "Medication") medications_.push_back(r);
+    if (*type == "Medication")
+      medications_.push_back(r);
     add_resource(r, where);
     return;
   }
@@ -147,16 +160,19 @@ void FhirReader::add_checked(const json &r, const std::string &where) {
                      "International Patient Summary)");
   }
   const json *entries = opt_array(r, "entry", where);
-  if (!entries) return; // an empty search result: nothing to read
+  if (!entries)
+    return; // an empty search result: nothing to read
   // Medication resources first, so a request may reference one listed after it.
   for (const auto &e : *entries) {
     if (const json *res = opt_obj(e, "resource", where + ".entry")) {
-      if (res->value("resourceType", "") == "Medication") medications_.push_back(*res);
+      if (res->value("resourceType", "") == "Medication")
+        medications_.push_back(*res);
     }
   }
   for (const auto &e : *entries) {
     const json *res = opt_obj(e, "resource", where + ".entry");
-    if (!res) continue;
+    if (!res)
+      continue;
     if (const json *search = opt_obj(e, "search", where + ".entry")) {
       if (search->value("mode", "") == "outcome") {
         in_.ignored.push_back(ref_of(*res) + ": search outcome, not patient data");
@@ -224,12 +240,18 @@ void FhirReader::observation(const json &r, const std::string &at) {
   const json *code = opt_obj(r, "code", at);
   enum class Kind { none, cr_mass, cr_substance, egfr, weight } kind = Kind::none;
   for (const auto &c : codings(code, at + ".code")) {
-    if (c.system != loinc_system) continue;
-    if (codes_.creatinine_mass.count(c.code)) kind = Kind::cr_mass;
-    else if (codes_.creatinine_substance.count(c.code)) kind = Kind::cr_substance;
-    else if (codes_.egfr.count(c.code)) kind = Kind::egfr;
-    else if (codes_.body_weight.count(c.code)) kind = Kind::weight;
-    if (kind != Kind::none) break;
+    if (c.system != loinc_system)
+      continue;
+    if (codes_.creatinine_mass.count(c.code))
+      kind = Kind::cr_mass;
+    else if (codes_.creatinine_substance.count(c.code))
+      kind = Kind::cr_substance;
+    else if (codes_.egfr.count(c.code))
+      kind = Kind::egfr;
+    else if (codes_.body_weight.count(c.code))
+      kind = Kind::weight;
+    if (kind != Kind::none)
+      break;
   }
   if (kind == Kind::none) {
     in_.not_checked.push_back(ref + ": Observation " + concept_text(code, at + ".code") +
@@ -243,10 +265,13 @@ void FhirReader::observation(const json &r, const std::string &at) {
   }
   std::optional<std::string> when = opt_str(r, "effectiveDateTime", at);
   if (!when) {
-    if (const json *p = opt_obj(r, "effectivePeriod", at)) when = opt_str(*p, "start", at);
+    if (const json *p = opt_obj(r, "effectivePeriod", at))
+      when = opt_str(*p, "start", at);
   }
-  if (!when) when = opt_str(r, "effectiveInstant", at);
-  if (!when) when = opt_str(r, "issued", at);
+  if (!when)
+    when = opt_str(r, "effectiveInstant", at);
+  if (!when)
+    when = opt_str(r, "issued", at);
   if (!when) {
     in_.not_checked.push_back(ref + ": no effective date (its age cannot be checked): not used");
     return;
@@ -264,7 +289,8 @@ void FhirReader::observation(const json &r, const std::string &at) {
     throw InputError(at + ".valueQuantity.system: \"" + short_text(*system) + "\"; expected " +
                      ucum_system + " (UCUM)");
   }
-  if (unit.empty()) unit = opt_str(*q, "unit", at + ".valueQuantity").value_or("");
+  if (unit.empty())
+    unit = opt_str(*q, "unit", at + ".valueQuantity").value_or("");
   const std::string given = number_text2(value) + " " + unit;
   const auto bad_unit = [&](const std::string &expected) {
     return InputError(at + ".valueQuantity: unit \"" + short_text(unit) + "\" for " +
@@ -280,20 +306,23 @@ void FhirReader::observation(const json &r, const std::string &at) {
   std::optional<Reading> *slot = nullptr;
   switch (kind) {
   case Kind::cr_mass:
-    if (unit != "mg/dL") throw bad_unit("mg/dL (UCUM) for a creatinine by mass");
+    if (unit != "mg/dL")
+      throw bad_unit("mg/dL (UCUM) for a creatinine by mass");
     rd.value = value;
     rd.source = {"serum_creatinine_mg_dl", ref, *when, given};
     slot = &in_.creatinine;
     break;
   case Kind::cr_substance:
-    if (unit != "umol/L") throw bad_unit("umol/L (UCUM) for a creatinine by substance");
+    if (unit != "umol/L")
+      throw bad_unit("umol/L (UCUM) for a creatinine by substance");
     rd.value = round_to(value / creatinine_umol_l_per_mg_dl, 0.01);
     rd.source = {"serum_creatinine_mg_dl", ref, *when,
                  given + " / 88.4 = " + number_text2(rd.value) + " mg/dL"};
     slot = &in_.creatinine;
     break;
   case Kind::egfr:
-    if (unit != "mL/min/{1.73_m2}") throw bad_unit("mL/min/{1.73_m2} (UCUM) for an eGFR");
+    if (unit != "mL/min/{1.73_m2}")
+      throw bad_unit("mL/min/{1.73_m2} (UCUM) for an eGFR");
     rd.value = value;
     rd.source = {"egfr", ref, *when, given + " (shown; dosing uses Cockcroft-Gault CrCl)"};
     slot = &in_.egfr;
@@ -319,7 +348,8 @@ void FhirReader::observation(const json &r, const std::string &at) {
   }
   // The newest value of its kind wins (by date, then by the date-time text).
   if (!*slot || (*slot)->date < rd.date || ((*slot)->date == rd.date && (*slot)->when < rd.when)) {
-    if (*slot) in_.ignored.push_back((*slot)->source.resource + ": older than " + ref);
+    if (*slot)
+      in_.ignored.push_back((*slot)->source.resource + ": older than " + ref);
     *slot = rd;
   } else {
     in_.ignored.push_back(ref + ": older than " + (*slot)->source.resource);
@@ -348,15 +378,18 @@ void FhirReader::medication(const json &r, const std::string &at, bool statement
         }
       } else {
         for (const auto &m : medications_) {
-          if (ref_of(m) == target || target.ends_with("/" + ref_of(m))) resolved = m;
+          if (ref_of(m) == target || target.ends_with("/" + ref_of(m)))
+            resolved = m;
         }
       }
-      if (!resolved.is_null()) codeable = opt_obj(resolved, "code", target);
+      if (!resolved.is_null())
+        codeable = opt_obj(resolved, "code", target);
     }
   }
   std::optional<std::string> name;
   for (const auto &c : codings(codeable, at + ".medication")) {
-    if (c.system == rxnorm_system && (name = codes_.medication_of(c.code))) break;
+    if (c.system == rxnorm_system && (name = codes_.medication_of(c.code)))
+      break;
   }
   if (!name) {
     in_.not_checked.push_back(ref + ": medication " + concept_text(codeable, at + ".medication") +
@@ -367,9 +400,11 @@ void FhirReader::medication(const json &r, const std::string &at, bool statement
   if (statement) {
     when = opt_str(r, "effectiveDateTime", at);
     if (!when) {
-      if (const json *p = opt_obj(r, "effectivePeriod", at)) when = opt_str(*p, "start", at);
+      if (const json *p = opt_obj(r, "effectivePeriod", at))
+        when = opt_str(*p, "start", at);
     }
-    if (!when) when = opt_str(r, "dateAsserted", at);
+    if (!when)
+      when = opt_str(r, "dateAsserted", at);
   } else {
     when = opt_str(r, "authoredOn", at);
   }
@@ -379,15 +414,18 @@ void FhirReader::medication(const json &r, const std::string &at, bool statement
   if (current) {
     const bool dup = std::any_of(in_.medications.begin(), in_.medications.end(),
                                  [&](const auto &m) { return m.first == *name; });
-    if (!dup) in_.medications.push_back({*name, {"medications:" + *name, ref, date, status}});
+    if (!dup)
+      in_.medications.push_back({*name, {"medications:" + *name, ref, date, status}});
     return;
   }
   if (status == "completed" || status == "stopped") {
     std::optional<std::string> end;
     if (statement) {
-      if (const json *p = opt_obj(r, "effectivePeriod", at)) end = opt_str(*p, "end", at);
+      if (const json *p = opt_obj(r, "effectivePeriod", at))
+        end = opt_str(*p, "end", at);
     } else if (const json *d = opt_obj(r, "dispenseRequest", at)) {
-      if (const json *v = opt_obj(*d, "validityPeriod", at)) end = opt_str(*v, "end", at);
+      if (const json *v = opt_obj(*d, "validityPeriod", at))
+        end = opt_str(*v, "end", at);
     }
     if (!end) {
       in_.not_checked.push_back(ref + ": " + *name + " " + status +
@@ -415,11 +453,14 @@ void FhirReader::condition(const json &r, const std::string &at) {
   }
   const json *code = opt_obj(r, "code", at);
   for (const auto &c : codings(code, at + ".code")) {
-    if (c.system != snomed_system) continue;
+    if (c.system != snomed_system)
+      continue;
     const auto it = codes_.snomed.find(c.code);
-    if (it == codes_.snomed.end()) continue;
+    if (it == codes_.snomed.end())
+      continue;
     std::optional<std::string> when = opt_str(r, "onsetDateTime", at);
-    if (!when) when = opt_str(r, "recordedDate", at);
+    if (!when)
+      when = opt_str(r, "recordedDate", at);
     const std::string date = when ? iso(clinical_date(*when, at + " date", today_)) : "";
     in_.conditions.push_back({it->second, {"conditions:" + it->second, ref, date, c.code}});
     return;
@@ -439,9 +480,11 @@ void FhirReader::allergy(const json &r, const std::string &at) {
   const json *code = opt_obj(r, "code", at);
   std::optional<std::string> drug;
   for (const auto &c : codings(code, at + ".code")) {
-    if (c.system == rxnorm_system && (drug = codes_.medication_of(c.code))) break;
+    if (c.system == rxnorm_system && (drug = codes_.medication_of(c.code)))
+      break;
   }
-  if (drug) in_.allergy_drugs.push_back(*drug);
+  if (drug)
+    in_.allergy_drugs.push_back(*drug);
   in_.allergies.push_back(ref + ": " + concept_text(code, at + ".code") +
                           (drug ? " (" + *drug + ")" : std::string(" (not a known RxNorm code)")));
 }
@@ -450,13 +493,13 @@ std::vector<std::string> FhirReader::cautions() const {
   std::vector<std::string> out;
   const auto stale = [&](const std::optional<Reading> &rd, const std::string &what,
                          const std::string &unit) {
-    if (!rd) return;
+    if (!rd)
+      return;
     const long age = (today_ - rd->date).days();
     if (age > codes_.lab_max_age_days) {
-      out.push_back(what + " " + number_text2(rd->value) + " " + unit + " (" +
-                    rd->source.resource + ") is from " + iso(rd->date) + ", " +
-                    std::to_string(age) + " days ago: older than " +
-                    std::to_string(codes_.lab_max_age_days) + " days (" +
+      out.push_back(what + " " + number_text2(rd->value) + " " + unit + " (" + rd->source.resource +
+                    ") is from " + iso(rd->date) + ", " + std::to_string(age) +
+                    " days ago: older than " + std::to_string(codes_.lab_max_age_days) + " days (" +
                     codes_.lab_max_age_cite.source + "); confirm it describes the patient today");
     }
   };
@@ -469,12 +512,16 @@ std::vector<std::string> FhirReader::cautions() const {
 Patient to_patient(const FhirInput &in, const std::string &id, const EhrCodes &codes) {
   const auto join = [](const std::set<std::string> &s) {
     std::string out;
-    for (const auto &c : s) out += (out.empty() ? "" : ", ") + c;
+    for (const auto &c : s)
+      out += (out.empty() ? "" : ", ") + c;
     return out;
   };
-  if (in.patient_resource.empty()) throw InputError("no Patient resource; expected one");
-  if (!in.birth_date) throw InputError(in.patient_resource + ": no birthDate; expected YYYY-MM-DD");
-  if (!in.sex) throw InputError(in.patient_resource + ": no gender; expected female or male");
+  if (in.patient_resource.empty())
+    throw InputError("no Patient resource; expected one");
+  if (!in.birth_date)
+    throw InputError(in.patient_resource + ": no birthDate; expected YYYY-MM-DD");
+  if (!in.sex)
+    throw InputError(in.patient_resource + ": no gender; expected female or male");
   if (!in.weight) {
     throw InputError("no body weight Observation (LOINC " + join(codes.body_weight) +
                      ", final); expected one: Cockcroft-Gault needs the weight (clinical.md A2)");
@@ -494,7 +541,8 @@ Patient to_patient(const FhirInput &in, const std::string &id, const EhrCodes &c
   p.sources = in.patient_sources;
   p.sources.push_back(in.weight->source);
   p.sources.push_back(in.creatinine->source);
-  if (in.egfr) p.sources.push_back(in.egfr->source);
+  if (in.egfr)
+    p.sources.push_back(in.egfr->source);
   for (const auto &[name, src] : in.medications) {
     p.medications.push_back(name);
     p.sources.push_back(src);

@@ -32,16 +32,16 @@ struct FhirInput {
   std::optional<Date> birth_date;
   std::optional<Sex> sex;
   std::vector<ValueSource> patient_sources; // birth_date, sex
-  std::optional<Reading> creatinine;         // mg/dL
-  std::optional<Reading> weight;             // kg
-  std::optional<Reading> egfr;               // mL/min/{1.73_m2}: shown, not used for dosing
+  std::optional<Reading> creatinine;        // mg/dL
+  std::optional<Reading> weight;            // kg
+  std::optional<Reading> egfr;              // mL/min/{1.73_m2}: shown, not used for dosing
   std::vector<std::pair<std::string, ValueSource>> medications; // name, source
   std::vector<std::pair<StoppedMedication, ValueSource>> stopped;
-  std::vector<std::pair<std::string, ValueSource>> conditions;  // vocabulary term, source
-  std::vector<std::string> allergies;   // "AllergyIntolerance/ID: TEXT (matches DRUG)" lines
+  std::vector<std::pair<std::string, ValueSource>> conditions; // vocabulary term, source
+  std::vector<std::string> allergies;     // "AllergyIntolerance/ID: TEXT (matches DRUG)" lines
   std::vector<std::string> allergy_drugs; // medications/formulary drugs an allergy names
-  std::vector<std::string> not_checked; // unknown codes, unread resources: one line each
-  std::vector<std::string> ignored;     // resources not used on purpose (entered-in-error, ...)
+  std::vector<std::string> not_checked;   // unknown codes, unread resources: one line each
+  std::vector<std::string> ignored;       // resources not used on purpose (entered-in-error, ...)
 };
 
 class FhirReader {

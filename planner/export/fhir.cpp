@@ -1,8 +1,8 @@
 #include "planner/export/fhir.hpp"
 
 #include "planner/export/export_common.hpp"
-#include "planner/export/words.hpp"
 #include "planner/export/time_zone.hpp"
+#include "planner/export/words.hpp"
 
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/uuid_io.hpp>
@@ -166,9 +166,9 @@ void write_fhir(std::ostream &out, const ExportInput &in) {
     Json notes = Json::array();
     notes.push_back(
         Json{{"text", "Stage " + std::to_string(si + 1) + ": " + std::string(role_word(s.role)) +
-                          (c.plan_version == 0 ? std::string(". Plan not stored, a preview (")
-                                               : ". Plan version " +
-                                                     std::to_string(c.plan_version) + " (") +
+                          (c.plan_version == 0
+                               ? std::string(". Plan not stored, a preview (")
+                               : ". Plan version " + std::to_string(c.plan_version) + " (") +
                           std::string(review_state_name(c.review)) + ")."}});
     if (!s.note.empty())
       notes.push_back(Json{{"text", s.note}});

@@ -1,8 +1,8 @@
 #include "planner/export/ics.hpp"
 
 #include "planner/export/export_common.hpp"
-#include "planner/export/words.hpp"
 #include "planner/export/time_zone.hpp"
+#include "planner/export/words.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -165,10 +165,10 @@ void write_ics(std::ostream &out, const ExportInput &in) {
         const std::string summary = words::dose(in.formulary, s.drug, a);
         const std::string description =
             words::capitalised(words::administration(in.formulary, s.drug, a)) + ", " +
-            words::dates(st.range) + ". Daily total " +
-            st.daily.str() + " each day. Stage " + std::to_string(si + 1) + " (" +
-            std::string(role_word(s.role)) + "), step " + std::to_string(pi + 1) +
-            ". Plan version " + sequence + ", " + approval_words(c) + ". " + footer;
+            words::dates(st.range) + ". Daily total " + st.daily.str() + " each day. Stage " +
+            std::to_string(si + 1) + " (" + std::string(role_word(s.role)) + "), step " +
+            std::to_string(pi + 1) + ". Plan version " + sequence + ", " + approval_words(c) +
+            ". " + footer;
         l.add("BEGIN:VEVENT");
         l.add("UID:" + uid_base + "-stage" + std::to_string(si + 1) + "-step" +
               std::to_string(pi + 1) + "-" + std::string(time_key(a.time)) + "@titrate");

@@ -10,9 +10,9 @@
 namespace titrate {
 
 nlohmann::json to_json(const Finding &f);           // {"rule","severity","text","source"}
-nlohmann::json to_json(const EligibilityReport &r);  // the "check" shape
-nlohmann::json to_json(const Plan &p);               // the "plan" shape
-nlohmann::json to_json(const Assessment &a);         // the "assess" shape
+nlohmann::json to_json(const EligibilityReport &r); // the "check" shape
+nlohmann::json to_json(const Plan &p);              // the "plan" shape
+nlohmann::json to_json(const Assessment &a);        // the "assess" shape
 // Inverse of to_json(Plan): throws InputError naming the JSON path on a malformed document.
 Plan plan_from_json(const nlohmann::json &j);
 

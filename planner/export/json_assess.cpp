@@ -10,10 +10,12 @@ namespace titrate {
 namespace {
 
 nlohmann::json rounded(const std::optional<double> &v, int decimals) {
-  if (!v) return nullptr;
+  if (!v)
+    return nullptr;
   const double scale = std::pow(10.0, decimals);
   double r = std::round(*v * scale) / scale;
-  if (r == 0) r = 0; // no "-0.0"
+  if (r == 0)
+    r = 0; // no "-0.0"
   return r;
 }
 
@@ -21,7 +23,8 @@ nlohmann::json rounded(const std::optional<double> &v, int decimals) {
 
 nlohmann::json to_json(const Assessment &a) {
   nlohmann::json reasons = nlohmann::json::array();
-  for (const auto &r : a.reasons) reasons.push_back(r);
+  for (const auto &r : a.reasons)
+    reasons.push_back(r);
   return {
       {"patient", a.patient},
       {"date", iso(a.date)},

@@ -9,7 +9,8 @@ namespace {
 
 // A whole number of milligrams prints as an integer (60, not 60.0); a fraction as a decimal.
 nlohmann::json mg_number(Dose d) {
-  if (d.is_whole_mg()) return d.whole_mg();
+  if (d.is_whole_mg())
+    return d.whole_mg();
   return d.mg();
 }
 
@@ -26,16 +27,19 @@ nlohmann::json to_json(const EligibilityReport &r) {
   nlohmann::json drugs = nlohmann::json::array();
   for (const auto &d : r.drugs) {
     nlohmann::json reasons = nlohmann::json::array();
-    for (const auto &f : d.reasons) reasons.push_back(to_json(f));
-    drugs.push_back({{"drug", d.drug},
-                     {"verdict", std::string(to_string(d.verdict))},
-                     {"available_from", d.available_from ? nlohmann::json(iso(*d.available_from))
-                                                         : nlohmann::json(nullptr)},
-                     {"max_daily_mg", d.max_daily ? mg_number(*d.max_daily) : nlohmann::json(nullptr)},
-                     {"reasons", reasons}});
+    for (const auto &f : d.reasons)
+      reasons.push_back(to_json(f));
+    drugs.push_back(
+        {{"drug", d.drug},
+         {"verdict", std::string(to_string(d.verdict))},
+         {"available_from",
+          d.available_from ? nlohmann::json(iso(*d.available_from)) : nlohmann::json(nullptr)},
+         {"max_daily_mg", d.max_daily ? mg_number(*d.max_daily) : nlohmann::json(nullptr)},
+         {"reasons", reasons}});
   }
   nlohmann::json unchecked = nlohmann::json::array();
-  for (const auto &u : r.unchecked_medications) unchecked.push_back(u);
+  for (const auto &u : r.unchecked_medications)
+    unchecked.push_back(u);
   return {{"patient", r.patient},
           {"crcl_ml_min", r.crcl_ml_min},
           {"drugs", drugs},

@@ -1,7 +1,7 @@
 // The "plan" JSON shape of design.md §6 (a contract): {"patient", "pathway", "stages": [{"drug",
 // "role", "steps": [{"start", "end", "daily_mg", "doses": [{"time", "mg", "units": [{"strength_mg",
-// "form", "count"}]}]}], "target_reached", "decision_date", "dispense"}], "lint"}. Dates are ISO and
-// half-open (`end` is the first day not included); a taper stage has null target_reached and
+// "form", "count"}]}]}], "target_reached", "decision_date", "dispense"}], "lint"}. Dates are ISO
+// and half-open (`end` is the first day not included); a taper stage has null target_reached and
 // decision_date. Added keys, so that plan_from_json is the exact inverse: top-level "start",
 // "tried", "unchecked_medications"; per stage "assessed_mg", "warnings", "note".
 #include "planner/export/json.hpp"
@@ -15,11 +15,14 @@ namespace {
 using nlohmann::json;
 
 json mg_number(Dose d) {
-  if (d.is_whole_mg()) return d.whole_mg();
+  if (d.is_whole_mg())
+    return d.whole_mg();
   return d.mg();
 }
 
-json optional_date(const std::optional<Date> &d) { return d ? json(iso(*d)) : json(nullptr); }
+json optional_date(const std::optional<Date> &d) {
+  return d ? json(iso(*d)) : json(nullptr);
+}
 
 json units_json(const std::vector<UnitCount> &units) {
   json out = json::array();
@@ -38,27 +41,32 @@ json units_json(const std::vector<UnitCount> &units) {
 }
 
 const json &member(const json &obj, const std::string &path, const char *key) {
-  if (!obj.is_object()) bad(path, "expected an object");
+  if (!obj.is_object())
+    bad(path, "expected an object");
   const auto it = obj.find(key);
-  if (it == obj.end()) bad(path + "." + key, "missing");
+  if (it == obj.end())
+    bad(path + "." + key, "missing");
   return *it;
 }
 
 std::string get_string(const json &obj, const std::string &path, const char *key) {
   const json &v = member(obj, path, key);
-  if (!v.is_string()) bad(path + "." + key, "expected a string");
+  if (!v.is_string())
+    bad(path + "." + key, "expected a string");
   return v.get<std::string>();
 }
 
 const json &get_array(const json &obj, const std::string &path, const char *key) {
   const json &v = member(obj, path, key);
-  if (!v.is_array()) bad(path + "." + key, "expected an array");
+  if (!v.is_array())
+    bad(path + "." + key, "expected an array");
   return v;
 }
 
 Dose get_mg(const json &obj, const std::string &path, const char *key) {
   const json &v = member(obj, path, key);
-  if (!v.is_number()) bad(path + "." + key, "expected a number of mg");
+  if (!v.is_number())
+    bad(path + "." + key, "expected a number of mg");
   try {
     return Dose::from_mg_double(v.get<double>(), path + "." + key);
   } catch (const InputError &e) {
@@ -68,7 +76,8 @@ Dose get_mg(const json &obj, const std::string &path, const char *key) {
 
 int get_int(const json &obj, const std::string &path, const char *key) {
   const json &v = member(obj, path, key);
-  if (!v.is_number_integer()) bad(path + "." + key, "expected a whole number");
+  if (!v.is_number_integer())
+    bad(path + "." + key, "expected a whole number");
   return v.get<int>();
 }
 
@@ -78,15 +87,19 @@ Date get_date(const json &obj, const std::string &path, const char *key) {
 
 std::optional<Date> get_optional_date(const json &obj, const std::string &path, const char *key) {
   const auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) bad(path + "." + key, "expected a date or null");
+  if (it == obj.end() || it->is_null())
+    return std::nullopt;
+  if (!it->is_string())
+    bad(path + "." + key, "expected a date or null");
   return parse_date(it->get<std::string>(), "plan JSON: " + path + "." + key);
 }
 
 Form get_form(const json &obj, const std::string &path) {
   const std::string f = get_string(obj, path, "form");
-  if (f == "capsule") return Form::capsule;
-  if (f == "tablet") return Form::tablet;
+  if (f == "capsule")
+    return Form::capsule;
+  if (f == "tablet")
+    return Form::tablet;
   bad(path + ".form", "\"" + f + "\" is not a form; expected capsule or tablet");
 }
 
@@ -94,7 +107,8 @@ std::vector<UnitCount> units_from(const json &arr, const std::string &path) {
   std::vector<UnitCount> out;
   for (std::size_t i = 0; i < arr.size(); ++i) {
     const std::string p = path + "[" + std::to_string(i) + "]";
-    out.push_back({get_mg(arr[i], p, "strength_mg"), get_form(arr[i], p), get_int(arr[i], p, "count")});
+    out.push_back(
+        {get_mg(arr[i], p, "strength_mg"), get_form(arr[i], p), get_int(arr[i], p, "count")});
   }
   return out;
 }
@@ -102,8 +116,10 @@ std::vector<UnitCount> units_from(const json &arr, const std::string &path) {
 std::vector<std::string> strings_from(const json &obj, const std::string &path, const char *key) {
   std::vector<std::string> out;
   const auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return out;
-  if (!it->is_array()) bad(path + "." + key, "expected an array of strings");
+  if (it == obj.end() || it->is_null())
+    return out;
+  if (!it->is_array())
+    bad(path + "." + key, "expected an array of strings");
   for (std::size_t i = 0; i < it->size(); ++i) {
     if (!(*it)[i].is_string()) {
       bad(path + "." + key + "[" + std::to_string(i) + "]", "expected a string");
@@ -116,14 +132,17 @@ std::vector<std::string> strings_from(const json &obj, const std::string &path, 
 std::vector<Finding> findings_from(const json &obj, const std::string &path, const char *key) {
   std::vector<Finding> out;
   const auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return out;
-  if (!it->is_array()) bad(path + "." + key, "expected an array of findings");
+  if (it == obj.end() || it->is_null())
+    return out;
+  if (!it->is_array())
+    bad(path + "." + key, "expected an array of findings");
   for (std::size_t i = 0; i < it->size(); ++i) {
     const std::string p = path + "." + key + "[" + std::to_string(i) + "]";
     const json &f = (*it)[i];
     Finding finding;
     finding.rule = get_string(f, p, "rule");
-    finding.severity = parse_severity(get_string(f, p, "severity"), "plan JSON: " + p + ".severity");
+    finding.severity =
+        parse_severity(get_string(f, p, "severity"), "plan JSON: " + p + ".severity");
     finding.text = get_string(f, p, "text");
     finding.source = get_string(f, p, "source");
     out.push_back(std::move(finding));
@@ -150,7 +169,8 @@ nlohmann::json to_json(const Plan &p) {
                        {"doses", doses}});
     }
     json warnings = json::array();
-    for (const auto &w : s.warnings) warnings.push_back(to_json(w));
+    for (const auto &w : s.warnings)
+      warnings.push_back(to_json(w));
     json stage = {{"drug", s.drug},
                   {"role", std::string(to_string(s.role))},
                   {"steps", steps},
@@ -168,7 +188,8 @@ nlohmann::json to_json(const Plan &p) {
     stages.push_back(std::move(stage));
   }
   json lint = json::array();
-  for (const auto &f : p.lint) lint.push_back(to_json(f));
+  for (const auto &f : p.lint)
+    lint.push_back(to_json(f));
   return {{"patient", p.patient},
           {"pathway", p.pathway},
           {"stages", stages},
@@ -196,7 +217,8 @@ Plan plan_from_json(const nlohmann::json &j) {
       const json &tj = steps[k];
       const Date begin = get_date(tj, tp, "start");
       const Date end = get_date(tj, tp, "end");
-      if (end < begin) bad(tp + ".end", iso(end) + " is before start " + iso(begin));
+      if (end < begin)
+        bad(tp + ".end", iso(end) + " is before start " + iso(begin));
       Step step{DateRange(begin, end), get_mg(tj, tp, "daily_mg"), {}};
       const json &doses = get_array(tj, tp, "doses");
       for (std::size_t d = 0; d < doses.size(); ++d) {
@@ -218,11 +240,13 @@ Plan plan_from_json(const nlohmann::json &j) {
     } else if (s.target_reached) {
       // a document with only the §6 keys: the assessed dose is the dose on the target day
       for (const auto &step : s.steps) {
-        if (step.range.contains(*s.target_reached)) s.assessed_dose = step.daily;
+        if (step.range.contains(*s.target_reached))
+          s.assessed_dose = step.daily;
       }
     }
     s.warnings = findings_from(sj, sp, "warnings");
-    if (sj.contains("note") && !sj["note"].is_null()) s.note = get_string(sj, sp, "note");
+    if (sj.contains("note") && !sj["note"].is_null())
+      s.note = get_string(sj, sp, "note");
     p.stages.push_back(std::move(s));
   }
   p.lint = findings_from(j, root, "lint");

@@ -27,8 +27,7 @@ const std::vector<ExportFormat> &format_table() {
   static const std::vector<ExportFormat> t = {
       {"text", "text/plain; charset=utf-8", "txt",
        "the schedule for people: steps, doses by time of day, stops, warnings", write_text},
-      {"csv", "text/csv; charset=utf-8", "csv", "one row per dose (RFC 4180)",
-       write_schedule_csv},
+      {"csv", "text/csv; charset=utf-8", "csv", "one row per dose (RFC 4180)", write_schedule_csv},
       {"ics", "text/calendar; charset=utf-8", "ics",
        "a calendar (RFC 5545): an event per dose time with a reminder", write_ics},
       {"fhir", "application/fhir+json", "json",
@@ -47,12 +46,15 @@ const std::vector<ExportFormat> &format_table() {
 
 } // namespace
 
-std::span<const ExportFormat> export_formats() { return format_table(); }
+std::span<const ExportFormat> export_formats() {
+  return format_table();
+}
 
 std::string export_format_names(std::string_view separator) {
   std::string s;
   for (const auto &f : format_table()) {
-    if (!s.empty()) s += separator;
+    if (!s.empty())
+      s += separator;
     s += f.name;
   }
   return s;
@@ -60,7 +62,8 @@ std::string export_format_names(std::string_view separator) {
 
 const ExportFormat &export_format(std::string_view name, std::string_view field) {
   for (const auto &f : format_table())
-    if (f.name == name) return f;
+    if (f.name == name)
+      return f;
   throw InputError(std::string(field) + ": \"" + std::string(name.substr(0, 32)) +
                    "\" is not a format; expected " + export_format_names(", "));
 }

@@ -4,7 +4,6 @@
 #include "planner/export/words.hpp"
 #include "planner/scheduling/scheduler.hpp"
 
-
 namespace titrate {
 
 using namespace export_detail;
@@ -33,7 +32,8 @@ void write_text(std::ostream &out, const ExportInput &in) {
       for (const auto &[stage, step] : run.active)
         for (const auto &dose : step->doses)
           if (time_index(dose.time) == t)
-            out << "  " << words::capitalised(words::administration(in.formulary, stage->drug, dose))
+            out << "  "
+                << words::capitalised(words::administration(in.formulary, stage->drug, dose))
                 << "\n";
     for (const auto &[stage, step] : run.active)
       out << "  " << words::run_total(in.formulary, *stage, *step) << "\n";
@@ -61,7 +61,8 @@ void write_text(std::ostream &out, const ExportInput &in) {
     out << "\n" << words::phrase::warnings << "\n";
     for (const auto &s : in.plan.stages)
       for (const auto &w : s.warnings)
-        out << "  " << words::drug(in.formulary, s.drug) << ": " << words::warning(in.formulary, w) << "\n";
+        out << "  " << words::drug(in.formulary, s.drug) << ": " << words::warning(in.formulary, w)
+            << "\n";
     for (const auto &u : in.plan.unchecked_medications)
       out << "  " << words::for_people(in.formulary, u) << "\n";
   }

@@ -124,7 +124,8 @@ std::string offset_text(int minutes, bool colon) {
 
 LocalDateTime utc_stamp(const std::string &stamp) {
   // Stored as "YYYY-MM-DDTHH:MM:SSZ"; minutes are enough for DTSTAMP and FHIR timestamps.
-  if (stamp.size() >= 16) return parse_local_datetime(stamp.substr(0, 16), "stored time");
+  if (stamp.size() >= 16)
+    return parse_local_datetime(stamp.substr(0, 16), "stored time");
   return parse_local_datetime(stamp, "stored time");
 }
 
@@ -151,6 +152,5 @@ LocalDateTime to_local_time(const std::string &zone, const LocalDateTime &utc) {
   const LocalDateTime guess = shift_minutes(utc, tz.standard_offset_minutes);
   return shift_minutes(utc, utc_offset_minutes(tz, guess));
 }
-
 
 } // namespace titrate

@@ -19,44 +19,55 @@ bool word_char(char c) {
 // The word before position `at` (skipping spaces) starts with "--": a command to type.
 bool after_option(std::string_view text, std::size_t at) {
   std::size_t end = at;
-  while (end > 0 && text[end - 1] == ' ') --end;
+  while (end > 0 && text[end - 1] == ' ')
+    --end;
   std::size_t begin = end;
-  while (begin > 0 && text[begin - 1] != ' ' && text[begin - 1] != '(') --begin;
+  while (begin > 0 && text[begin - 1] != ' ' && text[begin - 1] != '(')
+    --begin;
   return end > begin && text.substr(begin, 2) == "--";
 }
 
 } // namespace
 
-std::string drug(const Formulary &f, std::string_view generic) { return f.display_name(generic); }
+std::string drug(const Formulary &f, std::string_view generic) {
+  return f.display_name(generic);
+}
 
-std::string days(long n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
+std::string days(long n) {
+  return std::to_string(n) + (n == 1 ? " day" : " days");
+}
 
 std::string number(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   std::string s = buf;
   if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
+    while (s.back() == '0')
+      s.pop_back();
+    if (s.back() == '.')
+      s.pop_back();
   }
   return s == "-0" ? "0" : s;
 }
 
 std::string dates(Date first, Date last) {
   const long n = (last - first).days() + 1;
-  if (first == last) return "on " + iso(first) + " (1 day)";
+  if (first == last)
+    return "on " + iso(first) + " (1 day)";
   return "from " + iso(first) + " through " + iso(last) + " (" + days(n) + ")";
 }
 
 std::string dates(const DateRange &r) {
-  if (r.empty()) return "no days";
+  if (r.empty())
+    return "no days";
   return dates(r.begin(), r.end() - Days(1));
 }
 
 std::string units(const std::vector<UnitCount> &us) {
   std::string s;
   for (std::size_t i = 0; i < us.size(); ++i) {
-    if (i > 0) s += (i + 1 == us.size()) ? " and " : ", ";
+    if (i > 0)
+      s += (i + 1 == us.size()) ? " and " : ", ";
     const auto &u = us[i];
     s += std::to_string(u.count) + " " + std::string(export_detail::form_word(u.form)) +
          (u.count == 1 ? "" : "s") + " of " + u.strength.str();
@@ -66,13 +77,15 @@ std::string units(const std::vector<UnitCount> &us) {
 
 std::string frequency(const Step &s) {
   const auto n = s.doses.size();
-  if (n == 1 && s.doses[0].time == AdminTime::bedtime) return "at bedtime";
+  if (n == 1 && s.doses[0].time == AdminTime::bedtime)
+    return "at bedtime";
   return std::string(export_detail::times_daily(n));
 }
 
 std::string dose(const Formulary &f, std::string_view generic, const Administration &a) {
   std::string s = drug(f, generic) + " " + a.dose.str();
-  if (!a.units.empty()) s += ", take " + units(a.units);
+  if (!a.units.empty())
+    s += ", take " + units(a.units);
   return s;
 }
 
@@ -90,22 +103,25 @@ std::string step(const Stage &s, const Step &st) {
 }
 
 std::optional<std::string> stop(const Formulary &f, const Stage &s) {
-  if (s.role == StageRole::trial) return std::nullopt;
-  if (s.steps.empty()) return "Stop " + drug(f, s.drug) + " (no reduced step)";
+  if (s.role == StageRole::trial)
+    return std::nullopt;
+  if (s.steps.empty())
+    return "Stop " + drug(f, s.drug) + " (no reduced step)";
   const Date end = s.steps.back().range.end();
-  return "Stop " + drug(f, s.drug) + " from " + iso(end) + " (last dose on " +
-         iso(end - Days(1)) + ")";
+  return "Stop " + drug(f, s.drug) + " from " + iso(end) + " (last dose on " + iso(end - Days(1)) +
+         ")";
 }
 
 std::string warning(const Formulary &f, const Finding &w) {
-  return "Warning (" + std::string(to_string(w.severity)) + "): " + for_people(f, w.text) + " [" + w.rule +
-         "; source: " + w.source + "]";
+  return "Warning (" + std::string(to_string(w.severity)) + "): " + for_people(f, w.text) + " [" +
+         w.rule + "; source: " + w.source + "]";
 }
 
 std::string for_people(const Formulary &f, std::string_view text) {
   std::string out(text);
   for (const auto &m : f.drugs) {
-    if (m.tall_man.empty() || m.tall_man == m.name) continue;
+    if (m.tall_man.empty() || m.tall_man == m.name)
+      continue;
     std::size_t at = 0;
     while ((at = out.find(m.name, at)) != std::string::npos) {
       const std::size_t end = at + m.name.size();
@@ -123,7 +139,8 @@ std::string for_people(const Formulary &f, std::string_view text) {
 }
 
 std::string capitalised(std::string s) {
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z')
+    s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
 }
 
@@ -139,18 +156,24 @@ Lines stage_body(const Formulary &f, const Stage &s) {
   Lines out;
   for (const auto &st : s.steps) {
     out.push_back({Kind::step, 1, step(s, st)});
-    for (const auto &a : st.doses) out.push_back({Kind::dose, 2, administration(f, s.drug, a)});
+    for (const auto &a : st.doses)
+      out.push_back({Kind::dose, 2, administration(f, s.drug, a)});
   }
-  if (auto line = stop(f, s)) out.push_back({Kind::stop, 1, *line});
+  if (auto line = stop(f, s))
+    out.push_back({Kind::stop, 1, *line});
   if (s.target_reached) {
     out.push_back({Kind::fact, 1,
                    "Assessed dose " + s.assessed_dose.str() + " a day, first taken " +
                        iso(*s.target_reached)});
   }
-  if (s.decision_date) out.push_back({Kind::fact, 1, "Decision date: " + iso(*s.decision_date)});
-  if (!s.dispense.empty()) out.push_back({Kind::fact, 1, "Dispense: " + units(s.dispense)});
-  for (const auto &w : s.warnings) out.push_back({Kind::warning, 1, warning(f, w)});
-  if (!s.note.empty()) out.push_back({Kind::note, 1, "Note: " + for_people(f, s.note)});
+  if (s.decision_date)
+    out.push_back({Kind::fact, 1, "Decision date: " + iso(*s.decision_date)});
+  if (!s.dispense.empty())
+    out.push_back({Kind::fact, 1, "Dispense: " + units(s.dispense)});
+  for (const auto &w : s.warnings)
+    out.push_back({Kind::warning, 1, warning(f, w)});
+  if (!s.note.empty())
+    out.push_back({Kind::note, 1, "Note: " + for_people(f, s.note)});
   return out;
 }
 
@@ -158,7 +181,8 @@ Lines stage_body(const Formulary &f, const Stage &s) {
 std::vector<Lines> blocks(const Lines &body) {
   std::vector<Lines> out;
   for (const auto &l : body) {
-    if (out.empty() || l.depth <= 1) out.emplace_back();
+    if (out.empty() || l.depth <= 1)
+      out.emplace_back();
     out.back().push_back(l);
   }
   return out;
@@ -199,7 +223,8 @@ Lines plan(const Plan &p, const Formulary &f) {
     const Lines body = stage_body(f, p.stages[i]);
     out.insert(out.end(), body.begin(), body.end());
   }
-  for (const auto &u : p.unchecked_medications) out.push_back({Kind::warning, 0, for_people(f, u)});
+  for (const auto &u : p.unchecked_medications)
+    out.push_back({Kind::warning, 0, for_people(f, u)});
   return out;
 }
 
@@ -217,12 +242,15 @@ Lines diff(const Plan *before, const Plan &after, const Formulary &f) {
     const Lines la = sa ? stage_body(f, *sa) : Lines{};
     const std::string hb = sb ? heading(f, *sb, k) : "";
     const std::string ha = sa ? heading(f, *sa, k) : "";
-    if (sb && sa && hb == ha && lb == la) continue;
+    if (sb && sa && hb == ha && lb == la)
+      continue;
     if (sb && sa && hb == ha) {
       out.push_back({Kind::heading, 0, ha});
     } else {
-      if (sb) out.push_back({Kind::removed, 0, hb});
-      if (sa) out.push_back({Kind::added, 0, ha});
+      if (sb)
+        out.push_back({Kind::removed, 0, hb});
+      if (sa)
+        out.push_back({Kind::added, 0, ha});
     }
     diff_blocks(blocks(lb), blocks(la), out);
   }
@@ -235,7 +263,8 @@ Lines day(const Plan &p, const Formulary &f, Date d) {
     out.push_back({Kind::heading, 0,
                    drug(f, stage->drug) + " (" + std::string(to_string(stage->role)) + "), " +
                        st->daily.str() + " a day:"});
-    for (const auto &a : st->doses) out.push_back({Kind::dose, 1, administration(f, stage->drug, a)});
+    for (const auto &a : st->doses)
+      out.push_back({Kind::dose, 1, administration(f, stage->drug, a)});
     if (stage->maintenance()) {
       out.push_back({Kind::fact, 1,
                      std::string("maintenance with no end date; ") +
@@ -261,7 +290,8 @@ std::vector<Run> runs(const Plan &p) {
     r.last = *std::next(it) - Days(1);
     for (const auto &s : p.stages)
       for (const auto &st : s.steps)
-        if (st.range.contains(r.first)) r.active.emplace_back(&s, &st);
+        if (st.range.contains(r.first))
+          r.active.emplace_back(&s, &st);
     // A maintenance dose goes on past the plan's last day, until the clinic review.
     for (const auto &[s, st] : r.active)
       if (s->maintenance() && st == &s->steps.back() && st->range.end() == r.last + Days(1))
@@ -288,8 +318,10 @@ std::string run_total(const Formulary &f, const Stage &s, const Step &st) {
 }
 
 std::string plan_version(const Plan &p, int version) {
-  std::string out = version == 0 ? "Plan not stored (preview)" : "Plan version " + std::to_string(version);
-  if (!p.pathway.empty()) out += ", pathway " + p.pathway;
+  std::string out =
+      version == 0 ? "Plan not stored (preview)" : "Plan version " + std::to_string(version);
+  if (!p.pathway.empty())
+    out += ", pathway " + p.pathway;
   return out;
 }
 
@@ -309,35 +341,41 @@ std::string approval(const ExportContext &c) {
   case ReviewState::submitted:
     break;
   }
-  return "NOT YET APPROVED: a pharmacist has not approved this plan. Do not follow it until they do.";
+  return "NOT YET APPROVED: a pharmacist has not approved this plan. Do not follow it until they "
+         "do.";
 }
 
 std::string clinic(std::string_view name, std::string_view phone) {
   const std::string blank = "______________________________";
-  return "Clinic: " + (name.empty() ? blank : std::string(name)) + "    Telephone: " +
-         (phone.empty() ? blank : std::string(phone));
+  return "Clinic: " + (name.empty() ? blank : std::string(name)) +
+         "    Telephone: " + (phone.empty() ? blank : std::string(phone));
 }
 
 std::string do_not_stop(const Formulary &f, std::string_view generic) {
   std::string out = "Do not stop taking " + drug(f, generic) +
                     " suddenly: reduce it only as this plan shows or as your clinic tells you.";
   if (const Monograph *m = f.find(generic)) {
-    if (!m->taper.note.empty()) out += " " + capitalised(for_people(f, m->taper.note)) + ".";
-    if (!m->taper.cite.source.empty()) out += " [source: " + m->taper.cite.source + "]";
+    if (!m->taper.note.empty())
+      out += " " + capitalised(for_people(f, m->taper.note)) + ".";
+    if (!m->taper.cite.source.empty())
+      out += " [source: " + m->taper.cite.source + "]";
   }
   return out;
 }
 
 std::optional<std::string> side_effects(const Formulary &f, std::string_view generic) {
   const Monograph *m = f.find(generic);
-  if (m == nullptr || m->not_tolerated.empty()) return std::nullopt;
+  if (m == nullptr || m->not_tolerated.empty())
+    return std::nullopt;
   std::string out = "Tell your clinic if " + drug(f, generic) + " gives you: ";
   for (std::size_t i = 0; i < m->not_tolerated.size(); ++i) {
-    if (i > 0) out += (i + 1 == m->not_tolerated.size()) ? " or " : ", ";
+    if (i > 0)
+      out += (i + 1 == m->not_tolerated.size()) ? " or " : ", ";
     out += m->not_tolerated[i];
   }
   out += ".";
-  if (!m->not_tolerated_cite.source.empty()) out += " [source: " + m->not_tolerated_cite.source + "]";
+  if (!m->not_tolerated_cite.source.empty())
+    out += " [source: " + m->not_tolerated_cite.source + "]";
   return out;
 }
 
@@ -352,10 +390,13 @@ std::string month_name(Date d) {
 std::string weekday_day(Date d) {
   static constexpr std::array<const char *, 7> names{"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                      "Thursday", "Friday", "Saturday"};
-  return std::string(names[d.day_of_week().as_number()]) + " " + std::to_string(d.day().as_number());
+  return std::string(names[d.day_of_week().as_number()]) + " " +
+         std::to_string(d.day().as_number());
 }
 
-std::string time_heading(AdminTime t) { return capitalised(std::string(export_detail::time_phrase(t))); }
+std::string time_heading(AdminTime t) {
+  return capitalised(std::string(export_detail::time_phrase(t)));
+}
 
 std::vector<std::string> texts(const Lines &lines) {
   const bool marked = std::any_of(lines.begin(), lines.end(), [](const Line &l) {
@@ -365,7 +406,8 @@ std::vector<std::string> texts(const Lines &lines) {
   out.reserve(lines.size());
   for (const auto &l : lines) {
     std::string s;
-    if (marked) s = l.kind == Kind::removed ? "removed  " : l.kind == Kind::added ? "added    " : "         ";
+    if (marked)
+      s = l.kind == Kind::removed ? "removed  " : l.kind == Kind::added ? "added    " : "         ";
     s += std::string(static_cast<std::size_t>(2 * l.depth), ' ') + l.text;
     out.push_back(std::move(s));
   }
@@ -377,9 +419,11 @@ void print(std::ostream &out, const Lines &lines, std::string_view indent,
   const auto text = texts(lines);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     // A blank line before each stage, and before the list of medications not checked.
-    const bool unchecked = lines[i].depth == 0 && lines[i].kind == Kind::warning &&
-                           (i == 0 || lines[i - 1].kind != Kind::warning || lines[i - 1].depth != 0);
-    if (blank_before_headings && (lines[i].kind == Kind::heading || unchecked)) out << "\n";
+    const bool unchecked =
+        lines[i].depth == 0 && lines[i].kind == Kind::warning &&
+        (i == 0 || lines[i - 1].kind != Kind::warning || lines[i - 1].depth != 0);
+    if (blank_before_headings && (lines[i].kind == Kind::heading || unchecked))
+      out << "\n";
     out << indent << text[i] << "\n";
   }
 }

@@ -34,7 +34,7 @@ using Lines = std::vector<Line>;
 
 // ---- phrases
 std::string drug(const Formulary &f, std::string_view generic); // "DULoxetine", "gabapentin"
-std::string days(long n);                                      // "1 day", "14 days"
+std::string days(long n);                                       // "1 day", "14 days"
 // At most `decimals` places, no trailing zeros, a leading zero: 25 -> "25", 27.25 -> "27.3".
 std::string number(double v, int decimals = 1);
 // Inclusive: "from 2026-12-01 through 2026-12-07 (7 days)", one day "on 2026-12-01 (1 day)".
@@ -96,7 +96,8 @@ std::string approval(const ExportContext &c);
 std::string clinic(std::string_view name, std::string_view phone);
 // "Do not stop taking gabapentin suddenly: ... [source: S]": from the monograph's taper rule.
 std::string do_not_stop(const Formulary &f, std::string_view drug);
-// "Tell your clinic if you have: nausea, dizziness [source: S]"; none when the monograph lists none.
+// "Tell your clinic if you have: nausea, dizziness [source: S]"; none when the monograph lists
+// none.
 std::optional<std::string> side_effects(const Formulary &f, std::string_view drug);
 
 // The fixed words of the schedule and handout.
@@ -107,8 +108,10 @@ inline constexpr std::string_view patient = "Patient: ";
 inline constexpr std::string_view prepared_on = "Prepared on ";
 inline constexpr std::string_view what_to_take = "WHAT TO TAKE";
 inline constexpr std::string_view nothing_planned = "Nothing is planned.";
-inline constexpr std::string_view gap = "No medicine from this plan on these days (gap between medicines).";
-inline constexpr std::string_view stopping = "STOPPING (do not stop a medicine suddenly except as written here)";
+inline constexpr std::string_view gap =
+    "No medicine from this plan on these days (gap between medicines).";
+inline constexpr std::string_view stopping =
+    "STOPPING (do not stop a medicine suddenly except as written here)";
 inline constexpr std::string_view warnings = "WARNINGS FOR YOUR CLINIC AND PHARMACIST";
 inline constexpr std::string_view notes = "NOTES";
 inline constexpr std::string_view assessment_dates =
@@ -118,7 +121,7 @@ inline constexpr std::string_view footer = "Decision support only; not medical a
 // The handout's own headings and labels.
 inline constexpr std::string_view dates = "Dates";
 inline constexpr std::string_view total = "Total each day";
-inline constexpr std::string_view diary = "Diary for ";          // + "December 2026"
+inline constexpr std::string_view diary = "Diary for "; // + "December 2026"
 inline constexpr std::string_view diary_help =
     "Tick each box when you have taken that dose. Write your pain each day from 0 (no pain) to 10 "
     "(the worst pain you can imagine).";

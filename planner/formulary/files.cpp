@@ -40,7 +40,8 @@ std::vector<TextFile> read_toml_dir(const std::string &dir) {
   }
   std::sort(paths.begin(), paths.end());
   std::vector<TextFile> files;
-  for (const auto &p : paths) files.push_back(read_text_file(p, "data file"));
+  for (const auto &p : paths)
+    files.push_back(read_text_file(p, "data file"));
   return files;
 }
 

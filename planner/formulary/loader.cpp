@@ -7,11 +7,11 @@
 #include "planner/formulary/toml_reader.hpp"
 #include "planner/formulary/toml_text.hpp"
 
+#include "planner/formulary/parse_common.hpp"
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <sstream>
-#include "planner/formulary/parse_common.hpp"
 
 namespace titrate {
 
@@ -21,14 +21,18 @@ using namespace formulary_parse;
 
 void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
   auto doc = tomlr::parse_text(file.text, f);
-  if (!doc) return;
+  if (!doc)
+    return;
   Table top(f, *doc, "");
   if (const Value *v = top.table("conditions")) {
     Table t(f, *v, "conditions");
     if (auto terms = t.strings("terms")) {
       for (const auto &c : *terms) {
-        if (!is_vocab_word(c)) t.fault("terms", "\"" + c + "\" is not a vocabulary word; expected lower case and hyphens");
-        if (voc.knows_condition(c)) t.fault("terms", "\"" + c + "\" is listed twice; expected each condition once");
+        if (!is_vocab_word(c))
+          t.fault("terms",
+                  "\"" + c + "\" is not a vocabulary word; expected lower case and hyphens");
+        if (voc.knows_condition(c))
+          t.fault("terms", "\"" + c + "\" is listed twice; expected each condition once");
         voc.conditions.push_back(c);
       }
     }
@@ -39,9 +43,11 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
     Table t(f, *v, "classes");
     t.citation();
     for (const auto &[k, x] : v->as_table()) {
-      if (k == "source" || k == "verified") continue;
+      if (k == "source" || k == "verified")
+        continue;
       if (auto s = t.str(k)) {
-        if (!is_vocab_word(k)) t.fault(k, "is not a class name; expected lower case and hyphens");
+        if (!is_vocab_word(k))
+          t.fault(k, "is not a class name; expected lower case and hyphens");
         voc.classes[k] = *s;
       }
     }
@@ -49,15 +55,18 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
   }
   auto known_classes = [&](Table &t, const std::string &k, const std::vector<std::string> &cls) {
     for (const auto &c : cls) {
-      if (!voc.knows_class(c)) t.fault(k, "\"" + c + "\" is not a class declared in [classes]; expected one of them");
+      if (!voc.knows_class(c))
+        t.fault(k, "\"" + c + "\" is not a class declared in [classes]; expected one of them");
     }
   };
   if (const Value *v = top.table("medications")) {
     Table t(f, *v, "medications");
     t.citation();
     for (const auto &[k, x] : v->as_table()) {
-      if (k == "source" || k == "verified") continue;
-      if (!is_vocab_word(k)) t.fault(k, "is not a medication name; expected lower case and hyphens");
+      if (k == "source" || k == "verified")
+        continue;
+      if (!is_vocab_word(k))
+        t.fault(k, "is not a medication name; expected lower case and hyphens");
       if (auto cls = t.strings(k)) {
         known_classes(t, k, *cls);
         voc.medication_classes[k] = *cls;
@@ -69,19 +78,25 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
     Table t(f, *v, "drugs");
     t.citation();
     for (const auto &[k, x] : v->as_table()) {
-      if (k == "source" || k == "verified") continue;
+      if (k == "source" || k == "verified")
+        continue;
       const Value *dv = t.table(k);
-      if (!dv) continue;
+      if (!dv)
+        continue;
       Table d(f, *dv, "drugs." + k);
       if (auto c = d.str("class")) {
-        if (!voc.knows_class(*c)) d.fault("class", "\"" + *c + "\" is not a class declared in [classes]; expected one of them");
+        if (!voc.knows_class(*c))
+          d.fault("class",
+                  "\"" + *c + "\" is not a class declared in [classes]; expected one of them");
         voc.drug_classes[k] = *c;
       }
       if (auto cls = d.strings("classes")) {
         known_classes(d, "classes", *cls);
         voc.class_members_of_drug[k] = *cls;
         if (voc.medication_classes.count(k)) {
-          d.fault_here("\"" + k + "\" is also listed under [medications]; expected formulary drugs only under [drugs]");
+          d.fault_here(
+              "\"" + k +
+              "\" is also listed under [medications]; expected formulary drugs only under [drugs]");
         }
         voc.medication_classes[k] = *cls; // a formulary drug is a medication too
       }
@@ -92,16 +107,17 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
   top.finish();
 }
 
-
 void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc,
                           std::vector<SwitchRule> &out) {
   auto doc = tomlr::parse_text(file.text, f);
-  if (!doc) return;
+  if (!doc)
+    return;
   Table top(f, *doc, "");
   const auto list = top.tables("switch");
   std::vector<std::string> classes;
   for (const auto &[d, c] : voc.drug_classes)
-    if (std::find(classes.begin(), classes.end(), c) == classes.end()) classes.push_back(c);
+    if (std::find(classes.begin(), classes.end(), c) == classes.end())
+      classes.push_back(c);
   for (std::size_t i = 0; i < list.size(); ++i) {
     Table t(f, *list[i], idx("switch", i));
     SwitchRule r;
@@ -111,7 +127,8 @@ void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc
                         std::find(classes.begin(), classes.end(), *s) != classes.end();
         if (!ok) {
           std::vector<std::string> known;
-          for (const auto &[d, c] : voc.drug_classes) known.push_back(d);
+          for (const auto &[d, c] : voc.drug_classes)
+            known.push_back(d);
           t.fault(side, "\"" + *s + "\" is not a formulary drug or drug class; expected one of: " +
                             tomlr::join(known) + ", " + tomlr::join(classes) + " or \"*\"");
         }
@@ -119,26 +136,38 @@ void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc
       }
     }
     if (auto m = t.str("mode")) {
-      if (*m == "overlap") r.mode = SwitchMode::overlap;
-      else if (*m == "sequential") r.mode = SwitchMode::sequential;
-      else if (*m == "cross_taper") r.mode = SwitchMode::cross_taper;
-      else t.fault("mode", "\"" + *m + "\" is not a switch mode; expected overlap, sequential or cross_taper");
+      if (*m == "overlap")
+        r.mode = SwitchMode::overlap;
+      else if (*m == "sequential")
+        r.mode = SwitchMode::sequential;
+      else if (*m == "cross_taper")
+        r.mode = SwitchMode::cross_taper;
+      else
+        t.fault("mode",
+                "\"" + *m + "\" is not a switch mode; expected overlap, sequential or cross_taper");
     }
-    if (auto n = t.integer("gap_days", r.mode == SwitchMode::sequential, 0, 365)) r.gap_days = static_cast<int>(*n);
+    if (auto n = t.integer("gap_days", r.mode == SwitchMode::sequential, 0, 365))
+      r.gap_days = static_cast<int>(*n);
     r.next_start = t.dose_mg("next_start_mg", false);
     const bool cross = r.mode == SwitchMode::cross_taper;
-    if (auto d = t.dose_mg("decrement_mg", cross)) r.decrement = *d;
-    if (auto n = t.integer("interval_days", cross, 1, 365)) r.interval_days = static_cast<int>(*n);
+    if (auto d = t.dose_mg("decrement_mg", cross))
+      r.decrement = *d;
+    if (auto n = t.integer("interval_days", cross, 1, 365))
+      r.interval_days = static_cast<int>(*n);
     if (!cross && (t.has("decrement_mg") || t.has("interval_days"))) {
       t.fault(t.has("decrement_mg") ? "decrement_mg" : "interval_days",
-              "only cross_taper rules cut the outgoing drug; expected mode = \"cross_taper\" or no such key");
+              "only cross_taper rules cut the outgoing drug; expected mode = \"cross_taper\" or no "
+              "such key");
     }
     if (r.mode != SwitchMode::sequential && t.has("gap_days")) {
-      t.fault("gap_days", "only sequential rules have a gap; expected mode = \"sequential\" or no gap_days");
+      t.fault("gap_days",
+              "only sequential rules have a gap; expected mode = \"sequential\" or no gap_days");
     }
-    if (auto s = t.str("text")) r.text = *s;
+    if (auto s = t.str("text"))
+      r.text = *s;
     if (auto s = t.str("caution", false)) {
-      if (s->empty()) t.fault("caution", "is empty; expected the caution to show, or no key");
+      if (s->empty())
+        t.fault("caution", "is empty; expected the caution to show, or no key");
       r.caution = *s;
     }
     r.cite = t.citation();
@@ -146,42 +175,52 @@ void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc
     t.finish();
     for (const auto &o : out)
       if (o.from == r.from && o.to == r.to)
-        t.fault("to", "a rule from \"" + r.from + "\" to \"" + r.to + "\" already exists; expected one rule per pair");
+        t.fault("to", "a rule from \"" + r.from + "\" to \"" + r.to +
+                          "\" already exists; expected one rule per pair");
     out.push_back(r);
   }
   top.finish();
 }
 
-
-bool is_named(const TextFile &f, const std::string &stem) { return file_stem(f.name) == stem; }
+bool is_named(const TextFile &f, const std::string &stem) {
+  return file_stem(f.name) == stem;
+}
 
 Formulary load_impl(const std::vector<TextFile> &files, std::vector<std::string> *collect) {
   Formulary out;
   const TextFile *vocab_file = nullptr;
   const TextFile *switch_file = nullptr;
   for (const auto &f : files) {
-    if (is_named(f, "vocabulary")) vocab_file = &f;
-    if (is_named(f, "switching")) switch_file = &f;
+    if (is_named(f, "vocabulary"))
+      vocab_file = &f;
+    if (is_named(f, "switching"))
+      switch_file = &f;
   }
   auto missing = [&](const std::string &what) {
     const std::string msg = "formulary: " + what + " is missing; expected it beside the drug files";
-    if (!collect) throw DataError(msg);
+    if (!collect)
+      throw DataError(msg);
     collect->push_back(msg);
   };
-  if (!vocab_file) missing("vocabulary.toml");
-  if (!switch_file) missing("switching.toml");
+  if (!vocab_file)
+    missing("vocabulary.toml");
+  if (!switch_file)
+    missing("switching.toml");
   if (vocab_file) {
     Faults f(vocab_file->name, tomlr::ErrorKind::data, collect);
     parse_vocabulary_into(f, *vocab_file, out.vocabulary);
   }
   for (const auto &file : files) {
-    if (&file == vocab_file || &file == switch_file) continue;
+    if (&file == vocab_file || &file == switch_file)
+      continue;
     Faults f(file.name, tomlr::ErrorKind::data, collect);
     Monograph m;
     parse_monograph_into(f, file, out.vocabulary, m);
     if (f.count() == 0) {
       for (const auto &o : out.drugs)
-        if (o.name == m.name) f.fault_line(1, "name", "\"" + m.name + "\" is defined twice; expected one file per drug");
+        if (o.name == m.name)
+          f.fault_line(1, "name",
+                       "\"" + m.name + "\" is defined twice; expected one file per drug");
       out.drugs.push_back(std::move(m));
     }
   }
@@ -191,8 +230,12 @@ Formulary load_impl(const std::vector<TextFile> &files, std::vector<std::string>
     Faults f(vocab_file->name, tomlr::ErrorKind::data, collect);
     for (const auto &[drug, cls] : out.vocabulary.drug_classes) {
       bool has_file = false;
-      for (const auto &file : files) has_file = has_file || is_named(file, drug);
-      if (!has_file) f.fault_line(1, "drugs." + drug, "no " + drug + ".toml monograph; expected one file per drug listed under [drugs]");
+      for (const auto &file : files)
+        has_file = has_file || is_named(file, drug);
+      if (!has_file)
+        f.fault_line(1, "drugs." + drug,
+                     "no " + drug +
+                         ".toml monograph; expected one file per drug listed under [drugs]");
     }
   }
   if (switch_file) {
@@ -201,7 +244,6 @@ Formulary load_impl(const std::vector<TextFile> &files, std::vector<std::string>
   }
   return out;
 }
-
 
 } // namespace
 
@@ -219,7 +261,9 @@ std::vector<SwitchRule> parse_switching(const TextFile &file, const Vocabulary &
   return out;
 }
 
-Formulary load_formulary(const std::vector<TextFile> &files) { return load_impl(files, nullptr); }
+Formulary load_formulary(const std::vector<TextFile> &files) {
+  return load_impl(files, nullptr);
+}
 
 std::vector<std::string> check_formulary(const std::vector<TextFile> &files) {
   std::vector<std::string> faults;

@@ -10,27 +10,37 @@ namespace titrate {
 
 std::string_view to_string(Form f) {
   switch (f) {
-  case Form::capsule: return "capsule";
-  case Form::tablet: return "tablet";
+  case Form::capsule:
+    return "capsule";
+  case Form::tablet:
+    return "tablet";
   }
   return "capsule";
 }
 
 std::string_view to_string(AdminTime t) {
   switch (t) {
-  case AdminTime::morning: return "morning";
-  case AdminTime::midday: return "midday";
-  case AdminTime::evening: return "evening";
-  case AdminTime::bedtime: return "bedtime";
+  case AdminTime::morning:
+    return "morning";
+  case AdminTime::midday:
+    return "midday";
+  case AdminTime::evening:
+    return "evening";
+  case AdminTime::bedtime:
+    return "bedtime";
   }
   return "morning";
 }
 
 AdminTime parse_admin_time(std::string_view text, std::string_view field) {
-  if (text == "morning") return AdminTime::morning;
-  if (text == "midday") return AdminTime::midday;
-  if (text == "evening") return AdminTime::evening;
-  if (text == "bedtime") return AdminTime::bedtime;
+  if (text == "morning")
+    return AdminTime::morning;
+  if (text == "midday")
+    return AdminTime::midday;
+  if (text == "evening")
+    return AdminTime::evening;
+  if (text == "bedtime")
+    return AdminTime::bedtime;
   throw InputError(std::string(field) + ": \"" + std::string(text) +
                    "\" is not a time of day; expected morning, midday, evening or bedtime");
 }
@@ -47,10 +57,12 @@ std::string number_text(double x) {
 
 bool RenalBand::contains(double crcl) const {
   if (lower) {
-    if (lower_inclusive ? crcl < *lower : crcl <= *lower) return false;
+    if (lower_inclusive ? crcl < *lower : crcl <= *lower)
+      return false;
   }
   if (upper) {
-    if (upper_inclusive ? crcl > *upper : crcl >= *upper) return false;
+    if (upper_inclusive ? crcl > *upper : crcl >= *upper)
+      return false;
   }
   return true;
 }
@@ -59,7 +71,8 @@ bool RenalBand::contains(double crcl) const {
 // "CrCl 30 or more and less than 60", "CrCl more than 15 and at most 30", "CrCl 60 or more".
 std::string RenalBand::describe() const {
   const bool has_lower = lower && *lower > 0;
-  if (!has_lower && !upper) return "any CrCl";
+  if (!has_lower && !upper)
+    return "any CrCl";
   std::string low, high;
   if (has_lower) {
     low = lower_inclusive ? number_text(*lower) + " or more" : "more than " + number_text(*lower);
@@ -67,14 +80,17 @@ std::string RenalBand::describe() const {
   if (upper) {
     high = upper_inclusive ? "at most " + number_text(*upper) : "less than " + number_text(*upper);
   }
-  if (!has_lower) return "CrCl " + high;
-  if (!upper) return "CrCl " + low;
+  if (!has_lower)
+    return "CrCl " + high;
+  if (!upper)
+    return "CrCl " + low;
   return "CrCl " + low + " and " + high;
 }
 
 const RenalBand *Monograph::renal_band(double crcl) const {
   for (const auto &b : renal)
-    if (b.contains(crcl)) return &b;
+    if (b.contains(crcl))
+      return &b;
   return nullptr;
 }
 
@@ -88,11 +104,14 @@ bool is_confidence(std::string_view word) {
 }
 
 const TaperDuration *TaperRule::duration_for(std::optional<long> days_on_drug) const {
-  if (by_time_on_drug.empty()) return nullptr;
-  if (!days_on_drug) return &by_time_on_drug.back(); // unknown: the longest course, safer
+  if (by_time_on_drug.empty())
+    return nullptr;
+  if (!days_on_drug)
+    return &by_time_on_drug.back(); // unknown: the longest course, safer
   const TaperDuration *out = &by_time_on_drug.front();
   for (const auto &d : by_time_on_drug) {
-    if (*days_on_drug >= static_cast<long>(d.min_weeks) * 7) out = &d;
+    if (*days_on_drug >= static_cast<long>(d.min_weeks) * 7)
+      out = &d;
   }
   return out;
 }
@@ -104,7 +123,8 @@ int TaperRule::min_days_for(std::optional<long> days_on_drug) const {
 
 const DialysisSupplement *Haemodialysis::for_daily(Dose daily) const {
   for (const auto &s : supplements)
-    if (s.daily == daily) return &s;
+    if (s.daily == daily)
+      return &s;
   return nullptr;
 }
 
@@ -128,23 +148,30 @@ const std::vector<std::string> *Vocabulary::classes_of(std::string_view medicati
 
 const Monograph *Formulary::find(std::string_view name) const {
   for (const auto &m : drugs)
-    if (m.name == name) return &m;
+    if (m.name == name)
+      return &m;
   return nullptr;
 }
 
 const Monograph &Formulary::get(std::string_view name) const {
-  if (const auto *m = find(name)) return *m;
+  if (const auto *m = find(name))
+    return *m;
   std::string known;
-  for (const auto &m : drugs) known += (known.empty() ? "" : ", ") + m.name;
-  throw NotFoundError("drug: \"" + std::string(name) + "\" is not in the formulary; known: " + known);
+  for (const auto &m : drugs)
+    known += (known.empty() ? "" : ", ") + m.name;
+  throw NotFoundError("drug: \"" + std::string(name) +
+                      "\" is not in the formulary; known: " + known);
 }
 
 const SwitchRule *Formulary::switch_rule(std::string_view from, std::string_view to) const {
   // Specificity: a name scores 2, a class 1, "*" 0; the best total wins, first in file order.
   auto score = [&](const std::string &pattern, std::string_view drug) -> int {
-    if (pattern == drug) return 2;
-    if (pattern == "*") return 0;
-    if (const auto *m = find(drug); m && m->drug_class == pattern) return 1;
+    if (pattern == drug)
+      return 2;
+    if (pattern == "*")
+      return 0;
+    if (const auto *m = find(drug); m && m->drug_class == pattern)
+      return 1;
     return -1;
   };
   const SwitchRule *best = nullptr;
@@ -152,7 +179,8 @@ const SwitchRule *Formulary::switch_rule(std::string_view from, std::string_view
   for (const auto &r : switches) {
     const int a = score(r.from, from);
     const int b = score(r.to, to);
-    if (a < 0 || b < 0) continue;
+    if (a < 0 || b < 0)
+      continue;
     if (a + b > best_score) {
       best = &r;
       best_score = a + b;

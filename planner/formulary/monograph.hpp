@@ -17,8 +17,8 @@
 namespace titrate {
 
 struct Citation {
-  std::string source;    // e.g. "GAB-US 2.3"
-  bool verified = true;  // false where clinical.md says UNVERIFIED
+  std::string source;   // e.g. "GAB-US 2.3"
+  bool verified = true; // false where clinical.md says UNVERIFIED
   // clinical.md section H's confidence (high, medium-high, medium, low) where a table gives
   // one (`confidence = "low"`); empty elsewhere. A low figure is also verified = false.
   std::string confidence{};
@@ -40,7 +40,7 @@ struct Strength {
   bool splittable = false; // capsules never; a scored tablet only if the label allows halves
   std::string rxcui;       // RxNorm SCD code, may be empty
   Citation cite;
-  std::string note{};      // e.g. how to use a half (clinical.md H13); may be empty
+  std::string note{}; // e.g. how to use a half (clinical.md H13); may be empty
 };
 
 // A CrCl interval. lower/upper absent = 0 / infinity. The boundary sits in the safer band
@@ -51,10 +51,11 @@ struct RenalBand {
   std::optional<double> upper;
   bool upper_inclusive = false;
   bool avoid = false;
-  Severity severity = Severity::ok; // caution/avoid finding emitted when the patient is in this band
-  std::optional<Dose> min_daily;    // the band's lowest daily dose (start in this band)
-  std::optional<Dose> max_daily;    // the band's cap
-  std::vector<AdminTime> times;     // administration times in this band (empty = drug default)
+  Severity severity =
+      Severity::ok;              // caution/avoid finding emitted when the patient is in this band
+  std::optional<Dose> min_daily; // the band's lowest daily dose (start in this band)
+  std::optional<Dose> max_daily; // the band's cap
+  std::vector<AdminTime> times;  // administration times in this band (empty = drug default)
   std::string text;
   Citation cite;
   std::string note{}; // shown on a trial stage planned in this band (nortriptyline GFR < 10, H5)
@@ -65,7 +66,7 @@ struct RenalBand {
 
 // A rule that fires on a patient attribute and yields a finding.
 struct Rule {
-  std::string id;            // e.g. "condition.heart-block"
+  std::string id; // e.g. "condition.heart-block"
   Severity severity = Severity::caution;
   std::string text;
   Citation cite;
@@ -89,8 +90,8 @@ struct ConditionRule {
 };
 
 struct InteractionRule {
-  std::string med_class;        // vocabulary class, e.g. "maoi"
-  int washout_days = 0;         // > 0: also fires for a stopped medication within this many days
+  std::string med_class; // vocabulary class, e.g. "maoi"
+  int washout_days = 0;  // > 0: also fires for a stopped medication within this many days
   Rule rule;
   // Added for eligibility (Beers 2023 Table 5: age >= 65 and already >= 2 CNS-active drugs):
   // the rule fires only when at least `min_count` distinct medications of the class are taken
@@ -137,10 +138,10 @@ struct TaperStep {
 // How long a taper lasts by the time on drug (clinical.md H6, TCAs): the row with the highest
 // `min_weeks` at or below the weeks taken applies.
 struct TaperDuration {
-  int min_weeks = 0;                  // on drug at least this many weeks
-  int min_total_days = 0;             // the taper lasts at least this long
-  std::optional<int> max_total_days;  // and at most this long (absent = no upper bound)
-  std::string text;                   // e.g. "8 weeks or more: reduce over at least 4 weeks"
+  int min_weeks = 0;                 // on drug at least this many weeks
+  int min_total_days = 0;            // the taper lasts at least this long
+  std::optional<int> max_total_days; // and at most this long (absent = no upper bound)
+  std::string text;                  // e.g. "8 weeks or more: reduce over at least 4 weeks"
 };
 
 struct TaperRule {
@@ -203,8 +204,8 @@ struct Vocabulary {
   std::map<std::string, std::vector<std::string>> medication_classes; // medication -> classes
   std::map<std::string, std::string> drug_classes; // formulary drug -> its own class (snri, ...)
   std::map<std::string, std::vector<std::string>> class_members_of_drug; // drug -> interaction
-  // classes the formulary drug itself belongs to (e.g. duloxetine -> serotonergic, cyp2d6-inhibitor)
-  // Every interaction class a rule may name -> plain-language label.
+  // classes the formulary drug itself belongs to (e.g. duloxetine -> serotonergic,
+  // cyp2d6-inhibitor) Every interaction class a rule may name -> plain-language label.
   std::map<std::string, std::string> classes;
   bool knows_class(std::string_view c) const;
 
@@ -214,9 +215,9 @@ struct Vocabulary {
 
 // formulary/switching.toml: how to move from one drug to the next (clinical.md A7).
 enum class SwitchMode {
-  overlap,        // the next drug starts on the first day of the outgoing taper
-  sequential,     // full taper; the next drug's first day = last outgoing dose day + gap_days
-  cross_taper,    // next starts at once; outgoing cut by `decrement` every `interval_days`
+  overlap,     // the next drug starts on the first day of the outgoing taper
+  sequential,  // full taper; the next drug's first day = last outgoing dose day + gap_days
+  cross_taper, // next starts at once; outgoing cut by `decrement` every `interval_days`
 };
 struct SwitchRule {
   std::string from; // drug name or class ("gabapentinoid", "tca", "*")
@@ -227,8 +228,8 @@ struct SwitchRule {
   Dose decrement;                 // cross_taper only
   int interval_days = 0;          // cross_taper only
   std::string text;
-  Citation cite;          // cite.confidence: clinical.md H's confidence for the row
-  std::string caution{};  // a caution shown on the switch (H8, H11); empty = none
+  Citation cite;         // cite.confidence: clinical.md H's confidence for the row
+  std::string caution{}; // a caution shown on the switch (H8, H11); empty = none
 };
 
 struct Formulary {

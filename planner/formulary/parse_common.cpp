@@ -12,12 +12,16 @@ std::string file_stem(const std::string &name) {
   return dot == std::string::npos ? base : base.substr(0, dot);
 }
 
-std::string idx(const std::string &k, std::size_t i) { return k + "[" + std::to_string(i + 1) + "]"; }
+std::string idx(const std::string &k, std::size_t i) {
+  return k + "[" + std::to_string(i + 1) + "]";
+}
 
 bool is_vocab_word(const std::string &s) {
-  if (s.empty()) return false;
+  if (s.empty())
+    return false;
   for (char ch : s)
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
+      return false;
   return s.front() != '-' && s.back() != '-';
 }
 
@@ -26,10 +30,12 @@ bool is_vocab_word(const std::string &s) {
 // verified = false").
 void read_confidence(Table &t, Citation &c) {
   auto s = t.str("confidence", false);
-  if (!s) return;
+  if (!s)
+    return;
   if (!is_confidence(*s)) {
-    t.fault("confidence", "\"" + *s + "\" is not a confidence; expected low, medium, medium-high "
-                          "or high (clinical.md H)");
+    t.fault("confidence", "\"" + *s +
+                              "\" is not a confidence; expected low, medium, medium-high "
+                              "or high (clinical.md H)");
     return;
   }
   if (*s == "low" && c.verified) {

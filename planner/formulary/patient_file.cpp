@@ -14,9 +14,11 @@ using tomlr::Table;
 using tomlr::Value;
 
 bool is_medication_name(const std::string &s) {
-  if (s.empty() || s.size() > 64) return false;
+  if (s.empty() || s.size() > 64)
+    return false;
   for (char ch : s)
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
+      return false;
   return s.front() != '-' && s.back() != '-';
 }
 
@@ -31,9 +33,11 @@ void check_medication_name(const std::string &field, const std::string &name) {
 // A date written as a string "YYYY-MM-DD" or as a TOML local date.
 std::optional<Date> read_date(Table &t, const std::string &k, bool required) {
   const Value *v = t.raw(k, required);
-  if (!v) return std::nullopt;
+  if (!v)
+    return std::nullopt;
   try {
-    if (v->is_string()) return parse_date(v->as_string().str, t.key(k));
+    if (v->is_string())
+      return parse_date(v->as_string().str, t.key(k));
     if (v->is_local_date()) {
       const auto &d = v->as_local_date();
       return Date(static_cast<unsigned short>(d.year), static_cast<unsigned short>(d.month + 1),
@@ -42,7 +46,8 @@ std::optional<Date> read_date(Table &t, const std::string &k, bool required) {
   } catch (const std::exception &e) {
     std::string what = e.what();
     const std::string prefix = t.key(k) + ": ";
-    if (what.rfind(prefix, 0) == 0) what = what.substr(prefix.size());
+    if (what.rfind(prefix, 0) == 0)
+      what = what.substr(prefix.size());
     t.fault(k, what);
     return std::nullopt;
   }
@@ -57,8 +62,10 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
   auto doc = tomlr::parse_text(file.text, f);
   Table top(f, *doc, "");
   Patient p;
-  if (auto s = top.str("id")) p.id = *s;
-  if (auto d = read_date(top, "birth_date", true)) p.birth_date = *d;
+  if (auto s = top.str("id"))
+    p.id = *s;
+  if (auto d = read_date(top, "birth_date", true))
+    p.birth_date = *d;
   if (auto s = top.str("sex")) {
     try {
       p.sex = parse_sex(*s, "sex");
@@ -66,14 +73,18 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
       top.fault("sex", "\"" + *s + "\" is not a sex; expected female or male");
     }
   }
-  if (auto x = top.number("weight_kg")) p.weight_kg = *x;
-  if (auto x = top.number("serum_creatinine_mg_dl", false)) p.serum_creatinine_mg_dl = *x;
-  if (auto x = top.number("crcl_ml_min", false)) p.crcl_ml_min = *x;
+  if (auto x = top.number("weight_kg"))
+    p.weight_kg = *x;
+  if (auto x = top.number("serum_creatinine_mg_dl", false))
+    p.serum_creatinine_mg_dl = *x;
+  if (auto x = top.number("crcl_ml_min", false))
+    p.crcl_ml_min = *x;
   if (auto s = top.str("hepatic", false)) {
     try {
       p.hepatic = parse_hepatic(*s, "hepatic");
     } catch (const InputError &) {
-      top.fault("hepatic", "\"" + *s + "\" is not a hepatic class; expected none, mild, moderate or severe");
+      top.fault("hepatic",
+                "\"" + *s + "\" is not a hepatic class; expected none, mild, moderate or severe");
     }
   }
   if (auto c = top.strings("conditions", false)) {
@@ -82,16 +93,20 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
         top.fault("conditions", "\"" + x + "\" is not a known condition; expected one of: " +
                                     tomlr::join(vocabulary.conditions));
       }
-      if (std::find(p.conditions.begin(), p.conditions.end(), x) == p.conditions.end()) p.conditions.push_back(x);
+      if (std::find(p.conditions.begin(), p.conditions.end(), x) == p.conditions.end())
+        p.conditions.push_back(x);
     }
   }
   if (auto m = top.strings("medications", false)) {
     for (const auto &x : *m) {
       if (!is_medication_name(x)) {
-        top.fault("medications", "\"" + x.substr(0, 64) + "\" is not a medication name; expected a generic "
-                                     "name in lower case with hyphens for spaces (e.g. st-johns-wort)");
+        top.fault("medications",
+                  "\"" + x.substr(0, 64) +
+                      "\" is not a medication name; expected a generic "
+                      "name in lower case with hyphens for spaces (e.g. st-johns-wort)");
       }
-      if (std::find(p.medications.begin(), p.medications.end(), x) == p.medications.end()) p.medications.push_back(x);
+      if (std::find(p.medications.begin(), p.medications.end(), x) == p.medications.end())
+        p.medications.push_back(x);
     }
   }
   for (const Value *v : top.tables("stopped_medications", false)) {
@@ -99,20 +114,24 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
     StoppedMedication s;
     if (auto n = t.str("name")) {
       if (!is_medication_name(*n)) {
-        t.fault("name", "\"" + n->substr(0, 64) + "\" is not a medication name; expected a generic name in "
+        t.fault("name", "\"" + n->substr(0, 64) +
+                            "\" is not a medication name; expected a generic name in "
                             "lower case with hyphens for spaces");
       }
       s.name = *n;
     }
-    if (auto d = read_date(t, "stopped", true)) s.stopped = *d;
+    if (auto d = read_date(t, "stopped", true))
+      s.stopped = *d;
     t.finish();
     p.stopped_medications.push_back(s);
   }
   if (const Value *v = top.raw("baseline_pain", false)) {
     if (!v->is_integer()) {
-      top.fault("baseline_pain", "is " + tomlr::type_name(*v) + "; expected a whole number 0 to 10");
+      top.fault("baseline_pain",
+                "is " + tomlr::type_name(*v) + "; expected a whole number 0 to 10");
     } else if (v->as_integer() < 0 || v->as_integer() > 10) {
-      top.fault("baseline_pain", std::to_string(v->as_integer()) + " is out of range; expected a whole number 0 to 10");
+      top.fault("baseline_pain", std::to_string(v->as_integer()) +
+                                     " is out of range; expected a whole number 0 to 10");
     } else {
       p.baseline_pain = PainScore(static_cast<int>(v->as_integer()));
     }
@@ -170,12 +189,15 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
 void validate_vocabulary_terms(const Patient &p, const Vocabulary &vocabulary) {
   for (const auto &c : p.conditions) {
     if (!vocabulary.knows_condition(c)) {
-      throw InputError("condition: \"" + c.substr(0, 64) + "\" is not a known condition; expected one of: " +
-                       tomlr::join(vocabulary.conditions));
+      throw InputError(
+          "condition: \"" + c.substr(0, 64) +
+          "\" is not a known condition; expected one of: " + tomlr::join(vocabulary.conditions));
     }
   }
-  for (const auto &m : p.medications) check_medication_name("medication", m);
-  for (const auto &s : p.stopped_medications) check_medication_name("stopped-medication", s.name);
+  for (const auto &m : p.medications)
+    check_medication_name("medication", m);
+  for (const auto &s : p.stopped_medications)
+    check_medication_name("stopped-medication", s.name);
 }
 
 } // namespace titrate

@@ -8,8 +8,8 @@ namespace titrate {
 
 Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, Date today);
 
-// Checks vocabulary terms of a profile built elsewhere (CLI options): unknown condition = InputError
-// naming the list; medications must be lower-case-hyphen names.
+// Checks vocabulary terms of a profile built elsewhere (CLI options): unknown condition =
+// InputError naming the list; medications must be lower-case-hyphen names.
 void validate_vocabulary_terms(const Patient &p, const Vocabulary &vocabulary);
 
 } // namespace titrate

@@ -20,20 +20,29 @@ namespace tomlr {
 
 std::string join(const std::vector<std::string> &items, const std::string &sep) {
   std::string out;
-  for (const auto &s : items) out += (out.empty() ? "" : sep) + s;
+  for (const auto &s : items)
+    out += (out.empty() ? "" : sep) + s;
   return out;
 }
 
 std::string type_name(const Value &v) {
   switch (v.type()) {
-  case toml::value_t::boolean: return "a boolean";
-  case toml::value_t::integer: return "an integer";
-  case toml::value_t::floating: return "a decimal number";
-  case toml::value_t::string: return "a string";
-  case toml::value_t::array: return "an array";
-  case toml::value_t::table: return "a table";
-  case toml::value_t::empty: return "nothing";
-  default: return "a date or time";
+  case toml::value_t::boolean:
+    return "a boolean";
+  case toml::value_t::integer:
+    return "an integer";
+  case toml::value_t::floating:
+    return "a decimal number";
+  case toml::value_t::string:
+    return "a string";
+  case toml::value_t::array:
+    return "an array";
+  case toml::value_t::table:
+    return "a table";
+  case toml::value_t::empty:
+    return "nothing";
+  default:
+    return "a date or time";
   }
 }
 
@@ -41,7 +50,8 @@ void Faults::fault_line(std::uint_least32_t line, const std::string &key, const 
   ++count_;
   const std::string msg = file_ + ":" + std::to_string(line) + ": " + key + ": " + what;
   if (!collect_) {
-    if (kind_ == ErrorKind::input) throw InputError(msg);
+    if (kind_ == ErrorKind::input)
+      throw InputError(msg);
     throw DataError(msg);
   }
   collect_->push_back(msg);
@@ -66,19 +76,26 @@ std::optional<int> too_deep_line(const std::string &text) {
     if (c == '\n') {
       ++line;
       comment = false;
-      if (quote == '"' || quote == '\'') quote = 0;
+      if (quote == '"' || quote == '\'')
+        quote = 0;
       continue;
     }
-    if (comment) continue;
+    if (comment)
+      continue;
     if (quote) {
-      if (c == '\\' && quote == '"') ++i;
-      else if (c == quote) quote = 0;
+      if (c == '\\' && quote == '"')
+        ++i;
+      else if (c == quote)
+        quote = 0;
       continue;
     }
-    if (c == '#') comment = true;
-    else if (c == '"' || c == '\'') quote = c;
+    if (c == '#')
+      comment = true;
+    else if (c == '"' || c == '\'')
+      quote = c;
     else if (c == '[' || c == '{') {
-      if (++depth > max_nesting) return line;
+      if (++depth > max_nesting)
+        return line;
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
@@ -109,7 +126,8 @@ std::optional<Value> parse_text(const std::string &text, Faults &faults) {
     // toml11's message is multi-line; keep its first line ("[error] bad format: ...").
     std::string what = e.what();
     what = what.substr(0, what.find('\n'));
-    if (what.rfind("[error] ", 0) == 0) what = what.substr(8);
+    if (what.rfind("[error] ", 0) == 0)
+      what = what.substr(8);
     faults.fault_line(e.location().line(), "syntax",
                       what + "; expected valid TOML (https://toml.io)");
   } catch (const toml::exception &e) {
@@ -123,17 +141,22 @@ std::optional<Value> parse_text(const std::string &text, Faults &faults) {
 
 Table::Table(Faults &faults, const Value &v, std::string path)
     : faults_(faults), v_(v), path_(std::move(path)) {
-  if (!v_.is_table()) faults_.fault(&v_, path_.empty() ? "(file)" : path_,
-                                    "is " + type_name(v_) + "; expected a table");
+  if (!v_.is_table())
+    faults_.fault(&v_, path_.empty() ? "(file)" : path_,
+                  "is " + type_name(v_) + "; expected a table");
 }
 
-bool Table::has(const std::string &k) const { return v_.is_table() && v_.contains(k); }
+bool Table::has(const std::string &k) const {
+  return v_.is_table() && v_.contains(k);
+}
 
 const Value *Table::raw(const std::string &k, bool required) {
   known_.insert(k);
   if (!has(k)) {
-    if (required) faults_.fault(&v_, key(k), "missing; expected this key in " +
-                                                 (path_.empty() ? std::string("the file") : "[" + path_ + "]"));
+    if (required)
+      faults_.fault(&v_, key(k),
+                    "missing; expected this key in " +
+                        (path_.empty() ? std::string("the file") : "[" + path_ + "]"));
     return nullptr;
   }
   return &v_.at(k);
@@ -150,7 +173,8 @@ void Table::fault_here(const std::string &what) {
 
 std::optional<std::string> Table::str(const std::string &k, bool required) {
   const Value *v = raw(k, required);
-  if (!v) return std::nullopt;
+  if (!v)
+    return std::nullopt;
   if (!v->is_string()) {
     fault(k, "is " + type_name(*v) + "; expected a string");
     return std::nullopt;
@@ -161,7 +185,8 @@ std::optional<std::string> Table::str(const std::string &k, bool required) {
 std::optional<std::int64_t> Table::integer(const std::string &k, bool required, std::int64_t min,
                                            std::int64_t max) {
   const Value *v = raw(k, required);
-  if (!v) return std::nullopt;
+  if (!v)
+    return std::nullopt;
   if (!v->is_integer()) {
     fault(k, "is " + type_name(*v) + "; expected a whole number");
     return std::nullopt;
@@ -177,8 +202,10 @@ std::optional<std::int64_t> Table::integer(const std::string &k, bool required, 
 
 std::optional<double> Table::number(const std::string &k, bool required) {
   const Value *v = raw(k, required);
-  if (!v) return std::nullopt;
-  if (v->is_integer()) return static_cast<double>(v->as_integer());
+  if (!v)
+    return std::nullopt;
+  if (v->is_integer())
+    return static_cast<double>(v->as_integer());
   if (v->is_floating()) {
     const double x = v->as_floating();
     if (!std::isfinite(x)) {
@@ -193,7 +220,8 @@ std::optional<double> Table::number(const std::string &k, bool required) {
 
 std::optional<bool> Table::boolean(const std::string &k, bool required) {
   const Value *v = raw(k, required);
-  if (!v) return std::nullopt;
+  if (!v)
+    return std::nullopt;
   if (!v->is_boolean()) {
     fault(k, "is " + type_name(*v) + "; expected true or false");
     return std::nullopt;
@@ -228,13 +256,15 @@ std::optional<Dose> to_dose(Faults &faults, const Value &v, const std::string &k
 
 std::optional<Dose> Table::dose_mg(const std::string &k, bool required, bool allow_zero) {
   const Value *v = raw(k, required);
-  if (!v) return std::nullopt;
+  if (!v)
+    return std::nullopt;
   return to_dose(faults_, *v, key(k), allow_zero);
 }
 
 std::optional<std::vector<std::string>> Table::strings(const std::string &k, bool required) {
   const Value *v = raw(k, required);
-  if (!v) return std::nullopt;
+  if (!v)
+    return std::nullopt;
   if (!v->is_array()) {
     fault(k, "is " + type_name(*v) + "; expected an array of strings");
     return std::nullopt;
@@ -252,7 +282,8 @@ std::optional<std::vector<std::string>> Table::strings(const std::string &k, boo
 
 std::optional<std::vector<Dose>> Table::doses_mg(const std::string &k, bool required) {
   const Value *v = raw(k, required);
-  if (!v) return std::nullopt;
+  if (!v)
+    return std::nullopt;
   if (!v->is_array()) {
     fault(k, "is " + type_name(*v) + "; expected an array of milligram numbers");
     return std::nullopt;
@@ -260,7 +291,8 @@ std::optional<std::vector<Dose>> Table::doses_mg(const std::string &k, bool requ
   std::vector<Dose> out;
   for (const auto &e : v->as_array()) {
     auto d = to_dose(faults_, e, key(k), false);
-    if (!d) return std::nullopt;
+    if (!d)
+      return std::nullopt;
     out.push_back(*d);
   }
   return out;
@@ -269,7 +301,8 @@ std::optional<std::vector<Dose>> Table::doses_mg(const std::string &k, bool requ
 std::vector<const Value *> Table::tables(const std::string &k, bool required) {
   const Value *v = raw(k, required);
   std::vector<const Value *> out;
-  if (!v) return out;
+  if (!v)
+    return out;
   if (!v->is_array()) {
     fault(k, "is " + type_name(*v) + "; expected an array of tables ([[" + key(k) + "]])");
     return out;
@@ -286,7 +319,8 @@ std::vector<const Value *> Table::tables(const std::string &k, bool required) {
 
 const Value *Table::table(const std::string &k, bool required) {
   const Value *v = raw(k, required);
-  if (!v) return nullptr;
+  if (!v)
+    return nullptr;
   if (!v->is_table()) {
     fault(k, "is " + type_name(*v) + "; expected a table ([" + key(k) + "])");
     return nullptr;
@@ -306,14 +340,17 @@ Citation Table::citation() {
     }
     c.source = *s;
   }
-  if (auto v = boolean("verified", false)) c.verified = *v;
+  if (auto v = boolean("verified", false))
+    c.verified = *v;
   return c;
 }
 
 void Table::finish() {
-  if (!v_.is_table()) return;
+  if (!v_.is_table())
+    return;
   for (const auto &[k, v] : v_.as_table()) {
-    if (known_.count(k)) continue;
+    if (known_.count(k))
+      continue;
     std::vector<std::string> expected(known_.begin(), known_.end());
     faults_.fault(&v, key(k), "unknown key; expected one of: " + join(expected));
   }

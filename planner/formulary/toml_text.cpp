@@ -27,7 +27,8 @@ public:
   std::optional<TextFault> run() {
     while (i_ < t_.size()) {
       skip_ws();
-      if (i_ >= t_.size()) break;
+      if (i_ >= t_.size())
+        break;
       const char c = t_[i_];
       if (c == '\n') {
         ++line_;
@@ -37,9 +38,11 @@ public:
       } else if (c == '#') {
         skip_comment();
       } else if (c == '[') {
-        if (!header()) return fault_;
+        if (!header())
+          return fault_;
       } else {
-        if (!key_value()) return fault_;
+        if (!key_value())
+          return fault_;
       }
     }
     return fault_;
@@ -49,10 +52,12 @@ private:
   static constexpr char sep = '\x1f';
 
   void skip_ws() {
-    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t')) ++i_;
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t'))
+      ++i_;
   }
   void skip_comment() {
-    while (i_ < t_.size() && t_[i_] != '\n') ++i_;
+    while (i_ < t_.size() && t_[i_] != '\n')
+      ++i_;
   }
   // At a quote: past the string (one-line or multi-line); false if it does not end.
   bool skip_string() {
@@ -66,12 +71,14 @@ private:
         continue;
       }
       if (c == '\n') {
-        if (!multi) return false;
+        if (!multi)
+          return false;
         ++line_;
       }
       if (c == q && (!multi || t_.substr(i_, 3) == std::string_view(std::string(3, q)))) {
         i_ += multi ? 3 : 1;
-        while (multi && i_ < t_.size() && t_[i_] == q) ++i_; // """a"""" ends in quotes
+        while (multi && i_ < t_.size() && t_[i_] == q)
+          ++i_; // """a"""" ends in quotes
         return true;
       }
       ++i_;
@@ -83,34 +90,41 @@ private:
     std::vector<std::string> parts;
     for (;;) {
       skip_ws();
-      if (i_ >= t_.size()) return std::nullopt;
+      if (i_ >= t_.size())
+        return std::nullopt;
       const char c = t_[i_];
       if (c == '"' || c == '\'') {
         const std::size_t begin = i_;
-        if (t_.substr(i_, 3) == std::string_view(std::string(3, c))) return std::nullopt;
-        if (!skip_string()) return std::nullopt;
+        if (t_.substr(i_, 3) == std::string_view(std::string(3, c)))
+          return std::nullopt;
+        if (!skip_string())
+          return std::nullopt;
         parts.emplace_back(t_.substr(begin + 1, i_ - begin - 2));
       } else {
         const std::size_t begin = i_;
-        while (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) ||
-                                  t_[i_] == '_' || t_[i_] == '-'))
+        while (i_ < t_.size() &&
+               (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '_' || t_[i_] == '-'))
           ++i_;
-        if (i_ == begin) return std::nullopt;
+        if (i_ == begin)
+          return std::nullopt;
         parts.emplace_back(t_.substr(begin, i_ - begin));
       }
       skip_ws();
-      if (i_ >= t_.size()) return std::nullopt;
+      if (i_ >= t_.size())
+        return std::nullopt;
       if (t_[i_] == '.') {
         ++i_;
         continue;
       }
-      if (t_[i_] != stop) return std::nullopt;
+      if (t_[i_] != stop)
+        return std::nullopt;
       return parts;
     }
   }
   static std::string dotted(const std::vector<std::string> &parts, char with = '.') {
     std::string out;
-    for (const auto &p : parts) out += (out.empty() ? "" : std::string(1, with)) + p;
+    for (const auto &p : parts)
+      out += (out.empty() ? "" : std::string(1, with)) + p;
     return out;
   }
   bool refuse(const std::vector<std::string> &parts, std::string what) {
@@ -122,7 +136,8 @@ private:
     const bool array = t_.substr(i_, 2) == "[[";
     i_ += array ? 2 : 1;
     const auto parts = key(']');
-    if (!parts) return false;
+    if (!parts)
+      return false;
     std::vector<std::string> prefix;
     for (const auto &p : *parts) {
       prefix.push_back(p);
@@ -141,7 +156,8 @@ private:
   }
   bool key_value() {
     const auto parts = key('=');
-    if (!parts) return false;
+    if (!parts)
+      return false;
     if (parts->size() > 1) {
       return refuse(*parts, "a dotted key; expected one key per line, under its [table]");
     }
@@ -157,7 +173,8 @@ private:
     while (i_ < t_.size()) {
       const char c = t_[i_];
       if (c == '"' || c == '\'') {
-        if (!skip_string()) return false;
+        if (!skip_string())
+          return false;
         continue;
       }
       if (c == '#') {
@@ -165,7 +182,8 @@ private:
         continue;
       }
       if (c == '\n') {
-        if (open.empty()) return true;
+        if (open.empty())
+          return true;
         ++line_;
         ++i_;
         continue;
@@ -174,17 +192,21 @@ private:
       if (c == '[') {
         open.push_back(c);
       } else if (c == '{' || (c == ',' && !open.empty() && open.back() == '{')) {
-        if (c == '{') open.push_back(c);
+        if (c == '{')
+          open.push_back(c);
         skip_ws();
-        if (i_ < t_.size() && t_[i_] == '}') continue;
+        if (i_ < t_.size() && t_[i_] == '}')
+          continue;
         const auto parts = key('=');
-        if (!parts) return false;
+        if (!parts)
+          return false;
         if (parts->size() > 1) {
           return refuse(*parts, "a dotted key; expected one key per line, under its [table]");
         }
         ++i_;
       } else if (c == ']' || c == '}') {
-        if (open.empty() || open.back() != (c == ']' ? '[' : '{')) return false;
+        if (open.empty() || open.back() != (c == ']' ? '[' : '{'))
+          return false;
         open.pop_back();
       }
     }

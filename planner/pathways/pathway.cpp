@@ -23,7 +23,8 @@ std::string file_stem(const std::string &name) {
 
 std::string known_drugs(const Formulary &f) {
   std::vector<std::string> names;
-  for (const auto &m : f.drugs) names.push_back(m.name);
+  for (const auto &m : f.drugs)
+    names.push_back(m.name);
   return tomlr::join(names);
 }
 
@@ -31,10 +32,12 @@ std::string known_drugs(const Formulary &f) {
 template <typename T>
 void read_param(Table &decisions, const std::string &key, Sourced<T> &out, double min, double max) {
   const Value *v = decisions.table(key);
-  if (!v) return;
+  if (!v)
+    return;
   Table t(decisions.faults(), *v, decisions.key(key));
   if constexpr (std::is_same_v<T, int>) {
-    if (auto n = t.integer("value", true, static_cast<std::int64_t>(min), static_cast<std::int64_t>(max)))
+    if (auto n = t.integer("value", true, static_cast<std::int64_t>(min),
+                           static_cast<std::int64_t>(max)))
       out.value = static_cast<int>(*n);
   } else {
     if (auto x = t.number("value")) {
@@ -51,19 +54,24 @@ void read_param(Table &decisions, const std::string &key, Sourced<T> &out, doubl
 
 void parse_into(Faults &f, const TextFile &file, const Formulary &formulary, Pathway &p) {
   auto doc = tomlr::parse_text(file.text, f);
-  if (!doc) return;
+  if (!doc)
+    return;
   Table top(f, *doc, "");
   p.name = file_stem(file.name);
   p.source_file = file.name;
-  if (auto s = top.str("title")) p.title = *s;
+  if (auto s = top.str("title"))
+    p.title = *s;
   auto drug_list = [&](const std::string &key) {
     std::vector<std::string> out;
     auto names = top.strings(key);
-    if (!names) return out;
-    if (names->empty()) top.fault(key, "is empty; expected at least one drug");
+    if (!names)
+      return out;
+    if (names->empty())
+      top.fault(key, "is empty; expected at least one drug");
     for (const auto &n : *names) {
       if (!formulary.find(n)) {
-        top.fault(key, "\"" + n + "\" is not a formulary drug; expected one of: " + known_drugs(formulary));
+        top.fault(key, "\"" + n + "\" is not a formulary drug; expected one of: " +
+                           known_drugs(formulary));
         continue;
       }
       if (std::find(out.begin(), out.end(), n) != out.end()) {
@@ -78,10 +86,13 @@ void parse_into(Faults &f, const TextFile &file, const Formulary &formulary, Pat
   p.first_line = drug_list("first_line");
   for (const auto &d : p.first_line) {
     if (std::find(p.drugs.begin(), p.drugs.end(), d) == p.drugs.end()) {
-      top.fault("first_line", "\"" + d + "\" is not in drugs; expected first-line drugs from the pathway's drugs");
+      top.fault("first_line",
+                "\"" + d +
+                    "\" is not in drugs; expected first-line drugs from the pathway's drugs");
     }
   }
-  if (auto s = top.str("after_last")) p.after_last = *s;
+  if (auto s = top.str("after_last"))
+    p.after_last = *s;
   p.cite = top.citation();
   if (const Value *v = top.table("decisions")) {
     Table d(f, *v, "decisions");
@@ -119,14 +130,17 @@ std::vector<Pathway> load_impl(const std::vector<TextFile> &files, const Formula
     Faults f(file.name, tomlr::ErrorKind::data, collect);
     Pathway p;
     parse_into(f, file, formulary, p);
-    if (f.count() == 0) out.push_back(std::move(p));
+    if (f.count() == 0)
+      out.push_back(std::move(p));
   }
   if (files.empty()) {
     const std::string msg = "pathways: no *.toml pathway files; expected at least one";
-    if (!collect) throw DataError(msg);
+    if (!collect)
+      throw DataError(msg);
     collect->push_back(msg);
   }
-  std::sort(out.begin(), out.end(), [](const Pathway &a, const Pathway &b) { return a.name < b.name; });
+  std::sort(out.begin(), out.end(),
+            [](const Pathway &a, const Pathway &b) { return a.name < b.name; });
   return out;
 }
 

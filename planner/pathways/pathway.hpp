@@ -14,20 +14,20 @@ template <typename T> struct Sourced {
 };
 
 struct DecisionParams {
-  Sourced<int> min_days_at_target;     // 14: hold at the assessed dose before deciding
-  Sourced<int> window_days;            // 7: the window before the decision date
-  Sourced<int> min_days_with_scores;   // 4: days with scores in the window
-  Sourced<int> baseline_days;          // 7: days before the first dose that form the baseline
-  Sourced<int> baseline_min_days;      // 3: fewer -> the entered baseline
-  Sourced<double> response_pct;        // 30: >= continue
-  Sourced<double> substantial_pct;     // 50: reported as substantial
-  Sourced<int> extension_days;         // 7
-  Sourced<int> max_extensions;         // 2: then review
+  Sourced<int> min_days_at_target;      // 14: hold at the assessed dose before deciding
+  Sourced<int> window_days;             // 7: the window before the decision date
+  Sourced<int> min_days_with_scores;    // 4: days with scores in the window
+  Sourced<int> baseline_days;           // 7: days before the first dose that form the baseline
+  Sourced<int> baseline_min_days;       // 3: fewer -> the entered baseline
+  Sourced<double> response_pct;         // 30: >= continue
+  Sourced<double> substantial_pct;      // 50: reported as substantial
+  Sourced<int> extension_days;          // 7
+  Sourced<int> max_extensions;          // 2: then review
   Sourced<int> maintenance_review_days; // after a response: the dose continues, reviewed then
 };
 
 struct Pathway {
-  std::string name;  // file stem, e.g. "cipn-esmo"
+  std::string name; // file stem, e.g. "cipn-esmo"
   std::string title;
   std::vector<std::string> drugs;      // trial order (stage choice, clinical.md A1)
   std::vector<std::string> first_line; // the guideline's first line (shown; not a --prefer limit)

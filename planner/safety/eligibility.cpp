@@ -3,8 +3,8 @@
 #include "planner/core/errors.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <sstream>
 
@@ -27,7 +27,8 @@ std::string crcl_text(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
   std::string s = buf;
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0)
+    s.resize(s.size() - 2);
   return s;
 }
 
@@ -38,7 +39,8 @@ std::string source_of(const Citation &c) {
 
 const Monograph *find_drug(const Formulary &f, std::string_view name) {
   for (const auto &m : f.drugs)
-    if (m.name == name) return &m;
+    if (m.name == name)
+      return &m;
   return nullptr;
 }
 
@@ -59,13 +61,16 @@ std::optional<std::set<std::string>> classes_of(const Formulary &f, const std::s
   }
   if (const Monograph *m = find_drug(f, med)) {
     known = true;
-    if (!m->drug_class.empty()) out.insert(m->drug_class);
-    if (auto it = v.drug_classes.find(med); it != v.drug_classes.end()) out.insert(it->second);
+    if (!m->drug_class.empty())
+      out.insert(m->drug_class);
+    if (auto it = v.drug_classes.find(med); it != v.drug_classes.end())
+      out.insert(it->second);
     if (auto it = v.class_members_of_drug.find(med); it != v.class_members_of_drug.end()) {
       out.insert(it->second.begin(), it->second.end());
     }
   }
-  if (!known) return std::nullopt;
+  if (!known)
+    return std::nullopt;
   return out;
 }
 
@@ -88,7 +93,8 @@ public:
   DrugVerdict run() {
     DrugVerdict v;
     v.drug = m_.name;
-    if (!m_.titration.max_daily.is_zero()) cap(m_.titration.max_daily);
+    if (!m_.titration.max_daily.is_zero())
+      cap(m_.titration.max_daily);
     renal(v);
     hepatic();
     age_rules();
@@ -104,14 +110,17 @@ public:
       std::optional<Date> from;
       bool all_bound = true;
       for (const auto &x : fired_) {
-        if (x.finding.severity != Severity::avoid) continue;
+        if (x.finding.severity != Severity::avoid)
+          continue;
         if (!x.lifts) {
           all_bound = false;
           break;
         }
-        if (!from || *x.lifts > *from) from = x.lifts;
+        if (!from || *x.lifts > *from)
+          from = x.lifts;
       }
-      if (all_bound) v.available_from = from;
+      if (all_bound)
+        v.available_from = from;
     }
     v.max_daily = cap_;
     return v;
@@ -119,56 +128,68 @@ public:
 
 private:
   void cap(Dose d) {
-    if (!cap_ || d < *cap_) cap_ = d;
+    if (!cap_ || d < *cap_)
+      cap_ = d;
   }
 
   void fire(const Rule &r, const std::string &text, std::optional<Date> lifts = std::nullopt) {
-    if (r.max_daily) cap(*r.max_daily);
+    if (r.max_daily)
+      cap(*r.max_daily);
     // A rule of severity ok can only lower the cap; the check shape lists caution/avoid reasons.
-    if (r.severity == Severity::ok) return;
+    if (r.severity == Severity::ok)
+      return;
     fired_.push_back({finding_of(r, text), lifts});
   }
 
   void renal(DrugVerdict &v) {
-    if (m_.renal.empty()) return;
+    if (m_.renal.empty())
+      return;
     const RenalBand *band = m_.renal_band(crcl_);
     if (!band) {
       throw DataError(m_.source_file + ": renal: no band contains CrCl " + num(crcl_) +
                       " mL/min; expected bands covering 0 to infinity");
     }
     v.renal_band = band;
-    if (band->max_daily) cap(*band->max_daily);
+    if (band->max_daily)
+      cap(*band->max_daily);
     const Severity s = band->avoid ? Severity::avoid : band->severity;
-    if (s == Severity::ok) return;
+    if (s == Severity::ok)
+      return;
     std::string text = band->text.empty() ? "renal function" : band->text;
     text += " (CrCl " + crcl_text(crcl_) + " mL/min: " + band->describe() + ")";
     fired_.push_back({Finding{s, "renal." + m_.name, text, source_of(band->cite)}, std::nullopt});
   }
 
   void hepatic() {
-    if (p_.hepatic == Hepatic::none) return;
+    if (p_.hepatic == Hepatic::none)
+      return;
     for (const auto &h : m_.hepatic) {
-      if (h.hepatic != p_.hepatic) continue;
-      fire(h.rule, h.rule.text + " (hepatic impairment: " + std::string(to_string(p_.hepatic)) +
-                       ")");
+      if (h.hepatic != p_.hepatic)
+        continue;
+      fire(h.rule,
+           h.rule.text + " (hepatic impairment: " + std::string(to_string(p_.hepatic)) + ")");
     }
   }
 
   void age_rules() {
     for (const auto &a : m_.age) {
-      if (age_ < a.min_age) continue;
+      if (age_ < a.min_age)
+        continue;
       const bool all = std::all_of(a.requires_conditions.begin(), a.requires_conditions.end(),
                                    [&](const std::string &c) { return p_.has_condition(c); });
-      if (!all) continue;
+      if (!all)
+        continue;
       std::string why = "age " + std::to_string(age_);
-      for (const auto &c : a.requires_conditions) why += ", " + c;
+      for (const auto &c : a.requires_conditions)
+        why += ", " + c;
       fire(a.rule, a.rule.text + " (" + why + ")");
     }
   }
 
   void conditions() {
     for (const auto &c : m_.conditions) {
-      if (!p_.has_condition(c.condition)) continue;
+      if (!p_.has_condition(c.condition))
+        continue;
       fire(c.rule, c.rule.text + " (condition: " + c.condition + ")");
     }
   }
@@ -180,7 +201,8 @@ private:
   // CNS-active drugs it would be added to. So every class rule acts as if `except_self` were set.
   void interactions() {
     for (const auto &r : m_.interactions) {
-      if (age_ < r.min_age) continue;
+      if (age_ < r.min_age)
+        continue;
       std::vector<std::string> current;
       struct Stopped {
         std::string name;
@@ -190,49 +212,62 @@ private:
       std::vector<Stopped> stopped;
       std::set<std::string> seen;
       auto member = [&](const std::string &med) {
-        if (!r.medication.empty()) return med == r.medication;
-        if (med == m_.name) return false;
+        if (!r.medication.empty())
+          return med == r.medication;
+        if (med == m_.name)
+          return false;
         auto cls = classes_of(f_, med);
         return cls && cls->count(r.med_class) > 0;
       };
       for (const auto &med : p_.medications) {
-        if (!seen.insert(med).second) continue;
-        if (member(med)) current.push_back(med);
+        if (!seen.insert(med).second)
+          continue;
+        if (member(med))
+          current.push_back(med);
       }
       if (r.washout_days > 0) {
         for (const auto &s : p_.stopped_medications) {
-          if (seen.count(s.name) > 0) continue; // taken again now: counted as current
+          if (seen.count(s.name) > 0)
+            continue; // taken again now: counted as current
           const Date lifts = s.stopped + Days(r.washout_days);
-          if (today_ >= lifts) continue; // washout complete: the rule has lifted
-          if (!member(s.name)) continue;
+          if (today_ >= lifts)
+            continue; // washout complete: the rule has lifted
+          if (!member(s.name))
+            continue;
           // The same medication stopped twice: the later stop decides when it lifts.
           auto it = std::find_if(stopped.begin(), stopped.end(),
                                  [&](const Stopped &x) { return x.name == s.name; });
-          if (it == stopped.end()) stopped.push_back({s.name, s.stopped, lifts});
-          else if (lifts > it->lifts) *it = {s.name, s.stopped, lifts};
+          if (it == stopped.end())
+            stopped.push_back({s.name, s.stopped, lifts});
+          else if (lifts > it->lifts)
+            *it = {s.name, s.stopped, lifts};
         }
       }
       const std::size_t n = current.size() + stopped.size();
-      if (r.min_count < 1 || n < static_cast<std::size_t>(r.min_count)) continue;
+      if (r.min_count < 1 || n < static_cast<std::size_t>(r.min_count))
+        continue;
 
       // The rule lifts once fewer than min_count members remain; members taken now never lift.
       std::optional<Date> lifts;
       const std::size_t k = static_cast<std::size_t>(r.min_count);
       if (current.size() < k) {
         std::vector<Date> dates;
-        for (const auto &s : stopped) dates.push_back(s.lifts);
+        for (const auto &s : stopped)
+          dates.push_back(s.lifts);
         std::sort(dates.begin(), dates.end());
         lifts = dates[dates.size() - (k - current.size())];
       }
 
       std::string list;
-      for (const auto &c : current) list += (list.empty() ? "" : "; ") + c;
+      for (const auto &c : current)
+        list += (list.empty() ? "" : "; ") + c;
       for (const auto &s : stopped) {
         list += (list.empty() ? "" : "; ") + s.name + " stopped " + iso(s.stopped) +
                 ", washout ends " + iso(s.lifts);
       }
       std::string text = r.rule.text + " (" + list;
-      if (r.min_age > 0) text += "; age " + std::to_string(age_);
+      if (r.min_age > 0)
+        text += "; age " + std::to_string(age_);
       text += ")";
       fire(r.rule, text, lifts);
     }
@@ -254,7 +289,8 @@ double creatinine_clearance(const Patient &p, Date today) {
   if (p.crcl_ml_min) {
     const double c = *p.crcl_ml_min;
     if (!std::isfinite(c) || c < 0) {
-      throw InputError("crcl_ml_min: " + num(c) + " is not a creatinine clearance; expected a "
+      throw InputError("crcl_ml_min: " + num(c) +
+                       " is not a creatinine clearance; expected a "
                        "number of mL/min, 0 or more");
     }
     return c;
@@ -269,7 +305,8 @@ double creatinine_clearance(const Patient &p, Date today) {
                      " cannot give a creatinine clearance; expected a value above 0 mg/dL");
   }
   if (!std::isfinite(p.weight_kg) || p.weight_kg <= 0) {
-    throw InputError("weight_kg: " + num(p.weight_kg) + " is not a body weight; expected kg above 0");
+    throw InputError("weight_kg: " + num(p.weight_kg) +
+                     " is not a body weight; expected kg above 0");
   }
   const int age = age_in_years(p.birth_date, today);
   if (age < 0) {
@@ -278,13 +315,15 @@ double creatinine_clearance(const Patient &p, Date today) {
   }
   // Cockcroft-Gault, actual body weight (clinical.md A2).
   double crcl = (140.0 - age) * p.weight_kg / (72.0 * scr);
-  if (p.sex == Sex::female) crcl *= 0.85;
+  if (p.sex == Sex::female)
+    crcl *= 0.85;
   return std::max(crcl, 0.0);
 }
 
 const DrugVerdict *EligibilityReport::find(std::string_view drug) const {
   for (const auto &d : drugs)
-    if (d.drug == drug) return &d;
+    if (d.drug == drug)
+      return &d;
   return nullptr;
 }
 
@@ -292,9 +331,10 @@ EligibilityReport check_eligibility(const Patient &p, const Formulary &f, Date t
   for (const auto &c : p.conditions) {
     if (!vocabulary_knows_condition(f.vocabulary, c)) {
       std::string known;
-      for (const auto &k : f.vocabulary.conditions) known += (known.empty() ? "" : ", ") + k;
-      throw InputError("conditions: \"" + c + "\" is not a known condition; expected one of: " +
-                       known);
+      for (const auto &k : f.vocabulary.conditions)
+        known += (known.empty() ? "" : ", ") + k;
+      throw InputError("conditions: \"" + c +
+                       "\" is not a known condition; expected one of: " + known);
     }
   }
   const int age = age_in_years(p.birth_date, today);
@@ -313,12 +353,16 @@ EligibilityReport check_eligibility(const Patient &p, const Formulary &f, Date t
 
   std::set<std::string> listed;
   auto unchecked = [&](const std::string &med) {
-    if (classes_of(f, med)) return;
-    if (!listed.insert(med).second) return;
+    if (classes_of(f, med))
+      return;
+    if (!listed.insert(med).second)
+      return;
     r.unchecked_medications.push_back("not checked: unknown medication " + med);
   };
-  for (const auto &m : p.medications) unchecked(m);
-  for (const auto &s : p.stopped_medications) unchecked(s.name);
+  for (const auto &m : p.medications)
+    unchecked(m);
+  for (const auto &s : p.stopped_medications)
+    unchecked(s.name);
   for (const auto &m : p.medications) {
     const auto cls = classes_of(f, m);
     if (cls && cls->count("serotonergic") > 0 &&

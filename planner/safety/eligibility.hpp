@@ -26,12 +26,12 @@ struct DrugVerdict {
 struct EligibilityReport {
   std::string patient;
   double crcl_ml_min = 0;
-  bool crcl_given = false;                        // true: entered directly, not Cockcroft-Gault
-  std::vector<DrugVerdict> drugs;                 // formulary order
-  std::vector<std::string> unchecked_medications; // "not checked: unknown medication NAME"
+  bool crcl_given = false;                         // true: entered directly, not Cockcroft-Gault
+  std::vector<DrugVerdict> drugs;                  // formulary order
+  std::vector<std::string> unchecked_medications;  // "not checked: unknown medication NAME"
   std::vector<std::string> serotonergic_medicines; // current medications of class serotonergic
                                                    // (the serotonergic load)
-  bool pregnancy = false;                         // plan must refuse (exit 4)
+  bool pregnancy = false;                          // plan must refuse (exit 4)
 
   const DrugVerdict *find(std::string_view drug) const;
 };

@@ -28,8 +28,8 @@ struct Load {
 };
 
 std::string load_text(const std::string &drug, const Load &l) {
-  std::string t = drug + " " + std::to_string(l.cautions) + " caution finding" +
-                  (l.cautions == 1 ? "" : "s");
+  std::string t =
+      drug + " " + std::to_string(l.cautions) + " caution finding" + (l.cautions == 1 ? "" : "s");
   if (l.adds_serotonergic && l.serotonergic_after >= 3) {
     t += " and would make " + std::to_string(l.serotonergic_after) +
          " serotonergic medicines at once";
@@ -56,19 +56,24 @@ std::optional<CautionChoice> choose_caution_drug(const EligibilityReport &r, con
   std::vector<std::pair<std::string, Load>> options;
   for (std::size_t i = 0; i < pw.drugs.size(); ++i) {
     const std::string &drug = pw.drugs[i];
-    if (has(tried, drug) || f.find(drug) == nullptr) continue;
+    if (has(tried, drug) || f.find(drug) == nullptr)
+      continue;
     const DrugVerdict *v = r.find(drug);
-    if (v == nullptr || v->verdict == Severity::avoid) continue;
-    if (v->verdict == Severity::ok) return std::nullopt; // an ok drug is left: A1 order decides
+    if (v == nullptr || v->verdict == Severity::avoid)
+      continue;
+    if (v->verdict == Severity::ok)
+      return std::nullopt; // an ok drug is left: A1 order decides
     Load l;
     l.order = i;
-    for (const auto &reason : v->reasons) l.cautions += reason.severity == Severity::caution;
+    for (const auto &reason : v->reasons)
+      l.cautions += reason.severity == Severity::caution;
     const auto &taken = r.serotonergic_medicines;
     l.adds_serotonergic = is_serotonergic_medicine(f, drug) && !has(taken, drug);
     l.serotonergic_after = static_cast<int>(taken.size()) + (l.adds_serotonergic ? 1 : 0);
     options.emplace_back(drug, l);
   }
-  if (options.empty()) return std::nullopt;
+  if (options.empty())
+    return std::nullopt;
   std::stable_sort(options.begin(), options.end(),
                    [](const auto &a, const auto &b) { return a.second.key() < b.second.key(); });
   const auto &[drug, load] = options.front();
@@ -77,9 +82,10 @@ std::optional<CautionChoice> choose_caution_drug(const EligibilityReport &r, con
     others += (others.empty() ? "" : "; ") + load_text(options[i].first, options[i].second);
   }
   std::string text = "every drug of pathway " + pw.name + " left for this patient is caution; " +
-                     drug + " was chosen as the one with the fewest and least serious caution "
-                     "findings (" + load_text(drug, load) +
-                     (others.empty() ? "" : "; against " + others) +
+                     drug +
+                     " was chosen as the one with the fewest and least serious caution "
+                     "findings (" +
+                     load_text(drug, load) + (others.empty() ? "" : "; against " + others) +
                      "); the prescriber and pharmacist should review the choice";
   return CautionChoice{drug, Finding{Severity::caution, "choice.all-caution", text,
                                      "docs/clinical-basis.md sched.caution-choice (project rule); "

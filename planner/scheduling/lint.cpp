@@ -1,6 +1,7 @@
 // lint: an independent re-check of any plan (built here, edited, or read back from JSON) against
-// the plan invariants (no dose above a cap, no gap, no overlap but a planned one). It re-derives caps from the monograph and the eligibility report
-// rather than trusting the builder, so a builder bug shows up as a finding.
+// the plan invariants (no dose above a cap, no gap, no overlap but a planned one). It re-derives
+// caps from the monograph and the eligibility report rather than trusting the builder, so a builder
+// bug shows up as a finding.
 #include "planner/scheduling/scheduler.hpp"
 
 #include <algorithm>
@@ -11,7 +12,8 @@ namespace {
 
 bool is_serotonergic(const Formulary &f, const std::string &drug) {
   const auto it = f.vocabulary.class_members_of_drug.find(drug);
-  if (it == f.vocabulary.class_members_of_drug.end()) return false;
+  if (it == f.vocabulary.class_members_of_drug.end())
+    return false;
   return std::find(it->second.begin(), it->second.end(), "serotonergic") != it->second.end();
 }
 
@@ -27,18 +29,23 @@ std::string step_name(const Stage &s, std::size_t i, const Step &step) {
 // A trial stage that would be the patient's third (or later) serotonergic medicine at once:
 // the serotonin-syndrome risk rises with each one (clinical.md A5), so a plan
 // that adds one is flagged for the prescriber and pharmacist, whoever chose the drug.
-void lint_serotonergic_load(const Plan &plan, const EligibilityReport &report,
-                            const Formulary &f, std::vector<Finding> &out) {
+void lint_serotonergic_load(const Plan &plan, const EligibilityReport &report, const Formulary &f,
+                            std::vector<Finding> &out) {
   for (std::size_t i = 0; i < plan.stages.size(); ++i) {
     const Stage &stage = plan.stages[i];
-    if (stage.role != StageRole::trial || !is_serotonergic_medicine(f, stage.drug)) continue;
-    if (std::find(plan.tried.begin(), plan.tried.end(), stage.drug) != plan.tried.end()) continue;
+    if (stage.role != StageRole::trial || !is_serotonergic_medicine(f, stage.drug))
+      continue;
+    if (std::find(plan.tried.begin(), plan.tried.end(), stage.drug) != plan.tried.end())
+      continue;
     std::vector<std::string> taken;
     for (const auto &m : report.serotonergic_medicines)
-      if (m != stage.drug) taken.push_back(m);
-    if (taken.size() < 2) continue;
+      if (m != stage.drug)
+        taken.push_back(m);
+    if (taken.size() < 2)
+      continue;
     std::string list;
-    for (const auto &m : taken) list += (list.empty() ? "" : ", ") + m;
+    for (const auto &m : taken)
+      list += (list.empty() ? "" : ", ") + m;
     out.push_back({Severity::avoid, "lint.third-serotonergic",
                    stage_name(stage, i) + ": adds a serotonergic drug to " + list + " (" +
                        std::to_string(taken.size() + 1) +
@@ -49,8 +56,8 @@ void lint_serotonergic_load(const Plan &plan, const EligibilityReport &report,
 
 } // namespace
 
-std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f,
-                          const Pathway &pw, Date today) {
+std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f, const Pathway &pw,
+                          Date today) {
   std::vector<Finding> out;
   auto add = [&](const std::string &rule, const std::string &text, const std::string &source) {
     out.push_back({Severity::avoid, "lint." + rule, text, source});
@@ -66,9 +73,9 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
       continue;
     }
     const DrugVerdict *v = report.find(stage.drug);
-    const bool active_trial = stage.role == StageRole::trial &&
-                              std::find(plan.tried.begin(), plan.tried.end(), stage.drug) ==
-                                  plan.tried.end();
+    const bool active_trial =
+        stage.role == StageRole::trial &&
+        std::find(plan.tried.begin(), plan.tried.end(), stage.drug) == plan.tried.end();
 
     // Caps: label/pathway maximum, renal band, and the report's own cap (age rules).
     Dose cap = m->titration.max_daily;
@@ -94,19 +101,22 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
       const Step &step = stage.steps[j];
       const std::string where = step_name(stage, i, step);
       stage_days += step.range.days();
-      if (step.range.empty()) add("empty-step", where + ": no days", "");
+      if (step.range.empty())
+        add("empty-step", where + ": no days", "");
       if (j > 0 && stage.steps[j - 1].range.end() != step.range.begin()) {
         add("contiguous",
             where + ": does not start where the previous step ends (" +
                 iso(stage.steps[j - 1].range.end()) + ")",
             "");
       }
-      if (step.daily.is_zero()) add("zero-dose", where + ": a step with no dose", "");
+      if (step.daily.is_zero())
+        add("zero-dose", where + ": a step with no dose", "");
       // Caps are today's (renal function and age change): steps already taken are history,
       // the ones still running or to come must fit.
       if (step.daily > cap && step.range.end() > today) {
-        add("cap", where + ": " + step.daily.str() + " per day is above the " + cap_why + " of " +
-                       cap.str(),
+        add("cap",
+            where + ": " + step.daily.str() + " per day is above the " + cap_why + " of " +
+                cap.str(),
             cap_source);
       }
       Dose sum;
@@ -116,11 +126,13 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
         if (k > 0 && !(step.doses[k - 1].time < a.time)) {
           add("times", where + ": administration times out of order or repeated", "");
         }
-        if (a.dose.is_zero()) add("zero-dose", where + ": an administration of 0 mg", "");
+        if (a.dose.is_zero())
+          add("zero-dose", where + ": an administration of 0 mg", "");
         Dose units;
         for (const auto &u : a.units) {
           units += u.strength * u.count;
-          if (u.count <= 0) add("units", where + ": a unit count below 1", "");
+          if (u.count <= 0)
+            add("units", where + ": a unit count below 1", "");
           const bool marketed =
               std::any_of(m->strengths.begin(), m->strengths.end(), [&](const Strength &s) {
                 return s.dose == u.strength && s.form == u.form;
@@ -133,14 +145,16 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
           }
         }
         if (units != a.dose) {
-          add("units", where + ": the units make " + units.str() + ", not the " + a.dose.str() +
-                           " to take " + std::string(to_string(a.time)),
+          add("units",
+              where + ": the units make " + units.str() + ", not the " + a.dose.str() +
+                  " to take " + std::string(to_string(a.time)),
               "");
         }
       }
       if (sum != step.daily) {
         add("daily-sum",
-            where + ": the doses add up to " + sum.str() + ", not the daily " + step.daily.str(), "");
+            where + ": the doses add up to " + sum.str() + ", not the daily " + step.daily.str(),
+            "");
       }
       // Titration steps last at least the minimum interval; opening steps as the monograph
       // writes them; the last step of a stage ends at a decision or switch.
@@ -163,8 +177,10 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
     std::optional<long> days_on;
     for (std::size_t k = i; k-- > 0;) {
       const Stage &t = plan.stages[k];
-      if (t.drug != stage.drug || t.role != StageRole::trial || t.steps.empty()) continue;
-      if (!stage.steps.empty()) days_on = (stage.steps.front().range.begin() - t.steps.front().range.begin()).days();
+      if (t.drug != stage.drug || t.role != StageRole::trial || t.steps.empty())
+        continue;
+      if (!stage.steps.empty())
+        days_on = (stage.steps.front().range.begin() - t.steps.front().range.begin()).days();
       break;
     }
     const int min_taper = m->taper.min_days_for(days_on);
@@ -186,15 +202,19 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
           if (step.range.contains(*stage.target_reached)) {
             first_day_ok = step.daily == stage.assessed_dose;
           }
-          if (step.daily != stage.assessed_dose) continue;
+          if (step.daily != stage.assessed_dose)
+            continue;
           const Date b = std::max(step.range.begin(), *stage.target_reached);
           const Date e = std::min(step.range.end(), *stage.decision_date);
-          if (b < e) at_target += (e - b).days();
+          if (b < e)
+            at_target += (e - b).days();
         }
         if (!first_day_ok) {
           add("days-at-target",
-              stage_name(stage, i) + ": on " + iso(*stage.target_reached) + " the dose is not the "
-                  "assessed " + stage.assessed_dose.str() + " per day",
+              stage_name(stage, i) + ": on " + iso(*stage.target_reached) +
+                  " the dose is not the "
+                  "assessed " +
+                  stage.assessed_dose.str() + " per day",
               pw.decisions.min_days_at_target.cite.source);
         }
         if (at_target < min_days) {
@@ -214,7 +234,8 @@ std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f
     for (std::size_t j = i + 1; j < plan.stages.size(); ++j) {
       const Stage &a = plan.stages[i];
       const Stage &b = plan.stages[j];
-      if (a.drug == b.drug || a.steps.empty() || b.steps.empty()) continue;
+      if (a.drug == b.drug || a.steps.empty() || b.steps.empty())
+        continue;
       const DateRange span_a(a.steps.front().range.begin(), a.steps.back().range.end());
       const DateRange span_b(b.steps.front().range.begin(), b.steps.back().range.end());
       const SwitchRule *rule = f.switch_rule(a.drug, b.drug);

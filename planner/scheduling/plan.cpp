@@ -9,17 +9,23 @@ namespace titrate {
 
 std::string_view to_string(StageRole r) {
   switch (r) {
-  case StageRole::trial: return "trial";
-  case StageRole::taper: return "taper";
-  case StageRole::cross_taper: return "cross-taper";
+  case StageRole::trial:
+    return "trial";
+  case StageRole::taper:
+    return "taper";
+  case StageRole::cross_taper:
+    return "cross-taper";
   }
   return "?";
 }
 
 StageRole parse_stage_role(std::string_view text, std::string_view field) {
-  if (text == "trial") return StageRole::trial;
-  if (text == "taper") return StageRole::taper;
-  if (text == "cross-taper") return StageRole::cross_taper;
+  if (text == "trial")
+    return StageRole::trial;
+  if (text == "taper")
+    return StageRole::taper;
+  if (text == "cross-taper")
+    return StageRole::cross_taper;
   throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
                    "\" is not a stage role; expected one of trial, taper, cross-taper");
 }
@@ -48,7 +54,8 @@ std::optional<Date> Plan::next_assessment() const {
 
 const Stage *Plan::current_trial() const {
   for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
-    if (it->role == StageRole::trial) return &*it;
+    if (it->role == StageRole::trial)
+      return &*it;
   }
   return nullptr;
 }
@@ -57,7 +64,8 @@ std::vector<std::string> Plan::drugs_taken_at(const LocalDateTime &at) const {
   // Each drug's first dose in the plan: the day and the earliest administration of that day.
   std::map<std::string, LocalDateTime> first;
   for (const auto &stage : stages) {
-    if (stage.steps.empty()) continue;
+    if (stage.steps.empty())
+      continue;
     const Step &step = stage.steps.front();
     int minute = nominal_admin_minutes.back();
     for (const auto &a : step.doses) {
@@ -65,7 +73,8 @@ std::vector<std::string> Plan::drugs_taken_at(const LocalDateTime &at) const {
     }
     const LocalDateTime f{step.range.begin(), minute};
     auto it = first.find(stage.drug);
-    if (it == first.end() || f < it->second) first[stage.drug] = f;
+    if (it == first.end() || f < it->second)
+      first[stage.drug] = f;
   }
   std::vector<std::string> that_day;
   for (const auto &[stage, step] : on(at.date)) {
@@ -81,7 +90,8 @@ std::vector<std::string> Plan::drugs_taken_at(const LocalDateTime &at) const {
     const bool others = std::any_of(that_day.begin(), that_day.end(), [&](const std::string &d) {
       return d != drug && first.at(d).date < at.date;
     });
-    if (starts_today && others && at.minute_of_day < f.minute_of_day) continue;
+    if (starts_today && others && at.minute_of_day < f.minute_of_day)
+      continue;
     out.push_back(drug);
   }
   std::sort(out.begin(), out.end());

@@ -46,12 +46,12 @@ struct Stage {
   std::string drug;
   StageRole role = StageRole::trial;
   std::vector<Step> steps;
-  Dose assessed_dose;                  // trial: the dose whose response is judged (0 for tapers)
-  std::optional<Date> target_reached;  // trial: first day at the assessed dose
-  std::optional<Date> decision_date;   // trial: target_reached + min days at target
-  std::vector<UnitCount> dispense;     // units of each strength to cover the stage
-  std::vector<Finding> warnings;       // caution findings carried with the stage
-  std::string note;                    // e.g. "discontinuation-symptom check"
+  Dose assessed_dose;                 // trial: the dose whose response is judged (0 for tapers)
+  std::optional<Date> target_reached; // trial: first day at the assessed dose
+  std::optional<Date> decision_date;  // trial: target_reached + min days at target
+  std::vector<UnitCount> dispense;    // units of each strength to cover the stage
+  std::vector<Finding> warnings;      // caution findings carried with the stage
+  std::string note;                   // e.g. "discontinuation-symptom check"
   // Maintenance (a trial stage after a response, clinical.md A6 "continue"): the last step's dose
   // continues past the end of its range with no end date; `review_date` is the next review (the
   // last step's range runs to it, so exports dispense to the review). nullopt: not maintenance.

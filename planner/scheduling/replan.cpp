@@ -17,14 +17,16 @@ namespace {
 Dose dose_of(const Plan &plan, const std::string &drug, Date d) {
   Dose total;
   for (const auto &[stage, step] : plan.on(d)) {
-    if (stage->drug == drug) total += step->daily;
+    if (stage->drug == drug)
+      total += step->daily;
   }
   return total;
 }
 
 const Step *step_on(const Stage &stage, Date d) {
   for (const auto &st : stage.steps) {
-    if (st.range.contains(d)) return &st;
+    if (st.range.contains(d))
+      return &st;
   }
   if (stage.maintenance() && !stage.steps.empty() && d >= stage.steps.back().range.begin()) {
     return &stage.steps.back();
@@ -35,8 +37,8 @@ const Step *step_on(const Stage &stage, Date d) {
 Finding capped_finding(const Stage &stage, Dose taken, Dose cap, Date from) {
   return {Severity::caution, "replan.capped",
           stage.drug + " " + taken.str() + " a day is above this patient's cap of " + cap.str() +
-              " a day today (renal function or age changed): from " + iso(from) +
-              " the dose is " + cap.str() + " a day",
+              " a day today (renal function or age changed): from " + iso(from) + " the dose is " +
+              cap.str() + " a day",
           "eligibility (clinical.md A2, A4)"};
 }
 
@@ -44,20 +46,25 @@ Finding capped_finding(const Stage &stage, Dose taken, Dose cap, Date from) {
 
 std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const Formulary &f,
                                   const Pathway &pw, Date from, Date today) {
-  if (running.stages.empty() || running.stages.front().steps.empty()) return std::nullopt;
+  if (running.stages.empty() || running.stages.front().steps.empty())
+    return std::nullopt;
   Date first_dose = running.stages.front().steps.front().range.begin();
   for (const auto &s : running.stages)
-    if (!s.steps.empty()) first_dose = std::min(first_dose, s.steps.front().range.begin());
-  if (from <= first_dose) return std::nullopt; // nothing taken yet: plan afresh
+    if (!s.steps.empty())
+      first_dose = std::min(first_dose, s.steps.front().range.begin());
+  if (from <= first_dose)
+    return std::nullopt; // nothing taken yet: plan afresh
   Plan out = running;
   out.lint.clear();
   // Running tapers go on as planned, but never above today's cap (renal function or age
   // changed): a step above it is cut at `from` and goes on at the cap, said in a warning.
   const EligibilityReport today_report = check_eligibility(p, f, today);
   for (auto &st : out.stages) {
-    if (st.role == StageRole::trial || st.steps.empty()) continue;
+    if (st.role == StageRole::trial || st.steps.empty())
+      continue;
     const DrugVerdict *tv = today_report.find(st.drug);
-    if (tv == nullptr) continue;
+    if (tv == nullptr)
+      continue;
     const Monograph &tm = f.get(st.drug);
     const Dose tcap = daily_cap(tm, *tv);
     std::vector<Step> steps;
@@ -68,9 +75,11 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
         continue;
       }
       std::vector<AdminTime> ts;
-      for (const auto &a : step.doses) ts.push_back(a.time);
+      for (const auto &a : step.doses)
+        ts.push_back(a.time);
       auto doses = split_daily(tm, tcap, ts);
-      if (!doses) doses = split_daily(tm, tcap, tm.titration.times);
+      if (!doses)
+        doses = split_daily(tm, tcap, tm.titration.times);
       if (!doses) {
         steps.push_back(step); // cannot be made: lint flags the cap
         continue;
@@ -82,7 +91,8 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
       }
       steps.push_back(Step{DateRange(std::max(step.range.begin(), from), step.range.end()), tcap,
                            std::move(*doses)});
-      if (!capped_from) capped_from = step.daily;
+      if (!capped_from)
+        capped_from = step.daily;
     }
     if (capped_from) {
       st.steps = std::move(steps);
@@ -97,16 +107,19 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
       break;
     }
   }
-  if (trial == nullptr) return out; // tapers only: they go on as planned
+  if (trial == nullptr)
+    return out; // tapers only: they go on as planned
   const Step *now = step_on(*trial, from);
   if (now == nullptr) {
     // Not started yet (a sequential switch's gap): planned again for today's profile, from its
     // first day and first dose (capped); ended: as planned.
-    if (trial->steps.empty() || trial->steps.front().range.begin() <= from) return out;
+    if (trial->steps.empty() || trial->steps.front().range.begin() <= from)
+      return out;
     const Monograph &m = f.get(trial->drug);
     const EligibilityReport report = check_eligibility(p, f, today);
     const DrugVerdict *v = report.find(trial->drug);
-    if (v == nullptr || v->verdict == Severity::avoid) return out; // lint says so
+    if (v == nullptr || v->verdict == Severity::avoid)
+      return out; // lint says so
     const Dose first = std::min(trial->steps.front().daily, daily_cap(m, *v));
     Stage again = build_trial_stage(m, *v, pw, trial->steps.front().range.begin(), first);
     again.note = trial->note;
@@ -122,23 +135,30 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
   const Monograph &m = f.get(trial->drug);
   const EligibilityReport report = check_eligibility(p, f, today);
   const DrugVerdict *v = report.find(trial->drug);
-  if (v == nullptr) throw NotFoundError("replan: no eligibility verdict for " + trial->drug);
+  if (v == nullptr)
+    throw NotFoundError("replan: no eligibility verdict for " + trial->drug);
   const Dose cap = daily_cap(m, *v);
   const Dose taken = now->daily;
   std::vector<AdminTime> times;
-  for (const auto &a : now->doses) times.push_back(a.time);
+  for (const auto &a : now->doses)
+    times.push_back(a.time);
 
   // Cut the stage at `from`: what was taken before stays as history.
   auto cut_at_from = [&](Stage &st) {
-    while (!st.steps.empty() && st.steps.back().range.begin() >= from) st.steps.pop_back();
-    if (!st.steps.empty()) st.steps.back().range = DateRange(st.steps.back().range.begin(), from);
+    while (!st.steps.empty() && st.steps.back().range.begin() >= from)
+      st.steps.pop_back();
+    if (!st.steps.empty())
+      st.steps.back().range = DateRange(st.steps.back().range.begin(), from);
   };
 
   if (trial->maintenance()) {
-    if (taken <= cap) return out; // maintenance goes on as it is
+    if (taken <= cap)
+      return out; // maintenance goes on as it is
     auto doses = split_daily(m, cap, times);
-    if (!doses) doses = split_daily(m, cap, m.titration.times);
-    if (!doses) return out; // lint flags the cap; the clinician decides
+    if (!doses)
+      doses = split_daily(m, cap, m.titration.times);
+    if (!doses)
+      return out; // lint flags the cap; the clinician decides
     const Date review = *trial->review_date;
     cut_at_from(*trial);
     trial->steps.push_back(Step{DateRange(from, std::max(review, from + Days(1))), cap, *doses});
@@ -152,10 +172,11 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
   // Every step from `from` on still within today's cap (the profile change, if any, did not
   // lower it): the titration goes on exactly as planned.
   const Dose target = std::min(m.titration.target, cap);
-  const bool within_cap = std::all_of(trial->steps.begin(), trial->steps.end(), [&](const Step &st) {
-    return st.range.end() <= from || st.daily <= cap;
-  });
-  if (within_cap && trial->assessed_dose <= cap) return out;
+  const bool within_cap =
+      std::all_of(trial->steps.begin(), trial->steps.end(),
+                  [&](const Step &st) { return st.range.end() <= from || st.daily <= cap; });
+  if (within_cap && trial->assessed_dose <= cap)
+    return out;
   // Mid-titration (or above today's cap): go on from the dose taken (or the cap), up to
   // today's target, with the pathway's hold there.
   const Dose start_dose = std::min(taken, cap);
@@ -163,9 +184,11 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
   if (trial->assessed_dose > target && rest.assessed_dose < trial->assessed_dose) {
     rest.warnings.push_back(capped_finding(*trial, trial->assessed_dose, cap, from));
   }
-  if (taken > cap) trial->warnings.push_back(capped_finding(*trial, taken, cap, from));
+  if (taken > cap)
+    trial->warnings.push_back(capped_finding(*trial, taken, cap, from));
   cut_at_from(*trial);
-  for (auto &st : rest.steps) trial->steps.push_back(std::move(st));
+  for (auto &st : rest.steps)
+    trial->steps.push_back(std::move(st));
   trial->assessed_dose = rest.assessed_dose;
   trial->target_reached = rest.target_reached;
   trial->decision_date = rest.decision_date;
@@ -189,13 +212,14 @@ std::vector<Finding> lint_continuity(const Plan &next, const Plan &running, Date
   // "replan.capped" warning on that drug's stage).
   auto capped_in_next = [&](const std::string &drug) {
     return std::any_of(next.stages.begin(), next.stages.end(), [&](const Stage &s) {
-      return s.drug == drug && std::any_of(s.warnings.begin(), s.warnings.end(), [](const Finding &w) {
-               return w.rule == "replan.capped";
-             });
+      return s.drug == drug &&
+             std::any_of(s.warnings.begin(), s.warnings.end(),
+                         [](const Finding &w) { return w.rule == "replan.capped"; });
     });
   };
   for (const auto &stage : running.stages) {
-    if (stage.role == StageRole::trial || capped_in_next(stage.drug)) continue;
+    if (stage.role == StageRole::trial || capped_in_next(stage.drug))
+      continue;
     for (const auto &step : stage.steps) {
       for (Date d = std::max(step.range.begin(), from); d < step.range.end(); d += Days(1)) {
         const Dose planned = dose_of(running, stage.drug, d);
@@ -218,7 +242,8 @@ std::vector<Finding> lint_continuity(const Plan &next, const Plan &running, Date
     const Dose kept = dose_of(next, trial->drug, from);
     bool capped = false;
     for (const auto &st : next.stages) {
-      for (const auto &w : st.warnings) capped = capped || w.rule == "replan.capped";
+      for (const auto &w : st.warnings)
+        capped = capped || w.rule == "replan.capped";
     }
     if (!taken.is_zero() && kept < taken && !capped) {
       add("cut-dose", trial->drug + ": the new version gives " + kept.str() + " a day on " +
@@ -250,9 +275,11 @@ Draft draft_plan(const Patient &p, const Formulary &f, const Pathway &pw, PlanRe
       }
     }
   }
-  if (!d.continued) d.plan = build_plan(p, f, pw, req);
+  if (!d.continued)
+    d.plan = build_plan(p, f, pw, req);
   if (running != nullptr) {
-    for (auto &finding : lint_continuity(d.plan, *running, req.start)) d.plan.lint.push_back(finding);
+    for (auto &finding : lint_continuity(d.plan, *running, req.start))
+      d.plan.lint.push_back(finding);
   }
   return d;
 }

@@ -18,7 +18,8 @@ bool contains(const std::vector<std::string> &v, std::string_view s) {
 
 std::string join(const std::vector<std::string> &v) {
   std::string out;
-  for (const auto &s : v) out += (out.empty() ? "" : ", ") + s;
+  for (const auto &s : v)
+    out += (out.empty() ? "" : ", ") + s;
   return out;
 }
 
@@ -29,7 +30,8 @@ bool reduced_band(const Monograph &m, const RenalBand *b) {
 }
 
 std::vector<AdminTime> default_times(const Monograph &m, const RenalBand *b) {
-  if (b != nullptr && !b->times.empty()) return b->times;
+  if (b != nullptr && !b->times.empty())
+    return b->times;
   return m.titration.times;
 }
 
@@ -70,14 +72,18 @@ void add_increments(std::vector<DoseStep> &seq, const Monograph &m, Dose from, D
 // rule's decrement). nullopt = stop.
 std::optional<Dose> next_taper_dose(const Monograph &m, Dose prev, Dose decrement,
                                     const std::vector<AdminTime> &times) {
-  if (prev <= decrement) return std::nullopt;
+  if (prev <= decrement)
+    return std::nullopt;
   std::int64_t grain = 0;
-  for (const auto &s : m.strengths) grain = std::gcd(grain, s.dose.ug());
-  if (grain <= 0) return std::nullopt;
+  for (const auto &s : m.strengths)
+    grain = std::gcd(grain, s.dose.ug());
+  if (grain <= 0)
+    return std::nullopt;
   // the first multiple of the grain at or above prev - decrement
   const std::int64_t low = (prev - decrement).ug();
   for (std::int64_t ug = (low + grain - 1) / grain * grain; ug < prev.ug(); ug += grain) {
-    if (split_daily(m, Dose::micrograms(ug), times)) return Dose::micrograms(ug);
+    if (split_daily(m, Dose::micrograms(ug), times))
+      return Dose::micrograms(ug);
   }
   return std::nullopt;
 }
@@ -85,12 +91,14 @@ std::optional<Dose> next_taper_dose(const Monograph &m, Dose prev, Dose decremen
 // Spreads `total` days over the steps as evenly as whole days allow, the longer steps last
 // (the lowest doses are held longest). Every step keeps at least one day.
 void spread_days(std::vector<DoseStep> &seq, int total) {
-  if (seq.empty()) return;
+  if (seq.empty())
+    return;
   const int n = static_cast<int>(seq.size());
   total = std::max(total, n);
   const int base = total / n;
   const int longer = total % n;
-  for (int i = 0; i < n; ++i) seq[static_cast<std::size_t>(i)].days = base + (i >= n - longer ? 1 : 0);
+  for (int i = 0; i < n; ++i)
+    seq[static_cast<std::size_t>(i)].days = base + (i >= n - longer ? 1 : 0);
 }
 
 // The reduced step of a once-daily dose (project rule, docs/clinical-basis.md sched.taper): the
@@ -101,11 +109,14 @@ void spread_days(std::vector<DoseStep> &seq, int total) {
 std::optional<Dose> once_daily_reduced(const Monograph &m, Dose current,
                                        const std::vector<AdminTime> &times) {
   std::int64_t grain = 0;
-  for (const auto &s : m.strengths) grain = std::gcd(grain, s.dose.ug());
-  if (grain <= 0) return std::nullopt;
+  for (const auto &s : m.strengths)
+    grain = std::gcd(grain, s.dose.ug());
+  if (grain <= 0)
+    return std::nullopt;
   for (std::int64_t ug = current.ug() / 2 / grain * grain; ug > 0; ug -= grain) {
     const Dose d = Dose::micrograms(ug);
-    if (auto doses = split_daily(m, d, times); doses && doses->size() == times.size()) return d;
+    if (auto doses = split_daily(m, d, times); doses && doses->size() == times.size())
+      return d;
   }
   return std::nullopt;
 }
@@ -113,7 +124,8 @@ std::optional<Dose> once_daily_reduced(const Monograph &m, Dose current,
 std::vector<Finding> cautions(const DrugVerdict &v) {
   std::vector<Finding> out;
   for (const auto &r : v.reasons) {
-    if (r.severity != Severity::ok) out.push_back(r);
+    if (r.severity != Severity::ok)
+      out.push_back(r);
   }
   return out;
 }
@@ -122,7 +134,8 @@ std::vector<Finding> cautions(const DrugVerdict &v) {
 
 Dose daily_cap(const Monograph &m, const DrugVerdict &v) {
   Dose cap = m.titration.max_daily;
-  if (v.max_daily && *v.max_daily < cap) cap = *v.max_daily;
+  if (v.max_daily && *v.max_daily < cap)
+    cap = *v.max_daily;
   if (v.renal_band != nullptr && v.renal_band->max_daily && *v.renal_band->max_daily < cap) {
     cap = *v.renal_band->max_daily;
   }
@@ -154,23 +167,28 @@ const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, c
     if (v->verdict == Severity::avoid) {
       std::string why;
       for (const auto &reason : v->reasons) {
-        if (reason.severity == Severity::avoid) why += "; " + reason.text + " (" + reason.source + ")";
+        if (reason.severity == Severity::avoid)
+          why += "; " + reason.text + " (" + reason.source + ")";
       }
       throw RefusedError("--prefer: refused: " + *prefer + " is avoid for this patient" + why);
     }
     return *v;
   }
   for (const auto &drug : pw.drugs) {
-    if (contains(tried, drug) || f.find(drug) == nullptr) continue;
+    if (contains(tried, drug) || f.find(drug) == nullptr)
+      continue;
     const DrugVerdict *v = r.find(drug);
-    if (v != nullptr && v->verdict == Severity::ok) return *v;
+    if (v != nullptr && v->verdict == Severity::ok)
+      return *v;
   }
   // Every drug left is caution: the lightest caution load.
-  if (const auto c = choose_caution_drug(r, f, pw, tried)) return *r.find(c->drug);
+  if (const auto c = choose_caution_drug(r, f, pw, tried))
+    return *r.find(c->drug);
   std::string msg = "plan: refused: no drug of pathway " + pw.name +
                     " is left for this patient (every one avoid or already tried); refer to "
                     "specialist pain services";
-  if (!pw.after_last.empty()) msg += " (" + pw.after_last + ")";
+  if (!pw.after_last.empty())
+    msg += " (" + pw.after_last + ")";
   throw RefusedError(msg);
 }
 
@@ -193,16 +211,19 @@ Stage build_trial_stage(const Monograph &m, const DrugVerdict &v, const Pathway 
   } else {
     for (const auto &s : t.start) {
       const Dose d = std::min(s.daily, target);
-      if (!seq.empty() && seq.back().daily >= d) continue; // never a step down or a repeat
+      if (!seq.empty() && seq.back().daily >= d)
+        continue; // never a step down or a repeat
       seq.push_back({d, s.days, s.times.empty() ? times : s.times});
-      if (d == target) break;
+      if (d == target)
+        break;
     }
     if (seq.empty()) {
       throw DataError(m.source_file + ": " + m.name + ": titration has no opening step");
     }
   }
   // The first increment comes a full interval after the last opening dose begins.
-  if (seq.back().daily < target) seq.back().days = std::max(seq.back().days, t.interval_days);
+  if (seq.back().daily < target)
+    seq.back().days = std::max(seq.back().days, t.interval_days);
   add_increments(seq, m, seq.back().daily, target, times);
 
   Stage stage;
@@ -210,13 +231,15 @@ Stage build_trial_stage(const Monograph &m, const DrugVerdict &v, const Pathway 
   stage.role = StageRole::trial;
   stage.assessed_dose = target;
   stage.warnings = cautions(v);
-  if (band != nullptr && !band->note.empty()) stage.note = band->note; // e.g. H5 nortriptyline
+  if (band != nullptr && !band->note.empty())
+    stage.note = band->note; // e.g. H5 nortriptyline
   Date d = start;
   for (std::size_t i = 0; i < seq.size(); ++i) {
     const bool hold = i + 1 == seq.size();
     const int days = hold ? pw.decisions.min_days_at_target.value : seq[i].days;
     Date end = d + Days(days);
-    if (i == 0 && !hold && first_step_until && *first_step_until > end) end = *first_step_until;
+    if (i == 0 && !hold && first_step_until && *first_step_until > end)
+      end = *first_step_until;
     stage.steps.push_back(make_step(m, seq[i].daily, seq[i].times, d, end));
     if (hold) {
       stage.target_reached = d;
@@ -242,7 +265,8 @@ void escalate_stage(Stage &stage, const Monograph &m, const DrugVerdict &v, cons
                        ")");
   }
   // The hold ends where the higher dose starts (cut, or lengthened if assessed late).
-  while (!stage.steps.empty() && stage.steps.back().range.begin() >= from) stage.steps.pop_back();
+  while (!stage.steps.empty() && stage.steps.back().range.begin() >= from)
+    stage.steps.pop_back();
   Step &last = stage.steps.back();
   last.range = DateRange(last.range.begin(), from);
 
@@ -264,14 +288,15 @@ void escalate_stage(Stage &stage, const Monograph &m, const DrugVerdict &v, cons
   stage.dispense = dispense_for(stage.steps);
 }
 
-Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
-                        const SwitchRule *cross, std::optional<long> days_on_drug) {
+Stage build_taper_stage(const Monograph &m, const Step &current, Date from, const SwitchRule *cross,
+                        std::optional<long> days_on_drug) {
   Stage stage;
   stage.drug = m.name;
   stage.role = StageRole::taper;
   const auto &rule = m.taper;
   std::vector<AdminTime> times;
-  for (const auto &a : current.doses) times.push_back(a.time);
+  for (const auto &a : current.doses)
+    times.push_back(a.time);
 
   std::vector<DoseStep> seq;
   int min_total = rule.min_total_days;
@@ -297,13 +322,17 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
     // strength the formulary does not stock is left out (duloxetine 20 mg, clinical.md A7).
     std::optional<Dose> row_from;
     for (const auto &s : rule.steps) {
-      if (s.from <= current.daily && (!row_from || s.from > *row_from)) row_from = s.from;
+      if (s.from <= current.daily && (!row_from || s.from > *row_from))
+        row_from = s.from;
     }
     if (row_from) {
       for (const auto &s : rule.steps) {
-        if (s.from != *row_from || s.to.is_zero() || s.to >= current.daily) continue;
-        if (s.requires_strength && !m.stocks(s.to)) continue;
-        if (!seq.empty() && s.to >= seq.back().daily) continue;
+        if (s.from != *row_from || s.to.is_zero() || s.to >= current.daily)
+          continue;
+        if (s.requires_strength && !m.stocks(s.to))
+          continue;
+        if (!seq.empty() && s.to >= seq.back().daily)
+          continue;
         seq.push_back({s.to, s.days, times});
       }
     }
@@ -319,20 +348,23 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
       // The cuts keep their doses; their days are spread so that the taper lasts at least the
       // row's minimum and at most its maximum.
       int total = 0;
-      for (const auto &st : seq) total += st.days;
-      if (total < duration->min_total_days) spread_days(seq, duration->min_total_days);
+      for (const auto &st : seq)
+        total += st.days;
+      if (total < duration->min_total_days)
+        spread_days(seq, duration->min_total_days);
       if (duration->max_total_days && total > *duration->max_total_days) {
         spread_days(seq, *duration->max_total_days);
       }
       min_total = 0;
       stage.note = duration->text;
       if (seq.empty() && duration->min_total_days > 0 && !current.daily.is_zero()) {
-        stage.warnings.push_back(
-            {Severity::caution, "taper.no-reduced-step",
-             m.name + " " + current.daily.str() + " a day is the lowest dose the marketed units "
-                      "make: the taper has no reduced step (" + duration->text +
-                      "); the prescriber should review how to stop it",
-             rule.cite.source});
+        stage.warnings.push_back({Severity::caution, "taper.no-reduced-step",
+                                  m.name + " " + current.daily.str() +
+                                      " a day is the lowest dose the marketed units "
+                                      "make: the taper has no reduced step (" +
+                                      duration->text +
+                                      "); the prescriber should review how to stop it",
+                                  rule.cite.source});
       }
     }
   } else if (current.doses.size() == 1) {
@@ -343,9 +375,10 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
     } else if (!current.daily.is_zero()) {
       stage.warnings.push_back(
           {Severity::caution, "taper.single-administration",
-           m.name + " " + current.daily.str() + " once a day: no smaller once-daily dose can be "
-                    "made from the marketed units, so the taper has no reduced step; the "
-                    "prescriber should review how to stop it",
+           m.name + " " + current.daily.str() +
+               " once a day: no smaller once-daily dose can be "
+               "made from the marketed units, so the taper has no reduced step; the "
+               "prescriber should review how to stop it",
            rule.cite.source});
     }
   } else { // drop_administration: the earliest administration goes first
@@ -365,8 +398,10 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
   // reduced step is lengthened.
   if (!seq.empty()) {
     int total = 0;
-    for (const auto &s : seq) total += s.days;
-    if (total < min_total) seq.back().days += min_total - total;
+    for (const auto &s : seq)
+      total += s.days;
+    if (total < min_total)
+      seq.back().days += min_total - total;
   }
   Date d = from;
   for (const auto &s : seq) {
@@ -374,7 +409,8 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
     stage.steps.push_back(make_step(m, s.daily, s.times, d, end));
     d = end;
   }
-  if (!rule.note.empty()) stage.note += std::string(stage.note.empty() ? "" : "; ") + rule.note;
+  if (!rule.note.empty())
+    stage.note += std::string(stage.note.empty() ? "" : "; ") + rule.note;
   stage.dispense = dispense_for(stage.steps);
   return stage;
 }
@@ -404,12 +440,15 @@ std::string cite_text(const Citation &c) {
 std::vector<DialysisDose> dialysis_supplements_on(const Plan &plan, const Patient &p,
                                                   const Formulary &f, Date day) {
   std::vector<DialysisDose> out;
-  if (!p.dialysis || !p.dialysis->on(day)) return out;
+  if (!p.dialysis || !p.dialysis->on(day))
+    return out;
   for (const auto &[stage, step] : plan.on(day)) {
     const Monograph *m = f.find(stage->drug);
-    if (m == nullptr || !m->haemodialysis || step->doses.size() != 1) continue;
+    if (m == nullptr || !m->haemodialysis || step->doses.size() != 1)
+      continue;
     const DialysisSupplement *row = m->haemodialysis->for_daily(step->daily);
-    if (row == nullptr) continue;
+    if (row == nullptr)
+      continue;
     DialysisDose d;
     d.stage = stage;
     d.maintenance = step->daily;
@@ -430,14 +469,17 @@ std::vector<DialysisDose> dialysis_supplements_on(const Plan &plan, const Patien
 std::optional<std::string> dialysis_days_line(const Stage &stage, const Step &step,
                                               const Patient &p, const Formulary &f) {
   const Monograph *m = f.find(stage.drug);
-  if (!p.dialysis || m == nullptr || !m->haemodialysis || step.doses.size() != 1) return std::nullopt;
+  if (!p.dialysis || m == nullptr || !m->haemodialysis || step.doses.size() != 1)
+    return std::nullopt;
   const DialysisSupplement *row = m->haemodialysis->for_daily(step.daily);
-  if (row == nullptr) return std::nullopt;
+  if (row == nullptr)
+    return std::nullopt;
   std::string line = "After each haemodialysis session (" + weekday_list(*p.dialysis) +
                      " only): " + f.display_name(m->name) + " " + row->supplement.str() +
                      " (supplement with " + step.daily.str() + " once daily)";
   if (!build_units(*m, row->supplement)) {
-    line += "; " + row->supplement.str() + " cannot be made from the stocked capsules and "
+    line += "; " + row->supplement.str() +
+            " cannot be made from the stocked capsules and "
             "tablets: the pharmacist supplies it";
   }
   return line;
@@ -446,9 +488,11 @@ std::optional<std::string> dialysis_days_line(const Stage &stage, const Step &st
 void note_dialysis(Plan &plan, const Patient &p, const Formulary &f) {
   for (auto &stage : plan.stages) {
     const Monograph *m = f.find(stage.drug);
-    if (m == nullptr || !m->haemodialysis || stage.steps.empty()) continue;
+    if (m == nullptr || !m->haemodialysis || stage.steps.empty())
+      continue;
     if (!p.dialysis) {
-      if (!p.has_condition("haemodialysis")) continue;
+      if (!p.has_condition("haemodialysis"))
+        continue;
       const bool has = std::any_of(stage.warnings.begin(), stage.warnings.end(),
                                    [](const Finding &w) { return w.rule == "dialysis.no-days"; });
       if (!has) {
@@ -465,21 +509,24 @@ void note_dialysis(Plan &plan, const Patient &p, const Formulary &f) {
       const DialysisSupplement *row =
           step.doses.size() == 1 ? m->haemodialysis->for_daily(step.daily) : nullptr;
       const std::string item =
-          row != nullptr ? row->supplement.str() + " with " + step.daily.str() + " once daily"
-                         : step.daily.str() + " a day" +
-                               (step.doses.size() == 1 ? " once daily" : "");
+          row != nullptr
+              ? row->supplement.str() + " with " + step.daily.str() + " once daily"
+              : step.daily.str() + " a day" + (step.doses.size() == 1 ? " once daily" : "");
       auto &list = row != nullptr ? with : without;
-      if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+      if (std::find(list.begin(), list.end(), item) == list.end())
+        list.push_back(item);
     }
     std::string note = "haemodialysis on " + weekday_list(*p.dialysis) + ": ";
     if (!with.empty()) {
       note += "after each session a supplement of ";
-      for (std::size_t i = 0; i < with.size(); ++i) note += (i == 0 ? "" : ", ") + with[i];
+      for (std::size_t i = 0; i < with.size(); ++i)
+        note += (i == 0 ? "" : ", ") + with[i];
       note += " (on those days only)";
     }
     if (!without.empty()) {
       note += std::string(with.empty() ? "" : "; ") + "no supplement in the label's table for ";
-      for (std::size_t i = 0; i < without.size(); ++i) note += (i == 0 ? "" : ", ") + without[i];
+      for (std::size_t i = 0; i < without.size(); ++i)
+        note += (i == 0 ? "" : ", ") + without[i];
       note += ": specialist review";
     }
     note += " (" + cite_text(m->haemodialysis->cite) + ")";
@@ -499,8 +546,8 @@ Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const P
   if (!req.prefer && !report.pregnancy) {
     caution_choice = choose_caution_drug(report, f, pw, req.tried);
   }
-  const DrugVerdict &v = choose_drug(report, f, pw, req.tried,
-                                     caution_choice ? caution_choice->drug : req.prefer);
+  const DrugVerdict &v =
+      choose_drug(report, f, pw, req.tried, caution_choice ? caution_choice->drug : req.prefer);
   const Monograph &m = f.get(v.drug);
 
   Plan plan;
@@ -511,7 +558,8 @@ Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const P
   plan.unchecked_medications = report.unchecked_medications;
   plan.stages.push_back(build_trial_stage(m, v, pw, req.start));
   Stage &first = plan.stages.back();
-  if (caution_choice) first.warnings.push_back(caution_choice->why);
+  if (caution_choice)
+    first.warnings.push_back(caution_choice->why);
   if (req.prefer) {
     const std::string chosen = "chosen by the prescriber (--prefer " + *req.prefer + ")" +
                                (req.prefer_reason.empty() ? "" : ": " + req.prefer_reason);

@@ -15,9 +15,9 @@ namespace titrate {
 struct PlanRequest {
   Date start{2000, 1, 1};
   Date today{2000, 1, 1};
-  std::optional<std::string> prefer;   // --prefer DRUG
-  std::string prefer_reason;           // --reason: why the clinician chose it (kept in the plan)
-  std::vector<std::string> tried;      // drugs already tried, never chosen again
+  std::optional<std::string> prefer; // --prefer DRUG
+  std::string prefer_reason;         // --reason: why the clinician chose it (kept in the plan)
+  std::vector<std::string> tried;    // drugs already tried, never chosen again
 };
 
 // The first plan for a patient. Throws RefusedError (exit 4) for pregnancy without --prefer, for
@@ -33,8 +33,8 @@ std::optional<std::vector<UnitCount>> build_units(const Monograph &m, Dose dose)
 // Independent check of any plan against the invariants: no dose above the renal cap
 // or label maximum, >= min days at target before a decision date, no overlap of two serotonergic
 // drugs outside a switch rule, no step shorter than its minimum interval, units add up.
-std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f,
-                          const Pathway &pw, Date today);
+std::vector<Finding> lint(const Plan &plan, const Patient &p, const Formulary &f, const Pathway &pw,
+                          Date today);
 
 // A new version drafted on `from` over the running (active) plan: the patient goes on from where
 // they are (replan.cpp). Before `from` everything is history; running tapers go on; the current
@@ -73,9 +73,10 @@ std::optional<std::vector<Administration>> split_daily(const Monograph &m, Dose 
 // renal band's cap and the eligibility report's cap (age rules).
 Dose daily_cap(const Monograph &m, const DrugVerdict &v);
 
-// Stage choice (clinical.md A1, H18): pregnancy without `prefer` refuses; `prefer` must be in the pathway (InputError)
-// and not avoid or already tried (RefusedError); else the first ok drug in pathway order not in
-// `tried`, else the caution drug of choose_caution_drug; none left -> RefusedError saying refer.
+// Stage choice (clinical.md A1, H18): pregnancy without `prefer` refuses; `prefer` must be in the
+// pathway (InputError) and not avoid or already tried (RefusedError); else the first ok drug in
+// pathway order not in `tried`, else the caution drug of choose_caution_drug; none left ->
+// RefusedError saying refer.
 const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, const Pathway &pw,
                                const std::vector<std::string> &tried,
                                const std::optional<std::string> &prefer);
@@ -123,8 +124,8 @@ Stage build_taper_stage(const Monograph &m, const Step &current, Date from,
 // days include that weekday. Empty when the patient is not on dialysis.
 struct DialysisDose {
   const Stage *stage = nullptr;
-  Dose maintenance; // the once-daily dose of that day
-  Dose supplement;  // after the session
+  Dose maintenance;       // the once-daily dose of that day
+  Dose supplement;        // after the session
   bool buildable = false; // whole marketed units make it (125 mg does not)
   std::string text;       // the line for people, with its source
 };

@@ -21,7 +21,8 @@ constexpr std::int64_t kMaxGrains = 200000;
 std::int64_t grain_of(const Monograph &m) {
   std::int64_t g = 0;
   for (const auto &s : m.strengths) {
-    if (s.dose.ug() > 0) g = std::gcd(g, s.dose.ug());
+    if (s.dose.ug() > 0)
+      g = std::gcd(g, s.dose.ug());
   }
   return g;
 }
@@ -33,16 +34,20 @@ struct UnitTable {
   std::vector<int> best;
 
   UnitTable(const Monograph &m, std::int64_t max_grains) : grain(grain_of(m)) {
-    if (grain == 0) return;
-    for (const auto &s : m.strengths) sizes.push_back(s.dose.ug() / grain);
+    if (grain == 0)
+      return;
+    for (const auto &s : m.strengths)
+      sizes.push_back(s.dose.ug() / grain);
     best.assign(static_cast<std::size_t>(max_grains + 1), kNoWay);
     best[0] = 0;
     for (std::int64_t k = 1; k <= max_grains; ++k) {
       int b = kNoWay;
       for (auto sz : sizes) {
-        if (sz <= 0 || sz > k) continue;
+        if (sz <= 0 || sz > k)
+          continue;
         const int prev = best[static_cast<std::size_t>(k - sz)];
-        if (prev != kNoWay && prev + 1 < b) b = prev + 1;
+        if (prev != kNoWay && prev + 1 < b)
+          b = prev + 1;
       }
       best[static_cast<std::size_t>(k)] = b;
     }
@@ -67,7 +72,8 @@ std::vector<UnitCount> reconstruct(const Monograph &m, const UnitTable &t, std::
     bool advanced = false;
     for (auto i : order) {
       const auto sz = t.sizes[i];
-      if (sz <= 0 || sz > k) continue;
+      if (sz <= 0 || sz > k)
+        continue;
       const int prev = t.best[static_cast<std::size_t>(k - sz)];
       if (prev != kNoWay && prev + 1 == t.best[static_cast<std::size_t>(k)]) {
         const auto &s = m.strengths[i];
@@ -81,7 +87,8 @@ std::vector<UnitCount> reconstruct(const Monograph &m, const UnitTable &t, std::
         break;
       }
     }
-    if (!advanced) return {}; // cannot happen when best[k] is finite
+    if (!advanced)
+      return {}; // cannot happen when best[k] is finite
   }
   return out;
 }
@@ -97,7 +104,8 @@ struct Candidate {
 void search(const UnitTable &t, std::int64_t total, std::size_t n, std::int64_t min_part,
             std::vector<std::int64_t> &parts, int units, std::optional<Candidate> &best) {
   if (n == 1) {
-    if (total < min_part || !t.buildable(total)) return;
+    if (total < min_part || !t.buildable(total))
+      return;
     parts.push_back(total);
     const std::int64_t spread = parts.back() - parts.front();
     const int u = units + t.units(total);
@@ -114,9 +122,11 @@ void search(const UnitTable &t, std::int64_t total, std::size_t n, std::int64_t 
       // a is the smallest part; the largest is at least the mean of the rest, so the spread
       // only grows as a falls: stop once it cannot beat the best found.
       const std::int64_t lower_bound = (total - a + nn - 2) / (nn - 1) - a;
-      if (lower_bound > best->spread) break;
+      if (lower_bound > best->spread)
+        break;
     }
-    if (!t.buildable(a)) continue;
+    if (!t.buildable(a))
+      continue;
     parts.push_back(a);
     search(t, total - a, n - 1, a, parts, units + t.units(a), best);
     parts.pop_back();
@@ -127,11 +137,14 @@ void search(const UnitTable &t, std::int64_t total, std::size_t n, std::int64_t 
 
 std::optional<std::vector<UnitCount>> build_units(const Monograph &m, Dose dose) {
   const std::int64_t g = grain_of(m);
-  if (g == 0 || dose.ug() <= 0 || dose.ug() % g != 0) return std::nullopt;
+  if (g == 0 || dose.ug() <= 0 || dose.ug() % g != 0)
+    return std::nullopt;
   const std::int64_t k = dose.ug() / g;
-  if (k > kMaxGrains) return std::nullopt;
+  if (k > kMaxGrains)
+    return std::nullopt;
   const UnitTable t(m, k);
-  if (!t.buildable(k)) return std::nullopt;
+  if (!t.buildable(k))
+    return std::nullopt;
   return reconstruct(m, t, k);
 }
 
@@ -141,9 +154,11 @@ std::optional<std::vector<Administration>> split_daily(const Monograph &m, Dose 
   std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
   const std::int64_t g = grain_of(m);
-  if (times.empty() || g == 0 || daily.ug() <= 0 || daily.ug() % g != 0) return std::nullopt;
+  if (times.empty() || g == 0 || daily.ug() <= 0 || daily.ug() % g != 0)
+    return std::nullopt;
   const std::int64_t total = daily.ug() / g;
-  if (total > kMaxGrains) return std::nullopt;
+  if (total > kMaxGrains)
+    return std::nullopt;
   const UnitTable t(m, total);
 
   // Fewer administrations only when no split gives every time a buildable dose; the earliest
@@ -152,7 +167,8 @@ std::optional<std::vector<Administration>> split_daily(const Monograph &m, Dose 
     std::optional<Candidate> best;
     std::vector<std::int64_t> parts;
     search(t, total, n, 1, parts, 0, best);
-    if (!best) continue;
+    if (!best)
+      continue;
     std::vector<Administration> out;
     const std::size_t skip = times.size() - n;
     for (std::size_t i = 0; i < n; ++i) {
@@ -182,7 +198,8 @@ std::vector<UnitCount> dispense_for(const std::vector<Step> &steps) {
     }
   }
   std::sort(out.begin(), out.end(), [](const UnitCount &a, const UnitCount &b) {
-    if (a.strength != b.strength) return a.strength < b.strength;
+    if (a.strength != b.strength)
+      return a.strength < b.strength;
     return a.form < b.form;
   });
   return out;

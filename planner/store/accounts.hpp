@@ -1,8 +1,8 @@
 #pragma once
 // Web state for `titrate serve` (design.md §3): staff accounts, patient links and sessions. Only
-// hashes of secrets are stored (Argon2id for passwords, an unkeyed BLAKE2b-256 digest for link tokens
-// and session ids), never the secrets. Times are UTC seconds since the epoch. Policy (lockout
-// after 5 failures, session lifetime) lives in planner/web; this interface only stores.
+// hashes of secrets are stored (Argon2id for passwords, an unkeyed BLAKE2b-256 digest for link
+// tokens and session ids), never the secrets. Times are UTC seconds since the epoch. Policy
+// (lockout after 5 failures, session lifetime) lives in planner/web; this interface only stores.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,10 +11,10 @@
 namespace titrate {
 
 struct UserAccount {
-  std::string name;          // 1-64 characters of [A-Za-z0-9._-] (same form as patient ids)
-  std::string role;          // clinician | pharmacist
-  std::string password_hash; // crypto_pwhash_str (Argon2id) encoded string
-  int failed_logins = 0;     // consecutive failures since the last success
+  std::string name;              // 1-64 characters of [A-Za-z0-9._-] (same form as patient ids)
+  std::string role;              // clinician | pharmacist
+  std::string password_hash;     // crypto_pwhash_str (Argon2id) encoded string
+  int failed_logins = 0;         // consecutive failures since the last success
   std::int64_t locked_until = 0; // no login before this time (0: not locked)
   std::int64_t created = 0;
 };
@@ -29,7 +29,7 @@ struct PatientLink {
 struct Session {
   std::string id_hash; // hex digest of the session id held in the cookie
   std::string user;
-  std::string csrf;    // the form token of this session (not a secret across sessions)
+  std::string csrf; // the form token of this session (not a secret across sessions)
   std::int64_t expires = 0;
 };
 

@@ -29,7 +29,8 @@ class AccountsTx {
 public:
   AccountsTx(store::StoreDialect &d, bool write) : d_(d) { d_.begin(write); }
   ~AccountsTx() {
-    if (!done_) d_.rollback();
+    if (!done_)
+      d_.rollback();
   }
   AccountsTx(const AccountsTx &) = delete;
   AccountsTx &operator=(const AccountsTx &) = delete;
@@ -71,7 +72,8 @@ void CoreAccounts::add_user(const UserAccount &u) {
 
 std::optional<UserAccount> CoreAccounts::user(const std::string &name) {
   const auto r = run(false, accounts_user_columns + " WHERE name = $1", {name});
-  if (r.empty()) return std::nullopt;
+  if (r.empty())
+    return std::nullopt;
   return accounts_read_user(r.front());
 }
 
@@ -80,7 +82,8 @@ std::vector<UserAccount> CoreAccounts::users() {
       run(false, accounts_user_columns + " ORDER BY name" + std::string(sql_->byte_order()), {});
   std::vector<UserAccount> out;
   out.reserve(r.size());
-  for (const auto &row : r) out.push_back(accounts_read_user(row));
+  for (const auto &row : r)
+    out.push_back(accounts_read_user(row));
   return out;
 }
 
@@ -107,7 +110,8 @@ int CoreAccounts::record_failed_login(const std::string &name, int max_failures,
                      "ELSE locked_until END "
                      "WHERE name = $3 RETURNING failed_logins",
                      {std::int64_t{max_failures}, lock_until, name});
-  if (r.empty()) throw NotFoundError("user " + name + ": no such user");
+  if (r.empty())
+    throw NotFoundError("user " + name + ": no such user");
   const int after = r.front().int32(0);
   return after == 0 ? max_failures : after;
 }
@@ -128,12 +132,14 @@ std::optional<PatientLink> CoreAccounts::link(const std::string &token_hash) {
                      "SELECT token_hash, patient_id, created, revoked FROM patient_links "
                      "WHERE token_hash = $1",
                      {token_hash});
-  if (r.empty()) return std::nullopt;
+  if (r.empty())
+    return std::nullopt;
   PatientLink l;
   l.token_hash = r.front().text(0);
   l.patient = r.front().text(1);
   l.created = r.front().integer(2);
-  if (!r.front().null(3)) l.revoked = r.front().integer(3);
+  if (!r.front().null(3))
+    l.revoked = r.front().integer(3);
   return l;
 }
 
@@ -151,10 +157,11 @@ void CoreAccounts::add_session(const Session &s) {
 }
 
 std::optional<Session> CoreAccounts::session(const std::string &id_hash) {
-  const auto r = run(false,
-                     "SELECT id_hash, user_name, csrf, expires FROM sessions WHERE id_hash = $1",
-                     {id_hash});
-  if (r.empty()) return std::nullopt;
+  const auto r =
+      run(false, "SELECT id_hash, user_name, csrf, expires FROM sessions WHERE id_hash = $1",
+          {id_hash});
+  if (r.empty())
+    return std::nullopt;
   Session s;
   s.id_hash = r.front().text(0);
   s.user = r.front().text(1);

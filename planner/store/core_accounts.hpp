@@ -18,10 +18,8 @@ public:
   void add_user(const UserAccount &u) final;
   std::optional<UserAccount> user(const std::string &name) final;
   std::vector<UserAccount> users() final;
-  void set_login_state(const std::string &name, int failed_logins,
-                       std::int64_t locked_until) final;
-  int record_failed_login(const std::string &name, int max_failures,
-                          std::int64_t lock_until) final;
+  void set_login_state(const std::string &name, int failed_logins, std::int64_t locked_until) final;
+  int record_failed_login(const std::string &name, int max_failures, std::int64_t lock_until) final;
 
   void add_link(const PatientLink &link) final;
   std::optional<PatientLink> link(const std::string &token_hash) final;

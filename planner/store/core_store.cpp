@@ -28,12 +28,16 @@ const SqlValue &SqlRow::at(std::size_t i) const {
   return cells_[i];
 }
 
-bool SqlRow::null(std::size_t i) const { return std::holds_alternative<std::monostate>(at(i)); }
+bool SqlRow::null(std::size_t i) const {
+  return std::holds_alternative<std::monostate>(at(i));
+}
 
 std::string SqlRow::text(std::size_t i) const {
   const SqlValue &v = at(i);
-  if (const auto *s = std::get_if<std::string>(&v)) return *s;
-  if (const auto *n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
+  if (const auto *s = std::get_if<std::string>(&v))
+    return *s;
+  if (const auto *n = std::get_if<std::int64_t>(&v))
+    return std::to_string(*n);
   if (const auto *d = std::get_if<double>(&v)) {
     char buf[40];
     std::snprintf(buf, sizeof buf, "%.17g", *d);
@@ -43,36 +47,47 @@ std::string SqlRow::text(std::size_t i) const {
 }
 
 std::optional<std::string> SqlRow::opt_text(std::size_t i) const {
-  if (null(i)) return std::nullopt;
+  if (null(i))
+    return std::nullopt;
   return text(i);
 }
 
 std::int64_t SqlRow::integer(std::size_t i) const {
   const SqlValue &v = at(i);
-  if (const auto *n = std::get_if<std::int64_t>(&v)) return *n;
-  if (const auto *d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  if (const auto *n = std::get_if<std::int64_t>(&v))
+    return *n;
+  if (const auto *d = std::get_if<double>(&v))
+    return static_cast<std::int64_t>(*d);
   if (const auto *s = std::get_if<std::string>(&v)) {
     std::int64_t out = 0;
     const auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), out);
-    if (ec == std::errc() && end == s->data() + s->size()) return out;
-    if (*s == "t" || *s == "true") return 1; // a PostgreSQL boolean
-    if (*s == "f" || *s == "false") return 0;
+    if (ec == std::errc() && end == s->data() + s->size())
+      return out;
+    if (*s == "t" || *s == "true")
+      return 1; // a PostgreSQL boolean
+    if (*s == "f" || *s == "false")
+      return 0;
     throw StorageError("stored value \"" + *s + "\" is not a whole number");
   }
   throw StorageError("stored value: NULL where a whole number was expected");
 }
 
-int SqlRow::int32(std::size_t i) const { return static_cast<int>(integer(i)); }
+int SqlRow::int32(std::size_t i) const {
+  return static_cast<int>(integer(i));
+}
 
 double SqlRow::real(std::size_t i) const {
   const SqlValue &v = at(i);
-  if (const auto *d = std::get_if<double>(&v)) return *d;
-  if (const auto *n = std::get_if<std::int64_t>(&v)) return static_cast<double>(*n);
+  if (const auto *d = std::get_if<double>(&v))
+    return *d;
+  if (const auto *n = std::get_if<std::int64_t>(&v))
+    return static_cast<double>(*n);
   if (const auto *s = std::get_if<std::string>(&v)) {
     errno = 0;
     char *end = nullptr;
     const double out = std::strtod(s->c_str(), &end);
-    if (!s->empty() && end == s->c_str() + s->size() && errno == 0) return out;
+    if (!s->empty() && end == s->c_str() + s->size() && errno == 0)
+      return out;
     throw StorageError("stored value \"" + *s + "\" is not a number");
   }
   throw StorageError("stored value: NULL where a number was expected");
@@ -88,8 +103,8 @@ void ImportRefusals::before_birth(std::int64_t line, const std::string &at,
 
 void ImportRefusals::unknown_patient(std::int64_t line, const std::string &patient) {
   if (++unknown_ <= max_listed) {
-    unknown_lines_ += "\n  " + source_ + ":" + std::to_string(line) + ": patient_id: \"" +
-                      patient + "\" is not a known patient";
+    unknown_lines_ += "\n  " + source_ + ":" + std::to_string(line) + ": patient_id: \"" + patient +
+                      "\" is not a known patient";
   }
 }
 
@@ -128,13 +143,16 @@ std::string core_now_utc() {
   return buf;
 }
 
-SqlValue core_flag(bool b) { return std::int64_t{b ? 1 : 0}; }
+SqlValue core_flag(bool b) {
+  return std::int64_t{b ? 1 : 0};
+}
 
 // ---- row decoding
 
 json core_stopped_doc(const std::vector<StoppedMedication> &v) {
   json a = json::array();
-  for (const auto &s : v) a.push_back({{"name", s.name}, {"stopped", iso(s.stopped)}});
+  for (const auto &s : v)
+    a.push_back({{"name", s.name}, {"stopped", iso(s.stopped)}});
   return a;
 }
 
@@ -156,8 +174,10 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
     p.birth_date = parse_date(q.text(2), "birth_date");
     p.sex = parse_sex(q.text(3));
     p.weight_kg = q.real(4);
-    if (!q.null(5)) p.serum_creatinine_mg_dl = q.real(5);
-    if (!q.null(6)) p.crcl_ml_min = q.real(6);
+    if (!q.null(5))
+      p.serum_creatinine_mg_dl = q.real(5);
+    if (!q.null(6))
+      p.crcl_ml_min = q.real(6);
     p.hepatic = parse_hepatic(q.text(7));
     store::read_conditions_document(json::parse(q.text(8)), p);
     p.medications = json::parse(q.text(9)).get<std::vector<std::string>>();
@@ -165,7 +185,8 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
       p.stopped_medications.push_back(
           {s.at("name").get<std::string>(), parse_date(s.at("stopped").get<std::string>())});
     }
-    if (!q.null(11)) p.baseline_pain = PainScore(q.int32(11));
+    if (!q.null(11))
+      p.baseline_pain = PainScore(q.int32(11));
     r.recorded_by = q.text(12);
     r.recorded_at = q.text(13);
     store::read_sources_document(json::parse(q.text(14)), p);
@@ -180,7 +201,8 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
 PlanStatus core_status_from(const std::string &s) {
   for (auto st : {PlanStatus::draft, PlanStatus::submitted, PlanStatus::approved,
                   PlanStatus::rejected, PlanStatus::superseded}) {
-    if (to_string(st) == s) return st;
+    if (to_string(st) == s)
+      return st;
   }
   throw StorageError("stored plan status \"" + s + "\" is not known");
 }
@@ -212,7 +234,9 @@ std::string core_version_name(const std::string &patient, int version) {
   return "plan of " + patient + " version " + std::to_string(version);
 }
 
-bool core_blank(const std::string &s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool core_blank(const std::string &s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
 } // namespace
 
@@ -231,12 +255,14 @@ public:
   }
   ~Tx() {
     --s_.depth_;
-    if (owner_ && !committed_) s_.sql_->rollback();
+    if (owner_ && !committed_)
+      s_.sql_->rollback();
   }
   Tx(const Tx &) = delete;
   Tx &operator=(const Tx &) = delete;
   void commit() {
-    if (owner_) s_.sql_->commit();
+    if (owner_)
+      s_.sql_->commit();
     committed_ = true;
   }
   const std::string &at() const { return at_; }
@@ -268,16 +294,14 @@ void CoreStore::atomically(const std::function<void()> &body) {
 }
 
 void CoreStore::require_patient(const std::string &id, bool lock) {
-  if (q("SELECT 1 FROM patients WHERE id = $1" + std::string(lock ? sql_->lock_rows() : ""),
-        {id})
+  if (q("SELECT 1 FROM patients WHERE id = $1" + std::string(lock ? sql_->lock_rows() : ""), {id})
           .empty()) {
     throw NotFoundError("patient " + id + ": not found");
   }
 }
 
-void CoreStore::write_audit(const Actor &who, const std::string &action,
-                            const std::string &patient, const std::string &detail,
-                            const std::string &at) {
+void CoreStore::write_audit(const Actor &who, const std::string &action, const std::string &patient,
+                            const std::string &detail, const std::string &at) {
   const SqlValue patient_id = patient.empty() ? SqlValue() : SqlValue(patient);
   if (audit_actor_) {
     q("INSERT INTO audit (at, \"user\", role, action, patient_id, detail, door, os_user) "
@@ -310,7 +334,8 @@ SqlParams core_patient_params(const Patient &p, const Actor &who, int version,
               p.baseline_pain ? SqlValue(std::int64_t{p.baseline_pain->value()}) : SqlValue(),
               who.user,
               at};
-  if (sources) v.emplace_back(store::sources_document(p).dump());
+  if (sources)
+    v.emplace_back(store::sources_document(p).dump());
   return v;
 }
 
@@ -360,7 +385,8 @@ std::optional<PatientRecord> CoreStore::patient(const std::string &id) {
                        "ORDER BY version DESC LIMIT 1",
                    {id});
   tx.commit();
-  if (r.empty()) return std::nullopt;
+  if (r.empty())
+    return std::nullopt;
   return core_patient_from_row(r.front());
 }
 
@@ -372,7 +398,8 @@ std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
   tx.commit();
   std::vector<PatientRecord> out;
   out.reserve(r.size());
-  for (const auto &row : r) out.push_back(core_patient_from_row(row));
+  for (const auto &row : r)
+    out.push_back(core_patient_from_row(row));
   return out;
 }
 
@@ -385,7 +412,8 @@ std::vector<PatientRecord> CoreStore::patients() {
   tx.commit();
   std::vector<PatientRecord> out;
   out.reserve(r.size());
-  for (const auto &row : r) out.push_back(core_patient_from_row(row));
+  for (const auto &row : r)
+    out.push_back(core_patient_from_row(row));
   return out;
 }
 
@@ -403,8 +431,7 @@ struct CoreStore::VersionRow {
 // so its status is the latest committed one: two pharmacists approving one version at once
 // serialize, and the second sees "approved" (READ COMMITTED gives each statement a fresh
 // snapshot on PostgreSQL; SQLite's writing transaction holds the whole database).
-CoreStore::VersionRow CoreStore::find_version(const std::string &patient, int version,
-                                              bool lock) {
+CoreStore::VersionRow CoreStore::find_version(const std::string &patient, int version, bool lock) {
   require_patient(patient);
   if (lock && !sql_->lock_rows().empty()) {
     q("SELECT id FROM plans WHERE patient_id = $1" + std::string(sql_->lock_rows()), {patient});
@@ -417,8 +444,7 @@ CoreStore::VersionRow CoreStore::find_version(const std::string &patient, int ve
     throw NotFoundError("plan of " + patient + ": no version " + std::to_string(version));
   }
   const auto &row = r.front();
-  return {row.integer(0), row.integer(1), core_status_from(row.text(2)), row.text(3),
-          row.text(4)};
+  return {row.integer(0), row.integer(1), core_status_from(row.text(2)), row.text(3), row.text(4)};
 }
 
 int CoreStore::save_draft(const Plan &plan, const Actor &who, const std::string &note) {
@@ -439,7 +465,8 @@ int CoreStore::save_draft(const Plan &plan, const Actor &who, const std::string 
   q("UPDATE plan_versions SET status = 'superseded' WHERE plan_id = $1 AND status = 'draft'",
     {plan_id});
   std::optional<std::string> decision_date;
-  if (auto d = plan_decision_date(plan)) decision_date = iso(*d);
+  if (auto d = plan_decision_date(plan))
+    decision_date = iso(*d);
   const std::int64_t version_id =
       q("INSERT INTO plan_versions (plan_id, version, status, pathway, start_date, "
         "decision_date, content, drafted_by, drafted_at, note) "
@@ -451,8 +478,10 @@ int CoreStore::save_draft(const Plan &plan, const Actor &who, const std::string 
   std::int64_t si = 0;
   for (const auto &s : plan.stages) {
     std::optional<std::string> target, decision;
-    if (s.target_reached) target = iso(*s.target_reached);
-    if (s.decision_date) decision = iso(*s.decision_date);
+    if (s.target_reached)
+      target = iso(*s.target_reached);
+    if (s.decision_date)
+      decision = iso(*s.decision_date);
     const std::int64_t stage_id =
         q("INSERT INTO stages (plan_version_id, ordinal, drug, role, assessed_ug, "
           "target_reached, decision_date) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
@@ -543,14 +572,16 @@ std::vector<PlanVersion> CoreStore::versions_where(const std::string &where,
   tx.commit();
   std::vector<PlanVersion> out;
   out.reserve(r.size());
-  for (const auto &row : r) out.push_back(core_version_from_row(row));
+  for (const auto &row : r)
+    out.push_back(core_version_from_row(row));
   return out;
 }
 
 std::optional<PlanVersion> CoreStore::plan_version(const std::string &patient, int version) {
   auto all = versions_where("WHERE p.patient_id = $1 AND v.version = $2",
                             {patient, std::int64_t{version}});
-  if (all.empty()) return std::nullopt;
+  if (all.empty())
+    return std::nullopt;
   return all.front();
 }
 
@@ -560,7 +591,8 @@ std::vector<PlanVersion> CoreStore::plan_versions(const std::string &patient) {
 
 std::optional<PlanVersion> CoreStore::active_plan(const std::string &patient) {
   auto all = versions_where("WHERE p.patient_id = $1 AND v.status = 'approved'", {patient});
-  if (all.empty()) return std::nullopt;
+  if (all.empty())
+    return std::nullopt;
   return all.front();
 }
 
@@ -583,8 +615,8 @@ std::vector<Review> CoreStore::reviews(const std::string &patient) {
   out.reserve(r.size());
   for (const auto &row : r) {
     out.push_back({row.text(0), row.int32(1), row.text(2),
-                   row.text(3) == "approved" ? Verdict::approved : Verdict::rejected,
-                   row.text(4), row.text(5)});
+                   row.text(3) == "approved" ? Verdict::approved : Verdict::rejected, row.text(4),
+                   row.text(5)});
   }
   return out;
 }
@@ -598,15 +630,15 @@ std::int64_t CoreStore::log_score(const std::string &patient, const ScoreEntry &
   if (s.supersedes) {
     // Lock the corrected score, then look for an earlier correction in a new statement: two
     // corrections of one score at once cannot both pass.
-    const auto r = q("SELECT patient_id FROM pain_scores WHERE id = $1" +
-                         std::string(sql_->lock_rows()),
-                     {*s.supersedes});
+    const auto r =
+        q("SELECT patient_id FROM pain_scores WHERE id = $1" + std::string(sql_->lock_rows()),
+          {*s.supersedes});
     if (r.empty() || r.front().text(0) != patient) {
       throw NotFoundError("supersedes: patient " + patient + " has no score #" +
                           std::to_string(*s.supersedes));
     }
-    const auto c = q("SELECT id FROM pain_scores WHERE supersedes = $1 ORDER BY id LIMIT 1",
-                     {*s.supersedes});
+    const auto c =
+        q("SELECT id FROM pain_scores WHERE supersedes = $1 ORDER BY id LIMIT 1", {*s.supersedes});
     if (!c.empty()) {
       throw RefusedError("supersedes: score #" + std::to_string(*s.supersedes) +
                          " was already corrected by #" + c.front().text(0) +
@@ -655,7 +687,8 @@ std::vector<ScoreEntry> CoreStore::scores(const std::string &patient, bool inclu
     e.at = parse_local_datetime(row.text(1));
     e.score = PainScore(row.int32(2));
     e.note = row.text(3);
-    if (!row.null(4)) e.supersedes = row.integer(4);
+    if (!row.null(4))
+      e.supersedes = row.integer(4);
     out.push_back(std::move(e));
   }
   return out;
@@ -679,7 +712,8 @@ std::int64_t CoreStore::log_adverse_effect(const std::string &patient, const Adv
                        {*ae.supersedes});
       if (!r.empty()) {
         target = r.front().text(0);
-        if (!r.front().null(1)) replaced_by = r.front().integer(1);
+        if (!r.front().null(1))
+          replaced_by = r.front().integer(1);
       }
     }
     store::check_effect_correction(patient, ae, target, replaced_by);
@@ -719,7 +753,8 @@ std::vector<AdverseEffect> CoreStore::adverse_effects(const std::string &patient
     a.description = row.text(2);
     a.severity = parse_ae_severity(row.text(3));
     store::read_effect_drugs(a, row.opt_text(4));
-    if (!row.null(5)) a.supersedes = row.integer(5);
+    if (!row.null(5))
+      a.supersedes = row.integer(5);
     a.retracted = row.integer(6) != 0;
     out.push_back(std::move(a));
   }
@@ -733,23 +768,41 @@ std::int64_t CoreStore::record_decision(const Assessment &a, std::optional<int> 
   Tx tx(*this, true);
   require_patient(a.patient);
   std::optional<std::int64_t> version_id;
-  if (plan_version) version_id = find_version(a.patient, *plan_version, false).id;
+  if (plan_version)
+    version_id = find_version(a.patient, *plan_version, false).id;
   std::optional<std::int64_t> next_ug;
-  if (a.next_dose) next_ug = a.next_dose->ug();
+  if (a.next_dose)
+    next_ug = a.next_dose->ug();
   std::optional<std::string> next_dd;
-  if (a.next_decision_date) next_dd = iso(*a.next_decision_date);
+  if (a.next_decision_date)
+    next_dd = iso(*a.next_decision_date);
   const std::int64_t id =
       q("INSERT INTO decisions (patient_id, plan_version_id, date, drug, decision, baseline, "
         "window_start, window_end, window_mean, window_scores, change_pct, days_at_target, "
         "rule, source, reasons, next_dose_ug, next_drug, next_decision_date, substantial, "
         "recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,"
         "$15,$16,$17,$18,$19,$20,$21) RETURNING id",
-        {a.patient, nullable(version_id), iso(a.date), a.drug,
-         std::string(store::decision_name(a.decision)), nullable(a.baseline),
-         iso(a.window.start), iso(a.window.end), nullable(a.window.mean),
-         std::int64_t{a.window.scores}, nullable(a.change_pct), std::int64_t{a.days_at_target},
-         a.rule, a.source, json(a.reasons).dump(), nullable(next_ug), nullable(a.next_drug),
-         nullable(next_dd), core_flag(a.substantial), who.user, tx.at()})
+        {a.patient,
+         nullable(version_id),
+         iso(a.date),
+         a.drug,
+         std::string(store::decision_name(a.decision)),
+         nullable(a.baseline),
+         iso(a.window.start),
+         iso(a.window.end),
+         nullable(a.window.mean),
+         std::int64_t{a.window.scores},
+         nullable(a.change_pct),
+         std::int64_t{a.days_at_target},
+         a.rule,
+         a.source,
+         json(a.reasons).dump(),
+         nullable(next_ug),
+         nullable(a.next_drug),
+         nullable(next_dd),
+         core_flag(a.substantial),
+         who.user,
+         tx.at()})
           .at(0)
           .integer(0);
   write_audit(who, "decision.record", a.patient,
@@ -775,25 +828,31 @@ std::vector<DecisionRecord> CoreStore::decisions(const std::string &patient) {
   for (const auto &d : r) {
     DecisionRecord rec;
     rec.id = d.integer(0);
-    if (!d.null(1)) rec.plan_version = d.int32(1);
+    if (!d.null(1))
+      rec.plan_version = d.int32(1);
     Assessment &a = rec.assessment;
     a.patient = d.text(19);
     a.date = parse_date(d.text(2));
     a.drug = d.text(3);
     a.decision = store::decision_from_name(d.text(4));
-    if (!d.null(5)) a.baseline = d.real(5);
+    if (!d.null(5))
+      a.baseline = d.real(5);
     a.window.start = parse_date(d.text(6));
     a.window.end = parse_date(d.text(7));
-    if (!d.null(8)) a.window.mean = d.real(8);
+    if (!d.null(8))
+      a.window.mean = d.real(8);
     a.window.scores = d.int32(9);
-    if (!d.null(10)) a.change_pct = d.real(10);
+    if (!d.null(10))
+      a.change_pct = d.real(10);
     a.days_at_target = d.int32(11);
     a.rule = d.text(12);
     a.source = d.text(13);
     a.reasons = json::parse(d.text(14)).get<std::vector<std::string>>();
-    if (!d.null(15)) a.next_dose = Dose::micrograms(d.integer(15));
+    if (!d.null(15))
+      a.next_dose = Dose::micrograms(d.integer(15));
     a.next_drug = d.opt_text(16);
-    if (!d.null(20)) a.next_decision_date = parse_date(d.text(20));
+    if (!d.null(20))
+      a.next_decision_date = parse_date(d.text(20));
     a.substantial = d.integer(21) != 0;
     rec.recorded_by = d.text(17);
     rec.recorded_at = d.text(18);
@@ -822,16 +881,16 @@ void CoreStore::append_audit(const Actor &who, const std::string &action,
 
 std::vector<AuditEntry> CoreStore::audit(const std::optional<std::string> &patient) {
   std::string sql = "SELECT id, at, \"user\", role, action, coalesce(patient_id, ''), detail, " +
-                     std::string(audit_actor_ ? "door, os_user" : "'', ''") + " FROM audit";
+                    std::string(audit_actor_ ? "door, os_user" : "'', ''") + " FROM audit";
   Tx tx(*this, false);
-  const auto r = patient ? q(sql + " WHERE patient_id = $1 ORDER BY id", {*patient})
-                         : q(sql + " ORDER BY id");
+  const auto r =
+      patient ? q(sql + " WHERE patient_id = $1 ORDER BY id", {*patient}) : q(sql + " ORDER BY id");
   tx.commit();
   std::vector<AuditEntry> out;
   out.reserve(r.size());
   for (const auto &row : r) {
-    out.push_back({row.integer(0), row.text(1), row.text(2), row.text(3), row.text(4),
-                   row.text(5), row.text(6), row.text(7), row.text(8)});
+    out.push_back({row.integer(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5),
+                   row.text(6), row.text(7), row.text(8)});
   }
   return out;
 }

@@ -25,7 +25,8 @@ using SqlParams = std::vector<SqlValue>;
 
 // NULL for an empty optional.
 template <class T> SqlValue nullable(const std::optional<T> &v) {
-  if (!v) return std::monostate{};
+  if (!v)
+    return std::monostate{};
   if constexpr (std::is_integral_v<T>) {
     return static_cast<std::int64_t>(*v);
   } else {
@@ -133,8 +134,7 @@ public:
   using Repository::import_scores;
   ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name) final;
-  std::vector<ScoreEntry> scores(const std::string &patient,
-                                 bool include_superseded = false) final;
+  std::vector<ScoreEntry> scores(const std::string &patient, bool include_superseded = false) final;
   std::int64_t log_adverse_effect(const std::string &patient, const AdverseEffect &ae,
                                   const Actor &who) final;
   std::vector<AdverseEffect> adverse_effects(const std::string &patient,
@@ -169,8 +169,8 @@ private:
                                           const store::SqlParams &params = {});
 
   std::unique_ptr<store::StoreDialect> sql_;
-  int depth_ = 0;        // > 0 while a transaction is open (atomically() or a call)
-  bool sources_ = true;  // patient_versions.sources exists (schema 6 and later)
+  int depth_ = 0;           // > 0 while a transaction is open (atomically() or a call)
+  bool sources_ = true;     // patient_versions.sources exists (schema 6 and later)
   bool audit_actor_ = true; // audit.door and audit.os_user exist (schema 7 and later)
 };
 

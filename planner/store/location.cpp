@@ -21,7 +21,8 @@ bool is_postgres_location(std::string_view location) {
 
 std::string redact_location(const std::string &location) {
   // Any URL, not only PostgreSQL's: a mistyped scheme must not print its password either.
-  if (location.find("://") == std::string::npos) return location;
+  if (location.find("://") == std::string::npos)
+    return location;
   std::string out = location;
   // user:password@host: the userinfo ends at the first '@' before the path.
   const std::size_t scheme_end = out.find("://") + 3;
@@ -29,7 +30,8 @@ std::string redact_location(const std::string &location) {
   const std::size_t at = out.rfind('@', path == std::string::npos ? out.size() : path);
   if (at != std::string::npos && at >= scheme_end) {
     const std::size_t colon = out.find(':', scheme_end);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    if (colon != std::string::npos && colon < at)
+      out.replace(colon + 1, at - colon - 1, "***");
   }
   // ?password=...&... in the query string.
   for (std::size_t pos = out.find("password="); pos != std::string::npos;

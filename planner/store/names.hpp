@@ -3,8 +3,8 @@
 // scheduling modules) because they are part of the stored format: a display name may change,
 // a stored name may not without a migration. Unknown names are StorageError (corrupt data).
 #include "planner/assessment/decision.hpp"
-#include "planner/formulary/monograph.hpp"
 #include "planner/core/observations.hpp"
+#include "planner/formulary/monograph.hpp"
 #include "planner/scheduling/plan.hpp"
 
 #include <cstdint>

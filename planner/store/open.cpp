@@ -12,19 +12,22 @@ namespace titrate {
 
 std::unique_ptr<Repository> open_repository(const std::string &location) {
   require_supported_location(location);
-  if (is_postgres_location(location)) return std::make_unique<PgStore>(location);
+  if (is_postgres_location(location))
+    return std::make_unique<PgStore>(location);
   return std::make_unique<SqliteStore>(location);
 }
 
 std::unique_ptr<Accounts> open_accounts(const std::string &location) {
   require_supported_location(location);
-  if (is_postgres_location(location)) return std::make_unique<PgAccounts>(location);
+  if (is_postgres_location(location))
+    return std::make_unique<PgAccounts>(location);
   return std::make_unique<SqliteAccounts>(location);
 }
 
 void throw_storage_fault(const std::exception &e, const std::string &location) {
   // PostgreSQL faults are typed where they happen (pg_store.cpp guarded()).
-  if (!is_postgres_location(location)) throw_sqlite_fault(e, location);
+  if (!is_postgres_location(location))
+    throw_sqlite_fault(e, location);
 }
 
 } // namespace titrate

@@ -8,14 +8,16 @@ nlohmann::json conditions_document(const Patient &p) {
   nlohmann::json a = p.conditions;
   if (p.dialysis) {
     nlohmann::json days = nlohmann::json::array();
-    for (const auto d : p.dialysis->days) days.push_back(std::string(to_string(d)));
+    for (const auto d : p.dialysis->days)
+      days.push_back(std::string(to_string(d)));
     a.push_back({{"dialysis", p.dialysis->kind}, {"days", days}});
   }
   return a;
 }
 
 void read_conditions_document(const nlohmann::json &j, Patient &p) {
-  if (!j.is_array()) throw InputError("conditions: expected a JSON array");
+  if (!j.is_array())
+    throw InputError("conditions: expected a JSON array");
   p.conditions.clear();
   p.dialysis.reset();
   for (const auto &e : j) {

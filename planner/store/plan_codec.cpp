@@ -9,12 +9,15 @@ using nlohmann::json;
 
 namespace {
 
-json opt_date(const std::optional<Date> &d) { return d ? json(iso(*d)) : json(nullptr); }
+json opt_date(const std::optional<Date> &d) {
+  return d ? json(iso(*d)) : json(nullptr);
+}
 
 json units_doc(const std::vector<UnitCount> &units) {
   json a = json::array();
   for (const auto &u : units) {
-    a.push_back({{"strength_ug", u.strength.ug()}, {"form", form_name(u.form)}, {"count", u.count}});
+    a.push_back(
+        {{"strength_ug", u.strength.ug()}, {"form", form_name(u.form)}, {"count", u.count}});
   }
   return a;
 }
@@ -22,7 +25,9 @@ json units_doc(const std::vector<UnitCount> &units) {
 json findings_doc(const std::vector<Finding> &fs) {
   json a = json::array();
   for (const auto &f : fs) {
-    a.push_back({{"severity", to_string(f.severity)}, {"rule", f.rule}, {"text", f.text},
+    a.push_back({{"severity", to_string(f.severity)},
+                 {"rule", f.rule},
+                 {"text", f.text},
                  {"source", f.source}});
   }
   return a;
@@ -48,7 +53,8 @@ const json &arr(const json &j, const char *key, const std::string &path) {
 }
 
 std::optional<Date> get_opt_date(const json &j, const char *key, const std::string &path) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  if (!j.contains(key) || j.at(key).is_null())
+    return std::nullopt;
   return parse_date(get<std::string>(j, key, path), key);
 }
 
@@ -80,11 +86,14 @@ json plan_to_document(const Plan &p) {
     for (const auto &st : s.steps) {
       json doses = json::array();
       for (const auto &a : st.doses) {
-        doses.push_back({{"time", admin_time_name(a.time)}, {"ug", a.dose.ug()},
+        doses.push_back({{"time", admin_time_name(a.time)},
+                         {"ug", a.dose.ug()},
                          {"units", units_doc(a.units)}});
       }
-      steps.push_back({{"begin", iso(st.range.begin())}, {"end", iso(st.range.end())},
-                       {"daily_ug", st.daily.ug()}, {"doses", doses}});
+      steps.push_back({{"begin", iso(st.range.begin())},
+                       {"end", iso(st.range.end())},
+                       {"daily_ug", st.daily.ug()},
+                       {"doses", doses}});
     }
     json stage = {{"drug", s.drug},
                   {"role", stage_role_name(s.role)},
@@ -96,7 +105,8 @@ json plan_to_document(const Plan &p) {
                   {"warnings", findings_doc(s.warnings)},
                   {"note", s.note}};
     // Written only for a stage in maintenance, so documents of other plans are unchanged.
-    if (s.review_date) stage["review_date"] = iso(*s.review_date);
+    if (s.review_date)
+      stage["review_date"] = iso(*s.review_date);
     stages.push_back(std::move(stage));
   }
   return {{"format", 1},

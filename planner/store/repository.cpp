@@ -12,16 +12,23 @@ namespace titrate {
 
 std::string_view to_string(PlanStatus s) {
   switch (s) {
-  case PlanStatus::draft: return "draft";
-  case PlanStatus::submitted: return "submitted";
-  case PlanStatus::approved: return "approved";
-  case PlanStatus::rejected: return "rejected";
-  case PlanStatus::superseded: return "superseded";
+  case PlanStatus::draft:
+    return "draft";
+  case PlanStatus::submitted:
+    return "submitted";
+  case PlanStatus::approved:
+    return "approved";
+  case PlanStatus::rejected:
+    return "rejected";
+  case PlanStatus::superseded:
+    return "superseded";
   }
   return "?";
 }
 
-std::string_view to_string(Verdict v) { return v == Verdict::approved ? "approved" : "rejected"; }
+std::string_view to_string(Verdict v) {
+  return v == Verdict::approved ? "approved" : "rejected";
+}
 
 namespace store {
 
@@ -30,13 +37,15 @@ template <class E, std::size_t N>
 E from_name(std::string_view s, const std::pair<E, std::string_view> (&table)[N],
             std::string_view what) {
   for (const auto &[e, n] : table)
-    if (n == s) return e;
+    if (n == s)
+      return e;
   throw StorageError("stored " + std::string(what) + " \"" + std::string(s) + "\" is not known");
 }
 template <class E, std::size_t N>
 std::string_view to_name(E e, const std::pair<E, std::string_view> (&table)[N]) {
   for (const auto &[v, n] : table)
-    if (v == e) return n;
+    if (v == e)
+      return n;
   return "?";
 }
 constexpr std::pair<Form, std::string_view> forms[] = {{Form::capsule, "capsule"},
@@ -45,9 +54,10 @@ constexpr std::pair<AdminTime, std::string_view> times[] = {{AdminTime::morning,
                                                             {AdminTime::midday, "midday"},
                                                             {AdminTime::evening, "evening"},
                                                             {AdminTime::bedtime, "bedtime"}};
-constexpr std::pair<StageRole, std::string_view> roles[] = {{StageRole::trial, "trial"},
-                                                            {StageRole::taper, "taper"},
-                                                            {StageRole::cross_taper, "cross-taper"}};
+constexpr std::pair<StageRole, std::string_view> roles[] = {
+    {StageRole::trial, "trial"},
+    {StageRole::taper, "taper"},
+    {StageRole::cross_taper, "cross-taper"}};
 constexpr std::pair<DecisionKind, std::string_view> decisions[] = {
     {DecisionKind::continue_, "continue"}, {DecisionKind::escalate, "escalate"},
     {DecisionKind::switch_, "switch"},     {DecisionKind::extend, "extend"},
@@ -55,24 +65,42 @@ constexpr std::pair<DecisionKind, std::string_view> decisions[] = {
     {DecisionKind::reduce, "reduce"}};
 } // namespace
 
-std::string_view decision_name(DecisionKind d) { return to_name(d, decisions); }
-DecisionKind decision_from_name(std::string_view s) { return from_name(s, decisions, "decision"); }
-std::string_view form_name(Form f) { return to_name(f, forms); }
-Form form_from_name(std::string_view s) { return from_name(s, forms, "form"); }
-std::string_view admin_time_name(AdminTime t) { return to_name(t, times); }
-AdminTime admin_time_from_name(std::string_view s) { return from_name(s, times, "time"); }
-std::string_view stage_role_name(StageRole r) { return to_name(r, roles); }
-StageRole stage_role_from_name(std::string_view s) { return from_name(s, roles, "stage role"); }
+std::string_view decision_name(DecisionKind d) {
+  return to_name(d, decisions);
+}
+DecisionKind decision_from_name(std::string_view s) {
+  return from_name(s, decisions, "decision");
+}
+std::string_view form_name(Form f) {
+  return to_name(f, forms);
+}
+Form form_from_name(std::string_view s) {
+  return from_name(s, forms, "form");
+}
+std::string_view admin_time_name(AdminTime t) {
+  return to_name(t, times);
+}
+AdminTime admin_time_from_name(std::string_view s) {
+  return from_name(s, times, "time");
+}
+std::string_view stage_role_name(StageRole r) {
+  return to_name(r, roles);
+}
+StageRole stage_role_from_name(std::string_view s) {
+  return from_name(s, roles, "stage role");
+}
 
 std::optional<std::string> effect_drugs_text(const AdverseEffect &ae) {
-  if (!ae.attributed) return std::nullopt;
+  if (!ae.attributed)
+    return std::nullopt;
   return nlohmann::json(ae.drugs).dump();
 }
 
 void read_effect_drugs(AdverseEffect &ae, const std::optional<std::string> &text) {
   ae.attributed = text.has_value();
   ae.drugs.clear();
-  if (!text) return;
+  if (!text)
+    return;
   try {
     ae.drugs = nlohmann::json::parse(*text).get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception &) {
@@ -90,10 +118,12 @@ std::string effect_audit_detail(std::int64_t id, const AdverseEffect &ae) {
   d += ae.description + " (" + std::string(to_string(ae.severity)) + ") at " + iso(ae.at);
   if (ae.attributed) {
     std::string names;
-    for (const auto &n : ae.drugs) names += (names.empty() ? "" : ", ") + n;
+    for (const auto &n : ae.drugs)
+      names += (names.empty() ? "" : ", ") + n;
     d += names.empty() ? "; no drug taken then" : "; taking " + names;
   }
-  if (ae.supersedes) d += " (corrects #" + std::to_string(*ae.supersedes) + ")";
+  if (ae.supersedes)
+    d += " (corrects #" + std::to_string(*ae.supersedes) + ")";
   return d;
 }
 
@@ -103,7 +133,8 @@ void check_effect_correction(const std::string &patient, const AdverseEffect &ae
   if (ae.retracted && !ae.supersedes) {
     throw InputError("retract: expected the id of the adverse effect to withdraw");
   }
-  if (!ae.supersedes) return;
+  if (!ae.supersedes)
+    return;
   const std::string n = "#" + std::to_string(*ae.supersedes);
   if (!target_patient || *target_patient != patient) {
     throw NotFoundError("adverse effect " + n + ": patient " + patient + " has no adverse effect " +
@@ -117,12 +148,15 @@ void check_effect_correction(const std::string &patient, const AdverseEffect &ae
 
 } // namespace store
 
-std::optional<Date> plan_decision_date(const Plan &p) { return p.next_assessment(); }
+std::optional<Date> plan_decision_date(const Plan &p) {
+  return p.next_assessment();
+}
 
 namespace {
 const Stage *last_trial(const Plan &p) {
   for (auto it = p.stages.rbegin(); it != p.stages.rend(); ++it)
-    if (it->role == StageRole::trial) return &*it;
+    if (it->role == StageRole::trial)
+      return &*it;
   return nullptr;
 }
 } // namespace
@@ -132,7 +166,8 @@ ImportResult Repository::import_scores(const std::vector<ScoreImportRow> &rows, 
   std::size_t i = 0;
   return import_scores(
       [&](ScoreImportRow &row) {
-        if (i == rows.size()) return false;
+        if (i == rows.size())
+          return false;
         row = rows[i++];
         return true;
       },
@@ -166,19 +201,23 @@ std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days,
     throw InputError("the due list's days ahead: " + std::to_string(within_days) +
                      " is negative; expected 0 or more days");
   }
-  if (pathways.empty()) throw InputError("due: no pathway is loaded; expected at least one");
+  if (pathways.empty())
+    throw InputError("due: no pathway is loaded; expected at least one");
   const auto params = [&](const std::string &name) -> const DecisionParams & {
     for (const auto &pw : pathways)
-      if (pw.name == name) return pw.decisions;
+      if (pw.name == name)
+        return pw.decisions;
     return pathways.front().decisions;
   };
   std::set<int> windows;
-  for (const auto &pw : pathways) windows.insert(pw.decisions.window_days.value);
+  for (const auto &pw : pathways)
+    windows.insert(pw.decisions.window_days.value);
   std::vector<DueEntry> out;
   for (const int w : windows) {
     for (auto &e : repo.due_list(today, within_days, w)) {
       const DecisionParams &dp = params(e.pathway);
-      if (dp.window_days.value != w) continue; // counted with another pathway's window
+      if (dp.window_days.value != w)
+        continue; // counted with another pathway's window
       e.window_days = w;
       e.min_days_with_scores = dp.min_days_with_scores.value;
       e.missing_scores = e.window_days_with_scores < e.min_days_with_scores;
@@ -202,9 +241,10 @@ nlohmann::json due_json(const std::vector<DueEntry> &due, Date today, int within
                  {"decision_date", iso(e.decision_date)},
                  {"review", e.review},
                  {"days_until", e.days_until},
-                 {"window", {{"start", iso(e.decision_date - Days(e.window_days))},
-                             {"end", iso(e.decision_date)},
-                             {"days_with_scores", e.window_days_with_scores}}},
+                 {"window",
+                  {{"start", iso(e.decision_date - Days(e.window_days))},
+                   {"end", iso(e.decision_date)},
+                   {"days_with_scores", e.window_days_with_scores}}},
                  {"missing_scores", e.missing_scores}});
   }
   return {{"date", iso(today)}, {"within", within_days}, {"due", a}};
@@ -216,16 +256,19 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
   for (const auto &v : repo.active_plans()) {
     const Stage *trial = last_trial(v.plan);
     const auto next = v.plan.next_assessment();
-    if (!trial || !next) continue;
+    if (!trial || !next)
+      continue;
     const Date dd = *next;
     const long until = (dd - today).days();
-    if (until > within_days) continue;
+    if (until > within_days)
+      continue;
     // clinical.md A6: the window is the pathway's days before the decision date (many scores a
     // day count as one day).
     const Date wbegin = dd - Days(window_days);
     std::set<Date> days;
     for (const auto &s : repo.scores(v.patient)) {
-      if (s.at.date >= wbegin && s.at.date < dd) days.insert(s.at.date);
+      if (s.at.date >= wbegin && s.at.date < dd)
+        days.insert(s.at.date);
     }
     DueEntry e;
     e.patient = v.patient;
@@ -246,10 +289,10 @@ std::vector<DueEntry> due_list_generic(Repository &repo, Date today, int within_
 }
 
 void require_four_eyes(const std::string &version_name, const std::string &drafted_by,
-                       const std::string &submitted_by, const Actor &who,
-                       std::string_view verb) {
+                       const std::string &submitted_by, const Actor &who, std::string_view verb) {
   const bool drafted = who.user == drafted_by;
-  if (!drafted && (submitted_by.empty() || who.user != submitted_by)) return;
+  if (!drafted && (submitted_by.empty() || who.user != submitted_by))
+    return;
   throw RefusedError("four eyes: " + who.user + " " + (drafted ? "drafted" : "submitted") + " " +
                      version_name + " and cannot " + std::string(verb) +
                      " it; another pharmacist must review it");
@@ -257,7 +300,8 @@ void require_four_eyes(const std::string &version_name, const std::string &draft
 
 int extensions_so_far(const std::vector<DecisionRecord> &decisions, const Plan &plan) {
   const Stage *trial = plan.current_trial();
-  if (!trial || trial->steps.empty()) return 0;
+  if (!trial || trial->steps.empty())
+    return 0;
   const Date since = trial->steps.front().range.begin();
   int n = 0;
   for (const auto &d : decisions) {

@@ -76,7 +76,7 @@ struct AuditEntry {
   std::string at;
   std::string user;
   std::string role;
-  std::string action; // e.g. "patient.add", "plan.approve", "score.log", "scores.import"
+  std::string action;  // e.g. "patient.add", "plan.approve", "score.log", "scores.import"
   std::string patient; // empty when the action concerns no single patient
   std::string detail;
   std::string door = {};    // Actor::door; "" in entries written before schema 7
@@ -98,12 +98,13 @@ struct DueEntry {
   std::string pathway; // whose decision parameters judge the window
   std::string drug;
   Date decision_date{2000, 1, 1};
-  long days_until = 0;     // negative: overdue
-  int window_days = 0;              // the pathway's window: the days before decision_date
-  int window_days_with_scores = 0; // days with scores in [decision_date - window_days, decision_date)
-  int min_days_with_scores = 0;    // the pathway's minimum (set by due_list())
-  bool missing_scores = false;     // fewer than min_days_with_scores
-  bool review = false; // a maintenance review date, not a trial's decision date
+  long days_until = 0; // negative: overdue
+  int window_days = 0; // the pathway's window: the days before decision_date
+  int window_days_with_scores =
+      0;                        // days with scores in [decision_date - window_days, decision_date)
+  int min_days_with_scores = 0; // the pathway's minimum (set by due_list())
+  bool missing_scores = false;  // fewer than min_days_with_scores
+  bool review = false;          // a maintenance review date, not a trial's decision date
 };
 
 struct ImportResult {
@@ -145,7 +146,7 @@ public:
   virtual std::optional<PlanVersion> plan_version(const std::string &patient, int version) = 0;
   virtual std::vector<PlanVersion> plan_versions(const std::string &patient) = 0; // oldest first
   virtual std::optional<PlanVersion> active_plan(const std::string &patient) = 0; // approved
-  virtual std::vector<PlanVersion> active_plans() = 0;     // every patient's, by patient id
+  virtual std::vector<PlanVersion> active_plans() = 0;    // every patient's, by patient id
   virtual std::vector<PlanVersion> awaiting_review() = 0; // submitted, oldest first
   virtual std::vector<Review> reviews(const std::string &patient) = 0;
 
@@ -187,8 +188,8 @@ public:
   virtual std::vector<DueEntry> due_list(Date today, int within_days, int window_days);
 
   // --- audit (append-only). Every change above writes one entry itself; this adds others.
-  virtual void append_audit(const Actor &who, const std::string &action,
-                            const std::string &patient, const std::string &detail) = 0;
+  virtual void append_audit(const Actor &who, const std::string &action, const std::string &patient,
+                            const std::string &detail) = 0;
   virtual std::vector<AuditEntry> audit(const std::optional<std::string> &patient) = 0;
 };
 
@@ -227,7 +228,6 @@ nlohmann::json due_json(const std::vector<DueEntry> &due, Date today, int within
 // apart: RefusedError when `who` drafted or submitted the version (`submitted_by` empty: not
 // submitted). `verb` is "approve" or "reject"; `version_name` names the version in the message.
 void require_four_eyes(const std::string &version_name, const std::string &drafted_by,
-                       const std::string &submitted_by, const Actor &who,
-                       std::string_view verb);
+                       const std::string &submitted_by, const Actor &who, std::string_view verb);
 
 } // namespace titrate

@@ -14,15 +14,22 @@ namespace titrate {
 
 namespace {
 
-ColumnSpec t(const char *name) { return {name, ColumnKind::text}; }
-ColumnSpec i(const char *name) { return {name, ColumnKind::integer}; }
-ColumnSpec r(const char *name) { return {name, ColumnKind::real}; }
+ColumnSpec t(const char *name) {
+  return {name, ColumnKind::text};
+}
+ColumnSpec i(const char *name) {
+  return {name, ColumnKind::integer};
+}
+ColumnSpec r(const char *name) {
+  return {name, ColumnKind::real};
+}
 
 // BLAKE2b-256 over a byte stream, as lower-case hex.
 class Hasher {
 public:
   Hasher() {
-    if (sodium_init() < 0) throw StorageError("libsodium could not be initialised");
+    if (sodium_init() < 0)
+      throw StorageError("libsodium could not be initialised");
     crypto_generichash_init(&state_, nullptr, 0, crypto_generichash_BYTES);
   }
   void add(const std::string &bytes) {
@@ -47,7 +54,8 @@ class TableDigest {
 public:
   explicit TableDigest(const TableSpec &spec) : spec_(spec) {
     std::string head = spec.name + "(";
-    for (const auto &c : spec.columns) head += c.name + ",";
+    for (const auto &c : spec.columns)
+      head += c.name + ",";
     hasher_.add(head + ")\n");
   }
   void add(const Row &row) {
@@ -127,8 +135,8 @@ const std::vector<TableSpec> &titrate_tables() {
        {"id"},
        "id"},
       {"pain_scores",
-       {i("id"), t("patient_id"), t("at"), i("score"), t("note"), t("entered_by"),
-        t("entered_at"), i("supersedes")},
+       {i("id"), t("patient_id"), t("at"), i("score"), t("note"), t("entered_by"), t("entered_at"),
+        i("supersedes")},
        {"id"},
        "id"},
       {"adverse_effects",
@@ -137,11 +145,28 @@ const std::vector<TableSpec> &titrate_tables() {
        {"id"},
        "id"},
       {"decisions",
-       {i("id"), t("patient_id"), i("plan_version_id"), t("date"), t("drug"), t("decision"),
-        r("baseline"), t("window_start"), t("window_end"), r("window_mean"), i("window_scores"),
-        r("change_pct"), i("days_at_target"), t("rule"), t("source"), t("reasons"),
-        i("next_dose_ug"), t("next_drug"), t("next_decision_date"), i("substantial"),
-        t("recorded_by"), t("recorded_at")},
+       {i("id"),
+        t("patient_id"),
+        i("plan_version_id"),
+        t("date"),
+        t("drug"),
+        t("decision"),
+        r("baseline"),
+        t("window_start"),
+        t("window_end"),
+        r("window_mean"),
+        i("window_scores"),
+        r("change_pct"),
+        i("days_at_target"),
+        t("rule"),
+        t("source"),
+        t("reasons"),
+        i("next_dose_ug"),
+        t("next_drug"),
+        t("next_decision_date"),
+        i("substantial"),
+        t("recorded_by"),
+        t("recorded_at")},
        {"id"},
        "id"},
       {"audit",
@@ -154,7 +179,8 @@ const std::vector<TableSpec> &titrate_tables() {
         i("created")},
        {"name"},
        ""},
-      {"patient_links", {t("token_hash"), t("patient_id"), i("created"), i("revoked")},
+      {"patient_links",
+       {t("token_hash"), t("patient_id"), i("created"), i("revoked")},
        {"token_hash"},
        ""},
       {"sessions", {t("id_hash"), t("user_name"), t("csrf"), i("expires")}, {"id_hash"}, ""},
@@ -162,7 +188,9 @@ const std::vector<TableSpec> &titrate_tables() {
   return all;
 }
 
-std::string canonical_integer(std::int64_t v) { return std::to_string(v); }
+std::string canonical_integer(std::int64_t v) {
+  return std::to_string(v);
+}
 
 std::string canonical_real(double v) {
   // Shortest text that reads back to the same double (std::to_chars without a precision).
@@ -212,7 +240,8 @@ void check_table_set(const std::set<std::string> &found,
                      const std::function<std::set<std::string>(const std::string &)> &columns_of,
                      const std::string &display) {
   std::set<std::string> expected = {"schema_version"};
-  for (const auto &spec : titrate_tables()) expected.insert(spec.name);
+  for (const auto &spec : titrate_tables())
+    expected.insert(spec.name);
   for (const auto &name : found) {
     if (!expected.count(name)) {
       throw RefusedError("database " + display + ": table " + name +
@@ -225,7 +254,8 @@ void check_table_set(const std::set<std::string> &found,
                          " is missing; it is not a complete titrate database");
     }
     std::set<std::string> want;
-    for (const auto &col : spec.columns) want.insert(col.name);
+    for (const auto &col : spec.columns)
+      want.insert(col.name);
     if (columns_of(spec.name) != want) {
       throw RefusedError("database " + display + ": table " + spec.name +
                          " does not have the columns of schema version " +
@@ -252,7 +282,8 @@ void check_source_version(const std::string &display, int version, int latest,
     throw RefusedError("database " + display + ": schema version " + std::to_string(version) +
                        " is older than this titrate's (" + std::to_string(latest) +
                        "); it is only read here, never migrated, so migrate it first by opening " +
-                       location_name + " once with this titrate (listing its patients is "
+                       location_name +
+                       " once with this titrate (listing its patients is "
                        "enough), then copy it");
   }
 }
@@ -280,7 +311,8 @@ std::string table_select_sql(const TableSpec &spec, const std::string &text_key_
   for (std::size_t k = 0; k < spec.key.size(); ++k) {
     sql += (k ? ", " : "") + quote(spec.key[k]);
     for (const auto &col : spec.columns) {
-      if (col.name == spec.key[k] && col.kind == ColumnKind::text) sql += text_key_order;
+      if (col.name == spec.key[k] && col.kind == ColumnKind::text)
+        sql += text_key_order;
     }
   }
   return sql;

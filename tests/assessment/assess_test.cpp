@@ -36,7 +36,8 @@ Assessment run(const Plan &plan, const Patient &patient, const std::vector<Score
 
 bool has_reason(const Assessment &a, const std::string &text) {
   for (const auto &r : a.reasons)
-    if (r.find(text) != std::string::npos) return true;
+    if (r.find(text) != std::string::npos)
+      return true;
   return false;
 }
 
@@ -51,7 +52,8 @@ TEST_CASE("to_string names every decision as the JSON contract spells it") {
   CHECK(to_string(DecisionKind::review) == "review");
 }
 
-TEST_CASE("scenario G7: baseline 7.0, three weeks at duloxetine 60 mg, window mean 4.2 -> 40 % continue") {
+TEST_CASE("scenario G7: baseline 7.0, three weeks at duloxetine 60 mg, window mean 4.2 -> 40 % "
+          "continue") {
   // Window 2026-12-15..21: 4, 4, 4, 5, 4 on five days -> 21 / 5 = 4.2; (7 - 4.2) / 7 = 40 %.
   const auto a = run(duloxetine_plan(), fixture_patient(7),
                      daily_scores(Date(2026, 12, 15), {4, 4, 4, 5, 4}), Date(2026, 12, 29));
@@ -75,7 +77,8 @@ TEST_CASE("scenario G7: baseline 7.0, three weeks at duloxetine 60 mg, window me
   CHECK(has_reason(a, "change 40 % from baseline"));
 }
 
-TEST_CASE("scenario G8: baseline 8.0, window mean 7.2 (10 %) at the duloxetine maximum -> switch to gabapentin") {
+TEST_CASE("scenario G8: baseline 8.0, window mean 7.2 (10 %) at the duloxetine maximum -> switch "
+          "to gabapentin") {
   // 7, 7, 7, 7, 8 -> 36 / 5 = 7.2; (8 - 7.2) / 8 = 10 % < 30 %; duloxetine has no escalation
   // (A3: max 60 mg) -> switch; the next drug of cipn-esmo not tried is gabapentin.
   const auto a = run(duloxetine_plan(), fixture_patient(8),
@@ -117,7 +120,8 @@ TEST_CASE("scenario G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate to 
   CHECK(has_reason(a, "to 2,400 mg daily"));
 }
 
-TEST_CASE("gabapentin escalation goes 2,400 -> 3,600, then switches at 3,600 and stops when nothing is left") {
+TEST_CASE("gabapentin escalation goes 2,400 -> 3,600, then switches at 3,600 and stops when "
+          "nothing is left") {
   const auto scores = daily_scores(Date(2026, 12, 31), {4, 4, 4, 4}); // 20 % from 5
   const auto at_2400 = run(gabapentin_plan(2400), fixture_patient(5), scores, Date(2027, 1, 7));
   CHECK(at_2400.decision == DecisionKind::escalate);
@@ -125,15 +129,15 @@ TEST_CASE("gabapentin escalation goes 2,400 -> 3,600, then switches at 3,600 and
   CHECK(*at_2400.next_dose == mg(3600));
 
   // At 3,600 no higher step (A3 max 3,600): switch to the next untried drug, amitriptyline.
-  const auto at_max = run(gabapentin_plan(3600, {"duloxetine"}), fixture_patient(5), scores,
-                          Date(2027, 1, 7));
+  const auto at_max =
+      run(gabapentin_plan(3600, {"duloxetine"}), fixture_patient(5), scores, Date(2027, 1, 7));
   CHECK(at_max.decision == DecisionKind::switch_);
   REQUIRE(at_max.next_drug);
   CHECK(*at_max.next_drug == "amitriptyline");
 
   // Every drug of the pathway tried -> stop and refer (A6 "No stage left").
-  const auto none = run(gabapentin_plan(3600, {"duloxetine", "amitriptyline"}),
-                        fixture_patient(5), scores, Date(2027, 1, 7));
+  const auto none = run(gabapentin_plan(3600, {"duloxetine", "amitriptyline"}), fixture_patient(5),
+                        scores, Date(2027, 1, 7));
   CHECK(none.decision == DecisionKind::stop);
   CHECK_FALSE(none.next_drug);
   CHECK(none.rule == "decision.no-stage-left");
@@ -151,9 +155,9 @@ TEST_CASE("a renal band cap blocks the escalation step: CrCl 45 at 1,400 mg/d ->
 }
 
 TEST_CASE("a severe adverse effect blocks escalation: the dose is held and the reason shown") {
-  const auto a = run(gabapentin_plan(), fixture_patient(5),
-                     daily_scores(Date(2026, 12, 31), {4, 4, 4, 4}), Date(2027, 1, 7),
-                     {effect(Date(2026, 12, 28), "dizziness", AeSeverity::severe)});
+  const auto a =
+      run(gabapentin_plan(), fixture_patient(5), daily_scores(Date(2026, 12, 31), {4, 4, 4, 4}),
+          Date(2027, 1, 7), {effect(Date(2026, 12, 28), "dizziness", AeSeverity::severe)});
   CHECK(a.decision == DecisionKind::continue_);
   CHECK_FALSE(a.next_dose);
   CHECK(a.rule == "decision.severe-hold");
@@ -184,7 +188,8 @@ TEST_CASE("before the decision date: continue, window not complete: N of 14 days
   CHECK(on.rule != "decision.window-not-complete");
 }
 
-TEST_CASE("fewer than 4 days with scores in the window -> extend by 7 days, after 2 extensions -> review") {
+TEST_CASE("fewer than 4 days with scores in the window -> extend by 7 days, after 2 extensions -> "
+          "review") {
   // Three days with scores (the fourth score is outside the window, on the decision date).
   auto scores = daily_scores(Date(2026, 12, 15), {4, 4, 4});
   scores.push_back(score(Date(2026, 12, 22), 4));
@@ -227,12 +232,15 @@ TEST_CASE("no baseline, or a baseline of 0 -> review") {
   CHECK(zero.rule == "decision.no-baseline");
 }
 
-TEST_CASE("the baseline is the mean of daily means in the 7 days before the first dose, else the entered one") {
+TEST_CASE("the baseline is the mean of daily means in the 7 days before the first dose, else the "
+          "entered one") {
   // 2026-11-24..30: 11-24 {8, 8}, 11-27 {6}, 11-30 {7} -> daily means 8, 6, 7 -> 7.0; the
   // entered 9 is not used. 11-23 (8 days before) and 12-01 (the first dose day) do not count.
-  std::vector<ScoreEntry> scores = {score(Date(2026, 11, 23), 0), score(Date(2026, 11, 24), 8),
+  std::vector<ScoreEntry> scores = {score(Date(2026, 11, 23), 0),
+                                    score(Date(2026, 11, 24), 8),
                                     score(Date(2026, 11, 24), 8, 0, 20 * 60),
-                                    score(Date(2026, 11, 27), 6), score(Date(2026, 11, 30), 7),
+                                    score(Date(2026, 11, 27), 6),
+                                    score(Date(2026, 11, 30), 7),
                                     score(Date(2026, 12, 1), 0)};
   const auto window = daily_scores(Date(2026, 12, 15), {4, 4, 4, 5, 4}); // 4.2
   scores.insert(scores.end(), window.begin(), window.end());
@@ -256,10 +264,10 @@ TEST_CASE("the baseline is the mean of daily means in the 7 days before the firs
 TEST_CASE("many scores a day count as one day: the window mean is a mean of daily means") {
   // 12-15 {2, 2, 2} -> 2; 12-16 {6}; 12-17 {4}; 12-18 {4}: daily means 2, 6, 4, 4 -> 4.0 over
   // 4 days (the mean of all six scores would be 3.33). Baseline 8 -> 50 %: substantial.
-  std::vector<ScoreEntry> s = {score(Date(2026, 12, 15), 2, 0, 480),
-                               score(Date(2026, 12, 15), 2, 0, 720),
-                               score(Date(2026, 12, 15), 2, 0, 1200), score(Date(2026, 12, 16), 6),
-                               score(Date(2026, 12, 17), 4), score(Date(2026, 12, 18), 4)};
+  std::vector<ScoreEntry> s = {
+      score(Date(2026, 12, 15), 2, 0, 480),  score(Date(2026, 12, 15), 2, 0, 720),
+      score(Date(2026, 12, 15), 2, 0, 1200), score(Date(2026, 12, 16), 6),
+      score(Date(2026, 12, 17), 4),          score(Date(2026, 12, 18), 4)};
   const auto a = run(duloxetine_plan(), fixture_patient(8), s, Date(2026, 12, 22));
   CHECK(a.window.scores == 4);
   REQUIRE(a.window.mean);
@@ -282,10 +290,10 @@ TEST_CASE("a correction supersedes the entry it names, the superseded score is d
   CHECK(a.substantial);
 
   // A correction that moves an entry out of the window leaves one day fewer: extend.
-  std::vector<ScoreEntry> moved = {score(Date(2026, 12, 15), 4, 20),
-                                   score(Date(2026, 12, 14), 4, 21, 600, 20),
-                                   score(Date(2026, 12, 16), 4, 22), score(Date(2026, 12, 17), 4, 23),
-                                   score(Date(2026, 12, 18), 4, 24)};
+  std::vector<ScoreEntry> moved = {
+      score(Date(2026, 12, 15), 4, 20), score(Date(2026, 12, 14), 4, 21, 600, 20),
+      score(Date(2026, 12, 16), 4, 22), score(Date(2026, 12, 17), 4, 23),
+      score(Date(2026, 12, 18), 4, 24)};
   CHECK(run(duloxetine_plan(), fixture_patient(8), moved, Date(2026, 12, 22)).decision ==
         DecisionKind::extend);
 }

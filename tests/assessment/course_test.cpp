@@ -1,7 +1,7 @@
 // Whole courses through assess() and apply_decision() on the shipped formulary and cipn-esmo
 // pathway, several decisions in a row (clinical.md G2 #11 and #12, and the maintenance reviews
-// of clinical.md A6). Every date below was worked out by hand from clinical.md A3, A6 and A7 and the
-// pathway's maintenance_review_days (56, a project rule):
+// of clinical.md A6). Every date below was worked out by hand from clinical.md A3, A6 and A7 and
+// the pathway's maintenance_review_days (56, a project rule):
 //   G1 patient, start 2026-12-01: duloxetine 30 mg 2026-12-01..07, 60 mg from 2026-12-08;
 //   decision date 2026-12-22 (first 60 mg day + 14); window 2026-12-15..21.
 //   A response on 2026-12-22 -> maintenance, review 2027-02-16 (+56); its window 2027-02-09..15;
@@ -52,13 +52,13 @@ struct Course {
   // Assess and apply, as `assess ID --apply` then review approve.
   Assessment step(const char *on) {
     const Assessment a = assess_on(on);
-    plan = apply_decision(AssessInput{plan, patient, shipped_formulary(), shipped_pathway(),
-                                      scores, effects, day(on), 0},
+    plan = apply_decision(AssessInput{plan, patient, shipped_formulary(), shipped_pathway(), scores,
+                                      effects, day(on), 0},
                           a);
     return a;
   }
   Assessment clinician(const char *on, DecisionKind kind, const char *reason) {
-    const AssessInput in{plan, patient, shipped_formulary(), shipped_pathway(), scores, effects,
+    const AssessInput in{plan,    patient, shipped_formulary(), shipped_pathway(), scores, effects,
                          day(on), 0};
     const Assessment a = clinician_decision(in, kind, reason);
     plan = apply_decision(in, a);
@@ -67,7 +67,8 @@ struct Course {
   // What is taken on a day: "drug daily" per stage, e.g. {"duloxetine 60 mg"}.
   std::vector<std::string> taken(const char *on) const {
     std::vector<std::string> out;
-    for (const auto &[stage, step] : plan.on(day(on))) out.push_back(stage->drug + " " + step->daily.str());
+    for (const auto &[stage, step] : plan.on(day(on)))
+      out.push_back(stage->drug + " " + step->daily.str());
     return out;
   }
 };
@@ -152,18 +153,19 @@ TEST_CASE("G2 #11: after a response duloxetine 60 mg goes on with no end, review
     CHECK(c.taken("2027-02-16") == Names{"duloxetine 30 mg"});
     CHECK(c.taken("2027-03-01") == Names{"duloxetine 30 mg"});
     CHECK(c.plan.stages[1].note.find("the clinician stopped duloxetine") != std::string::npos);
-    for (const auto &st : c.plan.stages) CHECK(st.drug == "duloxetine");
+    for (const auto &st : c.plan.stages)
+      CHECK(st.drug == "duloxetine");
   }
   SECTION("a clinician's decision needs a reason and a plan in maintenance") {
-    const AssessInput in{c.plan, c.patient, shipped_formulary(), shipped_pathway(), c.scores,
-                         c.effects, day("2027-02-16"), 0};
+    const AssessInput in{c.plan,   c.patient, shipped_formulary(), shipped_pathway(),
+                         c.scores, c.effects, day("2027-02-16"),   0};
     CHECK_THROWS_AS(clinician_decision(in, DecisionKind::reduce, " "), InputError);
     CHECK_THROWS_AS(clinician_decision(in, DecisionKind::extend, "why"), InputError);
     Course fresh;
-    fresh.plan = build_plan(fresh.patient, shipped_formulary(), shipped_pathway(),
-                            request("2026-12-01"));
-    const AssessInput trial{fresh.plan, fresh.patient, shipped_formulary(), shipped_pathway(),
-                            fresh.scores, fresh.effects, day("2026-12-10"), 0};
+    fresh.plan =
+        build_plan(fresh.patient, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+    const AssessInput trial{fresh.plan,   fresh.patient, shipped_formulary(), shipped_pathway(),
+                            fresh.scores, fresh.effects, day("2026-12-10"),   0};
     CHECK_THROWS_AS(clinician_decision(trial, DecisionKind::stop, "why"), RefusedError);
   }
 }
@@ -217,13 +219,14 @@ TEST_CASE("G2 #12: intolerable nausea at 07:30 on a switch day stays duloxetine'
   retract.at = LocalDateTime{day("2026-12-06"), 0};
   retract.description = "logged for the wrong patient";
   Course before;
-  before.plan = build_plan(before.patient, shipped_formulary(), shipped_pathway(),
-                           request("2026-12-01"));
+  before.plan =
+      build_plan(before.patient, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   before.effects = {nausea, retract};
   CHECK(before.assess_on("2026-12-06").decision == DecisionKind::continue_);
 }
 
-TEST_CASE("G2 #15: a re-plan on day 28 of a duloxetine to gabapentin switch keeps the taper and dose") {
+TEST_CASE(
+    "G2 #15: a re-plan on day 28 of a duloxetine to gabapentin switch keeps the taper and dose") {
   // G #8: baseline 8, window mean 7.2 at duloxetine 60 mg (10 %) -> switch on 2026-12-22:
   // duloxetine 30 mg daily 2026-12-22..2027-01-04 (A7), gabapentin from 2026-12-22.
   Course c;
@@ -241,7 +244,8 @@ TEST_CASE("G2 #15: a re-plan on day 28 of a duloxetine to gabapentin switch keep
   const Date from = day("2026-12-28");
   Dose gabapentin_taken;
   for (const auto &[stage, step] : running.on(from))
-    if (stage->drug == "gabapentin") gabapentin_taken = step->daily;
+    if (stage->drug == "gabapentin")
+      gabapentin_taken = step->daily;
   REQUIRE(gabapentin_taken > Dose::milligrams(300)); // up-titrated since 2026-12-22
 
   PlanRequest req = request("2026-12-28");
@@ -266,8 +270,9 @@ TEST_CASE("G2 #15: a re-plan on day 28 of a duloxetine to gabapentin switch keep
   const Plan fresh = build_plan(c.patient, shipped_formulary(), shipped_pathway(), req);
   const auto findings = lint_continuity(fresh, running, from);
   const auto has = [&](const std::string &rule) {
-    return std::any_of(findings.begin(), findings.end(),
-                       [&](const Finding &f) { return f.rule == rule && f.severity == Severity::avoid; });
+    return std::any_of(findings.begin(), findings.end(), [&](const Finding &f) {
+      return f.rule == rule && f.severity == Severity::avoid;
+    });
   };
   CHECK(has("lint.dropped-taper"));
   CHECK(has("lint.cut-dose"));
@@ -288,6 +293,10 @@ TEST_CASE("re-planning a responder keeps maintenance, lowered only to a new rena
   PlanRequest req = request("2027-01-10");
   Draft d = draft_plan(c.patient, shipped_formulary(), shipped_pathway(), req, &c.plan);
   CHECK(d.continued);
-  CHECK(d.plan == [&] { Plan p = c.plan; p.lint = d.plan.lint; return p; }());
+  CHECK(d.plan == [&] {
+    Plan p = c.plan;
+    p.lint = d.plan.lint;
+    return p;
+  }());
   CHECK(d.plan.lint.empty());
 }

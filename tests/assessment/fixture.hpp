@@ -11,7 +11,9 @@
 
 namespace titrate::test {
 
-inline Dose mg(long v) { return Dose::milligrams(v); }
+inline Dose mg(long v) {
+  return Dose::milligrams(v);
+}
 
 inline RenalBand any_crcl_band() {
   RenalBand b;
@@ -46,7 +48,8 @@ inline Monograph monograph(std::string name, std::string cls, long target, std::
   m.name = std::move(name);
   m.drug_class = std::move(cls);
   m.titration.target = mg(target);
-  for (long e : esc) m.titration.escalation.push_back(mg(e));
+  for (long e : esc)
+    m.titration.escalation.push_back(mg(e));
   m.titration.max_daily = mg(max);
   m.titration.cite = {std::move(source), true};
   m.renal = {any_crcl_band()};
@@ -66,8 +69,8 @@ inline Formulary fixture_formulary() {
   hep.rule.cite = {"DUL-US; DUL-UK 4.3", true};
   dul.hepatic.push_back(hep);
   f.drugs.push_back(dul);
-  Monograph gab = monograph("gabapentin", "gabapentinoid", 1800, {2400, 3600}, 3600,
-                            "GAB-US 2.1; NeuPSIG");
+  Monograph gab =
+      monograph("gabapentin", "gabapentinoid", 1800, {2400, 3600}, 3600, "GAB-US 2.1; NeuPSIG");
   gab.renal = gabapentin_bands();
   f.drugs.push_back(gab);
   f.vocabulary.drug_classes = {
@@ -103,7 +106,8 @@ inline Patient fixture_patient(std::optional<int> baseline = std::nullopt, doubl
   p.sex = Sex::female;
   p.weight_kg = 65;
   p.crcl_ml_min = crcl;
-  if (baseline) p.baseline_pain = PainScore(*baseline);
+  if (baseline)
+    p.baseline_pain = PainScore(*baseline);
   return p;
 }
 

@@ -24,10 +24,10 @@ TEST_CASE("to_json(Assessment) has exactly the design.md keys and values") {
   a.next_dose = Dose::milligrams(60); // not part of the shape
   const auto j = to_json(a);
   std::set<std::string> keys;
-  for (const auto &[k, v] : j.items()) keys.insert(k);
+  for (const auto &[k, v] : j.items())
+    keys.insert(k);
   CHECK(keys == std::set<std::string>{"patient", "date", "drug", "decision", "baseline", "window",
-                                      "change_pct", "days_at_target", "rule", "source",
-                                      "reasons"});
+                                      "change_pct", "days_at_target", "rule", "source", "reasons"});
   CHECK(j["window"].size() == 4);
   CHECK(j["date"] == "2026-12-29");
   CHECK(j["decision"] == "continue");

@@ -2,8 +2,8 @@
 // more of our own). The test reads the files (the library never does); plans are written by
 // hand (tests/assessment/fixture.hpp) so that only the decision rules are under test. Expected
 // values are worked out from clinical.md A2, A3, A6 by hand, as the comments show.
-#include "planner/formulary/files.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "tests/assessment/fixture.hpp"
 
@@ -19,16 +19,18 @@ using namespace titrate::test;
 
 namespace {
 
-
 const Formulary &shipped() {
-  static const Formulary f = load_formulary(read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+  static const Formulary f =
+      load_formulary(read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
   return f;
 }
 
 const Pathway &cipn_esmo() {
   static const Pathway p = [] {
-    for (auto &pw : load_pathways(read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped()))
-      if (pw.name == "cipn-esmo") return pw;
+    for (auto &pw :
+         load_pathways(read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped()))
+      if (pw.name == "cipn-esmo")
+        return pw;
     throw NotFoundError("cipn-esmo");
   }();
   return p;
@@ -54,7 +56,9 @@ Assessment run(const Plan &plan, const Patient &p, const std::vector<ScoreEntry>
 }
 
 // A3: duloxetine 30 mg x 7 d, 60 mg from 2026-12-08; decision 2026-12-22.
-Plan duloxetine() { return plan_of({trial_stage("duloxetine", start, {{30, 7}, {60, 0}})}); }
+Plan duloxetine() {
+  return plan_of({trial_stage("duloxetine", start, {{30, 7}, {60, 0}})});
+}
 
 // A3: gabapentin 300, 600, 900 x 7, 1,200 x 7, 1,500 x 7, then `assessed` from 2026-12-24;
 // decision 2027-01-07, window 2026-12-31 .. 2027-01-06.
@@ -89,7 +93,8 @@ TEST_CASE("shipped data G7: baseline 7.0, window mean 4.2 at duloxetine 60 mg ->
   CHECK_THAT(a.source, Catch::Contains("IMMPACT"));
 }
 
-TEST_CASE("shipped data G8: baseline 8.0, window mean 7.2 at duloxetine 60 mg -> switch to gabapentin") {
+TEST_CASE(
+    "shipped data G8: baseline 8.0, window mean 7.2 at duloxetine 60 mg -> switch to gabapentin") {
   const auto a = run(duloxetine(), g1(8), daily_scores(Date(2026, 12, 15), {7, 7, 7, 7, 8}),
                      Date(2026, 12, 22));
   CHECK(a.decision == DecisionKind::switch_);
@@ -107,7 +112,8 @@ TEST_CASE("shipped data G9: day 5 of duloxetine 30 mg, intolerable nausea -> swi
   CHECK(*a.next_drug == "gabapentin");
 }
 
-TEST_CASE("shipped data G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate to 2,400, never above 3,600") {
+TEST_CASE("shipped data G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate to 2,400, never "
+          "above 3,600") {
   Patient p = g1(5);
   p.serum_creatinine_mg_dl.reset();
   p.crcl_ml_min = 90;
@@ -126,21 +132,23 @@ TEST_CASE("shipped data G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate
   CHECK(*c.next_drug == "amitriptyline");
 }
 
-TEST_CASE("shipped data: CrCl 25 caps gabapentin at 700 mg/d, so a partial response switches (duloxetine avoid)") {
+TEST_CASE("shipped data: CrCl 25 caps gabapentin at 700 mg/d, so a partial response switches "
+          "(duloxetine avoid)") {
   // A2/B2: 15 < CrCl <= 30 -> 200-700 mg/d; the next A3 step 2,400 is above 700 -> switch.
   // Duloxetine is avoid below 30 mL/min (G2), so the next drug is amitriptyline.
   Patient p = g1(5);
   p.serum_creatinine_mg_dl.reset();
   p.crcl_ml_min = 25;
-  const auto a = run(gabapentin(700, {}), p, daily_scores(Date(2026, 12, 31), {4, 4, 4, 4}),
-                     Date(2027, 1, 7));
+  const auto a =
+      run(gabapentin(700, {}), p, daily_scores(Date(2026, 12, 31), {4, 4, 4, 4}), Date(2027, 1, 7));
   CHECK(a.decision == DecisionKind::switch_);
   CHECK_FALSE(a.next_dose);
   REQUIRE(a.next_drug);
   CHECK(*a.next_drug == "amitriptyline");
 }
 
-TEST_CASE("shipped data G5: after a myocardial infarction, gabapentin failing at its maximum -> stop and refer") {
+TEST_CASE("shipped data G5: after a myocardial infarction, gabapentin failing at its maximum -> "
+          "stop and refer") {
   // A4: recent-myocardial-infarction -> amitriptyline avoid; duloxetine already tried.
   Patient p = g1(5);
   p.conditions = {"recent-myocardial-infarction"};
@@ -149,7 +157,8 @@ TEST_CASE("shipped data G5: after a myocardial infarction, gabapentin failing at
   CHECK(a.decision == DecisionKind::stop);
   CHECK_FALSE(a.next_drug);
   bool refer = false;
-  for (const auto &r : a.reasons) refer = refer || r.find("specialist pain services") != std::string::npos;
+  for (const auto &r : a.reasons)
+    refer = refer || r.find("specialist pain services") != std::string::npos;
   CHECK(refer);
 }
 

@@ -26,11 +26,12 @@ std::string patient_file(int baseline) {
          std::to_string(baseline) + "\n";
 }
 
-std::vector<std::string> assess_args(const TempDir &d, const std::string &today,
-                                     bool json = true) {
-  std::vector<std::string> a = {"--today", today, "assess", "--patient-file", d.file("p.toml"),
-                                "--start", "2026-12-01", "--scores", d.file("s.csv")};
-  if (json) a.push_back("--json");
+std::vector<std::string> assess_args(const TempDir &d, const std::string &today, bool json = true) {
+  std::vector<std::string> a = {"--today",        today,     "assess",     "--patient-file",
+                                d.file("p.toml"), "--start", "2026-12-01", "--scores",
+                                d.file("s.csv")};
+  if (json)
+    a.push_back("--json");
   return a;
 }
 
@@ -47,10 +48,10 @@ TEST_CASE("assess G7 through the CLI: baseline 7, window mean 4.2 -> continue, J
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   std::set<std::string> keys;
-  for (const auto &[k, v] : j.items()) keys.insert(k);
+  for (const auto &[k, v] : j.items())
+    keys.insert(k);
   CHECK(keys == std::set<std::string>{"patient", "date", "drug", "decision", "baseline", "window",
-                                      "change_pct", "days_at_target", "rule", "source",
-                                      "reasons"});
+                                      "change_pct", "days_at_target", "rule", "source", "reasons"});
   CHECK(j["patient"] == "P001");
   CHECK(j["date"] == "2026-12-29");
   CHECK(j["drug"] == "duloxetine");
@@ -67,7 +68,8 @@ TEST_CASE("assess G7 through the CLI: baseline 7, window mean 4.2 -> continue, J
   CHECK(j["reasons"].is_array());
 }
 
-TEST_CASE("assess G8 through the CLI: 10 % at duloxetine 60 mg -> switch to gabapentin, ISMP text") {
+TEST_CASE(
+    "assess G8 through the CLI: 10 % at duloxetine 60 mg -> switch to gabapentin, ISMP text") {
   TempDir d;
   d.write("p.toml", patient_file(8));
   // 7, 7, 7, 7, 8 -> 7.2; (8 - 7.2) / 8 = 10 %.
@@ -102,15 +104,16 @@ TEST_CASE("assess G9 through the CLI: intolerable nausea on day 5 -> switch now"
   CHECK(j["change_pct"].is_null());
 }
 
-TEST_CASE("assess refuses a bad score CSV (exit 2) naming every bad line and column, printing nothing") {
+TEST_CASE(
+    "assess refuses a bad score CSV (exit 2) naming every bad line and column, printing nothing") {
   TempDir d;
   d.write("p.toml", patient_file(7));
   d.write("s.csv", "at,score,note\n"
-                   "2026-12-15,11,\n"     // 2: out of range
-                   "2026-12-16,seven,\n"  // 3: a word
-                   "2026-12-17,7.5,\n"    // 4: not whole
-                   "2026-12-18,,\n"       // 5: empty
-                   "2026-02-30,5,\n"      // 6: no such day
+                   "2026-12-15,11,\n"    // 2: out of range
+                   "2026-12-16,seven,\n" // 3: a word
+                   "2026-12-17,7.5,\n"   // 4: not whole
+                   "2026-12-18,,\n"      // 5: empty
+                   "2026-02-30,5,\n"     // 6: no such day
                    "2026-12-19,5,fine\n");
   auto r = run_titrate(d, assess_args(d, "2026-12-29"));
   CHECK(r.exit_code == 2);
@@ -124,8 +127,8 @@ TEST_CASE("assess refuses a bad score CSV (exit 2) naming every bad line and col
 }
 
 TEST_CASE("assess refuses each kind of bad score on its own (exit 2)") {
-  for (const std::string bad : {"2026-12-15,11", "2026-12-15,seven", "2026-12-15,7.5",
-                                "2026-12-15,", "2026-02-30,5"}) {
+  for (const std::string bad :
+       {"2026-12-15,11", "2026-12-15,seven", "2026-12-15,7.5", "2026-12-15,", "2026-02-30,5"}) {
     INFO(bad);
     TempDir d;
     d.write("p.toml", patient_file(7));
@@ -159,8 +162,8 @@ TEST_CASE("assess of an unknown stored patient is not found, and missing options
   auto id_only = run_titrate(d, {"--today", "2026-12-29", "--role", "clinician", "assess", "P001"});
   CHECK(id_only.exit_code == 3);
   CHECK_THAT(id_only.err, Catch::Contains("P001"));
-  auto mixed = run_titrate(d, {"--today", "2026-12-29", "--role", "clinician", "assess", "P001",
-                               "--scores", "s.csv"});
+  auto mixed = run_titrate(
+      d, {"--today", "2026-12-29", "--role", "clinician", "assess", "P001", "--scores", "s.csv"});
   CHECK(mixed.exit_code == 2);
   CHECK_THAT(mixed.err, Catch::Contains("--scores"));
 
@@ -170,9 +173,9 @@ TEST_CASE("assess of an unknown stored patient is not found, and missing options
   CHECK(no_scores.exit_code == 2);
   CHECK_THAT(no_scores.err, Catch::Contains("--scores"));
 
-  auto missing_file = run_titrate(d, {"--today", "2026-12-29", "assess", "--patient-file",
-                                      d.file("p.toml"), "--start", "2026-12-01", "--scores",
-                                      d.file("nope.csv")});
+  auto missing_file =
+      run_titrate(d, {"--today", "2026-12-29", "assess", "--patient-file", d.file("p.toml"),
+                      "--start", "2026-12-01", "--scores", d.file("nope.csv")});
   CHECK(missing_file.exit_code == 2);
   CHECK_THAT(missing_file.err, Catch::Contains("nope.csv"));
 }

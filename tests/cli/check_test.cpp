@@ -25,15 +25,18 @@ baseline_pain = 7
 
 RunResult check(const TempDir &d, const std::string &patient_toml, bool json = false) {
   const std::string file = d.write("patient.toml", patient_toml);
-  std::vector<std::string> args = {"--today", "2026-11-25", "--formulary",
-                                   source_dir() + "/formulary", "check", "--patient-file", file};
-  if (json) args.push_back("--json");
+  std::vector<std::string> args = {
+      "--today", "2026-11-25",     "--formulary", source_dir() + "/formulary",
+      "check",   "--patient-file", file};
+  if (json)
+    args.push_back("--json");
   return run_titrate(d, args);
 }
 
 const nlohmann::json &drug(const nlohmann::json &j, const std::string &name) {
   for (const auto &d : j.at("drugs"))
-    if (d.at("drug") == name) return d;
+    if (d.at("drug") == name)
+      return d;
   FAIL("no drug " << name << " in " << j.dump());
   throw std::logic_error("unreachable");
 }
@@ -130,10 +133,12 @@ TEST_CASE("check G2: CrCl 25 given: duloxetine avoid, gabapentin capped at 700 m
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("25 mL/min (as entered)"));
   CHECK_THAT(r.out, Catch::Contains("DULoxetine: avoid"));
-  CHECK_THAT(r.out, Catch::Contains("maximum daily dose 700 mg (renal band CrCl more than 15 and at most 30)"));
+  CHECK_THAT(r.out, Catch::Contains(
+                        "maximum daily dose 700 mg (renal band CrCl more than 15 and at most 30)"));
 }
 
-TEST_CASE("check with pregnancy: caution (pregabalin avoid) and the need to name the drug is announced") {
+TEST_CASE(
+    "check with pregnancy: caution (pregabalin avoid) and the need to name the drug is announced") {
   TempDir d;
   std::string p = g1;
   p.replace(p.find("conditions = []"), 15, "conditions = [\"pregnancy\"]");
@@ -157,11 +162,12 @@ TEST_CASE("check: bad patient files are bad input (exit 2) naming the field") {
     const char *to;
     const char *field;
   };
-  for (Bad b : {Bad{"unknown condition", "conditions = []", "conditions = [\"gout\"]", "conditions"},
-                Bad{"creatinine of 0", "serum_creatinine_mg_dl = 0.8", "serum_creatinine_mg_dl = 0",
-                    "serum_creatinine_mg_dl"},
-                Bad{"birth date in the future", "1971-01-10", "2027-01-10", "birth_date"},
-                Bad{"unknown sex", "\"female\"", "\"other\"", "sex"}}) {
+  for (Bad b :
+       {Bad{"unknown condition", "conditions = []", "conditions = [\"gout\"]", "conditions"},
+        Bad{"creatinine of 0", "serum_creatinine_mg_dl = 0.8", "serum_creatinine_mg_dl = 0",
+            "serum_creatinine_mg_dl"},
+        Bad{"birth date in the future", "1971-01-10", "2027-01-10", "birth_date"},
+        Bad{"unknown sex", "\"female\"", "\"other\"", "sex"}}) {
     INFO(b.what);
     TempDir d;
     std::string p = g1;
@@ -178,8 +184,8 @@ TEST_CASE("check needs exactly one of a patient ID or --patient-file") {
   auto r = run_titrate(d, {"--today", "2026-11-25", "check"});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--patient-file"));
-  auto missing = run_titrate(d, {"--today", "2026-11-25", "check", "--patient-file",
-                                 d.file("nope.toml")});
+  auto missing =
+      run_titrate(d, {"--today", "2026-11-25", "check", "--patient-file", d.file("nope.toml")});
   CHECK(missing.exit_code == 2);
   CHECK_THAT(missing.err, Catch::Contains("nope.toml"));
 }

@@ -28,7 +28,8 @@ nlohmann::json checksum_of(const TempDir &d, const std::string &db) {
 
 std::int64_t rows_of(const nlohmann::json &summary, const std::string &table) {
   for (const auto &t : summary["tables"]) {
-    if (t["table"] == table) return t["rows"].get<std::int64_t>();
+    if (t["table"] == table)
+      return t["rows"].get<std::int64_t>();
   }
   FAIL("no table " << table);
   return -1;
@@ -40,7 +41,8 @@ std::set<std::string> files_in(const fs::path &dir) {
   std::set<std::string> out;
   for (const auto &e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
-    if (name.ends_with("-wal") || name.ends_with("-shm")) continue;
+    if (name.ends_with("-wal") || name.ends_with("-shm"))
+      continue;
     out.insert(name);
   }
   return out;
@@ -81,12 +83,21 @@ TEST_CASE("db copy: SQLite to a new SQLite file keeps every row and id, verified
   const auto b = checksum_of(d, dst);
   CHECK(b["tables"] == a["tables"]);
   CHECK(b["checksum"] == a["checksum"]);
-  for (const auto &name : files_in(d.path())) CHECK(name.find(".tmp") == std::string::npos);
+  for (const auto &name : files_in(d.path()))
+    CHECK(name.find(".tmp") == std::string::npos);
 
   // The copy is a working database: the same audit, and the next score gets the next id.
   const std::vector<std::string> audit = {"--json", "--role", "clinician", "audit"};
-  auto sa = run_titrate(d, [&] { auto v = audit; v.insert(v.begin(), {"--db", src}); return v; }());
-  auto sb = run_titrate(d, [&] { auto v = audit; v.insert(v.begin(), {"--db", dst}); return v; }());
+  auto sa = run_titrate(d, [&] {
+    auto v = audit;
+    v.insert(v.begin(), {"--db", src});
+    return v;
+  }());
+  auto sb = run_titrate(d, [&] {
+    auto v = audit;
+    v.insert(v.begin(), {"--db", dst});
+    return v;
+  }());
   REQUIRE(sa.exit_code == 0);
   REQUIRE(sb.exit_code == 0);
   CHECK(sa.out == sb.out);
@@ -201,7 +212,8 @@ TEST_CASE("db copy: a source at another schema version is refused and not change
                         Catch::Contains("copy it with the titrate that wrote it"));
   r = run_titrate(d, {"db", "copy", "--from", older, "--to", d.file("b.db")});
   CHECK(r.exit_code == 4);
-  CHECK_THAT(r.err, Catch::Contains("older than this titrate") && Catch::Contains("migrate it first"));
+  CHECK_THAT(r.err,
+             Catch::Contains("older than this titrate") && Catch::Contains("migrate it first"));
   CHECK(file_bytes(newer) == newer_bytes);
   CHECK(file_bytes(older) == older_bytes);
   CHECK(!fs::exists(d.file("a.db")));

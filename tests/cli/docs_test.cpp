@@ -21,7 +21,7 @@ namespace {
 
 struct Block {
   std::string file;
-  int line = 0;             // of the opening fence
+  int line = 0;                      // of the opening fence
   std::vector<std::string> commands; // continuations joined, comments and blanks dropped
   std::vector<std::string> prints;   // the expected output lines ("prints" + a plain block)
 };
@@ -31,26 +31,32 @@ std::string strip_comment(const std::string &line) {
   bool single = false, dbl = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    if (c == '\'' && !dbl) single = !single;
-    if (c == '"' && !single) dbl = !dbl;
-    if (c == '#' && !single && !dbl && (i == 0 || line[i - 1] == ' ')) return line.substr(0, i);
+    if (c == '\'' && !dbl)
+      single = !single;
+    if (c == '"' && !single)
+      dbl = !dbl;
+    if (c == '#' && !single && !dbl && (i == 0 || line[i - 1] == ' '))
+      return line.substr(0, i);
   }
   return line;
 }
 
 std::string trim(const std::string &s) {
   const auto a = s.find_first_not_of(" \t");
-  if (a == std::string::npos) return "";
+  if (a == std::string::npos)
+    return "";
   return s.substr(a, s.find_last_not_of(" \t") - a + 1);
 }
 
 std::vector<Block> sh_blocks(const std::string &file) {
   std::ifstream in(source_dir() + "/" + file);
   std::vector<std::string> lines;
-  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  for (std::string l; std::getline(in, l);)
+    lines.push_back(l);
   std::vector<Block> out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (trim(lines[i]) != "```sh") continue;
+    if (trim(lines[i]) != "```sh")
+      continue;
     Block b{file, static_cast<int>(i + 1), {}, {}};
     std::string joined;
     std::size_t j = i + 1;
@@ -62,17 +68,21 @@ std::vector<Block> sh_blocks(const std::string &file) {
       }
       const std::string cmd = trim(strip_comment(joined + l));
       joined.clear();
-      if (!cmd.empty()) b.commands.push_back(cmd);
+      if (!cmd.empty())
+        b.commands.push_back(cmd);
     }
     // "prints" and then a plain block: the output to expect.
     std::size_t k = j + 1;
-    while (k < lines.size() && trim(lines[k]).empty()) ++k;
+    while (k < lines.size() && trim(lines[k]).empty())
+      ++k;
     if (k + 2 < lines.size() && trim(lines[k]).rfind("prints", 0) == 0) {
       ++k;
-      while (k < lines.size() && trim(lines[k]).empty()) ++k;
+      while (k < lines.size() && trim(lines[k]).empty())
+        ++k;
       if (k < lines.size() && trim(lines[k]) == "```") {
         for (++k; k < lines.size() && trim(lines[k]) != "```"; ++k)
-          if (!trim(lines[k]).empty()) b.prints.push_back(trim(lines[k]));
+          if (!trim(lines[k]).empty())
+            b.prints.push_back(trim(lines[k]));
       }
     }
     out.push_back(b);
@@ -128,7 +138,8 @@ const NotRun *skipped(const Block &b) {
 std::vector<std::string> documents() {
   std::vector<std::string> docs = {"README.md"};
   for (const auto &e : fs::directory_iterator(source_dir() + "/docs"))
-    if (e.path().extension() == ".md") docs.push_back("docs/" + e.path().filename().string());
+    if (e.path().extension() == ".md")
+      docs.push_back("docs/" + e.path().filename().string());
   std::sort(docs.begin(), docs.end());
   return docs;
 }
@@ -140,19 +151,22 @@ TEST_CASE("docs: every documented titrate command runs as written") {
   for (const auto &doc : documents()) {
     for (const auto &b : sh_blocks(doc)) {
       INFO(b.file << ":" << b.line << ": " << (b.commands.empty() ? "" : b.commands.front()));
-      if (skipped(b)) continue;
+      if (skipped(b))
+        continue;
       bool all_own = !b.commands.empty();
-      for (const auto &c : b.commands) all_own = all_own && runnable(c);
+      for (const auto &c : b.commands)
+        all_own = all_own && runnable(c);
       CHECK(all_own); // else: make it runnable, or add it to not_run with a reason
-      if (!all_own) continue;
+      if (!all_own)
+        continue;
       TempDir d;
       fs::create_directories(d.path() / "bin");
       fs::create_symlink(TITRATE_BINARY, d.path() / "bin" / "titrate");
       for (const char *dir : {"formulary", "schedules", "tests"})
         fs::create_directory_symlink(source_dir() + "/" + dir, d.path() / dir);
       std::string script = "set -e\ncd '" + d.path().string() + "'\nexport PATH='" +
-                           (d.path() / "bin").string() + "':\"$PATH\" HOME='" +
-                           d.path().string() + "'\nunset TITRATE_DB TITRATE_USER TITRATE_ROLE "
+                           (d.path() / "bin").string() + "':\"$PATH\" HOME='" + d.path().string() +
+                           "'\nunset TITRATE_DB TITRATE_USER TITRATE_ROLE "
                            "TITRATE_TODAY\nT=titrate\n";
       for (const auto &c : b.commands) {
         // `titrate serve` runs until it is stopped: the web tests serve; here it only has to
@@ -173,7 +187,8 @@ TEST_CASE("docs: every documented titrate command runs as written") {
       const std::string printed = file_bytes(out);
       INFO("script:\n" << script << "output:\n" << printed);
       CHECK(status == 0);
-      for (const auto &p : b.prints) CHECK_THAT(printed, Catch::Contains(p));
+      for (const auto &p : b.prints)
+        CHECK_THAT(printed, Catch::Contains(p));
       ++ran;
     }
   }

@@ -29,7 +29,8 @@ inline std::vector<std::string> split_words(const std::string &line) {
       quoted = !quoted;
       any = true;
     } else if (c == ' ' && !quoted) {
-      if (any) out.push_back(cur);
+      if (any)
+        out.push_back(cur);
       cur.clear();
       any = false;
     } else {
@@ -37,7 +38,8 @@ inline std::vector<std::string> split_words(const std::string &line) {
       any = true;
     }
   }
-  if (any) out.push_back(cur);
+  if (any)
+    out.push_back(cur);
   return out;
 }
 

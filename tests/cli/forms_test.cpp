@@ -22,7 +22,8 @@ struct Form {
 std::vector<std::string> words(const std::string &s) {
   std::istringstream in(s);
   std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
+  for (std::string w; in >> w;)
+    out.push_back(w);
   return out;
 }
 
@@ -36,8 +37,10 @@ std::vector<Form> parse_form(const std::string &text) {
   int depth = 0;
   for (const auto &w : words(text.substr(std::string("titrate ").size()))) {
     const bool top = depth == 0;
-    for (char c : w) depth += c == '[' ? 1 : c == ']' ? -1 : 0;
-    if (!top) continue;
+    for (char c : w)
+      depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+    if (!top)
+      continue;
     if (w == "|") {
       alternatives.emplace_back();
     } else if (w[0] != '[') {
@@ -51,11 +54,14 @@ std::vector<Form> parse_form(const std::string &text) {
     std::size_t k = 0;
     if (i > 0) {
       f.path = {out.front().path.front()};
-      if (a.empty() || !is_command_word(a.front())) f.path = out.front().path;
+      if (a.empty() || !is_command_word(a.front()))
+        f.path = out.front().path;
     }
-    for (; k < a.size() && is_command_word(a[k]); ++k) f.path.push_back(a[k]);
+    for (; k < a.size() && is_command_word(a[k]); ++k)
+      f.path.push_back(a[k]);
     for (; k < a.size(); ++k)
-      if (a[k].rfind("--", 0) == 0) f.flags.push_back(a[k]);
+      if (a[k].rfind("--", 0) == 0)
+        f.flags.push_back(a[k]);
     out.push_back(f);
   }
   return out;
@@ -65,11 +71,13 @@ std::vector<Form> documented_forms() {
   std::ifstream in(source_dir() + "/docs/cli.md");
   std::vector<Form> out;
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("### ", 0) != 0) continue;
+    if (line.rfind("### ", 0) != 0)
+      continue;
     for (std::size_t at = line.find("`titrate "); at != std::string::npos;
          at = line.find("`titrate ", at + 1)) {
       const auto end = line.find('`', at + 1);
-      for (auto &f : parse_form(line.substr(at + 1, end - at - 1))) out.push_back(f);
+      for (auto &f : parse_form(line.substr(at + 1, end - at - 1)))
+        out.push_back(f);
     }
   }
   return out;
@@ -81,11 +89,12 @@ std::vector<std::vector<std::string>> course_commands() {
   for (const auto &e : std::filesystem::directory_iterator(source_dir() + "/tests/cli/golden")) {
     std::ifstream in(e.path());
     for (std::string line; std::getline(in, line);) {
-      if (line.rfind("$ ", 0) != 0) continue;
+      if (line.rfind("$ ", 0) != 0)
+        continue;
       auto w = words(line.substr(2));
       std::size_t i = 0;
-      static const std::set<std::string> with_value = {"--today", "--user", "--role", "--db",
-                                                       "--formulary", "--pathways"};
+      static const std::set<std::string> with_value = {"--today", "--user",      "--role",
+                                                       "--db",    "--formulary", "--pathways"};
       while (i < w.size() && (with_value.count(w[i]) || w[i] == "--json"))
         i += with_value.count(w[i]) ? 2 : 1;
       out.emplace_back(w.begin() + static_cast<long>(std::min(i, w.size())), w.end());
@@ -96,10 +105,13 @@ std::vector<std::vector<std::string>> course_commands() {
 
 bool covered(const Form &f, const std::vector<std::vector<std::string>> &runs) {
   for (const auto &r : runs) {
-    if (r.size() < f.path.size() || !std::equal(f.path.begin(), f.path.end(), r.begin())) continue;
+    if (r.size() < f.path.size() || !std::equal(f.path.begin(), f.path.end(), r.begin()))
+      continue;
     bool all = true;
-    for (const auto &flag : f.flags) all = all && std::find(r.begin(), r.end(), flag) != r.end();
-    if (all) return true;
+    for (const auto &flag : f.flags)
+      all = all && std::find(r.begin(), r.end(), flag) != r.end();
+    if (all)
+      return true;
   }
   return false;
 }
@@ -126,7 +138,8 @@ TEST_CASE("forms: every command form of docs/cli.md has a golden transcript") {
   const auto runs = course_commands();
   for (const auto &f : forms) {
     // `serve` runs until stopped: the web, EHR and browser tests drive it instead.
-    if (f.path == std::vector<std::string>{"serve"}) continue;
+    if (f.path == std::vector<std::string>{"serve"})
+      continue;
     INFO(f.text);
     CHECK(covered(f, runs));
   }

@@ -15,11 +15,13 @@ namespace fs = std::filesystem;
 namespace {
 
 // A copy of the shipped formulary in `dir/name`, with the given broken fixtures swapped in.
-std::string formulary_copy(const TempDir &dir, const std::string &name, const std::vector<std::string> &fixtures) {
+std::string formulary_copy(const TempDir &dir, const std::string &name,
+                           const std::vector<std::string> &fixtures) {
   const fs::path to = dir.path() / name;
   fs::create_directories(to);
   for (const auto &e : fs::directory_iterator(fs::path(source_dir()) / "formulary"))
-    if (e.path().extension() == ".toml") fs::copy_file(e.path(), to / e.path().filename());
+    if (e.path().extension() == ".toml")
+      fs::copy_file(e.path(), to / e.path().filename());
   for (const auto &f : fixtures) {
     const fs::path from = fs::path(source_dir()) / "tests/data/broken" / f;
     fs::copy_file(from, to / from.filename(), fs::copy_options::overwrite_existing);
@@ -33,9 +35,12 @@ TEST_CASE("formulary list names the five drugs with target and maximum") {
   TempDir d;
   auto r = run_titrate(d, {"formulary", "list"});
   CHECK(r.exit_code == 0);
-  for (const char *drug : {"amitriptyline", "duloxetine", "gabapentin", "nortriptyline", "pregabalin"})
+  for (const char *drug :
+       {"amitriptyline", "duloxetine", "gabapentin", "nortriptyline", "pregabalin"})
     CHECK_THAT(r.out, Contains(drug));
-  CHECK_THAT(r.out, Contains("gabapentin (gabapentinoid): target 1,800 mg per day, maximum 3,600 mg per day"));
+  CHECK_THAT(
+      r.out,
+      Contains("gabapentin (gabapentinoid): target 1,800 mg per day, maximum 3,600 mg per day"));
 }
 
 TEST_CASE("formulary list --json is one JSON document") {
@@ -48,19 +53,23 @@ TEST_CASE("formulary list --json is one JSON document") {
   CHECK(j["drugs"][2]["max_daily_mg"] == 3600);
 }
 
-TEST_CASE("formulary show prints every figure with its source, ISMP-safe, and marks UNVERIFIED ones") {
+TEST_CASE(
+    "formulary show prints every figure with its source, ISMP-safe, and marks UNVERIFIED ones") {
   TempDir d;
   auto r = run_titrate(d, {"formulary", "show", "gabapentin"});
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("target (assessed dose): 1,800 mg per day"));
-  CHECK_THAT(r.out, Contains("CrCl more than 15 and at most 30: ok, 200 mg to 700 mg per day, once daily in the evening"));
+  CHECK_THAT(r.out, Contains("CrCl more than 15 and at most 30: ok, 200 mg to 700 mg per day, once "
+                             "daily in the evening"));
   CHECK_THAT(r.out, Contains("[source: GAB-US 2.3]"));
   CHECK_THAT(r.out, Contains("UNVERIFIED"));
   CHECK_THAT(r.out, Contains("not medical advice"));
-  CHECK_THAT(r.out, !Contains("mg/d") && !Contains(".0 mg") && !Contains("1800") && !Contains("TID"));
+  CHECK_THAT(r.out,
+             !Contains("mg/d") && !Contains(".0 mg") && !Contains("1800") && !Contains("TID"));
   auto dul = run_titrate(d, {"formulary", "show", "duloxetine"});
   CHECK(dul.exit_code == 0);
-  CHECK_THAT(dul.out, Contains("printed form: DULoxetine [source: ISMP tall-man list (clinical.md F, H20); confidence medium-high]"));
+  CHECK_THAT(dul.out, Contains("printed form: DULoxetine [source: ISMP tall-man list (clinical.md "
+                               "F, H20); confidence medium-high]"));
   CHECK_THAT(dul.out, Contains("CrCl less than 30: avoid"));
   auto ami = run_titrate(d, {"formulary", "show", "amitriptyline"});
   CHECK_THAT(ami.out, Contains("once daily at bedtime"));
@@ -95,7 +104,8 @@ TEST_CASE("formulary check of the shipped data exits 0") {
 
 TEST_CASE("formulary check lists every fault with file, line and key, and exits 2") {
   TempDir d;
-  const auto dir = formulary_copy(d, "broken", {"renal-gap/gabapentin.toml", "unknown-condition/amitriptyline.toml"});
+  const auto dir = formulary_copy(
+      d, "broken", {"renal-gap/gabapentin.toml", "unknown-condition/amitriptyline.toml"});
   auto r = run_titrate(d, {"formulary", "check", dir});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("gabapentin.toml:82: renal: gap:"));
@@ -113,7 +123,10 @@ TEST_CASE("a broken --formulary folder makes list fail with exit 2 naming the fa
   const auto dir = formulary_copy(d, "broken", {"step-above-max/duloxetine.toml"});
   auto r = run_titrate(d, {"--formulary", dir, "formulary", "list"});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("duloxetine.toml:51: titration.target_mg: 90 mg is above the maximum daily dose 60 mg"));
+  CHECK_THAT(
+      r.err,
+      Contains(
+          "duloxetine.toml:51: titration.target_mg: 90 mg is above the maximum daily dose 60 mg"));
 }
 
 TEST_CASE("formulary check of a missing folder is bad input") {
@@ -130,9 +143,13 @@ TEST_CASE("pathway list and show") {
   CHECK_THAT(r.out, Contains("cipn-esmo") && Contains("nice-cg173"));
   auto s = run_titrate(d, {"pathway", "show", "cipn-esmo"});
   CHECK(s.exit_code == 0);
-  CHECK_THAT(s.out, Contains("trial order: duloxetine, then gabapentin, then amitriptyline, then stop and refer"));
+  CHECK_THAT(
+      s.out,
+      Contains(
+          "trial order: duloxetine, then gabapentin, then amitriptyline, then stop and refer"));
   CHECK_THAT(s.out, Contains("days at the assessed dose before deciding: 14"));
-  CHECK_THAT(s.out, Contains("response (continue) at a fall of at least: 30 percent [source: IMMPACT"));
+  CHECK_THAT(s.out,
+             Contains("response (continue) at a fall of at least: 30 percent [source: IMMPACT"));
   auto j = run_titrate(d, {"--json", "pathway", "show", "nice-cg173"});
   REQUIRE(j.exit_code == 0);
   const auto doc = nlohmann::json::parse(j.out);
@@ -154,7 +171,8 @@ TEST_CASE("pathway check: shipped ok, a pathway naming an unknown drug exits 2 w
   CHECK(run_titrate(d, {"pathway", "check"}).exit_code == 0);
   const fs::path dir = d.path() / "pw";
   fs::create_directories(dir);
-  fs::copy_file(fs::path(source_dir()) / "tests/data/broken/pathway-unknown-drug/cipn-esmo.toml", dir / "cipn-esmo.toml");
+  fs::copy_file(fs::path(source_dir()) / "tests/data/broken/pathway-unknown-drug/cipn-esmo.toml",
+                dir / "cipn-esmo.toml");
   auto r = run_titrate(d, {"pathway", "check", dir.string()});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("cipn-esmo.toml:6: drugs: \"amitryptiline\" is not a formulary drug"));

@@ -27,10 +27,10 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <pwd.h>
-#include <unistd.h>
+#include <regex>
 #include <sstream>
+#include <unistd.h>
 
 using namespace titrate::test;
 
@@ -114,7 +114,8 @@ std::vector<std::string> lines_of(const std::string &text, const std::string &tm
       return std::string(pw && pw->pw_name ? pw->pw_name : "");
     }();
     const std::string os_text = "OS user " + os_user + "]";
-    for (auto at = l.find(os_text); !os_user.empty() && at != std::string::npos; at = l.find(os_text, at))
+    for (auto at = l.find(os_text); !os_user.empty() && at != std::string::npos;
+         at = l.find(os_text, at))
       l.replace(at, os_text.size(), "OS user <os user>]");
     l = std::regex_replace(l, utc, "<utc>");
     out.push_back(std::regex_replace(l, token, "/p/<token>"));
@@ -139,9 +140,11 @@ void replay(const std::string &path) {
   TempDir d;
   const bool update = std::getenv("TITRATE_GOLDEN_UPDATE") != nullptr;
   std::ostringstream rewritten;
-  for (const auto &h : t.header) rewritten << h << "\n";
+  for (const auto &h : t.header)
+    rewritten << h << "\n";
   for (const auto &[comments, cmd] : t.commands) {
-    for (const auto &c : comments) rewritten << c << "\n";
+    for (const auto &c : comments)
+      rewritten << c << "\n";
     for (const auto &[name, lines] : cmd.files) {
       rewritten << "@ " << name << "\n";
       if (const auto eq = name.find(" = "); eq != std::string::npos) {
@@ -159,17 +162,22 @@ void replay(const std::string &path) {
       d.write(name, text);
     }
     std::istringstream input_lines(cmd.input);
-    for (std::string l; std::getline(input_lines, l);) rewritten << "< " << l << "\n";
+    for (std::string l; std::getline(input_lines, l);)
+      rewritten << "< " << l << "\n";
     std::vector<std::string> args = {"--db", d.file("clinic.db")};
-    for (auto &w : split_words(cmd.line)) args.push_back(std::move(w));
+    for (auto &w : split_words(cmd.line))
+      args.push_back(std::move(w));
     const RunResult r = run_titrate(d, args, cmd.input);
     const auto got = lines_of(r.out, d.path().string());
     const auto got_err = lines_of(r.err, d.path().string());
     rewritten << "$ " << cmd.line << "\n";
-    for (const auto &l : got) rewritten << (l.empty() ? ">" : "> " + l) << "\n";
-    for (const auto &l : got_err) rewritten << (l.empty() ? "!" : "! " + l) << "\n";
+    for (const auto &l : got)
+      rewritten << (l.empty() ? ">" : "> " + l) << "\n";
+    for (const auto &l : got_err)
+      rewritten << (l.empty() ? "!" : "! " + l) << "\n";
     rewritten << "? " << r.exit_code << "\n";
-    if (update) continue;
+    if (update)
+      continue;
     INFO(path << ": $ " << cmd.line);
     CHECK(r.exit_code == cmd.expected_exit);
     compare(got, cmd.expected_out, "output");
@@ -187,11 +195,14 @@ TEST_CASE("golden courses replay exactly") {
   const std::string dir = source_dir() + "/tests/cli/golden";
   std::vector<std::string> files;
   for (const auto &e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".course") files.push_back(e.path().string());
+    if (e.path().extension() == ".course")
+      files.push_back(e.path().string());
   }
   std::sort(files.begin(), files.end());
   REQUIRE(files.size() >= 5);
   for (const auto &f : files) {
-    SECTION(std::filesystem::path(f).filename().string()) { replay(f); }
+    SECTION(std::filesystem::path(f).filename().string()) {
+      replay(f);
+    }
   }
 }

@@ -19,7 +19,8 @@ namespace {
 std::vector<std::string> words_of(const std::string &path) {
   std::istringstream in(path);
   std::vector<std::string> w;
-  for (std::string s; in >> s;) w.push_back(s);
+  for (std::string s; in >> s;)
+    w.push_back(s);
   return w;
 }
 
@@ -57,7 +58,8 @@ TEST_CASE("help: each stored-data command names its role, and its example runs")
   TempDir d;
   const std::vector<std::string> env = {"TITRATE_DB=" + d.file("help.db"),
                                         "TITRATE_TODAY=2026-12-05"};
-  d.write("diary.csv", "patient_id,at,score,note\nP1,2026-12-03T20:00,5,\nP1,2026-12-04T20:00,4,\n");
+  d.write("diary.csv",
+          "patient_id,at,score,note\nP1,2026-12-03T20:00,5,\nP1,2026-12-04T20:00,4,\n");
   std::filesystem::create_directories(d.path() / "tests/ehr/fhir");
   std::filesystem::copy_file(source_dir() + "/tests/ehr/fhir/demo-bundle.json",
                              d.path() / "tests/ehr/fhir/demo-bundle.json");
@@ -70,8 +72,7 @@ TEST_CASE("help: each stored-data command names its role, and its example runs")
     CHECK_THAT(help.out, Catch::Contains(c.role));
     const auto at = help.out.find("Example: titrate ");
     REQUIRE(at != std::string::npos);
-    const std::string line =
-        help.out.substr(at + 17, help.out.find('\n', at) - (at + 17));
+    const std::string line = help.out.substr(at + 17, help.out.find('\n', at) - (at + 17));
     const RunResult r = run_titrate(d, split_words(line), "", env);
     INFO("example: titrate " << line << "\n" << r.out << r.err);
     CHECK(r.exit_code == 0);
@@ -82,8 +83,8 @@ TEST_CASE("help: each stored-data command names its role, and its example runs")
       run_titrate(d, {"--role", "clinician", "--user", "dr.ames", "audit"}, "", env);
   // Each entry says it came in through the CLI, and as which operating-system account (the
   // claimed --user is only a claim on a SQLite file).
-  const RunResult json =
-      run_titrate(d, {"--role", "clinician", "--user", "dr.ames", "--json", "audit", "P1"}, "", env);
+  const RunResult json = run_titrate(
+      d, {"--role", "clinician", "--user", "dr.ames", "--json", "audit", "P1"}, "", env);
   const auto entries = nlohmann::json::parse(json.out)["entries"];
   REQUIRE_FALSE(entries.empty());
   for (const auto &e : entries) {

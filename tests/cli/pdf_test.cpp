@@ -3,8 +3,8 @@
 // and qpdf (.ci/install-deps): the words of the text export in the PDF's text, qpdf --check,
 // embedded fonts, byte-identical runs, the paper size, large print (>= 16 pt) and bad input.
 // Pages are rendered to PNG in the build folder (tests/cli/pdf-out) for a person to look at.
-#include "tests/cli/run.hpp"
 #include "tests/cli/expect.hpp"
+#include "tests/cli/run.hpp"
 #include "tests/cli/store_fixture.hpp"
 
 #include <catch2/catch.hpp>

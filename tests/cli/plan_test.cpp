@@ -41,7 +41,8 @@ TEST_CASE("plan G1: duloxetine 30 mg daily 7 days, then 60 mg, decision date, IS
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("Stage 1: DULoxetine, trial"));
-  CHECK_THAT(r.out, Catch::Contains("from 2026-12-01 through 2026-12-07 (7 days): 30 mg a day, once daily"));
+  CHECK_THAT(r.out, Catch::Contains(
+                        "from 2026-12-01 through 2026-12-07 (7 days): 30 mg a day, once daily"));
   CHECK_THAT(r.out, Catch::Contains("in the morning: DULoxetine 30 mg, take 1 capsule of 30 mg"));
   CHECK_THAT(r.out, Catch::Contains("from 2026-12-08 through 2026-12-21 (14 days): 60 mg a day"));
   CHECK_THAT(r.out, Catch::Contains("Decision date: 2026-12-22"));
@@ -76,7 +77,8 @@ TEST_CASE("plan --json prints the design.md §6 plan shape") {
 
 TEST_CASE("plan G2: CrCl 25 -> gabapentin once daily from 200 mg, at most 700 mg") {
   TempDir d;
-  auto r = plan(d, {"--patient-file", example("g2-renal-crcl25"), "--start", "2026-12-01", "--json"});
+  auto r =
+      plan(d, {"--patient-file", example("g2-renal-crcl25"), "--start", "2026-12-01", "--json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
@@ -96,8 +98,8 @@ TEST_CASE("plan G3: sertraline -> gabapentin, --prefer duloxetine plans it with 
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("Stage 1: gabapentin, trial"));
   CHECK_THAT(r.out, Catch::Contains("1,800 mg a day, three times daily"));
-  auto p = plan(d, {"--patient-file", example("g3-sertraline"), "--start", "2026-12-01",
-                    "--prefer", "duloxetine"});
+  auto p = plan(d, {"--patient-file", example("g3-sertraline"), "--start", "2026-12-01", "--prefer",
+                    "duloxetine"});
   INFO(p.err);
   REQUIRE(p.exit_code == 0);
   CHECK_THAT(p.out, Catch::Contains("Stage 1: DULoxetine, trial"));
@@ -134,7 +136,8 @@ TEST_CASE("plan: bad input names the value and exits 2") {
   auto bad_start = plan(d, {"--patient-file", file, "--start", "2026-13-01"});
   CHECK(bad_start.exit_code == 2);
   CHECK_THAT(bad_start.err, Catch::Contains("--start"));
-  auto not_in_pathway = plan(d, {"--patient-file", file, "--start", "2026-12-01", "--prefer", "tramadol"});
+  auto not_in_pathway =
+      plan(d, {"--patient-file", file, "--start", "2026-12-01", "--prefer", "tramadol"});
   CHECK(not_in_pathway.exit_code == 2);
   CHECK_THAT(not_in_pathway.err, Catch::Contains("tramadol"));
   // A stored patient's plan is a clinician's command (exit 4 without the role), and an unknown
@@ -142,7 +145,8 @@ TEST_CASE("plan: bad input names the value and exits 2") {
   auto id_no_role = plan(d, {"P001", "--start", "2026-12-01"});
   CHECK(id_no_role.exit_code == 4);
   CHECK_THAT(id_no_role.err, Catch::Contains("clinician"));
-  auto id_unknown = plan(d, {"--role", "clinician", "--user", "dr.a", "P001", "--start", "2026-12-01"});
+  auto id_unknown =
+      plan(d, {"--role", "clinician", "--user", "dr.a", "P001", "--start", "2026-12-01"});
   CHECK(id_unknown.exit_code == 3);
   CHECK_THAT(id_unknown.err, Catch::Contains("P001"));
   std::string bad_cond = kPatient;

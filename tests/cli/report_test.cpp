@@ -2,8 +2,8 @@
 // (store_fixture.hpp's duloxetine plan: 30 mg from 2026-12-01, the assessed dose 60 mg first
 // taken 2026-12-08, decision date 2026-12-22), with decisions set by construction. Illustrative
 // storage data, not clinical claims. Expected figures by hand in the comments.
-#include "tests/cli/run.hpp"
 #include "tests/cli/expect.hpp"
+#include "tests/cli/run.hpp"
 #include "tests/cli/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -47,8 +47,8 @@ Assessment report_decision(const std::string &patient, Date date, DecisionKind k
 //     (2027-01-15): started, not reached.
 void report_cohort(const TempDir &d) {
   for (const char *id : {"O1", "O2", "O3", "O4", "O5"}) {
-    run_ok(d, report_as(d, {"patient", "add", id, "--birth-date", "1960-03-01", "--sex",
-                               "female", "--weight-kg", "70", "--creatinine-mg-dl", "0.9"}));
+    run_ok(d, report_as(d, {"patient", "add", id, "--birth-date", "1960-03-01", "--sex", "female",
+                            "--weight-kg", "70", "--creatinine-mg-dl", "0.9"}));
   }
   SqliteStore store(d.file("clinic/titrate.db"));
   const Actor who{"dr.ames", "clinician"};
@@ -158,8 +158,7 @@ TEST_CASE("report outcomes: a hand-checked cohort of five duloxetine trials") {
         run_ok(d, report_as(d, {"--json", "report", "outcomes", "--to", "2026-12-31"})).out);
     CHECK(early["rows"][0]["started"] == 4); // O1..O4
     const auto other = nlohmann::json::parse(
-        run_ok(d, report_as(d, {"--json", "report", "outcomes", "--pathway", "nice-cg173"}))
-            .out);
+        run_ok(d, report_as(d, {"--json", "report", "outcomes", "--pathway", "nice-cg173"})).out);
     CHECK(other["rows"].empty()); // every plan is cipn-esmo
   }
 }

@@ -59,7 +59,8 @@ TEST_CASE("rules: a patient reads only their own check, check ID needs a role") 
                                     "their own record, not on P2"));
   CHECK(r.out.empty());
 
-  r = run_titrate(d, with_data({"--db", db, "--today", "2026-11-25", "--user", "x", "check", "P1"}));
+  r = run_titrate(d,
+                  with_data({"--db", db, "--today", "2026-11-25", "--user", "x", "check", "P1"}));
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("check: no role given"));
 
@@ -88,12 +89,13 @@ TEST_CASE("rules: plan --patient-file --format works for every format, as a draf
   };
   for (const auto &c : cases) {
     INFO(c.format);
-    auto r = run_titrate(d, with_data({"--today", "2026-11-25", "plan", "--patient-file", demo,
-                                       "--start", "2026-12-01", "--format", c.format, "--tz",
-                                       "UTC"}));
+    auto r =
+        run_titrate(d, with_data({"--today", "2026-11-25", "plan", "--patient-file", demo,
+                                  "--start", "2026-12-01", "--format", c.format, "--tz", "UTC"}));
     INFO(r.err);
     CHECK(r.exit_code == 0);
-    for (const auto &s : c.says) CHECK_THAT(r.out, Catch::Contains(s));
+    for (const auto &s : c.says)
+      CHECK_THAT(r.out, Catch::Contains(s));
   }
   CHECK_FALSE(fs::exists(d.file("titrate")));
 }
@@ -127,11 +129,13 @@ TEST_CASE("rules: plan ID --preview stores nothing, --format without --preview i
     std::string says;
   };
   const std::vector<Bad> refused = {
-      {{"plan", "P1", "--start", "2026-12-01", "--format", "text"}, 2,
+      {{"plan", "P1", "--start", "2026-12-01", "--format", "text"},
+       2,
        "plan P1: --format text needs --preview: without it `plan P1 --start D` drafts a new "
        "version. Give --preview to see the plan without storing it, or `titrate export P1 "
        "--format text` for a stored version"},
-      {{"plan", "P1", "--start", "2026-12-01", "--preview", "--submit"}, 2,
+      {{"plan", "P1", "--start", "2026-12-01", "--preview", "--submit"},
+       2,
        "plan: --preview stores nothing, so there is nothing to --submit"},
       {{"plan", "P1", "--preview"}, 2, "--preview: expected --start D"},
   };
@@ -179,7 +183,8 @@ TEST_CASE("rules: a plan start more than a year away is bad input unless --backd
             "through 2027-11-25 (not before the patient's birth, 1958-04-02)"},
        }) {
     std::vector<std::string> args = {"plan", "P1", "--start", b.start};
-    if (b.backdate) args.push_back("--backdate");
+    if (b.backdate)
+      args.push_back("--backdate");
     auto r = run_as(d, "dr.ames", "clinician", "2026-11-25", args);
     INFO(b.start);
     CHECK(r.exit_code == 2);
@@ -187,9 +192,9 @@ TEST_CASE("rules: a plan start more than a year away is bad input unless --backd
     CHECK(file_bytes(db) == before);
   }
   // The same rule for a patient file.
-  auto r = run_titrate(d, with_data({"--today", "2026-11-25", "plan", "--patient-file",
-                                     source_dir() + "/schedules/examples/demo.toml", "--start",
-                                     "9999-12-25"}));
+  auto r = run_titrate(
+      d, with_data({"--today", "2026-11-25", "plan", "--patient-file",
+                    source_dir() + "/schedules/examples/demo.toml", "--start", "9999-12-25"}));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--start: 9999-12-25 is too far in the future"));
   // assess --patient-file: a course may be assessed long after it began, but 9999 is refused.
@@ -236,9 +241,10 @@ TEST_CASE("rules: observations before the patient's birth or after today are bad
   const auto csv = d.write("s.csv", "patient_id,at,score\nP1,2026-11-20,5\nP1,1900-01-01,4\n");
   auto r = run_as(d, "dr.ames", "clinician", "2026-11-25", {"import", "scores", csv});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("1 row dated before the patient's birth; nothing was imported") &&
-                        Catch::Contains("s.csv:3: at: 1900-01-01T00:00 is before the birth of P1 "
-                                        "(1958-04-02)"));
+  CHECK_THAT(r.err,
+             Catch::Contains("1 row dated before the patient's birth; nothing was imported") &&
+                 Catch::Contains("s.csv:3: at: 1900-01-01T00:00 is before the birth of P1 "
+                                 "(1958-04-02)"));
   CHECK(file_bytes(db) == before);
   // The day of birth itself is possible.
   r = run_as(d, "dr.ames", "clinician", "2026-11-25",
@@ -259,13 +265,14 @@ baseline_pain = 7
 )";
 } // namespace
 
-TEST_CASE("rules: all caution on sertraline + tramadol: not a third serotonergic drug, --prefer any "
-          "drug that is not avoid") {
+TEST_CASE(
+    "rules: all caution on sertraline + tramadol: not a third serotonergic drug, --prefer any "
+    "drug that is not avoid") {
   TempDir d;
   const auto file = d.write("st.toml", sertraline_tramadol);
   const auto plan = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--today", "2026-11-25", "plan", "--patient-file", file,
-                                     "--start", "2026-12-01"};
+    std::vector<std::string> args = {"--today", "2026-11-25", "plan",      "--patient-file",
+                                     file,      "--start",    "2026-12-01"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_titrate(d, with_data(args));
   };
@@ -274,14 +281,14 @@ TEST_CASE("rules: all caution on sertraline + tramadol: not a third serotonergic
   auto r = plan({});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("Stage 1: gabapentin, trial") &&
-                        Catch::Contains("choice.all-caution") &&
-                        Catch::Contains("gabapentin was chosen as the one with the fewest and least "
-                                        "serious caution findings (gabapentin 2 caution findings; "
-                                        "against DULoxetine 2 caution findings and would make 3 "
-                                        "serotonergic medicines at once") &&
-                        Catch::Contains("should review the choice") &&
-                        Catch::Contains("Lint: no findings"));
+  CHECK_THAT(
+      r.out,
+      Catch::Contains("Stage 1: gabapentin, trial") && Catch::Contains("choice.all-caution") &&
+          Catch::Contains("gabapentin was chosen as the one with the fewest and least "
+                          "serious caution findings (gabapentin 2 caution findings; "
+                          "against DULoxetine 2 caution findings and would make 3 "
+                          "serotonergic medicines at once") &&
+          Catch::Contains("should review the choice") && Catch::Contains("Lint: no findings"));
 
   // The clinician may choose duloxetine: planned with every warning, and lint flags it.
   r = plan({"--prefer", "duloxetine", "--reason", "patient's choice after discussion"});
@@ -332,8 +339,8 @@ TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and noth
   fs::create_directory(folder);
   const auto zero = d.write("zero.db", "");
   const auto as_db = [&](const std::string &db, std::vector<std::string> args) {
-    std::vector<std::string> all = {"--db", db, "--today", "2026-11-25", "--user", "dr.ames",
-                                    "--role", "clinician"};
+    std::vector<std::string> all = {"--db",   db,        "--today", "2026-11-25",
+                                    "--user", "dr.ames", "--role",  "clinician"};
     all.insert(all.end(), args.begin(), args.end());
     return run_titrate(d, with_data(all));
   };
@@ -342,7 +349,8 @@ TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and noth
     INFO(args[0]);
     auto r = as_db(text, args);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("database " + text + ": cannot be read as a SQLite "
+    CHECK_THAT(r.err, Catch::Contains("database " + text +
+                                      ": cannot be read as a SQLite "
                                       "database (file is not a database); expected a titrate "
                                       "database file"));
     CHECK(file_bytes(text) == "not a database\n");
@@ -351,7 +359,8 @@ TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and noth
 
     r = as_db(folder, args);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("--db: " + folder + " is a folder; expected a titrate "
+    CHECK_THAT(r.err, Catch::Contains("--db: " + folder +
+                                      " is a folder; expected a titrate "
                                       "database file (SQLite) or a postgresql:// URL"));
   }
   // A zero-byte file reads as an empty database and stays zero bytes.
@@ -371,9 +380,9 @@ TEST_CASE("rules: a full disk while writing is refused naming the database, noth
   const auto before = file_bytes(db);
   // A file-size limit of 512 bytes stands in for a full disk: the first write-ahead log frame
   // (4 KiB) cannot be written. SIGXFSZ is ignored so the write fails instead of killing titrate.
-  const std::string cmd = "cd " + d.path().string() +
-                          " && (trap '' XFSZ; ulimit -f 1; exec " + std::string(TITRATE_BINARY) +
-                          " --db " + db + " --today 2026-11-25 --user dr.ames --role clinician"
+  const std::string cmd = "cd " + d.path().string() + " && (trap '' XFSZ; ulimit -f 1; exec " +
+                          std::string(TITRATE_BINARY) + " --db " + db +
+                          " --today 2026-11-25 --user dr.ames --role clinician"
                           " log P1 --score 5) >out.txt 2>err.txt";
   const int status = std::system(cmd.c_str());
   const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -406,15 +415,17 @@ TEST_CASE("rules: a database this user cannot write is refused before SQLite ope
   for (const std::string args : {"patient list", "log P1 --score 5"}) {
     INFO(args);
     const std::string cmd = "cd " + d.path().string() + " && " + as_user +
-                            std::string(TITRATE_BINARY) + " --db " + db +
-                            " --formulary " + source_dir() + "/formulary --pathways " +
-                            source_dir() + "/schedules --today 2026-11-25 --user dr.ames --role "
-                            "clinician " + args + " >out.txt 2>err.txt";
+                            std::string(TITRATE_BINARY) + " --db " + db + " --formulary " +
+                            source_dir() + "/formulary --pathways " + source_dir() +
+                            "/schedules --today 2026-11-25 --user dr.ames --role "
+                            "clinician " +
+                            args + " >out.txt 2>err.txt";
     const int status = std::system(cmd.c_str());
     const std::string err = file_bytes(d.file("err.txt"));
     INFO(err);
     CHECK((WIFEXITED(status) ? WEXITSTATUS(status) : -1) == 4);
-    CHECK_THAT(err, Catch::Contains("database " + db + ": cannot be opened: the file is read-only "
+    CHECK_THAT(err, Catch::Contains("database " + db +
+                                    ": cannot be opened: the file is read-only "
                                     "for this user; titrate needs write access to the database "
                                     "file and its folder"));
     CHECK(file_bytes(db) == before);

@@ -44,10 +44,14 @@ std::string file_bytes(const std::string &path) {
   return s.str();
 }
 
-std::string source_dir() { return TITRATE_SOURCE_DIR; }
+std::string source_dir() {
+  return TITRATE_SOURCE_DIR;
+}
 
 namespace {
-std::string read_all(const fs::path &p) { return file_bytes(p.string()); }
+std::string read_all(const fs::path &p) {
+  return file_bytes(p.string());
+}
 } // namespace
 
 RunResult run_titrate(const TempDir &dir, const std::vector<std::string> &args,
@@ -58,13 +62,19 @@ RunResult run_titrate(const TempDir &dir, const std::vector<std::string> &args,
   std::ofstream(in_path, std::ios::binary) << input;
 
   const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid < 0)
+    throw std::runtime_error("fork failed");
   if (pid == 0) {
-    if (chdir(dir.path().c_str()) != 0) _exit(127);
-    if (!freopen(in_path.c_str(), "rb", stdin)) _exit(127);
-    if (!freopen(out_path.c_str(), "wb", stdout)) _exit(127);
-    if (!freopen(err_path.c_str(), "wb", stderr)) _exit(127);
-    for (const char *v : {"TITRATE_DB", "TITRATE_TODAY", "TITRATE_USER", "TITRATE_ROLE"}) unsetenv(v);
+    if (chdir(dir.path().c_str()) != 0)
+      _exit(127);
+    if (!freopen(in_path.c_str(), "rb", stdin))
+      _exit(127);
+    if (!freopen(out_path.c_str(), "wb", stdout))
+      _exit(127);
+    if (!freopen(err_path.c_str(), "wb", stderr))
+      _exit(127);
+    for (const char *v : {"TITRATE_DB", "TITRATE_TODAY", "TITRATE_USER", "TITRATE_ROLE"})
+      unsetenv(v);
     setenv("XDG_DATA_HOME", dir.path().c_str(), 1);
     for (const auto &kv : env) {
       const auto eq = kv.find('=');
@@ -74,7 +84,8 @@ RunResult run_titrate(const TempDir &dir, const std::vector<std::string> &args,
     std::string bin = TITRATE_BINARY;
     argv.push_back(bin.data());
     std::vector<std::string> copy = args;
-    for (auto &a : copy) argv.push_back(a.data());
+    for (auto &a : copy)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     execv(bin.c_str(), argv.data());
     _exit(127);

@@ -14,16 +14,30 @@ using namespace titrate::test;
 
 TEST_CASE("G2 #16 stored: haemodialysis days in the profile, the supplement on those days only") {
   TempDir d;
-  const std::vector<std::string> add = {
-      "patient",        "add",       "P16",           "--birth-date", "1966-05-10",
-      "--sex",          "female",    "--weight-kg",   "65",           "--crcl",
-      "10",             "--dialysis", "haemodialysis", "--dialysis-day", "wednesday",
-      "--dialysis-day", "monday",    "--dialysis-day", "friday"};
+  const std::vector<std::string> add = {"patient",
+                                        "add",
+                                        "P16",
+                                        "--birth-date",
+                                        "1966-05-10",
+                                        "--sex",
+                                        "female",
+                                        "--weight-kg",
+                                        "65",
+                                        "--crcl",
+                                        "10",
+                                        "--dialysis",
+                                        "haemodialysis",
+                                        "--dialysis-day",
+                                        "wednesday",
+                                        "--dialysis-day",
+                                        "monday",
+                                        "--dialysis-day",
+                                        "friday"};
   // Bad dialysis input is refused before anything is written.
-  auto bad = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30",
-                               {"patient", "add", "P9", "--birth-date", "1966-05-10", "--sex",
-                                "female", "--weight-kg", "65", "--crcl", "10", "--dialysis",
-                                "haemodialysis", "--dialysis-day", "funday"}));
+  auto bad = run_titrate(
+      d, as(d, "dr.ames", "clinician", "2026-11-30",
+            {"patient", "add", "P9", "--birth-date", "1966-05-10", "--sex", "female", "--weight-kg",
+             "65", "--crcl", "10", "--dialysis", "haemodialysis", "--dialysis-day", "funday"}));
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("--dialysis-day") && Catch::Contains("funday"));
   bad = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30",
@@ -35,7 +49,8 @@ TEST_CASE("G2 #16 stored: haemodialysis days in the profile, the supplement on t
   auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30", add));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30", {"--json", "patient", "show", "P16"}));
+  r = run_titrate(
+      d, as(d, "dr.ames", "clinician", "2026-11-30", {"--json", "patient", "show", "P16"}));
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["dialysis"]["kind"] == "haemodialysis");
@@ -52,12 +67,14 @@ TEST_CASE("G2 #16 stored: haemodialysis days in the profile, the supplement on t
   REQUIRE(r.exit_code == 0);
 
   // Wednesday 2026-12-02 (100 mg week): 125 mg after the session.
-  r = run_titrate(d, as(d, "P16", "patient", "2026-12-02", {"schedule", "P16", "--on", "2026-12-02"}));
+  r = run_titrate(d,
+                  as(d, "P16", "patient", "2026-12-02", {"schedule", "P16", "--on", "2026-12-02"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("after the haemodialysis session: gabapentin 125 mg"));
   // Tuesday 2026-12-08: no session, no supplement line.
-  r = run_titrate(d, as(d, "P16", "patient", "2026-12-08", {"schedule", "P16", "--on", "2026-12-08"}));
+  r = run_titrate(d,
+                  as(d, "P16", "patient", "2026-12-08", {"schedule", "P16", "--on", "2026-12-08"}));
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("300 mg"));
   CHECK_THAT(r.out, !Catch::Contains("haemodialysis session"));
@@ -81,6 +98,7 @@ TEST_CASE("G2 #16 stored: haemodialysis days in the profile, the supplement on t
                         {"patient", "update", "P16", "--clear-dialysis"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-16", {"--json", "patient", "show", "P16"}));
+  r = run_titrate(
+      d, as(d, "dr.ames", "clinician", "2026-12-16", {"--json", "patient", "show", "P16"}));
   CHECK(nlohmann::json::parse(r.out)["dialysis"].is_null());
 }

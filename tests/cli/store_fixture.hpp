@@ -10,15 +10,17 @@
 
 namespace titrate::test {
 
-inline std::vector<std::string> as(const TempDir &d, const std::string &user, const std::string &role,
-                                   const std::string &today, std::vector<std::string> args) {
-  std::vector<std::string> all = {"--db", d.file("clinic/titrate.db"), "--today", today,
-                                  "--user", user, "--role", role};
+inline std::vector<std::string> as(const TempDir &d, const std::string &user,
+                                   const std::string &role, const std::string &today,
+                                   std::vector<std::string> args) {
+  std::vector<std::string> all = {
+      "--db", d.file("clinic/titrate.db"), "--today", today, "--user", user, "--role", role};
   all.insert(all.end(), args.begin(), args.end());
   return all;
 }
 
-inline Plan fixture_plan(const std::string &patient, Dose second_step_daily = Dose::milligrams(60)) {
+inline Plan fixture_plan(const std::string &patient,
+                         Dose second_step_daily = Dose::milligrams(60)) {
   const auto mg = [](std::int64_t n) { return Dose::milligrams(n); };
   Plan p;
   p.patient = patient;
@@ -49,12 +51,13 @@ inline int draft_plan(const TempDir &d, const Plan &plan, const std::string &use
   SqliteStore store(d.file("clinic/titrate.db"));
   const Actor who{user, "clinician"};
   const int v = store.save_draft(plan, who);
-  if (submit) store.submit(plan.patient, v, who);
+  if (submit)
+    store.submit(plan.patient, v, who);
   return v;
 }
 
 inline const std::vector<std::string> p1_profile = {
-    "patient", "add", "P1", "--birth-date", "1958-04-02", "--sex", "female", "--weight-kg", "70",
-    "--creatinine-mg-dl", "1.1"};
+    "patient", "add",         "P1", "--birth-date",       "1958-04-02", "--sex",
+    "female",  "--weight-kg", "70", "--creatinine-mg-dl", "1.1"};
 
 } // namespace titrate::test

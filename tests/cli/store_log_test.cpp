@@ -71,16 +71,23 @@ TEST_CASE("store log: refused and bad entries leave the database byte-identical"
     std::string says;
   };
   const std::vector<Case> cases = {
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"log", "P1", "--score", "5"}), 4, "pharmacist"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"log", "P1", "--score", "5"}), 4,
+       "pharmacist"},
       {as(d, "P2", "patient", "2026-11-30", {"log", "P1", "--score", "5"}), 4, "own record"},
       {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "11"}), 2, "--score"},
       {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "7.5"}), 2, "--score"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--at", "2026-12-01"}), 2, "after today"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--at", "2026-11-31"}), 2, "--at"},
+      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--at", "2026-12-01"}), 2,
+       "after today"},
+      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--at", "2026-11-31"}), 2,
+       "--at"},
       {as(d, "P1", "patient", "2026-11-30", {"log", "P1"}), 2, "--score"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--adverse-effect", "nausea"}), 2, "--severity"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--adverse-effect", "nausea", "--severity", "awful"}), 2, "--severity"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--supersedes", "999"}), 3, "999"},
+      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--adverse-effect", "nausea"}), 2,
+       "--severity"},
+      {as(d, "P1", "patient", "2026-11-30",
+          {"log", "P1", "--adverse-effect", "nausea", "--severity", "awful"}),
+       2, "--severity"},
+      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--supersedes", "999"}),
+       3, "999"},
       {as(d, "dr.ames", "clinician", "2026-11-30", {"log", "P9", "--score", "5"}), 3, "P9"},
   };
   for (const auto &c : cases) {
@@ -92,7 +99,8 @@ TEST_CASE("store log: refused and bad entries leave the database byte-identical"
   }
   // No database yet: logging for anyone is "not found", and creates nothing.
   TempDir fresh;
-  auto r = run_titrate(fresh, as(fresh, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5"}));
+  auto r =
+      run_titrate(fresh, as(fresh, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5"}));
   CHECK(r.exit_code == 3);
   CHECK_FALSE(std::filesystem::exists(fresh.file("clinic/titrate.db")));
 }
@@ -105,7 +113,8 @@ TEST_CASE("store import: all rows or none, every bad row reported, re-import har
                                          "P1,2026-11-24T09:00,8,\n"
                                          "P1,2026-11-24T21:00,7,evening\n"
                                          "P1,2026-11-25,8,\"walked, then rested\"\n");
-  auto r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"--json", "import", "scores", good}));
+  auto r =
+      run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"--json", "import", "scores", good}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
@@ -114,7 +123,8 @@ TEST_CASE("store import: all rows or none, every bad row reported, re-import har
   CHECK(j["duplicates"] == 0);
   r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"import", "scores", good}));
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("imported 0 scores") && Catch::Contains("skipped 3 duplicates"));
+  CHECK_THAT(r.out,
+             Catch::Contains("imported 0 scores") && Catch::Contains("skipped 3 duplicates"));
 
   const auto before = file_bytes(db);
   const auto bad = d.write("bad.csv", "patient_id,at,score,note\n"
@@ -144,13 +154,15 @@ TEST_CASE("store import: all rows or none, every bad row reported, re-import har
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("future.csv:2: at"));
 
-  const auto other = d.write("other.csv", "patient_id,at,score\nP1,2026-11-26,6\nP2,2026-11-26,6\n");
+  const auto other =
+      d.write("other.csv", "patient_id,at,score\nP1,2026-11-26,6\nP2,2026-11-26,6\n");
   r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"import", "scores", other}));
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("other.csv:3"));
   r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"import", "scores", good}));
   CHECK(r.exit_code == 4);
-  r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"import", "scores", d.file("missing.csv")}));
+  r = run_titrate(
+      d, as(d, "P1", "patient", "2026-11-30", {"import", "scores", d.file("missing.csv")}));
   CHECK(r.exit_code == 2);
   CHECK(file_bytes(db) == before);
 }
@@ -159,8 +171,8 @@ TEST_CASE("store log: two processes logging at once both succeed") {
   TempDir d;
   add_p1(d);
   auto r2 = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
-                              {"patient", "add", "P2", "--birth-date", "1960-01-01", "--sex", "male",
-                               "--weight-kg", "80", "--crcl", "80"}));
+                              {"patient", "add", "P2", "--birth-date", "1960-01-01", "--sex",
+                               "male", "--weight-kg", "80", "--crcl", "80"}));
   REQUIRE(r2.exit_code == 0);
   // Each process needs its own folder for its captured output; the database is shared.
   TempDir a, b;
@@ -169,9 +181,10 @@ TEST_CASE("store log: two processes logging at once both succeed") {
     int failures = 0;
     for (int i = 0; i < 10; ++i) {
       auto r = run_titrate(dir, {"--db", db, "--today", "2026-11-30", "--user", patient, "--role",
-                                 "patient", "log", patient, "--score", std::to_string(i),
-                                 "--at", "2026-11-2" + std::to_string(i % 10) + "T08:00"});
-      if (r.exit_code != 0) ++failures;
+                                 "patient", "log", patient, "--score", std::to_string(i), "--at",
+                                 "2026-11-2" + std::to_string(i % 10) + "T08:00"});
+      if (r.exit_code != 0)
+        ++failures;
     }
     return failures;
   };

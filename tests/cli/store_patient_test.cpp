@@ -21,15 +21,16 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
 TEST_CASE("store patient: add, show, update and list keep every profile version") {
   TempDir d;
   auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
-                             with(p1_profile, {"--condition", "narrow-angle-glaucoma", "--medication",
-                                               "sertraline", "--stopped-medication",
+                             with(p1_profile, {"--condition", "narrow-angle-glaucoma",
+                                               "--medication", "sertraline", "--stopped-medication",
                                                "phenelzine=2026-11-01", "--baseline-pain", "7"})));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("added patient P1 (profile version 1)"));
   CHECK(std::filesystem::exists(d.file("clinic/titrate.db"))); // parent folder created
 
-  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-20", {"--json", "patient", "show", "P1"}));
+  r = run_titrate(
+      d, as(d, "ph.bell", "pharmacist", "2026-11-20", {"--json", "patient", "show", "P1"}));
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["id"] == "P1");
@@ -55,7 +56,8 @@ TEST_CASE("store patient: add, show, update and list keep every profile version"
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("profile version 2"));
 
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-21", {"--json", "patient", "show", "P1"}));
+  r = run_titrate(d,
+                  as(d, "dr.ames", "clinician", "2026-11-21", {"--json", "patient", "show", "P1"}));
   j = nlohmann::json::parse(r.out);
   CHECK(j["version"] == 2);
   CHECK(j["weight_kg"] == 72.5);
@@ -122,7 +124,8 @@ TEST_CASE("store patient: refused or bad adds create no database file") {
                         with(p1_profile, {"--condition", "no-such-condition"})));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("no-such-condition"));
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", with(p1_profile, {"--weight-kg", "70kg"})));
+  r = run_titrate(
+      d, as(d, "dr.ames", "clinician", "2026-11-20", with(p1_profile, {"--weight-kg", "70kg"})));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--weight-kg"));
   r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
@@ -137,7 +140,8 @@ TEST_CASE("store patient: refused or bad adds create no database file") {
   CHECK_THAT(r.out, Catch::Contains("no patients"));
   r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "show", "P1"}));
   CHECK(r.exit_code == 3);
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P1", "--weight-kg", "71"}));
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"patient", "update", "P1", "--weight-kg", "71"}));
   CHECK(r.exit_code == 3);
   CHECK_FALSE(std::filesystem::exists(db));
 }
@@ -153,11 +157,21 @@ TEST_CASE("store patient: refused changes leave the database byte-identical") {
   };
   const std::vector<Case> cases = {
       {as(d, "dr.ames", "clinician", "2026-11-20", p1_profile), 4}, // exists
-      {as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P9", "--weight-kg", "71"}), 3},
-      {as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P1", "--weight-kg", "900"}), 2},
-      {as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P1", "--weight-kg", "70"}), 2},
-      {as(d, "dr.ames", "clinician", "2026-11-20", {"patient", "update", "P1", "--birth-date", "2027-01-01"}), 2},
-      {as(d, "ph.bell", "pharmacist", "2026-11-20", {"patient", "update", "P1", "--weight-kg", "71"}), 4},
+      {as(d, "dr.ames", "clinician", "2026-11-20",
+          {"patient", "update", "P9", "--weight-kg", "71"}),
+       3},
+      {as(d, "dr.ames", "clinician", "2026-11-20",
+          {"patient", "update", "P1", "--weight-kg", "900"}),
+       2},
+      {as(d, "dr.ames", "clinician", "2026-11-20",
+          {"patient", "update", "P1", "--weight-kg", "70"}),
+       2},
+      {as(d, "dr.ames", "clinician", "2026-11-20",
+          {"patient", "update", "P1", "--birth-date", "2027-01-01"}),
+       2},
+      {as(d, "ph.bell", "pharmacist", "2026-11-20",
+          {"patient", "update", "P1", "--weight-kg", "71"}),
+       4},
       {as(d, "P2", "patient", "2026-11-20", {"patient", "show", "P1"}), 4},
   };
   for (const auto &c : cases) {
@@ -168,9 +182,11 @@ TEST_CASE("store patient: refused changes leave the database byte-identical") {
   }
 }
 
-TEST_CASE("store patient: a --db URL of another scheme is bad input, creates nothing, hides its password") {
+TEST_CASE("store patient: a --db URL of another scheme is bad input, creates nothing, hides its "
+          "password") {
   TempDir d;
-  // Taken as a file path, "mysql://ann:s3cret@host/db" would make the folders mysql:/ann:s3cret@host.
+  // Taken as a file path, "mysql://ann:s3cret@host/db" would make the folders
+  // mysql:/ann:s3cret@host.
   auto r = run_titrate(d, {"--db", "mysql://ann:s3cret@host/db", "--user", "dr.ames", "--role",
                            "clinician", "--today", "2026-11-20", "patient", "add", "P1",
                            "--birth-date", "1958-04-02", "--sex", "female", "--weight-kg", "70",

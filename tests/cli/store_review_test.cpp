@@ -23,7 +23,8 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
   const auto db = d.file("clinic/titrate.db");
   REQUIRE(draft_plan(d, fixture_plan("P1"), "dr.ames", true) == 1);
 
-  auto r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"--json", "review", "list"}));
+  auto r =
+      run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"--json", "review", "list"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
@@ -52,15 +53,24 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
     std::string says;
   };
   const std::vector<Case> refused = {
-      {as(d, "dr.ames", "clinician", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "clinician"},
-      {as(d, "P1", "patient", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "patient"},
-      {as(d, "dr.ames", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4, "four eyes"},
-      {as(d, "dr.ames", "pharmacist", "2026-11-30", {"review", "reject", "P1", "--version", "1", "--reason", "x"}), 4,
-       "four eyes: dr.ames drafted plan of P1 version 1 and cannot reject it"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "2"}), 3, "no version 2"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P9", "--version", "1"}), 3, "P9"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "reject", "P1", "--version", "1", "--reason", " "}), 2, "--reason"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "-1"}), 2, "--version"},
+      {as(d, "dr.ames", "clinician", "2026-11-30", {"review", "approve", "P1", "--version", "1"}),
+       4, "clinician"},
+      {as(d, "P1", "patient", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4,
+       "patient"},
+      {as(d, "dr.ames", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}),
+       4, "four eyes"},
+      {as(d, "dr.ames", "pharmacist", "2026-11-30",
+          {"review", "reject", "P1", "--version", "1", "--reason", "x"}),
+       4, "four eyes: dr.ames drafted plan of P1 version 1 and cannot reject it"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "2"}),
+       3, "no version 2"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P9", "--version", "1"}),
+       3, "P9"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30",
+          {"review", "reject", "P1", "--version", "1", "--reason", " "}),
+       2, "--reason"},
+      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "-1"}),
+       2, "--version"},
   };
   for (const auto &c : refused) {
     auto rr = run_titrate(d, c.args);
@@ -74,26 +84,30 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
   r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("approved plan of P1 version 1") && Catch::Contains("active schedule"));
+  CHECK_THAT(r.out, Catch::Contains("approved plan of P1 version 1") &&
+                        Catch::Contains("active schedule"));
   // Approving again: not awaiting review.
   const auto approved = file_bytes(db);
   r = run_titrate(d, as(d, "ph.cruz", "pharmacist", "2026-11-30", {"review", "approve", "P1"}));
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("no plan version is awaiting review"));
   CHECK(file_bytes(db) == approved);
-  r = run_titrate(d, as(d, "ph.cruz", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}));
+  r = run_titrate(d, as(d, "ph.cruz", "pharmacist", "2026-11-30",
+                        {"review", "approve", "P1", "--version", "1"}));
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.err, Catch::Contains("not awaiting review"));
   CHECK(file_bytes(db) == approved);
 
   // The fixture's first step is duloxetine 30 mg in the morning from 2026-12-01 to 2026-12-07.
-  r = run_titrate(d, as(d, "P1", "patient", "2026-12-05", {"schedule", "P1", "--on", "2026-12-05"}));
+  r = run_titrate(d,
+                  as(d, "P1", "patient", "2026-12-05", {"schedule", "P1", "--on", "2026-12-05"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("DULoxetine") && Catch::Contains("in the morning: DULoxetine 30 mg") &&
+  CHECK_THAT(r.out, Catch::Contains("DULoxetine") &&
+                        Catch::Contains("in the morning: DULoxetine 30 mg") &&
                         Catch::Contains("1 capsule of 30 mg"));
-  r = run_titrate(d, as(d, "P1", "patient", "2026-12-05",
-                        {"--json", "schedule", "P1", "--on", "2026-12-10"}));
+  r = run_titrate(
+      d, as(d, "P1", "patient", "2026-12-05", {"--json", "schedule", "P1", "--on", "2026-12-10"}));
   REQUIRE(r.exit_code == 0);
   j = nlohmann::json::parse(r.out);
   REQUIRE(j["doses"].size() == 1);
@@ -103,14 +117,17 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
   CHECK(r.exit_code == 4);
 }
 
-TEST_CASE("store review: a new version is shown as a diff against the approved one, reject keeps it") {
+TEST_CASE(
+    "store review: a new version is shown as a diff against the approved one, reject keeps it") {
   TempDir d;
   add_p1(d);
   draft_plan(d, fixture_plan("P1"), "dr.ames", true);
   REQUIRE(run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30",
-                            {"review", "approve", "P1", "--version", "1"})).exit_code == 0);
+                            {"review", "approve", "P1", "--version", "1"}))
+              .exit_code == 0);
   REQUIRE(draft_plan(d, fixture_plan("P1", titrate::Dose::milligrams(90)), "dr.ames", true) == 2);
-  auto r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-01", {"--json", "review", "show", "P1"}));
+  auto r = run_titrate(
+      d, as(d, "ph.bell", "pharmacist", "2026-12-01", {"--json", "review", "show", "P1"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
@@ -118,9 +135,11 @@ TEST_CASE("store review: a new version is shown as a diff against the approved o
   CHECK(j["diff"]["against"] == 1);
   CHECK(j["lint"].size() == 1);
   const auto lines = j["diff"]["lines"].dump();
-  CHECK_THAT(lines, Catch::Contains("removed    Assessed dose 60 mg a day") &&
-                        Catch::Contains("added      Assessed dose 90 mg a day") &&
-                        Catch::Contains("added        in the morning: DULoxetine 90 mg, take 1 capsule of 90 mg"));
+  CHECK_THAT(lines,
+             Catch::Contains("removed    Assessed dose 60 mg a day") &&
+                 Catch::Contains("added      Assessed dose 90 mg a day") &&
+                 Catch::Contains(
+                     "added        in the morning: DULoxetine 90 mg, take 1 capsule of 90 mg"));
   CHECK_THAT(lines, !Catch::Contains("from 2026-12-01 through 2026-12-07")); // the unchanged step
 
   r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-01",
@@ -141,13 +160,17 @@ TEST_CASE("store due: decision dates reached or near, with a missing-score warni
   add_p1(d);
   draft_plan(d, fixture_plan("P1"), "dr.ames", true);
   REQUIRE(run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30",
-                            {"review", "approve", "P1", "--version", "1"})).exit_code == 0);
+                            {"review", "approve", "P1", "--version", "1"}))
+              .exit_code == 0);
   // Decision date 2026-12-22; window 2026-12-15 .. 2026-12-21. Scores on 3 of those days.
-  for (const char *at : {"2026-12-15T09:00", "2026-12-16T09:00", "2026-12-16T21:00", "2026-12-18T09:00"}) {
-    REQUIRE(run_titrate(d, as(d, "P1", "patient", "2026-12-20", {"log", "P1", "--score", "6", "--at", at}))
+  for (const char *at :
+       {"2026-12-15T09:00", "2026-12-16T09:00", "2026-12-16T21:00", "2026-12-18T09:00"}) {
+    REQUIRE(run_titrate(
+                d, as(d, "P1", "patient", "2026-12-20", {"log", "P1", "--score", "6", "--at", at}))
                 .exit_code == 0);
   }
-  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-20", {"--json", "due", "--within", "3"}));
+  auto r = run_titrate(
+      d, as(d, "dr.ames", "clinician", "2026-12-20", {"--json", "due", "--within", "3"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);

@@ -14,11 +14,13 @@
 
 using namespace titrate::test;
 
-TEST_CASE("G2 #13 stored: gabapentin 700 mg once daily, no response: 300 mg for 7 days, never an abrupt stop") {
+TEST_CASE("G2 #13 stored: gabapentin 700 mg once daily, no response: 300 mg for 7 days, never an "
+          "abrupt stop") {
   TempDir d;
-  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30",
-                             {"patient", "add", "G13", "--birth-date", "1958-03-01", "--sex", "male",
-                              "--weight-kg", "70", "--crcl", "25", "--baseline-pain", "7"}));
+  auto r =
+      run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30",
+                        {"patient", "add", "G13", "--birth-date", "1958-03-01", "--sex", "male",
+                         "--weight-kg", "70", "--crcl", "25", "--baseline-pain", "7"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30",
@@ -32,8 +34,8 @@ TEST_CASE("G2 #13 stored: gabapentin 700 mg once daily, no response: 300 mg for 
   REQUIRE(r.exit_code == 0);
   for (int day = 22; day <= 28; ++day) {
     const std::string date = "2026-12-" + std::to_string(day);
-    r = run_titrate(d, as(d, "G13", "patient", date,
-                          {"log", "G13", "--score", "7", "--at", date + "T09:00"}));
+    r = run_titrate(
+        d, as(d, "G13", "patient", date, {"log", "G13", "--score", "7", "--at", date + "T09:00"}));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
@@ -48,7 +50,8 @@ TEST_CASE("G2 #13 stored: gabapentin 700 mg once daily, no response: 300 mg for 
   CHECK_THAT(r.out, !Catch::Contains("no reduced step"));
   CHECK_THAT(r.out, Catch::Contains("Stop gabapentin from 2027-01-05 (last dose on 2027-01-04)"));
 
-  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-29", {"--json", "review", "show", "G13"}));
+  r = run_titrate(
+      d, as(d, "ph.bell", "pharmacist", "2026-12-29", {"--json", "review", "show", "G13"}));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto plan = nlohmann::json::parse(r.out).at("plan");
@@ -62,7 +65,8 @@ TEST_CASE("G2 #13 stored: gabapentin 700 mg once daily, no response: 300 mg for 
   CHECK(taper["steps"][0]["end"] == "2027-01-05"); // end excluded: 7 days
   CHECK(taper["steps"][0]["doses"].size() == 1);   // still once daily
   bool caution = false;
-  for (const auto &w : taper.at("warnings")) caution = caution || w.at("rule") == "switch.caution";
+  for (const auto &w : taper.at("warnings"))
+    caution = caution || w.at("rule") == "switch.caution";
   CHECK(caution);
   CHECK(stages[2].at("drug") == "amitriptyline");
   CHECK(stages[2]["steps"][0]["start"] == "2026-12-29");

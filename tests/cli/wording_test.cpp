@@ -8,8 +8,8 @@
 // 2026-12-05 through 2026-12-11 (clinical.md H7, DUL taper), stop from 2026-12-12, gabapentin
 // 300 mg in the evening from 2026-12-05 (A3). Sertraline on the profile adds the serotonergic
 // caution (DUL-US 7) that every view must carry with stage 1.
-#include "tests/cli/run.hpp"
 #include "tests/cli/expect.hpp"
+#include "tests/cli/run.hpp"
 #include "tests/cli/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -54,24 +54,27 @@ std::vector<std::string> wording_faults(const std::string &shown) {
 
 } // namespace
 
-TEST_CASE("one wording: every view of a switched plan shows the same doses, stop, reason and warnings") {
+TEST_CASE(
+    "one wording: every view of a switched plan shows the same doses, stop, reason and warnings") {
   TempDir d;
-  run_ok(d, clin(d, "2026-11-25", {"patient", "add", "W1", "--birth-date", "1971-06-15", "--sex",
-                               "female", "--weight-kg", "65", "--creatinine-mg-dl", "0.8",
-                               "--medication", "sertraline", "--baseline-pain", "7"}));
-  const auto v1 = run_ok(d, clin(d, "2026-11-25", {"plan", "W1", "--start", "2026-12-01", "--prefer",
-                                               "duloxetine", "--reason", "chosen with the patient",
-                                               "--submit"}));
+  run_ok(d, clin(d, "2026-11-25",
+                 {"patient", "add", "W1", "--birth-date", "1971-06-15", "--sex", "female",
+                  "--weight-kg", "65", "--creatinine-mg-dl", "0.8", "--medication", "sertraline",
+                  "--baseline-pain", "7"}));
+  const auto v1 = run_ok(d, clin(d, "2026-11-25",
+                                 {"plan", "W1", "--start", "2026-12-01", "--prefer", "duloxetine",
+                                  "--reason", "chosen with the patient", "--submit"}));
   run_ok(d, pharm(d, "2026-11-26", {"review", "approve", "W1", "--version", "1"}));
   run_ok(d, as(d, "W1", "patient", "2026-12-05",
-           {"log", "W1", "--adverse-effect", "nausea", "--severity", "intolerable", "--at",
-            "2026-12-05T07:30"}));
+               {"log", "W1", "--adverse-effect", "nausea", "--severity", "intolerable", "--at",
+                "2026-12-05T07:30"}));
   const auto assessed = run_ok(d, clin(d, "2026-12-05", {"assess", "W1", "--apply"}));
   const auto v2 = run_ok(d, clin(d, "2026-12-05", {"plan", "W1", "--submit"}));
   const auto shown = run_ok(d, pharm(d, "2026-12-05", {"review", "show", "W1", "--version", "2"}));
   run_ok(d, pharm(d, "2026-12-05", {"review", "approve", "W1", "--version", "2"}));
   const auto schedule = run_ok(d, as(d, "W1", "patient", "2026-12-05", {"schedule", "W1"}));
-  const auto day = run_ok(d, as(d, "W1", "patient", "2026-12-05", {"schedule", "W1", "--on", "2026-12-05"}));
+  const auto day =
+      run_ok(d, as(d, "W1", "patient", "2026-12-05", {"schedule", "W1", "--on", "2026-12-05"}));
   const auto text = run_ok(d, clin(d, "2026-12-05", {"export", "W1", "--format", "text"}));
   const auto due = run_ok(d, clin(d, "2026-12-05", {"due", "--within", "60"}));
 
@@ -87,7 +90,8 @@ TEST_CASE("one wording: every view of a switched plan shows the same doses, stop
     for (const auto *view : {&v2, &shown, &schedule}) {
       INFO(view->out);
       CHECK_THAT(view->out, Contains("  from 2026-12-05 through 2026-12-11 (7 days): 20 mg a day, "
-                                     "once daily\n    " + taper_dose + "\n"));
+                                     "once daily\n    " +
+                                     taper_dose + "\n"));
       CHECK_THAT(view->out, Contains("  on 2026-12-05 (1 day): 300 mg a day, once daily\n    " +
                                      gaba_dose + "\n"));
       CHECK_THAT(view->out, Contains("  " + stop + "\n"));
@@ -98,7 +102,8 @@ TEST_CASE("one wording: every view of a switched plan shows the same doses, stop
     CHECK_THAT(v1.out, Contains("  " + warning + "\n"));
   }
   SECTION("the day, the text export and the diff use the same phrases") {
-    CHECK_THAT(day.out, Contains("    " + taper_dose + "\n") && Contains("    " + gaba_dose + "\n"));
+    CHECK_THAT(day.out,
+               Contains("    " + taper_dose + "\n") && Contains("    " + gaba_dose + "\n"));
     CHECK_THAT(text.out, Contains("\nOn 2026-12-05 (1 day)\n  In the morning: DULoxetine 20 mg, "
                                   "take 1 capsule of 20 mg\n  In the evening: gabapentin 300 mg, "
                                   "take 1 capsule of 300 mg\n"));
@@ -116,16 +121,19 @@ TEST_CASE("one wording: every view of a switched plan shows the same doses, stop
     CHECK_THAT(shown.out, Contains("  DULoxetine: caution"));
     CHECK(shown.out.find("Decision support only") == shown.out.rfind("Decision support only"));
     CHECK(shown.out.size() > 43);
-    CHECK(shown.out.substr(shown.out.size() - 43) == "Decision support only; not medical advice.\n");
+    CHECK(shown.out.substr(shown.out.size() - 43) ==
+          "Decision support only; not medical advice.\n");
   }
   SECTION("assess and due speak the same way") {
     CHECK_THAT(assessed.out, Contains("Assessment for patient W1 on 2026-12-05: DULoxetine"));
     CHECK_THAT(due.out, Contains("W1  gabapentin  decision date ") && Contains(" through "));
   }
-  SECTION("no view prints a symbol, a trailing zero, a half-open range or a lower-case DULoxetine") {
+  SECTION(
+      "no view prints a symbol, a trailing zero, a half-open range or a lower-case DULoxetine") {
     for (const auto *view : {&v1, &assessed, &v2, &shown, &schedule, &day, &text, &due}) {
       INFO(view->out);
-      for (const auto &f : wording_faults(view->out)) FAIL_CHECK(f);
+      for (const auto &f : wording_faults(view->out))
+        FAIL_CHECK(f);
     }
   }
 }

@@ -8,9 +8,9 @@ using namespace titrate;
 TEST_CASE("parse_date accepts real ISO dates only") {
   CHECK(iso(parse_date("2024-02-29")) == "2024-02-29");
   CHECK(iso(parse_date("2026-12-31")) == "2026-12-31");
-  for (const char *bad : {"2026-02-29", "2026-02-30", "2026-13-01", "2026-00-10", "2026-04-31",
-                          "2026-1-01", "26-01-01", "2026/01/01", "", "2026-01-01T10:00",
-                          "tomorrow", "2026-01-0a"}) {
+  for (const char *bad :
+       {"2026-02-29", "2026-02-30", "2026-13-01", "2026-00-10", "2026-04-31", "2026-1-01",
+        "26-01-01", "2026/01/01", "", "2026-01-01T10:00", "tomorrow", "2026-01-0a"}) {
     INFO(bad);
     REQUIRE_THROWS_AS(parse_date(bad, "--start"), InputError);
     REQUIRE_THROWS_WITH(parse_date(bad, "--start"), Catch::Contains("--start"));

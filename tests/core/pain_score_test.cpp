@@ -6,7 +6,8 @@
 using namespace titrate;
 
 TEST_CASE("PainScore holds 0..10 and nothing else") {
-  for (int v = 0; v <= 10; ++v) CHECK(PainScore(v).value() == v);
+  for (int v = 0; v <= 10; ++v)
+    CHECK(PainScore(v).value() == v);
   CHECK_THROWS_AS(PainScore(-1), InputError);
   CHECK_THROWS_AS(PainScore(11), InputError);
 }

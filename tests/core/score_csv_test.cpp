@@ -38,7 +38,8 @@ TEST_CASE("read_csv follows RFC 4180: quotes, doubled quotes, CRLF and LF, optio
   CHECK(lf.records.size() == 2);
 }
 
-TEST_CASE("read_csv keeps line breaks inside quoted fields and counts lines from the record start") {
+TEST_CASE(
+    "read_csv keeps line breaks inside quoted fields and counts lines from the record start") {
   const auto csv = read_csv("a,b\n\"two\nlines\",x\nlast,y\n", "t.csv");
   REQUIRE(csv.errors.empty());
   REQUIRE(csv.records.size() == 3);
@@ -48,13 +49,16 @@ TEST_CASE("read_csv keeps line breaks inside quoted fields and counts lines from
 }
 
 TEST_CASE("read_csv skips a UTF-8 BOM and accepts UTF-8 text") {
-  const auto csv = read_csv("\xEF\xBB\xBF" "at,note\n2026-12-01,caf\xC3\xA9\n", "t.csv");
+  const auto csv = read_csv("\xEF\xBB\xBF"
+                            "at,note\n2026-12-01,caf\xC3\xA9\n",
+                            "t.csv");
   REQUIRE(csv.errors.empty());
   CHECK(csv.records[0].fields[0] == "at");
   CHECK(csv.records[1].fields[1] == "caf\xC3\xA9");
 }
 
-TEST_CASE("read_csv reports every syntax fault with file and line, in file order, and keeps reading") {
+TEST_CASE(
+    "read_csv reports every syntax fault with file and line, in file order, and keeps reading") {
   const auto csv = read_csv("a,b\nx\"y,1\n\"q\"z,2\nok,3\n\xFF,4\n\"open,5\n", "s.csv");
   REQUIRE(csv.errors.size() == 4);
   CHECK_THAT(csv.errors[0], Catch::StartsWith("s.csv:2: field 1: a quote inside an unquoted"));
@@ -65,10 +69,10 @@ TEST_CASE("read_csv reports every syntax fault with file and line, in file order
 
 TEST_CASE("read_csv rejects a bare carriage return and invalid UTF-8 forms") {
   CHECK_FALSE(read_csv("a,b\r1,2\n", "t.csv").errors.empty());
-  CHECK_FALSE(read_csv("a\xC0\xAF\n", "t.csv").errors.empty());     // overlong '/'
-  CHECK_FALSE(read_csv("a\xED\xA0\x80\n", "t.csv").errors.empty()); // a surrogate
+  CHECK_FALSE(read_csv("a\xC0\xAF\n", "t.csv").errors.empty());         // overlong '/'
+  CHECK_FALSE(read_csv("a\xED\xA0\x80\n", "t.csv").errors.empty());     // a surrogate
   CHECK_FALSE(read_csv("a\xF4\x90\x80\x80\n", "t.csv").errors.empty()); // above U+10FFFF
-  CHECK_FALSE(read_csv("a\xE2\x82\n", "t.csv").errors.empty());     // truncated
+  CHECK_FALSE(read_csv("a\xE2\x82\n", "t.csv").errors.empty());         // truncated
   CHECK(read_csv("\xE2\x82\xAC,\xF0\x9F\x98\x80\n", "t.csv").errors.empty());
 }
 
@@ -84,7 +88,8 @@ TEST_CASE("parse_score_csv reads the stateless and the import form") {
   CHECK(rows[1].line == 3);
   CHECK(rows[1].patient_id.empty());
 
-  const auto imp = parse_score_csv("patient_id,at,score,note\nP001,2026-12-01,7,x\n", "i.csv", true);
+  const auto imp =
+      parse_score_csv("patient_id,at,score,note\nP001,2026-12-01,7,x\n", "i.csv", true);
   REQUIRE(imp.size() == 1);
   CHECK(imp[0].patient_id == "P001");
   CHECK(imp[0].entry().score.value() == 7);
@@ -95,14 +100,14 @@ TEST_CASE("parse_score_csv reads the stateless and the import form") {
 
 TEST_CASE("parse_score_csv is all or nothing and names every bad row by line and column") {
   const std::string text = "patient_id,at,score,note\n"
-                           "P001,2026-12-01,11,\n"       // line 2: out of range
-                           "P001,2026-12-02,seven,\n"    // line 3: not a number
-                           "P001,2026-12-03,7.5,\n"      // line 4: not whole
-                           "P001,2026-12-04,,\n"         // line 5: empty
-                           "P001,2026-02-30,5,\n"        // line 6: no such day
-                           "P001,2026-12-05,5,fine\n"    // line 7: good
-                           "P001,2026-12-06,5\n"         // line 8: a field short
-                           "bad id,2026-12-07,5,\n";     // line 9: bad patient id
+                           "P001,2026-12-01,11,\n"    // line 2: out of range
+                           "P001,2026-12-02,seven,\n" // line 3: not a number
+                           "P001,2026-12-03,7.5,\n"   // line 4: not whole
+                           "P001,2026-12-04,,\n"      // line 5: empty
+                           "P001,2026-02-30,5,\n"     // line 6: no such day
+                           "P001,2026-12-05,5,fine\n" // line 7: good
+                           "P001,2026-12-06,5\n"      // line 8: a field short
+                           "bad id,2026-12-07,5,\n";  // line 9: bad patient id
   const std::string msg = error_of([&] { parse_score_csv(text, "s.csv", true); });
   CHECK_THAT(msg, Catch::StartsWith("s.csv: 7 errors; nothing was read"));
   CHECK_THAT(msg, Catch::Contains("\ns.csv:2: score: \"11\""));
@@ -125,8 +130,9 @@ TEST_CASE("parse_score_csv checks the header") {
   CHECK_THAT(error_of([] { parse_score_csv("at,score,at\n", "s.csv", false); }),
              Catch::Contains("\"at\" appears twice"));
   // patient_id required in the import form: an empty value is an error there only.
-  CHECK_THAT(error_of([] { parse_score_csv("patient_id,at,score\n,2026-12-01,5\n", "s.csv", true); }),
-             Catch::Contains("s.csv:2: patient_id: empty"));
+  CHECK_THAT(
+      error_of([] { parse_score_csv("patient_id,at,score\n,2026-12-01,5\n", "s.csv", true); }),
+      Catch::Contains("s.csv:2: patient_id: empty"));
   CHECK(parse_score_csv("patient_id,at,score\n,2026-12-01,5\n", "s.csv", false).size() == 1);
 }
 
@@ -134,7 +140,8 @@ TEST_CASE("parse_score_csv reports a blank line and caps a long error list") {
   CHECK_THAT(error_of([] { parse_score_csv("at,score\n2026-12-01,5\n\n", "s.csv", false); }),
              Catch::Contains("s.csv:3: empty line"));
   std::string many = "at,score\n";
-  for (int i = 0; i < 60; ++i) many += "2026-12-01,11\n";
+  for (int i = 0; i < 60; ++i)
+    many += "2026-12-01,11\n";
   const std::string msg = error_of([&] { parse_score_csv(many, "s.csv", false); });
   CHECK_THAT(msg, Catch::StartsWith("s.csv: 60 errors"));
   CHECK_THAT(msg, Catch::Contains("s.csv:51: score"));
@@ -186,7 +193,8 @@ Streamed stream_all(const std::string &text, std::size_t step, std::size_t max_s
   out.error = error_of([&] {
     ScoreCsvReader in(trickle(text, step), "s.csv", true, max_shown);
     ScoreRow r;
-    while (in.next(r)) out.rows.push_back(r);
+    while (in.next(r))
+      out.rows.push_back(r);
     in.errors().throw_if_any();
   });
   return out;
@@ -201,7 +209,8 @@ TEST_CASE("ScoreCsvReader gives parse_score_csv's rows and message, however the 
       "patient_id,at,score,note\nP1,2026-12-01T08:00,5,\"a, \"\"b\"\"\"\r\nP2,2026-12-02,0,\n",
       "\xEF\xBB\xBFpatient_id,at,score\r\nP1,2026-12-01,10\r\nP1,2026-12-01,10",
       "note,score,at,patient_id\n\"two\nlines\",3,2026-12-01T23:59,P1\n",
-      "patient_id,at,score\nP1,2026-02-30,5\nP1,2026-12-01,11\n\nP1,x\"y,1\n\"q\"z,1,2\nok\xFF,2026-12-01,3\n",
+      "patient_id,at,score\nP1,2026-02-30,5\nP1,2026-12-01,11\n\nP1,x\"y,1\n\"q\"z,1,2\nok\xFF,"
+      "2026-12-01,3\n",
       "patient_id,at,score\nP1,2026-12-01,5\r\nP1,2026-12-01,5\rX\n\"open,5\n",
       "patient_id,at\nP1,2026-12-01\n\xE2\x82\n",
       "at,score\n2026-12-01,5\n",
@@ -213,8 +222,8 @@ TEST_CASE("ScoreCsvReader gives parse_score_csv's rows and message, however the 
     std::string whole_error;
     std::vector<ScoreRow> whole;
     whole_error = error_of([&] { whole = parse_score_csv(text, "s.csv", true); });
-    for (const std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7},
-                                   std::size_t{1} << 20}) {
+    for (const std::size_t step :
+         {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{1} << 20}) {
       INFO("step " << step);
       const Streamed s = stream_all(text, step);
       CHECK(s.error == whole_error);
@@ -234,7 +243,8 @@ TEST_CASE("ScoreCsvReader gives parse_score_csv's rows and message, however the 
 
 TEST_CASE("ScoreCsvReader keeps the first errors by line and counts the rest") {
   std::string text = "patient_id,at,score\n";
-  for (int i = 0; i < 5000; ++i) text += "P1,2026-12-01,eleven\n";
+  for (int i = 0; i < 5000; ++i)
+    text += "P1,2026-12-01,eleven\n";
   const Streamed s = stream_all(text, 4096, 3);
   // 5,000 bad rows on lines 2..5001: the first three shown, 4,997 counted (by hand).
   CHECK(s.error.rfind("s.csv: 5000 errors; nothing was read\ns.csv:2: score", 0) == 0);

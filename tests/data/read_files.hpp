@@ -14,7 +14,11 @@ namespace titrate::test {
 
 inline std::string repo_root() {
   // TITRATE_TEST_DATA is <repo>/tests/<module>/data; the repo root is three levels up.
-  return std::filesystem::path(TITRATE_TEST_DATA).parent_path().parent_path().parent_path().string();
+  return std::filesystem::path(TITRATE_TEST_DATA)
+      .parent_path()
+      .parent_path()
+      .parent_path()
+      .string();
 }
 
 inline TextFile read_file(const std::string &path) {
@@ -27,13 +31,17 @@ inline TextFile read_file(const std::string &path) {
 inline std::vector<TextFile> read_dir(const std::string &dir) {
   std::vector<std::string> paths;
   for (const auto &e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
+    if (e.is_regular_file() && e.path().extension() == ".toml")
+      paths.push_back(e.path().string());
   std::sort(paths.begin(), paths.end());
   std::vector<TextFile> out;
-  for (const auto &p : paths) out.push_back(read_file(p));
+  for (const auto &p : paths)
+    out.push_back(read_file(p));
   return out;
 }
 
-inline std::vector<TextFile> shipped_formulary() { return read_dir(repo_root() + "/formulary"); }
+inline std::vector<TextFile> shipped_formulary() {
+  return read_dir(repo_root() + "/formulary");
+}
 
 } // namespace titrate::test

@@ -8,7 +8,8 @@ using namespace titrate;
 
 TEST_CASE("the shipped formulary checks clean") {
   const auto faults = check_formulary(test::shipped_formulary());
-  for (const auto &f : faults) UNSCOPED_INFO(f);
+  for (const auto &f : faults)
+    UNSCOPED_INFO(f);
   CHECK(faults.empty());
 }
 
@@ -16,7 +17,8 @@ TEST_CASE("the shipped pathways check clean against the shipped formulary") {
   const auto formulary = load_formulary(test::shipped_formulary());
   const auto files = test::read_dir(test::repo_root() + "/schedules");
   const auto faults = check_pathways(files, formulary);
-  for (const auto &f : faults) UNSCOPED_INFO(f);
+  for (const auto &f : faults)
+    UNSCOPED_INFO(f);
   CHECK(faults.empty());
   const auto pathways = load_pathways(files, formulary);
   REQUIRE(pathways.size() == 2);

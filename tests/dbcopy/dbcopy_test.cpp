@@ -34,9 +34,11 @@ std::string pg_value(const std::string &url, const std::string &sql) {
   REQUIRE(p != nullptr);
   std::string out;
   std::array<char, 256> buf{};
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), p)) out += buf.data();
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), p))
+    out += buf.data();
   REQUIRE(::pclose(p) == 0);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
+  while (!out.empty() && out.back() == '\n')
+    out.pop_back();
   return out;
 }
 

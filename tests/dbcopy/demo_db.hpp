@@ -41,16 +41,15 @@ inline RunResult demo_step(const TempDir &d, const std::string &db, const std::s
 inline void make_demo_db(const TempDir &d, const std::string &db) {
   const std::string dr = "dr.ames", ph = "ph.bell", pt = "DEMO-001";
   demo_step(d, db, dr, "clinician", "2026-11-20",
-            {"patient", "add", pt, "--birth-date", "1971-05-14", "--sex", "female",
-             "--weight-kg", "65", "--creatinine-mg-dl", "0.8", "--baseline-pain", "8"});
+            {"patient", "add", pt, "--birth-date", "1971-05-14", "--sex", "female", "--weight-kg",
+             "65", "--creatinine-mg-dl", "0.8", "--baseline-pain", "8"});
   for (int day = 24; day <= 30; ++day) {
     demo_step(d, db, pt, "patient", "2026-11-30",
               {"log", pt, "--score", "8", "--at", "2026-11-" + std::to_string(day) + "T09:00"});
   }
   demo_step(d, db, dr, "clinician", "2026-11-30",
             {"plan", pt, "--start", "2026-12-01", "--submit"});
-  demo_step(d, db, ph, "pharmacist", "2026-11-30",
-            {"review", "approve", pt, "--version", "1"});
+  demo_step(d, db, ph, "pharmacist", "2026-11-30", {"review", "approve", pt, "--version", "1"});
   std::string diary = "patient_id,at,score,note\n";
   for (int day = 1; day <= 22; ++day) {
     const std::string date = std::string("2026-12-") + (day < 10 ? "0" : "") + std::to_string(day);
@@ -61,8 +60,7 @@ inline void make_demo_db(const TempDir &d, const std::string &db) {
   demo_step(d, db, pt, "patient", "2026-12-22", {"import", "scores", csv});
   demo_step(d, db, dr, "clinician", "2026-12-22", {"assess", pt, "--apply"});
   demo_step(d, db, dr, "clinician", "2026-12-22", {"plan", pt, "--submit"});
-  demo_step(d, db, ph, "pharmacist", "2026-12-22",
-            {"review", "approve", pt, "--version", "2"});
+  demo_step(d, db, ph, "pharmacist", "2026-12-22", {"review", "approve", pt, "--version", "2"});
   // Beyond the demo: an adverse effect, a correction (supersedes the first score, id 1), a
   // second patient whose optional numbers are NULL, a staff user and a patient link.
   demo_step(d, db, pt, "patient", "2026-12-22",
@@ -72,8 +70,8 @@ inline void make_demo_db(const TempDir &d, const std::string &db) {
   demo_step(d, db, dr, "clinician", "2026-12-22",
             {"patient", "add", "DEMO-002", "--birth-date", "1949-02-28", "--sex", "male",
              "--weight-kg", "81.3", "--crcl", "45.5"});
-  demo_step(d, db, dr, "clinician", "2026-12-22",
-            {"user", "add", ph, "--role", "pharmacist"}, "correct horse battery staple\n");
+  demo_step(d, db, dr, "clinician", "2026-12-22", {"user", "add", ph, "--role", "pharmacist"},
+            "correct horse battery staple\n");
   demo_step(d, db, dr, "clinician", "2026-12-22", {"patient", "invite", pt});
 }
 

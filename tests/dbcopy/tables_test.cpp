@@ -21,13 +21,15 @@ public:
   std::string name() const override { return "fake"; }
   int schema_version() override { return tables_schema_version; }
   void scan(const TableSpec &t, const RowSink &each) override {
-    for (const auto &r : rows[t.name]) each(r);
+    for (const auto &r : rows[t.name])
+      each(r);
   }
 };
 
 const TableSummary &table(const DatabaseSummary &s, const std::string &name) {
   for (const auto &t : s.tables)
-    if (t.table == name) return t;
+    if (t.table == name)
+      return t;
   FAIL("no table " << name);
   throw std::logic_error("unreachable");
 }
@@ -35,7 +37,8 @@ const TableSummary &table(const DatabaseSummary &s, const std::string &name) {
 std::size_t position(const std::string &name) {
   const auto &all = titrate_tables();
   for (std::size_t k = 0; k < all.size(); ++k)
-    if (all[k].name == name) return k;
+    if (all[k].name == name)
+      return k;
   FAIL("no table " << name);
   return 0;
 }
@@ -68,7 +71,8 @@ TEST_CASE("tables: NULL, empty text, value boundaries and row order all change t
   const std::string empty_row = sum({{std::string("P1"), std::string()}});
   CHECK(null_row != empty_row);
   // "ab" + "c" and "a" + "bc": the same bytes, different values.
-  CHECK(sum({{std::string("ab"), std::string("c")}}) != sum({{std::string("a"), std::string("bc")}}));
+  CHECK(sum({{std::string("ab"), std::string("c")}}) !=
+        sum({{std::string("a"), std::string("bc")}}));
   const Row a = {std::string("A"), std::string("x")};
   const Row b = {std::string("B"), std::string("x")};
   CHECK(sum({a, b}) != sum({b, a}));
@@ -97,12 +101,18 @@ TEST_CASE("tables: canonical numbers are the same text whichever back end they c
 TEST_CASE("tables: parents come before children, so loading in order meets every foreign key") {
   // From the REFERENCES clauses of planner/store/sqlite/migrations/001-003.
   const std::vector<std::pair<std::string, std::string>> child_parent = {
-      {"patient_versions", "patients"}, {"plans", "patients"},
-      {"plan_versions", "plans"},       {"stages", "plan_versions"},
-      {"steps", "stages"},              {"reviews", "plan_versions"},
-      {"pain_scores", "patients"},      {"adverse_effects", "patients"},
-      {"decisions", "patients"},        {"decisions", "plan_versions"},
-      {"patient_links", "patients"},    {"sessions", "users"}};
+      {"patient_versions", "patients"},
+      {"plans", "patients"},
+      {"plan_versions", "plans"},
+      {"stages", "plan_versions"},
+      {"steps", "stages"},
+      {"reviews", "plan_versions"},
+      {"pain_scores", "patients"},
+      {"adverse_effects", "patients"},
+      {"decisions", "patients"},
+      {"decisions", "plan_versions"},
+      {"patient_links", "patients"},
+      {"sessions", "users"}};
   for (const auto &[child, parent] : child_parent) {
     INFO(child << " -> " << parent);
     CHECK(position(parent) < position(child));
@@ -113,7 +123,8 @@ TEST_CASE("tables: parents come before children, so loading in order meets every
     CHECK(!t.key.empty());
     for (const auto &k : t.key) {
       bool found = false;
-      for (const auto &c : t.columns) found = found || c.name == k;
+      for (const auto &c : t.columns)
+        found = found || c.name == k;
       CHECK(found);
     }
   }
@@ -130,7 +141,8 @@ TEST_CASE("tables: a copy whose destination reads back differently is refused, n
     void begin_table(const TableSpec &t) override { table_ = t.name; }
     void insert(const Row &r) override { held.rows[table_].push_back(r); }
     void end_table() override {
-      if (table_ == "audit" && !held.rows[table_].empty()) held.rows[table_].pop_back();
+      if (table_ == "audit" && !held.rows[table_].empty())
+        held.rows[table_].pop_back();
     }
     void commit() override { committed = true; }
     bool committed = false;
@@ -143,9 +155,8 @@ TEST_CASE("tables: a copy whose destination reads back differently is refused, n
                         std::string("clinician"), std::string("patient.add"), std::string("P1"),
                         std::string(), std::string("cli"), std::string("dr")}};
   LossyWriter dst;
-  CHECK_THROWS_WITH(copy_tables(src, dst),
-                    Catch::Contains("table audit did not copy exactly") &&
-                        Catch::Contains("nothing was committed"));
+  CHECK_THROWS_WITH(copy_tables(src, dst), Catch::Contains("table audit did not copy exactly") &&
+                                               Catch::Contains("nothing was committed"));
   CHECK(!dst.committed);
 
   FakeReader good;

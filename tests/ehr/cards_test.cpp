@@ -16,26 +16,29 @@ namespace {
 const Date today = parse_date("2026-11-30");
 
 json draft(const std::string &id, const std::string &rxcui, json dosages) {
-  return {{"resourceType", "MedicationRequest"},
-          {"id", id},
-          {"status", "draft"},
-          {"intent", "order"},
-          {"medicationCodeableConcept",
-           {{"coding", {{{"system", rxnorm_system}, {"code", rxcui}}}}}},
-          {"subject", {{"reference", "Patient/p"}}},
-          {"dosageInstruction", dosages}};
+  return {
+      {"resourceType", "MedicationRequest"},
+      {"id", id},
+      {"status", "draft"},
+      {"intent", "order"},
+      {"medicationCodeableConcept", {{"coding", {{{"system", rxnorm_system}, {"code", rxcui}}}}}},
+      {"subject", {{"reference", "Patient/p"}}},
+      {"dosageInstruction", dosages}};
 }
 
 json dosage(double value, const std::string &unit, double per_day, int sequence = 0) {
   json d = {{"timing", {{"repeat", {{"frequency", per_day}, {"period", 1}, {"periodUnit", "d"}}}}},
-            {"doseAndRate", {{{"doseQuantity", {{"value", value}, {"system", ucum_system}, {"code", unit}}}}}}};
-  if (sequence) d["sequence"] = sequence;
+            {"doseAndRate",
+             {{{"doseQuantity", {{"value", value}, {"system", ucum_system}, {"code", unit}}}}}}};
+  if (sequence)
+    d["sequence"] = sequence;
   return d;
 }
 
 std::vector<DraftOrder> drafts(std::vector<json> orders, std::vector<std::string> selections = {}) {
   json b = {{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", json::array()}};
-  for (auto &o : orders) b["entry"].push_back({{"resource", o}});
+  for (auto &o : orders)
+    b["entry"].push_back({{"resource", o}});
   return read_draft_orders(b, selections, test::shipped_codes(), test::shipped_formulary());
 }
 
@@ -51,7 +54,8 @@ Patient patient(double creatinine, const std::string &birth = "1960-03-01") {
 
 std::vector<std::string> kinds(const std::vector<Card> &cards) {
   std::vector<std::string> k;
-  for (const auto &c : cards) k.push_back(c.kind);
+  for (const auto &c : cards)
+    k.push_back(c.kind);
   std::sort(k.begin(), k.end());
   return k;
 }
@@ -60,11 +64,11 @@ std::vector<std::string> kinds(const std::vector<Card> &cards) {
 
 TEST_CASE("cards: the daily dose of a draft order is read from its dosage", "[ehr]") {
   const auto d = drafts({
-      draft("a", "596934", {dosage(2, "{capsule}", 1)}),          // 2 x 60 mg capsules
-      draft("b", "25480", {dosage(300, "mg", 3)}),                // gabapentin 300 mg 3 a day
+      draft("a", "596934", {dosage(2, "{capsule}", 1)}), // 2 x 60 mg capsules
+      draft("b", "25480", {dosage(300, "mg", 3)}),       // gabapentin 300 mg 3 a day
       draft("c", "25480", {dosage(300, "mg", 1, 1), dosage(300, "mg", 3, 2)}), // a titration
-      draft("d", "72625", {dosage(1, "{capsule}", 1)}),           // ingredient code: no strength
-      draft("e", "36437", {dosage(50, "mg", 1)}),                 // sertraline: not formulary
+      draft("d", "72625", {dosage(1, "{capsule}", 1)}), // ingredient code: no strength
+      draft("e", "36437", {dosage(50, "mg", 1)}),       // sertraline: not formulary
   });
   REQUIRE(d.size() == 5);
   CHECK(d[0].drug == "duloxetine");
@@ -101,7 +105,8 @@ TEST_CASE("cards: avoid is critical, a caution and a dose above the cap are warn
   cards = order_cards(drafts({draft("a", "596934", {dosage(2, "{capsule}", 1)})}), ok,
                       test::shipped_formulary(), today);
   REQUIRE(kinds(cards) == std::vector<std::string>{"order.above-cap", "order.caution"});
-  for (const auto &c : cards) CHECK(c.indicator == Indicator::warning);
+  for (const auto &c : cards)
+    CHECK(c.indicator == Indicator::warning);
 
   // Not a formulary drug: no card.
   cards = order_cards(drafts({draft("e", "36437", {dosage(50, "mg", 1)})}), ok,
@@ -130,9 +135,11 @@ TEST_CASE("cards: an order off the approved plan gets the plan's step as a sugge
   Stage s;
   s.drug = "duloxetine";
   const Dose mg30 = Dose::milligrams(30), mg60 = Dose::milligrams(60);
-  Step a{DateRange(parse_date("2026-11-20"), parse_date("2026-11-27")), mg30,
+  Step a{DateRange(parse_date("2026-11-20"), parse_date("2026-11-27")),
+         mg30,
          {{AdminTime::morning, mg30, {{mg30, Form::capsule, 1}}}}};
-  Step b{DateRange(parse_date("2026-11-27"), parse_date("2026-12-11")), mg60,
+  Step b{DateRange(parse_date("2026-11-27"), parse_date("2026-12-11")),
+         mg60,
          {{AdminTime::morning, mg60, {{mg60, Form::capsule, 1}}}}};
   s.steps = {a, b};
   s.assessed_dose = mg60;
@@ -168,7 +175,8 @@ TEST_CASE("cards: an order off the approved plan gets the plan's step as a sugge
 TEST_CASE("cards: a summary is cut under 140 characters at a word", "[ehr]") {
   const std::string long_text(200, 'a');
   CHECK(summary_text(long_text).size() < 140);
-  const std::string words = "word " + std::string(20, 'b') + std::string(30, ' ') + std::string(120, 'c');
+  const std::string words =
+      "word " + std::string(20, 'b') + std::string(30, ' ') + std::string(120, 'c');
   CHECK(summary_text(words).size() < 140);
   CHECK(summary_text("short") == "short");
 }

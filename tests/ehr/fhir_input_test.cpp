@@ -17,7 +17,8 @@ const Date today = parse_date("2026-11-30");
 
 json bundle(std::vector<json> resources, const std::string &type = "collection") {
   json b = {{"resourceType", "Bundle"}, {"type", type}, {"entry", json::array()}};
-  for (auto &r : resources) b["entry"].push_back({{"resource", r}});
+  for (auto &r : resources)
+    b["entry"].push_back({{"resource", r}});
   return b;
 }
 
@@ -143,9 +144,9 @@ TEST_CASE("fhir: a lab older than the project rule gives a caution naming its da
 TEST_CASE("fhir: medications by RxNorm, formulary strengths too, unknown codes not checked",
           "[ehr]") {
   const auto in = read(bundle({
-      med("MedicationRequest", "a", "596930"),        // duloxetine 30 MG DR capsule (E2)
-      med("MedicationStatement", "b", "10689"),       // tramadol (CPIC)
-      med("MedicationRequest", "c", "99999999"),      // unknown
+      med("MedicationRequest", "a", "596930"),   // duloxetine 30 MG DR capsule (E2)
+      med("MedicationStatement", "b", "10689"),  // tramadol (CPIC)
+      med("MedicationRequest", "c", "99999999"), // unknown
       med("MedicationRequest", "d", "36437", "entered-in-error"),
   }));
   REQUIRE(in.medications.size() == 2);
@@ -170,21 +171,30 @@ TEST_CASE("fhir: a stopped medication with its end date is a stopped medication"
 }
 
 TEST_CASE("fhir: medicationReference is resolved within the bundle and contained", "[ehr]") {
-  json m = {{"resourceType", "Medication"},
-            {"id", "m1"},
-            {"code",
-             {{"coding",
-               {{{"system", "http://www.nlm.nih.gov/research/umls/rxnorm"}, {"code", "310431"}}}}}}};
-  json r1 = {{"resourceType", "MedicationRequest"}, {"id", "r1"}, {"status", "active"},
+  json m = {
+      {"resourceType", "Medication"},
+      {"id", "m1"},
+      {"code",
+       {{"coding",
+         {{{"system", "http://www.nlm.nih.gov/research/umls/rxnorm"}, {"code", "310431"}}}}}}};
+  json r1 = {{"resourceType", "MedicationRequest"},
+             {"id", "r1"},
+             {"status", "active"},
              {"medicationReference", {{"reference", "Medication/m1"}}}};
-  json r2 = {{"resourceType", "MedicationRequest"}, {"id", "r2"}, {"status", "active"},
-             {"contained", json::array({{{"resourceType", "Medication"}, {"id", "x"},
-                                         {"code", {{"coding", {{{"system", "http://www.nlm.nih.gov/research/umls/rxnorm"},
-                                                                {"code", "704"}}}}}}}})},
-             {"medicationReference", {{"reference", "#x"}}}};
+  json r2 = {
+      {"resourceType", "MedicationRequest"},
+      {"id", "r2"},
+      {"status", "active"},
+      {"contained", json::array({{{"resourceType", "Medication"},
+                                  {"id", "x"},
+                                  {"code",
+                                   {{"coding",
+                                     {{{"system", "http://www.nlm.nih.gov/research/umls/rxnorm"},
+                                       {"code", "704"}}}}}}}})},
+      {"medicationReference", {{"reference", "#x"}}}};
   const auto in = read(bundle({r1, m, r2}, "searchset"));
   REQUIRE(in.medications.size() == 2);
-  CHECK(in.medications[0].first == "gabapentin");   // 310431 gabapentin 300 MG capsule (E2)
+  CHECK(in.medications[0].first == "gabapentin");    // 310431 gabapentin 300 MG capsule (E2)
   CHECK(in.medications[1].first == "amitriptyline"); // 704 ingredient (E1)
 }
 
@@ -211,8 +221,8 @@ TEST_CASE("fhir: what cannot be used is said, never guessed", "[ehr]") {
                       Catch::Contains("\"transaction\"") && Catch::Contains("searchset"));
   }
   SECTION("no creatinine: only an eGFR") {
-    const auto in = read(bundle({patient(), obs("w", "29463-7", 70, "kg"),
-                                 obs("e", "33914-3", 45, "mL/min/{1.73_m2}")}));
+    const auto in = read(bundle(
+        {patient(), obs("w", "29463-7", 70, "kg"), obs("e", "33914-3", 45, "mL/min/{1.73_m2}")}));
     CHECK_THROWS_WITH(to_patient(in, "P1", test::shipped_codes()),
                       Catch::Contains("no serum creatinine") &&
                           Catch::Contains("does not dose from an eGFR"));
@@ -232,9 +242,9 @@ TEST_CASE("fhir: what cannot be used is said, never guessed", "[ehr]") {
 
 TEST_CASE("fhir: an IPS document reads its entries and skips the Composition", "[ehr]") {
   json comp = {{"resourceType", "Composition"}, {"id", "ips"}};
-  const auto in = read(bundle({comp, patient(), obs("w", "29463-7", 70, "kg"),
-                               obs("c", "2160-0", 1.1, "mg/dL")},
-                              "document"));
+  const auto in = read(
+      bundle({comp, patient(), obs("w", "29463-7", 70, "kg"), obs("c", "2160-0", 1.1, "mg/dL")},
+             "document"));
   CHECK(in.patient_resource == "Patient/p1");
   REQUIRE(in.ignored.size() == 1);
   CHECK_THAT(in.ignored[0], Catch::Contains("Composition/ips"));

@@ -12,14 +12,17 @@ using namespace titrate::test;
 namespace {
 
 std::vector<std::string> as(const TempDir &d, std::vector<std::string> args,
-                            const std::string &user = "dr-a", const std::string &role = "clinician") {
-  std::vector<std::string> all = {"--db", d.file("clinic/titrate.db"), "--today", "2026-11-30",
-                                  "--user", user, "--role", role};
+                            const std::string &user = "dr-a",
+                            const std::string &role = "clinician") {
+  std::vector<std::string> all = {
+      "--db", d.file("clinic/titrate.db"), "--today", "2026-11-30", "--user", user, "--role", role};
   all.insert(all.end(), args.begin(), args.end());
   return all;
 }
 
-std::string demo_bundle() { return source_dir() + "/tests/ehr/fhir/demo-bundle.json"; }
+std::string demo_bundle() {
+  return source_dir() + "/tests/ehr/fhir/demo-bundle.json";
+}
 
 } // namespace
 
@@ -28,10 +31,10 @@ TEST_CASE("patient import: the demo bundle with provenance in patient show", "[e
   const auto r = run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", demo_bundle()}));
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("imported patient demo (profile version 1)"));
+  CHECK_THAT(r.out, Catch::Contains("serum_creatinine_mg_dl: Observation/cr-2026-11-02 of "
+                                    "2026-11-02T09:30:00+00:00 (88.4 umol/L / 88.4 = 1 mg/dL)"));
   CHECK_THAT(r.out, Catch::Contains(
-                        "serum_creatinine_mg_dl: Observation/cr-2026-11-02 of "
-                        "2026-11-02T09:30:00+00:00 (88.4 umol/L / 88.4 = 1 mg/dL)"));
-  CHECK_THAT(r.out, Catch::Contains("medications:sertraline: MedicationStatement/sertraline of 2026-06-15"));
+                        "medications:sertraline: MedicationStatement/sertraline of 2026-06-15"));
   CHECK_THAT(r.out, Catch::Contains("not checked: MedicationStatement/ibuprofen"));
   CHECK_THAT(r.out, Catch::Contains("not checked: Condition/cipn"));
   CHECK_THAT(r.out, Catch::Contains("allergy (shown, not stored; titrate has no allergy rule)"));
@@ -41,7 +44,8 @@ TEST_CASE("patient import: the demo bundle with provenance in patient show", "[e
   CHECK_THAT(show.out, Catch::Contains("creatinine:   1 mg/dL"));
   CHECK_THAT(show.out, Catch::Contains("medications:  sertraline"));
   CHECK_THAT(show.out, Catch::Contains("read from FHIR"));
-  CHECK_THAT(show.out, Catch::Contains("weight_kg: Observation/weight-2026-11-20 of 2026-11-20 (70 kg)"));
+  CHECK_THAT(show.out,
+             Catch::Contains("weight_kg: Observation/weight-2026-11-20 of 2026-11-20 (70 kg)"));
   CHECK_THAT(show.out, Catch::Contains("birth_date: Patient/demo of 1966-05-12"));
 
   const auto js = run_titrate(d, as(d, {"--json", "patient", "show", "demo"}));
@@ -53,10 +57,11 @@ TEST_CASE("patient import: the demo bundle with provenance in patient show", "[e
 
   // A value changed by hand no longer credits the EHR; the others keep their source.
   REQUIRE(run_titrate(d, as(d, {"patient", "update", "demo", "--weight-kg", "68"})).exit_code == 0);
-  const auto after = nlohmann::json::parse(
-      run_titrate(d, as(d, {"--json", "patient", "show", "demo"})).out);
+  const auto after =
+      nlohmann::json::parse(run_titrate(d, as(d, {"--json", "patient", "show", "demo"})).out);
   CHECK(after["sources"].size() == 5);
-  for (const auto &s : after["sources"]) CHECK(s["field"] != "weight_kg");
+  for (const auto &s : after["sources"])
+    CHECK(s["field"] != "weight_kg");
 
   // The audit names the import.
   const auto audit = run_titrate(d, as(d, {"audit", "demo"}));
@@ -68,26 +73,31 @@ TEST_CASE("patient import: bad input writes nothing and names the value", "[ehr]
   const auto bundle = [&](const std::string &birth, bool weight) {
     nlohmann::json b = nlohmann::json::parse(file_bytes(demo_bundle()));
     b["entry"][0]["resource"]["birthDate"] = birth;
-    if (!weight) b["entry"].erase(4); // the weight Observation
+    if (!weight)
+      b["entry"].erase(4); // the weight Observation
     return d.write("b.json", b.dump());
   };
   SECTION("a birth date that cannot be true") {
-    const auto r = run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", bundle("1966-02-30", true)}));
+    const auto r =
+        run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", bundle("1966-02-30", true)}));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("Patient/demo.birthDate"));
   }
   SECTION("no body weight") {
-    const auto r = run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", bundle("1966-05-12", false)}));
+    const auto r =
+        run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", bundle("1966-05-12", false)}));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("no body weight") && Catch::Contains("29463-7"));
   }
   SECTION("not JSON") {
-    const auto r = run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", d.write("x.json", "{oops")}));
+    const auto r =
+        run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", d.write("x.json", "{oops")}));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("not JSON"));
   }
   SECTION("a pharmacist may not import") {
-    const auto r = run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", demo_bundle()}, "ph-b", "pharmacist"));
+    const auto r = run_titrate(
+        d, as(d, {"patient", "import", "demo", "--fhir", demo_bundle()}, "ph-b", "pharmacist"));
     CHECK(r.exit_code == 4);
   }
   CHECK_FALSE(std::filesystem::exists(d.file("clinic/titrate.db")));
@@ -95,7 +105,8 @@ TEST_CASE("patient import: bad input writes nothing and names the value", "[ehr]
 
 TEST_CASE("patient import: an existing id is refused and the database is unchanged", "[ehr][cli]") {
   TempDir d;
-  REQUIRE(run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", demo_bundle()})).exit_code == 0);
+  REQUIRE(run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", demo_bundle()})).exit_code ==
+          0);
   const std::string before = file_bytes(d.file("clinic/titrate.db"));
   const auto r = run_titrate(d, as(d, {"patient", "import", "demo", "--fhir", demo_bundle()}));
   CHECK(r.exit_code == 4);
@@ -104,7 +115,8 @@ TEST_CASE("patient import: an existing id is refused and the database is unchang
 
 TEST_CASE("serve: the unsigned CDS test mode is refused off loopback", "[ehr][cli]") {
   TempDir d;
-  const auto r = run_titrate(d, as(d, {"serve", "--listen", "0.0.0.0:18099", "--cds-unsigned-local-test"}));
+  const auto r =
+      run_titrate(d, as(d, {"serve", "--listen", "0.0.0.0:18099", "--cds-unsigned-local-test"}));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("loopback"));
 }

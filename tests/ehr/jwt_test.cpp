@@ -13,11 +13,16 @@ using namespace titrate::web;
 namespace {
 
 const std::string spec_token =
-    "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCIsImtpZCI6ImV4YW1wbGUta2lkIiwiamt1IjoiaHR0cHM6Ly9maGlyLWVoci5leGFt"
-    "cGxlLmNvbS9qd2tfdXJpIn0.eyJpc3MiOiJodHRwczovL2ZoaXItZWhyLmV4YW1wbGUuY29tLyIsImF1ZCI6Imh0dHBzOi8vY2Rz"
-    "LmV4YW1wbGUub3JnL2Nkcy1zZXJ2aWNlcy9zb21lLXNlcnZpY2UiLCJleHAiOjE0MjI1Njg4NjAsImlhdCI6MTMxMTI4MDk3MCwi"
-    "anRpIjoiZWUyMmIwMjEtZTFiNy00NjExLWJhNWItOGVlYzZhMzNhYzFlIiwidGVuYW50IjoiMmRkZDZjM2EtOGU5YS00NGM2LWEz"
-    "MDUtNTIxMTFhZDMwMmEyIn0.d1WfLjGRKlcWB94l9do4cM8REXeYJLL6SGUBO8VHZhfM8mwKYP70EMxJ67War4TQblEpaQrp11wx"
+    "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCIsImtpZCI6ImV4YW1wbGUta2lkIiwiamt1IjoiaHR0cHM6Ly9maGlyLWVoci"
+    "5leGFt"
+    "cGxlLmNvbS9qd2tfdXJpIn0."
+    "eyJpc3MiOiJodHRwczovL2ZoaXItZWhyLmV4YW1wbGUuY29tLyIsImF1ZCI6Imh0dHBzOi8vY2Rz"
+    "LmV4YW1wbGUub3JnL2Nkcy1zZXJ2aWNlcy9zb21lLXNlcnZpY2UiLCJleHAiOjE0MjI1Njg4NjAsImlhdCI6MTMxMTI4MD"
+    "k3MCwi"
+    "anRpIjoiZWUyMmIwMjEtZTFiNy00NjExLWJhNWItOGVlYzZhMzNhYzFlIiwidGVuYW50IjoiMmRkZDZjM2EtOGU5YS00NG"
+    "M2LWEz"
+    "MDUtNTIxMTFhZDMwMmEyIn0."
+    "d1WfLjGRKlcWB94l9do4cM8REXeYJLL6SGUBO8VHZhfM8mwKYP70EMxJ67War4TQblEpaQrp11wx"
     "5p7oPFm2ETYgCicS84vXWEIYTdjooZdooCSDf2L8-i4awdoUwiEb"
     "";
 
@@ -55,15 +60,18 @@ TEST_CASE("jwt: refusals name the reason", "[ehr][jwt]") {
   CHECK_THROWS_WITH(v.verify(spec_token, spec_aud, 1796000000), Catch::Contains("expired"));
   CHECK_THROWS_WITH(v.verify(spec_token, spec_aud + "/x", spec_exp - 100), Catch::Contains("aud"));
   // A token valid for more than an hour ahead is refused (the replay window).
-  CHECK_THROWS_WITH(v.verify(spec_token, spec_aud, spec_exp - 7200), Catch::Contains("more than 3600"));
+  CHECK_THROWS_WITH(v.verify(spec_token, spec_aud, spec_exp - 7200),
+                    Catch::Contains("more than 3600"));
   // One changed signature character.
   std::string bad = spec_token;
   bad[bad.size() - 5] = bad[bad.size() - 5] == 'A' ? 'B' : 'A';
   CHECK_THROWS_WITH(v.verify(bad, spec_aud, spec_exp - 100), Catch::Contains("signature"));
   // Unknown issuer: an empty verifier trusts no one.
   JwtVerifier none;
-  CHECK_THROWS_WITH(none.verify(spec_token, spec_aud, spec_exp - 100), Catch::Contains("not a trusted"));
-  CHECK_THROWS_WITH(v.verify("abc.def", spec_aud, spec_exp - 100), Catch::Contains("header.payload.signature"));
+  CHECK_THROWS_WITH(none.verify(spec_token, spec_aud, spec_exp - 100),
+                    Catch::Contains("not a trusted"));
+  CHECK_THROWS_WITH(v.verify("abc.def", spec_aud, spec_exp - 100),
+                    Catch::Contains("header.payload.signature"));
   // alg none and HS256 in the header, whatever follows.
   const auto with_header = [](const std::string &h) {
     std::string out;
@@ -78,20 +86,24 @@ TEST_CASE("jwt: refusals name the reason", "[ehr][jwt]") {
         out.push_back(b[(buf >> bits) & 63]);
       }
     }
-    if (bits > 0) out.push_back(b[(buf << (6 - bits)) & 63]);
+    if (bits > 0)
+      out.push_back(b[(buf << (6 - bits)) & 63]);
     return out + spec_token.substr(spec_token.find('.'));
   };
-  CHECK_THROWS_WITH(v.verify(with_header(R"({"alg":"none","typ":"JWT","kid":"example-kid"})"), spec_aud, spec_exp - 100),
+  CHECK_THROWS_WITH(v.verify(with_header(R"({"alg":"none","typ":"JWT","kid":"example-kid"})"),
+                             spec_aud, spec_exp - 100),
                     Catch::Contains("unsigned"));
-  CHECK_THROWS_WITH(v.verify(with_header(R"({"alg":"HS256","typ":"JWT","kid":"example-kid"})"), spec_aud, spec_exp - 100),
+  CHECK_THROWS_WITH(v.verify(with_header(R"({"alg":"HS256","typ":"JWT","kid":"example-kid"})"),
+                             spec_aud, spec_exp - 100),
                     Catch::Contains("HMAC"));
 }
 
 TEST_CASE("jwt: a JWK Set is refused when it cannot be trusted", "[ehr][jwt]") {
   JwtVerifier v;
   CHECK_THROWS_WITH(v.trust("i", R"({"keys": []})", "k.json"), Catch::Contains("keys"));
-  CHECK_THROWS_WITH(v.trust("i", R"({"keys": [{"kty": "oct", "kid": "s", "k": "c2VjcmV0"}]})", "k.json"),
-                    Catch::Contains("HMAC"));
+  CHECK_THROWS_WITH(
+      v.trust("i", R"({"keys": [{"kty": "oct", "kid": "s", "k": "c2VjcmV0"}]})", "k.json"),
+      Catch::Contains("HMAC"));
   CHECK_THROWS_WITH(v.trust("i", R"({"keys": [{"kty": "EC", "kid": "p", "crv": "P-384", "d": "x",
                                      "x": "46SDH7Znh821wblCBglA61sNE9ZrHYKKt3qRtRTmSXyOI_FIGBLWrWa0GPUkDCEk",
                                      "y": "XMcRuuoGW7CXjQdy-F5i3FeBE0x9hPLdeFdSoDd3ELmx404tLX0VRRcqzAsPhXcI"}]})",
@@ -103,7 +115,8 @@ TEST_CASE("jwt: a JWK Set is refused when it cannot be trusted", "[ehr][jwt]") {
                                      "y": "XMcRuuoGW7CXjQdy-F5i3FeBE0x9hPLdeFdSoDd3ELmx404tLX0VRRcqzAsPhXcI"}]})",
                           "k.json"),
                   InputError);
-  CHECK_THROWS_WITH(v.trust("i", R"({"keys": [{"kty": "EC", "crv": "P-384", "x": "", "y": ""}]})", "k.json"),
-                    Catch::Contains("no kid"));
+  CHECK_THROWS_WITH(
+      v.trust("i", R"({"keys": [{"kty": "EC", "crv": "P-384", "x": "", "y": ""}]})", "k.json"),
+      Catch::Contains("no kid"));
   CHECK_THROWS_WITH(base64url_decode("a+b"), Catch::Contains("base64url"));
 }

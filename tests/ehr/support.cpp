@@ -14,7 +14,9 @@ std::string read_file(const std::string &path) {
   return s.str();
 }
 
-nlohmann::json read_json(const std::string &path) { return nlohmann::json::parse(read_file(path)); }
+nlohmann::json read_json(const std::string &path) {
+  return nlohmann::json::parse(read_file(path));
+}
 
 std::string ehr_test_path(const std::string &leaf) {
   return std::string(TITRATE_SOURCE_DIR) + "/tests/ehr/" + leaf;
@@ -26,10 +28,12 @@ const Formulary &shipped_formulary() {
     const fs::path dir = fs::path(TITRATE_SOURCE_DIR) / "formulary";
     std::vector<std::string> paths;
     for (const auto &e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
+      if (e.is_regular_file() && e.path().extension() == ".toml")
+        paths.push_back(e.path().string());
     std::sort(paths.begin(), paths.end());
     std::vector<TextFile> files;
-    for (const auto &p : paths) files.push_back({p, read_file(p)});
+    for (const auto &p : paths)
+      files.push_back({p, read_file(p)});
     return load_formulary(files);
   }();
   return f;

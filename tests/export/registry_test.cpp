@@ -44,7 +44,8 @@ TEST_CASE("registry: an unknown format is bad input naming the field and every f
     titrate::export_format("pdfx", "--format");
     FAIL("pdfx was accepted");
   } catch (const titrate::InputError &e) {
-    CHECK(std::string(e.what()) ==
-          "--format: \"pdfx\" is not a format; expected text, csv, ics, fhir, svg, scores-csv, pdf");
+    CHECK(
+        std::string(e.what()) ==
+        "--format: \"pdfx\" is not a format; expected text, csv, ics, fhir, svg, scores-csv, pdf");
   }
 }

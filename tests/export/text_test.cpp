@@ -100,7 +100,8 @@ TEST_CASE("text schedule: the haemodialysis supplement on the dialysis weekdays 
   Formulary f = sample_formulary();
   Monograph *g = nullptr;
   for (auto &m : f.drugs)
-    if (m.name == "gabapentin") g = &m;
+    if (m.name == "gabapentin")
+      g = &m;
   REQUIRE(g != nullptr);
   Haemodialysis hd;
   hd.supplements = {{Dose::milligrams(300), Dose::milligrams(350)}};
@@ -117,7 +118,8 @@ TEST_CASE("text schedule: the haemodialysis supplement on the dialysis weekdays 
   Step st;
   st.range = DateRange(Date(2026, 12, 1), Date(2026, 12, 8));
   st.daily = Dose::milligrams(300);
-  st.doses = {{AdminTime::evening, Dose::milligrams(300), {{Dose::milligrams(300), Form::capsule, 1}}}};
+  st.doses = {
+      {AdminTime::evening, Dose::milligrams(300), {{Dose::milligrams(300), Form::capsule, 1}}}};
   s.steps = {st};
   plan.stages = {s};
   const std::vector<ScoreEntry> scores;

@@ -94,9 +94,13 @@ std::string replaced(std::string text, const std::string &from, const std::strin
   return text.replace(at, from.size(), to);
 }
 
-Vocabulary vocab() { return parse_vocabulary({"f/vocabulary.toml", kVocabulary}); }
+Vocabulary vocab() {
+  return parse_vocabulary({"f/vocabulary.toml", kVocabulary});
+}
 
-Monograph parse(const std::string &text) { return parse_monograph({"f/testdrug.toml", text}, vocab()); }
+Monograph parse(const std::string &text) {
+  return parse_monograph({"f/testdrug.toml", text}, vocab());
+}
 
 std::string error_of(const std::string &text) {
   try {
@@ -129,26 +133,33 @@ TEST_CASE("decimal milligrams are exact") {
 }
 
 TEST_CASE("an unknown key is rejected with file, line, key and the expected keys") {
-  const auto e = error_of(replaced(kDrug, "form = \"capsule\"\n", "form = \"capsule\"\ncolour = \"red\"\n"));
+  const auto e =
+      error_of(replaced(kDrug, "form = \"capsule\"\n", "form = \"capsule\"\ncolour = \"red\"\n"));
   CHECK_THAT(e, Contains("f/testdrug.toml:9: strengths[1].colour: unknown key; expected one of:") &&
                     Contains("splittable"));
 }
 
 TEST_CASE("a table without source is rejected") {
-  const auto e = error_of(replaced(kDrug, "form = \"capsule\"\nsource = \"T\"\n", "form = \"capsule\"\n"));
-  CHECK_THAT(e, Contains("f/testdrug.toml:6: strengths[1]: source: missing") && Contains("GAB-US 2.3"));
+  const auto e =
+      error_of(replaced(kDrug, "form = \"capsule\"\nsource = \"T\"\n", "form = \"capsule\"\n"));
+  CHECK_THAT(e, Contains("f/testdrug.toml:6: strengths[1]: source: missing") &&
+                    Contains("GAB-US 2.3"));
 }
 
 TEST_CASE("an empty source is rejected") {
-  const auto e = error_of(replaced(kDrug, "form = \"capsule\"\nsource = \"T\"", "form = \"capsule\"\nsource = \"\""));
+  const auto e = error_of(
+      replaced(kDrug, "form = \"capsule\"\nsource = \"T\"", "form = \"capsule\"\nsource = \"\""));
   CHECK_THAT(e, Contains("f/testdrug.toml:9: strengths[1].source: is empty"));
 }
 
 TEST_CASE("a wrong type is rejected naming the type expected") {
   const auto e = error_of(replaced(kDrug, "mg = 100\n", "mg = \"100\"\n"));
-  CHECK_THAT(e, Contains("f/testdrug.toml:7: strengths[1].mg: is a string; expected a number of milligrams"));
+  CHECK_THAT(
+      e,
+      Contains("f/testdrug.toml:7: strengths[1].mg: is a string; expected a number of milligrams"));
   const auto e2 = error_of(replaced(kDrug, "\ndays = 7\n", "\ndays = 7.5\n"));
-  CHECK_THAT(e2, Contains("f/testdrug.toml:21: titration.start[1].days: is a decimal number; expected a whole number"));
+  CHECK_THAT(e2, Contains("f/testdrug.toml:21: titration.start[1].days: is a decimal number; "
+                          "expected a whole number"));
 }
 
 TEST_CASE("a missing required key is rejected") {
@@ -158,33 +169,43 @@ TEST_CASE("a missing required key is rejected") {
 
 TEST_CASE("target, escalation and opening steps above the maximum are rejected") {
   CHECK_THAT(error_of(replaced(kDrug, "target_mg = 300", "target_mg = 700")),
-             Contains("f/testdrug.toml:14: titration.target_mg: 700 mg is above the maximum daily dose 600 mg"));
+             Contains("f/testdrug.toml:14: titration.target_mg: 700 mg is above the maximum daily "
+                      "dose 600 mg"));
   CHECK_THAT(error_of(replaced(kDrug, "escalation_mg = [600]", "escalation_mg = [800]")),
-             Contains("f/testdrug.toml:15: titration.escalation_mg: 800 mg is above the maximum daily dose 600 mg"));
+             Contains("f/testdrug.toml:15: titration.escalation_mg: 800 mg is above the maximum "
+                      "daily dose 600 mg"));
   CHECK_THAT(error_of(replaced(kDrug, "daily_mg = 100", "daily_mg = 1000")),
-             Contains("f/testdrug.toml:20: titration.start[1].daily_mg: 1,000 mg is above the maximum daily dose 600 mg"));
+             Contains("f/testdrug.toml:20: titration.start[1].daily_mg: 1,000 mg is above the "
+                      "maximum daily dose 600 mg"));
 }
 
 TEST_CASE("a step no combination of strengths can build is rejected") {
   // Only 100 mg capsules: 150 mg per dose cannot be built.
   CHECK_THAT(error_of(replaced(kDrug, "daily_mg = 100", "daily_mg = 150")),
-             Contains("f/testdrug.toml:20: titration.start[1].daily_mg: 150 mg a day in 1 dose(s) needs 150 mg per "
+             Contains("f/testdrug.toml:20: titration.start[1].daily_mg: 150 mg a day in 1 dose(s) "
+                      "needs 150 mg per "
                       "dose, which no combination of the marketed strengths (100 mg) can build"));
   // Twice daily: the 100 mg opening step would need 50 mg a dose.
-  CHECK_THAT(error_of(replaced(kDrug, "times = [\"morning\"]", "times = [\"morning\", \"evening\"]")),
-             Contains("f/testdrug.toml:20: titration.start[1].daily_mg: 100 mg a day in 2 dose(s) needs 50 mg per dose"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, "times = [\"morning\"]", "times = [\"morning\", \"evening\"]")),
+      Contains("f/testdrug.toml:20: titration.start[1].daily_mg: 100 mg a day in 2 dose(s) needs "
+               "50 mg per dose"));
 }
 
 TEST_CASE("a scored tablet marked splittable builds half doses, a capsule may not be split") {
-  const std::string tablet = replaced(kDrug, "form = \"capsule\"", "form = \"tablet\"\nsplittable = true");
+  const std::string tablet =
+      replaced(kDrug, "form = \"capsule\"", "form = \"tablet\"\nsplittable = true");
   CHECK_NOTHROW(parse(replaced(tablet, "daily_mg = 100", "daily_mg = 150")));
-  CHECK_THAT(error_of(replaced(kDrug, "form = \"capsule\"", "form = \"capsule\"\nsplittable = true")),
-             Contains("strengths[1].splittable: a capsule cannot be split"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, "form = \"capsule\"", "form = \"capsule\"\nsplittable = true")),
+      Contains("strengths[1].splittable: a capsule cannot be split"));
 }
 
 TEST_CASE("a renal band gap is rejected") {
-  CHECK_THAT(error_of(replaced(kDrug, "lower = 30\nlower_inclusive = true", "lower = 30\nlower_inclusive = false")),
-             Contains("f/testdrug.toml:31: renal: gap: bands \"CrCl less than 30\" and \"CrCl more than 30\" leave a gap"));
+  CHECK_THAT(error_of(replaced(kDrug, "lower = 30\nlower_inclusive = true",
+                               "lower = 30\nlower_inclusive = false")),
+             Contains("f/testdrug.toml:31: renal: gap: bands \"CrCl less than 30\" and \"CrCl more "
+                      "than 30\" leave a gap"));
   CHECK_THAT(error_of(replaced(kDrug, "lower = 30\n", "lower = 40\n")),
              Contains("f/testdrug.toml:31: renal: gap:"));
   CHECK_THAT(error_of(replaced(kDrug, "lower = 0\n", "lower = 5\n")),
@@ -192,75 +213,99 @@ TEST_CASE("a renal band gap is rejected") {
 }
 
 TEST_CASE("a renal band overlap is rejected") {
-  CHECK_THAT(error_of(replaced(kDrug, "upper = 30\nupper_inclusive = false", "upper = 30\nupper_inclusive = true")),
-             Contains("f/testdrug.toml:31: renal: overlap: bands \"CrCl at most 30\" and \"CrCl 30 or more\" overlap"));
+  CHECK_THAT(error_of(replaced(kDrug, "upper = 30\nupper_inclusive = false",
+                               "upper = 30\nupper_inclusive = true")),
+             Contains("f/testdrug.toml:31: renal: overlap: bands \"CrCl at most 30\" and \"CrCl 30 "
+                      "or more\" overlap"));
   CHECK_THAT(error_of(replaced(kDrug, "upper = 30\n", "upper = 45\n")),
              Contains("f/testdrug.toml:31: renal: overlap:"));
 }
 
 TEST_CASE("bands that stop short of infinity are rejected") {
-  const auto text = replaced(kDrug, "lower = 30\nlower_inclusive = true\n",
-                             "lower = 30\nlower_inclusive = true\nupper = 200\nupper_inclusive = true\n");
-  CHECK_THAT(error_of(text), Contains("renal: gap: CrCl above") && Contains("expected the last band without upper"));
+  const auto text =
+      replaced(kDrug, "lower = 30\nlower_inclusive = true\n",
+               "lower = 30\nlower_inclusive = true\nupper = 200\nupper_inclusive = true\n");
+  CHECK_THAT(error_of(text), Contains("renal: gap: CrCl above") &&
+                                 Contains("expected the last band without upper"));
 }
 
 TEST_CASE("an unknown condition in a rule is rejected naming the vocabulary") {
-  CHECK_THAT(error_of(replaced(kDrug, "condition = \"heart-block\"", "condition = \"cirrhosis\"")),
-             Contains("f/testdrug.toml:38: conditions[1].condition: \"cirrhosis\" is not a known condition; "
-                      "expected one of: heart-block, falls-history"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, "condition = \"heart-block\"", "condition = \"cirrhosis\"")),
+      Contains(
+          "f/testdrug.toml:38: conditions[1].condition: \"cirrhosis\" is not a known condition; "
+          "expected one of: heart-block, falls-history"));
 }
 
 TEST_CASE("an unknown class in an interaction rule is rejected") {
-  CHECK_THAT(error_of(replaced(kDrug, "class = \"maoi\"", "class = \"ssri\"")),
-             Contains("f/testdrug.toml:43: interactions[1].class: \"ssri\" is not a known medication class; "
-                      "expected one of: gabapentinoid, maoi"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, "class = \"maoi\"", "class = \"ssri\"")),
+      Contains(
+          "f/testdrug.toml:43: interactions[1].class: \"ssri\" is not a known medication class; "
+          "expected one of: gabapentinoid, maoi"));
 }
 
 TEST_CASE("a severity outside caution/avoid is rejected") {
-  CHECK_THAT(error_of(replaced(kDrug, "severity = \"avoid\"\ntext = \"no\"", "severity = \"never\"\ntext = \"no\"")),
-             Contains("conditions[1].severity: \"never\" is not a severity; expected caution or avoid"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, "severity = \"avoid\"\ntext = \"no\"",
+                        "severity = \"never\"\ntext = \"no\"")),
+      Contains("conditions[1].severity: \"never\" is not a severity; expected caution or avoid"));
 }
 
 TEST_CASE("a name that differs from the file stem is rejected") {
   CHECK_THAT(error_of(replaced(kDrug, "name = \"testdrug\"", "name = \"otherdrug\"")),
-             Contains("f/testdrug.toml:1: name: \"otherdrug\" does not match the file name; expected \"testdrug\""));
+             Contains("f/testdrug.toml:1: name: \"otherdrug\" does not match the file name; "
+                      "expected \"testdrug\""));
 }
 
 TEST_CASE("a TOML syntax error names file and line") {
-  CHECK_THAT(error_of(replaced(kDrug, "\ndays = 7\n", "\ndays = = 7\n")), Contains("f/testdrug.toml:21: syntax:"));
+  CHECK_THAT(error_of(replaced(kDrug, "\ndays = 7\n", "\ndays = = 7\n")),
+             Contains("f/testdrug.toml:21: syntax:"));
 }
 
 TEST_CASE("switch rules naming an unknown drug are rejected") {
-  const char *text = "[[switch]]\nfrom = \"testdrug\"\nto = \"venlafaxine\"\nmode = \"overlap\"\ntext = \"x\"\nsource = \"T\"\n";
+  const char *text = "[[switch]]\nfrom = \"testdrug\"\nto = \"venlafaxine\"\nmode = "
+                     "\"overlap\"\ntext = \"x\"\nsource = \"T\"\n";
   try {
     parse_switching({"f/switching.toml", text}, vocab());
     FAIL("expected DataError");
   } catch (const DataError &e) {
-    CHECK_THAT(e.what(), Contains("f/switching.toml:3: switch[1].to: \"venlafaxine\" is not a formulary drug or drug "
-                                  "class; expected one of: testdrug, gabapentinoid or \"*\""));
+    CHECK_THAT(
+        e.what(),
+        Contains(
+            "f/switching.toml:3: switch[1].to: \"venlafaxine\" is not a formulary drug or drug "
+            "class; expected one of: testdrug, gabapentinoid or \"*\""));
   }
 }
 
 TEST_CASE("sequential switch rules need gap_days, cross_taper needs decrement and interval") {
-  const char *seq = "[[switch]]\nfrom = \"testdrug\"\nto = \"*\"\nmode = \"sequential\"\ntext = \"x\"\nsource = \"T\"\n";
-  CHECK_THROWS_WITH(parse_switching({"s.toml", seq}, vocab()), Contains("s.toml:1: switch[1].gap_days: missing"));
-  const char *cross = "[[switch]]\nfrom = \"testdrug\"\nto = \"*\"\nmode = \"cross_taper\"\ntext = \"x\"\nsource = \"T\"\n";
-  CHECK_THROWS_WITH(parse_switching({"s.toml", cross}, vocab()), Contains("switch[1].decrement_mg: missing"));
+  const char *seq = "[[switch]]\nfrom = \"testdrug\"\nto = \"*\"\nmode = \"sequential\"\ntext = "
+                    "\"x\"\nsource = \"T\"\n";
+  CHECK_THROWS_WITH(parse_switching({"s.toml", seq}, vocab()),
+                    Contains("s.toml:1: switch[1].gap_days: missing"));
+  const char *cross = "[[switch]]\nfrom = \"testdrug\"\nto = \"*\"\nmode = \"cross_taper\"\ntext = "
+                      "\"x\"\nsource = \"T\"\n";
+  CHECK_THROWS_WITH(parse_switching({"s.toml", cross}, vocab()),
+                    Contains("switch[1].decrement_mg: missing"));
 }
 
 TEST_CASE("vocabulary: a medication in an undeclared class is rejected") {
-  const std::string text = replaced(kVocabulary, "phenelzine = [\"maoi\"]", "phenelzine = [\"mao-inhibitor\"]");
+  const std::string text =
+      replaced(kVocabulary, "phenelzine = [\"maoi\"]", "phenelzine = [\"mao-inhibitor\"]");
   CHECK_THROWS_WITH(parse_vocabulary({"v.toml", text}),
-                    Contains("v.toml:10: medications.phenelzine: \"mao-inhibitor\" is not a class declared in [classes]"));
+                    Contains("v.toml:10: medications.phenelzine: \"mao-inhibitor\" is not a class "
+                             "declared in [classes]"));
 }
 
 TEST_CASE("check_formulary collects every fault across files") {
   // Two faults in the drug file (an unknown condition, an unknown key appended to [taper] as
   // line 56) and one in switching.toml.
-  const std::string worse = replaced(kDrug, "condition = \"heart-block\"", "condition = \"cirrhosis\"") + "colour = 1\n";
+  const std::string worse =
+      replaced(kDrug, "condition = \"heart-block\"", "condition = \"cirrhosis\"") + "colour = 1\n";
   const std::vector<TextFile> files{
       {"f/vocabulary.toml", kVocabulary},
-      {"f/switching.toml", "[[switch]]\nfrom = \"nodrug\"\nto = \"*\"\nmode = \"overlap\"\ntext = \"x\"\nsource = \"T\"\n"},
+      {"f/switching.toml", "[[switch]]\nfrom = \"nodrug\"\nto = \"*\"\nmode = \"overlap\"\ntext = "
+                           "\"x\"\nsource = \"T\"\n"},
       {"f/testdrug.toml", worse}};
   const auto faults = check_formulary(files);
   REQUIRE(faults.size() == 3);
@@ -278,21 +323,28 @@ TEST_CASE("a formulary folder without vocabulary.toml is rejected") {
 
 // clinical.md H: confidence words, and "where a figure is low, encode it with verified = false".
 TEST_CASE("confidence: a known word, low only with verified = false") {
-  const std::string taper = "[taper]\nkind = \"decrement\"\ndecrement_mg = 100\ninterval_days = 7\nsource = \"T\"\n";
-  const Monograph ok = parse(replaced(kDrug, taper, taper + "verified = false\nconfidence = \"low\"\n"));
+  const std::string taper =
+      "[taper]\nkind = \"decrement\"\ndecrement_mg = 100\ninterval_days = 7\nsource = \"T\"\n";
+  const Monograph ok =
+      parse(replaced(kDrug, taper, taper + "verified = false\nconfidence = \"low\"\n"));
   CHECK(ok.taper.cite.confidence == "low");
   CHECK_FALSE(ok.taper.cite.verified);
-  CHECK_THAT(error_of(replaced(kDrug, taper, taper + "confidence = \"low\"\n")),
-             Contains("taper.confidence: is low but the figure is verified; expected verified = false"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, taper, taper + "confidence = \"low\"\n")),
+      Contains("taper.confidence: is low but the figure is verified; expected verified = false"));
   CHECK_THAT(error_of(replaced(kDrug, taper, taper + "confidence = \"moderate\"\n")),
-             Contains("taper.confidence: \"moderate\" is not a confidence; expected low, medium, medium-high or high"));
+             Contains("taper.confidence: \"moderate\" is not a confidence; expected low, medium, "
+                      "medium-high or high"));
 }
 
 // clinical.md H6: taper rows by time on drug, rising from 0 weeks; min <= max.
 TEST_CASE("taper.by_time_on_drug rows: parsed, first at 0 weeks, rising, min <= max") {
-  const std::string taper = "[taper]\nkind = \"decrement\"\ndecrement_mg = 100\ninterval_days = 7\nsource = \"T\"\n";
-  const std::string rows = "[[taper.by_time_on_drug]]\nmin_weeks = 0\nmin_total_days = 7\nmax_total_days = 14\ntext = \"short\"\n"
-                           "[[taper.by_time_on_drug]]\nmin_weeks = 8\nmin_total_days = 28\ntext = \"long\"\n";
+  const std::string taper =
+      "[taper]\nkind = \"decrement\"\ndecrement_mg = 100\ninterval_days = 7\nsource = \"T\"\n";
+  const std::string rows =
+      "[[taper.by_time_on_drug]]\nmin_weeks = 0\nmin_total_days = 7\nmax_total_days = 14\ntext = "
+      "\"short\"\n"
+      "[[taper.by_time_on_drug]]\nmin_weeks = 8\nmin_total_days = 28\ntext = \"long\"\n";
   const Monograph m = parse(replaced(kDrug, taper, taper + rows));
   REQUIRE(m.taper.by_time_on_drug.size() == 2);
   CHECK(m.taper.by_time_on_drug[0].max_total_days == 14);
@@ -303,12 +355,16 @@ TEST_CASE("taper.by_time_on_drug rows: parsed, first at 0 weeks, rising, min <= 
   CHECK(m.taper.duration_for(std::nullopt)->text == "long");
   CHECK(m.taper.min_days_for(10) == 7);
   CHECK(m.taper.min_days_for(70) == 28);
-  CHECK_THAT(error_of(replaced(kDrug, taper, taper + replaced(rows, "min_weeks = 0", "min_weeks = 2"))),
-             Contains("min_weeks: the first row starts at 2 weeks; expected 0"));
-  CHECK_THAT(error_of(replaced(kDrug, taper, taper + replaced(rows, "min_weeks = 8", "min_weeks = 0"))),
-             Contains("min_weeks: 0 is not above the previous row"));
-  CHECK_THAT(error_of(replaced(kDrug, taper, taper + replaced(rows, "max_total_days = 14", "max_total_days = 5"))),
-             Contains("max_total_days: 5 is below min_total_days 7"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, taper, taper + replaced(rows, "min_weeks = 0", "min_weeks = 2"))),
+      Contains("min_weeks: the first row starts at 2 weeks; expected 0"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, taper, taper + replaced(rows, "min_weeks = 8", "min_weeks = 0"))),
+      Contains("min_weeks: 0 is not above the previous row"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, taper,
+                        taper + replaced(rows, "max_total_days = 14", "max_total_days = 5"))),
+      Contains("max_total_days: 5 is below min_total_days 7"));
 }
 
 // clinical.md H14: [haemodialysis] supplements by once-daily regimen, rising.

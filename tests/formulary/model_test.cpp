@@ -13,7 +13,9 @@ const Formulary &shipped() {
   static const Formulary f = load_formulary(test::shipped_formulary());
   return f;
 }
-Dose mg(std::int64_t x) { return Dose::milligrams(x); }
+Dose mg(std::int64_t x) {
+  return Dose::milligrams(x);
+}
 } // namespace
 
 TEST_CASE("the shipped formulary holds the five drugs, sorted by name") {
@@ -133,12 +135,14 @@ TEST_CASE("interaction rules: MAOI washout is 14 days for duloxetine and TCAs (c
     const auto &m = shipped().get(drug);
     const InteractionRule *maoi = nullptr;
     for (const auto &r : m.interactions)
-      if (r.med_class == "maoi") maoi = &r;
+      if (r.med_class == "maoi")
+        maoi = &r;
     REQUIRE(maoi != nullptr);
     CHECK(maoi->washout_days == 14);
     CHECK(maoi->rule.severity == Severity::avoid);
   }
-  for (const auto &r : shipped().get("gabapentin").interactions) CHECK(r.med_class != "maoi");
+  for (const auto &r : shipped().get("gabapentin").interactions)
+    CHECK(r.med_class != "maoi");
 }
 
 TEST_CASE("a second gabapentinoid is avoid, the drug itself is an already-taking caution") {
@@ -212,8 +216,8 @@ TEST_CASE("switch rules pick the most specific row (clinical.md A7)") {
   CHECK_FALSE(r->cite.verified);
   CHECK(r->cite.confidence == "low");
   // H9 (low): TCA to TCA: stop one, start the other the next day at its own start dose.
-  for (const auto &[from, to] : {std::pair{"amitriptyline", "nortriptyline"},
-                                 std::pair{"nortriptyline", "amitriptyline"}}) {
+  for (const auto &[from, to] :
+       {std::pair{"amitriptyline", "nortriptyline"}, std::pair{"nortriptyline", "amitriptyline"}}) {
     r = f.switch_rule(from, to);
     REQUIRE(r != nullptr);
     CHECK(r->mode == SwitchMode::sequential);
@@ -279,12 +283,14 @@ TEST_CASE("gabapentin haemodialysis supplements are the label's table (H14)") {
 
 // clinical.md H13 (600/800 mg scored, half may be used, discard within 28 days) and H16
 // (pregabalin capsules 25, 50, 75, 100, 150, 200, 225, 300 mg).
-TEST_CASE("gabapentin 600/800 mg tablets are scored with the half-tablet note, pregabalin strengths verified") {
+TEST_CASE("gabapentin 600/800 mg tablets are scored with the half-tablet note, pregabalin "
+          "strengths verified") {
   const auto &g = shipped().get("gabapentin");
   for (const auto &s : g.strengths) {
     const bool scored = s.dose == mg(600) || s.dose == mg(800);
     CHECK(s.splittable == scored);
-    if (scored) CHECK_THAT(s.note, Catch::Contains("28 days"));
+    if (scored)
+      CHECK_THAT(s.note, Catch::Contains("28 days"));
   }
   const auto &p = shipped().get("pregabalin");
   std::vector<Dose> doses;
@@ -293,7 +299,8 @@ TEST_CASE("gabapentin 600/800 mg tablets are scored with the half-tablet note, p
     CHECK(s.cite.verified);
     CHECK(s.form == Form::capsule);
   }
-  CHECK(doses == std::vector<Dose>{mg(25), mg(50), mg(75), mg(100), mg(150), mg(200), mg(225), mg(300)});
+  CHECK(doses ==
+        std::vector<Dose>{mg(25), mg(50), mg(75), mg(100), mg(150), mg(200), mg(225), mg(300)});
 }
 
 TEST_CASE("get() of an unknown drug is NotFoundError naming the known ones") {
@@ -311,7 +318,8 @@ TEST_CASE("admin times and forms print and parse") {
   CHECK(to_string(Form::tablet) == "tablet");
   CHECK(parse_admin_time("midday") == AdminTime::midday);
   CHECK_THROWS_AS(parse_admin_time("qhs"), InputError);
-  CHECK_THROWS_WITH(parse_admin_time("noon", "times"), Catch::Contains("times") && Catch::Contains("bedtime"));
+  CHECK_THROWS_WITH(parse_admin_time("noon", "times"),
+                    Catch::Contains("times") && Catch::Contains("bedtime"));
 }
 
 TEST_CASE("UNVERIFIED figures are marked verified = false") {
@@ -321,10 +329,10 @@ TEST_CASE("UNVERIFIED figures are marked verified = false") {
   CHECK(f.display_name("duloxetine") == "DULoxetine");
   CHECK(f.display_name("gabapentin") == "gabapentin");
   CHECK(f.get("gabapentin").tall_man.empty());
-  CHECK(f.get("nortriptyline").titration.cite.verified);  // H4 (medium-high)
-  CHECK(f.get("amitriptyline").titration.cite.verified);  // H3 (medium-high)
-  CHECK_FALSE(f.get("duloxetine").taper.cite.verified);   // H2 shape: low
-  CHECK_FALSE(f.get("pregabalin").rxcui_cite.verified);   // not covered by H
+  CHECK(f.get("nortriptyline").titration.cite.verified); // H4 (medium-high)
+  CHECK(f.get("amitriptyline").titration.cite.verified); // H3 (medium-high)
+  CHECK_FALSE(f.get("duloxetine").taper.cite.verified);  // H2 shape: low
+  CHECK_FALSE(f.get("pregabalin").rxcui_cite.verified);  // not covered by H
   CHECK(f.get("duloxetine").titration.cite.verified);
   CHECK(f.get("duloxetine").rxcui == "72625");
   CHECK(f.get("pregabalin").rxcui == "187832");

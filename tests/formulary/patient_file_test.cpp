@@ -37,7 +37,9 @@ std::string replaced(std::string text, const std::string &from, const std::strin
   return text.replace(at, from.size(), to);
 }
 
-Patient parse(const std::string &text) { return parse_patient_file({"p.toml", text}, vocab(), kToday); }
+Patient parse(const std::string &text) {
+  return parse_patient_file({"p.toml", text}, vocab(), kToday);
+}
 
 std::string error_of(const std::string &text) {
   try {
@@ -89,34 +91,42 @@ TEST_CASE("optional fields may be left out") {
 
 TEST_CASE("rejected patient-file inputs name the field") {
   CHECK_THAT(error_of(kPatient + std::string("shoe_size = 9\n")),
-             Contains("p.toml:11: shoe_size: unknown key; expected one of:") && Contains("baseline_pain"));
-  CHECK_THAT(error_of(replaced(kPatient, "\"narrow-angle-glaucoma\"", "\"cirrhosis\"")),
-             Contains("p.toml:7: conditions: \"cirrhosis\" is not a known condition; expected one of: "
-                      "recent-myocardial-infarction, heart-block"));
-  CHECK_THAT(error_of(replaced(kPatient, "serum_creatinine_mg_dl = 1.1", "serum_creatinine_mg_dl = 0")),
-             Contains("p.toml:5: serum_creatinine_mg_dl"));
+             Contains("p.toml:11: shoe_size: unknown key; expected one of:") &&
+                 Contains("baseline_pain"));
+  CHECK_THAT(
+      error_of(replaced(kPatient, "\"narrow-angle-glaucoma\"", "\"cirrhosis\"")),
+      Contains("p.toml:7: conditions: \"cirrhosis\" is not a known condition; expected one of: "
+               "recent-myocardial-infarction, heart-block"));
+  CHECK_THAT(
+      error_of(replaced(kPatient, "serum_creatinine_mg_dl = 1.1", "serum_creatinine_mg_dl = 0")),
+      Contains("p.toml:5: serum_creatinine_mg_dl"));
   CHECK_THAT(error_of(replaced(kPatient, "1958-04-02", "2027-01-01")),
              Contains("p.toml:2: birth_date") && Contains("future"));
-  CHECK_THAT(error_of(replaced(kPatient, "baseline_pain = 7", "baseline_pain = 11")),
-             Contains("p.toml:10: baseline_pain: 11 is out of range; expected a whole number 0 to 10"));
-  CHECK_THAT(error_of(replaced(kPatient, "baseline_pain = 7", "baseline_pain = 6.5")),
-             Contains("p.toml:10: baseline_pain: is a decimal number; expected a whole number 0 to 10"));
+  CHECK_THAT(
+      error_of(replaced(kPatient, "baseline_pain = 7", "baseline_pain = 11")),
+      Contains("p.toml:10: baseline_pain: 11 is out of range; expected a whole number 0 to 10"));
+  CHECK_THAT(
+      error_of(replaced(kPatient, "baseline_pain = 7", "baseline_pain = 6.5")),
+      Contains("p.toml:10: baseline_pain: is a decimal number; expected a whole number 0 to 10"));
   CHECK_THAT(error_of(replaced(kPatient, "sex = \"female\"", "sex = \"f\"")),
              Contains("p.toml:3: sex: \"f\" is not a sex; expected female or male"));
   CHECK_THAT(error_of(replaced(kPatient, "hepatic = \"none\"", "hepatic = \"child-pugh-b\"")),
              Contains("p.toml:6: hepatic: \"child-pugh-b\" is not a hepatic class"));
   CHECK_THAT(error_of(replaced(kPatient, "weight_kg = 70", "weight_kg = \"70\"")),
              Contains("p.toml:4: weight_kg: is a string; expected a number"));
-  CHECK_THAT(error_of(replaced(kPatient, "1958-04-02", "1958-02-30")), Contains("p.toml:2: birth_date"));
+  CHECK_THAT(error_of(replaced(kPatient, "1958-04-02", "1958-02-30")),
+             Contains("p.toml:2: birth_date"));
   CHECK_THAT(error_of(replaced(kPatient, "[\"sertraline\"]", "[\"Sertraline\"]")),
              Contains("p.toml:8: medications: \"Sertraline\" is not a medication name"));
-  CHECK_THAT(error_of(replaced(kPatient, "2026-11-20", "2026-12-05")), Contains("stopped_medications"));
+  CHECK_THAT(error_of(replaced(kPatient, "2026-11-20", "2026-12-05")),
+             Contains("stopped_medications"));
   CHECK_THAT(error_of(replaced(kPatient, "name = \"phenelzine\", ", "")),
              Contains("p.toml:9: stopped_medications.name: missing"));
   CHECK_THAT(error_of(replaced(kPatient, "id = \"P001\"\n", "")), Contains("id: missing"));
   CHECK_THAT(error_of(replaced(kPatient, "serum_creatinine_mg_dl = 1.1\n", "")),
              Contains("serum_creatinine_mg_dl: missing"));
-  CHECK_THAT(error_of(replaced(kPatient, "weight_kg = 70", "weight_kg = = 70")), Contains("p.toml:4: syntax:"));
+  CHECK_THAT(error_of(replaced(kPatient, "weight_kg = 70", "weight_kg = = 70")),
+             Contains("p.toml:4: syntax:"));
 }
 
 TEST_CASE("every example patient in schedules/examples parses") {
@@ -142,14 +152,16 @@ TEST_CASE("validate_vocabulary_terms rejects an unknown condition naming the lis
 // clinical.md H14: dialysis = "haemodialysis" with its weekdays (both or neither); strictly
 // validated; the haemodialysis condition follows from it.
 TEST_CASE("dialysis and dialysis_days: parsed, sorted Monday first, validated strictly") {
-  const Patient p = parse(kPatient + std::string("dialysis = \"haemodialysis\"\n"
-                                                 "dialysis_days = [\"friday\", \"monday\", \"wednesday\"]\n"));
+  const Patient p =
+      parse(kPatient + std::string("dialysis = \"haemodialysis\"\n"
+                                   "dialysis_days = [\"friday\", \"monday\", \"wednesday\"]\n"));
   REQUIRE(p.dialysis);
   CHECK(p.dialysis->kind == "haemodialysis");
-  CHECK(p.dialysis->days == std::vector<Weekday>{Weekday::monday, Weekday::wednesday, Weekday::friday});
+  CHECK(p.dialysis->days ==
+        std::vector<Weekday>{Weekday::monday, Weekday::wednesday, Weekday::friday});
   CHECK(p.has_condition("haemodialysis"));
-  CHECK(p.dialysis->on(Date(2026, 12, 7)));        // a Monday
-  CHECK_FALSE(p.dialysis->on(Date(2026, 12, 8)));  // a Tuesday
+  CHECK(p.dialysis->on(Date(2026, 12, 7)));       // a Monday
+  CHECK_FALSE(p.dialysis->on(Date(2026, 12, 8))); // a Tuesday
   CHECK_FALSE(parse(kPatient).dialysis);
   CHECK_FALSE(parse(kPatient).has_condition("haemodialysis"));
 
@@ -157,15 +169,19 @@ TEST_CASE("dialysis and dialysis_days: parsed, sorted Monday first, validated st
              Contains("p.toml:11: dialysis: has no dialysis_days"));
   CHECK_THAT(error_of(kPatient + std::string("dialysis_days = [\"monday\"]\n")),
              Contains("p.toml:11: dialysis_days: without dialysis"));
-  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"peritoneal\"\ndialysis_days = [\"monday\"]\n")),
-             Contains("p.toml:11: dialysis: \"peritoneal\" is not a dialysis kind titrate knows; expected haemodialysis"));
-  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\ndialysis_days = [\"Mon\"]\n")),
-             Contains("p.toml:12: dialysis_days: \"Mon\" is not a day of the week"));
+  CHECK_THAT(
+      error_of(kPatient + std::string("dialysis = \"peritoneal\"\ndialysis_days = [\"monday\"]\n")),
+      Contains("p.toml:11: dialysis: \"peritoneal\" is not a dialysis kind titrate knows; expected "
+               "haemodialysis"));
+  CHECK_THAT(
+      error_of(kPatient + std::string("dialysis = \"haemodialysis\"\ndialysis_days = [\"Mon\"]\n")),
+      Contains("p.toml:12: dialysis_days: \"Mon\" is not a day of the week"));
   CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\ndialysis_days = []\n")),
              Contains("dialysis_days: missing; expected the weekdays"));
   CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\n"
                                              "dialysis_days = [\"monday\", \"monday\"]\n")),
              Contains("dialysis_days: a day is listed twice"));
-  CHECK_THAT(error_of(kPatient + std::string("dialysis = \"haemodialysis\"\ndialysis_days = \"monday\"\n")),
+  CHECK_THAT(error_of(kPatient +
+                      std::string("dialysis = \"haemodialysis\"\ndialysis_days = \"monday\"\n")),
              Contains("p.toml:12: dialysis_days: is a string; expected an array of strings"));
 }

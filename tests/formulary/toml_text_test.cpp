@@ -84,15 +84,18 @@ TEST_CASE("a TOML file is at most 1 MiB") {
         "1: size: 1048577 bytes is too large; expected at most 1048576 bytes (1 MiB) of TOML");
 }
 
-TEST_CASE("keys that extend a value are refused before toml11 sees them (it crashes on an empty array)") {
-  // Found by the patient_file fuzz target (regressions/patient_file/dotted-key-extends-empty-array).
+TEST_CASE(
+    "keys that extend a value are refused before toml11 sees them (it crashes on an empty array)") {
+  // Found by the patient_file fuzz target
+  // (regressions/patient_file/dotted-key-extends-empty-array).
   CHECK(fault_of("a = []\na.b = 1\n") ==
         "2: a.b: a dotted key; expected one key per line, under its [table]");
   CHECK(fault_of("x = { a = [], a.b = 1 }\n") ==
         "1: a.b: a dotted key; expected one key per line, under its [table]");
   CHECK(fault_of("[t]\na = [\n  1,\n]\n[t.a.b]\n") ==
         "5: t.a.b: extends t.a, which already has a value; expected a new table name");
-  CHECK(fault_of("a = []\n[a]\n") == "2: a: extends a, which already has a value; expected a new table name");
+  CHECK(fault_of("a = []\n[a]\n") ==
+        "2: a: extends a, which already has a value; expected a new table name");
   // What titrate's files do passes: tables, arrays of tables, inline tables, keys in strings.
   CHECK_FALSE(check_toml_text("name = \"a.b = 1\" # c.d = 2\n[t]\nx = [{ n = \"p\", s = 1.5 }]\n"
                               "[[t.band]]\nmax = 1\n[[t.band]]\nmax = 2\n[t.band.sub]\nk = 1\n"

@@ -16,7 +16,9 @@ const Formulary &formulary() {
   return f;
 }
 
-std::vector<Pathway> shipped() { return load_pathways(test::read_dir(test::repo_root() + "/schedules"), formulary()); }
+std::vector<Pathway> shipped() {
+  return load_pathways(test::read_dir(test::repo_root() + "/schedules"), formulary());
+}
 
 const char *kPathway = R"(title = "T"
 drugs = ["duloxetine", "gabapentin"]
@@ -124,20 +126,26 @@ TEST_CASE("a minimal pathway parses, integers and decimals both work for percent
 
 TEST_CASE("pathway faults name file, line and key") {
   CHECK_THAT(error_of(replaced(kPathway, "\"gabapentin\"]", "\"venlafaxine\"]")),
-             Contains("s/p.toml:2: drugs: \"venlafaxine\" is not a formulary drug; expected one of: amitriptyline"));
-  CHECK_THAT(error_of(replaced(kPathway, "first_line = [\"duloxetine\"]", "first_line = [\"pregabalin\"]")),
+             Contains("s/p.toml:2: drugs: \"venlafaxine\" is not a formulary drug; expected one "
+                      "of: amitriptyline"));
+  CHECK_THAT(error_of(replaced(kPathway, "first_line = [\"duloxetine\"]",
+                               "first_line = [\"pregabalin\"]")),
              Contains("s/p.toml:3: first_line: \"pregabalin\" is not in drugs"));
   CHECK_THAT(error_of(replaced(kPathway, "value = 4\n", "value = 4\nnote = \"x\"\n")),
              Contains("s/p.toml:14: decisions.min_days_with_scores.note: unknown key"));
-  CHECK_THAT(error_of(replaced(kPathway, "value = 7\nsource = \"A6\"\n[decisions.min_days_with_scores]",
-                               "value = 7\n[decisions.min_days_with_scores]")),
-             Contains("s/p.toml:9: decisions.window_days: source: missing"));
-  CHECK_THAT(error_of(replaced(kPathway, "value = 14\n", "value = \"14\"\n")),
-             Contains("s/p.toml:7: decisions.min_days_at_target.value: is a string; expected a whole number"));
+  CHECK_THAT(
+      error_of(replaced(kPathway, "value = 7\nsource = \"A6\"\n[decisions.min_days_with_scores]",
+                        "value = 7\n[decisions.min_days_with_scores]")),
+      Contains("s/p.toml:9: decisions.window_days: source: missing"));
+  CHECK_THAT(
+      error_of(replaced(kPathway, "value = 14\n", "value = \"14\"\n")),
+      Contains(
+          "s/p.toml:7: decisions.min_days_at_target.value: is a string; expected a whole number"));
   CHECK_THAT(error_of(replaced(kPathway, "value = 30\n", "value = 130\n")),
              Contains("s/p.toml:22: decisions.response_pct.value:") && Contains("out of range"));
-  CHECK_THAT(error_of(replaced(kPathway, "[decisions.max_extensions]\nvalue = 2\nsource = \"A6\"\n", "")),
-             Contains("s/p.toml:6: decisions.max_extensions: missing"));
+  CHECK_THAT(
+      error_of(replaced(kPathway, "[decisions.max_extensions]\nvalue = 2\nsource = \"A6\"\n", "")),
+      Contains("s/p.toml:6: decisions.max_extensions: missing"));
   CHECK_THAT(error_of(replaced(kPathway, "title = \"T\"\n", "")), Contains("title: missing"));
   CHECK_THAT(error_of(replaced(kPathway, "value = 56\n", "value = 3\n")),
              Contains("decisions.maintenance_review_days.value:"));

@@ -13,11 +13,13 @@ namespace titrate::test {
 
 // TITRATE_TEST_PG_URL, else the URL the fixture wrote; throws when there is neither.
 inline std::string pg_admin_url() {
-  if (const char *e = std::getenv("TITRATE_TEST_PG_URL"); e && *e) return e;
+  if (const char *e = std::getenv("TITRATE_TEST_PG_URL"); e && *e)
+    return e;
 #ifdef TITRATE_PG_URL_FILE
   std::ifstream in(TITRATE_PG_URL_FILE);
   std::string url;
-  if (in && std::getline(in, url) && !url.empty()) return url;
+  if (in && std::getline(in, url) && !url.empty())
+    return url;
 #endif
   throw std::runtime_error("no test PostgreSQL server: run through ctest (fixture pg:start) or "
                            "set TITRATE_TEST_PG_URL=postgresql://USER@/postgres?host=SOCKETDIR");
@@ -27,7 +29,8 @@ inline std::string pg_admin_url() {
 inline std::string pg_url_for(const std::string &url, const std::string &name) {
   const std::size_t host = url.find("://");
   const std::size_t slash = url.find('/', host == std::string::npos ? 0 : host + 3);
-  if (slash == std::string::npos) return url + "/" + name;
+  if (slash == std::string::npos)
+    return url + "/" + name;
   const std::size_t end = url.find('?', slash);
   return url.substr(0, slash + 1) + name + (end == std::string::npos ? "" : url.substr(end));
 }
@@ -35,7 +38,8 @@ inline std::string pg_url_for(const std::string &url, const std::string &name) {
 // Runs SQL through psql against `url`; throws on failure.
 inline void pg_exec(const std::string &url, const std::string &sql) {
   const std::string cmd = "psql -X -q -v ON_ERROR_STOP=1 '" + url + "' -c '" + sql + "' >/dev/null";
-  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("psql failed: " + sql);
+  if (std::system(cmd.c_str()) != 0)
+    throw std::runtime_error("psql failed: " + sql);
 }
 
 // A new, empty database named <prefix>_<pid>_<n> (letters, digits and _ only); returns its URL.

@@ -8,9 +8,12 @@ namespace titrate::reliability {
 namespace {
 
 int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -20,7 +23,8 @@ std::vector<std::string> split(const std::string &s, const std::string &sep) {
   for (;;) {
     const auto next = s.find(sep, at);
     out.push_back(s.substr(at, next - at));
-    if (next == std::string::npos) return out;
+    if (next == std::string::npos)
+      return out;
     at = next + sep.size();
   }
 }
@@ -42,21 +46,34 @@ std::string unescape(const std::string &text) {
     }
     const char c = text[++i];
     switch (c) {
-    case 's': out += ' '; break;
-    case 't': out += '\t'; break;
-    case 'n': out += '\n'; break;
-    case 'r': out += '\r'; break;
-    case '\\': out += '\\'; break;
-    case 'e': break;
+    case 's':
+      out += ' ';
+      break;
+    case 't':
+      out += '\t';
+      break;
+    case 'n':
+      out += '\n';
+      break;
+    case 'r':
+      out += '\r';
+      break;
+    case '\\':
+      out += '\\';
+      break;
+    case 'e':
+      break;
     case 'x': {
       const int hi = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
       const int lo = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
-      if (hi < 0 || lo < 0) throw std::runtime_error("bad \\x escape in: " + text.substr(0, 80));
+      if (hi < 0 || lo < 0)
+        throw std::runtime_error("bad \\x escape in: " + text.substr(0, 80));
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
       break;
     }
-    default: throw std::runtime_error(std::string("unknown escape \\") + c);
+    default:
+      throw std::runtime_error(std::string("unknown escape \\") + c);
     }
   }
   return out;
@@ -67,17 +84,21 @@ std::string expand(const std::string &text) {
   std::size_t at = 0;
   for (;;) {
     const auto open = text.find("{{rep ", at);
-    if (open == std::string::npos) return out + text.substr(at);
+    if (open == std::string::npos)
+      return out + text.substr(at);
     const auto close = text.find("}}", open);
-    if (close == std::string::npos) throw std::runtime_error("unclosed {{rep");
+    if (close == std::string::npos)
+      throw std::runtime_error("unclosed {{rep");
     out += text.substr(at, open - at);
     const std::string body = text.substr(open + 6, close - open - 6);
     const auto space = body.find(' ');
-    if (space == std::string::npos) throw std::runtime_error("{{rep N TEXT}} needs N and TEXT");
+    if (space == std::string::npos)
+      throw std::runtime_error("{{rep N TEXT}} needs N and TEXT");
     const long n = std::stol(body.substr(0, space));
     const std::string unit = body.substr(space + 1);
     out.reserve(out.size() + static_cast<std::size_t>(n) * unit.size());
-    for (long k = 0; k < n; ++k) out += unit;
+    for (long k = 0; k < n; ++k)
+      out += unit;
     at = close + 2;
   }
 }
@@ -89,31 +110,40 @@ std::vector<Case> parse_corpus(const std::string &text) {
   int line_no = 0;
   while (std::getline(in, raw)) {
     ++line_no;
-    if (raw.empty() || raw[0] == '#') continue;
+    if (raw.empty() || raw[0] == '#')
+      continue;
     auto fail = [&](const std::string &why) {
       return std::runtime_error("corpus.tsv:" + std::to_string(line_no) + ": " + why);
     };
     const auto cols = split(raw, "\t");
-    if (cols.size() < 4) throw fail("expected id, exit, must_contain, args[, files...]");
+    if (cols.size() < 4)
+      throw fail("expected id, exit, must_contain, args[, files...]");
     Case c;
     c.id = cols[0];
     c.line = line_no;
-    if (c.id.find('-') == std::string::npos) throw fail("id needs a group prefix: " + c.id);
+    if (c.id.find('-') == std::string::npos)
+      throw fail("id needs a group prefix: " + c.id);
     try {
       c.exit_code = std::stoi(cols[1]);
-      for (const auto &alt : split(cols[2], "||")) c.must_contain.push_back(unescape(alt));
+      for (const auto &alt : split(cols[2], "||"))
+        c.must_contain.push_back(unescape(alt));
       const std::string args = expand(cols[3]);
       for (const auto &tok : args.empty() ? std::vector<std::string>{} : split(args, " ")) {
-        if (tok.empty()) throw fail("two spaces in args (write an empty argument as \\e)");
+        if (tok.empty())
+          throw fail("two spaces in args (write an empty argument as \\e)");
         c.args.push_back(unescape(tok));
       }
       for (std::size_t k = 4; k < cols.size(); ++k) {
         const auto &f = cols[k];
         std::size_t n = 0;
-        while (n < f.size() && name_char(f[n])) ++n;
-        if (n == 0 && f.rfind("-stdin", 0) != 0) throw fail("file step without a name: " + f);
-        if (f.rfind("-stdin=", 0) == 0) n = 6;
-        if (n == f.size()) throw fail("file step without =, < or ~: " + f);
+        while (n < f.size() && name_char(f[n]))
+          ++n;
+        if (n == 0 && f.rfind("-stdin", 0) != 0)
+          throw fail("file step without a name: " + f);
+        if (f.rfind("-stdin=", 0) == 0)
+          n = 6;
+        if (n == f.size())
+          throw fail("file step without =, < or ~: " + f);
         FileStep s;
         s.name = f.substr(0, n);
         const std::string rest = f.substr(n + 1);
@@ -128,24 +158,28 @@ std::vector<Case> parse_corpus(const std::string &text) {
           break;
         case '~': {
           const auto arrow = rest.find("=>");
-          if (arrow == std::string::npos) throw fail("replace step needs OLD=>NEW: " + f);
+          if (arrow == std::string::npos)
+            throw fail("replace step needs OLD=>NEW: " + f);
           s.kind = FileStep::Kind::replace;
           s.content = unescape(rest.substr(0, arrow));
           s.with = unescape(expand(rest.substr(arrow + 2)));
           break;
         }
-        default: throw fail("file step needs NAME=TEXT, NAME<SOURCE or NAME~OLD=>NEW: " + f);
+        default:
+          throw fail("file step needs NAME=TEXT, NAME<SOURCE or NAME~OLD=>NEW: " + f);
         }
         c.files.push_back(std::move(s));
       }
     } catch (const std::runtime_error &e) {
       const std::string what = e.what();
-      if (what.rfind("corpus.tsv:", 0) == 0) throw;
+      if (what.rfind("corpus.tsv:", 0) == 0)
+        throw;
       throw fail(what);
     } catch (const std::logic_error &e) {
       throw fail(std::string("bad number: ") + e.what());
     }
-    if (c.must_contain.empty() || c.must_contain[0].empty()) throw fail("must_contain is empty");
+    if (c.must_contain.empty() || c.must_contain[0].empty())
+      throw fail("must_contain is empty");
     cases.push_back(std::move(c));
   }
   return cases;

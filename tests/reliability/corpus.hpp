@@ -16,8 +16,8 @@ struct FileStep {
 };
 
 struct Case {
-  std::string id;       // "csv-017": the prefix before '-' is its group
-  int line = 0;         // in corpus.tsv, for failure messages
+  std::string id; // "csv-017": the prefix before '-' is its group
+  int line = 0;   // in corpus.tsv, for failure messages
   int exit_code = 2;
   std::vector<std::string> must_contain; // alternatives, matched case-insensitively
   std::vector<std::string> args;         // after --db/--today come from the environment

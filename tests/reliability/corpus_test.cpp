@@ -40,7 +40,8 @@ std::string shorten(const std::string &s, std::size_t n = 400) {
 const std::vector<Case> &load(const std::string &file) {
   static std::map<std::string, std::vector<Case>> cache;
   auto it = cache.find(file);
-  if (it == cache.end()) it = cache.emplace(file, parse_corpus(file_bytes(kHere + "/" + file))).first;
+  if (it == cache.end())
+    it = cache.emplace(file, parse_corpus(file_bytes(kHere + "/" + file))).first;
   return it->second;
 }
 
@@ -51,7 +52,8 @@ const std::map<std::string, std::string> &known_failures() {
     std::istringstream in(file_bytes(kHere + "/known_failures.tsv"));
     std::string line;
     while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#') continue;
+      if (line.empty() || line[0] == '#')
+        continue;
       const auto tab = line.find('\t');
       m[line.substr(0, tab)] = tab == std::string::npos ? "" : line.substr(tab + 1);
     }
@@ -91,7 +93,8 @@ const Template &database_template() {
       }
     }
     out.db_bytes = file_bytes(out.dir->file("titrate.db"));
-    if (out.db_bytes.empty()) out.error = "fixture made no database at " + out.dir->file("titrate.db");
+    if (out.db_bytes.empty())
+      out.error = "fixture made no database at " + out.dir->file("titrate.db");
     if (!file_bytes(out.dir->file("titrate.db-wal")).empty())
       out.error = "fixture left a non-empty WAL after a clean exit";
     return out;
@@ -115,9 +118,12 @@ std::string prepare(const TempDir &d, const Case &c) {
       continue;
     }
     const fs::path target = d.path() / s.name;
-    if (target.has_parent_path()) fs::create_directories(target.parent_path());
+    if (target.has_parent_path())
+      fs::create_directories(target.parent_path());
     switch (s.kind) {
-    case FileStep::Kind::write: std::ofstream(target, std::ios::binary) << s.content; break;
+    case FileStep::Kind::write:
+      std::ofstream(target, std::ios::binary) << s.content;
+      break;
     case FileStep::Kind::copy:
       fs::copy(fs::path(source_dir()) / s.content, target,
                fs::copy_options::recursive | fs::copy_options::overwrite_existing);
@@ -138,7 +144,8 @@ std::string prepare(const TempDir &d, const Case &c) {
 
 std::vector<std::string> args_for(const TempDir &d, const Case &c) {
   std::vector<std::string> out;
-  for (const auto &a : c.args) out.push_back(replace_all(a, "{dir}", d.path().string()));
+  for (const auto &a : c.args)
+    out.push_back(replace_all(a, "{dir}", d.path().string()));
   return out;
 }
 
@@ -153,9 +160,11 @@ bool contains_any(const std::string &text, const std::vector<std::string> &alts)
 std::vector<std::string> problems(const Case &c, const RunResult &r, const std::string &db_before,
                                   const std::string &db_after, const std::string &wal_after) {
   std::vector<std::string> p;
-  if (r.exit_code >= 128) p.push_back("crashed: signal " + std::to_string(r.exit_code - 128));
+  if (r.exit_code >= 128)
+    p.push_back("crashed: signal " + std::to_string(r.exit_code - 128));
   if (r.exit_code != c.exit_code)
-    p.push_back("exit " + std::to_string(r.exit_code) + ", expected " + std::to_string(c.exit_code));
+    p.push_back("exit " + std::to_string(r.exit_code) + ", expected " +
+                std::to_string(c.exit_code));
   if (r.err.find("AddressSanitizer") != std::string::npos ||
       r.err.find("runtime error:") != std::string::npos ||
       r.err.find("LeakSanitizer") != std::string::npos)
@@ -164,9 +173,12 @@ std::vector<std::string> problems(const Case &c, const RunResult &r, const std::
     p.push_back("stderr does not contain \"" + c.must_contain[0] + "\"");
   if (r.err.find("internal error") != std::string::npos)
     p.push_back("bad input reported as an internal error");
-  if (!r.out.empty()) p.push_back("stdout not empty: " + shorten(r.out, 200));
-  if (db_after != db_before) p.push_back("database changed");
-  if (!wal_after.empty()) p.push_back("a non-empty WAL was left behind");
+  if (!r.out.empty())
+    p.push_back("stdout not empty: " + shorten(r.out, 200));
+  if (db_after != db_before)
+    p.push_back("database changed");
+  if (!wal_after.empty())
+    p.push_back("a non-empty WAL was left behind");
   return p;
 }
 
@@ -174,11 +186,14 @@ std::vector<std::string> problems(const Case &c, const RunResult &r, const std::
 // finish inside its timeout on a busy machine with the sanitizers on).
 void run_group(const std::string &group, int part = 0, int parts = 1) {
   const auto &t = database_template();
-  if (!t.error.empty()) FAIL(t.error);
+  if (!t.error.empty())
+    FAIL(t.error);
   int ran = 0, known = 0, position = -1;
   for (const auto &c : load("corpus.tsv")) {
-    if (c.group() != group) continue;
-    if (++position % parts != part) continue;
+    if (c.group() != group)
+      continue;
+    if (++position % parts != part)
+      continue;
     ++ran;
     TempDir d;
     const std::string input = prepare(d, c);
@@ -186,19 +201,24 @@ void run_group(const std::string &group, int part = 0, int parts = 1) {
     const auto p = problems(c, r, t.db_bytes, file_bytes(d.file("titrate.db")),
                             file_bytes(d.file("titrate.db-wal")));
     std::string summary = "case " + c.id + " (corpus.tsv:" + std::to_string(c.line) + "):";
-    for (const auto &s : p) summary += "\n  - " + s;
+    for (const auto &s : p)
+      summary += "\n  - " + s;
     summary += "\n  stderr: " + shorten(r.err);
     const auto k = known_failures().find(c.id);
     if (k != known_failures().end()) {
       ++known;
-      if (p.empty()) WARN(c.id + " is listed in known_failures.tsv but now passes: remove it");
-      else WARN("known failure " + summary + "\n  known because: " + k->second);
+      if (p.empty())
+        WARN(c.id + " is listed in known_failures.tsv but now passes: remove it");
+      else
+        WARN("known failure " + summary + "\n  known because: " + k->second);
       continue;
     }
-    if (!p.empty()) FAIL_CHECK(summary);
+    if (!p.empty())
+      FAIL_CHECK(summary);
   }
   CHECK(ran > 0);
-  if (known > 0) WARN(group + ": " + std::to_string(known) + " known failures (known_failures.tsv)");
+  if (known > 0)
+    WARN(group + ": " + std::to_string(known) + " known failures (known_failures.tsv)");
 }
 
 } // namespace
@@ -206,7 +226,8 @@ void run_group(const std::string &group, int part = 0, int parts = 1) {
 TEST_CASE("the corpus is well formed: at least 200 cases with unique ids in known groups") {
   const auto &cases = load("corpus.tsv");
   CHECK(cases.size() >= 200);
-  const std::set<std::string> groups = {"cli", "pat", "date", "score", "csv", "pf", "fm", "pw", "huge"};
+  const std::set<std::string> groups = {"cli", "pat", "date", "score", "csv",
+                                        "pf",  "fm",  "pw",   "huge"};
   std::set<std::string> ids;
   for (const auto &c : cases) {
     INFO("case " << c.id << " at corpus.tsv:" << c.line);
@@ -223,7 +244,8 @@ TEST_CASE("the corpus is well formed: at least 200 cases with unique ids in know
 
 TEST_CASE("controls: the corpus's base inputs are valid and succeed") {
   const auto &t = database_template();
-  if (!t.error.empty()) FAIL(t.error);
+  if (!t.error.empty())
+    FAIL(t.error);
   for (const auto &c : load("controls.tsv")) {
     TempDir d;
     const std::string input = prepare(d, c);
@@ -235,22 +257,60 @@ TEST_CASE("controls: the corpus's base inputs are valid and succeed") {
   }
 }
 
-TEST_CASE("bad input corpus: global options and commands (part 1 of 2)") { run_group("cli", 0, 2); }
-TEST_CASE("bad input corpus: global options and commands (part 2 of 2)") { run_group("cli", 1, 2); }
-TEST_CASE("bad input corpus: patient add and update options (part 1 of 3)") { run_group("pat", 0, 3); }
-TEST_CASE("bad input corpus: patient add and update options (part 2 of 3)") { run_group("pat", 1, 3); }
-TEST_CASE("bad input corpus: patient add and update options (part 3 of 3)") { run_group("pat", 2, 3); }
-TEST_CASE("bad input corpus: dates and times (part 1 of 3)") { run_group("date", 0, 3); }
-TEST_CASE("bad input corpus: dates and times (part 2 of 3)") { run_group("date", 1, 3); }
-TEST_CASE("bad input corpus: dates and times (part 3 of 3)") { run_group("date", 2, 3); }
-TEST_CASE("bad input corpus: pain scores on the command line") { run_group("score"); }
-TEST_CASE("bad input corpus: score CSV files (part 1 of 3)") { run_group("csv", 0, 3); }
-TEST_CASE("bad input corpus: score CSV files (part 2 of 3)") { run_group("csv", 1, 3); }
-TEST_CASE("bad input corpus: score CSV files (part 3 of 3)") { run_group("csv", 2, 3); }
-TEST_CASE("bad input corpus: patient files (part 1 of 3)") { run_group("pf", 0, 3); }
-TEST_CASE("bad input corpus: patient files (part 2 of 3)") { run_group("pf", 1, 3); }
-TEST_CASE("bad input corpus: patient files (part 3 of 3)") { run_group("pf", 2, 3); }
-TEST_CASE("bad input corpus: formulary folders (part 1 of 2)") { run_group("fm", 0, 2); }
-TEST_CASE("bad input corpus: formulary folders (part 2 of 2)") { run_group("fm", 1, 2); }
-TEST_CASE("bad input corpus: pathway folders") { run_group("pw"); }
-TEST_CASE("bad input corpus: huge and non-UTF-8 input") { run_group("huge"); }
+TEST_CASE("bad input corpus: global options and commands (part 1 of 2)") {
+  run_group("cli", 0, 2);
+}
+TEST_CASE("bad input corpus: global options and commands (part 2 of 2)") {
+  run_group("cli", 1, 2);
+}
+TEST_CASE("bad input corpus: patient add and update options (part 1 of 3)") {
+  run_group("pat", 0, 3);
+}
+TEST_CASE("bad input corpus: patient add and update options (part 2 of 3)") {
+  run_group("pat", 1, 3);
+}
+TEST_CASE("bad input corpus: patient add and update options (part 3 of 3)") {
+  run_group("pat", 2, 3);
+}
+TEST_CASE("bad input corpus: dates and times (part 1 of 3)") {
+  run_group("date", 0, 3);
+}
+TEST_CASE("bad input corpus: dates and times (part 2 of 3)") {
+  run_group("date", 1, 3);
+}
+TEST_CASE("bad input corpus: dates and times (part 3 of 3)") {
+  run_group("date", 2, 3);
+}
+TEST_CASE("bad input corpus: pain scores on the command line") {
+  run_group("score");
+}
+TEST_CASE("bad input corpus: score CSV files (part 1 of 3)") {
+  run_group("csv", 0, 3);
+}
+TEST_CASE("bad input corpus: score CSV files (part 2 of 3)") {
+  run_group("csv", 1, 3);
+}
+TEST_CASE("bad input corpus: score CSV files (part 3 of 3)") {
+  run_group("csv", 2, 3);
+}
+TEST_CASE("bad input corpus: patient files (part 1 of 3)") {
+  run_group("pf", 0, 3);
+}
+TEST_CASE("bad input corpus: patient files (part 2 of 3)") {
+  run_group("pf", 1, 3);
+}
+TEST_CASE("bad input corpus: patient files (part 3 of 3)") {
+  run_group("pf", 2, 3);
+}
+TEST_CASE("bad input corpus: formulary folders (part 1 of 2)") {
+  run_group("fm", 0, 2);
+}
+TEST_CASE("bad input corpus: formulary folders (part 2 of 2)") {
+  run_group("fm", 1, 2);
+}
+TEST_CASE("bad input corpus: pathway folders") {
+  run_group("pw");
+}
+TEST_CASE("bad input corpus: huge and non-UTF-8 input") {
+  run_group("huge");
+}

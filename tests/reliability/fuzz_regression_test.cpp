@@ -14,12 +14,9 @@ namespace fs = std::filesystem;
 
 TEST_CASE("fuzz regressions: every saved input ends in a parse or a typed error") {
   const std::map<std::string, std::function<void(std::string_view)>> targets = {
-      {"score_csv", titrate::fuzz::score_csv},
-      {"patient_file", titrate::fuzz::patient_file},
-      {"formulary", titrate::fuzz::formulary},
-      {"date_time", titrate::fuzz::date_time},
-      {"pathway", titrate::fuzz::pathway},
-      {"web_form", titrate::fuzz::web_form},
+      {"score_csv", titrate::fuzz::score_csv}, {"patient_file", titrate::fuzz::patient_file},
+      {"formulary", titrate::fuzz::formulary}, {"date_time", titrate::fuzz::date_time},
+      {"pathway", titrate::fuzz::pathway},     {"web_form", titrate::fuzz::web_form},
       {"web_json", titrate::fuzz::web_json},
   };
   const fs::path root = fs::path(TITRATE_SOURCE_DIR) / "tests/reliability/fuzz/regressions";
@@ -28,7 +25,8 @@ TEST_CASE("fuzz regressions: every saved input ends in a parse or a typed error"
     const fs::path dir = root / name;
     REQUIRE(fs::is_directory(dir));
     for (const auto &entry : fs::directory_iterator(dir)) {
-      if (!entry.is_regular_file()) continue;
+      if (!entry.is_regular_file())
+        continue;
       INFO("fuzz/regressions/" << name << "/" << entry.path().filename().string());
       const std::string bytes = titrate::test::file_bytes(entry.path().string());
       CHECK_NOTHROW(run(bytes));

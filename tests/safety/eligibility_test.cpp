@@ -103,8 +103,8 @@ TEST_CASE("renal bands put the boundary in the safer band: 30, 59.5, 60, 15 (cli
     double crcl;
     long cap_mg; // GAB-US 2.3 band maximum
   };
-  for (Case c : {Case{30, 700}, Case{59.5, 1400}, Case{60, 3600}, Case{15, 300},
-                 Case{15.5, 700}, Case{30.5, 1400}, Case{120, 3600}, Case{0, 300}}) {
+  for (Case c : {Case{30, 700}, Case{59.5, 1400}, Case{60, 3600}, Case{15, 300}, Case{15.5, 700},
+                 Case{30.5, 1400}, Case{120, 3600}, Case{0, 300}}) {
     INFO("CrCl " << c.crcl);
     auto r = check_eligibility(with_crcl(c.crcl), formulary(), today);
     const auto &g = drug(r, "gabapentin");
@@ -187,7 +187,8 @@ TEST_CASE("an UNVERIFIED source is printed as such") {
 
 // ---- A4: hepatic, age, conditions, pregnancy -------------------------------------------------
 
-TEST_CASE("hepatic class: duloxetine avoid for any impairment, TCA caution mild/moderate, avoid severe") {
+TEST_CASE(
+    "hepatic class: duloxetine avoid for any impairment, TCA caution mild/moderate, avoid severe") {
   Patient p = adult();
   p.hepatic = Hepatic::moderate;
   auto r = check_eligibility(p, formulary(), today);
@@ -286,7 +287,8 @@ TEST_CASE("breastfeeding: every drug caution but plan is not refused") {
   p.conditions = {"breastfeeding"};
   auto r = check_eligibility(p, formulary(), today);
   CHECK_FALSE(r.pregnancy);
-  for (const auto &d : r.drugs) CHECK(d.verdict == Severity::caution);
+  for (const auto &d : r.drugs)
+    CHECK(d.verdict == Severity::caution);
 }
 
 // ---- A5: interactions ------------------------------------------------------------------------

@@ -60,8 +60,13 @@ inline Formulary fixture_formulary() {
   auto mg = [](long v) { return Dose::milligrams(v); };
   Formulary f;
   Vocabulary &v = f.vocabulary;
-  v.conditions = {"recent-myocardial-infarction", "heart-block", "narrow-angle-glaucoma",
-                  "haemodialysis", "falls-history", "pregnancy", "breastfeeding",
+  v.conditions = {"recent-myocardial-infarction",
+                  "heart-block",
+                  "narrow-angle-glaucoma",
+                  "haemodialysis",
+                  "falls-history",
+                  "pregnancy",
+                  "breastfeeding",
                   "respiratory-disease"};
   v.medication_classes = {
       {"sertraline", {"serotonergic", "cns-active"}},
@@ -75,20 +80,23 @@ inline Formulary fixture_formulary() {
       {"pregabalin", {"gabapentinoid", "cns-active"}},
       {"warfarin", {"anticoagulant-antiplatelet-nsaid"}},
   };
-  v.drug_classes = {{"duloxetine", "snri"}, {"gabapentin", "gabapentinoid"},
-                    {"amitriptyline", "tca"}, {"nortriptyline", "tca"}};
+  v.drug_classes = {{"duloxetine", "snri"},
+                    {"gabapentin", "gabapentinoid"},
+                    {"amitriptyline", "tca"},
+                    {"nortriptyline", "tca"}};
   v.class_members_of_drug = {{"duloxetine", {"serotonergic", "cyp2d6-inhibitor", "cns-active"}},
                              {"gabapentin", {"cns-active"}},
                              {"amitriptyline", {"serotonergic", "cns-active"}},
                              {"nortriptyline", {"serotonergic", "cns-active"}}};
 
   const auto beers_cns = interaction(
-      "cns-active", rule("interaction.cns-active", S::caution, "third CNS-active drug", "BEERS 2023 Table 5"),
-      0, 2, 65);
+      "cns-active",
+      rule("interaction.cns-active", S::caution, "third CNS-active drug", "BEERS 2023 Table 5"), 0,
+      2, 65);
   auto pregnancy = [](const std::string &drug) {
     return std::vector<ConditionRule>{
-        {"pregnancy", rule("condition.pregnancy." + drug, S::caution, "pregnancy: specialist review",
-                           "A1", false)},
+        {"pregnancy", rule("condition.pregnancy." + drug, S::caution,
+                           "pregnancy: specialist review", "A1", false)},
         {"breastfeeding", rule("condition.breastfeeding." + drug, S::caution,
                                "breastfeeding: specialist review", "A1", false)}};
   };
@@ -97,18 +105,21 @@ inline Formulary fixture_formulary() {
   dul.name = "duloxetine";
   dul.drug_class = "snri";
   dul.titration.max_daily = mg(60);
-  dul.renal = {band(std::nullopt, true, 30.0, false, S::avoid, std::nullopt, "CrCl below 30: avoid"),
-               band(30.0, true, std::nullopt, false, S::ok, std::nullopt, "no adjustment")};
+  dul.renal = {
+      band(std::nullopt, true, 30.0, false, S::avoid, std::nullopt, "CrCl below 30: avoid"),
+      band(30.0, true, std::nullopt, false, S::ok, std::nullopt, "no adjustment")};
   for (auto h : {Hepatic::mild, Hepatic::moderate, Hepatic::severe})
-    dul.hepatic.push_back({h, rule("hepatic.duloxetine", S::avoid, "hepatic impairment: avoid", "DUL-US")});
+    dul.hepatic.push_back(
+        {h, rule("hepatic.duloxetine", S::avoid, "hepatic impairment: avoid", "DUL-US")});
   AgeRule dul_falls;
   dul_falls.min_age = 65;
   dul_falls.requires_conditions = {"falls-history"};
   dul_falls.rule = rule("age.falls.duloxetine", S::caution, "falls: Beers", "BEERS");
   dul.age = {dul_falls};
   dul.conditions = pregnancy("duloxetine");
-  dul.conditions.push_back({"narrow-angle-glaucoma", rule("condition.glaucoma.duloxetine", S::caution,
-                                                          "angle-closure glaucoma", "DUL-US 5.9")});
+  dul.conditions.push_back(
+      {"narrow-angle-glaucoma",
+       rule("condition.glaucoma.duloxetine", S::caution, "angle-closure glaucoma", "DUL-US 5.9")});
   dul.conditions.push_back({"haemodialysis", rule("condition.haemodialysis.duloxetine", S::avoid,
                                                   "haemodialysis: CrCl below 30", "DUL-US 2.4")});
   dul.interactions = {
@@ -121,7 +132,7 @@ inline Formulary fixture_formulary() {
                   rule("interaction.bleeding.duloxetine", S::caution, "bleeding", "DUL-US 5")),
       beers_cns,
       medication_rule("duloxetine", rule("already-taking.duloxetine", S::caution,
-                                     "already taking duloxetine", "project rule")),
+                                         "already taking duloxetine", "project rule")),
       interaction("snri", rule("same-class.duloxetine", S::caution, "already taking another SNRI",
                                "project rule")),
   };
@@ -139,9 +150,9 @@ inline Formulary fixture_formulary() {
   gab.conditions.push_back({"haemodialysis", rule("condition.haemodialysis.gabapentin", S::caution,
                                                   "dialysis dosing needs specialist review",
                                                   "GAB-US 2.3; clinical.md A2")});
-  gab.conditions.push_back({"respiratory-disease",
-                            rule("condition.respiratory.gabapentin", S::caution,
-                                 "respiratory depression", "FDA-2019")});
+  gab.conditions.push_back(
+      {"respiratory-disease",
+       rule("condition.respiratory.gabapentin", S::caution, "respiratory depression", "FDA-2019")});
   gab.interactions = {
       interaction("opioid", rule("interaction.opioid.gabapentin", S::caution,
                                  "respiratory depression", "FDA-2019")),
@@ -149,9 +160,9 @@ inline Formulary fixture_formulary() {
                                          "respiratory depression", "FDA-2019")),
       beers_cns,
       medication_rule("gabapentin", rule("already-taking.gabapentin", S::caution,
-                                     "already taking gabapentin", "project rule")),
-      interaction("gabapentinoid", rule("same-class.gabapentin", S::avoid,
-                                        "a second gabapentinoid", "project rule")),
+                                         "already taking gabapentin", "project rule")),
+      interaction("gabapentinoid", rule("same-class.gabapentin", S::avoid, "a second gabapentinoid",
+                                        "project rule")),
   };
 
   auto tca = [&](const std::string &name, long max_mg, Severity mild) {
@@ -160,8 +171,10 @@ inline Formulary fixture_formulary() {
     t.drug_class = "tca";
     t.titration.max_daily = mg(max_mg);
     t.hepatic = {{Hepatic::mild, rule("hepatic.mild." + name, mild, "hepatic: caution", "MSF")},
-                 {Hepatic::moderate, rule("hepatic.moderate." + name, S::caution, "hepatic: caution", "MSF")},
-                 {Hepatic::severe, rule("hepatic.severe." + name, S::avoid, "severe liver disease", "AMI-UK")}};
+                 {Hepatic::moderate,
+                  rule("hepatic.moderate." + name, S::caution, "hepatic: caution", "MSF")},
+                 {Hepatic::severe,
+                  rule("hepatic.severe." + name, S::avoid, "severe liver disease", "AMI-UK")}};
     AgeRule beers;
     beers.min_age = 65;
     beers.rule = rule("age.beers." + name, S::caution, "Beers: avoid TCAs", "BEERS");
@@ -177,7 +190,7 @@ inline Formulary fixture_formulary() {
                                              "raised TCA levels", "DUL-US 7")),
         beers_cns,
         medication_rule(name, rule("already-taking." + name, S::caution, "already taking " + name,
-                               "project rule")),
+                                   "project rule")),
         interaction("tca", rule("same-class." + name, S::avoid, "a second TCA", "project rule")),
     };
     return t;

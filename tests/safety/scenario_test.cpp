@@ -24,7 +24,8 @@ const Formulary &shipped() {
     const fs::path dir = fs::path(TITRATE_SOURCE_DIR) / "formulary";
     std::vector<std::string> paths;
     for (const auto &e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().extension() == ".toml") paths.push_back(e.path().string());
+      if (e.is_regular_file() && e.path().extension() == ".toml")
+        paths.push_back(e.path().string());
     std::sort(paths.begin(), paths.end());
     std::vector<TextFile> files;
     for (const auto &p : paths) {
@@ -48,7 +49,9 @@ Patient base() {
   return p;
 }
 
-EligibilityReport check(const Patient &p) { return check_eligibility(p, shipped(), today); }
+EligibilityReport check(const Patient &p) {
+  return check_eligibility(p, shipped(), today);
+}
 
 Severity verdict(const EligibilityReport &r, const char *drug) {
   const DrugVerdict *d = r.find(drug);
@@ -143,7 +146,8 @@ TEST_CASE("G5: myocardial infarction 4 weeks ago: amitriptyline and nortriptylin
   CHECK(verdict(r, "gabapentin") == ok);
 }
 
-TEST_CASE("G6: cirrhosis, hepatic moderate: duloxetine avoid, amitriptyline caution, gabapentin ok") {
+TEST_CASE(
+    "G6: cirrhosis, hepatic moderate: duloxetine avoid, amitriptyline caution, gabapentin ok") {
   Patient p = base();
   p.hepatic = Hepatic::moderate;
   auto r = check(p);
@@ -182,9 +186,11 @@ TEST_CASE("shipped: pregnancy is caution with its source (pregabalin avoid) and 
   auto r = check(p);
   CHECK(r.pregnancy);
   REQUIRE(r.drugs.size() == shipped().drugs.size());
-  const std::pair<const char *, const char *> sources[] = {
-      {"duloxetine", "UKTIS 2022"}, {"gabapentin", "UKTIS 2019"}, {"pregabalin", "MHRA"},
-      {"amitriptyline", "UKTIS"},   {"nortriptyline", "UKTIS"}};
+  const std::pair<const char *, const char *> sources[] = {{"duloxetine", "UKTIS 2022"},
+                                                           {"gabapentin", "UKTIS 2019"},
+                                                           {"pregabalin", "MHRA"},
+                                                           {"amitriptyline", "UKTIS"},
+                                                           {"nortriptyline", "UKTIS"}};
   for (const auto &[drug, source] : sources) {
     INFO(drug);
     const DrugVerdict &d = get(r, drug);
@@ -195,7 +201,8 @@ TEST_CASE("shipped: pregnancy is caution with its source (pregabalin avoid) and 
     CHECK(it->source.find(source) != std::string::npos);
     CHECK(it->source.find("UNVERIFIED") == std::string::npos); // H18 is high confidence
   }
-  CHECK(get(r, "pregabalin").reasons.front().text.find("avoid unless clearly necessary") != std::string::npos);
+  CHECK(get(r, "pregabalin").reasons.front().text.find("avoid unless clearly necessary") !=
+        std::string::npos);
   CHECK_FALSE(get(r, "pregabalin").available_from); // not time-bound
   p.conditions = {"breastfeeding"};
   r = check(p);
@@ -206,13 +213,16 @@ TEST_CASE("shipped: pregnancy is caution with its source (pregabalin avoid) and 
     CHECK(d.reasons.front().source.find("clinical.md H19") != std::string::npos);
   }
   // H19: gabapentin is the preferred gabapentinoid, nortriptyline the preferred TCA.
-  CHECK(get(r, "gabapentin").reasons.front().text.find("preferred gabapentinoid") != std::string::npos);
-  CHECK(get(r, "amitriptyline").reasons.front().text.find("nortriptyline is the preferred TCA") != std::string::npos);
+  CHECK(get(r, "gabapentin").reasons.front().text.find("preferred gabapentinoid") !=
+        std::string::npos);
+  CHECK(get(r, "amitriptyline").reasons.front().text.find("nortriptyline is the preferred TCA") !=
+        std::string::npos);
 }
 
 // clinical.md H17 (project rule): the CYP1A2 interaction of ciprofloxacin ends 2 days after the
 // last dose: stopped 2026-11-24 -> duloxetine avoid on 11-25, available from 11-26.
-TEST_CASE("shipped: ciprofloxacin stopped yesterday: duloxetine avoid until 2 days after the stop") {
+TEST_CASE(
+    "shipped: ciprofloxacin stopped yesterday: duloxetine avoid until 2 days after the stop") {
   Patient p = base();
   p.stopped_medications = {{"ciprofloxacin", parse_date("2026-11-24")}};
   auto r = check(p);
@@ -243,7 +253,8 @@ TEST_CASE("shipped: a dialysis profile counts as the haemodialysis condition") {
   CHECK(verdict(r, "amitriptyline") == caution);
 }
 
-TEST_CASE("shipped: haemodialysis makes gabapentinoids caution (dialysis dosing) and duloxetine avoid") {
+TEST_CASE(
+    "shipped: haemodialysis makes gabapentinoids caution (dialysis dosing) and duloxetine avoid") {
   Patient p = base();
   p.crcl_ml_min = 10;
   p.conditions = {"haemodialysis"};
@@ -261,21 +272,20 @@ TEST_CASE("shipped: A4 condition table rows") {
     Severity duloxetine, gabapentin, amitriptyline, nortriptyline;
   };
   // clinical.md A4, column by column (pregabalin = gabapentin)
-  for (Row row : {Row{"heart-block", ok, ok, avoid, caution},
-                  Row{"arrhythmia", ok, ok, avoid, caution},
-                  Row{"coronary-artery-disease", ok, ok, avoid, caution},
-                  Row{"qt-prolongation", ok, ok, caution, caution},
-                  Row{"narrow-angle-glaucoma", caution, ok, avoid, caution},
-                  Row{"urinary-retention", caution, ok, caution, caution},
-                  Row{"prostatic-hypertrophy", caution, ok, caution, caution},
-                  Row{"seizure-disorder", caution, ok, caution, caution},
-                  Row{"bipolar-disorder", caution, ok, caution, caution},
-                  Row{"hyperthyroidism", ok, ok, caution, caution},
-                  Row{"uncontrolled-hypertension", avoid, ok, ok, ok},
-                  Row{"heavy-alcohol-use", avoid, caution, caution, caution},
-                  Row{"respiratory-disease", ok, caution, ok, ok},
-                  Row{"hyponatraemia", caution, ok, ok, ok},
-                  Row{"bleeding-disorder", caution, ok, ok, ok}}) {
+  for (Row row :
+       {Row{"heart-block", ok, ok, avoid, caution}, Row{"arrhythmia", ok, ok, avoid, caution},
+        Row{"coronary-artery-disease", ok, ok, avoid, caution},
+        Row{"qt-prolongation", ok, ok, caution, caution},
+        Row{"narrow-angle-glaucoma", caution, ok, avoid, caution},
+        Row{"urinary-retention", caution, ok, caution, caution},
+        Row{"prostatic-hypertrophy", caution, ok, caution, caution},
+        Row{"seizure-disorder", caution, ok, caution, caution},
+        Row{"bipolar-disorder", caution, ok, caution, caution},
+        Row{"hyperthyroidism", ok, ok, caution, caution},
+        Row{"uncontrolled-hypertension", avoid, ok, ok, ok},
+        Row{"heavy-alcohol-use", avoid, caution, caution, caution},
+        Row{"respiratory-disease", ok, caution, ok, ok}, Row{"hyponatraemia", caution, ok, ok, ok},
+        Row{"bleeding-disorder", caution, ok, ok, ok}}) {
     INFO(row.condition);
     Patient p = base();
     p.conditions = {row.condition};
@@ -317,12 +327,13 @@ TEST_CASE("shipped: A5 class rows") {
     const char *medication;
     Severity duloxetine, gabapentin, tca;
   };
-  for (Row row : {Row{"linezolid", avoid, ok, caution}, Row{"methylene-blue", avoid, ok, caution},
-                  Row{"fluvoxamine", avoid, ok, caution},
-                  Row{"tramadol", caution, caution, caution}, Row{"paroxetine", caution, ok, caution},
-                  Row{"thioridazine", avoid, ok, caution}, Row{"morphine", ok, caution, caution},
-                  Row{"diazepam", ok, caution, caution}, Row{"warfarin", caution, ok, ok},
-                  Row{"amiodarone", ok, ok, caution}, Row{"phenelzine", avoid, ok, avoid}}) {
+  for (Row row :
+       {Row{"linezolid", avoid, ok, caution}, Row{"methylene-blue", avoid, ok, caution},
+        Row{"fluvoxamine", avoid, ok, caution}, Row{"tramadol", caution, caution, caution},
+        Row{"paroxetine", caution, ok, caution}, Row{"thioridazine", avoid, ok, caution},
+        Row{"morphine", ok, caution, caution}, Row{"diazepam", ok, caution, caution},
+        Row{"warfarin", caution, ok, ok}, Row{"amiodarone", ok, ok, caution},
+        Row{"phenelzine", avoid, ok, avoid}}) {
     INFO(row.medication);
     Patient p = base();
     p.medications = {row.medication};
@@ -375,7 +386,7 @@ TEST_CASE("shipped: Beers, age 65 or over already on two CNS-active drugs -> cau
     CHECK(d.verdict >= caution);
   }
   CHECK(verdict(r, "duloxetine") == caution); // only the Beers count applies to duloxetine
-  p.birth_date = parse_date("1970-01-01"); // 56
+  p.birth_date = parse_date("1970-01-01");    // 56
   r = check(p);
   CHECK(verdict(r, "duloxetine") == ok);
 }

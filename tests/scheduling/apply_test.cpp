@@ -44,7 +44,8 @@ Patient gabapentin_patient() {
 
 } // namespace
 
-TEST_CASE("G10: escalate gabapentin 1,800 -> 2,400 mg/d, hold 14 days from the first 2,400 mg day") {
+TEST_CASE(
+    "G10: escalate gabapentin 1,800 -> 2,400 mg/d, hold 14 days from the first 2,400 mg day") {
   const Patient p = gabapentin_patient();
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   REQUIRE(plan.stages.at(0).assessed_dose == mg(1800));
@@ -68,9 +69,11 @@ TEST_CASE("G10: escalate gabapentin 1,800 -> 2,400 mg/d, hold 14 days from the f
   // Next escalation: 3,600 mg/d (the label maximum), then nothing higher.
   const Plan top = apply(up, p, DecisionKind::escalate, *s.decision_date);
   CHECK(top.stages.at(0).assessed_dose == mg(3600));
-  for (const auto &step : top.stages[0].steps) CHECK(step.daily <= mg(3600));
+  for (const auto &step : top.stages[0].steps)
+    CHECK(step.daily <= mg(3600));
   CHECK(top.lint.empty());
-  CHECK_THROWS_AS(apply(top, p, DecisionKind::escalate, *top.stages[0].decision_date), RefusedError);
+  CHECK_THROWS_AS(apply(top, p, DecisionKind::escalate, *top.stages[0].decision_date),
+                  RefusedError);
 }
 
 TEST_CASE("escalation never passes the renal band cap") {
@@ -102,7 +105,8 @@ TEST_CASE("continue inside the window and review leave the plan unchanged") {
   }
 }
 
-TEST_CASE("a stop at the decision date tapers by the label, a stop after the plan ran out does not") {
+TEST_CASE(
+    "a stop at the decision date tapers by the label, a stop after the plan ran out does not") {
   const Patient p = adult();
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   REQUIRE(plan.next_assessment() == day("2026-12-22"));
@@ -123,7 +127,8 @@ TEST_CASE("a stop at the decision date tapers by the label, a stop after the pla
   CHECK_FALSE(late.next_assessment());
 }
 
-TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop, gabapentin on the first taper day") {
+TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop, gabapentin on the "
+          "first taper day") {
   const Patient p = adult();
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   const Date dd = day("2026-12-22");
@@ -149,7 +154,8 @@ TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop, gaba
   CHECK(sw.lint.empty());
 }
 
-TEST_CASE("switch duloxetine -> amitriptyline is sequential: taper fully, start 4 days after the last dose at 10 mg") {
+TEST_CASE("switch duloxetine -> amitriptyline is sequential: taper fully, start 4 days after the "
+          "last dose at 10 mg") {
   Patient p = adult("SEQ");
   p.medications = {"pregabalin"}; // a second gabapentinoid is avoid: gabapentin is out
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
@@ -167,7 +173,8 @@ TEST_CASE("switch duloxetine -> amitriptyline is sequential: taper fully, start 
   CHECK(sw.lint.empty());
 }
 
-TEST_CASE("G9: an intolerable effect on day 5 switches at once: 30 mg -> 20 mg for 7 days, gabapentin overlaps") {
+TEST_CASE("G9: an intolerable effect on day 5 switches at once: 30 mg -> 20 mg for 7 days, "
+          "gabapentin overlaps") {
   const Patient p = adult();
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   const Date on = day("2026-12-05");
@@ -226,7 +233,8 @@ TEST_CASE("no drug left after a switch: the taper only, with a note to refer") {
   CHECK(sw.lint.empty());
 }
 
-TEST_CASE("gabapentin -> duloxetine cross-taper: gabapentin cut by 300 mg/d every 4 days, duloxetine 30 mg at once") {
+TEST_CASE("gabapentin -> duloxetine cross-taper: gabapentin cut by 300 mg/d every 4 days, "
+          "duloxetine 30 mg at once") {
   const Patient p = gabapentin_patient(); // sertraline: duloxetine and amitriptyline both caution
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   const Date dd = *plan.stages[0].decision_date;

@@ -47,13 +47,15 @@ Plan switch_on(const Plan &plan, const Patient &p, const Pathway &pw, Date on) {
 Dose dose_on(const Plan &plan, const std::string &drug, Date d) {
   Dose total;
   for (const auto &[stage, step] : plan.on(d))
-    if (stage->drug == drug) total += step->daily;
+    if (stage->drug == drug)
+      total += step->daily;
   return total;
 }
 
 long taper_days(const Stage &s) {
   long n = 0;
-  for (const auto &st : s.steps) n += st.range.days();
+  for (const auto &st : s.steps)
+    n += st.range.days();
   return n;
 }
 
@@ -66,7 +68,8 @@ long taper_days(const Stage &s) {
 // cipn-esmo is amitriptyline (duloxetine avoid at CrCl 25); A7/H8: a gabapentinoid and a TCA may
 // overlap, with a caution for additive sedation, so amitriptyline 10 mg starts on the first taper
 // day.
-TEST_CASE("G2 #13: gabapentin 700 mg once daily at CrCl 25, no response: 300 mg for 7 days, then stop, amitriptyline overlaps") {
+TEST_CASE("G2 #13: gabapentin 700 mg once daily at CrCl 25, no response: 300 mg for 7 days, then "
+          "stop, amitriptyline overlaps") {
   Patient p = adult("G2-13");
   p.birth_date = day("1958-03-01"); // 68 on 2026-12-01
   p.serum_creatinine_mg_dl.reset();
@@ -96,7 +99,8 @@ TEST_CASE("G2 #13: gabapentin 700 mg once daily at CrCl 25, no response: 300 mg 
   REQUIRE(taper.steps[0].doses.size() == 1); // still once daily
   CHECK(taper.steps[0].doses[0].units == std::vector<UnitCount>{{mg(300), Form::capsule, 1}});
   CHECK(taper.steps[0].range == DateRange(day("2026-12-29"), day("2027-01-05"))); // 7 days
-  for (const auto &w : taper.warnings) CHECK(w.rule != "taper.single-administration");
+  for (const auto &w : taper.warnings)
+    CHECK(w.rule != "taper.single-administration");
   // Day by day: 700 mg up to 12-28, 300 mg 12-29 to 2027-01-04 (at least 7 days), none after.
   CHECK(dose_on(sw, "gabapentin", day("2026-12-28")) == mg(700));
   for (Date d = day("2026-12-29"); d < day("2027-01-05"); d += Days(1)) {
@@ -119,7 +123,8 @@ TEST_CASE("G2 #13: gabapentin 700 mg once daily at CrCl 25, no response: 300 mg 
 // +10 mg a week, 50 mg from 12-29 (A3). The taper cuts 10 mg a day (A7): 40, 30, 20, 10 mg. The
 // next drug, duloxetine, starts the day after the last TCA dose (A7, H10: taper the TCA fully
 // first; switching.toml gap 1).
-TEST_CASE("G2 #14: amitriptyline held 10 weeks tapers over at least 4 weeks, held 5 weeks over 1-2 weeks") {
+TEST_CASE("G2 #14: amitriptyline held 10 weeks tapers over at least 4 weeks, held 5 weeks over 1-2 "
+          "weeks") {
   Patient p = adult("G2-14");
   const Pathway &pw = shipped_pathway("nice-cg173");
   const Plan plan = build_plan(p, shipped_formulary(), pw, request("2026-12-01"));
@@ -173,7 +178,8 @@ TEST_CASE("G2 #14: amitriptyline held 10 weeks tapers over at least 4 weeks, hel
 
 // H6 with few cuts: 30 mg after 10 weeks has two cuts (20, 10 mg) of 7 days = 14 days; the
 // 4-week minimum spreads them over 28 days, 14 each.
-TEST_CASE("TCA taper from 30 mg after 10 weeks is spread to 4 weeks, unknown time on drug takes the longer row") {
+TEST_CASE("TCA taper from 30 mg after 10 weeks is spread to 4 weeks, unknown time on drug takes "
+          "the longer row") {
   const Monograph &ami = shipped_formulary().get("amitriptyline");
   Step at30;
   at30.range = DateRange(day("2027-01-01"), day("2027-02-01"));
@@ -212,9 +218,9 @@ TEST_CASE("once-daily gabapentinoid tapers have a reduced step of at least 7 day
   };
   // gabapentin (100, 300, 400, 600, 800 mg): 700 -> 300, 500 -> 200, 300 -> 100, 200 -> 100.
   // pregabalin (25, 50, 75, 100, 150, 200, 225, 300 mg): 150 -> 75, 75 -> 25.
-  for (const Case c : {Case{"gabapentin", 700, 300}, Case{"gabapentin", 500, 200},
-                       Case{"gabapentin", 300, 100}, Case{"gabapentin", 200, 100},
-                       Case{"pregabalin", 150, 75}, Case{"pregabalin", 75, 25}}) {
+  for (const Case c :
+       {Case{"gabapentin", 700, 300}, Case{"gabapentin", 500, 200}, Case{"gabapentin", 300, 100},
+        Case{"gabapentin", 200, 100}, Case{"pregabalin", 150, 75}, Case{"pregabalin", 75, 25}}) {
     CAPTURE(c.drug, c.from);
     const Monograph &m = f.get(c.drug);
     Step s;
@@ -291,7 +297,8 @@ TEST_CASE("G2 #16: haemodialysis Monday, Wednesday, Friday: the supplement on di
     const bool dialysis_day = w == 1 || w == 3 || w == 5;
     CAPTURE(iso(d));
     REQUIRE(sup.size() == (dialysis_day ? 1u : 0u));
-    if (!dialysis_day) continue;
+    if (!dialysis_day)
+      continue;
     ++sessions;
     CHECK(sup[0].supplement == (d < day("2026-12-08") ? mg(125) : mg(350)));
     CHECK(sup[0].maintenance == (d < day("2026-12-08") ? mg(100) : mg(300)));
@@ -341,13 +348,15 @@ TEST_CASE("taper property: every TCA and gabapentinoid taper keeps its label and
   const Formulary &f = shipped_formulary();
   auto total_days = [](const Stage &s) {
     long n = 0;
-    for (const auto &st : s.steps) n += st.range.days();
+    for (const auto &st : s.steps)
+      n += st.range.days();
     return n;
   };
   auto never_up = [](const Stage &s, Dose from) {
     Dose prev = from;
     for (const auto &st : s.steps) {
-      if (!(st.daily < prev) || st.daily.is_zero() || st.range.days() < 1) return false;
+      if (!(st.daily < prev) || st.daily.is_zero() || st.range.days() < 1)
+        return false;
       prev = st.daily;
     }
     return true;
@@ -357,7 +366,8 @@ TEST_CASE("taper property: every TCA and gabapentinoid taper keeps its label and
     const Monograph &m = f.get(tca);
     for (long dose = 10; dose <= 100; dose += 5) {
       const auto doses = split_daily(m, mg(dose), {AdminTime::bedtime});
-      if (!doses) continue;
+      if (!doses)
+        continue;
       Step s;
       s.range = DateRange(on - Days(7), on);
       s.daily = mg(dose);
@@ -384,13 +394,14 @@ TEST_CASE("taper property: every TCA and gabapentinoid taper keeps its label and
   }
   for (const char *gp : {"gabapentin", "pregabalin"}) {
     const Monograph &m = f.get(gp);
-    for (const auto &times : {std::vector<AdminTime>{AdminTime::evening},
-                              std::vector<AdminTime>{AdminTime::morning, AdminTime::evening},
-                              std::vector<AdminTime>{AdminTime::morning, AdminTime::midday,
-                                                     AdminTime::evening}}) {
+    for (const auto &times :
+         {std::vector<AdminTime>{AdminTime::evening},
+          std::vector<AdminTime>{AdminTime::morning, AdminTime::evening},
+          std::vector<AdminTime>{AdminTime::morning, AdminTime::midday, AdminTime::evening}}) {
       for (long dose = 25; dose <= 3600; dose += 25) {
         const auto doses = split_daily(m, mg(dose), times);
-        if (!doses || doses->size() != times.size()) continue;
+        if (!doses || doses->size() != times.size())
+          continue;
         Step s;
         s.range = DateRange(on - Days(7), on);
         s.daily = mg(dose);
@@ -404,7 +415,8 @@ TEST_CASE("taper property: every TCA and gabapentinoid taper keeps its label and
           continue;
         }
         CHECK(total_days(t) >= 7);
-        if (times.size() == 1) CHECK(t.steps[0].daily * 2 <= mg(dose));
+        if (times.size() == 1)
+          CHECK(t.steps[0].daily * 2 <= mg(dose));
       }
     }
   }

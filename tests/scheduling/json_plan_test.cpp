@@ -22,7 +22,8 @@ Plan g1_plan() {
 
 std::set<std::string> keys(const json &j) {
   std::set<std::string> out;
-  for (auto it = j.begin(); it != j.end(); ++it) out.insert(it.key());
+  for (auto it = j.begin(); it != j.end(); ++it)
+    out.insert(it.key());
   return out;
 }
 
@@ -30,7 +31,8 @@ std::set<std::string> keys(const json &j) {
 
 TEST_CASE("plan JSON has the design.md §6 keys, half-open ISO dates and whole mg as integers") {
   const json j = to_json(g1_plan());
-  for (const char *k : {"patient", "pathway", "stages", "lint"}) CHECK(j.contains(k));
+  for (const char *k : {"patient", "pathway", "stages", "lint"})
+    CHECK(j.contains(k));
   CHECK(j["patient"] == "P001");
   CHECK(j["pathway"] == "cipn-esmo");
   CHECK(j["lint"] == json::array());
@@ -69,8 +71,8 @@ TEST_CASE("plan_from_json is the inverse of to_json, for a trial and for a switc
   r.today = r.start;
   r.prefer = "duloxetine";
   const Plan first = build_plan(pt, shipped_formulary(), shipped_pathway(), r);
-  AssessInput in{first, pt, shipped_formulary(), shipped_pathway(), scores, effects,
-                 day("2026-12-22"), 0};
+  AssessInput in{first,  pt,      shipped_formulary(), shipped_pathway(),
+                 scores, effects, day("2026-12-22"),   0};
   Assessment a;
   a.date = day("2026-12-22");
   a.decision = DecisionKind::switch_;

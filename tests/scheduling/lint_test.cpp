@@ -22,13 +22,16 @@ std::vector<Finding> lint_of(const Plan &p) {
 
 bool has(const std::vector<Finding> &fs, const std::string &rule) {
   for (const auto &f : fs)
-    if (f.rule == rule) return true;
+    if (f.rule == rule)
+      return true;
   return false;
 }
 
 } // namespace
 
-TEST_CASE("lint finds nothing in a plan built by the scheduler") { CHECK(lint_of(g1_plan()).empty()); }
+TEST_CASE("lint finds nothing in a plan built by the scheduler") {
+  CHECK(lint_of(g1_plan()).empty());
+}
 
 TEST_CASE("lint: a daily dose above the label maximum (duloxetine 60 mg/d)") {
   Plan p = g1_plan();
@@ -39,7 +42,8 @@ TEST_CASE("lint: a daily dose above the label maximum (duloxetine 60 mg/d)") {
   p.stages[0].assessed_dose = mg(90);
   const auto f = lint_of(p);
   CHECK(has(f, "lint.cap"));
-  for (const auto &x : f) CHECK(x.severity == Severity::avoid);
+  for (const auto &x : f)
+    CHECK(x.severity == Severity::avoid);
 }
 
 TEST_CASE("lint: a daily dose above the renal band cap") {
@@ -58,7 +62,8 @@ TEST_CASE("lint: a daily dose above the renal band cap") {
   CHECK(has(lint(p, pt, shipped_formulary(), shipped_pathway(), r.today), "lint.cap"));
 }
 
-TEST_CASE("lint: units that do not add up, a strength not marketed, doses not adding to the daily") {
+TEST_CASE(
+    "lint: units that do not add up, a strength not marketed, doses not adding to the daily") {
   Plan p = g1_plan();
   p.stages[0].steps[0].doses[0].units = {{mg(20), Form::capsule, 1}};
   CHECK(has(lint_of(p), "lint.units"));
@@ -105,7 +110,8 @@ TEST_CASE("lint: two serotonergic drugs overlapping outside a switch rule") {
   tca.drug = "amitriptyline";
   tca.role = StageRole::trial;
   tca.assessed_dose = mg(10);
-  tca.steps.push_back({DateRange(day("2026-12-15"), day("2026-12-29")), mg(10),
+  tca.steps.push_back({DateRange(day("2026-12-15"), day("2026-12-29")),
+                       mg(10),
                        {{AdminTime::bedtime, mg(10), {{mg(10), Form::tablet, 1}}}}});
   p.stages.push_back(tca);
   const auto f = lint_of(p);
@@ -117,5 +123,5 @@ TEST_CASE("lint: a trial of a drug that is avoid for the patient") {
   Patient pt = adult("AV");
   pt.hepatic = Hepatic::severe; // duloxetine avoid (clinical.md A4)
   CHECK(has(lint(g1_plan(), pt, shipped_formulary(), shipped_pathway(), day("2026-12-01")),
-             "lint.avoid"));
+            "lint.avoid"));
 }

@@ -21,20 +21,24 @@ PlanRequest request(const char *start, std::optional<std::string> prefer = std::
 
 std::vector<Dose> doses_of(const Step &s) {
   std::vector<Dose> out;
-  for (const auto &a : s.doses) out.push_back(a.dose);
+  for (const auto &a : s.doses)
+    out.push_back(a.dose);
   return out;
 }
 
 bool has_rule(const std::vector<Finding> &fs, const std::string &rule_prefix) {
   for (const auto &f : fs)
-    if (f.rule.rfind(rule_prefix, 0) == 0) return true;
+    if (f.rule.rfind(rule_prefix, 0) == 0)
+      return true;
   return false;
 }
 
 } // namespace
 
-TEST_CASE("G1: duloxetine 30 mg daily for 7 days, then 60 mg, decision date = first 60 mg day + 14") {
-  const Plan plan = build_plan(adult(), shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+TEST_CASE(
+    "G1: duloxetine 30 mg daily for 7 days, then 60 mg, decision date = first 60 mg day + 14") {
+  const Plan plan =
+      build_plan(adult(), shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   REQUIRE(plan.stages.size() == 1);
   const Stage &s = plan.stages[0];
   CHECK(s.drug == "duloxetine");
@@ -52,7 +56,8 @@ TEST_CASE("G1: duloxetine 30 mg daily for 7 days, then 60 mg, decision date = fi
   CHECK(s.target_reached == day("2026-12-08"));
   CHECK(s.decision_date == day("2026-12-22"));
   // 7 x 30 mg and 14 x 60 mg capsules to the decision date.
-  CHECK(s.dispense == std::vector<UnitCount>{{mg(30), Form::capsule, 7}, {mg(60), Form::capsule, 14}});
+  CHECK(s.dispense ==
+        std::vector<UnitCount>{{mg(30), Form::capsule, 7}, {mg(60), Form::capsule, 14}});
   CHECK(s.warnings.empty());
   CHECK(plan.lint.empty());
   CHECK(plan.patient == "P001");
@@ -68,7 +73,8 @@ TEST_CASE("G2: CrCl 25 -> gabapentin once daily from 200 mg/d, never above 700 m
   REQUIRE(plan.stages.size() == 1);
   const Stage &s = plan.stages[0];
   CHECK(s.drug == "gabapentin");
-  // Band 15 < CrCl <= 30: 200-700 mg/d once daily; start 200, +300 every 7 d, target min(1,800, 700).
+  // Band 15 < CrCl <= 30: 200-700 mg/d once daily; start 200, +300 every 7 d, target min(1,800,
+  // 700).
   REQUIRE(s.steps.size() == 3);
   CHECK(s.steps[0].daily == mg(200));
   CHECK(s.steps[0].range == DateRange(day("2026-12-01"), day("2026-12-08")));
@@ -84,7 +90,8 @@ TEST_CASE("G2: CrCl 25 -> gabapentin once daily from 200 mg/d, never above 700 m
   CHECK(plan.lint.empty());
 }
 
-TEST_CASE("G3: on sertraline the first stage is gabapentin, --prefer duloxetine carries the warning") {
+TEST_CASE(
+    "G3: on sertraline the first stage is gabapentin, --prefer duloxetine carries the warning") {
   Patient p = adult("P003");
   p.medications = {"sertraline"};
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
@@ -109,23 +116,25 @@ TEST_CASE("G3: on sertraline the first stage is gabapentin, --prefer duloxetine 
   CHECK(g.decision_date == day("2027-01-07"));
   CHECK(plan.lint.empty());
 
-  const Plan preferred = build_plan(p, shipped_formulary(), shipped_pathway(),
-                                    request("2026-12-01", "duloxetine"));
+  const Plan preferred =
+      build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01", "duloxetine"));
   REQUIRE(preferred.stages.size() == 1);
   CHECK(preferred.stages[0].drug == "duloxetine");
   CHECK_FALSE(preferred.stages[0].warnings.empty());
-  for (const auto &w : preferred.stages[0].warnings) CHECK(w.severity == Severity::caution);
+  for (const auto &w : preferred.stages[0].warnings)
+    CHECK(w.severity == Severity::caution);
   CHECK(preferred.lint.empty());
 }
 
-TEST_CASE("G4: phenelzine stopped 7 days before the start -> duloxetine and TCAs avoid, gabapentin") {
+TEST_CASE(
+    "G4: phenelzine stopped 7 days before the start -> duloxetine and TCAs avoid, gabapentin") {
   Patient p = adult("P004");
   p.stopped_medications = {{"phenelzine", day("2026-11-24")}};
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   CHECK(plan.stages.at(0).drug == "gabapentin");
-  CHECK_THROWS_AS(build_plan(p, shipped_formulary(), shipped_pathway(),
-                             request("2026-12-01", "duloxetine")),
-                  RefusedError);
+  CHECK_THROWS_AS(
+      build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01", "duloxetine")),
+      RefusedError);
 }
 
 TEST_CASE("G5: recent myocardial infarction -> after duloxetine comes gabapentin") {
@@ -144,8 +153,9 @@ TEST_CASE("G5: recent myocardial infarction -> after duloxetine comes gabapentin
 TEST_CASE("G6: hepatic moderate -> duloxetine avoid, first stage gabapentin") {
   Patient p = adult("P006");
   p.hepatic = Hepatic::moderate;
-  CHECK(build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01")).stages.at(0).drug ==
-        "gabapentin");
+  CHECK(build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"))
+            .stages.at(0)
+            .drug == "gabapentin");
 }
 
 TEST_CASE("CrCl in the 30-60 band: gabapentin twice daily from 400 mg/d to the band cap 1,400") {
@@ -188,8 +198,8 @@ TEST_CASE("plan refuses pregnancy, an avoid --prefer, and a drug not in the path
   CHECK_THROWS_WITH(build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01")),
                     Catch::Contains("name the drug with --prefer"));
   // ... with --prefer duloxetine (caution: UKTIS 2022), the plan carries the pregnancy caution;
-  const Plan named = build_plan(p, shipped_formulary(), shipped_pathway(),
-                                request("2026-12-01", "duloxetine"));
+  const Plan named =
+      build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01", "duloxetine"));
   REQUIRE(named.stages.size() == 1);
   CHECK(std::any_of(named.stages[0].warnings.begin(), named.stages[0].warnings.end(),
                     [](const Finding &w) { return w.rule == "condition.pregnancy"; }));
@@ -204,15 +214,16 @@ TEST_CASE("plan refuses pregnancy, an avoid --prefer, and a drug not in the path
   ami.prefer_reason = "poor sleep";
   const Plan chosen = build_plan(q, shipped_formulary(), shipped_pathway(), ami);
   CHECK(chosen.stages.at(0).drug == "amitriptyline");
-  CHECK(chosen.stages.at(0).note == "chosen by the prescriber (--prefer amitriptyline): poor sleep");
-  CHECK_THROWS_AS(build_plan(q, shipped_formulary(), shipped_pathway(),
-                             request("2026-12-01", "pregabalin")),
-                  InputError);
+  CHECK(chosen.stages.at(0).note ==
+        "chosen by the prescriber (--prefer amitriptyline): poor sleep");
+  CHECK_THROWS_AS(
+      build_plan(q, shipped_formulary(), shipped_pathway(), request("2026-12-01", "pregabalin")),
+      InputError);
   q.serum_creatinine_mg_dl.reset();
   q.crcl_ml_min = 20; // duloxetine avoid below 30
-  CHECK_THROWS_WITH(build_plan(q, shipped_formulary(), shipped_pathway(),
-                               request("2026-12-01", "duloxetine")),
-                    Catch::Contains("avoid"));
+  CHECK_THROWS_WITH(
+      build_plan(q, shipped_formulary(), shipped_pathway(), request("2026-12-01", "duloxetine")),
+      Catch::Contains("avoid"));
 }
 
 TEST_CASE("a caution drug is planned only when no ok drug is left, with its warnings") {
@@ -228,7 +239,8 @@ TEST_CASE("a caution drug is planned only when no ok drug is left, with its warn
   CHECK_FALSE(plan.stages.at(0).warnings.empty());
 }
 
-TEST_CASE("all caution on sertraline + tramadol: the lightest load, never a third serotonergic drug") {
+TEST_CASE(
+    "all caution on sertraline + tramadol: the lightest load, never a third serotonergic drug") {
   Patient p = adult("P013");
   p.medications = {"sertraline", "tramadol"};
   const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
@@ -241,8 +253,8 @@ TEST_CASE("all caution on sertraline + tramadol: the lightest load, never a thir
   CHECK_FALSE(choose_caution_drug(report, shipped_formulary(), shipped_pathway(), {}));
 
   // Preferred by the clinician: duloxetine is planned with its warnings, and lint flags it.
-  const Plan dul = build_plan(p, shipped_formulary(), shipped_pathway(),
-                              request("2026-12-01", "duloxetine"));
+  const Plan dul =
+      build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01", "duloxetine"));
   CHECK(dul.stages.at(0).drug == "duloxetine");
   CHECK_FALSE(dul.stages.at(0).warnings.empty());
   CHECK_FALSE(has_rule(dul.stages.at(0).warnings, "choice.all-caution"));
@@ -259,7 +271,8 @@ TEST_CASE("leap days, month ends and year ends give contiguous steps and correct
     CHECK(plan.lint.empty());
   }
   // 2028-02-29 + 7 = 2028-03-07; + 21 = 2028-03-21 (by hand).
-  const Plan leap = build_plan(adult(), shipped_formulary(), shipped_pathway(), request("2028-02-29"));
+  const Plan leap =
+      build_plan(adult(), shipped_formulary(), shipped_pathway(), request("2028-02-29"));
   CHECK(leap.stages[0].target_reached == day("2028-03-07"));
   CHECK(leap.stages[0].decision_date == day("2028-03-21"));
 }

@@ -2,8 +2,8 @@
 // Test support for the scheduling tests: small monographs written out by hand from
 // shared/clinical.md (for unit tests that need no data files), and the shipped formulary/ and
 // schedules/ loaded once (for scenario and property tests).
-#include "planner/formulary/files.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
 #include "planner/scheduling/plan.hpp"
@@ -19,20 +19,25 @@
 
 namespace titrate::test {
 
-inline Dose mg(long v) { return Dose::milligrams(v); }
-inline Date day(const char *iso_text) { return parse_date(iso_text); }
-
+inline Dose mg(long v) {
+  return Dose::milligrams(v);
+}
+inline Date day(const char *iso_text) {
+  return parse_date(iso_text);
+}
 
 inline const Formulary &shipped_formulary() {
-  static const Formulary f = load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+  static const Formulary f =
+      load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
   return f;
 }
 
 inline const Pathway &shipped_pathway(const std::string &name = "cipn-esmo") {
-  static const std::vector<Pathway> all =
-      load_pathways(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped_formulary());
+  static const std::vector<Pathway> all = load_pathways(
+      titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped_formulary());
   for (const auto &p : all)
-    if (p.name == name) return p;
+    if (p.name == name)
+      return p;
   throw NotFoundError("test: no pathway " + name);
 }
 
@@ -68,7 +73,8 @@ inline Monograph gabapentin_units() {
 inline Monograph duloxetine_units(bool with_20 = true) {
   Monograph m;
   m.name = "duloxetine";
-  if (with_20) m.strengths.push_back(strength(20, Form::capsule));
+  if (with_20)
+    m.strengths.push_back(strength(20, Form::capsule));
   m.strengths.push_back(strength(30, Form::capsule));
   m.strengths.push_back(strength(60, Form::capsule));
   return m;
@@ -78,7 +84,8 @@ inline Monograph duloxetine_units(bool with_20 = true) {
 inline Monograph pregabalin_units() {
   Monograph m;
   m.name = "pregabalin";
-  for (long s : {25, 50, 75, 100, 150, 200, 225, 300}) m.strengths.push_back(strength(s, Form::capsule));
+  for (long s : {25, 50, 75, 100, 150, 200, 225, 300})
+    m.strengths.push_back(strength(s, Form::capsule));
   return m;
 }
 

@@ -11,22 +11,26 @@ using namespace titrate::test;
 namespace {
 Dose total(const std::vector<UnitCount> &units) {
   Dose d;
-  for (const auto &u : units) d += u.strength * u.count;
+  for (const auto &u : units)
+    d += u.strength * u.count;
   return d;
 }
 int count(const std::vector<UnitCount> &units) {
   int n = 0;
-  for (const auto &u : units) n += u.count;
+  for (const auto &u : units)
+    n += u.count;
   return n;
 }
 std::vector<Dose> doses_of(const std::vector<Administration> &a) {
   std::vector<Dose> out;
-  for (const auto &x : a) out.push_back(x.dose);
+  for (const auto &x : a)
+    out.push_back(x.dose);
   return out;
 }
 std::vector<AdminTime> times_of(const std::vector<Administration> &a) {
   std::vector<AdminTime> out;
-  for (const auto &x : a) out.push_back(x.time);
+  for (const auto &x : a)
+    out.push_back(x.time);
   return out;
 }
 } // namespace
@@ -103,8 +107,8 @@ TEST_CASE("split_daily: unequal shares are as even as possible with the larger d
   REQUIRE(s1300);
   CHECK(doses_of(*s1300) == std::vector<Dose>{mg(600), mg(700)});
   // 1,000 mg three times daily: 300, 300, 400 (spread 100; larger last).
-  auto s1000 = split_daily(g, mg(1000),
-                           {AdminTime::morning, AdminTime::midday, AdminTime::evening});
+  auto s1000 =
+      split_daily(g, mg(1000), {AdminTime::morning, AdminTime::midday, AdminTime::evening});
   REQUIRE(s1000);
   CHECK(doses_of(*s1000) == std::vector<Dose>{mg(300), mg(300), mg(400)});
   // Pregabalin 75 mg twice daily: 25 morning, 50 evening.
@@ -128,8 +132,10 @@ TEST_CASE("split_daily leaves out the earliest times when a share cannot be give
 TEST_CASE("dispense_for counts each strength over the days of every step") {
   const Monograph d = duloxetine_units();
   std::vector<Step> steps;
-  steps.push_back({DateRange::days_from(day("2026-12-01"), 7), mg(30), *split_daily(d, mg(30), {AdminTime::morning})});
-  steps.push_back({DateRange::days_from(day("2026-12-08"), 14), mg(60), *split_daily(d, mg(60), {AdminTime::morning})});
+  steps.push_back({DateRange::days_from(day("2026-12-01"), 7), mg(30),
+                   *split_daily(d, mg(30), {AdminTime::morning})});
+  steps.push_back({DateRange::days_from(day("2026-12-08"), 14), mg(60),
+                   *split_daily(d, mg(60), {AdminTime::morning})});
   const auto disp = dispense_for(steps);
   // 7 days x one 30 mg capsule; 14 days x one 60 mg capsule.
   CHECK(disp == std::vector<UnitCount>{{mg(30), Form::capsule, 7}, {mg(60), Form::capsule, 14}});

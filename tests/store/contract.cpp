@@ -14,7 +14,9 @@
 namespace titrate::test {
 
 namespace {
-Dose mg(std::int64_t n) { return Dose::milligrams(n); }
+Dose mg(std::int64_t n) {
+  return Dose::milligrams(n);
+}
 LocalDateTime at(int y, int m, int d, int minute = 0) {
   return {Date(static_cast<unsigned short>(y), static_cast<unsigned short>(m),
                static_cast<unsigned short>(d)),
@@ -103,8 +105,9 @@ void patient_versions(Backend &b) {
   // clinical.md H14: dialysis days live in the conditions column (no migration); they round-trip.
   p2.dialysis = Dialysis{"haemodialysis", {Weekday::monday, Weekday::wednesday, Weekday::friday}};
   // Issue 16: values read from FHIR keep their provenance (migration 006, `sources`).
-  p2.sources = {{"weight_kg", "Observation/w-1", "2026-11-20", "154 [lb_av] x 0.45359237 = 69.9 kg"},
-                {"medications:sertraline", "MedicationStatement/ms \"1\"", "", "active"}};
+  p2.sources = {
+      {"weight_kg", "Observation/w-1", "2026-11-20", "154 [lb_av] x 0.45359237 = 69.9 kg"},
+      {"medications:sertraline", "MedicationStatement/ms \"1\"", "", "active"}};
   CHECK(repo->update_patient(p2, clinician2) == 2);
   cur = repo->patient("P1");
   REQUIRE(cur);
@@ -257,8 +260,8 @@ void scores_and_supersede(Backend &b) {
   repo->add_patient(sample_patient("P1"), clinician);
   repo->add_patient(sample_patient("P2"), clinician);
   const auto id_late = repo->log_score("P1", score(at(2026, 12, 2, 8 * 60), 6), patient_p1);
-  const auto id_early = repo->log_score("P1", score(at(2026, 12, 1, 20 * 60), 7, "bad night"),
-                                        patient_p1);
+  const auto id_early =
+      repo->log_score("P1", score(at(2026, 12, 1, 20 * 60), 7, "bad night"), patient_p1);
   CHECK(id_late != id_early);
   auto s = repo->scores("P1");
   REQUIRE(s.size() == 2);
@@ -485,7 +488,7 @@ void audit_records_every_change(Backend &b) {
 
   auto log = repo->audit(std::string("P1"));
   const std::vector<std::string> expected = {"patient.add", "patient.update", "plan.draft",
-                                             "plan.submit", "plan.approve", "score.log"};
+                                             "plan.submit", "plan.approve",   "score.log"};
   REQUIRE(log.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     CHECK(log[i].action == expected[i]);
@@ -661,7 +664,8 @@ void concurrent_approve_race(Backend &b) {
     Outcome out1 = other, out2 = other;
     auto run = [&](Repository &repo, const Actor &who, Outcome &out) {
       ++ready;
-      while (ready < 2) std::this_thread::yield();
+      while (ready < 2)
+        std::this_thread::yield();
       try {
         repo.approve(id, 1, who);
         out = won;
@@ -685,7 +689,8 @@ void concurrent_approve_race(Backend &b) {
     CHECK(repo->active_plan(id)->version == 1);
     CHECK(repo->reviews(id).size() == 1);
     int approvals = 0;
-    for (const auto &e : repo->audit(id)) approvals += e.action == "plan.approve" ? 1 : 0;
+    for (const auto &e : repo->audit(id))
+      approvals += e.action == "plan.approve" ? 1 : 0;
     CHECK(approvals == 1);
   }
 }
@@ -701,8 +706,10 @@ void concurrent_drafts(Backend &b) {
     try {
       auto repo = b.connect();
       ++ready;
-      while (ready < 2) std::this_thread::yield();
-      for (int i = 0; i < per_writer; ++i) repo->save_draft(sample_plan("P1"), who);
+      while (ready < 2)
+        std::this_thread::yield();
+      for (int i = 0; i < per_writer; ++i)
+        repo->save_draft(sample_plan("P1"), who);
     } catch (...) {
       ++failures;
     }
@@ -758,15 +765,18 @@ Plan seeded_plan(const std::string &patient, Date decision, int shape) {
 // A back end's own due_list() must give exactly due_list_generic()'s entries (the reference over
 // the domain calls): same patients, versions, drugs, dates, window counts and order, on a seeded
 // cohort with ties on the decision date, superseded plan versions, submitted-only plans, plans
-// with no trial stage, maintenance reviews, scores on both edges of the window, several scores a day and corrections.
+// with no trial stage, maintenance reviews, scores on both edges of the window, several scores a
+// day and corrections.
 void due_list_matches_generic(Backend &b) {
   auto repo = b.connect();
   std::mt19937 rng(20261222); // fixed seed: the same cohort every run
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   const Date base(2026, 12, 22);
   std::vector<std::string> ids;
-  for (int i = 0; i < 40; ++i) ids.push_back("Q" + std::to_string(100 + i));
-  for (const char *id : {"a1", "B2", "b10", "Z9"}) ids.push_back(id); // byte order: B2 Z9 a1 b10
+  for (int i = 0; i < 40; ++i)
+    ids.push_back("Q" + std::to_string(100 + i));
+  for (const char *id : {"a1", "B2", "b10", "Z9"})
+    ids.push_back(id); // byte order: B2 Z9 a1 b10
   std::vector<ScoreImportRow> rows;
   int line = 1;
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -776,7 +786,8 @@ void due_list_matches_generic(Backend &b) {
     const int kind = static_cast<int>(i % 6);
     repo->save_draft(seeded_plan(id, dd, kind % 4), clinician);
     repo->submit(id, 1, clinician);
-    if (kind != 4) repo->approve(id, 1, pharmacist); // kind 4: submitted only, never due
+    if (kind != 4)
+      repo->approve(id, 1, pharmacist); // kind 4: submitted only, never due
     if (kind == 5) { // a newer approved version with a later date supersedes version 1
       repo->save_draft(seeded_plan(id, dd + Days(3), 4), clinician);
       repo->submit(id, 2, clinician);
@@ -792,15 +803,19 @@ void due_list_matches_generic(Backend &b) {
   // Corrections: move some scores out of (or into) the window; the superseded one no longer counts.
   for (std::size_t i = 0; i < ids.size(); i += 3) {
     const auto s = repo->scores(ids[i]);
-    if (s.empty()) continue;
+    if (s.empty())
+      continue;
     ScoreEntry fix = s[static_cast<std::size_t>(pick(0, static_cast<int>(s.size()) - 1))];
     fix.supersedes = fix.id;
     fix.at.date = fix.at.date - Days(pick(0, 6));
     repo->log_score(ids[i], fix, clinician);
   }
   bool saw_missing = false, saw_complete = false, saw_review = false, saw_decision = false;
-  for (const auto &[today, within] : std::vector<std::pair<Date, int>>{
-           {base - Days(10), 0}, {base, 0}, {base, 3}, {base + Days(5), 0}, {base - Days(30), 100}}) {
+  for (const auto &[today, within] : std::vector<std::pair<Date, int>>{{base - Days(10), 0},
+                                                                       {base, 0},
+                                                                       {base, 3},
+                                                                       {base + Days(5), 0},
+                                                                       {base - Days(30), 100}}) {
     INFO("today " << iso(today) << ", within " << within);
     const auto mine = repo->due_list(today, within, 7);
     const auto ref = due_list_generic(*repo, today, within, 7);
@@ -833,7 +848,8 @@ void import_rolls_back_when_source_throws(Backend &b) {
   constexpr int good_rows = 250;
   int n = 0;
   const ScoreRowSource failing = [&](ScoreImportRow &row) {
-    if (n == good_rows) throw InputError("s.csv:252: score: \"x\" is not a whole number 0-10");
+    if (n == good_rows)
+      throw InputError("s.csv:252: score: \"x\" is not a whole number 0-10");
     row = {"P1", at(2026, 12, 1, n), PainScore(n % 11), "", n + 2};
     ++n;
     return true;
@@ -853,7 +869,8 @@ void import_rolls_back_when_source_throws(Backend &b) {
 
   n = 0;
   const ScoreRowSource good = [&](ScoreImportRow &row) {
-    if (n == good_rows) return false;
+    if (n == good_rows)
+      return false;
     row = {"P1", at(2026, 12, 1, n), PainScore(n % 11), "", n + 2};
     ++n;
     return true;

@@ -44,27 +44,27 @@ void import_rolls_back_when_source_throws(Backend &b);
 
 } // namespace titrate::test
 
-#define TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, FN)                                              \
-  TEST_CASE(NAME " contract: " #FN) {                                                            \
-    auto backend = (MAKE)();                                                                     \
-    ::titrate::test::contract::FN(*backend);                                                     \
+#define TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, FN)                                                \
+  TEST_CASE(NAME " contract: " #FN) {                                                              \
+    auto backend = (MAKE)();                                                                       \
+    ::titrate::test::contract::FN(*backend);                                                       \
   }
 
-#define TITRATE_STORE_CONTRACT(NAME, MAKE)                                                       \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, patient_versions)                                      \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, plan_lifecycle)                                        \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, four_eyes)                                             \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, submitted_version_is_immutable)                        \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, scores_and_supersede)                                  \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, import_all_or_none)                                    \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_and_decisions)                         \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_attributed_corrected_retracted)        \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_records_every_change)                            \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_carries_door_and_os_user)                        \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_is_one_transaction)                         \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_writers)                                    \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list)                                              \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_approve_race)                               \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_drafts)                                     \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list_matches_generic)                              \
+#define TITRATE_STORE_CONTRACT(NAME, MAKE)                                                         \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, patient_versions)                                        \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, plan_lifecycle)                                          \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, four_eyes)                                               \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, submitted_version_is_immutable)                          \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, scores_and_supersede)                                    \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, import_all_or_none)                                      \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_and_decisions)                           \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, adverse_effects_attributed_corrected_retracted)          \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_records_every_change)                              \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_carries_door_and_os_user)                          \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_is_one_transaction)                           \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_writers)                                      \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list)                                                \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_approve_race)                                 \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_drafts)                                       \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list_matches_generic)                                \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, import_rolls_back_when_source_throws)

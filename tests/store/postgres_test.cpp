@@ -21,7 +21,9 @@ using namespace titrate::test;
 // statement fails on a connection the server has closed (2 KB per cut connection, inside
 // libpqxx; the cut-connection test below shows it). Only leaks allocated under libpqxx's own
 // frames are ignored; a leaked PgStore or connection is still reported from our frames.
-extern "C" const char *__lsan_default_suppressions() { return "leak:libpqxx-6.4.so\n"; }
+extern "C" const char *__lsan_default_suppressions() {
+  return "leak:libpqxx-6.4.so\n";
+}
 
 namespace {
 
@@ -34,7 +36,9 @@ private:
   std::string url_;
 };
 
-std::unique_ptr<Backend> make_pg_backend() { return std::make_unique<PgBackend>(); }
+std::unique_ptr<Backend> make_pg_backend() {
+  return std::make_unique<PgBackend>();
+}
 
 const Actor clinician{"dr.ada", "clinician"};
 
@@ -73,8 +77,8 @@ std::string fingerprint(const std::string &url) {
   for (const auto &t : w.exec("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                               "ORDER BY tablename COLLATE \"C\"")) {
     const auto name = t[0].as<std::string>();
-    out += name + "=" + w.exec("SELECT count(*) FROM " + w.quote_name(name))[0][0].as<std::string>() +
-           ";";
+    out += name + "=" +
+           w.exec("SELECT count(*) FROM " + w.quote_name(name))[0][0].as<std::string>() + ";";
   }
   out += "functions=" + w.exec("SELECT count(*) FROM pg_proc WHERE pronamespace = "
                                "'public'::regnamespace")[0][0]
@@ -153,7 +157,8 @@ TEST_CASE("postgres: two processes opening one empty database at once migrate it
   std::string error1, error2;
   auto open = [&](std::string &error) {
     ++ready;
-    while (ready < 2) std::this_thread::yield();
+    while (ready < 2)
+      std::this_thread::yield();
     try {
       PgStore store(url);
     } catch (const std::exception &e) {
@@ -229,12 +234,12 @@ TEST_CASE("postgres: triggers refuse UPDATE, DELETE and TRUNCATE on append-only 
                Catch::Contains(std::string("append-only: ") + t + " cannot be updated"));
     CHECK_THAT(raw(url, std::string("DELETE FROM ") + t),
                Catch::Contains(std::string("append-only: ") + t + " cannot be deleted"));
-    CHECK_THAT(raw(url, std::string("TRUNCATE ") + t + " CASCADE"),
-               Catch::Contains("append-only"));
+    CHECK_THAT(raw(url, std::string("TRUNCATE ") + t + " CASCADE"), Catch::Contains("append-only"));
   }
   CHECK_THAT(raw(url, "UPDATE reviews SET note = 'x'"),
              Catch::Contains("append-only: reviews cannot be updated"));
-  CHECK_THAT(raw(url, "DELETE FROM reviews"), Catch::Contains("append-only: reviews cannot be deleted"));
+  CHECK_THAT(raw(url, "DELETE FROM reviews"),
+             Catch::Contains("append-only: reviews cannot be deleted"));
   CHECK_THAT(raw(url, "UPDATE plan_versions SET content = '{}'"),
              Catch::Contains("immutable: a submitted plan version cannot be edited"));
   CHECK_THAT(raw(url, "UPDATE plan_versions SET status = 'draft'"),
@@ -302,9 +307,9 @@ TEST_CASE("postgres: a server that cannot be reached is an InputError without th
 TEST_CASE("postgres: a connection cut by the server is a StorageError without the password") {
   const auto url = fresh_pg_database("store");
   // The test cluster trusts its socket, so a password in the URL is accepted and ignored.
-  const std::string with_password =
-      url.substr(0, url.find("://") + 3) + value(url, "SELECT current_user") + ":s3cr3t-pw@" +
-      url.substr(url.find('@') + 1);
+  const std::string with_password = url.substr(0, url.find("://") + 3) +
+                                    value(url, "SELECT current_user") + ":s3cr3t-pw@" +
+                                    url.substr(url.find('@') + 1);
   PgStore store(with_password);
   store.add_patient(sample_patient("P1"), clinician);
   REQUIRE(raw(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "

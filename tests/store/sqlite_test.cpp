@@ -14,8 +14,8 @@
 #include <random>
 #include <set>
 #include <sstream>
-#include <tuple>
 #include <sys/wait.h>
+#include <tuple>
 #include <unistd.h>
 
 using namespace titrate;
@@ -59,7 +59,9 @@ private:
   TempFolder dir_;
 };
 
-std::unique_ptr<Backend> make_sqlite_backend() { return std::make_unique<SqliteBackend>(); }
+std::unique_ptr<Backend> make_sqlite_backend() {
+  return std::make_unique<SqliteBackend>();
+}
 
 std::string bytes(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
@@ -198,15 +200,15 @@ TEST_CASE("sqlite: triggers refuse UPDATE and DELETE on append-only tables, even
     store.save_draft(sample_plan("P1"), clinician);
     store.submit("P1", 1, clinician);
   }
-  for (const char *t : {"pain_scores", "adverse_effects", "audit", "decisions", "patient_versions"}) {
+  for (const char *t :
+       {"pain_scores", "adverse_effects", "audit", "decisions", "patient_versions"}) {
     INFO(t);
     CHECK_THAT(raw(db, std::string("UPDATE ") + t + " SET patient_id = patient_id"),
                Catch::Contains("append-only"));
     CHECK_THAT(raw(db, std::string("DELETE FROM ") + t), Catch::Contains("append-only"));
   }
   CHECK_THAT(raw(db, "UPDATE plan_versions SET content = '{}'"), Catch::Contains("immutable"));
-  CHECK_THAT(raw(db, "UPDATE plan_versions SET status = 'draft'"),
-             Catch::Contains("not allowed"));
+  CHECK_THAT(raw(db, "UPDATE plan_versions SET status = 'draft'"), Catch::Contains("not allowed"));
   CHECK_THAT(raw(db, "DELETE FROM plan_versions"), Catch::Contains("append-only"));
   SqliteStore store(db);
   CHECK(store.scores("P1").size() == 1);
@@ -361,7 +363,8 @@ TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random c
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     const Date base(2026, 12, 22);
     std::vector<std::string> ids;
-    for (int i = 0; i < 150; ++i) ids.push_back((i % 2 ? "p" : "P") + std::to_string(pick(0, 9999)));
+    for (int i = 0; i < 150; ++i)
+      ids.push_back((i % 2 ? "p" : "P") + std::to_string(pick(0, 9999)));
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     std::vector<ScoreImportRow> rows;
@@ -373,21 +376,25 @@ TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random c
       for (int v = 1; v <= versions; ++v) {
         repo.save_draft(shaped_plan(id, dd + Days(pick(-3, 3)), pick(0, 5)), clinician);
         const int fate = pick(0, 4); // 0 draft, 1 submitted, 2 rejected, 3-4 approved
-        if (fate >= 1) repo.submit(id, v, clinician);
-        if (fate == 2) repo.reject(id, v, pharmacist, "test");
-        if (fate >= 3) repo.approve(id, v, pharmacist);
+        if (fate >= 1)
+          repo.submit(id, v, clinician);
+        if (fate == 2)
+          repo.reject(id, v, pharmacist, "test");
+        if (fate >= 3)
+          repo.approve(id, v, pharmacist);
       }
       const int n = pick(0, 20);
       for (int k = 0; k < n; ++k) {
-        rows.push_back({id, {dd + Days(pick(-10, 2)), pick(0, 1439)}, PainScore(pick(0, 10)), "",
-                        ++line});
+        rows.push_back(
+            {id, {dd + Days(pick(-10, 2)), pick(0, 1439)}, PainScore(pick(0, 10)), "", ++line});
       }
     }
     repo.import_scores(rows, clinician, "seed.csv");
     for (int k = 0; k < 120; ++k) { // corrections, some of earlier corrections
       const auto &id = ids[static_cast<std::size_t>(pick(0, static_cast<int>(ids.size()) - 1))];
       const auto s = repo.scores(id);
-      if (s.empty()) continue;
+      if (s.empty())
+        continue;
       ScoreEntry fix = s[static_cast<std::size_t>(pick(0, static_cast<int>(s.size()) - 1))];
       fix.supersedes = fix.id;
       fix.at.date = fix.at.date + Days(pick(-5, 5));
@@ -403,14 +410,20 @@ TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random c
       REQUIRE(v);
       const auto dd = plan_decision_date(v->plan);
       CHECK(q.getColumn(2).isNull() == !dd);
-      if (dd) CHECK(q.getColumn(2).getString() == iso(*dd));
+      if (dd)
+        CHECK(q.getColumn(2).getString() == iso(*dd));
       ++checked;
     }
     CHECK(checked > 100);
     int compared = 0;
-    for (const auto &[today, within] : std::vector<std::pair<Date, int>>{
-             {base - Days(40), 0}, {base - Days(12), 0}, {base - Days(5), 4}, {base, 0},
-             {base, 2}, {base + Days(3), 0}, {base + Days(11), 0}, {base - Days(60), 365}}) {
+    for (const auto &[today, within] : std::vector<std::pair<Date, int>>{{base - Days(40), 0},
+                                                                         {base - Days(12), 0},
+                                                                         {base - Days(5), 4},
+                                                                         {base, 0},
+                                                                         {base, 2},
+                                                                         {base + Days(3), 0},
+                                                                         {base + Days(11), 0},
+                                                                         {base - Days(60), 365}}) {
       INFO("today " << iso(today) << ", within " << within);
       const auto mine = repo.due_list(today, within, 7);
       const auto ref = due_list_generic(repo, today, within, 7);
@@ -446,11 +459,14 @@ TEST_CASE("sqlite: a streamed import skips exactly the duplicates, in any row or
     std::set<Key> stored;
     std::multiset<Key> all;
     const std::vector<std::string> ids = {"P1", "P2", "P3"};
-    for (const auto &id : ids) repo.add_patient(sample_patient(id), clinician);
+    for (const auto &id : ids)
+      repo.add_patient(sample_patient(id), clinician);
     auto random_row = [&](int line) {
       ScoreImportRow r{ids[static_cast<std::size_t>(pick(0, 2))],
                        {Date(2026, 12, static_cast<unsigned short>(pick(1, 6))), pick(0, 3) * 7},
-                       PainScore(pick(0, 2)), pick(0, 3) == 0 ? "n" : "", line};
+                       PainScore(pick(0, 2)),
+                       pick(0, 3) == 0 ? "n" : "",
+                       line};
       return r;
     };
     for (int k = 0; k < 30; ++k) { // stored beforehand through log, one a correction
@@ -467,7 +483,8 @@ TEST_CASE("sqlite: a streamed import skips exactly the duplicates, in any row or
     }
     for (int round = 0; round < 3; ++round) {
       std::vector<ScoreImportRow> rows;
-      for (int k = 0; k < 200; ++k) rows.push_back(random_row(k + 2));
+      for (int k = 0; k < 200; ++k)
+        rows.push_back(random_row(k + 2));
       if (round == 1) { // a diary in time order per patient, then reversed
         std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
           return std::tie(a.patient, a.at) < std::tie(b.patient, b.at);
@@ -493,7 +510,8 @@ TEST_CASE("sqlite: a streamed import skips exactly the duplicates, in any row or
     }
     std::multiset<Key> have;
     for (const auto &id : ids) {
-      for (const auto &s : repo.scores(id, true)) have.insert({id, iso(s.at), s.score.value(), s.note});
+      for (const auto &s : repo.scores(id, true))
+        have.insert({id, iso(s.at), s.score.value(), s.note});
     }
     CHECK(have == all);
   }

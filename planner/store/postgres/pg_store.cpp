@@ -29,13 +29,16 @@ namespace {
 constexpr std::int64_t migrate_lock_key = 0x7469747261746501; // "titrate" + 1
 constexpr std::int64_t import_lock_key = 0x7469747261746502;
 
-std::string text(const pqxx::field &f) { return f.is_null() ? std::string() : f.as<std::string>(); }
+std::string text(const pqxx::field &f) {
+  return f.is_null() ? std::string() : f.as<std::string>();
+}
 
 // The passwords of a URL (user:PASSWORD@... and password=...), to scrub from server messages.
 std::vector<std::string> url_secrets(const std::string &url) {
   std::vector<std::string> out;
   const std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return out;
+  if (scheme == std::string::npos)
+    return out;
   const std::size_t begin = scheme + 3;
   const std::size_t path = url.find_first_of("/?", begin);
   const std::size_t at = url.rfind('@', path == std::string::npos ? url.size() : path);
@@ -49,19 +52,22 @@ std::vector<std::string> url_secrets(const std::string &url) {
        pos = url.find("password=", pos + 1)) {
     const std::size_t b = pos + 9;
     const std::size_t e = url.find('&', b);
-    if (e != b) out.push_back(url.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e != b)
+      out.push_back(url.substr(b, e == std::string::npos ? std::string::npos : e - b));
   }
   return out;
 }
 
 std::string scrub(std::string message, const std::vector<std::string> &secrets) {
   for (const auto &s : secrets) {
-    if (s.empty()) continue;
+    if (s.empty())
+      continue;
     for (std::size_t p = message.find(s); p != std::string::npos; p = message.find(s, p + 3)) {
       message.replace(p, s.size(), "***");
     }
   }
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+    message.pop_back();
   return message;
 }
 
@@ -119,8 +125,10 @@ void refuse_version(const std::string &where, int found) {
 }
 
 std::string pg_param_text(const store::SqlValue &v) {
-  if (const auto *s = std::get_if<std::string>(&v)) return *s;
-  if (const auto *n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
+  if (const auto *s = std::get_if<std::string>(&v))
+    return *s;
+  if (const auto *n = std::get_if<std::int64_t>(&v))
+    return std::to_string(*n);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", std::get<double>(v)); // round-trips every double
   return buf;
@@ -147,7 +155,8 @@ public:
 
   void begin(bool) override {
     guarded(where_, secrets_, [&] {
-      if (!conn_->c.is_open()) connect(); // the server closed the last one (restart, failover)
+      if (!conn_->c.is_open())
+        connect(); // the server closed the last one (restart, failover)
       tx_ = std::make_unique<pqxx::work>(conn_->c);
     });
   }
@@ -157,7 +166,7 @@ public:
   }
   void rollback() noexcept override {
     try {
-      tx_.reset(); // an uncommitted pqxx::work aborts in its destructor
+      tx_.reset();  // an uncommitted pqxx::work aborts in its destructor
     } catch (...) { // nothing to roll back on a lost connection
     }
   }
@@ -167,7 +176,8 @@ public:
       std::vector<std::string> texts;
       texts.reserve(params.size());
       for (const auto &p : params) {
-        texts.push_back(std::holds_alternative<std::monostate>(p) ? std::string() : pg_param_text(p));
+        texts.push_back(std::holds_alternative<std::monostate>(p) ? std::string()
+                                                                  : pg_param_text(p));
       }
       std::vector<const char *> values; // nullptr: NULL
       values.reserve(params.size());
@@ -204,8 +214,10 @@ public:
 
   int schema_version() {
     return guarded(where_, secrets_, [&] {
-      if (tx_) return read_schema_version(*tx_);
-      if (!conn_->c.is_open()) connect();
+      if (tx_)
+        return read_schema_version(*tx_);
+      if (!conn_->c.is_open())
+        connect();
       pqxx::read_transaction r(conn_->c);
       const int v = read_schema_version(r);
       r.commit();
@@ -217,7 +229,7 @@ private:
   void open(const std::string &url, int target_version);
   void connect(); // a new connection to url_ (after the server closed the last one)
 
-  std::string url_; // with its password: only ever handed to libpq, never put in a message
+  std::string url_;   // with its password: only ever handed to libpq, never put in a message
   std::string where_; // the URL with its password redacted: the only form put in messages
   std::vector<std::string> secrets_; // the URL's password(s), scrubbed from server messages
   // Holds the pqxx::connection (an alias of a template in libpqxx 6: no forward declaration).
@@ -236,8 +248,8 @@ void PgDialect::open(const std::string &url, int target_version) {
   try {
     connect();
   } catch (const std::exception &e) {
-    throw InputError("database " + where_ + ": cannot connect to PostgreSQL: " +
-                     scrub(e.what(), secrets_));
+    throw InputError("database " + where_ +
+                     ": cannot connect to PostgreSQL: " + scrub(e.what(), secrets_));
   }
   guarded(where_, secrets_, [&] {
     // Check the version read-only first, so a newer (or foreign) database is never written.
@@ -248,7 +260,8 @@ void PgDialect::open(const std::string &url, int target_version) {
       r.commit();
     }
     refuse_version(where_, current);
-    if (current >= target_version) return;
+    if (current >= target_version)
+      return;
     // Forward, in one transaction, one process at a time: another may have migrated while we
     // waited, so the version is read again under the lock. The lock is a SESSION advisory lock
     // taken BEFORE the transaction begins, not pg_advisory_xact_lock inside it: a backend takes
@@ -274,10 +287,12 @@ void PgDialect::open(const std::string &url, int target_version) {
     pqxx::work w(conn_->c);
     current = read_schema_version(w);
     refuse_version(where_, current);
-    if (current >= target_version) return;
+    if (current >= target_version)
+      return;
     w.exec("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
     for (const auto &m : postgres_migrations()) {
-      if (m.version <= current || m.version > target_version) continue;
+      if (m.version <= current || m.version > target_version)
+        continue;
       try {
         w.exec(std::string(m.sql));
       } catch (const pqxx::sql_error &e) {
@@ -300,7 +315,6 @@ void PgDialect::connect() {
   n.exec("SET client_min_messages TO warning");
 }
 
-
 // Streamed: rows go through COPY into a temporary table (memory stays flat), then unknown
 // patients are reported and, if there are none, ONE statement inserts the new rows, skips the
 // duplicates and writes the per-patient audit. The duplicate rule is SqliteStore's sequential
@@ -317,9 +331,9 @@ ImportResult PgDialect::import_scores(const ScoreRowSource &next, const Actor &w
            "patient_id text COLLATE \"C\" NOT NULL, at text COLLATE \"C\" NOT NULL, "
            "score integer NOT NULL, note text NOT NULL) ON COMMIT DROP");
     {
-      pqxx::stream_to copy(w, "titrate_import",
-                           std::vector<std::string>{"seq", "line", "patient_id", "at", "score",
-                                                    "note"});
+      pqxx::stream_to copy(
+          w, "titrate_import",
+          std::vector<std::string>{"seq", "line", "patient_id", "at", "score", "note"});
       std::int64_t seq = 0;
       ScoreImportRow r;
       while (next(r)) {
@@ -328,11 +342,11 @@ ImportResult PgDialect::import_scores(const ScoreRowSource &next, const Actor &w
       copy.complete();
     }
     // Rows dated before the patient's birth (the current profile's) are bad input, as on SQLite.
-    const auto early = w.exec(
-        "SELECT i.line, i.patient_id, i.at, v.birth_date FROM titrate_import i "
-        "JOIN LATERAL (SELECT birth_date FROM patient_versions pv WHERE pv.patient_id = "
-        "i.patient_id ORDER BY version DESC LIMIT 1) v ON true "
-        "WHERE substr(i.at, 1, 10) < v.birth_date ORDER BY i.seq");
+    const auto early =
+        w.exec("SELECT i.line, i.patient_id, i.at, v.birth_date FROM titrate_import i "
+               "JOIN LATERAL (SELECT birth_date FROM patient_versions pv WHERE pv.patient_id = "
+               "i.patient_id ORDER BY version DESC LIMIT 1) v ON true "
+               "WHERE substr(i.at, 1, 10) < v.birth_date ORDER BY i.seq");
     store::ImportRefusals refused(source_name);
     for (const auto &row : early) {
       refused.before_birth(row[0].as<std::int64_t>(), row[2].as<std::string>(),
@@ -369,7 +383,7 @@ ImportResult PgDialect::import_scores(const ScoreRowSource &next, const Actor &w
             "|| $4" +
             std::string(audit_actor_columns ? ", $5::text, $6::text" : "") +
             "  FROM counts ORDER BY patient_id)"
-        " SELECT coalesce(sum(imported), 0), coalesce(sum(total), 0) FROM counts",
+            " SELECT coalesce(sum(imported), 0), coalesce(sum(total), 0) FROM counts",
         audit_actor_columns ? pqxx::prepare::make_dynamic_params(std::vector<std::string>{
                                   who.user, at_utc, who.role, source_name, who.door, who.os_user})
                             : pqxx::prepare::make_dynamic_params(std::vector<std::string>{
@@ -387,8 +401,9 @@ ImportResult PgDialect::import_scores(const ScoreRowSource &next, const Actor &w
 // version whose decision date (that of its last trial stage, stored in plan_versions.
 // decision_date) is at most within_days away; the drug of that last trial stage; the distinct
 // days with effective (not superseded) scores in [decision_date - window_days, decision_date)
-// (clinical.md A6, the pathway's window; due_list() judges the count); ordered by decision date, ties by patient id (active_plans() order, byte-wise).
-// Score times are "YYYY-MM-DDTHH:MM" text, so `at >= 'D'` and `at < 'D'` compare their dates.
+// (clinical.md A6, the pathway's window; due_list() judges the count); ordered by decision date,
+// ties by patient id (active_plans() order, byte-wise). Score times are "YYYY-MM-DDTHH:MM" text, so
+// `at >= 'D'` and `at < 'D'` compare their dates.
 std::vector<DueEntry> PgDialect::due_list(Date today, int within_days, int window_days) {
   return guarded(where_, secrets_, [&] {
     const auto r = tx_->exec_params(
@@ -429,7 +444,6 @@ std::vector<DueEntry> PgDialect::due_list(Date today, int within_days, int windo
   });
 }
 
-
 PgStore::PgStore(const std::string &url) : PgStore(url, postgres_latest_schema_version()) {}
 
 PgStore::PgStore(const std::string &url, int schema_version)
@@ -443,6 +457,8 @@ std::unique_ptr<store::StoreDialect> open_postgres_dialect(const std::string &ur
   return std::make_unique<PgDialect>(url, postgres_latest_schema_version());
 }
 
-int PgStore::schema_version() { return static_cast<PgDialect &>(dialect()).schema_version(); }
+int PgStore::schema_version() {
+  return static_cast<PgDialect &>(dialect()).schema_version();
+}
 
 } // namespace titrate

@@ -16,11 +16,17 @@ namespace {
 
 constexpr int cursor_rows = 10'000;
 
-std::string quoted(const std::string &name) { return "\"" + name + "\""; }
+std::string quoted(const std::string &name) {
+  return "\"" + name + "\"";
+}
 
-int latest_version() { return postgres_latest_schema_version(); }
+int latest_version() {
+  return postgres_latest_schema_version();
+}
 
-void check_build() { check_table_list_matches(latest_version(), "PostgreSQL"); }
+void check_build() {
+  check_table_list_matches(latest_version(), "PostgreSQL");
+}
 
 // The same key PgStore takes while it migrates, so a copy creating the schema and a store opening
 // the same database never both create it.
@@ -40,16 +46,19 @@ std::string scrub(std::string message, const std::string &url) {
   for (std::size_t p = url.find("password="); p != std::string::npos;
        p = url.find("password=", p + 1)) {
     const std::size_t end = url.find('&', p + 9);
-    secrets.push_back(url.substr(p + 9, end == std::string::npos ? std::string::npos : end - p - 9));
+    secrets.push_back(
+        url.substr(p + 9, end == std::string::npos ? std::string::npos : end - p - 9));
   }
   for (const auto &secret : secrets) {
-    if (secret.empty()) continue;
+    if (secret.empty())
+      continue;
     for (std::size_t p = message.find(secret); p != std::string::npos;
          p = message.find(secret, p + 3)) {
       message.replace(p, secret.size(), "***");
     }
   }
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+    message.pop_back();
   return message;
 }
 
@@ -97,7 +106,8 @@ std::set<std::string> tables_here(pqxx::transaction_base &tx) {
 
 // 0: no schema_version table; else its version.
 int read_version(pqxx::transaction_base &tx, const std::set<std::string> &tables) {
-  if (!tables.count("schema_version")) return 0;
+  if (!tables.count("schema_version"))
+    return 0;
   const auto r = tx.exec("SELECT max(version) FROM schema_version");
   return r[0][0].is_null() ? 0 : r[0][0].as<int>();
 }
@@ -121,16 +131,20 @@ void check_tables(pqxx::transaction_base &tx, const std::set<std::string> &found
 }
 
 Value canonical(const pqxx::field &f, const TableSpec &spec, std::size_t k) {
-  if (f.is_null()) return std::nullopt;
+  if (f.is_null())
+    return std::nullopt;
   const std::string text(f.c_str(), f.size());
   const ColumnSpec &col = spec.columns[k];
   const std::string where = "table " + spec.name + " column " + col.name;
   switch (col.kind) {
   case ColumnKind::integer:
-    if (text == "t" || text == "f") return text == "t" ? "1" : "0"; // a boolean column
+    if (text == "t" || text == "f")
+      return text == "t" ? "1" : "0"; // a boolean column
     return canonical_integer_text(text, where);
-  case ColumnKind::real: return canonical_real_text(text, where);
-  case ColumnKind::text: return text;
+  case ColumnKind::real:
+    return canonical_real_text(text, where);
+  case ColumnKind::text:
+    return text;
   }
   return std::nullopt;
 }
@@ -234,7 +248,8 @@ private:
     if (version < latest_version()) {
       tx_->exec("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
       for (const auto &m : postgres_migrations()) {
-        if (m.version <= version) continue;
+        if (m.version <= version)
+          continue;
         tx_->exec(std::string(m.sql));
       }
       tx_->exec("DELETE FROM schema_version");
@@ -244,7 +259,8 @@ private:
     check_tables(*tx_, tables, display);
     // Nobody writes these tables until the copy commits (a concurrent copy or clinic waits).
     std::string names;
-    for (const auto &spec : titrate_tables()) names += (names.empty() ? "" : ", ") + quoted(spec.name);
+    for (const auto &spec : titrate_tables())
+      names += (names.empty() ? "" : ", ") + quoted(spec.name);
     tx_->exec("LOCK TABLE " + names + " IN SHARE ROW EXCLUSIVE MODE");
     refuse_unless_empty(tables);
   }
@@ -252,11 +268,12 @@ private:
   void start(const TableSpec &t) {
     spec_ = &t;
     std::vector<std::string> cols;
-    for (const auto &c : t.columns) cols.push_back(quoted(c.name));
-    // libpqxx 6.4's stream_to takes rows only as std::tuple (fixed at compile time) and keeps
-    // write_raw_line private; its predecessor tablewriter (deprecated, still shipped) takes the
-    // COPY text lines built below. Its multibyte warning concerns client encodings such as
-    // SJIS, not UTF-8.
+    for (const auto &c : t.columns)
+      cols.push_back(quoted(c.name));
+      // libpqxx 6.4's stream_to takes rows only as std::tuple (fixed at compile time) and keeps
+      // write_raw_line private; its predecessor tablewriter (deprecated, still shipped) takes the
+      // COPY text lines built below. Its multibyte warning concerns client encodings such as
+      // SJIS, not UTF-8.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
     stream_ = std::make_unique<pqxx::tablewriter>(*tx_, t.name, cols.begin(), cols.end());
@@ -267,21 +284,31 @@ private:
     // One line of COPY's text format: tab-separated, \N for NULL, backslash escapes.
     line_.clear();
     for (std::size_t k = 0; k < row.size(); ++k) {
-      if (k) line_ += '\t';
+      if (k)
+        line_ += '\t';
       if (!row[k]) {
         line_ += "\\N";
         continue;
       }
       for (const char c : *row[k]) {
         switch (c) {
-        case '\\': line_ += "\\\\"; break;
-        case '\n': line_ += "\\n"; break;
-        case '\r': line_ += "\\r"; break;
-        case '\t': line_ += "\\t"; break;
+        case '\\':
+          line_ += "\\\\";
+          break;
+        case '\n':
+          line_ += "\\n";
+          break;
+        case '\r':
+          line_ += "\\r";
+          break;
+        case '\t':
+          line_ += "\\t";
+          break;
         case '\0':
           throw StorageError("table " + spec_->name + " column " + spec_->columns[k].name +
                              ": a value holding a NUL byte cannot be stored in PostgreSQL text");
-        default: line_ += c;
+        default:
+          line_ += c;
         }
       }
     }
@@ -303,11 +330,13 @@ private:
   void refuse_unless_empty(const std::set<std::string> &tables) {
     bool any = false;
     for (const auto &spec : titrate_tables()) {
-      if (!tables.count(spec.name)) continue;
+      if (!tables.count(spec.name))
+        continue;
       any = true;
       const auto r = tx_->exec("SELECT count(*) FROM " + quoted(spec.name));
       const auto n = r[0][0].as<std::int64_t>();
-      if (n > 0) refuse_nonempty_destination(display_, spec.name, n);
+      if (n > 0)
+        refuse_nonempty_destination(display_, spec.name, n);
     }
     const int version = read_version(*tx_, tables);
     if (!tables.empty() && !tables.count("schema_version")) {
@@ -316,7 +345,8 @@ private:
                          " but no schema_version); copy into a new or empty database. Nothing was "
                          "written");
     }
-    if (version > latest_version()) refuse_newer_destination(display_, version, latest_version());
+    if (version > latest_version())
+      refuse_newer_destination(display_, version, latest_version());
   }
 
   std::string url_;

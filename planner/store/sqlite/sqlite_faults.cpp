@@ -9,7 +9,8 @@ namespace titrate {
 
 void throw_sqlite_fault(const std::exception &e, const std::string &path) {
   const auto *s = dynamic_cast<const SQLite::Exception *>(&e);
-  if (s == nullptr) return;
+  if (s == nullptr)
+    return;
   const std::string what = "database " + path + ": ";
   const std::string detail = std::string(" (") + s->what() + ")";
   switch (s->getErrorCode() & 0xff) {

@@ -30,11 +30,11 @@ void refuse_version(const std::string &path, int found) {
 std::string sqlite_placeholders(const std::string &sql) {
   std::string out = sql;
   for (std::size_t i = 0; i + 1 < out.size(); ++i) {
-    if (out[i] == '$' && out[i + 1] >= '0' && out[i + 1] <= '9') out[i] = '?';
+    if (out[i] == '$' && out[i + 1] >= '0' && out[i + 1] <= '9')
+      out[i] = '?';
   }
   return out;
 }
-
 
 // Minutes since the calendar's epoch: orders local date-times like their iso() text does.
 std::int64_t minute_key(const LocalDateTime &t) {
@@ -45,7 +45,8 @@ std::int64_t minute_key(const LocalDateTime &t) {
 void format_at(const LocalDateTime &t, char (&out)[17]) {
   const auto ymd = t.date.year_month_day();
   const auto put = [&](int at, int width, unsigned v) {
-    for (int i = at + width - 1; i >= at; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+    for (int i = at + width - 1; i >= at; --i, v /= 10)
+      out[i] = static_cast<char>('0' + v % 10);
   };
   put(0, 4, static_cast<unsigned>(ymd.year));
   out[4] = '-';
@@ -75,11 +76,13 @@ struct ImportPatient {
 // A stored `at` as a minute key, or nullopt when it is not in iso() form (then the range of
 // stored rows is unknown and every row of the patient gets the duplicate query).
 std::optional<std::int64_t> stored_key(const SQLite::Column &c) {
-  if (c.isNull()) return std::nullopt;
+  if (c.isNull())
+    return std::nullopt;
   const std::string text = c.getString();
   try {
     const LocalDateTime t = parse_local_datetime(text);
-    if (iso(t) != text) return std::nullopt;
+    if (iso(t) != text)
+      return std::nullopt;
     return minute_key(t);
   } catch (const InputError &) {
     return std::nullopt;
@@ -88,7 +91,6 @@ std::optional<std::int64_t> stored_key(const SQLite::Column &c) {
 
 // Patients an import keeps in memory at once (about 100 bytes each).
 constexpr std::size_t max_cached_patients = 4096;
-
 
 } // namespace
 
@@ -117,10 +119,12 @@ public:
   SqliteDialect(const std::string &path, int target_version) { open(path, target_version); }
 
   void begin(bool write) override {
-    if (write) tx_.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (write)
+      tx_.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   }
   void commit() override {
-    if (tx_) tx_->commit();
+    if (tx_)
+      tx_->commit();
     tx_.reset();
   }
   void rollback() noexcept override { tx_.reset(); } // an uncommitted Transaction rolls back
@@ -212,7 +216,8 @@ void SqliteDialect::open(const std::string &path, int target_version) {
   db_->exec("PRAGMA foreign_keys = ON");
   int current = sqlite_schema_version(*db_);
   refuse_version(path, current);
-  if (current >= target_version) return;
+  if (current >= target_version)
+    return;
   if (!memory) {
     SQLite::Statement q(*db_, "PRAGMA journal_mode = WAL");
     q.executeStep();
@@ -221,16 +226,17 @@ void SqliteDialect::open(const std::string &path, int target_version) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   current = sqlite_schema_version(*db_);
   refuse_version(path, current);
-  if (current >= target_version) return;
+  if (current >= target_version)
+    return;
   db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   for (const auto &m : sqlite_migrations()) {
-    if (m.version <= current || m.version > target_version) continue;
+    if (m.version <= current || m.version > target_version)
+      continue;
     try {
       db_->exec(std::string(m.sql));
     } catch (const SQLite::Exception &e) {
       throw StorageError("database " + path + ": migration " + std::to_string(m.version) + " (" +
-                         std::string(m.name) + ") failed: " + e.what() +
-                         "; nothing was changed");
+                         std::string(m.name) + ") failed: " + e.what() + "; nothing was changed");
     }
   }
   db_->exec("DELETE FROM schema_version");
@@ -240,10 +246,10 @@ void SqliteDialect::open(const std::string &path, int target_version) {
   tx.commit();
 }
 
-// Inside the caller's IMMEDIATE transaction, over the whole stream. Duplicates are exactly the rows equal in
-// (patient, at, score, note) to a stored row or an earlier row of the file; the query that finds
-// them runs only for a row whose time falls within the range of that patient's stored times (a
-// diary in time order, either way, never needs it). Memory is flat in rows and in patients: at
+// Inside the caller's IMMEDIATE transaction, over the whole stream. Duplicates are exactly the rows
+// equal in (patient, at, score, note) to a stored row or an earlier row of the file; the query that
+// finds them runs only for a row whose time falls within the range of that patient's stored times
+// (a diary in time order, either way, never needs it). Memory is flat in rows and in patients: at
 // most max_cached_patients are held; their counts go to a TEMP table when the cache is full, and
 // the audit entries, one per patient, are written from it at the end.
 ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Actor &who,
@@ -274,7 +280,8 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
   std::unordered_map<std::string, ImportPatient> cache;
   ImportPatient *p = nullptr;
   const auto flush = [&](const ImportPatient &e) {
-    if (!e.known || refused.any()) return;
+    if (!e.known || refused.any())
+      return;
     count.reset();
     count.bindNoCopy(1, e.id);
     count.bind(2, e.counts.imported);
@@ -288,7 +295,8 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
       auto it = cache.find(r.patient);
       if (it == cache.end()) {
         if (cache.size() >= max_cached_patients) {
-          for (const auto &e : cache) flush(e.second);
+          for (const auto &e : cache)
+            flush(e.second);
           cache.clear();
         }
         ImportPatient fresh;
@@ -325,7 +333,8 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
       refused.before_birth(r.line, iso(r.at), r.patient, iso(*cur.birth));
       continue;
     }
-    if (refused.any()) continue; // nothing will be kept: only look for more refused rows
+    if (refused.any())
+      continue; // nothing will be kept: only look for more refused rows
     const std::int64_t key = minute_key(r.at);
     format_at(r.at, at);
     if (key >= cur.lo && key <= cur.hi) {
@@ -352,7 +361,8 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
     ++cur.counts.imported;
   }
   refused.throw_if_any();
-  for (const auto &e : cache) flush(e.second);
+  for (const auto &e : cache)
+    flush(e.second);
   // One audit entry per patient, in patient order (the temp table's key order: byte order).
   SQLite::Statement audit(
       *db_, std::string("INSERT INTO audit (at, user, role, action, patient_id, detail") +
@@ -438,6 +448,8 @@ std::unique_ptr<store::StoreDialect> open_sqlite_dialect(const std::string &path
   return std::make_unique<SqliteDialect>(path, sqlite_latest_schema_version());
 }
 
-int SqliteStore::schema_version() { return static_cast<SqliteDialect &>(dialect()).schema_version(); }
+int SqliteStore::schema_version() {
+  return static_cast<SqliteDialect &>(dialect()).schema_version();
+}
 
 } // namespace titrate

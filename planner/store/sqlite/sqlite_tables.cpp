@@ -21,30 +21,37 @@ namespace {
 namespace fs = std::filesystem;
 constexpr int busy_timeout_ms = 10'000;
 
-std::string quoted(const std::string &name) { return "\"" + name + "\""; }
+std::string quoted(const std::string &name) {
+  return "\"" + name + "\"";
+}
 
-void check_build() { check_table_list_matches(sqlite_latest_schema_version(), "SQLite"); }
+void check_build() {
+  check_table_list_matches(sqlite_latest_schema_version(), "SQLite");
+}
 
 // The tables and their columns must be exactly this build's (check_table_set).
 void check_tables(SQLite::Database &db, const std::string &path) {
   std::set<std::string> found;
   SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
                           "'sqlite\\_%' ESCAPE '\\'");
-  while (q.executeStep()) found.insert(q.getColumn(0).getString());
+  while (q.executeStep())
+    found.insert(q.getColumn(0).getString());
   check_table_set(
       found,
       [&](const std::string &table) {
         std::set<std::string> cols;
         SQLite::Statement c(db, "SELECT name FROM pragma_table_info(?)");
         c.bind(1, table);
-        while (c.executeStep()) cols.insert(c.getColumn(0).getString());
+        while (c.executeStep())
+          cols.insert(c.getColumn(0).getString());
         return cols;
       },
       path);
 }
 
 Value canonical(const SQLite::Column &c, const TableSpec &spec, std::size_t k) {
-  if (c.isNull()) return std::nullopt;
+  if (c.isNull())
+    return std::nullopt;
   const ColumnSpec &col = spec.columns[k];
   const auto bad = [&](const char *what) {
     return StorageError("table " + spec.name + " column " + col.name + ": a stored " + what +
@@ -55,13 +62,16 @@ Value canonical(const SQLite::Column &c, const TableSpec &spec, std::size_t k) {
   };
   switch (col.kind) {
   case ColumnKind::integer:
-    if (!c.isInteger()) throw bad(c.isFloat() ? "real number" : c.isText() ? "text" : "blob");
+    if (!c.isInteger())
+      throw bad(c.isFloat() ? "real number" : c.isText() ? "text" : "blob");
     return canonical_integer(c.getInt64());
   case ColumnKind::real:
-    if (!c.isInteger() && !c.isFloat()) throw bad(c.isText() ? "text" : "blob");
+    if (!c.isInteger() && !c.isFloat())
+      throw bad(c.isText() ? "text" : "blob");
     return canonical_real(c.getDouble());
   case ColumnKind::text:
-    if (!c.isText()) throw bad(c.isInteger() ? "integer" : c.isFloat() ? "real number" : "blob");
+    if (!c.isText())
+      throw bad(c.isInteger() ? "integer" : c.isFloat() ? "real number" : "blob");
     return c.getString();
   }
   return std::nullopt;
@@ -99,8 +109,8 @@ public:
       db_->exec("BEGIN");
       version_ = sqlite_schema_version(*db_);
     } catch (const SQLite::Exception &e) {
-      throw InputError("database " + path + ": cannot be read as a SQLite database (" +
-                       e.what() + ")");
+      throw InputError("database " + path + ": cannot be read as a SQLite database (" + e.what() +
+                       ")");
     }
     check_source_version(path, version_, sqlite_latest_schema_version(), "an empty file", path);
     check_tables(*db_, path);
@@ -136,9 +146,11 @@ void refuse_unless_empty(SQLite::Database &db, const std::string &path) {
     refuse_newer_destination(path, version, sqlite_latest_schema_version());
   }
   for (const auto &spec : titrate_tables()) {
-    if (!db.tableExists(spec.name)) continue;
+    if (!db.tableExists(spec.name))
+      continue;
     const std::int64_t n = rows_in(db, spec.name);
-    if (n > 0) refuse_nonempty_destination(path, spec.name, n);
+    if (n > 0)
+      refuse_nonempty_destination(path, spec.name, n);
   }
 }
 
@@ -151,7 +163,8 @@ std::string temporary_name(const fs::path &target) {
 
 void remove_database_files(const std::string &path) {
   std::error_code ec;
-  for (const char *suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+  for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+    fs::remove(path + suffix, ec);
 }
 
 class SqliteTableWriter final : public TableWriter {
@@ -167,9 +180,8 @@ public:
         SQLite::Database ro(path, SQLite::OPEN_READONLY, busy_timeout_ms);
         refuse_unless_empty(ro, path);
       } catch (const SQLite::Exception &e) {
-        throw InputError("db copy: destination " + path +
-                         " cannot be read as a SQLite database (" + e.what() +
-                         "); nothing was written");
+        throw InputError("db copy: destination " + path + " cannot be read as a SQLite database (" +
+                         e.what() + "); nothing was written");
       }
       SqliteStore migrate(path); // an empty titrate database: bring it to this build's schema
       file_ = path;
@@ -225,14 +237,21 @@ public:
     q.reset();
     q.clearBindings();
     for (std::size_t k = 0; k < row.size(); ++k) {
-      if (!row[k]) continue; // unbound is NULL
+      if (!row[k])
+        continue; // unbound is NULL
       const ColumnSpec &col = spec_->columns[k];
       const int at = static_cast<int>(k) + 1;
       const std::string where = "table " + spec_->name + " column " + col.name;
       switch (col.kind) {
-      case ColumnKind::integer: q.bind(at, parse_canonical_integer(*row[k], where)); break;
-      case ColumnKind::real: q.bind(at, parse_canonical_real(*row[k], where)); break;
-      case ColumnKind::text: q.bind(at, *row[k]); break;
+      case ColumnKind::integer:
+        q.bind(at, parse_canonical_integer(*row[k], where));
+        break;
+      case ColumnKind::real:
+        q.bind(at, parse_canonical_real(*row[k], where));
+        break;
+      case ColumnKind::text:
+        q.bind(at, *row[k]);
+        break;
       }
     }
     try {
@@ -274,7 +293,8 @@ public:
       } else {
         fs::rename(temp_, path_, ec);
         err = ec ? ec.value() : 0;
-        if (!err) temp_.clear(); // renamed: nothing left to remove
+        if (!err)
+          temp_.clear(); // renamed: nothing left to remove
       }
     }
     if (err != 0) {
@@ -284,7 +304,8 @@ public:
                          std::error_code(err, std::generic_category()).message() +
                          "; nothing was written");
     }
-    if (!temp_.empty()) remove_database_files(temp_);
+    if (!temp_.empty())
+      remove_database_files(temp_);
     temp_.clear();
   }
 
@@ -296,7 +317,8 @@ private:
       db_.reset();
     } catch (...) { // closing cannot fail in a way that matters: the file is removed below
     }
-    if (!temp_.empty()) remove_database_files(temp_);
+    if (!temp_.empty())
+      remove_database_files(temp_);
     temp_.clear();
   }
 

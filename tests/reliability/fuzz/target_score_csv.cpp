@@ -14,7 +14,8 @@ void score_csv(std::string_view bytes) {
     for (const auto &r : rows) {
       fuzz_check(r.score.value() >= 0 && r.score.value() <= 10, "score outside 0-10");
       fuzz_check(r.line > last_line, "row lines not increasing");
-      fuzz_check(r.at.minute_of_day >= 0 && r.at.minute_of_day < 1440, "minute_of_day outside a day");
+      fuzz_check(r.at.minute_of_day >= 0 && r.at.minute_of_day < 1440,
+                 "minute_of_day outside a day");
       fuzz_check(!need_id || !r.patient_id.empty(), "import row without a patient id");
       last_line = r.line;
     }

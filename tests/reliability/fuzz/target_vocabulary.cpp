@@ -7,7 +7,8 @@ namespace titrate::fuzz {
 const Vocabulary &shipped_vocabulary() {
   static const Vocabulary v = [] {
     try {
-      return parse_vocabulary({"formulary/vocabulary.toml", shipped_file("formulary/vocabulary.toml")});
+      return parse_vocabulary(
+          {"formulary/vocabulary.toml", shipped_file("formulary/vocabulary.toml")});
     } catch (const Error &) {
       return Vocabulary{};
     }
