@@ -7,6 +7,7 @@
 #include "planner/web/html.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <sstream>
 
@@ -111,6 +112,41 @@ std::string chart(const ExportInput &in) {
     if (end != std::string::npos) svg.erase(0, end + 2);
   }
   return "<div class=\"chart\" role=\"img\" aria-label=\"Pain chart\">" + svg + "</div>";
+}
+
+std::string when_text(const LocalDateTime &at) {
+  char hm[32];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", at.minute_of_day / 60, at.minute_of_day % 60);
+  return iso(at.date) + " at " + hm;
+}
+
+std::string scores_table(const std::vector<ScoreEntry> &scores, Date from) {
+  std::string rows;
+  for (auto it = scores.rbegin(); it != scores.rend(); ++it) {
+    if (it->at.date < from) continue;
+    rows += "<tr><td>" + esc(when_text(it->at)) + "</td><td>" + std::to_string(it->score.value()) +
+            " of 10</td><td>" + esc(it->note) + "</td></tr>";
+  }
+  if (rows.empty()) return "<p>No pain scores since " + esc(iso(from)) + ".</p>";
+  return "<table><thead><tr><th>When</th><th>Pain</th><th>Note</th></tr></thead><tbody>" + rows +
+         "</tbody></table>";
+}
+
+std::string adverse_effects_table(const std::vector<AdverseEffect> &effects, const Formulary &f) {
+  if (effects.empty()) return "<p>No side effects reported.</p>";
+  std::string h = "<table><thead><tr><th>When</th><th>Severity</th><th>What</th>"
+                  "<th>Drugs taken then</th></tr></thead><tbody>";
+  for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
+    std::string drugs;
+    for (const auto &d : it->drugs) drugs += (drugs.empty() ? "" : ", ") + words::drug(f, d);
+    if (drugs.empty()) drugs = it->attributed ? "none" : "not attributed";
+    const bool serious = it->severity == AeSeverity::severe || it->severity == AeSeverity::intolerable;
+    h += "<tr><td>" + esc(when_text(it->at)) + "</td><td>" +
+         (serious ? "<strong class=\"warn\">" : "<span>") + esc(to_string(it->severity)) +
+         (serious ? "</strong>" : "</span>") + "</td><td>" + esc(it->description) + "</td><td>" +
+         esc(drugs) + "</td></tr>";
+  }
+  return h + "</tbody></table>";
 }
 
 } // namespace titrate::web

@@ -51,8 +51,23 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
        "</strong>. Drafted by " + esc(v->drafted_by) + " at " + esc(v->drafted_at);
   if (v->submitted_by) b += ", submitted by " + esc(*v->submitted_by) + " at " + esc(v->submitted_at.value_or(""));
   b += ". Pathway " + esc(v->plan.pathway) + ", start " + esc(iso(v->plan.start)) + ".</p>";
-  if (!v->note.empty()) b += "<p>Note: " + esc(v->note) + "</p>";
-  b += "</section>";
+  b += "<p>Why this version: " + esc(v->note.empty() ? std::string("no reason recorded")
+                                                       : words::for_people(formulary, v->note)) +
+       "</p></section>";
+
+  // The patient as the clinician planned for them, as `review show` prints it (words::patient).
+  const Patient &p = rec->patient;
+  const Date today = cfg.today();
+  b += "<section><h2>Patient</h2>";
+  try {
+    b += words_html(words::patient(p, check_eligibility(p, formulary, today), formulary, today));
+  } catch (const Error &e) {
+    b += "<p class=\"warn\">Eligibility cannot be checked: " + esc(e.what()) + "</p>";
+  }
+  const Date since = today - Days(13);
+  b += "</section><section><h2>Pain scores since " + esc(iso(since)) + " (14 days)</h2>" +
+       scores_table(repo.scores(id), since) + "</section><section><h2>Side effects reported</h2>" +
+       adverse_effects_table(repo.adverse_effects(id), formulary) + "</section>";
 
   b += "<section><h2>Lint findings</h2>";
   if (const Pathway *pw = find_pathway(v->plan.pathway)) {

@@ -570,6 +570,50 @@ TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refu
   CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::rejected);
 }
 
+TEST_CASE("pharmacy version page shows the patient, why, recent scores and side effects above the plan") {
+  Server s;
+  s.approved_plan();
+  const auto dr = s.login("dr.a");
+  auto c = s.client();
+  // An old score (outside the 14 days), today's score and a severe side effect from the patient.
+  REQUIRE(c.Post("/api/patients/P1/scores", {{"Cookie", dr.cookie}, {"X-CSRF-Token", dr.csrf}},
+                 R"({"score": 3, "at": "2026-11-10T08:00", "note": "long ago"})", "application/json")
+              ->status == 201);
+  REQUIRE(c.Post(("/p/" + s.token1 + "/scores").c_str(), httplib::Params{{"score", "6"}, {"note", "burning feet"}})
+              ->status == 303);
+  REQUIRE(c.Post(("/p/" + s.token1 + "/adverse-effects").c_str(),
+                 httplib::Params{{"description", "very sleepy"}, {"severity", "severe"}})
+              ->status == 303);
+  REQUIRE(c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
+                 httplib::Params{{"start", "2026-12-03"}, {"pathway", "cipn-esmo"}, {"submit", "1"}, {"csrf", dr.csrf}})
+              ->status == 303);
+  const int v = s.repo->plan_versions("P1").back().version;
+  REQUIRE(v == 2);
+  const auto ph = s.login("ph.b");
+  auto r = c.Get("/pharmacy/patients/P1/versions/2", {{"Cookie", ph.cookie}});
+  REQUIRE(r->status == 200);
+  const std::string &h = r->body;
+  // Born 1971-06-15, 55 on 2026-12-01; Cockcroft-Gault (140 - 55) x 65 / (72 x 0.8) x 0.85 = 81.5.
+  CHECK(h.find("patient: 55 years (born 1971-06-15), female, 65 kg; CrCl 81.5 mL/min "
+               "(Cockcroft-Gault from serum creatinine 0.8 mg/dL); hepatic impairment none") != std::string::npos);
+  CHECK(h.find("conditions: none; medicines: none") != std::string::npos);
+  CHECK(h.find("DULoxetine: ok") != std::string::npos);
+  CHECK(h.find("Why this version: web: drafted from 2026-12-03") != std::string::npos);
+  CHECK(h.find("Pain scores since 2026-11-18 (14 days)") != std::string::npos);
+  CHECK(h.find("<td>2026-12-01 at 09:00</td><td>6 of 10</td><td>burning feet</td>") != std::string::npos);
+  CHECK(h.find("long ago") == std::string::npos);
+  CHECK(h.find("very sleepy") != std::string::npos);
+  CHECK(h.find("<strong class=\"warn\">severe</strong></td><td>very sleepy</td><td>DULoxetine</td>") !=
+        std::string::npos);
+  // The patient comes before the changes and the plan; dates are inclusive words everywhere.
+  CHECK(h.find("<h2>Patient</h2>") < h.find("Changes against approved version 1"));
+  CHECK(h.find("<h2>Side effects reported</h2>") < h.find("<h2>Plan</h2>"));
+  CHECK(h.find("end excluded") == std::string::npos);
+  CHECK(h.find(" through ") != std::string::npos);
+  // A clinician has no pharmacy page (403 through app::authorize).
+  CHECK(c.Get("/pharmacy/patients/P1/versions/2", {{"Cookie", dr.cookie}})->status == 403);
+}
+
 TEST_CASE("JSON API returns the CLI's shapes") {
   Server s;
   s.approved_plan();
