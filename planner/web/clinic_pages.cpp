@@ -59,8 +59,51 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   const Patient &p = rec->patient;
   const Date today = cfg.today();
 
+  // Over an active plan the clinician reads what the patient is on before and after drafting.
+  const auto replaces_active_words = [this](const PlanVersion &a, Date on) {
+    std::string taking;
+    for (const auto &l : words::day(a.plan, formulary, on)) {
+      if (l.depth != 0) continue;
+      std::string t = l.text;
+      if (!t.empty() && t.back() == ':') t.pop_back();
+      taking += (taking.empty() ? "" : " and ") + t;
+    }
+    return "A new plan version replaces the active plan version " + std::to_string(a.version) +
+           " once a pharmacist approves it; on " + iso(on) + " the patient is on " +
+           (taking.empty() ? std::string("nothing from that plan") : taking) + ".";
+  };
   std::string b = "<h1>Patient " + esc(id) + "</h1>";
-  if (!flash.empty()) b += "<section class=\"ok\" role=\"status\">" + esc(flash) + "</section>";
+  const auto active = repo.active_plan(id);
+  // What the store says about the version the query names (never the query's own words): a
+  // version of another patient or none at all gives no banner.
+  if (!flash.empty()) {
+    int asked = 0;
+    const auto [ptr, ec] = std::from_chars(flash.data(), flash.data() + flash.size(), asked);
+    const auto shown = ec == std::errc() && ptr == flash.data() + flash.size()
+                           ? repo.plan_version(id, asked) : std::nullopt;
+    if (shown && shown->status == PlanStatus::submitted) {
+      b += "<section class=\"ok\" role=\"status\">Plan version " + std::to_string(shown->version) +
+           " is submitted for pharmacist review.</section>";
+    } else if (shown && shown->status == PlanStatus::draft) {
+      b += "<section class=\"ok\" role=\"status\">Drafted plan version " +
+           std::to_string(shown->version) + "; read it below, then submit it for pharmacist review."
+           "</section>";
+    }
+  }
+  // The latest draft, in the one wording, with its own submit button: nobody submits a plan they
+  // have not seen.
+  std::optional<PlanVersion> draft;
+  for (auto &v : repo.plan_versions(id))
+    if (v.status == PlanStatus::draft) draft = std::move(v);
+  if (draft) {
+    b += "<section id=\"draft-plan\"><h2>Draft plan version " + std::to_string(draft->version) +
+         " (not submitted)</h2>";
+    if (active) b += "<p class=\"warn\">" + esc(replaces_active_words(*active, today)) + "</p>";
+    b += plan_html(draft->plan, formulary) + "<form method=\"post\" action=\"" +
+         esc("/clinic/patients/" + id + "/versions/" + std::to_string(draft->version) + "/submit") +
+         "\">" + csrf_field(u.csrf) + "<p><button type=\"submit\" id=\"submit-draft\">Submit version " +
+         std::to_string(draft->version) + " for pharmacist review</button></p></form></section>";
+  }
   b += "<section><h2>Profile (version " + std::to_string(rec->version) + ")</h2><table><tbody>";
   const auto row = [&](const std::string &k, const std::string &v) {
     b += "<tr><th>" + esc(k) + "</th><td>" + esc(v) + "</td></tr>";
@@ -101,7 +144,6 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   }
   b += "</section>";
 
-  const auto active = repo.active_plan(id);
   const auto scores = repo.scores(id);
   b += "<section><h2>Active schedule</h2>";
   if (active) {
@@ -165,7 +207,8 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   for (const auto &m : formulary.drugs) b += "<option value=\"" + esc(m.name) + "\">" + esc(m.name) + "</option>";
   b += "</select><label for=\"reason\">Why this drug (needed with a preferred drug)</label>"
        "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\">";
-  b += "<label><input type=\"checkbox\" name=\"submit\" value=\"1\" checked> Submit for "
+  if (active) b += "<p class=\"warn\">" + esc(replaces_active_words(*active, today)) + "</p>";
+  b += "<label><input type=\"checkbox\" name=\"submit\" value=\"1\"> Submit for "
        "pharmacist review</label><p><button type=\"submit\" id=\"draft\">Draft plan</button></p>"
        "</form></section>";
   send_html(c.res, 200, page("Patient " + id, b, u.name, u.csrf));
@@ -193,8 +236,8 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   const app::Drafted d = app::draft_plan_version(repo, formulary, *pw, cfg.today(), c.actor, req);
   const int version = d.version;
   const bool submit = d.submitted;
-  redirect(c.res, "/clinic/patients/" + id + "?drafted=" + std::to_string(version) +
-                      (submit ? "&submitted=1" : ""));
+  (void)submit;
+  redirect(c.res, "/clinic/patients/" + id + "?drafted=" + std::to_string(version));
 }
 
 
@@ -202,12 +245,19 @@ void WebServer::Impl::clinic_routes() {
   svr.Get("/clinic", guarded(false, [](Call &c) { redirect(c.res, "/clinic/"); }));
   svr.Get("/clinic/", guarded(false, [this](Call &c) { clinic_home(c); }));
   svr.Get(R"(/clinic/patients/([^/]+))", guarded(false, [this](Call &c) {
-    std::string flash;
-    if (c.req.has_param("drafted")) {
-      flash = "Drafted plan version " + c.req.get_param_value("drafted").substr(0, 9) +
-              (c.req.has_param("submitted") ? " and submitted it for pharmacist review." : ".");
-    }
-    clinic_patient(c, c.req.matches[1], flash);
+    // Only a version number: the banner's words come from the store (clinic_patient).
+    const std::string asked = c.req.has_param("drafted") ? c.req.get_param_value("drafted") : "";
+    clinic_patient(c, c.req.matches[1], asked.substr(0, 9));
+  }));
+  svr.Post(R"(/clinic/patients/([^/]+)/versions/([0-9]{1,9})/submit)", guarded(false, [this](Call &c) {
+    const std::string id = c.req.matches[1];
+    const int version = std::stoi(c.req.matches[2]);
+    const StaffUser u = require_staff(c, app::Permission::draft_plan);
+    c.patient = id;
+    require_csrf(c, u, param(c.req, "csrf"));
+    validate_patient_id(id);
+    app::submit_draft(repo, id, version, c.actor);
+    redirect(c.res, "/clinic/patients/" + id + "?drafted=" + std::to_string(version));
   }));
   svr.Post(R"(/clinic/patients/([^/]+)/plans)", guarded(false, [this](Call &c) {
     clinic_draft(c, c.req.matches[1]);

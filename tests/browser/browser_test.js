@@ -117,8 +117,13 @@ async function main() {
     check((await text(staff)).includes('Eligibility on 2026-12-01'), 'patient summary shows the verdicts');
     await staff.select('#pathway', 'cipn-esmo');
     await submitAndWait(staff, '#draft');
-    check((await text(staff)).includes('Drafted plan version 1 and submitted it'), 'plan drafted and submitted');
+    const drafted = await text(staff);
+    check(drafted.includes('Drafted plan version 1; read it below'), 'plan drafted, not submitted');
+    check(drafted.includes('Draft plan version 1 (not submitted)'), 'the drafted plan is shown');
     await shot(staff, 'clinic-patient.png');
+    await submitAndWait(staff, '#submit-draft');
+    check((await text(staff)).includes('Plan version 1 is submitted for pharmacist review.'), 'submitted after reading it');
+    await shot(staff, 'clinic-submitted.png');
 
     // --- the author tries to approve their own plan: refused
     step = 'author';
@@ -154,7 +159,12 @@ async function main() {
     const review = await text(staff);
     check(review.includes('Lint findings') && review.includes('Drafted by dr.a'),
       'version page shows lint findings and the author');
+    check(review.includes('patient: 55 years (born 1971-06-15)') && review.includes('Side effects reported') &&
+      review.includes('Why this version: web: drafted from 2026-12-01'), 'version page shows the patient and why');
     await shot(staff, 'pharmacy-review.png');
+    await staff.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await shot(staff, 'pharmacy-review-phone.png');
+    await staff.setViewport({ width: 1200, height: 900 });
     await submitAndWait(staff, '#approve');
     check((await staff.$eval('#status', (e) => e.textContent)) === 'approved', 'approved');
     await shot(staff, 'pharmacy-approved.png');

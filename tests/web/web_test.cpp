@@ -614,6 +614,77 @@ TEST_CASE("pharmacy version page shows the patient, why, recent scores and side 
   CHECK(c.Get("/pharmacy/patients/P1/versions/2", {{"Cookie", dr.cookie}})->status == 403);
 }
 
+TEST_CASE("clinician reads the drafted plan before submitting it, and banners come from the store") {
+  Server s;
+  const auto dr = s.login("dr.a");
+  auto c = s.client();
+  auto page = c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}});
+  REQUIRE(page->status == 200);
+  // Not ticked by default.
+  CHECK(page->body.find(R"(<input type="checkbox" name="submit" value="1">)") != std::string::npos);
+  CHECK(page->body.find("value=\"1\" checked") == std::string::npos);
+  // A crafted query shows no banner: version 99 does not exist.
+  page = c.Get("/clinic/patients/P1?drafted=99&submitted=1", {{"Cookie", dr.cookie}});
+  CHECK(page->body.find("role=\"status\"") == std::string::npos);
+  CHECK(page->body.find("submitted for pharmacist review.") == std::string::npos);
+  auto r = c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
+                  httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"csrf", dr.csrf}});
+  REQUIRE(r->status == 303);
+  CHECK(r->get_header_value("Location") == "/clinic/patients/P1?drafted=1");
+  CHECK(s.repo->plan_version("P1", 1)->status == PlanStatus::draft);
+  page = c.Get("/clinic/patients/P1?drafted=1&submitted=1", {{"Cookie", dr.cookie}});
+  CHECK(page->body.find("Drafted plan version 1; read it below, then submit it for pharmacist review.") !=
+        std::string::npos);
+  CHECK(page->body.find("is submitted for pharmacist review") == std::string::npos);
+  CHECK(page->body.find("Draft plan version 1 (not submitted)") != std::string::npos);
+  // The drafted plan in the one wording: duloxetine 30 mg in the morning from the first day.
+  const auto draft_at = page->body.find("id=\"draft-plan\"");
+  REQUIRE(draft_at != std::string::npos);
+  CHECK(page->body.find("DULoxetine 30 mg, take 1 capsule of 30 mg", draft_at) != std::string::npos);
+  CHECK(page->body.find("action=\"/clinic/patients/P1/versions/1/submit\"") != std::string::npos);
+  // Another patient's page says nothing about P1's version 1.
+  CHECK(c.Get("/clinic/patients/P2?drafted=1", {{"Cookie", dr.cookie}})->body.find("role=\"status\"") ==
+        std::string::npos);
+  // Submitting: CSRF needed, pharmacists refused, then the store's status is the banner.
+  CHECK(c.Post("/clinic/patients/P1/versions/1/submit", {{"Cookie", dr.cookie}}, httplib::Params{})->status == 403);
+  const auto ph = s.login("ph.b");
+  CHECK(c.Post("/clinic/patients/P1/versions/1/submit", {{"Cookie", ph.cookie}},
+               httplib::Params{{"csrf", ph.csrf}})->status == 403);
+  CHECK(s.audited("ph.b", "/versions/1/submit"));
+  CHECK(s.repo->plan_version("P1", 1)->status == PlanStatus::draft);
+  r = c.Post("/clinic/patients/P1/versions/1/submit", {{"Cookie", dr.cookie}}, httplib::Params{{"csrf", dr.csrf}});
+  REQUIRE(r->status == 303);
+  CHECK(s.repo->plan_version("P1", 1)->status == PlanStatus::submitted);
+  page = c.Get("/clinic/patients/P1?drafted=1", {{"Cookie", dr.cookie}});
+  CHECK(page->body.find("Plan version 1 is submitted for pharmacist review.") != std::string::npos);
+  CHECK(page->body.find("(not submitted)") == std::string::npos);
+  r = c.Post("/clinic/patients/P1/versions/1/submit", {{"Cookie", dr.cookie}}, httplib::Params{{"csrf", dr.csrf}});
+  CHECK(r->status == 400);
+  CHECK(r->body.find("version: plan version 1 is submitted, not a draft") != std::string::npos);
+  CHECK(c.Post("/clinic/patients/P1/versions/7/submit", {{"Cookie", dr.cookie}},
+               httplib::Params{{"csrf", dr.csrf}})->status == 404);
+}
+
+TEST_CASE("drafting over an active plan says what it replaces and what the patient is on") {
+  Server s;
+  s.approved_plan("P2");
+  const auto dr = s.login("dr.a");
+  auto c = s.client();
+  const std::string words = "A new plan version replaces the active plan version 1 once a pharmacist "
+                            "approves it; on 2026-12-01 the patient is on DULoxetine (trial), 30 mg a day.";
+  auto page = c.Get("/clinic/patients/P2", {{"Cookie", dr.cookie}});
+  CHECK(count(page->body, words) == 1); // before: above the draft form
+  REQUIRE(c.Post("/clinic/patients/P2/plans", {{"Cookie", dr.cookie}},
+                 httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"csrf", dr.csrf}})
+              ->status == 303);
+  page = c.Get("/clinic/patients/P2?drafted=2", {{"Cookie", dr.cookie}});
+  CHECK(count(page->body, words) == 2); // after: with the draft too
+  CHECK(page->body.find(words) > page->body.find("Draft plan version 2 (not submitted)"));
+  // No active plan, no such words.
+  CHECK(c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}})->body.find("replaces the active plan") ==
+        std::string::npos);
+}
+
 TEST_CASE("JSON API returns the CLI's shapes") {
   Server s;
   s.approved_plan();
