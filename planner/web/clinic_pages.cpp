@@ -18,7 +18,31 @@ void WebServer::Impl::clinic_home(Call &c) {
     }
   }
   const auto due = due_list(repo, today, within, pathways);
-  std::string b = "<h1>Clinic</h1><section><h2>Due by " + esc(iso(today + Days(within))) +
+  // What needs attention first: severe or intolerable side effects of the last 14 days.
+  const Date since = today - Days(13);
+  std::string serious;
+  for (const auto &r : repo.patients()) {
+    const auto effects = repo.adverse_effects(r.patient.id);
+    for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
+      if (it->at.date < since || it->at.date > today) continue;
+      if (it->severity != AeSeverity::severe && it->severity != AeSeverity::intolerable) continue;
+      std::string drugs;
+      for (const auto &d : it->drugs) drugs += (drugs.empty() ? "" : ", ") + words::drug(formulary, d);
+      serious += "<tr><td><a href=\"" + esc("/clinic/patients/" + r.patient.id) + "\">" +
+                 esc(r.patient.id) + "</a></td><td>" + esc(when_text(it->at)) + "</td><td><strong>" +
+                 esc(to_string(it->severity)) + "</strong></td><td>" + esc(it->description) +
+                 "</td><td>" + esc(drugs.empty() ? std::string("not attributed") : drugs) + "</td></tr>";
+    }
+  }
+  std::string b = "<h1>Clinic</h1><section><h2>Severe or intolerable side effects since " +
+                  esc(iso(since)) + "</h2>";
+  if (serious.empty()) {
+    b += "<p>None reported.</p>";
+  } else {
+    b += "<table><thead><tr><th>Patient</th><th>When</th><th>Severity</th><th>What</th>"
+         "<th>Drugs taken then</th></tr></thead><tbody>" + serious + "</tbody></table>";
+  }
+  b += "</section><section><h2>Due by " + esc(iso(today + Days(within))) +
                   "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"
                   "<label for=\"within\">Days ahead</label><input type=\"text\" inputmode=\"numeric\" "
                   "id=\"within\" name=\"within\" value=\"" + std::to_string(within) +
@@ -167,22 +191,18 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
       }
     }
   }
-  b += "</section><section><h2>Pain chart and scores</h2>";
+  b += "</section><section><h2>Side effects, pain chart and scores</h2>";
   if (active) b += chart_for(*active, p, scores);
+  b += "<h3>Side effects</h3>" + adverse_effects_table(repo.adverse_effects(id), formulary) +
+       "<h3>Scores</h3>";
   if (scores.empty()) b += "<p>No scores.</p>";
   else {
     b += "<table><thead><tr><th>When</th><th>Score</th><th>Note</th></tr></thead><tbody>";
     for (auto it = scores.rbegin(); it != scores.rend(); ++it) {
-      b += "<tr><td>" + esc(iso(it->at)) + "</td><td>" + std::to_string(it->score.value()) +
+      b += "<tr><td>" + esc(when_text(it->at)) + "</td><td>" + std::to_string(it->score.value()) +
            "</td><td>" + esc(it->note) + "</td></tr>";
     }
     b += "</tbody></table>";
-  }
-  b += "<h3>Adverse effects</h3>";
-  const auto effects = repo.adverse_effects(id);
-  if (effects.empty()) b += "<p>None.</p>";
-  for (const auto &e : effects) {
-    b += "<p>" + esc(iso(e.at)) + ": " + esc(e.description) + " (" + esc(to_string(e.severity)) + ")</p>";
   }
   b += "</section><section><h2>Decisions</h2>";
   const auto decisions = repo.decisions(id);

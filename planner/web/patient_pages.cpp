@@ -17,7 +17,24 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
 
   std::string b = "<h1>Your pain diary and doses</h1>";
   if (flash == "score") b += "<section class=\"ok\" role=\"status\">Your pain score is saved. Thank you.</section>";
-  if (flash == "effect") b += "<section class=\"ok\" role=\"status\">Your side effect is saved. Your clinic will see it.</section>";
+  // Who sees a side effect, truthfully (nobody is alerted at once), from the entry stored last.
+  if (flash == "effect" && !effects.empty()) {
+    const AdverseEffect &last = effects.back();
+    b += "<section class=\"ok\" role=\"status\">Your side effect (" + esc(to_string(last.severity)) +
+         ") is saved. ";
+    if (last.severity == AeSeverity::severe || last.severity == AeSeverity::intolerable) {
+      b += "It is listed at the top of your clinic's titrate front page for 14 days, so the clinic "
+           "team sees it the next time they open titrate; nobody is alerted at once.";
+    } else {
+      b += "Your clinic team sees it on your record the next time they open it; nobody is alerted "
+           "at once.";
+    }
+    if (last.severity == AeSeverity::intolerable) {
+      b += " <strong>Because it is intolerable, please call your clinic today</strong>, or "
+           "emergency services if you feel very unwell.";
+    }
+    b += "</section>";
+  }
 
   b += "<section><h2>Today's doses (" + esc(iso(today)) + ")</h2>";
   if (active) {
@@ -56,7 +73,8 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
        esc(base + "/adverse-effects") + "\">"
        "<label for=\"description\">What happened?</label>"
        "<input type=\"text\" id=\"description\" name=\"description\" maxlength=\"500\" required>"
-       "<label for=\"severity\">How bad is it?</label><select id=\"severity\" name=\"severity\">"
+       "<label for=\"severity\">How bad is it?</label><select id=\"severity\" name=\"severity\" "
+       "required><option value=\"\" selected disabled>Choose one</option>"
        "<option value=\"mild\">Mild: I notice it</option>"
        "<option value=\"moderate\">Moderate: it gets in the way</option>"
        "<option value=\"severe\">Severe: I cannot do my usual things</option>"
@@ -67,6 +85,17 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
 
   b += "<section><h2>Your pain chart</h2>";
   if (active) b += chart_for(*active, p, scores);
+  b += "<h3>Side effects you reported</h3>";
+  if (effects.empty()) {
+    b += "<p>None.</p>";
+  } else {
+    b += "<ul>";
+    for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
+      b += "<li>" + esc(when_text(it->at)) + ": " + esc(it->description) + " (" +
+           esc(to_string(it->severity)) + ")</li>";
+    }
+    b += "</ul>";
+  }
   b += "<h3>Your last scores</h3>";
   if (scores.empty()) {
     b += "<p>No scores yet.</p>";
@@ -75,21 +104,10 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
     const std::size_t from = scores.size() > 14 ? scores.size() - 14 : 0;
     for (std::size_t i = scores.size(); i-- > from;) {
       const auto &s = scores[i];
-      b += "<tr><td>" + esc(iso(s.at)) + "</td><td>" + std::to_string(s.score.value()) +
+      b += "<tr><td>" + esc(when_text(s.at)) + "</td><td>" + std::to_string(s.score.value()) +
            "</td><td>" + esc(s.note) + "</td></tr>";
     }
     b += "</tbody></table>";
-  }
-  b += "<h3>Side effects you reported</h3>";
-  if (effects.empty()) {
-    b += "<p>None.</p>";
-  } else {
-    b += "<ul>";
-    for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
-      b += "<li>" + esc(iso(it->at)) + ": " + esc(it->description) + " (" +
-           esc(to_string(it->severity)) + ")</li>";
-    }
-    b += "</ul>";
   }
   b += "</section>";
   send_html(c.res, 200, page("Your pain diary", b));

@@ -191,6 +191,7 @@ async function main() {
     await phone.select('#severity', 'moderate');
     await submitAndWait(phone, 'form[action$="/adverse-effects"] button');
     check((await text(phone)).includes('dizziness (moderate)'), 'side effect listed');
+    check((await text(phone)).includes('Your side effect (moderate) is saved.'), 'the patient is told who sees it');
     await shot(phone, 'patient-after.png');
 
     const wrong = await phone.goto(`${base}/p/0123456789abcdef0123456789abcdef`, { waitUntil: 'load' });

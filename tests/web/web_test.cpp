@@ -685,6 +685,57 @@ TEST_CASE("drafting over an active plan says what it replaces and what the patie
         std::string::npos);
 }
 
+TEST_CASE("a severe or intolerable side effect reaches the clinic home, and the patient is told who sees it") {
+  Server s;
+  s.approved_plan();
+  auto c = s.client();
+  const std::string base = "/p/" + s.token1;
+  // The form offers no severity until one is chosen, and the server refuses a missing one.
+  auto page = c.Get(base.c_str());
+  CHECK(page->body.find(R"(<select id="severity" name="severity" required><option value="" selected disabled>)") !=
+        std::string::npos);
+  CHECK(page->body.find("<option value=\"mild\" selected") == std::string::npos);
+  auto r = c.Post((base + "/adverse-effects").c_str(), httplib::Params{{"description", "rash"}});
+  CHECK(r->status == 400);
+  CHECK(r->body.find("severity") != std::string::npos);
+  CHECK(s.repo->adverse_effects("P1").empty());
+  // A mild one: seen on the record, nobody alerted; not on the clinic home.
+  REQUIRE(c.Post((base + "/adverse-effects").c_str(), httplib::Params{{"description", "dry mouth"}, {"severity", "mild"}})
+              ->status == 303);
+  page = c.Get((base + "?saved=effect").c_str());
+  CHECK(page->body.find("Your side effect (mild) is saved. Your clinic team sees it on your record the "
+                        "next time they open it; nobody is alerted at once.") != std::string::npos);
+  CHECK(page->body.find("please call your clinic today") == std::string::npos);
+  const auto dr = s.login("dr.a");
+  auto home = c.Get("/clinic/", {{"Cookie", dr.cookie}});
+  CHECK(home->body.find("Severe or intolerable side effects since 2026-11-18") != std::string::npos);
+  CHECK(home->body.find("dry mouth") == std::string::npos);
+  // An intolerable one: on the clinic home above the due list, and the patient is asked to call.
+  REQUIRE(c.Post((base + "/adverse-effects").c_str(),
+                 httplib::Params{{"description", "cannot stand up"}, {"severity", "intolerable"}})
+              ->status == 303);
+  page = c.Get((base + "?saved=effect").c_str());
+  CHECK(page->body.find("Your side effect (intolerable) is saved. It is listed at the top of your clinic's "
+                        "titrate front page for 14 days") != std::string::npos);
+  CHECK(page->body.find("Because it is intolerable, please call your clinic today") != std::string::npos);
+  // Side effects come before the scores on the patient's page; times read "on DAY at HH:MM".
+  CHECK(page->body.find("Side effects you reported") < page->body.find("Your last scores"));
+  CHECK(page->body.find("2026-12-01 at 09:00: cannot stand up (intolerable)") != std::string::npos);
+  home = c.Get("/clinic/", {{"Cookie", dr.cookie}});
+  const std::string row = "<td><a href=\"/clinic/patients/P1\">P1</a></td><td>2026-12-01 at 09:00</td>"
+                          "<td><strong>intolerable</strong></td><td>cannot stand up</td><td>DULoxetine</td>";
+  CHECK(home->body.find(row) != std::string::npos);
+  CHECK(home->body.find(row) < home->body.find("<h2>Due by"));
+  // The clinician's patient page: side effects before the scores table.
+  auto patient = c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}});
+  CHECK(patient->body.find("<h3>Side effects</h3>") < patient->body.find("<h3>Scores</h3>"));
+  CHECK(patient->body.find("cannot stand up") < patient->body.find("<h3>Scores</h3>"));
+  // 15 days later it has left the clinic home (still on the patient's record).
+  s.today = Date(2026, 12, 15);
+  CHECK(c.Get("/clinic/", {{"Cookie", dr.cookie}})->body.find("cannot stand up") == std::string::npos);
+  CHECK(c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}})->body.find("cannot stand up") != std::string::npos);
+}
+
 TEST_CASE("JSON API returns the CLI's shapes") {
   Server s;
   s.approved_plan();
