@@ -39,6 +39,15 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
   b += "<section><h2>Today's doses (" + esc(iso(today)) + ")</h2>";
   if (active) {
     b += doses_on(active->plan, formulary, today);
+    // Before the first day the patient reads when to begin, not only "nothing to take".
+    const Date first = active->plan.start;
+    if (first == today + Days(1)) {
+      b += "<p id=\"starts\"><strong>Your plan starts tomorrow (" + esc(iso(first)) +
+           ")</strong>: take nothing from it today.</p>";
+    } else if (first > today) {
+      b += "<p id=\"starts\"><strong>Your plan starts on " + esc(iso(first)) +
+           "</strong>: take nothing from it before then.</p>";
+    }
     const auto next = next_assessment(active->plan, today);
     const Stage *trial = active->plan.current_trial();
     if (!next && trial != nullptr && trial->maintenance() && *trial->review_date < today) {

@@ -736,6 +736,21 @@ TEST_CASE("a severe or intolerable side effect reaches the clinic home, and the 
   CHECK(c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}})->body.find("cannot stand up") != std::string::npos);
 }
 
+TEST_CASE("patient page before the plan's first day says when it starts") {
+  Server s;
+  s.approved_plan(); // starts 2026-12-01
+  auto c = s.client();
+  const std::string url = "/p/" + s.token1;
+  s.today = Date(2026, 11, 30);
+  CHECK(c.Get(url.c_str())->body.find("Your plan starts tomorrow (2026-12-01)</strong>: take nothing from it today.") !=
+        std::string::npos);
+  s.today = Date(2026, 11, 25);
+  CHECK(c.Get(url.c_str())->body.find("Your plan starts on 2026-12-01</strong>: take nothing from it before then.") !=
+        std::string::npos);
+  s.today = Date(2026, 12, 1);
+  CHECK(c.Get(url.c_str())->body.find("id=\"starts\"") == std::string::npos);
+}
+
 TEST_CASE("JSON API returns the CLI's shapes") {
   Server s;
   s.approved_plan();
