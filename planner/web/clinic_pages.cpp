@@ -40,7 +40,7 @@ void WebServer::Impl::clinic_home(Call &c) {
     b += "<p>None reported.</p>";
   } else {
     b += "<table><thead><tr><th>Patient</th><th>When</th><th>Severity</th><th>What</th>"
-         "<th>Drugs taken then</th></tr></thead><tbody>" + serious + "</tbody></table>";
+         "<th>Drugs</th></tr></thead><tbody>" + serious + "</tbody></table>";
   }
   b += "</section><section><h2>Due by " + esc(iso(today + Days(within))) +
                   "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"

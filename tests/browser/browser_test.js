@@ -194,6 +194,25 @@ async function main() {
     check((await text(phone)).includes('Your side effect (moderate) is saved.'), 'the patient is told who sees it');
     await shot(phone, 'patient-after.png');
 
+    await phone.type('#description', 'cannot sleep');
+    await phone.select('#severity', 'intolerable');
+    await submitAndWait(phone, 'form[action$="/adverse-effects"] button');
+    check((await text(phone)).includes('Because it is intolerable, please call your clinic today'),
+      'an intolerable side effect asks the patient to call');
+    await shot(phone, 'patient-intolerable.png');
+
+    // --- the clinic home leads with it
+    step = 'clinic side effects';
+    await submitAndWait(staff, 'header button[type=submit]'); // the pharmacist logs out
+    await login(staff, 'dr.a');
+    await staff.setViewport({ width: 1280, height: 900 });
+    const home = await text(staff);
+    check(home.includes('cannot sleep') && home.indexOf('cannot sleep') < home.indexOf('Due by'),
+      'the clinic home lists the intolerable side effect above the due list');
+    await shot(staff, 'clinic-side-effects.png');
+    await staff.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await shot(staff, 'clinic-side-effects-phone.png');
+
     const wrong = await phone.goto(`${base}/p/0123456789abcdef0123456789abcdef`, { waitUntil: 'load' });
     check(wrong.status() === 404, 'a wrong link is 404');
   } finally {
