@@ -76,6 +76,21 @@ PlanVersion submit_latest_draft(Repository &repo, const std::string &patient, co
   return *draft;
 }
 
+PlanVersion submit_draft(Repository &repo, const std::string &patient, int version,
+                         const Actor &who, const std::string &field) {
+  stored_profile(repo, patient);
+  auto v = repo.plan_version(patient, version);
+  if (!v)
+    throw NotFoundError("plan of " + patient + ": no version " + std::to_string(version));
+  if (v->status != PlanStatus::draft) {
+    throw InputError(field + ": plan version " + std::to_string(version) + " is " +
+                     std::string(to_string(v->status)) + ", not a draft; nothing was submitted");
+  }
+  repo.submit(patient, version, who);
+  v->status = PlanStatus::submitted;
+  return *v;
+}
+
 PlanVersion version_to_show(Repository &repo, const std::string &patient,
                             std::optional<int> version) {
   if (version) {

@@ -45,6 +45,12 @@ Drafted draft_plan_version(Repository &repo, const Formulary &f, const Pathway &
 // Submits the patient's latest draft; NotFoundError when there is none.
 PlanVersion submit_latest_draft(Repository &repo, const std::string &patient, const Actor &who);
 
+// Submits version `version`, the draft a door showed its author (the web's "Submit for
+// pharmacist review" button): NotFoundError when there is no such version; InputError naming
+// `field` when it is not a draft (already submitted, reviewed or superseded by a newer draft).
+PlanVersion submit_draft(Repository &repo, const std::string &patient, int version,
+                         const Actor &who, const std::string &field = "version");
+
 // The version an export shows by default: the active (approved) one, else the latest.
 // NotFoundError when the patient has no plan (or no such `version`, when one is given).
 PlanVersion version_to_show(Repository &repo, const std::string &patient,

@@ -127,29 +127,7 @@ void run_show(Context &ctx, const std::string &id, int version) {
   const Patient p = require_patient(*repo, id).patient;
   const Date today = ctx.today();
   const EligibilityReport er = check_eligibility(p, ctx.formulary(), today);
-  auto list = [](const std::vector<std::string> &xs) {
-    std::string s;
-    for (const auto &x : xs)
-      s += (s.empty() ? "" : ", ") + x;
-    return s.empty() ? std::string("none") : s;
-  };
-  const long age = (today - p.birth_date).days() / 365; // whole years, for the reader
-  out << "patient: " << age << " years (born " << iso(p.birth_date) << "), " << to_string(p.sex)
-      << ", " << words::number(p.weight_kg) << " kg; CrCl " << words::number(er.crcl_ml_min)
-      << " mL/min ("
-      << (p.crcl_ml_min ? std::string("given")
-                        : "Cockcroft-Gault from serum creatinine " +
-                              words::number(p.serum_creatinine_mg_dl.value_or(0)) + " mg/dL")
-      << "); hepatic impairment " << to_string(p.hepatic) << "\n";
-  out << "conditions: " << list(p.conditions) << "; medicines: " << list(p.medications) << "\n";
-  for (const auto &dv : er.drugs) {
-    out << "  " << words::drug(ctx.formulary(), dv.drug) << ": " << to_string(dv.verdict);
-    for (const auto &r : dv.reasons) {
-      if (r.severity != Severity::ok)
-        out << "; " << words::for_people(ctx.formulary(), r.text) << " (" << r.source << ")";
-    }
-    out << "\n";
-  }
+  words::print(out, words::patient(p, er, ctx.formulary(), today));
   print_plan_for_people(out, v.plan, ctx.pathway(v.plan.pathway), ctx.formulary());
   if (before) {
     out << "changes against approved version " << before->version << ":"

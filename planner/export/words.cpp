@@ -275,6 +275,36 @@ Lines day(const Plan &p, const Formulary &f, Date d) {
   return out;
 }
 
+Lines patient(const Patient &p, const EligibilityReport &er, const Formulary &f, Date today) {
+  auto joined = [](const std::vector<std::string> &xs) {
+    std::string s;
+    for (const auto &x : xs)
+      s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? std::string("none") : s;
+  };
+  const long age = (today - p.birth_date).days() / 365; // whole years, for the reader
+  Lines out;
+  out.push_back({Kind::fact, 0,
+                 "patient: " + std::to_string(age) + " years (born " + iso(p.birth_date) + "), " +
+                     std::string(to_string(p.sex)) + ", " + number(p.weight_kg) + " kg; CrCl " +
+                     number(er.crcl_ml_min) + " mL/min (" +
+                     (p.crcl_ml_min ? std::string("given")
+                                    : "Cockcroft-Gault from serum creatinine " +
+                                          number(p.serum_creatinine_mg_dl.value_or(0)) + " mg/dL") +
+                     "); hepatic impairment " + std::string(to_string(p.hepatic))});
+  out.push_back({Kind::fact, 0,
+                 "conditions: " + joined(p.conditions) + "; medicines: " + joined(p.medications)});
+  for (const auto &dv : er.drugs) {
+    std::string t = drug(f, dv.drug) + ": " + std::string(to_string(dv.verdict));
+    for (const auto &r : dv.reasons) {
+      if (r.severity != Severity::ok)
+        t += "; " + for_people(f, r.text) + " (" + r.source + ")";
+    }
+    out.push_back({dv.verdict == Severity::ok ? Kind::fact : Kind::warning, 1, std::move(t)});
+  }
+  return out;
+}
+
 std::vector<Run> runs(const Plan &p) {
   std::set<Date> cuts;
   for (const auto &s : p.stages)

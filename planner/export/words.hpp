@@ -11,6 +11,7 @@
 #include "planner/core/finding.hpp"
 #include "planner/export/export_context.hpp"
 #include "planner/formulary/monograph.hpp"
+#include "planner/safety/eligibility.hpp"
 #include "planner/scheduling/plan.hpp"
 
 #include <optional>
@@ -70,6 +71,11 @@ Lines plan(const Plan &plan, const Formulary &f);
 Lines diff(const Plan *before, const Plan &after, const Formulary &f);
 // What to take on one day, per stage: "DULoxetine (trial), 60 mg a day:" and its doses.
 Lines day(const Plan &plan, const Formulary &f, Date d);
+
+// The patient a plan is checked against (`review show`, the pharmacy version page): age, sex,
+// weight, CrCl and how it was obtained, hepatic impairment (depth 0); conditions and medicines
+// (depth 0); then each drug's eligibility verdict with its reasons (depth 1).
+Lines patient(const Patient &p, const EligibilityReport &er, const Formulary &f, Date today);
 
 // ---- the patient's schedule: the text export and the PDF handout print these same words, so the
 // two never disagree (docs/exports.md).

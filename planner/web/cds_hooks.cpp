@@ -22,7 +22,8 @@ using ordered = nlohmann::ordered_json;
 std::shared_ptr<JwtVerifier> load_cds_clients(const std::string &path) {
   const auto read = [](const std::string &p, const std::string &what) {
     std::ifstream in(p, std::ios::binary);
-    if (!in) throw InputError(what + ": cannot read " + p);
+    if (!in)
+      throw InputError(what + ": cannot read " + p);
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
@@ -31,12 +32,14 @@ std::shared_ptr<JwtVerifier> load_cds_clients(const std::string &path) {
   try {
     doc = json::parse(read(path, "--cds-clients"));
   } catch (const json::exception &) {
-    throw InputError("--cds-clients " + path + ": not JSON; expected {\"clients\": [{\"iss\": "
+    throw InputError("--cds-clients " + path +
+                     ": not JSON; expected {\"clients\": [{\"iss\": "
                      "URL, \"jwks_file\": PATH}]}");
   }
   if (!doc.is_object() || !doc.contains("clients") || !doc["clients"].is_array() ||
       doc["clients"].empty()) {
-    throw InputError("--cds-clients " + path + ": no \"clients\" array; expected {\"clients\": "
+    throw InputError("--cds-clients " + path +
+                     ": no \"clients\" array; expected {\"clients\": "
                      "[{\"iss\": URL, \"jwks_file\": PATH}]}");
   }
   auto v = std::make_shared<JwtVerifier>();
@@ -45,14 +48,13 @@ std::shared_ptr<JwtVerifier> load_cds_clients(const std::string &path) {
   for (const auto &c : doc["clients"]) {
     ++n;
     const std::string at = "--cds-clients " + path + ": client " + std::to_string(n);
-    if (!c.is_object() || !c.contains("iss") || !c["iss"].is_string() ||
-        !c.contains("jwks_file") || !c["jwks_file"].is_string() ||
-        c["iss"].get<std::string>().empty()) {
+    if (!c.is_object() || !c.contains("iss") || !c["iss"].is_string() || !c.contains("jwks_file") ||
+        !c["jwks_file"].is_string() || c["iss"].get<std::string>().empty()) {
       throw InputError(at + ": expected {\"iss\": URL, \"jwks_file\": PATH}");
     }
     if (c.contains("jwks_url")) {
       throw InputError(at + ": jwks_url is not supported; save the client's JWK Set to a file "
-                       "and name it in jwks_file");
+                            "and name it in jwks_file");
     }
     const auto file = (dir / c["jwks_file"].get<std::string>()).string();
     v->trust(c["iss"].get<std::string>(), read(file, at + " jwks_file"), file);
@@ -65,7 +67,8 @@ namespace {
 constexpr const char *service_view = "titrate-patient-view";
 constexpr const char *service_select = "titrate-order-select";
 constexpr const char *service_sign = "titrate-order-sign";
-constexpr const char *override_system = "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes";
+constexpr const char *override_system =
+    "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes";
 
 // The prefetch templates of the order services (CDS Hooks 2.0 §Prefetch Template, within
 // §Prefetch query restrictions: reads, token equality, _sort, _count).
@@ -93,22 +96,22 @@ ordered discovery() {
       "The EHR's Patient.id is titrate's patient id (import the patient with titrate patient "
       "import ID --fhir FILE, ID = the EHR's Patient.id). Every call carries a JWT signed by a "
       "client the clinic trusts (docs/ehr.md).";
-  services.push_back({{"hook", "patient-view"},
-                      {"title", "titrate: titration status"},
-                      {"description",
-                       "Cards when the patient's dose titration needs the clinician: assessment "
+  services.push_back(
+      {{"hook", "patient-view"},
+       {"title", "titrate: titration status"},
+       {"description", "Cards when the patient's dose titration needs the clinician: assessment "
                        "due or overdue, assessment window short of pain scores, response or "
                        "non-response with its numbers, a severe or intolerable side effect, a "
                        "plan awaiting pharmacist review."},
-                      {"id", service_view},
-                      {"usageRequirements", usage},
-                      {"version", "2.0.1"}});
+       {"id", service_view},
+       {"usageRequirements", usage},
+       {"version", "2.0.1"}});
   ordered prefetch = ordered::object();
-  for (const auto &[k, v] : order_prefetch()) prefetch[k] = v;
-  for (const auto &[hook, id, what] :
-       {std::tuple<const char *, const char *, const char *>{"order-select", service_select,
-                                                             "selected"},
-        {"order-sign", service_sign, "about to be signed"}}) {
+  for (const auto &[k, v] : order_prefetch())
+    prefetch[k] = v;
+  for (const auto &[hook, id, what] : {std::tuple<const char *, const char *, const char *>{
+                                           "order-select", service_select, "selected"},
+                                       {"order-sign", service_sign, "about to be signed"}}) {
     services.push_back(
         {{"hook", hook},
          {"title", std::string("titrate: neuropathic pain drug check (") + hook + ")"},
@@ -130,7 +133,8 @@ ordered discovery() {
 ordered operation_outcome(const std::string &code, const std::string &text,
                           const std::string &diagnostics = "") {
   ordered issue = {{"severity", "error"}, {"code", code}, {"details", {{"text", text}}}};
-  if (!diagnostics.empty()) issue["diagnostics"] = diagnostics;
+  if (!diagnostics.empty())
+    issue["diagnostics"] = diagnostics;
   return {{"resourceType", "OperationOutcome"}, {"issue", ordered::array({issue})}};
 }
 
@@ -172,7 +176,8 @@ class CardLog {
 public:
   void add(const std::string &uuid, IssuedCard c) {
     std::lock_guard<std::mutex> lock(m_);
-    if (cards_.emplace(uuid, std::move(c)).second) order_.push_back(uuid);
+    if (cards_.emplace(uuid, std::move(c)).second)
+      order_.push_back(uuid);
     while (order_.size() > limit) {
       cards_.erase(order_.front());
       order_.pop_front();
@@ -181,7 +186,8 @@ public:
   std::optional<IssuedCard> find(const std::string &uuid) {
     std::lock_guard<std::mutex> lock(m_);
     const auto it = cards_.find(uuid);
-    if (it == cards_.end()) return std::nullopt;
+    if (it == cards_.end())
+      return std::nullopt;
     return it->second;
   }
   static constexpr std::size_t limit = 20000;
@@ -201,19 +207,25 @@ struct Service {
   std::string client_of(const httplib::Request &req) {
     const std::string auth = req.get_header_value("Authorization");
     if (auth.empty()) {
-      if (m.config.allow_unsigned) return "unsigned-local-test";
-      throw HookError{401, "login", "no Authorization: Bearer JWT; expected one signed by a "
-                                    "trusted CDS client (CDS Hooks 2.0 Trusting CDS Clients)", ""};
+      if (m.config.allow_unsigned)
+        return "unsigned-local-test";
+      throw HookError{401, "login",
+                      "no Authorization: Bearer JWT; expected one signed by a "
+                      "trusted CDS client (CDS Hooks 2.0 Trusting CDS Clients)",
+                      ""};
     }
     if (auth.rfind("Bearer ", 0) != 0) {
       throw HookError{401, "login", "Authorization is not a Bearer token", ""};
     }
     if (!m.config.verifier || m.config.verifier->empty()) {
-      throw HookError{401, "login", "no trusted CDS clients are configured (titrate serve "
-                                    "--cds-clients FILE)", ""};
+      throw HookError{401, "login",
+                      "no trusted CDS clients are configured (titrate serve "
+                      "--cds-clients FILE)",
+                      ""};
     }
     try {
-      const auto v = m.config.verifier->verify(auth.substr(7), m.config.base_url + req.path, m.now());
+      const auto v =
+          m.config.verifier->verify(auth.substr(7), m.config.base_url + req.path, m.now());
       return v.iss;
     } catch (const JwtError &e) {
       throw HookError{401, "security", std::string("JWT refused: ") + e.what(), ""};
@@ -256,7 +268,8 @@ struct Service {
   json parse_body(const httplib::Request &req) {
     try {
       json j = json::parse(req.body);
-      if (!j.is_object()) throw HookError{400, "structure", "the request is not a JSON object", ""};
+      if (!j.is_object())
+        throw HookError{400, "structure", "the request is not a JSON object", ""};
       return j;
     } catch (const json::parse_error &) {
       throw HookError{400, "structure", "the request body is not JSON", ""};
@@ -267,13 +280,19 @@ struct Service {
   const json &check_request(const json &body, const std::string &hook) {
     const std::string h = require_str(body, "hook", "request");
     if (h != hook) {
-      throw HookError{400, "invalid", "request.hook: \"" + printable(h, 40) + "\"; this service "
-                                      "answers " + hook, ""};
+      throw HookError{400, "invalid",
+                      "request.hook: \"" + printable(h, 40) +
+                          "\"; this service "
+                          "answers " +
+                          hook,
+                      ""};
     }
     require_str(body, "hookInstance", "request");
     if (body.contains("fhirAuthorization") && !body.contains("fhirServer")) {
-      throw HookError{400, "required", "request.fhirServer: missing; REQUIRED when "
-                                       "fhirAuthorization is given", ""};
+      throw HookError{400, "required",
+                      "request.fhirServer: missing; REQUIRED when "
+                      "fhirAuthorization is given",
+                      ""};
     }
     const json &context = require_obj(body, "context", "request");
     require_str(context, "patientId", "context");
@@ -282,8 +301,8 @@ struct Service {
 
   ordered card_json(const ehr::Card &c, const std::string &hook_instance, std::size_t index,
                     const std::string &patient_id, const std::string &service) {
-    const std::string uuid = name_uuid("titrate:cds:" + hook_instance + ":" +
-                                       std::to_string(index) + ":" + c.kind);
+    const std::string uuid =
+        name_uuid("titrate:cds:" + hook_instance + ":" + std::to_string(index) + ":" + c.kind);
     ordered j;
     j["uuid"] = uuid;
     j["summary"] = ehr::summary_text(c.summary);
@@ -298,25 +317,29 @@ struct Service {
                      {"display", c.kind}}}};
     IssuedCard issued{service, patient_id, c.kind, j["summary"].get<std::string>(), {}};
     if (c.suggestion) {
-      const std::string suuid = name_uuid("titrate:cds:" + hook_instance + ":" +
-                                          std::to_string(index) + ":suggestion");
-      j["suggestions"] = ordered::array(
-          {{{"label", c.suggestion->label},
-            {"uuid", suuid},
-            {"isRecommended", true},
-            {"actions", ordered::array({{{"type", "update"},
-                                         {"description", c.suggestion->description},
-                                         {"resource", c.suggestion->resource}}})}}});
+      const std::string suuid =
+          name_uuid("titrate:cds:" + hook_instance + ":" + std::to_string(index) + ":suggestion");
+      j["suggestions"] =
+          ordered::array({{{"label", c.suggestion->label},
+                           {"uuid", suuid},
+                           {"isRecommended", true},
+                           {"actions", ordered::array({{{"type", "update"},
+                                                        {"description", c.suggestion->description},
+                                                        {"resource", c.suggestion->resource}}})}}});
       j["selectionBehavior"] = "at-most-one";
       issued.suggestions.push_back(suuid);
     }
     if (c.indicator != ehr::Indicator::info) {
       ordered reasons = ordered::array();
       for (const auto &[code, display] :
-           {std::pair<const char *, const char *>{"cds-not-applicable", "CDS does not apply to patient"},
-            {"recipient-disagrees-evidence", "Recipient disagrees with recommendation because of issues with the evidence"},
-            {"recipient-concerns-outcomes", "Recipient has concerns regarding potential health outcomes"},
-            {"does-not-align-preferences", "Recommendation does not align with patient preferences or values"}}) {
+           {std::pair<const char *, const char *>{"cds-not-applicable",
+                                                  "CDS does not apply to patient"},
+            {"recipient-disagrees-evidence",
+             "Recipient disagrees with recommendation because of issues with the evidence"},
+            {"recipient-concerns-outcomes",
+             "Recipient has concerns regarding potential health outcomes"},
+            {"does-not-align-preferences",
+             "Recommendation does not align with patient preferences or values"}}) {
         reasons.push_back({{"system", override_system}, {"code", code}, {"display", display}});
       }
       j["overrideReasons"] = reasons;
@@ -368,18 +391,22 @@ struct Service {
     std::vector<std::string> selections;
     if (!sign) {
       if (!context.contains("selections") || !context["selections"].is_array()) {
-        throw HookError{400, "required", "context.selections: missing; expected an array "
-                                         "(order-select)", ""};
+        throw HookError{400, "required",
+                        "context.selections: missing; expected an array "
+                        "(order-select)",
+                        ""};
       }
       for (const auto &s : context["selections"]) {
-        if (!s.is_string()) throw HookError{400, "invalid", "context.selections: not strings", ""};
+        if (!s.is_string())
+          throw HookError{400, "invalid", "context.selections: not strings", ""};
         selections.push_back(s.get<std::string>());
       }
     }
     const Date today = m.today();
-    const auto drafts = ehr::read_draft_orders(draft_orders, selections, *m.config.codes, m.formulary);
-    const bool any_formulary = std::any_of(drafts.begin(), drafts.end(),
-                                           [](const auto &d) { return !d.drug.empty(); });
+    const auto drafts =
+        ehr::read_draft_orders(draft_orders, selections, *m.config.codes, m.formulary);
+    const bool any_formulary =
+        std::any_of(drafts.begin(), drafts.end(), [](const auto &d) { return !d.drug.empty(); });
     if (!any_formulary) {
       send(res, 200, {{"cards", ordered::array()}});
       return;
@@ -390,11 +417,13 @@ struct Service {
                               : json::object();
     std::vector<std::string> missing;
     for (const auto &k : required_order_prefetch) {
-      if (!prefetch.contains(k) || prefetch[k].is_null()) missing.push_back(k);
+      if (!prefetch.contains(k) || prefetch[k].is_null())
+        missing.push_back(k);
     }
     if (!missing.empty()) {
       std::string list;
-      for (const auto &k : missing) list += (list.empty() ? "" : ", ") + k;
+      for (const auto &k : missing)
+        list += (list.empty() ? "" : ", ") + k;
       throw HookError{412, "processing",
                       "Cannot check the order: the prefetch " + list +
                           (missing.size() == 1 ? " is" : " are") +
@@ -403,12 +432,14 @@ struct Service {
     }
     ehr::FhirReader reader(*m.config.codes, today);
     for (const auto &[key, tmpl] : order_prefetch()) {
-      if (prefetch.contains(key) && !prefetch[key].is_null()) reader.add(prefetch[key], "prefetch." + key);
+      if (prefetch.contains(key) && !prefetch[key].is_null())
+        reader.add(prefetch[key], "prefetch." + key);
     }
     const ehr::FhirInput &in = reader.input();
     if (!in.patient_resource.empty() && in.patient_resource != "Patient/" + pid) {
-      throw HookError{400, "invalid", "prefetch.patient is " + in.patient_resource +
-                                          " but context.patientId is " + pid, ""};
+      throw HookError{
+          400, "invalid",
+          "prefetch.patient is " + in.patient_resource + " but context.patientId is " + pid, ""};
     }
     ehr::OrderContext ctx{in, reader.cautions(), std::nullopt, "", "", std::nullopt};
     try {
@@ -416,8 +447,8 @@ struct Service {
       validate_patient(p, today);
       ctx.patient = std::move(p);
     } catch (const InputError &e) {
-      ctx.missing = !in.creatinine ? "no serum creatinine on record"
-                    : !in.weight   ? "no body weight on record"
+      ctx.missing = !in.creatinine                ? "no serum creatinine on record"
+                    : !in.weight                  ? "no body weight on record"
                     : in.patient_resource.empty() ? "no Patient in prefetch"
                                                   : "the patient's record cannot be used";
       ctx.missing_detail = e.what();
@@ -449,7 +480,8 @@ struct Service {
     std::size_t n = 0;
     for (const auto &f : body["feedback"]) {
       const std::string at = "feedback[" + std::to_string(n++) + "]";
-      if (!f.is_object()) throw HookError{400, "structure", at + ": expected an object", ""};
+      if (!f.is_object())
+        throw HookError{400, "structure", at + ": expected an object", ""};
       const std::string card = require_str(f, "card", at);
       const std::string outcome = require_str(f, "outcome", at);
       const std::string when = require_str(f, "outcomeTimestamp", at);
@@ -457,21 +489,26 @@ struct Service {
       const bool shape = when.size() >= 20 && when.back() == 'Z' && when[10] == 'T' &&
                          when[13] == ':' && when[16] == ':';
       try {
-        if (!shape) throw InputError("");
+        if (!shape)
+          throw InputError("");
         parse_date(when.substr(0, 10));
       } catch (const InputError &) {
-        throw HookError{400, "invalid", at + ".outcomeTimestamp: \"" + printable(when, 40) +
-                                            "\"; expected a UTC time such as 2026-11-30T10:05:31Z",
+        throw HookError{400, "invalid",
+                        at + ".outcomeTimestamp: \"" + printable(when, 40) +
+                            "\"; expected a UTC time such as 2026-11-30T10:05:31Z",
                         ""};
       }
       const auto issued = log.find(card);
       std::string detail = service + " card " + card;
-      if (issued) detail += " (" + issued->kind + ": " + issued->summary + ")";
+      if (issued)
+        detail += " (" + issued->kind + ": " + issued->summary + ")";
       if (outcome == "accepted") {
         if (!f.contains("acceptedSuggestions") || !f["acceptedSuggestions"].is_array() ||
             f["acceptedSuggestions"].empty()) {
-          throw HookError{400, "required", at + ".acceptedSuggestions: missing; REQUIRED for an "
-                                                "accepted outcome", ""};
+          throw HookError{400, "required",
+                          at + ".acceptedSuggestions: missing; REQUIRED for an "
+                               "accepted outcome",
+                          ""};
         }
         detail += " accepted suggestion";
         for (const auto &s : f["acceptedSuggestions"]) {
@@ -484,7 +521,8 @@ struct Service {
         detail += " overridden";
         if (f.contains("overrideReason")) {
           const json &r = f["overrideReason"];
-          if (!r.is_object()) throw HookError{400, "invalid", at + ".overrideReason: expected an object", ""};
+          if (!r.is_object())
+            throw HookError{400, "invalid", at + ".overrideReason: expected an object", ""};
           if (r.contains("reason") && r["reason"].is_object()) {
             detail += "; reason " + printable(r["reason"].value("code", ""), 64) +
                       (r["reason"].contains("display")
@@ -496,8 +534,10 @@ struct Service {
           }
         }
       } else {
-        throw HookError{400, "invalid", at + ".outcome: \"" + printable(outcome, 20) +
-                                            "\"; expected accepted or overridden", ""};
+        throw HookError{400, "invalid",
+                        at + ".outcome: \"" + printable(outcome, 20) +
+                            "\"; expected accepted or overridden",
+                        ""};
       }
       detail += " at " + printable(when, 40) + " (client " + printable(client, 100) + ")";
       rows.push_back({issued ? issued->patient : "", detail});
@@ -507,9 +547,10 @@ struct Service {
       m.repo.atomically([&] {
         for (const auto &r : rows) {
           std::string patient = r.patient;
-          if (!patient.empty() && !m.repo.patient(patient)) patient.clear();
-          m.repo.append_audit(Actor{printable(client, 100), "cds-client", "cds"}, "cds.feedback", patient,
-                              r.detail);
+          if (!patient.empty() && !m.repo.patient(patient))
+            patient.clear();
+          m.repo.append_audit(Actor{printable(client, 100), "cds-client", "cds"}, "cds.feedback",
+                              patient, r.detail);
         }
       });
     }
@@ -526,12 +567,15 @@ void mount_cds_hooks(httplib::Server &svr, CdsMount &mount) {
     s->client_of(req);
     send(res, 200, discovery());
   }));
-  svr.Post(std::string("/cds-services/") + service_view,
-           s->guarded([s](const httplib::Request &q, httplib::Response &r) { s->patient_view(q, r); }));
-  svr.Post(std::string("/cds-services/") + service_select,
-           s->guarded([s](const httplib::Request &q, httplib::Response &r) { s->order(q, r, false); }));
-  svr.Post(std::string("/cds-services/") + service_sign,
-           s->guarded([s](const httplib::Request &q, httplib::Response &r) { s->order(q, r, true); }));
+  svr.Post(
+      std::string("/cds-services/") + service_view,
+      s->guarded([s](const httplib::Request &q, httplib::Response &r) { s->patient_view(q, r); }));
+  svr.Post(
+      std::string("/cds-services/") + service_select,
+      s->guarded([s](const httplib::Request &q, httplib::Response &r) { s->order(q, r, false); }));
+  svr.Post(
+      std::string("/cds-services/") + service_sign,
+      s->guarded([s](const httplib::Request &q, httplib::Response &r) { s->order(q, r, true); }));
   svr.Post(R"(/cds-services/([A-Za-z0-9-]+)/feedback)",
            s->guarded([s](const httplib::Request &q, httplib::Response &r) {
              const std::string id = q.matches[1];

@@ -20,7 +20,8 @@ std::string to_hex(const unsigned char *bytes, std::size_t n) {
 } // namespace
 
 void crypto_init() {
-  if (sodium_init() < 0) throw StorageError("libsodium: initialisation failed");
+  if (sodium_init() < 0)
+    throw StorageError("libsodium: initialisation failed");
 }
 
 std::string hash_password(std::string_view password) {
@@ -55,7 +56,8 @@ std::string token_digest(std::string_view token) {
 }
 
 bool equal_secret(std::string_view a, std::string_view b) {
-  if (a.size() != b.size() || a.empty()) return false;
+  if (a.size() != b.size() || a.empty())
+    return false;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 

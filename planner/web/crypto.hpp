@@ -13,7 +13,7 @@ void crypto_init();
 std::string hash_password(std::string_view password);
 bool verify_password(std::string_view password, const std::string &hash);
 
-std::string random_token();                      // 16 random bytes as 32 lower-case hex digits
+std::string random_token();                       // 16 random bytes as 32 lower-case hex digits
 std::string token_digest(std::string_view token); // hex BLAKE2b-256 of the token text
 bool equal_secret(std::string_view a, std::string_view b); // constant time for equal lengths
 

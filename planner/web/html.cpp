@@ -7,12 +7,23 @@ std::string esc(std::string_view text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&#39;"; break;
-    default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -30,7 +41,8 @@ header{background:#0b4f6c;color:#fff;padding:.6rem 1rem;display:flex;align-items
 header a{color:#fff;font-weight:600;text-decoration:none}
 header form{margin:0}
 main{max-width:56rem;margin:0 auto;padding:1rem}
-section{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:1rem;margin:0 0 1rem}
+section{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:1rem;margin:0 0 1rem;
+  overflow-x:auto}
 h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:0 0 .6rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .4rem;
   border-bottom:1px solid #e3e6ea;vertical-align:top}

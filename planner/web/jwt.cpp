@@ -23,12 +23,18 @@ std::string base64url_decode(const std::string &in) {
   int bits = 0;
   for (const char ch : in) {
     int v = -1;
-    if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-    else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
-    else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
-    else if (ch == '-') v = 62;
-    else if (ch == '_') v = 63;
-    else throw JwtError("not base64url (RFC 4648 section 5)");
+    if (ch >= 'A' && ch <= 'Z')
+      v = ch - 'A';
+    else if (ch >= 'a' && ch <= 'z')
+      v = ch - 'a' + 26;
+    else if (ch >= '0' && ch <= '9')
+      v = ch - '0' + 52;
+    else if (ch == '-')
+      v = 62;
+    else if (ch == '_')
+      v = 63;
+    else
+      throw JwtError("not base64url (RFC 4648 section 5)");
     buf = (buf << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -36,7 +42,8 @@ std::string base64url_decode(const std::string &in) {
       out.push_back(static_cast<char>((buf >> bits) & 0xff));
     }
   }
-  if (bits >= 6) throw JwtError("not base64url: a dangling character");
+  if (bits >= 6)
+    throw JwtError("not base64url: a dangling character");
   return out;
 }
 
@@ -62,7 +69,8 @@ const Alg *find_alg(const std::string &name) {
       {"RS384", false, EVP_sha384, "", 0},      {"RS512", false, EVP_sha512, "", 0},
   };
   for (const auto &a : algs)
-    if (name == a.name) return &a;
+    if (name == a.name)
+      return &a;
   return nullptr;
 }
 
@@ -76,7 +84,8 @@ Pkey ec_key(const std::string &crv, const std::string &x, const std::string &y) 
                       : crv == "P-384" ? "secp384r1"
                       : crv == "P-521" ? "secp521r1"
                                        : nullptr;
-  if (!group) throw InputError("crv \"" + printable(crv, 16) + "\"; expected P-256, P-384 or P-521");
+  if (!group)
+    throw InputError("crv \"" + printable(crv, 16) + "\"; expected P-256, P-384 or P-521");
   std::string point = std::string(1, '\x04') + x + y;
   OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
   OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
@@ -89,7 +98,8 @@ Pkey ec_key(const std::string &crv, const std::string &x, const std::string &y) 
   EVP_PKEY_CTX_free(ctx);
   OSSL_PARAM_free(params);
   OSSL_PARAM_BLD_free(bld);
-  if (!ok) throw InputError("an EC public key that OpenSSL cannot use (x, y not on " + crv + ")");
+  if (!ok)
+    throw InputError("an EC public key that OpenSSL cannot use (x, y not on " + crv + ")");
   // The point must be on the curve: check it, so a bad key is refused when loaded.
   EVP_PKEY_CTX *check = EVP_PKEY_CTX_new(pkey, nullptr);
   const bool valid = check && EVP_PKEY_public_check(check) == 1;
@@ -119,7 +129,8 @@ Pkey rsa_key(const std::string &n, const std::string &e) {
   OSSL_PARAM_BLD_free(bld);
   BN_free(bn_n);
   BN_free(bn_e);
-  if (!ok) throw InputError("an RSA public key that OpenSSL cannot use");
+  if (!ok)
+    throw InputError("an RSA public key that OpenSSL cannot use");
   if (EVP_PKEY_get_bits(pkey) < 2048) {
     EVP_PKEY_free(pkey);
     throw InputError("an RSA key shorter than 2048 bits (RFC 7518 section 3.3 requires 2048)");
@@ -142,10 +153,12 @@ std::string ecdsa_der(const std::string &raw, int coord_bytes) {
   unsigned char *der = nullptr;
   const int len = i2d_ECDSA_SIG(sig, &der);
   std::string out;
-  if (len > 0) out.assign(reinterpret_cast<char *>(der), static_cast<std::size_t>(len));
+  if (len > 0)
+    out.assign(reinterpret_cast<char *>(der), static_cast<std::size_t>(len));
   OPENSSL_free(der);
   ECDSA_SIG_free(sig);
-  if (out.empty()) throw JwtError("an ECDSA signature OpenSSL cannot encode");
+  if (out.empty())
+    throw JwtError("an ECDSA signature OpenSSL cannot encode");
   return out;
 }
 
@@ -163,7 +176,8 @@ bool verify_signature(EVP_PKEY *key, const EVP_MD *md, const std::string &data,
 json decode_json_part(const std::string &part, const char *what) {
   try {
     const json j = json::parse(base64url_decode(part));
-    if (!j.is_object()) throw JwtError(std::string("the JWT ") + what + " is not a JSON object");
+    if (!j.is_object())
+      throw JwtError(std::string("the JWT ") + what + " is not a JSON object");
     return j;
   } catch (const json::exception &) {
     throw JwtError(std::string("the JWT ") + what + " is not JSON");
@@ -183,7 +197,9 @@ struct JwtVerifier::Key {
 JwtVerifier::JwtVerifier() = default;
 JwtVerifier::~JwtVerifier() = default;
 
-bool JwtVerifier::empty() const { return keys_.empty(); }
+bool JwtVerifier::empty() const {
+  return keys_.empty();
+}
 
 void JwtVerifier::trust(const std::string &iss, const std::string &jwks_json,
                         const std::string &where) {
@@ -203,21 +219,24 @@ void JwtVerifier::trust(const std::string &iss, const std::string &jwks_json,
     key->kty = member(k, "kty");
     key->alg = member(k, "alg");
     const std::string at = where + ": key \"" + printable(key->kid, 40) + "\"";
-    if (key->kid.empty()) throw InputError(at + ": no kid; expected one (CDS Hooks: kid REQUIRED)");
+    if (key->kid.empty())
+      throw InputError(at + ": no kid; expected one (CDS Hooks: kid REQUIRED)");
     if (k.contains("d") || k.contains("p")) {
       throw InputError(at + ": holds a private key; give the client's PUBLIC keys only");
     }
     const std::string use = member(k, "use");
-    if (!use.empty() && use != "sig") throw InputError(at + ": use \"" + use + "\"; expected sig");
+    if (!use.empty() && use != "sig")
+      throw InputError(at + ": use \"" + use + "\"; expected sig");
     try {
       if (key->kty == "EC") {
         key->crv = member(k, "crv");
-        key->pkey = ec_key(key->crv, base64url_decode(member(k, "x")),
-                           base64url_decode(member(k, "y")));
+        key->pkey =
+            ec_key(key->crv, base64url_decode(member(k, "x")), base64url_decode(member(k, "y")));
       } else if (key->kty == "RSA") {
         key->pkey = rsa_key(base64url_decode(member(k, "n")), base64url_decode(member(k, "e")));
       } else {
-        throw InputError("kty \"" + printable(key->kty, 16) + "\"; expected EC or RSA (no "
+        throw InputError("kty \"" + printable(key->kty, 16) +
+                         "\"; expected EC or RSA (no "
                          "symmetric keys: CDS Hooks forbids HMAC)");
       }
     } catch (const JwtError &e) {
@@ -226,7 +245,8 @@ void JwtVerifier::trust(const std::string &iss, const std::string &jwks_json,
       throw InputError(at + ": " + e.what());
     }
     for (const auto &other : list) {
-      if (other->kid == key->kid) throw InputError(at + ": the kid is listed twice for " + iss);
+      if (other->kid == key->kid)
+        throw InputError(at + ": the kid is listed twice for " + iss);
     }
     list.push_back(std::move(key));
   }
@@ -246,18 +266,23 @@ VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &aud
     throw JwtError("alg \"" + alg + "\": unsigned JWTs are refused (CDS Hooks: SHALL NOT none)");
   }
   if (alg.rfind("HS", 0) == 0) {
-    throw JwtError("alg " + printable(alg, 8) + ": HMAC is refused (CDS Hooks: SHALL NOT use a "
+    throw JwtError("alg " + printable(alg, 8) +
+                   ": HMAC is refused (CDS Hooks: SHALL NOT use a "
                    "symmetric algorithm)");
   }
   const Alg *a = find_alg(alg);
   if (!a) {
-    throw JwtError("alg \"" + printable(alg, 16) + "\" is not accepted; expected ES384 or RS384 "
+    throw JwtError("alg \"" + printable(alg, 16) +
+                   "\" is not accepted; expected ES384 or RS384 "
                    "(or ES256, ES512, RS256, RS512)");
   }
-  if (member(header, "typ") != "JWT") throw JwtError("header typ is not \"JWT\"");
+  if (member(header, "typ") != "JWT")
+    throw JwtError("header typ is not \"JWT\"");
   const std::string kid = member(header, "kid");
-  if (kid.empty()) throw JwtError("header has no kid");
-  if (header.contains("crit")) throw JwtError("header has crit extensions, which are not understood");
+  if (kid.empty())
+    throw JwtError("header has no kid");
+  if (header.contains("crit"))
+    throw JwtError("header has crit extensions, which are not understood");
 
   const json claims = decode_json_part(token.substr(dot1 + 1, dot2 - dot1 - 1), "payload");
   const std::string iss = member(claims, "iss");
@@ -267,8 +292,10 @@ VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &aud
   }
   const Key *key = nullptr;
   for (const auto &k : trusted->second)
-    if (k->kid == kid) key = k.get();
-  if (!key) throw JwtError("kid \"" + printable(kid, 40) + "\" is not a key of " + iss);
+    if (k->kid == kid)
+      key = k.get();
+  if (!key)
+    throw JwtError("kid \"" + printable(kid, 40) + "\" is not a key of " + iss);
   if ((a->ec && key->kty != "EC") || (!a->ec && key->kty != "RSA") ||
       (a->ec && key->crv != a->curve) || (!key->alg.empty() && key->alg != alg)) {
     throw JwtError("alg " + alg + " does not match key \"" + kid + "\" (" + key->kty +
@@ -278,30 +305,39 @@ VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &aud
   const std::string signed_part = token.substr(0, dot2);
   const bool good = verify_signature(key->pkey.get(), a->md(), signed_part,
                                      a->ec ? ecdsa_der(signature, a->coord_bytes) : signature);
-  if (!good) throw JwtError("bad signature (key \"" + kid + "\" of " + iss + ")");
+  if (!good)
+    throw JwtError("bad signature (key \"" + kid + "\" of " + iss + ")");
 
   // Claims, checked only once the signature holds.
   bool aud_ok = false;
   if (claims.contains("aud")) {
     const json &aud = claims["aud"];
-    if (aud.is_string()) aud_ok = aud.get<std::string>() == audience;
+    if (aud.is_string())
+      aud_ok = aud.get<std::string>() == audience;
     if (aud.is_array()) {
-      for (const auto &x : aud) aud_ok = aud_ok || (x.is_string() && x.get<std::string>() == audience);
+      for (const auto &x : aud)
+        aud_ok = aud_ok || (x.is_string() && x.get<std::string>() == audience);
     }
   }
-  if (!aud_ok) throw JwtError("aud is not " + audience);
-  if (!claims.contains("exp") || !claims["exp"].is_number()) throw JwtError("no numeric exp");
-  if (!claims.contains("iat") || !claims["iat"].is_number()) throw JwtError("no numeric iat");
+  if (!aud_ok)
+    throw JwtError("aud is not " + audience);
+  if (!claims.contains("exp") || !claims["exp"].is_number())
+    throw JwtError("no numeric exp");
+  if (!claims.contains("iat") || !claims["iat"].is_number())
+    throw JwtError("no numeric iat");
   const auto exp = static_cast<std::int64_t>(claims["exp"].get<double>());
   const auto iat = static_cast<std::int64_t>(claims["iat"].get<double>());
-  if (exp <= now) throw JwtError("expired (exp " + std::to_string(exp) + ")");
-  if (iat > now + clock_skew_seconds) throw JwtError("iat is in the future");
+  if (exp <= now)
+    throw JwtError("expired (exp " + std::to_string(exp) + ")");
+  if (iat > now + clock_skew_seconds)
+    throw JwtError("iat is in the future");
   if (exp > now + max_lifetime_seconds) {
     throw JwtError("exp is more than " + std::to_string(max_lifetime_seconds) +
                    " s ahead; expected a short-lived token");
   }
   const std::string jti = member(claims, "jti");
-  if (jti.empty()) throw JwtError("no jti");
+  if (jti.empty())
+    throw JwtError("no jti");
   {
     std::lock_guard<std::mutex> lock(replay_mutex_);
     // Forget tokens that have expired (they are refused by exp anyway), oldest first.

@@ -55,7 +55,7 @@ private:
   struct Key;
   std::map<std::string, std::vector<std::shared_ptr<Key>>> keys_; // iss -> keys
   std::mutex replay_mutex_;
-  std::map<std::string, std::int64_t> seen_;       // iss + "\n" + jti -> exp
+  std::map<std::string, std::int64_t> seen_;        // iss + "\n" + jti -> exp
   std::multimap<std::int64_t, std::string> expiry_; // exp -> key of seen_, to forget in order
 };
 

@@ -1,12 +1,13 @@
 #include "planner/web/pages.hpp"
 
 #include "planner/core/errors.hpp"
-#include "planner/export/svg.hpp"
 #include "planner/export/export_common.hpp"
+#include "planner/export/svg.hpp"
 #include "planner/export/words.hpp"
 #include "planner/web/html.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <sstream>
 
@@ -16,15 +17,24 @@ namespace {
 
 const char *kind_class(words::Kind k) {
   switch (k) {
-  case words::Kind::heading: return "heading";
-  case words::Kind::step: return "step";
-  case words::Kind::dose: return "dose-line";
-  case words::Kind::fact: return "fact";
-  case words::Kind::stop: return "stop";
-  case words::Kind::warning: return "warn";
-  case words::Kind::note: return "note";
-  case words::Kind::removed: return "removed";
-  case words::Kind::added: return "added";
+  case words::Kind::heading:
+    return "heading";
+  case words::Kind::step:
+    return "step";
+  case words::Kind::dose:
+    return "dose-line";
+  case words::Kind::fact:
+    return "fact";
+  case words::Kind::stop:
+    return "stop";
+  case words::Kind::warning:
+    return "warn";
+  case words::Kind::note:
+    return "note";
+  case words::Kind::removed:
+    return "removed";
+  case words::Kind::added:
+    return "added";
   }
   return "fact";
 }
@@ -41,20 +51,25 @@ std::string words_html(const words::Lines &lines) {
   bool open = false;
   for (const auto &l : lines) {
     if (!is_diff && l.kind == words::Kind::heading) {
-      if (open) h += "</ul>";
+      if (open)
+        h += "</ul>";
       open = false;
       h += "<h3>" + esc(l.text) + "</h3>";
       continue;
     }
-    if (!open) h += is_diff ? "<ul class=\"words diff\">" : "<ul class=\"words\">";
+    if (!open)
+      h += is_diff ? "<ul class=\"words diff\">" : "<ul class=\"words\">";
     open = true;
     std::string marker;
-    if (l.kind == words::Kind::removed) marker = "<span class=\"mark\">Removed: </span>";
-    if (l.kind == words::Kind::added) marker = "<span class=\"mark\">Added: </span>";
+    if (l.kind == words::Kind::removed)
+      marker = "<span class=\"mark\">Removed: </span>";
+    if (l.kind == words::Kind::added)
+      marker = "<span class=\"mark\">Added: </span>";
     h += "<li class=\"w" + std::to_string(l.depth) + " " + kind_class(l.kind) + "\">" + marker +
          esc(l.text) + "</li>";
   }
-  if (open) h += "</ul>";
+  if (open)
+    h += "</ul>";
   return h;
 }
 
@@ -68,7 +83,8 @@ std::string doses_on(const Plan &plan, const Formulary &f, Date day) {
            ":</strong> " + esc(words::dose(f, stage->drug, adm)) + "</li>";
     }
   }
-  if (h.empty()) return "<p>Nothing to take on " + esc(iso(day)) + ".</p>";
+  if (h.empty())
+    return "<p>Nothing to take on " + esc(iso(day)) + ".</p>";
   return "<ul class=\"plain\">" + h + "</ul>";
 }
 
@@ -76,23 +92,26 @@ std::optional<Date> next_assessment(const Plan &plan, Date day) {
   std::optional<Date> best;
   for (const auto &s : plan.stages) {
     const auto d = s.review_date ? s.review_date : s.decision_date;
-    if (d && *d >= day && (!best || *d < *best)) best = d;
+    if (d && *d >= day && (!best || *d < *best))
+      best = d;
   }
   return best;
 }
 
 std::string plan_html(const Plan &plan, const Formulary &f) {
-  if (plan.stages.empty()) return "<p>No stages.</p>";
+  if (plan.stages.empty())
+    return "<p>No stages.</p>";
   return words_html(words::plan(plan, f));
 }
 
 std::string findings_list(const std::vector<Finding> &findings, const Formulary *fm) {
-  if (findings.empty()) return "<p>None.</p>";
+  if (findings.empty())
+    return "<p>None.</p>";
   std::string h = "<ul>";
   for (const auto &f : findings) {
     h += "<li><strong>" + esc(to_string(f.severity)) + ":</strong> " +
-         esc(fm != nullptr ? words::for_people(*fm, f.text) : f.text) +
-         " <span class=\"muted\">[" + esc(f.rule) + "; " + esc(f.source) + "]</span></li>";
+         esc(fm != nullptr ? words::for_people(*fm, f.text) : f.text) + " <span class=\"muted\">[" +
+         esc(f.rule) + "; " + esc(f.source) + "]</span></li>";
   }
   return h + "</ul>";
 }
@@ -108,9 +127,51 @@ std::string chart(const ExportInput &in) {
   // Inline in HTML: drop the XML declaration; the SVG's own text is already XML-escaped.
   if (svg.rfind("<?xml", 0) == 0) {
     const auto end = svg.find("?>");
-    if (end != std::string::npos) svg.erase(0, end + 2);
+    if (end != std::string::npos)
+      svg.erase(0, end + 2);
   }
   return "<div class=\"chart\" role=\"img\" aria-label=\"Pain chart\">" + svg + "</div>";
+}
+
+std::string when_text(const LocalDateTime &at) {
+  char hm[32];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", at.minute_of_day / 60, at.minute_of_day % 60);
+  return iso(at.date) + " at " + hm;
+}
+
+std::string scores_table(const std::vector<ScoreEntry> &scores, Date from) {
+  std::string rows;
+  for (auto it = scores.rbegin(); it != scores.rend(); ++it) {
+    if (it->at.date < from)
+      continue;
+    rows += "<tr><td>" + esc(when_text(it->at)) + "</td><td>" + std::to_string(it->score.value()) +
+            " of 10</td><td>" + esc(it->note) + "</td></tr>";
+  }
+  if (rows.empty())
+    return "<p>No pain scores since " + esc(iso(from)) + ".</p>";
+  return "<table><thead><tr><th>When</th><th>Pain</th><th>Note</th></tr></thead><tbody>" + rows +
+         "</tbody></table>";
+}
+
+std::string adverse_effects_table(const std::vector<AdverseEffect> &effects, const Formulary &f) {
+  if (effects.empty())
+    return "<p>No side effects reported.</p>";
+  std::string h = "<table><thead><tr><th>When</th><th>Severity</th><th>What</th>"
+                  "<th>Drugs taken then</th></tr></thead><tbody>";
+  for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
+    std::string drugs;
+    for (const auto &d : it->drugs)
+      drugs += (drugs.empty() ? "" : ", ") + words::drug(f, d);
+    if (drugs.empty())
+      drugs = it->attributed ? "none" : "not attributed";
+    const bool serious =
+        it->severity == AeSeverity::severe || it->severity == AeSeverity::intolerable;
+    h += "<tr><td>" + esc(when_text(it->at)) + "</td><td>" +
+         (serious ? "<strong class=\"warn\">" : "<span>") + esc(to_string(it->severity)) +
+         (serious ? "</strong>" : "</span>") + "</td><td>" + esc(it->description) + "</td><td>" +
+         esc(drugs) + "</td></tr>";
+  }
+  return h + "</tbody></table>";
 }
 
 } // namespace titrate::web

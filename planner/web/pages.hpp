@@ -3,6 +3,7 @@
 // (planner/export/words), findings, and the pain chart inlined from the SVG exporter.
 // Every value goes through esc() (html.hpp). Pure: no store, no clock.
 #include "planner/core/finding.hpp"
+#include "planner/core/observations.hpp"
 #include "planner/export/export_context.hpp"
 #include "planner/export/words.hpp"
 #include "planner/scheduling/plan.hpp"
@@ -26,5 +27,14 @@ std::string findings_list(const std::vector<Finding> &findings, const Formulary 
 // The SVG chart without its XML declaration, inside <div class="chart">; a sentence if the
 // exporter refuses the input.
 std::string chart(const ExportInput &in);
+
+// "2026-12-24 at 09:45": a logged time for people (never the ISO "T").
+std::string when_text(const LocalDateTime &at);
+// Pain scores logged on or after `from`, newest first, as a table (When, Score, Note); a
+// sentence when there are none.
+std::string scores_table(const std::vector<ScoreEntry> &scores, Date from);
+// Every adverse effect, newest first, as a table (When, Severity, What, Drugs taken then); the
+// drugs in the one wording ("DULoxetine"), "not attributed" when logged with no plan to read.
+std::string adverse_effects_table(const std::vector<AdverseEffect> &effects, const Formulary &f);
 
 } // namespace titrate::web

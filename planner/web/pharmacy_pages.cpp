@@ -15,7 +15,8 @@ void WebServer::Impl::pharmacy_queue(Call &c) {
     b += "<table><thead><tr><th>Patient</th><th>Version</th><th>Pathway</th><th>Start</th>"
          "<th>Drafted by</th><th>Submitted</th></tr></thead><tbody>";
     for (const auto &v : pending) {
-      const std::string href = "/pharmacy/patients/" + v.patient + "/versions/" + std::to_string(v.version);
+      const std::string href =
+          "/pharmacy/patients/" + v.patient + "/versions/" + std::to_string(v.version);
       b += "<tr><td><a href=\"" + esc(href) + "\">" + esc(v.patient) + "</a></td><td>" +
            std::to_string(v.version) + "</td><td>" + esc(v.plan.pathway) + "</td><td>" +
            esc(iso(v.plan.start)) + "</td><td>" + esc(v.drafted_by) + "</td><td>" +
@@ -33,26 +34,50 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   c.patient = id;
   validate_patient_id(id);
   const auto rec = repo.patient(id);
-  if (!rec) throw NotFoundError("patient " + id + ": not found");
+  if (!rec)
+    throw NotFoundError("patient " + id + ": not found");
   const auto v = repo.plan_version(id, version);
-  if (!v) throw NotFoundError("plan of " + id + ": no version " + std::to_string(version));
+  if (!v)
+    throw NotFoundError("plan of " + id + ": no version " + std::to_string(version));
   // The diff is against the latest version approved before this one (as `review show`).
   std::optional<PlanVersion> before;
   const auto reviews = repo.reviews(id);
   for (const auto &r : reviews) {
-    if (r.verdict == Verdict::approved && r.version < v->version) before = repo.plan_version(id, r.version);
+    if (r.verdict == Verdict::approved && r.version < v->version)
+      before = repo.plan_version(id, r.version);
   }
   const words::Lines diff = words::diff(before ? &before->plan : nullptr, v->plan, formulary);
 
   std::string b = "<h1>Plan of " + esc(id) + ", version " + std::to_string(v->version) + "</h1>";
-  if (flash == "approved") b += "<section class=\"ok\" role=\"status\">Approved: this version is now the active schedule.</section>";
-  if (flash == "rejected") b += "<section class=\"ok\" role=\"status\">Rejected; the clinician will see your reason.</section>";
+  if (flash == "approved")
+    b += "<section class=\"ok\" role=\"status\">Approved: this version is now the active "
+         "schedule.</section>";
+  if (flash == "rejected")
+    b += "<section class=\"ok\" role=\"status\">Rejected; the clinician will see your "
+         "reason.</section>";
   b += "<section><p>Status: <strong id=\"status\">" + esc(to_string(v->status)) +
        "</strong>. Drafted by " + esc(v->drafted_by) + " at " + esc(v->drafted_at);
-  if (v->submitted_by) b += ", submitted by " + esc(*v->submitted_by) + " at " + esc(v->submitted_at.value_or(""));
+  if (v->submitted_by)
+    b += ", submitted by " + esc(*v->submitted_by) + " at " + esc(v->submitted_at.value_or(""));
   b += ". Pathway " + esc(v->plan.pathway) + ", start " + esc(iso(v->plan.start)) + ".</p>";
-  if (!v->note.empty()) b += "<p>Note: " + esc(v->note) + "</p>";
-  b += "</section>";
+  b += "<p>Why this version: " +
+       esc(v->note.empty() ? std::string("no reason recorded")
+                           : words::for_people(formulary, v->note)) +
+       "</p></section>";
+
+  // The patient as the clinician planned for them, as `review show` prints it (words::patient).
+  const Patient &p = rec->patient;
+  const Date today = cfg.today();
+  b += "<section><h2>Patient</h2>";
+  try {
+    b += words_html(words::patient(p, check_eligibility(p, formulary, today), formulary, today));
+  } catch (const Error &e) {
+    b += "<p class=\"warn\">Eligibility cannot be checked: " + esc(e.what()) + "</p>";
+  }
+  const Date since = today - Days(13);
+  b += "</section><section><h2>Pain scores since " + esc(iso(since)) + " (14 days)</h2>" +
+       scores_table(repo.scores(id), since) + "</section><section><h2>Side effects reported</h2>" +
+       adverse_effects_table(repo.adverse_effects(id), formulary) + "</section>";
 
   b += "<section><h2>Lint findings</h2>";
   if (const Pathway *pw = find_pathway(v->plan.pathway)) {
@@ -63,7 +88,8 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   }
   if (!v->plan.unchecked_medications.empty()) {
     b += "<p class=\"warn\">Not checked: unknown medication";
-    for (const auto &m : v->plan.unchecked_medications) b += " " + esc(m);
+    for (const auto &m : v->plan.unchecked_medications)
+      b += " " + esc(m);
     b += "</p>";
   }
   b += "</section><section><h2>";
@@ -82,34 +108,36 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   b += "<section><h2>Reviews</h2>";
   bool any = false;
   for (const auto &r : reviews) {
-    if (r.version != v->version) continue;
+    if (r.version != v->version)
+      continue;
     any = true;
     b += "<p>" + esc(to_string(r.verdict)) + " by " + esc(r.pharmacist) + " at " + esc(r.at) +
          (r.note.empty() ? "" : ": " + esc(r.note)) + "</p>";
   }
-  if (!any) b += "<p>None yet.</p>";
+  if (!any)
+    b += "<p>None yet.</p>";
   if (v->status == PlanStatus::submitted) {
     const std::string act = "/pharmacy/patients/" + id + "/versions/" + std::to_string(v->version);
-    b += "<form method=\"post\" action=\"" + esc(act + "/approve") + "\">" + csrf_field(u.csrf) +
-         "<p><button type=\"submit\" id=\"approve\">Approve version " + std::to_string(v->version) +
-         "</button></p></form><form method=\"post\" action=\"" + esc(act + "/reject") + "\">" +
-         csrf_field(u.csrf) +
-         "<label for=\"reason\">Reason for rejecting</label><textarea id=\"reason\" name=\"reason\" "
-         "rows=\"2\" required></textarea><p><button class=\"danger\" type=\"submit\" id=\"reject\">"
-         "Reject</button></p></form>";
+    b +=
+        "<form method=\"post\" action=\"" + esc(act + "/approve") + "\">" + csrf_field(u.csrf) +
+        "<p><button type=\"submit\" id=\"approve\">Approve version " + std::to_string(v->version) +
+        "</button></p></form><form method=\"post\" action=\"" + esc(act + "/reject") + "\">" +
+        csrf_field(u.csrf) +
+        "<label for=\"reason\">Reason for rejecting</label><textarea id=\"reason\" name=\"reason\" "
+        "rows=\"2\" required></textarea><p><button class=\"danger\" type=\"submit\" id=\"reject\">"
+        "Reject</button></p></form>";
   }
   b += "</section>";
   send_html(c.res, 200, page("Review " + id, b, u.name, u.csrf));
 }
 
-
 void WebServer::Impl::pharmacy_routes() {
   svr.Get("/pharmacy", guarded(false, [](Call &c) { redirect(c.res, "/pharmacy/"); }));
   svr.Get("/pharmacy/", guarded(false, [this](Call &c) { pharmacy_queue(c); }));
   svr.Get(R"(/pharmacy/patients/([^/]+)/versions/([0-9]{1,9}))", guarded(false, [this](Call &c) {
-    std::string flash = c.req.has_param("done") ? c.req.get_param_value("done") : "";
-    pharmacy_version(c, c.req.matches[1], std::stoi(c.req.matches[2]), flash);
-  }));
+            std::string flash = c.req.has_param("done") ? c.req.get_param_value("done") : "";
+            pharmacy_version(c, c.req.matches[1], std::stoi(c.req.matches[2]), flash);
+          }));
   svr.Post(R"(/pharmacy/patients/([^/]+)/versions/([0-9]{1,9})/(approve|reject))",
            guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];

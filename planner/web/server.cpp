@@ -10,11 +10,13 @@ void parse_listen(const std::string &text, std::string &host, int &port) {
     return InputError("--listen: \"" + text.substr(0, 64) +
                       "\" is not HOST:PORT; expected e.g. 127.0.0.1:8080 (port 1-65535)");
   };
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) throw bad();
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw bad();
   const std::string p = text.substr(colon + 1);
   int v = 0;
   const auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
-  if (ec != std::errc() || ptr != p.data() + p.size() || v < 1 || v > 65535) throw bad();
+  if (ec != std::errc() || ptr != p.data() + p.size() || v < 1 || v > 65535)
+    throw bad();
   host = text.substr(0, colon);
   port = v;
 }
@@ -24,7 +26,8 @@ void parse_listen(const std::string &text, std::string &host, int &port) {
 void WebServer::Impl::login_page(Call &c, int status, const std::string &message) {
   const std::string t = random_token();
   std::string b = "<section><h1>Staff sign in</h1>";
-  if (!message.empty()) b += "<p class=\"warn\" role=\"alert\">" + esc(message) + "</p>";
+  if (!message.empty())
+    b += "<p class=\"warn\" role=\"alert\">" + esc(message) + "</p>";
   b += "<form method=\"post\" action=\"/login\">" + csrf_field(t) +
        "<label for=\"user\">User name</label><input type=\"text\" id=\"user\" name=\"user\" "
        "autocomplete=\"username\" required>"
@@ -48,8 +51,9 @@ void WebServer::Impl::login_post(Call &c) {
   auto u = accounts.user(name);
   if (u && u->locked_until > now) {
     refuse_audit(c, "login refused: account locked until " + utc_text(u->locked_until));
-    login_page(c, 403, "This account is locked until " + utc_text(u->locked_until) + " after " +
-                           std::to_string(max_failed_logins) + " failed sign-ins.");
+    login_page(c, 403,
+               "This account is locked until " + utc_text(u->locked_until) + " after " +
+                   std::to_string(max_failed_logins) + " failed sign-ins.");
     return;
   }
   // Argon2id takes a while on purpose: verify outside the lock so others are served meanwhile.
@@ -74,13 +78,13 @@ void WebServer::Impl::login_post(Call &c) {
   accounts.set_login_state(name, 0, 0);
   accounts.delete_expired_sessions(now);
   const std::string id = random_token();
-  accounts.add_session(Session{token_digest(id), u->name, random_token(), now + cfg.session_seconds});
+  accounts.add_session(
+      Session{token_digest(id), u->name, random_token(), now + cfg.session_seconds});
   c.actor = Actor{u->name, u->role, "web"};
   repo.append_audit(c.actor, "web.login", "", "signed in");
   c.res.set_header("Set-Cookie", cookie_header(session_cookie, id, cfg.session_seconds));
   redirect(c.res, u->role == "pharmacist" ? "/pharmacy/" : "/clinic/");
 }
-
 
 void WebServer::Impl::routes() {
   login_routes();
@@ -93,30 +97,33 @@ void WebServer::Impl::routes() {
 void WebServer::Impl::login_routes() {
   svr.Get("/", guarded(false, [](Call &c) { redirect(c.res, "/login"); }));
   svr.Get("/login", guarded(false, [this](Call &c) {
-    if (const auto u = staff_session(c.req)) {
-      redirect(c.res, u->role == "pharmacist" ? "/pharmacy/" : "/clinic/");
-      return;
-    }
-    login_page(c, 200, "");
-  }));
+            if (const auto u = staff_session(c.req)) {
+              redirect(c.res, u->role == "pharmacist" ? "/pharmacy/" : "/clinic/");
+              return;
+            }
+            login_page(c, 200, "");
+          }));
   svr.Post("/login", guarded(false, [this](Call &c) { login_post(c); }));
   svr.Post("/logout", guarded(false, [this](Call &c) {
-    const auto u = staff_session(c.req);
-    if (!u) throw Redirect{"/login"};
-    c.actor = Actor{u->name, u->role, "web"};
-    require_csrf(c, *u, param(c.req, "csrf"));
-    accounts.delete_session(u->id_hash);
-    repo.append_audit(c.actor, "web.logout", "", "signed out");
-    c.res.set_header("Set-Cookie", cookie_header(session_cookie, "", 0));
-    redirect(c.res, "/login");
-  }));
+             const auto u = staff_session(c.req);
+             if (!u)
+               throw Redirect{"/login"};
+             c.actor = Actor{u->name, u->role, "web"};
+             require_csrf(c, *u, param(c.req, "csrf"));
+             accounts.delete_session(u->id_hash);
+             repo.append_audit(c.actor, "web.logout", "", "signed out");
+             c.res.set_header("Set-Cookie", cookie_header(session_cookie, "", 0));
+             redirect(c.res, "/login");
+           }));
 }
 
 WebServer::WebServer(Repository &repo, Accounts &accounts, const Formulary &formulary,
                      const std::vector<Pathway> &pathways, WebConfig config)
     : impl_(std::make_unique<Impl>(repo, accounts, formulary, pathways, std::move(config))) {}
 
-WebServer::~WebServer() { stop(); }
+WebServer::~WebServer() {
+  stop();
+}
 
 int WebServer::bind() {
   auto &i = *impl_;
@@ -132,19 +139,24 @@ int WebServer::bind() {
   return i.port;
 }
 
-void WebServer::run() { impl_->svr.listen_after_bind(); }
+void WebServer::run() {
+  impl_->svr.listen_after_bind();
+}
 
 int WebServer::start() {
   const int p = bind();
   impl_->thread = std::thread([this] { impl_->svr.listen_after_bind(); });
-  while (!impl_->svr.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (!impl_->svr.is_running())
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   return p;
 }
 
 void WebServer::stop() {
-  if (!impl_) return;
+  if (!impl_)
+    return;
   impl_->svr.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  if (impl_->thread.joinable())
+    impl_->thread.join();
 }
 
 } // namespace titrate::web

@@ -20,16 +20,16 @@
 
 namespace titrate::web {
 
-inline constexpr int max_failed_logins = 5;          // then the account locks
-inline constexpr std::int64_t lock_seconds = 15 * 60; // for 15 minutes
+inline constexpr int max_failed_logins = 5;                  // then the account locks
+inline constexpr std::int64_t lock_seconds = 15 * 60;        // for 15 minutes
 inline constexpr std::int64_t session_seconds = 8 * 60 * 60; // a working day
 
 struct WebConfig {
   std::string host = "127.0.0.1";
-  int port = 8080; // 0: any free port (tests, the load program)
-  std::function<Date()> today;             // the day doses and forms are dated
-  std::function<std::int64_t()> now;       // UTC seconds (sessions, lockout, audit of links)
-  std::function<int()> minute_of_day;      // local clock minute of a score logged from the web
+  int port = 8080;                    // 0: any free port (tests, the load program)
+  std::function<Date()> today;        // the day doses and forms are dated
+  std::function<std::int64_t()> now;  // UTC seconds (sessions, lockout, audit of links)
+  std::function<int()> minute_of_day; // local clock minute of a score logged from the web
   std::int64_t session_seconds = web::session_seconds;
   int threads = 64; // worker threads: one per open keep-alive connection
   // The CDS Hooks service at /cds-services (cds_hooks.hpp); absent: not mounted.

@@ -33,7 +33,6 @@
 
 namespace titrate::web {
 
-
 using httplib::Request;
 using httplib::Response;
 
@@ -69,12 +68,14 @@ inline std::string cookie_value(const Request &req, const std::string &name) {
   std::size_t pos = 0;
   while (pos < header.size()) {
     auto end = header.find(';', pos);
-    if (end == std::string::npos) end = header.size();
+    if (end == std::string::npos)
+      end = header.size();
     std::string part = header.substr(pos, end - pos);
     const auto first = part.find_first_not_of(' ');
     part = first == std::string::npos ? "" : part.substr(first);
     const auto eq = part.find('=');
-    if (eq != std::string::npos && part.substr(0, eq) == name) return part.substr(eq + 1);
+    if (eq != std::string::npos && part.substr(0, eq) == name)
+      return part.substr(eq + 1);
     pos = end + 1;
   }
   return {};
@@ -118,9 +119,8 @@ inline std::string param(const Request &req, const std::string &name) {
   return form_field(req.params, name);
 }
 
-
-inline std::string cookie_header(const std::string &name, const std::string &value, std::int64_t max_age,
-                          const std::string &path = "/") {
+inline std::string cookie_header(const std::string &name, const std::string &value,
+                                 std::int64_t max_age, const std::string &path = "/") {
   return name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age) +
          "; HttpOnly; SameSite=Strict";
 }
@@ -142,7 +142,6 @@ inline std::string measure(double v) {
   return buf;
 }
 
-
 struct WebServer::Impl {
   Repository &repo;
   Accounts &accounts;
@@ -153,7 +152,7 @@ struct WebServer::Impl {
   std::mutex mutex;
   std::thread thread;
   int port = 0;
-  std::string dummy_hash; // verified against for unknown users, so timing reveals nothing
+  std::string dummy_hash;        // verified against for unknown users, so timing reveals nothing
   std::unique_ptr<CdsMount> cds; // the CDS Hooks routes' state (cds_hooks.cpp), when enabled
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
@@ -161,7 +160,9 @@ struct WebServer::Impl {
     crypto_init();
     dummy_hash = hash_password(random_token());
     const int threads = std::max(4, cfg.threads);
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    svr.new_task_queue = [threads] {
+      return new httplib::ThreadPool(static_cast<size_t>(threads));
+    };
     svr.set_keep_alive_max_count(1000);
     svr.set_payload_max_length(64 * 1024); // a form or a score is a few hundred bytes
     routes();
@@ -182,7 +183,8 @@ struct WebServer::Impl {
         } else {
           send_html(res, status,
                     page(title, "<section class=\"error\"><h1>" + esc(title) + "</h1><p>" +
-                                    esc(message) + "</p><p>Use your browser's Back button to "
+                                    esc(message) +
+                                    "</p><p>Use your browser's Back button to "
                                     "return.</p></section>"));
         }
       };
@@ -211,7 +213,8 @@ struct WebServer::Impl {
   }
 
   void refuse_audit(Call &call, const std::string &why) {
-    if (!call.lock.owns_lock()) call.lock.lock();
+    if (!call.lock.owns_lock())
+      call.lock.lock();
     try {
       repo.append_audit(call.actor, "web.refused", call.patient,
                         what_was_tried(call.req) + ": " + why);
@@ -224,11 +227,14 @@ struct WebServer::Impl {
   // ---- authentication ----
   std::optional<StaffUser> staff_session(const Request &req) {
     const std::string id = cookie_value(req, session_cookie);
-    if (id.empty() || id.size() > 64) return std::nullopt;
+    if (id.empty() || id.size() > 64)
+      return std::nullopt;
     const auto s = accounts.session(token_digest(id));
-    if (!s || s->expires <= cfg.now()) return std::nullopt;
+    if (!s || s->expires <= cfg.now())
+      return std::nullopt;
     const auto u = accounts.user(s->user);
-    if (!u) return std::nullopt;
+    if (!u)
+      return std::nullopt;
     return StaffUser{u->name, u->role, s->csrf, s->id_hash};
   }
 
@@ -236,7 +242,8 @@ struct WebServer::Impl {
   // -> refused (403, audited).
   StaffUser require_staff(Call &call, app::Permission permission) {
     auto u = staff_session(call.req);
-    if (!u) throw Redirect{"/login"};
+    if (!u)
+      throw Redirect{"/login"};
     call.actor = Actor{u->name, u->role, "web"};
     app::authorize(call.actor, permission);
     return *u;
@@ -252,12 +259,12 @@ struct WebServer::Impl {
 
   // The patient a link token opens; nullopt for a malformed, unknown or revoked token.
   std::optional<std::string> token_patient(const std::string &token) {
-    if (token.size() != 32 ||
-        token.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    if (token.size() != 32 || token.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return std::nullopt;
     }
     const auto l = accounts.link(token_digest(token));
-    if (!l || l->revoked) return std::nullopt;
+    if (!l || l->revoked)
+      return std::nullopt;
     return l->patient;
   }
 
@@ -273,7 +280,8 @@ struct WebServer::Impl {
     call.actor = Actor{*id, "patient", "web"};
     call.patient = *id;
     const auto p = repo.patient(*id);
-    if (!p) throw NotFoundError("This link does not open anything. Ask your clinic for a new one.");
+    if (!p)
+      throw NotFoundError("This link does not open anything. Ask your clinic for a new one.");
     return *p;
   }
 
@@ -284,15 +292,17 @@ struct WebServer::Impl {
     const std::string auth = call.req.get_header_value("Authorization");
     if (!auth.empty()) {
       const std::string prefix = "Bearer ";
-      const auto id = auth.rfind(prefix, 0) == 0 ? token_patient(auth.substr(prefix.size()))
-                                                 : std::nullopt;
-      if (!id) throw RefusedError("invalid or revoked bearer token");
+      const auto id =
+          auth.rfind(prefix, 0) == 0 ? token_patient(auth.substr(prefix.size())) : std::nullopt;
+      if (!id)
+        throw RefusedError("invalid or revoked bearer token");
       call.actor = Actor{*id, "patient", "web"};
       app::authorize(call.actor, permission, &patient_id);
       return;
     }
     const auto u = staff_session(call.req);
-    if (!u) throw Redirect{"/login"};
+    if (!u)
+      throw Redirect{"/login"};
     call.actor = Actor{u->name, u->role, "web"};
     app::authorize(call.actor, permission, &patient_id);
     if (call.req.method == "POST") {
@@ -302,7 +312,8 @@ struct WebServer::Impl {
 
   const Pathway *find_pathway(const std::string &name) const {
     for (const auto &p : pathways)
-      if (p.name == name) return &p;
+      if (p.name == name)
+        return &p;
     return nullptr;
   }
 
@@ -319,11 +330,11 @@ struct WebServer::Impl {
 
   // The routes, one function per audience (each in its own file).
   void routes();
-  void login_routes();   // server.cpp
-  void patient_routes(); // patient_pages.cpp
+  void login_routes();    // server.cpp
+  void patient_routes();  // patient_pages.cpp
   void pharmacy_routes(); // pharmacy_pages.cpp
-  void clinic_routes();  // clinic_pages.cpp
-  void api_routes();     // api.cpp
+  void clinic_routes();   // clinic_pages.cpp
+  void api_routes();      // api.cpp
   void patient_page(Call &c, const std::string &token, const std::string &flash);
   void login_page(Call &c, int status, const std::string &message);
   void login_post(Call &c);

@@ -117,8 +117,13 @@ async function main() {
     check((await text(staff)).includes('Eligibility on 2026-12-01'), 'patient summary shows the verdicts');
     await staff.select('#pathway', 'cipn-esmo');
     await submitAndWait(staff, '#draft');
-    check((await text(staff)).includes('Drafted plan version 1 and submitted it'), 'plan drafted and submitted');
+    const drafted = await text(staff);
+    check(drafted.includes('Drafted plan version 1; read it below'), 'plan drafted, not submitted');
+    check(drafted.includes('Draft plan version 1 (not submitted)'), 'the drafted plan is shown');
     await shot(staff, 'clinic-patient.png');
+    await submitAndWait(staff, '#submit-draft');
+    check((await text(staff)).includes('Plan version 1 is submitted for pharmacist review.'), 'submitted after reading it');
+    await shot(staff, 'clinic-submitted.png');
 
     // --- the author tries to approve their own plan: refused
     step = 'author';
@@ -154,7 +159,12 @@ async function main() {
     const review = await text(staff);
     check(review.includes('Lint findings') && review.includes('Drafted by dr.a'),
       'version page shows lint findings and the author');
+    check(review.includes('patient: 55 years (born 1971-06-15)') && review.includes('Side effects reported') &&
+      review.includes('Why this version: web: drafted from 2026-12-01'), 'version page shows the patient and why');
     await shot(staff, 'pharmacy-review.png');
+    await staff.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await shot(staff, 'pharmacy-review-phone.png');
+    await staff.setViewport({ width: 1200, height: 900 });
     await submitAndWait(staff, '#approve');
     check((await staff.$eval('#status', (e) => e.textContent)) === 'approved', 'approved');
     await shot(staff, 'pharmacy-approved.png');
@@ -181,7 +191,27 @@ async function main() {
     await phone.select('#severity', 'moderate');
     await submitAndWait(phone, 'form[action$="/adverse-effects"] button');
     check((await text(phone)).includes('dizziness (moderate)'), 'side effect listed');
+    check((await text(phone)).includes('Your side effect (moderate) is saved.'), 'the patient is told who sees it');
     await shot(phone, 'patient-after.png');
+
+    await phone.type('#description', 'cannot sleep');
+    await phone.select('#severity', 'intolerable');
+    await submitAndWait(phone, 'form[action$="/adverse-effects"] button');
+    check((await text(phone)).includes('Because it is intolerable, please call your clinic today'),
+      'an intolerable side effect asks the patient to call');
+    await shot(phone, 'patient-intolerable.png');
+
+    // --- the clinic home leads with it
+    step = 'clinic side effects';
+    await submitAndWait(staff, 'header button[type=submit]'); // the pharmacist logs out
+    await login(staff, 'dr.a');
+    await staff.setViewport({ width: 1280, height: 900 });
+    const home = await text(staff);
+    check(home.includes('cannot sleep') && home.indexOf('cannot sleep') < home.indexOf('Due by'),
+      'the clinic home lists the intolerable side effect above the due list');
+    await shot(staff, 'clinic-side-effects.png');
+    await staff.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await shot(staff, 'clinic-side-effects-phone.png');
 
     const wrong = await phone.goto(`${base}/p/0123456789abcdef0123456789abcdef`, { waitUntil: 'load' });
     check(wrong.status() === 404, 'a wrong link is 404');

@@ -49,7 +49,8 @@ struct Location {
   }
   ~Location() {
     std::error_code ec;
-    if (!dir.empty()) fs::remove_all(dir, ec);
+    if (!dir.empty())
+      fs::remove_all(dir, ec);
   }
   Location(const Location &) = delete;
   Location &operator=(const Location &) = delete;
@@ -125,7 +126,8 @@ TEST_CASE("accounts contract: failures from two connections at once all count") 
   const auto hammer = [&](Accounts &acc, int slot) {
     for (int i = 0; i < per_thread; ++i) {
       acc.record_failed_login("dr.a", 1000, 0); // never reaches the lock: a plain count
-      if (acc.record_failed_login("dr.c", 5, 9999) == 5) ++locks_seen[static_cast<std::size_t>(slot)];
+      if (acc.record_failed_login("dr.c", 5, 9999) == 5)
+        ++locks_seen[static_cast<std::size_t>(slot)];
     }
   };
   std::thread t1(hammer, std::ref(*first), 0);

@@ -14,13 +14,15 @@ namespace {
 // Port 1 on loopback: nothing listens there, so libpq's connect fails at once.
 const std::string tcp_url = "postgresql://alice:s3cretPW@127.0.0.1:1/clinic";
 // A socket folder that does not exist, and the password in the query string.
-const std::string socket_url = "postgres://alice@/clinic?host=/nonexistent-titrate&password=s3cretPW";
+const std::string socket_url =
+    "postgres://alice@/clinic?host=/nonexistent-titrate&password=s3cretPW";
 
 // Nothing was made in the folder but the runner's own .stdin/.stdout/.stderr (a URL is not a
 // file path, so no database file may appear).
 bool nothing_created(const TempDir &dir) {
   for (const auto &e : std::filesystem::directory_iterator(dir.path())) {
-    if (e.path().filename().string().rfind('.', 0) != 0) return false;
+    if (e.path().filename().string().rfind('.', 0) != 0)
+      return false;
   }
   return true;
 }
@@ -52,8 +54,8 @@ TEST_CASE("TITRATE_DB with a socket URL: serve, user add and invite refuse it th
   check_refused(run_titrate(dir, {"serve", "--listen", "127.0.0.1:1"}, "", env));
   check_refused(run_titrate(dir, {"user", "add", "ph.b", "--role", "pharmacist"},
                             "a long staff password\n", env));
-  const auto r = run_titrate(dir, {"--user", "dr.a", "--role", "clinician", "patient", "invite", "P1"},
-                             "", env);
+  const auto r = run_titrate(
+      dir, {"--user", "dr.a", "--role", "clinician", "patient", "invite", "P1"}, "", env);
   check_refused(r);
   CHECK(r.err.find("nonexistent-titrate") != std::string::npos);
   CHECK(nothing_created(dir));

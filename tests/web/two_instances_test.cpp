@@ -55,16 +55,19 @@ public:
     std::vector<std::string> env_text;
     for (char **e = environ; *e; ++e) {
       const std::string kv = *e;
-      if (kv.rfind("TITRATE_", 0) != 0) env_text.push_back(kv);
+      if (kv.rfind("TITRATE_", 0) != 0)
+        env_text.push_back(kv);
     }
     env_text.push_back("TITRATE_DB=" + db);
     env_text.push_back("TITRATE_TODAY=2026-12-01");
     const std::vector<std::string> args{TITRATE_BINARY, "serve", "--listen",
                                         "127.0.0.1:" + std::to_string(port_)};
     std::vector<char *> argv, envp;
-    for (const auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
+    for (const auto &a : args)
+      argv.push_back(const_cast<char *>(a.c_str()));
     argv.push_back(nullptr);
-    for (const auto &e : env_text) envp.push_back(const_cast<char *>(e.c_str()));
+    for (const auto &e : env_text)
+      envp.push_back(const_cast<char *>(e.c_str()));
     envp.push_back(nullptr);
     int out[2];
     REQUIRE(::pipe(out) == 0);
@@ -73,7 +76,8 @@ public:
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       const int err = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (err >= 0) ::dup2(err, STDERR_FILENO);
+      if (err >= 0)
+        ::dup2(err, STDERR_FILENO);
       ::close(out[0]);
       ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
@@ -86,7 +90,8 @@ public:
     while (seen.find("serving") == std::string::npos) {
       REQUIRE(std::chrono::steady_clock::now() < deadline);
       pollfd p{out_, POLLIN, 0};
-      if (::poll(&p, 1, 1000) <= 0) continue;
+      if (::poll(&p, 1, 1000) <= 0)
+        continue;
       char buf[512];
       const ssize_t n = ::read(out_, buf, sizeof buf);
       INFO("serve said: " << seen);
@@ -117,7 +122,8 @@ private:
 
 std::string set_cookie_pair(const httplib::Result &r, const std::string &name) {
   for (const auto &[k, v] : r->headers) {
-    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(0, v.find(';'));
+    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0)
+      return v.substr(0, v.find(';'));
   }
   return {};
 }
@@ -171,8 +177,11 @@ TEST_CASE("two serve instances on one PostgreSQL database answer any request") {
   };
   cli({"patient", "add", "P1", "--birth-date", "1971-06-15", "--sex", "female", "--weight-kg", "65",
        "--creatinine-mg-dl", "0.8", "--baseline-pain", "7"});
-  for (const auto &[name, role] : std::vector<std::pair<std::string, std::string>>{
-           {"dr.a", "clinician"}, {"dr.c", "clinician"}, {"ph.b", "pharmacist"}, {"ph.d", "pharmacist"}}) {
+  for (const auto &[name, role] :
+       std::vector<std::pair<std::string, std::string>>{{"dr.a", "clinician"},
+                                                        {"dr.c", "clinician"},
+                                                        {"ph.b", "pharmacist"},
+                                                        {"ph.d", "pharmacist"}}) {
     cli({"user", "add", name, "--role", role}, staff_password + "\n");
   }
   const std::string link = cli({"patient", "invite", "P1"});
@@ -236,11 +245,10 @@ TEST_CASE("two serve instances on one PostgreSQL database answer any request") {
     // dr.a drafts and submits version 1 through A.
     const std::string dr = login(a, "dr.a");
     const std::string dr_csrf = csrf_of(a, dr, "/clinic/patients/P1");
-    auto draft = a.client().Post("/clinic/patients/P1/plans", {{"Cookie", dr}},
-                                 httplib::Params{{"csrf", dr_csrf},
-                                                 {"start", "2026-12-01"},
-                                                 {"pathway", "cipn-esmo"},
-                                                 {"submit", "1"}});
+    auto draft = a.client().Post(
+        "/clinic/patients/P1/plans", {{"Cookie", dr}},
+        httplib::Params{
+            {"csrf", dr_csrf}, {"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"submit", "1"}});
     REQUIRE(draft);
     REQUIRE(draft->status == 303);
 
@@ -266,7 +274,8 @@ TEST_CASE("two serve instances on one PostgreSQL database answer any request") {
 
     // Both servers agree: version 1 is the active plan, approved once.
     for (const Serve *s : {&a, &b}) {
-      auto sched = s->client().Get("/api/patients/P1/schedule", {{"Authorization", "Bearer " + token}});
+      auto sched =
+          s->client().Get("/api/patients/P1/schedule", {{"Authorization", "Bearer " + token}});
       REQUIRE(sched);
       CHECK(sched->status == 200);
       const auto j = nlohmann::json::parse(sched->body);

@@ -4,9 +4,9 @@
 // a cipn-esmo plan for an adult with normal renal function starts duloxetine 30 mg in the
 // morning (one 30 mg capsule), rises to 60 mg on day 8 and holds 14 days (A6 min days at
 // target) -> decision date = start + 7 + 14 = 2026-12-22 for a start on 2026-12-01.
-#include "planner/formulary/files.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
+#include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
 #include "planner/safety/eligibility.hpp"
@@ -34,21 +34,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 const Formulary &formulary() {
-  static const Formulary f = load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
+  static const Formulary f =
+      load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
   return f;
 }
 
 const std::vector<Pathway> &pathways() {
-  static const std::vector<Pathway> p =
-      load_pathways(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), formulary());
+  static const std::vector<Pathway> p = load_pathways(
+      titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), formulary());
   return p;
 }
 
 const Pathway &cipn() {
   for (const auto &p : pathways())
-    if (p.name == "cipn-esmo") return p;
+    if (p.name == "cipn-esmo")
+      return p;
   throw NotFoundError("test: no pathway cipn-esmo");
 }
 
@@ -78,7 +79,8 @@ struct StaffLogin {
 
 std::string set_cookie_pair(const httplib::Result &r, const std::string &name) {
   for (const auto &[k, v] : r->headers) {
-    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(0, v.find(';'));
+    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0)
+      return v.substr(0, v.find(';'));
   }
   return {};
 }
@@ -102,7 +104,8 @@ struct Server {
 
   Server() {
     static int n = 0;
-    dir = fs::temp_directory_path() / ("titrate-web-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
+    dir = fs::temp_directory_path() /
+          ("titrate-web-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
     fs::remove_all(dir);
     fs::create_directories(dir);
     db = (dir / "t.db").string();
@@ -114,8 +117,11 @@ struct Server {
     token2 = web::random_token();
     accounts->add_link({web::token_digest(token1), "P1", now, std::nullopt});
     accounts->add_link({web::token_digest(token2), "P2", now, std::nullopt});
-    for (const auto &[name, role] : std::vector<std::pair<std::string, std::string>>{
-             {"dr.a", "clinician"}, {"dr.c", "clinician"}, {"ph.b", "pharmacist"}, {"ph.d", "pharmacist"}}) {
+    for (const auto &[name, role] :
+         std::vector<std::pair<std::string, std::string>>{{"dr.a", "clinician"},
+                                                          {"dr.c", "clinician"},
+                                                          {"ph.b", "pharmacist"},
+                                                          {"ph.d", "pharmacist"}}) {
       accounts->add_user({name, role, password_hash(), 0, 0, now});
     }
     web::WebConfig cfg;
@@ -181,7 +187,8 @@ struct Server {
 
   bool audited(const std::string &user, const std::string &needle) {
     for (const auto &e : repo->audit(std::nullopt)) {
-      if (e.action == "web.refused" && e.user == user && e.detail.find(needle) != std::string::npos) return true;
+      if (e.action == "web.refused" && e.user == user && e.detail.find(needle) != std::string::npos)
+        return true;
     }
     return false;
   }
@@ -189,7 +196,8 @@ struct Server {
 
 std::size_t count(const std::string &hay, const std::string &needle) {
   std::size_t n = 0;
-  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1))
+    ++n;
   return n;
 }
 
@@ -245,14 +253,16 @@ TEST_CASE("patient page: today's doses, next assessment, an 11-button picker, th
   CHECK(r->status == 200);
   const std::string &b = r->body;
   CHECK(b.find("name=\"viewport\"") != std::string::npos);
-  CHECK(b.find("In the morning:</strong> DULoxetine 30 mg, take 1 capsule of 30 mg") != std::string::npos);
+  CHECK(b.find("In the morning:</strong> DULoxetine 30 mg, take 1 capsule of 30 mg") !=
+        std::string::npos);
   CHECK(b.find("Next assessment: <strong>2026-12-22</strong>") != std::string::npos);
   CHECK(count(b, "type=\"radio\" name=\"score\"") == 11);
   CHECK(b.find("<svg") != std::string::npos);
   CHECK(b.find("P2") == std::string::npos);
 }
 
-TEST_CASE("patient page in maintenance: the dose goes on, the review date, and after it a review is due") {
+TEST_CASE("patient page in maintenance: the dose goes on, the review date, and after it a review "
+          "is due") {
   Server s;
   PlanRequest req;
   req.start = s.today; // 2026-12-01: duloxetine 30 mg, 60 mg from 2026-12-08, decision 2026-12-22
@@ -275,7 +285,8 @@ TEST_CASE("patient page in maintenance: the dose goes on, the review date, and a
   r = c.Get(("/p/" + s.token1).c_str());
   REQUIRE(r);
   CHECK(r->body.find("DULoxetine 60 mg, take 1 capsule of 60 mg") != std::string::npos);
-  CHECK(r->body.find("Your clinic review was due on <strong>2027-02-16</strong>") != std::string::npos);
+  CHECK(r->body.find("Your clinic review was due on <strong>2027-02-16</strong>") !=
+        std::string::npos);
   CHECK(r->body.find("none planned") == std::string::npos);
 }
 
@@ -283,7 +294,8 @@ TEST_CASE("patient logs a score and a side effect through the forms") {
   Server s;
   auto c = s.client();
   const std::string base = "/p/" + s.token1;
-  auto r = c.Post((base + "/scores").c_str(), httplib::Params{{"score", "6"}, {"note", "after walk"}});
+  auto r =
+      c.Post((base + "/scores").c_str(), httplib::Params{{"score", "6"}, {"note", "after walk"}});
   REQUIRE(r);
   CHECK(r->status == 303);
   CHECK(r->get_header_value("Location") == base + "?saved=score");
@@ -361,14 +373,16 @@ TEST_CASE("a patient token cannot reach another patient's data (403, audited)") 
   CHECK(s.repo->scores("P2").empty());
   CHECK(s.audited("P1", "GET /api/patients/P2/schedule"));
   CHECK(s.audited("P1", "POST /api/patients/P2/scores"));
-  auto forged = c.Get("/api/patients/P1/schedule", {{"Authorization", "Bearer 0123456789abcdef0123456789abcdef"}});
+  auto forged = c.Get("/api/patients/P1/schedule",
+                      {{"Authorization", "Bearer 0123456789abcdef0123456789abcdef"}});
   CHECK(forged->status == 403);
 }
 
 TEST_CASE("no session: staff pages redirect to the login page, the API refuses") {
   Server s;
   auto c = s.client();
-  for (const char *path : {"/clinic/", "/pharmacy/", "/clinic/patients/P1", "/pharmacy/patients/P1/versions/1"}) {
+  for (const char *path :
+       {"/clinic/", "/pharmacy/", "/clinic/patients/P1", "/pharmacy/patients/P1/versions/1"}) {
     auto r = c.Get(path);
     REQUIRE(r);
     CHECK(r->status == 303);
@@ -376,7 +390,8 @@ TEST_CASE("no session: staff pages redirect to the login page, the API refuses")
   }
   auto api = c.Get("/api/due");
   CHECK(api->status == 403);
-  auto post = c.Post("/clinic/patients/P1/plans", httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}});
+  auto post = c.Post("/clinic/patients/P1/plans",
+                     httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}});
   CHECK(post->status == 303);
   CHECK(s.repo->plan_versions("P1").empty());
   auto forged = c.Get("/clinic/", {{"Cookie", "titrate_session=0123456789abcdef0123456789abcdef"}});
@@ -390,7 +405,8 @@ TEST_CASE("session cookie is HttpOnly and SameSite=Strict, logout ends the sessi
   CHECK(r->get_header_value("Location") == "/clinic/");
   std::string header;
   for (const auto &[k, v] : r->headers)
-    if (k == "Set-Cookie" && v.rfind("titrate_session=", 0) == 0) header = v;
+    if (k == "Set-Cookie" && v.rfind("titrate_session=", 0) == 0)
+      header = v;
   CHECK(header.find("HttpOnly") != std::string::npos);
   CHECK(header.find("SameSite=Strict") != std::string::npos);
   const auto login = s.login("dr.a");
@@ -424,7 +440,9 @@ TEST_CASE("staff forms need the session's CSRF token: missing or foreign is 403,
   CHECK(versions[0].status == PlanStatus::submitted);
   CHECK(versions[0].drafted_by == "dr.a");
   // JSON API with the cookie needs the token in X-CSRF-Token.
-  CHECK(c.Post("/api/patients/P1/scores", {{"Cookie", a.cookie}}, R"({"score": 4})", "application/json")->status == 403);
+  CHECK(c.Post("/api/patients/P1/scores", {{"Cookie", a.cookie}}, R"({"score": 4})",
+               "application/json")
+            ->status == 403);
   auto api = c.Post("/api/patients/P1/scores", {{"Cookie", a.cookie}, {"X-CSRF-Token", a.csrf}},
                     R"({"score": 4, "at": "2026-12-01T07:15"})", "application/json");
   CHECK(api->status == 201);
@@ -436,9 +454,14 @@ TEST_CASE("injection strings are stored verbatim and shown escaped") {
   const std::string base = "/p/" + s.token1;
   const std::string sql = "'; DROP TABLE pain_scores;--";
   const std::string script = "<script>alert(1)</script>";
-  REQUIRE(c.Post((base + "/scores").c_str(), httplib::Params{{"score", "5"}, {"note", sql}})->status == 303);
-  REQUIRE(c.Post((base + "/scores").c_str(), httplib::Params{{"score", "4"}, {"note", script}})->status == 303);
-  REQUIRE(c.Post((base + "/adverse-effects").c_str(), httplib::Params{{"description", script}, {"severity", "mild"}})->status == 303);
+  REQUIRE(
+      c.Post((base + "/scores").c_str(), httplib::Params{{"score", "5"}, {"note", sql}})->status ==
+      303);
+  REQUIRE(c.Post((base + "/scores").c_str(), httplib::Params{{"score", "4"}, {"note", script}})
+              ->status == 303);
+  REQUIRE(c.Post((base + "/adverse-effects").c_str(),
+                 httplib::Params{{"description", script}, {"severity", "mild"}})
+              ->status == 303);
   const auto scores = s.repo->scores("P1");
   REQUIRE(scores.size() == 2);
   CHECK(scores[0].note == sql);
@@ -470,7 +493,8 @@ TEST_CASE("five failed logins lock the account for 15 minutes") {
   CHECK(s.login_attempt("ph.b", password)->status == 303);
   CHECK(s.audited("ph.b", "account locked"));
   // Four failures then a success: the count starts again.
-  for (int i = 0; i < 4; ++i) s.login_attempt("dr.a", "nope nope nope");
+  for (int i = 0; i < 4; ++i)
+    s.login_attempt("dr.a", "nope nope nope");
   CHECK(s.login_attempt("dr.a", password)->status == 303);
   CHECK(s.accounts->user("dr.a")->failed_logins == 0);
   auto unknown = s.login_attempt("nobody", password);
@@ -492,7 +516,8 @@ TEST_CASE("web drafts and scores follow the CLI's date and --prefer rules (issue
   auto c = s.client();
   const auto draft = [&](httplib::Params extra) {
     httplib::Params p{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"csrf", dr.csrf}};
-    for (const auto &kv : extra) p.erase(kv.first), p.insert(kv);
+    for (const auto &kv : extra)
+      p.erase(kv.first), p.insert(kv);
     return c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}}, p);
   };
   auto r = draft({{"start", "9999-12-25"}});
@@ -507,8 +532,8 @@ TEST_CASE("web drafts and scores follow the CLI's date and --prefer rules (issue
   const auto versions = s.repo->plan_versions("P1");
   REQUIRE(versions.size() == 1);
   CHECK(versions[0].plan.stages.at(0).drug == "amitriptyline");
-  CHECK(versions[0].note == "web: drafted from " + iso(versions[0].plan.start) +
-                              "; prefer amitriptyline: poor sleep");
+  CHECK(versions[0].note ==
+        "web: drafted from " + iso(versions[0].plan.start) + "; prefer amitriptyline: poor sleep");
   // The audit says the draft came in through the web, with no OS user (the session is the actor).
   const auto drafted = s.repo->audit(std::string("P1")).back();
   CHECK(drafted.action == "plan.draft");
@@ -526,7 +551,10 @@ TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refu
   const auto dr = s.login("dr.a");
   auto c = s.client();
   REQUIRE(c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
-                 httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"submit", "1"}, {"csrf", dr.csrf}})
+                 httplib::Params{{"start", "2026-12-01"},
+                                 {"pathway", "cipn-esmo"},
+                                 {"submit", "1"},
+                                 {"csrf", dr.csrf}})
               ->status == 303);
   const auto ph = s.login("ph.b");
   auto queue = c.Get("/pharmacy/", {{"Cookie", ph.cookie}});
@@ -538,7 +566,8 @@ TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refu
   CHECK(version->body.find("no version was approved before") != std::string::npos);
   // A clinician (the author) cannot approve: role refusal.
   CHECK(c.Post("/pharmacy/patients/P1/versions/1/approve", {{"Cookie", dr.cookie}},
-               httplib::Params{{"csrf", dr.csrf}})->status == 403);
+               httplib::Params{{"csrf", dr.csrf}})
+            ->status == 403);
   CHECK(c.Get("/pharmacy/", {{"Cookie", dr.cookie}})->status == 403);
   CHECK(c.Get("/clinic/", {{"Cookie", ph.cookie}})->status == 403);
   auto ok = c.Post("/pharmacy/patients/P1/versions/1/approve", {{"Cookie", ph.cookie}},
@@ -557,17 +586,238 @@ TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refu
   CHECK(own->status == 403);
   CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::submitted);
   CHECK(s.audited("ph.b", "/approve"));
-  auto diff = c.Get(("/pharmacy/patients/P1/versions/" + std::to_string(v2)).c_str(), {{"Cookie", ph.cookie}});
+  auto diff = c.Get(("/pharmacy/patients/P1/versions/" + std::to_string(v2)).c_str(),
+                    {{"Cookie", ph.cookie}});
   CHECK(diff->body.find("Changes against approved version 1") != std::string::npos);
   // Reject needs a reason; the author cannot reject either (four eyes).
   const auto other = s.login("ph.d");
   const std::string rej = "/pharmacy/patients/P1/versions/" + std::to_string(v2) + "/reject";
   CHECK(c.Post(rej.c_str(), {{"Cookie", ph.cookie}},
-               httplib::Params{{"csrf", ph.csrf}, {"reason", "mine"}})->status == 403);
+               httplib::Params{{"csrf", ph.csrf}, {"reason", "mine"}})
+            ->status == 403);
   CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::submitted);
-  CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}})->status == 400);
-  CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}, {"reason", "start date"}})->status == 303);
+  CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}}, httplib::Params{{"csrf", other.csrf}})
+            ->status == 400);
+  CHECK(c.Post(rej.c_str(), {{"Cookie", other.cookie}},
+               httplib::Params{{"csrf", other.csrf}, {"reason", "start date"}})
+            ->status == 303);
   CHECK(s.repo->plan_version("P1", v2)->status == PlanStatus::rejected);
+}
+
+TEST_CASE(
+    "pharmacy version page shows the patient, why, recent scores and side effects above the plan") {
+  Server s;
+  s.approved_plan();
+  const auto dr = s.login("dr.a");
+  auto c = s.client();
+  // An old score (outside the 14 days), today's score and a severe side effect from the patient.
+  REQUIRE(c.Post("/api/patients/P1/scores", {{"Cookie", dr.cookie}, {"X-CSRF-Token", dr.csrf}},
+                 R"({"score": 3, "at": "2026-11-10T08:00", "note": "long ago"})",
+                 "application/json")
+              ->status == 201);
+  REQUIRE(c.Post(("/p/" + s.token1 + "/scores").c_str(),
+                 httplib::Params{{"score", "6"}, {"note", "burning feet"}})
+              ->status == 303);
+  REQUIRE(c.Post(("/p/" + s.token1 + "/adverse-effects").c_str(),
+                 httplib::Params{{"description", "very sleepy"}, {"severity", "severe"}})
+              ->status == 303);
+  REQUIRE(c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
+                 httplib::Params{{"start", "2026-12-03"},
+                                 {"pathway", "cipn-esmo"},
+                                 {"submit", "1"},
+                                 {"csrf", dr.csrf}})
+              ->status == 303);
+  const int v = s.repo->plan_versions("P1").back().version;
+  REQUIRE(v == 2);
+  const auto ph = s.login("ph.b");
+  auto r = c.Get("/pharmacy/patients/P1/versions/2", {{"Cookie", ph.cookie}});
+  REQUIRE(r->status == 200);
+  const std::string &h = r->body;
+  // Born 1971-06-15, 55 on 2026-12-01; Cockcroft-Gault (140 - 55) x 65 / (72 x 0.8) x 0.85 = 81.5.
+  CHECK(h.find("patient: 55 years (born 1971-06-15), female, 65 kg; CrCl 81.5 mL/min "
+               "(Cockcroft-Gault from serum creatinine 0.8 mg/dL); hepatic impairment none") !=
+        std::string::npos);
+  CHECK(h.find("conditions: none; medicines: none") != std::string::npos);
+  CHECK(h.find("DULoxetine: ok") != std::string::npos);
+  CHECK(h.find("Why this version: web: drafted from 2026-12-03") != std::string::npos);
+  CHECK(h.find("Pain scores since 2026-11-18 (14 days)") != std::string::npos);
+  CHECK(h.find("<td>2026-12-01 at 09:00</td><td>6 of 10</td><td>burning feet</td>") !=
+        std::string::npos);
+  CHECK(h.find("long ago") == std::string::npos);
+  CHECK(h.find("very sleepy") != std::string::npos);
+  CHECK(h.find(
+            "<strong class=\"warn\">severe</strong></td><td>very sleepy</td><td>DULoxetine</td>") !=
+        std::string::npos);
+  // The patient comes before the changes and the plan; dates are inclusive words everywhere.
+  CHECK(h.find("<h2>Patient</h2>") < h.find("Changes against approved version 1"));
+  CHECK(h.find("<h2>Side effects reported</h2>") < h.find("<h2>Plan</h2>"));
+  CHECK(h.find("end excluded") == std::string::npos);
+  CHECK(h.find(" through ") != std::string::npos);
+  // A clinician has no pharmacy page (403 through app::authorize).
+  CHECK(c.Get("/pharmacy/patients/P1/versions/2", {{"Cookie", dr.cookie}})->status == 403);
+}
+
+TEST_CASE(
+    "clinician reads the drafted plan before submitting it, and banners come from the store") {
+  Server s;
+  const auto dr = s.login("dr.a");
+  auto c = s.client();
+  auto page = c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}});
+  REQUIRE(page->status == 200);
+  // Not ticked by default.
+  CHECK(page->body.find(R"(<input type="checkbox" name="submit" value="1">)") != std::string::npos);
+  CHECK(page->body.find("value=\"1\" checked") == std::string::npos);
+  // A crafted query shows no banner: version 99 does not exist.
+  page = c.Get("/clinic/patients/P1?drafted=99&submitted=1", {{"Cookie", dr.cookie}});
+  CHECK(page->body.find("role=\"status\"") == std::string::npos);
+  CHECK(page->body.find("submitted for pharmacist review.") == std::string::npos);
+  auto r =
+      c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
+             httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"csrf", dr.csrf}});
+  REQUIRE(r->status == 303);
+  CHECK(r->get_header_value("Location") == "/clinic/patients/P1?drafted=1");
+  CHECK(s.repo->plan_version("P1", 1)->status == PlanStatus::draft);
+  page = c.Get("/clinic/patients/P1?drafted=1&submitted=1", {{"Cookie", dr.cookie}});
+  CHECK(page->body.find(
+            "Drafted plan version 1; read it below, then submit it for pharmacist review.") !=
+        std::string::npos);
+  CHECK(page->body.find("is submitted for pharmacist review") == std::string::npos);
+  CHECK(page->body.find("Draft plan version 1 (not submitted)") != std::string::npos);
+  // The drafted plan in the one wording: duloxetine 30 mg in the morning from the first day.
+  const auto draft_at = page->body.find("id=\"draft-plan\"");
+  REQUIRE(draft_at != std::string::npos);
+  CHECK(page->body.find("DULoxetine 30 mg, take 1 capsule of 30 mg", draft_at) !=
+        std::string::npos);
+  CHECK(page->body.find("action=\"/clinic/patients/P1/versions/1/submit\"") != std::string::npos);
+  // Another patient's page says nothing about P1's version 1.
+  CHECK(c.Get("/clinic/patients/P2?drafted=1", {{"Cookie", dr.cookie}})
+            ->body.find("role=\"status\"") == std::string::npos);
+  // Submitting: CSRF needed, pharmacists refused, then the store's status is the banner.
+  CHECK(c.Post("/clinic/patients/P1/versions/1/submit", {{"Cookie", dr.cookie}}, httplib::Params{})
+            ->status == 403);
+  const auto ph = s.login("ph.b");
+  CHECK(c.Post("/clinic/patients/P1/versions/1/submit", {{"Cookie", ph.cookie}},
+               httplib::Params{{"csrf", ph.csrf}})
+            ->status == 403);
+  CHECK(s.audited("ph.b", "/versions/1/submit"));
+  CHECK(s.repo->plan_version("P1", 1)->status == PlanStatus::draft);
+  r = c.Post("/clinic/patients/P1/versions/1/submit", {{"Cookie", dr.cookie}},
+             httplib::Params{{"csrf", dr.csrf}});
+  REQUIRE(r->status == 303);
+  CHECK(s.repo->plan_version("P1", 1)->status == PlanStatus::submitted);
+  page = c.Get("/clinic/patients/P1?drafted=1", {{"Cookie", dr.cookie}});
+  CHECK(page->body.find("Plan version 1 is submitted for pharmacist review.") != std::string::npos);
+  CHECK(page->body.find("(not submitted)") == std::string::npos);
+  r = c.Post("/clinic/patients/P1/versions/1/submit", {{"Cookie", dr.cookie}},
+             httplib::Params{{"csrf", dr.csrf}});
+  CHECK(r->status == 400);
+  CHECK(r->body.find("version: plan version 1 is submitted, not a draft") != std::string::npos);
+  CHECK(c.Post("/clinic/patients/P1/versions/7/submit", {{"Cookie", dr.cookie}},
+               httplib::Params{{"csrf", dr.csrf}})
+            ->status == 404);
+}
+
+TEST_CASE("drafting over an active plan says what it replaces and what the patient is on") {
+  Server s;
+  s.approved_plan("P2");
+  const auto dr = s.login("dr.a");
+  auto c = s.client();
+  const std::string words =
+      "A new plan version replaces the active plan version 1 once a pharmacist "
+      "approves it; on 2026-12-01 the patient is on DULoxetine (trial), 30 mg a day.";
+  auto page = c.Get("/clinic/patients/P2", {{"Cookie", dr.cookie}});
+  CHECK(count(page->body, words) == 1); // before: above the draft form
+  REQUIRE(
+      c.Post("/clinic/patients/P2/plans", {{"Cookie", dr.cookie}},
+             httplib::Params{{"start", "2026-12-01"}, {"pathway", "cipn-esmo"}, {"csrf", dr.csrf}})
+          ->status == 303);
+  page = c.Get("/clinic/patients/P2?drafted=2", {{"Cookie", dr.cookie}});
+  CHECK(count(page->body, words) == 2); // after: with the draft too
+  CHECK(page->body.find(words) > page->body.find("Draft plan version 2 (not submitted)"));
+  // No active plan, no such words.
+  CHECK(c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}})
+            ->body.find("replaces the active plan") == std::string::npos);
+}
+
+TEST_CASE("a severe or intolerable side effect reaches the clinic home, and the patient is told "
+          "who sees it") {
+  Server s;
+  s.approved_plan();
+  auto c = s.client();
+  const std::string base = "/p/" + s.token1;
+  // The form offers no severity until one is chosen, and the server refuses a missing one.
+  auto page = c.Get(base.c_str());
+  CHECK(
+      page->body.find(
+          R"(<select id="severity" name="severity" required><option value="" selected disabled>)") !=
+      std::string::npos);
+  CHECK(page->body.find("<option value=\"mild\" selected") == std::string::npos);
+  auto r = c.Post((base + "/adverse-effects").c_str(), httplib::Params{{"description", "rash"}});
+  CHECK(r->status == 400);
+  CHECK(r->body.find("severity") != std::string::npos);
+  CHECK(s.repo->adverse_effects("P1").empty());
+  // A mild one: seen on the record, nobody alerted; not on the clinic home.
+  REQUIRE(c.Post((base + "/adverse-effects").c_str(),
+                 httplib::Params{{"description", "dry mouth"}, {"severity", "mild"}})
+              ->status == 303);
+  page = c.Get((base + "?saved=effect").c_str());
+  CHECK(page->body.find(
+            "Your side effect (mild) is saved. Your clinic team sees it on your record the "
+            "next time they open it; nobody is alerted at once.") != std::string::npos);
+  CHECK(page->body.find("please call your clinic today") == std::string::npos);
+  const auto dr = s.login("dr.a");
+  auto home = c.Get("/clinic/", {{"Cookie", dr.cookie}});
+  CHECK(home->body.find("Severe or intolerable side effects since 2026-11-18") !=
+        std::string::npos);
+  CHECK(home->body.find("dry mouth") == std::string::npos);
+  // An intolerable one: on the clinic home above the due list, and the patient is asked to call.
+  REQUIRE(c.Post((base + "/adverse-effects").c_str(),
+                 httplib::Params{{"description", "cannot stand up"}, {"severity", "intolerable"}})
+              ->status == 303);
+  page = c.Get((base + "?saved=effect").c_str());
+  CHECK(page->body.find(
+            "Your side effect (intolerable) is saved. It is listed at the top of your clinic's "
+            "titrate front page for 14 days") != std::string::npos);
+  CHECK(page->body.find("Because it is intolerable, please call your clinic today") !=
+        std::string::npos);
+  // Side effects come before the scores on the patient's page; times read "on DAY at HH:MM".
+  CHECK(page->body.find("Side effects you reported") < page->body.find("Your last scores"));
+  CHECK(page->body.find("2026-12-01 at 09:00: cannot stand up (intolerable)") != std::string::npos);
+  home = c.Get("/clinic/", {{"Cookie", dr.cookie}});
+  const std::string row =
+      "<td><a href=\"/clinic/patients/P1\">P1</a></td><td>2026-12-01 at 09:00</td>"
+      "<td><strong>intolerable</strong></td><td>cannot stand up</td><td>DULoxetine</td>";
+  CHECK(home->body.find(row) != std::string::npos);
+  CHECK(home->body.find(row) < home->body.find("<h2>Due by"));
+  // The clinician's patient page: side effects before the scores table.
+  auto patient = c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}});
+  CHECK(patient->body.find("<h3>Side effects</h3>") < patient->body.find("<h3>Scores</h3>"));
+  CHECK(patient->body.find("cannot stand up") < patient->body.find("<h3>Scores</h3>"));
+  // 15 days later it has left the clinic home (still on the patient's record).
+  s.today = Date(2026, 12, 15);
+  CHECK(c.Get("/clinic/", {{"Cookie", dr.cookie}})->body.find("cannot stand up") ==
+        std::string::npos);
+  CHECK(c.Get("/clinic/patients/P1", {{"Cookie", dr.cookie}})->body.find("cannot stand up") !=
+        std::string::npos);
+}
+
+TEST_CASE("patient page before the plan's first day says when it starts") {
+  Server s;
+  s.approved_plan(); // starts 2026-12-01
+  auto c = s.client();
+  const std::string url = "/p/" + s.token1;
+  s.today = Date(2026, 11, 30);
+  CHECK(c.Get(url.c_str())
+            ->body.find(
+                "Your plan starts tomorrow (2026-12-01)</strong>: take nothing from it today.") !=
+        std::string::npos);
+  s.today = Date(2026, 11, 25);
+  CHECK(c.Get(url.c_str())
+            ->body.find(
+                "Your plan starts on 2026-12-01</strong>: take nothing from it before then.") !=
+        std::string::npos);
+  s.today = Date(2026, 12, 1);
+  CHECK(c.Get(url.c_str())->body.find("id=\"starts\"") == std::string::npos);
 }
 
 TEST_CASE("JSON API returns the CLI's shapes") {
@@ -583,17 +833,22 @@ TEST_CASE("JSON API returns the CLI's shapes") {
   CHECK(nlohmann::json::parse(sched->body) == expected);
   auto check = c.Get("/api/patients/P1/check", bearer);
   REQUIRE(check->status == 200);
-  CHECK(nlohmann::json::parse(check->body) == to_json(check_eligibility(adult("P1"), formulary(), s.today)));
-  auto post = c.Post("/api/patients/P1/scores", bearer, R"({"at": "2026-12-01T07:30", "score": 5, "note": "ok"})",
-                     "application/json");
+  CHECK(nlohmann::json::parse(check->body) ==
+        to_json(check_eligibility(adult("P1"), formulary(), s.today)));
+  auto post = c.Post("/api/patients/P1/scores", bearer,
+                     R"({"at": "2026-12-01T07:30", "score": 5, "note": "ok"})", "application/json");
   REQUIRE(post->status == 201);
   const auto j = nlohmann::json::parse(post->body);
   CHECK(j["kind"] == "score");
   CHECK(j["at"] == "2026-12-01T07:30");
   CHECK(j["score"] == 5);
-  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 11})", "application/json")->status == 400);
-  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 5, "at": "2026-12-02"})", "application/json")->status == 400);
-  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 5, "who": "x"})", "application/json")->status == 400);
+  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 11})", "application/json")->status ==
+        400);
+  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 5, "at": "2026-12-02"})",
+               "application/json")
+            ->status == 400);
+  CHECK(c.Post("/api/patients/P1/scores", bearer, R"({"score": 5, "who": "x"})", "application/json")
+            ->status == 400);
   CHECK(c.Post("/api/patients/P1/scores", bearer, "not json", "application/json")->status == 400);
   CHECK(s.repo->scores("P1").size() == 1);
   // An export as `titrate export P1 --format ics --tz Europe/Paris` writes it: a calendar with
@@ -601,7 +856,8 @@ TEST_CASE("JSON API returns the CLI's shapes") {
   auto ics = c.Get("/api/patients/P1/export/ics?tz=Europe/Paris", bearer);
   REQUIRE(ics->status == 200);
   CHECK(ics->get_header_value("Content-Type") == "text/calendar; charset=utf-8");
-  CHECK(ics->get_header_value("Content-Disposition") == "attachment; filename=\"titrate-P1-v1.ics\"");
+  CHECK(ics->get_header_value("Content-Disposition") ==
+        "attachment; filename=\"titrate-P1-v1.ics\"");
   CHECK(ics->body.rfind("BEGIN:VCALENDAR\r\n", 0) == 0);
   CHECK(ics->body.find("TZID:Europe/Paris") != std::string::npos);
   auto scores_csv = c.Get("/api/patients/P1/export/scores-csv", bearer);
