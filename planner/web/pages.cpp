@@ -3,6 +3,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/export/export_common.hpp"
 #include "planner/export/svg.hpp"
+#include "planner/export/time_zone.hpp"
 #include "planner/export/words.hpp"
 #include "planner/web/html.hpp"
 
@@ -131,6 +132,14 @@ std::string chart(const ExportInput &in) {
       svg.erase(0, end + 2);
   }
   return "<div class=\"chart\" role=\"img\" aria-label=\"Pain chart\">" + svg + "</div>";
+}
+
+std::string stamp_text(const std::string &stamp) {
+  try {
+    return when_text(utc_stamp(stamp)) + " UTC";
+  } catch (const InputError &) {
+    return stamp;
+  }
 }
 
 std::string when_text(const LocalDateTime &at) {

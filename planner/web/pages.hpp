@@ -30,6 +30,9 @@ std::string chart(const ExportInput &in);
 
 // "2026-12-24 at 09:45": a logged time for people (never the ISO "T").
 std::string when_text(const LocalDateTime &at);
+// A time the store recorded ("2026-11-30T18:34:06Z") for people: "2026-11-30 at 18:34 UTC"; text
+// that is not such a time is returned as it is.
+std::string stamp_text(const std::string &utc_stamp);
 // Pain scores logged on or after `from`, newest first, as a table (When, Score, Note); a
 // sentence when there are none.
 std::string scores_table(const std::vector<ScoreEntry> &scores, Date from);

@@ -20,7 +20,8 @@ void WebServer::Impl::pharmacy_queue(Call &c) {
       b += "<tr><td><a href=\"" + esc(href) + "\">" + esc(v.patient) + "</a></td><td>" +
            std::to_string(v.version) + "</td><td>" + esc(v.plan.pathway) + "</td><td>" +
            esc(iso(v.plan.start)) + "</td><td>" + esc(v.drafted_by) + "</td><td>" +
-           esc(v.submitted_by.value_or("")) + " " + esc(v.submitted_at.value_or("")) + "</td></tr>";
+           esc(v.submitted_by.value_or("")) + " " + esc(stamp_text(v.submitted_at.value_or(""))) +
+           "</td></tr>";
     }
     b += "</tbody></table>";
   }
@@ -56,9 +57,10 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
     b += "<section class=\"ok\" role=\"status\">Rejected; the clinician will see your "
          "reason.</section>";
   b += "<section><p>Status: <strong id=\"status\">" + esc(to_string(v->status)) +
-       "</strong>. Drafted by " + esc(v->drafted_by) + " at " + esc(v->drafted_at);
+       "</strong>. Drafted by " + esc(v->drafted_by) + " at " + esc(stamp_text(v->drafted_at));
   if (v->submitted_by)
-    b += ", submitted by " + esc(*v->submitted_by) + " at " + esc(v->submitted_at.value_or(""));
+    b += ", submitted by " + esc(*v->submitted_by) + " at " +
+         esc(stamp_text(v->submitted_at.value_or("")));
   b += ". Pathway " + esc(v->plan.pathway) + ", start " + esc(iso(v->plan.start)) + ".</p>";
   b += "<p>Why this version: " +
        esc(v->note.empty() ? std::string("no reason recorded")

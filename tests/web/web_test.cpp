@@ -640,6 +640,10 @@ TEST_CASE(
   CHECK(h.find("conditions: none; medicines: none") != std::string::npos);
   CHECK(h.find("DULoxetine: ok") != std::string::npos);
   CHECK(h.find("Why this version: web: drafted from 2026-12-03") != std::string::npos);
+  // Times the store recorded read "YYYY-MM-DD at HH:MM UTC", never the ISO "T...Z".
+  CHECK(std::regex_search(
+      h, std::regex("Drafted by [^<]+ at \\d{4}-\\d\\d-\\d\\d at \\d\\d:\\d\\d UTC")));
+  CHECK_FALSE(std::regex_search(h, std::regex("\\dT\\d\\d:\\d\\d:\\d\\dZ")));
   CHECK(h.find("Pain scores since 2026-11-18 (14 days)") != std::string::npos);
   CHECK(h.find("<td>2026-12-01 at 09:00</td><td>6 of 10</td><td>burning feet</td>") !=
         std::string::npos);
