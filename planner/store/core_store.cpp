@@ -522,16 +522,22 @@ void CoreStore::submit(const std::string &patient, int version, const Actor &who
   tx.commit();
 }
 
-void CoreStore::approve(const std::string &patient, int version, const Actor &who) {
-  Tx tx(*this, true);
-  const VersionRow v = find_version(patient, version, true);
+CoreStore::VersionRow CoreStore::reviewable_version(const std::string &patient, int version,
+                                                    const Actor &who, std::string_view verb) {
+  VersionRow v = find_version(patient, version, true);
   if (v.status != PlanStatus::submitted) {
     throw RefusedError(core_version_name(patient, version) + " is " +
                        std::string(to_string(v.status)) +
-                       ", not awaiting review; only a submitted version can be approved");
+                       ", not awaiting review; only a submitted version can be " +
+                       (verb == "approve" ? "approved" : "rejected"));
   }
-  require_four_eyes(core_version_name(patient, version), v.drafted_by, v.submitted_by, who,
-                    "approve");
+  require_four_eyes(core_version_name(patient, version), v.drafted_by, v.submitted_by, who, verb);
+  return v;
+}
+
+void CoreStore::approve(const std::string &patient, int version, const Actor &who) {
+  Tx tx(*this, true);
+  const VersionRow v = reviewable_version(patient, version, who, "approve");
   q("UPDATE plan_versions SET status = 'superseded' WHERE plan_id = $1 AND status = 'approved'",
     {v.plan_id});
   q("UPDATE plan_versions SET status = 'approved' WHERE id = $1", {v.id});
@@ -548,14 +554,7 @@ void CoreStore::reject(const std::string &patient, int version, const Actor &who
     throw InputError("the reason for rejecting is empty; a rejection must say why");
   }
   Tx tx(*this, true);
-  const VersionRow v = find_version(patient, version, true);
-  if (v.status != PlanStatus::submitted) {
-    throw RefusedError(core_version_name(patient, version) + " is " +
-                       std::string(to_string(v.status)) +
-                       ", not awaiting review; only a submitted version can be rejected");
-  }
-  require_four_eyes(core_version_name(patient, version), v.drafted_by, v.submitted_by, who,
-                    "reject");
+  const VersionRow v = reviewable_version(patient, version, who, "reject");
   q("UPDATE plan_versions SET status = 'rejected' WHERE id = $1", {v.id});
   q("INSERT INTO reviews (plan_version_id, pharmacist, verdict, note, at) "
     "VALUES ($1, $2, 'rejected', $3, $4)",

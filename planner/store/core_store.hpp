@@ -164,6 +164,10 @@ private:
                    const std::string &detail, const std::string &at);
   struct VersionRow;
   VersionRow find_version(const std::string &patient, int version, bool lock);
+  // The version a pharmacist may judge (`verb`: "approve" or "reject"): submitted, and neither
+  // drafted nor submitted by `who` (four eyes). RefusedError otherwise.
+  VersionRow reviewable_version(const std::string &patient, int version, const Actor &who,
+                                std::string_view verb);
   void require_patient(const std::string &id, bool lock = false);
   std::vector<PlanVersion> versions_where(const std::string &where,
                                           const store::SqlParams &params = {});
