@@ -599,6 +599,14 @@ std::vector<PlanVersion> CoreStore::active_plans() {
   return versions_where("WHERE v.status = 'approved' ORDER BY p.patient_id");
 }
 
+std::vector<PlanVersion> CoreStore::current_plans() {
+  // The approved version, else the highest version: one row per plan.
+  return versions_where(
+      "WHERE v.status = 'approved' OR (v.version = (SELECT max(v2.version) FROM plan_versions v2 "
+      "WHERE v2.plan_id = v.plan_id) AND NOT EXISTS (SELECT 1 FROM plan_versions v3 WHERE "
+      "v3.plan_id = v.plan_id AND v3.status = 'approved')) ORDER BY p.patient_id");
+}
+
 std::vector<PlanVersion> CoreStore::awaiting_review() {
   return versions_where("WHERE v.status = 'submitted' ORDER BY v.submitted_at, v.id");
 }
@@ -813,14 +821,24 @@ std::int64_t CoreStore::record_decision(const Assessment &a, std::optional<int> 
 }
 
 std::vector<DecisionRecord> CoreStore::decisions(const std::string &patient) {
+  return decisions_where("WHERE d.patient_id = $1 ORDER BY d.id", {patient});
+}
+
+std::vector<DecisionRecord> CoreStore::all_decisions() {
+  return decisions_where("ORDER BY d.patient_id, d.id", {});
+}
+
+std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
+                                                       const SqlParams &params) {
   Tx tx(*this, false);
   const auto r = q("SELECT d.id, v.version, d.date, d.drug, d.decision, d.baseline, "
                    "d.window_start, d.window_end, d.window_mean, d.window_scores, d.change_pct, "
                    "d.days_at_target, d.rule, d.source, d.reasons, d.next_dose_ug, d.next_drug, "
                    "d.recorded_by, d.recorded_at, d.patient_id, d.next_decision_date, "
                    "d.substantial FROM decisions d LEFT JOIN plan_versions v "
-                   "ON v.id = d.plan_version_id WHERE d.patient_id = $1 ORDER BY d.id",
-                   {patient});
+                   "ON v.id = d.plan_version_id " +
+                       where,
+                   params);
   tx.commit();
   std::vector<DecisionRecord> out;
   out.reserve(r.size());

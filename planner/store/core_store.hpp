@@ -143,6 +143,8 @@ public:
   std::int64_t record_decision(const Assessment &a, std::optional<int> plan_version,
                                const Actor &who) final;
   std::vector<DecisionRecord> decisions(const std::string &patient) final;
+  std::vector<PlanVersion> current_plans() final;
+  std::vector<DecisionRecord> all_decisions() final;
 
   std::vector<DueEntry> due_list(Date today, int within_days, int window_days) final;
 
@@ -171,6 +173,8 @@ private:
   void require_patient(const std::string &id, bool lock = false);
   std::vector<PlanVersion> versions_where(const std::string &where,
                                           const store::SqlParams &params = {});
+  std::vector<DecisionRecord> decisions_where(const std::string &where,
+                                              const store::SqlParams &params);
 
   std::unique_ptr<store::StoreDialect> sql_;
   int depth_ = 0;           // > 0 while a transaction is open (atomically() or a call)

@@ -191,6 +191,29 @@ std::int64_t log_attributed_adverse_effect(Repository &repo, const std::string &
   return id;
 }
 
+std::vector<PlanVersion> Repository::current_plans() {
+  std::vector<PlanVersion> out;
+  for (const auto &rec : patients()) {
+    if (auto a = active_plan(rec.patient.id)) {
+      out.push_back(std::move(*a));
+      continue;
+    }
+    auto all = plan_versions(rec.patient.id);
+    if (!all.empty())
+      out.push_back(std::move(all.back()));
+  }
+  return out;
+}
+
+std::vector<DecisionRecord> Repository::all_decisions() {
+  std::vector<DecisionRecord> out;
+  for (const auto &rec : patients()) {
+    auto d = decisions(rec.patient.id);
+    out.insert(out.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
+  }
+  return out;
+}
+
 std::vector<DueEntry> Repository::due_list(Date today, int within_days, int window_days) {
   return due_list_generic(*this, today, within_days, window_days);
 }

@@ -181,6 +181,13 @@ public:
                                        const Actor &who) = 0;
   virtual std::vector<DecisionRecord> decisions(const std::string &patient) = 0;
 
+  // --- whole-clinic reads for the outcome report, one pass each: every patient's current plan
+  // (the approved version, else the latest version), by patient id; every decision, by patient id
+  // then by when it was recorded. The defaults read one patient at a time; a back end answers
+  // each with one query instead, and must then give exactly the same rows.
+  virtual std::vector<PlanVersion> current_plans();
+  virtual std::vector<DecisionRecord> all_decisions();
+
   // --- the due list (see due_list() below). The default is due_list_generic(); a back end may
   // answer it with one query instead, and must then give exactly the same entries.
   // Counts the days with scores in the `window_days` before each date; missing_scores is left

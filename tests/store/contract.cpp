@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -879,6 +880,75 @@ void import_rolls_back_when_source_throws(Backend &b) {
   CHECK(r.imported == good_rows);
   CHECK(r.duplicates == 0);
   CHECK(repo->scores("P1").size() == good_rows);
+}
+
+// The outcome report's one-pass reads give exactly what reading one patient at a time gives:
+// the approved version over a later draft, the latest version without an approved one (a
+// rejected one too), no row for a patient without a plan; every decision, by patient then id.
+void whole_clinic_reads_match_per_patient(Backend &b) {
+  auto repo = b.connect();
+  for (const char *id : {"b10", "B2", "a1", "Z9", "none"})
+    repo->add_patient(sample_patient(id), clinician);
+  repo->save_draft(sample_plan("b10"), clinician); // b10: approved 1, then a newer draft 2
+  repo->submit("b10", 1, clinician);
+  repo->approve("b10", 1, pharmacist);
+  repo->save_draft(sample_plan("b10"), clinician);
+  repo->save_draft(sample_plan("B2"), clinician); // B2: drafts 1 and 2 (1 superseded)
+  repo->save_draft(sample_plan("B2"), clinician);
+  repo->save_draft(sample_plan("a1"), clinician); // a1: rejected 1
+  repo->submit("a1", 1, clinician);
+  repo->reject("a1", 1, pharmacist, "dose too high for the renal function");
+  repo->save_draft(sample_plan("Z9"), clinician); // Z9: approved 1, then approved 2
+  repo->submit("Z9", 1, clinician);
+  repo->approve("Z9", 1, pharmacist);
+  repo->save_draft(sample_plan("Z9"), clinician);
+  repo->submit("Z9", 2, clinician);
+  repo->approve("Z9", 2, pharmacist);
+  Assessment a;
+  a.date = Date(2026, 12, 22);
+  a.drug = "duloxetine";
+  a.decision = DecisionKind::continue_;
+  a.window = {Date(2026, 12, 15), Date(2026, 12, 22), 5.0, 6};
+  a.rule = "response.partial";
+  a.source = "TEST 1";
+  for (const char *id : {"Z9", "b10", "Z9", "a1"}) {
+    a.patient = id;
+    repo->record_decision(a, 1, clinician);
+  }
+
+  const auto plans = repo->current_plans();
+  const auto ref = repo->Repository::current_plans();
+  REQUIRE(plans.size() == 4); // not "none"
+  REQUIRE(ref.size() == plans.size());
+  std::map<std::string, std::pair<int, PlanStatus>> got;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    INFO("row " << i);
+    CHECK(plans[i].patient == ref[i].patient);
+    CHECK(plans[i].version == ref[i].version);
+    CHECK(plans[i].status == ref[i].status);
+    CHECK(plans[i].plan == ref[i].plan);
+    got[plans[i].patient] = {plans[i].version, plans[i].status};
+  }
+  CHECK(got["b10"] == std::make_pair(1, PlanStatus::approved));
+  CHECK(got["B2"] == std::make_pair(2, PlanStatus::draft));
+  CHECK(got["a1"] == std::make_pair(1, PlanStatus::rejected));
+  CHECK(got["Z9"] == std::make_pair(2, PlanStatus::approved));
+
+  const auto ds = repo->all_decisions();
+  const auto dref = repo->Repository::all_decisions();
+  REQUIRE(ds.size() == 4);
+  REQUIRE(dref.size() == ds.size());
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    INFO("decision " << i);
+    CHECK(ds[i].id == dref[i].id);
+    CHECK(ds[i].assessment.patient == dref[i].assessment.patient);
+  }
+  // By patient id in byte order (Z9 before a1 before b10), then in the order recorded.
+  CHECK(ds[0].assessment.patient == "Z9");
+  CHECK(ds[1].assessment.patient == "Z9");
+  CHECK(ds[0].id < ds[1].id);
+  CHECK(ds[2].assessment.patient == "a1");
+  CHECK(ds[3].assessment.patient == "b10");
 }
 
 } // namespace contract

@@ -40,6 +40,7 @@ void concurrent_approve_race(Backend &b);
 void concurrent_drafts(Backend &b);
 void due_list_matches_generic(Backend &b);
 void import_rolls_back_when_source_throws(Backend &b);
+void whole_clinic_reads_match_per_patient(Backend &b);
 } // namespace contract
 
 } // namespace titrate::test
@@ -67,4 +68,5 @@ void import_rolls_back_when_source_throws(Backend &b);
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_approve_race)                                 \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_drafts)                                       \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list_matches_generic)                                \
-  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, import_rolls_back_when_source_throws)
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, import_rolls_back_when_source_throws)                    \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, whole_clinic_reads_match_per_patient)

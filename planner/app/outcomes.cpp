@@ -1,4 +1,4 @@
-#include "planner/cli/outcomes.hpp"
+#include "planner/app/outcomes.hpp"
 
 #include <algorithm>
 #include <cmath>

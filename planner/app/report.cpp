@@ -1,0 +1,231 @@
+// The outcome report as a use case (report.hpp): the cohort in two reads, and its renderings.
+#include "planner/app/report.hpp"
+
+#include "planner/export/svg.hpp"
+#include "planner/export/words.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+namespace titrate::app {
+
+std::vector<OutcomeRow> outcome_report(Repository &repo, const OutcomeFilter &filter) {
+  std::vector<OutcomePatient> cohort;
+  std::map<std::string, std::size_t> at;
+  for (auto &v : repo.current_plans()) {
+    at[v.patient] = cohort.size();
+    cohort.push_back({v.patient, std::move(v.plan), {}});
+  }
+  for (auto &d : repo.all_decisions()) {
+    const auto it = at.find(d.assessment.patient);
+    if (it != at.end())
+      cohort[it->second].decisions.push_back(std::move(d));
+  }
+  return outcome_rows(cohort, filter);
+}
+
+namespace {
+
+std::string report_pct(double v) {
+  return words::number(100 * v, 1) + " %";
+}
+
+std::string report_days(const std::optional<double> &v) {
+  return v ? words::number(*v, 1) : std::string("none");
+}
+
+nlohmann::json report_json_proportion(const Proportion &p) {
+  return {{"count", p.count}, {"of", p.of}, {"ci95_low", p.low}, {"ci95_high", p.high}};
+}
+
+nlohmann::json report_json_days(const std::optional<double> &v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+} // namespace
+
+std::string report_title(const OutcomeFilter &filter) {
+  std::string t = "Outcome report on " + iso(filter.today);
+  if (filter.from)
+    t += ", trials started from " + iso(*filter.from);
+  if (filter.to)
+    t += (filter.from ? " through " : ", trials started through ") + iso(*filter.to);
+  if (!filter.pathway.empty())
+    t += ", pathway " + filter.pathway;
+  return t;
+}
+
+std::string report_heading(const Formulary &f, const OutcomeRow &r) {
+  return "Line " + std::to_string(r.line) + ", " + words::drug(f, r.drug);
+}
+
+namespace {
+
+std::string report_share(const Proportion &p) {
+  std::string s = std::to_string(p.count) + " of " + std::to_string(p.of) + " judged";
+  if (p.of > 0)
+    s += " (" + report_pct(static_cast<double>(p.count) / p.of) + ", 95 % interval " +
+         report_pct(p.low) + " to " + report_pct(p.high) + ")";
+  return s;
+}
+
+} // namespace
+
+std::vector<std::string> report_lines(const OutcomeRow &r) {
+  std::string stopped = "stopped or switched:";
+  for (std::size_t i = 0; i < 4; ++i)
+    stopped +=
+        std::string(i ? ", " : " ") + stop_reason_names[i] + " " + std::to_string(r.stopped[i]);
+  return {"started: " + std::to_string(r.started),
+          "reached the assessed dose: " + std::to_string(r.reached),
+          "judged: " + std::to_string(r.judged),
+          "responders, 30 % less pain or more: " + report_share(r.responders30),
+          "responders, 50 % less pain or more: " + report_share(r.responders50),
+          "median days from the first day to a response: " + report_days(r.median_days_to_response),
+          "median days from the first day to the assessed dose: " +
+              report_days(r.median_days_to_assessed_dose),
+          stopped,
+          "extensions for missing scores: " + std::to_string(r.extensions),
+          "median days with scores per assessed window: " + report_days(r.median_window_days)};
+}
+
+void write_report_svg(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f) {
+  long most = 7;
+  for (const auto &r : rows)
+    for (long d : r.days_on_drug)
+      most = std::max(most, d);
+  const double left = 170, width = 360, row_h = 34, top = 30;
+  const double height = top + row_h * static_cast<double>(rows.size()) + 40;
+  const auto x = [&](double days) { return left + width * days / static_cast<double>(most); };
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 560 " << words::number(height, 0)
+      << "\" width=\"100%\" font-family=\"sans-serif\" font-size=\"12\">\n";
+  out << "<text x=\"10\" y=\"18\" font-weight=\"bold\">Days on each drug (a dot per trial, the bar "
+         "to "
+         "the median)</text>\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto &r = rows[i];
+    const double y = top + row_h * static_cast<double>(i) + row_h / 2;
+    out << "<text x=\"10\" y=\"" << words::number(y + 4, 1) << "\">"
+        << xml_escape(report_heading(f, r)) << "</text>\n";
+    std::vector<double> days(r.days_on_drug.begin(), r.days_on_drug.end());
+    if (const auto m = median_of(days)) {
+      out << "<rect x=\"" << words::number(left, 1) << "\" y=\"" << words::number(y - 6, 1)
+          << "\" width=\"" << words::number(x(*m) - left, 1)
+          << "\" height=\"12\" fill=\"#9ecae1\"><title>median " << words::number(*m, 1)
+          << " days</title></rect>\n";
+    }
+    for (long d : r.days_on_drug) {
+      out << "<circle cx=\"" << words::number(x(static_cast<double>(d)), 1) << "\" cy=\""
+          << words::number(y, 1) << "\" r=\"3\" fill=\"#08519c\"/>\n";
+    }
+  }
+  const double axis = top + row_h * static_cast<double>(rows.size()) + 5;
+  out << "<line x1=\"" << words::number(left, 1) << "\" y1=\"" << words::number(axis, 1)
+      << "\" x2=\"" << words::number(left + width, 1) << "\" y2=\"" << words::number(axis, 1)
+      << "\" stroke=\"black\"/>\n";
+  out << "<text x=\"" << words::number(left, 1) << "\" y=\"" << words::number(axis + 16, 1)
+      << "\">0</text>\n<text x=\"" << words::number(left + width, 1) << "\" y=\""
+      << words::number(axis + 16, 1) << "\" text-anchor=\"end\">" << most
+      << " days</text>\n</svg>\n";
+}
+
+void write_report_html(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f,
+                       const std::string &title) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>"
+      << xml_escape(title) << "</title></head>\n<body>\n<h1>" << xml_escape(title) << "</h1>\n";
+  if (rows.empty())
+    out << "<p>No trials started.</p>\n";
+  for (const auto &r : rows) {
+    out << "<h2>" << xml_escape(report_heading(f, r)) << "</h2>\n<ul>\n";
+    for (const auto &line : report_lines(r))
+      out << "<li>" << xml_escape(line) << "</li>\n";
+    out << "</ul>\n";
+  }
+  if (!rows.empty())
+    write_report_svg(out, rows, f);
+  out << "<p>Decision support only; not medical advice.</p>\n</body>\n</html>\n";
+}
+
+std::string report_html_sections(const std::vector<OutcomeRow> &rows, const Formulary &f) {
+  std::ostringstream out;
+  for (const auto &r : rows) {
+    out << "<section><h2>" << xml_escape(report_heading(f, r)) << "</h2>\n<ul>\n";
+    for (const auto &line : report_lines(r))
+      out << "<li>" << xml_escape(line) << "</li>\n";
+    out << "</ul></section>\n";
+  }
+  if (!rows.empty()) {
+    out << "<section><h2>Days on each drug</h2>";
+    write_report_svg(out, rows, f);
+    out << "</section>\n";
+  }
+  return out.str();
+}
+
+nlohmann::json report_json(const std::vector<OutcomeRow> &rows, const OutcomeFilter &filter) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto &r : rows) {
+    nlohmann::json stopped;
+    for (std::size_t i = 0; i < 4; ++i)
+      stopped[stop_reason_names[i]] = r.stopped[i];
+    a.push_back({{"line", r.line},
+                 {"drug", r.drug},
+                 {"started", r.started},
+                 {"reached_assessed_dose", r.reached},
+                 {"judged", r.judged},
+                 {"responders_30", report_json_proportion(r.responders30)},
+                 {"responders_50", report_json_proportion(r.responders50)},
+                 {"median_days_to_response", report_json_days(r.median_days_to_response)},
+                 {"median_days_to_assessed_dose", report_json_days(r.median_days_to_assessed_dose)},
+                 {"stopped", stopped},
+                 {"extensions", r.extensions},
+                 {"median_window_days_with_scores", report_json_days(r.median_window_days)}});
+  }
+  const auto date_or_null = [](const std::optional<Date> &d) {
+    return d ? nlohmann::json(iso(*d)) : nlohmann::json(nullptr);
+  };
+  return {{"today", iso(filter.today)},
+          {"from", date_or_null(filter.from)},
+          {"to", date_or_null(filter.to)},
+          {"pathway",
+           filter.pathway.empty() ? nlohmann::json(nullptr) : nlohmann::json(filter.pathway)},
+          {"rows", a}};
+}
+
+void write_report_csv(std::ostream &out, const std::vector<OutcomeRow> &rows) {
+  out << "line,drug,started,reached_assessed_dose,judged,responders_30,responders_30_ci95_low,"
+         "responders_30_ci95_high,responders_50,responders_50_ci95_low,responders_50_ci95_high,"
+         "median_days_to_response,median_days_to_assessed_dose,stopped_not_effective,"
+         "stopped_not_tolerated,stopped_contraindication,stopped_other,extensions,"
+         "median_window_days_with_scores\r\n";
+  const auto num = [](double v) { return words::number(v, 4); };
+  const auto opt = [](const std::optional<double> &v) {
+    return v ? words::number(*v, 1) : std::string();
+  };
+  for (const auto &r : rows) {
+    out << r.line << "," << r.drug << "," << r.started << "," << r.reached << "," << r.judged << ","
+        << r.responders30.count << "," << num(r.responders30.low) << "," << num(r.responders30.high)
+        << "," << r.responders50.count << "," << num(r.responders50.low) << ","
+        << num(r.responders50.high) << "," << opt(r.median_days_to_response) << ","
+        << opt(r.median_days_to_assessed_dose);
+    for (int n : r.stopped)
+      out << "," << n;
+    out << "," << r.extensions << "," << opt(r.median_window_days) << "\r\n";
+  }
+}
+
+void write_report_text(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f,
+                       const std::string &title) {
+  out << title << "\n";
+  if (rows.empty())
+    out << "No trials started.\n";
+  for (const auto &r : rows) {
+    out << "\n" << report_heading(f, r) << "\n";
+    for (const auto &line : report_lines(r))
+      out << "  " << line << "\n";
+  }
+  out << "\nDecision support only; not medical advice.\n";
+}
+
+} // namespace titrate::app
