@@ -92,6 +92,7 @@ void WebServer::Impl::routes() {
   pharmacy_routes();
   clinic_routes();
   api_routes();
+  report_routes();
 }
 
 void WebServer::Impl::login_routes() {

@@ -335,6 +335,7 @@ struct WebServer::Impl {
   void pharmacy_routes(); // pharmacy_pages.cpp
   void clinic_routes();   // clinic_pages.cpp
   void api_routes();      // api.cpp
+  void report_routes();   // report_pages.cpp
   void patient_page(Call &c, const std::string &token, const std::string &flash);
   void login_page(Call &c, int status, const std::string &message);
   void login_post(Call &c);

@@ -884,4 +884,53 @@ TEST_CASE("JSON API returns the CLI's shapes") {
   CHECK(d["due"][0]["days_until"] == 21);
 }
 
+TEST_CASE("the outcome report page shows the CLI's lines to clinicians and pharmacists") {
+  Server s;
+  s.approved_plan("P1");
+  s.approved_plan("P2");
+  auto c = s.client();
+  // Two approved cipn-esmo plans starting today: two first-line duloxetine trials started, none
+  // at the assessed dose yet (60 mg from day 8), none judged.
+  for (const char *user : {"dr.a", "ph.b"}) {
+    INFO(user);
+    const auto login = s.login(user);
+    auto r = c.Get("/reports/outcomes", {{"Cookie", login.cookie}});
+    REQUIRE(r->status == 200);
+    CHECK_THAT(r->body, Catch::Contains("<h1>Outcome report on 2026-12-01</h1>"));
+    CHECK_THAT(r->body, Catch::Contains("<h2>Line 1, DULoxetine</h2>"));
+    CHECK_THAT(r->body, Catch::Contains("<li>started: 2</li>"));
+    CHECK_THAT(r->body, Catch::Contains("<li>reached the assessed dose: 0</li>"));
+    CHECK_THAT(r->body, Catch::Contains("<li>judged: 0</li>"));
+    CHECK_THAT(r->body, Catch::Contains("<svg")); // the chart of days on each drug
+    auto csv = c.Get("/reports/outcomes.csv?pathway=cipn-esmo", {{"Cookie", login.cookie}});
+    REQUIRE(csv->status == 200);
+    CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+    CHECK(csv->body.rfind("line,drug,started,reached_assessed_dose,judged,", 0) == 0);
+    CHECK_THAT(csv->body, Catch::Contains("\r\n1,duloxetine,2,0,0,0,"));
+  }
+  const auto login = s.login("dr.a");
+  // A selection that starts after the plans: no trials.
+  auto later = c.Get("/reports/outcomes?from=2026-12-02", {{"Cookie", login.cookie}});
+  REQUIRE(later->status == 200);
+  CHECK_THAT(later->body, Catch::Contains("trials started from 2026-12-02"));
+  CHECK_THAT(later->body, Catch::Contains("No trials started."));
+  // Bad input names the value and what was expected.
+  auto bad = c.Get("/reports/outcomes?from=2026-02-30", {{"Cookie", login.cookie}});
+  CHECK(bad->status == 400);
+  CHECK_THAT(bad->body, Catch::Contains("2026-02-30"));
+  auto reversed =
+      c.Get("/reports/outcomes?from=2026-12-10&to=2026-12-01", {{"Cookie", login.cookie}});
+  CHECK(reversed->status == 400);
+  CHECK_THAT(reversed->body, Catch::Contains("to: 2026-12-01 is before from 2026-12-10"));
+  auto unknown = c.Get("/reports/outcomes.csv?pathway=nope", {{"Cookie", login.cookie}});
+  CHECK(unknown->status == 400);
+  CHECK_THAT(unknown->body, Catch::Contains("pathway: &quot;nope&quot; is not a pathway"));
+  // No session: the login page; a patient's link opens nothing here.
+  auto anon = c.Get("/reports/outcomes");
+  CHECK(anon->status == 303);
+  CHECK(anon->get_header_value("Location") == "/login");
+  auto bearer = c.Get("/reports/outcomes.csv", {{"Authorization", "Bearer " + s.token1}});
+  CHECK(bearer->status == 303);
+}
+
 } // namespace titrate::test

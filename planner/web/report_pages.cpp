@@ -1,0 +1,113 @@
+// The clinic's outcome report in the browser (issue 17 item 3), for clinicians and pharmacists:
+// GET /reports/outcomes[?from=D&to=D&pathway=NAME] shows the report (app::outcome_report, the
+// same rows and lines as `titrate report outcomes`) with its chart; /reports/outcomes.csv is the
+// CLI's --format csv of the same selection.
+#include "planner/app/report.hpp"
+#include "planner/web/server_impl.hpp"
+
+#include <sstream>
+
+namespace titrate::web {
+
+namespace {
+
+// The selection a request asks for, checked as the CLI checks its options.
+OutcomeFilter report_filter_of(const Request &req, const std::vector<Pathway> &pathways,
+                               Date today) {
+  OutcomeFilter f;
+  f.today = today;
+  const auto date_param = [&](const char *name) -> std::optional<Date> {
+    const std::string v = form_field(req.params, name);
+    if (v.empty())
+      return std::nullopt;
+    return parse_date(v, name); // InputError naming the field and the value
+  };
+  f.from = date_param("from");
+  f.to = date_param("to");
+  if (f.from && f.to && *f.to < *f.from) {
+    throw InputError("to: " + iso(*f.to) + " is before from " + iso(*f.from) +
+                     "; expected to on or after from");
+  }
+  const std::string p = form_field(req.params, "pathway");
+  if (!p.empty()) {
+    const auto it = std::find_if(pathways.begin(), pathways.end(),
+                                 [&](const Pathway &w) { return w.name == p; });
+    if (it == pathways.end()) {
+      std::string names;
+      for (const auto &w : pathways)
+        names += (names.empty() ? "" : ", ") + w.name;
+      throw InputError("pathway: \"" + printable(p, 40) + "\" is not a pathway; expected one of " +
+                       names);
+    }
+    f.pathway = it->name;
+  }
+  return f;
+}
+
+std::string report_query(const OutcomeFilter &f) {
+  std::string q;
+  const auto add = [&](const char *k, const std::string &v) {
+    q += (q.empty() ? "?" : "&") + std::string(k) + "=" + v;
+  };
+  if (f.from)
+    add("from", iso(*f.from));
+  if (f.to)
+    add("to", iso(*f.to));
+  if (!f.pathway.empty())
+    add("pathway", f.pathway); // pathway names are [a-z0-9-]
+  return q;
+}
+
+} // namespace
+
+void WebServer::Impl::report_routes() {
+  svr.Get("/reports/outcomes", guarded(false, [this](Call &c) {
+            const StaffUser u = require_staff(c, app::Permission::read_report);
+            const OutcomeFilter f = report_filter_of(c.req, pathways, cfg.today());
+            const auto rows = app::outcome_report(repo, f);
+            const auto date_value = [](const std::optional<Date> &d) {
+              return d ? esc(iso(*d)) : std::string();
+            };
+            std::string options = "<option value=\"\">Every pathway</option>";
+            for (const auto &p : pathways) {
+              options += "<option value=\"" + esc(p.name) + "\"" +
+                         (p.name == f.pathway ? " selected" : "") + ">" + esc(p.name) + "</option>";
+            }
+            std::string b = "<h1>" + esc(app::report_title(f)) + "</h1>";
+            b += "<section><form method=\"get\" action=\"/reports/outcomes\">"
+                 "<label for=\"from\">Trials started from (YYYY-MM-DD)</label>"
+                 "<input type=\"text\" id=\"from\" name=\"from\" inputmode=\"numeric\" value=\"" +
+                 date_value(f.from) +
+                 "\"><label for=\"to\">through (YYYY-MM-DD)</label>"
+                 "<input type=\"text\" id=\"to\" name=\"to\" inputmode=\"numeric\" value=\"" +
+                 date_value(f.to) +
+                 "\"><label for=\"pathway\">Pathway</label><select id=\"pathway\" "
+                 "name=\"pathway\">" +
+                 options +
+                 "</select> <button type=\"submit\">Show</button></form>"
+                 "<p>Responders are counted among the judged trials (at least the minimum days at "
+                 "the assessed dose with enough scores); 95 % intervals are Wilson score "
+                 "intervals. <a href=\"" +
+                 esc("/reports/outcomes.csv" + report_query(f)) +
+                 "\" download>Download this report as CSV</a></p></section>";
+            if (rows.empty())
+              b += "<section><p>No trials started.</p></section>";
+            b += app::report_html_sections(rows, formulary);
+            b += "<p>Decision support only; not medical advice.</p>";
+            send_html(c.res, 200, page("Outcome report", b, u.name, u.csrf));
+          }));
+  svr.Get("/reports/outcomes.csv", guarded(false, [this](Call &c) {
+            require_staff(c, app::Permission::read_report);
+            const OutcomeFilter f = report_filter_of(c.req, pathways, cfg.today());
+            std::ostringstream out;
+            app::write_report_csv(out, app::outcome_report(repo, f));
+            c.res.status = 200;
+            c.res.set_header("Cache-Control", "no-store");
+            c.res.set_header("X-Content-Type-Options", "nosniff");
+            c.res.set_header("Content-Disposition",
+                             "attachment; filename=\"outcomes-" + iso(f.today) + ".csv\"");
+            c.res.set_content(out.str(), "text/csv; charset=utf-8");
+          }));
+}
+
+} // namespace titrate::web
