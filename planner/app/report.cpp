@@ -156,9 +156,10 @@ std::string report_html_sections(const std::vector<OutcomeRow> &rows, const Form
     out << "</ul></section>\n";
   }
   if (!rows.empty()) {
-    out << "<section><h2>Days on each drug</h2>";
+    // At its own size (12 px text) on a phone too: the section scrolls sideways instead.
+    out << "<section><div style=\"overflow-x:auto\"><div style=\"min-width:560px\">";
     write_report_svg(out, rows, f);
-    out << "</section>\n";
+    out << "</div></div></section>\n";
   }
   return out.str();
 }

@@ -93,7 +93,6 @@ void WebServer::Impl::report_routes() {
             if (rows.empty())
               b += "<section><p>No trials started.</p></section>";
             b += app::report_html_sections(rows, formulary);
-            b += "<p>Decision support only; not medical advice.</p>";
             send_html(c.res, 200, page("Outcome report", b, u.name, u.csrf));
           }));
   svr.Get("/reports/outcomes.csv", guarded(false, [this](Call &c) {

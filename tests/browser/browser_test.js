@@ -86,6 +86,11 @@ lib.world(process.argv, 'browser').then((t) => lib.run(t, async () => {
     await submitAndWait(staff, '#approve');
     check((await staff.$eval('#status', (e) => e.textContent)) === 'approved', 'approved');
     await t.look(staff, 'pharmacy-approved');
+    await staff.goto(`${base}/reports/outcomes`, { waitUntil: 'load' });
+    const report = await text(staff);
+    check(report.includes('Line 1, DULoxetine') && report.includes('started: 1'),
+      'the outcome report counts the approved plan as a first-line duloxetine trial');
+    await t.look(staff, 'report-outcomes');
 
     // --- the patient, on a phone
     t.step = 'patient';
