@@ -5,6 +5,8 @@
 #include "planner/export/words.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -192,6 +194,114 @@ nlohmann::json report_json(const std::vector<OutcomeRow> &rows, const OutcomeFil
           {"pathway",
            filter.pathway.empty() ? nlohmann::json(nullptr) : nlohmann::json(filter.pathway)},
           {"rows", a}};
+}
+
+namespace {
+
+constexpr const char *kMeasurePopulation =
+    "http://terminology.hl7.org/CodeSystem/measure-population";
+constexpr const char *kOutcomePopulation = "urn:titrate:CodeSystem:outcome-population";
+constexpr const char *kOutcomeExtension = "urn:titrate:StructureDefinition:";
+
+nlohmann::json fhir_population(const char *system, const std::string &code, const std::string &text,
+                               int count) {
+  return {
+      {"code",
+       {{"coding", nlohmann::json::array({{{"system", system}, {"code", code}}})}, {"text", text}}},
+      {"count", count}};
+}
+
+// Proportions and days to 4 decimals, as the CSV prints them.
+double fhir_round4(double v) {
+  return std::round(v * 10000) / 10000;
+}
+
+nlohmann::json fhir_decimal_extension(const std::string &name, double value) {
+  return {{"url", std::string(kOutcomeExtension) + name}, {"valueDecimal", fhir_round4(value)}};
+}
+
+} // namespace
+
+nlohmann::json report_fhir(const std::vector<OutcomeRow> &rows, const OutcomeFilter &filter,
+                           const Formulary &f) {
+  using nlohmann::json;
+  json groups = json::array();
+  for (const auto &r : rows) {
+    json drug = {{"text", report_heading(f, r)}};
+    if (const Monograph *m = f.find(r.drug); m && !m->rxcui.empty()) {
+      drug["coding"] = json::array({{{"system", "http://www.nlm.nih.gov/research/umls/rxnorm"},
+                                     {"code", m->rxcui},
+                                     {"display", r.drug}}});
+    }
+    const auto responders = [&](const Proportion &p, const char *threshold) {
+      json g = drug;
+      g["text"] = report_heading(f, r) + ": responders, " + threshold + " less pain or more";
+      json group = {
+          {"code", g},
+          {"population",
+           json::array(
+               {fhir_population(kMeasurePopulation, "initial-population", "started", r.started),
+                fhir_population(kMeasurePopulation, "denominator", "judged", r.judged),
+                fhir_population(kMeasurePopulation, "numerator", "responders", p.count)})}};
+      if (p.of > 0) {
+        group["measureScore"] = {{"value", fhir_round4(static_cast<double>(p.count) / p.of)},
+                                 {"unit", "1"},
+                                 {"system", "http://unitsofmeasure.org"},
+                                 {"code", "1"}};
+        group["extension"] = json::array({fhir_decimal_extension("ci95-low", p.low),
+                                          fhir_decimal_extension("ci95-high", p.high)});
+      }
+      return group;
+    };
+    groups.push_back(responders(r.responders30, "30 %"));
+    groups.push_back(responders(r.responders50, "50 %"));
+    json course = drug;
+    course["text"] = report_heading(f, r) + ": course";
+    json pops = json::array(
+        {fhir_population(kMeasurePopulation, "initial-population", "started", r.started),
+         fhir_population(kOutcomePopulation, "reached-assessed-dose", "reached the assessed dose",
+                         r.reached),
+         fhir_population(kOutcomePopulation, "judged", "judged", r.judged)});
+    static constexpr std::array<const char *, 4> stop_codes{
+        "stopped-not-effective", "stopped-not-tolerated", "stopped-contraindication",
+        "stopped-other"};
+    for (std::size_t i = 0; i < 4; ++i) {
+      pops.push_back(fhir_population(kOutcomePopulation, stop_codes[i],
+                                     std::string("stopped or switched: ") + stop_reason_names[i],
+                                     r.stopped[i]));
+    }
+    pops.push_back(fhir_population(kOutcomePopulation, "extensions",
+                                   "extensions for missing scores", r.extensions));
+    json g = {{"code", course}, {"population", pops}};
+    json ext = json::array();
+    const auto median = [&](const char *name, const std::optional<double> &v) {
+      if (v)
+        ext.push_back(fhir_decimal_extension(name, *v));
+    };
+    median("median-days-to-response", r.median_days_to_response);
+    median("median-days-to-assessed-dose", r.median_days_to_assessed_dose);
+    median("median-window-days-with-scores", r.median_window_days);
+    if (!ext.empty())
+      g["extension"] = ext;
+    groups.push_back(std::move(g));
+  }
+  json period;
+  if (filter.from)
+    period["start"] = iso(*filter.from);
+  period["end"] = iso(filter.to ? *filter.to : filter.today);
+  json report = {{"resourceType", "MeasureReport"},
+                 {"status", "complete"},
+                 {"type", "summary"},
+                 {"measure", "urn:titrate:Measure:titration-outcomes"},
+                 {"date", iso(filter.today)},
+                 {"period", period}};
+  if (!filter.pathway.empty()) {
+    report["extension"] = json::array(
+        {{{"url", std::string(kOutcomeExtension) + "pathway"}, {"valueString", filter.pathway}}});
+  }
+  if (!groups.empty())
+    report["group"] = std::move(groups);
+  return report;
 }
 
 void write_report_csv(std::ostream &out, const std::vector<OutcomeRow> &rows) {

@@ -26,6 +26,14 @@ std::vector<std::string> report_lines(const OutcomeRow &r);
 std::string report_heading(const Formulary &f, const OutcomeRow &r);
 
 nlohmann::json report_json(const std::vector<OutcomeRow> &rows, const OutcomeFilter &filter);
+// The same figures as a FHIR R4 MeasureReport (type summary, status complete; docs/exports.md):
+// per line and drug, a group for each responder threshold (initial-population = started,
+// denominator = judged, numerator = responders, measureScore = the proportion, the Wilson 95 %
+// interval as extensions) and a group for the course (reached the assessed dose, stopped or
+// switched by reason, extensions for missing scores; medians as extensions). Drugs carry their
+// RxNorm ingredient code from the formulary.
+nlohmann::json report_fhir(const std::vector<OutcomeRow> &rows, const OutcomeFilter &filter,
+                           const Formulary &f);
 void write_report_csv(std::ostream &out, const std::vector<OutcomeRow> &rows);
 void write_report_text(std::ostream &out, const std::vector<OutcomeRow> &rows, const Formulary &f,
                        const std::string &title);

@@ -1,7 +1,7 @@
-// `titrate report outcomes [--from D] [--to D] [--pathway NAME] [--json | --format text|csv|html]`:
-// the clinic's outcome report (issue 17 item 3). The use case and its renderings are
-// planner/app/report.hpp (the clinic's web page shows the same); this checks the options.
-// Staff only (clinician, pharmacist).
+// `titrate report outcomes [--from D] [--to D] [--pathway NAME] [--json | --format
+// text|csv|html|fhir]`: the clinic's outcome report (issue 17 item 3). The use case and its
+// renderings are planner/app/report.hpp (the clinic's web page shows the same); this checks the
+// options. Staff only (clinician, pharmacist).
 #include "planner/app/report.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
@@ -17,9 +17,10 @@ struct ReportOptions {
 };
 
 void run_report_outcomes(Context &ctx, const ReportOptions &o) {
-  if (!o.format.empty() && o.format != "text" && o.format != "csv" && o.format != "html") {
+  if (!o.format.empty() && o.format != "text" && o.format != "csv" && o.format != "html" &&
+      o.format != "fhir") {
     throw InputError("--format: \"" + o.format.substr(0, 32) +
-                     "\" is not a report format; expected text, csv or html (or --json)");
+                     "\" is not a report format; expected text, csv, html or fhir (or --json)");
   }
   if (!o.format.empty() && ctx.opt.json)
     throw InputError("--format: give either --format or --json");
@@ -43,6 +44,8 @@ void run_report_outcomes(Context &ctx, const ReportOptions &o) {
     ctx.print_json(app::report_json(rows, filter));
   } else if (o.format == "csv") {
     app::write_report_csv(ctx.out, rows);
+  } else if (o.format == "fhir") {
+    ctx.out << app::report_fhir(rows, filter, f).dump(2) << "\n";
   } else if (o.format == "html") {
     app::write_report_html(ctx.out, rows, f, app::report_title(filter));
   } else {
@@ -63,7 +66,8 @@ void add_report_command(CLI::App &app, Context &ctx) {
   cmd->add_option("--to", o->to, "Trials whose first day is on or before D (YYYY-MM-DD)");
   cmd->add_option("--pathway", o->pathway, "Only plans of this pathway");
   cmd->add_option("--format", o->format,
-                  "text (default) | csv | html (with an SVG chart); or --json");
+                  "text (default) | csv | html (with an SVG chart) | fhir (a FHIR R4 "
+                  "MeasureReport); or --json");
   cmd->callback([&ctx, o] { run_report_outcomes(ctx, *o); });
 }
 
