@@ -179,7 +179,7 @@ TEST_CASE(
   CHECK_THAT(r.err, Contains("nope") && Contains("cipn-esmo"));
   r = run_titrate(d, report_as(d, {"report", "outcomes", "--format", "xml"}));
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("\"xml\" is not a report format; expected text, csv or html"));
+  CHECK_THAT(r.err, Contains("\"xml\" is not a report format; expected text, csv, html or fhir"));
   r = run_titrate(d, as(d, "O1", "patient", "2027-01-15", {"report", "outcomes"}));
   CHECK(r.exit_code == 4);
 }
