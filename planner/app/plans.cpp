@@ -160,4 +160,16 @@ ExportContext export_context(Repository &repo, const PlanVersion &v, const Patie
   return ec;
 }
 
+std::string decision_tag(std::int64_t decision_id) {
+  return "(decision #" + std::to_string(decision_id) + ")";
+}
+
+const DecisionRecord *decision_behind(const PlanVersion &v,
+                                      const std::vector<DecisionRecord> &decisions) {
+  for (const auto &d : decisions)
+    if (v.note.find(decision_tag(d.id)) != std::string::npos)
+      return &d;
+  return nullptr;
+}
+
 } // namespace titrate::app

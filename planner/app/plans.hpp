@@ -67,4 +67,13 @@ ReviewState review_state(const PlanVersion &v, const std::vector<Review> &review
 ExportContext export_context(Repository &repo, const PlanVersion &v, const Patient &p,
                              const std::vector<Pathway> &pathways, const std::string &time_zone);
 
+// "(decision #12)": the tag a version drafted from a recorded decision carries in its note.
+std::string decision_tag(std::int64_t decision_id);
+// The recorded decision a version was drafted from (its tag is in the version's note), if any.
+const DecisionRecord *decision_behind(const PlanVersion &v,
+                                      const std::vector<DecisionRecord> &decisions);
+// (A pointer into a temporary list would dangle.)
+const DecisionRecord *decision_behind(const PlanVersion &v,
+                                      std::vector<DecisionRecord> &&decisions) = delete;
+
 } // namespace titrate::app

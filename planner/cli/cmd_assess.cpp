@@ -5,6 +5,7 @@
 // The stored form (`assess ID [--apply]`) assesses the active (approved) plan with the stored
 // scores and adverse effects; --apply records the decision and, when it changes the plan
 // (escalate, switch, extend, or a stop that tapers), drafts the next plan version.
+#include "planner/app/plans.hpp"
 #include "planner/assessment/assess.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
@@ -13,6 +14,7 @@
 #include "planner/core/score_csv.hpp"
 #include "planner/export/json.hpp"
 #include "planner/export/words.hpp"
+#include "planner/export/words_assessment.hpp"
 #include "planner/formulary/patient_file.hpp"
 
 #include <cstdio>
@@ -37,43 +39,8 @@ struct AssessOptions {
 };
 
 void print_assessment(std::ostream &out, const Assessment &a, const Formulary &f) {
-  out << "Assessment for patient " << a.patient << " on " << iso(a.date);
-  if (!a.drug.empty())
-    out << ": " << words::drug(f, a.drug);
-  out << "\n";
-  out << "Decision: " << to_string(a.decision);
-  if (a.next_dose)
-    out << " to " << a.next_dose->str() << " daily";
-  if (a.next_drug)
-    out << " to " << words::drug(f, *a.next_drug);
-  if (a.next_decision_date) {
-    out << (a.decision == DecisionKind::continue_ ? "; maintenance, next review on "
-                                                  : " to a new decision date ")
-        << iso(*a.next_decision_date);
-  }
-  if (a.substantial)
-    out << " (substantial response)";
-  out << "\n";
-  out << "Baseline pain: " << (a.baseline ? words::number(*a.baseline, 2) + " of 10" : "none")
-      << "\n";
-  if (a.window.start < a.window.end) {
-    out << "Window: " << iso(a.window.start) << " through " << iso(a.window.end - Days(1)) << ", "
-        << a.window.scores << (a.window.scores == 1 ? " day" : " days") << " with scores";
-    if (a.window.mean)
-      out << ", mean " << words::number(*a.window.mean, 2) << " of 10";
-    out << "\n";
-  }
-  if (a.change_pct) {
-    const double c = *a.change_pct;
-    out << "Change from baseline: "
-        << (c >= 0 ? words::number(c, 1) + " % less pain" : words::number(-c, 1) + " % more pain")
-        << "\n";
-  }
-  out << "Days at target dose: " << a.days_at_target << "\n";
-  out << "Rule: " << a.rule << " (source: " << words::for_people(f, a.source) << ")\n";
-  out << "Reasons:\n";
-  for (const auto &r : a.reasons)
-    out << "  - " << words::for_people(f, r) << "\n";
+  for (const auto &l : words::assessment(a, f))
+    out << (l.depth > 0 ? "  - " : "") << l.text << "\n";
   out << "\nDecision support only; not medical advice.\n";
 }
 
@@ -148,7 +115,7 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
       next.lint = lint(next, rec.patient, f, pw, today);
       version = repo->save_draft(next, who,
                                  "assess " + std::string(to_string(a.decision)) + " on " +
-                                     iso(today) + " " + decision_tag(decision_id));
+                                     iso(today) + " " + app::decision_tag(decision_id));
     }
   });
   if (ctx.opt.json) {

@@ -1,6 +1,7 @@
 // `titrate decisions ID [--json]`: a patient's recorded decisions, oldest first, each with the
 // plan version it assessed and what became of the version it drafted (draft, submitted,
 // approved, rejected, superseded), so a clinician sees which decisions still wait for a review.
+#include "planner/app/plans.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/words.hpp"
@@ -11,10 +12,6 @@
 #include <ostream>
 
 namespace titrate::cli {
-
-std::string decision_tag(std::int64_t decision_id) {
-  return "(decision #" + std::to_string(decision_id) + ")";
-}
 
 namespace {
 
@@ -28,7 +25,7 @@ void run_decisions(Context &ctx, const std::string &id) {
   // The version a decision drafted carries its tag in its note (`assess --apply`).
   auto drafted = [&](std::int64_t decision_id) -> const PlanVersion * {
     for (const auto &v : versions)
-      if (v.note.find(decision_tag(decision_id)) != std::string::npos)
+      if (v.note.find(app::decision_tag(decision_id)) != std::string::npos)
         return &v;
     return nullptr;
   };

@@ -66,8 +66,6 @@ void add_due_command(CLI::App &app, Context &ctx);       // cmd_due.cpp
 void add_review_command(CLI::App &app, Context &ctx);    // cmd_review.cpp
 void add_audit_command(CLI::App &app, Context &ctx);     // cmd_audit.cpp
 void add_decisions_command(CLI::App &app, Context &ctx); // cmd_decisions.cpp
-// "(decision #N)": in the note of the plan version a recorded decision drafted.
-std::string decision_tag(std::int64_t decision_id);
-void add_schedule_command(CLI::App &app, Context &ctx); // cmd_schedule.cpp
+void add_schedule_command(CLI::App &app, Context &ctx);  // cmd_schedule.cpp
 
 } // namespace titrate::cli

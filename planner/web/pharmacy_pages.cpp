@@ -1,4 +1,6 @@
 // The pharmacist's pages: the review queue, a version with its lint and diff, and the verdict.
+#include "planner/export/registry.hpp"
+#include "planner/export/words_assessment.hpp"
 #include "planner/web/server_impl.hpp"
 
 namespace titrate::web {
@@ -67,6 +69,15 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
                            : words::for_people(formulary, v->note)) +
        "</p></section>";
 
+  // The decision this version was drafted from (assess --apply), with its numbers, as `assess`
+  // prints it.
+  const auto decisions = repo.decisions(id);
+  if (const DecisionRecord *d = app::decision_behind(*v, decisions)) {
+    b += "<section><h2>The decision behind this version</h2><p>Decision #" + std::to_string(d->id) +
+         ", recorded by " + esc(d->recorded_by) + " at " + esc(stamp_text(d->recorded_at)) +
+         ".</p>" + words_html(words::assessment(d->assessment, formulary)) + "</section>";
+  }
+
   // The patient as the clinician planned for them, as `review show` prints it (words::patient).
   const Patient &p = rec->patient;
   const Date today = cfg.today();
@@ -107,17 +118,43 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   }
   b += "</section><section><h2>Plan</h2>" + plan_html(v->plan, formulary) + "</section>";
 
-  b += "<section><h2>Reviews</h2>";
-  bool any = false;
-  for (const auto &r : reviews) {
-    if (r.version != v->version)
-      continue;
-    any = true;
-    b += "<p>" + esc(to_string(r.verdict)) + " by " + esc(r.pharmacist) + " at " + esc(r.at) +
-         (r.note.empty() ? "" : ": " + esc(r.note)) + "</p>";
+  // Every version of the patient's plan and its reviews, newest first.
+  b += "<section><h2>Versions and reviews</h2><table><thead><tr>"
+       "<th>Version</th><th>Status</th><th>Drafted</th><th>Why</th><th>Reviews</th></tr></thead>"
+       "<tbody>";
+  const auto versions = repo.plan_versions(id);
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    std::string rv;
+    for (const auto &r : reviews) {
+      if (r.version == it->version) {
+        rv += (rv.empty() ? "" : "; ") + esc(to_string(r.verdict)) + " by " + esc(r.pharmacist) +
+              " at " + esc(stamp_text(r.at)) + (r.note.empty() ? "" : ": " + esc(r.note));
+      }
+    }
+    const std::string href =
+        "/pharmacy/patients/" + id + "/versions/" + std::to_string(it->version);
+    b += "<tr><td>" +
+         (it->version == v->version
+              ? std::to_string(it->version) + " (this one)"
+              : "<a href=\"" + esc(href) + "\">" + std::to_string(it->version) + "</a>") +
+         "</td><td>" + esc(to_string(it->status)) + "</td><td>" + esc(it->drafted_by) + " at " +
+         esc(stamp_text(it->drafted_at)) + "</td><td>" +
+         esc(it->note.empty() ? std::string("-") : words::for_people(formulary, it->note)) +
+         "</td><td>" + (rv.empty() ? std::string("none") : rv) + "</td></tr>";
   }
-  if (!any)
-    b += "<p>None yet.</p>";
+  b += "</tbody></table></section>";
+
+  // This version as every export writes it: the dispensing CSV, the handout, the calendar.
+  b += "<section><h2>Downloads of version " + std::to_string(v->version) + "</h2><ul>";
+  for (const auto &f : export_formats()) {
+    const std::string href = "/api/patients/" + id + "/export/" + std::string(f.name) +
+                             "?version=" + std::to_string(v->version);
+    b += "<li><a href=\"" + esc(href) + "\" download>" + esc(f.name) + "</a>: " + esc(f.help) +
+         "</li>";
+  }
+  b += "</ul></section>";
+
+  b += "<section><h2>Verdict</h2>";
   if (v->status == PlanStatus::submitted) {
     const std::string act = "/pharmacy/patients/" + id + "/versions/" + std::to_string(v->version);
     b +=
@@ -128,6 +165,9 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
         "<label for=\"reason\">Reason for rejecting</label><textarea id=\"reason\" name=\"reason\" "
         "rows=\"2\" required></textarea><p><button class=\"danger\" type=\"submit\" id=\"reject\">"
         "Reject</button></p></form>";
+  } else {
+    b += "<p>This version is " + esc(to_string(v->status)) +
+         "; only a version submitted for review can be approved or rejected.</p>";
   }
   b += "</section>";
   send_html(c.res, 200, page("Review " + id, b, u.name, u.csrf));

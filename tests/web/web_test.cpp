@@ -933,4 +933,59 @@ TEST_CASE("the outcome report page shows the CLI's lines to clinicians and pharm
   CHECK(bearer->status == 303);
 }
 
+TEST_CASE("the pharmacist sees the decision behind a version, every version and the downloads") {
+  Server s;
+  s.approved_plan("P1"); // version 1, approved by ph.b
+  Assessment a;
+  a.patient = "P1";
+  a.date = Date(2026, 12, 22);
+  a.drug = "duloxetine";
+  a.decision = DecisionKind::switch_;
+  a.baseline = 7.0;
+  a.window = {Date(2026, 12, 15), Date(2026, 12, 22), 6.5, 6};
+  a.change_pct = 7.1;
+  a.days_at_target = 14;
+  a.rule = "decision.switch-at-maximum";
+  a.source = "ESMO 2020";
+  a.reasons = {"6.5 is 7.1 % less pain than 7, below 30 %"};
+  a.next_drug = "gabapentin";
+  const auto did = s.repo->record_decision(a, 1, clinician);
+  const Plan plan = s.repo->plan_version("P1", 1)->plan;
+  const int v2 = s.repo->save_draft(
+      plan, clinician, "assess --apply on 2026-12-22 (decision #" + std::to_string(did) + ")");
+  s.repo->submit("P1", v2, clinician);
+  auto c = s.client();
+  const auto login = s.login("ph.b");
+  auto r = c.Get("/pharmacy/patients/P1/versions/2", {{"Cookie", login.cookie}});
+  REQUIRE(r->status == 200);
+  const std::string &h = r->body;
+  CHECK_THAT(h, Catch::Contains("The decision behind this version"));
+  CHECK_THAT(h, Catch::Contains("Decision #" + std::to_string(did) + ", recorded by dr.a"));
+  CHECK_THAT(h, Catch::Contains("Decision: switch to gabapentin"));
+  CHECK_THAT(h, Catch::Contains("Baseline pain: 7 of 10"));
+  // The window is half-open in the model, inclusive for people.
+  CHECK_THAT(h, Catch::Contains("Window: 2026-12-15 through 2026-12-21, 6 days with scores, mean "
+                                "6.5 of 10"));
+  CHECK_THAT(h, Catch::Contains("Change from baseline: 7.1 % less pain"));
+  CHECK_THAT(h, Catch::Contains("Rule: decision.switch-at-maximum (source: ESMO 2020)"));
+  // Every version, newest first, with its review.
+  CHECK_THAT(h, Catch::Contains("Versions and reviews"));
+  CHECK_THAT(h, Catch::Contains("2 (this one)"));
+  CHECK_THAT(h, Catch::Contains("<a href=\"/pharmacy/patients/P1/versions/1\">1</a>"));
+  CHECK_THAT(h, Catch::Contains("approved by ph.b"));
+  CHECK(h.find("2 (this one)") < h.find("/pharmacy/patients/P1/versions/1\""));
+  // The downloads are this version's exports, and they open for the pharmacist.
+  CHECK_THAT(h, Catch::Contains("/api/patients/P1/export/csv?version=2"));
+  auto csv = c.Get("/api/patients/P1/export/csv?version=2", {{"Cookie", login.cookie}});
+  REQUIRE(csv->status == 200);
+  CHECK(csv->get_header_value("Content-Type").rfind("text/csv", 0) == 0);
+  // Version 1 is approved: no verdict to give, and the page says why.
+  auto old = c.Get("/pharmacy/patients/P1/versions/1", {{"Cookie", login.cookie}});
+  REQUIRE(old->status == 200);
+  CHECK_THAT(old->body, Catch::Contains("This version is approved; only a version submitted for "
+                                        "review can be approved or rejected."));
+  CHECK(old->body.find("id=\"approve\"") == std::string::npos);
+  CHECK(old->body.find("The decision behind this version") == std::string::npos);
+}
+
 } // namespace titrate::test
