@@ -95,7 +95,7 @@ lib.world(process.argv, 'browser').then((t) => lib.run(t, async () => {
     // --- the patient, on a phone
     t.step = 'patient';
     const phone = await browser.newPage();
-    await phone.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await phone.setViewport(lib.PHONE);
     await phone.goto(url, { waitUntil: 'load' });
     const p = await text(phone);
     check(p.includes('In the morning: DULoxetine 30 mg, take 1 capsule of 30 mg'), 'today\'s dose is shown');
