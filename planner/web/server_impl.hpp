@@ -250,17 +250,20 @@ struct WebServer::Impl {
   // A refusal or error page: a signed-in user keeps the header (name, sections, sign out) and
   // gets a link home; told so when the page belongs to the other role.
   std::string error_page(const Call &call, const std::string &title, const std::string &message) {
-    std::string b =
-        "<section class=\"error\"><h1>" + esc(title) + "</h1><p>" + esc(message) + "</p>";
+    std::string b = "<section class=\"error\"><h1>" + esc(title) + "</h1>";
     if (!call.staff) {
-      b += "<p>Use your browser's Back button to return.</p></section>";
+      b += "<p>" + esc(message) + "</p><p>Use your browser's Back button to return.</p></section>";
       return page(title, b);
     }
     const StaffUser &u = *call.staff;
     const std::string owner = section_owner(call.req.path);
     if (call.wrong_section && !owner.empty()) {
+      // Said in words first; the rule that refused it (as the audit has it) after.
       b += "<p id=\"wrong-section\">This page is for " + owner + ". You are signed in as " +
-           esc(u.name) + ", a " + esc(u.role) + ", so it is not open to you.</p>";
+           esc(u.name) + ", a " + esc(u.role) +
+           ", so it is not open to you.</p><p>Details: " + esc(message) + "</p>";
+    } else {
+      b += "<p>" + esc(message) + "</p>";
     }
     b += "<p><a id=\"home\" href=\"" + home_of(u.role) + "\">Back to " +
          (u.role == "pharmacist" ? "the review queue" : "the clinic") + "</a></p></section>";
