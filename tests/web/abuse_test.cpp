@@ -227,6 +227,19 @@ TEST_CASE("login throttle: per (client, name) and per client, forgotten after a 
   CHECK(t.wait("192.0.2.49", "x49", now + 60) == 0);
 }
 
+TEST_CASE("verify gate: at most the limit inside, a bounded queue, the rest turned away") {
+  web::VerifyGate gate(1, 0);
+  REQUIRE(gate.enter());
+  CHECK_FALSE(gate.enter()); // one inside, no room to wait
+  gate.leave();
+  CHECK(gate.enter());
+  gate.leave();
+  const auto st = gate.stats();
+  CHECK(st.verifications == 2);
+  CHECK(st.turned_away == 1);
+  CHECK(st.max_active == 1);
+}
+
 TEST_CASE("refusal tally: the first of a minute at once, the rest as one row when it is over") {
   web::RefusalTally t;
   CHECK(t.count("GET /p/{token}: unknown", 120));
