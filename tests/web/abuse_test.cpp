@@ -351,8 +351,14 @@ TEST_CASE("abuse: unknown name, wrong password and locked account get the same a
   const auto post = [&](const std::string &user, const std::string &pw) {
     const long checks = s.server->login_stats().verifications;
     const std::size_t rows = s.audit_rows();
+    const auto t0 = std::chrono::steady_clock::now();
     auto r = c.Post("/login", {{"Cookie", cookie}},
                     httplib::Params{{"user", user}, {"password", pw}, {"csrf", csrf}});
+    std::cout << "abuse figure: sign-in as " << user << ": "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - t0)
+                     .count()
+              << " ms (printed, not asserted)\n";
     REQUIRE(r);
     CHECK(s.server->login_stats().verifications == checks + 1);
     CHECK(s.audit_rows() == rows + 1);
