@@ -28,7 +28,7 @@ struct WebConfig {
   std::string host = "127.0.0.1";
   int port = 8080;                    // 0: any free port (tests, the load program)
   std::function<Date()> today;        // the day doses and forms are dated
-  std::function<std::int64_t()> now;  // UTC seconds (sessions, lockout, audit of links)
+  std::function<std::int64_t()> now;  // UTC seconds (sessions, sign-in waits, audit)
   std::function<int()> minute_of_day; // local clock minute of a score logged from the web
   std::int64_t session_seconds = web::session_seconds;
   int threads = 64; // worker threads: one per open keep-alive connection
