@@ -34,17 +34,19 @@ int local_minute_of_day() {
   return tm.tm_hour * 60 + tm.tm_min;
 }
 
-struct CdsOptions {
+struct ServeOptions {
   std::string clients;    // --cds-clients FILE.json
   std::string public_url; // --public-url URL
   bool unsigned_local_test = false;
+  bool behind_tls = false; // --behind-tls
+  int login_checks = 2;    // --login-checks
 };
 
 bool loopback(const std::string &host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host == "[::1]";
 }
 
-void run_serve(Context &ctx, const std::string &listen, const CdsOptions &cds) {
+void run_serve(Context &ctx, const std::string &listen, const ServeOptions &cds) {
   web::WebConfig cfg;
   web::parse_listen(listen, cfg.host, cfg.port);
   if (cds.unsigned_local_test && !loopback(cfg.host)) {
@@ -68,6 +70,12 @@ void run_serve(Context &ctx, const std::string &listen, const CdsOptions &cds) {
       c.base_url.pop_back();
     cfg.cds = c;
   }
+  if (cds.login_checks < 1 || cds.login_checks > 64) {
+    throw InputError("--login-checks: " + std::to_string(cds.login_checks) +
+                     " is out of range; expected 1-64 (each check takes 64 MiB for a moment)");
+  }
+  cfg.behind_tls = cds.behind_tls;
+  cfg.login_verifications = cds.login_checks;
   (void)ctx.today(); // a bad --today is refused now, not at the first request
   const Formulary &formulary = ctx.formulary();
   const auto &pathways = ctx.pathways();
@@ -111,7 +119,7 @@ void run_serve(Context &ctx, const std::string &listen, const CdsOptions &cds) {
 
 void add_web_commands(CLI::App &app, Context &ctx) {
   auto listen = std::make_shared<std::string>("127.0.0.1:8080");
-  auto cds = std::make_shared<CdsOptions>();
+  auto cds = std::make_shared<ServeOptions>();
   CLI::App *serve =
       app.add_subcommand("serve", "Serve the browser front end and JSON API (docs/web.md)");
   serve->add_option("--listen", *listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
@@ -122,6 +130,12 @@ void add_web_commands(CLI::App &app, Context &ctx) {
                     "http://HOST:PORT");
   serve->add_flag("--cds-unsigned-local-test", cds->unsigned_local_test,
                   "LOCAL TEST ONLY: accept CDS Hooks calls without a JWT (loopback only)");
+  serve->add_flag("--behind-tls", cds->behind_tls,
+                  "Served through a TLS reverse proxy: Secure cookies, Strict-Transport-Security, "
+                  "the client address from the proxy's X-Forwarded-For (docs/web.md)");
+  serve->add_option("--login-checks", cds->login_checks,
+                    "Password checks (Argon2id, 64 MiB each) at once; more sign-ins wait, then "
+                    "get 503 (default 2)");
   serve->callback([&ctx, listen, cds] { run_serve(ctx, *listen, *cds); });
   add_user_command(app, ctx);
   add_invite_command(app, ctx);

@@ -2,7 +2,9 @@
 // Web state for `titrate serve` (design.md §3): staff accounts, patient links and sessions. Only
 // hashes of secrets are stored (Argon2id for passwords, an unkeyed BLAKE2b-256 digest for link
 // tokens and session ids), never the secrets. Times are UTC seconds since the epoch. Policy
-// (lockout after 5 failures, session lifetime) lives in planner/web; this interface only stores.
+// (session lifetime; failed sign-ins slow the client and lock nothing: planner/web/login_guard.hpp)
+// lives in planner/web; this interface only stores. The failure count and lock columns remain:
+// a sign-in clears a lock set by an older titrate, which `serve` still honours until it ends.
 #include <cstdint>
 #include <optional>
 #include <string>

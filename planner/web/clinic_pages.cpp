@@ -78,7 +78,7 @@ void WebServer::Impl::clinic_home(Call &c) {
          "</a></li>";
   }
   b += "</ul></section>";
-  send_html(c.res, 200, page("Clinic", b, u.name, u.csrf));
+  send_html(c.res, 200, page("Clinic", b, u.name, u.csrf, u.role));
 }
 
 void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::string &flash) {
@@ -268,7 +268,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   b += "<label><input type=\"checkbox\" name=\"submit\" value=\"1\"> Submit for "
        "pharmacist review</label><p><button type=\"submit\" id=\"draft\">Draft plan</button></p>"
        "</form></section>";
-  send_html(c.res, 200, page("Patient " + id, b, u.name, u.csrf));
+  send_html(c.res, 200, page("Patient " + id, b, u.name, u.csrf, u.role));
 }
 
 void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {

@@ -39,7 +39,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-se
 header{background:#0b4f6c;color:#fff;padding:.6rem 1rem;display:flex;align-items:center;
   justify-content:space-between;flex-wrap:wrap;gap:.5rem}
 header a{color:#fff;font-weight:600;text-decoration:none}
-header form{margin:0}
+header form{margin:0}header nav a{display:inline-block;padding:.6rem .2rem}
 main{max-width:56rem;margin:0 auto;padding:1rem}
 section{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:1rem;margin:0 0 1rem;
   overflow-x:auto}
@@ -82,7 +82,7 @@ std::string csrf_field(std::string_view csrf) {
 }
 
 std::string page(std::string_view title, const std::string &body, std::string_view user,
-                 std::string_view csrf) {
+                 std::string_view csrf, std::string_view role) {
   std::string h;
   h.reserve(body.size() + 4096);
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -91,14 +91,19 @@ std::string page(std::string_view title, const std::string &body, std::string_vi
   h += esc(title);
   h += " - titrate</title><style>";
   h += style_sheet;
-  h += "</style></head><body><header><span><strong>titrate</strong>";
-  if (!user.empty()) {
-    h += " &middot; <a href=\"/clinic/\">Clinic</a> &middot; <a href=\"/pharmacy/\">Pharmacy</a>";
-  }
-  h += "</span>";
+  h += "</style></head><body><header><nav aria-label=\"Sections\"><strong>titrate</strong>";
+  // Each role sees its own section only (a clinician Clinic, a pharmacist Pharmacy).
+  if (!user.empty() && role != "pharmacist")
+    h += " &middot; <a href=\"/clinic/\">Clinic</a>";
+  if (!user.empty() && role != "clinician")
+    h += " &middot; <a href=\"/pharmacy/\">Pharmacy</a>";
+  h += "</nav>";
   if (!user.empty() && !csrf.empty()) {
-    h += "<form method=\"post\" action=\"/logout\"><span>" + esc(user) + "</span> " +
-         csrf_field(csrf) + "<button class=\"secondary\" type=\"submit\">Log out</button></form>";
+    h += "<form method=\"post\" action=\"/logout\"><span id=\"signed-in\">" + esc(user);
+    if (!role.empty())
+      h += " (" + esc(role) + ")";
+    h += "</span> " + csrf_field(csrf) +
+         "<button class=\"secondary\" type=\"submit\">Log out</button></form>";
   }
   h += "</header><main>";
   h += body;

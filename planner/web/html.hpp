@@ -10,9 +10,10 @@ namespace titrate::web {
 std::string esc(std::string_view text);
 
 // A whole document: <title>, the style sheet, a header (with a logout form when `csrf` is not
-// empty: staff pages) and `body` (already escaped HTML).
+// empty: staff pages) and `body` (already escaped HTML). The header links the sections of `role`
+// only (clinician: Clinic; pharmacist: Pharmacy; empty: both, for a caller that does not say).
 std::string page(std::string_view title, const std::string &body, std::string_view user = {},
-                 std::string_view csrf = {});
+                 std::string_view csrf = {}, std::string_view role = {});
 
 // <input type="hidden" name="csrf" value="..."> for staff forms.
 std::string csrf_field(std::string_view csrf);

@@ -28,7 +28,7 @@ void WebServer::Impl::pharmacy_queue(Call &c) {
     b += "</tbody></table>";
   }
   b += "</section>";
-  send_html(c.res, 200, page("Review queue", b, u.name, u.csrf));
+  send_html(c.res, 200, page("Review queue", b, u.name, u.csrf, u.role));
 }
 
 void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int version,
@@ -52,10 +52,16 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   const words::Lines diff = words::diff(before ? &before->plan : nullptr, v->plan, formulary);
 
   std::string b = "<h1>Plan of " + esc(id) + ", version " + std::to_string(v->version) + "</h1>";
-  if (flash == "approved")
+  // The banner says only what the store says: this pharmacist's verdict on this version.
+  const auto verdict_by_me = [&](Verdict verdict) {
+    return std::any_of(reviews.begin(), reviews.end(), [&](const auto &r) {
+      return r.version == v->version && r.verdict == verdict && r.pharmacist == u.name;
+    });
+  };
+  if (flash == "approved" && verdict_by_me(Verdict::approved))
     b += "<section class=\"ok\" role=\"status\">Approved: this version is now the active "
          "schedule.</section>";
-  if (flash == "rejected")
+  if (flash == "rejected" && verdict_by_me(Verdict::rejected))
     b += "<section class=\"ok\" role=\"status\">Rejected; the clinician will see your "
          "reason.</section>";
   b += "<section><p>Status: <strong id=\"status\">" + esc(to_string(v->status)) +
@@ -170,7 +176,7 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
          "; only a version submitted for review can be approved or rejected.</p>";
   }
   b += "</section>";
-  send_html(c.res, 200, page("Review " + id, b, u.name, u.csrf));
+  send_html(c.res, 200, page("Review " + id, b, u.name, u.csrf, u.role));
 }
 
 void WebServer::Impl::pharmacy_routes() {

@@ -2,6 +2,8 @@
 // Each audience's pages live in their own file (server_impl.hpp says which).
 #include "planner/web/server_impl.hpp"
 
+#include <limits>
+
 namespace titrate::web {
 
 void parse_listen(const std::string &text, std::string &host, int &port) {
@@ -23,12 +25,17 @@ void parse_listen(const std::string &text, std::string &host, int &port) {
 
 // ---------------------------------------------------------------- login
 
-void WebServer::Impl::login_page(Call &c, int status, const std::string &message) {
-  const std::string t = random_token();
+// `token`: the login form's double-submit token. A new one for a new form; a failed sign-in
+// keeps the one it posted, so its answer depends only on what was sent (docs/web.md: the same
+// answer for an unknown name, a wrong password and a locked account).
+void WebServer::Impl::login_page(Call &c, int status, const std::string &message,
+                                 std::string token) {
+  if (token.empty())
+    token = random_token();
   std::string b = "<section><h1>Staff sign in</h1>";
   if (!message.empty())
     b += "<p class=\"warn\" role=\"alert\">" + esc(message) + "</p>";
-  b += "<form method=\"post\" action=\"/login\">" + csrf_field(t) +
+  b += "<form method=\"post\" action=\"/login\">" + csrf_field(token) +
        "<label for=\"user\">User name</label><input type=\"text\" id=\"user\" name=\"user\" "
        "autocomplete=\"username\" required>"
        "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" "
@@ -37,53 +44,123 @@ void WebServer::Impl::login_page(Call &c, int status, const std::string &message
        "<p class=\"muted\">Patients: open the personal link your clinic gave you.</p>";
   send_html(c.res, status, page("Sign in", b));
   // Login CSRF: the form's token must come back with this cookie (double submit).
-  c.res.set_header("Set-Cookie", cookie_header(login_cookie, t, 3600, "/login"));
+  c.res.set_header("Set-Cookie",
+                   cookie_header(login_cookie, token, 3600, cfg.behind_tls, "/login"));
 }
 
+// Who is signing in, for the slow-down: the peer address; behind a TLS proxy the address the
+// proxy appended last to X-Forwarded-For (the one it saw; earlier entries are the caller's say).
+std::string WebServer::Impl::client_of(const Request &req) const {
+  if (cfg.behind_tls) {
+    std::string xff = req.get_header_value("X-Forwarded-For");
+    const auto comma = xff.rfind(',');
+    if (comma != std::string::npos)
+      xff = xff.substr(comma + 1);
+    const auto first = xff.find_first_not_of(' ');
+    const auto last = xff.find_last_not_of(' ');
+    if (first != std::string::npos)
+      return xff.substr(first, std::min<std::size_t>(last - first + 1, 64));
+  }
+  return req.remote_addr;
+}
+
+namespace {
+
+std::string wait_words(std::int64_t seconds) {
+  if (seconds < 120)
+    return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
+  return std::to_string((seconds + 59) / 60) + " minutes";
+}
+
+// Leaves the verification gate however the check ends.
+struct GateTurn {
+  VerifyGate &gate;
+  bool entered;
+  explicit GateTurn(VerifyGate &g) : gate(g), entered(g.enter()) {}
+  ~GateTurn() {
+    if (entered)
+      gate.leave();
+  }
+  GateTurn(const GateTurn &) = delete;
+  GateTurn &operator=(const GateTurn &) = delete;
+};
+
+} // namespace
+
+// Sign-in (docs/web.md, "Security under abuse"). Every attempt that is not slowed down costs one
+// Argon2id check and gets the same answer whether the name is unknown, the password wrong or the
+// account locked; failures slow down this client (and this client on this name) and never lock
+// the account, so only the account's own owner is kept out by nothing a stranger does elsewhere.
 void WebServer::Impl::login_post(Call &c) {
-  const std::string name = param(c.req, "user");
+  const std::string name = param(c.req, "user").substr(0, 64);
   const std::string password = param(c.req, "password");
-  c.actor = Actor{name.empty() ? "anonymous" : name.substr(0, 64), "anonymous", "web"};
-  if (!equal_secret(param(c.req, "csrf"), cookie_value(c.req, login_cookie))) {
-    throw RefusedError(param(c.req, "csrf").empty() ? "missing CSRF token" : "foreign CSRF token");
+  const std::string posted = param(c.req, "csrf");
+  c.actor = Actor{name.empty() ? "anonymous" : name, "anonymous", "web"};
+  if (!equal_secret(posted, cookie_value(c.req, login_cookie))) {
+    count_refusal(c, "POST /login: missing or foreign CSRF token");
+    throw RefusedError(posted.empty() ? "missing CSRF token" : "foreign CSRF token");
   }
+  const std::string client = client_of(c.req);
   const std::int64_t now = cfg.now();
-  auto u = accounts.user(name);
-  if (u && u->locked_until > now) {
-    refuse_audit(c, "login refused: account locked until " + utc_text(u->locked_until));
-    login_page(c, 403,
-               "This account is locked until " + utc_text(u->locked_until) + " after " +
-                   std::to_string(max_failed_logins) + " failed sign-ins.");
+  if (const std::int64_t wait = throttle.wait(client, name, now); wait > 0) {
+    count_refusal(c, "POST /login: slowed down after failed sign-ins");
+    login_page(c, 429, "Too many failed sign-ins from here. Try again in " + wait_words(wait) + ".",
+               posted);
+    c.res.set_header("Retry-After", std::to_string(wait));
     return;
   }
-  // Argon2id takes a while on purpose: verify outside the lock so others are served meanwhile.
-  const std::string hash = u ? u->password_hash : dummy_hash;
+  const auto u = accounts.user(name);
+  // Argon2id takes a while and 64 MiB on purpose: verify outside the lock so others are served
+  // meanwhile, and at most cfg.login_verifications at once.
+  const std::string &hash = u ? u->password_hash : dummy_hash;
   c.lock.unlock();
-  const bool ok = verify_password(password, hash) && u.has_value();
+  bool ok = false;
+  bool entered = false;
+  {
+    GateTurn turn(gate);
+    entered = turn.entered;
+    if (entered)
+      ok = verify_password(password, hash);
+  }
   c.lock.lock();
-  if (!ok) {
-    std::string why = "login failed: wrong user name or password";
-    if (u) {
-      // Counted by the database in one statement: another request, here or on another server
-      // on the same database, may be counting a failure of the same account at this moment.
-      if (accounts.record_failed_login(name, max_failed_logins, now + lock_seconds) >=
-          max_failed_logins) {
-        why += "; account locked for 15 minutes";
-      }
-    }
-    refuse_audit(c, why);
-    login_page(c, 403, "Wrong user name or password.");
+  if (!entered) {
+    count_refusal(c, "POST /login: too many sign-ins at once");
+    login_page(c, 503, "Too many sign-ins at once. Try again in a few seconds.", posted);
+    c.res.set_header("Retry-After", "2");
     return;
   }
-  accounts.set_login_state(name, 0, 0);
+  ok = ok && u.has_value();
+  if (ok && u->locked_until > now) {
+    // Only someone who knows the password learns that the account is locked.
+    refuse_audit(c, "login refused: account locked until " + utc_text(u->locked_until));
+    login_page(c, 403, "This account is locked until " + utc_text(u->locked_until) + ".", posted);
+    return;
+  }
+  if (!ok) {
+    // No write to the account: the work and the answer are the same for every name.
+    const std::int64_t wait = throttle.failed(client, name, now);
+    refuse_audit(c, "login failed: wrong user name or password" +
+                        (wait > 0 ? "; this client waits " + wait_words(wait) : std::string()));
+    login_page(c, wait > 0 ? 429 : 403,
+               wait > 0 ? "Wrong user name or password. Try again in " + wait_words(wait) + "."
+                        : std::string("Wrong user name or password."),
+               posted);
+    if (wait > 0)
+      c.res.set_header("Retry-After", std::to_string(wait));
+    return;
+  }
+  throttle.succeeded(client, name);
+  if (u->failed_logins != 0 || u->locked_until != 0)
+    accounts.set_login_state(name, 0, 0);
   accounts.delete_expired_sessions(now);
   const std::string id = random_token();
   accounts.add_session(
       Session{token_digest(id), u->name, random_token(), now + cfg.session_seconds});
   c.actor = Actor{u->name, u->role, "web"};
   repo.append_audit(c.actor, "web.login", "", "signed in");
-  c.res.set_header("Set-Cookie", cookie_header(session_cookie, id, cfg.session_seconds));
-  redirect(c.res, u->role == "pharmacist" ? "/pharmacy/" : "/clinic/");
+  c.res.set_header("Set-Cookie",
+                   cookie_header(session_cookie, id, cfg.session_seconds, cfg.behind_tls));
+  redirect(c.res, home_of(u->role));
 }
 
 void WebServer::Impl::routes() {
@@ -99,7 +176,7 @@ void WebServer::Impl::login_routes() {
   svr.Get("/", guarded(false, [](Call &c) { redirect(c.res, "/login"); }));
   svr.Get("/login", guarded(false, [this](Call &c) {
             if (const auto u = staff_session(c.req)) {
-              redirect(c.res, u->role == "pharmacist" ? "/pharmacy/" : "/clinic/");
+              redirect(c.res, home_of(u->role));
               return;
             }
             login_page(c, 200, "");
@@ -113,7 +190,7 @@ void WebServer::Impl::login_routes() {
              require_csrf(c, *u, param(c.req, "csrf"));
              accounts.delete_session(u->id_hash);
              repo.append_audit(c.actor, "web.logout", "", "signed out");
-             c.res.set_header("Set-Cookie", cookie_header(session_cookie, "", 0));
+             c.res.set_header("Set-Cookie", cookie_header(session_cookie, "", 0, cfg.behind_tls));
              redirect(c.res, "/login");
            }));
 }
@@ -158,6 +235,13 @@ void WebServer::stop() {
   impl_->svr.stop();
   if (impl_->thread.joinable())
     impl_->thread.join();
+  // The refusals counted in the last minutes reach the audit before the server goes.
+  const std::lock_guard lock(impl_->mutex);
+  impl_->write_tallies(std::numeric_limits<std::int64_t>::max() - 60);
+}
+
+VerifyGate::Stats WebServer::login_stats() const {
+  return impl_->gate.stats();
 }
 
 } // namespace titrate::web

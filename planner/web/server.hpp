@@ -1,15 +1,17 @@
 #pragma once
 // `titrate serve`: the browser front end and JSON API (design.md §7) over the same Repository and
 // use cases as the CLI. Every request runs under one mutex (the store is one database connection).
-// Sessions and login lockouts live in the database (Accounts), so several servers on one
-// PostgreSQL database can each answer any request (docs/deployment.md). Refusals are 403 and
-// written to the audit with the user and what was tried. The server is an edge: "today" and the
-// clock come from WebConfig, so tests can fix them.
+// Sessions live in the database (Accounts), so several servers on one PostgreSQL database can each
+// answer any request (docs/deployment.md). Refusals are 403 and written to the audit with the user
+// and what was tried; refusals anyone can cause in bulk are counted per minute instead
+// (login_guard.hpp). The server is an edge: "today" and the clock come from WebConfig, so tests
+// can fix them.
 #include "planner/formulary/monograph.hpp"
 #include "planner/pathways/pathway.hpp"
 #include "planner/store/accounts.hpp"
 #include "planner/store/repository.hpp"
 #include "planner/web/cds_hooks.hpp"
+#include "planner/web/login_guard.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -20,18 +22,23 @@
 
 namespace titrate::web {
 
-inline constexpr int max_failed_logins = 5;                  // then the account locks
-inline constexpr std::int64_t lock_seconds = 15 * 60;        // for 15 minutes
 inline constexpr std::int64_t session_seconds = 8 * 60 * 60; // a working day
 
 struct WebConfig {
   std::string host = "127.0.0.1";
   int port = 8080;                    // 0: any free port (tests, the load program)
   std::function<Date()> today;        // the day doses and forms are dated
-  std::function<std::int64_t()> now;  // UTC seconds (sessions, lockout, audit of links)
+  std::function<std::int64_t()> now;  // UTC seconds (sessions, sign-in waits, audit)
   std::function<int()> minute_of_day; // local clock minute of a score logged from the web
   std::int64_t session_seconds = web::session_seconds;
   int threads = 64; // worker threads: one per open keep-alive connection
+  // Behind a TLS reverse proxy (`serve --behind-tls`): cookies are Secure, responses carry
+  // Strict-Transport-Security, and the client of a sign-in is the address the proxy appended last
+  // to X-Forwarded-For (otherwise that header is ignored: anyone could write it).
+  bool behind_tls = false;
+  int login_verifications = 2; // Argon2id checks at once (64 MiB each); `serve --login-checks`
+  int login_queue = 16;        // sign-ins waiting for one; more are answered 503
+  ThrottlePolicy throttle;     // failed sign-ins: who waits how long
   // The CDS Hooks service at /cds-services (cds_hooks.hpp); absent: not mounted.
   std::optional<CdsConfig> cds;
 };
@@ -55,6 +62,9 @@ public:
   // bind() and serve on a background thread; returns the port (tests).
   int start();
   void stop();
+
+  // Password checks so far, the most at once and the sign-ins turned away (tests, the log).
+  VerifyGate::Stats login_stats() const;
 
 private:
   struct Impl;

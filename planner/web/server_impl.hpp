@@ -61,6 +61,9 @@ struct Call {
   Actor actor{"anonymous", "anonymous", "web"};
   std::string patient; // the patient concerned, for the audit
   bool api = false;
+  std::optional<StaffUser> staff; // signed in: error pages keep the header and a way home
+  bool wrong_section = false;     // refused because the page is another role's
+  bool counted = false;           // the refusal was counted (RefusalTally), not audited alone
 };
 
 inline std::string cookie_value(const Request &req, const std::string &name) {
@@ -119,10 +122,24 @@ inline std::string param(const Request &req, const std::string &name) {
   return form_field(req.params, name);
 }
 
+// `secure`: served over TLS (WebConfig::behind_tls), so the browser never sends it in clear.
 inline std::string cookie_header(const std::string &name, const std::string &value,
-                                 std::int64_t max_age, const std::string &path = "/") {
+                                 std::int64_t max_age, bool secure, const std::string &path = "/") {
   return name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age) +
-         "; HttpOnly; SameSite=Strict";
+         "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+}
+
+// The staff home of a role, and the section a path belongs to (for the refusal page).
+inline std::string home_of(const std::string &role) {
+  return role == "pharmacist" ? "/pharmacy/" : "/clinic/";
+}
+
+inline std::string section_owner(const std::string &path) {
+  if (path.rfind("/pharmacy", 0) == 0)
+    return "pharmacists";
+  if (path.rfind("/clinic", 0) == 0)
+    return "clinicians";
+  return {};
 }
 
 inline std::string utc_text(std::int64_t t) {
@@ -154,9 +171,13 @@ struct WebServer::Impl {
   int port = 0;
   std::string dummy_hash;        // verified against for unknown users, so timing reveals nothing
   std::unique_ptr<CdsMount> cds; // the CDS Hooks routes' state (cds_hooks.cpp), when enabled
+  LoginThrottle throttle;        // failed sign-ins per client and (client, name)
+  VerifyGate gate;               // Argon2id checks at once
+  RefusalTally tally;            // refusals counted per minute (under `mutex`)
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
-      : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)) {
+      : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)), throttle(cfg.throttle),
+        gate(cfg.login_verifications, cfg.login_queue) {
     crypto_init();
     dummy_hash = hash_password(random_token());
     const int threads = std::max(4, cfg.threads);
@@ -166,6 +187,23 @@ struct WebServer::Impl {
     svr.set_keep_alive_max_count(1000);
     svr.set_payload_max_length(64 * 1024); // a form or a score is a few hundred bytes
     routes();
+    // Set in one place, so every response has them: pages, JSON, redirects, errors, CDS Hooks.
+    svr.set_post_routing_handler([this](const Request &, Response &res) {
+      if (!res.has_header("Referrer-Policy"))
+        res.set_header("Referrer-Policy", "no-referrer"); // the patient's URL is a secret
+      if (cfg.behind_tls && !res.has_header("Strict-Transport-Security"))
+        res.set_header("Strict-Transport-Security", "max-age=31536000");
+    });
+    // A path no route knows: a page like the others' 404 (handlers' own errors are kept).
+    svr.set_error_handler(httplib::Server::HandlerWithResponse([](const Request &, Response &res) {
+      if (!res.body.empty())
+        return httplib::Server::HandlerResponse::Unhandled;
+      send_html(res, res.status,
+                page("Not found", "<section class=\"error\"><h1>Not found</h1><p>There is no "
+                                  "page here.</p><p><a href=\"/login\">Staff sign in</a></p>"
+                                  "</section>"));
+      return httplib::Server::HandlerResponse::Handled;
+    }));
     if (cfg.cds) {
       cds = std::make_unique<CdsMount>(
           CdsMount{repo, formulary, pathways, mutex, cfg.today, cfg.now, *cfg.cds});
@@ -177,22 +215,19 @@ struct WebServer::Impl {
   template <class F> httplib::Server::Handler guarded(bool api, F body) {
     return [this, api, body](const Request &req, Response &res) {
       Call call(req, res, mutex, api);
+      write_tallies(cfg.now());
       const auto fail = [&](int status, const std::string &title, const std::string &message) {
         if (call.api) {
           send_json(res, status, {{"error", message}});
         } else {
-          send_html(res, status,
-                    page(title, "<section class=\"error\"><h1>" + esc(title) + "</h1><p>" +
-                                    esc(message) +
-                                    "</p><p>Use your browser's Back button to "
-                                    "return.</p></section>"));
+          send_html(res, status, error_page(call, title, message));
         }
       };
       try {
         body(call);
       } catch (const Redirect &r) {
         if (call.api) {
-          refuse_audit(call, "not signed in");
+          count_refusal(call, call.req.method + " /api: not signed in");
           fail(403, "Refused", "sign in, or send the patient's token as Authorization: Bearer");
         } else {
           redirect(res, r.location);
@@ -212,9 +247,65 @@ struct WebServer::Impl {
     };
   }
 
+  // A refusal or error page: a signed-in user keeps the header (name, sections, sign out) and
+  // gets a link home; told so when the page belongs to the other role.
+  std::string error_page(const Call &call, const std::string &title, const std::string &message) {
+    std::string b = "<section class=\"error\"><h1>" + esc(title) + "</h1>";
+    if (!call.staff) {
+      b += "<p>" + esc(message) + "</p><p>Use your browser's Back button to return.</p></section>";
+      return page(title, b);
+    }
+    const StaffUser &u = *call.staff;
+    const std::string owner = section_owner(call.req.path);
+    if (call.wrong_section && !owner.empty()) {
+      // Said in words first; the rule that refused it (as the audit has it) after.
+      b += "<p id=\"wrong-section\">This page is for " + owner + ". You are signed in as " +
+           esc(u.name) + ", a " + esc(u.role) +
+           ", so it is not open to you.</p><p>Details: " + esc(message) + "</p>";
+    } else {
+      b += "<p>" + esc(message) + "</p>";
+    }
+    b += "<p><a id=\"home\" href=\"" + home_of(u.role) + "\">Back to " +
+         (u.role == "pharmacist" ? "the review queue" : "the clinic") + "</a></p></section>";
+    return page(title, b, u.name, u.csrf, u.role);
+  }
+
+  // A refusal anyone can cause in bulk (an unknown link, a bad bearer token, ...): counted per
+  // minute, the first of each minute written at once (RefusalTally). Holds the lock after.
+  void count_refusal(Call &call, const std::string &kind) {
+    if (!call.lock.owns_lock())
+      call.lock.lock();
+    call.counted = true;
+    if (tally.count(kind, cfg.now()))
+      audit_refusal(call.actor, kind + " (the first this minute; the others are counted)");
+  }
+
+  // The counts of minutes that are over, one audit row each. `now`: the clock, or the end of time
+  // when the server stops. Callers hold the lock.
+  void write_tallies(std::int64_t now) {
+    for (const auto &t : tally.take_due(now)) {
+      audit_refusal(Actor{"anonymous", "anonymous", "web"},
+                    std::to_string(t.more) + " more in the minute from " +
+                        utc_text(t.minute_start) + ": " + t.kind +
+                        " (counted, not written one by one)");
+    }
+  }
+
+  void audit_refusal(const Actor &actor, const std::string &detail,
+                     const std::string &patient = "") {
+    try {
+      repo.append_audit(actor, "web.refused", patient, detail);
+    } catch (const std::exception &) {
+      // The refusal itself must still be sent; the audit failure is an internal problem that
+      // the next write will surface.
+    }
+  }
+
   void refuse_audit(Call &call, const std::string &why) {
     if (!call.lock.owns_lock())
       call.lock.lock();
+    if (call.counted)
+      return;
     try {
       repo.append_audit(call.actor, "web.refused", call.patient,
                         what_was_tried(call.req) + ": " + why);
@@ -245,7 +336,13 @@ struct WebServer::Impl {
     if (!u)
       throw Redirect{"/login"};
     call.actor = Actor{u->name, u->role, "web"};
-    app::authorize(call.actor, permission);
+    call.staff = *u;
+    try {
+      app::authorize(call.actor, permission);
+    } catch (const RefusedError &) {
+      call.wrong_section = true;
+      throw;
+    }
     return *u;
   }
 
@@ -274,7 +371,7 @@ struct WebServer::Impl {
     const auto id = token_patient(token);
     if (!id) {
       call.actor = Actor{"anonymous", "patient", "web"};
-      refuse_audit(call, "unknown or revoked patient link");
+      count_refusal(call, what_was_tried(call.req) + ": unknown or revoked patient link");
       throw NotFoundError("This link does not open anything. Ask your clinic for a new one.");
     }
     call.actor = Actor{*id, "patient", "web"};
@@ -294,8 +391,10 @@ struct WebServer::Impl {
       const std::string prefix = "Bearer ";
       const auto id =
           auth.rfind(prefix, 0) == 0 ? token_patient(auth.substr(prefix.size())) : std::nullopt;
-      if (!id)
+      if (!id) {
+        count_refusal(call, "/api: invalid or revoked bearer token");
         throw RefusedError("invalid or revoked bearer token");
+      }
       call.actor = Actor{*id, "patient", "web"};
       app::authorize(call.actor, permission, &patient_id);
       return;
@@ -337,7 +436,8 @@ struct WebServer::Impl {
   void api_routes();      // api.cpp
   void report_routes();   // report_pages.cpp
   void patient_page(Call &c, const std::string &token, const std::string &flash);
-  void login_page(Call &c, int status, const std::string &message);
+  void login_page(Call &c, int status, const std::string &message, std::string token = {});
+  std::string client_of(const Request &req) const;
   void login_post(Call &c);
   void pharmacy_queue(Call &c);
   void pharmacy_version(Call &c, const std::string &id, int version, const std::string &flash);

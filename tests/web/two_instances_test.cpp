@@ -1,9 +1,9 @@
 // Two `titrate serve` processes (the real binary) on ONE PostgreSQL database of the ctest fixture
 // "pg", requests alternating between them: a session made on A works on B, a score
-// logged through A is seen through B, five failed sign-ins spread over A and B lock the account
-// on both, and when two pharmacists approve the same version at once through A and B exactly one
-// wins (four eyes and versioning hold across servers). Setup goes through the CLI on the same
-// database, as a clinic's administrator would.
+// logged through A is seen through B, five failed sign-ins spread over A and B lock no account
+// (the owner signs in on both), and when two pharmacists approve the same version at once through A
+// and B exactly one wins (four eyes and versioning hold across servers). Setup goes through the CLI
+// on the same database, as a clinic's administrator would.
 #include "planner/store/open.hpp"
 #include "tests/cli/run.hpp"
 #include "tests/pg/pg_test.hpp"
@@ -218,27 +218,18 @@ TEST_CASE("two serve instances on one PostgreSQL database answer any request") {
     CHECK(page->body.find("logged via A") != std::string::npos);
   }
 
-  SECTION("five failed sign-ins alternating between A and B lock the account on both") {
-    // Failures 1..5 on A, B, A, B, A: the count lives in the database, so the fifth locks
-    // (web/server.hpp: max_failed_logins = 5). Before it, the right password still works.
+  SECTION("five failed sign-ins alternating between A and B lock the account on neither") {
+    // Failures 1..5 on A, B, A, B, A: no account locks from failures (docs/web.md, "Security
+    // under abuse"); each instance slows the failing client in its own memory, and three
+    // failures per instance are free, so none of these waits.
     for (int i = 1; i <= 5; ++i) {
       auto r = login_attempt(i % 2 == 1 ? a : b, "dr.c", "wrong password " + std::to_string(i));
       REQUIRE(r);
       CHECK(r->status == 403);
     }
-    for (const Serve *s : {&b, &a}) {
-      auto r = login_attempt(*s, "dr.c", staff_password);
-      REQUIRE(r);
-      CHECK(r->status == 403);
-      CHECK(r->body.find("locked") != std::string::npos);
-    }
-    // Four failures (A, B, A, B) do not lock: dr.a still signs in, and the success resets.
-    for (int i = 1; i <= 4; ++i) {
-      auto r = login_attempt(i % 2 == 1 ? a : b, "dr.a", "wrong password");
-      REQUIRE(r);
-      CHECK(r->status == 403);
-    }
-    login(b, "dr.a");
+    login(b, "dr.c");
+    login(a, "dr.c");
+    CHECK(open_accounts(db)->user("dr.c")->locked_until == 0);
   }
 
   SECTION("two pharmacists approving the same version through A and B: exactly one wins") {
