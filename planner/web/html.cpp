@@ -97,6 +97,9 @@ std::string page(std::string_view title, const std::string &body, std::string_vi
     h += " &middot; <a href=\"/clinic/\">Clinic</a>";
   if (!user.empty() && role != "clinician")
     h += " &middot; <a href=\"/pharmacy/\">Pharmacy</a>";
+  // The outcome report is for both roles (app::Permission::read_report).
+  if (!user.empty() && (role == "clinician" || role == "pharmacist"))
+    h += " &middot; <a href=\"/reports/outcomes\">Outcomes</a>";
   h += "</nav>";
   if (!user.empty() && !csrf.empty()) {
     h += "<form method=\"post\" action=\"/logout\"><span id=\"signed-in\">" + esc(user);

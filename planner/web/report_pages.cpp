@@ -93,7 +93,7 @@ void WebServer::Impl::report_routes() {
             if (rows.empty())
               b += "<section><p>No trials started.</p></section>";
             b += app::report_html_sections(rows, formulary);
-            send_html(c.res, 200, page("Outcome report", b, u.name, u.csrf));
+            send_html(c.res, 200, page("Outcome report", b, u.name, u.csrf, u.role));
           }));
   svr.Get("/reports/outcomes.csv", guarded(false, [this](Call &c) {
             require_staff(c, app::Permission::read_report);
