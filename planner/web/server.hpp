@@ -32,6 +32,9 @@ struct WebConfig {
   std::function<int()> minute_of_day; // local clock minute of a score logged from the web
   std::int64_t session_seconds = web::session_seconds;
   int threads = 64; // worker threads: one per open keep-alive connection
+  // The clinic a patient is told to call (the patient page, as the PDF handout's words::clinic);
+  // empty: "Call your clinic." without a name or number.
+  std::string clinic_name, clinic_phone;
   // The CDS Hooks service at /cds-services (cds_hooks.hpp); absent: not mounted.
   std::optional<CdsConfig> cds;
 };

@@ -27,8 +27,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 namespace titrate::web {
@@ -60,6 +62,7 @@ struct Call {
   std::unique_lock<std::mutex> lock;
   Actor actor{"anonymous", "anonymous", "web"};
   std::string patient; // the patient concerned, for the audit
+  std::string back;    // a patient page: where an error page's "Back to your page" leads
   bool api = false;
 };
 
@@ -100,6 +103,16 @@ inline void send_html(Response &res, int status, const std::string &html) {
                  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   res.set_content(html, "text/html; charset=utf-8");
+}
+
+inline constexpr const char *nothing_saved = "Nothing was saved";
+
+// An error page's way back: a patient's own page, else the browser's Back button.
+inline std::string back_link(const std::string &back) {
+  if (back.empty())
+    return "<p>Use your browser's Back button to return.</p>";
+  return "<p>Please check it and try again.</p><p><a href=\"" + esc(back) +
+         "\">Back to your page</a></p>";
 }
 
 inline void send_json(Response &res, int status, const nlohmann::json &j) {
@@ -154,6 +167,10 @@ struct WebServer::Impl {
   int port = 0;
   std::string dummy_hash;        // verified against for unknown users, so timing reveals nothing
   std::unique_ptr<CdsMount> cds; // the CDS Hooks routes' state (cds_hooks.cpp), when enabled
+  // Patient forms already saved (their one-time `form` codes), so a double tap stores once; the
+  // newest max_used_forms are kept (patient_pages.cpp).
+  std::set<std::string> used_forms;
+  std::deque<std::string> used_forms_order;
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
       : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)) {
@@ -183,9 +200,7 @@ struct WebServer::Impl {
         } else {
           send_html(res, status,
                     page(title, "<section class=\"error\"><h1>" + esc(title) + "</h1><p>" +
-                                    esc(message) +
-                                    "</p><p>Use your browser's Back button to "
-                                    "return.</p></section>"));
+                                    esc(message) + "</p>" + back_link(call.back) + "</section>"));
         }
       };
       try {
@@ -203,9 +218,9 @@ struct WebServer::Impl {
       } catch (const NotFoundError &e) {
         fail(404, "Not found", e.what());
       } catch (const InputError &e) {
-        fail(400, "Please check what you entered", e.what());
+        fail(400, call.back.empty() ? "Please check what you entered" : nothing_saved, e.what());
       } catch (const DataError &e) {
-        fail(400, "Please check what you entered", e.what());
+        fail(400, call.back.empty() ? "Please check what you entered" : nothing_saved, e.what());
       } catch (const std::exception &e) {
         fail(500, "Internal error", std::string("internal error: ") + e.what());
       }
@@ -336,6 +351,8 @@ struct WebServer::Impl {
   void clinic_routes();   // clinic_pages.cpp
   void api_routes();      // api.cpp
   void patient_page(Call &c, const std::string &token, const std::string &flash);
+  bool form_used(const std::string &code) const;
+  void remember_form(const std::string &code);
   void login_page(Call &c, int status, const std::string &message);
   void login_post(Call &c);
   void pharmacy_queue(Call &c);

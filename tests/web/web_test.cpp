@@ -784,9 +784,9 @@ TEST_CASE("a severe or intolerable side effect reaches the clinic home, and the 
             "titrate front page for 14 days") != std::string::npos);
   CHECK(page->body.find("Because it is intolerable, please call your clinic today") !=
         std::string::npos);
-  // Side effects come before the scores on the patient's page; times read "on DAY at HH:MM".
+  // Side effects come before the scores on the patient's page; times read "09:00 today".
   CHECK(page->body.find("Side effects you reported") < page->body.find("Your last scores"));
-  CHECK(page->body.find("2026-12-01 at 09:00: cannot stand up (intolerable)") != std::string::npos);
+  CHECK(page->body.find("09:00 today: cannot stand up (intolerable)") != std::string::npos);
   home = c.Get("/clinic/", {{"Cookie", dr.cookie}});
   const std::string row =
       "<td><a href=\"/clinic/patients/P1\">P1</a></td><td>2026-12-01 at 09:00</td>"
