@@ -51,6 +51,25 @@ std::vector<DoseBlock> patient_dose_blocks(const Plan &plan, const Formulary &f,
   return out;
 }
 
+// Escaped text with every ISO date kept on one line: a phone breaks "2026-12-\n08" otherwise.
+std::string patient_unbroken_dates(const std::string &escaped) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < escaped.size()) {
+    const bool date = i + 10 <= escaped.size() && escaped[i + 4] == '-' && escaped[i + 7] == '-' &&
+                      std::all_of(escaped.begin() + static_cast<long>(i),
+                                  escaped.begin() + static_cast<long>(i) + 10,
+                                  [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    if (date) {
+      out += "<span style=\"white-space:nowrap\">" + escaped.substr(i, 10) + "</span>";
+      i += 10;
+    } else {
+      out += escaped[i++];
+    }
+  }
+  return out;
+}
+
 std::string patient_block_heading(const DoseBlock &b, Date today) {
   if (b.open)
     return "From " + words::day_word(b.first, today);
@@ -75,7 +94,8 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
   std::string h;
   const DoseBlock *prev = nullptr;
   for (const auto &b : blocks) {
-    h += "<div class=\"days\"><h3>" + esc(patient_block_heading(b, today)) + "</h3>";
+    h += "<div class=\"days\"><h3>" + patient_unbroken_dates(esc(patient_block_heading(b, today))) +
+         "</h3>";
     if (b.lines.empty()) {
       if (b.first < plan_first) {
         h += "<p>Nothing to take from this plan.</p>";
@@ -304,7 +324,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
   if (effects.empty()) {
     b += "<p>None.</p>";
   } else {
-    b += "<ul>";
+    b += "<ul style=\"overflow-wrap:anywhere\">";
     for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
       b += "<li>" + esc(words::when(it->at, today)) + ": " + esc(it->description) + " (" +
            esc(to_string(it->severity)) + ")</li>";
@@ -314,10 +334,12 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
     const auto last = std::max_element(
         effects.begin(), effects.end(),
         [](const AdverseEffect &x, const AdverseEffect &y) { return x.id < y.id; });
-    b += "<details><summary>Withdraw your last side effect report (" + esc(last->description) +
-         ", " + esc(words::when(last->at, today)) + ")</summary><form method=\"post\" action=\"" +
-         esc(base + "/adverse-effects/withdraw") + "\">" + patient_form_code() +
-         "<input type=\"hidden\" name=\"entry\" value=\"" + std::to_string(last->id) +
+    b += "<details id=\"withdraw\" style=\"overflow-wrap:anywhere\"><summary>Withdraw your last "
+         "side effect report (" +
+         esc(last->description) + ", " + esc(words::when(last->at, today)) +
+         ")</summary><form method=\"post\" action=\"" + esc(base + "/adverse-effects/withdraw") +
+         "\">" + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         std::to_string(last->id) +
          "\"><label for=\"reason\">Why? For example: I reported it by mistake</label>"
          "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"" +
          limit +
@@ -328,7 +350,8 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
   if (scores.empty()) {
     b += "<p>No scores yet.</p>";
   } else {
-    b += "<table><thead><tr><th>When</th><th>Score</th><th>Note</th></tr></thead><tbody>";
+    b += "<table style=\"overflow-wrap:anywhere\"><thead><tr><th>When</th><th>Score</th>"
+         "<th>Note</th></tr></thead><tbody>";
     const std::size_t from = scores.size() > 14 ? scores.size() - 14 : 0;
     for (std::size_t i = scores.size(); i-- > from;) {
       const auto &s = scores[i];
@@ -339,11 +362,12 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
     const auto last =
         std::max_element(scores.begin(), scores.end(),
                          [](const ScoreEntry &x, const ScoreEntry &y) { return x.id < y.id; });
-    b += "<details><summary>Correct your last pain score (" + std::to_string(last->score.value()) +
-         ", " + esc(words::when(last->at, today)) + ")</summary><form method=\"post\" action=\"" +
-         esc(base + "/scores/correct") + "\">" + patient_form_code() +
-         "<input type=\"hidden\" name=\"entry\" value=\"" + std::to_string(last->id) +
-         "\"><fieldset><legend>The right score, 0 to 10</legend>" + patient_score_picker() +
+    b += "<details id=\"correct\"><summary>Correct your last pain score (" +
+         std::to_string(last->score.value()) + ", " + esc(words::when(last->at, today)) +
+         ")</summary><form method=\"post\" action=\"" + esc(base + "/scores/correct") + "\">" +
+         patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         std::to_string(last->id) + "\"><fieldset><legend>The right score, 0 to 10</legend>" +
+         patient_score_picker() +
          "</fieldset><p><button type=\"submit\">Save the corrected score</button></p></form>"
          "</details>";
   }

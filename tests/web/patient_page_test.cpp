@@ -138,11 +138,16 @@ struct PatientServer {
     return c;
   }
 
-  std::string page() {
+  std::string raw_page() {
     auto r = client().Get(base.c_str());
     REQUIRE(r);
     REQUIRE(r->status == 200);
     return r->body;
+  }
+  // The page with the spans that keep dates on one line taken out (they carry no words).
+  std::string page() {
+    static const std::regex nowrap(R"re(<span style="white-space:nowrap">([^<]*)</span>)re");
+    return std::regex_replace(raw_page(), nowrap, "$1");
   }
 
   httplib::Result post(const std::string &path, const httplib::Params &params) {
@@ -212,6 +217,9 @@ TEST_CASE("patient days: on the first day, today's dose and the change a week la
                   "class=\"dose\">" +
                       changed + dul60));
   CHECK(pp_has(b, "Next assessment: <strong>2026-12-22</strong>"));
+  // A phone never breaks a heading's date at its hyphens.
+  CHECK(pp_has(s.raw_page(), "<h3>Today (<span style=\"white-space:nowrap\">2026-12-01</span>) "
+                             "through <span style=\"white-space:nowrap\">2026-12-07</span></h3>"));
 }
 
 TEST_CASE("patient days: a dose change tomorrow is marked from tomorrow") {
