@@ -100,9 +100,11 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
       if (b.first < plan_first) {
         h += "<p>Nothing to take from this plan.</p>";
       } else if (trial_ends_plan != nullptr) {
-        // A trial's planned days are over: the next step is the clinic's; never "stop".
-        h += "<p>No doses are planned yet for these days.</p><p>" +
-             esc(words::do_not_stop(f, trial_ends_plan->drug)) + "</p>";
+        // A trial's planned days are over: the next step is the clinic's; never "stop". From
+        // today on, "What to do now" below says so once.
+        h += "<p>No doses are planned yet for these days.</p>";
+        if (b.first > today)
+          h += "<p>" + esc(words::do_not_stop(f, trial_ends_plan->drug)) + "</p>";
       } else {
         h += "<p>Nothing more to take from this plan.</p>";
       }
@@ -273,7 +275,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
            "</strong></p>";
     }
     if (!maintained && plan_last && *plan_last < today) {
-      b += "<div class=\"warn\" id=\"after-plan\">";
+      b += "<div id=\"after-plan\"><h3>What to do now</h3>";
       for (const auto &line : words::after_plan(formulary, plan, *plan_last))
         b += "<p>" + esc(line) + "</p>";
       b += "<p><strong>" + esc(call) + "</strong></p></div>";

@@ -271,6 +271,19 @@ TEST_CASE("patient days: a trial whose days are over says not to stop suddenly a
   CHECK(pp_has(b, "Ask your clinic today what to take next."));
   CHECK(pp_has(b, "<strong>Call your clinic.</strong>")); // no clinic configured: no blank line
   CHECK(b.find("______") == std::string::npos);
+  CHECK(pp_has(b, "<h3>What to do now</h3>"));
+  std::size_t said = 0;
+  for (auto at = b.find("Do not stop taking"); at != std::string::npos;
+       at = b.find("Do not stop taking", at + 1))
+    ++said;
+  CHECK(said == 1); // said once, in "What to do now"
+  // Before that day, the days with nothing planned say it where they are listed.
+  s.today = Date(2026, 12, 20);
+  const std::string before = s.page();
+  CHECK(pp_has(before, "<h3>From Tuesday 2026-12-22 through 2026-12-27</h3><p>No doses are "
+                       "planned yet for these days.</p><p>Do not stop taking DULoxetine "
+                       "suddenly"));
+  CHECK(before.find("id=\"after-plan\"") == std::string::npos);
 }
 
 TEST_CASE("patient days: on maintenance, keep taking until the clinic review") {
