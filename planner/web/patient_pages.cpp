@@ -4,6 +4,7 @@
 // once.
 #include "planner/export/export_common.hpp"
 #include "planner/export/registry.hpp"
+#include "planner/export/time_zone.hpp"
 #include "planner/web/server_impl.hpp"
 
 #include <sstream>
@@ -397,10 +398,14 @@ void WebServer::Impl::patient_routes() {
               throw NotFoundError("Your plan has not been approved by a pharmacist yet, so there "
                                   "is no calendar to download.");
             }
+            // The patient's time zone, for the reminders' clock times (as the API's `tz`).
+            const std::string zone =
+                c.req.has_param("tz") ? c.req.get_param_value("tz") : std::string("UTC");
+            time_zone_rules(zone, "tz"); // InputError naming the supported zones
             const ExportFormat &format = export_format("ics", "format");
             const auto scores = repo.scores(rec.patient.id);
             const ExportContext ec =
-                app::export_context(repo, *active, rec.patient, pathways, "UTC");
+                app::export_context(repo, *active, rec.patient, pathways, zone);
             std::ostringstream out;
             format.write(out, ExportInput{active->plan, rec.patient, formulary, scores, ec});
             c.res.status = 200;

@@ -346,6 +346,14 @@ TEST_CASE("the patient downloads their calendar through their link") {
   CHECK(pp_has(r->body, "BEGIN:VCALENDAR"));
   CHECK(pp_has(r->body, "DULoxetine 30 mg"));
   CHECK(pp_has(s.page(), "href=\"" + s.base + "/calendar.ics\""));
+  auto zoned = s.client().Get((s.base + "/calendar.ics?tz=Europe/London").c_str());
+  REQUIRE(zoned);
+  CHECK(zoned->status == 200);
+  CHECK(pp_has(zoned->body, "TZID=Europe/London"));
+  auto nowhere = s.client().Get((s.base + "/calendar.ics?tz=Mars/Olympus").c_str());
+  REQUIRE(nowhere);
+  CHECK(nowhere->status == 400);
+  CHECK(pp_has(nowhere->body, "Back to your page"));
   auto wrong = s.client().Get("/p/0123456789abcdef0123456789abcdef/calendar.ics");
   REQUIRE(wrong);
   CHECK(wrong->status == 404);
