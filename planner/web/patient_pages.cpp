@@ -156,6 +156,16 @@ std::string patient_score_picker() {
   return b + "</div><div class=\"scale\"><span>0 no pain</span><span>10 worst pain</span></div>";
 }
 
+// The severity, with no default: a required choice (a default would be a report never made).
+std::string patient_severity_select(const std::string &id) {
+  return "<select id=\"" + id +
+         "\" name=\"severity\" required><option value=\"\" selected disabled>Choose one</option>"
+         "<option value=\"mild\">Mild: I notice it</option>"
+         "<option value=\"moderate\">Moderate: it gets in the way</option>"
+         "<option value=\"severe\">Severe: I cannot do my usual things</option>"
+         "<option value=\"intolerable\">Intolerable: I cannot go on like this</option></select>";
+}
+
 // The id posted as `field`: the patient's last entry, else 400 naming the field.
 std::int64_t patient_last_entry(const std::string &text, std::int64_t last, const char *field,
                                 const char *what) {
@@ -310,12 +320,8 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
        "<input type=\"text\" id=\"description\" name=\"description\" maxlength=\"" +
        limit +
        "\" required>"
-       "<label for=\"severity\">How bad is it?</label><select id=\"severity\" name=\"severity\" "
-       "required><option value=\"\" selected disabled>Choose one</option>"
-       "<option value=\"mild\">Mild: I notice it</option>"
-       "<option value=\"moderate\">Moderate: it gets in the way</option>"
-       "<option value=\"severe\">Severe: I cannot do my usual things</option>"
-       "<option value=\"intolerable\">Intolerable: I cannot go on like this</option></select>"
+       "<label for=\"severity\">How bad is it?</label>" +
+       patient_severity_select("severity") +
        "<p><button type=\"submit\">Report side effect</button></p>"
        "<p class=\"muted\">If you feel very unwell, call your clinic or emergency services now.</p>"
        "</form></section>";
@@ -337,6 +343,18 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
     const auto last = std::max_element(
         effects.begin(), effects.end(),
         [](const AdverseEffect &x, const AdverseEffect &y) { return x.id < y.id; });
+    b += "<details id=\"correct-effect\" style=\"overflow-wrap:anywhere\"><summary>Correct your "
+         "last side effect report (" +
+         esc(last->description) + ", " + esc(words::when(last->at, today)) +
+         ")</summary><form method=\"post\" action=\"" + esc(base + "/adverse-effects/correct") +
+         "\">" + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         std::to_string(last->id) +
+         "\"><label for=\"correct-description\">What happened?</label><input type=\"text\" "
+         "id=\"correct-description\" name=\"description\" maxlength=\"" +
+         limit + "\" required value=\"" + esc(last->description) +
+         "\"><label for=\"correct-severity\">How bad is it?</label>" +
+         patient_severity_select("correct-severity") +
+         "<p><button type=\"submit\">Save the corrected report</button></p></form></details>";
     b += "<details id=\"withdraw\" style=\"overflow-wrap:anywhere\"><summary>Withdraw your last "
          "side effect report (" +
          esc(last->description) + ", " + esc(words::when(last->at, today)) +
@@ -449,12 +467,16 @@ void WebServer::Impl::patient_routes() {
                  c, token,
                  [&] {
                    const auto scores = repo.scores(rec.patient.id);
-                   std::int64_t last = 0;
-                   for (const auto &s : scores)
-                     last = std::max(last, s.id);
-                   ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
-                   s.supersedes =
-                       patient_last_entry(param(c.req, "entry"), last, "entry", "pain score");
+                   const ScoreEntry *last = nullptr;
+                   for (const auto &e : scores)
+                     if (last == nullptr || e.id > last->id)
+                       last = &e;
+                   const std::int64_t id = patient_last_entry(
+                       param(c.req, "entry"), last ? last->id : 0, "entry", "pain score");
+                   // The right value for the same moment: the correction keeps the entry's time,
+                   // so it counts on the day the pain was felt.
+                   ScoreEntry s = score_from_form(c.req.params, last->at, cfg.today());
+                   s.supersedes = id;
                    app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
                  },
                  "corrected");
@@ -468,6 +490,27 @@ void WebServer::Impl::patient_routes() {
                  [&] {
                    const AdverseEffect ae =
                        adverse_effect_from_form(c.req.params, now_local(), cfg.today());
+                   app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
+                 },
+                 "effect");
+           }));
+  svr.Post(R"(/p/([^/]+)/adverse-effects/correct)", guarded(false, [this, once](Call &c) {
+             const std::string token = c.req.matches[1];
+             const PatientRecord rec = require_link(c, token);
+             c.back = "/p/" + token;
+             once(
+                 c, token,
+                 [&] {
+                   const auto effects = repo.adverse_effects(rec.patient.id);
+                   const AdverseEffect *last = nullptr;
+                   for (const auto &e : effects)
+                     if (last == nullptr || e.id > last->id)
+                       last = &e;
+                   const std::int64_t id = patient_last_entry(
+                       param(c.req, "entry"), last ? last->id : 0, "entry", "side effect report");
+                   // As for a score: the corrected report keeps the time it was felt.
+                   AdverseEffect ae = adverse_effect_from_form(c.req.params, last->at, cfg.today());
+                   ae.supersedes = id;
                    app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
                  },
                  "effect");

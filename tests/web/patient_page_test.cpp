@@ -421,7 +421,8 @@ TEST_CASE("a double tap posts the same form twice and is stored once") {
   CHECK(pp_form_code(s.page(), s.base + "/scores") != pp_form_code(s.page(), s.base + "/scores"));
 }
 
-TEST_CASE("the last score is corrected and the last side effect withdrawn, history kept") {
+TEST_CASE(
+    "the last score and side effect are corrected, the last side effect withdrawn, history kept") {
   PatientServer s;
   CHECK(s.post("/scores", {{"score", "3"}})->status == 303);
   CHECK(s.post("/scores", {{"score", "8"}, {"note", "typo"}})->status == 303);
@@ -443,12 +444,35 @@ TEST_CASE("the last score is corrected and the last side effect withdrawn, histo
   CHECK(effective[1].score.value() == 2);
   CHECK(effective[1].supersedes == std::optional<std::int64_t>(last));
   CHECK(s.repo->scores("P1", true).size() == 3); // the corrected 8 is kept
+  // A correction the next day keeps the moment the pain was felt.
+  s.today = Date(2026, 12, 2);
+  const std::int64_t corrected = effective[1].id;
+  CHECK(s.post("/scores/correct", {{"score", "3"}, {"entry", std::to_string(corrected)}})->status ==
+        303);
+  CHECK(iso(s.repo->scores("P1").back().at) == "2026-12-01T09:45");
+  CHECK(s.repo->scores("P1").back().score.value() == 3);
+  s.today = Date(2026, 12, 1);
 
   CHECK(s.post("/adverse-effects", {{"description", "rash"}, {"severity", "severe"}})->status ==
         303);
+  // Corrected first (a new report that replaces it, the same time), then withdrawn.
+  const auto logged = s.repo->adverse_effects("P1");
+  REQUIRE(logged.size() == 1);
+  CHECK(pp_has(s.page(), "Correct your last side effect report (rash, 09:45 today)"));
+  r = s.post("/adverse-effects/correct",
+             {{"entry", std::to_string(logged[0].id)}, {"description", "rash on both arms"}});
+  CHECK(r->status == 400); // severity: no default here either
+  r = s.post("/adverse-effects/correct", {{"entry", std::to_string(logged[0].id)},
+                                          {"description", "rash on both arms"},
+                                          {"severity", "moderate"}});
+  CHECK(r->status == 303);
   const auto effects = s.repo->adverse_effects("P1");
   REQUIRE(effects.size() == 1);
-  CHECK(pp_has(s.page(), "Withdraw your last side effect report (rash, 09:45 today)"));
+  CHECK(effects[0].description == "rash on both arms");
+  CHECK(effects[0].severity == AeSeverity::moderate);
+  CHECK(effects[0].supersedes == std::optional<std::int64_t>(logged[0].id));
+  CHECK(s.repo->adverse_effects("P1", true).size() == 2);
+  CHECK(pp_has(s.page(), "Withdraw your last side effect report (rash on both arms, 09:45 today)"));
   r = s.post("/adverse-effects/withdraw", {{"entry", std::to_string(effects[0].id)}});
   CHECK(r->status == 400); // a reason is required
   CHECK(pp_has(r->body, "reason: missing"));
@@ -457,10 +481,11 @@ TEST_CASE("the last score is corrected and the last side effect withdrawn, histo
   CHECK(r->status == 303);
   CHECK(s.repo->adverse_effects("P1").empty()); // no longer counted
   const auto kept = s.repo->adverse_effects("P1", true);
-  REQUIRE(kept.size() == 2); // the report and its withdrawal
+  REQUIRE(kept.size() == 3); // the report, its correction and the withdrawal
   CHECK(kept[0].description == "rash");
-  CHECK(kept[1].retracted);
-  CHECK(kept[1].description == "I reported it by mistake");
+  CHECK(kept[1].description == "rash on both arms");
+  CHECK(kept[2].retracted);
+  CHECK(kept[2].description == "I reported it by mistake");
   bool audited = false;
   for (const auto &e : s.repo->audit(std::nullopt))
     audited =
