@@ -111,8 +111,7 @@ inline constexpr const char *nothing_saved = "Nothing was saved";
 inline std::string back_link(const std::string &back) {
   if (back.empty())
     return "<p>Use your browser's Back button to return.</p>";
-  return "<p>Please check it and try again.</p><p><a href=\"" + esc(back) +
-         "\">Back to your page</a></p>";
+  return "<p><a href=\"" + esc(back) + "\">Back to your page</a></p>";
 }
 
 inline void send_json(Response &res, int status, const nlohmann::json &j) {
