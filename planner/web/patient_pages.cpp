@@ -327,8 +327,11 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
        "</form></section>";
 
   b += "<section><h2>Your pain chart</h2>";
-  if (active)
+  if (active) {
     b += chart_for(*active, p, scores);
+    // The chart keeps its text readable (12 px) instead of shrinking to a phone's width.
+    b += "<p class=\"muted\">On a small screen, slide the chart sideways to see all of it.</p>";
+  }
   b += "<h3>Side effects you reported</h3>";
   if (effects.empty()) {
     b += "<p>None.</p>";

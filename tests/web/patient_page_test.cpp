@@ -217,6 +217,8 @@ TEST_CASE("patient days: on the first day, today's dose and the change a week la
                   "class=\"dose\">" +
                       changed + dul60));
   CHECK(pp_has(b, "Next assessment: <strong>2026-12-22</strong>"));
+  CHECK(pp_has(b, "style=\"min-width:672px\""));
+  CHECK(pp_has(b, "On a small screen, slide the chart sideways to see all of it."));
   // A phone never breaks a heading's date at its hyphens.
   CHECK(pp_has(s.raw_page(), "<h3>Today (<span style=\"white-space:nowrap\">2026-12-01</span>) "
                              "through <span style=\"white-space:nowrap\">2026-12-07</span></h3>"));
