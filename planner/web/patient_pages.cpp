@@ -86,7 +86,8 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
   const Date plan_first = plan.start;
   // The trial whose last planned day is the plan's last (no taper after it), if any.
   const Stage *trial_ends_plan = nullptr;
-  if (const auto last = patient_plan_last_day(plan)) {
+  const auto plan_last = patient_plan_last_day(plan);
+  if (const auto last = plan_last) {
     for (const auto &s : plan.stages)
       if (s.role == StageRole::trial && !s.steps.empty() &&
           s.steps.back().range.end() == *last + Days(1))
@@ -100,6 +101,9 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
     if (b.lines.empty()) {
       if (b.first < plan_first) {
         h += "<p>Nothing to take from this plan.</p>";
+      } else if (plan_last && b.first <= *plan_last) {
+        // Days between two medicines (a washout): the plan goes on after them.
+        h += "<p>" + esc(std::string(words::phrase::gap)) + "</p>";
       } else if (trial_ends_plan != nullptr) {
         // A trial's planned days are over: the next step is the clinic's; never "stop". From
         // today on, "What to do now" below says so once.

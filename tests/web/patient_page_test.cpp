@@ -262,6 +262,23 @@ TEST_CASE("patient days: the last day of a taper warns, and the day after says w
   CHECK(pp_has(b, "<h3>Today (2027-01-02) through 2027-01-09</h3><p>Nothing more to take"));
 }
 
+TEST_CASE("patient days: days between two medicines are a gap, not the end") {
+  PatientServer s;
+  Plan plan = pp_taper_plan();
+  // Synthetic, for the wording only: the taper moved two days later leaves 2026-12-22 and
+  // 2026-12-23 without a dose, as a washout between two drugs does.
+  plan.stages.at(1).steps.at(0).range = DateRange(Date(2026, 12, 24), Date(2026, 12, 29));
+  s.approve(plan);
+  s.today = Date(2026, 12, 21);
+  const std::string b = s.page();
+  CHECK(pp_has(b, "<h3>From tomorrow (2026-12-22) through 2026-12-23</h3><p>No medicine from this "
+                  "plan on these days (gap between medicines).</p>"));
+  CHECK(pp_has(b, "<h3>From Thursday 2026-12-24 through 2026-12-28</h3><ul class=\"plain\"><li "
+                  "class=\"dose\">" +
+                      changed + dul30));
+  CHECK(b.find("Nothing more to take") == std::string::npos);
+}
+
 TEST_CASE("patient days: a trial whose days are over says not to stop suddenly and whom to call") {
   PatientServer s("", "");
   s.approve(pp_plan());
