@@ -66,13 +66,14 @@ std::vector<OutcomeRow> outcome_rows(const std::vector<OutcomePatient> &patients
       if (f.to && start > *f.to)
         continue;
       // The trial's decisions: its drug's, from its first day until the next trial starts.
-      const std::optional<Date> next =
-          i + 1 < trials.size() ? std::optional<Date>(trials[i + 1]->steps.front().range.begin())
-                                : std::nullopt;
+      // (The last trial runs to today; a Date, not an optional, which GCC 12 at -O2 misreads.)
+      const Date judged_until = i + 1 < trials.size()
+                                    ? std::min(trials[i + 1]->steps.front().range.begin(), f.today)
+                                    : f.today;
       std::vector<const Assessment *> mine;
       for (const auto &d : p.decisions) {
         const Assessment &a = d.assessment;
-        if (a.drug != s.drug || a.date < start || (next && a.date > *next) || a.date > f.today)
+        if (a.drug != s.drug || a.date < start || a.date > judged_until)
           continue;
         mine.push_back(&a);
       }

@@ -1,10 +1,11 @@
-// `titrate serve [--listen HOST:PORT]`: the browser front end and JSON API (docs/web.md) on the
-// database of --db. Binds 127.0.0.1:8080 by default (TLS belongs to a reverse proxy). "Today" is
-// --today / $TITRATE_TODAY when given, else the clock's day at each request (the server is an
-// edge). Stops cleanly on SIGINT or SIGTERM.
+// `titrate serve [--listen HOST:PORT] [--clinic-name N] [--clinic-phone T]`: the browser front end
+// and JSON API (docs/web.md) on the database of --db. Binds 127.0.0.1:8080 by default (TLS belongs
+// to a reverse proxy). "Today" is --today / $TITRATE_TODAY when given, else the clock's day at each
+// request (the server is an edge). Stops cleanly on SIGINT or SIGTERM.
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 #include "planner/store/open.hpp"
 #include "planner/web/server.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <ostream>
@@ -34,6 +36,19 @@ int local_minute_of_day() {
   return tm.tm_hour * 60 + tm.tm_min;
 }
 
+// The clinic the patient page tells a patient to call: --clinic-name / --clinic-phone, else
+// $TITRATE_CLINIC_NAME / $TITRATE_CLINIC_PHONE.
+struct ClinicOptions {
+  std::string name, phone;
+};
+
+std::string option_or_env(const std::string &given, const char *env) {
+  if (!given.empty())
+    return given;
+  const char *v = std::getenv(env);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
 struct ServeOptions {
   std::string clients;    // --cds-clients FILE.json
   std::string public_url; // --public-url URL
@@ -46,8 +61,13 @@ bool loopback(const std::string &host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host == "[::1]";
 }
 
-void run_serve(Context &ctx, const std::string &listen, const ServeOptions &cds) {
+void run_serve(Context &ctx, const std::string &listen, const ServeOptions &cds,
+               const ClinicOptions &clinic) {
   web::WebConfig cfg;
+  cfg.clinic_name = option_or_env(clinic.name, "TITRATE_CLINIC_NAME");
+  cfg.clinic_phone = option_or_env(clinic.phone, "TITRATE_CLINIC_PHONE");
+  require_free_text(cfg.clinic_name, "--clinic-name", 100);
+  require_free_text(cfg.clinic_phone, "--clinic-phone", 40);
   web::parse_listen(listen, cfg.host, cfg.port);
   if (cds.unsigned_local_test && !loopback(cfg.host)) {
     throw InputError("--cds-unsigned-local-test: refused with --listen " + listen +
@@ -120,6 +140,7 @@ void run_serve(Context &ctx, const std::string &listen, const ServeOptions &cds)
 void add_web_commands(CLI::App &app, Context &ctx) {
   auto listen = std::make_shared<std::string>("127.0.0.1:8080");
   auto cds = std::make_shared<ServeOptions>();
+  auto clinic = std::make_shared<ClinicOptions>();
   CLI::App *serve =
       app.add_subcommand("serve", "Serve the browser front end and JSON API (docs/web.md)");
   serve->add_option("--listen", *listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
@@ -136,7 +157,11 @@ void add_web_commands(CLI::App &app, Context &ctx) {
   serve->add_option("--login-checks", cds->login_checks,
                     "Password checks (Argon2id, 64 MiB each) at once; more sign-ins wait, then "
                     "get 503 (default 2)");
-  serve->callback([&ctx, listen, cds] { run_serve(ctx, *listen, *cds); });
+  serve->add_option("--clinic-name", clinic->name,
+                    "The clinic a patient is told to call (default $TITRATE_CLINIC_NAME)");
+  serve->add_option("--clinic-phone", clinic->phone,
+                    "Its telephone number (default $TITRATE_CLINIC_PHONE)");
+  serve->callback([&ctx, listen, cds, clinic] { run_serve(ctx, *listen, *cds, *clinic); });
   add_user_command(app, ctx);
   add_invite_command(app, ctx);
 }

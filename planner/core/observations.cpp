@@ -65,7 +65,7 @@ AdverseEffect make_adverse_effect(std::string_view description, std::string_view
     throw InputError(std::string(names.description) +
                      ": missing or empty; describe the effect (e.g. \"dizziness\")");
   }
-  require_free_text(description, names.description, 500);
+  require_free_text(description, names.description);
   AdverseEffect ae;
   ae.severity = parse_ae_severity(severity, names.severity);
   not_after_today(at, today, names.at);

@@ -50,11 +50,12 @@ struct ObservationFields {
   std::string_view severity = "severity";
 };
 
-// A score: 0-10, a note of valid UTF-8 one-line text, not after `today`. Throws InputError.
+// A score: 0-10, a note of valid UTF-8 one-line text (at most max_free_text_chars characters),
+// not after `today`. Throws InputError.
 ScoreEntry make_score_entry(std::string_view score, const LocalDateTime &at, std::string_view note,
                             Date today, const ObservationFields &names = {});
-// An adverse effect: a non-blank description (valid UTF-8, at most 500 bytes), a severity,
-// not after `today`. Throws InputError.
+// An adverse effect: a non-blank description (valid UTF-8, at most max_free_text_chars
+// characters), a severity, not after `today`. Throws InputError.
 AdverseEffect make_adverse_effect(std::string_view description, std::string_view severity,
                                   const LocalDateTime &at, Date today,
                                   const ObservationFields &names = {});

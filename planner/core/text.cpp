@@ -70,13 +70,22 @@ std::string printable(std::string_view s, std::size_t max_bytes) {
   return out;
 }
 
-void require_free_text(std::string_view text, std::string_view field, std::size_t max_bytes) {
-  if (text.size() > max_bytes) {
-    throw InputError(std::string(field) + ": " + std::to_string(text.size()) +
-                     " bytes is too long; expected at most " + std::to_string(max_bytes));
-  }
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) // every byte but a continuation byte
+      ++n;
+  return n;
+}
+
+void require_free_text(std::string_view text, std::string_view field, std::size_t max_chars) {
   if (!is_valid_utf8(text)) {
     throw InputError(std::string(field) + ": not valid UTF-8 text; expected UTF-8");
+  }
+  if (const std::size_t n = code_points(text); n > max_chars) {
+    throw InputError(std::string(field) + ": " + std::to_string(n) +
+                     " characters is too long; expected at most " + std::to_string(max_chars) +
+                     " characters");
   }
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);

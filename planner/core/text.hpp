@@ -15,8 +15,15 @@ bool is_valid_utf8(std::string_view s);
 // every byte that is not valid UTF-8 and every control character (tab too) shown as '?'. The
 // result is always valid UTF-8, so a message quoting a bad value can be sent as JSON.
 std::string printable(std::string_view s, std::size_t max_bytes);
+// The one length limit of what a patient writes (a score's note, a side effect's description), in
+// characters (Unicode code points): the web form's maxlength carries the same number, so a
+// 300-character Cyrillic report is as welcome as a 300-character English one.
+inline constexpr std::size_t max_free_text_chars = 500;
+// The number of Unicode code points of valid UTF-8 text.
+std::size_t code_points(std::string_view s);
 // Throws InputError naming `field` for invalid UTF-8, a control character (tab allowed) or more
-// than `max_bytes` bytes.
-void require_free_text(std::string_view text, std::string_view field, std::size_t max_bytes = 2000);
+// than `max_chars` characters (code points).
+void require_free_text(std::string_view text, std::string_view field,
+                       std::size_t max_chars = max_free_text_chars);
 
 } // namespace titrate

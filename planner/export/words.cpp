@@ -409,6 +409,77 @@ std::optional<std::string> side_effects(const Formulary &f, std::string_view gen
   return out;
 }
 
+// ---- the patient's page
+
+std::string when(const LocalDateTime &at, Date today) {
+  char hm[8];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", at.minute_of_day / 60 % 24, at.minute_of_day % 60);
+  if (at.date == today)
+    return std::string(hm) + " today";
+  if (at.date == today - Days(1))
+    return std::string("yesterday at ") + hm;
+  return iso(at.date) + " at " + hm;
+}
+
+std::string day_word(Date d, Date today) {
+  if (d == today)
+    return "today (" + iso(d) + ")";
+  if (d == today + Days(1))
+    return "tomorrow (" + iso(d) + ")";
+  static constexpr std::array<const char *, 7> names{"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                     "Thursday", "Friday", "Saturday"};
+  return std::string(names[d.day_of_week().as_number()]) + " " + iso(d);
+}
+
+std::vector<TimeLine> time_lines(const Plan &plan, const Formulary &f, Date d) {
+  std::vector<TimeLine> out;
+  for (const AdminTime t :
+       {AdminTime::morning, AdminTime::midday, AdminTime::evening, AdminTime::bedtime}) {
+    std::string text;
+    for (const auto &[stage, step] : plan.on(d))
+      for (const auto &adm : step->doses)
+        if (adm.time == t)
+          text += (text.empty() ? "" : "; ") + dose(f, stage->drug, adm);
+    if (!text.empty())
+      out.push_back({t, time_heading(t) + ": " + text});
+  }
+  return out;
+}
+
+std::string keep_taking_until(Date review) {
+  return "Keep taking these doses every day until your clinic review on " + iso(review) + ".";
+}
+
+std::string last_taper_day(const Formulary &f, const Stage &s) {
+  return "Today is your last dose of " + drug(f, s.drug) + ". " +
+         stop(f, s).value_or("Stop " + drug(f, s.drug)) + ": take no more of it from tomorrow.";
+}
+
+std::vector<std::string> after_plan(const Formulary &f, const Plan &plan, Date last) {
+  std::vector<std::string> out{"Your plan's last day was " + iso(last) + "."};
+  std::set<std::string> said;
+  for (const auto &s : plan.stages) {
+    if (s.steps.empty() || s.steps.back().range.end() != last + Days(1) ||
+        !said.insert(s.drug).second)
+      continue;
+    if (s.role == StageRole::trial)
+      out.push_back(do_not_stop(f, s.drug) + " Ask your clinic today what to take next.");
+    else
+      out.push_back(*stop(f, s) + ": take no more of it unless your clinic tells you to.");
+  }
+  return out;
+}
+
+std::string call_clinic(std::string_view name, std::string_view phone) {
+  if (name.empty() && phone.empty())
+    return "Call your clinic.";
+  if (!name.empty() && !phone.empty())
+    return "Call your clinic: " + clinic(name, phone);
+  // One of the two: no line to write on (a web page), only what is known.
+  return "Call your clinic: " +
+         (name.empty() ? "Telephone: " + std::string(phone) : "Clinic: " + std::string(name));
+}
+
 std::string month_name(Date d) {
   static constexpr std::array<const char *, 12> names{
       "January", "February", "March",     "April",   "May",      "June",

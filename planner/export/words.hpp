@@ -144,6 +144,32 @@ std::string weekday_day(Date d);
 // The column heading of an administration time: "In the morning", ..., "At bedtime".
 std::string time_heading(AdminTime t);
 
+// ---- the patient's page (docs/web.md "Pages"): today and the next days, in the words above.
+// A logged time for the patient: "09:45 today", "yesterday at 21:10", else "2026-11-28 at 09:45".
+std::string when(const LocalDateTime &at, Date today);
+// "today (2026-12-01)", "tomorrow (2026-12-02)", else "Tuesday 2026-12-08".
+std::string day_word(Date d, Date today);
+// What to take at each administration time on `d`, one line per time, every drug taken at that
+// time on it: "In the morning: DULoxetine 30 mg, take 1 capsule of 30 mg" (two drugs joined by
+// "; "). Empty: nothing to take.
+struct TimeLine {
+  AdminTime time = AdminTime::morning;
+  std::string text;
+  bool operator==(const TimeLine &) const = default;
+};
+std::vector<TimeLine> time_lines(const Plan &plan, const Formulary &f, Date d);
+// "Keep taking these doses every day until your clinic review on 2027-02-16." (maintenance)
+std::string keep_taking_until(Date review);
+// The last day of a taper: "Today is your last dose of DULoxetine. Stop DULoxetine from
+// 2027-01-05 (last dose on 2027-01-04): take no more of it from tomorrow."
+std::string last_taper_day(const Formulary &f, const Stage &s);
+// After the plan's last day (`last`), for each drug of its last stages: a taper's stop, or, for a
+// trial whose planned days are over, the monograph's do_not_stop(); then whom to call.
+std::vector<std::string> after_plan(const Formulary &f, const Plan &plan, Date last);
+// "Call your clinic: Clinic: Name    Telephone: 0123" (clinic()), or "Call your clinic." when
+// neither is configured (a web page has no line to write on).
+std::string call_clinic(std::string_view name, std::string_view phone);
+
 // Two spaces per depth; in a diff, removed and added lines start with those words (never `-` or
 // `+`, clinical.md F) and the others with as many spaces.
 // `blank_before_headings`: an empty line before each stage heading (a plan, not a diff).

@@ -75,14 +75,11 @@ std::string words_html(const words::Lines &lines) {
 }
 
 std::string doses_on(const Plan &plan, const Formulary &f, Date day) {
-  const auto today = plan.on(day);
   std::string h;
-  for (const auto &[stage, step] : today) {
-    for (const auto &adm : step->doses) {
-      h += "<li class=\"dose\"><strong>" +
-           esc(words::capitalised(std::string(export_detail::time_phrase(adm.time)))) +
-           ":</strong> " + esc(words::dose(f, stage->drug, adm)) + "</li>";
-    }
+  for (const auto &line : words::time_lines(plan, f, day)) {
+    const auto colon = line.text.find(": ");
+    h += "<li class=\"dose\"><strong>" + esc(line.text.substr(0, colon + 1)) + "</strong> " +
+         esc(line.text.substr(colon + 2)) + "</li>";
   }
   if (h.empty())
     return "<p>Nothing to take on " + esc(iso(day)) + ".</p>";
@@ -131,7 +128,15 @@ std::string chart(const ExportInput &in) {
     if (end != std::string::npos)
       svg.erase(0, end + 2);
   }
-  return "<div class=\"chart\" role=\"img\" aria-label=\"Pain chart\">" + svg + "</div>";
+  // Readable on a phone: the drawing's smallest text is 10 units of its 560-unit width, so at
+  // 672 CSS px or wider every label is at least 12 px; a narrower screen scrolls it sideways
+  // instead of shrinking it.
+  if (const auto at = svg.find("<svg "); at != std::string::npos)
+    svg.insert(at + 5, "style=\"min-width:672px\" ");
+  return "<div class=\"chart-scroll\" style=\"overflow-x:auto\" tabindex=\"0\" role=\"region\" "
+         "aria-label=\"Pain chart, scrolls sideways\"><div class=\"chart\" role=\"img\" "
+         "aria-label=\"Pain chart\">" +
+         svg + "</div></div>";
 }
 
 std::string stamp_text(const std::string &stamp) {

@@ -1,12 +1,212 @@
-// The patient's pages: their personal link opens today's doses, their scores and side effects,
-// and the forms to log them. The link token is the only credential.
+// The patient's pages: their personal link opens today's and the next 7 days' doses (what changes
+// marked), their scores and side effects, and the forms to log, correct or withdraw them. The link
+// token is the only credential. Every form carries a one-time `form` code: a double tap stores
+// once.
+#include "planner/export/export_common.hpp"
+#include "planner/export/registry.hpp"
+#include "planner/export/time_zone.hpp"
 #include "planner/web/server_impl.hpp"
+
+#include <sstream>
 
 namespace titrate::web {
 
+namespace {
+
+constexpr std::size_t max_used_forms = 10000;
+constexpr int days_ahead = 7; // today and the next 7 days
+
+// Days with the same doses, in the patient's words; `open`: the doses go on past the last day
+// looked at (maintenance) with no end.
+struct DoseBlock {
+  Date first{2000, 1, 1};
+  Date last{2000, 1, 1};
+  std::vector<words::TimeLine> lines;
+  bool open = false;
+};
+
+// The last day with a dose of any step (a maintenance stage's dose goes on after it).
+std::optional<Date> patient_plan_last_day(const Plan &plan) {
+  std::optional<Date> last;
+  for (const auto &s : plan.stages)
+    for (const auto &st : s.steps)
+      if (!st.range.empty() && (!last || st.range.end() - Days(1) > *last))
+        last = st.range.end() - Days(1);
+  return last;
+}
+
+std::vector<DoseBlock> patient_dose_blocks(const Plan &plan, const Formulary &f, Date today) {
+  const Date window_end = today + Days(days_ahead);
+  const auto plan_last = patient_plan_last_day(plan);
+  // Scan past the window to the plan's last day, so a block says when it truly ends.
+  const Date limit = std::max(window_end, plan_last ? *plan_last + Days(1) : window_end);
+  std::vector<DoseBlock> out;
+  for (Date d = today; d <= window_end;) {
+    DoseBlock b{d, d, words::time_lines(plan, f, d), false};
+    while (b.last < limit && words::time_lines(plan, f, b.last + Days(1)) == b.lines)
+      b.last += Days(1);
+    b.open = b.last == limit && !b.lines.empty();
+    d = b.last + Days(1);
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+// Escaped text with every ISO date kept on one line: a phone breaks "2026-12-\n08" otherwise.
+std::string patient_unbroken_dates(const std::string &escaped) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < escaped.size()) {
+    const bool date = i + 10 <= escaped.size() && escaped[i + 4] == '-' && escaped[i + 7] == '-' &&
+                      std::all_of(escaped.begin() + static_cast<long>(i),
+                                  escaped.begin() + static_cast<long>(i) + 10,
+                                  [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    if (date) {
+      out += "<span style=\"white-space:nowrap\">" + escaped.substr(i, 10) + "</span>";
+      i += 10;
+    } else {
+      out += escaped[i++];
+    }
+  }
+  return out;
+}
+
+std::string patient_block_heading(const DoseBlock &b, Date today) {
+  if (b.open)
+    return "From " + words::day_word(b.first, today);
+  if (b.first == b.last)
+    return words::capitalised(words::day_word(b.first, today));
+  return (b.first == today ? "Today (" + iso(today) + ")"
+                           : "From " + words::day_word(b.first, today)) +
+         " through " + iso(b.last);
+}
+
+std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan &plan,
+                                const Formulary &f, Date today) {
+  const Date plan_first = plan.start;
+  // The trial whose last planned day is the plan's last (no taper after it), if any.
+  const Stage *trial_ends_plan = nullptr;
+  const auto plan_last = patient_plan_last_day(plan);
+  if (const auto last = plan_last) {
+    for (const auto &s : plan.stages)
+      if (s.role == StageRole::trial && !s.steps.empty() &&
+          s.steps.back().range.end() == *last + Days(1))
+        trial_ends_plan = &s;
+  }
+  std::string h;
+  const DoseBlock *prev = nullptr;
+  for (const auto &b : blocks) {
+    h += "<div class=\"days\"><h3>" + patient_unbroken_dates(esc(patient_block_heading(b, today))) +
+         "</h3>";
+    if (b.lines.empty()) {
+      if (b.first < plan_first) {
+        h += "<p>Nothing to take from this plan.</p>";
+      } else if (plan_last && b.first <= *plan_last) {
+        // Days between two medicines (a washout): the plan goes on after them.
+        h += "<p>" + esc(std::string(words::phrase::gap)) + "</p>";
+      } else if (trial_ends_plan != nullptr) {
+        // A trial's planned days are over: the next step is the clinic's; never "stop". From
+        // today on, "What to do now" below says so once.
+        h += "<p>No doses are planned yet for these days.</p>";
+        if (b.first > today)
+          h += "<p>" + esc(words::do_not_stop(f, trial_ends_plan->drug)) + "</p>";
+      } else {
+        h += "<p>Nothing more to take from this plan.</p>";
+      }
+    } else {
+      h += "<ul class=\"plain\">";
+      for (const auto &l : b.lines) {
+        bool changed = false;
+        if (prev != nullptr) {
+          changed = std::find(prev->lines.begin(), prev->lines.end(), l) == prev->lines.end();
+        }
+        const auto colon = l.text.find(": ");
+        h += "<li class=\"dose\">" +
+             std::string(changed ? "<strong class=\"change\">Changed:</strong> " : "") +
+             "<strong>" + esc(l.text.substr(0, colon + 1)) + "</strong> " +
+             esc(l.text.substr(colon + 2)) + "</li>";
+      }
+      if (prev != nullptr) {
+        for (const auto &l : prev->lines) {
+          const bool gone =
+              std::none_of(b.lines.begin(), b.lines.end(),
+                           [&](const words::TimeLine &n) { return n.time == l.time; });
+          if (gone) {
+            h += "<li class=\"dose\"><strong class=\"change\">Changed:</strong> nothing to take " +
+                 esc(std::string(export_detail::time_phrase(l.time))) + "</li>";
+          }
+        }
+      }
+      h += "</ul>";
+    }
+    h += "</div>";
+    prev = &b;
+  }
+  return h;
+}
+
+// The form's one-time code and the fields every patient form carries.
+std::string patient_form_code() {
+  return "<input type=\"hidden\" name=\"form\" value=\"" + random_token() + "\">";
+}
+
+std::string patient_score_picker() {
+  std::string b = "<div class=\"picker\">";
+  for (int i = 0; i <= 10; ++i) {
+    const std::string v = std::to_string(i);
+    b += "<label><input type=\"radio\" name=\"score\" value=\"" + v + "\" required" + "><span>" +
+         v + "</span></label>";
+  }
+  return b + "</div><div class=\"scale\"><span>0 no pain</span><span>10 worst pain</span></div>";
+}
+
+// The severity, with no default: a required choice (a default would be a report never made).
+std::string patient_severity_select(const std::string &id) {
+  return "<select id=\"" + id +
+         "\" name=\"severity\" required><option value=\"\" selected disabled>Choose one</option>"
+         "<option value=\"mild\">Mild: I notice it</option>"
+         "<option value=\"moderate\">Moderate: it gets in the way</option>"
+         "<option value=\"severe\">Severe: I cannot do my usual things</option>"
+         "<option value=\"intolerable\">Intolerable: I cannot go on like this</option></select>";
+}
+
+// The id posted as `field`: the patient's last entry, else 400 naming the field.
+std::int64_t patient_last_entry(const std::string &text, std::int64_t last, const char *field,
+                                const char *what) {
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v <= 0) {
+    throw InputError(std::string(field) + ": \"" + printable(text, 16) + "\" is not an entry; " +
+                     "expected your last " + what);
+  }
+  if (v != last) {
+    throw InputError(std::string(field) + ": entry " + text + " is not your last " + what +
+                     "; only the last one can be changed here (reload the page, or ask your "
+                     "clinic to change an older one)");
+  }
+  return v;
+}
+
+} // namespace
+
+bool WebServer::Impl::form_used(const std::string &code) const {
+  return !code.empty() && used_forms.count(code) != 0;
+}
+
+void WebServer::Impl::remember_form(const std::string &code) {
+  if (code.empty())
+    return;
+  used_forms.insert(code);
+  used_forms_order.push_back(code);
+  if (used_forms_order.size() > max_used_forms) {
+    used_forms.erase(used_forms_order.front());
+    used_forms_order.pop_front();
+  }
+}
+
 // ---------------------------------------------------------------- patient pages
 
-void WebServer::Impl::patient_page(Call &c, const std::string &token, const std::string &flash) {
+void WebServer::Impl::patient_page(Call &c, const std::string &token, std::string flash) {
   const PatientRecord rec = require_link(c, token);
   const Patient &p = rec.patient;
   const Date today = cfg.today();
@@ -14,13 +214,48 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
   const auto scores = repo.scores(p.id);
   const auto effects = repo.adverse_effects(p.id);
   const std::string base = "/p/" + token;
+  const std::string call = words::call_clinic(cfg.clinic_name, cfg.clinic_phone);
 
   std::string b = "<h1>Your pain diary and doses</h1>";
+  // A banner only for what the store holds: the entry the post wrote (by its id, this patient's),
+  // or a form code this server saved; a hand-made query shows none.
+  std::int64_t entry = 0;
+  {
+    const std::string e = c.req.has_param("entry") ? c.req.get_param_value("entry") : "";
+    const auto [ptr, ec] = std::from_chars(e.data(), e.data() + e.size(), entry);
+    if (ec != std::errc() || ptr != e.data() + e.size())
+      entry = 0;
+  }
+  const auto has_id = [entry](const auto &list) {
+    return entry > 0 &&
+           std::any_of(list.begin(), list.end(), [entry](const auto &x) { return x.id == entry; });
+  };
+  if ((flash == "score" || flash == "corrected") && !has_id(scores))
+    flash.clear();
+  if (flash == "effect" && !has_id(effects))
+    flash.clear();
+  if (flash == "withdrawn" && !has_id(repo.adverse_effects(p.id, true)))
+    flash.clear();
+  if (flash == "again" && !form_used(c.req.has_param("form") ? c.req.get_param_value("form") : ""))
+    flash.clear();
   if (flash == "score")
     b += "<section class=\"ok\" role=\"status\">Your pain score is saved. Thank you.</section>";
+  if (flash == "corrected") {
+    b += "<section class=\"ok\" role=\"status\">Your corrected pain score is saved. The score it "
+         "replaces stays in your record, marked as corrected.</section>";
+  }
+  if (flash == "withdrawn") {
+    b += "<section class=\"ok\" role=\"status\">Your side effect report is withdrawn. It stays in "
+         "your record, marked as withdrawn, and no longer counts.</section>";
+  }
+  if (flash == "again") {
+    b += "<section class=\"ok\" role=\"status\">This form was already saved, so it was not saved "
+         "a second time.</section>";
+  }
   // Who sees a side effect, truthfully (nobody is alerted at once), from the entry stored last.
-  if (flash == "effect" && !effects.empty()) {
-    const AdverseEffect &last = effects.back();
+  if (flash == "effect") {
+    const AdverseEffect &last = *std::find_if(effects.begin(), effects.end(),
+                                              [entry](const auto &e) { return e.id == entry; });
     b += "<section class=\"ok\" role=\"status\">Your side effect (" +
          esc(to_string(last.severity)) + ") is saved. ";
     if (last.severity == AeSeverity::severe || last.severity == AeSeverity::intolerable) {
@@ -32,16 +267,17 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
     }
     if (last.severity == AeSeverity::intolerable) {
       b += " <strong>Because it is intolerable, please call your clinic today</strong>, or "
-           "emergency services if you feel very unwell.";
+           "emergency services if you feel very unwell. " +
+           esc(call);
     }
     b += "</section>";
   }
 
-  b += "<section><h2>Today's doses (" + esc(iso(today)) + ")</h2>";
+  b += "<section id=\"doses\"><h2>Your doses</h2>";
   if (active) {
-    b += doses_on(active->plan, formulary, today);
+    const Plan &plan = active->plan;
     // Before the first day the patient reads when to begin, not only "nothing to take".
-    const Date first = active->plan.start;
+    const Date first = plan.start;
     if (first == today + Days(1)) {
       b += "<p id=\"starts\"><strong>Your plan starts tomorrow (" + esc(iso(first)) +
            ")</strong>: take nothing from it today.</p>";
@@ -49,79 +285,141 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
       b += "<p id=\"starts\"><strong>Your plan starts on " + esc(iso(first)) +
            "</strong>: take nothing from it before then.</p>";
     }
-    const auto next = next_assessment(active->plan, today);
-    const Stage *trial = active->plan.current_trial();
-    if (!next && trial != nullptr && trial->maintenance() && *trial->review_date < today) {
+    // The last day of a taper: said before the doses, so it is read first.
+    for (const auto &s : plan.stages) {
+      if (s.role != StageRole::trial && !s.steps.empty() &&
+          s.steps.back().range.end() == today + Days(1)) {
+        b += "<p class=\"warn\" id=\"last-dose\"><strong>" +
+             esc(words::last_taper_day(formulary, s)) + "</strong></p>";
+      }
+    }
+    const auto blocks = patient_dose_blocks(plan, formulary, today);
+    b += patient_blocks_html(blocks, plan, formulary, today);
+    const auto next = next_assessment(plan, today);
+    const Stage *trial = plan.current_trial();
+    const auto plan_last = patient_plan_last_day(plan);
+    const bool maintained = trial != nullptr && trial->maintenance();
+    if (maintained && *trial->review_date >= today) {
+      b += "<p id=\"keep-taking\"><strong>" + esc(words::keep_taking_until(*trial->review_date)) +
+           "</strong></p>";
+    }
+    if (!next && maintained && *trial->review_date < today) {
       // Maintenance goes on past its review date: the patient keeps taking the dose.
       b += "<p>Your clinic review was due on <strong>" + esc(iso(*trial->review_date)) +
-           "</strong>: keep taking your doses and contact your clinic.</p>";
+           "</strong>: keep taking your doses and contact your clinic. " + esc(call) + "</p>";
     } else {
       b += "<p>Next assessment: <strong>" + (next ? esc(iso(*next)) : std::string("none planned")) +
            "</strong></p>";
     }
+    if (!maintained && plan_last && *plan_last < today) {
+      b += "<div id=\"after-plan\"><h3>What to do now</h3>";
+      for (const auto &line : words::after_plan(formulary, plan, *plan_last))
+        b += "<p>" + esc(line) + "</p>";
+      b += "<p><strong>" + esc(call) + "</strong></p></div>";
+    }
+    b +=
+        "<p><a href=\"" + esc(base + "/calendar.ics") +
+        "\">Download your doses for your calendar</a> (a file your phone's calendar app opens)</p>";
   } else {
     b += "<p>Your plan has not been approved by a pharmacist yet. Take your medicines as your "
          "clinic told you.</p>";
   }
   b += "</section>";
 
+  const std::string limit = std::to_string(max_free_text_chars);
   b += "<section><h2>How bad is your pain right now?</h2>"
        "<form method=\"post\" action=\"" +
-       esc(base + "/scores") +
-       "\">"
+       esc(base + "/scores") + "\">" + patient_form_code() +
        "<fieldset><legend>0 means no pain, 10 the worst "
-       "pain you can imagine.</legend><div class=\"picker\">";
-  for (int i = 0; i <= 10; ++i) {
-    const std::string v = std::to_string(i);
-    b += "<label><input type=\"radio\" name=\"score\" value=\"" + v + "\" required" + "><span>" +
-         v + "</span></label>";
-  }
-  b += "</div><div class=\"scale\"><span>0 no pain</span><span>10 worst pain</span></div>"
-       "</fieldset><label for=\"note\">Note (optional)</label>"
-       "<textarea id=\"note\" name=\"note\" rows=\"2\" maxlength=\"1000\"></textarea>"
+       "pain you can imagine.</legend>" +
+       patient_score_picker() + "</fieldset><label for=\"note\">Note (optional, up to " + limit +
+       " characters)</label>"
+       "<input type=\"text\" id=\"note\" name=\"note\" maxlength=\"" +
+       limit +
+       "\">"
        "<p><button type=\"submit\">Save my pain score</button></p></form></section>";
 
   b += "<section><h2>Report a side effect</h2><form method=\"post\" action=\"" +
-       esc(base + "/adverse-effects") +
-       "\">"
-       "<label for=\"description\">What happened?</label>"
-       "<input type=\"text\" id=\"description\" name=\"description\" maxlength=\"500\" required>"
-       "<label for=\"severity\">How bad is it?</label><select id=\"severity\" name=\"severity\" "
-       "required><option value=\"\" selected disabled>Choose one</option>"
-       "<option value=\"mild\">Mild: I notice it</option>"
-       "<option value=\"moderate\">Moderate: it gets in the way</option>"
-       "<option value=\"severe\">Severe: I cannot do my usual things</option>"
-       "<option value=\"intolerable\">Intolerable: I cannot go on like this</option></select>"
+       esc(base + "/adverse-effects") + "\">" + patient_form_code() +
+       "<label for=\"description\">What happened? (up to " + limit +
+       " characters)</label>"
+       "<input type=\"text\" id=\"description\" name=\"description\" maxlength=\"" +
+       limit +
+       "\" required>"
+       "<label for=\"severity\">How bad is it?</label>" +
+       patient_severity_select("severity") +
        "<p><button type=\"submit\">Report side effect</button></p>"
        "<p class=\"muted\">If you feel very unwell, call your clinic or emergency services now.</p>"
        "</form></section>";
 
   b += "<section><h2>Your pain chart</h2>";
-  if (active)
+  if (active) {
     b += chart_for(*active, p, scores);
+    // The chart keeps its text readable (12 px) instead of shrinking to a phone's width.
+    b += "<p class=\"muted\">On a small screen, slide the chart sideways to see all of it.</p>";
+  }
   b += "<h3>Side effects you reported</h3>";
   if (effects.empty()) {
     b += "<p>None.</p>";
   } else {
-    b += "<ul>";
+    b += "<ul style=\"overflow-wrap:anywhere\">";
     for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
-      b += "<li>" + esc(when_text(it->at)) + ": " + esc(it->description) + " (" +
+      b += "<li>" + esc(words::when(it->at, today)) + ": " + esc(it->description) + " (" +
            esc(to_string(it->severity)) + ")</li>";
     }
     b += "</ul>";
+    // The last one reported (by entry, not by time) can be withdrawn: kept, marked, audited.
+    const auto last = std::max_element(
+        effects.begin(), effects.end(),
+        [](const AdverseEffect &x, const AdverseEffect &y) { return x.id < y.id; });
+    b += "<details id=\"correct-effect\" style=\"overflow-wrap:anywhere\"><summary>Correct your "
+         "last side effect report (" +
+         esc(last->description) + ", " + esc(words::when(last->at, today)) +
+         ")</summary><form method=\"post\" action=\"" + esc(base + "/adverse-effects/correct") +
+         "\">" + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         std::to_string(last->id) +
+         "\"><label for=\"correct-description\">What happened?</label><input type=\"text\" "
+         "id=\"correct-description\" name=\"description\" maxlength=\"" +
+         limit + "\" required value=\"" + esc(last->description) +
+         "\"><label for=\"correct-severity\">How bad is it?</label>" +
+         patient_severity_select("correct-severity") +
+         "<p><button type=\"submit\">Save the corrected report</button></p></form></details>";
+    b += "<details id=\"withdraw\" style=\"overflow-wrap:anywhere\"><summary>Withdraw your last "
+         "side effect report (" +
+         esc(last->description) + ", " + esc(words::when(last->at, today)) +
+         ")</summary><form method=\"post\" action=\"" + esc(base + "/adverse-effects/withdraw") +
+         "\">" + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         std::to_string(last->id) +
+         "\"><label for=\"reason\">Why? For example: I reported it by mistake</label>"
+         "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"" +
+         limit +
+         "\" required><p><button type=\"submit\">Withdraw this report</button></p></form>"
+         "</details>";
   }
   b += "<h3>Your last scores</h3>";
   if (scores.empty()) {
     b += "<p>No scores yet.</p>";
   } else {
-    b += "<table><thead><tr><th>When</th><th>Score</th><th>Note</th></tr></thead><tbody>";
+    b += "<table style=\"overflow-wrap:anywhere\"><thead><tr><th>When</th><th>Score</th>"
+         "<th>Note</th></tr></thead><tbody>";
     const std::size_t from = scores.size() > 14 ? scores.size() - 14 : 0;
     for (std::size_t i = scores.size(); i-- > from;) {
       const auto &s = scores[i];
-      b += "<tr><td>" + esc(when_text(s.at)) + "</td><td>" + std::to_string(s.score.value()) +
-           "</td><td>" + esc(s.note) + "</td></tr>";
+      b += "<tr><td>" + esc(words::when(s.at, today)) + "</td><td>" +
+           std::to_string(s.score.value()) + "</td><td>" + esc(s.note) + "</td></tr>";
     }
     b += "</tbody></table>";
+    const auto last =
+        std::max_element(scores.begin(), scores.end(),
+                         [](const ScoreEntry &x, const ScoreEntry &y) { return x.id < y.id; });
+    b += "<details id=\"correct\"><summary>Correct your last pain score (" +
+         std::to_string(last->score.value()) + ", " + esc(words::when(last->at, today)) +
+         ")</summary><form method=\"post\" action=\"" + esc(base + "/scores/correct") + "\">" +
+         patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         std::to_string(last->id) + "\"><fieldset><legend>The right score, 0 to 10</legend>" +
+         patient_score_picker() +
+         "</fieldset><p><button type=\"submit\">Save the corrected score</button></p></form>"
+         "</details>";
   }
   b += "</section>";
   send_html(c.res, 200, page("Your pain diary", b));
@@ -130,26 +428,154 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, const std:
 
 void WebServer::Impl::patient_routes() {
   // Patient pages: the token is the only credential; a POST to it needs no CSRF token, since a
-  // forged form would have to know the secret URL.
+  // forged form would have to know the secret URL. A form whose one-time code was saved already
+  // (a double tap, a reload) is answered "already saved" and nothing is written.
   svr.Get(R"(/p/([^/]+))", guarded(false, [this](Call &c) {
             const std::string flash =
                 c.req.has_param("saved") ? c.req.get_param_value("saved") : "";
             patient_page(c, c.req.matches[1], flash);
           }));
-  svr.Post(R"(/p/([^/]+)/scores)", guarded(false, [this](Call &c) {
+  // The patient's calendar: the active plan as `titrate export ID --format ics` writes it.
+  svr.Get(R"(/p/([^/]+)/calendar\.ics)", guarded(false, [this](Call &c) {
+            const std::string token = c.req.matches[1];
+            const PatientRecord rec = require_link(c, token);
+            c.back = "/p/" + token;
+            const auto active = repo.active_plan(rec.patient.id);
+            if (!active) {
+              throw NotFoundError("Your plan has not been approved by a pharmacist yet, so there "
+                                  "is no calendar to download.");
+            }
+            // The patient's time zone, for the reminders' clock times (as the API's `tz`).
+            const std::string zone =
+                c.req.has_param("tz") ? c.req.get_param_value("tz") : std::string("UTC");
+            time_zone_rules(zone, "tz"); // InputError naming the supported zones
+            const ExportFormat &format = export_format("ics", "format");
+            const auto scores = repo.scores(rec.patient.id);
+            const ExportContext ec =
+                app::export_context(repo, *active, rec.patient, pathways, zone);
+            std::ostringstream out;
+            format.write(out, ExportInput{active->plan, rec.patient, formulary, scores, ec});
+            c.res.status = 200;
+            c.res.set_header("Cache-Control", "no-store");
+            c.res.set_header("X-Content-Type-Options", "nosniff");
+            c.res.set_header("Referrer-Policy", "no-referrer");
+            c.res.set_header("Content-Disposition", "attachment; filename=\"titrate-doses-v" +
+                                                        std::to_string(active->version) + "." +
+                                                        std::string(format.extension) + "\"");
+            c.res.set_content(out.str(), std::string(format.media_type));
+          }));
+  const auto once = [this](Call &c, const std::string &token, auto write, const char *saved) {
+    const std::string code = param(c.req, "form");
+    if (code.size() > 64)
+      throw InputError("form: not this page's form; reload the page and try again");
+    // The page after names what was stored (the entry, or the code already used); the banner it
+    // shows is checked against the store, never taken from the query string alone.
+    if (form_used(code)) {
+      redirect(c.res, "/p/" + token + "?saved=again&form=" + code);
+      return;
+    }
+    const std::int64_t id = write();
+    remember_form(code);
+    redirect(c.res, "/p/" + token + "?saved=" + saved + "&entry=" + std::to_string(id));
+  };
+  svr.Post(R"(/p/([^/]+)/scores)", guarded(false, [this, once](Call &c) {
              const std::string token = c.req.matches[1];
              const PatientRecord rec = require_link(c, token);
-             const ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
-             app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
-             redirect(c.res, "/p/" + token + "?saved=score");
+             c.back = "/p/" + token;
+             once(
+                 c, token,
+                 [&] {
+                   const ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
+                   return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
+                 },
+                 "score");
            }));
-  svr.Post(R"(/p/([^/]+)/adverse-effects)", guarded(false, [this](Call &c) {
+  svr.Post(R"(/p/([^/]+)/scores/correct)", guarded(false, [this, once](Call &c) {
              const std::string token = c.req.matches[1];
              const PatientRecord rec = require_link(c, token);
-             const AdverseEffect ae =
-                 adverse_effect_from_form(c.req.params, now_local(), cfg.today());
-             app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
-             redirect(c.res, "/p/" + token + "?saved=effect");
+             c.back = "/p/" + token;
+             once(
+                 c, token,
+                 [&] {
+                   const auto scores = repo.scores(rec.patient.id);
+                   const ScoreEntry *last = nullptr;
+                   for (const auto &e : scores)
+                     if (last == nullptr || e.id > last->id)
+                       last = &e;
+                   const std::int64_t id = patient_last_entry(
+                       param(c.req, "entry"), last ? last->id : 0, "entry", "pain score");
+                   // The right value for the same moment: the correction keeps the entry's time,
+                   // so it counts on the day the pain was felt.
+                   ScoreEntry s = score_from_form(c.req.params, last->at, cfg.today());
+                   s.supersedes = id;
+                   return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
+                 },
+                 "corrected");
+           }));
+  svr.Post(R"(/p/([^/]+)/adverse-effects)", guarded(false, [this, once](Call &c) {
+             const std::string token = c.req.matches[1];
+             const PatientRecord rec = require_link(c, token);
+             c.back = "/p/" + token;
+             once(
+                 c, token,
+                 [&] {
+                   const AdverseEffect ae =
+                       adverse_effect_from_form(c.req.params, now_local(), cfg.today());
+                   return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor,
+                                                     cfg.today());
+                 },
+                 "effect");
+           }));
+  svr.Post(R"(/p/([^/]+)/adverse-effects/correct)", guarded(false, [this, once](Call &c) {
+             const std::string token = c.req.matches[1];
+             const PatientRecord rec = require_link(c, token);
+             c.back = "/p/" + token;
+             once(
+                 c, token,
+                 [&] {
+                   const auto effects = repo.adverse_effects(rec.patient.id);
+                   const AdverseEffect *last = nullptr;
+                   for (const auto &e : effects)
+                     if (last == nullptr || e.id > last->id)
+                       last = &e;
+                   const std::int64_t id = patient_last_entry(
+                       param(c.req, "entry"), last ? last->id : 0, "entry", "side effect report");
+                   // As for a score: the corrected report keeps the time it was felt.
+                   AdverseEffect ae = adverse_effect_from_form(c.req.params, last->at, cfg.today());
+                   ae.supersedes = id;
+                   return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor,
+                                                     cfg.today());
+                 },
+                 "effect");
+           }));
+  svr.Post(R"(/p/([^/]+)/adverse-effects/withdraw)", guarded(false, [this, once](Call &c) {
+             const std::string token = c.req.matches[1];
+             const PatientRecord rec = require_link(c, token);
+             c.back = "/p/" + token;
+             once(
+                 c, token,
+                 [&] {
+                   const auto effects = repo.adverse_effects(rec.patient.id);
+                   const AdverseEffect *last = nullptr;
+                   for (const auto &e : effects)
+                     if (last == nullptr || e.id > last->id)
+                       last = &e;
+                   AdverseEffect ae;
+                   ae.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
+                                                      "entry", "side effect report");
+                   ae.retracted = true;
+                   ae.description = param(c.req, "reason");
+                   if (ae.description.find_first_not_of(" \t") == std::string::npos) {
+                     throw InputError("reason: missing; say why you withdraw the report (for "
+                                      "example: I reported it by mistake)");
+                   }
+                   require_free_text(ae.description, "reason");
+                   ae.severity = last->severity; // the retraction row keeps it (CLI: the same)
+                   ae.at = now_local();
+                   return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor,
+                                                     cfg.today());
+                 },
+                 "withdrawn");
            }));
 }
 

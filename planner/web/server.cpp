@@ -2,6 +2,8 @@
 // Each audience's pages live in their own file (server_impl.hpp says which).
 #include "planner/web/server_impl.hpp"
 
+#include <sys/socket.h>
+
 #include <limits>
 
 namespace titrate::web {
@@ -210,6 +212,8 @@ int WebServer::bind() {
   } else {
     i.port = i.svr.bind_to_port(i.cfg.host.c_str(), i.cfg.port) ? i.cfg.port : -1;
   }
+  if (i.port > 0 && i.listen_socket >= 0)
+    ::listen(i.listen_socket, SOMAXCONN); // a longer accept queue than cpp-httplib's 5
   if (i.port <= 0) {
     throw InputError("--listen: cannot listen on " + i.cfg.host + ":" + std::to_string(i.cfg.port) +
                      " (in use, or not an address of this machine)");

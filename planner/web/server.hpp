@@ -39,6 +39,9 @@ struct WebConfig {
   int login_verifications = 2; // Argon2id checks at once (64 MiB each); `serve --login-checks`
   int login_queue = 16;        // sign-ins waiting for one; more are answered 503
   ThrottlePolicy throttle;     // failed sign-ins: who waits how long
+  // The clinic a patient is told to call (the patient page, as the PDF handout's words::clinic);
+  // empty: "Call your clinic." without a name or number.
+  std::string clinic_name, clinic_phone;
   // The CDS Hooks service at /cds-services (cds_hooks.hpp); absent: not mounted.
   std::optional<CdsConfig> cds;
 };

@@ -27,8 +27,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 namespace titrate::web {
@@ -60,6 +62,7 @@ struct Call {
   std::unique_lock<std::mutex> lock;
   Actor actor{"anonymous", "anonymous", "web"};
   std::string patient; // the patient concerned, for the audit
+  std::string back;    // a patient page: where an error page's "Back to your page" leads
   bool api = false;
   std::optional<StaffUser> staff; // signed in: error pages keep the header and a way home
   bool wrong_section = false;     // refused because the page is another role's
@@ -103,6 +106,15 @@ inline void send_html(Response &res, int status, const std::string &html) {
                  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   res.set_content(html, "text/html; charset=utf-8");
+}
+
+inline constexpr const char *nothing_saved = "Nothing was saved";
+
+// An error page's way back: a patient's own page, else the browser's Back button.
+inline std::string back_link(const std::string &back) {
+  if (back.empty())
+    return "<p>Use your browser's Back button to return.</p>";
+  return "<p><a href=\"" + esc(back) + "\">Back to your page</a></p>";
 }
 
 inline void send_json(Response &res, int status, const nlohmann::json &j) {
@@ -169,11 +181,16 @@ struct WebServer::Impl {
   std::mutex mutex;
   std::thread thread;
   int port = 0;
+  socket_t listen_socket = -1;   // the listening socket (set by cpp-httplib's socket options)
   std::string dummy_hash;        // verified against for unknown users, so timing reveals nothing
   std::unique_ptr<CdsMount> cds; // the CDS Hooks routes' state (cds_hooks.cpp), when enabled
   LoginThrottle throttle;        // failed sign-ins per client and (client, name)
   VerifyGate gate;               // Argon2id checks at once
   RefusalTally tally;            // refusals counted per minute (under `mutex`)
+  // Patient forms already saved (their one-time `form` codes), so a double tap stores once; the
+  // newest max_used_forms are kept (patient_pages.cpp).
+  std::set<std::string> used_forms;
+  std::deque<std::string> used_forms_order;
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
       : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)), throttle(cfg.throttle),
@@ -185,6 +202,13 @@ struct WebServer::Impl {
       return new httplib::ThreadPool(static_cast<size_t>(threads));
     };
     svr.set_keep_alive_max_count(1000);
+    // cpp-httplib listens with a backlog of 5 (compiled into Debian's library), so a burst of
+    // connections (a login flood, 50 load-test clients) overflowed the kernel's accept queue and
+    // some were dropped unanswered; bind() raises it to SOMAXCONN on the socket seen here.
+    svr.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_socket = sock;
+    });
     svr.set_payload_max_length(64 * 1024); // a form or a score is a few hundred bytes
     routes();
     // Set in one place, so every response has them: pages, JSON, redirects, errors, CDS Hooks.
@@ -238,9 +262,9 @@ struct WebServer::Impl {
       } catch (const NotFoundError &e) {
         fail(404, "Not found", e.what());
       } catch (const InputError &e) {
-        fail(400, "Please check what you entered", e.what());
+        fail(400, call.back.empty() ? "Please check what you entered" : nothing_saved, e.what());
       } catch (const DataError &e) {
-        fail(400, "Please check what you entered", e.what());
+        fail(400, call.back.empty() ? "Please check what you entered" : nothing_saved, e.what());
       } catch (const std::exception &e) {
         fail(500, "Internal error", std::string("internal error: ") + e.what());
       }
@@ -252,7 +276,7 @@ struct WebServer::Impl {
   std::string error_page(const Call &call, const std::string &title, const std::string &message) {
     std::string b = "<section class=\"error\"><h1>" + esc(title) + "</h1>";
     if (!call.staff) {
-      b += "<p>" + esc(message) + "</p><p>Use your browser's Back button to return.</p></section>";
+      b += "<p>" + esc(message) + "</p>" + back_link(call.back) + "</section>";
       return page(title, b);
     }
     const StaffUser &u = *call.staff;
@@ -435,9 +459,11 @@ struct WebServer::Impl {
   void clinic_routes();   // clinic_pages.cpp
   void api_routes();      // api.cpp
   void report_routes();   // report_pages.cpp
-  void patient_page(Call &c, const std::string &token, const std::string &flash);
+  void patient_page(Call &c, const std::string &token, std::string flash);
   void login_page(Call &c, int status, const std::string &message, std::string token = {});
   std::string client_of(const Request &req) const;
+  bool form_used(const std::string &code) const;
+  void remember_form(const std::string &code);
   void login_post(Call &c);
   void pharmacy_queue(Call &c);
   void pharmacy_version(Call &c, const std::string &id, int version, const std::string &flash);

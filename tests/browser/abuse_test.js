@@ -28,7 +28,7 @@ lib.world(process.argv, 'abuse').then((t) => lib.run(t, async () => {
   t.step = 'clinician';
   await t.login(page, 'dr.a');
   check(page.url() === `${base}/clinic/`, 'signed in to the clinic');
-  check(JSON.stringify(await nav()) === JSON.stringify(['Clinic /clinic/']), `the header links Clinic only (${await nav()})`);
+  check(JSON.stringify(await nav()) === JSON.stringify(['Clinic /clinic/', 'Outcomes /reports/outcomes']), `the header links Clinic and the outcome report only (${await nav()})`);
   check((await signedIn()) === 'dr.a (clinician)', 'the header names the user and the role');
   await t.look(page, 'clinician-header');
   let resp = await page.goto(`${base}/pharmacy/`, { waitUntil: 'load' });
@@ -37,7 +37,7 @@ lib.world(process.argv, 'abuse').then((t) => lib.run(t, async () => {
   let body = await t.text(page);
   check(body.includes('This page is for pharmacists. You are signed in as dr.a, a clinician, so it is not open to you.'),
     'the refusal says the page is the other role\'s');
-  check(JSON.stringify(await nav()) === JSON.stringify(['Clinic /clinic/']), 'the refusal keeps the clinician\'s header');
+  check(JSON.stringify(await nav()) === JSON.stringify(['Clinic /clinic/', 'Outcomes /reports/outcomes']), 'the refusal keeps the clinician\'s header');
   check((await page.$('header button[type=submit]')) !== null, 'the refusal keeps "Log out"');
   await t.look(page, 'clinician-refused');
   await t.submitAndWait(page, '#home');
@@ -49,7 +49,7 @@ lib.world(process.argv, 'abuse').then((t) => lib.run(t, async () => {
   t.step = 'pharmacist';
   await t.login(page, 'ph.b');
   check(page.url() === `${base}/pharmacy/`, 'signed in to the pharmacy');
-  check(JSON.stringify(await nav()) === JSON.stringify(['Pharmacy /pharmacy/']), `the header links Pharmacy only (${await nav()})`);
+  check(JSON.stringify(await nav()) === JSON.stringify(['Pharmacy /pharmacy/', 'Outcomes /reports/outcomes']), `the header links Pharmacy and the outcome report only (${await nav()})`);
   await t.look(page, 'pharmacist-header');
   resp = await page.goto(`${base}/clinic/patients/P1`, { waitUntil: 'load' });
   check(resp.status() === 403, 'a pharmacist opening a clinic page gets 403');

@@ -42,3 +42,22 @@ TEST_CASE("messages quoting a bad severity or score are valid UTF-8") {
               "\" is not a pain score; expected a whole number from 0 to 10");
   }
 }
+
+TEST_CASE("free text is limited in characters (code points), not bytes") {
+  CHECK(code_points("") == 0);
+  CHECK(code_points("caf\xc3\xa9") == 4);
+  CHECK(code_points("\xd0\xb6\xd0\xb6") == 2); // two Cyrillic letters, 4 bytes
+  CHECK(code_points("\xf0\x9f\x98\x80") == 1); // one emoji, 4 bytes (2 UTF-16 units)
+  std::string cyrillic;
+  for (int i = 0; i < 500; ++i)
+    cyrillic += "\xd0\xb6"; // 500 characters, 1,000 bytes
+  CHECK_NOTHROW(require_free_text(cyrillic, "note"));
+  cyrillic += "\xd0\xb6";
+  try {
+    require_free_text(cyrillic, "note");
+    FAIL("no InputError");
+  } catch (const InputError &e) {
+    CHECK(std::string(e.what()) ==
+          "note: 501 characters is too long; expected at most 500 characters");
+  }
+}

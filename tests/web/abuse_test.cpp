@@ -437,15 +437,13 @@ TEST_CASE("abuse: 64 concurrent bad logins keep Argon2id checks at N and memory 
   CHECK(stats.max_active <= 2);
   CHECK(stats.max_active >= 1);
   int answered = 0;
-  // -1: the connection was dropped before an answer (cpp-httplib listens with a backlog of 5, so
-  // on a loaded machine the kernel drops some of 64 simultaneous connections; a flood's attacker
-  // gets nothing, which is fine). Everything that reached the server got a refusal.
+  // Every connection is answered (the server raises cpp-httplib's accept queue of 5; before, a
+  // loaded machine dropped some of 64 simultaneous connections unanswered).
   for (const auto &[status, n] : statuses) {
-    CHECK((status == 403 || status == 429 || status == 503 || status == -1));
+    CHECK((status == 403 || status == 429 || status == 503));
     answered += n;
   }
   CHECK(answered == flood);
-  CHECK(statuses[403] + statuses[429] + statuses[503] >= flood / 2);
   CHECK(stats.verifications + stats.turned_away <= flood);
   CHECK(hwm < 512 * 1024);
   CHECK(rss_after < 512 * 1024);

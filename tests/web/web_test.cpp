@@ -298,9 +298,21 @@ TEST_CASE("patient logs a score and a side effect through the forms") {
       c.Post((base + "/scores").c_str(), httplib::Params{{"score", "6"}, {"note", "after walk"}});
   REQUIRE(r);
   CHECK(r->status == 303);
-  CHECK(r->get_header_value("Location") == base + "?saved=score");
   const auto scores = s.repo->scores("P1");
   REQUIRE(scores.size() == 1);
+  // The page after names the stored entry; its banner is checked against the store.
+  CHECK(r->get_header_value("Location") ==
+        base + "?saved=score&entry=" + std::to_string(scores[0].id));
+  CHECK_THAT(c.Get(r->get_header_value("Location").c_str())->body,
+             Catch::Contains("Your pain score is saved"));
+  for (const std::string forged :
+       {"?saved=score", "?saved=score&entry=999", "?saved=again", "?saved=again&form=00",
+        "?saved=withdrawn&entry=1", "?saved=effect&entry=1"}) {
+    INFO(forged);
+    const auto f = c.Get((base + forged).c_str());
+    CHECK(f->status == 200);
+    CHECK(f->body.find("role=\"status\"") == std::string::npos); // no banner at all
+  }
   CHECK(scores[0].score.value() == 6);
   CHECK(scores[0].note == "after walk");
   CHECK(iso(scores[0].at) == "2026-12-01T09:00");
@@ -761,10 +773,10 @@ TEST_CASE("a severe or intolerable side effect reaches the clinic home, and the 
   CHECK(r->body.find("severity") != std::string::npos);
   CHECK(s.repo->adverse_effects("P1").empty());
   // A mild one: seen on the record, nobody alerted; not on the clinic home.
-  REQUIRE(c.Post((base + "/adverse-effects").c_str(),
-                 httplib::Params{{"description", "dry mouth"}, {"severity", "mild"}})
-              ->status == 303);
-  page = c.Get((base + "?saved=effect").c_str());
+  auto posted = c.Post((base + "/adverse-effects").c_str(),
+                       httplib::Params{{"description", "dry mouth"}, {"severity", "mild"}});
+  REQUIRE(posted->status == 303);
+  page = c.Get(posted->get_header_value("Location").c_str());
   CHECK(page->body.find(
             "Your side effect (mild) is saved. Your clinic team sees it on your record the "
             "next time they open it; nobody is alerted at once.") != std::string::npos);
@@ -775,18 +787,18 @@ TEST_CASE("a severe or intolerable side effect reaches the clinic home, and the 
         std::string::npos);
   CHECK(home->body.find("dry mouth") == std::string::npos);
   // An intolerable one: on the clinic home above the due list, and the patient is asked to call.
-  REQUIRE(c.Post((base + "/adverse-effects").c_str(),
-                 httplib::Params{{"description", "cannot stand up"}, {"severity", "intolerable"}})
-              ->status == 303);
-  page = c.Get((base + "?saved=effect").c_str());
+  posted = c.Post((base + "/adverse-effects").c_str(),
+                  httplib::Params{{"description", "cannot stand up"}, {"severity", "intolerable"}});
+  REQUIRE(posted->status == 303);
+  page = c.Get(posted->get_header_value("Location").c_str());
   CHECK(page->body.find(
             "Your side effect (intolerable) is saved. It is listed at the top of your clinic's "
             "titrate front page for 14 days") != std::string::npos);
   CHECK(page->body.find("Because it is intolerable, please call your clinic today") !=
         std::string::npos);
-  // Side effects come before the scores on the patient's page; times read "on DAY at HH:MM".
+  // Side effects come before the scores on the patient's page; times read "09:00 today".
   CHECK(page->body.find("Side effects you reported") < page->body.find("Your last scores"));
-  CHECK(page->body.find("2026-12-01 at 09:00: cannot stand up (intolerable)") != std::string::npos);
+  CHECK(page->body.find("09:00 today: cannot stand up (intolerable)") != std::string::npos);
   home = c.Get("/clinic/", {{"Cookie", dr.cookie}});
   const std::string row =
       "<td><a href=\"/clinic/patients/P1\">P1</a></td><td>2026-12-01 at 09:00</td>"
