@@ -38,7 +38,49 @@ void WebServer::Impl::clinic_home(Call &c) {
                  esc(drugs.empty() ? std::string("not attributed") : drugs) + "</td></tr>";
     }
   }
-  std::string b = "<h1>Clinic</h1><section><h2>Severe or intolerable side effects since " +
+  // Overdue assessments (from the whole due list, whatever `within` shows), windows that have
+  // started with too few days scored, and plans a pharmacist rejected that nobody has redrafted.
+  const auto window_start = [](const DueEntry &e) { return e.decision_date - Days(e.window_days); };
+  std::string overdue, short_windows, rejected;
+  for (const auto &e : due_list(repo, today, 0, pathways)) {
+    if (e.days_until < 0) {
+      overdue += "<li><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" + esc(e.patient) +
+                 "</a>: " + esc(words::drug(formulary, e.drug)) + ", " +
+                 (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
+                 ", " + std::to_string(-e.days_until) + (e.days_until == -1 ? " day" : " days") +
+                 " overdue</li>";
+    }
+  }
+  for (const auto &e : due) {
+    if (e.missing_scores && window_start(e) <= today) {
+      short_windows += "<li><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" +
+                       esc(e.patient) + "</a>: " + std::to_string(e.window_days_with_scores) +
+                       " of " + std::to_string(e.window_days) + " days scored since " +
+                       esc(iso(window_start(e))) + " (at least " +
+                       std::to_string(e.min_days_with_scores) + " needed by " +
+                       esc(iso(e.decision_date)) + ")</li>";
+    }
+  }
+  for (const auto &r : repo.patients()) {
+    const auto versions = repo.plan_versions(r.patient.id);
+    if (versions.empty())
+      continue;
+    for (const auto &rv : repo.reviews(r.patient.id)) {
+      if (rv.verdict == Verdict::rejected && rv.version == versions.back().version) {
+        rejected += "<li><a href=\"" + esc("/clinic/patients/" + r.patient.id) + "\">" +
+                    esc(r.patient.id) + "</a>: plan version " + std::to_string(rv.version) +
+                    " rejected by " + esc(rv.pharmacist) + " on " + esc(stamp_text(rv.at)) + ": " +
+                    esc(rv.note) + "</li>";
+      }
+    }
+  }
+  const auto attention = [](const std::string &id, const std::string &title,
+                            const std::string &items, const std::string &none) {
+    return "<section id=\"" + id + "\"><h2>" + title + "</h2>" +
+           (items.empty() ? "<p>" + none + "</p>" : "<ul>" + items + "</ul>") + "</section>";
+  };
+  std::string b = "<h1>Clinic</h1><p><a href=\"/clinic/new-patient\">Add a patient</a></p>"
+                  "<section id=\"serious\"><h2>Severe or intolerable side effects since " +
                   esc(iso(since)) + "</h2>";
   if (serious.empty()) {
     b += "<p>None reported.</p>";
@@ -47,7 +89,12 @@ void WebServer::Impl::clinic_home(Call &c) {
          "<th>Drugs</th></tr></thead><tbody>" +
          serious + "</tbody></table>";
   }
-  b += "</section><section><h2>Due by " + esc(iso(today + Days(within))) +
+  b += "</section>";
+  b += attention("overdue", "Overdue assessments", overdue, "None overdue.");
+  b += attention("short-windows", "Windows short of scores", short_windows,
+                 "No started window is short of scores.");
+  b += attention("rejected", "Plans the pharmacist rejected", rejected, "None waiting for you.");
+  b += "<section><h2>Due by " + esc(iso(today + Days(within))) +
        "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"
        "<label for=\"within\">Days ahead</label><input type=\"text\" inputmode=\"numeric\" "
        "id=\"within\" name=\"within\" value=\"" +
@@ -68,7 +115,10 @@ void WebServer::Impl::clinic_home(Call &c) {
            (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
            "</td><td>" + esc(when) + "</td><td>" + std::to_string(e.window_days_with_scores) +
            " of " + std::to_string(e.window_days) + " days" +
-           (e.missing_scores ? " <span class=\"warn\">missing scores</span>" : "") + "</td></tr>";
+           (!e.missing_scores          ? ""
+            : window_start(e) <= today ? " <span class=\"warn\">missing scores</span>"
+                                       : " (window starts " + esc(iso(window_start(e))) + ")") +
+           "</td></tr>";
     }
     b += "</tbody></table>";
   }
@@ -224,14 +274,17 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   if (active)
     b += chart_for(*active, p, scores);
   b += "<h3>Side effects</h3>" + adverse_effects_table(repo.adverse_effects(id), formulary) +
-       "<h3>Scores</h3>";
+       "<h3 id=\"scores\">Scores</h3>";
   if (scores.empty())
     b += "<p>No scores.</p>";
   else {
-    b += "<table><thead><tr><th>When</th><th>Score</th><th>Note</th></tr></thead><tbody>";
+    b += "<table><thead><tr><th>Number</th><th>When</th><th>Score</th><th>Note</th></tr></thead>"
+         "<tbody>";
     for (auto it = scores.rbegin(); it != scores.rend(); ++it) {
-      b += "<tr><td>" + esc(when_text(it->at)) + "</td><td>" + std::to_string(it->score.value()) +
-           "</td><td>" + esc(it->note) + "</td></tr>";
+      b += "<tr><td>" + std::to_string(it->id) + "</td><td>" + esc(when_text(it->at)) +
+           "</td><td>" + std::to_string(it->score.value()) + "</td><td>" + esc(it->note) +
+           (it->supersedes ? " (corrects " + std::to_string(*it->supersedes) + ")" : "") +
+           "</td></tr>";
     }
     b += "</tbody></table>";
   }
@@ -246,6 +299,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   }
   b += "</section>";
 
+  b += clinic_tools_html(id, u);
   b += "<section><h2>Draft a plan</h2><form method=\"post\" action=\"" +
        esc("/clinic/patients/" + id + "/plans") + "\">" + csrf_field(u.csrf) +
        "<label for=\"start\">Start date</label><input type=\"date\" id=\"start\" name=\"start\" "
@@ -299,6 +353,7 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
 }
 
 void WebServer::Impl::clinic_routes() {
+  clinic_form_routes();
   svr.Get("/clinic", guarded(false, [](Call &c) { redirect(c.res, "/clinic/"); }));
   svr.Get("/clinic/", guarded(false, [this](Call &c) { clinic_home(c); }));
   svr.Get(R"(/clinic/patients/([^/]+))", guarded(false, [this](Call &c) {
