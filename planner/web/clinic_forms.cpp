@@ -81,7 +81,8 @@ std::string clinic_text_input(const std::string &name, const std::string &label,
                               const std::string &type = "text") {
   std::string h = "<label for=\"" + esc(name) + "\">" + esc(label) + "</label>";
   if (!hint.empty())
-    h += "<p class=\"hint\" id=\"" + esc(name) + "-hint\">" + esc(hint) + "</p>";
+    h += "<p class=\"hint\" id=\"" + esc(name) +
+         "-hint\" style=\"margin:0 0 .3rem;font-size:.9rem;color:#3d4650\">" + esc(hint) + "</p>";
   h += "<input type=\"" + type + "\" id=\"" + esc(name) + "\" name=\"" + esc(name) + "\" value=\"" +
        esc(value) + "\"" + (hint.empty() ? "" : " aria-describedby=\"" + esc(name) + "-hint\"") +
        ">";
@@ -180,13 +181,18 @@ std::int64_t clinic_entry_id(const std::string &text, const std::string &field) 
 
 } // namespace
 
-std::string WebServer::Impl::clinic_tools_html(const std::string &id, const StaffUser &u) {
+std::string WebServer::Impl::clinic_tools_html(const std::string &id, const StaffUser &u,
+                                               bool nav) {
   const std::string base = "/clinic/patients/" + id;
-  std::string b = "<nav aria-label=\"Patient tasks\"><ul class=\"plain\">"
-                  "<li><a href=\"" +
-                  esc(base + "/profile") + "\">Update the profile</a></li><li><a href=\"" +
-                  esc(base + "/assess") + "\">Assess and apply</a></li><li><a href=\"" +
-                  esc(base + "/audit") + "\">Audit of this patient</a></li></ul></nav>";
+  if (nav) {
+    return "<nav aria-label=\"Patient tasks\"><p><a href=\"" + esc(base + "/profile") +
+           "\">Update the profile</a> · <a href=\"" + esc(base + "/assess") +
+           "\">Assess and apply</a> · <a href=\"" + esc(base + "/audit") +
+           "\">Audit</a> · <a href=\"#link\">Patient link</a> · <a href=\"#log-score\">Log a "
+           "score</a> · <a href=\"#diary\">Import a diary</a> · <a href=\"#exports\">Downloads</a>"
+           "</p></nav>";
+  }
+  std::string b;
   // The personal link: a new one revokes the old ones unless kept.
   b += "<section id=\"link\"><h2>Patient link</h2><p>A new link is shown once. It revokes the "
        "patient's earlier links unless you keep them.</p><form method=\"post\" action=\"" +

@@ -74,11 +74,6 @@ void WebServer::Impl::clinic_home(Call &c) {
       }
     }
   }
-  const auto attention = [](const std::string &id, const std::string &title,
-                            const std::string &items, const std::string &none) {
-    return "<section id=\"" + id + "\"><h2>" + title + "</h2>" +
-           (items.empty() ? "<p>" + none + "</p>" : "<ul>" + items + "</ul>") + "</section>";
-  };
   std::string b = "<h1>Clinic</h1><p><a href=\"/clinic/new-patient\">Add a patient</a></p>"
                   "<section id=\"serious\"><h2>Severe or intolerable side effects since " +
                   esc(iso(since)) + "</h2>";
@@ -90,10 +85,18 @@ void WebServer::Impl::clinic_home(Call &c) {
          serious + "</tbody></table>";
   }
   b += "</section>";
-  b += attention("overdue", "Overdue assessments", overdue, "None overdue.");
-  b += attention("short-windows", "Windows short of scores", short_windows,
-                 "No started window is short of scores.");
-  b += attention("rejected", "Plans the pharmacist rejected", rejected, "None waiting for you.");
+  // One section, with only the kinds that have something in them.
+  b += "<section id=\"attention\"><h2>Needs attention</h2>";
+  if (overdue.empty() && short_windows.empty() && rejected.empty()) {
+    b += "<p>No overdue assessment, no started window short of scores, no rejected plan.</p>";
+  }
+  if (!overdue.empty())
+    b += "<h3>Overdue assessments</h3><ul>" + overdue + "</ul>";
+  if (!short_windows.empty())
+    b += "<h3>Windows short of scores</h3><ul>" + short_windows + "</ul>";
+  if (!rejected.empty())
+    b += "<h3>Plans the pharmacist rejected</h3><ul>" + rejected + "</ul>";
+  b += "</section>";
   b += "<section><h2>Due by " + esc(iso(today + Days(within))) +
        "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"
        "<label for=\"within\">Days ahead</label><input type=\"text\" inputmode=\"numeric\" "
@@ -156,7 +159,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
            " once a pharmacist approves it; on " + iso(on) + " the patient is on " +
            (taking.empty() ? std::string("nothing from that plan") : taking) + ".";
   };
-  std::string b = "<h1>Patient " + esc(id) + "</h1>";
+  std::string b = "<h1>Patient " + esc(id) + "</h1>" + clinic_tools_html(id, u, true);
   const auto active = repo.active_plan(id);
   // What the store says about the version the query names (never the query's own words): a
   // version of another patient or none at all gives no banner.
@@ -299,7 +302,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   }
   b += "</section>";
 
-  b += clinic_tools_html(id, u);
+  b += clinic_tools_html(id, u, false);
   b += "<section><h2>Draft a plan</h2><form method=\"post\" action=\"" +
        esc("/clinic/patients/" + id + "/plans") + "\">" + csrf_field(u.csrf) +
        "<label for=\"start\">Start date</label><input type=\"date\" id=\"start\" name=\"start\" "

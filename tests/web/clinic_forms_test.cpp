@@ -585,15 +585,16 @@ TEST_CASE("clinic home leads with overdue assessments, started short windows and
   REQUIRE(r);
   // The window (the 7 days before 2026-12-22: schedules/cipn-esmo.toml window_days) has not
   // started on 2026-12-01: not short yet.
-  CHECK(has(r->body, "No started window is short of scores."));
+  CHECK(
+      has(r->body, "No overdue assessment, no started window short of scores, no rejected plan."));
   CHECK(has(r->body, "(window starts 2026-12-15)"));
-  CHECK(has(r->body, "None overdue."));
   s.today = Date(2026, 12, 16);
   r = get_page(s, dr, "/clinic/");
   CHECK(has(r->body, "P1</a>: 0 of 7 days scored since 2026-12-15"));
   s.today = Date(2026, 12, 24);
   r = get_page(s, dr, "/clinic/");
   CHECK(has(r->body, "decision date 2026-12-22, 2 days overdue"));
+  CHECK(has(r->body, "<h3>Overdue assessments</h3>"));
   CHECK(r->body.find("Overdue assessments") < r->body.find("Due by"));
 
   // A plan for P2 rejected by the pharmacist, with the reason, until a new version is drafted.
@@ -605,9 +606,10 @@ TEST_CASE("clinic home leads with overdue assessments, started short windows and
   s.repo->submit("P2", v, clinician);
   s.repo->reject("P2", v, Actor{"ph.b", "pharmacist"}, "check the renal dose");
   r = get_page(s, dr, "/clinic/");
-  CHECK(has(r->body, "P2</a>: plan version 1 rejected by ph.b"));
+  CHECK(has(r->body, "<h3>Plans the pharmacist rejected</h3><ul><li><a "
+                     "href=\"/clinic/patients/P2\">P2</a>: plan version 1 rejected by ph.b"));
   CHECK(has(r->body, ": check the renal dose</li>"));
   s.repo->save_draft(plan, clinician);
   r = get_page(s, dr, "/clinic/");
-  CHECK(has(r->body, "None waiting for you."));
+  CHECK_FALSE(has(r->body, "Plans the pharmacist rejected"));
 }
