@@ -66,12 +66,16 @@ app::ProfileFields clinic_profile_fields(const FormFields &f, bool update) {
   o.stopped = clinic_form_list(form_field(f, "stopped-medications"));
   o.dialysis_days = clinic_form_list(form_field(f, "dialysis-days"));
   if (update) {
-    // The update form shows every current value: a box left empty clears that value.
-    o.clear_conditions = o.conditions.empty();
-    o.clear_medications = o.medications.empty();
-    o.clear_stopped = o.stopped.empty();
-    o.clear_baseline_pain = o.baseline_pain.empty();
-    o.clear_dialysis = o.dialysis.empty() && o.dialysis_days.empty();
+    // The update form shows every current value: a box sent empty clears that value; a field not
+    // sent at all (a hand-made request) keeps it, so nothing is cleared that nobody saw.
+    const auto sent_empty = [&](const char *name) {
+      return f.count(name) > 0 && clinic_form_trim(form_field(f, name)).empty();
+    };
+    o.clear_conditions = sent_empty("conditions");
+    o.clear_medications = sent_empty("medications");
+    o.clear_stopped = sent_empty("stopped-medications");
+    o.clear_baseline_pain = sent_empty("baseline-pain");
+    o.clear_dialysis = sent_empty("dialysis") && sent_empty("dialysis-days");
   }
   return o;
 }
@@ -442,6 +446,8 @@ void WebServer::Impl::clinic_form_routes() {
                  "when it changes the plan, drafts the next plan version for you to read and "
                  "submit.</p><form method=\"post\" action=\"" +
                  esc("/clinic/patients/" + id + "/assess") + "\">" + csrf_field(u.csrf) +
+                 "<input type=\"hidden\" name=\"shown\" value=\"" +
+                 esc(to_string(a.assessment.decision)) + "\">" +
                  clinic_select(
                      "decision", "Decision",
                      {{"", "titrate's decision: " + std::string(to_string(a.assessment.decision))},
@@ -457,30 +463,44 @@ void WebServer::Impl::clinic_form_routes() {
                  clinic_back_link(id);
             send_html(c.res, 200, page("Assess patient " + id, b, u.name, u.csrf));
           }));
-  svr.Post(R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
-             const std::string id = c.req.matches[1];
-             const StaffUser u = require_staff(c, app::Permission::apply_decision);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
-             app::AssessRequest req;
-             req.patient = id;
-             const std::string decision = clinic_form_trim(param(c.req, "decision"));
-             req.reason = clinic_form_trim(param(c.req, "reason"));
-             if (!decision.empty())
-               req.decision = parse_decision_kind(decision, "decision");
-             else if (!req.reason.empty())
-               throw InputError("reason: goes with your own decision (decision)");
-             const auto lookup = [this](const std::string &name) -> const Pathway & {
-               const Pathway *pw = find_pathway(name);
-               if (!pw)
-                 throw NotFoundError("pathway \"" + printable(name, 64) + "\": not found");
-               return *pw;
-             };
-             const app::Applied r =
-                 app::apply_assessment(repo, formulary, lookup, cfg.today(), c.actor, req);
-             redirect(c.res, "/clinic/patients/" + id +
-                                 (r.version > 0 ? "?drafted=" + std::to_string(r.version) : ""));
-           }));
+  svr.Post(
+      R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
+        const std::string id = c.req.matches[1];
+        const StaffUser u = require_staff(c, app::Permission::apply_decision);
+        c.patient = id;
+        require_csrf(c, u, param(c.req, "csrf"));
+        app::AssessRequest req;
+        req.patient = id;
+        const std::string decision = clinic_form_trim(param(c.req, "decision"));
+        req.reason = clinic_form_trim(param(c.req, "reason"));
+        if (!decision.empty())
+          req.decision = parse_decision_kind(decision, "decision");
+        else if (!req.reason.empty())
+          throw InputError("reason: goes with your own decision (decision)");
+        const auto lookup = [this](const std::string &name) -> const Pathway & {
+          const Pathway *pw = find_pathway(name);
+          if (!pw)
+            throw NotFoundError("pathway \"" + printable(name, 64) + "\": not found");
+          return *pw;
+        };
+        // titrate's decision is applied only as the clinician read it: a score logged since
+        // the page was shown may have changed it.
+        const std::string shown = clinic_form_trim(param(c.req, "shown"));
+        if (!req.decision && !shown.empty()) {
+          const auto now_decided =
+              app::assess_stored(repo, formulary, lookup, cfg.today(), req).assessment.decision;
+          if (std::string(to_string(now_decided)) != shown) {
+            throw InputError("shown: the page said \"" + printable(shown, 32) +
+                             "\", but titrate now decides \"" +
+                             std::string(to_string(now_decided)) +
+                             "\" (the scores or the plan changed); read the assessment again");
+          }
+        }
+        const app::Applied r =
+            app::apply_assessment(repo, formulary, lookup, cfg.today(), c.actor, req);
+        redirect(c.res, "/clinic/patients/" + id +
+                            (r.version > 0 ? "?drafted=" + std::to_string(r.version) : ""));
+      }));
   // ---- the audit ----
   svr.Get(R"(/clinic/patients/([^/]+)/audit)", guarded(false, [this](Call &c) {
             const std::string id = c.req.matches[1];

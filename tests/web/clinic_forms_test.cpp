@@ -318,13 +318,27 @@ TEST_CASE("clinic update patient: the form shows the profile, a change is the ne
   CHECK(s.repo->patient("P1")->version == 2);
   CHECK(s.repo->patient("P1")->patient.weight_kg == 61);
 
+  // A field not sent at all keeps its value (only a box sent empty clears it).
+  r = post_form(s, dr, "/clinic/patients/P1/profile", {{"csrf", dr.csrf}, {"weight-kg", "62"}});
+  CHECK(r->status == 303);
+  CHECK(s.repo->patient("P1")->version == 3);
+  CHECK(s.repo->patient("P1")->patient.baseline_pain == PainScore(7));
+  CHECK(s.repo->patient("P1")->patient.weight_kg == 62);
+  auto cleared = same;
+  cleared.erase("baseline-pain");
+  cleared.emplace("baseline-pain", "");
+  r = post_form(s, dr, "/clinic/patients/P1/profile", cleared);
+  CHECK(r->status == 303);
+  CHECK(s.repo->patient("P1")->version == 4);
+  CHECK_FALSE(s.repo->patient("P1")->patient.baseline_pain.has_value());
+
   auto both = same;
   both.erase("crcl");
   both.emplace("crcl", "50");
   r = post_form(s, dr, "/clinic/patients/P1/profile", both);
   CHECK(r->status == 400);
   CHECK(has(r->body, "creatinine-mg-dl and crcl: give one of them, not both"));
-  CHECK(s.repo->patient("P1")->version == 2);
+  CHECK(s.repo->patient("P1")->version == 4);
 
   const StaffLogin ph = s.login("ph.b");
   changed.erase("csrf");
@@ -337,7 +351,7 @@ TEST_CASE("clinic update patient: the form shows the profile, a change is the ne
   no_csrf.erase("csrf");
   r = post_form(s, dr, "/clinic/patients/P1/profile", no_csrf);
   CHECK(r->status == 403);
-  CHECK(s.repo->patient("P1")->version == 2);
+  CHECK(s.repo->patient("P1")->version == 4);
 }
 
 TEST_CASE("clinic invite: the link is shown once, a new one revokes the old unless kept") {
@@ -527,7 +541,17 @@ TEST_CASE("clinic assess shows the numbers and applying records the decision") {
   CHECK(r->status == 400);
   CHECK(s.repo->decisions("P1").empty());
 
-  r = post_form(s, dr, "/clinic/patients/P1/assess", {{"csrf", dr.csrf}});
+  // The page showed a decision that is no longer titrate's: refused, nothing recorded.
+  r = post_form(s, dr, "/clinic/patients/P1/assess", {{"csrf", dr.csrf}, {"shown", "escalate"}});
+  CHECK(r->status == 400);
+  CHECK(has(r->body, "shown: the page said &quot;escalate&quot;, but titrate now decides"));
+  CHECK(s.repo->decisions("P1").empty());
+
+  // The decision as the page showed it is applied.
+  const auto form = get_page(s, dr, "/clinic/patients/P1/assess");
+  std::smatch m;
+  REQUIRE(std::regex_search(form->body, m, std::regex(R"re(name="shown" value="([a-z_]+)")re")));
+  r = post_form(s, dr, "/clinic/patients/P1/assess", {{"csrf", dr.csrf}, {"shown", m[1].str()}});
   CHECK(r->status == 303);
   REQUIRE(s.repo->decisions("P1").size() == 1);
   auto page = get_page(s, dr, r->get_header_value("Location"));
