@@ -172,6 +172,33 @@ std::string clinic_base_url(const Request &req) {
   return url;
 }
 
+// The audit as `titrate audit [ID]` lists it, for people: when, who (role), [patient,] action,
+// what, and the door (and operating-system user) it came through.
+std::string clinic_audit_table(const std::vector<AuditEntry> &entries, bool with_patient) {
+  if (entries.empty())
+    return "<p>No audit entries.</p>";
+  // Scrolls sideways on a phone instead of widening the page (focusable, so a keyboard can too).
+  std::string b = "<div role=\"region\" aria-label=\"Audit entries\" tabindex=\"0\" "
+                  "style=\"overflow-x:auto\"><table><thead><tr><th>When</th><th>Who</th>" +
+                  std::string(with_patient ? "<th>Patient</th>" : "") +
+                  "<th>Action</th><th>What</th><th>How</th></tr></thead><tbody>";
+  for (const auto &e : entries) {
+    b += "<tr><td>" + esc(stamp_text(e.at)) + "</td><td>" + esc(e.user) + " (" +
+         esc(e.role.empty() ? std::string("no role") : e.role) + ")</td>";
+    if (with_patient) {
+      b += "<td>" +
+           (e.patient.empty() ? std::string("-")
+                              : "<a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" +
+                                    esc(e.patient) + "</a>") +
+           "</td>";
+    }
+    b += "<td>" + esc(e.action) + "</td><td>" + esc(e.detail) + "</td><td>" +
+         esc(e.door.empty() ? std::string("not recorded") : "via " + e.door) +
+         esc(e.os_user.empty() ? std::string() : ", OS user " + e.os_user) + "</td></tr>";
+  }
+  return b + "</tbody></table></div>";
+}
+
 std::int64_t clinic_entry_id(const std::string &text, const std::string &field) {
   long long v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -202,14 +229,21 @@ std::string WebServer::Impl::clinic_tools_html(const std::string &id, const Staf
        "patient's earlier links unless you keep them.</p><form method=\"post\" action=\"" +
        esc(base + "/invite") + "\">" + csrf_field(u.csrf) +
        "<label><input type=\"checkbox\" name=\"keep-old\" value=\"1\"> Keep the earlier links "
-       "working</label><p><button type=\"submit\" id=\"invite\">Make a new link</button> "
-       "<button type=\"submit\" class=\"secondary\" id=\"handout\" formaction=\"" +
-       esc(base + "/handout") +
-       "\">Make a new link and download the handout (PDF)</button></p></form>"
-       "<form method=\"post\" action=\"" +
+       "working</label><p><button type=\"submit\" id=\"invite\">Make a new link</button></p>"
+       "</form><form method=\"post\" action=\"" +
        esc(base + "/revoke") + "\">" + csrf_field(u.csrf) +
        "<p><button type=\"submit\" class=\"danger\" id=\"revoke\">Revoke every link</button></p>"
-       "</form></section>";
+       "</form><h3>Printed handout</h3><p>The patient's plan on paper with a new link and its QR "
+       "code, as a PDF download (the link is not shown on screen).</p><form method=\"post\" "
+       "action=\"" +
+       esc(base + "/handout") + "\">" + csrf_field(u.csrf) +
+       clinic_select("paper", "Paper", {{"a4", "A4"}, {"letter", "US letter"}}, "a4") +
+       "<label><input type=\"checkbox\" name=\"large-print\" value=\"1\"> Large print</label>" +
+       clinic_text_input("clinic-name", "Clinic name (blank: a line to write on)", "") +
+       clinic_text_input("clinic-phone", "Clinic phone (blank: a line to write on)", "") +
+       "<label><input type=\"checkbox\" name=\"keep-old\" value=\"1\"> Keep the earlier links "
+       "working</label><p><button type=\"submit\" class=\"secondary\" id=\"handout\">Make a new "
+       "link and download the handout (PDF)</button></p></form></section>";
   // Log or correct a score.
   b += "<section id=\"log-score\"><h2>Log or correct a pain score</h2><form method=\"post\" "
        "action=\"" +
@@ -335,6 +369,14 @@ void WebServer::Impl::clinic_form_routes() {
              const PlanVersion v = app::version_to_show(repo, id, std::nullopt);
              const auto scores = repo.scores(id);
              ExportContext ec = app::export_context(repo, v, rec->patient, pathways, "UTC");
+             const std::string paper = param(c.req, "paper");
+             if (paper == "letter")
+               ec.handout.paper = Paper::letter;
+             else if (!paper.empty() && paper != "a4")
+               throw InputError("paper: \"" + printable(paper, 16) + "\"; expected a4 or letter");
+             ec.handout.large_print = param(c.req, "large-print") == "1";
+             ec.handout.clinic_name = clinic_form_trim(param(c.req, "clinic-name"));
+             ec.handout.clinic_phone = clinic_form_trim(param(c.req, "clinic-phone"));
              const std::string token = random_token();
              ec.handout.link = clinic_base_url(c.req) + "/p/" + token;
              std::ostringstream pdf;
@@ -502,6 +544,25 @@ void WebServer::Impl::clinic_form_routes() {
                             (r.version > 0 ? "?drafted=" + std::to_string(r.version) : ""));
       }));
   // ---- the audit ----
+  svr.Get("/clinic/audit", guarded(false, [this](Call &c) {
+            const StaffUser u = require_staff(c, app::Permission::read_audit);
+            app::authorize(c.actor, app::Permission::use_clinic_pages);
+            // The latest entries only: a clinic's whole log is for `titrate audit`.
+            constexpr std::size_t shown = 500;
+            auto entries = repo.audit(std::nullopt);
+            const std::size_t total = entries.size();
+            if (total > shown)
+              entries.erase(entries.begin(), entries.end() - static_cast<long>(shown));
+            const std::string b =
+                "<h1>Audit</h1>" +
+                (total > shown
+                     ? "<p>The latest " + std::to_string(shown) + " of " + std::to_string(total) +
+                           " entries; <code>titrate audit</code> lists them all.</p>"
+                     : std::string()) +
+                clinic_audit_table(entries, true) +
+                "<p><a href=\"/clinic/\">Back to the clinic</a></p>";
+            send_html(c.res, 200, page("Audit", b, u.name, u.csrf));
+          }));
   svr.Get(R"(/clinic/patients/([^/]+)/audit)", guarded(false, [this](Call &c) {
             const std::string id = c.req.matches[1];
             const StaffUser u = require_staff(c, app::Permission::read_audit);
@@ -510,17 +571,8 @@ void WebServer::Impl::clinic_form_routes() {
             validate_patient_id(id);
             if (!repo.patient(id))
               throw NotFoundError("patient " + id + ": not found");
-            std::string b = "<h1>Audit of patient " + esc(id) +
-                            "</h1><table><thead><tr><th>When</th><th>Who</th><th>Action</th>"
-                            "<th>What</th><th>How</th></tr></thead><tbody>";
-            for (const auto &e : repo.audit(id)) {
-              b += "<tr><td>" + esc(stamp_text(e.at)) + "</td><td>" + esc(e.user) + " (" +
-                   esc(e.role.empty() ? std::string("no role") : e.role) + ")</td><td>" +
-                   esc(e.action) + "</td><td>" + esc(e.detail) + "</td><td>" +
-                   esc(e.door.empty() ? std::string("not recorded") : "via " + e.door) +
-                   esc(e.os_user.empty() ? std::string() : ", OS user " + e.os_user) + "</td></tr>";
-            }
-            b += "</tbody></table>" + clinic_back_link(id);
+            const std::string b = "<h1>Audit of patient " + esc(id) + "</h1>" +
+                                  clinic_audit_table(repo.audit(id), false) + clinic_back_link(id);
             send_html(c.res, 200, page("Audit of patient " + id, b, u.name, u.csrf));
           }));
 }

@@ -74,7 +74,8 @@ void WebServer::Impl::clinic_home(Call &c) {
       }
     }
   }
-  std::string b = "<h1>Clinic</h1><p><a href=\"/clinic/new-patient\">Add a patient</a></p>"
+  std::string b = "<h1>Clinic</h1><p><a href=\"/clinic/new-patient\">Add a patient</a> · <a "
+                  "href=\"/clinic/audit\">Audit</a></p>"
                   "<section id=\"serious\"><h2>Severe or intolerable side effects since " +
                   esc(iso(since)) + "</h2>";
   if (serious.empty()) {
@@ -188,8 +189,13 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   if (draft) {
     b += "<section id=\"draft-plan\"><h2>Draft plan version " + std::to_string(draft->version) +
          " (not submitted)</h2>";
-    if (active)
-      b += "<p class=\"warn\">" + esc(replaces_active_words(*active, today)) + "</p>";
+    if (active) {
+      // The running plan beside the draft, so the two can be compared before submitting.
+      b += "<p class=\"warn\">" + esc(replaces_active_words(*active, today)) +
+           "</p><details id=\"running-plan\"><summary>The running plan (version " +
+           std::to_string(active->version) + ", approved)</summary>" +
+           plan_html(active->plan, formulary) + "</details><h3>The draft</h3>";
+    }
     b += plan_html(draft->plan, formulary) + "<form method=\"post\" action=\"" +
          esc("/clinic/patients/" + id + "/versions/" + std::to_string(draft->version) + "/submit") +
          "\">" + csrf_field(u.csrf) +

@@ -138,8 +138,22 @@ lib.world(process.argv, 'clinic').then((t) => lib.run(t, async () => {
     check(r.status === 200 && body.length > 0 && /attachment; filename="titrate-P7-v/.test(r.headers.get('content-disposition')),
       `${href} downloads (${r.headers.get('content-type')}, ${body.length} bytes)`);
   }
+  // The printed handout: a PDF with a new link (the form posted as the browser would post it).
+  const csrf = await staff.$eval('form[action$="/handout"] input[name=csrf]', (e) => e.value);
+  const h = await fetch(`${base}/clinic/patients/P7/handout`, {
+    method: 'POST',
+    headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf, paper: 'letter', 'clinic-name': 'Pain clinic' }).toString(),
+  });
+  const pdf = Buffer.from(await h.arrayBuffer());
+  check(h.status === 200 && h.headers.get('content-type') === 'application/pdf' && pdf.subarray(0, 4).toString() === '%PDF',
+    `the handout downloads (${h.headers.get('content-disposition')}, ${pdf.length} bytes)`);
+  check((await phone.goto(second, { waitUntil: 'load' })).status() === 404, 'the handout\'s new link revoked the second one');
   await t.look(staff, 'patient-tools');
   t.step = 'home';
   await staff.goto(`${base}/clinic/`, { waitUntil: 'load' });
   await t.look(staff, 'home');
+  await submitAndWait(staff, 'a[href="/clinic/audit"]');
+  check((await text(staff)).includes('patient.invite'), 'the clinic audit lists the invites');
+  await t.look(staff, 'clinic-audit');
 }));

@@ -420,6 +420,15 @@ TEST_CASE("clinic invite handout: a PDF with a new link, none without a plan") {
   CHECK(has(r->get_header_value("Content-Disposition"), "titrate-P1-invite-v1.pdf"));
   CHECK(r->body.rfind("%PDF", 0) == 0);
   CHECK(audit_count(s, "patient.invite") == 1);
+  CHECK(has(r->body, "/MediaBox [ 0 0 595.")); // A4 by default: 595.28 x 841.89 points
+  r = post_form(s, dr, "/clinic/patients/P1/handout",
+                {{"csrf", dr.csrf}, {"paper", "letter"}, {"clinic-name", "Pain clinic"}});
+  CHECK(r->status == 200);
+  CHECK(has(r->body, "/MediaBox [ 0 0 612 792 ]")); // US letter
+  r = post_form(s, dr, "/clinic/patients/P1/handout", {{"csrf", dr.csrf}, {"paper", "a3"}});
+  CHECK(r->status == 400);
+  CHECK(has(r->body, "paper: &quot;a3&quot;; expected a4 or letter"));
+  CHECK(audit_count(s, "patient.invite") == 2);
   CHECK(c.Get(("/p/" + s.token1).c_str())->status == 404); // the old link is revoked
 }
 
@@ -581,6 +590,12 @@ TEST_CASE("clinic audit page lists who did what, clinic only") {
   CHECK(get_page(s, dr, "/clinic/patients/NOPE/audit")->status == 404);
   const StaffLogin ph = s.login("ph.b");
   CHECK(get_page(s, ph, "/clinic/patients/P1/audit")->status == 403);
+  // The whole clinic's audit: every patient, and the pharmacist's refusal just above.
+  r = get_page(s, dr, "/clinic/audit");
+  CHECK(r->status == 200);
+  CHECK(has(r->body, "<a href=\"/clinic/patients/P2\">P2</a></td><td>patient.add</td>"));
+  CHECK(has(r->body, "<td>web.refused</td><td>GET /clinic/patients/P1/audit: "));
+  CHECK(get_page(s, ph, "/clinic/audit")->status == 403);
 }
 
 TEST_CASE("clinic patient page links every export and offers every task") {
@@ -636,4 +651,25 @@ TEST_CASE("clinic home leads with overdue assessments, started short windows and
   s.repo->save_draft(plan, clinician);
   r = get_page(s, dr, "/clinic/");
   CHECK_FALSE(has(r->body, "Plans the pharmacist rejected"));
+}
+
+TEST_CASE("clinic draft over an active plan shows the running plan beside the draft") {
+  Server s;
+  s.approved_plan();
+  const StaffLogin dr = s.login("dr.a");
+  auto r = post_form(s, dr, "/clinic/patients/P1/plans",
+                     {{"csrf", dr.csrf}, {"start", "2026-12-01"}, {"pathway", "cipn-esmo"}});
+  REQUIRE(r);
+  CHECK(r->status == 303);
+  auto page = get_page(s, dr, r->get_header_value("Location"));
+  const std::string &b = page->body;
+  const auto draft = b.find("Draft plan version 2 (not submitted)");
+  const auto running = b.find("<summary>The running plan (version 1, approved)</summary>");
+  REQUIRE(draft != std::string::npos);
+  REQUIRE(running != std::string::npos);
+  CHECK(draft < running);
+  CHECK(running < b.find("<h3>The draft</h3>"));
+  CHECK(b.find("<h3>The draft</h3>") < b.find("id=\"submit-draft\""));
+  CHECK(b.find("from 2026-12-01 through 2026-12-07 (7 days): 30 mg a day", running) !=
+        std::string::npos);
 }
