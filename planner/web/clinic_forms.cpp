@@ -344,8 +344,9 @@ void WebServer::Impl::clinic_form_routes() {
                              esc(id) +
                              " only. It is shown once and cannot be shown again.</p>"
                              "<label for=\"patient-link\">Patient link</label>"
-                             "<input type=\"text\" id=\"patient-link\" readonly value=\"" +
-                             esc(link) + "\"></section><p>";
+                             "<textarea id=\"patient-link\" readonly rows=\"2\" "
+                             "style=\"word-break:break-all;font-family:monospace\">" +
+                             esc(link) + "</textarea></section><p>";
              if (req.keep_old)
                b += "The patient's earlier links still work.";
              else if (revoked == 0)

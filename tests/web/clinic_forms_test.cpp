@@ -206,7 +206,8 @@ bool has(const std::string &hay, const std::string &needle) {
 }
 
 std::string link_in(const std::string &html) {
-  static const std::regex re(R"re(id="patient-link" readonly value="[^"]*/p/([0-9a-f]{32})")re");
+  static const std::regex re(
+      R"re(id="patient-link" readonly[^>]*>[^<]*/p/([0-9a-f]{32})</textarea>)re");
   std::smatch m;
   return std::regex_search(html, m, re) ? m[1].str() : std::string();
 }
