@@ -1,10 +1,10 @@
 // The clinician's forms (issue 15 item 1, "all in the browser"): add and update a patient, invite
 // (the link shown once; a new link revokes the old ones unless kept) and revoke, the printable
-// invite handout, log or correct a score, import a diary CSV, assess and apply, the audit, and
-// every export. Each form posts the session's CSRF token, is checked by the same use case as the
-// CLI (planner/app), and answers a bad value with 400 naming it, nothing written.
-#include "planner/app/assess.hpp"
-#include "planner/app/imports.hpp"
+// invite handout, and the patient page's task links, forms and downloads (the score, diary,
+// assess and audit routes are in clinic_records.cpp). Each form posts the session's CSRF token, is
+// checked by the same use case as the CLI (planner/app), and answers a bad value with 400 naming
+// it, nothing written.
+#include "planner/web/clinic_forms.hpp"
 #include "planner/app/invites.hpp"
 #include "planner/app/patients.hpp"
 #include "planner/export/pdf.hpp"
@@ -16,8 +16,6 @@
 
 namespace titrate::web {
 
-namespace {
-
 std::string clinic_form_trim(const std::string &s) {
   const auto a = s.find_first_not_of(" \t\r\n");
   if (a == std::string::npos)
@@ -25,6 +23,38 @@ std::string clinic_form_trim(const std::string &s) {
   const auto b = s.find_last_not_of(" \t\r\n");
   return s.substr(a, b - a + 1);
 }
+
+std::string clinic_text_input(const std::string &name, const std::string &label,
+                              const std::string &value, const std::string &hint,
+                              const std::string &type) {
+  std::string h = "<label for=\"" + esc(name) + "\">" + esc(label) + "</label>";
+  if (!hint.empty())
+    h += "<p class=\"hint\" id=\"" + esc(name) +
+         "-hint\" style=\"margin:0 0 .3rem;font-size:.9rem;color:#3d4650\">" + esc(hint) + "</p>";
+  h += "<input type=\"" + type + "\" id=\"" + esc(name) + "\" name=\"" + esc(name) + "\" value=\"" +
+       esc(value) + "\"" + (hint.empty() ? "" : " aria-describedby=\"" + esc(name) + "-hint\"") +
+       ">";
+  return h;
+}
+
+std::string clinic_select(const std::string &name, const std::string &label,
+                          const std::vector<std::pair<std::string, std::string>> &options,
+                          const std::string &chosen) {
+  std::string h = "<label for=\"" + esc(name) + "\">" + esc(label) + "</label><select id=\"" +
+                  esc(name) + "\" name=\"" + esc(name) + "\">";
+  for (const auto &[value, text] : options) {
+    h += "<option value=\"" + esc(value) + "\"" + (value == chosen ? " selected" : "") + ">" +
+         esc(text) + "</option>";
+  }
+  return h + "</select>";
+}
+
+std::string clinic_back_link(const std::string &id) {
+  return "<p><a href=\"" + esc("/clinic/patients/" + id) + "\">Back to patient " + esc(id) +
+         "</a></p>";
+}
+
+namespace {
 
 // "a, b ,c" -> {"a", "b", "c"}: the web's list fields (one text box, values separated by commas).
 std::vector<std::string> clinic_form_list(const std::string &text) {
@@ -80,31 +110,6 @@ app::ProfileFields clinic_profile_fields(const FormFields &f, bool update) {
   return o;
 }
 
-std::string clinic_text_input(const std::string &name, const std::string &label,
-                              const std::string &value, const std::string &hint = {},
-                              const std::string &type = "text") {
-  std::string h = "<label for=\"" + esc(name) + "\">" + esc(label) + "</label>";
-  if (!hint.empty())
-    h += "<p class=\"hint\" id=\"" + esc(name) +
-         "-hint\" style=\"margin:0 0 .3rem;font-size:.9rem;color:#3d4650\">" + esc(hint) + "</p>";
-  h += "<input type=\"" + type + "\" id=\"" + esc(name) + "\" name=\"" + esc(name) + "\" value=\"" +
-       esc(value) + "\"" + (hint.empty() ? "" : " aria-describedby=\"" + esc(name) + "-hint\"") +
-       ">";
-  return h;
-}
-
-std::string clinic_select(const std::string &name, const std::string &label,
-                          const std::vector<std::pair<std::string, std::string>> &options,
-                          const std::string &chosen) {
-  std::string h = "<label for=\"" + esc(name) + "\">" + esc(label) + "</label><select id=\"" +
-                  esc(name) + "\" name=\"" + esc(name) + "\">";
-  for (const auto &[value, text] : options) {
-    h += "<option value=\"" + esc(value) + "\"" + (value == chosen ? " selected" : "") + ">" +
-         esc(text) + "</option>";
-  }
-  return h + "</select>";
-}
-
 // The profile inputs, filled with `p` when updating.
 std::string clinic_profile_inputs(const Formulary &f, const Patient *p) {
   const auto num = [](const std::optional<double> &v) { return v ? measure(*v) : std::string(); };
@@ -157,11 +162,6 @@ std::string clinic_profile_inputs(const Formulary &f, const Patient *p) {
   return h;
 }
 
-std::string clinic_back_link(const std::string &id) {
-  return "<p><a href=\"" + esc("/clinic/patients/" + id) + "\">Back to patient " + esc(id) +
-         "</a></p>";
-}
-
 // Where `titrate serve` is reached, for a link made on the web: $TITRATE_BASE_URL as for
 // `titrate patient invite`, else the address this request came to.
 std::string clinic_base_url(const Request &req) {
@@ -170,44 +170,6 @@ std::string clinic_base_url(const Request &req) {
   while (!url.empty() && url.back() == '/')
     url.pop_back();
   return url;
-}
-
-// The audit as `titrate audit [ID]` lists it, for people: when, who (role), [patient,] action,
-// what, and the door (and operating-system user) it came through.
-std::string clinic_audit_table(const std::vector<AuditEntry> &entries, bool with_patient) {
-  if (entries.empty())
-    return "<p>No audit entries.</p>";
-  // Scrolls sideways on a phone instead of widening the page (focusable, so a keyboard can too).
-  std::string b = "<div role=\"region\" aria-label=\"Audit entries\" tabindex=\"0\" "
-                  "style=\"overflow-x:auto\"><table><thead><tr><th>When</th><th>Who</th>" +
-                  std::string(with_patient ? "<th>Patient</th>" : "") +
-                  "<th>Action</th><th>What</th><th>How</th></tr></thead><tbody>";
-  for (const auto &e : entries) {
-    b += "<tr><td>" + esc(stamp_text(e.at)) + "</td><td>" + esc(e.user) + " (" +
-         esc(e.role.empty() ? std::string("no role") : e.role) + ")</td>";
-    if (with_patient) {
-      b += "<td>" +
-           (e.patient.empty() ? std::string("-")
-                              : "<a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" +
-                                    esc(e.patient) + "</a>") +
-           "</td>";
-    }
-    b += "<td>" + esc(e.action) + "</td><td>" + esc(e.detail) + "</td><td>" +
-         esc(e.door.empty() ? std::string("not recorded") : "via " + e.door) +
-         esc(e.os_user.empty() ? std::string() : ", OS user " + e.os_user) + "</td></tr>";
-  }
-  return b + "</tbody></table></div>";
-}
-
-std::int64_t clinic_entry_id(const std::string &text, const std::string &field) {
-  long long v = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || v <= 0) {
-    throw InputError(field + ": \"" + printable(text, 32) +
-                     "\" is not a score id; expected the positive number shown when it was "
-                     "logged");
-  }
-  return v;
 }
 
 } // namespace
@@ -409,173 +371,7 @@ void WebServer::Impl::clinic_form_routes() {
                                    esc(id) + ".</p></section>" + clinic_back_link(id);
              send_html(c.res, 200, page("Links of patient " + id, b, u.name, u.csrf));
            }));
-  // ---- log or correct a score ----
-  svr.Post(R"(/clinic/patients/([^/]+)/scores)", guarded(false, [this](Call &c) {
-             const std::string id = c.req.matches[1];
-             const StaffUser u = require_staff(c, app::Permission::log_observation);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
-             validate_patient_id(id);
-             const std::string at_text = clinic_form_trim(param(c.req, "at"));
-             const LocalDateTime at =
-                 at_text.empty() ? now_local() : parse_local_datetime(at_text, "at");
-             ScoreEntry s =
-                 make_score_entry(param(c.req, "score"), at, param(c.req, "note"), cfg.today());
-             const std::string corrects = clinic_form_trim(param(c.req, "supersedes"));
-             if (!corrects.empty())
-               s.supersedes = clinic_entry_id(corrects, "supersedes");
-             app::record_score(repo, id, s, c.actor, cfg.today());
-             redirect(c.res, "/clinic/patients/" + id + "#scores");
-           }));
-  // ---- import a diary ----
-  svr.Post(R"(/clinic/patients/([^/]+)/diary)", guarded(false, [this](Call &c) {
-             const std::string id = c.req.matches[1];
-             const StaffUser u = require_staff(c, app::Permission::import_scores);
-             c.patient = id;
-             require_csrf(c, u,
-                          c.req.has_file("csrf") ? c.req.get_file_value("csrf").content
-                                                 : param(c.req, "csrf"));
-             validate_patient_id(id);
-             if (!c.req.has_file("diary"))
-               throw InputError("diary: missing; expected a CSV file with header at,score,note");
-             const auto file = c.req.get_file_value("diary");
-             const std::string name =
-                 file.filename.empty() ? "diary" : printable(file.filename, 64);
-             std::size_t pos = 0;
-             const std::string &text = file.content;
-             const auto source = [&text, &pos](char *buffer, std::size_t capacity) {
-               const std::size_t n = std::min(capacity, text.size() - pos);
-               std::copy_n(text.data() + pos, n, buffer);
-               pos += n;
-               return n;
-             };
-             if (!repo.patient(id))
-               throw NotFoundError("patient " + id + ": not found");
-             const app::ScoreImported r =
-                 app::import_scores(repo, source, app::ScoreImport{name, id}, c.actor,
-                                    app::Role::clinician, cfg.today());
-             const std::string b = "<h1>Diary of patient " + esc(id) +
-                                   "</h1><section class=\"ok\" role=\"status\"><p>Imported " +
-                                   std::to_string(r.result.imported) + " score" +
-                                   (r.result.imported == 1 ? "" : "s") + " from " + esc(name) +
-                                   "; skipped " + std::to_string(r.result.duplicates) +
-                                   " duplicate" + (r.result.duplicates == 1 ? "" : "s") +
-                                   " already stored.</p></section>" + clinic_back_link(id);
-             send_html(c.res, 200, page("Diary of patient " + id, b, u.name, u.csrf));
-           }));
-  // ---- assess and apply ----
-  svr.Get(R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
-            const std::string id = c.req.matches[1];
-            const StaffUser u = require_staff(c, app::Permission::assess);
-            app::authorize(c.actor, app::Permission::use_clinic_pages);
-            c.patient = id;
-            const auto lookup = [this](const std::string &name) -> const Pathway & {
-              const Pathway *pw = find_pathway(name);
-              if (!pw)
-                throw NotFoundError("pathway \"" + printable(name, 64) + "\": not found");
-              return *pw;
-            };
-            app::AssessRequest req;
-            req.patient = id;
-            const app::Assessed a = app::assess_stored(repo, formulary, lookup, cfg.today(), req);
-            std::string b = "<h1>Assess patient " + esc(id) +
-                            "</h1><section id=\"assessment\">"
-                            "<ul class=\"words\">";
-            for (const auto &line : app::assessment_lines(a.assessment, formulary)) {
-              if (!line.empty())
-                b += "<li>" + esc(line) + "</li>";
-            }
-            b += "</ul></section><section><h2>Apply</h2><p>Applying records the decision and, "
-                 "when it changes the plan, drafts the next plan version for you to read and "
-                 "submit.</p><form method=\"post\" action=\"" +
-                 esc("/clinic/patients/" + id + "/assess") + "\">" + csrf_field(u.csrf) +
-                 "<input type=\"hidden\" name=\"shown\" value=\"" +
-                 esc(to_string(a.assessment.decision)) + "\">" +
-                 clinic_select(
-                     "decision", "Decision",
-                     {{"", "titrate's decision: " + std::string(to_string(a.assessment.decision))},
-                      {"continue", "my own (maintenance): continue"},
-                      {"reduce", "my own (maintenance): reduce"},
-                      {"escalate", "my own (maintenance): escalate"},
-                      {"switch", "my own (maintenance): switch"},
-                      {"stop", "my own (maintenance): stop"}},
-                     "") +
-                 clinic_text_input("reason", "Why (needed with your own decision)", "") +
-                 "<p><button type=\"submit\" id=\"apply\">Apply the decision</button></p></form>"
-                 "</section>" +
-                 clinic_back_link(id);
-            send_html(c.res, 200, page("Assess patient " + id, b, u.name, u.csrf));
-          }));
-  svr.Post(
-      R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
-        const std::string id = c.req.matches[1];
-        const StaffUser u = require_staff(c, app::Permission::apply_decision);
-        c.patient = id;
-        require_csrf(c, u, param(c.req, "csrf"));
-        app::AssessRequest req;
-        req.patient = id;
-        const std::string decision = clinic_form_trim(param(c.req, "decision"));
-        req.reason = clinic_form_trim(param(c.req, "reason"));
-        if (!decision.empty())
-          req.decision = parse_decision_kind(decision, "decision");
-        else if (!req.reason.empty())
-          throw InputError("reason: goes with your own decision (decision)");
-        const auto lookup = [this](const std::string &name) -> const Pathway & {
-          const Pathway *pw = find_pathway(name);
-          if (!pw)
-            throw NotFoundError("pathway \"" + printable(name, 64) + "\": not found");
-          return *pw;
-        };
-        // titrate's decision is applied only as the clinician read it: a score logged since
-        // the page was shown may have changed it.
-        const std::string shown = clinic_form_trim(param(c.req, "shown"));
-        if (!req.decision && !shown.empty()) {
-          const auto now_decided =
-              app::assess_stored(repo, formulary, lookup, cfg.today(), req).assessment.decision;
-          if (std::string(to_string(now_decided)) != shown) {
-            throw InputError("shown: the page said \"" + printable(shown, 32) +
-                             "\", but titrate now decides \"" +
-                             std::string(to_string(now_decided)) +
-                             "\" (the scores or the plan changed); read the assessment again");
-          }
-        }
-        const app::Applied r =
-            app::apply_assessment(repo, formulary, lookup, cfg.today(), c.actor, req);
-        redirect(c.res, "/clinic/patients/" + id +
-                            (r.version > 0 ? "?drafted=" + std::to_string(r.version) : ""));
-      }));
-  // ---- the audit ----
-  svr.Get("/clinic/audit", guarded(false, [this](Call &c) {
-            const StaffUser u = require_staff(c, app::Permission::read_audit);
-            app::authorize(c.actor, app::Permission::use_clinic_pages);
-            // The latest entries only: a clinic's whole log is for `titrate audit`.
-            constexpr std::size_t shown = 500;
-            auto entries = repo.audit(std::nullopt);
-            const std::size_t total = entries.size();
-            if (total > shown)
-              entries.erase(entries.begin(), entries.end() - static_cast<long>(shown));
-            const std::string b =
-                "<h1>Audit</h1>" +
-                (total > shown
-                     ? "<p>The latest " + std::to_string(shown) + " of " + std::to_string(total) +
-                           " entries; <code>titrate audit</code> lists them all.</p>"
-                     : std::string()) +
-                clinic_audit_table(entries, true) +
-                "<p><a href=\"/clinic/\">Back to the clinic</a></p>";
-            send_html(c.res, 200, page("Audit", b, u.name, u.csrf));
-          }));
-  svr.Get(R"(/clinic/patients/([^/]+)/audit)", guarded(false, [this](Call &c) {
-            const std::string id = c.req.matches[1];
-            const StaffUser u = require_staff(c, app::Permission::read_audit);
-            app::authorize(c.actor, app::Permission::use_clinic_pages);
-            c.patient = id;
-            validate_patient_id(id);
-            if (!repo.patient(id))
-              throw NotFoundError("patient " + id + ": not found");
-            const std::string b = "<h1>Audit of patient " + esc(id) + "</h1>" +
-                                  clinic_audit_table(repo.audit(id), false) + clinic_back_link(id);
-            send_html(c.res, 200, page("Audit of patient " + id, b, u.name, u.csrf));
-          }));
+  clinic_record_routes(); // clinic_records.cpp
 }
 
 } // namespace titrate::web
