@@ -92,11 +92,11 @@ void WebServer::Impl::clinic_home(Call &c) {
     b += "<p>No overdue assessment, no started window short of scores, no rejected plan.</p>";
   }
   if (!overdue.empty())
-    b += "<h3>Overdue assessments</h3><ul>" + overdue + "</ul>";
+    b += "<h3 style=\"font-size:1rem\">Overdue assessments</h3><ul>" + overdue + "</ul>";
   if (!short_windows.empty())
-    b += "<h3>Windows short of scores</h3><ul>" + short_windows + "</ul>";
+    b += "<h3 style=\"font-size:1rem\">Windows short of scores</h3><ul>" + short_windows + "</ul>";
   if (!rejected.empty())
-    b += "<h3>Plans the pharmacist rejected</h3><ul>" + rejected + "</ul>";
+    b += "<h3 style=\"font-size:1rem\">Plans the pharmacist rejected</h3><ul>" + rejected + "</ul>";
   b += "</section>";
   b += "<section><h2>Due by " + esc(iso(today + Days(within))) +
        "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"

@@ -150,8 +150,17 @@ lib.world(process.argv, 'clinic').then((t) => lib.run(t, async () => {
     `the handout downloads (${h.headers.get('content-disposition')}, ${pdf.length} bytes)`);
   check((await phone.goto(second, { waitUntil: 'load' })).status() === 404, 'the handout\'s new link revoked the second one');
   await t.look(staff, 'patient-tools');
+  // A new version the pharmacist rejects leads the clinic home, with the reason.
   t.step = 'home';
+  await staff.select('#pathway', 'cipn-esmo');
+  await submitAndWait(staff, '#draft');
+  await submitAndWait(staff, '#submit-draft');
+  t.titrate(['--user', 'ph.b', '--role', 'pharmacist', 'review', 'reject', 'P7', '--reason', 'keep the running plan']);
   await staff.goto(`${base}/clinic/`, { waitUntil: 'load' });
+  const home = await text(staff);
+  check(home.includes('P7: plan version 2 rejected by ph.b') && home.includes(': keep the running plan'),
+    'the rejected plan and the reason are on the clinic home');
+  check(home.indexOf('Plans the pharmacist rejected') < home.indexOf('Due by'), 'above the due list');
   await t.look(staff, 'home');
   await submitAndWait(staff, 'a[href="/clinic/audit"]');
   check((await text(staff)).includes('patient.invite'), 'the clinic audit lists the invites');
