@@ -268,8 +268,10 @@ void WebServer::Impl::clinic_form_routes() {
               throw NotFoundError("patient " + id + ": not found");
             std::string b = "<h1>Update patient " + esc(id) + "</h1><p>Profile version " +
                             std::to_string(rec->version) +
-                            ". Saving makes the next version; a box left empty clears "
-                            "that value.</p><form method=\"post\" action=\"" +
+                            ". Saving makes the next version. Conditions, medications, "
+                            "stopped medications, baseline pain and dialysis left empty are "
+                            "cleared; the other boxes left empty keep their value.</p><form "
+                            "method=\"post\" action=\"" +
                             esc("/clinic/patients/" + id + "/profile") + "\">" +
                             csrf_field(u.csrf) + clinic_profile_inputs(formulary, &rec->patient) +
                             "<p><button type=\"submit\" id=\"save\">Save profile</button></p>"
