@@ -38,11 +38,16 @@ void WebServer::Impl::clinic_home(Call &c) {
                  esc(drugs.empty() ? std::string("not attributed") : drugs) + "</td></tr>";
     }
   }
-  // Overdue assessments (from the whole due list, whatever `within` shows), windows that have
+  // Overdue assessments (whatever `within` shows), windows that have
   // started with too few days scored, and plans a pharmacist rejected that nobody has redrafted.
   const auto window_start = [](const DueEntry &e) { return e.decision_date - Days(e.window_days); };
   std::string overdue, short_windows, rejected;
-  for (const auto &e : due_list(repo, today, 0, pathways)) {
+  // Every started window ends within the longest window from today, whatever `within` shows.
+  int longest_window = 0;
+  for (const auto &pw : pathways)
+    longest_window = std::max(longest_window, pw.decisions.window_days.value);
+  const auto attention_due = due_list(repo, today, longest_window, pathways);
+  for (const auto &e : attention_due) {
     if (e.days_until < 0) {
       overdue += "<li><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" + esc(e.patient) +
                  "</a>: " + esc(words::drug(formulary, e.drug)) + ", " +
@@ -51,7 +56,7 @@ void WebServer::Impl::clinic_home(Call &c) {
                  " overdue</li>";
     }
   }
-  for (const auto &e : due) {
+  for (const auto &e : attention_due) {
     if (e.missing_scores && window_start(e) <= today) {
       short_windows += "<li><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" +
                        esc(e.patient) + "</a>: " + std::to_string(e.window_days_with_scores) +

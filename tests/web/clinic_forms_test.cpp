@@ -632,6 +632,9 @@ TEST_CASE("clinic home leads with overdue assessments, started short windows and
   s.today = Date(2026, 12, 16);
   r = get_page(s, dr, "/clinic/");
   CHECK(has(r->body, "P1</a>: 0 of 7 days scored since 2026-12-15"));
+  // Even when the due list shows only today.
+  r = get_page(s, dr, "/clinic/?within=0");
+  CHECK(has(r->body, "P1</a>: 0 of 7 days scored since 2026-12-15"));
   s.today = Date(2026, 12, 24);
   r = get_page(s, dr, "/clinic/");
   CHECK(has(r->body, "decision date 2026-12-22, 2 days overdue"));
