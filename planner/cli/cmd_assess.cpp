@@ -5,7 +5,7 @@
 // The stored form (`assess ID [--apply]`) assesses the active (approved) plan with the stored
 // scores and adverse effects; --apply records the decision and, when it changes the plan
 // (escalate, switch, extend, or a stop that tapers), drafts the next plan version.
-#include "planner/app/plans.hpp"
+#include "planner/app/assess.hpp"
 #include "planner/assessment/assess.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
@@ -70,25 +70,17 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
   }
   validate_patient_id(o.id);
   const Date today = ctx.today();
-  const Formulary &f = ctx.formulary();
   auto repo =
       open_store(ctx, o.apply ? StoreMode::write_existing : StoreMode::read, "patient " + o.id);
-  const PatientRecord rec = require_patient(*repo, o.id);
-  const auto active = repo->active_plan(o.id);
-  if (!active) {
-    throw NotFoundError("assess " + o.id +
-                        ": no approved plan to assess (a pharmacist approves "
-                        "a submitted version with titrate review approve)");
-  }
-  const Pathway &pw = ctx.pathway(active->plan.pathway);
-  const auto scores = repo->scores(o.id);
-  const auto effects = repo->adverse_effects(o.id);
-  const auto decisions = repo->decisions(o.id);
-  const AssessInput in{
-      active->plan, rec.patient, f,     pw,
-      scores,       effects,     today, extensions_so_far(decisions, active->plan)};
-  const Assessment a = chosen ? clinician_decision(in, *chosen, o.reason) : assess(in);
+  const app::PathwayLookup pathway = [&ctx](const std::string &name) -> const Pathway & {
+    return ctx.pathway(name);
+  };
+  app::AssessRequest req;
+  req.patient = o.id;
+  req.decision = chosen;
+  req.reason = o.reason;
   if (!o.apply) {
+    const Assessment a = app::assess_stored(*repo, ctx.formulary(), pathway, today, req).assessment;
     if (ctx.opt.json) {
       ctx.print_json(to_json(a));
     } else {
@@ -96,40 +88,21 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
     }
     return;
   }
-  for (const auto &d : decisions) {
-    if (d.plan_version == active->version && d.assessment.date == today &&
-        d.assessment.decision == a.decision) {
-      throw RefusedError("assess " + o.id + " --apply: the " + std::string(to_string(a.decision)) +
-                         " decision of " + iso(today) + " on plan version " +
-                         std::to_string(active->version) + " is already recorded (#" +
-                         std::to_string(d.id) + ")");
-    }
-  }
-  const Actor who = actor(ctx);
-  Plan next = apply_decision(in, a);
-  std::int64_t decision_id = 0;
-  int version = 0;
-  repo->atomically([&] {
-    decision_id = repo->record_decision(a, active->version, who);
-    if (!(next == active->plan)) {
-      next.lint = lint(next, rec.patient, f, pw, today);
-      version = repo->save_draft(next, who,
-                                 "assess " + std::string(to_string(a.decision)) + " on " +
-                                     iso(today) + " " + app::decision_tag(decision_id));
-    }
-  });
+  const app::Applied r =
+      app::apply_assessment(*repo, ctx.formulary(), pathway, today, actor(ctx), req);
+  const Assessment &a = r.assessed.assessment;
   if (ctx.opt.json) {
     nlohmann::json j = to_json(a);
     j["applied"] = {
-        {"decision_id", decision_id},
-        {"plan_version", version > 0 ? nlohmann::json(version) : nlohmann::json(nullptr)}};
+        {"decision_id", r.decision_id},
+        {"plan_version", r.version > 0 ? nlohmann::json(r.version) : nlohmann::json(nullptr)}};
     ctx.print_json(j);
     return;
   }
   print_assessment(ctx.out, a, ctx.formulary());
-  ctx.out << "\nRecorded decision #" << decision_id << ".";
-  if (version > 0) {
-    ctx.out << " Drafted plan version " << version << "; submit it for review with: titrate plan "
+  ctx.out << "\nRecorded decision #" << r.decision_id << ".";
+  if (r.version > 0) {
+    ctx.out << " Drafted plan version " << r.version << "; submit it for review with: titrate plan "
             << o.id << " --submit";
   } else {
     ctx.out << " The plan is unchanged.";

@@ -2,6 +2,7 @@
 // all rows or none. Every bad row is reported by line and column (the first 50 shown); rows equal
 // to stored ones are skipped and counted, so importing the same diary twice is harmless. One
 // transaction, streamed: memory does not grow with the file.
+#include "planner/app/imports.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/score_csv.hpp"
@@ -59,49 +60,15 @@ void run_import_scores(Context &ctx, const std::string &file) {
   const Actor who = actor(ctx);
   const Date today = ctx.today();
   CsvFile in(file);
-  ScoreCsvReader reader([&in](char *b, std::size_t n) { return in.read(b, n); }, file, true);
-  ErrorList future(file);
-  std::optional<std::string> refusal; // the first row of another patient, for role patient
-  long rows_read = 0;
-  const ScoreRowSource next = [&](ScoreImportRow &out) {
-    ScoreRow r;
-    while (reader.next(r)) {
-      ++rows_read;
-      if (r.at.date > today) {
-        future.add(file + ":" + std::to_string(r.line) + ": at: " + iso(r.at) +
-                   " is after today (" + iso(today) + ")");
-        continue;
-      }
-      if (role == Role::patient && r.patient_id != who.user) {
-        if (!refusal) {
-          refusal = "import scores: refused for role patient: " + file + ":" +
-                    std::to_string(r.line) + " is for " + r.patient_id + "; user \"" + who.user +
-                    "\" may import only their own scores";
-        }
-        continue;
-      }
-      // Once anything is wrong nothing will be kept: the store need see no more rows.
-      if (!reader.errors().empty() || !future.empty() || refusal)
-        continue;
-      out.patient = std::move(r.patient_id);
-      out.at = r.at;
-      out.score = r.score;
-      out.note = std::move(r.note);
-      out.line = r.line;
-      return true;
-    }
-    // The end of the file: a fault anywhere refuses the import (the store rolls it back).
-    reader.errors().throw_if_any();
-    future.throw_if_any();
-    if (refusal)
-      throw RefusedError(*refusal);
-    return false;
-  };
   // A database that does not exist yet knows no patient: every row is reported, nothing created.
   std::error_code ec;
   const bool exists = std::filesystem::exists(ctx.db_location(), ec);
   auto repo = open_store(ctx, exists ? StoreMode::write_existing : StoreMode::read);
-  const ImportResult r = repo->import_scores(next, who, file);
+  const app::ScoreImported imported = app::import_scores(
+      *repo, [&in](char *b, std::size_t n) { return in.read(b, n); },
+      app::ScoreImport{file, std::nullopt}, who, role, today);
+  const long rows_read = imported.rows;
+  const ImportResult &r = imported.result;
   if (ctx.opt.json) {
     ctx.print_json({{"file", file},
                     {"rows", rows_read},

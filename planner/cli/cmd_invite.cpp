@@ -1,9 +1,12 @@
-// `titrate patient invite ID [--revoke] [--base-url URL] [--handout FILE.pdf [--paper ...]
+// `titrate patient invite ID [--revoke | --keep-old] [--base-url URL] [--handout FILE.pdf [--paper
+// ...]
 // [--large-print] [--clinic-name N] [--clinic-phone T]]`: the patient's personal link to their
 // page on `titrate serve`. The link holds a random 128-bit token printed ONCE; only its hash is
 // stored. --handout also writes the patient's PDF handout of their plan (export --format pdf)
-// with the link and its QR code, since the link cannot be shown again. --revoke makes every link
-// of the patient open nothing. A clinician's action, audited (without the token).
+// with the link and its QR code, since the link cannot be shown again. A new link revokes the
+// patient's earlier ones unless --keep-old; --revoke makes every link of the patient open nothing.
+// A clinician's action, audited (without the token).
+#include "planner/app/invites.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/export_cli.hpp"
 #include "planner/cli/store_cli.hpp"
@@ -28,6 +31,7 @@ struct InviteOptions {
   std::string id;
   std::string base_url;
   bool revoke = false;
+  bool keep_old = false;    // a new link leaves the earlier ones working
   std::string handout_file; // --handout FILE.pdf
   HandoutFlags handout;
   std::string tz;
@@ -59,6 +63,9 @@ void run_invite(Context &ctx, const InviteOptions &o) {
     throw InputError("--paper, --large-print, --clinic-name and --clinic-phone: go with "
                      "--handout FILE.pdf");
   }
+  if (o.revoke && o.keep_old) {
+    throw InputError("--keep-old: goes with a new link, not with --revoke");
+  }
   if (o.revoke && !o.handout_file.empty()) {
     throw InputError("--handout: goes with a new link, not with --revoke");
   }
@@ -76,9 +83,7 @@ void run_invite(Context &ctx, const InviteOptions &o) {
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   if (o.revoke) {
-    const int n = accounts->revoke_links(o.id, now);
-    repo->append_audit(who, "patient.invite.revoke", o.id,
-                       "revoked " + std::to_string(n) + " link(s)");
+    const int n = app::revoke_patient_links(*repo, *accounts, o.id, now, who);
     if (ctx.opt.json) {
       ctx.print_json({{"patient", o.id}, {"revoked", n}});
     } else {
@@ -93,12 +98,17 @@ void run_invite(Context &ctx, const InviteOptions &o) {
     handout.link = link;
     write_export(ctx, "pdf", plan->input(ctx), o.handout_file, handout);
   }
+  int revoked = 0;
   try {
-    accounts->add_link(PatientLink{web::token_digest(token), o.id, now, std::nullopt});
-    repo->append_audit(who, "patient.invite", o.id,
-                       plan ? "new patient link, with a handout of plan version " +
-                                  std::to_string(plan->version.version)
-                            : std::string("new patient link"));
+    app::InviteRequest req;
+    req.patient = o.id;
+    req.token_hash = web::token_digest(token);
+    req.keep_old = o.keep_old;
+    if (plan) {
+      req.what = "new patient link, with a handout of plan version " +
+                 std::to_string(plan->version.version);
+    }
+    revoked = app::invite_patient(*repo, *accounts, req, now, who);
   } catch (...) {
     std::error_code ec;
     if (plan)
@@ -109,11 +119,17 @@ void run_invite(Context &ctx, const InviteOptions &o) {
     nlohmann::json j{{"patient", o.id}, {"url", link}};
     if (plan)
       j["handout"] = o.handout_file;
+    j["revoked"] = revoked;
     ctx.print_json(j);
   } else {
     ctx.out << link << "\n";
     ctx.err << "titrate: this link is shown once; give it to patient " << o.id
             << " only (titrate patient invite " << o.id << " --revoke disables it)\n";
+    if (revoked > 0) {
+      ctx.err << "titrate: " << revoked << " earlier link" << (revoked == 1 ? "" : "s") << " of "
+              << o.id << (revoked == 1 ? " no longer opens" : " no longer open")
+              << " anything (--keep-old keeps them)\n";
+    }
   }
 }
 
@@ -126,6 +142,8 @@ void add_invite_command(CLI::App &app, Context &ctx) {
       patient->add_subcommand("invite", "Print the patient's personal web link (shown once)");
   cmd->add_option("ID", o->id, "The patient id")->required();
   cmd->add_flag("--revoke", o->revoke, "Disable every link of the patient instead");
+  cmd->add_flag("--keep-old", o->keep_old,
+                "Keep the patient's earlier links working (by default a new link revokes them)");
   cmd->add_option(
       "--base-url", o->base_url,
       "Where titrate serve is reached (default $TITRATE_BASE_URL, else http://127.0.0.1:8080)");

@@ -1,6 +1,7 @@
 // `titrate patient add ID ... | update ID ... | show ID | list`: the stored, versioned patient
 // profile. add/update are the clinician's; every change is a new profile version, audited.
 // The profile is validated (core ranges, formulary vocabulary) before the database is opened.
+#include "planner/app/patients.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/formulary/patient_file.hpp"
@@ -16,12 +17,7 @@ namespace titrate::cli {
 
 namespace {
 
-struct ProfileOptions {
-  std::string birth_date, sex, weight_kg, creatinine, crcl, hepatic, baseline_pain, dialysis;
-  std::vector<std::string> conditions, medications, stopped, dialysis_days;
-  bool clear_conditions = false, clear_medications = false, clear_stopped = false,
-       clear_baseline_pain = false, clear_dialysis = false;
-};
+using ProfileOptions = app::ProfileFields;
 
 void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
   const std::string req = update ? "" : " (required)";
@@ -47,119 +43,6 @@ void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
     cmd->add_flag("--clear-stopped-medications", o.clear_stopped,
                   "Remove every stopped medication");
     cmd->add_flag("--clear-baseline-pain", o.clear_baseline_pain, "Remove the baseline pain");
-  }
-}
-
-double parse_number(const std::string &text, const std::string &field, const std::string &unit) {
-  // Plain decimals only ("70", "1.1"): std::stod alone would also take "0x46", " 70", "1e2",
-  // "inf" and "nan".
-  const bool plain = !text.empty() && text.size() <= 16 &&
-                     text.find_first_not_of("0123456789.") == std::string::npos &&
-                     text.front() != '.' && text.back() != '.' &&
-                     std::count(text.begin(), text.end(), '.') <= 1;
-  if (!plain) {
-    throw InputError(field + ": \"" + text.substr(0, 32) + "\" is not a number; expected " + unit +
-                     " as a plain decimal such as 70 or 1.1");
-  }
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception &) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size() || !std::isfinite(v)) {
-    throw InputError(field + ": \"" + text.substr(0, 32) + "\" is not a number; expected " + unit);
-  }
-  return v;
-}
-
-// Applies the given options onto `p` (a fresh profile for add, the current one for update).
-void apply(const ProfileOptions &o, Patient &p, bool update) {
-  if (!update) {
-    if (o.birth_date.empty())
-      throw InputError("--birth-date: missing; expected YYYY-MM-DD");
-    if (o.sex.empty())
-      throw InputError("--sex: missing; expected female or male");
-    if (o.weight_kg.empty())
-      throw InputError("--weight-kg: missing; expected a weight in kg");
-  }
-  if (!o.creatinine.empty() && !o.crcl.empty()) {
-    throw InputError("--creatinine-mg-dl and --crcl: give one of them, not both");
-  }
-  if (!o.birth_date.empty())
-    p.birth_date = parse_date(o.birth_date, "--birth-date");
-  if (!o.sex.empty())
-    p.sex = parse_sex(o.sex, "--sex");
-  if (!o.weight_kg.empty())
-    p.weight_kg = parse_number(o.weight_kg, "--weight-kg", "kg");
-  if (!o.creatinine.empty()) {
-    p.serum_creatinine_mg_dl = parse_number(o.creatinine, "--creatinine-mg-dl", "mg/dL");
-    p.crcl_ml_min.reset();
-  }
-  if (!o.crcl.empty()) {
-    p.crcl_ml_min = parse_number(o.crcl, "--crcl", "mL/min");
-    p.serum_creatinine_mg_dl.reset();
-  }
-  if (!o.hepatic.empty())
-    p.hepatic = parse_hepatic(o.hepatic, "--hepatic");
-  if (o.clear_conditions)
-    p.conditions.clear();
-  if (!o.conditions.empty())
-    p.conditions = o.conditions;
-  if (o.clear_medications)
-    p.medications.clear();
-  if (!o.medications.empty())
-    p.medications = o.medications;
-  if (o.clear_stopped)
-    p.stopped_medications.clear();
-  if (!o.stopped.empty()) {
-    p.stopped_medications.clear();
-    for (const auto &s : o.stopped) {
-      const auto eq = s.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        throw InputError("--stopped-medication: \"" + s.substr(0, 64) +
-                         "\" is not NAME=YYYY-MM-DD (e.g. phenelzine=2026-11-20)");
-      }
-      p.stopped_medications.push_back(
-          {s.substr(0, eq),
-           parse_date(s.substr(eq + 1), "--stopped-medication " + s.substr(0, eq))});
-    }
-  }
-  if (o.clear_baseline_pain)
-    p.baseline_pain.reset();
-  if (!o.baseline_pain.empty())
-    p.baseline_pain = PainScore::parse(o.baseline_pain, "--baseline-pain");
-  if (o.clear_dialysis)
-    p.dialysis.reset();
-  if (!o.dialysis.empty() || !o.dialysis_days.empty()) {
-    // Both together on add; on update, either replaces its part of the current description.
-    Dialysis d = p.dialysis.value_or(Dialysis{"", {}});
-    if (!o.dialysis.empty())
-      d.kind = o.dialysis;
-    if (!o.dialysis_days.empty()) {
-      d.days.clear();
-      for (const auto &day : o.dialysis_days)
-        d.days.push_back(parse_weekday(day, "--dialysis-day"));
-    }
-    if (d.kind.empty()) {
-      throw InputError(
-          "--dialysis-day: given without --dialysis; expected --dialysis haemodialysis "
-          "too");
-    }
-    if (d.days.empty()) {
-      throw InputError("--dialysis: given without --dialysis-day; expected the weekdays of the "
-                       "sessions (e.g. --dialysis-day monday --dialysis-day wednesday)");
-    }
-    try {
-      validate_dialysis(d);
-    } catch (const InputError &e) {
-      const std::string msg = e.what();
-      throw InputError(
-          "--" + std::string(msg.rfind("dialysis_days", 0) == 0 ? "dialysis-day" : "dialysis") +
-          msg.substr(msg.find(':')));
-    }
-    p.dialysis = d;
   }
 }
 
@@ -222,53 +105,12 @@ std::string list_text(const std::vector<std::string> &v) {
   return s;
 }
 
-// A value changed by hand no longer comes from the FHIR resource it was read from: its source is
-// dropped, so `patient show` never credits an EHR with a typed value.
-void prune_sources(const Patient &before, Patient &p) {
-  const auto in = [](const std::vector<std::string> &v, const std::string &x) {
-    return std::find(v.begin(), v.end(), x) != v.end();
-  };
-  std::vector<std::string> stopped;
-  for (const auto &s : p.stopped_medications)
-    stopped.push_back(s.name);
-  std::erase_if(p.sources, [&](const ValueSource &s) {
-    const auto colon = s.field.find(':');
-    const std::string kind = s.field.substr(0, colon);
-    const std::string name = colon == std::string::npos ? "" : s.field.substr(colon + 1);
-    if (kind == "birth_date")
-      return p.birth_date != before.birth_date;
-    if (kind == "sex")
-      return p.sex != before.sex;
-    if (kind == "weight_kg")
-      return p.weight_kg != before.weight_kg;
-    if (kind == "serum_creatinine_mg_dl") {
-      return p.serum_creatinine_mg_dl != before.serum_creatinine_mg_dl;
-    }
-    if (kind == "medications")
-      return !in(p.medications, name);
-    if (kind == "stopped_medications") {
-      return !in(stopped, name) || p.stopped_medications != before.stopped_medications;
-    }
-    if (kind == "conditions")
-      return !in(p.conditions, name);
-    return false;
-  });
-}
-
-void validate(Context &ctx, const Patient &p) {
-  validate_patient(p, ctx.today());
-  validate_vocabulary_terms(p, ctx.formulary().vocabulary);
-}
-
 void run_add(Context &ctx, const std::string &id, const ProfileOptions &o) {
   require_role(ctx, app::Permission::change_patient, "patient add");
   const Actor who = actor(ctx);
-  Patient p;
-  p.id = id;
-  apply(o, p, false);
-  validate(ctx, p);
+  const Patient p = app::new_profile(id, o, ctx.formulary(), ctx.today(), "--");
   auto repo = open_store(ctx, StoreMode::create);
-  const int version = repo->add_patient(p, who);
+  const int version = app::add_patient(*repo, p, who);
   if (ctx.opt.json) {
     ctx.print_json({{"patient", id}, {"version", version}});
   } else {
@@ -281,20 +123,7 @@ void run_update(Context &ctx, const std::string &id, const ProfileOptions &o) {
   const Actor who = actor(ctx);
   validate_patient_id(id);
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + id);
-  int version = 0;
-  repo->atomically([&] {
-    Patient p = require_patient(*repo, id).patient;
-    const Patient before = p;
-    apply(o, p, true);
-    prune_sources(before, p);
-    if (p == before) {
-      throw InputError("patient update " + id +
-                       ": nothing to change; give at least one option "
-                       "that differs from the current profile");
-    }
-    validate(ctx, p);
-    version = repo->update_patient(p, who);
-  });
+  const int version = app::update_patient(*repo, id, o, ctx.formulary(), ctx.today(), who, "--");
   if (ctx.opt.json) {
     ctx.print_json({{"patient", id}, {"version", version}});
   } else {

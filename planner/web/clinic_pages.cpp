@@ -38,7 +38,50 @@ void WebServer::Impl::clinic_home(Call &c) {
                  esc(drugs.empty() ? std::string("not attributed") : drugs) + "</td></tr>";
     }
   }
-  std::string b = "<h1>Clinic</h1><section><h2>Severe or intolerable side effects since " +
+  // Overdue assessments (whatever `within` shows), windows that have
+  // started with too few days scored, and plans a pharmacist rejected that nobody has redrafted.
+  const auto window_start = [](const DueEntry &e) { return e.decision_date - Days(e.window_days); };
+  std::string overdue, short_windows, rejected;
+  // Every started window ends within the longest window from today, whatever `within` shows.
+  int longest_window = 0;
+  for (const auto &pw : pathways)
+    longest_window = std::max(longest_window, pw.decisions.window_days.value);
+  const auto attention_due = due_list(repo, today, longest_window, pathways);
+  for (const auto &e : attention_due) {
+    if (e.days_until < 0) {
+      overdue += "<li><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" + esc(e.patient) +
+                 "</a>: " + esc(words::drug(formulary, e.drug)) + ", " +
+                 (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
+                 ", " + std::to_string(-e.days_until) + (e.days_until == -1 ? " day" : " days") +
+                 " overdue</li>";
+    }
+  }
+  for (const auto &e : attention_due) {
+    if (e.missing_scores && window_start(e) <= today) {
+      short_windows += "<li><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" +
+                       esc(e.patient) + "</a>: " + std::to_string(e.window_days_with_scores) +
+                       " of " + std::to_string(e.window_days) + " days scored since " +
+                       esc(iso(window_start(e))) + " (at least " +
+                       std::to_string(e.min_days_with_scores) + " needed by " +
+                       esc(iso(e.decision_date)) + ")</li>";
+    }
+  }
+  for (const auto &r : repo.patients()) {
+    const auto versions = repo.plan_versions(r.patient.id);
+    if (versions.empty())
+      continue;
+    for (const auto &rv : repo.reviews(r.patient.id)) {
+      if (rv.verdict == Verdict::rejected && rv.version == versions.back().version) {
+        rejected += "<li><a href=\"" + esc("/clinic/patients/" + r.patient.id) + "\">" +
+                    esc(r.patient.id) + "</a>: plan version " + std::to_string(rv.version) +
+                    " rejected by " + esc(rv.pharmacist) + " on " + esc(stamp_text(rv.at)) + ": " +
+                    esc(rv.note) + "</li>";
+      }
+    }
+  }
+  std::string b = "<h1>Clinic</h1><p><a href=\"/clinic/new-patient\">Add a patient</a> · <a "
+                  "href=\"/clinic/audit\">Audit</a></p>"
+                  "<section id=\"serious\"><h2>Severe or intolerable side effects since " +
                   esc(iso(since)) + "</h2>";
   if (serious.empty()) {
     b += "<p>None reported.</p>";
@@ -47,7 +90,20 @@ void WebServer::Impl::clinic_home(Call &c) {
          "<th>Drugs</th></tr></thead><tbody>" +
          serious + "</tbody></table>";
   }
-  b += "</section><section><h2>Due by " + esc(iso(today + Days(within))) +
+  b += "</section>";
+  // One section, with only the kinds that have something in them.
+  b += "<section id=\"attention\"><h2>Needs attention</h2>";
+  if (overdue.empty() && short_windows.empty() && rejected.empty()) {
+    b += "<p>No overdue assessment, no started window short of scores, no rejected plan.</p>";
+  }
+  if (!overdue.empty())
+    b += "<h3 style=\"font-size:1rem\">Overdue assessments</h3><ul>" + overdue + "</ul>";
+  if (!short_windows.empty())
+    b += "<h3 style=\"font-size:1rem\">Windows short of scores</h3><ul>" + short_windows + "</ul>";
+  if (!rejected.empty())
+    b += "<h3 style=\"font-size:1rem\">Plans the pharmacist rejected</h3><ul>" + rejected + "</ul>";
+  b += "</section>";
+  b += "<section><h2>Due by " + esc(iso(today + Days(within))) +
        "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"
        "<label for=\"within\">Days ahead</label><input type=\"text\" inputmode=\"numeric\" "
        "id=\"within\" name=\"within\" value=\"" +
@@ -68,7 +124,10 @@ void WebServer::Impl::clinic_home(Call &c) {
            (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
            "</td><td>" + esc(when) + "</td><td>" + std::to_string(e.window_days_with_scores) +
            " of " + std::to_string(e.window_days) + " days" +
-           (e.missing_scores ? " <span class=\"warn\">missing scores</span>" : "") + "</td></tr>";
+           (!e.missing_scores          ? ""
+            : window_start(e) <= today ? " <span class=\"warn\">missing scores</span>"
+                                       : " (window starts " + esc(iso(window_start(e))) + ")") +
+           "</td></tr>";
     }
     b += "</tbody></table>";
   }
@@ -106,7 +165,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
            " once a pharmacist approves it; on " + iso(on) + " the patient is on " +
            (taking.empty() ? std::string("nothing from that plan") : taking) + ".";
   };
-  std::string b = "<h1>Patient " + esc(id) + "</h1>";
+  std::string b = "<h1>Patient " + esc(id) + "</h1>" + clinic_tools_html(id, u, true);
   const auto active = repo.active_plan(id);
   // What the store says about the version the query names (never the query's own words): a
   // version of another patient or none at all gives no banner.
@@ -135,8 +194,13 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   if (draft) {
     b += "<section id=\"draft-plan\"><h2>Draft plan version " + std::to_string(draft->version) +
          " (not submitted)</h2>";
-    if (active)
-      b += "<p class=\"warn\">" + esc(replaces_active_words(*active, today)) + "</p>";
+    if (active) {
+      // The running plan beside the draft, so the two can be compared before submitting.
+      b += "<p class=\"warn\">" + esc(replaces_active_words(*active, today)) +
+           "</p><details id=\"running-plan\"><summary>The running plan (version " +
+           std::to_string(active->version) + ", approved)</summary>" +
+           plan_html(active->plan, formulary) + "</details><h3>The draft</h3>";
+    }
     b += plan_html(draft->plan, formulary) + "<form method=\"post\" action=\"" +
          esc("/clinic/patients/" + id + "/versions/" + std::to_string(draft->version) + "/submit") +
          "\">" + csrf_field(u.csrf) +
@@ -224,14 +288,17 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   if (active)
     b += chart_for(*active, p, scores);
   b += "<h3>Side effects</h3>" + adverse_effects_table(repo.adverse_effects(id), formulary) +
-       "<h3>Scores</h3>";
+       "<h3 id=\"scores\">Scores</h3>";
   if (scores.empty())
     b += "<p>No scores.</p>";
   else {
-    b += "<table><thead><tr><th>When</th><th>Score</th><th>Note</th></tr></thead><tbody>";
+    b += "<table><thead><tr><th>Number</th><th>When</th><th>Score</th><th>Note</th></tr></thead>"
+         "<tbody>";
     for (auto it = scores.rbegin(); it != scores.rend(); ++it) {
-      b += "<tr><td>" + esc(when_text(it->at)) + "</td><td>" + std::to_string(it->score.value()) +
-           "</td><td>" + esc(it->note) + "</td></tr>";
+      b += "<tr><td>" + std::to_string(it->id) + "</td><td>" + esc(when_text(it->at)) +
+           "</td><td>" + std::to_string(it->score.value()) + "</td><td>" + esc(it->note) +
+           (it->supersedes ? " (corrects " + std::to_string(*it->supersedes) + ")" : "") +
+           "</td></tr>";
     }
     b += "</tbody></table>";
   }
@@ -246,6 +313,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   }
   b += "</section>";
 
+  b += clinic_tools_html(id, u, false);
   b += "<section><h2>Draft a plan</h2><form method=\"post\" action=\"" +
        esc("/clinic/patients/" + id + "/plans") + "\">" + csrf_field(u.csrf) +
        "<label for=\"start\">Start date</label><input type=\"date\" id=\"start\" name=\"start\" "
@@ -299,6 +367,7 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
 }
 
 void WebServer::Impl::clinic_routes() {
+  clinic_form_routes();
   svr.Get("/clinic", guarded(false, [](Call &c) { redirect(c.res, "/clinic/"); }));
   svr.Get("/clinic/", guarded(false, [this](Call &c) { clinic_home(c); }));
   svr.Get(R"(/clinic/patients/([^/]+))", guarded(false, [this](Call &c) {

@@ -470,6 +470,10 @@ struct WebServer::Impl {
   void clinic_home(Call &c);
   void clinic_patient(Call &c, const std::string &id, const std::string &flash);
   void clinic_draft(Call &c, const std::string &id);
+  void clinic_form_routes();   // clinic_forms.cpp
+  void clinic_record_routes(); // clinic_records.cpp
+  // The patient page's task links (nav) or its forms and downloads: clinic_forms.cpp.
+  std::string clinic_tools_html(const std::string &id, const StaffUser &u, bool nav);
 };
 
 } // namespace titrate::web

@@ -1,0 +1,221 @@
+// The clinician's records of a patient (issue 15 item 1): log or correct a score, import a diary
+// CSV, assess and apply, and the audit (the patient's and the clinic's). Each form posts the
+// session's CSRF token, is checked by the same use case as the CLI (planner/app), and answers a
+// bad value with 400 naming it, nothing written.
+#include "planner/app/assess.hpp"
+#include "planner/app/imports.hpp"
+#include "planner/export/words_assessment.hpp"
+#include "planner/web/clinic_forms.hpp"
+#include "planner/web/server_impl.hpp"
+
+namespace titrate::web {
+
+namespace {
+
+// The audit as `titrate audit [ID]` lists it, for people: when, who (role), [patient,] action,
+// what, and the door (and operating-system user) it came through.
+std::string clinic_audit_table(const std::vector<AuditEntry> &entries, bool with_patient) {
+  if (entries.empty())
+    return "<p>No audit entries.</p>";
+  // Scrolls sideways on a phone instead of widening the page (focusable, so a keyboard can too).
+  std::string b = "<div role=\"region\" aria-label=\"Audit entries\" tabindex=\"0\" "
+                  "style=\"overflow-x:auto\"><table><thead><tr><th>When</th><th>Who</th>" +
+                  std::string(with_patient ? "<th>Patient</th>" : "") +
+                  "<th>Action</th><th>What</th><th>How</th></tr></thead><tbody>";
+  for (const auto &e : entries) {
+    b += "<tr><td>" + esc(stamp_text(e.at)) + "</td><td>" + esc(e.user) + " (" +
+         esc(e.role.empty() ? std::string("no role") : e.role) + ")</td>";
+    if (with_patient) {
+      b += "<td>" +
+           (e.patient.empty() ? std::string("-")
+                              : "<a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" +
+                                    esc(e.patient) + "</a>") +
+           "</td>";
+    }
+    b += "<td>" + esc(e.action) + "</td><td>" + esc(e.detail) + "</td><td>" +
+         esc(e.door.empty() ? std::string("not recorded") : "via " + e.door) +
+         esc(e.os_user.empty() ? std::string() : ", OS user " + e.os_user) + "</td></tr>";
+  }
+  return b + "</tbody></table></div>";
+}
+
+std::int64_t clinic_entry_id(const std::string &text, const std::string &field) {
+  long long v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v <= 0) {
+    throw InputError(field + ": \"" + printable(text, 32) +
+                     "\" is not a score id; expected the positive number shown when it was "
+                     "logged");
+  }
+  return v;
+}
+
+} // namespace
+
+void WebServer::Impl::clinic_record_routes() {
+  // ---- log or correct a score ----
+  svr.Post(R"(/clinic/patients/([^/]+)/scores)", guarded(false, [this](Call &c) {
+             const std::string id = c.req.matches[1];
+             const StaffUser u = require_staff(c, app::Permission::log_observation);
+             c.patient = id;
+             require_csrf(c, u, param(c.req, "csrf"));
+             validate_patient_id(id);
+             const std::string at_text = clinic_form_trim(param(c.req, "at"));
+             const LocalDateTime at =
+                 at_text.empty() ? now_local() : parse_local_datetime(at_text, "at");
+             ScoreEntry s =
+                 make_score_entry(param(c.req, "score"), at, param(c.req, "note"), cfg.today());
+             const std::string corrects = clinic_form_trim(param(c.req, "supersedes"));
+             if (!corrects.empty())
+               s.supersedes = clinic_entry_id(corrects, "supersedes");
+             app::record_score(repo, id, s, c.actor, cfg.today());
+             redirect(c.res, "/clinic/patients/" + id + "#scores");
+           }));
+  // ---- import a diary ----
+  svr.Post(R"(/clinic/patients/([^/]+)/diary)", guarded(false, [this](Call &c) {
+             const std::string id = c.req.matches[1];
+             const StaffUser u = require_staff(c, app::Permission::import_scores);
+             c.patient = id;
+             require_csrf(c, u,
+                          c.req.has_file("csrf") ? c.req.get_file_value("csrf").content
+                                                 : param(c.req, "csrf"));
+             validate_patient_id(id);
+             if (!c.req.has_file("diary"))
+               throw InputError("diary: missing; expected a CSV file with header at,score,note");
+             const auto file = c.req.get_file_value("diary");
+             const std::string name =
+                 file.filename.empty() ? "diary" : printable(file.filename, 64);
+             std::size_t pos = 0;
+             const std::string &text = file.content;
+             const auto source = [&text, &pos](char *buffer, std::size_t capacity) {
+               const std::size_t n = std::min(capacity, text.size() - pos);
+               std::copy_n(text.data() + pos, n, buffer);
+               pos += n;
+               return n;
+             };
+             if (!repo.patient(id))
+               throw NotFoundError("patient " + id + ": not found");
+             const app::ScoreImported r =
+                 app::import_scores(repo, source, app::ScoreImport{name, id}, c.actor,
+                                    app::Role::clinician, cfg.today());
+             const std::string b = "<h1>Diary of patient " + esc(id) +
+                                   "</h1><section class=\"ok\" role=\"status\"><p>Imported " +
+                                   std::to_string(r.result.imported) + " score" +
+                                   (r.result.imported == 1 ? "" : "s") + " from " + esc(name) +
+                                   "; skipped " + std::to_string(r.result.duplicates) +
+                                   " duplicate" + (r.result.duplicates == 1 ? "" : "s") +
+                                   " already stored.</p></section>" + clinic_back_link(id);
+             send_html(c.res, 200, page("Diary of patient " + id, b, u.name, u.csrf));
+           }));
+  // ---- assess and apply ----
+  svr.Get(R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
+            const std::string id = c.req.matches[1];
+            const StaffUser u = require_staff(c, app::Permission::assess);
+            app::authorize(c.actor, app::Permission::use_clinic_pages);
+            c.patient = id;
+            const auto lookup = [this](const std::string &name) -> const Pathway & {
+              const Pathway *pw = find_pathway(name);
+              if (!pw)
+                throw NotFoundError("pathway \"" + printable(name, 64) + "\": not found");
+              return *pw;
+            };
+            app::AssessRequest req;
+            req.patient = id;
+            const app::Assessed a = app::assess_stored(repo, formulary, lookup, cfg.today(), req);
+            std::string b =
+                "<h1>Assess patient " + esc(id) + "</h1><section id=\"assessment\">" +
+                words_html(words::assessment(a.assessment, formulary)) +
+                "</section><section><h2>Apply</h2><p>Applying records the decision and, "
+                "when it changes the plan, drafts the next plan version for you to read and "
+                "submit.</p><form method=\"post\" action=\"" +
+                esc("/clinic/patients/" + id + "/assess") + "\">" + csrf_field(u.csrf) +
+                "<input type=\"hidden\" name=\"shown\" value=\"" +
+                esc(to_string(a.assessment.decision)) + "\">" +
+                clinic_select(
+                    "decision", "Decision",
+                    {{"", "titrate's decision: " + std::string(to_string(a.assessment.decision))},
+                     {"continue", "my own (maintenance): continue"},
+                     {"reduce", "my own (maintenance): reduce"},
+                     {"escalate", "my own (maintenance): escalate"},
+                     {"switch", "my own (maintenance): switch"},
+                     {"stop", "my own (maintenance): stop"}},
+                    "") +
+                clinic_text_input("reason", "Why (needed with your own decision)", "") +
+                "<p><button type=\"submit\" id=\"apply\">Apply the decision</button></p></form>"
+                "</section>" +
+                clinic_back_link(id);
+            send_html(c.res, 200, page("Assess patient " + id, b, u.name, u.csrf));
+          }));
+  svr.Post(
+      R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
+        const std::string id = c.req.matches[1];
+        const StaffUser u = require_staff(c, app::Permission::apply_decision);
+        c.patient = id;
+        require_csrf(c, u, param(c.req, "csrf"));
+        app::AssessRequest req;
+        req.patient = id;
+        const std::string decision = clinic_form_trim(param(c.req, "decision"));
+        req.reason = clinic_form_trim(param(c.req, "reason"));
+        if (!decision.empty())
+          req.decision = parse_decision_kind(decision, "decision");
+        else if (!req.reason.empty())
+          throw InputError("reason: goes with your own decision (decision)");
+        const auto lookup = [this](const std::string &name) -> const Pathway & {
+          const Pathway *pw = find_pathway(name);
+          if (!pw)
+            throw NotFoundError("pathway \"" + printable(name, 64) + "\": not found");
+          return *pw;
+        };
+        // titrate's decision is applied only as the clinician read it: a score logged since
+        // the page was shown may have changed it.
+        const std::string shown = clinic_form_trim(param(c.req, "shown"));
+        if (!req.decision && !shown.empty()) {
+          const auto now_decided =
+              app::assess_stored(repo, formulary, lookup, cfg.today(), req).assessment.decision;
+          if (std::string(to_string(now_decided)) != shown) {
+            throw InputError("shown: the page said \"" + printable(shown, 32) +
+                             "\", but titrate now decides \"" +
+                             std::string(to_string(now_decided)) +
+                             "\" (the scores or the plan changed); read the assessment again");
+          }
+        }
+        const app::Applied r =
+            app::apply_assessment(repo, formulary, lookup, cfg.today(), c.actor, req);
+        redirect(c.res, "/clinic/patients/" + id +
+                            (r.version > 0 ? "?drafted=" + std::to_string(r.version) : ""));
+      }));
+  // ---- the audit ----
+  svr.Get("/clinic/audit", guarded(false, [this](Call &c) {
+            const StaffUser u = require_staff(c, app::Permission::read_audit);
+            app::authorize(c.actor, app::Permission::use_clinic_pages);
+            // The latest entries only: a clinic's whole log is for `titrate audit`.
+            constexpr std::size_t shown = 500;
+            auto entries = repo.audit(std::nullopt);
+            const std::size_t total = entries.size();
+            if (total > shown)
+              entries.erase(entries.begin(), entries.end() - static_cast<long>(shown));
+            const std::string b =
+                "<h1>Audit</h1>" +
+                (total > shown
+                     ? "<p>The latest " + std::to_string(shown) + " of " + std::to_string(total) +
+                           " entries; <code>titrate audit</code> lists them all.</p>"
+                     : std::string()) +
+                clinic_audit_table(entries, true) +
+                "<p><a href=\"/clinic/\">Back to the clinic</a></p>";
+            send_html(c.res, 200, page("Audit", b, u.name, u.csrf));
+          }));
+  svr.Get(R"(/clinic/patients/([^/]+)/audit)", guarded(false, [this](Call &c) {
+            const std::string id = c.req.matches[1];
+            const StaffUser u = require_staff(c, app::Permission::read_audit);
+            app::authorize(c.actor, app::Permission::use_clinic_pages);
+            c.patient = id;
+            validate_patient_id(id);
+            if (!repo.patient(id))
+              throw NotFoundError("patient " + id + ": not found");
+            const std::string b = "<h1>Audit of patient " + esc(id) + "</h1>" +
+                                  clinic_audit_table(repo.audit(id), false) + clinic_back_link(id);
+            send_html(c.res, 200, page("Audit of patient " + id, b, u.name, u.csrf));
+          }));
+}
+
+} // namespace titrate::web
