@@ -90,22 +90,18 @@ void write_svg(std::ostream &out, const ExportInput &in) {
   };
   auto y_at = [&](double score) { return kBottom - score / 10.0 * (kBottom - kTop); };
 
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 " << kWidth << " "
-      << kHeight << "\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" "
-      << "font-family=\"sans-serif\" font-size=\"12\" role=\"img\" aria-labelledby=\"title\">\n";
-  out << "<title id=\"title\">Pain scores for patient " << xml_escape(in.patient.id)
-      << (c.plan_version == 0 ? std::string(", plan not stored (preview)")
-                              : ", plan version " + std::to_string(c.plan_version))
-      << "</title>\n";
-  out << "<rect x=\"0\" y=\"0\" width=\"" << num(kWidth) << "\" height=\"" << num(kHeight)
-      << "\" fill=\"#ffffff\"/>\n";
-  out << "<text x=\"" << num(kLeft)
-      << "\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Pain scores, patient "
-      << xml_escape(in.patient.id) << "</text>\n";
-
-  // Stage bands, labelled above the plot on two alternating rows so neighbours do not collide.
-  out << "<g id=\"stages\">\n";
+  // Stage bands, and their labels above the plot laid out so that none overlap at any plan length:
+  // each label goes on its stage's alternating row when that row is free there, else on the first
+  // free row (more rows push the plot down and the drawing grows). Widths are estimated at 7 units
+  // a character (12-unit sans-serif, wider than DejaVu Sans' average), with a gap of 8.
+  struct StageLabel {
+    double x0, x1, lx;
+    std::string fill, text;
+    std::size_t row = 0;
+    bool swatch = false;
+  };
+  std::vector<StageLabel> labels;
+  std::vector<std::vector<std::pair<double, double>>> rows(2);
   for (std::size_t si = 0; si < in.plan.stages.size(); ++si) {
     const Stage &s = in.plan.stages[si];
     std::optional<Date> b, e;
@@ -120,18 +116,74 @@ void write_svg(std::ostream &out, const ExportInput &in) {
     }
     if (!b)
       continue;
-    const double x0 = x_at(*b, 0), x1 = x_at(*e, 0);
     static constexpr const char *kFills[] = {"#dbe9f6", "#f6e7d2", "#e3f1df", "#efe0f3"};
-    const std::string fill = kFills[si % 4];
     std::string dose = *lo == *hi ? hi->str() : lo->mg_text() + " to " + hi->str();
-    const std::string label =
+    StageLabel l{
+        x_at(*b, 0), x_at(*e, 0), 0, kFills[si % 4],
         display_name(in.formulary, s.drug) + " " + dose + " daily" +
-        (s.role == StageRole::trial ? "" : " (" + std::string(role_word(s.role)) + ")");
-    out << "<rect x=\"" << num(x0) << "\" y=\"" << num(kTop) << "\" width=\"" << num(x1 - x0)
-        << "\" height=\"" << num(kBottom - kTop) << "\" fill=\"" << fill
+            (s.role == StageRole::trial ? "" : " (" + std::string(role_word(s.role)) + ")")};
+    // A label that would run past the right edge ends at it, after a swatch of its band's colour
+    // (it no longer starts over its band).
+    double w = 7.0 * static_cast<double>(l.text.size());
+    l.lx = l.x0 + 2;
+    if (l.lx + w > kWidth - 4) {
+      w += 14;
+      l.lx = std::max(2.0, kWidth - 4 - w);
+      l.swatch = true;
+    }
+    const auto free = [&](std::size_t r) {
+      return std::none_of(rows[r].begin(), rows[r].end(), [&](const auto &ext) {
+        return l.lx < ext.second + 8 && ext.first < l.lx + w + 8;
+      });
+    };
+    l.row = si % 2;
+    if (!free(l.row)) {
+      l.row = 0;
+      while (l.row < rows.size() && !free(l.row))
+        ++l.row;
+      if (l.row == rows.size())
+        rows.emplace_back();
+    }
+    rows[l.row].emplace_back(l.lx, l.lx + w);
+    labels.push_back(std::move(l));
+  }
+  // Rows beyond the first two move everything below them down.
+  const double shift = 18.0 * static_cast<double>(rows.size() - 2);
+
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 " << kWidth << " "
+      << kHeight + shift << "\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" "
+      << "font-family=\"sans-serif\" font-size=\"12\" role=\"img\" aria-labelledby=\"title\">\n";
+  out << "<title id=\"title\">Pain scores for patient " << xml_escape(in.patient.id)
+      << (c.plan_version == 0 ? std::string(", plan not stored (preview)")
+                              : ", plan version " + std::to_string(c.plan_version))
+      << "</title>\n";
+  out << "<rect x=\"0\" y=\"0\" width=\"" << num(kWidth) << "\" height=\"" << num(kHeight + shift)
+      << "\" fill=\"#ffffff\"/>\n";
+  out << "<text x=\"" << num(kLeft)
+      << "\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Pain scores, patient "
+      << xml_escape(in.patient.id) << "</text>\n";
+
+  for (const auto &l : labels) {
+    const double y = 40 + 18.0 * static_cast<double>(l.row);
+    if (!l.swatch) {
+      out << "<text x=\"" << num(l.lx) << "\" y=\"" << num(y) << "\">" << xml_escape(l.text)
+          << "</text>\n";
+      continue;
+    }
+    out << "<rect x=\"" << num(l.lx) << "\" y=\"" << num(y - 10)
+        << "\" width=\"10\" height=\"10\" fill=\"" << l.fill
+        << "\" stroke=\"#666666\" stroke-width=\"0.5\"/>\n";
+    out << "<text x=\"" << num(l.lx + 14) << "\" y=\"" << num(y) << "\">" << xml_escape(l.text)
+        << "</text>\n";
+  }
+  if (shift > 0)
+    out << "<g transform=\"translate(0 " << num(shift) << ")\">\n";
+  out << "<g id=\"stages\">\n";
+  for (const auto &l : labels) {
+    out << "<rect x=\"" << num(l.x0) << "\" y=\"" << num(kTop) << "\" width=\"" << num(l.x1 - l.x0)
+        << "\" height=\"" << num(kBottom - kTop) << "\" fill=\"" << l.fill
         << "\" opacity=\"0.6\"/>\n";
-    out << "<text x=\"" << num(x0 + 2) << "\" y=\"" << num(si % 2 == 0 ? 40 : 58) << "\">"
-        << xml_escape(label) << "</text>\n";
   }
   out << "</g>\n";
 
@@ -188,8 +240,9 @@ void write_svg(std::ostream &out, const ExportInput &in) {
         << num(kBottom) << "\" stroke=\"#c62828\" stroke-width=\"1.5\"/>\n";
     out << "<text x=\"" << num(x - 3) << "\" y=\"" << num(kTop + 4) << "\" transform=\"rotate(-90 "
         << num(x - 3) << " " << num(kTop + 4)
-        << ")\" text-anchor=\"end\" font-size=\"10\" fill=\"#c62828\">decision " << iso(d)
-        << "</text>\n";
+        << ")\" text-anchor=\"end\" font-size=\"10\" fill=\"#c62828\" stroke=\"#ffffff\" "
+           "stroke-width=\"3\" paint-order=\"stroke\">decision "
+        << iso(d) << "</text>\n";
   }
   out << "</g>\n";
 
@@ -225,6 +278,8 @@ void write_svg(std::ostream &out, const ExportInput &in) {
         << " % less pain than baseline (a response).</text>\n";
   out << "<text x=\"" << num(kLeft) << "\" y=\"" << num(kBottom + 64)
       << "\" font-size=\"10\">Decision support only; not medical advice.</text>\n";
+  if (shift > 0)
+    out << "</g>\n";
   out << "</svg>\n";
 }
 

@@ -244,7 +244,7 @@ void WebServer::Impl::clinic_form_routes() {
                 clinic_profile_inputs(formulary, nullptr) +
                 "<p><button type=\"submit\" id=\"add\">Add patient</button></p></form>"
                 "<p><a href=\"/clinic/\">Back to the clinic</a></p>";
-            send_html(c.res, 200, page("Add a patient", b, u.name, u.csrf));
+            send_html(c.res, 200, page("Add a patient", b, u.name, u.csrf, u.role));
           }));
   svr.Post("/clinic/patients", guarded(false, [this](Call &c) {
              const StaffUser u = require_staff(c, app::Permission::change_patient);
@@ -277,7 +277,7 @@ void WebServer::Impl::clinic_form_routes() {
                             "<p><button type=\"submit\" id=\"save\">Save profile</button></p>"
                             "</form>" +
                             clinic_back_link(id);
-            send_html(c.res, 200, page("Update patient " + id, b, u.name, u.csrf));
+            send_html(c.res, 200, page("Update patient " + id, b, u.name, u.csrf, u.role));
           }));
   svr.Post(R"(/clinic/patients/([^/]+)/profile)", guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];
@@ -319,7 +319,7 @@ void WebServer::Impl::clinic_form_routes() {
                b += std::to_string(revoked) + " earlier link" + (revoked == 1 ? "" : "s") +
                     (revoked == 1 ? " no longer opens" : " no longer open") + " anything.";
              b += "</p>" + clinic_back_link(id);
-             send_html(c.res, 200, page("New link for patient " + id, b, u.name, u.csrf));
+             send_html(c.res, 200, page("New link for patient " + id, b, u.name, u.csrf, u.role));
            }));
   svr.Post(R"(/clinic/patients/([^/]+)/handout)", guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];
@@ -371,7 +371,7 @@ void WebServer::Impl::clinic_form_routes() {
                                    "</h1><section class=\"ok\" role=\"status\"><p>Revoked " +
                                    std::to_string(n) + " link" + (n == 1 ? "" : "s") + " of " +
                                    esc(id) + ".</p></section>" + clinic_back_link(id);
-             send_html(c.res, 200, page("Links of patient " + id, b, u.name, u.csrf));
+             send_html(c.res, 200, page("Links of patient " + id, b, u.name, u.csrf, u.role));
            }));
   clinic_record_routes(); // clinic_records.cpp
 }

@@ -112,24 +112,7 @@ void WebServer::Impl::clinic_home(Call &c) {
   if (due.empty()) {
     b += "<p>No decision or review dates on or before " + esc(iso(today + Days(within))) + ".</p>";
   } else {
-    b += "<table><thead><tr><th>Patient</th><th>Drug</th><th>Assessment</th><th>When</th>"
-         "<th>Scores in window</th></tr></thead><tbody>";
-    for (const auto &e : due) {
-      const std::string when = e.days_until > 0 ? "in " + std::to_string(e.days_until) + " days"
-                               : e.days_until == 0
-                                   ? "today"
-                                   : std::to_string(-e.days_until) + " days overdue";
-      b += "<tr><td><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" + esc(e.patient) +
-           "</a></td><td>" + esc(words::drug(formulary, e.drug)) + "</td><td>" +
-           (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
-           "</td><td>" + esc(when) + "</td><td>" + std::to_string(e.window_days_with_scores) +
-           " of " + std::to_string(e.window_days) + " days" +
-           (!e.missing_scores          ? ""
-            : window_start(e) <= today ? " <span class=\"warn\">missing scores</span>"
-                                       : " (window starts " + esc(iso(window_start(e))) + ")") +
-           "</td></tr>";
-    }
-    b += "</tbody></table>";
+    b += due_table(due, formulary, today, "/clinic/patients/");
   }
   b += "</section><section><h2>Patients</h2><ul>";
   for (const auto &r : repo.patients()) {

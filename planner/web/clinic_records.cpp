@@ -105,7 +105,7 @@ void WebServer::Impl::clinic_record_routes() {
                                    "; skipped " + std::to_string(r.result.duplicates) +
                                    " duplicate" + (r.result.duplicates == 1 ? "" : "s") +
                                    " already stored.</p></section>" + clinic_back_link(id);
-             send_html(c.res, 200, page("Diary of patient " + id, b, u.name, u.csrf));
+             send_html(c.res, 200, page("Diary of patient " + id, b, u.name, u.csrf, u.role));
            }));
   // ---- assess and apply ----
   svr.Get(R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
@@ -144,7 +144,7 @@ void WebServer::Impl::clinic_record_routes() {
                 "<p><button type=\"submit\" id=\"apply\">Apply the decision</button></p></form>"
                 "</section>" +
                 clinic_back_link(id);
-            send_html(c.res, 200, page("Assess patient " + id, b, u.name, u.csrf));
+            send_html(c.res, 200, page("Assess patient " + id, b, u.name, u.csrf, u.role));
           }));
   svr.Post(
       R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
@@ -184,38 +184,49 @@ void WebServer::Impl::clinic_record_routes() {
         redirect(c.res, "/clinic/patients/" + id +
                             (r.version > 0 ? "?drafted=" + std::to_string(r.version) : ""));
       }));
-  // ---- the audit ----
-  svr.Get("/clinic/audit", guarded(false, [this](Call &c) {
-            const StaffUser u = require_staff(c, app::Permission::read_audit);
-            app::authorize(c.actor, app::Permission::use_clinic_pages);
-            // The latest entries only: a clinic's whole log is for `titrate audit`.
-            constexpr std::size_t shown = 500;
-            auto entries = repo.audit(std::nullopt);
-            const std::size_t total = entries.size();
-            if (total > shown)
-              entries.erase(entries.begin(), entries.end() - static_cast<long>(shown));
-            const std::string b =
-                "<h1>Audit</h1>" +
-                (total > shown
-                     ? "<p>The latest " + std::to_string(shown) + " of " + std::to_string(total) +
-                           " entries; <code>titrate audit</code> lists them all.</p>"
-                     : std::string()) +
-                clinic_audit_table(entries, true) +
-                "<p><a href=\"/clinic/\">Back to the clinic</a></p>";
-            send_html(c.res, 200, page("Audit", b, u.name, u.csrf));
-          }));
-  svr.Get(R"(/clinic/patients/([^/]+)/audit)", guarded(false, [this](Call &c) {
-            const std::string id = c.req.matches[1];
-            const StaffUser u = require_staff(c, app::Permission::read_audit);
-            app::authorize(c.actor, app::Permission::use_clinic_pages);
-            c.patient = id;
-            validate_patient_id(id);
-            if (!repo.patient(id))
-              throw NotFoundError("patient " + id + ": not found");
-            const std::string b = "<h1>Audit of patient " + esc(id) + "</h1>" +
-                                  clinic_audit_table(repo.audit(id), false) + clinic_back_link(id);
-            send_html(c.res, 200, page("Audit of patient " + id, b, u.name, u.csrf));
-          }));
+  // ---- the audit: the clinic's and a patient's, for clinicians (in /clinic) and pharmacists (in
+  // /pharmacy), each in their own section ----
+  const auto audit_routes = [this](const std::string &section, app::Permission pages,
+                                   const std::string &home, const std::string &home_words) {
+    svr.Get(section + "/audit", guarded(false, [this, pages, home, home_words](Call &c) {
+              const StaffUser u = require_staff(c, app::Permission::read_audit);
+              app::authorize(c.actor, pages);
+              // The latest entries only: a clinic's whole log is for `titrate audit`.
+              constexpr std::size_t shown = 500;
+              auto entries = repo.audit(std::nullopt);
+              const std::size_t total = entries.size();
+              if (total > shown)
+                entries.erase(entries.begin(), entries.end() - static_cast<long>(shown));
+              const std::string b =
+                  "<h1>Audit</h1>" +
+                  (total > shown
+                       ? "<p>The latest " + std::to_string(shown) + " of " + std::to_string(total) +
+                             " entries; <code>titrate audit</code> lists them all.</p>"
+                       : std::string()) +
+                  clinic_audit_table(entries, true) + "<p><a href=\"" + home + "\">Back to " +
+                  home_words + "</a></p>";
+              send_html(c.res, 200, page("Audit", b, u.name, u.csrf, u.role));
+            }));
+    svr.Get(section + "/patients/([^/]+)/audit",
+            guarded(false, [this, pages, home, home_words, section](Call &c) {
+              const std::string id = c.req.matches[1];
+              const StaffUser u = require_staff(c, app::Permission::read_audit);
+              app::authorize(c.actor, pages);
+              c.patient = id;
+              validate_patient_id(id);
+              if (!repo.patient(id))
+                throw NotFoundError("patient " + id + ": not found");
+              const std::string back =
+                  section == "/clinic"
+                      ? clinic_back_link(id)
+                      : "<p><a href=\"" + home + "\">Back to " + home_words + "</a></p>";
+              const std::string b = "<h1>Audit of patient " + esc(id) + "</h1>" +
+                                    clinic_audit_table(repo.audit(id), false) + back;
+              send_html(c.res, 200, page("Audit of patient " + id, b, u.name, u.csrf, u.role));
+            }));
+  };
+  audit_routes("/clinic", app::Permission::use_clinic_pages, "/clinic/", "the clinic");
+  audit_routes("/pharmacy", app::Permission::use_pharmacy_pages, "/pharmacy/", "the review queue");
 }
 
 } // namespace titrate::web

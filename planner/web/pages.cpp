@@ -188,4 +188,28 @@ std::string adverse_effects_table(const std::vector<AdverseEffect> &effects, con
   return h + "</tbody></table>";
 }
 
+std::string due_table(const std::vector<DueEntry> &due, const Formulary &f, Date today,
+                      const std::string &patient_href) {
+  std::string b = "<table><thead><tr><th>Patient</th><th>Drug</th><th>Assessment</th><th>When</th>"
+                  "<th>Scores in window</th></tr></thead><tbody>";
+  for (const auto &e : due) {
+    const Date starts = e.decision_date - Days(e.window_days);
+    const std::string when = e.days_until > 0    ? "in " + std::to_string(e.days_until) + " days"
+                             : e.days_until == 0 ? "today"
+                                                 : std::to_string(-e.days_until) + " days overdue";
+    const std::string who = patient_href.empty() ? esc(e.patient)
+                                                 : "<a href=\"" + esc(patient_href + e.patient) +
+                                                       "\">" + esc(e.patient) + "</a>";
+    b += "<tr><td>" + who + "</td><td>" + esc(words::drug(f, e.drug)) + "</td><td>" +
+         (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
+         "</td><td>" + esc(when) + "</td><td>" + std::to_string(e.window_days_with_scores) +
+         " of " + std::to_string(e.window_days) + " days" +
+         (!e.missing_scores ? ""
+          : starts <= today ? " <span class=\"warn\">missing scores</span>"
+                            : " (window starts " + esc(iso(starts)) + ")") +
+         "</td></tr>";
+  }
+  return b + "</tbody></table>";
+}
+
 } // namespace titrate::web

@@ -7,6 +7,7 @@
 #include "planner/export/export_context.hpp"
 #include "planner/export/words.hpp"
 #include "planner/scheduling/plan.hpp"
+#include "planner/store/repository.hpp"
 
 #include <string>
 #include <vector>
@@ -39,5 +40,11 @@ std::string scores_table(const std::vector<ScoreEntry> &scores, Date from);
 // Every adverse effect, newest first, as a table (When, Severity, What, Drugs taken then); the
 // drugs in the one wording ("DULoxetine"), "not attributed" when logged with no plan to read.
 std::string adverse_effects_table(const std::vector<AdverseEffect> &effects, const Formulary &f);
+
+// The due list as a table (Patient, Drug, Assessment, When, Scores in window): "3 days overdue",
+// "missing scores" only for a window that has started (else when it starts). Patient ids link to
+// `patient_href` + id when it is not empty.
+std::string due_table(const std::vector<DueEntry> &due, const Formulary &f, Date today,
+                      const std::string &patient_href);
 
 } // namespace titrate::web

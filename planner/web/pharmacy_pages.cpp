@@ -28,6 +28,14 @@ void WebServer::Impl::pharmacy_queue(Call &c) {
     b += "</tbody></table>";
   }
   b += "</section>";
+  // What is coming: the due list (7 days ahead), and the audit.
+  const Date today = cfg.today();
+  const auto due = due_list(repo, today, 7, pathways);
+  b += "<section><h2>Due by " + esc(iso(today + Days(7))) + "</h2>" +
+       (due.empty() ? "<p>No decision or review dates in the next 7 days.</p>"
+                    : due_table(due, formulary, today, "")) +
+       "</section><section><h2>Records</h2><p><a href=\"/pharmacy/audit\">The audit</a> (who "
+       "did what, when) and <a href=\"/reports/outcomes\">the outcome report</a>.</p></section>";
   send_html(c.res, 200, page("Review queue", b, u.name, u.csrf, u.role));
 }
 
@@ -160,6 +168,8 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   }
   b += "</ul></section>";
 
+  b += "<p><a href=\"" + esc("/pharmacy/patients/" + id + "/audit") +
+       "\">The audit of this patient</a></p>";
   b += "<section><h2>Verdict</h2>";
   if (v->status == PlanStatus::submitted) {
     const std::string act = "/pharmacy/patients/" + id + "/versions/" + std::to_string(v->version);

@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <regex>
 #include <sstream>
 
 using namespace titrate;
@@ -111,4 +113,62 @@ TEST_CASE("a missing validator fails with a message naming the install script") 
   CHECK(fhir.exit_code == 3);
   CHECK_THAT(fhir.output,
              Catch::Contains("`fhir`") && Catch::Contains(".ci/install-export-validators"));
+}
+
+// Issue 17 item 5: stage labels never overlap, at any plan length. Plans of 1 to 6 stages, each
+// a few days long (the crowded case), alternating duloxetine and gabapentin: every label is drawn,
+// inside the drawing, and no two on one row overlap (widths estimated at 7 units a character, 12
+// units sans-serif; the browser test measures the rendered boxes on a phone).
+TEST_CASE("pain chart lays out stage labels without overlaps for 1 to 6 stages") {
+  for (int n = 1; n <= 6; ++n) {
+    INFO(n << " stages");
+    Sample s;
+    s.plan.stages.clear();
+    Date day(2026, 12, 1);
+    for (int i = 0; i < n; ++i) {
+      Stage st;
+      st.drug = i % 2 == 0 ? "duloxetine" : "gabapentin";
+      st.role = StageRole::trial;
+      const Date end = day + Days(i % 2 == 0 ? 3 : 5);
+      st.steps = {
+          Step{DateRange(day, end), Dose::milligrams(i % 2 == 0 ? 30 : 300), {}},
+          Step{DateRange(end, end + Days(2)), Dose::milligrams(i % 2 == 0 ? 60 : 1800), {}}};
+      day = end + Days(2);
+      s.plan.stages.push_back(st);
+    }
+    const std::string svg = svg_of(s);
+    validated("stages-" + std::to_string(n) + ".svg", svg);
+    struct Box {
+      double x0, x1, y;
+      std::string text;
+    };
+    std::vector<Box> boxes;
+    const std::regex label(R"re(<text x="([0-9.]+)" y="([0-9.]+)">([^<]* daily)</text>)re");
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), label);
+         it != std::sregex_iterator(); ++it) {
+      const double x = std::stod((*it)[1]);
+      const std::string t = (*it)[3];
+      // A label moved to end at the right edge has a swatch 14 units before its words.
+      char at[32];
+      std::snprintf(at, sizeof at, "<rect x=\"%.1f\"", x - 14);
+      const bool swatch = svg.find(at) != std::string::npos;
+      boxes.push_back(
+          {swatch ? x - 14 : x, x + 7.0 * static_cast<double>(t.size()), std::stod((*it)[2]), t});
+    }
+    REQUIRE(boxes.size() == static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+      CHECK(boxes[i].x0 >= 0);
+      CHECK(boxes[i].x1 <= 560);
+      for (std::size_t j = i + 1; j < boxes.size(); ++j) {
+        INFO(boxes[i].text << " | " << boxes[j].text);
+        CHECK_FALSE(
+            (boxes[i].y == boxes[j].y && boxes[i].x0 < boxes[j].x1 && boxes[j].x0 < boxes[i].x1));
+      }
+    }
+    if (n == 6) {
+      // Six labels this crowded need more than two rows: the plot moves down and the drawing grows.
+      CHECK_THAT(svg, Catch::Contains("<g transform=\"translate(0 "));
+      CHECK(svg.find("viewBox=\"0 0 560 390\"") == std::string::npos);
+    }
+  }
 }

@@ -998,6 +998,27 @@ TEST_CASE("the pharmacist sees the decision behind a version, every version and 
                                         "review can be approved or rejected."));
   CHECK(old->body.find("id=\"approve\"") == std::string::npos);
   CHECK(old->body.find("The decision behind this version") == std::string::npos);
+  // The review queue shows what is coming (P1's decision date 2026-12-22) and links the audit,
+  // which opens in the pharmacist's own section; a clinician is refused there.
+  s.today = Date(2026, 12, 20);
+  auto queue = c.Get("/pharmacy/", {{"Cookie", login.cookie}});
+  REQUIRE(queue->status == 200);
+  CHECK_THAT(queue->body, Catch::Contains("Due by 2026-12-27"));
+  CHECK_THAT(queue->body,
+             Catch::Contains("<td>P1</td><td>DULoxetine</td><td>decision date 2026-12-22</td>"
+                             "<td>in 2 days</td>"));
+  CHECK_THAT(queue->body, Catch::Contains("href=\"/pharmacy/audit\""));
+  auto audit = c.Get("/pharmacy/audit", {{"Cookie", login.cookie}});
+  REQUIRE(audit->status == 200);
+  CHECK_THAT(audit->body, Catch::Contains("<h1>Audit</h1>"));
+  CHECK_THAT(audit->body, Catch::Contains("Back to the review queue"));
+  auto mine = c.Get("/pharmacy/patients/P1/audit", {{"Cookie", login.cookie}});
+  REQUIRE(mine->status == 200);
+  CHECK_THAT(mine->body, Catch::Contains("Audit of patient P1"));
+  CHECK_THAT(mine->body, Catch::Contains("dr.a"));
+  const auto dr = s.login("dr.a");
+  CHECK(c.Get("/pharmacy/audit", {{"Cookie", dr.cookie}})->status == 403);
+  CHECK(c.Get("/clinic/audit", {{"Cookie", dr.cookie}})->status == 200);
 }
 
 } // namespace titrate::test
