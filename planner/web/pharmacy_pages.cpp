@@ -156,7 +156,8 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
          esc(it->note.empty() ? std::string("-") : words::for_people(formulary, it->note)) +
          "</td><td>" + (rv.empty() ? std::string("none") : rv) + "</td></tr>";
   }
-  b += "</tbody></table></section>";
+  b += "</tbody></table><p><a href=\"" + esc("/pharmacy/patients/" + id + "/audit") +
+       "\">The audit of this patient</a></p></section>";
 
   // This version as every export writes it: the dispensing CSV, the handout, the calendar.
   b += "<section><h2>Downloads of version " + std::to_string(v->version) + "</h2><ul>";
@@ -168,8 +169,6 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   }
   b += "</ul></section>";
 
-  b += "<p><a href=\"" + esc("/pharmacy/patients/" + id + "/audit") +
-       "\">The audit of this patient</a></p>";
   b += "<section><h2>Verdict</h2>";
   if (v->status == PlanStatus::submitted) {
     const std::string act = "/pharmacy/patients/" + id + "/versions/" + std::to_string(v->version);

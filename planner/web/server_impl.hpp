@@ -22,7 +22,10 @@
 
 #include <boost/date_time/posix_time/posix_time.hpp>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <nlohmann/json.hpp>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
@@ -205,8 +208,13 @@ struct WebServer::Impl {
     // cpp-httplib listens with a backlog of 5 (compiled into Debian's library), so a burst of
     // connections (a login flood, 50 load-test clients) overflowed the kernel's accept queue and
     // some were dropped unanswered; bind() raises it to SOMAXCONN on the socket seen here.
+    // TCP_NODELAY on the listening socket, which Linux passes on to every accepted one: cpp-httplib
+    // writes a response's headers and body separately, and with Nagle's algorithm against the
+    // client's delayed ACK every keep-alive response after the first waited about 40 ms.
     svr.set_socket_options([this](socket_t sock) {
       httplib::default_socket_options(sock);
+      int one = 1;
+      ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       listen_socket = sock;
     });
     svr.set_payload_max_length(64 * 1024); // a form or a score is a few hundred bytes
