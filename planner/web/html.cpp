@@ -43,7 +43,7 @@ header form{margin:0}header nav a{display:inline-block;padding:.6rem .2rem}
 main{max-width:56rem;margin:0 auto;padding:1rem}
 section{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:1rem;margin:0 0 1rem;
   overflow-x:auto}
-h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:0 0 .6rem}
+h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:0 0 .6rem}h3{font-size:1.05rem;margin:.8rem 0 .4rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .4rem;
   border-bottom:1px solid #e3e6ea;vertical-align:top}
 button,input[type=submit]{font-size:1rem;padding:.7rem 1.1rem;border-radius:6px;border:0;

@@ -97,7 +97,11 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   const Date today = cfg.today();
   b += "<section><h2>Patient</h2>";
   try {
-    b += words_html(words::patient(p, check_eligibility(p, formulary, today), formulary, today));
+    // The card's heading already says "Patient"; the first line drops the CLI's "patient: ".
+    auto lines = words::patient(p, check_eligibility(p, formulary, today), formulary, today);
+    if (!lines.empty() && lines.front().text.rfind("patient: ", 0) == 0)
+      lines.front().text = words::capitalised(lines.front().text.substr(9));
+    b += words_html(lines);
   } catch (const Error &e) {
     b += "<p class=\"warn\">Eligibility cannot be checked: " + esc(e.what()) + "</p>";
   }

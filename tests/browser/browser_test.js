@@ -80,7 +80,7 @@ lib.world(process.argv, 'browser').then((t) => lib.run(t, async () => {
     const review = await text(staff);
     check(review.includes('Lint findings') && review.includes('Drafted by dr.a'),
       'version page shows lint findings and the author');
-    check(review.includes('patient: 55 years (born 1971-06-15)') && review.includes('Side effects reported') &&
+    check(review.includes('55 years (born 1971-06-15)') && !review.includes('patient: 55 years') && review.includes('Side effects reported') &&
       review.includes('Why this version: web: drafted from 2026-12-01'), 'version page shows the patient and why');
     await t.look(staff, 'pharmacy-review');
     await submitAndWait(staff, '#approve');

@@ -478,7 +478,9 @@ TEST_CASE(
   REQUIRE(r->status == 200);
   const std::string &h = r->body;
   // Born 1971-06-15, 55 on 2026-12-01; Cockcroft-Gault (140 - 55) x 65 / (72 x 0.8) x 0.85 = 81.5.
-  CHECK(h.find("patient: 55 years (born 1971-06-15), female, 65 kg; CrCl 81.5 mL/min "
+  // The card's heading says "Patient", so its first line does not repeat "patient: ".
+  CHECK(h.find("patient: 55 years") == std::string::npos);
+  CHECK(h.find(">55 years (born 1971-06-15), female, 65 kg; CrCl 81.5 mL/min "
                "(Cockcroft-Gault from serum creatinine 0.8 mg/dL); hepatic impairment none") !=
         std::string::npos);
   CHECK(h.find("conditions: none; medicines: none") != std::string::npos);
