@@ -57,10 +57,17 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
   Plan out = running;
   out.lint.clear();
   // Running tapers go on as planned, but never above today's cap (renal function or age
-  // changed): a step above it is cut at `from` and goes on at the cap, said in a warning.
+  // changed): a step above it is cut at `from` and goes on at the cap, said in a warning. So do
+  // the days left of an earlier trial that a switch cut short (its last days, before the next
+  // drug: a switch on a drug's first day leaves that day); only the current trial is re-planned
+  // below.
+  const Stage *current_trial = nullptr;
+  for (auto it = out.stages.rbegin(); it != out.stages.rend() && current_trial == nullptr; ++it)
+    if (it->role == StageRole::trial)
+      current_trial = &*it;
   const EligibilityReport today_report = check_eligibility(p, f, today);
   for (auto &st : out.stages) {
-    if (st.role == StageRole::trial || st.steps.empty())
+    if (&st == current_trial || st.steps.empty())
       continue;
     const DrugVerdict *tv = today_report.find(st.drug);
     if (tv == nullptr)

@@ -300,3 +300,59 @@ TEST_CASE("re-planning a responder keeps maintenance, lowered only to a new rena
   }());
   CHECK(d.plan.lint.empty());
 }
+
+// Found by the course simulator (seed 20261130, nice-cg173, course C5753; docs/reliability.md):
+// a switch on pregabalin's first day leaves that one day of the pregabalin trial at 150 mg, then
+// a cross-taper at 75 mg and amitriptyline; renal function falls to CrCl 10 mL/min the same day
+// and the clinician re-plans from that day. The re-plan must cap what is left of the earlier
+// trial as it caps a running taper: no dose from the re-plan day on above today's cap (pregabalin
+// at CrCl under 15 mL/min: 25-75 mg a day, clinical.md pregabalin renal row [PGB-US] 2.7), said
+// in a replan.capped warning.
+TEST_CASE("a re-plan caps the days left of a trial a switch cut short, as it caps a taper") {
+  const Formulary &f = shipped_formulary();
+  const Monograph &gaba = f.get("gabapentin");
+  const Monograph &pgb = f.get("pregabalin");
+  const Monograph &ami = f.get("amitriptyline");
+  const auto stage = [](const Monograph &m, StageRole role,
+                        std::vector<std::tuple<const char *, const char *, long>> steps) {
+    Stage s;
+    s.drug = m.name;
+    s.role = role;
+    for (const auto &[b, e, mgd] : steps) {
+      auto doses = split_daily(m, mg(mgd), m.titration.times);
+      REQUIRE(doses);
+      s.steps.push_back(Step{DateRange(day(b), day(e)), mg(mgd), *doses});
+    }
+    return s;
+  };
+  Plan running;
+  running.patient = "C5753";
+  running.pathway = "nice-cg173";
+  running.start = day("2030-04-01");
+  running.stages = {stage(gaba, StageRole::trial, {{"2030-04-01", "2030-04-11", 300}}),
+                    stage(pgb, StageRole::trial, {{"2030-04-11", "2030-04-12", 150}}),
+                    stage(pgb, StageRole::cross_taper, {{"2030-04-12", "2030-04-19", 75}}),
+                    stage(ami, StageRole::trial, {{"2030-04-12", "2030-04-19", 10}})};
+  Patient p = adult("C5753");
+  p.serum_creatinine_mg_dl.reset();
+  p.crcl_ml_min = 10;
+  const Date from = day("2030-04-11");
+  const auto next = continue_plan(running, p, f, shipped_pathway("nice-cg173"), from, from);
+  REQUIRE(next);
+  const EligibilityReport report = check_eligibility(p, f, from);
+  const Dose cap = daily_cap(pgb, *report.find("pregabalin"));
+  CHECK(cap == mg(75)); // clinical.md [PGB-US] 2.7: CrCl under 15 mL/min, 25-75 mg a day
+  bool warned = false;
+  for (const auto &s : next->stages) {
+    if (s.drug != "pregabalin")
+      continue;
+    for (const auto &st : s.steps) {
+      INFO(to_string(s.role) << " " << iso(st.range.begin()) << " " << st.daily.str());
+      if (st.range.end() > from)
+        CHECK(st.daily <= cap);
+    }
+    for (const auto &w : s.warnings)
+      warned = warned || w.rule == "replan.capped";
+  }
+  CHECK(warned);
+}
