@@ -170,6 +170,14 @@ std::string patient_severity_select(const std::string &id) {
          "<option value=\"intolerable\">Intolerable: I cannot go on like this</option></select>";
 }
 
+// The patient's last entry (by id, not by time: a correction keeps the time it corrects), or
+// nullptr when there is none.
+template <class Entry> const Entry *newest_patient_entry(const std::vector<Entry> &list) {
+  const auto it = std::max_element(list.begin(), list.end(),
+                                   [](const Entry &x, const Entry &y) { return x.id < y.id; });
+  return it == list.end() ? nullptr : &*it;
+}
+
 // The id posted as `field`: the patient's last entry, else 400 naming the field.
 std::int64_t patient_last_entry(const std::string &text, std::int64_t last, const char *field,
                                 const char *what) {
@@ -369,9 +377,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
     }
     b += "</ul>";
     // The last one reported (by entry, not by time) can be withdrawn: kept, marked, audited.
-    const auto last = std::max_element(
-        effects.begin(), effects.end(),
-        [](const AdverseEffect &x, const AdverseEffect &y) { return x.id < y.id; });
+    const AdverseEffect *last = newest_patient_entry(effects);
     b += "<details id=\"correct-effect\" style=\"overflow-wrap:anywhere\"><summary>Correct your "
          "last side effect report (" +
          esc(last->description) + ", " + esc(words::when(last->at, today)) +
@@ -409,9 +415,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
            std::to_string(s.score.value()) + "</td><td>" + esc(s.note) + "</td></tr>";
     }
     b += "</tbody></table>";
-    const auto last =
-        std::max_element(scores.begin(), scores.end(),
-                         [](const ScoreEntry &x, const ScoreEntry &y) { return x.id < y.id; });
+    const ScoreEntry *last = newest_patient_entry(scores);
     b += "<details id=\"correct\"><summary>Correct your last pain score (" +
          std::to_string(last->score.value()) + ", " + esc(words::when(last->at, today)) +
          ")</summary><form method=\"post\" action=\"" + esc(base + "/scores/correct") + "\">" +
@@ -498,10 +502,7 @@ void WebServer::Impl::patient_routes() {
                  c, token,
                  [&] {
                    const auto scores = repo.scores(rec.patient.id);
-                   const ScoreEntry *last = nullptr;
-                   for (const auto &e : scores)
-                     if (last == nullptr || e.id > last->id)
-                       last = &e;
+                   const ScoreEntry *last = newest_patient_entry(scores);
                    const std::int64_t id = patient_last_entry(
                        param(c.req, "entry"), last ? last->id : 0, "entry", "pain score");
                    // The right value for the same moment: the correction keeps the entry's time,
@@ -534,10 +535,7 @@ void WebServer::Impl::patient_routes() {
                  c, token,
                  [&] {
                    const auto effects = repo.adverse_effects(rec.patient.id);
-                   const AdverseEffect *last = nullptr;
-                   for (const auto &e : effects)
-                     if (last == nullptr || e.id > last->id)
-                       last = &e;
+                   const AdverseEffect *last = newest_patient_entry(effects);
                    const std::int64_t id = patient_last_entry(
                        param(c.req, "entry"), last ? last->id : 0, "entry", "side effect report");
                    // As for a score: the corrected report keeps the time it was felt.
@@ -556,10 +554,7 @@ void WebServer::Impl::patient_routes() {
                  c, token,
                  [&] {
                    const auto effects = repo.adverse_effects(rec.patient.id);
-                   const AdverseEffect *last = nullptr;
-                   for (const auto &e : effects)
-                     if (last == nullptr || e.id > last->id)
-                       last = &e;
+                   const AdverseEffect *last = newest_patient_entry(effects);
                    AdverseEffect ae;
                    ae.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
                                                       "entry", "side effect report");
