@@ -16,7 +16,9 @@
 //   4. no dose from the decision day on is above the cap for the profile of that day;
 //   5. a trial is judged on its response only after the pathway's minimum days at the
 //      assessed dose;
-//   6. a plan whose drug is a third serotonergic one for the patient carries a warning.
+//   6. a plan whose drug is a third serotonergic one for the patient carries a warning;
+//   7. a drug given up (switched away from or stopped) has no trial dose planned after the
+//      decision day: one not yet begun is not started at all.
 // Deterministic for a seed. Used by tests/assessment/simulator_test.cpp (a few hundred courses)
 // and bench/bench_courses.cpp (10,000 and more).
 #include "bench/cohort.hpp"
@@ -336,6 +338,17 @@ private:
              drug + " was switched away from with no taper (version of " + iso(today) + ";" +
                  steps + ")");
       }
+    }
+    // 7. A drug given up is not started or raised later as a trial.
+    for (const auto &s : plan.stages) {
+      if (s.role != StageRole::trial ||
+          std::find(plan.tried.begin(), plan.tried.end(), s.drug) == plan.tried.end())
+        continue;
+      for (const auto &st : s.steps)
+        if (st.range.begin() > today)
+          fail(t, 7, p.id,
+               "version of " + iso(today) + ": " + s.drug + " was given up but its trial has " +
+                   st.daily.str() + " a day from " + iso(st.range.begin()));
     }
     // 4. Caps for today's profile, from the decision day on.
     const EligibilityReport report = check_eligibility(p, f_, today);

@@ -84,16 +84,84 @@ Date clear_of_running_stages(const Formulary &f, const Plan &plan, const std::st
   return start;
 }
 
+// The current trial has not begun on the decision day (it waits for a running taper, as after a
+// sequential switch) and is given up: a contraindication appeared meanwhile (renal function
+// fell), or a clinician switches or stops it. Nothing of it was taken, so nothing is tapered: it
+// leaves the plan (and is never chosen again). With `next_allowed`, the next drug of the
+// pathway starts on the day it would have started, or later where a running taper's own
+// switching rule asks; none left, or a stop: the plan says why and that the patient is referred.
+Plan replace_unstarted_trial(const AssessInput &in, const Assessment &decision, Plan out,
+                             bool next_allowed) {
+  const std::size_t i = current_trial_index(out);
+  const std::string dropped = out.stages[i].drug;
+  const Date planned = out.stages[i].steps.front().range.begin();
+  out.stages.erase(out.stages.begin() + static_cast<std::ptrdiff_t>(i));
+  add_unique(out.tried, dropped);
+  const EligibilityReport report = check_eligibility(in.patient, in.formulary, in.today);
+  out.unchecked_medications = report.unchecked_medications;
+  std::string why = dropped + " was to start on " + iso(planned) +
+                    " and is not started (assessment of " + iso(decision.date) + ")" +
+                    (decision.reasons.empty() ? std::string() : ": " + decision.reasons.front());
+  const DrugVerdict *next = nullptr;
+  std::string refer;
+  if (decision.decision != DecisionKind::stop) {
+    try {
+      next = &choose_drug(report, in.formulary, in.pathway, out.tried, decision.next_drug);
+    } catch (const RefusedError &e) {
+      refer = e.what();
+    } catch (const InputError &) {
+      // the named drug is no longer eligible: the pathway's order
+      try {
+        next = &choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
+      } catch (const RefusedError &e2) {
+        refer = e2.what();
+      }
+    }
+  } else if (next_allowed) {
+    // titrate's own stop: no drug is left, in choose_drug's words
+    try {
+      choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
+      refer = "the decision is to stop; " + in.pathway.after_last;
+    } catch (const RefusedError &e) {
+      refer = e.what();
+    }
+  } else {
+    refer = "the clinician stopped " + dropped + " before it started";
+  }
+  if (next != nullptr) {
+    const Date start =
+        clear_of_running_stages(in.formulary, out, next->drug, std::max(planned, decision.date));
+    Stage stage = build_trial_stage(in.formulary.get(next->drug), *next, in.pathway, start,
+                                    std::nullopt, std::nullopt);
+    stage.note = why + (stage.note.empty() ? std::string() : "; " + stage.note);
+    out.stages.push_back(std::move(stage));
+    return out;
+  }
+  const std::string prefix = "plan: refused: ";
+  if (refer.rfind(prefix, 0) == 0)
+    refer = refer.substr(prefix.size());
+  why += "; no further drug: " + refer;
+  // Said on the stage still running (the earlier drug's taper), else on the last stage.
+  Stage *host = out.stages.empty() ? nullptr : &out.stages.back();
+  for (auto &st : out.stages)
+    if (st.role != StageRole::trial && !st.steps.empty() &&
+        st.steps.back().range.end() > decision.date)
+      host = &st;
+  if (host != nullptr)
+    host->note += std::string(host->note.empty() ? "" : "; ") + why;
+  return out;
+}
+
 // `next_allowed` false: the outgoing drug is tapered and nothing follows (a clinician's stop).
 Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
                   bool next_allowed = true) {
   Stage &cur = out.stages[current_trial_index(out)];
   const std::string outgoing = cur.drug;
   const Monograph &out_m = in.formulary.get(outgoing);
-  if (cur.steps.empty() || decision.date < cur.steps.front().range.begin()) {
-    throw InputError("apply: switch on " + iso(decision.date) + " is before the start of " +
-                     outgoing);
-  }
+  if (cur.steps.empty())
+    throw InputError("apply: the trial of " + outgoing + " has no steps to switch from");
+  if (decision.date < cur.steps.front().range.begin())
+    return replace_unstarted_trial(in, decision, std::move(out), next_allowed);
   // A switch decided on a drug's first day (an intolerable effect after its first dose) acts from
   // the next day: that day's doses were taken, and the taper follows the label from there.
   const Date on = std::max(decision.date, cur.steps.front().range.begin() + Days(1));
@@ -314,6 +382,13 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     const bool taken = trial != nullptr && !trial->steps.empty() &&
                        trial->steps.front().range.begin() <= decision.date &&
                        (trial->maintenance() || trial->steps.back().range.end() >= decision.date);
+    if (trial != nullptr && !trial->steps.empty() &&
+        trial->steps.front().range.begin() > decision.date) {
+      // Not begun (it waits for a running taper): it leaves the plan, nothing follows.
+      out = replace_unstarted_trial(in, decision, std::move(out),
+                                    decision.rule != "decision.clinician");
+      break;
+    }
     if (!taken) {
       // Nothing has been taken since before yesterday (the plan ran out): nothing to taper, but
       // the drug is stopped all the same and assessed no more.

@@ -142,6 +142,12 @@ struct Context {
 // choice, shared with the scheduler) or, when none is left, stop and refer.
 void switch_or_stop(Assessment &a, const Context &c, const std::string &rule,
                     const std::string &source) {
+  // A drug whose first day is still ahead (it waits for a running taper) was never taken.
+  const bool unstarted = !c.stage.steps.empty() && c.stage.steps.front().range.begin() > c.in.today;
+  const std::string off = unstarted ? c.stage.drug + " was to start on " +
+                                          iso(c.stage.steps.front().range.begin()) +
+                                          ": it is not started, and needs no taper"
+                                    : std::string();
   std::vector<std::string> tried = c.in.plan.tried;
   for (const auto &st : c.in.plan.stages)
     if (st.role == StageRole::trial &&
@@ -163,7 +169,8 @@ void switch_or_stop(Assessment &a, const Context &c, const std::string &rule,
                             " (" + f.source + ")");
       }
     }
-    a.reasons.push_back(c.stage.drug + " is tapered off as the formulary's switching rules say");
+    a.reasons.push_back(
+        unstarted ? off : c.stage.drug + " is tapered off as the formulary's switching rules say");
   } catch (const RefusedError &) {
     a.decision = DecisionKind::stop;
     a.rule = "decision.no-stage-left";
@@ -172,7 +179,8 @@ void switch_or_stop(Assessment &a, const Context &c, const std::string &rule,
                         " is left (every one avoid or already tried)");
     a.reasons.push_back(c.in.pathway.after_last.empty() ? "refer to specialist pain services"
                                                         : c.in.pathway.after_last);
-    a.reasons.push_back(c.stage.drug + " is tapered off as the formulary's taper rule says");
+    a.reasons.push_back(
+        unstarted ? off : c.stage.drug + " is tapered off as the formulary's taper rule says");
   }
 }
 

@@ -61,10 +61,16 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
   // the days left of an earlier trial that a switch cut short (its last days, before the next
   // drug: a switch on a drug's first day leaves that day); only the current trial is re-planned
   // below.
-  const Stage *current_trial = nullptr;
-  for (auto it = out.stages.rbegin(); it != out.stages.rend() && current_trial == nullptr; ++it)
+  // The current trial: the last one, unless its drug was given up (switched away from or stopped
+  // on a decision: then what is left of it is history, capped like a taper, never titrated on).
+  Stage *trial = nullptr;
+  for (auto it = out.stages.rbegin(); it != out.stages.rend() && trial == nullptr; ++it)
     if (it->role == StageRole::trial)
-      current_trial = &*it;
+      trial = &*it;
+  if (trial != nullptr &&
+      std::find(out.tried.begin(), out.tried.end(), trial->drug) != out.tried.end())
+    trial = nullptr;
+  const Stage *current_trial = trial;
   const EligibilityReport today_report = check_eligibility(p, f, today);
   for (auto &st : out.stages) {
     if (&st == current_trial || st.steps.empty())
@@ -107,15 +113,8 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
       st.warnings.push_back(capped_finding(st, *capped_from, tcap, from));
     }
   }
-  Stage *trial = nullptr;
-  for (auto it = out.stages.rbegin(); it != out.stages.rend(); ++it) {
-    if (it->role == StageRole::trial) {
-      trial = &*it;
-      break;
-    }
-  }
   if (trial == nullptr)
-    return out; // tapers only: they go on as planned
+    return out; // tapers only (or a trial given up): they go on as planned, within today's cap
   const Step *now = step_on(*trial, from);
   if (now == nullptr) {
     // Not started yet (a sequential switch's gap): planned again for today's profile, from its

@@ -356,3 +356,145 @@ TEST_CASE("a re-plan caps the days left of a trial a switch cut short, as it cap
   }
   CHECK(warned);
 }
+
+// Found by the course simulator (seed 20261130, nice-cg173, courses C1274 and C2940;
+// docs/reliability.md): amitriptyline fails at its maximum and is tapered for 7 weeks (more than 8
+// weeks on it: at least 4 weeks, clinical.md H10), duloxetine to follow when the taper ends. The
+// same day renal function falls to CrCl 10 mL/min: duloxetine is now avoid (CrCl below 30,
+// DUL-US 2.4) before its first day. The decision (switch) used to throw at --apply ("before the
+// start of duloxetine"). Never taken, duloxetine needs no taper: it leaves the plan; the next drug
+// of nice-cg173 (gabapentin) starts on the day duloxetine would have, in the CrCl <= 15 band
+// (GAB-US 2.3: 100-300 mg a day, clinical.md A3: start at the band's lowest dose).
+TEST_CASE("a drug given up before its first day leaves the plan, untapered, and the next follows") {
+  const Formulary &f = shipped_formulary();
+  const Pathway &pw = shipped_pathway("nice-cg173");
+  const Monograph &ami = f.get("amitriptyline");
+  const Monograph &dul = f.get("duloxetine");
+  Stage trial;
+  trial.drug = ami.name;
+  trial.role = StageRole::trial;
+  trial.steps.push_back(Step{DateRange(day("2028-02-29"), day("2028-05-16")), mg(75),
+                             *split_daily(ami, mg(75), ami.titration.times)});
+  trial.assessed_dose = mg(75);
+  trial.target_reached = day("2028-04-25");
+  trial.decision_date = day("2028-05-16");
+  Stage taper;
+  taper.drug = ami.name;
+  taper.role = StageRole::taper;
+  taper.steps.push_back(Step{DateRange(day("2028-05-16"), day("2028-07-04")), mg(10),
+                             *split_daily(ami, mg(10), ami.titration.times)});
+  Course c;
+  c.patient = adult("C1274");
+  c.patient.baseline_pain = PainScore(9);
+  c.patient.serum_creatinine_mg_dl.reset();
+  c.patient.crcl_ml_min = 10;
+  const EligibilityReport report = check_eligibility(c.patient, f, day("2028-05-16"));
+  REQUIRE(report.find("duloxetine")->verdict == Severity::avoid);
+  c.plan.patient = "C1274";
+  c.plan.pathway = pw.name;
+  c.plan.start = day("2028-02-29");
+  c.plan.tried = {"amitriptyline"};
+  c.plan.stages = {trial, taper,
+                   build_trial_stage(dul, *report.find("duloxetine"), pw, day("2028-07-04"))};
+
+  SECTION("titrate's switch: gabapentin from the day duloxetine would have started") {
+    const AssessInput in{c.plan, c.patient, f, pw, c.scores, c.effects, day("2028-05-16"), 0};
+    const Assessment a = assess(in);
+    CHECK(a.decision == DecisionKind::switch_);
+    CHECK(a.rule == "decision.new-contraindication");
+    CHECK(a.next_drug == "gabapentin");
+    CHECK(a.reasons.back() ==
+          "duloxetine was to start on 2028-07-04: it is not started, and needs no taper");
+    const Plan next = apply_decision(in, a);
+    for (const auto &s : next.stages)
+      CHECK(s.drug != "duloxetine"); // never taken: no trial, no taper
+    CHECK(std::find(next.tried.begin(), next.tried.end(), "duloxetine") != next.tried.end());
+    const Stage *gaba = next.current_trial();
+    REQUIRE(gaba != nullptr);
+    CHECK(gaba->drug == "gabapentin");
+    CHECK(gaba->steps.front().range.begin() == day("2028-07-04"));
+    CHECK(gaba->steps.front().daily == mg(100));
+    for (const auto &st : gaba->steps)
+      CHECK(st.daily <= mg(300));
+    CHECK(gaba->note.find("duloxetine was to start on 2028-07-04 and is not started") !=
+          std::string::npos);
+    // The running taper is kept as it was.
+    CHECK(next.stages[1].steps.back().range == DateRange(day("2028-05-16"), day("2028-07-04")));
+    CHECK(next.next_assessment() == gaba->decision_date);
+  }
+  SECTION("no drug left: a stop, nothing follows the taper, and the plan says why") {
+    c.plan.tried = {"amitriptyline", "gabapentin", "pregabalin"};
+    const AssessInput in{c.plan, c.patient, f, pw, c.scores, c.effects, day("2028-05-16"), 0};
+    const Assessment a = assess(in);
+    CHECK(a.decision == DecisionKind::stop);
+    CHECK(a.rule == "decision.no-stage-left");
+    const Plan next = apply_decision(in, a);
+    REQUIRE(next.stages.size() == 2);
+    CHECK(next.on(day("2028-07-04")).empty());
+    CHECK(next.on(day("2028-07-03")).size() == 1); // the last amitriptyline taper day
+    const std::string &note = next.stages[1].note;
+    CHECK(note.find("duloxetine was to start on 2028-07-04 and is not started") !=
+          std::string::npos);
+    CHECK(note.find("no further drug") != std::string::npos);
+    CHECK(!next.next_assessment());
+  }
+}
+
+// Found by the course simulator's invariant 7 (seed 20261130, cipn-esmo, course C5998): an
+// intolerable effect on duloxetine switches to gabapentin on 2028-01-21 (cross-taper); an
+// intolerable effect on gabapentin's first day stops it (nothing left: refer), leaving that one
+// day at 300 mg and a gabapentin taper. Renal function changes the same day (CrCl 50 mL/min:
+// the 30-60 band, at most 1,400 mg a day, GAB-US 2.3) and the clinician re-plans. The re-plan
+// used to take gabapentin, given up, for the current trial and titrate it again from 600 mg up
+// to 1,400 mg. A drug given up is history: what is left of it goes on as planned, within today's
+// cap, and it is never raised again.
+TEST_CASE("a re-plan never titrates a drug that was given up on its first day") {
+  const Formulary &f = shipped_formulary();
+  const Monograph &dul = f.get("duloxetine");
+  const Monograph &gaba = f.get("gabapentin");
+  const auto step = [](const Monograph &m, const char *b, const char *e, long mgd) {
+    auto doses = split_daily(m, mg(mgd), m.titration.times);
+    REQUIRE(doses);
+    return Step{DateRange(day(b), day(e)), mg(mgd), *doses};
+  };
+  Plan running;
+  running.patient = "C5998";
+  running.pathway = "cipn-esmo";
+  running.start = day("2028-01-06");
+  running.tried = {"duloxetine", "gabapentin"};
+  Stage d;
+  d.drug = dul.name;
+  d.role = StageRole::trial;
+  d.steps = {step(dul, "2028-01-06", "2028-01-13", 30), step(dul, "2028-01-13", "2028-01-21", 60)};
+  d.assessed_dose = mg(60);
+  Stage dx;
+  dx.drug = dul.name;
+  dx.role = StageRole::cross_taper;
+  dx.steps = {step(dul, "2028-01-21", "2028-02-04", 30)};
+  Stage g;
+  g.drug = gaba.name;
+  g.role = StageRole::trial;
+  g.steps = {step(gaba, "2028-01-21", "2028-01-22", 300)};
+  g.assessed_dose = mg(1800); // as planned before the stop cut it
+  Stage gt;
+  gt.drug = gaba.name;
+  gt.role = StageRole::taper;
+  gt.steps = {step(gaba, "2028-01-22", "2028-01-29", 100)};
+  running.stages = {d, dx, g, gt};
+  Patient p = adult("C5998");
+  p.serum_creatinine_mg_dl.reset();
+  p.crcl_ml_min = 50;
+  const Date from = day("2028-01-21");
+  const auto next = continue_plan(running, p, f, shipped_pathway(), from, from);
+  REQUIRE(next);
+  for (Date x = from; x < day("2028-03-01"); x += Days(1)) {
+    Dose gabapentin;
+    for (const auto &[stage, st] : next->on(x))
+      if (stage->drug == "gabapentin")
+        gabapentin += st->daily;
+    INFO(iso(x));
+    // 300 mg on its one trial day, then the 100 mg taper to 2028-01-28, then none.
+    CHECK(gabapentin == (x == from ? mg(300) : x < day("2028-01-29") ? mg(100) : Dose{}));
+  }
+  CHECK(!next->next_assessment());
+}
