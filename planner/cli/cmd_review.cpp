@@ -92,6 +92,7 @@ void run_show(Context &ctx, const std::string &id, int version) {
       before = repo->plan_version(id, r.version);
   }
   const words::Lines diff = words::diff(before ? &before->plan : nullptr, v.plan, ctx.formulary());
+  const auto in_short = words::changes(before ? &before->plan : nullptr, v.plan, ctx.formulary());
   const auto reviews = repo->reviews(id);
   if (ctx.opt.json) {
     nlohmann::json j = version_summary(v);
@@ -101,7 +102,8 @@ void run_show(Context &ctx, const std::string &id, int version) {
       lint.push_back(to_json(f));
     j["lint"] = lint;
     j["diff"] = {{"against", before ? nlohmann::json(before->version) : nlohmann::json(nullptr)},
-                 {"lines", words::texts(diff)}};
+                 {"lines", words::texts(diff)},
+                 {"changes", in_short}};
     nlohmann::json rv = nlohmann::json::array();
     for (const auto &r : reviews) {
       if (r.version != v.version)
@@ -135,8 +137,11 @@ void run_show(Context &ctx, const std::string &id, int version) {
   } else {
     out << "changes: no version was approved before; everything above is new\n";
   }
-  if (before)
+  if (before) {
+    for (const auto &sentence : in_short)
+      out << "  in short: " << sentence << "\n";
     words::print(out, diff, "  ");
+  }
   for (const auto &r : reviews) {
     if (r.version != v.version)
       continue;

@@ -257,6 +257,153 @@ Lines diff(const Plan *before, const Plan &after, const Formulary &f) {
   return out;
 }
 
+namespace {
+
+// The daily dose of a stage on a day (none when it has no step then).
+std::optional<Dose> stage_dose_on(const Stage &s, Date d) {
+  for (const auto &st : s.steps)
+    if (st.range.contains(d))
+      return st.daily;
+  return std::nullopt;
+}
+
+std::string dose_words(const std::optional<Dose> &d) {
+  return d ? d->str() + " a day" : std::string("no dose");
+}
+
+std::string stage_name(const Formulary &f, const Stage &s) {
+  return drug(f, s.drug) + " " + std::string(to_string(s.role));
+}
+
+// "from 2026-12-22 through 2027-01-04"; a maintenance stage: "from 2026-12-08, reviewed on D".
+std::string stage_span(const Stage &s) {
+  const Date first = s.steps.front().range.begin();
+  if (s.maintenance())
+    return "from " + iso(first) + ", with no end date, reviewed on " + iso(*s.review_date);
+  return "from " + iso(first) + " through " + iso(s.steps.back().range.end() - Days(1));
+}
+
+std::string added_sentence(const Formulary &f, const Stage &s) {
+  if (s.steps.empty())
+    return stage_name(f, s) + " added, with no doses";
+  std::string t = stage_name(f, s) + " added: starts on " + iso(s.steps.front().range.begin()) +
+                  " at " + s.steps.front().daily.str() + " a day";
+  if (s.role == StageRole::trial && s.target_reached) {
+    t += ", the assessed dose " + s.assessed_dose.str() + " a day from " + iso(*s.target_reached);
+    if (s.decision_date)
+      t += ", decision on " + iso(*s.decision_date);
+  } else if (s.role != StageRole::trial) {
+    t += ", last dose on " + iso(s.steps.back().range.end() - Days(1));
+  }
+  return t;
+}
+
+// One stage in both versions: the first day its dose differs, then its end, review and decision.
+std::optional<std::string> changed_sentence(const Formulary &f, const Stage &b, const Stage &a) {
+  if (b.steps == a.steps && b.review_date == a.review_date && b.decision_date == a.decision_date &&
+      b.assessed_dose == a.assessed_dose)
+    return std::nullopt;
+  std::vector<std::string> parts;
+  // The same steps on other days (a later start): said once, with the shift.
+  const auto moved = [&]() -> std::optional<Days> {
+    if (a.steps.empty() || a.steps.size() != b.steps.size() || a.review_date || b.review_date)
+      return std::nullopt;
+    const Days by = a.steps.front().range.begin() - b.steps.front().range.begin();
+    for (std::size_t i = 0; i < a.steps.size(); ++i) {
+      const Step &x = a.steps[i], &y = b.steps[i];
+      if (x.daily != y.daily || x.doses != y.doses || x.range.begin() - y.range.begin() != by ||
+          x.range.end() - y.range.end() != by)
+        return std::nullopt;
+    }
+    const auto shifted = [&](const std::optional<Date> &d) {
+      return d ? std::optional<Date>(*d - by) : d;
+    };
+    if (by.days() == 0 || shifted(a.decision_date) != b.decision_date ||
+        shifted(a.target_reached) != b.target_reached || a.assessed_dose != b.assessed_dose)
+      return std::nullopt;
+    return by;
+  }();
+  if (moved) {
+    const long n = moved->days();
+    return stage_name(f, a) + " changed: the same doses " + days(n < 0 ? -n : n) +
+           (n < 0 ? " earlier" : " later") + ", from " + iso(a.steps.front().range.begin()) +
+           " through " + iso(a.steps.back().range.end() - Days(1)) +
+           (a.decision_date ? ", decision on " + iso(*a.decision_date) : std::string());
+  }
+  if (!a.steps.empty() && !b.steps.empty()) {
+    // A stage that starts on another day says so; its doses are compared from the later start.
+    const Date fa = a.steps.front().range.begin(), fb = b.steps.front().range.begin();
+    if (fa != fb)
+      parts.push_back("starts on " + iso(fa) + " (was " + iso(fb) + ")");
+    const Date first = std::max(fa, fb);
+    // A stage that only ends earlier or later says so in its last dose, below.
+    const Date common_end = std::min(a.steps.back().range.end(), b.steps.back().range.end());
+    for (Date d = first; d < common_end; d += Days(1)) {
+      const auto da = stage_dose_on(a, d), db = stage_dose_on(b, d);
+      if (da != db) {
+        parts.push_back(dose_words(da) + " from " + iso(d) + " (was " + dose_words(db) + ")");
+        break;
+      }
+    }
+    const Date la = a.steps.back().range.end() - Days(1), lb = b.steps.back().range.end() - Days(1);
+    if (!a.maintenance() && la != lb)
+      parts.push_back("last dose on " + iso(la) + " (was " + iso(lb) + ")");
+  }
+  if (a.review_date != b.review_date) {
+    parts.push_back(a.review_date ? "reviewed on " + iso(*a.review_date) +
+                                        (b.review_date ? " (was " + iso(*b.review_date) + ")"
+                                                       : std::string(" (now maintenance)"))
+                                  : std::string("no longer maintenance"));
+  }
+  if (a.decision_date != b.decision_date) {
+    parts.push_back(
+        a.decision_date
+            ? "decision on " + iso(*a.decision_date) +
+                  (b.decision_date ? " (was " + iso(*b.decision_date) + ")" : std::string())
+            : std::string("no decision date (was ") + iso(*b.decision_date) + ")");
+  }
+  if (a.assessed_dose != b.assessed_dose && a.role == StageRole::trial)
+    parts.push_back("assessed dose " + a.assessed_dose.str() + " a day (was " +
+                    b.assessed_dose.str() + " a day)");
+  if (parts.empty())
+    return std::nullopt; // only the doses' times or units differ: the detail shows them
+  std::string t = stage_name(f, a) + " changed";
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    t += (i == 0 ? ": " : "; ") + parts[i];
+  return t;
+}
+
+} // namespace
+
+std::vector<std::string> changes(const Plan *before, const Plan &after, const Formulary &f) {
+  std::vector<std::string> out;
+  if (before == nullptr)
+    return out;
+  if (before->start != after.start)
+    out.push_back("the plan starts on " + iso(after.start) + " (was " + iso(before->start) + ")");
+  std::vector<bool> used(before->stages.size(), false);
+  for (const auto &a : after.stages) {
+    const Stage *b = nullptr;
+    for (std::size_t i = 0; i < before->stages.size() && b == nullptr; ++i) {
+      if (!used[i] && before->stages[i].drug == a.drug && before->stages[i].role == a.role) {
+        used[i] = true;
+        b = &before->stages[i];
+      }
+    }
+    if (b == nullptr)
+      out.push_back(added_sentence(f, a));
+    else if (auto t = changed_sentence(f, *b, a))
+      out.push_back(*t);
+  }
+  for (std::size_t i = 0; i < before->stages.size(); ++i) {
+    const Stage &b = before->stages[i];
+    if (!used[i])
+      out.push_back(stage_name(f, b) + " removed" +
+                    (b.steps.empty() ? std::string() : " (was " + stage_span(b) + ")"));
+  }
+  return out;
+}
+
 Lines day(const Plan &p, const Formulary &f, Date d) {
   Lines out;
   for (const auto &[stage, st] : p.on(d)) {

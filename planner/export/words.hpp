@@ -69,6 +69,13 @@ Lines plan(const Plan &plan, const Formulary &f);
 // the heading changed), then its removed blocks before its added ones (a block: a step with its
 // doses, or one other line).
 Lines diff(const Plan *before, const Plan &after, const Formulary &f);
+// The same change in sentences, one per stage that changed, a stage being the drug in one role
+// (its trial, its taper): "gabapentin trial added: starts on 2026-12-28 at 300 mg a day, the
+// assessed dose 1,800 mg a day from 2027-01-11"; "DULoxetine taper removed (was from 2026-12-22
+// through 2027-01-04)"; "DULoxetine trial changed: 90 mg a day from 2027-01-05 (was 60 mg a
+// day); decision on 2027-01-19 (was 2027-01-05)". Empty when nothing changed (or `before` is
+// null: everything is new).
+std::vector<std::string> changes(const Plan *before, const Plan &after, const Formulary &f);
 // What to take on one day, per stage: "DULoxetine (trial), 60 mg a day:" and its doses.
 Lines day(const Plan &plan, const Formulary &f, Date d);
 

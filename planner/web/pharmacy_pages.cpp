@@ -132,6 +132,14 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   } else if (diff.empty()) {
     b += "<p>None.</p>";
   } else {
+    // In short (a sentence per stage that changed), then every removed and added line.
+    const auto in_short = words::changes(&before->plan, v->plan, formulary);
+    if (!in_short.empty()) {
+      b += "<p>In short:</p><ul class=\"changes\">";
+      for (const auto &sentence : in_short)
+        b += "<li>" + esc(words::capitalised(sentence)) + "</li>";
+      b += "</ul><p>In detail:</p>";
+    }
     b += words_html(diff);
   }
   b += "</section><section><h2>Plan</h2>" + plan_html(v->plan, formulary) + "</section>";

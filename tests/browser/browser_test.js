@@ -86,6 +86,16 @@ lib.world(process.argv, 'browser').then((t) => lib.run(t, async () => {
     await submitAndWait(staff, '#approve');
     check((await staff.$eval('#status', (e) => e.textContent)) === 'approved', 'approved');
     await t.look(staff, 'pharmacy-approved');
+    // A second version that changes drug: the pharmacist reads the change in short first.
+    t.titrate(['--user', 'dr.a', '--role', 'clinician', 'plan', 'P1', '--start', '2026-12-01', '--prefer', 'gabapentin',
+      '--reason', 'the patient asks for gabapentin', '--submit']);
+    await staff.goto(`${base}/pharmacy/patients/P1/versions/2`, { waitUntil: 'load' });
+    const changed = await text(staff);
+    check(changed.includes('Changes against approved version 1') && changed.includes('In short:') &&
+      changed.includes('Gabapentin trial added: starts on 2026-12-01 at 300 mg a day') &&
+      changed.includes('DULoxetine trial removed (was from 2026-12-01 through 2026-12-21)') &&
+      changed.indexOf('In short:') < changed.indexOf('In detail:'), 'version 2 says in short what changed, before the detail');
+    await t.look(staff, 'pharmacy-changes');
     await staff.goto(`${base}/reports/outcomes`, { waitUntil: 'load' });
     const report = await text(staff);
     check(report.includes('Line 1, DULoxetine') && report.includes('started: 1'),

@@ -112,6 +112,18 @@ TEST_CASE(
     CHECK_THAT(text.out, Contains("  DULoxetine cross-taper: " + why));
     // The pharmacist's diff: the cross-taper stage is new, with its dose, stop and reason.
     CHECK_THAT(shown.out, Contains("changes against approved version 1:"));
+    // In short first (checked by hand against g02: the switch on 2026-12-05 ends the trial the
+    // day before; gabapentin 300, 600, then 900 mg from 12-07 rising 300 mg a week to 1,800 mg
+    // on 12-28, held 14 days).
+    CHECK_THAT(shown.out,
+               Contains("changes against approved version 1:\n"
+                        "  in short: DULoxetine trial changed: last dose on 2026-12-04 (was "
+                        "2026-12-21); no decision date (was 2026-12-22)\n"
+                        "  in short: DULoxetine cross-taper added: starts on 2026-12-05 at 20 mg a "
+                        "day, last dose on 2026-12-11\n"
+                        "  in short: gabapentin trial added: starts on 2026-12-05 at 300 mg a day, "
+                        "the assessed dose 1,800 mg a day from 2026-12-28, decision on "
+                        "2027-01-11\n"));
     CHECK_THAT(shown.out, Contains("  added    Stage 2: DULoxetine, cross-taper\n"));
     CHECK_THAT(shown.out, Contains("  added        " + taper_dose + "\n"));
     CHECK_THAT(shown.out, Contains("  added      " + stop + "\n"));

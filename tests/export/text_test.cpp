@@ -137,3 +137,42 @@ TEST_CASE("text schedule: the haemodialysis supplement on the dialysis weekdays 
   write_text(none, ExportInput{plan, p, f, scores, ctx});
   CHECK_THAT(none.str(), !Catch::Contains("haemodialysis session"));
 }
+
+// The pharmacist's "in short" (issue 15 item 2): one sentence per stage that changed. Each
+// expected sentence below was written by hand from the dates of support.cpp's plans (half-open
+// ranges: a step to 2026-12-29 has its last dose on 2026-12-28).
+TEST_CASE("words::changes says in sentences what a new version changes, stage by stage") {
+  const Formulary f = sample_formulary();
+  const Plan one = short_plan();  // duloxetine 30 mg 12-01..07, 60 mg 12-08..28, decision 12-22
+  const Plan all = sample_plan(); // and a duloxetine taper, a gabapentin trial from 12-29
+  using V = std::vector<std::string>;
+  CHECK(words::changes(nullptr, all, f).empty()); // nothing approved before: all of it is new
+  CHECK(words::changes(&all, all, f).empty());
+  const V added = words::changes(&one, all, f);
+  CHECK(added == V{"DULoxetine taper added: starts on 2026-12-29 at 30 mg a day, last dose on "
+                   "2027-01-11",
+                   "gabapentin trial added: starts on 2026-12-29 at 300 mg a day, the assessed "
+                   "dose 1,800 mg a day from 2027-01-07, decision on 2027-01-21"});
+  const V removed = words::changes(&all, one, f);
+  CHECK(removed == V{"DULoxetine taper removed (was from 2026-12-29 through 2027-01-11)",
+                     "gabapentin trial removed (was from 2026-12-29 through 2027-01-20)"});
+  // An escalation on the decision date: 90 mg from 2026-12-22 held 14 days.
+  Plan up = one;
+  Stage &t = up.stages[0];
+  Step higher = t.steps[1];
+  higher.daily = Dose::milligrams(90);
+  higher.range = DateRange(Date(2026, 12, 22), Date(2027, 1, 19));
+  t.steps[1].range = DateRange(Date(2026, 12, 8), Date(2026, 12, 22));
+  t.steps.push_back(higher);
+  t.assessed_dose = Dose::milligrams(90);
+  t.target_reached = Date(2026, 12, 22);
+  t.decision_date = Date(2027, 1, 5);
+  const V escalated = words::changes(&one, up, f);
+  CHECK(escalated ==
+        V{"DULoxetine trial changed: 90 mg a day from 2026-12-22 (was 60 mg a day); last dose on "
+          "2027-01-18 (was 2026-12-28); decision on 2027-01-05 (was 2026-12-22); assessed dose "
+          "90 mg a day (was 60 mg a day)"});
+  for (const auto *v : {&added, &removed, &escalated})
+    for (const auto &sentence : *v)
+      CHECK(ismp_violations(sentence).empty());
+}

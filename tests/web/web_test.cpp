@@ -433,6 +433,13 @@ TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refu
   auto diff = c.Get(("/pharmacy/patients/P1/versions/" + std::to_string(v2)).c_str(),
                     {{"Cookie", ph.cookie}});
   CHECK(diff->body.find("Changes against approved version 1") != std::string::npos);
+  INFO(diff->body.substr(diff->body.find("In short"), 600));
+  // In short, by hand: the same duloxetine titration one day later (30 mg a week, then 60 mg
+  // held 14 days: last dose and decision one day later too).
+  CHECK(diff->body.find(
+            "<li>The plan starts on 2026-12-02 (was 2026-12-01)</li><li>DULoxetine trial changed: "
+            "the same doses 1 day later, from 2026-12-02 through 2026-12-22, decision on "
+            "2026-12-23</li></ul>") != std::string::npos);
   // Reject needs a reason; the author cannot reject either (four eyes).
   const auto other = s.login("ph.d");
   const std::string rej = "/pharmacy/patients/P1/versions/" + std::to_string(v2) + "/reject";
