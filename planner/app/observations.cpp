@@ -18,7 +18,9 @@ Date birth_date_of(Repository &repo, const std::string &patient) {
 
 std::int64_t record_score(Repository &repo, const std::string &patient, const ScoreEntry &s,
                           const Actor &who, Date today, std::string_view at_field) {
-  check_observation_time(s.at, birth_date_of(repo, patient), today, at_field);
+  const Date birth = birth_date_of(repo, patient);
+  if (!s.retracted)
+    check_observation_time(s.at, birth, today, at_field);
   return repo.log_score(patient, s, who);
 }
 

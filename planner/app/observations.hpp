@@ -13,7 +13,8 @@ namespace titrate::app {
 
 std::int64_t record_score(Repository &repo, const std::string &patient, const ScoreEntry &s,
                           const Actor &who, Date today, std::string_view at_field = "at");
-// A retraction (ae.retracted) has no time of its own to check.
+// A retraction (s.retracted, ae.retracted) has no time of its own to check: it withdraws the
+// entry `supersedes`, with the reason in its note (score) or description (adverse effect).
 std::int64_t record_adverse_effect(Repository &repo, const std::string &patient,
                                    const AdverseEffect &ae, const Actor &who, Date today,
                                    std::string_view at_field = "at");

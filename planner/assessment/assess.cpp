@@ -100,7 +100,7 @@ std::map<Date, double> daily_means(const std::vector<ScoreEntry> &scores, Date t
       superseded.insert(*s.supersedes);
   std::map<Date, std::pair<int, int>> sums; // day -> (sum, count)
   for (const auto &s : scores) {
-    if (s.id != 0 && superseded.count(s.id))
+    if (s.retracted || (s.id != 0 && superseded.count(s.id)))
       continue;
     if (s.at.date > today)
       continue; // a score from the future is not data yet

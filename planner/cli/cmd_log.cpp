@@ -1,12 +1,14 @@
 // `titrate log ID --score N [--at D[THH:MM]] [--note T] [--supersedes SCORE_ID]` and
 // `titrate log ID --adverse-effect T --severity mild|moderate|severe|intolerable [--at D]
-// [--supersedes EFFECT_ID]` and `titrate log ID --retract EFFECT_ID --reason T`: one append-only
+// [--supersedes EFFECT_ID]`, `titrate log ID --retract EFFECT_ID --reason T` and `titrate log ID
+// --retract-score SCORE_ID --reason T`: one append-only
 // observation. An adverse effect is stored with the drugs taken at its time (the active plan's).
 // For the patient (their own record) or a clinician on their behalf.
 #include "planner/app/observations.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/plausible.hpp"
+#include "planner/core/text.hpp"
 #include "planner/export/export_common.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,7 +21,8 @@ namespace titrate::cli {
 namespace {
 
 struct LogOptions {
-  std::string id, score, at, note, adverse_effect, severity, supersedes, retract, reason;
+  std::string id, score, at, note, adverse_effect, severity, supersedes, retract, retract_score,
+      reason;
 };
 
 // A positive entry id given as `flag`'s value.
@@ -85,27 +88,54 @@ void run_log(Context &ctx, const LogOptions &o) {
   const bool is_score = !o.score.empty();
   const bool is_ae = !o.adverse_effect.empty() || !o.severity.empty();
   const bool is_retract = !o.retract.empty();
-  if (int(is_score) + int(is_ae) + int(is_retract) != 1) {
-    throw InputError("log: give one of --score N, --adverse-effect T --severity S, or "
-                     "--retract EFFECT_ID --reason T");
+  const bool is_retract_score = !o.retract_score.empty();
+  if (int(is_score) + int(is_ae) + int(is_retract) + int(is_retract_score) != 1) {
+    throw InputError("log: give one of --score N, --adverse-effect T --severity S, "
+                     "--retract EFFECT_ID --reason T or --retract-score SCORE_ID --reason T");
   }
-  if (!o.reason.empty() && !is_retract) {
-    throw InputError(
-        "--reason goes with --retract EFFECT_ID (why the adverse effect is withdrawn)");
+  if (!o.reason.empty() && !is_retract && !is_retract_score) {
+    throw InputError("--reason goes with --retract EFFECT_ID or --retract-score SCORE_ID (why the "
+                     "entry is withdrawn)");
+  }
+  if ((is_retract || is_retract_score) &&
+      (!o.at.empty() || !o.note.empty() || !o.supersedes.empty())) {
+    throw InputError(std::string(is_retract ? "--retract" : "--retract-score") +
+                     " takes only --reason; --at, --note and --supersedes go with --score or "
+                     "--adverse-effect");
+  }
+  if ((is_retract || is_retract_score) && o.reason.find_first_not_of(" \t") == std::string::npos) {
+    throw InputError("--reason: missing; expected why " +
+                     std::string(is_retract ? "adverse effect #" + o.retract
+                                            : "pain score #" + o.retract_score) +
+                     " is withdrawn (e.g. \"logged for the wrong patient\")");
+  }
+  if (is_retract_score) {
+    ScoreEntry s;
+    s.supersedes = entry_id(o.retract_score, "--retract-score", "a score id");
+    s.retracted = true;
+    s.note = o.reason;
+    require_free_text(s.note, "--reason");
+    s.at = LocalDateTime{ctx.today(), 0}; // the store keeps the withdrawn score's own time
+    auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
+    const auto id = app::record_score(*repo, o.id, s, who, ctx.today(), "--at");
+    if (ctx.opt.json) {
+      ctx.print_json({{"patient", o.id},
+                      {"kind", "score"},
+                      {"id", id},
+                      {"supersedes", *s.supersedes},
+                      {"retracted", true},
+                      {"note", s.note}});
+    } else {
+      ctx.out << "withdrew pain score #" << *s.supersedes << " for " << o.id << " (#" << id
+              << "; reason: " << s.note << ")\n";
+    }
+    return;
   }
   if (is_retract) {
-    if (!o.at.empty() || !o.note.empty() || !o.supersedes.empty()) {
-      throw InputError("--retract takes only --reason; --at, --note and --supersedes go with "
-                       "--score or --adverse-effect");
-    }
     AdverseEffect ae;
     ae.supersedes = entry_id(o.retract, "--retract", "an adverse effect id");
     ae.retracted = true;
     ae.description = o.reason;
-    if (ae.description.find_first_not_of(" \t") == std::string::npos) {
-      throw InputError("--reason: missing; expected why adverse effect #" + o.retract +
-                       " is withdrawn (e.g. \"logged for the wrong patient\")");
-    }
     ae.at = LocalDateTime{ctx.today(), 0};
     auto repo = open_store(ctx, StoreMode::write_existing, "patient " + o.id);
     // The withdrawn entry's severity is kept on the retraction row (the column is required).
@@ -172,7 +202,10 @@ void add_log_command(CLI::App &app, Context &ctx) {
                   "this one corrects");
   cmd->add_option("--retract", o->retract,
                   "Id of an adverse effect to withdraw (logged in error); needs --reason");
-  cmd->add_option("--reason", o->reason, "With --retract: why the adverse effect is withdrawn");
+  cmd->add_option("--retract-score", o->retract_score,
+                  "Id of a pain score to withdraw (logged in error); needs --reason");
+  cmd->add_option("--reason", o->reason,
+                  "With --retract or --retract-score: why the entry is withdrawn");
   cmd->add_option("--adverse-effect", o->adverse_effect, "What happened, e.g. \"dizziness\"");
   cmd->add_option("--severity", o->severity, "mild | moderate | severe | intolerable");
   cmd->callback([&ctx, o] { run_log(ctx, *o); });

@@ -17,7 +17,10 @@ struct ScoreEntry {
   LocalDateTime at;
   PainScore score{0};
   std::string note;
-  std::optional<std::int64_t> supersedes; // id of the entry this one corrects
+  std::optional<std::int64_t> supersedes; // id of the entry this one corrects (or withdraws)
+  // A withdrawal: this entry withdraws entry `supersedes` (its note is the reason; its time and
+  // score are the withdrawn entry's) and is itself no score.
+  bool retracted = false;
 };
 
 enum class AeSeverity { mild, moderate, severe, intolerable };

@@ -118,7 +118,7 @@ std::vector<ScoreEntry> effective_scores(const std::vector<ScoreEntry> &scores) 
       superseded.insert(*s.supersedes);
   std::vector<ScoreEntry> out;
   for (const auto &s : scores)
-    if (s.id == 0 || !superseded.count(s.id))
+    if (!s.retracted && (s.id == 0 || !superseded.count(s.id)))
       out.push_back(s);
   std::stable_sort(out.begin(), out.end(), [](const ScoreEntry &a, const ScoreEntry &b) {
     if (a.at != b.at)

@@ -632,38 +632,70 @@ std::vector<Review> CoreStore::reviews(const std::string &patient) {
 
 std::int64_t CoreStore::log_score(const std::string &patient, const ScoreEntry &s,
                                   const Actor &who) {
+  if (s.retracted && !s.supersedes)
+    throw InputError("withdraw: expected the id of the pain score to withdraw");
+  if (s.retracted && core_blank(s.note)) {
+    throw InputError("the reason is empty; say why the pain score is withdrawn (e.g. \"logged "
+                     "for the wrong day\")");
+  }
   Tx tx(*this, true);
   require_patient(patient);
+  ScoreEntry row = s;
   if (s.supersedes) {
     // Lock the corrected score, then look for an earlier correction in a new statement: two
     // corrections of one score at once cannot both pass.
-    const auto r =
-        q("SELECT patient_id FROM pain_scores WHERE id = $1" + std::string(sql_->lock_rows()),
-          {*s.supersedes});
+    const auto r = q("SELECT patient_id, at, score, retracted FROM pain_scores WHERE id = $1" +
+                         std::string(sql_->lock_rows()),
+                     {*s.supersedes});
     if (r.empty() || r.front().text(0) != patient) {
       throw NotFoundError("supersedes: patient " + patient + " has no score #" +
                           std::to_string(*s.supersedes));
     }
+    if (r.front().integer(3) != 0) {
+      throw RefusedError("supersedes: #" + std::to_string(*s.supersedes) +
+                         " withdraws a score; it is not a score to correct or withdraw");
+    }
     const auto c =
-        q("SELECT id FROM pain_scores WHERE supersedes = $1 ORDER BY id LIMIT 1", {*s.supersedes});
+        q("SELECT id, retracted FROM pain_scores WHERE supersedes = $1 ORDER BY id LIMIT 1",
+          {*s.supersedes});
     if (!c.empty()) {
-      throw RefusedError("supersedes: score #" + std::to_string(*s.supersedes) +
-                         " was already corrected by #" + c.front().text(0) +
-                         "; correct that one instead");
+      throw RefusedError("supersedes: score #" + std::to_string(*s.supersedes) + " was already " +
+                         (c.front().integer(1) != 0 ? "withdrawn" : "corrected") + " by #" +
+                         c.front().text(0) +
+                         (c.front().integer(1) != 0 ? "" : "; correct that one instead"));
+    }
+    if (s.retracted) {
+      // The withdrawal row keeps the withdrawn entry's time and score (required columns).
+      row.at = parse_local_datetime(r.front().text(1));
+      row.score = PainScore(r.front().int32(2));
     }
   }
+  // `retracted` (schema 8) is written only by a withdrawal, so a score is the same row on every
+  // schema.
   const std::int64_t id =
-      q("INSERT INTO pain_scores (patient_id, at, score, note, entered_by, entered_at, "
-        "supersedes) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-        {patient, iso(s.at), std::int64_t{s.score.value()}, s.note, who.user, tx.at(),
-         nullable(s.supersedes)})
-          .at(0)
-          .integer(0);
-  write_audit(who, "score.log", patient,
-              "#" + std::to_string(id) + ": score " + std::to_string(s.score.value()) + " at " +
-                  iso(s.at) +
-                  (s.supersedes ? " (corrects #" + std::to_string(*s.supersedes) + ")" : ""),
-              tx.at());
+      row.retracted
+          ? q("INSERT INTO pain_scores (patient_id, at, score, note, entered_by, entered_at, "
+              "supersedes, retracted) VALUES ($1,$2,$3,$4,$5,$6,$7,1) RETURNING id",
+              {patient, iso(row.at), std::int64_t{row.score.value()}, row.note, who.user, tx.at(),
+               nullable(row.supersedes)})
+                .at(0)
+                .integer(0)
+          : q("INSERT INTO pain_scores (patient_id, at, score, note, entered_by, entered_at, "
+              "supersedes) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+              {patient, iso(row.at), std::int64_t{row.score.value()}, row.note, who.user, tx.at(),
+               nullable(row.supersedes)})
+                .at(0)
+                .integer(0);
+  write_audit(
+      who, row.retracted ? "score.retract" : "score.log", patient,
+      row.retracted
+          ? "#" + std::to_string(id) + ": withdraws #" + std::to_string(*row.supersedes) +
+                " (score " + std::to_string(row.score.value()) + " at " + iso(row.at) +
+                "): " + row.note
+          : "#" + std::to_string(id) + ": score " + std::to_string(row.score.value()) + " at " +
+                iso(row.at) +
+                (row.supersedes ? " (corrects #" + std::to_string(*row.supersedes) + ")" : ""),
+      tx.at());
   tx.commit();
   return id;
 }
@@ -677,10 +709,11 @@ ImportResult CoreStore::import_scores(const ScoreRowSource &next, const Actor &w
 }
 
 std::vector<ScoreEntry> CoreStore::scores(const std::string &patient, bool include_superseded) {
-  std::string sql = "SELECT id, at, score, note, supersedes FROM pain_scores s "
+  std::string sql = "SELECT id, at, score, note, supersedes, retracted FROM pain_scores s "
                     "WHERE patient_id = $1";
   if (!include_superseded) {
-    sql += " AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)";
+    sql += " AND retracted = 0 AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = "
+           "s.id)";
   }
   sql += " ORDER BY at, id";
   Tx tx(*this, false);
@@ -696,6 +729,7 @@ std::vector<ScoreEntry> CoreStore::scores(const std::string &patient, bool inclu
     e.note = row.text(3);
     if (!row.null(4))
       e.supersedes = row.integer(4);
+    e.retracted = row.integer(5) != 0;
     out.push_back(std::move(e));
   }
   return out;

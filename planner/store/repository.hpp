@@ -151,7 +151,10 @@ public:
   virtual std::vector<Review> reviews(const std::string &patient) = 0;
 
   // --- observations (append-only). NotFoundError for an unknown patient.
-  // A score with `supersedes` set corrects that earlier score of the same patient.
+  // A score with `supersedes` set corrects that earlier score of the same patient; with
+  // `retracted` too it withdraws it (the note is the reason, required; the row keeps the withdrawn
+  // score's time and score). NotFoundError: no such score of the patient; RefusedError: already
+  // corrected or withdrawn, or the target is itself a withdrawal.
   virtual std::int64_t log_score(const std::string &patient, const ScoreEntry &s,
                                  const Actor &who) = 0;
   // All rows or none, streamed: rows are read from `next` one at a time and written in ONE
@@ -163,7 +166,8 @@ public:
   // The same over rows already in memory.
   ImportResult import_scores(const std::vector<ScoreImportRow> &rows, const Actor &who,
                              const std::string &source_name);
-  // Effective scores (a superseded score is left out unless include_superseded), by time.
+  // Effective scores (a superseded or withdrawn score, and a withdrawal, are left out unless
+  // include_superseded), by time.
   virtual std::vector<ScoreEntry> scores(const std::string &patient,
                                          bool include_superseded = false) = 0;
   // An adverse effect as given (its drugs too: see log_attributed_adverse_effect below). With

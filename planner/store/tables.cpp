@@ -102,7 +102,7 @@ DatabaseSummary finish(int version, std::vector<TableSummary> tables) {
 } // namespace
 
 const std::vector<TableSpec> &titrate_tables() {
-  // From planner/store/sqlite/migrations/001..006 (schema version 6); the back ends check at
+  // From planner/store/sqlite/migrations/001..008 (schema version 8); the back ends check at
   // open that their tables have exactly these columns, so a later migration that adds a column
   // or a table cannot be copied without this list being brought up to date.
   static const std::vector<TableSpec> all = {
@@ -136,7 +136,7 @@ const std::vector<TableSpec> &titrate_tables() {
        "id"},
       {"pain_scores",
        {i("id"), t("patient_id"), t("at"), i("score"), t("note"), t("entered_by"), t("entered_at"),
-        i("supersedes")},
+        i("supersedes"), i("retracted")},
        {"id"},
        "id"},
       {"adverse_effects",

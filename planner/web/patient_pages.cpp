@@ -195,6 +195,19 @@ std::int64_t patient_last_entry(const std::string &text, std::int64_t last, cons
   return v;
 }
 
+// Why the patient withdraws their last `what` ("score", "report"): required, one line of text.
+std::string patient_withdraw_reason(const httplib::Request &req, const char *what) {
+  std::string reason = param(req, "reason");
+  if (reason.find_first_not_of(" \t") == std::string::npos) {
+    throw InputError(std::string("reason: missing; say why you withdraw the ") + what +
+                     (std::string_view(what) == "report"
+                          ? " (for example: I reported it by mistake)"
+                          : " (for example: I saved it by mistake)"));
+  }
+  require_free_text(reason, "reason");
+  return reason;
+}
+
 } // namespace
 
 bool WebServer::Impl::form_used(const std::string &code) const {
@@ -244,6 +257,8 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
     flash.clear();
   if (flash == "withdrawn" && !has_id(repo.adverse_effects(p.id, true)))
     flash.clear();
+  if (flash == "score-withdrawn" && !has_id(repo.scores(p.id, true)))
+    flash.clear();
   if (flash == "again" && !form_used(c.req.has_param("form") ? c.req.get_param_value("form") : ""))
     flash.clear();
   if (flash == "score")
@@ -251,6 +266,10 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
   if (flash == "corrected") {
     b += "<section class=\"ok\" role=\"status\">Your corrected pain score is saved. The score it "
          "replaces stays in your record, marked as corrected.</section>";
+  }
+  if (flash == "score-withdrawn") {
+    b += "<section class=\"ok\" role=\"status\">Your pain score is withdrawn. It stays in "
+         "your record, marked as withdrawn, and no longer counts.</section>";
   }
   if (flash == "withdrawn") {
     b += "<section class=\"ok\" role=\"status\">Your side effect report is withdrawn. It stays in "
@@ -424,6 +443,16 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
          patient_score_picker() +
          "</fieldset><p><button type=\"submit\">Save the corrected score</button></p></form>"
          "</details>";
+    b += "<details id=\"withdraw-score\"><summary>Withdraw your last pain score (" +
+         std::to_string(last->score.value()) + ", " + esc(words::when(last->at, today)) +
+         ")</summary><form method=\"post\" action=\"" + esc(base + "/scores/withdraw") + "\">" +
+         patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         std::to_string(last->id) +
+         "\"><label for=\"score-reason\">Why? For example: I saved it by mistake</label>"
+         "<input type=\"text\" id=\"score-reason\" name=\"reason\" maxlength=\"" +
+         limit +
+         "\" required><p><button type=\"submit\">Withdraw this score</button></p></form>"
+         "</details>";
   }
   b += "</section>";
   send_html(c.res, 200, page("Your pain diary", b));
@@ -513,6 +542,25 @@ void WebServer::Impl::patient_routes() {
                  },
                  "corrected");
            }));
+  svr.Post(R"(/p/([^/]+)/scores/withdraw)", guarded(false, [this, once](Call &c) {
+             const std::string token = c.req.matches[1];
+             const PatientRecord rec = require_link(c, token);
+             c.back = "/p/" + token;
+             once(
+                 c, token,
+                 [&] {
+                   const auto scores = repo.scores(rec.patient.id);
+                   const ScoreEntry *last = newest_patient_entry(scores);
+                   ScoreEntry s;
+                   s.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
+                                                     "entry", "pain score");
+                   s.retracted = true;
+                   s.note = patient_withdraw_reason(c.req, "score");
+                   s.at = last->at; // the store keeps the withdrawn score's own time
+                   return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
+                 },
+                 "score-withdrawn");
+           }));
   svr.Post(R"(/p/([^/]+)/adverse-effects)", guarded(false, [this, once](Call &c) {
              const std::string token = c.req.matches[1];
              const PatientRecord rec = require_link(c, token);
@@ -559,12 +607,7 @@ void WebServer::Impl::patient_routes() {
                    ae.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
                                                       "entry", "side effect report");
                    ae.retracted = true;
-                   ae.description = param(c.req, "reason");
-                   if (ae.description.find_first_not_of(" \t") == std::string::npos) {
-                     throw InputError("reason: missing; say why you withdraw the report (for "
-                                      "example: I reported it by mistake)");
-                   }
-                   require_free_text(ae.description, "reason");
+                   ae.description = patient_withdraw_reason(c.req, "report");
                    ae.severity = last->severity; // the retraction row keeps it (CLI: the same)
                    ae.at = now_local();
                    return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor,

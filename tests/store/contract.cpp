@@ -642,6 +642,61 @@ void due_list(Backend &b) {
   CHECK_THROWS_AS(titrate::due_list(*repo, Date(2026, 12, 23), -1, a6), InputError);
 }
 
+// A withdrawn score (schema 8) is kept with its withdrawal and counts nowhere: not in the
+// effective scores, not in the due list's window. Each score can be corrected or withdrawn once;
+// a withdrawal is not a score to correct or withdraw.
+void scores_withdrawn(Backend &b) {
+  auto repo = b.connect();
+  const auto a6 = due_pathways(7, 4);
+  repo->add_patient(sample_patient("P1"), clinician);
+  repo->save_draft(sample_plan("P1"), clinician);
+  repo->submit("P1", 1, clinician);
+  repo->approve("P1", 1, pharmacist);
+  std::vector<std::int64_t> ids;
+  for (int d : {15, 16, 17, 18}) // sample_plan's window: 12-15..12-21
+    ids.push_back(repo->log_score("P1", score(at(2026, 12, d, 9 * 60), 5), patient_p1));
+  REQUIRE(titrate::due_list(*repo, Date(2026, 12, 20), 3, a6).at(0).window_days_with_scores == 4);
+  ScoreEntry w;
+  w.supersedes = ids[3];
+  w.retracted = true;
+  w.note = "logged twice";
+  w.at = at(2026, 12, 20); // the store keeps the withdrawn entry's own time and score
+  const auto wid = repo->log_score("P1", w, patient_p1);
+  const auto effective = repo->scores("P1");
+  REQUIRE(effective.size() == 3);
+  CHECK(std::none_of(effective.begin(), effective.end(),
+                     [&](const ScoreEntry &s) { return s.id == ids[3] || s.id == wid; }));
+  const auto all = repo->scores("P1", true);
+  REQUIRE(all.size() == 5);
+  const auto row = std::find_if(all.begin(), all.end(), [&](const auto &s) { return s.id == wid; });
+  REQUIRE(row != all.end());
+  CHECK(row->retracted);
+  CHECK(row->supersedes == std::optional<std::int64_t>(ids[3]));
+  CHECK(row->at == at(2026, 12, 18, 9 * 60));
+  CHECK(row->score.value() == 5);
+  CHECK(row->note == "logged twice");
+  const auto due = titrate::due_list(*repo, Date(2026, 12, 20), 3, a6);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].window_days_with_scores == 3); // 15, 16, 17: the withdrawn 18th counts no more
+  CHECK(due[0].missing_scores);
+  CHECK_THROWS_AS(repo->log_score("P1", w, patient_p1), RefusedError); // withdrawn already
+  ScoreEntry fix = score(at(2026, 12, 18, 9 * 60), 6);
+  fix.supersedes = ids[3];
+  CHECK_THROWS_AS(repo->log_score("P1", fix, patient_p1), RefusedError);
+  w.supersedes = wid; // a withdrawal is no score
+  CHECK_THROWS_AS(repo->log_score("P1", w, patient_p1), RefusedError);
+  w.supersedes = ids[2];
+  w.note = " ";
+  CHECK_THROWS_AS(repo->log_score("P1", w, patient_p1), InputError); // a reason is required
+  CHECK(repo->scores("P1", true).size() == 5);                       // nothing more written
+  const auto log = repo->audit("P1");
+  CHECK(std::any_of(log.begin(), log.end(), [&](const AuditEntry &e) {
+    return e.action == "score.retract" &&
+           e.detail == "#" + std::to_string(wid) + ": withdraws #" + std::to_string(ids[3]) +
+                           " (score 5 at 2026-12-18T09:00): logged twice";
+  }));
+}
+
 // Two pharmacists (two connections, as two `serve` instances would have) approve the same
 // submitted version at the same moment: exactly one wins, the other is refused, and the version
 // has one review and one approval in the audit. Repeated so the calls really overlap.

@@ -28,6 +28,7 @@ void plan_lifecycle(Backend &b);
 void four_eyes(Backend &b);
 void submitted_version_is_immutable(Backend &b);
 void scores_and_supersede(Backend &b);
+void scores_withdrawn(Backend &b);
 void import_all_or_none(Backend &b);
 void adverse_effects_and_decisions(Backend &b);
 void adverse_effects_attributed_corrected_retracted(Backend &b);
@@ -65,6 +66,7 @@ void whole_clinic_reads_match_per_patient(Backend &b);
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_is_one_transaction)                           \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_writers)                                      \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list)                                                \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, scores_withdrawn)                                        \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_approve_race)                                 \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_drafts)                                       \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list_matches_generic)                                \

@@ -530,4 +530,45 @@ TEST_CASE("the patient's API scores follow the CLI's date rules") {
   CHECK(s.repo->scores("P1").empty());
 }
 
+TEST_CASE("the last pain score is withdrawn with a reason: kept, marked, no longer counted") {
+  PatientServer s;
+  CHECK(s.post("/scores", {{"score", "4"}})->status == 303);
+  CHECK(s.post("/scores", {{"score", "9"}, {"note", "meant for yesterday"}})->status == 303);
+  const auto all = s.repo->scores("P1");
+  REQUIRE(all.size() == 2);
+  const std::int64_t last = std::max(all[0].id, all[1].id);
+  CHECK(pp_has(s.page(), "Withdraw your last pain score (9, 09:45 today)"));
+  auto r = s.post("/scores/withdraw", {{"entry", std::to_string(last)}});
+  CHECK(r->status == 400); // a reason is required
+  CHECK(pp_has(r->body, "reason: missing; say why you withdraw the score"));
+  r = s.post("/scores/withdraw",
+             {{"entry", std::to_string(std::min(all[0].id, all[1].id))}, {"reason", "wrong"}});
+  CHECK(r->status == 400); // only the last one
+  CHECK(s.repo->scores("P1", true).size() == 2);
+  r = s.post("/scores/withdraw", {{"entry", std::to_string(last)}, {"reason", "saved twice"}});
+  REQUIRE(r->status == 303);
+  CHECK(pp_has(r->get_header_value("Location"), "?saved=score-withdrawn&entry="));
+  const auto effective = s.repo->scores("P1");
+  REQUIRE(effective.size() == 1);
+  CHECK(effective[0].score.value() == 4);
+  const auto kept = s.repo->scores("P1", true);
+  REQUIRE(kept.size() == 3); // both scores and the withdrawal
+  CHECK(kept.back().retracted);
+  CHECK(kept.back().supersedes == std::optional<std::int64_t>(last));
+  CHECK(kept.back().note == "saved twice");
+  CHECK(iso(kept.back().at) == "2026-12-01T09:45"); // the withdrawn score's own time
+  auto flashed = s.client().Get(
+      (s.base + "?saved=score-withdrawn&entry=" + std::to_string(kept.back().id)).c_str());
+  REQUIRE(flashed);
+  const std::string shown = flashed->body;
+  CHECK(pp_has(shown, "Your pain score is withdrawn."));
+  CHECK(!pp_has(shown, "meant for yesterday")); // not in the scores table any more
+  CHECK(pp_has(shown, "Withdraw your last pain score (4, 09:45 today)"));
+  bool audited = false;
+  for (const auto &e : s.repo->audit(std::nullopt))
+    audited = audited || (e.action == "score.retract" &&
+                          pp_has(e.detail, "withdraws #" + std::to_string(last) + " (score 9"));
+  CHECK(audited);
+}
+
 } // namespace titrate::test::patient_page

@@ -414,6 +414,7 @@ std::vector<DueEntry> PgDialect::due_list(Date today, int within_days, int windo
         "   WHERE sc.patient_id = p.patient_id"
         "     AND sc.at >= to_char(v.decision_date::date - $3::int, 'YYYY-MM-DD')"
         "     AND sc.at < v.decision_date"
+        "     AND sc.retracted = 0"
         "     AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = sc.id)),"
         // A maintenance review: the date is past the trial stage's own decision date.
         " v.decision_date > COALESCE((SELECT s.decision_date FROM stages s"

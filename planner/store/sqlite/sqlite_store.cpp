@@ -402,6 +402,7 @@ std::vector<DueEntry> SqliteDialect::due_list(Date today, int within_days, int w
       "  (SELECT count(DISTINCT substr(s.at, 1, 10)) FROM pain_scores s "
       "    WHERE s.patient_id = p.patient_id "
       "      AND s.at >= date(v.decision_date, '-' || ?2 || ' days') AND s.at < v.decision_date "
+      "      AND s.retracted = 0 "
       "      AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)), "
       // A maintenance review: the date is past the trial stage's own decision date.
       "  v.decision_date > COALESCE((SELECT decision_date FROM stages WHERE plan_version_id = v.id "
