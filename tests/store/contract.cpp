@@ -82,6 +82,45 @@ Plan sample_plan(const std::string &patient) {
   return p;
 }
 
+ScoreEntry sample_score(int day, int value) {
+  return score(at(2026, 12, day, 8 * 60), value);
+}
+
+void fill_schema_1(Repository &old) {
+  old.add_patient(sample_patient("P1"), clinician);
+  old.log_score("P1", sample_score(1, 6), clinician);
+  old.save_draft(sample_plan("P1"), clinician);
+}
+
+void check_schema_1_kept(Repository &migrated) {
+  CHECK(migrated.patient("P1")->patient == sample_patient("P1"));
+  CHECK(migrated.scores("P1").size() == 1);
+  CHECK(migrated.plan_version("P1", 1)->plan == sample_plan("P1"));
+  Assessment a;
+  a.patient = "P1";
+  a.date = Date(2026, 12, 22);
+  a.drug = "duloxetine";
+  a.rule = "r";
+  a.source = "s";
+  migrated.record_decision(a, 1, clinician); // the table migration 2 added
+  CHECK(migrated.decisions("P1").size() == 1);
+}
+
+void fill_append_only_tables(Repository &store) {
+  store.add_patient(sample_patient("P1"), clinician);
+  store.log_score("P1", sample_score(1, 6), clinician);
+  AdverseEffect ae;
+  ae.at = {Date(2026, 12, 1), 0};
+  ae.description = "dizziness";
+  store.log_adverse_effect("P1", ae, clinician);
+  Assessment a;
+  a.patient = "P1";
+  a.drug = "duloxetine";
+  store.record_decision(a, std::nullopt, clinician);
+  store.save_draft(sample_plan("P1"), clinician);
+  store.submit("P1", 1, clinician);
+}
+
 namespace contract {
 
 void patient_versions(Backend &b) {
