@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace titrate::test {
 
@@ -32,6 +33,9 @@ ScoreEntry sample_score(int day, int value);
 void fill_schema_1(Repository &old);
 void check_schema_1_kept(Repository &migrated);
 void fill_append_only_tables(Repository &store);
+// Checks repo.due_list(today, within, 7) against due_list_generic(), entry by entry and field by
+// field; returns the generic entries.
+std::vector<DueEntry> check_due_list_is_generic(Repository &repo, Date today, int within);
 
 namespace contract {
 void patient_versions(Backend &b);

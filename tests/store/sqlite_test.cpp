@@ -394,21 +394,7 @@ TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random c
                                                                          {base + Days(3), 0},
                                                                          {base + Days(11), 0},
                                                                          {base - Days(60), 365}}) {
-      INFO("today " << iso(today) << ", within " << within);
-      const auto mine = repo.due_list(today, within, 7);
-      const auto ref = due_list_generic(repo, today, within, 7);
-      REQUIRE(mine.size() == ref.size());
-      for (std::size_t i = 0; i < ref.size(); ++i) {
-        INFO("entry " << i << ": " << ref[i].patient);
-        CHECK(mine[i].patient == ref[i].patient);
-        CHECK(mine[i].version == ref[i].version);
-        CHECK(mine[i].drug == ref[i].drug);
-        CHECK(mine[i].decision_date == ref[i].decision_date);
-        CHECK(mine[i].days_until == ref[i].days_until);
-        CHECK(mine[i].window_days_with_scores == ref[i].window_days_with_scores);
-        CHECK(mine[i].review == ref[i].review);
-      }
-      compared += static_cast<int>(ref.size());
+      compared += static_cast<int>(check_due_list_is_generic(repo, today, within).size());
     }
     CHECK(compared > 50); // the cohort is not trivially empty
   }
