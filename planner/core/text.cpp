@@ -96,4 +96,34 @@ void require_free_text(std::string_view text, std::string_view field, std::size_
   }
 }
 
+std::string escape_markup(std::string_view text, Markup dialect) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += dialect == Markup::html ? "&#39;" : "&apos;";
+      break;
+    default:
+      if (dialect == Markup::xml && static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')
+        out += ' ';
+      else
+        out += c;
+    }
+  }
+  return out;
+}
+
 } // namespace titrate

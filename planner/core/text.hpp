@@ -26,4 +26,12 @@ std::size_t code_points(std::string_view s);
 void require_free_text(std::string_view text, std::string_view field,
                        std::size_t max_chars = max_free_text_chars);
 
+// Markup escaping, ONE function for every value put into HTML or XML (the web pages, the SVG
+// chart, the outcome report). Both dialects write & < > " as &amp; &lt; &gt; &quot;; they differ
+// only where they always have: HTML writes ' as &#39; and keeps control characters; XML writes '
+// as &apos; and writes each control character but tab and newline (not allowed in XML 1.0) as a
+// space.
+enum class Markup { html, xml };
+std::string escape_markup(std::string_view text, Markup dialect);
+
 } // namespace titrate

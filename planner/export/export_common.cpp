@@ -1,38 +1,31 @@
 #include "planner/export/export_common.hpp"
 
+#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <set>
 
 namespace titrate {
 
+namespace {
+constexpr std::array<EnumWord<ReviewState>, 4> review_state_words{{
+    {ReviewState::draft, "draft"},
+    {ReviewState::submitted, "submitted"},
+    {ReviewState::approved, "approved"},
+    {ReviewState::rejected, "rejected"},
+}};
+} // namespace
+
 std::string_view review_state_name(ReviewState s) {
-  switch (s) {
-  case ReviewState::draft:
-    return "draft";
-  case ReviewState::submitted:
-    return "submitted";
-  case ReviewState::approved:
-    return "approved";
-  case ReviewState::rejected:
-    return "rejected";
-  }
-  return "draft";
+  return enum_word(review_state_words, s, "draft");
 }
 
 ReviewState parse_review_state(std::string_view text, std::string_view field) {
-  if (text == "draft")
-    return ReviewState::draft;
-  if (text == "submitted")
-    return ReviewState::submitted;
-  if (text == "approved")
-    return ReviewState::approved;
-  if (text == "rejected")
-    return ReviewState::rejected;
-  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
-                   "\" is not a review state; expected draft, submitted, approved or rejected");
+  return parse_enum_word(review_state_words, text, field,
+                         {"review state", "draft, submitted, approved or rejected"});
 }
 
 namespace export_detail {
@@ -49,21 +42,11 @@ std::string display_name(const Formulary &f, std::string_view drug) {
 }
 
 std::string_view form_word(Form f) {
-  return f == Form::tablet ? "tablet" : "capsule";
+  return to_string(f); // the formulary's word
 }
 
 std::string_view time_key(AdminTime t) {
-  switch (t) {
-  case AdminTime::morning:
-    return "morning";
-  case AdminTime::midday:
-    return "midday";
-  case AdminTime::evening:
-    return "evening";
-  case AdminTime::bedtime:
-    return "bedtime";
-  }
-  return "morning";
+  return to_string(t); // the formulary's word
 }
 
 std::string_view time_phrase(AdminTime t) {
@@ -100,15 +83,7 @@ std::string_view times_daily(std::size_t n) {
 }
 
 std::string_view role_word(StageRole r) {
-  switch (r) {
-  case StageRole::trial:
-    return "trial";
-  case StageRole::taper:
-    return "taper";
-  case StageRole::cross_taper:
-    return "cross-taper";
-  }
-  return "trial";
+  return to_string(r); // the plan's word
 }
 
 std::vector<ScoreEntry> effective_scores(const std::vector<ScoreEntry> &scores) {

@@ -1,5 +1,6 @@
 #include "planner/export/svg.hpp"
 
+#include "planner/core/text.hpp"
 #include "planner/export/export_common.hpp"
 
 #include <algorithm>
@@ -12,33 +13,7 @@ namespace titrate {
 using namespace export_detail;
 
 std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      // Control characters other than tab/newline are not allowed in XML 1.0.
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')
-        out += ' ';
-      else
-        out += c;
-    }
-  }
-  return out;
+  return escape_markup(text, Markup::xml);
 }
 
 namespace {

@@ -13,7 +13,8 @@ namespace titrate {
 
 void write_svg(std::ostream &out, const ExportInput &in);
 
-// XML escaping of text and attribute values: & < > " '
+// XML escaping of text and attribute values: & < > " ' (escape_markup, planner/core/text.hpp, in
+// its XML dialect: control characters but tab and newline become a space).
 std::string xml_escape(std::string_view text);
 
 } // namespace titrate

@@ -1,33 +1,28 @@
 #include "planner/scheduling/plan.hpp"
 
-#include "planner/core/errors.hpp"
+#include "planner/core/enum_words.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 namespace titrate {
 
+namespace {
+constexpr std::array<EnumWord<StageRole>, 3> stage_role_words{{
+    {StageRole::trial, "trial"},
+    {StageRole::taper, "taper"},
+    {StageRole::cross_taper, "cross-taper"},
+}};
+} // namespace
+
 std::string_view to_string(StageRole r) {
-  switch (r) {
-  case StageRole::trial:
-    return "trial";
-  case StageRole::taper:
-    return "taper";
-  case StageRole::cross_taper:
-    return "cross-taper";
-  }
-  return "?";
+  return enum_word(stage_role_words, r, "?");
 }
 
 StageRole parse_stage_role(std::string_view text, std::string_view field) {
-  if (text == "trial")
-    return StageRole::trial;
-  if (text == "taper")
-    return StageRole::taper;
-  if (text == "cross-taper")
-    return StageRole::cross_taper;
-  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
-                   "\" is not a stage role; expected one of trial, taper, cross-taper");
+  return parse_enum_word(stage_role_words, text, field,
+                         {"stage role", "one of trial, taper, cross-taper"});
 }
 
 std::vector<std::pair<const Stage *, const Step *>> Plan::on(Date d) const {

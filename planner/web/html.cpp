@@ -1,32 +1,11 @@
 #include "planner/web/html.hpp"
 
+#include "planner/core/text.hpp"
+
 namespace titrate::web {
 
 std::string esc(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
+  return escape_markup(text, Markup::html);
 }
 
 namespace {

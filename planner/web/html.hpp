@@ -6,7 +6,8 @@
 
 namespace titrate::web {
 
-// & < > " ' -> entities. Every value from the store or a request goes through this.
+// & < > " ' -> entities (escape_markup, planner/core/text.hpp, in its HTML dialect). Every value
+// from the store or a request goes through this.
 std::string esc(std::string_view text);
 
 // A whole document: <title>, the style sheet, a header (with a logout form when `csrf` is not

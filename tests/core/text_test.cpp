@@ -61,3 +61,14 @@ TEST_CASE("free text is limited in characters (code points), not bytes") {
           "note: 501 characters is too long; expected at most 500 characters");
   }
 }
+
+TEST_CASE("escape_markup: HTML and XML share & < > \" and differ on ' and control characters") {
+  const std::string in = "<a href=\"x\">Tom's & Jerry's</a>\x01\t\n\x1f\x7f\xc3\xa9";
+  CHECK(
+      escape_markup(in, Markup::html) ==
+      "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; Jerry&#39;s&lt;/a&gt;\x01\t\n\x1f\x7f\xc3\xa9");
+  CHECK(escape_markup(in, Markup::xml) ==
+        "&lt;a href=&quot;x&quot;&gt;Tom&apos;s &amp; Jerry&apos;s&lt;/a&gt; \t\n \x7f\xc3\xa9");
+  CHECK(escape_markup("plain 7/10", Markup::html) == "plain 7/10");
+  CHECK(escape_markup("", Markup::xml).empty());
+}

@@ -82,6 +82,64 @@ Plan sample_plan(const std::string &patient) {
   return p;
 }
 
+ScoreEntry sample_score(int day, int value) {
+  return score(at(2026, 12, day, 8 * 60), value);
+}
+
+void fill_schema_1(Repository &old) {
+  old.add_patient(sample_patient("P1"), clinician);
+  old.log_score("P1", sample_score(1, 6), clinician);
+  old.save_draft(sample_plan("P1"), clinician);
+}
+
+void check_schema_1_kept(Repository &migrated) {
+  CHECK(migrated.patient("P1")->patient == sample_patient("P1"));
+  CHECK(migrated.scores("P1").size() == 1);
+  CHECK(migrated.plan_version("P1", 1)->plan == sample_plan("P1"));
+  Assessment a;
+  a.patient = "P1";
+  a.date = Date(2026, 12, 22);
+  a.drug = "duloxetine";
+  a.rule = "r";
+  a.source = "s";
+  migrated.record_decision(a, 1, clinician); // the table migration 2 added
+  CHECK(migrated.decisions("P1").size() == 1);
+}
+
+void fill_append_only_tables(Repository &store) {
+  store.add_patient(sample_patient("P1"), clinician);
+  store.log_score("P1", sample_score(1, 6), clinician);
+  AdverseEffect ae;
+  ae.at = {Date(2026, 12, 1), 0};
+  ae.description = "dizziness";
+  store.log_adverse_effect("P1", ae, clinician);
+  Assessment a;
+  a.patient = "P1";
+  a.drug = "duloxetine";
+  store.record_decision(a, std::nullopt, clinician);
+  store.save_draft(sample_plan("P1"), clinician);
+  store.submit("P1", 1, clinician);
+}
+
+std::vector<DueEntry> check_due_list_is_generic(Repository &repo, Date today, int within) {
+  INFO("today " << iso(today) << ", within " << within);
+  const auto mine = repo.due_list(today, within, 7);
+  auto ref = due_list_generic(repo, today, within, 7);
+  REQUIRE(mine.size() == ref.size());
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    INFO("entry " << i << ": " << ref[i].patient);
+    CHECK(mine[i].patient == ref[i].patient);
+    CHECK(mine[i].version == ref[i].version);
+    CHECK(mine[i].drug == ref[i].drug);
+    CHECK(mine[i].decision_date == ref[i].decision_date);
+    CHECK(mine[i].days_until == ref[i].days_until);
+    CHECK(mine[i].window_days_with_scores == ref[i].window_days_with_scores);
+    CHECK(mine[i].pathway == ref[i].pathway);
+    CHECK(mine[i].review == ref[i].review);
+  }
+  return ref;
+}
+
 namespace contract {
 
 void patient_versions(Backend &b) {
@@ -872,22 +930,9 @@ void due_list_matches_generic(Backend &b) {
                                                                        {base, 3},
                                                                        {base + Days(5), 0},
                                                                        {base - Days(30), 100}}) {
-    INFO("today " << iso(today) << ", within " << within);
-    const auto mine = repo->due_list(today, within, 7);
-    const auto ref = due_list_generic(*repo, today, within, 7);
-    REQUIRE(mine.size() == ref.size());
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-      INFO("entry " << i << ": " << ref[i].patient);
-      CHECK(mine[i].patient == ref[i].patient);
-      CHECK(mine[i].version == ref[i].version);
-      CHECK(mine[i].drug == ref[i].drug);
-      CHECK(mine[i].decision_date == ref[i].decision_date);
-      CHECK(mine[i].days_until == ref[i].days_until);
-      CHECK(mine[i].window_days_with_scores == ref[i].window_days_with_scores);
-      CHECK(mine[i].pathway == ref[i].pathway);
-      CHECK(mine[i].review == ref[i].review);
-      (ref[i].window_days_with_scores < 4 ? saw_missing : saw_complete) = true;
-      (ref[i].review ? saw_review : saw_decision) = true;
+    for (const auto &e : check_due_list_is_generic(*repo, today, within)) {
+      (e.window_days_with_scores < 4 ? saw_missing : saw_complete) = true;
+      (e.review ? saw_review : saw_decision) = true;
     }
   }
   CHECK(saw_missing); // the cohort exercises both outcomes

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace titrate::test {
 
@@ -21,6 +22,20 @@ using BackendFactory = std::function<std::unique_ptr<Backend>()>;
 // Illustrative fixtures (storage tests only; no clinical claim is checked here).
 Patient sample_patient(const std::string &id);
 Plan sample_plan(const std::string &patient);
+// A score at 08:00 on `day` of December 2026.
+ScoreEntry sample_score(int day, int value);
+
+// Shared by the back ends' own tests (sqlite_test.cpp, postgres_test.cpp), all as dr.ada:
+// what a schema-1 database is given (patient P1, one score, a draft plan), and the check, once
+// it is migrated to the latest schema, that it kept all of it and has the table of migration 2;
+// and the rows the append-only trigger tests try to change (P1 with a score, an adverse effect,
+// a decision and plan version 1 submitted).
+void fill_schema_1(Repository &old);
+void check_schema_1_kept(Repository &migrated);
+void fill_append_only_tables(Repository &store);
+// Checks repo.due_list(today, within, 7) against due_list_generic(), entry by entry and field by
+// field; returns the generic entries.
+std::vector<DueEntry> check_due_list_is_generic(Repository &repo, Date today, int within);
 
 namespace contract {
 void patient_versions(Backend &b);

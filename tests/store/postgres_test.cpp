@@ -42,13 +42,6 @@ std::unique_ptr<Backend> make_pg_backend() {
 
 const Actor clinician{"dr.ada", "clinician"};
 
-ScoreEntry score(int day, int v) {
-  ScoreEntry s;
-  s.at = {Date(2026, 12, static_cast<unsigned short>(day)), 8 * 60};
-  s.score = PainScore(v);
-  return s;
-}
-
 // Runs raw SQL on its own connection; returns the server's error message, or "" on success.
 std::string raw(const std::string &url, const std::string &sql) {
   pqxx::connection c(url);
@@ -131,24 +124,12 @@ TEST_CASE("postgres: a schema-1 database with data is migrated forward and keeps
   {
     PgStore old(url, 1);
     CHECK(old.schema_version() == 1);
-    old.add_patient(sample_patient("P1"), clinician);
-    old.log_score("P1", score(1, 6), clinician);
-    old.save_draft(sample_plan("P1"), clinician);
+    fill_schema_1(old);
   }
   CHECK(value(url, "SELECT to_regclass('decisions') IS NULL") == "t"); // really schema 1
   PgStore store(url);
   CHECK(store.schema_version() == postgres_latest_schema_version());
-  CHECK(store.patient("P1")->patient == sample_patient("P1"));
-  CHECK(store.scores("P1").size() == 1);
-  CHECK(store.plan_version("P1", 1)->plan == sample_plan("P1"));
-  Assessment a;
-  a.patient = "P1";
-  a.date = Date(2026, 12, 22);
-  a.drug = "duloxetine";
-  a.rule = "r";
-  a.source = "s";
-  store.record_decision(a, 1, clinician); // the table migration 2 added
-  CHECK(store.decisions("P1").size() == 1);
+  check_schema_1_kept(store);
 }
 
 TEST_CASE("postgres: two processes opening one empty database at once migrate it once") {
@@ -209,18 +190,7 @@ TEST_CASE("postgres: triggers refuse UPDATE, DELETE and TRUNCATE on append-only 
   const auto url = fresh_pg_database("store");
   {
     PgStore store(url);
-    store.add_patient(sample_patient("P1"), clinician);
-    store.log_score("P1", score(1, 6), clinician);
-    AdverseEffect ae;
-    ae.at = {Date(2026, 12, 1), 0};
-    ae.description = "dizziness";
-    store.log_adverse_effect("P1", ae, clinician);
-    Assessment a;
-    a.patient = "P1";
-    a.drug = "duloxetine";
-    store.record_decision(a, std::nullopt, clinician);
-    store.save_draft(sample_plan("P1"), clinician);
-    store.submit("P1", 1, clinician);
+    fill_append_only_tables(store);
     store.approve("P1", 1, Actor{"ph.cho", "pharmacist"});
   }
   // The same messages as SQLite's triggers (planner/store/sqlite/migrations/001, 002).
@@ -282,7 +252,7 @@ TEST_CASE("postgres: a refused approval or unknown patient changes nothing") {
   const auto before = fingerprint(url);
   PgStore store(url);
   CHECK_THROWS_AS(store.approve("P1", 1, Actor{"dr.ada", "pharmacist"}), RefusedError);
-  CHECK_THROWS_AS(store.log_score("P9", score(1, 5), clinician), NotFoundError);
+  CHECK_THROWS_AS(store.log_score("P9", sample_score(1, 5), clinician), NotFoundError);
   CHECK(fingerprint(url) == before);
   CHECK(store.plan_version("P1", 1)->status == PlanStatus::submitted);
 }
@@ -316,7 +286,7 @@ TEST_CASE("postgres: a connection cut by the server is a StorageError without th
                    "current_database() AND pid <> pg_backend_pid()")
               .empty());
   try {
-    store.log_score("P1", score(1, 5), clinician);
+    store.log_score("P1", sample_score(1, 5), clinician);
     FAIL("the call on the cut connection must fail");
   } catch (const StorageError &e) {
     const std::string m = e.what();
@@ -325,6 +295,6 @@ TEST_CASE("postgres: a connection cut by the server is a StorageError without th
   }
   // The next call reconnects: nothing of the failed call was kept, and the store works again.
   CHECK(store.scores("P1").empty());
-  store.log_score("P1", score(1, 5), clinician);
+  store.log_score("P1", sample_score(1, 5), clinician);
   CHECK(store.scores("P1").size() == 1);
 }

@@ -73,13 +73,6 @@ std::string bytes(const std::string &path) {
 const Actor clinician{"dr.ada", "clinician"};
 const Actor pharmacist{"ph.cho", "pharmacist"};
 
-ScoreEntry score(int day, int v) {
-  ScoreEntry s;
-  s.at = {Date(2026, 12, static_cast<unsigned short>(day)), 8 * 60};
-  s.score = PainScore(v);
-  return s;
-}
-
 // Runs raw SQL on its own connection; returns the SQLite error message, or "" if it succeeded.
 std::string raw(const std::string &db, const std::string &sql) {
   SQLite::Database d(db, SQLite::OPEN_READWRITE);
@@ -120,7 +113,7 @@ TEST_CASE("sqlite: a new database is migrated from empty, in WAL mode with forei
   // Foreign keys are enforced on the store's connection: a score for no patient is refused.
   store.add_patient(sample_patient("P1"), clinician);
   CHECK(store.scores("P1").empty());
-  CHECK_THROWS_AS(store.log_score("P9", score(1, 5), clinician), NotFoundError);
+  CHECK_THROWS_AS(store.log_score("P9", sample_score(1, 5), clinician), NotFoundError);
 }
 
 TEST_CASE("sqlite: a schema-1 database with data is migrated forward and keeps its data") {
@@ -129,9 +122,7 @@ TEST_CASE("sqlite: a schema-1 database with data is migrated forward and keeps i
   {
     SqliteStore old(db, 1);
     CHECK(old.schema_version() == 1);
-    old.add_patient(sample_patient("P1"), clinician);
-    old.log_score("P1", score(1, 6), clinician);
-    old.save_draft(sample_plan("P1"), clinician);
+    fill_schema_1(old);
   }
   {
     SQLite::Database d(db, SQLite::OPEN_READONLY);
@@ -139,17 +130,7 @@ TEST_CASE("sqlite: a schema-1 database with data is migrated forward and keeps i
   }
   SqliteStore store(db);
   CHECK(store.schema_version() == sqlite_latest_schema_version());
-  CHECK(store.patient("P1")->patient == sample_patient("P1"));
-  CHECK(store.scores("P1").size() == 1);
-  CHECK(store.plan_version("P1", 1)->plan == sample_plan("P1"));
-  Assessment a;
-  a.patient = "P1";
-  a.date = Date(2026, 12, 22);
-  a.drug = "duloxetine";
-  a.rule = "r";
-  a.source = "s";
-  store.record_decision(a, 1, clinician); // the table migration 2 added
-  CHECK(store.decisions("P1").size() == 1);
+  check_schema_1_kept(store);
   // Opening again is a no-op: nothing left to apply.
   SqliteStore again(db);
   CHECK(again.schema_version() == sqlite_latest_schema_version());
@@ -187,18 +168,7 @@ TEST_CASE("sqlite: triggers refuse UPDATE and DELETE on append-only tables, even
   const auto db = dir.file("t.db");
   {
     SqliteStore store(db);
-    store.add_patient(sample_patient("P1"), clinician);
-    store.log_score("P1", score(1, 6), clinician);
-    AdverseEffect ae;
-    ae.at = {Date(2026, 12, 1), 0};
-    ae.description = "dizziness";
-    store.log_adverse_effect("P1", ae, clinician);
-    Assessment a;
-    a.patient = "P1";
-    a.drug = "duloxetine";
-    store.record_decision(a, std::nullopt, clinician);
-    store.save_draft(sample_plan("P1"), clinician);
-    store.submit("P1", 1, clinician);
+    fill_append_only_tables(store);
   }
   for (const char *t :
        {"pain_scores", "adverse_effects", "audit", "decisions", "patient_versions"}) {
@@ -228,7 +198,7 @@ TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") 
   {
     SqliteStore store(db);
     CHECK_THROWS_AS(store.approve("P1", 1, Actor{"dr.ada", "pharmacist"}), RefusedError);
-    CHECK_THROWS_AS(store.log_score("P9", score(1, 5), clinician), NotFoundError);
+    CHECK_THROWS_AS(store.log_score("P9", sample_score(1, 5), clinician), NotFoundError);
   }
   CHECK(bytes(db) == before);
 }
@@ -251,7 +221,7 @@ TEST_CASE("sqlite: two processes logging at once both succeed") {
       try {
         SqliteStore store(db);
         for (int i = 0; i < per_process; ++i) {
-          store.log_score(patient, score(1 + i % 28, i % 11), Actor{patient, "patient"});
+          store.log_score(patient, sample_score(1 + i % 28, i % 11), Actor{patient, "patient"});
         }
       } catch (...) {
         rc = 1;
@@ -424,21 +394,7 @@ TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random c
                                                                          {base + Days(3), 0},
                                                                          {base + Days(11), 0},
                                                                          {base - Days(60), 365}}) {
-      INFO("today " << iso(today) << ", within " << within);
-      const auto mine = repo.due_list(today, within, 7);
-      const auto ref = due_list_generic(repo, today, within, 7);
-      REQUIRE(mine.size() == ref.size());
-      for (std::size_t i = 0; i < ref.size(); ++i) {
-        INFO("entry " << i << ": " << ref[i].patient);
-        CHECK(mine[i].patient == ref[i].patient);
-        CHECK(mine[i].version == ref[i].version);
-        CHECK(mine[i].drug == ref[i].drug);
-        CHECK(mine[i].decision_date == ref[i].decision_date);
-        CHECK(mine[i].days_until == ref[i].days_until);
-        CHECK(mine[i].window_days_with_scores == ref[i].window_days_with_scores);
-        CHECK(mine[i].review == ref[i].review);
-      }
-      compared += static_cast<int>(ref.size());
+      compared += static_cast<int>(check_due_list_is_generic(repo, today, within).size());
     }
     CHECK(compared > 50); // the cohort is not trivially empty
   }

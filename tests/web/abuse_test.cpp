@@ -6,15 +6,13 @@
 // loopback port over a fresh SQLite file; the clock is the test's, so no assertion is timed.
 // Figures (audit rows, RSS) are printed; assertions are on counts, statuses and generous bounds.
 #include "planner/core/errors.hpp"
-#include "planner/formulary/files.hpp"
-#include "planner/formulary/loader.hpp"
-#include "planner/pathways/pathway.hpp"
 #include "planner/scheduling/scheduler.hpp"
 #include "planner/store/sqlite/sqlite_accounts.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 #include "planner/web/crypto.hpp"
 #include "planner/web/login_guard.hpp"
 #include "planner/web/server.hpp"
+#include "tests/web/web_fixture.hpp"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -26,7 +24,6 @@
 #include <iostream>
 #include <latch>
 #include <map>
-#include <regex>
 #include <thread>
 
 namespace titrate::test {
@@ -35,48 +32,14 @@ namespace {
 
 namespace abuse_fs = std::filesystem;
 
-const std::string abuse_password = "correct horse battery";
-
-const std::string &abuse_hash() {
-  static const std::string h = web::hash_password(abuse_password);
-  return h;
-}
-
-const Formulary &abuse_formulary() {
-  static const Formulary f =
-      load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
-  return f;
-}
-
-const std::vector<Pathway> &abuse_pathways() {
-  static const std::vector<Pathway> p = load_pathways(
-      titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), abuse_formulary());
-  return p;
-}
-
-Patient abuse_patient(const std::string &id) {
-  Patient p;
-  p.id = id;
-  p.birth_date = Date(1971, 6, 15);
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
-  p.baseline_pain = PainScore(7);
-  return p;
-}
-
+// The whole Set-Cookie value of `name`, attributes too (web_fixture::set_cookie_pair keeps only
+// "name=value").
 std::string abuse_cookie(const httplib::Result &r, const std::string &name) {
   for (const auto &[k, v] : r->headers) {
     if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0)
       return v;
   }
   return {};
-}
-
-std::string abuse_csrf(const std::string &html) {
-  static const std::regex re(R"re(name="csrf" value="([0-9a-f]+)")re");
-  std::smatch m;
-  return std::regex_search(html, m, re) ? m[1].str() : std::string();
 }
 
 // kB of a /proc/self/status line ("VmRSS:", "VmHWM:").
@@ -115,13 +78,12 @@ struct AbuseServer {
     const std::string db = (dir / "t.db").string();
     repo = std::make_unique<SqliteStore>(db);
     accounts = std::make_unique<SqliteAccounts>(db);
-    const Actor setup{"dr.a", "clinician"};
-    repo->add_patient(abuse_patient("P1"), setup);
+    repo->add_patient(web_fixture::adult("P1"), web_fixture::clinician);
     token = web::random_token();
     accounts->add_link({web::token_digest(token), "P1", now, std::nullopt});
     for (const auto &[name, role] : std::vector<std::pair<std::string, std::string>>{
              {"dr.a", "clinician"}, {"ph.b", "pharmacist"}, {"ph.only", "pharmacist"}}) {
-      accounts->add_user({name, role, abuse_hash(), 0, 0, now});
+      accounts->add_user({name, role, web_fixture::password_hash(), 0, 0, now});
     }
     web::WebConfig cfg;
     cfg.port = 0;
@@ -132,8 +94,8 @@ struct AbuseServer {
     cfg.today = [] { return Date(2026, 12, 1); };
     cfg.now = [this] { return now.load(); };
     cfg.minute_of_day = [] { return 9 * 60; };
-    server = std::make_unique<web::WebServer>(*repo, *accounts, abuse_formulary(), abuse_pathways(),
-                                              cfg);
+    server = std::make_unique<web::WebServer>(*repo, *accounts, web_fixture::formulary(),
+                                              web_fixture::pathways(), cfg);
     port = server->start();
   }
   ~AbuseServer() {
@@ -156,8 +118,7 @@ struct AbuseServer {
     auto c = client();
     auto page = c.Get("/login", h);
     REQUIRE(page);
-    const std::string set = abuse_cookie(page, "titrate_login");
-    return {set.substr(0, set.find(';')), abuse_csrf(page->body)};
+    return {web_fixture::set_cookie_pair(page, "titrate_login"), web_fixture::csrf_in(page->body)};
   }
 
   httplib::Result attempt(const std::string &user, const std::string &pw,
@@ -173,16 +134,15 @@ struct AbuseServer {
 
   // The session cookie pair and the csrf token of a signed-in user.
   std::pair<std::string, std::string> sign_in(const std::string &user) {
-    auto r = attempt(user, abuse_password);
+    auto r = attempt(user, web_fixture::password);
     REQUIRE(r);
     REQUIRE(r->status == 303);
-    const std::string set = abuse_cookie(r, "titrate_session");
-    const std::string cookie = set.substr(0, set.find(';'));
+    const std::string cookie = web_fixture::set_cookie_pair(r, "titrate_session");
     auto c = client();
     auto home = c.Get(r->get_header_value("Location").c_str(), {{"Cookie", cookie}});
     REQUIRE(home);
     REQUIRE(home->status == 200);
-    return {cookie, abuse_csrf(home->body)};
+    return {cookie, web_fixture::csrf_in(home->body)};
   }
 
   std::size_t audit_rows() { return repo->audit(std::nullopt).size(); }
@@ -306,7 +266,7 @@ TEST_CASE("abuse: a stranger's 20 bad logins are slowed and do not keep the owne
     if (expected > 0) {
       // Trying again before the wait is over: 429 again, and no password is checked.
       const long checks = s.server->login_stats().verifications;
-      auto early = s.attempt("ph.only", abuse_password, stranger);
+      auto early = s.attempt("ph.only", web_fixture::password, stranger);
       CHECK(early->status == 429);
       CHECK(retry_after(early) == expected);
       CHECK(s.server->login_stats().verifications == checks);
@@ -319,7 +279,7 @@ TEST_CASE("abuse: a stranger's 20 bad logins are slowed and do not keep the owne
   std::cout << '\n';
   // The owner, from their own client, is neither locked nor slowed.
   CHECK(s.attempt("ph.only", "a typo in it", owner)->status == 403);
-  CHECK(s.attempt("ph.only", abuse_password, owner)->status == 303);
+  CHECK(s.attempt("ph.only", web_fixture::password, owner)->status == 303);
   CHECK(s.accounts->user("ph.only")->locked_until == 0);
   // X-Forwarded-For: only the address the proxy appended last counts; the stranger's own
   // entries in front of it change nothing.
@@ -376,7 +336,7 @@ TEST_CASE("abuse: unknown name, wrong password and locked account get the same a
   CHECK(locked->headers == unknown->headers);
   CHECK(unknown->body.find("Wrong user name or password.") != std::string::npos);
   // Only someone who knows the password learns of the lock.
-  const auto owner = post("ph.b", abuse_password);
+  const auto owner = post("ph.b", web_fixture::password);
   CHECK(owner->status == 403);
   CHECK(owner->body.find("locked until") != std::string::npos);
 }
@@ -476,7 +436,7 @@ TEST_CASE("abuse: Referrer-Policy on every kind of response, Secure and HSTS onl
     }
     auto form = c.Get("/login");
     CHECK((abuse_cookie(form, "titrate_login").find("; Secure") != std::string::npos) == tls);
-    auto ok = s.attempt("ph.b", abuse_password);
+    auto ok = s.attempt("ph.b", web_fixture::password);
     REQUIRE(ok->status == 303);
     CHECK((abuse_cookie(ok, "titrate_session").find("; Secure") != std::string::npos) == tls);
     CHECK(abuse_cookie(ok, "titrate_session").find("HttpOnly; SameSite=Strict") !=
@@ -525,14 +485,10 @@ TEST_CASE("banners come from stored state, never from the query string") {
   PlanRequest req;
   req.start = Date(2026, 12, 1);
   req.today = Date(2026, 12, 1);
-  const Pathway *cipn = nullptr;
-  for (const auto &p : abuse_pathways())
-    if (p.name == "cipn-esmo")
-      cipn = &p;
-  REQUIRE(cipn);
-  const Actor author{"dr.a", "clinician"};
-  const int v =
-      s.repo->save_draft(build_plan(abuse_patient("P1"), abuse_formulary(), *cipn, req), author);
+  const Actor &author = web_fixture::clinician;
+  const int v = s.repo->save_draft(
+      build_plan(web_fixture::adult("P1"), web_fixture::formulary(), web_fixture::cipn(), req),
+      author);
   s.repo->submit("P1", v, author);
   auto c = s.client();
   const auto [clin, clin_csrf] = s.sign_in("dr.a");

@@ -6,14 +6,12 @@
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
 #include "planner/export/words.hpp"
-#include "planner/formulary/files.hpp"
-#include "planner/formulary/loader.hpp"
-#include "planner/pathways/pathway.hpp"
 #include "planner/scheduling/scheduler.hpp"
 #include "planner/store/sqlite/sqlite_accounts.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 #include "planner/web/crypto.hpp"
 #include "planner/web/server.hpp"
+#include "tests/web/web_fixture.hpp"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -27,42 +25,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Formulary &pp_formulary() {
-  static const Formulary f =
-      load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
-  return f;
-}
-
-const std::vector<Pathway> &pp_pathways() {
-  static const std::vector<Pathway> p = load_pathways(
-      titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), pp_formulary());
-  return p;
-}
-
-Patient pp_adult() {
-  Patient p;
-  p.id = "P1";
-  p.birth_date = Date(1971, 6, 15);
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
-  p.baseline_pain = PainScore(7);
-  return p;
-}
-
-const Actor pp_clinician{"dr.a", "clinician"};
-
 // The cipn-esmo plan from 2026-12-01 (see the top of this file).
 Plan pp_plan() {
-  const Pathway *cipn = nullptr;
-  for (const auto &p : pp_pathways())
-    if (p.name == "cipn-esmo")
-      cipn = &p;
-  REQUIRE(cipn != nullptr);
   PlanRequest req;
   req.start = Date(2026, 12, 1);
   req.today = Date(2026, 12, 1);
-  return build_plan(pp_adult(), pp_formulary(), *cipn, req);
+  return build_plan(web_fixture::adult("P1"), web_fixture::formulary(), web_fixture::cipn(), req);
 }
 
 // The trial ends on 2026-12-21 (its last 60 mg day); a taper gives one 30 mg capsule each
@@ -102,7 +70,7 @@ struct PatientServer {
     const std::string db = (dir / "t.db").string();
     repo = std::make_unique<SqliteStore>(db);
     accounts = std::make_unique<SqliteAccounts>(db);
-    repo->add_patient(pp_adult(), pp_clinician);
+    repo->add_patient(web_fixture::adult("P1"), web_fixture::clinician);
     token = web::random_token();
     base = "/p/" + token;
     accounts->add_link({web::token_digest(token), "P1", 1'796'112'000, std::nullopt});
@@ -114,7 +82,8 @@ struct PatientServer {
     cfg.minute_of_day = [] { return 9 * 60 + 45; };
     cfg.clinic_name = clinic_name;
     cfg.clinic_phone = clinic_phone;
-    server = std::make_unique<web::WebServer>(*repo, *accounts, pp_formulary(), pp_pathways(), cfg);
+    server = std::make_unique<web::WebServer>(*repo, *accounts, web_fixture::formulary(),
+                                              web_fixture::pathways(), cfg);
     port = server->start();
   }
   ~PatientServer() {
@@ -127,8 +96,8 @@ struct PatientServer {
   }
 
   void approve(const Plan &plan) {
-    const int v = repo->save_draft(plan, pp_clinician);
-    repo->submit("P1", v, pp_clinician);
+    const int v = repo->save_draft(plan, web_fixture::clinician);
+    repo->submit("P1", v, web_fixture::clinician);
     repo->approve("P1", v, Actor{"ph.b", "pharmacist"});
   }
 
@@ -344,7 +313,7 @@ TEST_CASE("doses taken at one time are one line") {
   Plan plan = pp_plan();
   Stage second = plan.stages.at(0); // the same morning dose twice: a synthetic overlap
   plan.stages.push_back(second);
-  const auto lines = words::time_lines(plan, pp_formulary(), Date(2026, 12, 1));
+  const auto lines = words::time_lines(plan, web_fixture::formulary(), Date(2026, 12, 1));
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].text == "In the morning: DULoxetine 30 mg, take 1 capsule of 30 mg; DULoxetine "
                          "30 mg, take 1 capsule of 30 mg");

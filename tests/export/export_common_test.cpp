@@ -1,0 +1,63 @@
+// The words of the plan's enumerations as the exporters print and the readers parse them
+// (planner/export/export_common.hpp, planner/scheduling/plan.hpp, planner/formulary/monograph.hpp),
+// and the exact message of each parser for a word it does not know.
+#include "planner/core/errors.hpp"
+#include "planner/export/export_common.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace titrate;
+
+namespace {
+std::string input_error_of(void (*parse)()) {
+  try {
+    parse();
+  } catch (const InputError &e) {
+    return e.what();
+  }
+  return "(no InputError)";
+}
+} // namespace
+
+TEST_CASE("export words: every enumerator prints as its word and parses back") {
+  for (const auto s :
+       {ReviewState::draft, ReviewState::submitted, ReviewState::approved, ReviewState::rejected})
+    CHECK(parse_review_state(review_state_name(s)) == s);
+  CHECK(review_state_name(ReviewState::submitted) == "submitted");
+  for (const auto r : {StageRole::trial, StageRole::taper, StageRole::cross_taper}) {
+    CHECK(parse_stage_role(to_string(r)) == r);
+    CHECK(export_detail::role_word(r) == to_string(r));
+  }
+  CHECK(to_string(StageRole::cross_taper) == "cross-taper");
+  for (const auto t :
+       {AdminTime::morning, AdminTime::midday, AdminTime::evening, AdminTime::bedtime}) {
+    CHECK(parse_admin_time(to_string(t)) == t);
+    CHECK(export_detail::time_key(t) == to_string(t));
+  }
+  CHECK(to_string(AdminTime::midday) == "midday");
+  CHECK(export_detail::form_word(Form::capsule) == "capsule");
+  CHECK(export_detail::form_word(Form::tablet) == "tablet");
+  CHECK(to_string(Form::tablet) == "tablet");
+}
+
+TEST_CASE("export words: an unknown word is an InputError naming the field and the choices") {
+  CHECK(input_error_of([] { (void)parse_review_state("Approved", "plan JSON: review"); }) ==
+        "plan JSON: review: \"Approved\" is not a review state; expected draft, submitted, "
+        "approved or rejected");
+  CHECK(input_error_of([] { (void)parse_stage_role("crosstaper"); }) ==
+        "role: \"crosstaper\" is not a stage role; expected one of trial, taper, cross-taper");
+  CHECK(input_error_of([] { (void)parse_admin_time("noon", "times"); }) ==
+        "times: \"noon\" is not a time of day; expected morning, midday, evening or bedtime");
+  // Review states and stage roles quote at most 32 bytes of the text; a time of day all of it.
+  const std::string x40(40, 'x');
+  CHECK(input_error_of([] { (void)parse_review_state(std::string(40, 'x')); }) ==
+        "review: \"" + std::string(32, 'x') +
+            "\" is not a review state; expected draft, submitted, approved or rejected");
+  CHECK(input_error_of([] { (void)parse_stage_role(std::string(40, 'x')); }) ==
+        "role: \"" + std::string(32, 'x') +
+            "\" is not a stage role; expected one of trial, taper, cross-taper");
+  CHECK(input_error_of([] { (void)parse_admin_time(std::string(40, 'x')); }) ==
+        "time: \"" + x40 + "\" is not a time of day; expected morning, midday, evening or bedtime");
+}
