@@ -497,124 +497,83 @@ void WebServer::Impl::patient_routes() {
                                                         std::string(format.extension) + "\"");
             c.res.set_content(out.str(), std::string(format.media_type));
           }));
-  const auto once = [this](Call &c, const std::string &token, auto write, const char *saved) {
-    const std::string code = param(c.req, "form");
-    if (code.size() > 64)
-      throw InputError("form: not this page's form; reload the page and try again");
-    // The page after names what was stored (the entry, or the code already used); the banner it
-    // shows is checked against the store, never taken from the query string alone.
-    if (form_used(code)) {
-      redirect(c.res, "/p/" + token + "?saved=again&form=" + code);
-      return;
-    }
-    const std::int64_t id = write();
-    remember_form(code);
-    redirect(c.res, "/p/" + token + "?saved=" + saved + "&entry=" + std::to_string(id));
+  // Every patient form: the link is the credential, the page it came from is the way back, and
+  // `write(c, rec)` stores the entry once per one-time form code.
+  const auto form_post = [this](const char *pattern, const char *saved, auto write) {
+    svr.Post(pattern, guarded(false, [this, saved, write](Call &c) {
+               const std::string token = c.req.matches[1];
+               const PatientRecord rec = require_link(c, token);
+               c.back = "/p/" + token;
+               const std::string code = param(c.req, "form");
+               if (code.size() > 64)
+                 throw InputError("form: not this page's form; reload the page and try again");
+               // The page after names what was stored (the entry, or the code already used); the
+               // banner it shows is checked against the store, never taken from the query string
+               // alone.
+               if (form_used(code)) {
+                 redirect(c.res, "/p/" + token + "?saved=again&form=" + code);
+                 return;
+               }
+               const std::int64_t id = write(c, rec);
+               remember_form(code);
+               redirect(c.res, "/p/" + token + "?saved=" + saved + "&entry=" + std::to_string(id));
+             }));
   };
-  svr.Post(R"(/p/([^/]+)/scores)", guarded(false, [this, once](Call &c) {
-             const std::string token = c.req.matches[1];
-             const PatientRecord rec = require_link(c, token);
-             c.back = "/p/" + token;
-             once(
-                 c, token,
-                 [&] {
-                   const ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
-                   return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
-                 },
-                 "score");
-           }));
-  svr.Post(R"(/p/([^/]+)/scores/correct)", guarded(false, [this, once](Call &c) {
-             const std::string token = c.req.matches[1];
-             const PatientRecord rec = require_link(c, token);
-             c.back = "/p/" + token;
-             once(
-                 c, token,
-                 [&] {
-                   const auto scores = repo.scores(rec.patient.id);
-                   const ScoreEntry *last = newest_patient_entry(scores);
-                   const std::int64_t id = patient_last_entry(
-                       param(c.req, "entry"), last ? last->id : 0, "entry", "pain score");
-                   // The right value for the same moment: the correction keeps the entry's time,
-                   // so it counts on the day the pain was felt.
-                   ScoreEntry s = score_from_form(c.req.params, last->at, cfg.today());
-                   s.supersedes = id;
-                   return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
-                 },
-                 "corrected");
-           }));
-  svr.Post(R"(/p/([^/]+)/scores/withdraw)", guarded(false, [this, once](Call &c) {
-             const std::string token = c.req.matches[1];
-             const PatientRecord rec = require_link(c, token);
-             c.back = "/p/" + token;
-             once(
-                 c, token,
-                 [&] {
-                   const auto scores = repo.scores(rec.patient.id);
-                   const ScoreEntry *last = newest_patient_entry(scores);
-                   ScoreEntry s;
-                   s.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
-                                                     "entry", "pain score");
-                   s.retracted = true;
-                   s.note = patient_withdraw_reason(c.req, "score");
-                   s.at = last->at; // the store keeps the withdrawn score's own time
-                   return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
-                 },
-                 "score-withdrawn");
-           }));
-  svr.Post(R"(/p/([^/]+)/adverse-effects)", guarded(false, [this, once](Call &c) {
-             const std::string token = c.req.matches[1];
-             const PatientRecord rec = require_link(c, token);
-             c.back = "/p/" + token;
-             once(
-                 c, token,
-                 [&] {
-                   const AdverseEffect ae =
-                       adverse_effect_from_form(c.req.params, now_local(), cfg.today());
-                   return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor,
-                                                     cfg.today());
-                 },
-                 "effect");
-           }));
-  svr.Post(R"(/p/([^/]+)/adverse-effects/correct)", guarded(false, [this, once](Call &c) {
-             const std::string token = c.req.matches[1];
-             const PatientRecord rec = require_link(c, token);
-             c.back = "/p/" + token;
-             once(
-                 c, token,
-                 [&] {
-                   const auto effects = repo.adverse_effects(rec.patient.id);
-                   const AdverseEffect *last = newest_patient_entry(effects);
-                   const std::int64_t id = patient_last_entry(
-                       param(c.req, "entry"), last ? last->id : 0, "entry", "side effect report");
-                   // As for a score: the corrected report keeps the time it was felt.
-                   AdverseEffect ae = adverse_effect_from_form(c.req.params, last->at, cfg.today());
-                   ae.supersedes = id;
-                   return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor,
-                                                     cfg.today());
-                 },
-                 "effect");
-           }));
-  svr.Post(R"(/p/([^/]+)/adverse-effects/withdraw)", guarded(false, [this, once](Call &c) {
-             const std::string token = c.req.matches[1];
-             const PatientRecord rec = require_link(c, token);
-             c.back = "/p/" + token;
-             once(
-                 c, token,
-                 [&] {
-                   const auto effects = repo.adverse_effects(rec.patient.id);
-                   const AdverseEffect *last = newest_patient_entry(effects);
-                   AdverseEffect ae;
-                   ae.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
-                                                      "entry", "side effect report");
-                   ae.retracted = true;
-                   ae.description = patient_withdraw_reason(c.req, "report");
-                   ae.severity = last->severity; // the retraction row keeps it (CLI: the same)
-                   ae.at = now_local();
-                   return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor,
-                                                     cfg.today());
-                 },
-                 "withdrawn");
-           }));
+  form_post(R"(/p/([^/]+)/scores)", "score", [this](Call &c, const PatientRecord &rec) {
+    const ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
+    return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
+  });
+  form_post(R"(/p/([^/]+)/scores/correct)", "corrected", [this](Call &c, const PatientRecord &rec) {
+    const auto scores = repo.scores(rec.patient.id);
+    const ScoreEntry *last = newest_patient_entry(scores);
+    const std::int64_t id =
+        patient_last_entry(param(c.req, "entry"), last ? last->id : 0, "entry", "pain score");
+    // The right value for the same moment: the correction keeps the entry's time, so it counts
+    // on the day the pain was felt.
+    ScoreEntry s = score_from_form(c.req.params, last->at, cfg.today());
+    s.supersedes = id;
+    return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
+  });
+  form_post(R"(/p/([^/]+)/scores/withdraw)", "score-withdrawn",
+            [this](Call &c, const PatientRecord &rec) {
+              const auto scores = repo.scores(rec.patient.id);
+              const ScoreEntry *last = newest_patient_entry(scores);
+              ScoreEntry s;
+              s.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0, "entry",
+                                                "pain score");
+              s.retracted = true;
+              s.note = patient_withdraw_reason(c.req, "score");
+              s.at = last->at; // the store keeps the withdrawn score's own time
+              return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
+            });
+  form_post(R"(/p/([^/]+)/adverse-effects)", "effect", [this](Call &c, const PatientRecord &rec) {
+    const AdverseEffect ae = adverse_effect_from_form(c.req.params, now_local(), cfg.today());
+    return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
+  });
+  form_post(R"(/p/([^/]+)/adverse-effects/correct)", "effect",
+            [this](Call &c, const PatientRecord &rec) {
+              const auto effects = repo.adverse_effects(rec.patient.id);
+              const AdverseEffect *last = newest_patient_entry(effects);
+              const std::int64_t id = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
+                                                         "entry", "side effect report");
+              // As for a score: the corrected report keeps the time it was felt.
+              AdverseEffect ae = adverse_effect_from_form(c.req.params, last->at, cfg.today());
+              ae.supersedes = id;
+              return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
+            });
+  form_post(R"(/p/([^/]+)/adverse-effects/withdraw)", "withdrawn",
+            [this](Call &c, const PatientRecord &rec) {
+              const auto effects = repo.adverse_effects(rec.patient.id);
+              const AdverseEffect *last = newest_patient_entry(effects);
+              AdverseEffect ae;
+              ae.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
+                                                 "entry", "side effect report");
+              ae.retracted = true;
+              ae.description = patient_withdraw_reason(c.req, "report");
+              ae.severity = last->severity; // the retraction row keeps it (CLI: the same)
+              ae.at = now_local();
+              return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
+            });
 }
 
 } // namespace titrate::web
