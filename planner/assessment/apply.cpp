@@ -84,6 +84,48 @@ Date clear_of_running_stages(const Formulary &f, const Plan &plan, const std::st
   return start;
 }
 
+// What follows a drug given up: the next drug of the pathway (the one the assessment named if it is
+// still eligible, else the pathway's order), or none and why, the words for a referral (without
+// choose_drug's "plan: refused: "). A stop never starts another drug: titrate's own stop
+// (`next_allowed`) says why none is left; a clinician's stop says `clinician_stop`.
+struct NextDrug {
+  const DrugVerdict *verdict = nullptr;
+  std::string refer;
+};
+
+NextDrug next_after(const AssessInput &in, const EligibilityReport &report,
+                    const std::vector<std::string> &tried, const Assessment &decision,
+                    bool next_allowed, const std::string &clinician_stop) {
+  NextDrug n;
+  if (decision.decision == DecisionKind::stop && next_allowed) {
+    try {
+      choose_drug(report, in.formulary, in.pathway, tried, std::nullopt);
+      n.refer = "the decision is to stop; " + in.pathway.after_last;
+    } catch (const RefusedError &e) {
+      n.refer = e.what();
+    }
+  } else if (!next_allowed) {
+    n.refer = clinician_stop;
+  } else {
+    try {
+      n.verdict = &choose_drug(report, in.formulary, in.pathway, tried, decision.next_drug);
+    } catch (const RefusedError &e) {
+      n.refer = e.what();
+    } catch (const InputError &) {
+      // the assessment named a drug that is no longer eligible: fall back to pathway order
+      try {
+        n.verdict = &choose_drug(report, in.formulary, in.pathway, tried, std::nullopt);
+      } catch (const RefusedError &e2) {
+        n.refer = e2.what();
+      }
+    }
+  }
+  const std::string prefix = "plan: refused: ";
+  if (n.refer.rfind(prefix, 0) == 0)
+    n.refer = n.refer.substr(prefix.size());
+  return n;
+}
+
 // The current trial has not begun on the decision day (it waits for a running taper, as after a
 // sequential switch) and is given up: a contraindication appeared meanwhile (renal function
 // fell), or a clinician switches or stops it. Nothing of it was taken, so nothing is tapered: it
@@ -102,32 +144,9 @@ Plan replace_unstarted_trial(const AssessInput &in, const Assessment &decision, 
   std::string why = dropped + " was to start on " + iso(planned) +
                     " and is not started (assessment of " + iso(decision.date) + ")" +
                     (decision.reasons.empty() ? std::string() : ": " + decision.reasons.front());
-  const DrugVerdict *next = nullptr;
-  std::string refer;
-  if (decision.decision != DecisionKind::stop) {
-    try {
-      next = &choose_drug(report, in.formulary, in.pathway, out.tried, decision.next_drug);
-    } catch (const RefusedError &e) {
-      refer = e.what();
-    } catch (const InputError &) {
-      // the named drug is no longer eligible: the pathway's order
-      try {
-        next = &choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
-      } catch (const RefusedError &e2) {
-        refer = e2.what();
-      }
-    }
-  } else if (next_allowed) {
-    // titrate's own stop: no drug is left, in choose_drug's words
-    try {
-      choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
-      refer = "the decision is to stop; " + in.pathway.after_last;
-    } catch (const RefusedError &e) {
-      refer = e.what();
-    }
-  } else {
-    refer = "the clinician stopped " + dropped + " before it started";
-  }
+  const NextDrug choice = next_after(in, report, out.tried, decision, next_allowed,
+                                     "the clinician stopped " + dropped + " before it started");
+  const DrugVerdict *next = choice.verdict;
   if (next != nullptr) {
     const Date start =
         clear_of_running_stages(in.formulary, out, next->drug, std::max(planned, decision.date));
@@ -137,10 +156,7 @@ Plan replace_unstarted_trial(const AssessInput &in, const Assessment &decision, 
     out.stages.push_back(std::move(stage));
     return out;
   }
-  const std::string prefix = "plan: refused: ";
-  if (refer.rfind(prefix, 0) == 0)
-    refer = refer.substr(prefix.size());
-  why += "; no further drug: " + refer;
+  why += "; no further drug: " + choice.refer;
   // Said on the stage still running (the earlier drug's taper), else on the last stage.
   Stage *host = out.stages.empty() ? nullptr : &out.stages.back();
   for (auto &st : out.stages)
@@ -190,36 +206,12 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
   }
 
   out.unchecked_medications = report.unchecked_medications;
-  const DrugVerdict *next = nullptr;
-  std::string refer;
-  if (decision.decision == DecisionKind::stop && next_allowed) {
-    // titrate's own stop: no drug is left (choose_drug says so, in its words); a stop never
-    // starts another drug, whatever choose_drug would offer.
-    try {
-      choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
-      refer = "plan: refused: the decision is to stop; " + in.pathway.after_last;
-    } catch (const RefusedError &e) {
-      refer = e.what();
-    }
-  } else if (!next_allowed) {
-    refer =
-        "plan: refused: the clinician stopped " + outgoing + " (" +
-        (decision.reasons.empty() ? std::string("see the decision") : decision.reasons.front()) +
-        ")";
-  } else {
-    try {
-      next = &choose_drug(report, in.formulary, in.pathway, out.tried, decision.next_drug);
-    } catch (const RefusedError &e) {
-      refer = e.what();
-    } catch (const InputError &e) {
-      // the assessment named a drug that is no longer eligible: fall back to pathway order
-      try {
-        next = &choose_drug(report, in.formulary, in.pathway, out.tried, std::nullopt);
-      } catch (const RefusedError &e2) {
-        refer = e2.what();
-      }
-    }
-  }
+  const NextDrug choice = next_after(
+      in, report, out.tried, decision, next_allowed,
+      "the clinician stopped " + outgoing + " (" +
+          (decision.reasons.empty() ? std::string("see the decision") : decision.reasons.front()) +
+          ")");
+  const DrugVerdict *next = choice.verdict;
 
   const SwitchRule *rule = next ? in.formulary.switch_rule(outgoing, next->drug) : nullptr;
   std::optional<Finding> no_rule;
@@ -259,10 +251,7 @@ Plan apply_switch(const AssessInput &in, const Assessment &decision, Plan out,
     taper.note += std::string(taper.note.empty() ? "" : "; ") + no_rule->text;
   } else if (next == nullptr) {
     // The refusal says why (none left, or pregnancy) and that the patient is to be referred.
-    const std::string prefix = "plan: refused: ";
-    if (refer.rfind(prefix, 0) == 0)
-      refer = refer.substr(prefix.size());
-    taper.note += std::string(taper.note.empty() ? "" : "; ") + "no further drug: " + refer;
+    taper.note += std::string(taper.note.empty() ? "" : "; ") + "no further drug: " + choice.refer;
   }
   const Date taper_end = taper.steps.empty() ? on : taper.steps.back().range.end();
   out.stages.push_back(std::move(taper));
@@ -382,14 +371,10 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
     const bool taken = trial != nullptr && !trial->steps.empty() &&
                        trial->steps.front().range.begin() <= decision.date &&
                        (trial->maintenance() || trial->steps.back().range.end() >= decision.date);
-    if (trial != nullptr && !trial->steps.empty() &&
-        trial->steps.front().range.begin() > decision.date) {
-      // Not begun (it waits for a running taper): it leaves the plan, nothing follows.
-      out = replace_unstarted_trial(in, decision, std::move(out),
-                                    decision.rule != "decision.clinician");
-      break;
-    }
-    if (!taken) {
+    // Not begun (it waits for a running taper): apply_switch takes it out of the plan.
+    const bool unstarted = trial != nullptr && !trial->steps.empty() &&
+                           trial->steps.front().range.begin() > decision.date;
+    if (!taken && !unstarted) {
       // Nothing has been taken since before yesterday (the plan ran out): nothing to taper, but
       // the drug is stopped all the same and assessed no more.
       if (trial != nullptr)
