@@ -70,10 +70,9 @@ std::optional<Plan> continue_plan(const Plan &running, const Patient &p, const F
   if (trial != nullptr &&
       std::find(out.tried.begin(), out.tried.end(), trial->drug) != out.tried.end())
     trial = nullptr;
-  const Stage *current_trial = trial;
   const EligibilityReport today_report = check_eligibility(p, f, today);
   for (auto &st : out.stages) {
-    if (&st == current_trial || st.steps.empty())
+    if (&st == trial || st.steps.empty())
       continue;
     const DrugVerdict *tv = today_report.find(st.drug);
     if (tv == nullptr)

@@ -673,19 +673,15 @@ std::int64_t CoreStore::log_score(const std::string &patient, const ScoreEntry &
   // `retracted` (schema 8) is written only by a withdrawal, so a score is the same row on every
   // schema.
   const std::int64_t id =
-      row.retracted
-          ? q("INSERT INTO pain_scores (patient_id, at, score, note, entered_by, entered_at, "
-              "supersedes, retracted) VALUES ($1,$2,$3,$4,$5,$6,$7,1) RETURNING id",
-              {patient, iso(row.at), std::int64_t{row.score.value()}, row.note, who.user, tx.at(),
-               nullable(row.supersedes)})
-                .at(0)
-                .integer(0)
-          : q("INSERT INTO pain_scores (patient_id, at, score, note, entered_by, entered_at, "
-              "supersedes) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-              {patient, iso(row.at), std::int64_t{row.score.value()}, row.note, who.user, tx.at(),
-               nullable(row.supersedes)})
-                .at(0)
-                .integer(0);
+      q("INSERT INTO pain_scores (patient_id, at, score, note, entered_by, entered_at, "
+        "supersedes" +
+            std::string(row.retracted ? ", retracted) VALUES ($1,$2,$3,$4,$5,$6,$7,1)"
+                                      : ") VALUES ($1,$2,$3,$4,$5,$6,$7)") +
+            " RETURNING id",
+        {patient, iso(row.at), std::int64_t{row.score.value()}, row.note, who.user, tx.at(),
+         nullable(row.supersedes)})
+          .at(0)
+          .integer(0);
   write_audit(
       who, row.retracted ? "score.retract" : "score.log", patient,
       row.retracted
