@@ -1,8 +1,10 @@
 // Real-browser test of the patient's page (issue 15 item 3) on a phone: the next days with what
 // changes tomorrow marked, the chart readable (every label at least 12 CSS px at 390 px wide, no
-// two labels overlapping), a double tap stored once, a 300-character Cyrillic side effect, the last
-// report withdrawn, a friendly error page with a way back, the calendar file, and, after the
-// plan's last day, what to do and whom to call. Screenshots in build/screenshots/patient/.
+// two labels overlapping), a double tap stored once, a mistaken pain score withdrawn through the
+// page's form with a reason (gone from the list and the chart, and from the clinic's scores export
+// read with the CLI on the same database), a 300-character Cyrillic side effect, the last report
+// withdrawn, a friendly error page with a way back, the calendar file, and, after the plan's last
+// day, what to do and whom to call. Screenshots in build/screenshots/patient/.
 //
 // usage: node patient_test.js TITRATE_BINARY SOURCE_DIR SCREENSHOT_DIR
 'use strict';
@@ -83,6 +85,47 @@ lib.world(process.argv, 'patient', { today: '2026-12-07' }).then((t) => lib.run(
   const csv = t.titrate(['export', 'P1', '--format', 'scores-csv']);
   check(csv.trim().split('\n').length === 2, `one score stored (${csv.trim().split('\n').length - 1})`);
   check(/\d\d:\d\d today\t5/.test(await text(phone)), 'the score\'s time reads "HH:MM today"');
+
+  // --- a second score saved by mistake, withdrawn through the page's own form
+  t.step = 'withdraw score';
+  const dotsBefore = await phone.$$eval('.chart svg circle', (c) => c.length);
+  await phone.click('form[action$="/scores"] input[name=score][value="9"] + span');
+  await phone.type('#note', 'tapped the wrong number');
+  await submitAndWait(phone, 'form[action$="/scores"] button');
+  p = await text(phone);
+  check(p.includes('Your pain score is saved') && p.includes('tapped the wrong number'), 'the mistaken 9 is saved and listed');
+  check((await phone.$$eval('.chart svg circle', (c) => c.length)) === dotsBefore + 1, 'the 9 is a new dot in the chart');
+  const rowsWithNine = () => phone.$$eval('table tbody tr', (trs) => trs
+    .map((tr) => [...tr.cells].map((td) => td.textContent))
+    .filter((c) => c[1] === '9' || c[2].includes('tapped the wrong number')).length);
+  check((await rowsWithNine()) === 1, 'the 9 is a row of "Your last scores"');
+  check(t.titrate(['export', 'P1', '--format', 'scores-csv']).includes('tapped the wrong number'),
+    'the clinic\'s scores export counts the 9');
+  const summary = await phone.$eval('#withdraw-score summary', (e) => e.textContent);
+  check(/^Withdraw your last pain score \(9, \d\d:\d\d today\)$/.test(summary), `the withdraw form names the 9 (${summary})`);
+  await phone.$eval('#withdraw-score summary', (e) => e.click());
+  check(await phone.$eval('#withdraw-score', (e) => e.open), 'the withdraw form opens');
+  check(await phone.$eval('#score-reason', (e) => e.required && e.validity.valueMissing), 'the form asks why (a required reason)');
+  await phone.type('#score-reason', 'I pressed 9 by mistake');
+  // The open form, as the patient sees it before sending it (the phone viewport is current).
+  await phone.$eval('#withdraw-score', (e) => e.scrollIntoView());
+  await phone.screenshot({ path: `${t.shotDir}/patient-withdraw-score-form-phone.png` });
+  console.log(`screenshot ${t.shotDir}/patient-withdraw-score-form-phone.png`);
+  await submitAndWait(phone, '#withdraw-score button[type=submit]');
+  p = await text(phone);
+  check(p.includes('Your pain score is withdrawn. It stays in your record, marked as withdrawn, and no longer counts.'),
+    'the page says the score is withdrawn');
+  check((await rowsWithNine()) === 0 && !p.includes('tapped the wrong number'), 'the 9 is gone from "Your last scores"');
+  check(/\d\d:\d\d today\t5/.test(p), 'the 5 is still listed');
+  check((await phone.$$eval('.chart svg circle', (c) => c.length)) === dotsBefore, 'the 9\'s dot is gone from the chart');
+  check((await phone.$eval('#withdraw-score summary', (e) => e.textContent)).startsWith('Withdraw your last pain score (5, '),
+    'the last score offered for withdrawal is now the 5');
+  // The clinician's side, through the CLI on the same database: the export counts the 5 only.
+  const after = t.titrate(['export', 'P1', '--format', 'scores-csv']).trim().split('\n');
+  check(after.length === 2 && after[1].split(',')[2] === '5' && !after.join('\n').includes('tapped the wrong number'),
+    `the clinic's scores export no longer counts the 9 (${after.length - 1} row: ${after[1]})`);
+  check(/score\.retract\s+P1\s.*I pressed 9 by mistake/.test(t.titrate(['audit', 'P1'])), 'the withdrawal is audited with its reason');
+  await t.look(phone, 'patient-score-withdrawn', { phoneLast: true });
 
   // --- 300 Cyrillic characters, then withdrawn
   t.step = 'side effect';
