@@ -222,13 +222,15 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
          (r.crcl_given ? " (as entered)" : " (Cockcroft-Gault)") + ".</p>";
     if (r.pregnancy)
       b += "<p class=\"warn\">Pregnancy: every drug needs specialist review.</p>";
-    b += "<table><thead><tr><th>Drug</th><th>Verdict</th><th>Maximum "
-         "daily</th><th>Reasons</th></tr></thead><tbody>";
+    // On a phone each drug is a block of labelled lines (class "stack"), its reasons full width.
+    b += "<table class=\"stack\" id=\"eligibility\"><thead><tr><th>Drug</th><th>Verdict</th>"
+         "<th>Maximum daily</th><th>Reasons</th></tr></thead><tbody>";
     for (const auto &d : r.drugs) {
-      b += "<tr><td>" + esc(words::drug(formulary, d.drug)) + "</td><td>" +
+      b += "<tr><td>" + esc(words::drug(formulary, d.drug)) + "</td><td data-label=\"Verdict\">" +
            esc(to_string(d.verdict)) +
-           (d.available_from ? " (from " + esc(iso(*d.available_from)) + ")" : "") + "</td><td>" +
-           (d.max_daily ? esc(d.max_daily->str()) : "") + "</td><td>" +
+           (d.available_from ? " (from " + esc(iso(*d.available_from)) + ")" : "") +
+           "</td><td data-label=\"Maximum daily\">" + (d.max_daily ? esc(d.max_daily->str()) : "") +
+           "</td><td data-label=\"Reasons\">" +
            (d.reasons.empty() ? "" : findings_list(d.reasons, &formulary)) + "</td></tr>";
     }
     b += "</tbody></table>";
@@ -252,12 +254,13 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   if (versions.empty())
     b += "<p>None.</p>";
   else {
-    b += "<table><thead><tr><th>Version</th><th>Status</th><th>Drafted "
+    b += "<table class=\"stack\"><thead><tr><th>Version</th><th>Status</th><th>Drafted "
          "by</th><th>Note</th></tr></thead><tbody>";
     for (const auto &v : versions) {
-      b += "<tr><td>" + std::to_string(v.version) + "</td><td>" + esc(to_string(v.status)) +
-           "</td><td>" + esc(v.drafted_by) + " " + esc(v.drafted_at) + "</td><td>" + esc(v.note) +
-           "</td></tr>";
+      b += "<tr><td data-label=\"Version\">" + std::to_string(v.version) +
+           "</td><td data-label=\"Status\">" + esc(to_string(v.status)) +
+           "</td><td data-label=\"Drafted by\">" + esc(v.drafted_by) + " " + esc(v.drafted_at) +
+           "</td><td data-label=\"Note\">" + esc(v.note) + "</td></tr>";
     }
     b += "</tbody></table>";
     for (const auto &r : repo.reviews(id)) {

@@ -10,7 +10,9 @@ std::string esc(std::string_view text) {
 
 namespace {
 
-// Large touch targets (at least 48 px), one column on a phone, no external resources.
+// Large touch targets (at least 48 px), one column on a phone, no external resources. A table of
+// class "stack" turns each row into a block of labelled lines (each cell's data-label) on a screen
+// narrower than 40rem, so a phone reads it without scrolling sideways.
 constexpr const char *style_sheet = R"css(
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;
@@ -52,6 +54,17 @@ ul.words{list-style:none;padding:0;margin:.3rem 0}ul.words li{padding:.1rem 0}
 ul.words li.w1{margin-left:1rem}ul.words li.w2{margin-left:2.5rem}
 ul.diff li.removed{text-decoration:line-through;color:#5b6470}ul.diff li.added{font-weight:600}
 ul.diff .mark{text-decoration:none;font-weight:600}
+@media (max-width:40rem){
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);
+  white-space:nowrap}
+table.stack tr{border-bottom:1px solid #e3e6ea;padding:.4rem 0}
+table.stack td{border:0;padding:.1rem 0;overflow-wrap:anywhere}
+table.stack td:empty{display:none}
+table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
+table.stack td:first-child{font-weight:600}
+table.stack td ul{padding-left:1.2rem;margin:.2rem 0}
+}
 )css";
 
 } // namespace

@@ -170,7 +170,7 @@ std::string scores_table(const std::vector<ScoreEntry> &scores, Date from) {
 std::string adverse_effects_table(const std::vector<AdverseEffect> &effects, const Formulary &f) {
   if (effects.empty())
     return "<p>No side effects reported.</p>";
-  std::string h = "<table><thead><tr><th>When</th><th>Severity</th><th>What</th>"
+  std::string h = "<table class=\"stack\"><thead><tr><th>When</th><th>Severity</th><th>What</th>"
                   "<th>Drugs taken then</th></tr></thead><tbody>";
   for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
     std::string drugs;
@@ -180,10 +180,11 @@ std::string adverse_effects_table(const std::vector<AdverseEffect> &effects, con
       drugs = it->attributed ? "none" : "not attributed";
     const bool serious =
         it->severity == AeSeverity::severe || it->severity == AeSeverity::intolerable;
-    h += "<tr><td>" + esc(when_text(it->at)) + "</td><td>" +
+    h += "<tr><td>" + esc(when_text(it->at)) + "</td><td data-label=\"Severity\">" +
          (serious ? "<strong class=\"warn\">" : "<span>") + esc(to_string(it->severity)) +
-         (serious ? "</strong>" : "</span>") + "</td><td>" + esc(it->description) + "</td><td>" +
-         esc(drugs) + "</td></tr>";
+         (serious ? "</strong>" : "</span>") + "</td><td data-label=\"What\">" +
+         esc(it->description) + "</td><td data-label=\"Drugs taken then\">" + esc(drugs) +
+         "</td></tr>";
   }
   return h + "</tbody></table>";
 }

@@ -145,7 +145,7 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   b += "</section><section><h2>Plan</h2>" + plan_html(v->plan, formulary) + "</section>";
 
   // Every version of the patient's plan and its reviews, newest first.
-  b += "<section><h2>Versions and reviews</h2><table><thead><tr>"
+  b += "<section><h2>Versions and reviews</h2><table class=\"stack\"><thead><tr>"
        "<th>Version</th><th>Status</th><th>Drafted</th><th>Why</th><th>Reviews</th></tr></thead>"
        "<tbody>";
   const auto versions = repo.plan_versions(id);
@@ -159,14 +159,16 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
     }
     const std::string href =
         "/pharmacy/patients/" + id + "/versions/" + std::to_string(it->version);
-    b += "<tr><td>" +
+    b += "<tr><td data-label=\"Version\">" +
          (it->version == v->version
               ? std::to_string(it->version) + " (this one)"
               : "<a href=\"" + esc(href) + "\">" + std::to_string(it->version) + "</a>") +
-         "</td><td>" + esc(to_string(it->status)) + "</td><td>" + esc(it->drafted_by) + " at " +
-         esc(stamp_text(it->drafted_at)) + "</td><td>" +
+         "</td><td data-label=\"Status\">" + esc(to_string(it->status)) +
+         "</td><td data-label=\"Drafted\">" + esc(it->drafted_by) + " at " +
+         esc(stamp_text(it->drafted_at)) + "</td><td data-label=\"Why\">" +
          esc(it->note.empty() ? std::string("-") : words::for_people(formulary, it->note)) +
-         "</td><td>" + (rv.empty() ? std::string("none") : rv) + "</td></tr>";
+         "</td><td data-label=\"Reviews\">" + (rv.empty() ? std::string("none") : rv) +
+         "</td></tr>";
   }
   b += "</tbody></table><p><a href=\"" + esc("/pharmacy/patients/" + id + "/audit") +
        "\">The audit of this patient</a></p></section>";

@@ -2,7 +2,9 @@
 // puppeteer-core. A clinician drafts a plan, the author's approval is refused, a pharmacist
 // approves it, and the patient opens the link, logs a score and a side effect and sees them in the
 // chart. Every page is looked at on a phone and a desktop (screenshots in
-// build/screenshots/browser/) and checked by axe-core (tests/browser/lib.js).
+// build/screenshots/browser/) and checked by axe-core (tests/browser/lib.js). At 390 px the
+// clinician's patient page and the pharmacist's version page, of P1 and of P2 (many eligibility
+// reasons), scroll sideways nowhere but in the chart (t.fitsPhone).
 //
 // usage: node browser_test.js TITRATE_BINARY SOURCE_DIR SCREENSHOT_DIR
 'use strict';
@@ -20,6 +22,13 @@ lib.world(process.argv, 'browser').then((t) => lib.run(t, async () => {
   t.titrate(['user', 'add', 'dr.a', '--role', 'clinician'], lib.PASSWORD + '\n');
   t.titrate(['user', 'add', 'ph.b', '--role', 'pharmacist'], lib.PASSWORD + '\n');
   const url = t.titrate(['patient', 'invite', 'P1', '--base-url', base]).trim();
+  // P2: many eligibility reasons (age 82, CrCl 26, mild hepatic impairment, arrhythmia, falls,
+  // sertraline and tramadol), a submitted plan and a side effect: the long tables on a phone.
+  t.titrate(['patient', 'add', 'P2', '--birth-date', '1944-02-01', '--sex', 'female', '--weight-kg', '65',
+    '--creatinine-mg-dl', '1.7', '--hepatic', 'mild', '--condition', 'arrhythmia', '--condition', 'falls-history',
+    '--medication', 'sertraline', '--medication', 'tramadol', '--baseline-pain', '7']);
+  t.titrate(['--user', 'dr.a', '--role', 'clinician', 'plan', 'P2', '--start', '2026-12-01', '--submit']);
+  t.titrate(['log', 'P2', '--adverse-effect', 'dizziness when standing up from a chair', '--severity', 'moderate']);
   check(/^http:\/\/127\.0\.0\.1:\d+\/p\/[0-9a-f]{32}$/.test(url), `invite printed a link (${url})`);
   await t.serve();
   const browser = await t.launch();
@@ -45,6 +54,16 @@ lib.world(process.argv, 'browser').then((t) => lib.run(t, async () => {
     await submitAndWait(staff, '#submit-draft');
     check((await text(staff)).includes('Plan version 1 is submitted for pharmacist review.'), 'submitted after reading it');
     await t.look(staff, 'clinic-submitted');
+
+    // --- on a phone: the patient page's tables fit the screen, reasons and all
+    t.step = 'clinician on a phone';
+    await t.fitsPhone(staff, 'the clinic page of P1');
+    await staff.goto(`${base}/clinic/patients/P2`, { waitUntil: 'load' });
+    check((await staff.$$eval('#eligibility li', (l) => l.length)) >= 10, 'P2\'s eligibility table lists its reasons');
+    await t.fitsPhone(staff, 'the clinic page of P2');
+    await t.look(staff, 'clinic-patient-reasons', { phoneLast: true });
+    await staff.setViewport({ width: 1200, height: 900 });
+    await staff.goto(`${base}/clinic/patients/P1`, { waitUntil: 'load' });
 
     // --- the author tries to approve their own plan: refused
     t.step = 'author';
@@ -82,10 +101,15 @@ lib.world(process.argv, 'browser').then((t) => lib.run(t, async () => {
       'version page shows lint findings and the author');
     check(review.includes('55 years (born 1971-06-15)') && !review.includes('patient: 55 years') && review.includes('Side effects reported') &&
       review.includes('Why this version: web: drafted from 2026-12-01'), 'version page shows the patient and why');
+    await t.fitsPhone(staff, 'the version page of P1');
     await t.look(staff, 'pharmacy-review');
     await submitAndWait(staff, '#approve');
     check((await staff.$eval('#status', (e) => e.textContent)) === 'approved', 'approved');
     await t.look(staff, 'pharmacy-approved');
+    await staff.goto(`${base}/pharmacy/patients/P2/versions/1`, { waitUntil: 'load' });
+    check((await text(staff)).includes('age 65 or over with a history of falls'), 'P2\'s version page lists the reasons');
+    await t.fitsPhone(staff, 'the version page of P2');
+    await t.look(staff, 'pharmacy-review-reasons', { phoneLast: true });
     // A second version that changes drug: the pharmacist reads the change in short first.
     t.titrate(['--user', 'dr.a', '--role', 'clinician', 'plan', 'P1', '--start', '2026-12-01', '--prefer', 'gabapentin',
       '--reason', 'the patient asks for gabapentin', '--submit']);

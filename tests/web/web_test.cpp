@@ -502,8 +502,9 @@ TEST_CASE(
         std::string::npos);
   CHECK(h.find("long ago") == std::string::npos);
   CHECK(h.find("very sleepy") != std::string::npos);
-  CHECK(h.find(
-            "<strong class=\"warn\">severe</strong></td><td>very sleepy</td><td>DULoxetine</td>") !=
+  // Each cell labelled for a phone, where the table stacks (class "stack").
+  CHECK(h.find("<strong class=\"warn\">severe</strong></td><td data-label=\"What\">very "
+               "sleepy</td><td data-label=\"Drugs taken then\">DULoxetine</td>") !=
         std::string::npos);
   // The patient comes before the changes and the plan; dates are inclusive words everywhere.
   CHECK(h.find("<h2>Patient</h2>") < h.find("Changes against approved version 1"));
