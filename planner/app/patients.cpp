@@ -91,6 +91,10 @@ void apply_fields(const ProfileFields &o, Patient &p, bool update, std::string_v
     p.baseline_pain.reset();
   if (!o.baseline_pain.empty())
     p.baseline_pain = PainScore::parse(o.baseline_pain, F + "baseline-pain");
+  if (o.clear_indication)
+    p.indication.clear();
+  if (!o.indication.empty())
+    p.indication = o.indication;
   if (o.clear_dialysis)
     p.dialysis.reset();
   if (!o.dialysis.empty() || !o.dialysis_days.empty()) {

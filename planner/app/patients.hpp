@@ -15,10 +15,11 @@ namespace titrate::app {
 
 // What a person typed; an empty text or list means "not given" (update: keep the current value).
 struct ProfileFields {
-  std::string birth_date, sex, weight_kg, creatinine, crcl, hepatic, baseline_pain, dialysis;
+  std::string birth_date, sex, weight_kg, creatinine, crcl, hepatic, baseline_pain, dialysis,
+      indication;
   std::vector<std::string> conditions, medications, stopped, dialysis_days;
   bool clear_conditions = false, clear_medications = false, clear_stopped = false,
-       clear_baseline_pain = false, clear_dialysis = false;
+       clear_baseline_pain = false, clear_dialysis = false, clear_indication = false;
 };
 
 // A new patient's profile from `fields` (birth date, sex and weight required), checked; nothing

@@ -34,6 +34,7 @@ nlohmann::json pathway_json(const Pathway &p) {
           {"drugs", p.drugs},
           {"first_line", p.first_line},
           {"after_last", p.after_last},
+          {"indications", p.indications},
           {"source", p.cite.source},
           {"verified", p.cite.verified},
           {"decisions",
@@ -61,6 +62,8 @@ void print_pathway(std::ostream &out, const Pathway &p) {
   out << p.name << ": " << p.title << " " << cite_text(p.cite) << "\n";
   out << "  trial order: " << join(p.drugs, ", then ") << ", then " << p.after_last << "\n";
   out << "  first line: " << join(p.first_line, ", ") << "\n";
+  if (!p.indications.empty())
+    out << "  written for: " << join(p.indications, ", ") << "\n";
   out << "\nDecision parameters\n";
   auto line = [&](const std::string &what, const std::string &value, const Citation &c) {
     out << "  " << what << ": " << value << " " << cite_text(c) << "\n";

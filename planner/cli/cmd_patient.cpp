@@ -4,6 +4,7 @@
 #include "planner/app/patients.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/words.hpp"
 #include "planner/formulary/patient_file.hpp"
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,9 @@ void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
   cmd->add_option("--stopped-medication", o.stopped,
                   "NAME=YYYY-MM-DD, a recently stopped one (repeat)");
   cmd->add_option("--baseline-pain", o.baseline_pain, "0-10");
+  cmd->add_option("--indication", o.indication,
+                  "What the patient is treated for: a term of formulary/vocabulary.toml "
+                  "[indications], e.g. chemotherapy-induced-neuropathy");
   cmd->add_option("--dialysis", o.dialysis, "haemodialysis (with --dialysis-day)");
   cmd->add_option("--dialysis-day", o.dialysis_days,
                   "A weekday of the dialysis sessions, monday-sunday (repeat)");
@@ -43,6 +47,7 @@ void add_profile_options(CLI::App *cmd, ProfileOptions &o, bool update) {
     cmd->add_flag("--clear-stopped-medications", o.clear_stopped,
                   "Remove every stopped medication");
     cmd->add_flag("--clear-baseline-pain", o.clear_baseline_pain, "Remove the baseline pain");
+    cmd->add_flag("--clear-indication", o.clear_indication, "Remove the recorded indication");
   }
 }
 
@@ -92,6 +97,7 @@ nlohmann::json patient_json(const PatientRecord &r, const std::optional<PlanVers
       {"baseline_pain",
        p.baseline_pain ? nlohmann::json(p.baseline_pain->value()) : nlohmann::json(nullptr)},
       {"dialysis", dialysis_json(p.dialysis)},
+      {"indication", p.indication.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.indication)},
       {"sources", sources_json(p)},
       {"active_plan_version", active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}};
 }
@@ -154,6 +160,7 @@ void run_show(Context &ctx, const std::string &id) {
   if (p.crcl_ml_min)
     out << "  CrCl:         " << number_text(*p.crcl_ml_min) << " mL/min\n";
   out << "  hepatic:      " << to_string(p.hepatic) << "\n";
+  out << "  indication:   " << words::indication(ctx.formulary(), p.indication) << "\n";
   out << "  conditions:   " << list_text(p.conditions) << "\n";
   out << "  medications:  " << list_text(p.medications) << "\n";
   std::vector<std::string> stopped;

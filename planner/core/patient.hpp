@@ -69,6 +69,9 @@ struct Patient {
   std::vector<StoppedMedication> stopped_medications;
   std::optional<PainScore> baseline_pain;
   std::optional<Dialysis> dialysis; // haemodialysis and its weekdays (clinical.md H14)
+  // What the patient is treated for: a vocabulary term (formulary/vocabulary.toml
+  // [indications]), e.g. chemotherapy-induced-neuropathy; empty when not recorded.
+  std::string indication;
   std::vector<ValueSource> sources; // provenance of values read from FHIR (empty: typed in)
 
   // A patient with `dialysis` also has the `haemodialysis` condition (the eligibility rules of

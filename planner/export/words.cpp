@@ -422,6 +422,13 @@ Lines day(const Plan &p, const Formulary &f, Date d) {
   return out;
 }
 
+std::string indication(const Formulary &f, const std::string &term) {
+  if (term.empty())
+    return "not recorded";
+  const auto it = f.vocabulary.indications.find(term);
+  return it == f.vocabulary.indications.end() ? term : it->second + " (" + term + ")";
+}
+
 Lines patient(const Patient &p, const EligibilityReport &er, const Formulary &f, Date today) {
   auto joined = [](const std::vector<std::string> &xs) {
     std::string s;
@@ -439,6 +446,8 @@ Lines patient(const Patient &p, const EligibilityReport &er, const Formulary &f,
                                     : "Cockcroft-Gault from serum creatinine " +
                                           number(p.serum_creatinine_mg_dl.value_or(0)) + " mg/dL") +
                      "); hepatic impairment " + std::string(to_string(p.hepatic))});
+  if (!p.indication.empty())
+    out.push_back({Kind::fact, 0, "indication: " + indication(f, p.indication)});
   out.push_back({Kind::fact, 0,
                  "conditions: " + joined(p.conditions) + "; medicines: " + joined(p.medications)});
   for (const auto &dv : er.drugs) {

@@ -79,9 +79,14 @@ std::vector<std::string> changes(const Plan *before, const Plan &after, const Fo
 // What to take on one day, per stage: "DULoxetine (trial), 60 mg a day:" and its doses.
 Lines day(const Plan &plan, const Formulary &f, Date d);
 
+// A recorded indication as "label (term)", e.g. "trigeminal neuralgia (trigeminal-neuralgia)";
+// "not recorded" for none.
+std::string indication(const Formulary &f, const std::string &term);
+
 // The patient a plan is checked against (`review show`, the pharmacy version page): age, sex,
-// weight, CrCl and how it was obtained, hepatic impairment (depth 0); conditions and medicines
-// (depth 0); then each drug's eligibility verdict with its reasons (depth 1).
+// weight, CrCl and how it was obtained, hepatic impairment (depth 0); the indication when
+// recorded, conditions and medicines (depth 0); then each drug's eligibility verdict with its
+// reasons (depth 1).
 Lines patient(const Patient &p, const EligibilityReport &er, const Formulary &f, Date today);
 
 // ---- the patient's schedule: the text export and the PDF handout print these same words, so the

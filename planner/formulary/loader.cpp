@@ -39,6 +39,20 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
     t.citation();
     t.finish();
   }
+  if (const Value *v = top.table("indications", false)) {
+    Table t(f, *v, "indications");
+    voc.indications_cite = t.citation();
+    for (const auto &[k, x] : v->as_table()) {
+      if (k == "source" || k == "verified")
+        continue;
+      if (auto s = t.str(k)) {
+        if (!is_vocab_word(k))
+          t.fault(k, "is not an indication term; expected lower case and hyphens");
+        voc.indications[k] = *s;
+      }
+    }
+    t.finish();
+  }
   if (const Value *v = top.table("classes")) {
     Table t(f, *v, "classes");
     t.citation();

@@ -130,6 +130,17 @@ bool Vocabulary::knows_condition(std::string_view c) const {
   return std::find(conditions.begin(), conditions.end(), c) != conditions.end();
 }
 
+bool Vocabulary::knows_indication(std::string_view i) const {
+  return indications.find(std::string(i)) != indications.end();
+}
+
+std::string Vocabulary::indication_terms() const {
+  std::string s;
+  for (const auto &[term, label] : indications)
+    s += (s.empty() ? "" : ", ") + term;
+  return s;
+}
+
 bool Vocabulary::knows_class(std::string_view c) const {
   return classes.find(std::string(c)) != classes.end();
 }

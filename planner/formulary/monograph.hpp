@@ -201,6 +201,9 @@ struct Monograph {
 // formulary/vocabulary.toml
 struct Vocabulary {
   std::vector<std::string> conditions;
+  // What the patient is treated for (a pathway lists those it is written for): term -> label.
+  std::map<std::string, std::string> indications;
+  Citation indications_cite;
   std::map<std::string, std::vector<std::string>> medication_classes; // medication -> classes
   std::map<std::string, std::string> drug_classes; // formulary drug -> its own class (snri, ...)
   std::map<std::string, std::vector<std::string>> class_members_of_drug; // drug -> interaction
@@ -210,6 +213,9 @@ struct Vocabulary {
   bool knows_class(std::string_view c) const;
 
   bool knows_condition(std::string_view c) const;
+  bool knows_indication(std::string_view i) const;
+  // The indication terms, comma-separated, for messages that list what is expected.
+  std::string indication_terms() const;
   const std::vector<std::string> *classes_of(std::string_view medication) const;
 };
 

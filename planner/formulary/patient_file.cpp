@@ -97,6 +97,14 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
         p.conditions.push_back(x);
     }
   }
+  if (auto s = top.str("indication", false)) {
+    if (!vocabulary.knows_indication(*s)) {
+      top.fault("indication", "\"" + s->substr(0, 64) +
+                                  "\" is not a known indication; expected one of: " +
+                                  vocabulary.indication_terms());
+    }
+    p.indication = *s;
+  }
   if (auto m = top.strings("medications", false)) {
     for (const auto &x : *m) {
       if (!is_medication_name(x)) {
@@ -193,6 +201,11 @@ void validate_vocabulary_terms(const Patient &p, const Vocabulary &vocabulary) {
           "condition: \"" + c.substr(0, 64) +
           "\" is not a known condition; expected one of: " + tomlr::join(vocabulary.conditions));
     }
+  }
+  if (!p.indication.empty() && !vocabulary.knows_indication(p.indication)) {
+    throw InputError(
+        "indication: \"" + p.indication.substr(0, 64) +
+        "\" is not a known indication; expected one of: " + vocabulary.indication_terms());
   }
   for (const auto &m : p.medications)
     check_medication_name("medication", m);

@@ -93,6 +93,18 @@ void parse_into(Faults &f, const TextFile &file, const Formulary &formulary, Pat
   }
   if (auto s = top.str("after_last"))
     p.after_last = *s;
+  if (auto list = top.strings("indications", false)) {
+    for (const auto &i : *list) {
+      if (!formulary.vocabulary.knows_indication(i)) {
+        top.fault("indications", "\"" + i + "\" is not an indication; expected one of: " +
+                                     formulary.vocabulary.indication_terms());
+      } else if (std::find(p.indications.begin(), p.indications.end(), i) != p.indications.end()) {
+        top.fault("indications", "\"" + i + "\" is listed twice; expected each indication once");
+      } else {
+        p.indications.push_back(i);
+      }
+    }
+  }
   p.cite = top.citation();
   if (const Value *v = top.table("decisions")) {
     Table d(f, *v, "decisions");

@@ -32,6 +32,8 @@ struct Pathway {
   std::vector<std::string> drugs;      // trial order (stage choice, clinical.md A1)
   std::vector<std::string> first_line; // the guideline's first line (shown; not a --prefer limit)
   std::string after_last;              // what happens when no drug is left: text ("refer ...")
+  // What the pathway is written for (vocabulary [indications]); empty: not stated, not checked.
+  std::vector<std::string> indications;
   DecisionParams decisions;
   Citation cite;
   std::string source_file;

@@ -538,6 +538,39 @@ void note_dialysis(Plan &plan, const Patient &p, const Formulary &f) {
   }
 }
 
+namespace {
+
+// A patient recorded with an indication the pathway is not written for (e.g. trigeminal
+// neuralgia on NICE CG173, whose first-line choice excludes it): a caution on the first stage, so
+// the prescriber and the pharmacist check the pathway fits. No indication recorded, or a pathway
+// that lists none: nothing to compare.
+std::optional<Finding> indication_caution(const Patient &p, const Formulary &f, const Pathway &pw) {
+  if (p.indication.empty() || pw.indications.empty() ||
+      std::find(pw.indications.begin(), pw.indications.end(), p.indication) !=
+          pw.indications.end()) {
+    return std::nullopt;
+  }
+  const auto label = [&](const std::string &term) {
+    const auto it = f.vocabulary.indications.find(term);
+    return it == f.vocabulary.indications.end() ? term : it->second;
+  };
+  std::string for_what;
+  for (std::size_t i = 0; i < pw.indications.size(); ++i) {
+    for_what += std::string(i == 0                           ? ""
+                            : i + 1 == pw.indications.size() ? " or "
+                                                             : ", ") +
+                label(pw.indications[i]);
+  }
+  return Finding{Severity::caution, "plan.indication",
+                 "the patient's recorded indication is " + label(p.indication) + " (" +
+                     p.indication + "); pathway " + pw.name + " is written for " + for_what +
+                     ": check that the pathway fits before prescribing",
+                 "schedules/" + pw.name + ".toml indications; " +
+                     f.vocabulary.indications_cite.source};
+}
+
+} // namespace
+
 Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const PlanRequest &req) {
   const EligibilityReport report = check_eligibility(p, f, req.today);
   // The clinician may prefer any drug of the pathway that is not avoid; with
@@ -560,6 +593,8 @@ Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const P
   Stage &first = plan.stages.back();
   if (caution_choice)
     first.warnings.push_back(caution_choice->why);
+  if (auto w = indication_caution(p, f, pw))
+    first.warnings.push_back(*w);
   if (req.prefer) {
     const std::string chosen = "chosen by the prescriber (--prefer " + *req.prefer + ")" +
                                (req.prefer_reason.empty() ? "" : ": " + req.prefer_reason);

@@ -158,11 +158,12 @@ json core_stopped_doc(const std::vector<StoppedMedication> &v) {
 
 // `sources` arrived with migration 6: a store opened at an older schema (the migration tests)
 // reads '[]' and writes no sources.
-std::string core_patient_columns(bool sources) {
+std::string core_patient_columns(bool sources, bool indication) {
   return std::string("patient_id, version, birth_date, sex, weight_kg, serum_creatinine_mg_dl, "
                      "crcl_ml_min, hepatic, conditions, medications, stopped_medications, "
                      "baseline_pain, recorded_by, recorded_at, ") +
-         (sources ? "sources" : "'[]' AS sources");
+         (sources ? "sources" : "'[]' AS sources") +
+         (indication ? ", indication" : ", NULL AS indication");
 }
 
 PatientRecord core_patient_from_row(const SqlRow &q) {
@@ -190,6 +191,8 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
     r.recorded_by = q.text(12);
     r.recorded_at = q.text(13);
     store::read_sources_document(json::parse(q.text(14)), p);
+    if (!q.null(15))
+      p.indication = q.text(15);
     return r;
   } catch (const InputError &e) {
     throw StorageError(std::string("stored patient profile: ") + e.what());
@@ -280,6 +283,7 @@ CoreStore::~CoreStore() = default;
 
 void CoreStore::set_schema_version(int v) {
   sources_ = v >= 6;
+  indication_ = v >= 9;
   audit_actor_ = v >= 7;
 }
 
@@ -319,7 +323,7 @@ void CoreStore::write_audit(const Actor &who, const std::string &action, const s
 namespace {
 
 SqlParams core_patient_params(const Patient &p, const Actor &who, int version,
-                              const std::string &at, bool sources) {
+                              const std::string &at, bool sources, bool indication) {
   SqlParams v{p.id,
               std::int64_t{version},
               iso(p.birth_date),
@@ -336,15 +340,28 @@ SqlParams core_patient_params(const Patient &p, const Actor &who, int version,
               at};
   if (sources)
     v.emplace_back(store::sources_document(p).dump());
+  if (indication)
+    v.push_back(p.indication.empty() ? SqlValue() : SqlValue(p.indication));
   return v;
 }
 
-std::string core_insert_patient_version_sql(bool sources) {
-  return std::string("INSERT INTO patient_versions (patient_id, version, birth_date, sex, "
-                     "weight_kg, serum_creatinine_mg_dl, crcl_ml_min, hepatic, conditions, "
-                     "medications, stopped_medications, baseline_pain, recorded_by, recorded_at") +
-         (sources ? ", sources) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
-                  : ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)");
+std::string core_insert_patient_version_sql(bool sources, bool indication) {
+  std::string sql = "INSERT INTO patient_versions (patient_id, version, birth_date, sex, "
+                    "weight_kg, serum_creatinine_mg_dl, crcl_ml_min, hepatic, conditions, "
+                    "medications, stopped_medications, baseline_pain, recorded_by, recorded_at";
+  int n = 14;
+  if (sources) {
+    sql += ", sources";
+    ++n;
+  }
+  if (indication) {
+    sql += ", indication";
+    ++n;
+  }
+  sql += ") VALUES (";
+  for (int i = 1; i <= n; ++i)
+    sql += (i == 1 ? "$" : ",$") + std::to_string(i);
+  return sql + ")";
 }
 
 } // namespace
@@ -357,7 +374,8 @@ int CoreStore::add_patient(const Patient &p, const Actor &who) {
           .empty()) {
     throw RefusedError("patient " + p.id + ": already exists; use patient update to change it");
   }
-  q(core_insert_patient_version_sql(sources_), core_patient_params(p, who, 1, tx.at(), sources_));
+  q(core_insert_patient_version_sql(sources_, indication_),
+    core_patient_params(p, who, 1, tx.at(), sources_, indication_));
   write_audit(who, "patient.add", p.id, "profile version 1", tx.at());
   tx.commit();
   return 1;
@@ -371,8 +389,8 @@ int CoreStore::update_patient(const Patient &p, const Actor &who) {
           .at(0)
           .int32(0) +
       1;
-  q(core_insert_patient_version_sql(sources_),
-    core_patient_params(p, who, version, tx.at(), sources_));
+  q(core_insert_patient_version_sql(sources_, indication_),
+    core_patient_params(p, who, version, tx.at(), sources_, indication_));
   write_audit(who, "patient.update", p.id, "profile version " + std::to_string(version), tx.at());
   tx.commit();
   return version;
@@ -380,7 +398,7 @@ int CoreStore::update_patient(const Patient &p, const Actor &who) {
 
 std::optional<PatientRecord> CoreStore::patient(const std::string &id) {
   Tx tx(*this, false);
-  const auto r = q("SELECT " + core_patient_columns(sources_) +
+  const auto r = q("SELECT " + core_patient_columns(sources_, indication_) +
                        " FROM patient_versions WHERE patient_id = $1 "
                        "ORDER BY version DESC LIMIT 1",
                    {id});
@@ -392,7 +410,7 @@ std::optional<PatientRecord> CoreStore::patient(const std::string &id) {
 
 std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
   Tx tx(*this, false);
-  const auto r = q("SELECT " + core_patient_columns(sources_) +
+  const auto r = q("SELECT " + core_patient_columns(sources_, indication_) +
                        " FROM patient_versions WHERE patient_id = $1 ORDER BY version",
                    {id});
   tx.commit();
@@ -405,7 +423,7 @@ std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
 
 std::vector<PatientRecord> CoreStore::patients() {
   Tx tx(*this, false);
-  const auto r = q("SELECT " + core_patient_columns(sources_) +
+  const auto r = q("SELECT " + core_patient_columns(sources_, indication_) +
                    " FROM patient_versions v WHERE version = (SELECT max(version) "
                    "FROM patient_versions w WHERE w.patient_id = v.patient_id) "
                    "ORDER BY patient_id");

@@ -180,6 +180,7 @@ private:
   int depth_ = 0;           // > 0 while a transaction is open (atomically() or a call)
   bool sources_ = true;     // patient_versions.sources exists (schema 6 and later)
   bool audit_actor_ = true; // audit.door and audit.os_user exist (schema 7 and later)
+  bool indication_ = true;  // patient_versions.indication exists (schema 9 and later)
 };
 
 } // namespace titrate

@@ -111,7 +111,7 @@ const std::vector<TableSpec> &titrate_tables() {
        {t("patient_id"), i("version"), t("birth_date"), t("sex"), r("weight_kg"),
         r("serum_creatinine_mg_dl"), r("crcl_ml_min"), t("hepatic"), t("conditions"),
         t("medications"), t("stopped_medications"), i("baseline_pain"), t("recorded_by"),
-        t("recorded_at"), t("sources")},
+        t("recorded_at"), t("sources"), t("indication")},
        {"patient_id", "version"},
        ""},
       {"plans", {i("id"), t("patient_id")}, {"id"}, "id"},

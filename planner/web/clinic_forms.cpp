@@ -91,6 +91,7 @@ app::ProfileFields clinic_profile_fields(const FormFields &f, bool update) {
   o.hepatic = get("hepatic");
   o.baseline_pain = get("baseline-pain");
   o.dialysis = get("dialysis");
+  o.indication = get("indication");
   o.conditions = clinic_form_list(form_field(f, "conditions"));
   o.medications = clinic_form_list(form_field(f, "medications"));
   o.stopped = clinic_form_list(form_field(f, "stopped-medications"));
@@ -106,6 +107,7 @@ app::ProfileFields clinic_profile_fields(const FormFields &f, bool update) {
     o.clear_stopped = sent_empty("stopped-medications");
     o.clear_baseline_pain = sent_empty("baseline-pain");
     o.clear_dialysis = sent_empty("dialysis") && sent_empty("dialysis-days");
+    o.clear_indication = sent_empty("indication");
   }
   return o;
 }
@@ -132,6 +134,11 @@ std::string clinic_profile_inputs(const Formulary &f, const Patient *p) {
                       {"moderate", "moderate (Child-Pugh B)"},
                       {"severe", "severe (Child-Pugh C)"}},
                      p ? std::string(to_string(p->hepatic)) : "none");
+  std::vector<std::pair<std::string, std::string>> indications{{"", "not recorded"}};
+  for (const auto &[term, label] : f.vocabulary.indications)
+    indications.emplace_back(term, label);
+  h += clinic_select("indication", "Indication (what the pain is treated as)", indications,
+                     p ? p->indication : "");
   std::vector<std::string> known;
   for (const auto &c : f.vocabulary.conditions)
     known.push_back(c);

@@ -209,6 +209,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   if (p.serum_creatinine_mg_dl)
     row("Serum creatinine", measure(*p.serum_creatinine_mg_dl) + " mg/dL");
   row("Hepatic impairment", std::string(to_string(p.hepatic)));
+  row("Indication", words::indication(formulary, p.indication));
   row("Conditions", join(p.conditions));
   row("Medications", join(p.medications));
   if (p.baseline_pain)

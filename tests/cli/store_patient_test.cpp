@@ -92,6 +92,59 @@ TEST_CASE("store patient: add, show, update and list keep every profile version"
   CHECK(j["entries"][1]["user"] == "dr.cole");
 }
 
+// The indication (what the patient is treated for) is recorded with the patient, shown, cleared,
+// and a plan on a pathway not written for it carries the caution plan.indication.
+TEST_CASE("store patient: the indication is recorded, shown, cleared and checked by plan") {
+  TempDir d;
+  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                             with(p1_profile, {"--indication", "trigeminal-neuralgia"})));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  r = run_titrate(
+      d, as(d, "ph.bell", "pharmacist", "2026-11-20", {"--json", "patient", "show", "P1"}));
+  CHECK(nlohmann::json::parse(r.out)["indication"] == "trigeminal-neuralgia");
+  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-20", {"patient", "show", "P1"}));
+  CHECK_THAT(r.out,
+             Catch::Contains("  indication:   trigeminal neuralgia (trigeminal-neuralgia)\n"));
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"plan", "P1", "--start", "2026-12-01", "--pathway", "nice-cg173"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Warning (caution): the patient's recorded indication is "
+                                    "trigeminal neuralgia (trigeminal-neuralgia); pathway "
+                                    "nice-cg173 is written for") &&
+                        Catch::Contains("[plan.indication; source:"));
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"patient", "update", "P1", "--indication", "neuropathic-pain"}));
+  REQUIRE(r.exit_code == 0);
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"plan", "P1", "--start", "2026-12-01", "--pathway", "nice-cg173"}));
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, !Catch::Contains("plan.indication"));
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"patient", "update", "P1", "--clear-indication"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("profile version 3"));
+  r = run_titrate(
+      d, as(d, "ph.bell", "pharmacist", "2026-11-20", {"--json", "patient", "show", "P1"}));
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["indication"].is_null());
+  CHECK(j["version"] == 3);
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"patient", "update", "P1", "--clear-indication"}));
+  CHECK(r.exit_code == 2); // nothing to change
+
+  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
+                        {"patient", "update", "P1", "--indication", "migraine"}));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("indication: \"migraine\" is not a known indication; "
+                                    "expected one of: chemotherapy-induced-neuropathy"));
+}
+
 TEST_CASE("store patient: refused or bad adds create no database file") {
   TempDir d;
   const auto db = d.file("clinic/titrate.db");
@@ -173,6 +226,9 @@ TEST_CASE("store patient: refused changes leave the database byte-identical") {
           {"patient", "update", "P1", "--weight-kg", "71"}),
        4},
       {as(d, "P2", "patient", "2026-11-20", {"patient", "show", "P1"}), 4},
+      {as(d, "dr.ames", "clinician", "2026-11-20",
+          {"patient", "update", "P1", "--indication", "migraine"}),
+       2},
   };
   for (const auto &c : cases) {
     auto r = run_titrate(d, c.args);

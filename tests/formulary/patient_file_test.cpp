@@ -149,6 +149,22 @@ TEST_CASE("validate_vocabulary_terms rejects an unknown condition naming the lis
   CHECK_THROWS_AS(validate_vocabulary_terms(p, vocab()), InputError);
 }
 
+// What the patient is treated for: a term of vocabulary.toml [indications] or bad input that
+// names the field and lists the terms; validate_vocabulary_terms checks a profile typed at a door.
+TEST_CASE("indication: a vocabulary term, else bad input naming the field and the terms") {
+  CHECK(parse(kPatient).indication.empty());
+  CHECK(parse(kPatient + std::string("indication = \"postherpetic-neuralgia\"\n")).indication ==
+        "postherpetic-neuralgia");
+  CHECK_THAT(error_of(kPatient + std::string("indication = \"migraine\"\n")),
+             Contains("p.toml:11: indication: \"migraine\" is not a known indication; expected "
+                      "one of: chemotherapy-induced-neuropathy, neuropathic-pain, "
+                      "painful-diabetic-neuropathy, postherpetic-neuralgia, trigeminal-neuralgia"));
+  Patient p = parse(kPatient);
+  p.indication = "Chemotherapy-induced-neuropathy";
+  CHECK_THROWS_WITH(validate_vocabulary_terms(p, vocab()),
+                    Contains("indication: \"Chemotherapy-induced-neuropathy\" is not a known"));
+}
+
 // clinical.md H14: dialysis = "haemodialysis" with its weekdays (both or neither); strictly
 // validated; the haemodialysis condition follows from it.
 TEST_CASE("dialysis and dialysis_days: parsed, sorted Monday first, validated strictly") {

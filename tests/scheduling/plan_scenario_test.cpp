@@ -284,3 +284,42 @@ TEST_CASE("unknown medications are carried into the plan as unchecked") {
   REQUIRE(plan.unchecked_medications.size() == 1);
   CHECK_THAT(plan.unchecked_medications[0], Catch::Contains("zzz-unknown-drug"));
 }
+
+// plan.indication (docs/clinical-basis.md): a recorded indication the pathway is not written for
+// is a caution on the first stage naming both; a matching or unrecorded one adds nothing. The
+// pathways' lists are from clinical.md D3 (cipn-esmo: painful CIPN; nice-cg173: neuropathic pain
+// in adults, not trigeminal neuralgia).
+TEST_CASE("a recorded indication the pathway is not written for is a caution on the plan") {
+  const auto indication_warnings = [](const char *indication, const char *pathway) {
+    Patient p = adult();
+    p.indication = indication;
+    const Plan plan =
+        build_plan(p, shipped_formulary(), shipped_pathway(pathway), request("2026-12-01"));
+    std::vector<Finding> out;
+    for (const auto &w : plan.stages.at(0).warnings)
+      if (w.rule == "plan.indication")
+        out.push_back(w);
+    CHECK(plan.lint.empty()); // a caution, never a lint finding that would block the plan
+    return out;
+  };
+  CHECK(indication_warnings("", "cipn-esmo").empty());
+  CHECK(indication_warnings("chemotherapy-induced-neuropathy", "cipn-esmo").empty());
+  CHECK(indication_warnings("chemotherapy-induced-neuropathy", "nice-cg173").empty());
+  CHECK(indication_warnings("postherpetic-neuralgia", "nice-cg173").empty());
+
+  const auto tn = indication_warnings("trigeminal-neuralgia", "nice-cg173");
+  REQUIRE(tn.size() == 1);
+  CHECK(tn[0].severity == Severity::caution);
+  CHECK_THAT(
+      tn[0].text,
+      Catch::Contains("recorded indication is trigeminal neuralgia (trigeminal-neuralgia)") &&
+          Catch::Contains("pathway nice-cg173 is written for painful chemotherapy-induced "
+                          "peripheral neuropathy, painful diabetic peripheral neuropathy, "
+                          "post-herpetic neuralgia or other neuropathic pain in adults"));
+  CHECK_THAT(tn[0].source, Catch::Contains("clinical.md D3"));
+
+  const auto dpn = indication_warnings("painful-diabetic-neuropathy", "cipn-esmo");
+  REQUIRE(dpn.size() == 1);
+  CHECK_THAT(dpn[0].text, Catch::Contains("pathway cipn-esmo is written for painful "
+                                          "chemotherapy-induced peripheral neuropathy: check"));
+}

@@ -167,6 +167,8 @@ void patient_versions(Backend &b) {
   p2.sources = {
       {"weight_kg", "Observation/w-1", "2026-11-20", "154 [lb_av] x 0.45359237 = 69.9 kg"},
       {"medications:sertraline", "MedicationStatement/ms \"1\"", "", "active"}};
+  // What the patient is treated for (migration 009, `indication`); version 1 had none.
+  p2.indication = "chemotherapy-induced-neuropathy";
   CHECK(repo->update_patient(p2, clinician2) == 2);
   cur = repo->patient("P1");
   REQUIRE(cur);

@@ -70,11 +70,18 @@ TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and
   REQUIRE(form);
   CHECK(form->status == 200);
   CHECK(has(form->body, "<label for=\"weight-kg\">"));
-  const httplib::Params good{
-      {"csrf", dr.csrf},     {"id", "P3"},          {"birth-date", "1980-02-29"},
-      {"sex", "male"},       {"weight-kg", "82.5"}, {"creatinine-mg-dl", "1.1"},
-      {"hepatic", "mild"},   {"conditions", ""},    {"medications", "sertraline, tramadol"},
-      {"baseline-pain", "6"}};
+  const httplib::Params good{{"csrf", dr.csrf},
+                             {"id", "P3"},
+                             {"birth-date", "1980-02-29"},
+                             {"sex", "male"},
+                             {"weight-kg", "82.5"},
+                             {"creatinine-mg-dl", "1.1"},
+                             {"hepatic", "mild"},
+                             {"conditions", ""},
+                             {"medications", "sertraline, tramadol"},
+                             {"baseline-pain", "6"},
+                             {"indication", "painful-diabetic-neuropathy"}};
+  CHECK(has(form->body, "<option value=\"trigeminal-neuralgia\">trigeminal neuralgia</option>"));
   auto r = post_form(s, dr, "/clinic/patients", good);
   REQUIRE(r);
   CHECK(r->status == 303);
@@ -86,8 +93,11 @@ TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and
   CHECK(p3->patient.hepatic == Hepatic::mild);
   CHECK(p3->patient.medications == std::vector<std::string>{"sertraline", "tramadol"});
   CHECK(p3->patient.baseline_pain == PainScore(6));
+  CHECK(p3->patient.indication == "painful-diabetic-neuropathy");
   auto page = get_page(s, dr, "/clinic/patients/P3");
   CHECK(has(page->body, "82.5 kg"));
+  CHECK(has(page->body, "<th>Indication</th><td>painful diabetic peripheral neuropathy "
+                        "(painful-diabetic-neuropathy)</td>"));
 
   auto bad = good;
   bad.erase("id");
