@@ -39,89 +39,78 @@ StopReason outcome_stop_reason(const std::string &rule) {
   return StopReason::other;
 }
 
-struct OutcomeAccumulator {
-  OutcomeRow row;
-  std::vector<double> to_response, to_dose, window_days;
-};
-
 } // namespace
 
-std::vector<OutcomeRow> outcome_rows(const std::vector<OutcomePatient> &patients,
-                                     const OutcomeFilter &f) {
-  std::map<std::pair<int, std::string>, OutcomeAccumulator> acc;
-  for (const auto &p : patients) {
-    if (!f.pathway.empty() && p.plan.pathway != f.pathway)
+void OutcomeFold::add(const std::vector<TrialSummary> &trials,
+                      const std::vector<DecisionSummary> &decisions) {
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    const TrialSummary &s = trials[i];
+    if (!f_.pathway.empty() && s.pathway != f_.pathway)
       continue;
-    std::vector<const Stage *> trials;
-    for (const auto &s : p.plan.stages)
-      if (s.role == StageRole::trial && !s.steps.empty())
-        trials.push_back(&s);
-    for (std::size_t i = 0; i < trials.size(); ++i) {
-      const Stage &s = *trials[i];
-      const Date start = s.steps.front().range.begin();
-      if (start > f.today)
-        continue; // not started yet
-      if (f.from && start < *f.from)
+    const Date start = s.first;
+    if (start > f_.today)
+      continue; // not started yet
+    if (f_.from && start < *f_.from)
+      continue;
+    if (f_.to && start > *f_.to)
+      continue;
+    // The trial's decisions: its drug's, from its first day until the next trial starts.
+    // (The last trial runs to today; a Date, not an optional, which GCC 12 at -O2 misreads.)
+    const Date judged_until =
+        i + 1 < trials.size() ? std::min(trials[i + 1].first, f_.today) : f_.today;
+    std::vector<const DecisionSummary *> mine;
+    for (const auto &d : decisions) {
+      if (d.drug != s.drug || d.date < start || d.date > judged_until)
         continue;
-      if (f.to && start > *f.to)
-        continue;
-      // The trial's decisions: its drug's, from its first day until the next trial starts.
-      // (The last trial runs to today; a Date, not an optional, which GCC 12 at -O2 misreads.)
-      const Date judged_until = i + 1 < trials.size()
-                                    ? std::min(trials[i + 1]->steps.front().range.begin(), f.today)
-                                    : f.today;
-      std::vector<const Assessment *> mine;
-      for (const auto &d : p.decisions) {
-        const Assessment &a = d.assessment;
-        if (a.drug != s.drug || a.date < start || a.date > judged_until)
-          continue;
-        mine.push_back(&a);
-      }
-      auto &a = acc[{static_cast<int>(i) + 1, s.drug}];
-      a.row.line = static_cast<int>(i) + 1;
-      a.row.drug = s.drug;
-      ++a.row.started;
-      std::optional<Date> stopped_on;
-      for (const Assessment *d : mine) {
-        if (d->decision != DecisionKind::switch_ && d->decision != DecisionKind::stop)
-          continue;
-        ++a.row.stopped[static_cast<std::size_t>(outcome_stop_reason(d->rule))];
-        stopped_on = d->date;
-        break;
-      }
-      if (s.target_reached && *s.target_reached <= f.today &&
-          (!stopped_on || *s.target_reached <= *stopped_on)) {
-        ++a.row.reached;
-        a.to_dose.push_back(static_cast<double>((*s.target_reached - start).days()));
-      }
-      Date until = s.maintenance() ? f.today : s.steps.back().range.end();
-      if (stopped_on)
-        until = std::min(until, *stopped_on);
-      until = std::min(until, f.today);
-      a.row.days_on_drug.push_back((until - start).days());
-      bool judged = false, r30 = false, r50 = false;
-      for (const Assessment *d : mine) {
-        if (d->decision == DecisionKind::extend)
-          ++a.row.extensions;
-        if (d->window.end > d->window.start)
-          a.window_days.push_back(d->window.scores);
-        if (!d->change_pct)
-          continue;
-        judged = true;
-        if (*d->change_pct >= 30 && !r30) {
-          r30 = true;
-          a.to_response.push_back(static_cast<double>((d->date - start).days()));
-        }
-        if (*d->change_pct >= 50)
-          r50 = true;
-      }
-      a.row.judged += judged ? 1 : 0;
-      a.row.responders30.count += r30 ? 1 : 0;
-      a.row.responders50.count += r50 ? 1 : 0;
+      mine.push_back(&d);
     }
+    auto &a = acc_[{static_cast<int>(i) + 1, s.drug}];
+    a.row.line = static_cast<int>(i) + 1;
+    a.row.drug = s.drug;
+    ++a.row.started;
+    std::optional<Date> stopped_on;
+    for (const DecisionSummary *d : mine) {
+      if (d->decision != DecisionKind::switch_ && d->decision != DecisionKind::stop)
+        continue;
+      ++a.row.stopped[static_cast<std::size_t>(outcome_stop_reason(d->rule))];
+      stopped_on = d->date;
+      break;
+    }
+    if (s.target_reached && *s.target_reached <= f_.today &&
+        (!stopped_on || *s.target_reached <= *stopped_on)) {
+      ++a.row.reached;
+      a.to_dose.push_back(static_cast<double>((*s.target_reached - start).days()));
+    }
+    Date until = s.maintenance ? f_.today : s.end;
+    if (stopped_on)
+      until = std::min(until, *stopped_on);
+    until = std::min(until, f_.today);
+    a.row.days_on_drug.push_back((until - start).days());
+    bool judged = false, r30 = false, r50 = false;
+    for (const DecisionSummary *d : mine) {
+      if (d->decision == DecisionKind::extend)
+        ++a.row.extensions;
+      if (d->window.end > d->window.start)
+        a.window_days.push_back(d->window.scores);
+      if (!d->change_pct)
+        continue;
+      judged = true;
+      if (*d->change_pct >= 30 && !r30) {
+        r30 = true;
+        a.to_response.push_back(static_cast<double>((d->date - start).days()));
+      }
+      if (*d->change_pct >= 50)
+        r50 = true;
+    }
+    a.row.judged += judged ? 1 : 0;
+    a.row.responders30.count += r30 ? 1 : 0;
+    a.row.responders50.count += r50 ? 1 : 0;
   }
+}
+
+std::vector<OutcomeRow> OutcomeFold::rows() {
   std::vector<OutcomeRow> out;
-  for (auto &[key, a] : acc) {
+  for (auto &[key, a] : acc_) {
     a.row.responders30 = wilson95(a.row.responders30.count, a.row.judged);
     a.row.responders50 = wilson95(a.row.responders50.count, a.row.judged);
     a.row.median_days_to_response = median_of(a.to_response);

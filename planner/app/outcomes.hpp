@@ -2,7 +2,7 @@
 // The clinic's outcome report (issue 17 item 3): per line of therapy and drug, how many trials
 // started, reached the assessed dose, were judged, responded (>= 30 % and >= 50 % less pain,
 // IMMPACT, clinical.md A6) with Wilson 95 % intervals, how long it took, and why drugs stopped.
-// Pure: the store is read by the caller (cmd_report.cpp), one patient at a time. A trial is a
+// Pure: the store is read by the caller (app::outcome_report), one patient at a time. A trial is a
 // trial stage of a patient's plan (the active approved version, else the latest); its line is
 // its place among the plan's trial stages (1 = first line). Days are whole days from the stage's
 // first day.
@@ -10,17 +10,12 @@
 #include "planner/store/repository.hpp"
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace titrate {
-
-struct OutcomePatient {
-  std::string id;
-  Plan plan;
-  std::vector<DecisionRecord> decisions;
-};
 
 struct OutcomeFilter {
   std::optional<Date> from; // trials whose first day is on or after
@@ -59,9 +54,24 @@ struct OutcomeRow {
   std::vector<long> days_on_drug;
 };
 
-// Rows by line, then drug name.
-std::vector<OutcomeRow> outcome_rows(const std::vector<OutcomePatient> &patients,
-                                     const OutcomeFilter &filter);
+// The report folded one patient at a time: add() each patient's trial stages (in plan order, as
+// Repository::each_current_trial gives them) with that patient's decisions; rows() at the end,
+// by line, then drug name. Memory grows with the drugs and lines, plus one number per trial for
+// the medians and the time-on-drug chart, not with the plans.
+class OutcomeFold {
+public:
+  explicit OutcomeFold(OutcomeFilter filter) : f_(std::move(filter)) {}
+  void add(const std::vector<TrialSummary> &trials, const std::vector<DecisionSummary> &decisions);
+  std::vector<OutcomeRow> rows();
+
+private:
+  struct Accumulator {
+    OutcomeRow row;
+    std::vector<double> to_response, to_dose, window_days;
+  };
+  OutcomeFilter f_;
+  std::map<std::pair<int, std::string>, Accumulator> acc_;
+};
 
 std::optional<double> median_of(std::vector<double> values);
 

@@ -1,4 +1,5 @@
-// The outcome report as a use case (report.hpp): the cohort in two reads, and its renderings.
+// The outcome report as a use case (report.hpp): the cohort in two reads, folded one patient at a
+// time, and its renderings.
 #include "planner/app/report.hpp"
 
 #include "planner/export/svg.hpp"
@@ -9,22 +10,33 @@
 #include <cmath>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 namespace titrate::app {
 
 std::vector<OutcomeRow> outcome_report(Repository &repo, const OutcomeFilter &filter) {
-  std::vector<OutcomePatient> cohort;
-  std::map<std::string, std::size_t> at;
-  for (auto &v : repo.current_plans()) {
-    at[v.patient] = cohort.size();
-    cohort.push_back({v.patient, std::move(v.plan), {}});
-  }
-  for (auto &d : repo.all_decisions()) {
-    const auto it = at.find(d.assessment.patient);
-    if (it != at.end())
-      cohort[it->second].decisions.push_back(std::move(d));
-  }
-  return outcome_rows(cohort, filter);
+  // Decisions by patient (one read), then the trial stages streamed in patient order and folded
+  // one patient at a time: neither the plans nor their documents are held.
+  std::unordered_map<std::string, std::vector<DecisionSummary>> decisions;
+  for (auto &d : repo.decision_summaries())
+    decisions[d.patient].push_back(std::move(d));
+  const std::vector<DecisionSummary> none;
+  OutcomeFold fold(filter);
+  std::vector<TrialSummary> trials;
+  const auto flush = [&] {
+    if (trials.empty())
+      return;
+    const auto it = decisions.find(trials.front().patient);
+    fold.add(trials, it == decisions.end() ? none : it->second);
+    trials.clear();
+  };
+  repo.each_current_trial([&](const TrialSummary &t) {
+    if (!trials.empty() && trials.front().patient != t.patient)
+      flush();
+    trials.push_back(t);
+  });
+  flush();
+  return fold.rows();
 }
 
 namespace {

@@ -22,6 +22,7 @@ struct Window {
   Date end{2000, 1, 1}; // half-open
   std::optional<double> mean;
   int scores = 0; // days with scores in the window
+  bool operator==(const Window &) const = default;
 };
 
 struct Assessment {

@@ -284,6 +284,7 @@ CoreStore::~CoreStore() = default;
 void CoreStore::set_schema_version(int v) {
   sources_ = v >= 6;
   indication_ = v >= 9;
+  stage_review_ = v >= 10;
   audit_actor_ = v >= 7;
 }
 
@@ -495,16 +496,30 @@ int CoreStore::save_draft(const Plan &plan, const Actor &who, const std::string 
           .integer(0);
   std::int64_t si = 0;
   for (const auto &s : plan.stages) {
-    std::optional<std::string> target, decision;
+    std::optional<std::string> target, decision, review;
     if (s.target_reached)
       target = iso(*s.target_reached);
     if (s.decision_date)
       decision = iso(*s.decision_date);
+    if (s.review_date)
+      review = iso(*s.review_date);
+    SqlParams stage{version_id,
+                    ++si,
+                    s.drug,
+                    std::string(store::stage_role_name(s.role)),
+                    std::int64_t{s.assessed_dose.ug()},
+                    nullable(target),
+                    nullable(decision)};
+    if (stage_review_)
+      stage.push_back(nullable(review));
     const std::int64_t stage_id =
-        q("INSERT INTO stages (plan_version_id, ordinal, drug, role, assessed_ug, "
-          "target_reached, decision_date) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-          {version_id, ++si, s.drug, std::string(store::stage_role_name(s.role)),
-           std::int64_t{s.assessed_dose.ug()}, nullable(target), nullable(decision)})
+        q(stage_review_
+              ? "INSERT INTO stages (plan_version_id, ordinal, drug, role, assessed_ug, "
+                "target_reached, decision_date, review_date) "
+                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id"
+              : "INSERT INTO stages (plan_version_id, ordinal, drug, role, assessed_ug, "
+                "target_reached, decision_date) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+          stage)
             .at(0)
             .integer(0);
     std::int64_t ti = 0;
@@ -874,6 +889,60 @@ std::vector<DecisionRecord> CoreStore::decisions(const std::string &patient) {
 
 std::vector<DecisionRecord> CoreStore::all_decisions() {
   return decisions_where("ORDER BY d.patient_id, d.id", {});
+}
+
+void CoreStore::each_current_trial(const std::function<void(const TrialSummary &)> &f) {
+  Tx tx(*this, false);
+  // The stages table holds each stage's dates beside the document (review_date from schema 10):
+  // no document is parsed. The current version as current_plans() chooses it.
+  sql_->each_row(
+      std::string("SELECT p.patient_id, v.pathway, s.drug, min(t.begin_date), max(t.end_date), "
+                  "s.target_reached, ") +
+          (stage_review_ ? "s.review_date" : "NULL") +
+          " FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
+          "JOIN stages s ON s.plan_version_id = v.id JOIN steps t ON t.stage_id = s.id "
+          "WHERE s.role = 'trial' AND (v.status = 'approved' OR (v.version = (SELECT "
+          "max(v2.version) FROM plan_versions v2 WHERE v2.plan_id = v.plan_id) AND NOT EXISTS "
+          "(SELECT 1 FROM plan_versions v3 WHERE v3.plan_id = v.plan_id AND v3.status = "
+          "'approved'))) GROUP BY s.id, p.patient_id, v.pathway, s.drug, s.target_reached, " +
+          (stage_review_ ? "s.review_date, " : "") + "s.ordinal ORDER BY p.patient_id, s.ordinal",
+      {}, [&](const SqlRow &r) {
+        TrialSummary t;
+        t.patient = r.text(0);
+        t.pathway = r.text(1);
+        t.drug = r.text(2);
+        t.first = parse_date(r.text(3), "stored step begin_date");
+        t.end = parse_date(r.text(4), "stored step end_date");
+        if (!r.null(5))
+          t.target_reached = parse_date(r.text(5), "stored stage target_reached");
+        t.maintenance = !r.null(6);
+        f(t);
+      });
+  tx.commit();
+}
+
+std::vector<DecisionSummary> CoreStore::decision_summaries() {
+  Tx tx(*this, false);
+  std::vector<DecisionSummary> out;
+  sql_->each_row("SELECT d.patient_id, d.date, d.drug, d.decision, d.rule, d.change_pct, "
+                 "d.window_start, d.window_end, d.window_scores FROM decisions d "
+                 "ORDER BY d.patient_id, d.id",
+                 {}, [&](const SqlRow &r) {
+                   DecisionSummary d;
+                   d.patient = r.text(0);
+                   d.date = parse_date(r.text(1));
+                   d.drug = r.text(2);
+                   d.decision = store::decision_from_name(r.text(3));
+                   d.rule = r.text(4);
+                   if (!r.null(5))
+                     d.change_pct = r.real(5);
+                   d.window.start = parse_date(r.text(6));
+                   d.window.end = parse_date(r.text(7));
+                   d.window.scores = r.int32(8);
+                   out.push_back(std::move(d));
+                 });
+  tx.commit();
+  return out;
 }
 
 std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,

@@ -85,6 +85,9 @@ public:
   virtual void rollback() noexcept = 0;
   // Runs one statement of the core's SQL ($1..$n parameters) and returns every row.
   virtual SqlRows query(const std::string &sql, const SqlParams &params) = 0;
+  // The same, handing each row to `f` as it is read instead of keeping every row.
+  virtual void each_row(const std::string &sql, const SqlParams &params,
+                        const std::function<void(SqlRow)> &f) = 0;
   // Appended to a SELECT whose rows the transaction must hold until it ends (" FOR UPDATE" on
   // PostgreSQL; "" where a writing transaction already excludes every other writer).
   virtual std::string_view lock_rows() const = 0;
@@ -145,6 +148,8 @@ public:
   std::vector<DecisionRecord> decisions(const std::string &patient) final;
   std::vector<PlanVersion> current_plans() final;
   std::vector<DecisionRecord> all_decisions() final;
+  void each_current_trial(const std::function<void(const TrialSummary &)> &f) final;
+  std::vector<DecisionSummary> decision_summaries() final;
 
   std::vector<DueEntry> due_list(Date today, int within_days, int window_days) final;
 
@@ -177,10 +182,11 @@ private:
                                               const store::SqlParams &params);
 
   std::unique_ptr<store::StoreDialect> sql_;
-  int depth_ = 0;           // > 0 while a transaction is open (atomically() or a call)
-  bool sources_ = true;     // patient_versions.sources exists (schema 6 and later)
-  bool audit_actor_ = true; // audit.door and audit.os_user exist (schema 7 and later)
-  bool indication_ = true;  // patient_versions.indication exists (schema 9 and later)
+  int depth_ = 0;            // > 0 while a transaction is open (atomically() or a call)
+  bool sources_ = true;      // patient_versions.sources exists (schema 6 and later)
+  bool audit_actor_ = true;  // audit.door and audit.os_user exist (schema 7 and later)
+  bool indication_ = true;   // patient_versions.indication exists (schema 9 and later)
+  bool stage_review_ = true; // stages.review_date exists (schema 10 and later)
 };
 
 } // namespace titrate

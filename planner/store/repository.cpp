@@ -214,6 +214,28 @@ std::vector<DecisionRecord> Repository::all_decisions() {
   return out;
 }
 
+void Repository::each_current_trial(const std::function<void(const TrialSummary &)> &f) {
+  for (const auto &v : current_plans()) {
+    for (const auto &s : v.plan.stages) {
+      if (s.role != StageRole::trial || s.steps.empty())
+        continue;
+      f({v.patient, v.plan.pathway, s.drug, s.steps.front().range.begin(),
+         s.steps.back().range.end(), s.target_reached, s.maintenance()});
+    }
+  }
+}
+
+std::vector<DecisionSummary> Repository::decision_summaries() {
+  std::vector<DecisionSummary> out;
+  for (const auto &d : all_decisions()) {
+    const Assessment &a = d.assessment;
+    Window w = a.window;
+    w.mean.reset();
+    out.push_back({a.patient, a.date, a.drug, a.decision, a.rule, a.change_pct, w});
+  }
+  return out;
+}
+
 std::vector<DueEntry> Repository::due_list(Date today, int within_days, int window_days) {
   return due_list_generic(*this, today, within_days, window_days);
 }

@@ -116,6 +116,29 @@ struct ImportResult {
 // end. It may throw (e.g. InputError for a row it cannot parse): the import is then rolled back.
 using ScoreRowSource = std::function<bool(ScoreImportRow &row)>;
 
+// A trial stage of a patient's current plan as the outcome report reads it (each_current_trial).
+struct TrialSummary {
+  std::string patient, pathway;
+  std::string drug;
+  Date first{2000, 1, 1}; // the first step's first day
+  Date end{2000, 1, 1};   // the last step's range end (half-open)
+  std::optional<Date> target_reached;
+  bool maintenance = false; // Stage::maintenance(): the last dose goes on past `end`
+  bool operator==(const TrialSummary &) const = default;
+};
+
+// A recorded decision as the outcome report reads it (decision_summaries).
+struct DecisionSummary {
+  std::string patient;
+  Date date{2000, 1, 1};
+  std::string drug;
+  DecisionKind decision = DecisionKind::review;
+  std::string rule;
+  std::optional<double> change_pct;
+  Window window; // its mean is not read
+  bool operator==(const DecisionSummary &) const = default;
+};
+
 class Repository {
 public:
   virtual ~Repository() = default;
@@ -191,6 +214,15 @@ public:
   // each with one query instead, and must then give exactly the same rows.
   virtual std::vector<PlanVersion> current_plans();
   virtual std::vector<DecisionRecord> all_decisions();
+
+  // --- the same two reads cut to what the outcome report uses, so a clinic of 100,000 patients
+  // is read without turning every stored plan document back into a Plan. Each trial stage that
+  // has steps, of each current plan, by patient id then stage order, handed to `f` one at a time;
+  // and every decision, by patient id then by when it was recorded. The defaults derive them
+  // from current_plans() and all_decisions(); a back end that answers with its own queries must
+  // give exactly the same rows.
+  virtual void each_current_trial(const std::function<void(const TrialSummary &)> &f);
+  virtual std::vector<DecisionSummary> decision_summaries();
 
   // --- the due list (see due_list() below). The default is due_list_generic(); a back end may
   // answer it with one query instead, and must then give exactly the same entries.

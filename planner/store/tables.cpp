@@ -123,7 +123,7 @@ const std::vector<TableSpec> &titrate_tables() {
        "id"},
       {"stages",
        {i("id"), i("plan_version_id"), i("ordinal"), t("drug"), t("role"), i("assessed_ug"),
-        t("target_reached"), t("decision_date")},
+        t("target_reached"), t("decision_date"), t("review_date")},
        {"id"},
        "id"},
       {"steps",

@@ -82,6 +82,34 @@ Plan sample_plan(const std::string &patient) {
   return p;
 }
 
+// sample_plan after a response: the trial in maintenance (its last step runs to the review,
+// docs/storage.md), then a taper of it and a second trial, gabapentin, from 2027-03-01.
+Plan maintenance_plan(const std::string &patient) {
+  Plan p = sample_plan(patient);
+  Stage &trial = p.stages.front();
+  trial.steps.back().range = DateRange(Date(2026, 12, 8), Date(2027, 2, 16));
+  trial.review_date = Date(2027, 2, 16);
+  Stage taper;
+  taper.drug = "duloxetine";
+  taper.role = StageRole::taper;
+  Step t;
+  t.range = DateRange(Date(2027, 2, 16), Date(2027, 3, 1));
+  t.daily = mg(30);
+  t.doses = {{AdminTime::morning, mg(30), {{mg(30), Form::capsule, 1}}}};
+  taper.steps = {t};
+  Stage next;
+  next.drug = "gabapentin";
+  next.role = StageRole::trial;
+  Step g;
+  g.range = DateRange(Date(2027, 3, 1), Date(2027, 3, 4));
+  g.daily = mg(300);
+  g.doses = {{AdminTime::bedtime, mg(300), {{mg(300), Form::capsule, 1}}}};
+  next.steps = {g};
+  next.assessed_dose = mg(300);
+  p.stages = {trial, taper, next};
+  return p;
+}
+
 ScoreEntry sample_score(int day, int value) {
   return score(at(2026, 12, day, 8 * 60), value);
 }
@@ -90,12 +118,27 @@ void fill_schema_1(Repository &old) {
   old.add_patient(sample_patient("P1"), clinician);
   old.log_score("P1", sample_score(1, 6), clinician);
   old.save_draft(sample_plan("P1"), clinician);
+  old.add_patient(sample_patient("P2"), clinician);
+  old.save_draft(maintenance_plan("P2"), clinician);
 }
 
 void check_schema_1_kept(Repository &migrated) {
   CHECK(migrated.patient("P1")->patient == sample_patient("P1"));
   CHECK(migrated.scores("P1").size() == 1);
   CHECK(migrated.plan_version("P1", 1)->plan == sample_plan("P1"));
+  CHECK(migrated.plan_version("P2", 1)->plan == maintenance_plan("P2"));
+  // Migration 10 filled stages.review_date from the stored document: P2's first trial is in
+  // maintenance for the outcome report as for the plan itself.
+  std::vector<TrialSummary> trials;
+  migrated.each_current_trial([&](const TrialSummary &t) { trials.push_back(t); });
+  REQUIRE(trials.size() == 3);
+  CHECK(trials[0].patient == "P1");
+  CHECK_FALSE(trials[0].maintenance);
+  CHECK(trials[1].patient == "P2");
+  CHECK(trials[1].maintenance);
+  CHECK(trials[1].end == Date(2027, 2, 16));
+  CHECK(trials[2].drug == "gabapentin");
+  CHECK_FALSE(trials[2].maintenance);
   Assessment a;
   a.patient = "P1";
   a.date = Date(2026, 12, 22);
@@ -996,7 +1039,7 @@ void whole_clinic_reads_match_per_patient(Backend &b) {
   repo->approve("b10", 1, pharmacist);
   repo->save_draft(sample_plan("b10"), clinician);
   repo->save_draft(sample_plan("B2"), clinician); // B2: drafts 1 and 2 (1 superseded)
-  repo->save_draft(sample_plan("B2"), clinician);
+  repo->save_draft(maintenance_plan("B2"), clinician);
   repo->save_draft(sample_plan("a1"), clinician); // a1: rejected 1
   repo->submit("a1", 1, clinician);
   repo->reject("a1", 1, pharmacist, "dose too high for the renal function");
@@ -1051,6 +1094,40 @@ void whole_clinic_reads_match_per_patient(Backend &b) {
   CHECK(ds[0].id < ds[1].id);
   CHECK(ds[2].assessment.patient == "a1");
   CHECK(ds[3].assessment.patient == "b10");
+
+  // The report's cut-down reads give the same as deriving them from the full reads, and what
+  // the plans say (checked by hand against sample_plan and maintenance_plan).
+  std::vector<TrialSummary> trials, trials_ref;
+  repo->each_current_trial([&](const TrialSummary &t) { trials.push_back(t); });
+  repo->Repository::each_current_trial([&](const TrialSummary &t) { trials_ref.push_back(t); });
+  CHECK(trials == trials_ref);
+  REQUIRE(trials.size() == 5); // B2: two trials (the taper is not one); Z9, a1, b10: one each
+  CHECK(trials[0].patient == "B2");
+  CHECK(trials[0].drug == "duloxetine");
+  CHECK(trials[0].first == Date(2026, 12, 1));
+  CHECK(trials[0].end == Date(2027, 2, 16));
+  CHECK(trials[0].target_reached == Date(2026, 12, 8));
+  CHECK(trials[0].maintenance);
+  CHECK(trials[1].patient == "B2");
+  CHECK(trials[1].drug == "gabapentin");
+  CHECK(trials[1].first == Date(2027, 3, 1));
+  CHECK_FALSE(trials[1].target_reached);
+  CHECK_FALSE(trials[1].maintenance);
+  CHECK(trials[2].patient == "Z9");
+  CHECK(trials[2].end == Date(2026, 12, 22));
+  CHECK_FALSE(trials[2].maintenance);
+  CHECK(trials[3].patient == "a1");
+  CHECK(trials[4].patient == "b10");
+
+  const auto sums = repo->decision_summaries();
+  CHECK(sums == repo->Repository::decision_summaries());
+  REQUIRE(sums.size() == 4);
+  CHECK(sums[0].patient == "Z9");
+  CHECK(sums[0].decision == DecisionKind::continue_);
+  CHECK(sums[0].rule == "response.partial");
+  CHECK(sums[0].window.scores == 6);
+  CHECK(sums[0].window.end == Date(2026, 12, 22));
+  CHECK_FALSE(sums[0].window.mean); // not read
 }
 
 } // namespace contract

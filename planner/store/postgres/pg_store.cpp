@@ -172,7 +172,15 @@ public:
   }
 
   store::SqlRows query(const std::string &sql, const store::SqlParams &params) override {
-    return guarded(where_, secrets_, [&] {
+    store::SqlRows out;
+    each_row(sql, params, [&](store::SqlRow row) { out.push_back(std::move(row)); });
+    return out;
+  }
+
+  // libpq holds the whole result; the rows are converted one at a time as they are handed on.
+  void each_row(const std::string &sql, const store::SqlParams &params,
+                const std::function<void(store::SqlRow)> &each) override {
+    guarded(where_, secrets_, [&] {
       std::vector<std::string> texts;
       texts.reserve(params.size());
       for (const auto &p : params) {
@@ -186,8 +194,6 @@ public:
                                                                            : texts[i].c_str());
       }
       const pqxx::result r = tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(values));
-      store::SqlRows out;
-      out.reserve(r.size());
       for (const auto &row : r) {
         std::vector<store::SqlValue> cells;
         cells.reserve(row.size());
@@ -198,9 +204,9 @@ public:
             cells.emplace_back(std::string(f.c_str(), f.size()));
           }
         }
-        out.emplace_back(std::move(cells));
+        each(store::SqlRow(std::move(cells)));
       }
-      return out;
+      return 0;
     });
   }
 

@@ -130,6 +130,13 @@ public:
   void rollback() noexcept override { tx_.reset(); } // an uncommitted Transaction rolls back
 
   store::SqlRows query(const std::string &sql, const store::SqlParams &params) override {
+    store::SqlRows out;
+    each_row(sql, params, [&](store::SqlRow row) { out.push_back(std::move(row)); });
+    return out;
+  }
+
+  void each_row(const std::string &sql, const store::SqlParams &params,
+                const std::function<void(store::SqlRow)> &f) override {
     auto found = statements_.find(sql);
     if (found == statements_.end()) {
       found = statements_
@@ -152,7 +159,6 @@ public:
         q.bind(i);
       }
     }
-    store::SqlRows out;
     try {
       while (q.executeStep()) {
         std::vector<store::SqlValue> cells;
@@ -170,7 +176,7 @@ public:
             cells.emplace_back(col.getString());
           }
         }
-        out.emplace_back(std::move(cells));
+        f(store::SqlRow(std::move(cells)));
       }
     } catch (...) {
       q.reset();
@@ -179,7 +185,6 @@ public:
     }
     q.reset();
     q.clearBindings(); // the bound text belongs to the caller
-    return out;
   }
 
   // A writing transaction holds SQLite's one write lock: nothing to lock row by row.
