@@ -48,6 +48,28 @@ std::string os_user() {
 }
 
 namespace {
+// On PostgreSQL the database login decides who acts when it is a titrate account (a user made
+// with `titrate user add` of the same name): --user and --role must be that account's, so a
+// colleague's name typed on the command line cannot beat four eyes. A login that is no account
+// (a shared service login) acts as claimed, as on a SQLite file, with the OS user in the audit.
+void require_login_actor(const Context &ctx, Repository &repo) {
+  const auto login = repo.login_account();
+  if (!login || !login->role)
+    return;
+  const std::string user = ctx.user(), role = ctx.role();
+  if (!user.empty() && user != login->login) {
+    throw RefusedError("--user " + user.substr(0, 64) + ": this PostgreSQL login is " +
+                       login->login + ", the titrate account " + login->login + " (" +
+                       *login->role + "); on PostgreSQL the login decides who acts: use --user " +
+                       login->login + " or sign in to the database as " + user.substr(0, 64));
+  }
+  if (!role.empty() && role != *login->role) {
+    throw RefusedError("--role " + role.substr(0, 32) + ": the account " + login->login +
+                       " of this PostgreSQL login is a " + *login->role + "; expected --role " +
+                       *login->role);
+  }
+}
+
 // SQLite keeps a titrate database in WAL mode: every connection, even one that only reads, needs
 // to write the file's -wal and -shm companions, and SQLite left to find out creates them and then
 // fails ("attempt to write a readonly database", exit 1 before this check), leaving them behind. So
@@ -84,8 +106,11 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
   require_supported_location(location); // before any folder is made for it
   // A PostgreSQL database lives on its server: it must exist there (an administrator creates it,
   // docs/deployment.md) and opening it migrates it, so the file rules below do not apply.
-  if (is_postgres_location(location))
-    return open_repository(location);
+  if (is_postgres_location(location)) {
+    auto repo = open_repository(location);
+    require_login_actor(ctx, *repo);
+    return repo;
+  }
   std::error_code ec;
   // A folder, or an existing file with no bytes (not a database yet), is decided before SQLite
   // touches it: a folder is bad input naming it; an empty file reads as an empty database and is

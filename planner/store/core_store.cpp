@@ -921,6 +921,21 @@ void CoreStore::each_current_trial(const std::function<void(const TrialSummary &
   tx.commit();
 }
 
+std::optional<LoginAccount> CoreStore::login_account() {
+  Tx tx(*this, false);
+  auto login = sql_->session_login();
+  if (!login) {
+    tx.commit();
+    return std::nullopt;
+  }
+  LoginAccount out{*login, std::nullopt};
+  const auto r = q("SELECT role FROM users WHERE name = $1", {*login});
+  tx.commit();
+  if (!r.empty())
+    out.role = r.at(0).text(0);
+  return out;
+}
+
 std::vector<DecisionSummary> CoreStore::decision_summaries() {
   Tx tx(*this, false);
   std::vector<DecisionSummary> out;

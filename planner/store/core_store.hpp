@@ -94,6 +94,9 @@ public:
   // Appended to a text column in ORDER BY for byte order (SQLite's own order; on PostgreSQL
   // ' COLLATE "C"' for a column not declared so).
   virtual std::string_view byte_order() const = 0;
+  // The database login of the connection (PostgreSQL's session_user); nullopt where the back end
+  // has no logins of its own (a SQLite file: whoever can write it can change it).
+  virtual std::optional<std::string> session_login() { return std::nullopt; }
   // The bulk import (Repository::import_scores) inside the open transaction; `at` is its time,
   // `audit_actor_columns` whether audit has door and os_user (schema 7 and later).
   virtual ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
@@ -150,6 +153,7 @@ public:
   std::vector<DecisionRecord> all_decisions() final;
   void each_current_trial(const std::function<void(const TrialSummary &)> &f) final;
   std::vector<DecisionSummary> decision_summaries() final;
+  std::optional<LoginAccount> login_account() final;
 
   std::vector<DueEntry> due_list(Date today, int within_days, int window_days) final;
 

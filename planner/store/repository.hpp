@@ -29,6 +29,13 @@ struct Actor {
   std::string os_user = {}; // the operating-system user behind a CLI on a SQLite file; "" otherwise
 };
 
+// The database login a connection runs as, and the titrate account (users table) of the same
+// name with its role when there is one (Repository::login_account).
+struct LoginAccount {
+  std::string login;
+  std::optional<std::string> role; // the account's role; nullopt: the login is no account
+};
+
 struct PatientRecord {
   Patient patient;
   int version = 0;         // 1 for the first profile; +1 for every update
@@ -223,6 +230,11 @@ public:
   // give exactly the same rows.
   virtual void each_current_trial(const std::function<void(const TrialSummary &)> &f);
   virtual std::vector<DecisionSummary> decision_summaries();
+
+  // --- who the connection is: on a back end with logins of its own (PostgreSQL), the login and
+  // the account of that name; nullopt on one without (SQLite). The CLI's actor must be that
+  // account when there is one (docs/architecture.md, "Who the actor is").
+  virtual std::optional<LoginAccount> login_account() { return std::nullopt; }
 
   // --- the due list (see due_list() below). The default is due_list_generic(); a back end may
   // answer it with one query instead, and must then give exactly the same entries.

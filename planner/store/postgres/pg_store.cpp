@@ -212,6 +212,9 @@ public:
 
   std::string_view lock_rows() const override { return " FOR UPDATE"; }
   std::string_view byte_order() const override { return " COLLATE \"C\""; }
+  std::optional<std::string> session_login() override {
+    return query("SELECT session_user", {}).at(0).text(0);
+  }
 
   ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name, const std::string &at_utc,
