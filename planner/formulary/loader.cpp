@@ -39,34 +39,28 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
     t.citation();
     t.finish();
   }
-  if (const Value *v = top.table("indications", false)) {
-    Table t(f, *v, "indications");
-    voc.indications_cite = t.citation();
+  // A table of NAME = "label" rows with its source: the indications and the classes.
+  const auto labels = [&](const char *table, bool required, const char *what,
+                          std::map<std::string, std::string> &out) {
+    const Value *v = top.table(table, required);
+    if (!v)
+      return Citation{};
+    Table t(f, *v, table);
+    const Citation cite = t.citation();
     for (const auto &[k, x] : v->as_table()) {
       if (k == "source" || k == "verified")
         continue;
       if (auto s = t.str(k)) {
         if (!is_vocab_word(k))
-          t.fault(k, "is not an indication term; expected lower case and hyphens");
-        voc.indications[k] = *s;
+          t.fault(k, std::string("is not ") + what + "; expected lower case and hyphens");
+        out[k] = *s;
       }
     }
     t.finish();
-  }
-  if (const Value *v = top.table("classes")) {
-    Table t(f, *v, "classes");
-    t.citation();
-    for (const auto &[k, x] : v->as_table()) {
-      if (k == "source" || k == "verified")
-        continue;
-      if (auto s = t.str(k)) {
-        if (!is_vocab_word(k))
-          t.fault(k, "is not a class name; expected lower case and hyphens");
-        voc.classes[k] = *s;
-      }
-    }
-    t.finish();
-  }
+    return cite;
+  };
+  voc.indications_cite = labels("indications", false, "an indication term", voc.indications);
+  labels("classes", true, "a class name", voc.classes);
   auto known_classes = [&](Table &t, const std::string &k, const std::vector<std::string> &cls) {
     for (const auto &c : cls) {
       if (!voc.knows_class(c))
