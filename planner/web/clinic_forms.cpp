@@ -137,7 +137,7 @@ std::string clinic_profile_inputs(const Formulary &f, const Patient *p) {
   std::vector<std::pair<std::string, std::string>> indications{{"", "not recorded"}};
   for (const auto &[term, label] : f.vocabulary.indications)
     indications.emplace_back(term, label);
-  h += clinic_select("indication", "Indication (what the pain is treated as)", indications,
+  h += clinic_select("indication", "Indication (what the patient is treated for)", indications,
                      p ? p->indication : "");
   std::vector<std::string> known;
   for (const auto &c : f.vocabulary.conditions)
