@@ -268,8 +268,9 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
          "replaces stays in your record, marked as corrected.</section>";
   }
   if (flash == "score-withdrawn") {
-    b += "<section class=\"ok\" role=\"status\">Your pain score is withdrawn. It stays in "
-         "your record, marked as withdrawn, and no longer counts.</section>";
+    b += "<section class=\"ok\" role=\"status\">Your pain score is withdrawn. It no longer "
+         "counts and is no longer listed here; your clinic keeps a record of it and of your "
+         "reason.</section>";
   }
   if (flash == "withdrawn") {
     b += "<section class=\"ok\" role=\"status\">Your side effect report is withdrawn. It stays in "

@@ -113,7 +113,7 @@ lib.world(process.argv, 'patient', { today: '2026-12-07' }).then((t) => lib.run(
   console.log(`screenshot ${t.shotDir}/patient-withdraw-score-form-phone.png`);
   await submitAndWait(phone, '#withdraw-score button[type=submit]');
   p = await text(phone);
-  check(p.includes('Your pain score is withdrawn. It stays in your record, marked as withdrawn, and no longer counts.'),
+  check(p.includes('Your pain score is withdrawn. It no longer counts and is no longer listed here; your clinic keeps a record of it and of your reason.'),
     'the page says the score is withdrawn');
   check((await rowsWithNine()) === 0 && !p.includes('tapped the wrong number'), 'the 9 is gone from "Your last scores"');
   check(/\d\d:\d\d today\t5/.test(p), 'the 5 is still listed');
