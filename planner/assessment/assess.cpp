@@ -22,15 +22,14 @@ namespace titrate {
 
 namespace {
 // In the order parse_decision_kind has always tried them.
-constexpr std::array<EnumWord<DecisionKind>, 7> decision_kind_words{{
-    {DecisionKind::continue_, "continue"},
-    {DecisionKind::escalate, "escalate"},
-    {DecisionKind::switch_, "switch"},
-    {DecisionKind::extend, "extend"},
-    {DecisionKind::stop, "stop"},
-    {DecisionKind::review, "review"},
-    {DecisionKind::reduce, "reduce"},
-}};
+constexpr std::array<EnumWord<DecisionKind>, 7> decision_kind_words{
+    {{DecisionKind::continue_, "continue"},
+     {DecisionKind::escalate, "escalate"},
+     {DecisionKind::switch_, "switch"},
+     {DecisionKind::extend, "extend"},
+     {DecisionKind::stop, "stop"},
+     {DecisionKind::review, "review"},
+     {DecisionKind::reduce, "reduce"}}};
 } // namespace
 
 std::string_view to_string(DecisionKind d) {

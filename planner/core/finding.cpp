@@ -7,11 +7,8 @@
 namespace titrate {
 
 namespace {
-constexpr std::array<EnumWord<Severity>, 3> severity_words{{
-    {Severity::ok, "ok"},
-    {Severity::caution, "caution"},
-    {Severity::avoid, "avoid"},
-}};
+constexpr std::array<EnumWord<Severity>, 3> severity_words{
+    {{Severity::ok, "ok"}, {Severity::caution, "caution"}, {Severity::avoid, "avoid"}}};
 } // namespace
 
 std::string_view to_string(Severity s) {

@@ -10,12 +10,11 @@
 namespace titrate {
 
 namespace {
-constexpr std::array<EnumWord<AeSeverity>, 4> ae_severity_words{{
-    {AeSeverity::mild, "mild"},
-    {AeSeverity::moderate, "moderate"},
-    {AeSeverity::severe, "severe"},
-    {AeSeverity::intolerable, "intolerable"},
-}};
+constexpr std::array<EnumWord<AeSeverity>, 4> ae_severity_words{
+    {{AeSeverity::mild, "mild"},
+     {AeSeverity::moderate, "moderate"},
+     {AeSeverity::severe, "severe"},
+     {AeSeverity::intolerable, "intolerable"}}};
 } // namespace
 
 std::string_view to_string(AeSeverity s) {

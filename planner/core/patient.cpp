@@ -11,16 +11,11 @@
 namespace titrate {
 
 namespace {
-constexpr std::array<EnumWord<Sex>, 2> sex_words{{
-    {Sex::female, "female"},
-    {Sex::male, "male"},
-}};
-constexpr std::array<EnumWord<Hepatic>, 4> hepatic_words{{
-    {Hepatic::none, "none"},
-    {Hepatic::mild, "mild"},
-    {Hepatic::moderate, "moderate"},
-    {Hepatic::severe, "severe"},
-}};
+constexpr std::array<EnumWord<Sex>, 2> sex_words{{{Sex::female, "female"}, {Sex::male, "male"}}};
+constexpr std::array<EnumWord<Hepatic>, 4> hepatic_words{{{Hepatic::none, "none"},
+                                                          {Hepatic::mild, "mild"},
+                                                          {Hepatic::moderate, "moderate"},
+                                                          {Hepatic::severe, "severe"}}};
 } // namespace
 
 std::string_view to_string(Sex s) {
