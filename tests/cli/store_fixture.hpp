@@ -4,6 +4,7 @@
 // command is wired separately). The plan is illustrative storage data, not a clinical claim.
 #include "planner/store/sqlite/sqlite_store.hpp"
 #include "tests/cli/run.hpp"
+#include "tests/common/duloxetine_trial.hpp"
 
 #include <string>
 #include <vector>
@@ -21,27 +22,7 @@ inline std::vector<std::string> as(const TempDir &d, const std::string &user,
 
 inline Plan fixture_plan(const std::string &patient,
                          Dose second_step_daily = Dose::milligrams(60)) {
-  const auto mg = [](std::int64_t n) { return Dose::milligrams(n); };
-  Plan p;
-  p.patient = patient;
-  p.pathway = "cipn-esmo";
-  p.start = Date(2026, 12, 1);
-  Stage s;
-  s.drug = "duloxetine";
-  s.role = StageRole::trial;
-  Step a;
-  a.range = DateRange(Date(2026, 12, 1), Date(2026, 12, 8));
-  a.daily = mg(30);
-  a.doses = {{AdminTime::morning, mg(30), {{mg(30), Form::capsule, 1}}}};
-  Step b;
-  b.range = DateRange(Date(2026, 12, 8), Date(2026, 12, 22));
-  b.daily = second_step_daily;
-  b.doses = {{AdminTime::morning, second_step_daily, {{second_step_daily, Form::capsule, 1}}}};
-  s.steps = {a, b};
-  s.assessed_dose = second_step_daily;
-  s.target_reached = Date(2026, 12, 8);
-  s.decision_date = Date(2026, 12, 22);
-  p.stages = {s};
+  Plan p = duloxetine_trial(patient, second_step_daily);
   p.lint = {{Severity::caution, "test.lint", "an illustrative lint finding", "TEST 1"}};
   return p;
 }
