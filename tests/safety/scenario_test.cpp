@@ -4,6 +4,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/safety/eligibility.hpp"
+#include "tests/common/shipped_formulary.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,24 +20,7 @@ namespace {
 const Date today = parse_date("2026-11-25");
 
 const Formulary &shipped() {
-  static const Formulary f = [] {
-    namespace fs = std::filesystem;
-    const fs::path dir = fs::path(TITRATE_SOURCE_DIR) / "formulary";
-    std::vector<std::string> paths;
-    for (const auto &e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().extension() == ".toml")
-        paths.push_back(e.path().string());
-    std::sort(paths.begin(), paths.end());
-    std::vector<TextFile> files;
-    for (const auto &p : paths) {
-      std::ifstream in(p, std::ios::binary);
-      std::ostringstream s;
-      s << in.rdbuf();
-      files.push_back({p, s.str()});
-    }
-    return load_formulary(files);
-  }();
-  return f;
+  return titrate::test::shipped_formulary();
 }
 
 Patient base() {
