@@ -6,6 +6,8 @@
 #include "tests/cli/run.hpp"
 #include "tests/common/duloxetine_trial.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <string>
 #include <vector>
 
@@ -40,5 +42,12 @@ inline int draft_plan(const TempDir &d, const Plan &plan, const std::string &use
 inline const std::vector<std::string> p1_profile = {
     "patient", "add",         "P1", "--birth-date",       "1958-04-02", "--sex",
     "female",  "--weight-kg", "70", "--creatinine-mg-dl", "1.1"};
+
+// Adds patient P1 (p1_profile) as clinician dr.ames on 2026-11-20; the run must succeed.
+inline void add_p1(const TempDir &d) {
+  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", p1_profile));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
 
 } // namespace titrate::test
