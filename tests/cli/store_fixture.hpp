@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace titrate::test {
@@ -42,6 +43,16 @@ inline int draft_plan(const TempDir &d, const Plan &plan, const std::string &use
 inline const std::vector<std::string> p1_profile = {
     "patient", "add",         "P1", "--birth-date",       "1958-04-02", "--sex",
     "female",  "--weight-kg", "70", "--creatinine-mg-dl", "1.1"};
+
+// The global options of the transcripts' clinician (dr.ames) and pharmacist (ph.bell).
+inline std::vector<std::string> clin(const TempDir &d, const char *today,
+                                     std::vector<std::string> a) {
+  return as(d, "dr.ames", "clinician", today, std::move(a));
+}
+inline std::vector<std::string> pharm(const TempDir &d, const char *today,
+                                      std::vector<std::string> a) {
+  return as(d, "ph.bell", "pharmacist", today, std::move(a));
+}
 
 // Adds patient P1 (p1_profile) as clinician dr.ames on 2026-11-20; the run must succeed.
 inline void add_p1(const TempDir &d) {
