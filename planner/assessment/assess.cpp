@@ -8,9 +8,11 @@
 //   5. response: continue / escalate (unless a severe effect holds the dose) / switch / stop.
 #include "planner/assessment/assess.hpp"
 
+#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -18,36 +20,25 @@
 
 namespace titrate {
 
+namespace {
+// In the order parse_decision_kind has always tried them.
+constexpr std::array<EnumWord<DecisionKind>, 7> decision_kind_words{
+    {{DecisionKind::continue_, "continue"},
+     {DecisionKind::escalate, "escalate"},
+     {DecisionKind::switch_, "switch"},
+     {DecisionKind::extend, "extend"},
+     {DecisionKind::stop, "stop"},
+     {DecisionKind::review, "review"},
+     {DecisionKind::reduce, "reduce"}}};
+} // namespace
+
 std::string_view to_string(DecisionKind d) {
-  switch (d) {
-  case DecisionKind::continue_:
-    return "continue";
-  case DecisionKind::escalate:
-    return "escalate";
-  case DecisionKind::switch_:
-    return "switch";
-  case DecisionKind::extend:
-    return "extend";
-  case DecisionKind::stop:
-    return "stop";
-  case DecisionKind::review:
-    return "review";
-  case DecisionKind::reduce:
-    return "reduce";
-  }
-  return "?";
+  return enum_word(decision_kind_words, d, "?");
 }
 
 DecisionKind parse_decision_kind(std::string_view text, std::string_view field) {
-  for (const DecisionKind k :
-       {DecisionKind::continue_, DecisionKind::escalate, DecisionKind::switch_,
-        DecisionKind::extend, DecisionKind::stop, DecisionKind::review, DecisionKind::reduce}) {
-    if (to_string(k) == text)
-      return k;
-  }
-  throw InputError(
-      std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
-      "\" is not a decision; expected one of continue, reduce, escalate, switch, stop");
+  return parse_enum_word(decision_kind_words, text, field,
+                         {"decision", "one of continue, reduce, escalate, switch, stop"});
 }
 
 namespace {

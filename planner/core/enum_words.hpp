@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,13 +35,22 @@ struct EnumSyntax {
   std::size_t quote_limit = 32;
 };
 
+// The value whose word is exactly `text`, or nothing (for a parser with its own message).
+template <typename E, std::size_t N>
+constexpr std::optional<E> find_enum_word(const std::array<EnumWord<E>, N> &words,
+                                          std::string_view text) {
+  for (const auto &w : words)
+    if (w.word == text)
+      return w.value;
+  return std::nullopt;
+}
+
 // The value whose word is exactly `text`; throws InputError otherwise.
 template <typename E, std::size_t N>
 E parse_enum_word(const std::array<EnumWord<E>, N> &words, std::string_view text,
                   std::string_view field, const EnumSyntax &syntax) {
-  for (const auto &w : words)
-    if (w.word == text)
-      return w.value;
+  if (const auto value = find_enum_word(words, text))
+    return *value;
   throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, syntax.quote_limit)) +
                    "\" is not a " + std::string(syntax.what) + "; expected " +
                    std::string(syntax.expected));

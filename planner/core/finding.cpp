@@ -1,30 +1,24 @@
 #include "planner/core/finding.hpp"
 
-#include "planner/core/errors.hpp"
+#include "planner/core/enum_words.hpp"
+
+#include <array>
 
 namespace titrate {
 
+namespace {
+constexpr std::array<EnumWord<Severity>, 3> severity_words{
+    {{Severity::ok, "ok"}, {Severity::caution, "caution"}, {Severity::avoid, "avoid"}}};
+} // namespace
+
 std::string_view to_string(Severity s) {
-  switch (s) {
-  case Severity::ok:
-    return "ok";
-  case Severity::caution:
-    return "caution";
-  case Severity::avoid:
-    return "avoid";
-  }
-  return "?";
+  return enum_word(severity_words, s, "?");
 }
 
 Severity parse_severity(std::string_view text, std::string_view field) {
-  if (text == "ok")
-    return Severity::ok;
-  if (text == "caution")
-    return Severity::caution;
-  if (text == "avoid")
-    return Severity::avoid;
-  throw InputError(std::string(field) + ": \"" + std::string(text) +
-                   "\" is not a verdict; expected one of ok, caution, avoid");
+  // The whole text is quoted (unlike the 32-byte cut of most enum parsers), as before.
+  return parse_enum_word(severity_words, text, field,
+                         {"verdict", "one of ok, caution, avoid", std::string_view::npos});
 }
 
 } // namespace titrate

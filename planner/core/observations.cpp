@@ -1,35 +1,30 @@
 #include "planner/core/observations.hpp"
 
+#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
 
+#include <array>
 #include <string>
 
 namespace titrate {
 
+namespace {
+constexpr std::array<EnumWord<AeSeverity>, 4> ae_severity_words{
+    {{AeSeverity::mild, "mild"},
+     {AeSeverity::moderate, "moderate"},
+     {AeSeverity::severe, "severe"},
+     {AeSeverity::intolerable, "intolerable"}}};
+} // namespace
+
 std::string_view to_string(AeSeverity s) {
-  switch (s) {
-  case AeSeverity::mild:
-    return "mild";
-  case AeSeverity::moderate:
-    return "moderate";
-  case AeSeverity::severe:
-    return "severe";
-  case AeSeverity::intolerable:
-    return "intolerable";
-  }
-  return "?";
+  return enum_word(ae_severity_words, s, "?");
 }
 
 AeSeverity parse_ae_severity(std::string_view text, std::string_view field) {
-  if (text == "mild")
-    return AeSeverity::mild;
-  if (text == "moderate")
-    return AeSeverity::moderate;
-  if (text == "severe")
-    return AeSeverity::severe;
-  if (text == "intolerable")
-    return AeSeverity::intolerable;
+  if (const auto severity = find_enum_word(ae_severity_words, text))
+    return *severity;
+  // The text is quoted through printable() (control characters escaped), unlike parse_enum_word.
   throw InputError(std::string(field) + ": \"" + printable(text, 32) +
                    "\" is not a severity; expected mild, moderate, severe or intolerable");
 }

@@ -1,51 +1,38 @@
 #include "planner/core/patient.hpp"
 
+#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <sstream>
 
 namespace titrate {
 
+namespace {
+constexpr std::array<EnumWord<Sex>, 2> sex_words{{{Sex::female, "female"}, {Sex::male, "male"}}};
+constexpr std::array<EnumWord<Hepatic>, 4> hepatic_words{{{Hepatic::none, "none"},
+                                                          {Hepatic::mild, "mild"},
+                                                          {Hepatic::moderate, "moderate"},
+                                                          {Hepatic::severe, "severe"}}};
+} // namespace
+
 std::string_view to_string(Sex s) {
-  return s == Sex::female ? "female" : "male";
+  return enum_word(sex_words, s, "male");
 }
 
 std::string_view to_string(Hepatic h) {
-  switch (h) {
-  case Hepatic::none:
-    return "none";
-  case Hepatic::mild:
-    return "mild";
-  case Hepatic::moderate:
-    return "moderate";
-  case Hepatic::severe:
-    return "severe";
-  }
-  return "?";
+  return enum_word(hepatic_words, h, "?");
 }
 
 Sex parse_sex(std::string_view text, std::string_view field) {
-  if (text == "female")
-    return Sex::female;
-  if (text == "male")
-    return Sex::male;
-  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
-                   "\" is not a sex; expected female or male");
+  return parse_enum_word(sex_words, text, field, {"sex", "female or male"});
 }
 
 Hepatic parse_hepatic(std::string_view text, std::string_view field) {
-  if (text == "none")
-    return Hepatic::none;
-  if (text == "mild")
-    return Hepatic::mild;
-  if (text == "moderate")
-    return Hepatic::moderate;
-  if (text == "severe")
-    return Hepatic::severe;
-  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
-                   "\" is not a hepatic class; expected none, mild, moderate or severe");
+  return parse_enum_word(hepatic_words, text, field,
+                         {"hepatic class", "none, mild, moderate or severe"});
 }
 
 bool Patient::has_condition(std::string_view c) const {

@@ -68,6 +68,13 @@ Plan gabapentin(long assessed, std::vector<std::string> tried) {
                  std::move(tried));
 }
 
+// A switch to `drug`: the decision, then the next drug (required) and its name.
+void check_switch_to(const Assessment &a, const char *drug) {
+  CHECK(a.decision == DecisionKind::switch_);
+  REQUIRE(a.next_drug);
+  CHECK(*a.next_drug == drug);
+}
+
 } // namespace
 
 TEST_CASE("shipped data: the cipn-esmo decision parameters are clinical.md A6") {
@@ -97,9 +104,7 @@ TEST_CASE(
     "shipped data G8: baseline 8.0, window mean 7.2 at duloxetine 60 mg -> switch to gabapentin") {
   const auto a = run(duloxetine(), g1(8), daily_scores(Date(2026, 12, 15), {7, 7, 7, 7, 8}),
                      Date(2026, 12, 22));
-  CHECK(a.decision == DecisionKind::switch_);
-  REQUIRE(a.next_drug);
-  CHECK(*a.next_drug == "gabapentin");
+  check_switch_to(a, "gabapentin");
   REQUIRE(a.change_pct);
   CHECK(*a.change_pct == Approx(10.0));
 }
@@ -107,9 +112,7 @@ TEST_CASE(
 TEST_CASE("shipped data G9: day 5 of duloxetine 30 mg, intolerable nausea -> switch now") {
   const auto a = run(duloxetine(), g1(7), {}, Date(2026, 12, 5),
                      {effect(Date(2026, 12, 5), "nausea", AeSeverity::intolerable)});
-  CHECK(a.decision == DecisionKind::switch_);
-  REQUIRE(a.next_drug);
-  CHECK(*a.next_drug == "gabapentin");
+  check_switch_to(a, "gabapentin");
 }
 
 TEST_CASE("shipped data G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate to 2,400, never "
@@ -127,9 +130,7 @@ TEST_CASE("shipped data G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate
   CHECK(*b.next_dose == mg(3600));
   // At 3,600 (A3 max) -> switch to amitriptyline, the last drug of cipn-esmo.
   const auto c = run(gabapentin(3600, {"duloxetine"}), p, scores, Date(2027, 1, 7));
-  CHECK(c.decision == DecisionKind::switch_);
-  REQUIRE(c.next_drug);
-  CHECK(*c.next_drug == "amitriptyline");
+  check_switch_to(c, "amitriptyline");
 }
 
 TEST_CASE("shipped data: CrCl 25 caps gabapentin at 700 mg/d, so a partial response switches "

@@ -2,6 +2,7 @@
 // are worked out by hand from clinical.md: G1's patient (55 y woman, 65 kg, creatinine 0.8) on
 // cipn-esmo from 2026-12-01 takes duloxetine 30 mg daily x 7 d, then 60 mg from 2026-12-08
 // (A3); decision date 2026-12-22 (A6: + 14 d); window 2026-12-15 .. 2026-12-21.
+#include "tests/cli/expect.hpp"
 #include "tests/cli/run.hpp"
 
 #include <catch2/catch.hpp>
@@ -78,11 +79,9 @@ TEST_CASE(
   auto r = run_titrate(d, assess_args(d, "2026-12-22", false));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("Decision: switch to gabapentin"));
-  CHECK_THAT(r.out, Catch::Contains("Baseline pain: 8 of 10"));
-  CHECK_THAT(r.out, Catch::Contains("mean 7.2 of 10"));
-  CHECK_THAT(r.out, Catch::Contains("Change from baseline: 10 % less pain"));
-  CHECK_THAT(r.out, Catch::Contains("Decision support only; not medical advice."));
+  check_contains_all(r.out, {"Decision: switch to gabapentin", "Baseline pain: 8 of 10",
+                             "mean 7.2 of 10", "Change from baseline: 10 % less pain",
+                             "Decision support only; not medical advice."});
   CHECK_THAT(r.out, !Catch::Contains(".0 "));
 }
 
@@ -118,12 +117,9 @@ TEST_CASE(
   auto r = run_titrate(d, assess_args(d, "2026-12-29"));
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK_THAT(r.err, Catch::Contains("s.csv: 5 errors; nothing was read"));
-  CHECK_THAT(r.err, Catch::Contains("s.csv:2: score: \"11\""));
-  CHECK_THAT(r.err, Catch::Contains("s.csv:3: score: \"seven\""));
-  CHECK_THAT(r.err, Catch::Contains("s.csv:4: score: \"7.5\""));
-  CHECK_THAT(r.err, Catch::Contains("s.csv:5: score: \"\""));
-  CHECK_THAT(r.err, Catch::Contains("s.csv:6: at: \"2026-02-30\""));
+  check_contains_all(r.err, {"s.csv: 5 errors; nothing was read", "s.csv:2: score: \"11\"",
+                             "s.csv:3: score: \"seven\"", "s.csv:4: score: \"7.5\"",
+                             "s.csv:5: score: \"\"", "s.csv:6: at: \"2026-02-30\""});
 }
 
 TEST_CASE("assess refuses each kind of bad score on its own (exit 2)") {

@@ -1,5 +1,6 @@
 // Black-box tests of `titrate check --patient-file P.toml [--json]` (design.md §4, §6) against the
 // shipped formulary. Expected verdicts come from clinical.md G and A2-A5, worked by hand.
+#include "tests/cli/expect.hpp"
 #include "tests/cli/run.hpp"
 
 #include <catch2/catch.hpp>
@@ -50,11 +51,9 @@ TEST_CASE("check G1 (55 y female, 65 kg, creatinine 0.8): every drug ok, CrCl 81
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("Eligibility for patient G1 on 2026-11-25"));
   // (140 - 55) * 65 / (72 * 0.8) * 0.85 = 81.53
-  CHECK_THAT(r.out, Catch::Contains("81.5 mL/min (Cockcroft-Gault)"));
-  CHECK_THAT(r.out, Catch::Contains("DULoxetine: ok"));
-  CHECK_THAT(r.out, Catch::Contains("maximum daily dose 60 mg"));
-  CHECK_THAT(r.out, Catch::Contains("gabapentin: ok"));
-  CHECK_THAT(r.out, Catch::Contains("maximum daily dose 3,600 mg"));
+  check_contains_all(r.out,
+                     {"81.5 mL/min (Cockcroft-Gault)", "DULoxetine: ok", "maximum daily dose 60 mg",
+                      "gabapentin: ok", "maximum daily dose 3,600 mg"});
   CHECK_THAT(r.out, Catch::EndsWith("Decision support only; not medical advice.\n"));
 }
 
@@ -116,10 +115,8 @@ TEST_CASE("check human output lists reasons with sources, available_from and unc
   auto r = check(d, p);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("DULoxetine: avoid"));
-  CHECK_THAT(r.out, Catch::Contains("available from 2026-12-02"));
-  CHECK_THAT(r.out, Catch::Contains("source: DUL-US 4"));
-  CHECK_THAT(r.out, Catch::Contains("not checked: unknown medication unobtainium"));
+  check_contains_all(r.out, {"DULoxetine: avoid", "available from 2026-12-02", "source: DUL-US 4",
+                             "not checked: unknown medication unobtainium"});
   CHECK_THAT(r.out, Catch::EndsWith("Decision support only; not medical advice.\n"));
 }
 

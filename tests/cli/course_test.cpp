@@ -16,13 +16,6 @@ using Catch::Contains;
 
 namespace {
 
-std::vector<std::string> clin(const TempDir &d, const char *today, std::vector<std::string> a) {
-  return as(d, "dr.ames", "clinician", today, std::move(a));
-}
-std::vector<std::string> pharm(const TempDir &d, const char *today, std::vector<std::string> a) {
-  return as(d, "ph.bell", "pharmacist", today, std::move(a));
-}
-
 void approve(const TempDir &d, const char *today, int version) {
   run_ok(d, pharm(d, today, {"review", "approve", "G1", "--version", std::to_string(version)}));
 }

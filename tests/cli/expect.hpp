@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,12 @@ inline RunResult run_ok(const TempDir &d, const std::vector<std::string> &args,
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   return r;
+}
+
+// CHECK_THAT(text, Contains(part)) for each part, one CHECK a part.
+inline void check_contains_all(const std::string &text, std::initializer_list<std::string> parts) {
+  for (const auto &part : parts)
+    CHECK_THAT(text, Catch::Contains(part));
 }
 
 // "a b \"c d\"" -> {a, b, c d}; "" keeps an empty word.

@@ -4,8 +4,12 @@
 // command is wired separately). The plan is illustrative storage data, not a clinical claim.
 #include "planner/store/sqlite/sqlite_store.hpp"
 #include "tests/cli/run.hpp"
+#include "tests/common/duloxetine_trial.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace titrate::test {
@@ -21,27 +25,7 @@ inline std::vector<std::string> as(const TempDir &d, const std::string &user,
 
 inline Plan fixture_plan(const std::string &patient,
                          Dose second_step_daily = Dose::milligrams(60)) {
-  const auto mg = [](std::int64_t n) { return Dose::milligrams(n); };
-  Plan p;
-  p.patient = patient;
-  p.pathway = "cipn-esmo";
-  p.start = Date(2026, 12, 1);
-  Stage s;
-  s.drug = "duloxetine";
-  s.role = StageRole::trial;
-  Step a;
-  a.range = DateRange(Date(2026, 12, 1), Date(2026, 12, 8));
-  a.daily = mg(30);
-  a.doses = {{AdminTime::morning, mg(30), {{mg(30), Form::capsule, 1}}}};
-  Step b;
-  b.range = DateRange(Date(2026, 12, 8), Date(2026, 12, 22));
-  b.daily = second_step_daily;
-  b.doses = {{AdminTime::morning, second_step_daily, {{second_step_daily, Form::capsule, 1}}}};
-  s.steps = {a, b};
-  s.assessed_dose = second_step_daily;
-  s.target_reached = Date(2026, 12, 8);
-  s.decision_date = Date(2026, 12, 22);
-  p.stages = {s};
+  Plan p = duloxetine_trial(patient, second_step_daily);
   p.lint = {{Severity::caution, "test.lint", "an illustrative lint finding", "TEST 1"}};
   return p;
 }
@@ -59,5 +43,22 @@ inline int draft_plan(const TempDir &d, const Plan &plan, const std::string &use
 inline const std::vector<std::string> p1_profile = {
     "patient", "add",         "P1", "--birth-date",       "1958-04-02", "--sex",
     "female",  "--weight-kg", "70", "--creatinine-mg-dl", "1.1"};
+
+// The global options of the transcripts' clinician (dr.ames) and pharmacist (ph.bell).
+inline std::vector<std::string> clin(const TempDir &d, const char *today,
+                                     std::vector<std::string> a) {
+  return as(d, "dr.ames", "clinician", today, std::move(a));
+}
+inline std::vector<std::string> pharm(const TempDir &d, const char *today,
+                                      std::vector<std::string> a) {
+  return as(d, "ph.bell", "pharmacist", today, std::move(a));
+}
+
+// Adds patient P1 (p1_profile) as clinician dr.ames on 2026-11-20; the run must succeed.
+inline void add_p1(const TempDir &d) {
+  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", p1_profile));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
 
 } // namespace titrate::test

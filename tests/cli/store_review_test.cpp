@@ -9,14 +9,6 @@
 
 using namespace titrate::test;
 
-namespace {
-void add_p1(const TempDir &d) {
-  auto r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", p1_profile));
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-}
-} // namespace
-
 TEST_CASE("store review: four eyes, role refusals and only an approved version is the schedule") {
   TempDir d;
   add_p1(d);

@@ -21,13 +21,6 @@ using Catch::Contains;
 
 namespace {
 
-std::vector<std::string> clin(const TempDir &d, const char *today, std::vector<std::string> a) {
-  return as(d, "dr.ames", "clinician", today, std::move(a));
-}
-std::vector<std::string> pharm(const TempDir &d, const char *today, std::vector<std::string> a) {
-  return as(d, "ph.bell", "pharmacist", today, std::move(a));
-}
-
 // What clinical.md F (ISMP) and the inclusive-date convention forbid in text for people.
 std::vector<std::string> wording_faults(const std::string &shown) {
   // A name typed as a command's option stays as the user types it.

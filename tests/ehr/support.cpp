@@ -22,23 +22,6 @@ std::string ehr_test_path(const std::string &leaf) {
   return std::string(TITRATE_SOURCE_DIR) + "/tests/ehr/" + leaf;
 }
 
-const Formulary &shipped_formulary() {
-  static const Formulary f = [] {
-    namespace fs = std::filesystem;
-    const fs::path dir = fs::path(TITRATE_SOURCE_DIR) / "formulary";
-    std::vector<std::string> paths;
-    for (const auto &e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().extension() == ".toml")
-        paths.push_back(e.path().string());
-    std::sort(paths.begin(), paths.end());
-    std::vector<TextFile> files;
-    for (const auto &p : paths)
-      files.push_back({p, read_file(p)});
-    return load_formulary(files);
-  }();
-  return f;
-}
-
 const ehr::EhrCodes &shipped_codes() {
   static const ehr::EhrCodes c = [] {
     const std::string p = std::string(TITRATE_SOURCE_DIR) + "/formulary/ehr/codes.toml";

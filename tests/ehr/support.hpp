@@ -2,6 +2,7 @@
 // Shared by the ehr tests: the shipped formulary and EHR code map, read from the source tree.
 #include "planner/ehr/codes.hpp"
 #include "planner/formulary/loader.hpp"
+#include "tests/common/shipped_formulary.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,7 +10,6 @@
 
 namespace titrate::test {
 
-const Formulary &shipped_formulary();
 const ehr::EhrCodes &shipped_codes();
 std::string read_file(const std::string &path);
 nlohmann::json read_json(const std::string &path);

@@ -4,6 +4,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/safety/eligibility.hpp"
+#include "tests/common/shipped_formulary.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,24 +20,7 @@ namespace {
 const Date today = parse_date("2026-11-25");
 
 const Formulary &shipped() {
-  static const Formulary f = [] {
-    namespace fs = std::filesystem;
-    const fs::path dir = fs::path(TITRATE_SOURCE_DIR) / "formulary";
-    std::vector<std::string> paths;
-    for (const auto &e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().extension() == ".toml")
-        paths.push_back(e.path().string());
-    std::sort(paths.begin(), paths.end());
-    std::vector<TextFile> files;
-    for (const auto &p : paths) {
-      std::ifstream in(p, std::ios::binary);
-      std::ostringstream s;
-      s << in.rdbuf();
-      files.push_back({p, s.str()});
-    }
-    return load_formulary(files);
-  }();
-  return f;
+  return titrate::test::shipped_formulary();
 }
 
 Patient base() {
@@ -63,6 +47,19 @@ const DrugVerdict &get(const EligibilityReport &r, const char *drug) {
   const DrugVerdict *d = r.find(drug);
   REQUIRE(d != nullptr);
   return *d;
+}
+
+// The verdict of each of the five shipped drugs, checked one CHECK a drug.
+struct Verdicts {
+  Severity duloxetine, gabapentin, pregabalin, amitriptyline, nortriptyline;
+};
+
+void check_verdicts(const EligibilityReport &r, const Verdicts &v) {
+  CHECK(verdict(r, "duloxetine") == v.duloxetine);
+  CHECK(verdict(r, "gabapentin") == v.gabapentin);
+  CHECK(verdict(r, "pregabalin") == v.pregabalin);
+  CHECK(verdict(r, "amitriptyline") == v.amitriptyline);
+  CHECK(verdict(r, "nortriptyline") == v.nortriptyline);
 }
 
 constexpr Severity ok = Severity::ok;
@@ -109,11 +106,11 @@ TEST_CASE("G3: on sertraline: duloxetine and amitriptyline caution, gabapentin o
   Patient p = base();
   p.medications = {"sertraline"};
   auto r = check(p);
-  CHECK(verdict(r, "duloxetine") == caution);
-  CHECK(verdict(r, "amitriptyline") == caution);
-  CHECK(verdict(r, "nortriptyline") == caution);
-  CHECK(verdict(r, "gabapentin") == ok);
-  CHECK(verdict(r, "pregabalin") == ok);
+  check_verdicts(r, {.duloxetine = caution,
+                     .gabapentin = ok,
+                     .pregabalin = ok,
+                     .amitriptyline = caution,
+                     .nortriptyline = caution});
   CHECK_THAT(get(r, "duloxetine").reasons.at(0).text, Catch::Contains("sertraline"));
 }
 
@@ -151,11 +148,11 @@ TEST_CASE(
   Patient p = base();
   p.hepatic = Hepatic::moderate;
   auto r = check(p);
-  CHECK(verdict(r, "duloxetine") == avoid);
-  CHECK(verdict(r, "amitriptyline") == caution);
-  CHECK(verdict(r, "nortriptyline") == caution);
-  CHECK(verdict(r, "gabapentin") == ok);
-  CHECK(verdict(r, "pregabalin") == ok);
+  check_verdicts(r, {.duloxetine = avoid,
+                     .gabapentin = ok,
+                     .pregabalin = ok,
+                     .amitriptyline = caution,
+                     .nortriptyline = caution});
 }
 
 TEST_CASE("shipped renal bands: boundaries 30, 59.5, 60 and 15 (clinical.md A2)") {
@@ -290,11 +287,8 @@ TEST_CASE("shipped: A4 condition table rows") {
     Patient p = base();
     p.conditions = {row.condition};
     auto r = check(p);
-    CHECK(verdict(r, "duloxetine") == row.duloxetine);
-    CHECK(verdict(r, "gabapentin") == row.gabapentin);
-    CHECK(verdict(r, "pregabalin") == row.gabapentin);
-    CHECK(verdict(r, "amitriptyline") == row.amitriptyline);
-    CHECK(verdict(r, "nortriptyline") == row.nortriptyline);
+    check_verdicts(
+        r, {row.duloxetine, row.gabapentin, row.gabapentin, row.amitriptyline, row.nortriptyline});
   }
 }
 
@@ -338,11 +332,7 @@ TEST_CASE("shipped: A5 class rows") {
     Patient p = base();
     p.medications = {row.medication};
     auto r = check(p);
-    CHECK(verdict(r, "duloxetine") == row.duloxetine);
-    CHECK(verdict(r, "gabapentin") == row.gabapentin);
-    CHECK(verdict(r, "pregabalin") == row.gabapentin);
-    CHECK(verdict(r, "amitriptyline") == row.tca);
-    CHECK(verdict(r, "nortriptyline") == row.tca);
+    check_verdicts(r, {row.duloxetine, row.gabapentin, row.gabapentin, row.tca, row.tca});
   }
 }
 

@@ -5,6 +5,7 @@
 #include "tests/store/contract.hpp"
 
 #include "planner/core/errors.hpp"
+#include "tests/common/duloxetine_trial.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -53,29 +54,11 @@ Patient sample_patient(const std::string &id) {
 }
 
 Plan sample_plan(const std::string &patient) {
-  Plan p;
-  p.patient = patient;
-  p.pathway = "cipn-esmo";
-  p.start = Date(2026, 12, 1);
-  Stage s;
-  s.drug = "duloxetine";
-  s.role = StageRole::trial;
-  Step a;
-  a.range = DateRange(Date(2026, 12, 1), Date(2026, 12, 8));
-  a.daily = mg(30);
-  a.doses = {{AdminTime::morning, mg(30), {{mg(30), Form::capsule, 1}}}};
-  Step b;
-  b.range = DateRange(Date(2026, 12, 8), Date(2026, 12, 22));
-  b.daily = mg(60);
-  b.doses = {{AdminTime::morning, mg(60), {{mg(60), Form::capsule, 1}}}};
-  s.steps = {a, b};
-  s.assessed_dose = mg(60);
-  s.target_reached = Date(2026, 12, 8);
-  s.decision_date = Date(2026, 12, 22);
+  Plan p = duloxetine_trial(patient, mg(60));
+  Stage &s = p.stages.front();
   s.dispense = {{mg(30), Form::capsule, 7}, {mg(60), Form::capsule, 14}};
   s.warnings = {{Severity::caution, "test.warning", "a caution carried with the stage", "TEST 1"}};
   s.note = "illustrative";
-  p.stages = {s};
   p.lint = {{Severity::caution, "test.lint", "a lint finding", "TEST 2"}};
   p.unchecked_medications = {"st-johns-wort"};
   p.tried = {"pregabalin"};
@@ -92,19 +75,13 @@ Plan maintenance_plan(const std::string &patient) {
   Stage taper;
   taper.drug = "duloxetine";
   taper.role = StageRole::taper;
-  Step t;
-  t.range = DateRange(Date(2027, 2, 16), Date(2027, 3, 1));
-  t.daily = mg(30);
-  t.doses = {{AdminTime::morning, mg(30), {{mg(30), Form::capsule, 1}}}};
-  taper.steps = {t};
+  taper.steps = {
+      one_capsule_step(DateRange(Date(2027, 2, 16), Date(2027, 3, 1)), AdminTime::morning, mg(30))};
   Stage next;
   next.drug = "gabapentin";
   next.role = StageRole::trial;
-  Step g;
-  g.range = DateRange(Date(2027, 3, 1), Date(2027, 3, 4));
-  g.daily = mg(300);
-  g.doses = {{AdminTime::bedtime, mg(300), {{mg(300), Form::capsule, 1}}}};
-  next.steps = {g};
+  next.steps = {
+      one_capsule_step(DateRange(Date(2027, 3, 1), Date(2027, 3, 4)), AdminTime::bedtime, mg(300))};
   next.assessed_dose = mg(300);
   p.stages = {trial, taper, next};
   return p;
