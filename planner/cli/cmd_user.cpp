@@ -1,7 +1,8 @@
 // `titrate user add NAME --role clinician|pharmacist`: a staff account for `titrate serve`. The
 // password is read from stdin (one line; not echoed on a terminal) and stored only as an Argon2id
 // hash. Whoever can write the database (--db) can add staff, so no acting role is required; the
-// addition is audited with the acting user.
+// addition is audited with the acting user. On PostgreSQL a person's own login (an account) may
+// not add staff: the operator's login does.
 #include "planner/cli/commands.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
@@ -61,6 +62,15 @@ void run_user_add(Context &ctx, const std::string &name, const std::string &role
   }
   const std::string password = read_password(ctx);
   auto repo = open_store(ctx, StoreMode::create);
+  // On PostgreSQL a person's own login (one that is an account) acts as that person: adding staff
+  // with it would let a clinician make the pharmacist who approves their plan. Accounts are the
+  // operator's to add, on a login that is no account (docs/deployment.md).
+  if (const auto login = repo->login_account(); login && login->role) {
+    throw RefusedError("user add: this PostgreSQL login is " + login->login +
+                       ", the titrate account " + login->login + " (" + *login->role +
+                       "); staff accounts are added by the clinic's operator login, which is no "
+                       "account; nothing was added");
+  }
   const auto accounts = open_accounts(ctx.db_location());
   UserAccount u;
   u.name = name;

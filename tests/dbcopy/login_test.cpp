@@ -81,6 +81,19 @@ TEST_CASE("postgres login: an account's login acts as that account and never as 
   REQUIRE(entries.size() == 3); // patient.add, plan.draft, plan.submit: nothing more
   CHECK(entries[1]["user"] == dr);
 
+  // Nor can the clinician's login make a pharmacist account to sign in to the web as.
+  r = run_titrate(d, {"--db", dr_db, "user", "add", "ph_fake", "--role", "pharmacist"},
+                  "a long enough password\n");
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("user add: this PostgreSQL login is " + dr +
+                                    ", the titrate account " + dr +
+                                    " (clinician); staff accounts are added by the clinic's "
+                                    "operator login"));
+  r = run_titrate(d, {"--db", db, "user", "add", "ph_other", "--role", "pharmacist"},
+                  "a long enough password\n");
+  INFO(r.err);
+  CHECK(r.exit_code == 0); // the operator's login (no account) adds staff
+
   // As itself the pharmacist approves, and the audit names the account.
   r = run_as(ph_db,
              {"--user", ph, "--role", "pharmacist", "review", "approve", "P1", "--version", "1"});
