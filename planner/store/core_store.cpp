@@ -513,12 +513,11 @@ int CoreStore::save_draft(const Plan &plan, const Actor &who, const std::string 
     if (stage_review_)
       stage.push_back(nullable(review));
     const std::int64_t stage_id =
-        q(stage_review_
-              ? "INSERT INTO stages (plan_version_id, ordinal, drug, role, assessed_ug, "
-                "target_reached, decision_date, review_date) "
-                "VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id"
-              : "INSERT INTO stages (plan_version_id, ordinal, drug, role, assessed_ug, "
-                "target_reached, decision_date) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+        q(std::string("INSERT INTO stages (plan_version_id, ordinal, drug, role, assessed_ug, "
+                      "target_reached, decision_date") +
+              (stage_review_ ? ", review_date) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+                             : ") VALUES ($1,$2,$3,$4,$5,$6,$7)") +
+              " RETURNING id",
           stage)
             .at(0)
             .integer(0);
@@ -632,12 +631,15 @@ std::vector<PlanVersion> CoreStore::active_plans() {
   return versions_where("WHERE v.status = 'approved' ORDER BY p.patient_id");
 }
 
+// A plan's current version `v` (over plan_versions v): the approved one, else the highest; one
+// per plan. current_plans() and each_current_trial() choose it the same way.
+constexpr const char *core_current_version =
+    "(v.status = 'approved' OR (v.version = (SELECT max(v2.version) FROM plan_versions v2 "
+    "WHERE v2.plan_id = v.plan_id) AND NOT EXISTS (SELECT 1 FROM plan_versions v3 WHERE "
+    "v3.plan_id = v.plan_id AND v3.status = 'approved')))";
+
 std::vector<PlanVersion> CoreStore::current_plans() {
-  // The approved version, else the highest version: one row per plan.
-  return versions_where(
-      "WHERE v.status = 'approved' OR (v.version = (SELECT max(v2.version) FROM plan_versions v2 "
-      "WHERE v2.plan_id = v.plan_id) AND NOT EXISTS (SELECT 1 FROM plan_versions v3 WHERE "
-      "v3.plan_id = v.plan_id AND v3.status = 'approved')) ORDER BY p.patient_id");
+  return versions_where(std::string("WHERE ") + core_current_version + " ORDER BY p.patient_id");
 }
 
 std::vector<PlanVersion> CoreStore::awaiting_review() {
@@ -901,10 +903,9 @@ void CoreStore::each_current_trial(const std::function<void(const TrialSummary &
           (stage_review_ ? "s.review_date" : "NULL") +
           " FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
           "JOIN stages s ON s.plan_version_id = v.id JOIN steps t ON t.stage_id = s.id "
-          "WHERE s.role = 'trial' AND (v.status = 'approved' OR (v.version = (SELECT "
-          "max(v2.version) FROM plan_versions v2 WHERE v2.plan_id = v.plan_id) AND NOT EXISTS "
-          "(SELECT 1 FROM plan_versions v3 WHERE v3.plan_id = v.plan_id AND v3.status = "
-          "'approved'))) GROUP BY s.id, p.patient_id, v.pathway, s.drug, s.target_reached, " +
+          "WHERE s.role = 'trial' AND " +
+          core_current_version +
+          " GROUP BY s.id, p.patient_id, v.pathway, s.drug, s.target_reached, " +
           (stage_review_ ? "s.review_date, " : "") + "s.ordinal ORDER BY p.patient_id, s.ordinal",
       {}, [&](const SqlRow &r) {
         TrialSummary t;
