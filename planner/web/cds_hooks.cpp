@@ -4,10 +4,14 @@
 #include "planner/core/text.hpp"
 #include "planner/ehr/cards.hpp"
 #include "planner/export/fhir.hpp"
+#include "planner/web/fhir_server.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -90,6 +94,36 @@ const std::vector<std::pair<std::string, std::string>> &order_prefetch() {
 const std::vector<std::string> required_order_prefetch = {"patient", "creatinine", "weight",
                                                           "medications", "conditions"};
 
+// A prefetch template with {{context.patientId}} filled in (the only token the templates use),
+// as a query relative to the FHIR server's base.
+std::string fill_prefetch_template(const std::string &tmpl, const std::string &patient_id) {
+  static const std::string token = "{{context.patientId}}";
+  std::string out = tmpl;
+  for (auto at = out.find(token); at != std::string::npos; at = out.find(token, at)) {
+    out.replace(at, token.size(), patient_id);
+    at += patient_id.size();
+  }
+  return out;
+}
+
+// A FHIR resource id (FHIR R4 §2.24.0.1 "id": [A-Za-z0-9\-\.]{1,64}): safe to put in a URL.
+bool fhir_id(const std::string &id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+  });
+}
+
+// The request's FHIR server and its access token (a Bearer token; used for this request only).
+FhirServerAccess fhir_access(const json &body) {
+  FhirServerAccess a{body["fhirServer"].get<std::string>(), ""};
+  if (body.contains("fhirAuthorization") && body["fhirAuthorization"].is_object()) {
+    const json &auth = body["fhirAuthorization"];
+    if (auth.contains("access_token") && auth["access_token"].is_string())
+      a.bearer_token = auth["access_token"].get<std::string>();
+  }
+  return a;
+}
+
 ordered discovery() {
   ordered services = ordered::array();
   const std::string usage =
@@ -121,7 +155,8 @@ ordered discovery() {
               "nortriptyline) against the patient: contraindications, renal and age caps, "
               "interactions, and the approved titration plan's current step (with a suggestion "
               "that replaces the draft by it). Needs the prefetch keys patient, creatinine, "
-              "weight, medications and conditions; answers 412 without them."},
+              "weight, medications and conditions, read from fhirServer when not prefetched; "
+              "answers 412 without them."},
          {"id", id},
          {"prefetch", prefetch},
          {"usageRequirements", usage},
@@ -411,29 +446,72 @@ struct Service {
       send(res, 200, {{"cards", ordered::array()}});
       return;
     }
-    // Prefetch: what the order check needs, or 412 (no guessing, no call to the EHR's server).
-    const json prefetch = body.contains("prefetch") && body["prefetch"].is_object()
-                              ? body["prefetch"]
-                              : json::object();
+    // Prefetch: what the order check needs. What the EHR did not prefetch is read from its FHIR
+    // server when the request names one (CDS Hooks 2.0 §"FHIR Resource Access"); what neither
+    // gives is a 412 (no guessing).
+    json prefetch = body.contains("prefetch") && body["prefetch"].is_object() ? body["prefetch"]
+                                                                              : json::object();
+    std::map<std::string, std::string> source; // prefetch key -> where it came from
+    std::map<std::string, std::string> unread; // prefetch key -> why the server did not give it
+    const auto absent = [&prefetch](const std::string &k) {
+      return !prefetch.contains(k) || prefetch[k].is_null();
+    };
+    std::vector<std::string> keys, queries;
+    for (const auto &[key, tmpl] : order_prefetch()) {
+      if (absent(key)) {
+        keys.push_back(key);
+        queries.push_back(fill_prefetch_template(tmpl, pid));
+      } else {
+        source[key] = "prefetch." + key;
+      }
+    }
+    // Why the server was not read at all ("" when it was, or when nothing was missing).
+    std::string not_read;
+    const bool server = body.contains("fhirServer") && body["fhirServer"].is_string();
+    if (!keys.empty() && server) {
+      const FhirServerAccess access = fhir_access(body);
+      not_read = fhir_server_refusal(access.base);
+      if (not_read.empty() && !fhir_id(pid))
+        not_read = "context.patientId is not a FHIR id, so it is not put in a query";
+      if (not_read.empty()) {
+        const auto reads = read_fhir(access, queries, std::chrono::seconds(3));
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+          if (reads[i].resource) {
+            prefetch[keys[i]] = *reads[i].resource;
+            source[keys[i]] = "fhirServer " + reads[i].query;
+          } else {
+            unread[keys[i]] = reads[i].error;
+          }
+        }
+      }
+    }
     std::vector<std::string> missing;
     for (const auto &k : required_order_prefetch) {
-      if (!prefetch.contains(k) || prefetch[k].is_null())
+      if (absent(k))
         missing.push_back(k);
     }
     if (!missing.empty()) {
-      std::string list;
-      for (const auto &k : missing)
+      std::string list, why;
+      for (const auto &k : missing) {
         list += (list.empty() ? "" : ", ") + k;
+        if (unread.count(k))
+          why += (why.empty() ? "" : "; ") + k + ": " + unread[k];
+      }
       throw HookError{412, "processing",
                       "Cannot check the order: the prefetch " + list +
-                          (missing.size() == 1 ? " is" : " are") +
-                          " missing, and titrate does not call the EHR's FHIR server.",
+                          (missing.size() == 1 ? " is" : " are") + " missing, and " +
+                          (!server ? "the request names no fhirServer to read them from."
+                           : !not_read.empty()
+                               ? "the EHR's FHIR server was not read: " + not_read + "."
+                               : "the EHR's FHIR server did not give " +
+                                     std::string(missing.size() == 1 ? "it" : "them") + " (" + why +
+                                     ")."),
                       "CDS Hooks prefetch keys absent: " + list};
     }
     ehr::FhirReader reader(*m.config.codes, today);
     for (const auto &[key, tmpl] : order_prefetch()) {
-      if (prefetch.contains(key) && !prefetch[key].is_null())
-        reader.add(prefetch[key], "prefetch." + key);
+      if (!absent(key))
+        reader.add(prefetch[key], source[key]);
     }
     const ehr::FhirInput &in = reader.input();
     if (!in.patient_resource.empty() && in.patient_resource != "Patient/" + pid) {

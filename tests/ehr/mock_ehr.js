@@ -15,6 +15,7 @@
 const { spawn, spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
+const http = require('http');
 const net = require('net');
 const os = require('os');
 const path = require('path');
@@ -152,9 +153,8 @@ async function main() {
   const db = fs.readFileSync(path.join(tmp, 'titrate.db')).toString('latin1');
   const wal = fs.existsSync(path.join(tmp, 'titrate.db-wal'))
     ? fs.readFileSync(path.join(tmp, 'titrate.db-wal')).toString('latin1') : '';
-  check(!db.includes(SECRET) && !wal.includes(SECRET) && !serverOut.includes(SECRET) &&
-    !db.includes('some-opaque-fhir-access-token') && !wal.includes('some-opaque-fhir-access-token'),
-    'the access token appears in neither the database nor the server output');
+  check(SECRETS.every((t) => !db.includes(t) && !wal.includes(t) && !serverOut.includes(t)),
+    'no access token appears in the database or the server output');
   // Feedback and refusals are in the audit.
   step = 'audit';
   const audit = JSON.parse(titrate(['--json', 'audit']));
@@ -168,13 +168,14 @@ async function main() {
     /comment "patient prefers to stay on sertraline"/.test(e.detail)), 'the override reason and comment are stored');
   const refused = audit.entries.filter((e) => e.action === 'cds.refused');
   check(refused.length >= 8, `every refusal is audited (got ${refused.length})`);
-  check(!JSON.stringify(audit).includes(SECRET), 'the audit holds no access token');
+  check(SECRETS.every((t) => !JSON.stringify(audit).includes(t)), 'the audit holds no access token');
   fs.rmSync(tmp, { recursive: true, force: true });
   if (failures) fail(`${failures} check(s) failed`);
   console.log('mock EHR: all checks passed');
 }
 
 const SECRET = 'secret-fhir-access-token-' + crypto.randomUUID();
+const SECRETS = [SECRET, 'some-opaque-fhir-access-token']; // every access token sent
 
 async function sign(key, { kid, alg, aud, iss = ISS, exp = 300, iat = 0, jti = crypto.randomUUID() }) {
   const now = Math.floor(Date.now() / 1000);
@@ -416,6 +417,62 @@ async function walk(base, keys) {
   valid('operation-outcome', r.json, 'the 412 answer');
   validFhir(r.json, 'the 412 OperationOutcome');
   check(/patient, creatinine, weight, medications, conditions/.test(r.text), 'the 412 names the missing prefetch keys');
+
+  // 6b. no prefetch, but the EHR's FHIR server named (CDS Hooks 2.0 "FHIR Resource Access"): titrate
+  // reads what it needs from it with the request's access token, and answers as with the prefetch.
+  step = 'fhirServer';
+  const FHIR_TOKEN = 'fhir-server-token-' + crypto.randomUUID();
+  SECRETS.push(FHIR_TOKEN);
+  const seen = [];
+  let answers = {
+    '/fhir/Patient/frail-3': frail,
+    '/fhir/Observation?patient=frail-3&code=http://loinc.org|2160-0,http://loinc.org|14682-9&_sort=-date&_count=1': frailPrefetch.creatinine,
+    '/fhir/Observation?patient=frail-3&code=http://loinc.org|29463-7&_sort=-date&_count=1': frailPrefetch.weight,
+    '/fhir/MedicationRequest?patient=frail-3&status=active': frailPrefetch.medications,
+    '/fhir/Condition?patient=frail-3&clinical-status=active': frailPrefetch.conditions,
+  };
+  const fhirServer = http.createServer((q, a) => {
+    const url = decodeURIComponent(q.url);
+    seen.push({ url, auth: q.headers.authorization, accept: q.headers.accept });
+    const found = answers[url];
+    a.writeHead(found ? 200 : 404, { 'Content-Type': 'application/fhir+json' });
+    a.end(JSON.stringify(found || { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] }));
+  });
+  await new Promise((res) => fhirServer.listen(0, '127.0.0.1', res));
+  const fhirBase = `http://127.0.0.1:${fhirServer.address().port}/fhir`;
+  try {
+    const viaServer = { ...noPrefetch, hookInstance: crypto.randomUUID(), fhirServer: fhirBase,
+      fhirAuthorization: { access_token: FHIR_TOKEN, token_type: 'Bearer', expires_in: 300,
+        scope: 'user/Patient.read user/Observation.read', subject: 'titrate' } };
+    valid('hook-request', viaServer, 'the order-select request with fhirServer and no prefetch');
+    r = await call(base, svc(selectId), { body: viaServer, token: await es(svc(selectId)) });
+    check(r.status === 200, `no prefetch, fhirServer given: 200 (got ${r.status}: ${r.text.slice(0, 300)})`);
+    valid('service-response', r.json, 'the cards from the FHIR server\'s answers');
+    check(JSON.stringify(kinds(r)) === JSON.stringify(['lab.stale', 'order.avoid']),
+      `the same cards as with the prefetch: avoid and stale lab (got ${kinds(r)})`);
+    check(/182 days ago/.test(byKind(r, 'lab.stale').detail || ''), 'the stale creatinine read from the server is 182 days old');
+    check(seen.length === 7, `one read per prefetch template (7; got ${seen.length}: ${seen.map((x) => x.url).join(' ')})`);
+    check(seen.every((x) => x.auth === `Bearer ${FHIR_TOKEN}`), 'every read carries the access token as a Bearer token');
+    check(seen.every((x) => /application\/fhir\+json/.test(x.accept || '')), 'every read asks for application/fhir+json');
+    check(seen.some((x) => x.url === '/fhir/Patient/frail-3'), 'the Patient is read by id');
+    // The server lacks the creatinine: 412 naming the key and the server's answer.
+    delete answers['/fhir/Observation?patient=frail-3&code=http://loinc.org|2160-0,http://loinc.org|14682-9&_sort=-date&_count=1'];
+    r = await call(base, svc(selectId), { body: { ...viaServer, hookInstance: crypto.randomUUID() }, token: await es(svc(selectId)) });
+    check(r.status === 412 && /the prefetch creatinine is missing, and the EHR's FHIR server did not give it \(creatinine: HTTP 404\)/.test(r.text),
+      `the server without a creatinine: 412 naming it (got ${r.status}: ${r.text.slice(0, 300)})`);
+    valid('operation-outcome', r.json, 'the 412 answer after reading the server');
+    // Plain http to a host that is not loopback is never called (the token would travel in clear).
+    r = await call(base, svc(selectId), { body: { ...viaServer, hookInstance: crypto.randomUUID(), fhirServer: 'http://ehr.mock.test/fhir' },
+      token: await es(svc(selectId)) });
+    check(r.status === 412 && /titrate reads only over https/.test(r.text), `http:// off loopback: 412, not called (got ${r.status}: ${r.text.slice(0, 200)})`);
+    // A patient id that is not a FHIR id is not put in a query.
+    const seenBefore = seen.length;
+    r = await call(base, svc(selectId), { body: { ...viaServer, hookInstance: crypto.randomUUID(),
+      context: { ...viaServer.context, patientId: 'frail-3&_include=*' } }, token: await es(svc(selectId)) });
+    check(r.status === 412 && seen.length === seenBefore, `a patientId that is not a FHIR id: 412 and no read (got ${r.status})`);
+  } finally {
+    fhirServer.close();
+  }
 
   // 7. the specification's own example requests (CDS Hooks 2.0.1, input/pagecontent/index.md:
   // "Calling a CDS Service" > "Example", and the three examples of "Feedback"), replayed.
