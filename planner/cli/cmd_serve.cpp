@@ -137,7 +137,7 @@ void run_serve(Context &ctx, const std::string &listen, const ServeOptions &cds,
 
 } // namespace
 
-void add_web_commands(CLI::App &app, Context &ctx) {
+void add_serve_command(CLI::App &app, Context &ctx) {
   auto listen = std::make_shared<std::string>("127.0.0.1:8080");
   auto cds = std::make_shared<ServeOptions>();
   auto clinic = std::make_shared<ClinicOptions>();
@@ -162,8 +162,6 @@ void add_web_commands(CLI::App &app, Context &ctx) {
   serve->add_option("--clinic-phone", clinic->phone,
                     "Its telephone number (default $TITRATE_CLINIC_PHONE)");
   serve->callback([&ctx, listen, cds, clinic] { run_serve(ctx, *listen, *cds, *clinic); });
-  add_user_command(app, ctx);
-  add_invite_command(app, ctx);
 }
 
 } // namespace titrate::cli

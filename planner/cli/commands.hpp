@@ -1,6 +1,6 @@
 #pragma once
-// The one explicit list of commands. Each command lives in its own cmd_*.cpp and adds its
-// subcommand (options, help and callback) to the app; main.cpp calls every add_* below.
+// The one table of commands (command_table.cpp). Each command lives in its own cmd_*.cpp and adds
+// its subcommand (options, help and callback) to the app; the table says which, in --help order.
 #include "planner/app/authorize.hpp"
 #include "planner/cli/context.hpp"
 
@@ -17,16 +17,26 @@ void add_pathway_command(CLI::App &app, Context &ctx);   // pathway list|show|ch
 void add_check_command(CLI::App &app, Context &ctx);     // check ID | --patient-file
 void add_plan_command(CLI::App &app, Context &ctx);      // plan ID | --patient-file
 void add_assess_command(CLI::App &app, Context &ctx);    // assess ID | --patient-file
-void add_store_commands(CLI::App &app, Context &ctx);    // patient, schedule, log, import, due,
-                                                         // review, audit
 void add_export_command(CLI::App &app, Context &ctx);    // export ID --format
-// serve, user add, and `patient invite` on the existing patient subcommand: call it AFTER
-// add_store_commands.
-void add_web_commands(CLI::App &app, Context &ctx);   // cmd_serve.cpp
-void add_user_command(CLI::App &app, Context &ctx);   // cmd_user.cpp: user add
-void add_invite_command(CLI::App &app, Context &ctx); // cmd_invite.cpp: patient invite
+void add_serve_command(CLI::App &app, Context &ctx);     // cmd_serve.cpp
+void add_user_command(CLI::App &app, Context &ctx);      // cmd_user.cpp: user add
+// cmd_invite.cpp: `patient invite`, on the patient command (added first).
+void add_invite_command(CLI::App &app, Context &ctx);
 void add_report_command(CLI::App &app, Context &ctx); // cmd_report.cpp: report outcomes
 void add_db_command(CLI::App &app, Context &ctx);     // cmd_db.cpp: db copy | checksum
+
+// A top-level command: its name and what adds it (with every subcommand) to the app.
+struct Command {
+  std::string_view name;
+  void (*add)(CLI::App &app, Context &ctx);
+};
+// Every command, in --help order.
+const std::vector<Command> &command_table();
+// Adds the commands a run needs: only the command `args` names (the first word that is not a
+// global option or its value) when the table has it, so a run builds one command's options, not
+// every command's (issue 18 item 1); else every command (--help, a mistyped name's "did you
+// mean", no command at all).
+void add_commands(CLI::App &app, Context &ctx, const std::vector<std::string> &args);
 
 // What a stored-data command's --help adds: the roles that may run it (from the authorization
 // table) and an example (command_help.cpp).

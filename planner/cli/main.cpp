@@ -40,16 +40,8 @@ int main(int argc, char **argv) {
   app.add_option("--role", o.role, "clinician | pharmacist | patient (default $TITRATE_ROLE)");
   app.add_flag("--json", o.json, "Print one JSON document on stdout; messages go to stderr");
 
-  cli::add_formulary_command(app, ctx);
-  cli::add_pathway_command(app, ctx);
-  cli::add_check_command(app, ctx);
-  cli::add_plan_command(app, ctx);
-  cli::add_assess_command(app, ctx);
-  cli::add_store_commands(app, ctx);
-  cli::add_web_commands(app, ctx); // after the store commands: adds `patient invite`
-  cli::add_export_command(app, ctx);
-  cli::add_db_command(app, ctx);
-  cli::add_report_command(app, ctx);
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  cli::add_commands(app, ctx, args);
   cli::add_role_help(app);
 
   try {
@@ -66,9 +58,7 @@ int main(int argc, char **argv) {
   } catch (const CLI::CallForVersion &e) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    std::cerr << "titrate: "
-              << cli::explain_parse_error(e, app, std::vector<std::string>(argv + 1, argv + argc))
-              << "\n";
+    std::cerr << "titrate: " << cli::explain_parse_error(e, app, args) << "\n";
     return static_cast<int>(ExitCode::bad_input);
   } catch (const Error &e) {
     std::cerr << "titrate: " << e.what() << "\n";

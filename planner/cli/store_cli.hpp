@@ -55,7 +55,7 @@ nlohmann::json mg_json(Dose d);
 void print_plan_for_people(std::ostream &out, const Plan &plan, const Pathway &pw,
                            const Formulary &f);
 
-// The store commands, one file each; registered by add_store_commands (cmd_store.cpp).
+// The store commands, one file each; in the command table (command_table.cpp).
 void add_patient_command(CLI::App &app, Context &ctx);            // cmd_patient.cpp
 void add_patient_import_command(CLI::App *patient, Context &ctx); // cmd_patient_import.cpp
 // formulary/ehr/codes.toml of --formulary, joined with the formulary's own RxNorm codes.

@@ -1,4 +1,7 @@
+// The handout drawn with cairo and pango (pdf.hpp); built into the module titrate-pdf.so
+// (pdf_module.hpp), so only a command that writes a PDF maps cairo, pango and what they need.
 #include "planner/export/pdf.hpp"
+#include "planner/export/pdf_module.hpp"
 
 #include "planner/core/errors.hpp"
 #include "planner/export/export_common.hpp"
@@ -20,20 +23,7 @@ namespace titrate {
 
 using namespace export_detail;
 
-Paper parse_paper(std::string_view text) {
-  if (text == "a4")
-    return Paper::a4;
-  if (text == "letter")
-    return Paper::letter;
-  throw InputError("--paper: \"" + std::string(text.substr(0, 32)) +
-                   "\" is not a paper size; expected a4 or letter");
-}
-
-double handout_body_points(const HandoutOptions &o) {
-  return o.large_print ? 16.0 : 11.0;
-}
-
-std::vector<std::vector<bool>> qr_modules(std::string_view text) {
+std::vector<std::vector<bool>> cairo_qr_modules(std::string_view text) {
   const std::string s(text);
   QRcode *code = QRcode_encodeString(s.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
   if (code == nullptr)
@@ -470,7 +460,7 @@ std::string pdf_date(const LocalDateTime &t) {
 
 } // namespace
 
-void write_pdf(std::ostream &out, const ExportInput &in, const HandoutOptions &o) {
+void cairo_write_pdf(std::ostream &out, const ExportInput &in, const HandoutOptions &o) {
   check_context(in.context);
   const ExportContext &c = in.context;
   const double width = o.paper == Paper::a4 ? 595.276 : 612.0;
@@ -497,7 +487,7 @@ void write_pdf(std::ostream &out, const ExportInput &in, const HandoutOptions &o
   if (!o.link.empty()) {
     qr_size = std::min(150.0, p.inner_width() / 3);
     text_width -= qr_size + size;
-    p.qr(p.left() + p.inner_width() - qr_size, top, qr_size, qr_modules(o.link));
+    p.qr(p.left() + p.inner_width() - qr_size, top, qr_size, cairo_qr_modules(o.link));
   }
   const auto line = [&](const std::string &s, double sz, bool bold) {
     p.down(p.text_at(p.left(), p.y(), text_width, s, sz, bold) + size * 0.25);
@@ -527,3 +517,17 @@ void write_pdf(std::ostream &out, const ExportInput &in, const HandoutOptions &o
 }
 
 } // namespace titrate
+
+namespace titrate {
+
+const PdfModule &pdf_module_table() {
+  static const PdfModule table{TITRATE_VERSION, sizeof(PdfModule), &cairo_write_pdf,
+                               &cairo_qr_modules};
+  return table;
+}
+
+} // namespace titrate
+
+extern "C" const titrate::PdfModule *titrate_pdf_module() {
+  return &titrate::pdf_module_table();
+}

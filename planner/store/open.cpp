@@ -2,8 +2,7 @@
 #include "planner/store/open.hpp"
 
 #include "planner/core/errors.hpp"
-#include "planner/store/postgres/pg_accounts.hpp"
-#include "planner/store/postgres/pg_store.hpp"
+#include "planner/store/postgres/pg_module.hpp"
 #include "planner/store/sqlite/sqlite_accounts.hpp"
 #include "planner/store/sqlite/sqlite_faults.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
@@ -13,14 +12,14 @@ namespace titrate {
 std::unique_ptr<Repository> open_repository(const std::string &location) {
   require_supported_location(location);
   if (is_postgres_location(location))
-    return std::make_unique<PgStore>(location);
+    return postgres_module().open_repository(location);
   return std::make_unique<SqliteStore>(location);
 }
 
 std::unique_ptr<Accounts> open_accounts(const std::string &location) {
   require_supported_location(location);
   if (is_postgres_location(location))
-    return std::make_unique<PgAccounts>(location);
+    return postgres_module().open_accounts(location);
   return std::make_unique<SqliteAccounts>(location);
 }
 

@@ -4,7 +4,7 @@
 // rather than taken as a file name.
 #include "planner/core/errors.hpp"
 #include "planner/store/open.hpp"
-#include "planner/store/postgres/pg_tables.hpp"
+#include "planner/store/postgres/pg_module.hpp"
 #include "planner/store/sqlite/sqlite_tables.hpp"
 #include "planner/store/tables.hpp"
 
@@ -13,7 +13,7 @@ namespace titrate {
 std::unique_ptr<TableReader> open_table_reader(const std::string &location) {
   require_supported_location(location);
   if (is_postgres_location(location)) {
-    return open_pg_table_reader(location, redact_location(location));
+    return postgres_module().open_table_reader(location, redact_location(location));
   }
   return open_sqlite_table_reader(location);
 }
@@ -21,7 +21,7 @@ std::unique_ptr<TableReader> open_table_reader(const std::string &location) {
 std::unique_ptr<TableWriter> open_table_writer(const std::string &location) {
   require_supported_location(location);
   if (is_postgres_location(location)) {
-    return open_pg_table_writer(location, redact_location(location));
+    return postgres_module().open_table_writer(location, redact_location(location));
   }
   return open_sqlite_table_writer(location);
 }

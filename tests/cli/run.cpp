@@ -56,6 +56,12 @@ std::string read_all(const fs::path &p) {
 
 RunResult run_titrate(const TempDir &dir, const std::vector<std::string> &args,
                       const std::string &input, const std::vector<std::string> &env) {
+  return run_binary(TITRATE_BINARY, dir, args, input, env);
+}
+
+RunResult run_binary(const std::string &binary, const TempDir &dir,
+                     const std::vector<std::string> &args, const std::string &input,
+                     const std::vector<std::string> &env) {
   const auto in_path = dir.path() / ".stdin";
   const auto out_path = dir.path() / ".stdout";
   const auto err_path = dir.path() / ".stderr";
@@ -81,7 +87,7 @@ RunResult run_titrate(const TempDir &dir, const std::vector<std::string> &args,
       setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
     }
     std::vector<char *> argv;
-    std::string bin = TITRATE_BINARY;
+    std::string bin = binary;
     argv.push_back(bin.data());
     std::vector<std::string> copy = args;
     for (auto &a : copy)

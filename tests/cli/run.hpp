@@ -32,6 +32,10 @@ private:
 // Runs `titrate args...` with cwd = dir, stdin from `input`; env entries "K=V" are added.
 RunResult run_titrate(const TempDir &dir, const std::vector<std::string> &args,
                       const std::string &input = "", const std::vector<std::string> &env = {});
+// The same with another executable (e.g. a copy of titrate in a folder of its own).
+RunResult run_binary(const std::string &binary, const TempDir &dir,
+                     const std::vector<std::string> &args, const std::string &input = "",
+                     const std::vector<std::string> &env = {});
 
 // SHA-256-free but exact: the file's bytes (for "byte-identical after a refused command").
 std::string file_bytes(const std::string &path);
