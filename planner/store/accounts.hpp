@@ -64,6 +64,13 @@ public:
   virtual std::optional<Session> session(const std::string &id_hash) = 0;
   virtual void delete_session(const std::string &id_hash) = 0;
   virtual int delete_expired_sessions(std::int64_t now) = 0;
+
+  // Records that a CDS client's JWT with this issuer and id (jti) was used; it expires at
+  // `expires` (UTC seconds). Returns false when the same issuer and id are already recorded and
+  // not expired at `now`: a replay, on this or any other server on the database. Forgets
+  // expired ids in the same transaction.
+  virtual bool remember_token_id(const std::string &issuer, const std::string &token_id,
+                                 std::int64_t expires, std::int64_t now) = 0;
 };
 
 } // namespace titrate

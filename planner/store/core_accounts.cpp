@@ -179,4 +179,19 @@ int CoreAccounts::delete_expired_sessions(std::int64_t now) {
       run(true, "DELETE FROM sessions WHERE expires <= $1 RETURNING 1", {now}).size());
 }
 
+bool CoreAccounts::remember_token_id(const std::string &issuer, const std::string &token_id,
+                                     std::int64_t expires, std::int64_t now) {
+  // One transaction: expired ids go, then the insert, which a recorded (issuer, id) turns into
+  // nothing (ON CONFLICT DO NOTHING; on PostgreSQL a concurrent insert of the same key waits for
+  // the other transaction and then does nothing), so exactly one server accepts a token.
+  AccountsTx tx(*sql_, true);
+  sql_->query("DELETE FROM cds_token_ids WHERE expires <= $1", {now});
+  const bool fresh = !sql_->query("INSERT INTO cds_token_ids (issuer, token_id, expires) "
+                                  "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1",
+                                  {issuer, token_id, expires})
+                          .empty();
+  tx.commit();
+  return fresh;
+}
+
 } // namespace titrate

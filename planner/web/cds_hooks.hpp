@@ -3,9 +3,10 @@
 // clinic pages (same process, same store, same lock): discovery, patient-view, order-select,
 // order-sign and each service's feedback endpoint. Every call must carry a JWT signed by a CDS
 // client the clinic trusts (jwt.hpp), unless the operator started the server in the local test
-// mode (`--cds-unsigned-local-test`, loopback only). The EHR's fhirAuthorization token is never
-// used, stored or logged: titrate works from prefetch alone and answers 412 with an
-// OperationOutcome when a prefetch it needs is missing (CDS Hooks 2.0 §CDS Service Response).
+// mode (`--cds-unsigned-local-test`, loopback only). What the order services need and the EHR
+// did not prefetch is read from the request's fhirServer with its fhirAuthorization token, used
+// for that request only and never stored or logged (fhir_server.hpp); what neither gives is a
+// 412 with an OperationOutcome (CDS Hooks 2.0 §CDS Service Response).
 #include "planner/ehr/codes.hpp"
 #include "planner/formulary/monograph.hpp"
 #include "planner/pathways/pathway.hpp"

@@ -338,7 +338,13 @@ VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &aud
   const std::string jti = member(claims, "jti");
   if (jti.empty())
     throw JwtError("no jti");
-  {
+  const auto replayed = [&jti] {
+    return JwtError("jti \"" + printable(jti, 64) + "\" was already used (replay refused)");
+  };
+  if (shared_) {
+    if (!shared_(iss, jti, exp, now))
+      throw replayed();
+  } else {
     std::lock_guard<std::mutex> lock(replay_mutex_);
     // Forget tokens that have expired (they are refused by exp anyway), oldest first.
     while (!expiry_.empty() && expiry_.begin()->first <= now) {
@@ -346,12 +352,15 @@ VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &aud
       expiry_.erase(expiry_.begin());
     }
     const std::string replay_key = iss + "\n" + jti;
-    if (!seen_.emplace(replay_key, exp).second) {
-      throw JwtError("jti \"" + printable(jti, 64) + "\" was already used (replay refused)");
-    }
+    if (!seen_.emplace(replay_key, exp).second)
+      throw replayed();
     expiry_.emplace(exp, replay_key);
   }
   return {iss, jti, kid, alg, member(claims, "tenant")};
+}
+
+void JwtVerifier::share_replay_record(ReplayRecord record) {
+  shared_ = std::move(record);
 }
 
 } // namespace titrate::web

@@ -6,10 +6,12 @@
 // HMAC algorithm are refused, as the specification requires. Checked: header typ "JWT" and kid,
 // the signature with the key of that kid in the iss's set (its kty and alg must match), aud equal
 // to the endpoint called, exp in the future, iat not in the future, exp at most an hour after
-// now (the replay window), jti never seen before within its lifetime. A `jku` header is NOT
-// followed: only the configured keys are trusted. Errors are JwtError with a reason fit for the
+// now (the replay window), jti never seen before within its lifetime (in the database every
+// server on it shares, once share_replay_record is called; else in this process). A `jku` header is
+// NOT followed: only the configured keys are trusted. Errors are JwtError with a reason fit for the
 // audit (never the token itself).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,6 +50,13 @@ public:
   // cache is locked). JwtError with the reason otherwise.
   VerifiedJwt verify(const std::string &token, const std::string &audience, std::int64_t now);
 
+  // Where used token ids are recorded: (iss, jti, exp, now) -> false for a replay
+  // (Accounts::remember_token_id, so every server on one database refuses a token used on
+  // another). Without it, a map in this process.
+  using ReplayRecord = std::function<bool(const std::string &iss, const std::string &jti,
+                                          std::int64_t exp, std::int64_t now)>;
+  void share_replay_record(ReplayRecord record);
+
   static constexpr std::int64_t max_lifetime_seconds = 3600;
   static constexpr std::int64_t clock_skew_seconds = 60;
 
@@ -55,6 +64,7 @@ private:
   struct Key;
   std::map<std::string, std::vector<std::shared_ptr<Key>>> keys_; // iss -> keys
   std::mutex replay_mutex_;
+  ReplayRecord shared_;
   std::map<std::string, std::int64_t> seen_;        // iss + "\n" + jti -> exp
   std::multimap<std::int64_t, std::string> expiry_; // exp -> key of seen_, to forget in order
 };

@@ -237,6 +237,16 @@ struct WebServer::Impl {
       return httplib::Server::HandlerResponse::Handled;
     }));
     if (cfg.cds) {
+      // Used token ids live in the database, so a token used on one server is refused by every
+      // other server on it (and after a restart).
+      if (cfg.cds->verifier) {
+        cfg.cds->verifier->share_replay_record([this](const std::string &iss,
+                                                      const std::string &jti, std::int64_t exp,
+                                                      std::int64_t now) {
+          std::lock_guard<std::mutex> lock(mutex);
+          return accounts.remember_token_id(iss, jti, exp, now);
+        });
+      }
       cds = std::make_unique<CdsMount>(
           CdsMount{repo, formulary, pathways, mutex, cfg.today, cfg.now, *cfg.cds});
       mount_cds_hooks(svr, *cds);

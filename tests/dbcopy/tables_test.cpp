@@ -49,7 +49,7 @@ TEST_CASE("tables: checksums follow the documented stream (BLAKE2b-256, computed
   FakeReader db;
   db.rows["patients"] = {{std::string("P1"), std::string("2026-11-25T21:01:00Z")}};
   const auto s = summarize(db);
-  CHECK(s.tables.size() == 14);
+  CHECK(s.tables.size() == 15);
   CHECK(s.total_rows == 1);
   CHECK(table(s, "patients").rows == 1);
   // blake2b(b"patients(id,created_at,)\n2:P120:2026-11-25T21:01:00Z\n")
@@ -59,6 +59,9 @@ TEST_CASE("tables: checksums follow the documented stream (BLAKE2b-256, computed
   CHECK(table(s, "sessions").rows == 0);
   CHECK(table(s, "sessions").checksum ==
         "76855b220b13e24503cc39c9c4149e560246ee3ae1fa284966ad885f85b084bc");
+  // blake2b(b"cds_token_ids(issuer,token_id,expires,)\n") (migration 11)
+  CHECK(table(s, "cds_token_ids").checksum ==
+        "6b58e58ebe8350aca7db42c18845fdd96bb40d02412744980fd38d54467a9efe");
 }
 
 TEST_CASE("tables: NULL, empty text, value boundaries and row order all change the checksum") {
@@ -117,7 +120,7 @@ TEST_CASE("tables: parents come before children, so loading in order meets every
     INFO(child << " -> " << parent);
     CHECK(position(parent) < position(child));
   }
-  CHECK(titrate_tables().size() == 14);
+  CHECK(titrate_tables().size() == 15);
   for (const auto &t : titrate_tables()) {
     INFO(t.name);
     CHECK(!t.key.empty());

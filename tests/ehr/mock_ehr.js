@@ -144,6 +144,35 @@ async function main() {
     }
     if (!serverOut.includes('CDS Hooks at')) fail('titrate serve did not start: ' + serverOut);
     await walk(base, { es, rs, stranger });
+    // A second instance on the same database behind the same public URL (a load balancer's
+    // pair): a token used on one is refused by the other (the used ids are in the database).
+    step = 'replay on another instance';
+    const port2 = await freePort();
+    const server2 = spawn(binary, ['serve', '--listen', `127.0.0.1:${port2}`, '--cds-clients',
+      path.join(tmp, 'cds-clients.json'), '--public-url', base + '/'], { env, cwd: sourceDir });
+    let out2 = '';
+    server2.stdout.on('data', (d) => { out2 += d; });
+    server2.stderr.on('data', (d) => { out2 += d; });
+    try {
+      for (let i = 0; i < 600 && !out2.includes('CDS Hooks at'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      check(out2.includes('CDS Hooks at'), 'the second instance started');
+      const token = await sign(es.privateKey, { kid: 'es384-1', alg: 'ES384', aud: base + '/cds-services' });
+      let r = await call(base, '/cds-services', { method: 'GET', token });
+      check(r.status === 200, `the token is accepted by the first instance (got ${r.status})`);
+      r = await call(`http://127.0.0.1:${port2}`, '/cds-services', { method: 'GET', token });
+      check(r.status === 401 && /already used/.test(r.text), `the second instance refuses it as a replay (got ${r.status}: ${r.text.slice(0, 200)})`);
+      const fresh = await sign(es.privateKey, { kid: 'es384-1', alg: 'ES384', aud: base + '/cds-services' });
+      r = await call(`http://127.0.0.1:${port2}`, '/cds-services', { method: 'GET', token: fresh });
+      check(r.status === 200, `a fresh token is accepted by the second instance (got ${r.status})`);
+      r = await call(base, '/cds-services', { method: 'GET', token: fresh });
+      check(r.status === 401 && /already used/.test(r.text), `and refused by the first after it (got ${r.status})`);
+    } finally {
+      server2.kill('SIGTERM');
+      await new Promise((r) => server2.on('exit', r));
+      serverOut += out2;
+    }
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.on('exit', r));
@@ -167,7 +196,7 @@ async function main() {
   check(fb.some((e) => /overridden; reason does-not-align-preferences/.test(e.detail) &&
     /comment "patient prefers to stay on sertraline"/.test(e.detail)), 'the override reason and comment are stored');
   const refused = audit.entries.filter((e) => e.action === 'cds.refused');
-  check(refused.length >= 8, `every refusal is audited (got ${refused.length})`);
+  check(refused.length >= 10, `every refusal is audited, both instances' (got ${refused.length})`);
   check(SECRETS.every((t) => !JSON.stringify(audit).includes(t)), 'the audit holds no access token');
   fs.rmSync(tmp, { recursive: true, force: true });
   if (failures) fail(`${failures} check(s) failed`);
