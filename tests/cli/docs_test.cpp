@@ -122,6 +122,7 @@ const std::vector<NotRun> not_run = {
      "tests/cli/db_copy_test.cpp"},
     {"docs/performance.md", "bench/run", "benchmarks print figures; never timed tests"},
     {"docs/performance.md", "node bench/cds_load.js", "a benchmark"},
+    {"docs/performance.md", "bench/startup", "a benchmark: it prints figures, never fails on time"},
     {"docs/reliability.md", "build/release/bench/bench_courses",
      "the simulator's full run; tests/assessment/simulator_test.cpp runs it small"},
     {"docs/ehr.md", "titrate serve --listen 127.0.0.1:8080 --cds-clients",
