@@ -1,5 +1,6 @@
 // `titrate schedule ID [--on D]`: the active (approved) schedule, or what to take on one day.
 // Only an approved plan version is a schedule; a draft or a version awaiting review is not.
+#include "planner/app/schedule.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
@@ -57,8 +58,10 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
   }
   const Date day = on.value(); // a plain copy: GCC 12 at -O2 misreads the optional below
   const auto doses = plan.on(day);
-  // The supplement after haemodialysis, on the profile's dialysis days only (clinical.md H14).
-  const auto supplements = dialysis_supplements_on(plan, patient.patient, ctx.formulary(), day);
+  // The supplement after haemodialysis, on the profile's dialysis days only (clinical.md H14):
+  // the day as every door shows it (app::day_schedule).
+  const auto supplements =
+      app::day_schedule(plan, patient.patient, ctx.formulary(), day).supplements;
   if (ctx.opt.json) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto &[stage, step] : doses) {

@@ -6,6 +6,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/export/export_common.hpp"
 #include "planner/export/words.hpp"
+#include "planner/scheduling/scheduler.hpp"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -401,6 +402,23 @@ void handout_sections(HandoutPainter &p, const ExportInput &in,
     p.paragraph(std::string(title), size * 1.1, true, size * 0.3);
   };
   const auto item = [&](const std::string &s) { p.paragraph(s, size, false, size * 0.3); };
+
+  // clinical.md H14: the supplement after each haemodialysis session, on the dialysis weekdays
+  // only, for each step that has one (the text export's line under its run of days).
+  bool any_dialysis = false;
+  for (const auto &s : in.plan.stages) {
+    for (const auto &st : s.steps) {
+      const auto line = dialysis_days_line(s, st, in.patient, in.formulary);
+      if (!line || st.range.empty())
+        continue;
+      if (!any_dialysis)
+        section(words::phrase::dialysis_title);
+      any_dialysis = true;
+      item(iso(st.range.begin()) + " to " + iso(st.range.end() - Days(1)) + ": " + *line);
+    }
+  }
+  if (any_dialysis)
+    p.down(size * 0.5);
 
   std::vector<std::string> drugs;
   for (const auto &s : in.plan.stages)

@@ -148,6 +148,7 @@ inline constexpr std::string_view pain = "Pain (0 to 10)";
 inline constexpr std::string_view assessment = "assessment";
 inline constexpr std::string_view page = "Page ";
 inline constexpr std::string_view side_effects_title = "SIDE EFFECTS AND STOPPING";
+inline constexpr std::string_view dialysis_title = "AFTER HAEMODIALYSIS";
 inline constexpr std::string_view your_link = "Your personal link (keep it private):";
 } // namespace phrase
 // "December 2026"; "Tue 1" style labels are spelled out: "Tuesday 1".
@@ -167,6 +168,8 @@ std::string day_word(Date d, Date today);
 struct TimeLine {
   AdminTime time = AdminTime::morning;
   std::string text;
+  // The supplement after a haemodialysis session (app::day_schedule), not a time of day's dose.
+  bool after_dialysis = false;
   bool operator==(const TimeLine &) const = default;
 };
 std::vector<TimeLine> time_lines(const Plan &plan, const Formulary &f, Date d);

@@ -65,12 +65,18 @@ public:
   virtual void delete_session(const std::string &id_hash) = 0;
   virtual int delete_expired_sessions(std::int64_t now) = 0;
 
-  // Records that a CDS client's JWT with this issuer and id (jti) was used; it expires at
-  // `expires` (UTC seconds). Returns false when the same issuer and id are already recorded and
-  // not expired at `now`: a replay, on this or any other server on the database. Forgets
-  // expired ids in the same transaction.
-  virtual bool remember_token_id(const std::string &issuer, const std::string &token_id,
-                                 std::int64_t expires, std::int64_t now) = 0;
+  // Uses a token that may be used once (a CDS client's JWT id in scope "cds:" + issuer, a
+  // patient form's one-time code in scope "form") until it expires at `expires` (UTC seconds).
+  // Returns false when the same scope and id are already used and not expired at `now`: a
+  // second use, on this or any other server on the database. Forgets expired tokens in the same
+  // transaction.
+  virtual bool use_once(const std::string &scope, const std::string &token_id, std::int64_t expires,
+                        std::int64_t now) = 0;
+  // Whether the token is used and not expired at `now` (a read; nothing is written).
+  virtual bool token_used(const std::string &scope, const std::string &token_id,
+                          std::int64_t now) = 0;
+  // Gives a used token back (the work it guarded failed, so a retry with it must not be refused).
+  virtual void release_once(const std::string &scope, const std::string &token_id) = 0;
 };
 
 } // namespace titrate

@@ -179,19 +179,31 @@ int CoreAccounts::delete_expired_sessions(std::int64_t now) {
       run(true, "DELETE FROM sessions WHERE expires <= $1 RETURNING 1", {now}).size());
 }
 
-bool CoreAccounts::remember_token_id(const std::string &issuer, const std::string &token_id,
-                                     std::int64_t expires, std::int64_t now) {
-  // One transaction: expired ids go, then the insert, which a recorded (issuer, id) turns into
+bool CoreAccounts::use_once(const std::string &scope, const std::string &token_id,
+                            std::int64_t expires, std::int64_t now) {
+  // One transaction: expired tokens go, then the insert, which a used (scope, id) turns into
   // nothing (ON CONFLICT DO NOTHING; on PostgreSQL a concurrent insert of the same key waits for
-  // the other transaction and then does nothing), so exactly one server accepts a token.
+  // the other transaction and then does nothing), so exactly one caller uses a token.
   AccountsTx tx(*sql_, true);
-  sql_->query("DELETE FROM cds_token_ids WHERE expires <= $1", {now});
-  const bool fresh = !sql_->query("INSERT INTO cds_token_ids (issuer, token_id, expires) "
+  sql_->query("DELETE FROM used_tokens WHERE expires <= $1", {now});
+  const bool fresh = !sql_->query("INSERT INTO used_tokens (scope, token_id, expires) "
                                   "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1",
-                                  {issuer, token_id, expires})
+                                  {scope, token_id, expires})
                           .empty();
   tx.commit();
   return fresh;
+}
+
+bool CoreAccounts::token_used(const std::string &scope, const std::string &token_id,
+                              std::int64_t now) {
+  return !run(false,
+              "SELECT 1 FROM used_tokens WHERE scope = $1 AND token_id = $2 AND expires > $3",
+              {scope, token_id, now})
+              .empty();
+}
+
+void CoreAccounts::release_once(const std::string &scope, const std::string &token_id) {
+  run(true, "DELETE FROM used_tokens WHERE scope = $1 AND token_id = $2", {scope, token_id});
 }
 
 } // namespace titrate

@@ -29,8 +29,10 @@ public:
   std::optional<Session> session(const std::string &id_hash) final;
   void delete_session(const std::string &id_hash) final;
   int delete_expired_sessions(std::int64_t now) final;
-  bool remember_token_id(const std::string &issuer, const std::string &token_id,
-                         std::int64_t expires, std::int64_t now) final;
+  bool use_once(const std::string &scope, const std::string &token_id, std::int64_t expires,
+                std::int64_t now) final;
+  bool token_used(const std::string &scope, const std::string &token_id, std::int64_t now) final;
+  void release_once(const std::string &scope, const std::string &token_id) final;
 
 protected:
   explicit CoreAccounts(std::unique_ptr<store::StoreDialect> dialect);

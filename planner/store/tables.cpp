@@ -184,7 +184,7 @@ const std::vector<TableSpec> &titrate_tables() {
        {"token_hash"},
        ""},
       {"sessions", {t("id_hash"), t("user_name"), t("csrf"), i("expires")}, {"id_hash"}, ""},
-      {"cds_token_ids", {t("issuer"), t("token_id"), i("expires")}, {"issuer", "token_id"}, ""},
+      {"used_tokens", {t("scope"), t("token_id"), i("expires")}, {"scope", "token_id"}, ""},
   };
   return all;
 }

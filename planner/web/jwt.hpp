@@ -51,8 +51,8 @@ public:
   VerifiedJwt verify(const std::string &token, const std::string &audience, std::int64_t now);
 
   // Where used token ids are recorded: (iss, jti, exp, now) -> false for a replay
-  // (Accounts::remember_token_id, so every server on one database refuses a token used on
-  // another). Without it, a map in this process.
+  // (Accounts::use_once, scope "cds:" + iss, so every server on one database refuses a token used
+  // on another). Without it, a map in this process.
   using ReplayRecord = std::function<bool(const std::string &iss, const std::string &jti,
                                           std::int64_t exp, std::int64_t now)>;
   void share_replay_record(ReplayRecord record);

@@ -2,6 +2,7 @@
 // marked), their scores and side effects, and the forms to log, correct or withdraw them. The link
 // token is the only credential. Every form carries a one-time `form` code: a double tap stores
 // once.
+#include "planner/app/schedule.hpp"
 #include "planner/export/export_common.hpp"
 #include "planner/export/registry.hpp"
 #include "planner/export/time_zone.hpp"
@@ -13,7 +14,9 @@ namespace titrate::web {
 
 namespace {
 
-constexpr std::size_t max_used_forms = 10000;
+// How long a form's one-time code is remembered after it is used: a page left open for longer
+// and sent again stores again.
+constexpr std::int64_t form_code_lifetime_seconds = 30 * 24 * 3600;
 constexpr int days_ahead = 7; // today and the next 7 days
 
 // Days with the same doses, in the patient's words; `open`: the doses go on past the last day
@@ -35,15 +38,18 @@ std::optional<Date> patient_plan_last_day(const Plan &plan) {
   return last;
 }
 
-std::vector<DoseBlock> patient_dose_blocks(const Plan &plan, const Formulary &f, Date today) {
+// Runs of days with the same lines (app::day_schedule: the doses by time of day, and on
+// haemodialysis days the supplement after the session, so those days stand apart).
+std::vector<DoseBlock> patient_dose_blocks(const Plan &plan, const Patient &patient,
+                                           const Formulary &f, Date today) {
   const Date window_end = today + Days(days_ahead);
   const auto plan_last = patient_plan_last_day(plan);
   // Scan past the window to the plan's last day, so a block says when it truly ends.
   const Date limit = std::max(window_end, plan_last ? *plan_last + Days(1) : window_end);
   std::vector<DoseBlock> out;
   for (Date d = today; d <= window_end;) {
-    DoseBlock b{d, d, words::time_lines(plan, f, d), false};
-    while (b.last < limit && words::time_lines(plan, f, b.last + Days(1)) == b.lines)
+    DoseBlock b{d, d, app::day_schedule(plan, patient, f, d).lines, false};
+    while (b.last < limit && app::day_schedule(plan, patient, f, b.last + Days(1)).lines == b.lines)
       b.last += Days(1);
     b.open = b.last == limit && !b.lines.empty();
     d = b.last + Days(1);
@@ -117,7 +123,8 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
       h += "<ul class=\"plain\">";
       for (const auto &l : b.lines) {
         bool changed = false;
-        if (prev != nullptr) {
+        // The supplement comes and goes with the dialysis weekdays: not a change of the plan.
+        if (prev != nullptr && !l.after_dialysis) {
           changed = std::find(prev->lines.begin(), prev->lines.end(), l) == prev->lines.end();
         }
         const auto colon = l.text.find(": ");
@@ -129,8 +136,10 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
       if (prev != nullptr) {
         for (const auto &l : prev->lines) {
           const bool gone =
-              std::none_of(b.lines.begin(), b.lines.end(),
-                           [&](const words::TimeLine &n) { return n.time == l.time; });
+              !l.after_dialysis &&
+              std::none_of(b.lines.begin(), b.lines.end(), [&](const words::TimeLine &n) {
+                return !n.after_dialysis && n.time == l.time;
+              });
           if (gone) {
             h += "<li class=\"dose\"><strong class=\"change\">Changed:</strong> nothing to take " +
                  esc(std::string(export_detail::time_phrase(l.time))) + "</li>";
@@ -210,22 +219,21 @@ std::string patient_withdraw_reason(const httplib::Request &req, const char *wha
 
 } // namespace
 
+// A patient form's one-time code is used once in the database (Accounts::use_once, scope
+// "form"), so a double tap stores one entry even when the two posts reach two servers.
 bool WebServer::Impl::form_used(const std::string &code) const {
-  return !code.empty() && used_forms.count(code) != 0;
+  return !code.empty() && accounts.token_used("form", code, cfg.now());
 }
 
-void WebServer::Impl::remember_form(const std::string &code) {
-  if (code.empty())
-    return;
-  used_forms.insert(code);
-  used_forms_order.push_back(code);
-  if (used_forms_order.size() > max_used_forms) {
-    used_forms.erase(used_forms_order.front());
-    used_forms_order.pop_front();
-  }
+bool WebServer::Impl::claim_form(const std::string &code) {
+  return code.empty() ||
+         accounts.use_once("form", code, cfg.now() + form_code_lifetime_seconds, cfg.now());
 }
 
-// ---------------------------------------------------------------- patient pages
+void WebServer::Impl::release_form(const std::string &code) {
+  if (!code.empty())
+    accounts.release_once("form", code);
+}
 
 void WebServer::Impl::patient_page(Call &c, const std::string &token, std::string flash) {
   const PatientRecord rec = require_link(c, token);
@@ -321,7 +329,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
              esc(words::last_taper_day(formulary, s)) + "</strong></p>";
       }
     }
-    const auto blocks = patient_dose_blocks(plan, formulary, today);
+    const auto blocks = patient_dose_blocks(plan, rec.patient, formulary, today);
     b += patient_blocks_html(blocks, plan, formulary, today);
     const auto next = next_assessment(plan, today);
     const Stage *trial = plan.current_trial();
@@ -511,12 +519,17 @@ void WebServer::Impl::patient_routes() {
                // The page after names what was stored (the entry, or the code already used); the
                // banner it shows is checked against the store, never taken from the query string
                // alone.
-               if (form_used(code)) {
+               if (!claim_form(code)) {
                  redirect(c.res, "/p/" + token + "?saved=again&form=" + code);
                  return;
                }
-               const std::int64_t id = write(c, rec);
-               remember_form(code);
+               std::int64_t id = 0;
+               try {
+                 id = write(c, rec);
+               } catch (...) {
+                 release_form(code); // nothing was stored: the same form may be sent again
+                 throw;
+               }
                redirect(c.res, "/p/" + token + "?saved=" + saved + "&entry=" + std::to_string(id));
              }));
   };

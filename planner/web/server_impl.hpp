@@ -190,10 +190,6 @@ struct WebServer::Impl {
   LoginThrottle throttle;        // failed sign-ins per client and (client, name)
   VerifyGate gate;               // Argon2id checks at once
   RefusalTally tally;            // refusals counted per minute (under `mutex`)
-  // Patient forms already saved (their one-time `form` codes), so a double tap stores once; the
-  // newest max_used_forms are kept (patient_pages.cpp).
-  std::set<std::string> used_forms;
-  std::deque<std::string> used_forms_order;
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
       : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)), throttle(cfg.throttle),
@@ -244,7 +240,7 @@ struct WebServer::Impl {
                                                       const std::string &jti, std::int64_t exp,
                                                       std::int64_t now) {
           std::lock_guard<std::mutex> lock(mutex);
-          return accounts.remember_token_id(iss, jti, exp, now);
+          return accounts.use_once("cds:" + iss, jti, exp, now);
         });
       }
       cds = std::make_unique<CdsMount>(
@@ -481,7 +477,8 @@ struct WebServer::Impl {
   void login_page(Call &c, int status, const std::string &message, std::string token = {});
   std::string client_of(const Request &req) const;
   bool form_used(const std::string &code) const;
-  void remember_form(const std::string &code);
+  bool claim_form(const std::string &code);
+  void release_form(const std::string &code);
   void login_post(Call &c);
   void pharmacy_queue(Call &c);
   void pharmacy_version(Call &c, const std::string &id, int version, const std::string &flash);

@@ -8,6 +8,9 @@
 #include "tests/cli/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cctype>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 using namespace titrate::test;
@@ -92,6 +95,32 @@ TEST_CASE("G2 #16 stored: haemodialysis days in the profile, the supplement on t
                         {"--json", "schedule", "P16", "--on", "2026-12-15"}));
   REQUIRE(r.exit_code == 0);
   CHECK_FALSE(nlohmann::json::parse(r.out).contains("supplements"));
+
+  // The printed handout says it too, as the text export does (clinical.md H14): a section for the
+  // supplement, with the dates of each step that has one (100 mg from 2026-12-01: 125 mg).
+  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-12-01",
+                        {"export", "P16", "--format", "pdf", "-o", "p16.pdf"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::string text;
+  {
+    FILE *pipe = ::popen(("pdftotext " + d.file("p16.pdf") + " - 2>&1").c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0)
+      text.append(buf, n);
+    CHECK(::pclose(pipe) == 0);
+  }
+  std::string squashed; // a table cell or a paragraph wraps its words over lines
+  for (char c : text)
+    if (!(std::isspace(static_cast<unsigned char>(c)) && !squashed.empty() &&
+          squashed.back() == ' '))
+      squashed += std::isspace(static_cast<unsigned char>(c)) ? ' ' : c;
+  CHECK_THAT(squashed, Catch::Contains("AFTER HAEMODIALYSIS"));
+  CHECK_THAT(squashed, Catch::Contains("After each haemodialysis session (Monday, Wednesday and "
+                                       "Friday only): gabapentin 125 mg (supplement with 100 mg "
+                                       "once daily)"));
 
   // Off dialysis: --clear-dialysis; the haemodialysis condition was never listed, so it goes too.
   r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-12-16",

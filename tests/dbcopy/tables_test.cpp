@@ -59,9 +59,9 @@ TEST_CASE("tables: checksums follow the documented stream (BLAKE2b-256, computed
   CHECK(table(s, "sessions").rows == 0);
   CHECK(table(s, "sessions").checksum ==
         "76855b220b13e24503cc39c9c4149e560246ee3ae1fa284966ad885f85b084bc");
-  // blake2b(b"cds_token_ids(issuer,token_id,expires,)\n") (migration 11)
-  CHECK(table(s, "cds_token_ids").checksum ==
-        "6b58e58ebe8350aca7db42c18845fdd96bb40d02412744980fd38d54467a9efe");
+  // blake2b(b"used_tokens(scope,token_id,expires,)\n") (migration 11)
+  CHECK(table(s, "used_tokens").checksum ==
+        "caf389401402c6560a1fb2a5b77bbfd80ed58d3efec327b58cc3f918413bde21");
 }
 
 TEST_CASE("tables: NULL, empty text, value boundaries and row order all change the checksum") {

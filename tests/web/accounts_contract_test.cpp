@@ -202,32 +202,38 @@ TEST_CASE("accounts contract: sessions are found, deleted and expire at their ti
   CHECK(accounts->delete_expired_sessions(1000) == 0);
 }
 
-TEST_CASE("accounts contract: a CDS token id is accepted once until it expires, on every "
-          "connection") {
+TEST_CASE("accounts contract: a token is used once until it expires, on every connection, "
+          "and given back") {
   const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   INFO("back end " << kind);
   Location loc(kind);
   auto accounts = open_accounts(loc.url);
   auto other = open_accounts(loc.url); // a second server on the same database
-  const std::string ehr = "https://ehr.example.org";
+  const std::string ehr = "cds:https://ehr.example.org";
   // First use at 1000 of a token that expires at 1300.
-  CHECK(accounts->remember_token_id(ehr, "j1", 1300, 1000));
+  CHECK(accounts->use_once(ehr, "j1", 1300, 1000));
   // The same token again, on this connection or the other, before it expires: a replay.
-  CHECK_FALSE(accounts->remember_token_id(ehr, "j1", 1300, 1001));
-  CHECK_FALSE(other->remember_token_id(ehr, "j1", 1300, 1299));
-  // The same id from another issuer is another token.
-  CHECK(other->remember_token_id("https://other-ehr.example.org", "j1", 1300, 1002));
+  CHECK_FALSE(accounts->use_once(ehr, "j1", 1300, 1001));
+  CHECK_FALSE(other->use_once(ehr, "j1", 1300, 1299));
+  // The same id in another scope (another issuer) is another token.
+  CHECK(other->use_once("cds:https://other-ehr.example.org", "j1", 1300, 1002));
   // Expired means expires <= now: at 1300 the record of j1 is forgotten (the verifier refuses
   // the token itself by its exp), so the id may be recorded again with a new expiry.
-  CHECK(accounts->remember_token_id(ehr, "j1", 1600, 1300));
-  CHECK_FALSE(other->remember_token_id(ehr, "j1", 1600, 1400));
+  CHECK(accounts->use_once(ehr, "j1", 1600, 1300));
+  CHECK_FALSE(other->use_once(ehr, "j1", 1600, 1400));
   // Two servers taking the same fresh token at once: exactly one accepts it.
   bool a = false, b = false;
-  std::thread t1([&] { a = accounts->remember_token_id(ehr, "race", 2000, 1500); });
-  std::thread t2([&] { b = other->remember_token_id(ehr, "race", 2000, 1500); });
+  std::thread t1([&] { a = accounts->use_once(ehr, "race", 2000, 1500); });
+  std::thread t2([&] { b = other->use_once(ehr, "race", 2000, 1500); });
   t1.join();
   t2.join();
   CHECK(a != b);
+  // A token given back (the work it guarded failed) may be used again; only that one.
+  CHECK(accounts->use_once("form", "f1", 9000, 2000));
+  CHECK(accounts->use_once("form", "f2", 9000, 2000));
+  other->release_once("form", "f1");
+  CHECK(accounts->use_once("form", "f1", 9000, 2001));
+  CHECK_FALSE(accounts->use_once("form", "f2", 9000, 2001));
 }
 
 } // namespace titrate::test

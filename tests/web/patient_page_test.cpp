@@ -61,7 +61,8 @@ struct PatientServer {
   std::string base;
 
   explicit PatientServer(const std::string &clinic_name = "Hope Pain Clinic",
-                         const std::string &clinic_phone = "020 7946 0000") {
+                         const std::string &clinic_phone = "020 7946 0000",
+                         const Patient &who = web_fixture::adult("P1")) {
     static int n = 0;
     dir = fs::temp_directory_path() /
           ("titrate-patient-page-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
@@ -70,7 +71,7 @@ struct PatientServer {
     const std::string db = (dir / "t.db").string();
     repo = std::make_unique<SqliteStore>(db);
     accounts = std::make_unique<SqliteAccounts>(db);
-    repo->add_patient(web_fixture::adult("P1"), web_fixture::clinician);
+    repo->add_patient(who, web_fixture::clinician);
     token = web::random_token();
     base = "/p/" + token;
     accounts->add_link({web::token_digest(token), "P1", 1'796'112'000, std::nullopt});
@@ -538,6 +539,47 @@ TEST_CASE("the last pain score is withdrawn with a reason: kept, marked, no long
     audited = audited || (e.action == "score.retract" &&
                           pp_has(e.detail, "withdraws #" + std::to_string(last) + " (score 9"));
   CHECK(audited);
+}
+
+// Course G2 #16 on the patient's page (clinical.md H14, Neurontin US PI §2.3 Table 1): CrCl 10
+// (the < 15 band), haemodialysis on Monday, Wednesday and Friday. The cipn-esmo plan from Tuesday
+// 2026-12-01 is gabapentin 100 mg once daily in its first week (as `titrate schedule --on`
+// shows in tests/cli/store_dialysis_test.cpp), so each dialysis day of that week carries the
+// 125 mg supplement after the session, and the other days do not.
+TEST_CASE("patient days: on haemodialysis days the supplement after the session is listed, and "
+          "only then") {
+  Patient p = web_fixture::adult("P1");
+  p.birth_date = Date(1966, 5, 10);
+  p.serum_creatinine_mg_dl.reset();
+  p.crcl_ml_min = 10;
+  p.dialysis = Dialysis{"haemodialysis", {Weekday::monday, Weekday::wednesday, Weekday::friday}};
+  p.conditions.push_back("haemodialysis");
+  PatientServer s("Hope Pain Clinic", "020 7946 0000", p);
+  PlanRequest req;
+  req.start = Date(2026, 12, 1);
+  req.today = Date(2026, 12, 1);
+  s.approve(build_plan(p, web_fixture::formulary(), web_fixture::cipn(), req));
+  const std::string b = s.page();
+  const std::string doses = b.substr(b.find("id=\"doses\""));
+  INFO(doses.substr(0, 3000));
+  // The block of one day: from its heading (the date's first mention) to the next heading.
+  const auto block = [&](const std::string &date) {
+    const auto at = doses.find(date);
+    REQUIRE(at != std::string::npos);
+    const auto start = doses.rfind("<h3>", at);
+    return doses.substr(start, doses.find("<h3>", at) - start);
+  };
+  const std::string supplement =
+      "<strong>After the haemodialysis session:</strong> gabapentin 125 mg (supplement with 100 mg "
+      "once daily;";
+  CHECK(pp_has(block("2026-12-02"), supplement));                        // Wednesday
+  CHECK(pp_has(block("2026-12-04"), supplement));                        // Friday
+  CHECK(block("2026-12-03").find("haemodialysis") == std::string::npos); // Thursday
+  CHECK(doses.substr(0, doses.find("2026-12-02")).find("haemodialysis") == std::string::npos);
+  // The supplement follows the weekdays: it is never marked as a change of the plan, and its
+  // absence on the next day is not "nothing to take".
+  CHECK(doses.find("Changed:</strong> <strong>After the haemodialysis") == std::string::npos);
+  CHECK(block("2026-12-03").find("nothing to take") == std::string::npos);
 }
 
 } // namespace titrate::test::patient_page

@@ -218,6 +218,32 @@ TEST_CASE("two serve instances on one PostgreSQL database answer any request") {
     CHECK(page->body.find("logged via A") != std::string::npos);
   }
 
+  SECTION("a patient form sent to A and again to B (a double tap through the load balancer) is "
+          "stored once") {
+    auto page = a.client().Get(("/p/" + token).c_str());
+    REQUIRE(page);
+    const std::string action = "action=\"/p/" + token + "/scores\"";
+    const auto at = page->body.find(action);
+    REQUIRE(at != std::string::npos);
+    const auto v = page->body.find("name=\"form\" value=\"", at);
+    REQUIRE(v != std::string::npos);
+    const std::string code = page->body.substr(v + 20, 32);
+    const httplib::Params form{{"score", "5"}, {"form", code}};
+    auto first = a.client().Post(("/p/" + token + "/scores").c_str(), form);
+    REQUIRE(first);
+    CHECK(first->status == 303);
+    CHECK(first->get_header_value("Location").find("saved=score") != std::string::npos);
+    auto second = b.client().Post(("/p/" + token + "/scores").c_str(), form);
+    REQUIRE(second);
+    CHECK(second->status == 303);
+    CHECK(second->get_header_value("Location") == "/p/" + token + "?saved=again&form=" + code);
+    // B's page says so, from the database (the code was used on A).
+    auto again = b.client().Get(second->get_header_value("Location").c_str());
+    REQUIRE(again);
+    CHECK(again->body.find("This form was already saved") != std::string::npos);
+    CHECK(open_repository(db)->scores("P1").size() == 1);
+  }
+
   SECTION("five failed sign-ins alternating between A and B lock the account on neither") {
     // Failures 1..5 on A, B, A, B, A: no account locks from failures (docs/web.md, "Security
     // under abuse"); each instance slows the failing client in its own memory, and three
