@@ -133,31 +133,33 @@ async function main() {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--cds-clients',
-    path.join(tmp, 'cds-clients.json'), '--public-url', base + '/'], { env, cwd: sourceDir });
-  let serverOut = '';
-  server.stdout.on('data', (d) => { serverOut += d; });
-  server.stderr.on('data', (d) => { serverOut += d; });
-  try {
-    for (let i = 0; i < 600 && !serverOut.includes('CDS Hooks at'); i++) {
+  // `titrate serve` on `port` with the trusted clients, answering as `publicUrl`; resolves once
+  // it says it is listening (or after 30 s), with the process and its output so far.
+  const serve = async (onPort, publicUrl) => {
+    const proc = spawn(binary, ['serve', '--listen', `127.0.0.1:${onPort}`, '--cds-clients',
+      path.join(tmp, 'cds-clients.json'), '--public-url', publicUrl + '/'], { env, cwd: sourceDir });
+    const s = { proc, out: '' };
+    proc.stdout.on('data', (d) => { s.out += d; });
+    proc.stderr.on('data', (d) => { s.out += d; });
+    for (let i = 0; i < 600 && !s.out.includes('CDS Hooks at'); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    if (!serverOut.includes('CDS Hooks at')) fail('titrate serve did not start: ' + serverOut);
+    return s;
+  };
+  const first = await serve(port, base);
+  const server = first.proc;
+  let serverOut = '';
+  try {
+    if (!first.out.includes('CDS Hooks at')) fail('titrate serve did not start: ' + first.out);
     await walk(base, { es, rs, stranger });
     // A second instance on the same database behind the same public URL (a load balancer's
     // pair): a token used on one is refused by the other (the used ids are in the database).
     step = 'replay on another instance';
     const port2 = await freePort();
-    const server2 = spawn(binary, ['serve', '--listen', `127.0.0.1:${port2}`, '--cds-clients',
-      path.join(tmp, 'cds-clients.json'), '--public-url', base + '/'], { env, cwd: sourceDir });
-    let out2 = '';
-    server2.stdout.on('data', (d) => { out2 += d; });
-    server2.stderr.on('data', (d) => { out2 += d; });
+    const second = await serve(port2, base);
+    const server2 = second.proc;
     try {
-      for (let i = 0; i < 600 && !out2.includes('CDS Hooks at'); i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      check(out2.includes('CDS Hooks at'), 'the second instance started');
+      check(second.out.includes('CDS Hooks at'), 'the second instance started');
       const token = await sign(es.privateKey, { kid: 'es384-1', alg: 'ES384', aud: base + '/cds-services' });
       let r = await call(base, '/cds-services', { method: 'GET', token });
       check(r.status === 200, `the token is accepted by the first instance (got ${r.status})`);
@@ -171,11 +173,12 @@ async function main() {
     } finally {
       server2.kill('SIGTERM');
       await new Promise((r) => server2.on('exit', r));
-      serverOut += out2;
+      serverOut += second.out;
     }
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.on('exit', r));
+    serverOut += first.out;
   }
   // The EHR's FHIR access token is never stored or logged.
   step = 'fhirAuthorization';
