@@ -6,6 +6,14 @@
 
 namespace titrate {
 
+// For executables that neither link the drawing code in nor load it (most test executables,
+// which then start without cairo and pango): writing a PDF is refused. pdf_module_loaded.cpp
+// and pdf_module_linked.cpp define the real one, which the linker takes over this weak one.
+[[gnu::weak]] const PdfModule &pdf_module() {
+  throw RefusedError("cannot write a PDF handout: this program was built without the PDF "
+                     "drawing code");
+}
+
 Paper parse_paper(std::string_view text) {
   if (text == "a4")
     return Paper::a4;

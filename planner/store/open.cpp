@@ -9,6 +9,15 @@
 
 namespace titrate {
 
+// For executables that neither link the PostgreSQL back end in nor load it (most test
+// executables, which then start without libpq): a PostgreSQL location is refused. The titrate
+// executable's loader (pg_module_loaded.cpp) and the linked-in back end (pg_module_linked.cpp)
+// define the real one, which the linker takes over this weak one.
+[[gnu::weak]] const PostgresModule &postgres_module() {
+  throw RefusedError("cannot open a PostgreSQL database: this program was built without the "
+                     "PostgreSQL back end");
+}
+
 std::unique_ptr<Repository> open_repository(const std::string &location) {
   require_supported_location(location);
   if (is_postgres_location(location))
