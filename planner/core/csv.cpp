@@ -19,19 +19,9 @@ std::string at_line(std::string_view file, int line) {
   return std::string(file) + ":" + std::to_string(line) + ": ";
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, 64))
-    out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-  if (s.size() > 64)
-    out += "...";
-  return out + "\"";
-}
-
 } // namespace csv_detail
 
 using csv_detail::at_line;
-using csv_detail::quoted;
 
 namespace {
 

@@ -87,11 +87,9 @@ private:
 void throw_if_errors(const std::vector<std::string> &errors, std::string_view file_name,
                      std::size_t max_shown = 50);
 
-// For the readers built on this one: "FILE:LINE: " and a value quoted for a message (cut at 64
-// bytes, control characters shown as '?').
+// For the readers built on this one: "FILE:LINE: " (values are quoted with quoted(), text.hpp).
 namespace csv_detail {
 std::string at_line(std::string_view file, int line);
-std::string quoted(std::string_view s);
 } // namespace csv_detail
 
 } // namespace titrate

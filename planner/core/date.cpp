@@ -23,14 +23,6 @@ int to_int(std::string_view s) {
   return v;
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  out += printable(s, 64);
-  if (s.size() > 64)
-    out += "...";
-  return out + "\"";
-}
-
 } // namespace
 
 Date parse_date(std::string_view text, std::string_view field) {

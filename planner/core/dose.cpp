@@ -1,17 +1,12 @@
 #include "planner/core/dose.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <cmath>
 #include <limits>
 
 namespace titrate {
-
-namespace {
-std::string quoted(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
-}
-} // namespace
 
 Dose Dose::parse_mg(std::string_view text, std::string_view field) {
   auto bad = [&]() {

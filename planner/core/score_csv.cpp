@@ -14,7 +14,6 @@
 namespace titrate {
 
 using csv_detail::at_line;
-using csv_detail::quoted;
 
 namespace {
 

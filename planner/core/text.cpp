@@ -52,6 +52,14 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  out += printable(s, 64);
+  if (s.size() > 64)
+    out += "...";
+  return out + "\"";
+}
+
 std::string printable(std::string_view s, std::size_t max_bytes) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {

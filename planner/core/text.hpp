@@ -15,6 +15,9 @@ bool is_valid_utf8(std::string_view s);
 // every byte that is not valid UTF-8 and every control character (tab too) shown as '?'. The
 // result is always valid UTF-8, so a message quoting a bad value can be sent as JSON.
 std::string printable(std::string_view s, std::size_t max_bytes);
+// A value quoted for an error message: "VALUE" through printable(), at most 64 bytes, then "..."
+// when it was longer.
+std::string quoted(std::string_view s);
 // The one length limit of what a patient writes (a score's note, a side effect's description), in
 // characters (Unicode code points): the web form's maxlength carries the same number, so a
 // 300-character Cyrillic report is as welcome as a 300-character English one.
