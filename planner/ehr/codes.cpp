@@ -61,7 +61,7 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
   if (const auto *rx_v = top.table("rxnorm")) {
     tomlr::Table rx(faults, *rx_v, "rxnorm");
     c.rxnorm_source = *rx.str("source");
-    for (const auto &[key, value] : rx_v->as_table()) {
+    for (const std::string &key : tomlr::keys(*rx_v)) {
       if (key == "source")
         continue;
       const auto code = rx.str(key);
@@ -83,7 +83,7 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
   if (const auto *sn_v = top.table("snomed")) {
     tomlr::Table sn(faults, *sn_v, "snomed");
     c.snomed_source = *sn.str("source");
-    for (const auto &[key, value] : sn_v->as_table()) {
+    for (const std::string &key : tomlr::keys(*sn_v)) {
       if (key == "source")
         continue;
       const auto code = sn.str(key);

@@ -47,7 +47,7 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
       return Citation{};
     Table t(f, *v, table);
     const Citation cite = t.citation();
-    for (const auto &[k, x] : v->as_table()) {
+    for (const std::string &k : tomlr::keys(*v)) {
       if (k == "source" || k == "verified")
         continue;
       if (auto s = t.str(k)) {
@@ -70,7 +70,7 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
   if (const Value *v = top.table("medications")) {
     Table t(f, *v, "medications");
     t.citation();
-    for (const auto &[k, x] : v->as_table()) {
+    for (const std::string &k : tomlr::keys(*v)) {
       if (k == "source" || k == "verified")
         continue;
       if (!is_vocab_word(k))
@@ -85,7 +85,7 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
   if (const Value *v = top.table("drugs")) {
     Table t(f, *v, "drugs");
     t.citation();
-    for (const auto &[k, x] : v->as_table()) {
+    for (const std::string &k : tomlr::keys(*v)) {
       if (k == "source" || k == "verified")
         continue;
       const Value *dv = t.table(k);

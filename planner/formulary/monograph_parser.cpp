@@ -332,7 +332,7 @@ void parse_renal(Table &top, Monograph &m) {
       check_buildable(t, "min_daily_mg", m, *b.min_daily, times);
     if (b.max_daily)
       check_buildable(t, "max_daily_mg", m, *b.max_daily, times);
-    bands.emplace_back(b, list[i]->location().line());
+    bands.emplace_back(b, tomlr::line_of(*list[i]));
   }
   // The bands must tile [0, inf): sorted by lower bound, each upper meets the next lower with
   // exactly one side inclusive.

@@ -37,10 +37,10 @@ std::optional<Date> read_date(Table &t, const std::string &k, bool required) {
     return std::nullopt;
   try {
     if (v->is_string())
-      return parse_date(v->as_string().str, t.key(k));
-    if (v->is_local_date()) {
-      const auto &d = v->as_local_date();
-      return Date(static_cast<unsigned short>(d.year), static_cast<unsigned short>(d.month + 1),
+      return parse_date(v->as_string()->get(), t.key(k));
+    if (v->is_date()) {
+      const toml::date d = v->as_date()->get();
+      return Date(static_cast<unsigned short>(d.year), static_cast<unsigned short>(d.month),
                   static_cast<unsigned short>(d.day));
     }
   } catch (const std::exception &e) {
@@ -137,11 +137,11 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
     if (!v->is_integer()) {
       top.fault("baseline_pain",
                 "is " + tomlr::type_name(*v) + "; expected a whole number 0 to 10");
-    } else if (v->as_integer() < 0 || v->as_integer() > 10) {
-      top.fault("baseline_pain", std::to_string(v->as_integer()) +
+    } else if (v->as_integer()->get() < 0 || v->as_integer()->get() > 10) {
+      top.fault("baseline_pain", std::to_string(v->as_integer()->get()) +
                                      " is out of range; expected a whole number 0 to 10");
     } else {
-      p.baseline_pain = PainScore(static_cast<int>(v->as_integer()));
+      p.baseline_pain = PainScore(static_cast<int>(v->as_integer()->get()));
     }
   }
   // Haemodialysis (clinical.md H14): dialysis = "haemodialysis" with its weekdays, both or
@@ -188,8 +188,9 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
   } catch (const InputError &e) {
     const std::string msg = e.what();
     const std::string field = msg.substr(0, msg.find(':'));
-    const Value *at = top.has(field) ? &doc->at(field) : &*doc;
-    throw InputError(file.name + ":" + std::to_string(at->location().line()) + ": " + msg);
+    const Value *here = tomlr::at(*doc, field);
+    throw InputError(file.name + ":" + std::to_string(tomlr::line_of(here ? *here : *doc)) + ": " +
+                     msg);
   }
   return p;
 }

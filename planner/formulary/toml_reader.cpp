@@ -1,9 +1,10 @@
-// The TOML reader every formulary and pathway file goes through (toml_reader.hpp): toml11 parses,
+// The TOML reader every formulary and pathway file goes through (toml_reader.hpp): toml++ parses,
 // and each typed read records a fault "FILE:LINE: KEY: what; expected ..." instead of throwing, so
 // a check lists every fault at once.
 #include "planner/formulary/loader.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 #include "planner/formulary/toml_reader.hpp"
 #include "planner/formulary/toml_text.hpp"
 
@@ -27,23 +28,41 @@ std::string join(const std::vector<std::string> &items, const std::string &sep) 
 
 std::string type_name(const Value &v) {
   switch (v.type()) {
-  case toml::value_t::boolean:
+  case toml::node_type::boolean:
     return "a boolean";
-  case toml::value_t::integer:
+  case toml::node_type::integer:
     return "an integer";
-  case toml::value_t::floating:
+  case toml::node_type::floating_point:
     return "a decimal number";
-  case toml::value_t::string:
+  case toml::node_type::string:
     return "a string";
-  case toml::value_t::array:
+  case toml::node_type::array:
     return "an array";
-  case toml::value_t::table:
+  case toml::node_type::table:
     return "a table";
-  case toml::value_t::empty:
+  case toml::node_type::none:
     return "nothing";
   default:
     return "a date or time";
   }
+}
+
+std::uint_least32_t line_of(const Value &v) {
+  const auto line = v.source().begin.line;
+  return line > 0 ? static_cast<std::uint_least32_t>(line) : 1;
+}
+
+std::vector<std::string> keys(const Value &v) {
+  std::vector<std::string> out;
+  if (const auto *t = v.as_table())
+    for (const auto &[k, x] : *t)
+      out.emplace_back(k.str());
+  return out;
+}
+
+const Value *at(const Value &v, const std::string &key) {
+  const auto *t = v.as_table();
+  return t ? t->get(key) : nullptr;
 }
 
 void Faults::fault_line(std::uint_least32_t line, const std::string &key, const std::string &what) {
@@ -58,11 +77,12 @@ void Faults::fault_line(std::uint_least32_t line, const std::string &key, const 
 }
 
 void Faults::fault(const Value *at, const std::string &key, const std::string &what) {
-  fault_line(at ? at->location().line() : 1, key, what);
+  fault_line(at ? line_of(*at) : 1, key, what);
 }
 
 namespace {
-// toml11 parses arrays and inline tables recursively: 100,000 nested "[" overflow the stack.
+// The parser reads arrays and inline tables recursively: 100,000 nested "[" would overflow the
+// stack.
 // Our files nest at most a few levels, so anything past 32 is refused before parsing.
 // Brackets inside quoted strings and comments are skipped (single-line forms are enough for
 // this bound; a multi-line string can only make the count lower than it is).
@@ -104,8 +124,29 @@ std::optional<int> too_deep_line(const std::string &text) {
 }
 } // namespace
 
-std::optional<Value> parse_text(const std::string &text, Faults &faults) {
-  // toml11 must only ever see well-formed text (toml_text.hpp): it reads out of bounds otherwise.
+namespace {
+// Line `n` (1-based) of `text`, quoted for a message (quoted(), text.hpp).
+std::string line_text(const std::string &text, std::size_t n) {
+  std::size_t begin = 0;
+  for (std::size_t i = 1; i < n && begin != std::string::npos; ++i) {
+    begin = text.find('\n', begin);
+    if (begin != std::string::npos)
+      ++begin;
+  }
+  if (begin == std::string::npos || begin > text.size())
+    return "\"\"";
+  const auto end = text.find('\n', begin);
+  std::string_view line(text.data() + begin,
+                        (end == std::string::npos ? text.size() : end) - begin);
+  if (!line.empty() && line.back() == '\r')
+    line.remove_suffix(1);
+  return quoted(line);
+}
+} // namespace
+
+std::optional<Document> parse_text(const std::string &text, Faults &faults) {
+  // The parser only ever sees well-formed text (toml_text.hpp): toml11, the parser before toml++,
+  // read out of bounds otherwise, and the check costs little.
   if (auto bad = check_toml_text(text)) {
     faults.fault_line(static_cast<std::uint_least32_t>(bad->line), bad->where, bad->what);
     return std::nullopt;
@@ -116,23 +157,13 @@ std::optional<Value> parse_text(const std::string &text, Faults &faults) {
                           " deep; expected the flat layout of the schema");
     return std::nullopt;
   }
-  std::istringstream in(text);
   try {
-    // No file name for toml11: it copies the name into every region it makes while parsing (a
-    // heap string for any name over 15 bytes, hundreds of thousands per formulary), and none of
-    // its text that titrate shows names the file (faults.file() does, below and in Faults).
-    return toml::parse<toml::discard_comments, std::map, std::vector>(in, std::string());
-  } catch (const toml::syntax_error &e) {
-    // toml11's message is multi-line; keep its first line ("[error] bad format: ...").
-    std::string what = e.what();
-    what = what.substr(0, what.find('\n'));
-    if (what.rfind("[error] ", 0) == 0)
-      what = what.substr(8);
-    faults.fault_line(e.location().line(), "syntax",
-                      what + "; expected valid TOML (https://toml.io)");
-  } catch (const toml::exception &e) {
-    std::string what = e.what();
-    faults.fault_line(e.location().line(), "syntax", what.substr(0, what.find('\n')));
+    return toml::parse(text);
+  } catch (const toml::parse_error &e) {
+    const auto line = e.source().begin.line > 0 ? e.source().begin.line : 1;
+    faults.fault_line(static_cast<std::uint_least32_t>(line), "syntax",
+                      std::string(e.description()) + " in " + line_text(text, line) +
+                          "; expected valid TOML (https://toml.io)");
   } catch (const std::exception &e) {
     faults.fault_line(1, "syntax", std::string(e.what()) + "; expected valid TOML");
   }
@@ -147,7 +178,7 @@ Table::Table(Faults &faults, const Value &v, std::string path)
 }
 
 bool Table::has(const std::string &k) const {
-  return v_.is_table() && v_.contains(k);
+  return at(v_, k) != nullptr;
 }
 
 const Value *Table::raw(const std::string &k, bool required) {
@@ -159,12 +190,12 @@ const Value *Table::raw(const std::string &k, bool required) {
                         (path_.empty() ? std::string("the file") : "[" + path_ + "]"));
     return nullptr;
   }
-  return &v_.at(k);
+  return at(v_, k);
 }
 
 void Table::fault(const std::string &k, const std::string &what) {
-  const Value *at = has(k) ? &v_.at(k) : &v_;
-  faults_.fault(at, key(k), what);
+  const Value *here = at(v_, k);
+  faults_.fault(here ? here : &v_, key(k), what);
 }
 
 void Table::fault_here(const std::string &what) {
@@ -179,7 +210,7 @@ std::optional<std::string> Table::str(const std::string &k, bool required) {
     fault(k, "is " + type_name(*v) + "; expected a string");
     return std::nullopt;
   }
-  return v->as_string().str;
+  return v->as_string()->get();
 }
 
 std::optional<std::int64_t> Table::integer(const std::string &k, bool required, std::int64_t min,
@@ -191,7 +222,7 @@ std::optional<std::int64_t> Table::integer(const std::string &k, bool required, 
     fault(k, "is " + type_name(*v) + "; expected a whole number");
     return std::nullopt;
   }
-  const auto x = v->as_integer();
+  const std::int64_t x = v->as_integer()->get();
   if (x < min || x > max) {
     fault(k, std::to_string(x) + " is out of range; expected " + std::to_string(min) + " to " +
                  std::to_string(max));
@@ -205,9 +236,9 @@ std::optional<double> Table::number(const std::string &k, bool required) {
   if (!v)
     return std::nullopt;
   if (v->is_integer())
-    return static_cast<double>(v->as_integer());
-  if (v->is_floating()) {
-    const double x = v->as_floating();
+    return static_cast<double>(v->as_integer()->get());
+  if (v->is_floating_point()) {
+    const double x = v->as_floating_point()->get();
     if (!std::isfinite(x)) {
       fault(k, "is not a finite number; expected a number");
       return std::nullopt;
@@ -226,7 +257,7 @@ std::optional<bool> Table::boolean(const std::string &k, bool required) {
     fault(k, "is " + type_name(*v) + "; expected true or false");
     return std::nullopt;
   }
-  return v->as_boolean();
+  return v->as_boolean()->get();
 }
 
 namespace {
@@ -234,9 +265,9 @@ std::optional<Dose> to_dose(Faults &faults, const Value &v, const std::string &k
                             bool allow_zero) {
   double mg = 0;
   if (v.is_integer()) {
-    mg = static_cast<double>(v.as_integer());
-  } else if (v.is_floating()) {
-    mg = v.as_floating();
+    mg = static_cast<double>(v.as_integer()->get());
+  } else if (v.is_floating_point()) {
+    mg = v.as_floating_point()->get();
   } else {
     faults.fault(&v, key, "is " + type_name(v) + "; expected a number of milligrams");
     return std::nullopt;
@@ -270,12 +301,12 @@ std::optional<std::vector<std::string>> Table::strings(const std::string &k, boo
     return std::nullopt;
   }
   std::vector<std::string> out;
-  for (const auto &e : v->as_array()) {
+  for (const auto &e : *v->as_array()) {
     if (!e.is_string()) {
       faults_.fault(&e, key(k), "holds " + type_name(e) + "; expected an array of strings");
       return std::nullopt;
     }
-    out.push_back(e.as_string().str);
+    out.push_back(e.as_string()->get());
   }
   return out;
 }
@@ -289,7 +320,7 @@ std::optional<std::vector<Dose>> Table::doses_mg(const std::string &k, bool requ
     return std::nullopt;
   }
   std::vector<Dose> out;
-  for (const auto &e : v->as_array()) {
+  for (const auto &e : *v->as_array()) {
     auto d = to_dose(faults_, e, key(k), false);
     if (!d)
       return std::nullopt;
@@ -307,7 +338,7 @@ std::vector<const Value *> Table::tables(const std::string &k, bool required) {
     fault(k, "is " + type_name(*v) + "; expected an array of tables ([[" + key(k) + "]])");
     return out;
   }
-  for (const auto &e : v->as_array()) {
+  for (const auto &e : *v->as_array()) {
     if (!e.is_table()) {
       faults_.fault(&e, key(k), "holds " + type_name(e) + "; expected tables ([[" + key(k) + "]])");
       continue;
@@ -348,11 +379,12 @@ Citation Table::citation() {
 void Table::finish() {
   if (!v_.is_table())
     return;
-  for (const auto &[k, v] : v_.as_table()) {
-    if (known_.count(k))
+  for (const auto &[k, v] : *v_.as_table()) {
+    const std::string name(k.str());
+    if (known_.count(name))
       continue;
     std::vector<std::string> expected(known_.begin(), known_.end());
-    faults_.fault(&v, key(k), "unknown key; expected one of: " + join(expected));
+    faults_.fault(&v, key(name), "unknown key; expected one of: " + join(expected));
   }
 }
 

@@ -5,7 +5,7 @@
 #include "planner/core/dose.hpp"
 #include "planner/formulary/monograph.hpp"
 
-#include <toml.hpp>
+#include <toml++/toml.h>
 
 #include <cstdint>
 #include <map>
@@ -16,8 +16,10 @@
 
 namespace titrate::tomlr {
 
-// Ordered tables, so listings and messages follow a stable (sorted) order.
-using Value = toml::basic_value<toml::discard_comments, std::map, std::vector>;
+// A parsed TOML value (toml++, Debian's libtomlplusplus-dev). Its tables are ordered by key, so
+// listings and messages follow a stable (sorted) order.
+using Value = toml::node;
+using Document = toml::table;
 
 enum class ErrorKind { data, input };
 
@@ -41,7 +43,7 @@ private:
 };
 
 // Parses the text; a syntax error is a fault (and returns nullopt in collect mode).
-std::optional<Value> parse_text(const std::string &text, Faults &faults);
+std::optional<Document> parse_text(const std::string &text, Faults &faults);
 
 // One TOML table read strictly: every key read is remembered; finish() reports the rest as
 // unknown keys, naming the keys that are expected.
@@ -87,6 +89,12 @@ private:
 };
 
 std::string type_name(const Value &v);
+// The line a value starts on (1 when toml++ does not know it).
+std::uint_least32_t line_of(const Value &v);
+// The keys of a table, in order (none for a value that is not a table).
+std::vector<std::string> keys(const Value &v);
+// The value at KEY of a table (nullptr when absent or `v` is not a table).
+const Value *at(const Value &v, const std::string &key);
 std::string join(const std::vector<std::string> &items, const std::string &sep = ", ");
 
 } // namespace titrate::tomlr

@@ -1,4 +1,4 @@
-// The bytes check every TOML file passes before toml11 parses it (toml_text.hpp):
+// The bytes check every TOML file passes before the parser sees it (toml_text.hpp):
 // the two inputs that made toml11 read out of bounds, each kind of refused byte, what TOML 1.0
 // allows (tab, LF, CRLF, any valid UTF-8 in strings and comments) and the size bound.
 #include "planner/core/errors.hpp"
@@ -100,4 +100,41 @@ TEST_CASE(
   CHECK_FALSE(check_toml_text("name = \"a.b = 1\" # c.d = 2\n[t]\nx = [{ n = \"p\", s = 1.5 }]\n"
                               "[[t.band]]\nmax = 1\n[[t.band]]\nmax = 2\n[t.band.sub]\nk = 1\n"
                               "s = '''\nq.r = 3\n[s.x]\n'''\n"));
+}
+
+// toml++ 3.3's undefined behaviour (toml_text.hpp), each found by the fuzz smoke on the day the
+// parser changed: the shapes that reach it are refused, naming line and byte.
+TEST_CASE("a character that is not ASCII outside a string or comment is refused") {
+  CHECK(fault_of("a = 1 \xc3\xa9\n") ==
+        "1: byte 7 (0xc3): a character that is not ASCII outside a string or comment; expected "
+        "it inside a quoted string (TOML 1.0)");
+  CHECK(fault_of("a = \"x\"\nb\xef\xbb\xaf = 2\n").rfind("2: byte 2 (0xef): ", 0) == 0);
+}
+
+TEST_CASE("a table header holds an ASCII name that starts with a key character or quote") {
+  CHECK(fault_of("a = 1\n[\"\xc3\xa9\"]\n") ==
+        "2: byte 3 (0xc3): a character that is not ASCII in a table name; expected an ASCII name");
+  CHECK(fault_of("[[ '\xc3\xa9' ]]\n").rfind("1: byte 5 (0xc3): ", 0) == 0);
+  CHECK(fault_of("[# x]\n") == "1: byte 2 (0x23): not the start of a table name; expected a name "
+                               "such as [titration] after the bracket");
+  CHECK(fault_of("[[ +x]]\n").rfind("1: byte 4 (0x2b): not the start", 0) == 0);
+  // A line starting with '[' inside a multi-line array is a value, not a header.
+  CHECK_FALSE(check_toml_text("a = [\n[1, 2],\n[3]\n]\n[b]\nc = 1\n").has_value());
+}
+
+TEST_CASE("a '}' inside an array is refused, and a multi-line basic string keeps its escapes") {
+  CHECK(fault_of("a = [1, }\n") ==
+        "1: byte 9 (0x7d): a '}' that closes no inline table; expected a value or ']'");
+  CHECK(fault_of("a = \"\"\"x\\\n y\"\"\"\n") ==
+        "1: byte 9 (0x5c): a line-ending backslash in a multi-line string; expected the text "
+        "without one");
+  CHECK(fault_of("a = \"\"\"x\\\xc3\xa9\"\"\"\n").rfind("1: byte 10 (0xc3): a backslash", 0) == 0);
+  CHECK_FALSE(check_toml_text("a = [{b = 1}, {c = [2, 3]}]\nd = \"\"\"x\\ty\"\"\"\n").has_value());
+}
+
+TEST_CASE("text that is not ASCII passes in string values, comments and after a BOM") {
+  CHECK_FALSE(check_toml_text("\xef\xbb\xbf# caf\xc3\xa9\na = \"caf\xc3\xa9\" # \xc3\xa9\n"
+                              "b = 'th\xc3\xa9'\nc = '''\xc3\xa9\n\xc3\xa9'''\n"
+                              "d = \"\"\"\xc3\xa9\n\"\"\"\n\"k\xc3\xa9y\" = 1\n")
+                  .has_value());
 }
