@@ -99,7 +99,7 @@ void run_schedule(Context &ctx, const std::string &id, const std::string &on_tex
   }
   words::print(ctx.out, words::day(plan, ctx.formulary(), day), "  ");
   for (const auto &d : supplements)
-    ctx.out << "  " << d.text << "\n";
+    ctx.out << "  " << d.cited_text << "\n";
 }
 
 } // namespace

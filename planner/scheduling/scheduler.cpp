@@ -454,13 +454,16 @@ std::vector<DialysisDose> dialysis_supplements_on(const Plan &plan, const Patien
     d.maintenance = step->daily;
     d.supplement = row->supplement;
     d.buildable = build_units(*m, row->supplement).has_value();
-    d.text = "after the haemodialysis session: " + f.display_name(m->name) + " " +
-             row->supplement.str() + " (supplement with " + step->daily.str() + " once daily; " +
-             cite_text(m->haemodialysis->cite) + ")";
-    if (!d.buildable) {
-      d.text += "; " + row->supplement.str() +
-                " cannot be made from the stocked capsules and tablets: the pharmacist supplies it";
-    }
+    const std::string head = "after the haemodialysis session: " + f.display_name(m->name) + " " +
+                             row->supplement.str() + " (supplement with " + step->daily.str() +
+                             " once daily";
+    const std::string tail =
+        d.buildable ? std::string()
+                    : "; " + row->supplement.str() +
+                          " cannot be made from the stocked capsules and tablets: the pharmacist "
+                          "supplies it";
+    d.text = head + ")" + tail;
+    d.cited_text = head + "; " + cite_text(m->haemodialysis->cite) + ")" + tail;
     out.push_back(std::move(d));
   }
   return out;

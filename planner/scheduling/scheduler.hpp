@@ -127,7 +127,8 @@ struct DialysisDose {
   Dose maintenance;       // the once-daily dose of that day
   Dose supplement;        // after the session
   bool buildable = false; // whole marketed units make it (125 mg does not)
-  std::string text;       // the line for people, with its source
+  std::string text;       // the line for the patient (their page)
+  std::string cited_text; // the same with its source, for the clinic (`schedule --on`)
 };
 std::vector<DialysisDose> dialysis_supplements_on(const Plan &plan, const Patient &p,
                                                   const Formulary &f, Date day);

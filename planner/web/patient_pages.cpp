@@ -8,6 +8,7 @@
 #include "planner/export/time_zone.hpp"
 #include "planner/web/server_impl.hpp"
 
+#include <optional>
 #include <sstream>
 
 namespace titrate::web {
@@ -46,14 +47,26 @@ std::vector<DoseBlock> patient_dose_blocks(const Plan &plan, const Patient &pati
   const auto plan_last = patient_plan_last_day(plan);
   // Scan past the window to the plan's last day, so a block says when it truly ends.
   const Date limit = std::max(window_end, plan_last ? *plan_last + Days(1) : window_end);
+  const auto lines_on = [&](Date d) { return app::day_schedule(plan, patient, f, d).lines; };
   std::vector<DoseBlock> out;
+  // Each day's schedule is made once: the day that ends a block starts the next one.
+  auto lines = lines_on(today);
   for (Date d = today; d <= window_end;) {
-    DoseBlock b{d, d, app::day_schedule(plan, patient, f, d).lines, false};
-    while (b.last < limit && app::day_schedule(plan, patient, f, b.last + Days(1)).lines == b.lines)
+    DoseBlock b{d, d, std::move(lines), false};
+    std::optional<std::vector<words::TimeLine>> next;
+    while (b.last < limit) {
+      auto n = lines_on(b.last + Days(1));
+      if (n != b.lines) {
+        next = std::move(n);
+        break;
+      }
       b.last += Days(1);
+    }
     b.open = b.last == limit && !b.lines.empty();
     d = b.last + Days(1);
     out.push_back(std::move(b));
+    if (d <= window_end)
+      lines = next ? std::move(*next) : lines_on(d);
   }
   return out;
 }

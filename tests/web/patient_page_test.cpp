@@ -569,9 +569,13 @@ TEST_CASE("patient days: on haemodialysis days the supplement after the session 
     const auto start = doses.rfind("<h3>", at);
     return doses.substr(start, doses.find("<h3>", at) - start);
   };
+  // For the patient without the label's citation (the clinic's `schedule --on` carries it).
   const std::string supplement =
       "<strong>After the haemodialysis session:</strong> gabapentin 125 mg (supplement with 100 mg "
-      "once daily;";
+      "once daily); 125 mg cannot be made from the stocked capsules and tablets: the pharmacist "
+      "supplies it</li>";
+  CHECK(doses.find("clinical.md") == std::string::npos);
+  CHECK(doses.find("Table 1") == std::string::npos);
   CHECK(pp_has(block("2026-12-02"), supplement));                        // Wednesday
   CHECK(pp_has(block("2026-12-04"), supplement));                        // Friday
   CHECK(block("2026-12-03").find("haemodialysis") == std::string::npos); // Thursday
