@@ -235,6 +235,8 @@ std::optional<TextFault> ascii_outside_strings(std::string_view t) {
   std::size_t line = 1, line_start = 0;
   std::string open; // the value brackets open here, innermost last
   bool line_begins = true, header = false;
+  char before =
+      '\n'; // the last character read outside strings and comments ('\n' at a line's start)
   std::size_t i = t.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   const auto fault = [&](std::size_t at, std::string what) {
     return TextFault{line, byte_at(at - line_start + 1, static_cast<unsigned char>(t[at])),
@@ -242,6 +244,17 @@ std::optional<TextFault> ascii_outside_strings(std::string_view t) {
   };
   const auto starts = [&](std::size_t at, std::string_view s) {
     return t.substr(at, s.size()) == s;
+  };
+  // At three quotes `q`: past them (and any more: """a"""" ends in a quote), back to normal.
+  const auto ends_multi_line = [&](char q) {
+    if (!starts(i, std::string(3, q)))
+      return false;
+    i += 3;
+    while (i < t.size() && t[i] == q)
+      ++i;
+    state = State::normal;
+    before = q;
+    return true;
   };
   while (i < t.size()) {
     const auto b = static_cast<unsigned char>(t[i]);
@@ -253,6 +266,7 @@ std::optional<TextFault> ascii_outside_strings(std::string_view t) {
       if (state == State::normal) {
         line_begins = true;
         header = false;
+        before = '\n';
       }
       ++i;
       continue;
@@ -269,8 +283,10 @@ std::optional<TextFault> ascii_outside_strings(std::string_view t) {
         i += 2;
         continue;
       }
-      if ((state == State::basic && b == '"') || (state == State::literal && b == '\''))
+      if ((state == State::basic && b == '"') || (state == State::literal && b == '\'')) {
         state = State::normal;
+        before = static_cast<char>(b);
+      }
       ++i;
       continue;
     case State::ml_basic:
@@ -285,24 +301,12 @@ std::optional<TextFault> ascii_outside_strings(std::string_view t) {
         i += 2;
         continue;
       }
-      if (starts(i, "\"\"\"")) {
-        i += 3;
-        while (i < t.size() && t[i] == '"')
-          ++i;
-        state = State::normal;
-        continue;
-      }
-      ++i;
+      if (!ends_multi_line('"'))
+        ++i;
       continue;
     case State::ml_literal:
-      if (starts(i, "\'\'\'")) {
-        i += 3;
-        while (i < t.size() && t[i] == '\'')
-          ++i;
-        state = State::normal;
-        continue;
-      }
-      ++i;
+      if (!ends_multi_line('\''))
+        ++i;
       continue;
     case State::normal:
       break;
@@ -316,13 +320,17 @@ std::optional<TextFault> ascii_outside_strings(std::string_view t) {
     }
     const bool first = line_begins;
     line_begins = false;
+    // A quote opens a string only where a key or value starts; elsewhere (`a = 9s'x`) toml++ reads
+    // it as part of a bare value and asks of each character after it whether it is whitespace.
+    const bool string_starts = std::string_view("\n=[{,.").find(before) != std::string_view::npos;
+    before = static_cast<char>(b);
     if (b == '#') {
       state = State::comment;
-    } else if (b == '"') {
+    } else if (b == '"' && string_starts) {
       state = starts(i, "\"\"\"") ? State::ml_basic : State::basic;
       i += state == State::ml_basic ? 3 : 1;
       continue;
-    } else if (b == '\'') {
+    } else if (b == '\'' && string_starts) {
       state = starts(i, "\'\'\'") ? State::ml_literal : State::literal;
       i += state == State::ml_literal ? 3 : 1;
       continue;

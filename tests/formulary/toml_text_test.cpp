@@ -132,6 +132,15 @@ TEST_CASE("a '}' inside an array is refused, and a multi-line basic string keeps
   CHECK_FALSE(check_toml_text("a = [{b = 1}, {c = [2, 3]}]\nd = \"\"\"x\\ty\"\"\"\n").has_value());
 }
 
+TEST_CASE("a quote inside a bare value does not open a string") {
+  // toml++ reads `9s'...` as one bare value, character by character (found by 300 s of fuzzing).
+  CHECK(fault_of("nss =9s'\xef\xbb\x8a\"\"\"")
+            .rfind("1: byte 9 (0xef): a character that is not ASCII "
+                   "outside a string",
+                   0) == 0);
+  CHECK(fault_of("a = \"x\"\xc3\xa9\n").rfind("1: byte 8 (0xc3): ", 0) == 0);
+}
+
 TEST_CASE("text that is not ASCII passes in string values, comments and after a BOM") {
   CHECK_FALSE(check_toml_text("\xef\xbb\xbf# caf\xc3\xa9\na = \"caf\xc3\xa9\" # \xc3\xa9\n"
                               "b = 'th\xc3\xa9'\nc = '''\xc3\xa9\n\xc3\xa9'''\n"
