@@ -1,13 +1,12 @@
 #pragma once
 // The bytes a TOML file must be before the parser sees them: at most max_toml_bytes,
-// well-formed UTF-8 (RFC 3629), and no control character other than tab, LF and the CR of a CRLF
-// (TOML 1.0 allows no other anywhere, not in strings, multi-line strings or comments). Then what
-// toml++ 3.3 (Debian 12) handles with undefined behaviour: a character that is not ASCII outside
-// a string or comment, in a table header, or after a backslash in a multi-line basic string; a
-// line-ending backslash; a table header whose name does not start with a key character or quote.
-// Then two key shapes toml11 3.7 (the parser before) crashed on when they extend an empty array,
-// both forbidden by TOML and unused by titrate's files: a dotted key (`a.b = 1`) and a [table]
-// header extending a key that has a value (`a = []`, then `[a.b]`).
+// well-formed UTF-8 (RFC 3629), no control character other than tab, LF and the CR of a CRLF
+// (TOML 1.0 allows no other anywhere), and ASCII but for a byte-order mark at the start (toml++
+// 3.3, Debian 12, has undefined behaviour on characters that are not ASCII; a string holds them
+// as escapes, "\u00e9"). Then two shapes toml++ asserts on (a header without a name, `[#x]`; a
+// '}' inside an array), and two key shapes toml11 3.7 (the parser before) crashed on when they
+// extend an empty array, both forbidden by TOML and unused by titrate's files: a dotted key
+// (`a.b = 1`) and a [table] header extending a key that has a value (`a = []`, then `[a.b]`).
 // Pure; positions are 1-based.
 #include <cstddef>
 #include <optional>
