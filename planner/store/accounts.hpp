@@ -77,6 +77,24 @@ public:
                           std::int64_t now) = 0;
   // Gives a used token back (the work it guarded failed, so a retry with it must not be refused).
   virtual void release_once(const std::string &scope, const std::string &token_id) = 0;
+
+  // Failed sign-ins counted per key (a client, or a client on a typed user name: the web's
+  // LoginThrottle, planner/web/login_guard.hpp), shared by every server on the database. A count
+  // whose last failure is `forget_after` seconds or more before `now` is forgotten (deleted by the
+  // next count of any key).
+  struct LoginFailures {
+    int failures = 0;      // 0: none remembered
+    std::int64_t last = 0; // the last failure, UTC seconds
+  };
+  // Counts one failure of `key` at `now` in one transaction and returns the count it reached
+  // (concurrent counts on several servers are all kept: one INSERT ... ON CONFLICT DO UPDATE).
+  virtual LoginFailures count_login_failure(const std::string &key, std::int64_t now,
+                                            std::int64_t forget_after) = 0;
+  // The count of `key` at `now` (a read; nothing is written).
+  virtual LoginFailures login_failures(const std::string &key, std::int64_t now,
+                                       std::int64_t forget_after) = 0;
+  // The count of `key` starts again (a successful sign-in).
+  virtual void forget_login_failures(const std::string &key) = 0;
 };
 
 } // namespace titrate

@@ -206,4 +206,42 @@ void CoreAccounts::release_once(const std::string &scope, const std::string &tok
   run(true, "DELETE FROM used_tokens WHERE scope = $1 AND token_id = $2", {scope, token_id});
 }
 
+namespace {
+
+Accounts::LoginFailures read_login_failures(const store::SqlRows &r) {
+  if (r.empty())
+    return {};
+  return Accounts::LoginFailures{r.front().int32(0), r.front().integer(1)};
+}
+
+} // namespace
+
+Accounts::LoginFailures CoreAccounts::count_login_failure(const std::string &key, std::int64_t now,
+                                                          std::int64_t forget_after) {
+  // Quiet counts go first, so the upsert below starts a forgotten key at 1. The upsert is one
+  // statement: two servers counting the same key at once both count (on PostgreSQL the second
+  // waits for the first's row, then updates it).
+  AccountsTx tx(*sql_, true);
+  sql_->query("DELETE FROM login_failures WHERE last_at <= $1", {now - forget_after});
+  auto r = sql_->query("INSERT INTO login_failures (throttle_key, failures, last_at) "
+                       "VALUES ($1, 1, $2) ON CONFLICT (throttle_key) DO UPDATE SET "
+                       "failures = login_failures.failures + 1, last_at = excluded.last_at "
+                       "RETURNING failures, last_at",
+                       {key, now});
+  tx.commit();
+  return read_login_failures(r);
+}
+
+Accounts::LoginFailures CoreAccounts::login_failures(const std::string &key, std::int64_t now,
+                                                     std::int64_t forget_after) {
+  return read_login_failures(run(false,
+                                 "SELECT failures, last_at FROM login_failures "
+                                 "WHERE throttle_key = $1 AND last_at > $2",
+                                 {key, now - forget_after}));
+}
+
+void CoreAccounts::forget_login_failures(const std::string &key) {
+  run(true, "DELETE FROM login_failures WHERE throttle_key = $1", {key});
+}
+
 } // namespace titrate

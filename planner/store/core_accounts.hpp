@@ -33,6 +33,11 @@ public:
                 std::int64_t now) final;
   bool token_used(const std::string &scope, const std::string &token_id, std::int64_t now) final;
   void release_once(const std::string &scope, const std::string &token_id) final;
+  LoginFailures count_login_failure(const std::string &key, std::int64_t now,
+                                    std::int64_t forget_after) final;
+  LoginFailures login_failures(const std::string &key, std::int64_t now,
+                               std::int64_t forget_after) final;
+  void forget_login_failures(const std::string &key) final;
 
 protected:
   explicit CoreAccounts(std::unique_ptr<store::StoreDialect> dialect);

@@ -185,6 +185,7 @@ const std::vector<TableSpec> &titrate_tables() {
        ""},
       {"sessions", {t("id_hash"), t("user_name"), t("csrf"), i("expires")}, {"id_hash"}, ""},
       {"used_tokens", {t("scope"), t("token_id"), i("expires")}, {"scope", "token_id"}, ""},
+      {"login_failures", {t("throttle_key"), i("failures"), i("last_at")}, {"throttle_key"}, ""},
   };
   return all;
 }

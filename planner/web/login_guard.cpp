@@ -13,53 +13,47 @@ std::int64_t login_delay(int failures, int free_failures, std::int64_t cap) {
   return std::min<std::int64_t>(std::int64_t{1} << doublings, cap);
 }
 
-LoginThrottle::LoginThrottle(ThrottlePolicy policy) : policy_(policy) {}
+namespace {
+
+std::string client_key(const std::string &client) {
+  return "client " + client;
+}
+
+std::string name_key(const std::string &client, const std::string &name) {
+  return "name " + client + '\n' + name;
+}
+
+} // namespace
+
+LoginThrottle::LoginThrottle(Accounts &counts, ThrottlePolicy policy)
+    : counts_(counts), policy_(policy) {}
+
+std::int64_t LoginThrottle::until(const Accounts::LoginFailures &f, int free_failures) const {
+  return f.failures == 0 ? 0 : f.last + login_delay(f.failures, free_failures, policy_.max_wait);
+}
 
 std::int64_t LoginThrottle::wait(const std::string &client, const std::string &name,
                                  std::int64_t now) const {
-  const std::lock_guard lock(mutex_);
-  std::int64_t until = 0;
-  if (const auto p = pairs_.find(client + '\n' + name); p != pairs_.end())
-    until = std::max(until, p->second.until);
-  if (const auto c = clients_.find(client); c != clients_.end())
-    until = std::max(until, c->second.until);
-  return until > now ? until - now : 0;
-}
-
-LoginThrottle::Entry &LoginThrottle::entry(Table &table, const std::string &key, std::int64_t now) {
-  if (table.size() >= policy_.max_entries && table.find(key) == table.end()) {
-    // Forget the quiet ones first; if the table is still full, the stalest.
-    std::erase_if(table,
-                  [&](const auto &kv) { return kv.second.last + policy_.forget_after < now; });
-    while (table.size() >= policy_.max_entries) {
-      table.erase(std::min_element(table.begin(), table.end(), [](const auto &a, const auto &b) {
-        return a.second.last < b.second.last;
-      }));
-    }
-  }
-  Entry &e = table[key];
-  if (e.failures > 0 && e.last + policy_.forget_after < now)
-    e = Entry{};
-  return e;
+  const std::int64_t t =
+      std::max(until(counts_.login_failures(name_key(client, name), now, policy_.forget_after),
+                     policy_.free_per_name),
+               until(counts_.login_failures(client_key(client), now, policy_.forget_after),
+                     policy_.free_per_client));
+  return t > now ? t - now : 0;
 }
 
 std::int64_t LoginThrottle::failed(const std::string &client, const std::string &name,
                                    std::int64_t now) {
-  const std::lock_guard lock(mutex_);
-  Entry &p = entry(pairs_, client + '\n' + name, now);
-  ++p.failures;
-  p.last = now;
-  p.until = now + login_delay(p.failures, policy_.free_per_name, policy_.max_wait);
-  Entry &c = entry(clients_, client, now);
-  ++c.failures;
-  c.last = now;
-  c.until = now + login_delay(c.failures, policy_.free_per_client, policy_.max_wait);
-  return std::max(p.until, c.until) - now;
+  const std::int64_t t =
+      std::max(until(counts_.count_login_failure(name_key(client, name), now, policy_.forget_after),
+                     policy_.free_per_name),
+               until(counts_.count_login_failure(client_key(client), now, policy_.forget_after),
+                     policy_.free_per_client));
+  return t > now ? t - now : 0;
 }
 
 void LoginThrottle::succeeded(const std::string &client, const std::string &name) {
-  const std::lock_guard lock(mutex_);
-  pairs_.erase(client + '\n' + name);
+  counts_.forget_login_failures(name_key(client, name));
 }
 
 VerifyGate::VerifyGate(int limit, int max_waiting)

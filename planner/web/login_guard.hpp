@@ -1,10 +1,13 @@
 #pragma once
-// Abuse limits of `titrate serve`, held in each server's memory (docs/web.md, "Security under
-// abuse"): failed sign-ins slow down per client and per (client, user name) with a doubling wait,
-// and no account ever locks from failures, so a stranger cannot lock out a named account; password
-// checks (Argon2id, 64 MiB each) run at most N at a time behind a bounded queue, so memory stays
-// flat under a login flood; refusals anyone can cause (unknown links, ...) are counted per minute
-// instead of written to the audit one by one. Times are UTC seconds since the epoch.
+// Abuse limits of `titrate serve` (docs/web.md, "Security under abuse"): failed sign-ins slow down
+// per client and per (client, user name) with a doubling wait, counted in the database so that
+// every server on it applies the same count, and no account ever locks from failures, so a
+// stranger cannot lock out a named account; password checks (Argon2id, 64 MiB each) run at most N
+// at a time behind a bounded queue, so memory stays flat under a login flood; refusals anyone can
+// cause (unknown links, ...) are counted per minute in each server's memory instead of written to
+// the audit one by one. Times are UTC seconds since the epoch.
+#include "planner/store/accounts.hpp"
+
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -24,14 +27,17 @@ struct ThrottlePolicy {
   int free_per_client = 20;                 // failures of one client over all names
   std::int64_t max_wait = 15 * 60;          // the longest wait
   std::int64_t forget_after = 24 * 60 * 60; // a count with no failure for this long starts again
-  std::size_t max_entries = 10000;          // per table; the stalest are dropped beyond it
 };
 
-// Failed sign-ins per (client, name) and per client. The name is the one typed, whether or not
-// such a user exists, so the waits say nothing about which names are real.
+// Failed sign-ins per (client, name) and per client, kept in the store's `login_failures` table
+// (migration 13) so two servers on one database cannot be played against each other for twice the
+// tries. The name is the one typed, whether or not such a user exists, so the waits say nothing
+// about which names are real. The table holds a row per key failed within the last
+// `forget_after`; a row costs its sender one Argon2id check, so it grows no faster than the
+// password checks the VerifyGate lets through.
 class LoginThrottle {
 public:
-  explicit LoginThrottle(ThrottlePolicy policy = {});
+  LoginThrottle(Accounts &counts, ThrottlePolicy policy = {});
   // Seconds before `client` may try `name` again (0: now).
   std::int64_t wait(const std::string &client, const std::string &name, std::int64_t now) const;
   // Counts a failure; returns the wait it imposes on the next attempt of (client, name).
@@ -41,17 +47,10 @@ public:
   const ThrottlePolicy &policy() const { return policy_; }
 
 private:
-  struct Entry {
-    int failures = 0;
-    std::int64_t last = 0;  // the last failure
-    std::int64_t until = 0; // no attempt before this time
-  };
-  using Table = std::map<std::string, Entry>;
-  Entry &entry(Table &table, const std::string &key, std::int64_t now);
+  // The time before which no attempt is let through, after `f` (0: no wait).
+  std::int64_t until(const Accounts::LoginFailures &f, int free_failures) const;
+  Accounts &counts_;
   ThrottlePolicy policy_;
-  mutable std::mutex mutex_;
-  Table pairs_;   // client + '\n' + name
-  Table clients_; // client
 };
 
 // At most `limit` password verifications at once; up to `max_waiting` more wait their turn and

@@ -192,8 +192,8 @@ struct WebServer::Impl {
   RefusalTally tally;            // refusals counted per minute (under `mutex`)
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
-      : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)), throttle(cfg.throttle),
-        gate(cfg.login_verifications, cfg.login_queue) {
+      : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)),
+        throttle(a, cfg.throttle), gate(cfg.login_verifications, cfg.login_queue) {
     crypto_init();
     dummy_hash = hash_password(random_token());
     const int threads = std::max(4, cfg.threads);

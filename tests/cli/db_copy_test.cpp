@@ -67,7 +67,7 @@ TEST_CASE("db copy: SQLite to a new SQLite file keeps every row and id, verified
   CHECK(rows_of(a, "users") == DemoCounts::users);
   CHECK(rows_of(a, "patient_links") == DemoCounts::patient_links);
   CHECK(rows_of(a, "sessions") == 0);
-  CHECK(a["tables"].size() == 15);
+  CHECK(a["tables"].size() == 16);
 
   auto r = run_titrate(d, {"--json", "db", "copy", "--from", src, "--to", dst});
   INFO(r.err);

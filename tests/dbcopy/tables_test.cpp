@@ -49,7 +49,7 @@ TEST_CASE("tables: checksums follow the documented stream (BLAKE2b-256, computed
   FakeReader db;
   db.rows["patients"] = {{std::string("P1"), std::string("2026-11-25T21:01:00Z")}};
   const auto s = summarize(db);
-  CHECK(s.tables.size() == 15);
+  CHECK(s.tables.size() == 16);
   CHECK(s.total_rows == 1);
   CHECK(table(s, "patients").rows == 1);
   // blake2b(b"patients(id,created_at,)\n2:P120:2026-11-25T21:01:00Z\n")
@@ -62,6 +62,9 @@ TEST_CASE("tables: checksums follow the documented stream (BLAKE2b-256, computed
   // blake2b(b"used_tokens(scope,token_id,expires,)\n") (migration 11)
   CHECK(table(s, "used_tokens").checksum ==
         "caf389401402c6560a1fb2a5b77bbfd80ed58d3efec327b58cc3f918413bde21");
+  // blake2b(b"login_failures(throttle_key,failures,last_at,)\n") (migration 13)
+  CHECK(table(s, "login_failures").checksum ==
+        "3c73d8806f6d01571f22ba16f523a74d10c269e2a484e71565d0f7885484a697");
 }
 
 TEST_CASE("tables: NULL, empty text, value boundaries and row order all change the checksum") {
@@ -120,7 +123,7 @@ TEST_CASE("tables: parents come before children, so loading in order meets every
     INFO(child << " -> " << parent);
     CHECK(position(parent) < position(child));
   }
-  CHECK(titrate_tables().size() == 15);
+  CHECK(titrate_tables().size() == 16);
   for (const auto &t : titrate_tables()) {
     INFO(t.name);
     CHECK(!t.key.empty());

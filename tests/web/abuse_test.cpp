@@ -166,9 +166,9 @@ TEST_CASE("login delay: free failures, then 1, 2, 4 seconds, doubling up to the 
 }
 
 TEST_CASE("login throttle: per (client, name) and per client, forgotten after a quiet day") {
+  AbuseServer s; // for its database
   web::ThrottlePolicy p;
-  p.max_entries = 4;
-  web::LoginThrottle t(p);
+  web::LoginThrottle t(*s.accounts, p);
   const std::int64_t now = 1000;
   for (int i = 0; i < 3; ++i)
     CHECK(t.failed("10.0.0.1", "ph.b", now) == 0);
@@ -181,10 +181,17 @@ TEST_CASE("login throttle: per (client, name) and per client, forgotten after a 
   CHECK(t.failed("10.0.0.1", "ph.b", now + 1) == 0);
   // A day without failures starts the count again.
   CHECK(t.failed("10.0.0.1", "ph.b", now + 2 + p.forget_after) == 0);
-  // The tables stay bounded: a fifth client drops the stalest.
-  for (int i = 0; i < 50; ++i)
-    t.failed("192.0.2." + std::to_string(i), "x" + std::to_string(i), now + 10 + i);
-  CHECK(t.wait("192.0.2.49", "x49", now + 60) == 0);
+  // The client's own count: 20 failures over many names are free, the 21st waits 1 s, the 22nd
+  // 2 s (each name tried once, so no name's count is past its 3 free failures).
+  const std::int64_t later = now + 10 * p.forget_after;
+  for (int i = 0; i < 20; ++i)
+    CHECK(t.failed("10.0.0.3", "n" + std::to_string(i), later) == 0);
+  CHECK(t.failed("10.0.0.3", "n20", later) == 1);
+  CHECK(t.failed("10.0.0.3", "n21", later) == 2);
+  CHECK(t.wait("10.0.0.3", "never-tried", later + 1) == 1);
+  // A second throttle on the same database (a second server) sees the same counts.
+  web::LoginThrottle second(*s.accounts, p);
+  CHECK(second.wait("10.0.0.3", "never-tried", later) == 2);
 }
 
 TEST_CASE("verify gate: at most the limit inside, a bounded queue, the rest turned away") {

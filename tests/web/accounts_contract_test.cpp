@@ -236,4 +236,43 @@ TEST_CASE("accounts contract: a token is used once until it expires, on every co
   CHECK_FALSE(accounts->use_once("form", "f2", 9000, 2001));
 }
 
+TEST_CASE("accounts contract: failed sign-ins count per key on every connection and are "
+          "forgotten after a quiet spell") {
+  const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO("back end " << kind);
+  Location loc(kind);
+  auto accounts = open_accounts(loc.url);
+  auto other = open_accounts(loc.url); // a second server on the same database
+  const std::int64_t day = 86400;
+  CHECK(accounts->login_failures("client 192.0.2.1", 1000, day).failures == 0);
+  CHECK(accounts->count_login_failure("client 192.0.2.1", 1000, day).failures == 1);
+  const auto second = other->count_login_failure("client 192.0.2.1", 1005, day);
+  CHECK(second.failures == 2);
+  CHECK(second.last == 1005);
+  // Each key counts alone.
+  CHECK(other->count_login_failure("client 192.0.2.2", 1006, day).failures == 1);
+  const auto read = accounts->login_failures("client 192.0.2.1", 1010, day);
+  CHECK(read.failures == 2);
+  CHECK(read.last == 1005);
+  // Quiet for a whole day (last failure at 1005, a day later is 87405): forgotten, and the next
+  // failure counts from 1.
+  CHECK(accounts->login_failures("client 192.0.2.1", 1005 + day - 1, day).failures == 2);
+  CHECK(accounts->login_failures("client 192.0.2.1", 1005 + day, day).failures == 0);
+  CHECK(other->count_login_failure("client 192.0.2.1", 1005 + day, day).failures == 1);
+  // A success starts one key again and leaves the others.
+  accounts->forget_login_failures("client 192.0.2.1");
+  CHECK(other->login_failures("client 192.0.2.1", 1005 + day, day).failures == 0);
+  CHECK(other->login_failures("client 192.0.2.2", 1006 + day - 1, day).failures == 1);
+  // Two servers counting one key at once lose none: 2 x 40 failures.
+  const auto hammer = [](Accounts &acc) {
+    for (int i = 0; i < 40; ++i)
+      acc.count_login_failure("name 192.0.2.9\nph.b", 5000 + i, day);
+  };
+  std::thread t1(hammer, std::ref(*accounts));
+  std::thread t2(hammer, std::ref(*other));
+  t1.join();
+  t2.join();
+  CHECK(accounts->login_failures("name 192.0.2.9\nph.b", 5040, day).failures == 80);
+}
+
 } // namespace titrate::test
