@@ -82,7 +82,7 @@ void run_serve(Context &ctx, const std::string &listen, const ServeOptions &cds,
   if (!cds.clients.empty() || cds.unsigned_local_test) {
     web::CdsConfig c;
     if (!cds.clients.empty())
-      c.verifier = web::load_cds_clients(cds.clients);
+      c.verifier = web::load_cds_clients(cds.clients, now_seconds(), web::jwks_fetcher());
     c.allow_unsigned = cds.unsigned_local_test;
     c.codes = std::make_shared<const ehr::EhrCodes>(load_ehr_codes(ctx));
     c.base_url = cds.public_url;
@@ -144,8 +144,9 @@ void add_serve_command(CLI::App &app, Context &ctx) {
   CLI::App *serve =
       app.add_subcommand("serve", "Serve the browser front end and JSON API (docs/web.md)");
   serve->add_option("--listen", *listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  serve->add_option("--cds-clients", cds->clients,
-                    "Trusted CDS Hooks clients (JSON: iss and JWK Set file each; docs/ehr.md)");
+  serve->add_option(
+      "--cds-clients", cds->clients,
+      "Trusted CDS Hooks clients (JSON: iss and its JWK Set file or URL each; docs/ehr.md)");
   serve->add_option("--public-url", cds->public_url,
                     "This server's URL as the EHR calls it (JWT aud, card links); default "
                     "http://HOST:PORT");

@@ -36,8 +36,13 @@ struct CdsConfig {
 };
 
 // The trusted CDS clients file (JSON): {"clients": [{"iss": URL, "jwks_file": PATH}]}, PATH
-// relative to the file's folder. InputError naming the file and the entry otherwise.
-std::shared_ptr<JwtVerifier> load_cds_clients(const std::string &path);
+// relative to the file's folder, or "jwks_url": URL in place of jwks_file (https, or http on a
+// loopback host for a test EHR; fetched at `now` with `fetch`, and again as jwt.hpp says).
+// InputError naming the file and the entry otherwise.
+std::shared_ptr<JwtVerifier> load_cds_clients(const std::string &path, std::int64_t now,
+                                              const JwtVerifier::FetchJwks &fetch);
+// Fetches a JWK Set over HTTP(S) (fhir_server.hpp's rules: no redirects, 5 s, 1 MiB).
+JwtVerifier::FetchJwks jwks_fetcher();
 
 struct CdsMount {
   Repository &repo;

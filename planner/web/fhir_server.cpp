@@ -52,9 +52,10 @@ bool loopback(const std::string &host) {
   return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
 }
 
-FhirRead read_one(const ServerUrl &u, const std::string &token, const std::string &query,
-                  std::chrono::milliseconds limit) {
-  FhirRead out{query, std::nullopt, ""};
+// One GET of `target` (path and query) on `u` under the rules of fhir_server.hpp.
+HttpGot get(const ServerUrl &u, const std::string &target, const std::string &token,
+            const std::string &accept, std::chrono::milliseconds limit, std::size_t max_bytes) {
+  HttpGot out;
   httplib::Client cli(u.scheme_host_port);
   const auto secs = static_cast<time_t>(limit.count() / 1000);
   const auto usecs = static_cast<time_t>((limit.count() % 1000) * 1000);
@@ -64,22 +65,21 @@ FhirRead read_one(const ServerUrl &u, const std::string &token, const std::strin
   cli.set_follow_location(false);
   if (!token.empty())
     cli.set_bearer_token_auth(token);
-  std::string target = u.path + "/";
-  for (char c : query)
-    target += c == '|' ? std::string("%7C") : std::string(1, c); // a token's system|code
   std::string body;
   bool too_big = false;
-  auto res = cli.Get(target, httplib::Headers{{"Accept", "application/fhir+json"}},
-                     [&](const char *data, std::size_t n) {
-                       if (body.size() + n > fhir_read_max_bytes) {
-                         too_big = true;
-                         return false;
-                       }
-                       body.append(data, n);
-                       return true;
-                     });
+  auto res =
+      cli.Get(target, httplib::Headers{{"Accept", accept}}, [&](const char *data, std::size_t n) {
+        if (body.size() + n > max_bytes) {
+          too_big = true;
+          return false;
+        }
+        body.append(data, n);
+        return true;
+      });
   if (too_big) {
-    out.error = "the answer is larger than " + std::to_string(fhir_read_max_bytes >> 20) + " MiB";
+    out.error = "the answer is larger than " + (max_bytes % (1u << 20) == 0
+                                                    ? std::to_string(max_bytes >> 20) + " MiB"
+                                                    : std::to_string(max_bytes >> 10) + " KiB");
     return out;
   }
   if (!res) {
@@ -90,7 +90,20 @@ FhirRead read_one(const ServerUrl &u, const std::string &token, const std::strin
     out.error = "HTTP " + std::to_string(res->status);
     return out;
   }
-  auto doc = nlohmann::json::parse(body, nullptr, false);
+  out.body = std::move(body);
+  return out;
+}
+
+FhirRead read_one(const ServerUrl &u, const std::string &token, const std::string &query,
+                  std::chrono::milliseconds limit) {
+  std::string target = u.path + "/";
+  for (char c : query)
+    target += c == '|' ? std::string("%7C") : std::string(1, c); // a token's system|code
+  HttpGot got = get(u, target, token, "application/fhir+json", limit, fhir_read_max_bytes);
+  FhirRead out{query, std::nullopt, std::move(got.error)};
+  if (!got.body)
+    return out;
+  auto doc = nlohmann::json::parse(*got.body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("resourceType") ||
       !doc["resourceType"].is_string()) {
     out.error = "the answer is not a FHIR resource in JSON";
@@ -102,13 +115,25 @@ FhirRead read_one(const ServerUrl &u, const std::string &token, const std::strin
 
 } // namespace
 
-std::string fhir_server_refusal(const std::string &base) {
-  const auto u = split_url(base);
+std::string url_refusal(const std::string &url, const std::string &what) {
+  const auto u = split_url(url);
   if (!u)
-    return "fhirServer is not an http(s) URL";
+    return what + " is not an http(s) URL";
   if (!u->https && !loopback(u->host))
-    return "fhirServer is http:// on a host that is not loopback; titrate reads only over https";
+    return what + " is http:// on a host that is not loopback; titrate reads only over https";
   return "";
+}
+
+std::string fhir_server_refusal(const std::string &base) {
+  return url_refusal(base, "fhirServer");
+}
+
+HttpGot http_get(const std::string &url, const std::string &accept, std::chrono::milliseconds limit,
+                 std::size_t max_bytes) {
+  if (std::string refusal = url_refusal(url, url); !refusal.empty())
+    return HttpGot{std::nullopt, std::move(refusal)};
+  const ServerUrl u = *split_url(url);
+  return get(u, u.path.empty() ? "/" : u.path, "", accept, limit, max_bytes);
 }
 
 std::vector<FhirRead> read_fhir(const FhirServerAccess &access,

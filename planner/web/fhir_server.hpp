@@ -27,8 +27,19 @@ struct FhirRead {
   std::string error;                      // else why not, e.g. "HTTP 404", "timed out"
 };
 
+// Whether `url` may be called under the rules above; "" if so, else why not, naming it `what`.
+std::string url_refusal(const std::string &url, const std::string &what);
 // Whether `base` may be called; "" if so, else why not (for the card or the 412's detail).
 std::string fhir_server_refusal(const std::string &base);
+
+struct HttpGot {
+  std::optional<std::string> body; // the answer's body (status 200)
+  std::string error;               // else why not, e.g. "HTTP 404", "no answer (...)"
+};
+// One GET of `url` (no query string) under the rules above, without credentials, within `limit`
+// and `max_bytes`. Never throws for a server's fault.
+HttpGot http_get(const std::string &url, const std::string &accept, std::chrono::milliseconds limit,
+                 std::size_t max_bytes);
 
 // Reads each query (e.g. "Observation?patient=p1&code=...") from the server, at once, each within
 // `limit`; the answers in the order of `queries`. Never throws for a server's fault.

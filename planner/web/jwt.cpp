@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace titrate::web {
@@ -198,11 +199,11 @@ JwtVerifier::JwtVerifier() = default;
 JwtVerifier::~JwtVerifier() = default;
 
 bool JwtVerifier::empty() const {
+  const std::lock_guard lock(keys_mutex_);
   return keys_.empty();
 }
 
-void JwtVerifier::trust(const std::string &iss, const std::string &jwks_json,
-                        const std::string &where) {
+JwtVerifier::Keys JwtVerifier::parse_set(const std::string &jwks_json, const std::string &where) {
   json set;
   try {
     set = json::parse(jwks_json);
@@ -212,7 +213,7 @@ void JwtVerifier::trust(const std::string &iss, const std::string &jwks_json,
   if (!set.is_object() || !set.contains("keys") || !set["keys"].is_array() || set["keys"].empty()) {
     throw InputError(where + ": no \"keys\" array; expected a JWK Set {\"keys\": [...]}");
   }
-  auto &list = keys_[iss];
+  Keys list;
   for (const auto &k : set["keys"]) {
     auto key = std::make_shared<Key>();
     key->kid = member(k, "kid");
@@ -246,10 +247,94 @@ void JwtVerifier::trust(const std::string &iss, const std::string &jwks_json,
     }
     for (const auto &other : list) {
       if (other->kid == key->kid)
-        throw InputError(at + ": the kid is listed twice for " + iss);
+        throw InputError(at + ": the kid is listed twice");
     }
     list.push_back(std::move(key));
   }
+  return list;
+}
+
+void JwtVerifier::trust(const std::string &iss, const std::string &jwks_json,
+                        const std::string &where) {
+  Keys list = parse_set(jwks_json, where);
+  const std::lock_guard lock(keys_mutex_);
+  Client &c = keys_[iss];
+  if (!c.url.empty())
+    throw InputError(iss + " is listed twice; expected one JWK Set (a file or a URL) per issuer");
+  for (const auto &key : list) {
+    for (const auto &other : c.keys) {
+      if (other->kid == key->kid) {
+        throw InputError(where + ": key \"" + printable(key->kid, 40) +
+                         "\": the kid is listed twice for " + iss);
+      }
+    }
+  }
+  c.keys.insert(c.keys.end(), list.begin(), list.end());
+}
+
+void JwtVerifier::trust_url(const std::string &iss, const std::string &url, FetchJwks fetch,
+                            std::int64_t now) {
+  std::string body;
+  try {
+    body = fetch(url);
+  } catch (const std::exception &e) {
+    throw InputError("cannot fetch the JWK Set of " + iss + " from " + url + ": " + e.what());
+  }
+  Keys list = parse_set(body, url);
+  const std::lock_guard lock(keys_mutex_);
+  Client &c = keys_[iss];
+  if (!c.keys.empty() || !c.url.empty())
+    throw InputError(iss + " is listed twice; expected one JWK Set (a file or a URL) per issuer");
+  // `tried` stays 0: the first token with a kid the set lacks may fetch at once (the start's fetch
+  // was not asked for by a token).
+  c = Client{std::move(list), url, std::move(fetch), now, 0, ""};
+}
+
+JwtVerifier::Keys JwtVerifier::keys_for(const std::string &iss, const std::string &kid,
+                                        const std::string &jku, std::int64_t now) {
+  std::unique_lock lock(keys_mutex_);
+  const auto it = keys_.find(iss);
+  if (iss.empty() || it == keys_.end())
+    throw JwtError("iss \"" + printable(iss, 80) + "\" is not a trusted CDS client");
+  Client *c = &it->second;
+  if (c->url.empty())
+    return c->keys; // a file's keys; a jku header is not followed
+  if (!jku.empty() && jku != c->url) {
+    throw JwtError("jku \"" + printable(jku, 120) + "\" is not the JWK Set URL configured for " +
+                   iss + " (" + c->url + "); it is not fetched");
+  }
+  const bool known =
+      std::any_of(c->keys.begin(), c->keys.end(), [&kid](const auto &k) { return k->kid == kid; });
+  const bool old = c->fetched + jwks_refresh_seconds <= now;
+  if ((!known || old) && c->tried + jwks_refetch_seconds <= now) {
+    // Fetch outside the lock (other calls go on meanwhile); `tried` keeps them from fetching too.
+    c->tried = now;
+    const std::string url = c->url;
+    const FetchJwks fetch = c->fetch;
+    lock.unlock();
+    std::string error;
+    Keys fresh;
+    try {
+      fresh = parse_set(fetch(url), url);
+    } catch (const std::exception &e) {
+      error = e.what();
+    }
+    lock.lock();
+    c = &keys_.find(iss)->second;
+    if (error.empty()) {
+      c->keys = std::move(fresh);
+      c->fetched = now;
+      c->last_error.clear();
+    } else {
+      c->last_error = error;
+    }
+  }
+  if (c->fetched + jwks_max_stale_seconds <= now) {
+    throw JwtError("the JWK Set of " + iss + " could not be fetched from " + c->url + " for " +
+                   std::to_string((now - c->fetched) / 3600) +
+                   " hours (last: " + printable(c->last_error, 160) + ")");
+  }
+  return c->keys;
 }
 
 VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &audience,
@@ -286,12 +371,9 @@ VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &aud
 
   const json claims = decode_json_part(token.substr(dot1 + 1, dot2 - dot1 - 1), "payload");
   const std::string iss = member(claims, "iss");
-  const auto trusted = keys_.find(iss);
-  if (iss.empty() || trusted == keys_.end()) {
-    throw JwtError("iss \"" + printable(iss, 80) + "\" is not a trusted CDS client");
-  }
+  const Keys keys = keys_for(iss, kid, member(header, "jku"), now);
   const Key *key = nullptr;
-  for (const auto &k : trusted->second)
+  for (const auto &k : keys)
     if (k->kid == kid)
       key = k.get();
   if (!key)

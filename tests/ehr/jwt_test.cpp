@@ -120,3 +120,118 @@ TEST_CASE("jwt: a JWK Set is refused when it cannot be trusted", "[ehr][jwt]") {
       Catch::Contains("no kid"));
   CHECK_THROWS_WITH(base64url_decode("a+b"), Catch::Contains("base64url"));
 }
+
+namespace {
+
+// A JWK Set served by a test "URL": what it answers now, and how often it was asked.
+struct FakeJwksUrl {
+  std::string answer = spec_jwks;
+  bool down = false;
+  int fetches = 0;
+  JwtVerifier::FetchJwks fetcher() {
+    return [this](const std::string &url) {
+      ++fetches;
+      CHECK(url == "https://fhir-ehr.example.com/jwk_uri");
+      if (down)
+        throw std::runtime_error("no answer (Connection)");
+      return answer;
+    };
+  }
+};
+
+// The specification's key under another kid: a set that lacks "example-kid".
+std::string renamed_set(const std::string &kid) {
+  std::string s = spec_jwks;
+  s.replace(s.find("example-kid"), 11, kid);
+  return s;
+}
+
+const std::string spec_jku = "https://fhir-ehr.example.com/jwk_uri"; // the example's jku header
+
+} // namespace
+
+TEST_CASE("jwt: a client's JWK Set from its URL, fetched again for a new kid and when old",
+          "[ehr][jwt]") {
+  const std::int64_t t0 = spec_exp - 3000; // the example token is valid from here on
+  SECTION("the example token verifies with the set at its configured URL, which its jku names") {
+    FakeJwksUrl url;
+    JwtVerifier v;
+    v.trust_url(spec_iss, spec_jku, url.fetcher(), t0);
+    CHECK(url.fetches == 1);
+    CHECK(v.verify(spec_token, spec_aud, t0 + 10).kid == "example-kid");
+    CHECK(url.fetches == 1); // a known kid and a fresh set: no fetch
+  }
+  SECTION("a key the set did not have is fetched once, then found (a rotated key)") {
+    FakeJwksUrl url;
+    url.answer = renamed_set("old-kid");
+    JwtVerifier v;
+    v.trust_url(spec_iss, spec_jku, url.fetcher(), t0);
+    url.answer = spec_jwks; // the EHR rotates: the new set has example-kid
+    CHECK(v.verify(spec_token, spec_aud, t0 + 100).kid == "example-kid");
+    CHECK(url.fetches == 2);
+  }
+  SECTION("an unknown kid fetches at most once every 30 seconds") {
+    FakeJwksUrl url;
+    url.answer = renamed_set("old-kid");
+    JwtVerifier v;
+    v.trust_url(spec_iss, spec_jku, url.fetcher(), t0);
+    CHECK_THROWS_WITH(v.verify(spec_token, spec_aud, t0 + 40), Catch::Contains("not a key of"));
+    CHECK(url.fetches == 2);
+    CHECK_THROWS_WITH(v.verify(spec_token, spec_aud, t0 + 69), Catch::Contains("not a key of"));
+    CHECK(url.fetches == 2); // 29 s after the last attempt: not asked again
+    url.answer = spec_jwks;
+    CHECK(v.verify(spec_token, spec_aud, t0 + 70).kid == "example-kid");
+    CHECK(url.fetches == 3);
+  }
+  SECTION("an hour-old set is fetched again, so a key the EHR withdrew stops working") {
+    FakeJwksUrl url;
+    JwtVerifier v;
+    v.trust_url(spec_iss, spec_jku, url.fetcher(), t0 - 3600);
+    url.answer = renamed_set("new-kid"); // example-kid withdrawn
+    CHECK_THROWS_WITH(v.verify(spec_token, spec_aud, t0), Catch::Contains("not a key of"));
+    CHECK(url.fetches == 2);
+  }
+  SECTION("an unreachable URL: the keys are kept for a day after the last fetch, then refused") {
+    FakeJwksUrl url;
+    JwtVerifier v;
+    v.trust_url(spec_iss, spec_jku, url.fetcher(), t0 - 86400 + 100);
+    url.down = true;
+    CHECK(v.verify(spec_token, spec_aud, t0).kid == "example-kid"); // 23.97 h old: still used
+    CHECK(url.fetches == 2);
+    JwtVerifier w;
+    FakeJwksUrl gone;
+    w.trust_url(spec_iss, spec_jku, gone.fetcher(), t0 - 86400);
+    gone.down = true;
+    CHECK_THROWS_WITH(w.verify(spec_token, spec_aud, t0),
+                      Catch::Contains("could not be fetched from " + spec_jku + " for 24 hours") &&
+                          Catch::Contains("no answer (Connection)"));
+  }
+  SECTION("the first fetch failing or giving no set is refused at start, naming the URL") {
+    FakeJwksUrl url;
+    url.down = true;
+    JwtVerifier v;
+    CHECK_THROWS_WITH(v.trust_url(spec_iss, spec_jku, url.fetcher(), t0),
+                      Catch::Contains("cannot fetch the JWK Set of " + spec_iss + " from " +
+                                      spec_jku + ": no answer (Connection)"));
+    FakeJwksUrl empty;
+    empty.answer = R"({"keys": []})";
+    CHECK_THROWS_WITH(v.trust_url(spec_iss, spec_jku, empty.fetcher(), t0),
+                      Catch::Contains(spec_jku + ": no \"keys\" array"));
+  }
+}
+
+TEST_CASE("jwt: a token whose jku is not the client's configured URL is refused", "[ehr][jwt]") {
+  // The same key configured at another URL: the example's jku header no longer matches.
+  JwtVerifier v;
+  const std::string other = "https://keys.fhir-ehr.example.com/jwks";
+  v.trust_url(
+      spec_iss, other, [](const std::string &) { return spec_jwks; }, spec_exp - 3000);
+  CHECK_THROWS_WITH(v.verify(spec_token, spec_aud, spec_exp - 100),
+                    Catch::Contains("jku \"" + spec_jku +
+                                    "\" is not the JWK Set URL configured for " + spec_iss) &&
+                        Catch::Contains("not fetched"));
+  // With the set from a file the jku is not followed: the file's keys verify it.
+  JwtVerifier f;
+  trusted(f);
+  CHECK(f.verify(spec_token, spec_aud, spec_exp - 100).kid == "example-kid");
+}

@@ -135,13 +135,14 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   // `titrate serve` on `port` with the trusted clients, answering as `publicUrl`; resolves once
   // it says it is listening (or after 30 s), with the process and its output so far.
-  const serve = async (onPort, publicUrl) => {
+  const serve = async (onPort, publicUrl, clients = 'cds-clients.json') => {
     const proc = spawn(binary, ['serve', '--listen', `127.0.0.1:${onPort}`, '--cds-clients',
-      path.join(tmp, 'cds-clients.json'), '--public-url', publicUrl + '/'], { env, cwd: sourceDir });
-    const s = { proc, out: '' };
+      path.join(tmp, clients), '--public-url', publicUrl + '/'], { env, cwd: sourceDir });
+    const s = { proc, out: '', exit: null };
     proc.stdout.on('data', (d) => { s.out += d; });
     proc.stderr.on('data', (d) => { s.out += d; });
-    for (let i = 0; i < 600 && !s.out.includes('CDS Hooks at'); i++) {
+    proc.on('exit', (code) => { s.exit = code; });
+    for (let i = 0; i < 600 && !s.out.includes('CDS Hooks at') && s.exit === null; i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
     return s;
@@ -180,6 +181,7 @@ async function main() {
     await new Promise((r) => server.on('exit', r));
     serverOut += first.out;
   }
+  serverOut += await jwksByUrl(serve, es);
   // The EHR's FHIR access token is never stored or logged.
   step = 'fhirAuthorization';
   const db = fs.readFileSync(path.join(tmp, 'titrate.db')).toString('latin1');
@@ -209,10 +211,10 @@ async function main() {
 const SECRET = 'secret-fhir-access-token-' + crypto.randomUUID();
 const SECRETS = [SECRET, 'some-opaque-fhir-access-token']; // every access token sent
 
-async function sign(key, { kid, alg, aud, iss = ISS, exp = 300, iat = 0, jti = crypto.randomUUID() }) {
+async function sign(key, { kid, alg, aud, iss = ISS, exp = 300, iat = 0, jti = crypto.randomUUID(), jku }) {
   const now = Math.floor(Date.now() / 1000);
   return new jose.SignJWT({ jti })
-    .setProtectedHeader({ alg, typ: 'JWT', kid })
+    .setProtectedHeader(jku ? { alg, typ: 'JWT', kid, jku } : { alg, typ: 'JWT', kid })
     .setIssuer(iss).setAudience(aud).setIssuedAt(now + iat).setExpirationTime(now + exp)
     .sign(key);
 }
@@ -558,6 +560,62 @@ async function walk(base, keys) {
   await refusedWith(await es(disc, { iss: 'https://other.test' }), 'unknown iss', /not a trusted CDS client/);
   r = await call(base, disc, { method: 'GET' });
   check(r.status === 401, 'no token: 401 (the local test mode is off)');
+}
+
+// The EHR publishes its keys at a URL the clinic names in the clients file (jwks_url; CDS Hooks
+// 2.0 "Trusting CDS Clients": the allowlist of iss and jku): titrate fetches the set at start,
+// again for a kid it lacks (a rotated key), and never fetches another jku. Returns the output.
+async function jwksByUrl(serve, es) {
+  step = 'jwks_url';
+  let published = { keys: [{ ...(await jose.exportJWK(es.publicKey)), kid: 'es384-1', alg: 'ES384', use: 'sig' }] };
+  const asked = [];
+  const keyServer = http.createServer((q, a) => {
+    asked.push(q.url);
+    a.writeHead(q.url === '/jwks' ? 200 : 404, { 'Content-Type': 'application/jwk-set+json' });
+    a.end(q.url === '/jwks' ? JSON.stringify(published) : '{}');
+  });
+  await new Promise((res) => keyServer.listen(0, '127.0.0.1', res));
+  const jwksUrl = `http://127.0.0.1:${keyServer.address().port}/jwks`;
+  fs.writeFileSync(path.join(tmp, 'cds-clients-url.json'), JSON.stringify({ clients: [{ iss: ISS, jwks_url: jwksUrl }] }));
+  fs.writeFileSync(path.join(tmp, 'cds-clients-down.json'),
+    JSON.stringify({ clients: [{ iss: ISS, jwks_url: `http://127.0.0.1:${keyServer.address().port}/gone` }] }));
+  let out = '';
+  try {
+    // A URL that does not answer with a set: serve refuses to start, naming it.
+    const down = await serve(await freePort(), 'http://127.0.0.1:1', 'cds-clients-down.json');
+    out += down.out;
+    asked.length = 0;
+    check(down.exit === 2 && /cannot fetch the JWK Set of https:\/\/ehr\.mock\.test from http:\/\/127\.0\.0\.1:\d+\/gone: HTTP 404/.test(down.out),
+      `an unreachable jwks_url: serve exits 2 naming it (got ${down.exit}: ${down.out.slice(0, 300)})`);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const s = await serve(port, base, 'cds-clients-url.json');
+    try {
+      check(s.out.includes('CDS Hooks at'), 'serve starts with a jwks_url client: ' + s.out.slice(0, 300));
+      check(asked.length === 1 && asked[0] === '/jwks', `the set is fetched once at start (${asked.join(' ')})`);
+      const disc = '/cds-services';
+      let r = await call(base, disc, { method: 'GET', token: await sign(es.privateKey, { kid: 'es384-1', alg: 'ES384', aud: base + disc, jku: jwksUrl }) });
+      check(r.status === 200, `a token signed with a key of the fetched set, its jku the configured URL: 200 (got ${r.status}: ${r.text.slice(0, 200)})`);
+      check(asked.length === 1, 'a known kid: no fetch');
+      // The EHR rotates: a new key, published at the same URL.
+      const next = await jose.generateKeyPair('ES384');
+      published = { keys: [...published.keys, { ...(await jose.exportJWK(next.publicKey)), kid: 'es384-2', alg: 'ES384', use: 'sig' }] };
+      r = await call(base, disc, { method: 'GET', token: await sign(next.privateKey, { kid: 'es384-2', alg: 'ES384', aud: base + disc }) });
+      check(r.status === 200, `a token with the new key: fetched again, then 200 (got ${r.status}: ${r.text.slice(0, 200)})`);
+      check(asked.length === 2, `the new kid made one fetch (${asked.length})`);
+      // A jku elsewhere is refused without being fetched.
+      r = await call(base, disc, { method: 'GET', token: await sign(es.privateKey, { kid: 'es384-1', alg: 'ES384', aud: base + disc, jku: 'https://keys.attacker.test/jwks' }) });
+      check(r.status === 401 && /is not the JWK Set URL configured for/.test(r.text), `a foreign jku: 401 (got ${r.status}: ${r.text.slice(0, 200)})`);
+      check(asked.length === 2, 'the foreign jku was not fetched');
+    } finally {
+      s.proc.kill('SIGTERM');
+      await new Promise((r) => (s.exit !== null ? r() : s.proc.on('exit', r)));
+      out += s.out;
+    }
+  } finally {
+    keyServer.close();
+  }
+  return out;
 }
 
 main().catch((e) => fail(e.stack || String(e)));
