@@ -157,6 +157,8 @@ void prune_sources(const Patient &before, Patient &p) {
     }
     if (kind == "conditions")
       return !in(p.conditions, name);
+    if (kind == "indication")
+      return p.indication != before.indication;
     return false;
   });
 }

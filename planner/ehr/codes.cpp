@@ -80,25 +80,42 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
     rx.finish();
   }
 
-  if (const auto *sn_v = top.table("snomed")) {
-    tomlr::Table sn(faults, *sn_v, "snomed");
-    c.snomed_source = *sn.str("source");
-    for (const std::string &key : tomlr::keys(*sn_v)) {
+  // [snomed] (conditions) and [snomed_indications]: TERM = ["SCTID", ...], each code once in both.
+  const auto snomed_table = [&](const char *name, std::map<std::string, std::string> &into,
+                                std::string &source, const auto &known, const char *what) {
+    const auto *v = top.table(name);
+    if (!v)
+      return;
+    tomlr::Table t(faults, *v, name);
+    source = *t.str("source");
+    for (const std::string &key : tomlr::keys(*v)) {
       if (key == "source")
         continue;
-      const auto code = sn.str(key);
-      if (!code)
+      const auto list = t.strings(key);
+      if (!list)
         continue;
-      if (!f.vocabulary.knows_condition(key)) {
-        sn.fault(key, "\"" + key + "\" is not a condition of formulary/vocabulary.toml");
-      } else if (!plain_code(*code, "0123456789")) {
-        sn.fault(key, "\"" + *code + "\" is not a SNOMED CT code; expected digits");
-      } else if (!c.snomed.emplace(*code, key).second) {
-        sn.fault(key, "SNOMED CT " + *code + " is listed twice; expected each code once");
+      if (!known(key)) {
+        t.fault(key, "\"" + key + "\" is not " + what + " of formulary/vocabulary.toml");
+        continue;
+      }
+      for (const auto &code : *list) {
+        if (!plain_code(code, "0123456789")) {
+          t.fault(key, "\"" + code + "\" is not a SNOMED CT code; expected digits");
+        } else if (c.snomed.count(code) || c.snomed_indications.count(code)) {
+          t.fault(key, "SNOMED CT " + code + " is listed twice; expected each code once");
+        } else {
+          into.emplace(code, key);
+        }
       }
     }
-    sn.finish();
-  }
+    t.finish();
+  };
+  snomed_table(
+      "snomed", c.snomed, c.snomed_source,
+      [&f](const std::string &k) { return f.vocabulary.knows_condition(k); }, "a condition");
+  snomed_table(
+      "snomed_indications", c.snomed_indications, c.snomed_indications_source,
+      [&f](const std::string &k) { return f.vocabulary.knows_indication(k); }, "an indication");
   top.finish();
 
   // The formulary drugs' own codes: ingredient and every stocked strength (clinical.md E1, E2).

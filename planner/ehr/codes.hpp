@@ -1,8 +1,9 @@
 #pragma once
 // The codes an EHR sends, mapped to titrate's words (formulary/ehr/codes.toml): LOINC
 // codes of the Observations read, RxNorm ingredient codes of the vocabulary's medications (the
-// formulary drugs' codes come from their monographs), SNOMED CT codes of conditions, and the
-// project rule on how old a laboratory value may be before it is flagged. Pure: parses text.
+// formulary drugs' codes come from their monographs), SNOMED CT codes of conditions and
+// indications, and the project rule on how old a laboratory value may be before it is flagged.
+// Pure: parses text.
 #include "planner/formulary/monograph.hpp"
 
 #include <map>
@@ -34,6 +35,8 @@ struct EhrCodes {
   std::string rxnorm_source;
   std::map<std::string, std::string> snomed; // SNOMED CT code -> condition term
   std::string snomed_source;
+  std::map<std::string, std::string> snomed_indications; // SNOMED CT code -> indication term
+  std::string snomed_indications_source;
 
   // The medication (vocabulary or formulary name) of an RxCUI; nullopt when unknown.
   std::optional<std::string> medication_of(const std::string &rxcui) const;

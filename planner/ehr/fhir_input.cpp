@@ -455,14 +455,19 @@ void FhirReader::condition(const json &r, const std::string &at) {
   for (const auto &c : codings(code, at + ".code")) {
     if (c.system != snomed_system)
       continue;
-    const auto it = codes_.snomed.find(c.code);
-    if (it == codes_.snomed.end())
+    const auto cond = codes_.snomed.find(c.code);
+    const auto ind = codes_.snomed_indications.find(c.code);
+    if (cond == codes_.snomed.end() && ind == codes_.snomed_indications.end())
       continue;
     std::optional<std::string> when = opt_str(r, "onsetDateTime", at);
     if (!when)
       when = opt_str(r, "recordedDate", at);
     const std::string date = when ? iso(clinical_date(*when, at + " date", today_)) : "";
-    in_.conditions.push_back({it->second, {"conditions:" + it->second, ref, date, c.code}});
+    if (cond != codes_.snomed.end()) {
+      in_.conditions.push_back({cond->second, {"conditions:" + cond->second, ref, date, c.code}});
+    } else {
+      in_.indications.push_back({ind->second, {"indication", ref, date, c.code}});
+    }
     return;
   }
   in_.not_checked.push_back(ref + ": condition " + concept_text(code, at + ".code") +
@@ -556,6 +561,10 @@ Patient to_patient(const FhirInput &in, const std::string &id, const EhrCodes &c
       p.conditions.push_back(c);
       p.sources.push_back(src);
     }
+  }
+  if (!in.indications.empty()) {
+    p.indication = in.indications.front().first;
+    p.sources.push_back(in.indications.front().second);
   }
   return p;
 }

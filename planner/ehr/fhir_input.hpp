@@ -38,6 +38,9 @@ struct FhirInput {
   std::vector<std::pair<std::string, ValueSource>> medications; // name, source
   std::vector<std::pair<StoppedMedication, ValueSource>> stopped;
   std::vector<std::pair<std::string, ValueSource>> conditions; // vocabulary term, source
+  // Indication terms (vocabulary [indications]) of coded Conditions, in the order read; the
+  // profile takes the first.
+  std::vector<std::pair<std::string, ValueSource>> indications;
   std::vector<std::string> allergies;     // "AllergyIntolerance/ID: TEXT (matches DRUG)" lines
   std::vector<std::string> allergy_drugs; // medications/formulary drugs an allergy names
   std::vector<std::string> not_checked;   // unknown codes, unread resources: one line each

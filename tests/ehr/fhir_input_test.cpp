@@ -3,9 +3,12 @@
 // the reader's output.
 #include "planner/core/errors.hpp"
 #include "planner/ehr/fhir_input.hpp"
+#include "planner/safety/eligibility.hpp"
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 using namespace titrate;
 using namespace titrate::ehr;
@@ -270,4 +273,78 @@ TEST_CASE("ehr codes: a medication outside the vocabulary is a data error", "[eh
   CHECK_THROWS_WITH(parse_ehr_codes(replaced("lab_max_age_days = 90", "lab_max_age_days = 0"),
                                     "codes.toml", test::shipped_formulary()),
                     Catch::Contains("lab_max_age_days"));
+}
+
+namespace {
+
+json condition(const std::string &id, const std::string &sctid, const std::string &text) {
+  return {{"resourceType", "Condition"},
+          {"id", id},
+          {"code",
+           {{"coding", {{{"system", "http://snomed.info/sct"}, {"code", sctid}}}}, {"text", text}}},
+          {"recordedDate", "2026-10-01"}};
+}
+
+} // namespace
+
+TEST_CASE("fhir: coded conditions and the indication and more medications reach the checks",
+          "[ehr]") {
+  // Codes from formulary/ehr/codes.toml, each re-read at its cited source: 392291006
+  // "Angle-closure glaucoma" (VSAC Glaucoma), 247398009 "Neuropathic pain" (an indication),
+  // RxNorm 8123 phenelzine (OHDSI, Ingredient). 38341003 "Hypertensive disorder" is left out on
+  // purpose (it does not say uncontrolled), so it is not checked.
+  const auto in = read(bundle(
+      {patient(), obs("w", "29463-7", 70, "kg"), obs("c", "2160-0", 0.9, "mg/dL"),
+       condition("g", "392291006", "Angle-closure glaucoma"),
+       condition("np", "247398009", "Neuropathic pain"),
+       condition("ht", "38341003", "Hypertension"), med("MedicationStatement", "mao", "8123")}));
+  REQUIRE(in.conditions.size() == 1);
+  CHECK(in.conditions[0].first == "narrow-angle-glaucoma");
+  CHECK(in.conditions[0].second.resource == "Condition/g");
+  CHECK(in.conditions[0].second.note == "392291006");
+  REQUIRE(in.indications.size() == 1);
+  CHECK(in.indications[0].first == "neuropathic-pain");
+  REQUIRE(in.not_checked.size() == 1);
+  CHECK_THAT(in.not_checked[0], Catch::Contains("Condition/ht") && Catch::Contains("SNOMED"));
+  const Patient p = to_patient(in, "P1", test::shipped_codes());
+  CHECK(p.indication == "neuropathic-pain");
+  CHECK(p.medications == std::vector<std::string>{"phenelzine"});
+  const auto sources_of = [&p](const std::string &field) {
+    return std::count_if(p.sources.begin(), p.sources.end(),
+                         [&](const ValueSource &s) { return s.field == field; });
+  };
+  CHECK(sources_of("indication") == 1);
+  CHECK(sources_of("conditions:narrow-angle-glaucoma") == 1);
+  // clinical.md A4: narrow-angle glaucoma makes amitriptyline avoid; A5: an MAOI taken now makes
+  // duloxetine and amitriptyline avoid, and leaves gabapentin ok.
+  const auto r = check_eligibility(p, test::shipped_formulary(), today);
+  CHECK(r.find("duloxetine")->verdict == Severity::avoid);
+  CHECK(r.find("amitriptyline")->verdict == Severity::avoid);
+  CHECK(r.find("gabapentin")->verdict == Severity::ok);
+  bool glaucoma_reason = false;
+  for (const auto &f : r.find("amitriptyline")->reasons)
+    glaucoma_reason = glaucoma_reason || f.text.find("glaucoma") != std::string::npos;
+  CHECK(glaucoma_reason);
+}
+
+TEST_CASE("ehr codes: a SNOMED CT code in two places or under an unknown term is a data error",
+          "[ehr]") {
+  const std::string path = std::string(TITRATE_SOURCE_DIR) + "/formulary/ehr/codes.toml";
+  const std::string shipped = test::read_file(path);
+  const auto replaced = [&](const std::string &from, const std::string &to) {
+    std::string t = shipped;
+    const auto at = t.find(from);
+    REQUIRE(at != std::string::npos);
+    return t.replace(at, from.size(), to);
+  };
+  CHECK_THROWS_WITH(parse_ehr_codes(replaced("trigeminal-neuralgia = [\"31681005\"]",
+                                             "trigeminal-neuralgia = [\"13746004\"]"),
+                                    "codes.toml", test::shipped_formulary()),
+                    Catch::Contains("SNOMED CT 13746004 is listed twice"));
+  CHECK_THROWS_WITH(parse_ehr_codes(replaced("pregnancy = [", "pregnant = ["), "codes.toml",
+                                    test::shipped_formulary()),
+                    Catch::Contains("\"pregnant\" is not a condition"));
+  CHECK_THROWS_WITH(parse_ehr_codes(replaced("trigeminal-neuralgia = [", "migraine = ["),
+                                    "codes.toml", test::shipped_formulary()),
+                    Catch::Contains("\"migraine\" is not an indication"));
 }
