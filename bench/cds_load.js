@@ -1,11 +1,12 @@
 // Load program for the CDS Hooks service: C concurrent EHR clients (default 50), each
 // sending N order-sign calls (default 100) one after another over loopback with keep-alive, every
-// call with its own signed JWT (ES384, signed before the clock starts, so the figures are the
+// call with its own signed JWT (ES384 by default, or RS384: the two algorithms CDS Hooks 2.0
+// recommends; signed before the clock starts, so the figures are the
 // server's: JWT check, prefetch reading, eligibility, the plan's step, the cards). Prints the
 // latency percentiles, throughput, errors, and the load average before and after: a benchmark,
 // never a timed test (docs/performance.md).
 //
-// usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100]
+// usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384]
 // Needs node and the npm package jose (.ci/install-ehr).
 'use strict';
 
@@ -17,13 +18,18 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const [binary, clientsArg, callsArg] = process.argv.slice(2);
+const [binary, clientsArg, callsArg, algArg] = process.argv.slice(2);
 if (!binary) {
-  console.error('usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100]');
+  console.error('usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384]');
   process.exit(2);
 }
 const CLIENTS = Number(clientsArg || 50);
 const CALLS = Number(callsArg || 100);
+const ALG = algArg || 'ES384';
+if (ALG !== 'ES384' && ALG !== 'RS384') {
+  console.error(`cds_load: algorithm ${ALG}: expected ES384 or RS384`);
+  process.exit(2);
+}
 const root = path.dirname(__dirname);
 let jose;
 try {
@@ -86,15 +92,15 @@ function post(agent, port, token, body) {
 }
 
 async function main() {
-  const es = await jose.generateKeyPair('ES384');
+  const es = await jose.generateKeyPair(ALG, ALG === 'RS384' ? { modulusLength: 2048 } : {});
   fs.writeFileSync(path.join(tmp, 'jwks.json'), JSON.stringify({ keys: [
-    { ...(await jose.exportJWK(es.publicKey)), kid: 'k1', alg: 'ES384', use: 'sig' }] }));
+    { ...(await jose.exportJWK(es.publicKey)), kid: 'k1', alg: ALG, use: 'sig' }] }));
   fs.writeFileSync(path.join(tmp, 'clients.json'), JSON.stringify({ clients: [{ iss: 'https://ehr.load.test', jwks_file: 'jwks.json' }] }));
   const port = await freePort();
   const aud = `http://127.0.0.1:${port}/cds-services/titrate-order-sign`;
   const tokens = [];
   for (let i = 0; i < CLIENTS * CALLS; i++) {
-    tokens.push(await new jose.SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'k1' })
+    tokens.push(await new jose.SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: ALG, typ: 'JWT', kid: 'k1' })
       .setIssuer('https://ehr.load.test').setAudience(aud).setIssuedAt().setExpirationTime('10m').sign(es.privateKey));
   }
   const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--cds-clients', path.join(tmp, 'clients.json')],
@@ -127,7 +133,7 @@ async function main() {
 
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
-  console.log(`cds_load: ${CLIENTS} concurrent clients x ${CALLS} order-sign calls = ${latencies.length} calls in ${seconds.toFixed(1)} s ` +
+  console.log(`cds_load: ${ALG}, ${CLIENTS} concurrent clients x ${CALLS} order-sign calls = ${latencies.length} calls in ${seconds.toFixed(1)} s ` +
     `(${(latencies.length / seconds).toFixed(0)} calls/s), ${errors} errors`);
   console.log(`latency ms: p50 ${pct(50).toFixed(1)}  p90 ${pct(90).toFixed(1)}  p99 ${pct(99).toFixed(1)}  max ${latencies[latencies.length - 1].toFixed(1)}`);
   console.log(`load average (1/5/15 min): before ${before.map((x) => x.toFixed(2)).join(' ')}, after ${after.map((x) => x.toFixed(2)).join(' ')}; ` +

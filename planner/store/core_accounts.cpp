@@ -24,10 +24,17 @@ UserAccount accounts_read_user(const SqlRow &r) {
 const std::string accounts_user_columns =
     "SELECT name, role, password_hash, failed_logins, locked_until, created FROM users";
 
-// Rolls back unless committed.
+// One transaction on the accounts' connection, with the connection to itself until it ends
+// (several server threads share it); rolls back unless committed.
 class AccountsTx {
 public:
-  AccountsTx(store::StoreDialect &d, bool write) : d_(d) { d_.begin(write); }
+  AccountsTx(std::mutex &m, store::StoreDialect &d, bool write) : lock_(m), d_(d) {
+    d_.begin(write);
+  }
+  struct Relaxed {};
+  AccountsTx(std::mutex &m, store::StoreDialect &d, Relaxed) : lock_(m), d_(d) {
+    d_.begin_relaxed();
+  }
   ~AccountsTx() {
     if (!done_)
       d_.rollback();
@@ -40,6 +47,7 @@ public:
   }
 
 private:
+  std::lock_guard<std::mutex> lock_;
   store::StoreDialect &d_;
   bool done_ = false;
 };
@@ -53,7 +61,7 @@ CoreAccounts::~CoreAccounts() = default;
 
 store::SqlRows CoreAccounts::run(bool write, const std::string &sql,
                                  const store::SqlParams &params) {
-  AccountsTx tx(*sql_, write);
+  AccountsTx tx(mutex_, *sql_, write);
   auto rows = sql_->query(sql, params);
   tx.commit();
   return rows;
@@ -117,7 +125,7 @@ int CoreAccounts::record_failed_login(const std::string &name, int max_failures,
 }
 
 void CoreAccounts::add_link(const PatientLink &link) {
-  AccountsTx tx(*sql_, true);
+  AccountsTx tx(mutex_, *sql_, true);
   if (sql_->query("SELECT 1 FROM patients WHERE id = $1", {link.patient}).empty()) {
     throw NotFoundError("patient " + link.patient + ": not found");
   }
@@ -184,7 +192,10 @@ bool CoreAccounts::use_once(const std::string &scope, const std::string &token_i
   // One transaction: expired tokens go, then the insert, which a used (scope, id) turns into
   // nothing (ON CONFLICT DO NOTHING; on PostgreSQL a concurrent insert of the same key waits for
   // the other transaction and then does nothing), so exactly one caller uses a token.
-  AccountsTx tx(*sql_, true);
+  // Relaxed: a record lost with the machine (never with the process) lets a token be used once
+  // more within its lifetime; waiting for the disk on every CDS call cost more than that is worth
+  // (docs/ehr.md).
+  AccountsTx tx(mutex_, *sql_, AccountsTx::Relaxed{});
   sql_->query("DELETE FROM used_tokens WHERE expires <= $1", {now});
   const bool fresh = !sql_->query("INSERT INTO used_tokens (scope, token_id, expires) "
                                   "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1",
@@ -221,7 +232,8 @@ Accounts::LoginFailures CoreAccounts::count_login_failure(const std::string &key
   // Quiet counts go first, so the upsert below starts a forgotten key at 1. The upsert is one
   // statement: two servers counting the same key at once both count (on PostgreSQL the second
   // waits for the first's row, then updates it).
-  AccountsTx tx(*sql_, true);
+  AccountsTx tx(mutex_, *sql_,
+                AccountsTx::Relaxed{}); // a count lost with the machine gives a few tries
   sql_->query("DELETE FROM login_failures WHERE last_at <= $1", {now - forget_after});
   auto r = sql_->query("INSERT INTO login_failures (throttle_key, failures, last_at) "
                        "VALUES ($1, 1, $2) ON CONFLICT (throttle_key) DO UPDATE SET "

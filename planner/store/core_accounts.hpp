@@ -1,11 +1,13 @@
 #pragma once
 // Accounts written once (the rules and messages of web state: a taken name is refused, a link
 // needs a stored patient, a failed login counts and locks in one statement) over a back end's
-// StoreDialect (core_store.hpp), on a connection of its own. Each method is one transaction.
+// StoreDialect (core_store.hpp), on a connection of its own. Each method is one transaction, one
+// at a time (thread-safe).
 #include "planner/store/accounts.hpp"
 #include "planner/store/core_store.hpp"
 
 #include <memory>
+#include <mutex>
 
 namespace titrate {
 
@@ -47,6 +49,7 @@ private:
   store::SqlRows run(bool write, const std::string &sql, const store::SqlParams &params);
 
   std::unique_ptr<store::StoreDialect> sql_;
+  std::mutex mutex_; // one transaction at a time on the connection (AccountsTx)
 };
 
 } // namespace titrate

@@ -81,6 +81,11 @@ public:
   // `write`: the call changes something. SQLite takes the write lock at BEGIN for a write and
   // reads outside a transaction otherwise; PostgreSQL opens READ COMMITTED either way.
   virtual void begin(bool write) = 0;
+  // A writing transaction whose commit may be lost if the machine (not the process) stops right
+  // after it; for records whose loss is harmless (a used token id, a count of failed sign-ins),
+  // so they need not wait for the disk. SQLite: synchronous NORMAL for it; PostgreSQL:
+  // synchronous_commit off for it. Default: an ordinary write.
+  virtual void begin_relaxed() { begin(true); }
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
   // Runs one statement of the core's SQL ($1..$n parameters) and returns every row.

@@ -234,14 +234,12 @@ struct WebServer::Impl {
     }));
     if (cfg.cds) {
       // Used token ids live in the database, so a token used on one server is refused by every
-      // other server on it (and after a restart).
+      // other server on it (and after a restart). Accounts take one call at a time themselves,
+      // so the server's lock (around the store) is not held for it.
       if (cfg.cds->verifier) {
-        cfg.cds->verifier->share_replay_record([this](const std::string &iss,
-                                                      const std::string &jti, std::int64_t exp,
-                                                      std::int64_t now) {
-          std::lock_guard<std::mutex> lock(mutex);
-          return accounts.use_once("cds:" + iss, jti, exp, now);
-        });
+        cfg.cds->verifier->share_replay_record(
+            [this](const std::string &iss, const std::string &jti, std::int64_t exp,
+                   std::int64_t now) { return accounts.use_once("cds:" + iss, jti, exp, now); });
       }
       cds = std::make_unique<CdsMount>(
           CdsMount{repo, formulary, pathways, mutex, cfg.today, cfg.now, *cfg.cds});

@@ -119,6 +119,22 @@ TEST_CASE("postgres: a new database is migrated from empty and reopening changes
   CHECK(fingerprint(url) == before);
 }
 
+TEST_CASE("postgres: a relaxed transaction turns synchronous_commit off for itself only") {
+  auto d = open_postgres_dialect(fresh_pg_database("store"));
+  const auto setting = [&] { return d->query("SHOW synchronous_commit", {}).front().text(0); };
+  d->begin(false);
+  CHECK(setting() == "on");
+  d->commit();
+  d->begin_relaxed();
+  CHECK(setting() == "off");
+  d->query("INSERT INTO used_tokens (scope, token_id, expires) VALUES ('form', 'a', 9)", {});
+  d->commit();
+  d->begin(false);
+  CHECK(setting() == "on"); // SET LOCAL ended with its transaction
+  CHECK(d->query("SELECT token_id FROM used_tokens", {}).front().text(0) == "a");
+  d->commit();
+}
+
 TEST_CASE("postgres: a schema-1 database with data is migrated forward and keeps its data") {
   const auto url = fresh_pg_database("store");
   {

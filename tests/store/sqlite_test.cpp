@@ -116,6 +116,32 @@ TEST_CASE("sqlite: a new database is migrated from empty, in WAL mode with forei
   CHECK_THROWS_AS(store.log_score("P9", sample_score(1, 5), clinician), NotFoundError);
 }
 
+TEST_CASE("sqlite: a relaxed transaction skips the wait for the disk and only that one") {
+  // PRAGMA synchronous: 2 = FULL (every commit waits for fsync), 1 = NORMAL (WAL: durable at the
+  // next checkpoint or FULL commit; a crash of the process loses nothing).
+  TempFolder dir;
+  const auto db = dir.file("t.db");
+  SqliteStore store(db); // migrates
+  auto d = open_sqlite_dialect(db);
+  const auto synchronous = [&] { return d->query("PRAGMA synchronous", {}).front().integer(0); };
+  CHECK(synchronous() == 2);
+  d->begin_relaxed();
+  CHECK(synchronous() == 1);
+  d->query("INSERT INTO used_tokens (scope, token_id, expires) VALUES ('form', 'a', 9)", {});
+  d->commit();
+  CHECK(synchronous() == 2);
+  d->begin_relaxed();
+  d->query("INSERT INTO used_tokens (scope, token_id, expires) VALUES ('form', 'b', 9)", {});
+  d->rollback();
+  CHECK(synchronous() == 2);
+  d->begin(true);
+  CHECK(synchronous() == 2);
+  d->rollback();
+  // The committed row is there, the rolled-back one is not.
+  SQLite::Database check(db, SQLite::OPEN_READONLY);
+  CHECK(check.execAndGet("SELECT group_concat(token_id) FROM used_tokens").getString() == "a");
+}
+
 TEST_CASE("sqlite: a schema-1 database with data is migrated forward and keeps its data") {
   TempFolder dir;
   const auto db = dir.file("t.db");

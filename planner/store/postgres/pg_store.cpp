@@ -160,6 +160,12 @@ public:
       tx_ = std::make_unique<pqxx::work>(conn_->c);
     });
   }
+  void begin_relaxed() override {
+    begin(true);
+    // For this transaction only: the commit does not wait for the WAL flush (a crash of the
+    // server may lose it; it never corrupts anything).
+    guarded(where_, secrets_, [&] { tx_->exec0("SET LOCAL synchronous_commit TO OFF"); });
+  }
   void commit() override {
     guarded(where_, secrets_, [&] { tx_->commit(); });
     tx_.reset();

@@ -122,12 +122,31 @@ public:
     if (write)
       tx_.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   }
+  void begin_relaxed() override {
+    // WAL with synchronous NORMAL: the commit does not wait for fsync; it survives a crash of
+    // the process, and is on disk at the next FULL commit or checkpoint.
+    db_->exec("PRAGMA synchronous = NORMAL");
+    relaxed_ = true;
+    try {
+      begin(true);
+    } catch (...) {
+      end_relaxed();
+      throw;
+    }
+  }
   void commit() override {
     if (tx_)
       tx_->commit();
     tx_.reset();
+    end_relaxed();
   }
-  void rollback() noexcept override { tx_.reset(); } // an uncommitted Transaction rolls back
+  void rollback() noexcept override { // an uncommitted Transaction rolls back
+    tx_.reset();
+    try {
+      end_relaxed();
+    } catch (...) { // the next relaxed transaction sets it again; FULL is restored at its end
+    }
+  }
 
   store::SqlRows query(const std::string &sql, const store::SqlParams &params) override {
     store::SqlRows out;
@@ -200,9 +219,16 @@ public:
 
 private:
   void open(const std::string &path, int target_version);
+  void end_relaxed() {
+    if (relaxed_) {
+      relaxed_ = false;
+      db_->exec("PRAGMA synchronous = FULL"); // every other commit waits for the disk
+    }
+  }
 
   std::unique_ptr<SQLite::Database> db_;
   std::optional<SQLite::Transaction> tx_;
+  bool relaxed_ = false; // synchronous is NORMAL until the transaction ends
   // Prepared statements of the core's SQL, by text (destroyed before db_).
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
