@@ -28,28 +28,28 @@ std::string name_key(const std::string &client, const std::string &name) {
 LoginThrottle::LoginThrottle(Accounts &counts, ThrottlePolicy policy)
     : counts_(counts), policy_(policy) {}
 
-std::int64_t LoginThrottle::until(const Accounts::LoginFailures &f, int free_failures) const {
-  return f.failures == 0 ? 0 : f.last + login_delay(f.failures, free_failures, policy_.max_wait);
+std::int64_t LoginThrottle::seconds_left(const Accounts::LoginFailures &pair,
+                                         const Accounts::LoginFailures &client,
+                                         std::int64_t now) const {
+  const auto until = [this](const Accounts::LoginFailures &f, int free_failures) -> std::int64_t {
+    return f.failures == 0 ? 0 : f.last + login_delay(f.failures, free_failures, policy_.max_wait);
+  };
+  const std::int64_t t =
+      std::max(until(pair, policy_.free_per_name), until(client, policy_.free_per_client));
+  return t > now ? t - now : 0;
 }
 
 std::int64_t LoginThrottle::wait(const std::string &client, const std::string &name,
                                  std::int64_t now) const {
-  const std::int64_t t =
-      std::max(until(counts_.login_failures(name_key(client, name), now, policy_.forget_after),
-                     policy_.free_per_name),
-               until(counts_.login_failures(client_key(client), now, policy_.forget_after),
-                     policy_.free_per_client));
-  return t > now ? t - now : 0;
+  return seconds_left(counts_.login_failures(name_key(client, name), now, policy_.forget_after),
+                      counts_.login_failures(client_key(client), now, policy_.forget_after), now);
 }
 
 std::int64_t LoginThrottle::failed(const std::string &client, const std::string &name,
                                    std::int64_t now) {
-  const std::int64_t t =
-      std::max(until(counts_.count_login_failure(name_key(client, name), now, policy_.forget_after),
-                     policy_.free_per_name),
-               until(counts_.count_login_failure(client_key(client), now, policy_.forget_after),
-                     policy_.free_per_client));
-  return t > now ? t - now : 0;
+  return seconds_left(
+      counts_.count_login_failure(name_key(client, name), now, policy_.forget_after),
+      counts_.count_login_failure(client_key(client), now, policy_.forget_after), now);
 }
 
 void LoginThrottle::succeeded(const std::string &client, const std::string &name) {

@@ -47,8 +47,10 @@ public:
   const ThrottlePolicy &policy() const { return policy_; }
 
 private:
-  // The time before which no attempt is let through, after `f` (0: no wait).
-  std::int64_t until(const Accounts::LoginFailures &f, int free_failures) const;
+  // Seconds from `now` until the next attempt is let through, after the counts of the
+  // (client, name) pair and of the client (0: now).
+  std::int64_t seconds_left(const Accounts::LoginFailures &pair,
+                            const Accounts::LoginFailures &client, std::int64_t now) const;
   Accounts &counts_;
   ThrottlePolicy policy_;
 };

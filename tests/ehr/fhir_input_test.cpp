@@ -50,6 +50,14 @@ json med(const std::string &type, const std::string &id, const std::string &rxcu
              {{{"system", "http://www.nlm.nih.gov/research/umls/rxnorm"}, {"code", rxcui}}}}}}};
 }
 
+// The shipped formulary/ehr/codes.toml with the first `from` replaced by `to`.
+std::string replaced(const std::string &from, const std::string &to) {
+  std::string t = test::read_file(std::string(TITRATE_SOURCE_DIR) + "/formulary/ehr/codes.toml");
+  const auto at = t.find(from);
+  REQUIRE(at != std::string::npos);
+  return t.replace(at, from.size(), to);
+}
+
 FhirInput read(const json &b) {
   FhirReader r(test::shipped_codes(), today);
   r.add(b, "test.json");
@@ -256,14 +264,6 @@ TEST_CASE("fhir: an IPS document reads its entries and skips the Composition", "
 }
 
 TEST_CASE("ehr codes: a medication outside the vocabulary is a data error", "[ehr]") {
-  const std::string path = std::string(TITRATE_SOURCE_DIR) + "/formulary/ehr/codes.toml";
-  const std::string shipped = test::read_file(path);
-  const auto replaced = [&](const std::string &from, const std::string &to) {
-    std::string t = shipped;
-    const auto at = t.find(from);
-    REQUIRE(at != std::string::npos);
-    return t.replace(at, from.size(), to);
-  };
   CHECK_THROWS_WITH(parse_ehr_codes(replaced("sertraline = \"36437\"", "ibuprofen-gel = \"36437\""),
                                     "codes.toml", test::shipped_formulary()),
                     Catch::Contains("ibuprofen-gel") && Catch::Contains("vocabulary"));
@@ -329,14 +329,6 @@ TEST_CASE("fhir: coded conditions and the indication and more medications reach 
 
 TEST_CASE("ehr codes: a SNOMED CT code in two places or under an unknown term is a data error",
           "[ehr]") {
-  const std::string path = std::string(TITRATE_SOURCE_DIR) + "/formulary/ehr/codes.toml";
-  const std::string shipped = test::read_file(path);
-  const auto replaced = [&](const std::string &from, const std::string &to) {
-    std::string t = shipped;
-    const auto at = t.find(from);
-    REQUIRE(at != std::string::npos);
-    return t.replace(at, from.size(), to);
-  };
   CHECK_THROWS_WITH(parse_ehr_codes(replaced("trigeminal-neuralgia = [\"31681005\"]",
                                              "trigeminal-neuralgia = [\"13746004\"]"),
                                     "codes.toml", test::shipped_formulary()),

@@ -56,6 +56,14 @@ struct Location {
   Location &operator=(const Location &) = delete;
 };
 
+// A new database of `kind` and two connections to it, as two servers on one database.
+struct TwoServers {
+  Location loc;
+  std::unique_ptr<Accounts> accounts, other;
+  explicit TwoServers(const std::string &kind)
+      : loc(kind), accounts(open_accounts(loc.url)), other(open_accounts(loc.url)) {}
+};
+
 UserAccount staff(const std::string &name, const std::string &role, std::int64_t created) {
   return UserAccount{name, role, "$argon2id$v=19$not-a-real-hash-" + name, 0, 0, created};
 }
@@ -206,9 +214,9 @@ TEST_CASE("accounts contract: a token is used once until it expires, on every co
           "and given back") {
   const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   INFO("back end " << kind);
-  Location loc(kind);
-  auto accounts = open_accounts(loc.url);
-  auto other = open_accounts(loc.url); // a second server on the same database
+  TwoServers two(kind);
+  auto &accounts = two.accounts;
+  auto &other = two.other;
   const std::string ehr = "cds:https://ehr.example.org";
   // First use at 1000 of a token that expires at 1300.
   CHECK(accounts->use_once(ehr, "j1", 1300, 1000));
@@ -240,9 +248,9 @@ TEST_CASE("accounts contract: failed sign-ins count per key on every connection 
           "forgotten after a quiet spell") {
   const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   INFO("back end " << kind);
-  Location loc(kind);
-  auto accounts = open_accounts(loc.url);
-  auto other = open_accounts(loc.url); // a second server on the same database
+  TwoServers two(kind);
+  auto &accounts = two.accounts;
+  auto &other = two.other;
   const std::int64_t day = 86400;
   CHECK(accounts->login_failures("client 192.0.2.1", 1000, day).failures == 0);
   CHECK(accounts->count_login_failure("client 192.0.2.1", 1000, day).failures == 1);
