@@ -1,5 +1,5 @@
 #pragma once
-// The clinic's outcome report (issue 17 item 3): per line of therapy and drug, how many trials
+// The clinic's outcome report: per line of therapy and drug, how many trials
 // started, reached the assessed dose, were judged, responded (>= 30 % and >= 50 % less pain,
 // IMMPACT, clinical.md A6) with Wilson 95 % intervals, how long it took, and why drugs stopped.
 // Pure: the store is read by the caller (app::outcome_report), one patient at a time. A trial is a

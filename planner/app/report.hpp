@@ -1,5 +1,5 @@
 #pragma once
-// The clinic's outcome report (issue 17 item 3) as a use case: read the cohort from the store in
+// The clinic's outcome report as a use case: read the cohort from the store in
 // one pass per table (every patient's current plan, every decision), compute the rows
 // (outcomes.hpp), and write them for each door: text, CSV and JSON (the CLI), an HTML document
 // with its SVG chart (the CLI's --format html), and the HTML sections the clinic web page shows.

@@ -1,5 +1,5 @@
 // `titrate report outcomes [--from D] [--to D] [--pathway NAME] [--json | --format
-// text|csv|html|fhir]`: the clinic's outcome report (issue 17 item 3). The use case and its
+// text|csv|html|fhir]`: the clinic's outcome report. The use case and its
 // renderings are planner/app/report.hpp (the clinic's web page shows the same); this checks the
 // options. Staff only (clinician, pharmacist).
 #include "planner/app/report.hpp"

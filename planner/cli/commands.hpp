@@ -34,7 +34,7 @@ struct Command {
 const std::vector<Command> &command_table();
 // Adds the commands a run needs: only the command `args` names (the first word that is not a
 // global option or its value) when the table has it, so a run builds one command's options, not
-// every command's (issue 18 item 1); else every command (--help, a mistyped name's "did you
+// every command's; else every command (--help, a mistyped name's "did you
 // mean", no command at all).
 void add_commands(CLI::App &app, Context &ctx, const std::vector<std::string> &args);
 

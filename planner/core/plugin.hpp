@@ -1,6 +1,6 @@
 #pragma once
 // Parts of titrate that need heavy shared libraries are built as modules and loaded only when a
-// command needs them (issue 18 item 1): the PostgreSQL back end (libpq, libpqxx, and through
+// command needs them: the PostgreSQL back end (libpq, libpqxx, and through
 // them OpenSSL, Kerberos and LDAP) and the PDF handout (cairo, pango, and through them glib,
 // harfbuzz, fontconfig, freetype and the X11 client libraries). A command on a SQLite file never
 // maps them, so `titrate log` starts with the libraries it uses.

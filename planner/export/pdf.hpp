@@ -1,5 +1,5 @@
 #pragma once
-// The patient handout (issue 17): the text export's schedule drawn as a printable PDF with cairo
+// The patient handout: the text export's schedule drawn as a printable PDF with cairo
 // and pango. A step table per run of days (morning, midday, evening and bedtime columns with a
 // capsule or tablet pictogram and the count), a diary per month (a tick box per planned dose, a
 // 0 to 10 pain box per day, assessment dates marked), stopping and side effects from the

@@ -81,7 +81,7 @@ const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, c
                                const std::vector<std::string> &tried,
                                const std::optional<std::string> &prefer);
 
-// Issue 13 item 5 (choice.cpp). A medicine is serotonergic when the vocabulary's medication or
+// In choice.cpp. A medicine is serotonergic when the vocabulary's medication or
 // formulary-drug classes say so.
 bool is_serotonergic_medicine(const Formulary &f, std::string_view name);
 // When no ok drug of the pathway is left but caution ones are: the one with the lightest caution

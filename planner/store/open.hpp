@@ -19,7 +19,7 @@ std::unique_ptr<Repository> open_repository(const std::string &location);
 // The web state (accounts, links, sessions) at the same location.
 std::unique_ptr<Accounts> open_accounts(const std::string &location);
 
-// A fault of the database at `location` that is not a bug (issue 13 item 7), as the typed error
+// A fault of the database at `location` that is not a bug, as the typed error
 // naming the location: a file that is not a titrate database or cannot be opened (InputError,
 // exit 2); a read-only database, a full disk, an I/O error (RefusedError, exit 4). Returns when
 // `e` is none of these (the caller reports an internal error).

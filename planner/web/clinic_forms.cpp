@@ -1,4 +1,4 @@
-// The clinician's forms (issue 15 item 1, "all in the browser"): add and update a patient, invite
+// The clinician's forms ("all in the browser"): add and update a patient, invite
 // (the link shown once; a new link revokes the old ones unless kept) and revoke, the printable
 // invite handout, and the patient page's task links, forms and downloads (the score, diary,
 // assess and audit routes are in clinic_records.cpp). Each form posts the session's CSRF token, is

@@ -1,4 +1,4 @@
-// The clinician's records of a patient (issue 15 item 1): log or correct a score, import a diary
+// The clinician's records of a patient: log or correct a score, import a diary
 // CSV, assess and apply, and the audit (the patient's and the clinic's). Each form posts the
 // session's CSRF token, is checked by the same use case as the CLI (planner/app), and answers a
 // bad value with 400 naming it, nothing written.

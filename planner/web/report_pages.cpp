@@ -1,4 +1,4 @@
-// The clinic's outcome report in the browser (issue 17 item 3), for clinicians and pharmacists:
+// The clinic's outcome report in the browser, for clinicians and pharmacists:
 // GET /reports/outcomes[?from=D&to=D&pathway=NAME] shows the report (app::outcome_report, the
 // same rows and lines as `titrate report outcomes`) with its chart; /reports/outcomes.csv is the
 // CLI's --format csv of the same selection.

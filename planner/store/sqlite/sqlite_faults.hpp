@@ -1,5 +1,5 @@
 #pragma once
-// SQLite faults that are the database's place or state, not bugs (issue 13 item 7), as typed
+// SQLite faults that are the database's place or state, not bugs, as typed
 // errors naming the file: the CLI's exit 2 (bad location) or 4 (refused) instead of 1.
 #include <exception>
 #include <string>
