@@ -81,50 +81,6 @@ void Faults::fault(const Value *at, const std::string &key, const std::string &w
 }
 
 namespace {
-// The parser reads arrays and inline tables recursively: 100,000 nested "[" would overflow the
-// stack.
-// Our files nest at most a few levels, so anything past 32 is refused before parsing.
-// Brackets inside quoted strings and comments are skipped (single-line forms are enough for
-// this bound; a multi-line string can only make the count lower than it is).
-constexpr int max_nesting = 32;
-std::optional<int> too_deep_line(const std::string &text) {
-  int depth = 0, line = 1;
-  char quote = 0;
-  bool comment = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      comment = false;
-      if (quote == '"' || quote == '\'')
-        quote = 0;
-      continue;
-    }
-    if (comment)
-      continue;
-    if (quote) {
-      if (c == '\\' && quote == '"')
-        ++i;
-      else if (c == quote)
-        quote = 0;
-      continue;
-    }
-    if (c == '#')
-      comment = true;
-    else if (c == '"' || c == '\'')
-      quote = c;
-    else if (c == '[' || c == '{') {
-      if (++depth > max_nesting)
-        return line;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
-} // namespace
-
-namespace {
 // Line `n` (1-based) of `text`, quoted for a message (quoted(), text.hpp).
 std::string line_text(const std::string &text, std::size_t n) {
   std::size_t begin = 0;
@@ -149,12 +105,6 @@ std::optional<Document> parse_text(const std::string &text, Faults &faults) {
   // read out of bounds otherwise, and the check costs little.
   if (auto bad = check_toml_text(text)) {
     faults.fault_line(static_cast<std::uint_least32_t>(bad->line), bad->where, bad->what);
-    return std::nullopt;
-  }
-  if (auto line = too_deep_line(text)) {
-    faults.fault_line(*line, "syntax",
-                      "arrays or tables nested more than " + std::to_string(max_nesting) +
-                          " deep; expected the flat layout of the schema");
     return std::nullopt;
   }
   try {

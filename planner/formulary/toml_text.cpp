@@ -230,11 +230,17 @@ private:
   std::optional<TextFault> fault_;
 };
 
+std::string nested_too_deep() {
+  return "arrays or tables nested more than " + std::to_string(max_toml_nesting) +
+         " deep; expected the flat layout of the schema";
+}
+
 // Two shapes toml++ 3.3 (Debian 12) asserts on, so that a sanitizer or fuzz build (assertions on)
 // stops there: a table header whose name does not start with a key character or a quote
 // (`[#x]`, `[ +x]`), and a '}' inside an array (`a = [}`). Strings and comments are skipped; a
 // quote opens a string only where a key or value starts (toml++ reads `a = 9s'x` as one bare
-// value). With assertions off (release) toml++ reports both as syntax errors itself.
+// value). With assertions off (release) toml++ reports both as syntax errors itself. Also
+// brackets nested deeper than max_toml_nesting, which toml++ would follow by recursion.
 std::optional<TextFault> assertion_shapes(std::string_view t) {
   enum class State { normal, comment, basic, literal, ml_basic, ml_literal };
   State state = State::normal;
@@ -342,8 +348,12 @@ std::optional<TextFault> assertion_shapes(std::string_view t) {
       }
       if (!header)
         open += '[';
+      if (open.size() > max_toml_nesting)
+        return fault(i, nested_too_deep());
     } else if (b == '{') {
       open += '{';
+      if (open.size() > max_toml_nesting)
+        return fault(i, nested_too_deep());
     } else if ((b == ']' || b == '}') && !header) {
       if (b == '}' && (open.empty() || open.back() != '{'))
         return fault(i, "a '}' that closes no inline table; expected a value or ']'");

@@ -4,7 +4,8 @@
 // (TOML 1.0 allows no other anywhere), and ASCII but for a byte-order mark at the start (toml++
 // 3.3, Debian 12, has undefined behaviour on characters that are not ASCII; a string holds them
 // as escapes, "\u00e9"). Then two shapes toml++ asserts on (a header without a name, `[#x]`; a
-// '}' inside an array), and two key shapes toml11 3.7 (the parser before) crashed on when they
+// '}' inside an array), arrays and inline tables nested deeper than max_toml_nesting (a parser's
+// recursion), and two key shapes toml11 3.7 (the parser before) crashed on when they
 // extend an empty array, both forbidden by TOML and unused by titrate's files: a dotted key
 // (`a.b = 1`) and a [table] header extending a key that has a value (`a = []`, then `[a.b]`).
 // Pure; positions are 1-based.
@@ -16,6 +17,7 @@
 namespace titrate::tomlr {
 
 inline constexpr std::size_t max_toml_bytes = 1024 * 1024; // our largest file is ~8 KB
+inline constexpr std::size_t max_toml_nesting = 32;        // our files nest at most 3 deep
 
 struct TextFault {
   std::size_t line = 1;

@@ -146,3 +146,25 @@ TEST_CASE("a '}' inside an array is refused") {
         "1: byte 9 (0x7d): a '}' that closes no inline table; expected a value or ']'");
   CHECK_FALSE(check_toml_text("a = [{b = 1}, {c = [2, 3]}]\nd = \"\"\"x\\ty\"\"\"\n").has_value());
 }
+
+TEST_CASE("arrays and inline tables nested deeper than 32 are refused at the 33rd bracket") {
+  // 32 deep passes this check (toml++ then reads it); 33 is refused at its opening bracket,
+  // byte 37 of the line: "a = " is 4 bytes, then 32 brackets.
+  const std::string deep32 = "a = " + std::string(32, '[') + std::string(32, ']') + "\n";
+  CHECK_FALSE(check_toml_text(deep32).has_value());
+  const std::string deep33 = "a = " + std::string(33, '[') + std::string(33, ']') + "\n";
+  CHECK(fault_of(deep33) == "1: byte 37 (0x5b): arrays or tables nested more than 32 deep; "
+                            "expected the flat layout of the schema");
+  // Inline tables count too, and brackets in strings or comments do not.
+  std::string tables = "a = ";
+  for (int i = 0; i < 33; ++i)
+    tables += "{b = ";
+  CHECK(fault_of(tables + "1" + std::string(33, '}') + "\n").find("nested more than 32") !=
+        std::string::npos);
+  CHECK_FALSE(
+      check_toml_text("a = \"" + std::string(100, '[') + "\" # " + std::string(100, '{') + "\n")
+          .has_value());
+  // 100,000 brackets (the stack overflow this bound prevents) are refused at once.
+  CHECK(fault_of("a = " + std::string(100000, '[')).find("nested more than 32") !=
+        std::string::npos);
+}
