@@ -6,12 +6,20 @@
 // Repository::atomically); the same score rows are also written as an import CSV
 // (patient_id,at,score,note). Not a test: a fixture maker. No clinical figure is invented here:
 // doses come from build_plan; scores are synthetic 0-10 values.
+// --outcomes yes (for the outcome report, docs/performance.md): every plan is approved and starts
+// 120 days before --today, and each patient whose first decision date has come gets one decision
+// on it by construction from its number n: n % 4 = 0 continue, 60 % less pain (a 30 % and 50 %
+// responder); 1 continue, 40 % (30 % only); 2 switch at the maximum, 10 % (judged, stopped as not
+// effective); 3 switch for an intolerable effect, no change figure (not judged, stopped as not
+// tolerated). The counts of each are printed, so a report can be checked against them.
 //   cohort --db FILE [--csv FILE] [--patients N] [--rows-per-patient R] [--scores both|db|csv]
 //          [--today YYYY-MM-DD] [--seed S] [--pathway NAME] [--formulary DIR] [--pathways DIR]
+//          [--outcomes yes|no]
 #include "bench/cohort.hpp"
 #include "planner/formulary/files.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -33,11 +41,13 @@ struct Options {
   std::string pathway = "cipn-esmo";
   std::string formulary_dir = std::string(TITRATE_SOURCE_DIR) + "/formulary";
   std::string pathways_dir = std::string(TITRATE_SOURCE_DIR) + "/schedules";
+  bool outcomes = false;
 };
 
 struct Counts {
   long patients = 0, no_plan = 0, refused = 0, draft = 0, submitted = 0, approved = 0;
   long scores = 0;
+  std::array<long, 4> decided{}; // --outcomes: by n % 4
 };
 
 char two(int v, int i) {
@@ -61,11 +71,15 @@ public:
     const Patient p = gen_.patient(n, today_);
     repo.add_patient(p, clinician_);
     ++c.patients;
-    const std::size_t stage = pick(20); // 0-1 none, 2-4 draft, 5-7 submitted, 8-19 approved
+    std::size_t stage = pick(20); // 0-1 none, 2-4 draft, 5-7 submitted, 8-19 approved
+    if (o_.outcomes)
+      stage = 19;
     if (stage >= 2) {
       PlanRequest req;
       // Starts up to 10 weeks back, so decision dates fall before, on and after --today.
       req.start = today_ - Days(static_cast<long>(pick(70)));
+      if (o_.outcomes)
+        req.start = today_ - Days(120);
       req.today = req.start;
       std::optional<Plan> plan;
       try {
@@ -80,6 +94,8 @@ public:
         if (stage >= 8)
           repo.approve(p.id, v, pharmacist_); // four eyes: a second actor
         (stage >= 8 ? c.approved : stage >= 5 ? c.submitted : c.draft) += 1;
+        if (o_.outcomes)
+          decide(n, *plan, v, repo, c);
       }
     } else {
       ++c.no_plan;
@@ -120,6 +136,45 @@ public:
   }
 
 private:
+  // --outcomes: one decision by construction on the first stage's decision date (see the top).
+  void decide(int n, const Plan &plan, int version, Repository &repo, Counts &c) {
+    const Stage &s = plan.stages.front();
+    if (!s.decision_date || *s.decision_date > today_)
+      return;
+    Assessment a;
+    a.patient = plan.patient;
+    a.date = *s.decision_date;
+    a.drug = s.drug;
+    a.window.start = a.date - Days(7);
+    a.window.end = a.date;
+    a.window.scores = 7;
+    const int k = n % 4;
+    switch (k) {
+    case 0:
+      a.decision = DecisionKind::continue_;
+      a.change_pct = 60;
+      a.rule = "decision.continue";
+      break;
+    case 1:
+      a.decision = DecisionKind::continue_;
+      a.change_pct = 40;
+      a.rule = "decision.continue";
+      break;
+    case 2:
+      a.decision = DecisionKind::switch_;
+      a.change_pct = 10;
+      a.rule = "decision.switch-at-maximum";
+      break;
+    default:
+      a.decision = DecisionKind::switch_;
+      a.rule = "decision.intolerable";
+      a.window = Window{};
+      break;
+    }
+    repo.record_decision(a, version, clinician_);
+    ++c.decided[static_cast<std::size_t>(k)];
+  }
+
   std::size_t pick(std::size_t n) {
     return n == 0 ? 0 : std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
   }
@@ -138,7 +193,7 @@ int usage(const std::string &why) {
   std::cerr << "cohort: " << why
             << "\nusage: cohort --db FILE [--csv FILE] [--patients N] [--rows-per-patient R] "
                "[--scores both|db|csv] [--today YYYY-MM-DD] [--seed S] [--pathway NAME] "
-               "[--formulary DIR] [--pathways DIR]\n";
+               "[--formulary DIR] [--pathways DIR] [--outcomes yes|no]\n";
   return 2;
 }
 
@@ -172,6 +227,10 @@ int main(int argc, char **argv) {
         o.formulary_dir = v;
       else if (k == "--pathways")
         o.pathways_dir = v;
+      else if (k == "--outcomes" && (v == "yes" || v == "no"))
+        o.outcomes = v == "yes";
+      else if (k == "--outcomes")
+        return usage("--outcomes: \"" + v + "\"; expected yes or no");
       else
         return usage("unknown option " + k);
     } catch (const std::exception &) {
@@ -232,6 +291,11 @@ int main(int argc, char **argv) {
               << "): plans approved " << c.approved << ", submitted " << c.submitted << ", draft "
               << c.draft << ", none " << c.no_plan << ", refused " << c.refused << "; " << c.scores
               << " scores (" << o.scores << ") in " << secs << " s\n";
+    if (o.outcomes) {
+      std::cout << "cohort: decisions by construction: continue 60 % " << c.decided[0]
+                << ", continue 40 % " << c.decided[1] << ", switch at the maximum 10 % "
+                << c.decided[2] << ", switch intolerable " << c.decided[3] << "\n";
+    }
     return 0;
   } catch (const std::exception &e) {
     std::cerr << "cohort: " << e.what() << "\n";
