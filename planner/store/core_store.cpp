@@ -923,6 +923,12 @@ void CoreStore::each_current_trial(const std::function<void(const TrialSummary &
 }
 
 std::optional<LoginAccount> CoreStore::login_account() {
+  // A connection's login never changes, and the application may not change an account's role
+  // (docs/deployment.md's grants): once the login is known to be an account it is not asked
+  // again (the CLI asks twice for `user add`). A login that is no account yet is asked each
+  // time: the account may be added meanwhile.
+  if (login_account_)
+    return login_account_;
   Tx tx(*this, false);
   auto login = sql_->session_login();
   if (!login) {
@@ -932,8 +938,10 @@ std::optional<LoginAccount> CoreStore::login_account() {
   LoginAccount out{*login, std::nullopt};
   const auto r = q("SELECT role FROM users WHERE name = $1", {*login});
   tx.commit();
-  if (!r.empty())
+  if (!r.empty()) {
     out.role = r.at(0).text(0);
+    login_account_ = out;
+  }
   return out;
 }
 

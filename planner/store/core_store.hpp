@@ -196,6 +196,7 @@ private:
   bool audit_actor_ = true;  // audit.door and audit.os_user exist (schema 7 and later)
   bool indication_ = true;   // patient_versions.indication exists (schema 9 and later)
   bool stage_review_ = true; // stages.review_date exists (schema 10 and later)
+  std::optional<LoginAccount> login_account_; // the login's account, once found
 };
 
 } // namespace titrate
