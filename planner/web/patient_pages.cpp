@@ -49,26 +49,26 @@ std::vector<DoseBlock> patient_dose_blocks(const Plan &plan, const Patient &pati
   const Date limit = std::max(window_end, plan_last ? *plan_last + Days(1) : window_end);
   const auto lines_on = [&](Date d) { return app::day_schedule(plan, patient, f, d).lines; };
   std::vector<DoseBlock> out;
-  // Each day's schedule is made once: the day that ends a block starts the next one.
-  auto lines = lines_on(today);
-  for (Date d = today; d <= window_end;) {
-    DoseBlock b{d, d, std::move(lines), false};
-    std::optional<std::vector<words::TimeLine>> next;
-    while (b.last < limit) {
-      auto n = lines_on(b.last + Days(1));
-      if (n != b.lines) {
-        next = std::move(n);
-        break;
-      }
-      b.last += Days(1);
+  // Day by day, each day's schedule made once: a day that differs from its block's starts the
+  // next block (when it is still in the window); a block that reaches `limit` is open.
+  DoseBlock b{today, today, lines_on(today), false};
+  for (;;) {
+    if (b.last == limit) {
+      b.open = !b.lines.empty();
+      out.push_back(std::move(b));
+      return out;
     }
-    b.open = b.last == limit && !b.lines.empty();
-    d = b.last + Days(1);
+    auto next = lines_on(b.last + Days(1));
+    if (next == b.lines) {
+      b.last += Days(1);
+      continue;
+    }
+    const Date first = b.last + Days(1);
     out.push_back(std::move(b));
-    if (d <= window_end)
-      lines = next ? std::move(*next) : lines_on(d);
+    if (first > window_end)
+      return out;
+    b = DoseBlock{first, first, std::move(next), false};
   }
-  return out;
 }
 
 // Escaped text with every ISO date kept on one line: a phone breaks "2026-12-\n08" otherwise.
