@@ -515,7 +515,13 @@ void cairo_write_pdf(std::ostream &out, const ExportInput &in, const HandoutOpti
   line(words::plan_version(in.plan, c.plan_version), size, false);
   line(std::string(words::phrase::prepared_on) + iso(c.now_utc.date), size, false);
   line(words::approval(c), size, c.review != ReviewState::approved);
-  line(words::clinic(o.clinic_name, o.clinic_phone), size, false);
+  if (o.link.empty()) {
+    line(words::clinic(o.clinic_name, o.clinic_phone), size, false);
+  } else { // beside the QR code both halves do not fit on one line: one line each
+    const auto [clinic_name, telephone] = words::clinic_parts(o.clinic_name, o.clinic_phone);
+    line(clinic_name, size, false);
+    line(telephone, size, false);
+  }
   if (!o.link.empty()) {
     line(std::string(words::phrase::your_link), size, true);
     line(o.link, size * 0.9, false);

@@ -531,10 +531,15 @@ std::string approval(const ExportContext &c) {
          "do.";
 }
 
-std::string clinic(std::string_view name, std::string_view phone) {
+std::pair<std::string, std::string> clinic_parts(std::string_view name, std::string_view phone) {
   const std::string blank = "______________________________";
-  return "Clinic: " + (name.empty() ? blank : std::string(name)) +
-         "    Telephone: " + (phone.empty() ? blank : std::string(phone));
+  return {"Clinic: " + (name.empty() ? blank : std::string(name)),
+          "Telephone: " + (phone.empty() ? blank : std::string(phone))};
+}
+
+std::string clinic(std::string_view name, std::string_view phone) {
+  const auto [clinic_name, telephone] = clinic_parts(name, phone);
+  return clinic_name + "    " + telephone;
 }
 
 std::string do_not_stop(const Formulary &f, std::string_view generic) {

@@ -18,6 +18,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace titrate::words {
@@ -110,8 +111,10 @@ std::string run_total(const Formulary &f, const Stage &s, const Step &st);
 std::string plan_version(const Plan &plan, int version);
 // "Approved by pharmacist ph.bell on 2026-11-26 at 10:00." | "NOT APPROVED: ..." | "NOT YET ..."
 std::string approval(const ExportContext &c);
-// The clinic's phone line: "Clinic: Name, telephone 0123" or the line to write on when absent.
+// The clinic's phone line: "Clinic: Name    Telephone: 0123", a line to write on for each one
+// absent; clinic_parts gives its two halves, for a page too narrow for both on one line.
 std::string clinic(std::string_view name, std::string_view phone);
+std::pair<std::string, std::string> clinic_parts(std::string_view name, std::string_view phone);
 // "Do not stop taking gabapentin suddenly: ... [source: S]": from the monograph's taper rule.
 std::string do_not_stop(const Formulary &f, std::string_view drug);
 // "Tell your clinic if you have: nausea, dizziness [source: S]"; none when the monograph lists

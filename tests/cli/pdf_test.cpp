@@ -332,6 +332,11 @@ TEST_CASE("invite handout: patient invite --handout prints the plan with the lin
   const std::string words = pdf_squash(pdf_tool("pdftotext " + pdf + " -"));
   CHECK_THAT(words, Contains("Your personal link (keep it private): " + link));
   CHECK_THAT(words, Contains("Total each day: gabapentin 900 mg, three times daily"));
+  // Beside the QR code the clinic and its telephone are a line each, so neither write-in line
+  // wraps under its label (one line of both wrapped "Telephone:" away from its blank).
+  const std::string text = pdf_tool("pdftotext " + pdf + " -");
+  CHECK_THAT(text, Contains("\nClinic: ______________________________\n"));
+  CHECK_THAT(text, Contains("\nTelephone: ______________________________\n"));
   // The QR code read back from the rendered first page by zbarimg (zbar-tools, .ci/install-deps).
   const std::string png = pdf_out_dir() + "/invite";
   pdf_tool("pdftoppm -r 100 -png -f 1 -l 1 " + pdf + " " + png);
