@@ -76,10 +76,11 @@ public:
       stage = 19;
     if (stage >= 2) {
       PlanRequest req;
-      // Starts up to 10 weeks back, so decision dates fall before, on and after --today.
-      req.start = today_ - Days(static_cast<long>(pick(70)));
-      if (o_.outcomes)
-        req.start = today_ - Days(120);
+      // Starts up to 10 weeks back, so decision dates fall before, on and after --today; with
+      // --outcomes 120 days back, so the first decision dates have come (drawn anyway, so the
+      // scores that follow are drawn as in the other mode).
+      const long back = static_cast<long>(pick(70));
+      req.start = today_ - Days(o_.outcomes ? 120 : back);
       req.today = req.start;
       std::optional<Plan> plan;
       try {

@@ -15,12 +15,8 @@ std::string byte_at(std::size_t column, unsigned char b) {
   std::snprintf(hex, sizeof hex, "0x%02x", b);
   return "byte " + std::to_string(column) + " (" + hex + ")";
 }
-// Keys, read just far enough to find the two shapes toml11 3.7 crashes on (it calls back() on an
-// empty array in insert_nested_key): a dotted key (`a.b = 1`, also inside an inline table) and a
-// [table] header extending a key that already has a value (`a = []` then `[a.b]`). Both extend a
-// value, which TOML forbids anyway, and no titrate file uses a dotted key. Anything this reader
-// does not follow is left to the parser (nullopt), which then reports its own syntax error.
-// The code point of one valid UTF-8 sequence.
+
+// The code point of one valid UTF-8 sequence of 2 to 4 bytes.
 unsigned utf8_code_point(std::string_view s) {
   const auto b0 = static_cast<unsigned char>(s[0]);
   unsigned cp = s.size() == 2 ? (b0 & 0x1Fu) : s.size() == 3 ? (b0 & 0x0Fu) : (b0 & 0x07u);
@@ -29,6 +25,11 @@ unsigned utf8_code_point(std::string_view s) {
   return cp;
 }
 
+// Keys, read just far enough to find the two shapes toml11 3.7 crashes on (it calls back() on an
+// empty array in insert_nested_key): a dotted key (`a.b = 1`, also inside an inline table) and a
+// [table] header extending a key that already has a value (`a = []` then `[a.b]`). Both extend a
+// value, which TOML forbids anyway, and no titrate file uses a dotted key. Anything this reader
+// does not follow is left to the parser (nullopt), which then reports its own syntax error.
 class KeyScan {
 public:
   explicit KeyScan(std::string_view t) : t_(t) {}
