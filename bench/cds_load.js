@@ -1,12 +1,14 @@
 // Load program for the CDS Hooks service: C concurrent EHR clients (default 50), each
 // sending N order-sign calls (default 100) one after another over loopback with keep-alive, every
 // call with its own signed JWT (ES384 by default, or RS384: the two algorithms CDS Hooks 2.0
-// recommends; signed before the clock starts, so the figures are the
-// server's: JWT check, prefetch reading, eligibility, the plan's step, the cards). Prints the
-// latency percentiles, throughput, errors, and the load average before and after: a benchmark,
-// never a timed test (docs/performance.md).
+// recommends). The tokens are signed and the request bodies written before the clock starts, and
+// each client first opens its connection with a discovery call (GET /cds-services, as an EHR
+// does), so the figures are the server's: JWT check, prefetch reading, eligibility, the plan's
+// step, the cards. With `cold` the connections are opened by the timed calls themselves. Prints
+// the latency percentiles, throughput, errors, the server's CPU time per call (from /proc), and
+// the load average before and after: a benchmark, never a timed test (docs/performance.md).
 //
-// usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384]
+// usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384] [open|cold]
 // Needs node and the npm package jose (.ci/install-ehr).
 'use strict';
 
@@ -18,9 +20,14 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const [binary, clientsArg, callsArg, algArg] = process.argv.slice(2);
+const [binary, clientsArg, callsArg, algArg, connArg] = process.argv.slice(2);
 if (!binary) {
-  console.error('usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384]');
+  console.error('usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384] [open|cold]');
+  process.exit(2);
+}
+const COLD = connArg === 'cold';
+if (connArg && connArg !== 'open' && !COLD) {
+  console.error(`cds_load: connections ${connArg}: expected open or cold`);
   process.exit(2);
 }
 const CLIENTS = Number(clientsArg || 50);
@@ -75,12 +82,12 @@ const draft = {
     doseAndRate: [{ doseQuantity: { value: 2, unit: '{capsule}', system: 'http://unitsofmeasure.org', code: '{capsule}' } }] }],
 };
 
-function post(agent, port, token, body) {
+function call(agent, port, token, data, method = 'POST', where = '/cds-services/titrate-order-sign') {
   return new Promise((resolve) => {
-    const data = Buffer.from(JSON.stringify(body));
     const t0 = process.hrtime.bigint();
-    const req = http.request({ host: '127.0.0.1', port, path: '/cds-services/titrate-order-sign', method: 'POST', agent,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Authorization: 'Bearer ' + token } },
+    const headers = { Authorization: 'Bearer ' + token };
+    if (data) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': data.length });
+    const req = http.request({ host: '127.0.0.1', port, path: where, method, agent, headers },
     (res) => {
       let n = 0;
       res.on('data', (c) => { n += c.length; });
@@ -91,6 +98,13 @@ function post(agent, port, token, body) {
   });
 }
 
+// The server's CPU time so far (user + system, fields 14 and 15 of /proc/PID/stat), in seconds.
+const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+function cpuSeconds(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / ticks;
+}
+
 async function main() {
   const es = await jose.generateKeyPair(ALG, ALG === 'RS384' ? { modulusLength: 2048 } : {});
   fs.writeFileSync(path.join(tmp, 'jwks.json'), JSON.stringify({ keys: [
@@ -98,34 +112,47 @@ async function main() {
   fs.writeFileSync(path.join(tmp, 'clients.json'), JSON.stringify({ clients: [{ iss: 'https://ehr.load.test', jwks_file: 'jwks.json' }] }));
   const port = await freePort();
   const aud = `http://127.0.0.1:${port}/cds-services/titrate-order-sign`;
+  const sign = (audience) => new jose.SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: ALG, typ: 'JWT', kid: 'k1' })
+    .setIssuer('https://ehr.load.test').setAudience(audience).setIssuedAt().setExpirationTime('10m').sign(es.privateKey);
   const tokens = [];
+  const bodies = [];
   for (let i = 0; i < CLIENTS * CALLS; i++) {
-    tokens.push(await new jose.SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: ALG, typ: 'JWT', kid: 'k1' })
-      .setIssuer('https://ehr.load.test').setAudience(aud).setIssuedAt().setExpirationTime('10m').sign(es.privateKey));
+    tokens.push(await sign(aud));
+    bodies.push(Buffer.from(JSON.stringify({ hook: 'order-sign', hookInstance: crypto.randomUUID(),
+      context: { userId: 'Practitioner/load', patientId: 'demo', draftOrders: sb([draft]) }, prefetch })));
   }
+  const discoveryTokens = [];
+  for (let i = 0; i < CLIENTS && !COLD; i++) discoveryTokens.push(await sign(`http://127.0.0.1:${port}/cds-services`));
   const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--cds-clients', path.join(tmp, 'clients.json')],
     { env, cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   server.stdout.on('data', (d) => { out += d; });
   for (let i = 0; i < 600 && !out.includes('CDS Hooks at'); i++) await new Promise((r) => setTimeout(r, 50));
 
-  const before = os.loadavg();
-  const latencies = [];
   let errors = 0;
+  const agents = Array.from({ length: CLIENTS }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  if (!COLD) {
+    const opened = await Promise.all(agents.map((agent, i) => call(agent, port, discoveryTokens[i], null, 'GET', '/cds-services')));
+    errors += opened.filter((r) => r.status !== 200).length;
+  }
+  const before = os.loadavg();
+  const cpu0 = cpuSeconds(server.pid);
+  const own0 = process.cpuUsage();
+  const latencies = [];
   let next = 0;
   const t0 = Date.now();
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  await Promise.all(agents.map(async (agent) => {
     for (let i = 0; i < CALLS; i++) {
-      const body = { hook: 'order-sign', hookInstance: crypto.randomUUID(),
-        context: { userId: 'Practitioner/load', patientId: 'demo', draftOrders: sb([draft]) }, prefetch };
-      const r = await post(agent, port, tokens[next++], body);
+      const n = next++;
+      const r = await call(agent, port, tokens[n], bodies[n]);
       if (r.status !== 200) errors++;
       latencies.push(r.ms);
     }
     agent.destroy();
   }));
   const seconds = (Date.now() - t0) / 1000;
+  const cpu = cpuSeconds(server.pid) - cpu0;
+  const own = process.cpuUsage(own0);
   const after = os.loadavg();
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));
@@ -134,7 +161,9 @@ async function main() {
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
   console.log(`cds_load: ${ALG}, ${CLIENTS} concurrent clients x ${CALLS} order-sign calls = ${latencies.length} calls in ${seconds.toFixed(1)} s ` +
-    `(${(latencies.length / seconds).toFixed(0)} calls/s), ${errors} errors`);
+    `(${(latencies.length / seconds).toFixed(0)} calls/s), ${errors} errors; connections ${COLD ? 'opened by the timed calls' : 'open before the clock'}`);
+  console.log(`server CPU: ${cpu.toFixed(2)} s, ${(1000 * cpu / latencies.length).toFixed(2)} ms per call (user + system, in ticks of ${1000 / ticks} ms); ` +
+    `this load program: ${((own.user + own.system) / 1e6).toFixed(2)} s`);
   console.log(`latency ms: p50 ${pct(50).toFixed(1)}  p90 ${pct(90).toFixed(1)}  p99 ${pct(99).toFixed(1)}  max ${latencies[latencies.length - 1].toFixed(1)}`);
   console.log(`load average (1/5/15 min): before ${before.map((x) => x.toFixed(2)).join(' ')}, after ${after.map((x) => x.toFixed(2)).join(' ')}; ` +
     `${os.cpus().length} CPUs; binary ${binary}`);

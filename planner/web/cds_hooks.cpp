@@ -374,7 +374,7 @@ struct Service {
 
   void order(const httplib::Request &req, httplib::Response &res, bool sign) {
     client_of(req);
-    const json body = parse_body(req);
+    json body = parse_body(req); // its prefetch is moved out below, not copied
     const std::string hook = sign ? "order-sign" : "order-select";
     const json &context = check_request(body, hook);
     const std::string pid = context["patientId"].get<std::string>();
@@ -406,8 +406,9 @@ struct Service {
     // Prefetch: what the order check needs. What the EHR did not prefetch is read from its FHIR
     // server when the request names one (CDS Hooks 2.0 §"FHIR Resource Access"); what neither
     // gives is a 412 (no guessing).
-    json prefetch = body.contains("prefetch") && body["prefetch"].is_object() ? body["prefetch"]
-                                                                              : json::object();
+    json prefetch = body.contains("prefetch") && body["prefetch"].is_object()
+                        ? std::move(body["prefetch"])
+                        : json::object();
     std::map<std::string, std::string> source; // prefetch key -> where it came from
     std::map<std::string, std::string> unread; // prefetch key -> why the server did not give it
     const auto absent = [&prefetch](const std::string &k) {

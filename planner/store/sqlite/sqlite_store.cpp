@@ -119,33 +119,24 @@ public:
   SqliteDialect(const std::string &path, int target_version) { open(path, target_version); }
 
   void begin(bool write) override {
-    if (write)
+    if (write) {
+      synchronous(false);
       tx_.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    }
   }
   void begin_relaxed() override {
     // WAL with synchronous NORMAL: the commit does not wait for fsync; it survives a crash of
     // the process, and is on disk at the next FULL commit or checkpoint.
-    db_->exec("PRAGMA synchronous = NORMAL");
-    relaxed_ = true;
-    try {
-      begin(true);
-    } catch (...) {
-      end_relaxed();
-      throw;
-    }
+    synchronous(true);
+    tx_.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   }
   void commit() override {
     if (tx_)
       tx_->commit();
     tx_.reset();
-    end_relaxed();
   }
   void rollback() noexcept override { // an uncommitted Transaction rolls back
     tx_.reset();
-    try {
-      end_relaxed();
-    } catch (...) { // the next relaxed transaction sets it again; FULL is restored at its end
-    }
   }
 
   store::SqlRows query(const std::string &sql, const store::SqlParams &params) override {
@@ -219,16 +210,20 @@ public:
 
 private:
   void open(const std::string &path, int target_version);
-  void end_relaxed() {
-    if (relaxed_) {
-      relaxed_ = false;
-      db_->exec("PRAGMA synchronous = FULL"); // every other commit waits for the disk
-    }
+  // The connection's synchronous setting, changed only when a transaction needs the other one
+  // (a PRAGMA is parsed each time it runs, which cost a busy server more than the commit): a
+  // relaxed transaction runs under NORMAL, every other writing one under FULL (waits for the disk).
+  // Set outside a transaction, as SQLite requires.
+  void synchronous(bool relaxed) {
+    if (relaxed_ == relaxed)
+      return;
+    db_->exec(relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+    relaxed_ = relaxed;
   }
 
   std::unique_ptr<SQLite::Database> db_;
   std::optional<SQLite::Transaction> tx_;
-  bool relaxed_ = false; // synchronous is NORMAL until the transaction ends
+  bool relaxed_ = false; // synchronous is NORMAL (else FULL, SQLite's default)
   // Prepared statements of the core's SQL, by text (destroyed before db_).
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
