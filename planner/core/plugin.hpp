@@ -1,18 +1,21 @@
 #pragma once
 // Parts of titrate that need heavy shared libraries are built as modules and loaded only when a
 // command needs them: the PostgreSQL back end (libpq, libpqxx, and through
-// them OpenSSL, Kerberos and LDAP) and the PDF handout (cairo, pango, and through them glib,
-// harfbuzz, fontconfig, freetype and the X11 client libraries). A command on a SQLite file never
-// maps them, so `titrate log` starts with the libraries it uses.
+// them OpenSSL, Kerberos and LDAP), the PDF handout (cairo, pango, and through them glib,
+// harfbuzz, fontconfig, freetype and the X11 client libraries) and the web door of `serve`
+// (cpp-httplib, which initialises OpenSSL when loaded, and libssl, zlib, brotli). A command on a
+// SQLite file never maps them, so `titrate log` starts with the libraries it uses.
 //
 // A module is the file titrate-NAME.so with one C entry point that returns a table of function
-// pointers (planner/store/postgres/pg_module.hpp, planner/export/pdf_module.hpp). It is looked
+// pointers (planner/store/postgres/pg_module.hpp, planner/export/pdf_module.hpp,
+// planner/web/web_module.hpp). It is looked
 // for beside the running executable (the build folder), then in the installed module folder
 // (TITRATE_MODULE_DIR, CMAKE_INSTALL_LIBDIR/titrate). The module's own references to titrate's
 // code resolve against the executable, which exports its symbols (ENABLE_EXPORTS).
 //
-// Test executables link the same code in directly (a *_linked.cpp provider) instead of loading
-// it; the titrate executable links the *_loaded.cpp provider, which calls load_module below.
+// Test executables link the same code in directly (a *_linked.cpp provider, or, for the web door,
+// its functions called directly) instead of loading it; the titrate executable links the
+// *_loaded.cpp provider, which calls load_module below.
 #include <cstring>
 #include <string>
 

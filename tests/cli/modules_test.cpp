@@ -1,8 +1,9 @@
-// The PostgreSQL back end and the PDF handout are modules the titrate binary loads only when a
-// command needs them (planner/core/plugin.hpp, issue 18 item 1). The dynamic loader's own report
-// (LD_DEBUG=files, glibc) shows which shared objects a run maps: a command on a SQLite file maps
-// neither chain; a postgresql:// location maps titrate-postgres.so (every symbol resolved at
-// load, so a symbol the executable does not export would fail here); a PDF maps titrate-pdf.so.
+// The PostgreSQL back end, the PDF handout and the web door are modules the titrate binary loads
+// only when a command needs them (planner/core/plugin.hpp, issue 18 item 1). The dynamic loader's
+// own report (LD_DEBUG=files, glibc) shows which shared objects a run maps: a command on a SQLite
+// file maps no module's chain; a postgresql:// location maps titrate-postgres.so (every symbol
+// resolved at load, so a symbol the executable does not export would fail here); a PDF maps
+// titrate-pdf.so; `serve` maps titrate-web.so with cpp-httplib and OpenSSL.
 // A binary whose modules are missing refuses with a message naming the file and where it looked.
 #include "tests/cli/run.hpp"
 
@@ -24,7 +25,7 @@ const std::vector<std::string> loader_report = {"LD_DEBUG=files"};
 
 } // namespace
 
-TEST_CASE("modules: a command on a SQLite file maps neither libpq nor cairo") {
+TEST_CASE("modules: a command on a SQLite file maps neither libpq nor cairo nor cpp-httplib") {
   TempDir d;
   auto r = run_titrate(
       d, {"--db", d.file("t.db"), "--user", "dr.a", "--role", "clinician", "patient", "list"}, "",
@@ -37,6 +38,29 @@ TEST_CASE("modules: a command on a SQLite file maps neither libpq nor cairo") {
   CHECK_FALSE(mapped(r.err, "titrate-pdf.so"));
   CHECK_FALSE(mapped(r.err, "libcairo.so"));
   CHECK_FALSE(mapped(r.err, "libpango-1.0.so"));
+  CHECK_FALSE(mapped(r.err, "titrate-web.so"));
+  CHECK_FALSE(mapped(r.err, "libcpp-httplib.so"));
+  CHECK_FALSE(mapped(r.err, "libssl.so"));
+  CHECK_FALSE(mapped(r.err, "libcrypto.so"));
+}
+
+TEST_CASE("modules: serve loads the web module, which checks its options") {
+  TempDir d;
+  // Every symbol of the module is resolved at load (RTLD_NOW), so one the executable lacks would
+  // fail here; the module's own check of --listen then refuses the value, and nothing is written.
+  auto r = run_titrate(d,
+                       {"--db", d.file("t.db"), "--user", "dr.a", "--role", "clinician", "serve",
+                        "--listen", "127.0.0.1:99999"},
+                       "", loader_report);
+  INFO(r.err.substr(r.err.size() > 4000 ? r.err.size() - 4000 : 0));
+  CHECK(mapped(r.err, "titrate-web.so"));
+  CHECK(mapped(r.err, "libcpp-httplib.so"));
+  CHECK_FALSE(mapped(r.err, "libpq.so"));
+  CHECK_FALSE(mapped(r.err, "libcairo.so"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("--listen: \"127.0.0.1:99999\" is not HOST:PORT"));
+  CHECK_THAT(r.err, !Contains("undefined symbol"));
+  CHECK_FALSE(std::filesystem::exists(d.file("t.db")));
 }
 
 TEST_CASE("modules: a postgresql:// location loads the PostgreSQL module, then connects") {
@@ -102,6 +126,14 @@ TEST_CASE("modules: a titrate without its modules refuses (exit 4) naming the fi
   CHECK(pg.exit_code == 4);
   CHECK_THAT(pg.err, Contains("cannot open a PostgreSQL database: titrate's module "
                               "titrate-postgres.so was not found"));
+  auto web = run_binary(lonely.string(), d,
+                        {"--db", d.file("w.db"), "--user", "dr.a", "--role", "clinician", "serve",
+                         "--listen", "127.0.0.1:0"});
+  INFO(web.err);
+  CHECK(web.exit_code == 4);
+  CHECK_THAT(web.err, Contains("cannot serve the web pages: titrate's module titrate-web.so was "
+                               "not found"));
+  CHECK_FALSE(std::filesystem::exists(d.file("w.db")));
   // A SQLite file needs no module.
   auto ok = run_binary(
       lonely.string(), d,
