@@ -48,10 +48,6 @@ std::optional<ServerUrl> split_url(const std::string &base) {
   return u;
 }
 
-bool loopback(const std::string &host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
-}
-
 // One GET of `target` (path and query) on `u` under the rules of fhir_server.hpp.
 HttpGot get(const ServerUrl &u, const std::string &target, const std::string &token,
             const std::string &accept, std::chrono::milliseconds limit, std::size_t max_bytes) {
@@ -115,11 +111,15 @@ FhirRead read_one(const ServerUrl &u, const std::string &token, const std::strin
 
 } // namespace
 
+bool loopback_host(const std::string &host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
+}
+
 std::string url_refusal(const std::string &url, const std::string &what) {
   const auto u = split_url(url);
   if (!u)
     return what + " is not an http(s) URL";
-  if (!u->https && !loopback(u->host))
+  if (!u->https && !loopback_host(u->host))
     return what + " is http:// on a host that is not loopback; titrate reads only over https";
   return "";
 }

@@ -29,6 +29,9 @@ struct FhirRead {
 
 // Whether `url` may be called under the rules above; "" if so, else why not, naming it `what`.
 std::string url_refusal(const std::string &url, const std::string &what);
+
+// Whether `host` (of a URL, or of `serve --listen`) is this machine: 127.0.0.1, localhost, ::1.
+bool loopback_host(const std::string &host);
 // Whether `base` may be called; "" if so, else why not (for the card or the 412's detail).
 std::string fhir_server_refusal(const std::string &base);
 

@@ -6,6 +6,7 @@
 #include "planner/web/serve.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/web/fhir_server.hpp"
 #include "planner/web/server.hpp"
 
 #include <pthread.h>
@@ -32,10 +33,6 @@ int local_minute_of_day() {
   return tm.tm_hour * 60 + tm.tm_min;
 }
 
-bool loopback(const std::string &host) {
-  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host == "[::1]";
-}
-
 } // namespace
 
 void serve(const ServeCall &call) {
@@ -43,7 +40,7 @@ void serve(const ServeCall &call) {
   cfg.clinic_name = call.clinic_name;
   cfg.clinic_phone = call.clinic_phone;
   parse_listen(call.listen, cfg.host, cfg.port);
-  if (call.unsigned_local_test && !loopback(cfg.host)) {
+  if (call.unsigned_local_test && !loopback_host(cfg.host)) {
     throw InputError("--cds-unsigned-local-test: refused with --listen " + call.listen +
                      "; expected a loopback address (127.0.0.1, ::1): unsigned CDS Hooks calls "
                      "are for a test on this machine only");
