@@ -59,7 +59,7 @@ TEST_CASE("modules: serve loads the web module, which checks its options") {
   CHECK_FALSE(mapped(r.err, "libcairo.so"));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("--listen: \"127.0.0.1:99999\" is not HOST:PORT"));
-  CHECK_THAT(r.err, !Contains("undefined symbol"));
+  CHECK_THAT(r.err, !Contains("did not load")); // plugin.cpp's words for a failed dlopen
   CHECK_FALSE(std::filesystem::exists(d.file("t.db")));
 }
 
