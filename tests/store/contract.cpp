@@ -720,6 +720,29 @@ void due_list(Backend &b) {
   CHECK(due[0].window_days_with_scores == 4);
   CHECK_FALSE(due[0].missing_scores);
   CHECK_THROWS_AS(titrate::due_list(*repo, Date(2026, 12, 23), -1, a6), InputError);
+  // Two pathways with different windows: each plan is counted with its own pathway's window, and
+  // the lists (one query per window, the shorter window first) are merged in date, then patient
+  // order: P3's short-window plan comes after P1's although its list was read first.
+  Plan other = sample_plan("P3");
+  other.pathway = "short-window";
+  repo->add_patient(sample_patient("P3"), clinician);
+  repo->save_draft(other, clinician);
+  repo->submit("P3", 1, clinician);
+  repo->approve("P3", 1, pharmacist);
+  auto two = due_pathways(7, 4);
+  two.push_back(due_pathways(3, 2).front());
+  two.back().name = "short-window";
+  due = titrate::due_list(*repo, Date(2026, 12, 20), 3, two);
+  REQUIRE(due.size() == 2);
+  CHECK(due[0].patient == "P1");
+  CHECK(due[0].window_days == 7);
+  CHECK(due[0].window_days_with_scores == 4); // 15, 16, 17, 21
+  CHECK(due[1].patient == "P3");
+  CHECK(due[1].pathway == "short-window");
+  CHECK(due[1].window_days == 3);
+  CHECK(due[1].min_days_with_scores == 2);
+  CHECK(due[1].window_days_with_scores == 0);
+  CHECK(due[1].missing_scores);
 }
 
 // A withdrawn score (schema 8) is kept with its withdrawal and counts nowhere: not in the
