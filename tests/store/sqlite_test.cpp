@@ -7,6 +7,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -186,6 +187,29 @@ TEST_CASE("sqlite: a database from a newer titrate is refused and its file is no
     CHECK_THAT(e.what(), Catch::Contains("newer") && Catch::Contains("was not changed"));
   }
   CHECK(bytes(db) == before);
+}
+
+TEST_CASE("sqlite: a newer database with WAL frames left by its writer is refused and neither "
+          "file changes") {
+  // Another program (a newer titrate) wrote last and left its changes in the WAL: titrate's one
+  // connection reads the version, refuses, and closes without the checkpoint SQLite makes when
+  // the last connection closes, so the frames are not moved into the database.
+  TempFolder dir;
+  const auto db = dir.file("t.db");
+  { SqliteStore store(db); }
+  {
+    SQLite::Database d(db, SQLite::OPEN_READWRITE);
+    sqlite3_db_config(d.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    d.exec("PRAGMA wal_autocheckpoint = 0");
+    d.exec("UPDATE schema_version SET version = version + 1");
+  }
+  REQUIRE(std::filesystem::exists(db + "-wal"));
+  const auto before = bytes(db);
+  const auto wal_before = bytes(db + "-wal");
+  REQUIRE_FALSE(wal_before.empty());
+  CHECK_THROWS_AS(SqliteStore(db), RefusedError);
+  CHECK(bytes(db) == before);
+  CHECK(bytes(db + "-wal") == wal_before);
 }
 
 TEST_CASE("sqlite: a database that is not titrate's is refused") {
