@@ -292,6 +292,13 @@ store::SqlRows CoreStore::q(const std::string &sql, const SqlParams &params) {
   return sql_->query(sql, params);
 }
 
+store::SqlRows CoreStore::read(const std::string &sql, const store::SqlParams &params) {
+  Tx tx(*this, false);
+  auto r = q(sql, params);
+  tx.commit();
+  return r;
+}
+
 void CoreStore::atomically(const std::function<void()> &body) {
   Tx tx(*this, true);
   body();
@@ -398,23 +405,19 @@ int CoreStore::update_patient(const Patient &p, const Actor &who) {
 }
 
 std::optional<PatientRecord> CoreStore::patient(const std::string &id) {
-  Tx tx(*this, false);
-  const auto r = q("SELECT " + core_patient_columns(sources_, indication_) +
-                       " FROM patient_versions WHERE patient_id = $1 "
-                       "ORDER BY version DESC LIMIT 1",
-                   {id});
-  tx.commit();
+  const auto r = read("SELECT " + core_patient_columns(sources_, indication_) +
+                          " FROM patient_versions WHERE patient_id = $1 "
+                          "ORDER BY version DESC LIMIT 1",
+                      {id});
   if (r.empty())
     return std::nullopt;
   return core_patient_from_row(r.front());
 }
 
 std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
-  Tx tx(*this, false);
-  const auto r = q("SELECT " + core_patient_columns(sources_, indication_) +
-                       " FROM patient_versions WHERE patient_id = $1 ORDER BY version",
-                   {id});
-  tx.commit();
+  const auto r = read("SELECT " + core_patient_columns(sources_, indication_) +
+                          " FROM patient_versions WHERE patient_id = $1 ORDER BY version",
+                      {id});
   std::vector<PatientRecord> out;
   out.reserve(r.size());
   for (const auto &row : r)
@@ -423,12 +426,10 @@ std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
 }
 
 std::vector<PatientRecord> CoreStore::patients() {
-  Tx tx(*this, false);
-  const auto r = q("SELECT " + core_patient_columns(sources_, indication_) +
-                   " FROM patient_versions v WHERE version = (SELECT max(version) "
-                   "FROM patient_versions w WHERE w.patient_id = v.patient_id) "
-                   "ORDER BY patient_id");
-  tx.commit();
+  const auto r = read("SELECT " + core_patient_columns(sources_, indication_) +
+                      " FROM patient_versions v WHERE version = (SELECT max(version) "
+                      "FROM patient_versions w WHERE w.patient_id = v.patient_id) "
+                      "ORDER BY patient_id");
   std::vector<PatientRecord> out;
   out.reserve(r.size());
   for (const auto &row : r)
@@ -598,9 +599,7 @@ void CoreStore::reject(const std::string &patient, int version, const Actor &who
 
 std::vector<PlanVersion> CoreStore::versions_where(const std::string &where,
                                                    const SqlParams &params) {
-  Tx tx(*this, false);
-  const auto r = q(core_version_select + where, params);
-  tx.commit();
+  const auto r = read(core_version_select + where, params);
   std::vector<PlanVersion> out;
   out.reserve(r.size());
   for (const auto &row : r)
@@ -647,12 +646,10 @@ std::vector<PlanVersion> CoreStore::awaiting_review() {
 }
 
 std::vector<Review> CoreStore::reviews(const std::string &patient) {
-  Tx tx(*this, false);
-  const auto r = q("SELECT p.patient_id, v.version, r.pharmacist, r.verdict, r.note, r.at "
-                   "FROM reviews r JOIN plan_versions v ON v.id = r.plan_version_id "
-                   "JOIN plans p ON p.id = v.plan_id WHERE p.patient_id = $1 ORDER BY r.id",
-                   {patient});
-  tx.commit();
+  const auto r = read("SELECT p.patient_id, v.version, r.pharmacist, r.verdict, r.note, r.at "
+                      "FROM reviews r JOIN plan_versions v ON v.id = r.plan_version_id "
+                      "JOIN plans p ON p.id = v.plan_id WHERE p.patient_id = $1 ORDER BY r.id",
+                      {patient});
   std::vector<Review> out;
   out.reserve(r.size());
   for (const auto &row : r) {
@@ -747,9 +744,7 @@ std::vector<ScoreEntry> CoreStore::scores(const std::string &patient, bool inclu
            "s.id)";
   }
   sql += " ORDER BY at, id";
-  Tx tx(*this, false);
-  const auto r = q(sql, {patient});
-  tx.commit();
+  const auto r = read(sql, {patient});
   std::vector<ScoreEntry> out;
   out.reserve(r.size());
   for (const auto &row : r) {
@@ -813,9 +808,7 @@ std::vector<AdverseEffect> CoreStore::adverse_effects(const std::string &patient
     sql += " AND retracted = 0 AND NOT EXISTS (SELECT 1 FROM adverse_effects c "
            "WHERE c.supersedes = a.id)";
   }
-  Tx tx(*this, false);
-  const auto r = q(sql + " ORDER BY at, id", {patient});
-  tx.commit();
+  const auto r = read(sql + " ORDER BY at, id", {patient});
   std::vector<AdverseEffect> out;
   out.reserve(r.size());
   for (const auto &row : r) {
@@ -971,16 +964,14 @@ std::vector<DecisionSummary> CoreStore::decision_summaries() {
 
 std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
                                                        const SqlParams &params) {
-  Tx tx(*this, false);
-  const auto r = q("SELECT d.id, v.version, d.date, d.drug, d.decision, d.baseline, "
-                   "d.window_start, d.window_end, d.window_mean, d.window_scores, d.change_pct, "
-                   "d.days_at_target, d.rule, d.source, d.reasons, d.next_dose_ug, d.next_drug, "
-                   "d.recorded_by, d.recorded_at, d.patient_id, d.next_decision_date, "
-                   "d.substantial FROM decisions d LEFT JOIN plan_versions v "
-                   "ON v.id = d.plan_version_id " +
-                       where,
-                   params);
-  tx.commit();
+  const auto r = read("SELECT d.id, v.version, d.date, d.drug, d.decision, d.baseline, "
+                      "d.window_start, d.window_end, d.window_mean, d.window_scores, d.change_pct, "
+                      "d.days_at_target, d.rule, d.source, d.reasons, d.next_dose_ug, d.next_drug, "
+                      "d.recorded_by, d.recorded_at, d.patient_id, d.next_decision_date, "
+                      "d.substantial FROM decisions d LEFT JOIN plan_versions v "
+                      "ON v.id = d.plan_version_id " +
+                          where,
+                      params);
   std::vector<DecisionRecord> out;
   out.reserve(r.size());
   for (const auto &d : r) {
@@ -1040,10 +1031,8 @@ void CoreStore::append_audit(const Actor &who, const std::string &action,
 std::vector<AuditEntry> CoreStore::audit(const std::optional<std::string> &patient) {
   std::string sql = "SELECT id, at, \"user\", role, action, coalesce(patient_id, ''), detail, " +
                     std::string(audit_actor_ ? "door, os_user" : "'', ''") + " FROM audit";
-  Tx tx(*this, false);
-  const auto r =
-      patient ? q(sql + " WHERE patient_id = $1 ORDER BY id", {*patient}) : q(sql + " ORDER BY id");
-  tx.commit();
+  const auto r = patient ? read(sql + " WHERE patient_id = $1 ORDER BY id", {*patient})
+                         : read(sql + " ORDER BY id");
   std::vector<AuditEntry> out;
   out.reserve(r.size());
   for (const auto &row : r) {

@@ -176,6 +176,8 @@ protected:
 private:
   class Tx;
   store::SqlRows q(const std::string &sql, const store::SqlParams &params = {});
+  // One statement read on its own, in a read transaction (where the back end uses one).
+  store::SqlRows read(const std::string &sql, const store::SqlParams &params = {});
   void write_audit(const Actor &who, const std::string &action, const std::string &patient,
                    const std::string &detail, const std::string &at);
   struct VersionRow;
