@@ -10,11 +10,11 @@
 
 #include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <set>
 
@@ -50,18 +50,7 @@ constexpr double pct_tolerance = 1e-9;
 
 // "4.2", "7", "33.33": at most `decimals` places, no trailing zeros, a leading zero (ISMP).
 std::string num(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0')
-      s.pop_back();
-    if (s.back() == '.')
-      s.pop_back();
-  }
-  if (s == "-0")
-    s = "0";
-  return s;
+  return decimal_text(v, decimals);
 }
 
 std::string cite(const Citation &c) {

@@ -2,6 +2,7 @@
 
 #include "planner/core/errors.hpp"
 
+#include <cstdio>
 #include <string>
 
 namespace titrate {
@@ -132,6 +133,19 @@ std::string escape_markup(std::string_view text, Markup dialect) {
     }
   }
   return out;
+}
+
+std::string decimal_text(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0')
+      s.pop_back();
+    if (s.back() == '.')
+      s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
 }
 
 } // namespace titrate

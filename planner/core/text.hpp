@@ -37,4 +37,9 @@ void require_free_text(std::string_view text, std::string_view field,
 enum class Markup { html, xml };
 std::string escape_markup(std::string_view text, Markup dialect);
 
+// A number as the pages, texts and decisions write it (ISMP): at most `decimals` places, no
+// trailing zeros, a leading zero, never "-0": 25 -> "25", 27.26 -> "27.3" (1 place), 0.5 ->
+// "0.5". Rounded as printf rounds the binary value: an exact tie goes to even (27.25 -> "27.2").
+std::string decimal_text(double v, int decimals);
+
 } // namespace titrate

@@ -1,5 +1,6 @@
 #include "planner/export/words.hpp"
 
+#include "planner/core/text.hpp"
 #include "planner/export/export_common.hpp"
 
 #include <algorithm>
@@ -38,16 +39,7 @@ std::string days(long n) {
 }
 
 std::string number(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0')
-      s.pop_back();
-    if (s.back() == '.')
-      s.pop_back();
-  }
-  return s == "-0" ? "0" : s;
+  return decimal_text(v, decimals);
 }
 
 std::string dates(Date first, Date last) {

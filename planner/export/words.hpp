@@ -37,7 +37,8 @@ using Lines = std::vector<Line>;
 // ---- phrases
 std::string drug(const Formulary &f, std::string_view generic); // "DULoxetine", "gabapentin"
 std::string days(long n);                                       // "1 day", "14 days"
-// At most `decimals` places, no trailing zeros, a leading zero: 25 -> "25", 27.25 -> "27.3".
+// At most `decimals` places, no trailing zeros, a leading zero: 25 -> "25", 27.26 -> "27.3"
+// (decimal_text, planner/core/text.hpp).
 std::string number(double v, int decimals = 1);
 // Inclusive: "from 2026-12-01 through 2026-12-07 (7 days)", one day "on 2026-12-01 (1 day)".
 std::string dates(Date first, Date last);

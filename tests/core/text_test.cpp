@@ -72,3 +72,14 @@ TEST_CASE("escape_markup: HTML and XML share & < > \" and differ on ' and contro
   CHECK(escape_markup("plain 7/10", Markup::html) == "plain 7/10");
   CHECK(escape_markup("", Markup::xml).empty());
 }
+
+TEST_CASE("decimal_text writes at most the places asked, no trailing zeros and never -0") {
+  CHECK(decimal_text(25, 1) == "25");
+  CHECK(decimal_text(27.26, 1) == "27.3");
+  CHECK(decimal_text(0.5, 1) == "0.5"); // a leading zero (ISMP)
+  CHECK(decimal_text(-0.04, 1) == "0"); // not "-0"
+  CHECK(decimal_text(33.333, 2) == "33.33");
+  CHECK(decimal_text(7.0, 2) == "7");
+  CHECK(decimal_text(-12.5, 0) == "-12"); // printf's tie to even, on the exact binary value
+  CHECK(decimal_text(27.25, 1) == "27.2");
+}
