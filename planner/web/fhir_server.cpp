@@ -117,6 +117,10 @@ bool loopback_host(const std::string &host) {
 
 std::string url_refusal(const std::string &url, const std::string &what) {
   const auto u = split_url(url);
+  if (!u && (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) &&
+      url.find_first_of("?#") != std::string::npos) {
+    return what + " has a query or fragment (? or #); expected a plain URL without one";
+  }
   if (!u)
     return what + " is not an http(s) URL";
   if (!u->https && !loopback_host(u->host))

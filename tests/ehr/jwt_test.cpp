@@ -3,6 +3,7 @@
 // verified, so the signature check is tested against a vector titrate did not make; then the
 // refusals and the JWK Set checks. The mock EHR (mock_ehr.js) tests the same over HTTP.
 #include "planner/core/errors.hpp"
+#include "planner/web/fhir_server.hpp"
 #include "planner/web/jwt.hpp"
 
 #include <catch2/catch.hpp>
@@ -234,4 +235,20 @@ TEST_CASE("jwt: a token whose jku is not the client's configured URL is refused"
   JwtVerifier f;
   trusted(f);
   CHECK(f.verify(spec_token, spec_aud, spec_exp - 100).kid == "example-kid");
+}
+
+TEST_CASE("jwt: a JWK Set URL is refused with the reason, before anything is fetched",
+          "[ehr][jwt]") {
+  using titrate::web::url_refusal;
+  CHECK(url_refusal("https://ehr.example/jwks.json", "jwks_url").empty());
+  CHECK(url_refusal("http://127.0.0.1:9/jwks", "jwks_url").empty()); // a test EHR on loopback
+  CHECK(url_refusal("http://ehr.example/jwks", "jwks_url") ==
+        "jwks_url is http:// on a host that is not loopback; titrate reads only over https");
+  CHECK(url_refusal("https://ehr.example/jwks?tenant=1", "jwks_url") ==
+        "jwks_url has a query or fragment (? or #); expected a plain URL without one");
+  CHECK(url_refusal("https://ehr.example/jwks#keys", "jwks_url") ==
+        "jwks_url has a query or fragment (? or #); expected a plain URL without one");
+  CHECK(url_refusal("ftp://ehr.example/jwks", "jwks_url") == "jwks_url is not an http(s) URL");
+  CHECK(url_refusal("https://user@ehr.example/jwks", "jwks_url") ==
+        "jwks_url is not an http(s) URL");
 }
