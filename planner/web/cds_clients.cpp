@@ -2,6 +2,7 @@
 // its JWK Set from a file or from a URL, and the fetch of a URL's set (fhir_server.hpp's GET).
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
+#include "planner/formulary/files.hpp"
 #include "planner/web/cds_hooks.hpp"
 #include "planner/web/fhir_server.hpp"
 
@@ -9,8 +10,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace titrate::web {
@@ -29,19 +28,11 @@ JwtVerifier::FetchJwks jwks_fetcher() {
 
 std::shared_ptr<JwtVerifier> load_cds_clients(const std::string &path, std::int64_t now,
                                               const JwtVerifier::FetchJwks &fetch) {
-  const auto read = [](const std::string &p, const std::string &what) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in)
-      throw InputError(what + ": cannot read " + p);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  };
   const std::string expected = "expected {\"clients\": [{\"iss\": URL, \"jwks_file\": PATH}]} "
                                "or \"jwks_url\": URL in place of jwks_file";
   json doc;
   try {
-    doc = json::parse(read(path, "--cds-clients"));
+    doc = json::parse(read_text_file(path, "--cds-clients").text);
   } catch (const json::exception &) {
     throw InputError("--cds-clients " + path + ": not JSON; " + expected);
   }
@@ -73,7 +64,7 @@ std::shared_ptr<JwtVerifier> load_cds_clients(const std::string &path, std::int6
         v->trust_url(iss, url, fetch, now);
       } else {
         const auto file = (dir / c["jwks_file"].get<std::string>()).string();
-        v->trust(iss, read(file, "jwks_file"), file);
+        v->trust(iss, read_text_file(file, "jwks_file").text, file);
       }
     } catch (const InputError &e) {
       throw InputError(at + ": " + e.what());
