@@ -10,7 +10,8 @@
 //   --pg ADMIN_URL  run on PostgreSQL: a new database titrate_load_<pid> is created through
 //                   ADMIN_URL (e.g. postgresql://me@/postgres?host=/tmp/pgdir, see tests/pg/cluster)
 //                   and dropped afterwards; without it, a new SQLite file in a temporary folder.
-// Needs node, and sqlite3 or psql (Debian packages).
+// Each instance's store connections: $TITRATE_DB_CONNECTIONS as `titrate serve` reads it (on
+// PostgreSQL; default 2 per CPU). Needs node, and sqlite3 or psql (Debian packages).
 'use strict';
 
 const { spawn, spawnSync } = require('child_process');
@@ -150,7 +151,9 @@ async function main() {
   const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
   const result = {
-    backend: PG_ADMIN ? 'postgresql' : 'sqlite', instances: INSTANCES, clients: CLIENTS, seconds: elapsed, requests: latencies.length, created: ok, errors: errorCount,
+    backend: PG_ADMIN ? 'postgresql' : 'sqlite', instances: INSTANCES,
+    db_connections: process.env.TITRATE_DB_CONNECTIONS || 'default',
+    load_average: os.loadavg().map((l) => Number(l.toFixed(2))), clients: CLIENTS, seconds: elapsed, requests: latencies.length, created: ok, errors: errorCount,
     error_kinds: errors, rows_stored: rows, lost_rows: ok - rows,
     throughput_per_s: Number((latencies.length / elapsed).toFixed(1)),
     p50_ms: Number(q(0.5).toFixed(2)), p99_ms: Number(q(0.99).toFixed(2)), max_ms: Number(latencies[latencies.length - 1].toFixed(2)),

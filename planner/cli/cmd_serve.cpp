@@ -7,21 +7,26 @@
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
+#include "planner/store/location.hpp"
 #include "planner/store/open.hpp"
+#include "planner/store/repository_pool.hpp"
 #include "planner/web/web_module.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <ostream>
+#include <thread>
 
 namespace titrate::cli {
 
 namespace {
 
-// The clinic the patient page tells a patient to call: --clinic-name / --clinic-phone, else
-// $TITRATE_CLINIC_NAME / $TITRATE_CLINIC_PHONE.
-struct ClinicOptions {
+// What the CLI reads itself: the clinic the patient page tells a patient to call (--clinic-name /
+// --clinic-phone, else $TITRATE_CLINIC_NAME / $TITRATE_CLINIC_PHONE) and the store's connections.
+struct ServeOptions {
   std::string name, phone;
+  std::string db_connections; // --db-connections N, else $TITRATE_DB_CONNECTIONS, else a default
 };
 
 std::string option_or_env(const std::string &given, const char *env) {
@@ -31,17 +36,52 @@ std::string option_or_env(const std::string &given, const char *env) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-void run_serve(Context &ctx, web::ServeCall call, const ClinicOptions &clinic) {
+// How many connections the server's store pool may open. A SQLite file is served through one (it
+// takes one writer at a time; more connections would only wait on its lock); PostgreSQL through
+// up to N, by default two per CPU (2 to 16), as each request waits on the server about as long
+// as it computes.
+int db_connections(const Context &ctx, const std::string &given) {
+  const bool from_flag = !given.empty();
+  const std::string text = option_or_env(given, "TITRATE_DB_CONNECTIONS");
+  const char *name = from_flag ? "--db-connections" : "TITRATE_DB_CONNECTIONS";
+  const bool postgres = is_postgres_location(ctx.db_location());
+  if (text.empty()) {
+    if (!postgres)
+      return 1;
+    const int cpus = static_cast<int>(std::thread::hardware_concurrency());
+    return std::clamp(2 * cpus, 2, 16);
+  }
+  int n = 0;
+  const bool digits = text.size() <= 3 && text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits)
+    n = std::stoi(text);
+  if (!digits || n < 1 || n > 64) {
+    throw InputError(std::string(name) + ": '" + text +
+                     "' is not a number of connections; expected 1-64");
+  }
+  if (!postgres && n != 1) {
+    throw InputError(std::string(name) + ": " + text +
+                     " connections: a SQLite file is served through one connection (it takes one "
+                     "writer at a time); more are for a postgresql:// database");
+  }
+  return n;
+}
+
+void run_serve(Context &ctx, web::ServeCall call, const ServeOptions &clinic) {
   call.clinic_name = option_or_env(clinic.name, "TITRATE_CLINIC_NAME");
   call.clinic_phone = option_or_env(clinic.phone, "TITRATE_CLINIC_PHONE");
   require_free_text(call.clinic_name, "--clinic-name", 100);
   require_free_text(call.clinic_phone, "--clinic-phone", 40);
+  const int connections = db_connections(ctx, clinic.db_connections);
   call.out = &ctx.out;
   call.codes = [&ctx] { return load_ehr_codes(ctx); };
   call.today = [&ctx] { return ctx.today(); };
   call.formulary = [&ctx]() -> const Formulary & { return ctx.formulary(); };
   call.pathways = [&ctx]() -> const std::vector<Pathway> & { return ctx.pathways(); };
-  call.open_store = [&ctx] { return open_store(ctx, StoreMode::create); };
+  call.open_store = [&ctx, connections]() -> std::unique_ptr<Repository> {
+    return std::make_unique<RepositoryPool>([&ctx] { return open_store(ctx, StoreMode::create); },
+                                            connections);
+  };
   call.open_accounts = [&ctx] { return open_accounts(ctx.db_location()); };
   web_module().serve(call);
 }
@@ -50,7 +90,7 @@ void run_serve(Context &ctx, web::ServeCall call, const ClinicOptions &clinic) {
 
 void add_serve_command(CLI::App &app, Context &ctx) {
   auto call = std::make_shared<web::ServeCall>();
-  auto clinic = std::make_shared<ClinicOptions>();
+  auto clinic = std::make_shared<ServeOptions>();
   CLI::App *serve =
       app.add_subcommand("serve", "Serve the browser front end and JSON API (docs/web.md)");
   serve->add_option("--listen", call->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
@@ -68,6 +108,10 @@ void add_serve_command(CLI::App &app, Context &ctx) {
   serve->add_option("--login-checks", call->login_checks,
                     "Password checks (Argon2id, 64 MiB each) at once; more sign-ins wait, then "
                     "get 503 (default 2)");
+  serve->add_option("--db-connections", clinic->db_connections,
+                    "Database connections the server may open, 1-64: requests run side by side on "
+                    "PostgreSQL (default $TITRATE_DB_CONNECTIONS, else 2 per CPU, 2-16); a SQLite "
+                    "file takes 1");
   serve->add_option("--clinic-name", clinic->name,
                     "The clinic a patient is told to call (default $TITRATE_CLINIC_NAME)");
   serve->add_option("--clinic-phone", clinic->phone,

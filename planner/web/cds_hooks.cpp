@@ -17,6 +17,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <mutex>
 
 namespace titrate::web {
 
@@ -227,7 +228,7 @@ struct Service {
   void refuse(const httplib::Request &req, httplib::Response &res, const HookError &e) {
     if (e.status == 401) {
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      std::lock_guard<std::mutex> lock(m.store_mutex);
+      const RepositoryPool::Lease lease(m.repo);
       try {
         m.repo.append_audit(Actor{"cds-client", "cds-client", "cds"}, "cds.refused", "",
                             req.method + " " + req.path + ": " + e.text);
@@ -362,7 +363,7 @@ struct Service {
     const std::string hook_instance = body["hookInstance"].get<std::string>();
     std::vector<ehr::Card> cards;
     if (titrate_patient_id(pid)) {
-      std::lock_guard<std::mutex> lock(m.store_mutex);
+      const RepositoryPool::Lease lease(m.repo);
       cards = ehr::patient_view_cards(m.repo, m.formulary, m.pathways, pid, m.today());
     }
     ordered out = ordered::array();
@@ -490,7 +491,7 @@ struct Service {
       ctx.missing_detail = e.what();
     }
     if (titrate_patient_id(pid)) {
-      std::lock_guard<std::mutex> lock(m.store_mutex);
+      const RepositoryPool::Lease lease(m.repo);
       ctx.active = m.repo.active_plan(pid);
     }
     const auto cards = ehr::order_cards(drafts, ctx, m.formulary, today);
@@ -579,7 +580,7 @@ struct Service {
       rows.push_back({issued ? issued->patient : "", detail});
     }
     {
-      std::lock_guard<std::mutex> lock(m.store_mutex);
+      const RepositoryPool::Lease lease(m.repo);
       m.repo.atomically([&] {
         for (const auto &r : rows) {
           std::string patient = r.patient;

@@ -10,13 +10,12 @@
 #include "planner/ehr/codes.hpp"
 #include "planner/formulary/monograph.hpp"
 #include "planner/pathways/pathway.hpp"
-#include "planner/store/repository.hpp"
+#include "planner/store/repository_pool.hpp"
 #include "planner/web/jwt.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,10 +44,9 @@ std::shared_ptr<JwtVerifier> load_cds_clients(const std::string &path, std::int6
 JwtVerifier::FetchJwks jwks_fetcher();
 
 struct CdsMount {
-  Repository &repo;
+  RepositoryPool &repo; // each call leases one connection (RepositoryPool::Lease)
   const Formulary &formulary;
   const std::vector<Pathway> &pathways;
-  std::mutex &store_mutex; // the server's one lock around the store
   std::function<Date()> today;
   std::function<std::int64_t()> now;
   CdsConfig config;

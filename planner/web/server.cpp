@@ -115,7 +115,7 @@ void WebServer::Impl::login_post(Call &c) {
   // Argon2id takes a while and 64 MiB on purpose: verify outside the lock so others are served
   // meanwhile, and at most cfg.login_verifications at once.
   const std::string &hash = u ? u->password_hash : dummy_hash;
-  c.lock.unlock();
+  c.lease.release();
   bool ok = false;
   bool entered = false;
   {
@@ -124,7 +124,7 @@ void WebServer::Impl::login_post(Call &c) {
     if (entered)
       ok = verify_password(password, hash);
   }
-  c.lock.lock();
+  c.lease.acquire();
   if (!entered) {
     count_refusal(c, "POST /login: too many sign-ins at once");
     login_page(c, 503, "Too many sign-ins at once. Try again in a few seconds.", posted);
@@ -240,7 +240,7 @@ void WebServer::stop() {
   if (impl_->thread.joinable())
     impl_->thread.join();
   // The refusals counted in the last minutes reach the audit before the server goes.
-  const std::lock_guard lock(impl_->mutex);
+  const RepositoryPool::Lease lease(impl_->pool);
   impl_->write_tallies(std::numeric_limits<std::int64_t>::max() - 60);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // `titrate serve`: the browser front end and JSON API (design.md §7) over the same Repository and
-// use cases as the CLI. Every request runs under one mutex (the store is one database connection).
+// use cases as the CLI. Every request leases one of the store's connections for its whole run
+// (RepositoryPool: one on a SQLite file, a pool on PostgreSQL, `serve --db-connections`).
 // Sessions live in the database (Accounts), so several servers on one PostgreSQL database can each
 // answer any request (docs/deployment.md). Refusals are 403 and written to the audit with the user
 // and what was tried; refusals anyone can cause in bulk are counted per minute instead
@@ -51,7 +52,8 @@ void parse_listen(const std::string &text, std::string &host, int &port);
 
 class WebServer {
 public:
-  // All references must outlive the server.
+  // All references must outlive the server. `repo` may be a RepositoryPool (requests then run on
+  // its connections side by side); any other Repository is served one request at a time.
   WebServer(Repository &repo, Accounts &accounts, const Formulary &formulary,
             const std::vector<Pathway> &pathways, WebConfig config);
   ~WebServer();

@@ -15,6 +15,7 @@
 #include "planner/export/json.hpp"
 #include "planner/safety/eligibility.hpp"
 #include "planner/scheduling/scheduler.hpp"
+#include "planner/store/repository_pool.hpp"
 #include "planner/web/crypto.hpp"
 #include "planner/web/forms.hpp"
 #include "planner/web/html.hpp"
@@ -58,11 +59,11 @@ struct StaffUser {
 
 // One request in flight: what the audit needs if it is refused.
 struct Call {
-  Call(const Request &rq, Response &rs, std::mutex &m, bool is_api)
-      : req(rq), res(rs), lock(m), api(is_api) {}
+  Call(const Request &rq, Response &rs, RepositoryPool &pool, bool is_api)
+      : req(rq), res(rs), lease(pool), api(is_api) {}
   const Request &req;
   Response &res;
-  std::unique_lock<std::mutex> lock;
+  RepositoryPool::Lease lease; // one store connection for the whole request
   Actor actor{"anonymous", "anonymous", "web"};
   std::string patient; // the patient concerned, for the audit
   std::string back;    // a patient page: where an error page's "Back to your page" leads
@@ -175,13 +176,17 @@ inline std::string measure(double v) {
 }
 
 struct WebServer::Impl {
+  // The store's connections: the one given, or the pool `serve` opened (RepositoryPool); each
+  // request leases one (Call), and `repo` answers on the request's connection.
+  std::unique_ptr<RepositoryPool> own_pool;
+  RepositoryPool &pool;
   Repository &repo;
   Accounts &accounts;
   const Formulary &formulary;
   const std::vector<Pathway> &pathways;
   WebConfig cfg;
   httplib::Server svr;
-  std::mutex mutex;
+  std::mutex tally_mutex; // around `tally`
   std::thread thread;
   int port = 0;
   socket_t listen_socket = -1;   // the listening socket (set by cpp-httplib's socket options)
@@ -189,11 +194,14 @@ struct WebServer::Impl {
   std::unique_ptr<CdsMount> cds; // the CDS Hooks routes' state (cds_hooks.cpp), when enabled
   LoginThrottle throttle;        // failed sign-ins per client and (client, name)
   VerifyGate gate;               // Argon2id checks at once
-  RefusalTally tally;            // refusals counted per minute (under `mutex`)
+  RefusalTally tally;            // refusals counted per minute (under `tally_mutex`)
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
-      : repo(r), accounts(a), formulary(f), pathways(p), cfg(std::move(c)),
-        throttle(a, cfg.throttle), gate(cfg.login_verifications, cfg.login_queue) {
+      : own_pool(dynamic_cast<RepositoryPool *>(&r) == nullptr ? std::make_unique<RepositoryPool>(r)
+                                                               : nullptr),
+        pool(own_pool ? *own_pool : dynamic_cast<RepositoryPool &>(r)), repo(pool), accounts(a),
+        formulary(f), pathways(p), cfg(std::move(c)), throttle(a, cfg.throttle),
+        gate(cfg.login_verifications, cfg.login_queue) {
     crypto_init();
     dummy_hash = hash_password(random_token());
     const int threads = std::max(4, cfg.threads);
@@ -235,14 +243,14 @@ struct WebServer::Impl {
     if (cfg.cds) {
       // Used token ids live in the database, so a token used on one server is refused by every
       // other server on it (and after a restart). Accounts take one call at a time themselves,
-      // so the server's lock (around the store) is not held for it.
+      // so no store connection is leased for it.
       if (cfg.cds->verifier) {
         cfg.cds->verifier->share_replay_record(
             [this](const std::string &iss, const std::string &jti, std::int64_t exp,
                    std::int64_t now) { return accounts.use_once("cds:" + iss, jti, exp, now); });
       }
       cds = std::make_unique<CdsMount>(
-          CdsMount{repo, formulary, pathways, mutex, cfg.today, cfg.now, *cfg.cds});
+          CdsMount{pool, formulary, pathways, cfg.today, cfg.now, *cfg.cds});
       mount_cds_hooks(svr, *cds);
     }
   }
@@ -250,7 +258,7 @@ struct WebServer::Impl {
   // ---- the one place that maps failures to responses (and refusals to the audit) ----
   template <class F> httplib::Server::Handler guarded(bool api, F body) {
     return [this, api, body](const Request &req, Response &res) {
-      Call call(req, res, mutex, api);
+      Call call(req, res, pool, api);
       write_tallies(cfg.now());
       const auto fail = [&](int status, const std::string &title, const std::string &message) {
         if (call.api) {
@@ -307,19 +315,28 @@ struct WebServer::Impl {
   }
 
   // A refusal anyone can cause in bulk (an unknown link, a bad bearer token, ...): counted per
-  // minute, the first of each minute written at once (RefusalTally). Holds the lock after.
+  // minute, the first of each minute written at once (RefusalTally). Holds the lease after.
   void count_refusal(Call &call, const std::string &kind) {
-    if (!call.lock.owns_lock())
-      call.lock.lock();
+    call.lease.acquire();
     call.counted = true;
-    if (tally.count(kind, cfg.now()))
+    bool first = false;
+    {
+      const std::lock_guard lock(tally_mutex);
+      first = tally.count(kind, cfg.now());
+    }
+    if (first)
       audit_refusal(call.actor, kind + " (the first this minute; the others are counted)");
   }
 
   // The counts of minutes that are over, one audit row each. `now`: the clock, or the end of time
-  // when the server stops. Callers hold the lock.
+  // when the server stops. Callers hold a lease.
   void write_tallies(std::int64_t now) {
-    for (const auto &t : tally.take_due(now)) {
+    std::vector<RefusalTally::Summary> due;
+    {
+      const std::lock_guard lock(tally_mutex);
+      due = tally.take_due(now);
+    }
+    for (const auto &t : due) {
       audit_refusal(Actor{"anonymous", "anonymous", "web"},
                     std::to_string(t.more) + " more in the minute from " +
                         utc_text(t.minute_start) + ": " + t.kind +
@@ -338,8 +355,7 @@ struct WebServer::Impl {
   }
 
   void refuse_audit(Call &call, const std::string &why) {
-    if (!call.lock.owns_lock())
-      call.lock.lock();
+    call.lease.acquire();
     if (call.counted)
       return;
     try {

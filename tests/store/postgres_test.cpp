@@ -5,6 +5,7 @@
 // that name the server but never its password, and ids that `db copy` may give explicitly.
 #include "planner/core/errors.hpp"
 #include "planner/store/postgres/pg_store.hpp"
+#include "planner/store/repository_pool.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 #include "tests/pg/pg_test.hpp"
 #include "tests/store/contract.hpp"
@@ -38,6 +39,28 @@ private:
 
 std::unique_ptr<Backend> make_pg_backend() {
   return std::make_unique<PgBackend>();
+}
+
+// The contract through ONE RepositoryPool of 3 connections, as `titrate serve` uses it: every
+// connect() is a handle on the same pool (a pool of one over it), so the concurrent cases run on
+// the pool's connections side by side.
+class PgPoolBackend : public Backend {
+public:
+  PgPoolBackend()
+      : url_(fresh_pg_database("store")),
+        pool_([this]() -> std::unique_ptr<Repository> { return std::make_unique<PgStore>(url_); },
+              3) {}
+  std::unique_ptr<Repository> connect() override {
+    return std::make_unique<RepositoryPool>(static_cast<Repository &>(pool_));
+  }
+
+private:
+  std::string url_;
+  RepositoryPool pool_;
+};
+
+std::unique_ptr<Backend> make_pg_pool_backend() {
+  return std::make_unique<PgPoolBackend>();
 }
 
 const Actor clinician{"dr.ada", "clinician"};
@@ -82,6 +105,7 @@ std::string fingerprint(const std::string &url) {
 } // namespace
 
 TITRATE_STORE_CONTRACT("postgres", make_pg_backend)
+TITRATE_STORE_CONTRACT("postgres pool", make_pg_pool_backend)
 
 TEST_CASE("postgres: the migrations have the same numbers and names as SQLite's") {
   const auto &pg = postgres_migrations();
@@ -290,7 +314,8 @@ TEST_CASE("postgres: a server that cannot be reached is an InputError without th
   }
 }
 
-TEST_CASE("postgres: a connection cut by the server is a StorageError without the password") {
+TEST_CASE("postgres: a connection cut in a transaction fails without the password and a cut idle "
+          "one is replaced") {
   const auto url = fresh_pg_database("store");
   // The test cluster trusts its socket, so a password in the URL is accepted and ignored.
   const std::string with_password = url.substr(0, url.find("://") + 3) +
@@ -298,19 +323,34 @@ TEST_CASE("postgres: a connection cut by the server is a StorageError without th
                                     url.substr(url.find('@') + 1);
   PgStore store(with_password);
   store.add_patient(sample_patient("P1"), clinician);
-  REQUIRE(raw(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                   "current_database() AND pid <> pg_backend_pid()")
-              .empty());
+  const auto cut = [&] {
+    REQUIRE(raw(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                     "current_database() AND pid <> pg_backend_pid()")
+                .empty());
+  };
+  // Cut inside a transaction: the call fails, naming the database without its password.
   try {
-    store.log_score("P1", sample_score(1, 5), clinician);
+    store.atomically([&] {
+      store.log_score("P1", sample_score(2, 7), clinician);
+      cut();
+      store.log_score("P1", sample_score(3, 6), clinician);
+    });
     FAIL("the call on the cut connection must fail");
   } catch (const StorageError &e) {
     const std::string m = e.what();
     CHECK_THAT(m, Catch::Contains("connection to PostgreSQL was lost") && Catch::Contains("***") &&
                       !Catch::Contains("s3cr3t"));
   }
-  // The next call reconnects: nothing of the failed call was kept, and the store works again.
+  // The next call reconnects: nothing of the failed transaction was kept, and the store works.
   CHECK(store.scores("P1").empty());
   store.log_score("P1", sample_score(1, 5), clinician);
   CHECK(store.scores("P1").size() == 1);
+  // Cut while idle (a server restart between two requests): only BEGIN had been sent, so the
+  // next call connects again and succeeds, once.
+  cut();
+  store.log_score("P1", sample_score(4, 4), clinician);
+  CHECK(store.scores("P1").size() == 2);
+  // A read (no BEGIN: its statements go alone) is sent again on a new connection.
+  cut();
+  CHECK(store.scores("P1").size() == 2);
 }

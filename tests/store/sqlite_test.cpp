@@ -3,6 +3,7 @@
 // schema without touching the file, separate processes writing at once, a crash mid-import).
 #include "planner/core/errors.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
+#include "tests/cli/run.hpp"
 #include "tests/store/contract.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -25,31 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class TempFolder {
-public:
-  TempFolder() {
-    std::random_device rd;
-    for (int i = 0; i < 100; ++i) {
-      auto p = fs::temp_directory_path() / ("titrate-store-" + std::to_string(rd()));
-      if (fs::create_directory(p)) {
-        path_ = p;
-        return;
-      }
-    }
-    throw std::runtime_error("cannot create a temporary folder");
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempFolder(const TempFolder &) = delete;
-  TempFolder &operator=(const TempFolder &) = delete;
-  std::string file(const std::string &name) const { return (path_ / name).string(); }
-
-private:
-  fs::path path_;
-};
-
 class SqliteBackend : public Backend {
 public:
   std::unique_ptr<Repository> connect() override {
@@ -57,7 +33,7 @@ public:
   }
 
 private:
-  TempFolder dir_;
+  TempDir dir_;
 };
 
 std::unique_ptr<Backend> make_sqlite_backend() {
@@ -101,7 +77,7 @@ TEST_CASE("sqlite: the embedded migrations are numbered 1..N without gaps, at le
 }
 
 TEST_CASE("sqlite: a new database is migrated from empty, in WAL mode with foreign keys on") {
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   SqliteStore store(db);
   CHECK(store.schema_version() == sqlite_latest_schema_version());
@@ -121,7 +97,7 @@ TEST_CASE("sqlite: a relaxed transaction skips the wait for the disk and no othe
   // PRAGMA synchronous: 2 = FULL (every commit waits for fsync), 1 = NORMAL (WAL: durable at the
   // next checkpoint or FULL commit; a crash of the process loses nothing). The setting changes
   // only when a transaction needs the other one, so relaxed transactions in a row set it once.
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   SqliteStore store(db); // migrates
   auto d = open_sqlite_dialect(db);
@@ -155,7 +131,7 @@ TEST_CASE("sqlite: a relaxed transaction skips the wait for the disk and no othe
 }
 
 TEST_CASE("sqlite: a schema-1 database with data is migrated forward and keeps its data") {
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   {
     SqliteStore old(db, 1);
@@ -175,7 +151,7 @@ TEST_CASE("sqlite: a schema-1 database with data is migrated forward and keeps i
 }
 
 TEST_CASE("sqlite: a database from a newer titrate is refused and its file is not changed") {
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   { SqliteStore store(db); }
   REQUIRE(raw(db, "UPDATE schema_version SET version = version + 1").empty());
@@ -194,7 +170,7 @@ TEST_CASE("sqlite: a newer database with WAL frames left by its writer is refuse
   // Another program (a newer titrate) wrote last and left its changes in the WAL: titrate's one
   // connection reads the version, refuses, and closes without the checkpoint SQLite makes when
   // the last connection closes, so the frames are not moved into the database.
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   { SqliteStore store(db); }
   {
@@ -213,7 +189,7 @@ TEST_CASE("sqlite: a newer database with WAL frames left by its writer is refuse
 }
 
 TEST_CASE("sqlite: a database that is not titrate's is refused") {
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("other.db");
   {
     SQLite::Database d(db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -225,7 +201,7 @@ TEST_CASE("sqlite: a database that is not titrate's is refused") {
 }
 
 TEST_CASE("sqlite: triggers refuse UPDATE and DELETE on append-only tables, even in raw SQL") {
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   {
     SqliteStore store(db);
@@ -247,7 +223,7 @@ TEST_CASE("sqlite: triggers refuse UPDATE and DELETE on append-only tables, even
 }
 
 TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") {
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   {
     SqliteStore store(db);
@@ -265,7 +241,7 @@ TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") 
 }
 
 TEST_CASE("sqlite: two processes logging at once both succeed") {
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   {
     SqliteStore store(db);
@@ -303,7 +279,7 @@ TEST_CASE("sqlite: two processes logging at once both succeed") {
 }
 
 TEST_CASE("sqlite: a crash in the middle of an import leaves no partial import") {
-  TempFolder dir;
+  TempDir dir;
   const auto db = dir.file("t.db");
   {
     SqliteStore store(db);
@@ -388,7 +364,7 @@ Plan shaped_plan(const std::string &patient, Date decision, int shape) {
 TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random cohorts") {
   for (const unsigned seed : {1u, 20261125u, 777u}) {
     INFO("seed " << seed);
-    TempFolder dir;
+    TempDir dir;
     SqliteStore repo(dir.file("t.db"));
     std::mt19937 rng(seed);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
@@ -468,7 +444,7 @@ TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random c
 TEST_CASE("sqlite: a streamed import skips exactly the duplicates, in any row order") {
   for (const unsigned seed : {3u, 1125u, 99u}) {
     INFO("seed " << seed);
-    TempFolder dir;
+    TempDir dir;
     SqliteStore repo(dir.file("t.db"));
     std::mt19937 rng(seed);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };

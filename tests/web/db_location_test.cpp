@@ -61,4 +61,33 @@ TEST_CASE("TITRATE_DB with a socket URL: serve, user add and invite refuse it th
   CHECK(nothing_created(dir));
 }
 
+TEST_CASE(
+    "serve: a bad --db-connections or TITRATE_DB_CONNECTIONS is refused before any database") {
+  TempDir dir;
+  const auto refused = [&](const std::vector<std::string> &args,
+                           const std::vector<std::string> &env, const std::string &says) {
+    std::vector<std::string> all{"--db", dir.file("t.db"), "serve", "--listen", "127.0.0.1:0"};
+    all.insert(all.end(), args.begin(), args.end());
+    const auto r = run_titrate(dir, all, "", env);
+    INFO("stdout: " << r.out << "\nstderr: " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(says));
+    CHECK_FALSE(std::filesystem::exists(dir.file("t.db")));
+  };
+  refused({"--db-connections", "0"}, {},
+          "--db-connections: '0' is not a number of connections; expected 1-64");
+  refused({"--db-connections", "many"}, {},
+          "--db-connections: 'many' is not a number of connections; expected 1-64");
+  refused({}, {"TITRATE_DB_CONNECTIONS=65"},
+          "TITRATE_DB_CONNECTIONS: '65' is not a number of connections; expected 1-64");
+  // A SQLite file takes one writer at a time: more connections would only wait on its lock.
+  refused({"--db-connections", "4"}, {},
+          "--db-connections: 4 connections: a SQLite file is served through one connection");
+  // On PostgreSQL the number is checked before the server is tried (port 1: nothing listens).
+  const auto r = run_titrate(dir, {"--db", tcp_url, "serve", "--db-connections", "-3"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("'-3' is not a number of connections"));
+  CHECK_THAT(r.err, !Catch::Contains("127.0.0.1:1"));
+}
+
 } // namespace titrate::test

@@ -153,11 +153,30 @@ public:
   PgDialect(const PgDialect &) = delete;
   PgDialect &operator=(const PgDialect &) = delete;
 
-  void begin(bool) override {
+  void begin(bool write) override {
     guarded(where_, secrets_, [&] {
       if (!conn_->c.is_open())
         connect(); // the server closed the last one (restart, failover)
-      tx_ = std::make_unique<pqxx::work>(conn_->c);
+      reading_ = !write;
+      if (reading_) {
+        // A read runs its statements without BEGIN and COMMIT: under READ COMMITTED each
+        // statement of a transaction sees its own snapshot anyway, so nothing is lost, and a read
+        // costs one round trip per statement instead of two more (SQLite reads outside a
+        // transaction too, core_store.hpp).
+        tx_ = std::make_unique<pqxx::nontransaction>(conn_->c);
+        return;
+      }
+      try {
+        tx_ = std::make_unique<pqxx::work>(conn_->c);
+      } catch (const pqxx::broken_connection &) {
+        // The server closed the connection while it was idle (a restart, a failover, an
+        // operator's pg_terminate_backend; a pooled connection waits idle between requests).
+        // Only BEGIN was sent, so nothing of the call is lost: connect again and begin once more.
+        // A connection lost later in a transaction still fails the call (guarded()).
+        tx_.reset();
+        connect();
+        tx_ = std::make_unique<pqxx::work>(conn_->c);
+      }
     });
   }
   void begin_relaxed() override {
@@ -199,7 +218,19 @@ public:
         values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr
                                                                            : texts[i].c_str());
       }
-      const pqxx::result r = tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+      pqxx::result r;
+      try {
+        r = tx_->exec_prepared(statement(sql), pqxx::prepare::make_dynamic_params(values));
+      } catch (const pqxx::broken_connection &) {
+        // A read changes nothing, so on a connection the server closed while it was idle it is
+        // simply sent again on a new one (once). A write's statements are not (begin() above).
+        if (!reading_)
+          throw;
+        tx_.reset();
+        connect();
+        tx_ = std::make_unique<pqxx::nontransaction>(conn_->c);
+        r = tx_->exec_prepared(statement(sql), pqxx::prepare::make_dynamic_params(values));
+      }
       for (const auto &row : r) {
         std::vector<store::SqlValue> cells;
         cells.reserve(row.size());
@@ -251,9 +282,22 @@ private:
   struct Connection {
     explicit Connection(const std::string &url) : c(url) {}
     pqxx::connection c;
+    std::map<std::string, std::string, std::less<>> prepared; // the core's SQL -> statement name
   };
+  // The name under which `sql` is prepared on this connection: each statement of the core is
+  // parsed and planned by the server once per connection, not at every call.
+  const std::string &statement(const std::string &sql) {
+    auto it = conn_->prepared.find(sql);
+    if (it == conn_->prepared.end()) {
+      const std::string name = "titrate_" + std::to_string(conn_->prepared.size() + 1);
+      conn_->c.prepare(name, sql);
+      it = conn_->prepared.emplace(sql, name).first;
+    }
+    return it->second;
+  }
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<pqxx::transaction_base> tx_; // the open transaction
+  bool reading_ = false; // tx_ is a read: statements without BEGIN/COMMIT (pqxx::nontransaction)
 };
 
 void PgDialect::open(const std::string &url, int target_version) {
