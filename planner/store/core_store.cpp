@@ -305,6 +305,30 @@ void CoreStore::atomically(const std::function<void()> &body) {
   tx.commit();
 }
 
+std::vector<std::exception_ptr>
+CoreStore::atomically_each(const std::vector<std::function<void()>> &bodies) {
+  std::vector<std::exception_ptr> errors(bodies.size());
+  Tx tx(*this, true);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    q("SAVEPOINT titrate_each");
+    try {
+      bodies[i]();
+    } catch (...) {
+      errors[i] = std::current_exception();
+      try {
+        q("ROLLBACK TO SAVEPOINT titrate_each");
+      } catch (...) {
+        // The fault ended the whole transaction (SQLite does so for a full disk or an I/O
+        // error): nothing of any body is kept, and the body's own error says why.
+        std::rethrow_exception(errors[i]);
+      }
+    }
+    q("RELEASE SAVEPOINT titrate_each");
+  }
+  tx.commit();
+  return errors;
+}
+
 void CoreStore::require_patient(const std::string &id, bool lock) {
   if (q("SELECT 1 FROM patients WHERE id = $1" + std::string(lock ? sql_->lock_rows() : ""), {id})
           .empty()) {

@@ -122,6 +122,8 @@ public:
   CoreStore &operator=(const CoreStore &) = delete;
 
   void atomically(const std::function<void()> &body) final;
+  std::vector<std::exception_ptr>
+  atomically_each(const std::vector<std::function<void()>> &bodies) final;
 
   int add_patient(const Patient &p, const Actor &who) final;
   int update_patient(const Patient &p, const Actor &who) final;

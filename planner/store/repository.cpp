@@ -192,6 +192,19 @@ std::int64_t log_attributed_adverse_effect(Repository &repo, const std::string &
   return id;
 }
 
+std::vector<std::exception_ptr>
+Repository::atomically_each(const std::vector<std::function<void()>> &bodies) {
+  std::vector<std::exception_ptr> errors(bodies.size());
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    try {
+      atomically(bodies[i]);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  }
+  return errors;
+}
+
 std::vector<PlanVersion> Repository::current_plans() {
   std::vector<PlanVersion> out;
   for (const auto &rec : patients()) {

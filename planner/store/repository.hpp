@@ -12,6 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -153,6 +154,13 @@ public:
   // Runs `body` as ONE transaction: every repository call inside joins it; an exception rolls
   // all of it back. Calls made outside atomically() are each their own transaction.
   virtual void atomically(const std::function<void()> &body) = 0;
+  // Runs every body in ONE transaction, each in a savepoint of its own: a body that throws is
+  // rolled back alone and its exception returned in its place (nullptr for one that succeeded);
+  // the others are committed together, with one flush to disk. An exception from the transaction
+  // itself (its begin or commit, or a fault that ended it) leaves this call with nothing of any
+  // body kept. The default runs each body in atomically() of its own.
+  virtual std::vector<std::exception_ptr>
+  atomically_each(const std::vector<std::function<void()>> &bodies);
 
   // --- patients: every add/update is a new profile version; current = latest.
   // RefusedError if the id exists (add) / NotFoundError if it does not (update).

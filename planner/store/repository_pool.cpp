@@ -122,6 +122,10 @@ auto RepositoryPool::on_connection(F &&f) -> decltype(f(std::declval<Repository 
 void RepositoryPool::atomically(const std::function<void()> &body) {
   on_connection([&](Repository &r) { r.atomically(body); });
 }
+std::vector<std::exception_ptr>
+RepositoryPool::atomically_each(const std::vector<std::function<void()>> &bodies) {
+  return on_connection([&](Repository &r) { return r.atomically_each(bodies); });
+}
 int RepositoryPool::add_patient(const Patient &p, const Actor &who) {
   return on_connection([&](Repository &r) { return r.add_patient(p, who); });
 }

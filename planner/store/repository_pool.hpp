@@ -56,6 +56,8 @@ public:
   };
 
   void atomically(const std::function<void()> &body) override;
+  std::vector<std::exception_ptr>
+  atomically_each(const std::vector<std::function<void()>> &bodies) override;
   int add_patient(const Patient &p, const Actor &who) override;
   int update_patient(const Patient &p, const Actor &who) override;
   std::optional<PatientRecord> patient(const std::string &id) override;

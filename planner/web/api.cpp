@@ -98,7 +98,13 @@ void WebServer::Impl::api_routes() {
              require_api(c, id, app::Permission::log_observation);
              validate_patient_id(id);
              const ScoreEntry s = score_from_json(c.req.body, now_local(), cfg.today());
-             const auto row = app::record_score(repo, id, s, c.actor, cfg.today());
+             // Committed with the scores other requests are sending now (group_commit.hpp); the
+             // answer waits for that commit.
+             std::int64_t row = 0;
+             const Date today = cfg.today();
+             c.lease.release();
+             writes.run([&] { row = app::record_score(repo, id, s, c.actor, today); });
+             c.lease.acquire();
              send_json(c.res, 201,
                        {{"patient", id},
                         {"kind", "score"},

@@ -18,6 +18,7 @@
 #include "planner/store/repository_pool.hpp"
 #include "planner/web/crypto.hpp"
 #include "planner/web/forms.hpp"
+#include "planner/web/group_commit.hpp"
 #include "planner/web/html.hpp"
 #include "planner/web/pages.hpp"
 
@@ -195,6 +196,7 @@ struct WebServer::Impl {
   LoginThrottle throttle;        // failed sign-ins per client and (client, name)
   VerifyGate gate;               // Argon2id checks at once
   RefusalTally tally;            // refusals counted per minute (under `tally_mutex`)
+  GroupCommit writes{pool};      // the API's scores, committed together on one connection
 
   Impl(Repository &r, Accounts &a, const Formulary &f, const std::vector<Pathway> &p, WebConfig c)
       : own_pool(dynamic_cast<RepositoryPool *>(&r) == nullptr ? std::make_unique<RepositoryPool>(r)

@@ -639,6 +639,35 @@ void atomically_is_one_transaction(Backend &b) {
   CHECK(repo->audit(std::nullopt).size() == 2);
 }
 
+void atomically_each_isolates_failures(Backend &b) {
+  auto repo = b.connect();
+  repo->add_patient(sample_patient("P1"), clinician);
+  const auto audit_before = repo->audit(std::nullopt).size();
+  const auto errors = repo->atomically_each({
+      [&] { repo->log_score("P1", score(at(2026, 12, 1), 6), clinician); },
+      [&] {
+        repo->log_score("P1", score(at(2026, 12, 2), 5), clinician); // written, then undone
+        repo->log_score("P9", score(at(2026, 12, 2), 5), clinician); // no such patient
+      },
+      [&] { repo->log_score("P1", score(at(2026, 12, 3), 4), clinician); },
+  });
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0] == nullptr);
+  CHECK(errors[2] == nullptr);
+  REQUIRE(errors[1] != nullptr);
+  CHECK_THROWS_AS(std::rethrow_exception(errors[1]), NotFoundError);
+  const auto kept = repo->scores("P1");
+  REQUIRE(kept.size() == 2); // the failed body's first score went with it
+  CHECK(kept[0].score.value() == 6);
+  CHECK(kept[1].score.value() == 4);
+  CHECK(repo->audit(std::nullopt).size() == audit_before + 2);
+  CHECK(b.connect()->scores("P1").size() == 2); // committed: another connection sees them
+  CHECK(repo->atomically_each({}).empty());
+  // After a group the connection works as before, inside and outside atomically().
+  repo->log_score("P1", score(at(2026, 12, 4), 3), clinician);
+  CHECK(repo->scores("P1").size() == 3);
+}
+
 void concurrent_writers(Backend &b) {
   {
     auto setup = b.connect();

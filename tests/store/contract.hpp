@@ -50,6 +50,7 @@ void adverse_effects_attributed_corrected_retracted(Backend &b);
 void audit_records_every_change(Backend &b);
 void audit_carries_door_and_os_user(Backend &b);
 void atomically_is_one_transaction(Backend &b);
+void atomically_each_isolates_failures(Backend &b);
 void concurrent_writers(Backend &b);
 void due_list(Backend &b);
 void concurrent_approve_race(Backend &b);
@@ -79,6 +80,7 @@ void whole_clinic_reads_match_per_patient(Backend &b);
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_records_every_change)                              \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, audit_carries_door_and_os_user)                          \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_is_one_transaction)                           \
+  TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, atomically_each_isolates_failures)                       \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, concurrent_writers)                                      \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, due_list)                                                \
   TITRATE_STORE_CONTRACT_CASE(NAME, MAKE, scores_withdrawn)                                        \
