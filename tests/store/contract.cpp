@@ -663,9 +663,15 @@ void atomically_each_isolates_failures(Backend &b) {
   CHECK(repo->audit(std::nullopt).size() == audit_before + 2);
   CHECK(b.connect()->scores("P1").size() == 2); // committed: another connection sees them
   CHECK(repo->atomically_each({}).empty());
+  // A group in which nothing fails is kept whole.
+  const auto none_failed =
+      repo->atomically_each({[&] { repo->log_score("P1", score(at(2026, 12, 5), 2), clinician); },
+                             [&] { repo->log_score("P1", score(at(2026, 12, 6), 1), clinician); }});
+  CHECK(none_failed == std::vector<std::exception_ptr>(2));
+  CHECK(repo->scores("P1").size() == 4);
   // After a group the connection works as before, inside and outside atomically().
   repo->log_score("P1", score(at(2026, 12, 4), 3), clinician);
-  CHECK(repo->scores("P1").size() == 3);
+  CHECK(repo->scores("P1").size() == 5);
 }
 
 void concurrent_writers(Backend &b) {
