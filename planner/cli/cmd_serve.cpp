@@ -108,10 +108,12 @@ void add_serve_command(CLI::App &app, Context &ctx) {
   serve->add_option("--login-checks", call->login_checks,
                     "Password checks (Argon2id, 64 MiB each) at once; more sign-ins wait, then "
                     "get 503 (default 2)");
-  serve->add_option("--db-connections", clinic->db_connections,
-                    "Database connections the server may open, 1-64: requests run side by side on "
-                    "PostgreSQL (default $TITRATE_DB_CONNECTIONS, else 2 per CPU, 2-16); a SQLite "
-                    "file takes 1");
+  serve
+      ->add_option("--db-connections", clinic->db_connections,
+                   "Database connections the server may open, 1-64: requests run side by side on "
+                   "PostgreSQL (default $TITRATE_DB_CONNECTIONS, else 2 per CPU, 2-16); a SQLite "
+                   "file takes 1")
+      ->type_name("INT"); // read as text, so the refusal can name what was typed
   serve->add_option("--clinic-name", clinic->name,
                     "The clinic a patient is told to call (default $TITRATE_CLINIC_NAME)");
   serve->add_option("--clinic-phone", clinic->phone,
