@@ -67,12 +67,12 @@ int db_connections(const Context &ctx, const std::string &given) {
   return n;
 }
 
-void run_serve(Context &ctx, web::ServeCall call, const ServeOptions &clinic) {
-  call.clinic_name = option_or_env(clinic.name, "TITRATE_CLINIC_NAME");
-  call.clinic_phone = option_or_env(clinic.phone, "TITRATE_CLINIC_PHONE");
+void run_serve(Context &ctx, web::ServeCall call, const ServeOptions &opts) {
+  call.clinic_name = option_or_env(opts.name, "TITRATE_CLINIC_NAME");
+  call.clinic_phone = option_or_env(opts.phone, "TITRATE_CLINIC_PHONE");
   require_free_text(call.clinic_name, "--clinic-name", 100);
   require_free_text(call.clinic_phone, "--clinic-phone", 40);
-  const int connections = db_connections(ctx, clinic.db_connections);
+  const int connections = db_connections(ctx, opts.db_connections);
   call.out = &ctx.out;
   call.codes = [&ctx] { return load_ehr_codes(ctx); };
   call.today = [&ctx] { return ctx.today(); };
@@ -90,7 +90,7 @@ void run_serve(Context &ctx, web::ServeCall call, const ServeOptions &clinic) {
 
 void add_serve_command(CLI::App &app, Context &ctx) {
   auto call = std::make_shared<web::ServeCall>();
-  auto clinic = std::make_shared<ServeOptions>();
+  auto opts = std::make_shared<ServeOptions>();
   CLI::App *serve =
       app.add_subcommand("serve", "Serve the browser front end and JSON API (docs/web.md)");
   serve->add_option("--listen", call->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
@@ -109,16 +109,16 @@ void add_serve_command(CLI::App &app, Context &ctx) {
                     "Password checks (Argon2id, 64 MiB each) at once; more sign-ins wait, then "
                     "get 503 (default 2)");
   serve
-      ->add_option("--db-connections", clinic->db_connections,
+      ->add_option("--db-connections", opts->db_connections,
                    "Database connections the server may open, 1-64: requests run side by side on "
                    "PostgreSQL (default $TITRATE_DB_CONNECTIONS, else 2 per CPU, 2-16); a SQLite "
                    "file takes 1")
       ->type_name("INT"); // read as text, so the refusal can name what was typed
-  serve->add_option("--clinic-name", clinic->name,
+  serve->add_option("--clinic-name", opts->name,
                     "The clinic a patient is told to call (default $TITRATE_CLINIC_NAME)");
-  serve->add_option("--clinic-phone", clinic->phone,
+  serve->add_option("--clinic-phone", opts->phone,
                     "Its telephone number (default $TITRATE_CLINIC_PHONE)");
-  serve->callback([&ctx, call, clinic] { run_serve(ctx, *call, *clinic); });
+  serve->callback([&ctx, call, opts] { run_serve(ctx, *call, *opts); });
 }
 
 } // namespace titrate::cli

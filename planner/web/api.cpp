@@ -97,11 +97,11 @@ void WebServer::Impl::api_routes() {
              const std::string id = c.req.matches[1];
              require_api(c, id, app::Permission::log_observation);
              validate_patient_id(id);
-             const ScoreEntry s = score_from_json(c.req.body, now_local(), cfg.today());
+             const Date today = cfg.today();
+             const ScoreEntry s = score_from_json(c.req.body, now_local(), today);
              // Committed with the scores other requests are sending now (group_commit.hpp); the
              // answer waits for that commit.
              std::int64_t row = 0;
-             const Date today = cfg.today();
              c.lease.release();
              writes.run([&] { row = app::record_score(repo, id, s, c.actor, today); });
              c.lease.acquire();

@@ -228,8 +228,7 @@ struct Service {
   void refuse(const httplib::Request &req, httplib::Response &res, const HookError &e) {
     if (e.status == 401) {
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      const RepositoryPool::Lease lease(m.repo);
-      try {
+      try { // one call: it takes a store connection of its own (RepositoryPool)
         m.repo.append_audit(Actor{"cds-client", "cds-client", "cds"}, "cds.refused", "",
                             req.method + " " + req.path + ": " + e.text);
       } catch (const std::exception &) {
@@ -490,10 +489,8 @@ struct Service {
                                                   : "the patient's record cannot be used";
       ctx.missing_detail = e.what();
     }
-    if (titrate_patient_id(pid)) {
-      const RepositoryPool::Lease lease(m.repo);
-      ctx.active = m.repo.active_plan(pid);
-    }
+    if (titrate_patient_id(pid))
+      ctx.active = m.repo.active_plan(pid); // one call: a store connection for it alone
     const auto cards = ehr::order_cards(drafts, ctx, m.formulary, today);
     const std::string service = sign ? service_sign : service_select;
     const std::string link_id = ctx.active ? pid : "";
@@ -579,18 +576,16 @@ struct Service {
       detail += " at " + printable(when, 40) + " (client " + printable(client, 100) + ")";
       rows.push_back({issued ? issued->patient : "", detail});
     }
-    {
-      const RepositoryPool::Lease lease(m.repo);
-      m.repo.atomically([&] {
-        for (const auto &r : rows) {
-          std::string patient = r.patient;
-          if (!patient.empty() && !m.repo.patient(patient))
-            patient.clear();
-          m.repo.append_audit(Actor{printable(client, 100), "cds-client", "cds"}, "cds.feedback",
-                              patient, r.detail);
-        }
-      });
-    }
+    // One transaction on one store connection: atomically() leases it for its whole body.
+    m.repo.atomically([&] {
+      for (const auto &r : rows) {
+        std::string patient = r.patient;
+        if (!patient.empty() && !m.repo.patient(patient))
+          patient.clear();
+        m.repo.append_audit(Actor{printable(client, 100), "cds-client", "cds"}, "cds.feedback",
+                            patient, r.detail);
+      }
+    });
     send(res, 200, {{"stored", rows.size()}});
   }
 };

@@ -331,7 +331,7 @@ struct WebServer::Impl {
   }
 
   // The counts of minutes that are over, one audit row each. `now`: the clock, or the end of time
-  // when the server stops. Callers hold a lease.
+  // when the server stops. The rows go through the pool (on the caller's lease, if it holds one).
   void write_tallies(std::int64_t now) {
     std::vector<RefusalTally::Summary> due;
     {

@@ -158,24 +158,15 @@ public:
       if (!conn_->c.is_open())
         connect(); // the server closed the last one (restart, failover)
       reading_ = !write;
-      if (reading_) {
-        // A read runs its statements without BEGIN and COMMIT: under READ COMMITTED each
-        // statement of a transaction sees its own snapshot anyway, so nothing is lost, and a read
-        // costs one round trip per statement instead of two more (SQLite reads outside a
-        // transaction too, core_store.hpp).
-        tx_ = std::make_unique<pqxx::nontransaction>(conn_->c);
-        return;
-      }
       try {
-        tx_ = std::make_unique<pqxx::work>(conn_->c);
+        start();
       } catch (const pqxx::broken_connection &) {
         // The server closed the connection while it was idle (a restart, a failover, an
         // operator's pg_terminate_backend; a pooled connection waits idle between requests).
         // Only BEGIN was sent, so nothing of the call is lost: connect again and begin once more.
         // A connection lost later in a transaction still fails the call (guarded()).
-        tx_.reset();
         connect();
-        tx_ = std::make_unique<pqxx::work>(conn_->c);
+        start();
       }
     });
   }
@@ -226,9 +217,8 @@ public:
         // simply sent again on a new one (once). A write's statements are not (begin() above).
         if (!reading_)
           throw;
-        tx_.reset();
         connect();
-        tx_ = std::make_unique<pqxx::nontransaction>(conn_->c);
+        start();
         r = tx_->exec_prepared(statement(sql), pqxx::prepare::make_dynamic_params(values));
       }
       for (const auto &row : r) {
@@ -284,6 +274,17 @@ private:
     pqxx::connection c;
     std::map<std::string, std::string, std::less<>> prepared; // the core's SQL -> statement name
   };
+  // Opens tx_ on the current connection. A read runs its statements without BEGIN and COMMIT:
+  // under READ COMMITTED each statement of a transaction sees its own snapshot anyway, so nothing
+  // is lost, and a read costs one round trip per statement instead of two more (SQLite reads
+  // outside a transaction too, core_store.hpp). A write sends BEGIN here.
+  void start() {
+    tx_.reset();
+    if (reading_)
+      tx_ = std::make_unique<pqxx::nontransaction>(conn_->c);
+    else
+      tx_ = std::make_unique<pqxx::work>(conn_->c);
+  }
   // The name under which `sql` is prepared on this connection: each statement of the core is
   // parsed and planned by the server once per connection, not at every call.
   const std::string &statement(const std::string &sql) {
@@ -367,6 +368,7 @@ void PgDialect::open(const std::string &url, int target_version) {
 }
 
 void PgDialect::connect() {
+  tx_.reset(); // a transaction must not outlive its connection
   conn_.reset();
   conn_ = std::make_unique<Connection>(url_);
   // Notices (e.g. "table does not exist, skipping") would reach the user's terminal.
