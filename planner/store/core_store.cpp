@@ -248,9 +248,14 @@ bool core_blank(const std::string &s) {
 // Joins the open transaction, or opens one through the dialect; rolled back unless committed.
 class CoreStore::Tx {
 public:
-  Tx(CoreStore &s, bool write) : s_(s) {
+  enum class Kind { read, write, one_statement };
+  Tx(CoreStore &s, bool write) : Tx(s, write ? Kind::write : Kind::read) {}
+  Tx(CoreStore &s, Kind kind) : s_(s) {
     if (s_.depth_ == 0) {
-      s_.sql_->begin(write);
+      if (kind == Kind::one_statement)
+        s_.sql_->begin_one_statement();
+      else
+        s_.sql_->begin(kind == Kind::write);
       owner_ = true;
     }
     ++s_.depth_;
@@ -686,6 +691,20 @@ std::vector<Review> CoreStore::reviews(const std::string &patient) {
 
 // ---- observations
 
+namespace {
+
+// The audit words of a pain score row, after its "#id".
+std::string score_audit_words(const ScoreEntry &row) {
+  if (row.retracted) {
+    return ": withdraws #" + std::to_string(*row.supersedes) + " (score " +
+           std::to_string(row.score.value()) + " at " + iso(row.at) + "): " + row.note;
+  }
+  return ": score " + std::to_string(row.score.value()) + " at " + iso(row.at) +
+         (row.supersedes ? " (corrects #" + std::to_string(*row.supersedes) + ")" : "");
+}
+
+} // namespace
+
 std::int64_t CoreStore::log_score(const std::string &patient, const ScoreEntry &s,
                                   const Actor &who) {
   if (s.retracted && !s.supersedes)
@@ -694,6 +713,8 @@ std::int64_t CoreStore::log_score(const std::string &patient, const ScoreEntry &
     throw InputError("the reason is empty; say why the pain score is withdrawn (e.g. \"logged "
                      "for the wrong day\")");
   }
+  if (!s.supersedes && audit_actor_ && sql_->one_statement_writes())
+    return log_new_score(patient, s, who);
   Tx tx(*this, true);
   require_patient(patient);
   ScoreEntry row = s;
@@ -738,18 +759,33 @@ std::int64_t CoreStore::log_score(const std::string &patient, const ScoreEntry &
          nullable(row.supersedes)})
           .at(0)
           .integer(0);
-  write_audit(
-      who, row.retracted ? "score.retract" : "score.log", patient,
-      row.retracted
-          ? "#" + std::to_string(id) + ": withdraws #" + std::to_string(*row.supersedes) +
-                " (score " + std::to_string(row.score.value()) + " at " + iso(row.at) +
-                "): " + row.note
-          : "#" + std::to_string(id) + ": score " + std::to_string(row.score.value()) + " at " +
-                iso(row.at) +
-                (row.supersedes ? " (corrects #" + std::to_string(*row.supersedes) + ")" : ""),
-      tx.at());
+  write_audit(who, row.retracted ? "score.retract" : "score.log", patient,
+              "#" + std::to_string(id) + score_audit_words(row), tx.at());
   tx.commit();
   return id;
+}
+
+// A new score (neither a correction nor a withdrawal) where the back end writes in one statement:
+// the patient check, the score and its audit entry (the same words as log_score's) go to the
+// server together, and outside atomically() nothing else is sent (no BEGIN, no COMMIT): the
+// statement is one round trip and commits by itself. Parameters the SELECT lists do not type are
+// cast (an INSERT ... SELECT does not take its columns' types as VALUES does).
+std::int64_t CoreStore::log_new_score(const std::string &patient, const ScoreEntry &s,
+                                      const Actor &who) {
+  Tx tx(*this, Tx::Kind::one_statement);
+  const auto r =
+      q("WITH s AS (INSERT INTO pain_scores (patient_id, at, score, note, entered_by, entered_at) "
+        "SELECT $1, $2, CAST($3 AS integer), $4, $5, $6 "
+        "WHERE EXISTS (SELECT 1 FROM patients WHERE id = $1) RETURNING id), "
+        "a AS (INSERT INTO audit (at, \"user\", role, action, patient_id, detail, door, os_user) "
+        "SELECT $6, $5, $7, 'score.log', $1, '#' || s.id || CAST($8 AS text), $9, $10 FROM s) "
+        "SELECT id FROM s",
+        {patient, iso(s.at), std::int64_t{s.score.value()}, s.note, who.user, tx.at(), who.role,
+         score_audit_words(s), who.door, who.os_user});
+  if (r.empty())
+    throw NotFoundError("patient " + patient + ": not found");
+  tx.commit();
+  return r.front().integer(0);
 }
 
 ImportResult CoreStore::import_scores(const ScoreRowSource &next, const Actor &who,

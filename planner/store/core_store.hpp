@@ -86,6 +86,14 @@ public:
   // so they need not wait for the disk. SQLite: synchronous NORMAL for it; PostgreSQL:
   // synchronous_commit off for it. Default: an ordinary write.
   virtual void begin_relaxed() { begin(true); }
+  // Whether one statement sent outside a transaction is atomic by itself and a WITH may hold
+  // INSERTs (PostgreSQL): the core then writes a row and its audit entry as ONE statement, with
+  // no BEGIN and COMMIT around it (CoreStore::log_score). SQLite: no (its WITH holds SELECTs only).
+  virtual bool one_statement_writes() const { return false; }
+  // Opens a write of exactly one statement: where one_statement_writes(), nothing is sent (the
+  // statement commits by itself); otherwise an ordinary write. A connection lost while that
+  // statement runs leaves its outcome unknown, and the error says so.
+  virtual void begin_one_statement() { begin(true); }
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
   // Runs one statement of the core's SQL ($1..$n parameters) and returns every row.
@@ -189,6 +197,7 @@ private:
   VersionRow reviewable_version(const std::string &patient, int version, const Actor &who,
                                 std::string_view verb);
   void require_patient(const std::string &id, bool lock = false);
+  std::int64_t log_new_score(const std::string &patient, const ScoreEntry &s, const Actor &who);
   std::vector<PlanVersion> versions_where(const std::string &where,
                                           const store::SqlParams &params = {});
   std::vector<DecisionRecord> decisions_where(const std::string &where,

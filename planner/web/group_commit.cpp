@@ -39,6 +39,17 @@ void GroupCommit::run(const std::function<void()> &write) {
 }
 
 void GroupCommit::commit(const std::vector<Write *> &group) {
+  if (group.size() == 1) {
+    // Alone: the write is its own transaction, as without group commit (on PostgreSQL a new
+    // score is then one statement: no BEGIN, SAVEPOINT, RELEASE or COMMIT around it).
+    try {
+      RepositoryPool::Lease lease(pool_);
+      (*group.front()->body)();
+    } catch (...) {
+      group.front()->error = std::current_exception();
+    }
+    return;
+  }
   std::vector<std::function<void()>> bodies;
   bodies.reserve(group.size());
   for (const Write *g : group)

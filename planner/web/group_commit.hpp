@@ -3,9 +3,9 @@
 // transaction waits for its own flush to disk, and under load that flush, not the work, is most of
 // a logged score's time; on PostgreSQL a write is also several round trips and a WAL flush
 // (docs/web.md, "The web under load"). The writes waiting when a group starts run in one
-// transaction, each in a
-// savepoint of its own (Repository::atomically_each): one that fails is rolled back alone and
-// its caller gets its own error; the rest are committed with one flush. Every caller returns only
+// transaction, each in a savepoint of its own (Repository::atomically_each): one that fails is
+// rolled back alone and its caller gets its own error; the rest are committed with one flush. A
+// write that finds no other waiting runs alone, as its own transaction. Every caller returns only
 // after the commit that holds its write, so an answer never reports a write that a crash could
 // still lose.
 //

@@ -338,6 +338,7 @@ void submitted_version_is_immutable(Backend &b) {
 void scores_and_supersede(Backend &b) {
   auto repo = b.connect();
   CHECK_THROWS_AS(repo->log_score("P1", score(at(2026, 12, 1), 5), patient_p1), NotFoundError);
+  CHECK(repo->audit(std::nullopt).empty()); // nothing written, not even an audit entry
   repo->add_patient(sample_patient("P1"), clinician);
   repo->add_patient(sample_patient("P2"), clinician);
   const auto id_late = repo->log_score("P1", score(at(2026, 12, 2, 8 * 60), 6), patient_p1);
@@ -564,7 +565,7 @@ void audit_records_every_change(Backend &b) {
   repo->submit("P1", 1, clinician);
   CHECK_THROWS_AS(repo->approve("P1", 1, clinician), RefusedError); // refused: no entry
   repo->approve("P1", 1, pharmacist);
-  repo->log_score("P1", score(at(2026, 12, 1), 6), patient_p1);
+  const std::int64_t id = repo->log_score("P1", score(at(2026, 12, 1), 6), patient_p1);
   repo->append_audit(pharmacist, "export", "", "all patients");
 
   auto log = repo->audit(std::string("P1"));
@@ -580,6 +581,10 @@ void audit_records_every_change(Backend &b) {
   CHECK(log[4].user == "ph.cho");
   CHECK(log[4].role == "pharmacist");
   CHECK(log[5].role == "patient");
+  // The same words on every back end (PostgreSQL writes a new score and this entry as one
+  // statement, SQLite as two).
+  CHECK(log[5].detail == "#" + std::to_string(id) + ": score 6 at 2026-12-01T00:00");
+  CHECK(log[5].user == "P1");
   auto all = repo->audit(std::nullopt);
   REQUIRE(all.size() == expected.size() + 1);
   CHECK(all.back().action == "export");

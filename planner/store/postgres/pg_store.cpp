@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <poll.h>
 
 // Concurrency (several `titrate serve` instances on one database). Every call runs in
 // READ COMMITTED and takes row locks where a decision depends on state another instance may be
@@ -176,11 +177,28 @@ public:
     // server may lose it; it never corrupts anything).
     guarded(where_, secrets_, [&] { tx_->exec0("SET LOCAL synchronous_commit TO OFF"); });
   }
+  bool one_statement_writes() const override { return true; }
+  void begin_one_statement() override {
+    guarded(where_, secrets_, [&] {
+      // Nothing is sent before the statement, so a connection the server closed while it was
+      // idle is found here, not by the statement: such a server has already said so (its FATAL
+      // message and the end of the stream wait on the socket of a connection that expects
+      // nothing). A statement whose connection is lost while it runs may have committed, and the
+      // error says so (each_row).
+      if (!conn_->c.is_open() || closed_by_server())
+        connect();
+      reading_ = false;
+      one_statement_ = true;
+      tx_ = std::make_unique<pqxx::nontransaction>(conn_->c);
+    });
+  }
   void commit() override {
     guarded(where_, secrets_, [&] { tx_->commit(); });
     tx_.reset();
+    one_statement_ = false;
   }
   void rollback() noexcept override {
+    one_statement_ = false;
     try {
       tx_.reset();  // an uncommitted pqxx::work aborts in its destructor
     } catch (...) { // nothing to roll back on a lost connection
@@ -212,9 +230,15 @@ public:
       pqxx::result r;
       try {
         r = tx_->exec_prepared(statement(sql), pqxx::prepare::make_dynamic_params(values));
-      } catch (const pqxx::broken_connection &) {
+      } catch (const pqxx::broken_connection &e) {
         // A read changes nothing, so on a connection the server closed while it was idle it is
         // simply sent again on a new one (once). A write's statements are not (begin() above).
+        if (one_statement_) {
+          throw StorageError("database " + where_ + ": the connection to PostgreSQL was lost (" +
+                             scrub(e.what(), secrets_) +
+                             "); the change may or may not have been made: check before "
+                             "repeating it");
+        }
         if (!reading_)
           throw;
         connect();
@@ -297,8 +321,15 @@ private:
     return it->second;
   }
   std::unique_ptr<Connection> conn_;
+  // Whether the idle connection has something to read: the server closed it (or, rarely, sent a
+  // notice unasked; connecting again then costs only the time).
+  bool closed_by_server() {
+    pollfd p{conn_->c.sock(), POLLIN, 0};
+    return ::poll(&p, 1, 0) != 0;
+  }
   std::unique_ptr<pqxx::transaction_base> tx_; // the open transaction
   bool reading_ = false; // tx_ is a read: statements without BEGIN/COMMIT (pqxx::nontransaction)
+  bool one_statement_ = false; // tx_ is a write of one statement, sent without BEGIN/COMMIT
 };
 
 void PgDialect::open(const std::string &url, int target_version) {
