@@ -1,3 +1,7 @@
+// The CDS Hooks cards (cards.hpp), one coherent thing: patient-view's cards from the titration's
+// state (due, short of scores, response, severe effects, awaiting review) and order-select /
+// order-sign's from the draft orders checked against the patient and the plan, each with its
+// numbers, reasons and sources.
 #include "planner/ehr/cards.hpp"
 
 #include "planner/assessment/assess.hpp"

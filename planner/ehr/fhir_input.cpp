@@ -1,3 +1,8 @@
+// The one reader of FHIR input (fhir_input.hpp), one coherent thing: a Bundle or resources in,
+// each resource kind (Patient, Observation, MedicationRequest/Statement, Condition,
+// AllergyIntolerance) read into the profile with where every value came from, units converted by
+// UCUM; a lab older than the project's age rule carries a caution, and an unknown code is listed
+// as not checked, never dropped.
 #include "planner/ehr/fhir_input.hpp"
 
 #include "planner/core/errors.hpp"

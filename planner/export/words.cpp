@@ -1,3 +1,6 @@
+// The plan in people's words (words.hpp), one coherent thing: doses, steps, stops, warnings and
+// dates as sentences; a plan, a day and a patient as lines; the diff and the changes between two
+// versions. Every export and page that speaks to a person takes its words from here.
 #include "planner/export/words.hpp"
 
 #include "planner/core/text.hpp"

@@ -1,3 +1,8 @@
+// The PostgreSQL back end, one coherent thing: its dialect of the store core (the connection and
+// its replacement, READ COMMITTED transactions and reads without them, one-statement writes,
+// statements prepared per connection, library errors as the project's typed errors without the
+// password), its migrations, the COPY import and the due query. Everything else of Repository is
+// the core's (planner/store/core_store.cpp).
 #include "planner/store/postgres/pg_store.hpp"
 
 #include "planner/core/errors.hpp"
