@@ -3,13 +3,17 @@
 # it. Clinician adds the patient and plans; a pharmacist (another person) approves; the patient
 # logs two weeks of scores; the clinician assesses, the decision is a switch with a cross-taper;
 # the pharmacist approves the new version; the audit shows who did what; exports are written.
-# Everything lands in build/demo/ (run from the repository root; TITRATE=path overrides the binary).
+# Everything lands in build/demo/ (run from the repository root; TITRATE=path overrides the binary,
+# TITRATE_DEMO_OUT=dir the folder: the test cli:demo runs it so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T=${TITRATE:-build/release/titrate}
-OUT=build/demo
+OUT=${TITRATE_DEMO_OUT:-build/demo}
 rm -rf "$OUT" && mkdir -p "$OUT/exports"
-export TITRATE_DB="$PWD/$OUT/titrate.db"
+case "$OUT" in
+/*) export TITRATE_DB="$OUT/titrate.db" ;;
+*) export TITRATE_DB="$PWD/$OUT/titrate.db" ;;
+esac
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 clinician() { "$T" --user dr.ames --role clinician "$@"; }
@@ -35,8 +39,11 @@ pharmacist --today 2026-11-30 review list
 pharmacist --today 2026-11-30 review show DEMO-001
 
 say "The plan's author, even acting as a pharmacist, cannot approve it: four eyes (exit 4)"
-if "$T" --user dr.ames --role pharmacist --today 2026-11-30 review approve DEMO-001 --version 1; then
-  echo "UNEXPECTED: self-approval was accepted" >&2; exit 1
+status=0
+"$T" --user dr.ames --role pharmacist --today 2026-11-30 review approve DEMO-001 --version 1 ||
+  status=$?
+if [[ $status -ne 4 ]]; then
+  echo "UNEXPECTED: self-approval ended with exit $status; expected 4 (refused)" >&2; exit 1
 fi
 
 say "Pharmacist approves version 1"

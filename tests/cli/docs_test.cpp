@@ -106,7 +106,9 @@ struct NotRun {
 };
 
 const std::vector<NotRun> not_run = {
-    {"README.md", "bash .ci/install-deps", "installs and builds: it is what CI (.ci/run) does"},
+    {"README.md", "bash .ci/install-deps",
+     "installs and builds: it is what CI (.ci/run) does; its last part, docs/demo.sh, is the test "
+     "\"cli:docs: the README's demo\" (demo_test.sh)"},
     {"README.md", "cmake --preset dev", "the test command itself (.ci/run runs it)"},
     {"docs/deployment.md", "export TITRATE_DB='postgresql://titrate_app@db.example.org",
      "a server on another host; the same commands run on a local cluster in tests/store "
