@@ -37,6 +37,11 @@ int RepositoryPool::opened() const {
   return opened_;
 }
 
+bool RepositoryPool::held_by_this_thread() const {
+  return std::any_of(held_by_thread.begin(), held_by_thread.end(),
+                     [&](const Held &h) { return h.pool == this; });
+}
+
 Repository *RepositoryPool::take() {
   std::unique_lock lock(m_);
   freed_.wait(lock, [&] { return !free_.empty() || opened_ < size_; });

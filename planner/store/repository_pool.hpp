@@ -36,6 +36,8 @@ public:
 
   int size() const { return size_; }
   int opened() const;
+  // Whether the calling thread holds a lease of this pool.
+  bool held_by_this_thread() const;
 
   // This thread's connection until release() or the end of the lease. A lease taken while the
   // thread already holds one of this pool shares it (so nested calls cannot wait on themselves).

@@ -1,6 +1,7 @@
 #include "planner/web/group_commit.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 namespace titrate::web {
 
@@ -11,6 +12,12 @@ struct GroupCommit::Write {
 };
 
 void GroupCommit::run(const std::function<void()> &write) {
+  // A caller waiting in a group while it holds a connection could hold the one the group needs
+  // (a pool of one, or every connection held by waiting callers): refused, not left to stall.
+  if (pool_.held_by_this_thread()) {
+    throw std::logic_error("GroupCommit::run: the caller holds a connection of the pool; release "
+                           "its lease before the write");
+  }
   Write w{&write, nullptr, false};
   std::unique_lock lock(m_);
   queue_.push_back(&w);

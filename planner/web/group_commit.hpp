@@ -30,7 +30,7 @@ public:
 
   // Runs `write` (calls on the pool) in the next group and returns once that group is committed;
   // throws the write's own exception, or the group's. The caller must not hold a lease of the
-  // pool (the group needs its connection).
+  // pool (the group needs its connection): std::logic_error if it does.
   void run(const std::function<void()> &write);
 
   struct Stats {

@@ -145,3 +145,22 @@ TEST_CASE("group commit: with a pool of several connections the others serve rea
   CHECK(group.stats().groups == 2);
   CHECK(pool.opened() == 2);
 }
+
+TEST_CASE("group commit: a caller that holds a connection of the pool is refused, not stalled") {
+  TempDb db;
+  SqliteStore store(db.file());
+  RepositoryPool pool(static_cast<Repository &>(store));
+  pool.add_patient(titrate::test::web_fixture::adult("P1"), nurse);
+  GroupCommit group(pool);
+  {
+    RepositoryPool::Lease lease(pool);
+    CHECK(pool.held_by_this_thread());
+    CHECK_THROWS_AS(group.run([&] { pool.log_score("P1", score_at(1, 4), nurse); }),
+                    std::logic_error);
+  }
+  CHECK_FALSE(pool.held_by_this_thread());
+  CHECK(store.scores("P1").empty()); // the refused write was not made
+  group.run([&] { pool.log_score("P1", score_at(2, 5), nurse); });
+  CHECK(store.scores("P1").size() == 1);
+  CHECK(group.stats().writes == 1);
+}
