@@ -8,6 +8,23 @@ std::string esc(std::string_view text) {
   return escape_markup(text, Markup::html);
 }
 
+Html Html::text(std::string_view text) {
+  Html h;
+  h += text;
+  return h;
+}
+
+Html Html::trusted(std::string markup) {
+  Html h;
+  h.s_ = std::move(markup);
+  return h;
+}
+
+Html &Html::operator+=(std::string_view text) {
+  s_ += escape_markup(text, Markup::html);
+  return *this;
+}
+
 namespace {
 
 // Large touch targets (at least 48 px), one column on a phone, no external resources. A table of
