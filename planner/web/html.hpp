@@ -110,17 +110,13 @@ template <std::size_t N> Html operator+(const char (&)[N], const Html &) = delet
 template <std::size_t N> Html operator+(HtmlLiteral, const char (&)[N]) = delete;
 template <std::size_t N> Html operator+(const char (&)[N], HtmlLiteral) = delete;
 
-// & < > " ' -> entities (escape_markup, planner/core/text.hpp, in its HTML dialect). Every value
-// from the store or a request goes through this.
-std::string esc(std::string_view text);
-
 // A whole document: <title>, the style sheet, a header (with a logout form when `csrf` is not
-// empty: staff pages) and `body` (already escaped HTML). The header links the sections of `role`
-// only (clinician: Clinic; pharmacist: Pharmacy; empty: both, for a caller that does not say).
-std::string page(std::string_view title, const std::string &body, std::string_view user = {},
-                 std::string_view csrf = {}, std::string_view role = {});
+// empty: staff pages) and `body`. The header links the sections of `role` only (clinician:
+// Clinic; pharmacist: Pharmacy; empty: both, for a caller that does not say).
+Html page(std::string_view title, const Html &body, std::string_view user = {},
+          std::string_view csrf = {}, std::string_view role = {});
 
 // <input type="hidden" name="csrf" value="..."> for staff forms.
-std::string csrf_field(std::string_view csrf);
+Html csrf_field(std::string_view csrf);
 
 } // namespace titrate::web

@@ -77,10 +77,18 @@ TEST_CASE("html: an Html appended is not escaped twice") {
   CHECK((Html::text("&") + Html::text("&")).str() == "&amp;&amp;");
 }
 
-TEST_CASE("html: join and trusted") {
+TEST_CASE("html: join, trusted and a whole page") {
   const std::vector<Html> items{"<li>a</li>"_html, "<li>"_html + std::string("<b>") + "</li>"_html};
   CHECK(Html::join(items, "\n"_html).str() == "<li>a</li>\n<li>&lt;b&gt;</li>");
   CHECK(Html::trusted("<svg/>").str() == "<svg/>");
+  const std::string page =
+      web::page("A <title>", "<p>"_html + std::string("\"body\"") + "</p>"_html, "dr.<x>", "c0ffee",
+                "clinician")
+          .str();
+  CHECK(page.find("<title>A &lt;title&gt; - titrate</title>") != std::string::npos);
+  CHECK(page.find("<p>&quot;body&quot;</p>") != std::string::npos);
+  CHECK(page.find("<span id=\"signed-in\">dr.&lt;x&gt; (clinician)</span>") != std::string::npos);
+  CHECK(page.find("<input type=\"hidden\" name=\"csrf\" value=\"c0ffee\">") != std::string::npos);
 }
 
 } // namespace titrate::test
