@@ -24,34 +24,34 @@ std::string clinic_form_trim(const std::string &s) {
   return s.substr(a, b - a + 1);
 }
 
-std::string clinic_text_input(const std::string &name, const std::string &label,
-                              const std::string &value, const std::string &hint,
-                              const std::string &type) {
-  std::string h = "<label for=\"" + esc(name) + "\">" + esc(label) + "</label>";
+Html clinic_text_input(const std::string &name, const std::string &label, const std::string &value,
+                       const std::string &hint, const std::string &type) {
+  Html h = "<label for=\""_html + name + "\">"_html + label + "</label>"_html;
   if (!hint.empty())
-    h += "<p class=\"hint\" id=\"" + esc(name) +
-         "-hint\" style=\"margin:0 0 .3rem;font-size:.9rem;color:#3d4650\">" + esc(hint) + "</p>";
-  h += "<input type=\"" + type + "\" id=\"" + esc(name) + "\" name=\"" + esc(name) + "\" value=\"" +
-       esc(value) + "\"" + (hint.empty() ? "" : " aria-describedby=\"" + esc(name) + "-hint\"") +
-       ">";
+    h += "<p class=\"hint\" id=\""_html + name +
+         "-hint\" style=\"margin:0 0 .3rem;font-size:.9rem;color:#3d4650\">"_html + hint +
+         "</p>"_html;
+  h += "<input type=\""_html + type + "\" id=\""_html + name + "\" name=\""_html + name +
+       "\" value=\""_html + value + "\""_html +
+       (hint.empty() ? ""_html : " aria-describedby=\""_html + name + "-hint\""_html) + ">"_html;
   return h;
 }
 
-std::string clinic_select(const std::string &name, const std::string &label,
-                          const std::vector<std::pair<std::string, std::string>> &options,
-                          const std::string &chosen) {
-  std::string h = "<label for=\"" + esc(name) + "\">" + esc(label) + "</label><select id=\"" +
-                  esc(name) + "\" name=\"" + esc(name) + "\">";
+Html clinic_select(const std::string &name, const std::string &label,
+                   const std::vector<std::pair<std::string, std::string>> &options,
+                   const std::string &chosen) {
+  Html h = "<label for=\""_html + name + "\">"_html + label + "</label><select id=\""_html + name +
+           "\" name=\""_html + name + "\">"_html;
   for (const auto &[value, text] : options) {
-    h += "<option value=\"" + esc(value) + "\"" + (value == chosen ? " selected" : "") + ">" +
-         esc(text) + "</option>";
+    h += "<option value=\""_html + value + "\""_html +
+         (value == chosen ? " selected"_html : ""_html) + ">"_html + text + "</option>"_html;
   }
-  return h + "</select>";
+  return h + "</select>"_html;
 }
 
-std::string clinic_back_link(const std::string &id) {
-  return "<p><a href=\"" + esc("/clinic/patients/" + id) + "\">Back to patient " + esc(id) +
-         "</a></p>";
+Html clinic_back_link(const std::string &id) {
+  return "<p><a href=\""_html + ("/clinic/patients/" + id) + "\">Back to patient "_html + id +
+         "</a></p>"_html;
 }
 
 namespace {
@@ -113,9 +113,9 @@ app::ProfileFields clinic_profile_fields(const FormFields &f, bool update) {
 }
 
 // The profile inputs, filled with `p` when updating.
-std::string clinic_profile_inputs(const Formulary &f, const Patient *p) {
+Html clinic_profile_inputs(const Formulary &f, const Patient *p) {
   const auto num = [](const std::optional<double> &v) { return v ? measure(*v) : std::string(); };
-  std::string h;
+  Html h;
   h += clinic_text_input("birth-date", "Birth date (required)", p ? iso(p->birth_date) : "", "",
                          "date");
   h += clinic_select("sex", "Sex (required)",
@@ -181,61 +181,61 @@ std::string clinic_base_url(const Request &req) {
 
 } // namespace
 
-std::string WebServer::Impl::clinic_tools_html(const std::string &id, const StaffUser &u,
-                                               bool nav) {
+Html WebServer::Impl::clinic_tools_html(const std::string &id, const StaffUser &u, bool nav) {
   const std::string base = "/clinic/patients/" + id;
   if (nav) {
-    return "<nav aria-label=\"Patient tasks\"><p><a href=\"" + esc(base + "/profile") +
-           "\">Update the profile</a> · <a href=\"" + esc(base + "/assess") +
-           "\">Assess and apply</a> · <a href=\"" + esc(base + "/audit") +
+    return "<nav aria-label=\"Patient tasks\"><p><a href=\""_html + (base + "/profile") +
+           "\">Update the profile</a> · <a href=\""_html + (base + "/assess") +
+           "\">Assess and apply</a> · <a href=\""_html + (base + "/audit") +
            "\">Audit</a> · <a href=\"#link\">Patient link</a> · <a href=\"#log-score\">Log a "
            "score</a> · <a href=\"#diary\">Import a diary</a> · <a href=\"#exports\">Downloads</a>"
-           "</p></nav>";
+           "</p></nav>"_html;
   }
-  std::string b;
+  Html b;
   // The personal link: a new one revokes the old ones unless kept.
-  b += "<section id=\"link\"><h2>Patient link</h2><p>A new link is shown once. It revokes the "
-       "patient's earlier links unless you keep them.</p><form method=\"post\" action=\"" +
-       esc(base + "/invite") + "\">" + csrf_field(u.csrf) +
-       "<label><input type=\"checkbox\" name=\"keep-old\" value=\"1\"> Keep the earlier links "
-       "working</label><p><button type=\"submit\" id=\"invite\">Make a new link</button></p>"
-       "</form><form method=\"post\" action=\"" +
-       esc(base + "/revoke") + "\">" + csrf_field(u.csrf) +
-       "<p><button type=\"submit\" class=\"danger\" id=\"revoke\">Revoke every link</button></p>"
-       "</form><h3>Printed handout</h3><p>The patient's plan on paper with a new link and its QR "
-       "code, as a PDF download (the link is not shown on screen).</p><form method=\"post\" "
-       "action=\"" +
-       esc(base + "/handout") + "\">" + csrf_field(u.csrf) +
-       clinic_select("paper", "Paper", {{"a4", "A4"}, {"letter", "US letter"}}, "a4") +
-       "<label><input type=\"checkbox\" name=\"large-print\" value=\"1\"> Large print</label>" +
-       clinic_text_input("clinic-name", "Clinic name (blank: a line to write on)", "") +
-       clinic_text_input("clinic-phone", "Clinic phone (blank: a line to write on)", "") +
-       "<label><input type=\"checkbox\" name=\"keep-old\" value=\"1\"> Keep the earlier links "
-       "working</label><p><button type=\"submit\" class=\"secondary\" id=\"handout\">Make a new "
-       "link and download the handout (PDF)</button></p></form></section>";
+  b +=
+      "<section id=\"link\"><h2>Patient link</h2><p>A new link is shown once. It revokes the "
+      "patient's earlier links unless you keep them.</p><form method=\"post\" action=\""_html +
+      (base + "/invite") + "\">"_html + csrf_field(u.csrf) +
+      "<label><input type=\"checkbox\" name=\"keep-old\" value=\"1\"> Keep the earlier links "
+      "working</label><p><button type=\"submit\" id=\"invite\">Make a new link</button></p>"
+      "</form><form method=\"post\" action=\""_html +
+      (base + "/revoke") + "\">"_html + csrf_field(u.csrf) +
+      "<p><button type=\"submit\" class=\"danger\" id=\"revoke\">Revoke every link</button></p>"
+      "</form><h3>Printed handout</h3><p>The patient's plan on paper with a new link and its QR "
+      "code, as a PDF download (the link is not shown on screen).</p><form method=\"post\" "
+      "action=\""_html +
+      (base + "/handout") + "\">"_html + csrf_field(u.csrf) +
+      clinic_select("paper", "Paper", {{"a4", "A4"}, {"letter", "US letter"}}, "a4") +
+      "<label><input type=\"checkbox\" name=\"large-print\" value=\"1\"> Large print</label>"_html +
+      clinic_text_input("clinic-name", "Clinic name (blank: a line to write on)", "") +
+      clinic_text_input("clinic-phone", "Clinic phone (blank: a line to write on)", "") +
+      "<label><input type=\"checkbox\" name=\"keep-old\" value=\"1\"> Keep the earlier links "
+      "working</label><p><button type=\"submit\" class=\"secondary\" id=\"handout\">Make a new "
+      "link and download the handout (PDF)</button></p></form></section>"_html;
   // Log or correct a score.
   b += "<section id=\"log-score\"><h2>Log or correct a pain score</h2><form method=\"post\" "
-       "action=\"" +
-       esc(base + "/scores") + "\">" + csrf_field(u.csrf) +
+       "action=\""_html +
+       (base + "/scores") + "\">"_html + csrf_field(u.csrf) +
        clinic_text_input("score", "Score (0-10)", "") +
        clinic_text_input("at", "When (blank: now)", "", "", "datetime-local") +
        clinic_text_input("note", "Note (optional)", "") +
        clinic_text_input("supersedes", "Corrects score number (optional)", "",
                          "The number of the score this one replaces, from the scores table.") +
-       "<p><button type=\"submit\" id=\"log\">Log score</button></p></form></section>";
+       "<p><button type=\"submit\" id=\"log\">Log score</button></p></form></section>"_html;
   // Import a diary.
-  b += "<section id=\"diary\"><h2>Import a diary</h2><form method=\"post\" action=\"" +
-       esc(base + "/diary") + "\" enctype=\"multipart/form-data\">" + csrf_field(u.csrf) +
+  b += "<section id=\"diary\"><h2>Import a diary</h2><form method=\"post\" action=\""_html +
+       (base + "/diary") + "\" enctype=\"multipart/form-data\">"_html + csrf_field(u.csrf) +
        "<label for=\"diary-file\">Diary CSV (header at,score,note; patient_id optional)</label>"
        "<input type=\"file\" id=\"diary-file\" name=\"diary\" accept=\".csv,text/csv\" required>"
-       "<p><button type=\"submit\" id=\"import\">Import</button></p></form></section>";
+       "<p><button type=\"submit\" id=\"import\">Import</button></p></form></section>"_html;
   // Every export of the version an export shows by default.
-  b += "<section id=\"exports\"><h2>Downloads</h2><ul class=\"plain\">";
+  b += "<section id=\"exports\"><h2>Downloads</h2><ul class=\"plain\">"_html;
   for (const auto &fmt : export_formats()) {
-    b += "<li><a href=\"" + esc("/api/patients/" + id + "/export/" + std::string(fmt.name)) +
-         "\" download>" + esc(fmt.name) + "</a>: " + esc(fmt.help) + "</li>";
+    b += "<li><a href=\""_html + ("/api/patients/" + id + "/export/" + std::string(fmt.name)) +
+         "\" download>"_html + fmt.name + "</a>: "_html + fmt.help + "</li>"_html;
   }
-  b += "</ul></section>";
+  b += "</ul></section>"_html;
   return b;
 }
 
@@ -243,14 +243,14 @@ void WebServer::Impl::clinic_form_routes() {
   // ---- add a patient ----
   svr.Get("/clinic/new-patient", guarded(false, [this](Call &c) {
             const StaffUser u = require_staff(c, app::Permission::change_patient);
-            std::string b =
-                "<h1>Add a patient</h1><form method=\"post\" action=\"/clinic/patients\">" +
+            Html b =
+                "<h1>Add a patient</h1><form method=\"post\" action=\"/clinic/patients\">"_html +
                 csrf_field(u.csrf) +
                 clinic_text_input("id", "Patient id (required)", "",
                                   "1-64 letters, digits, dots, hyphens or underscores.") +
                 clinic_profile_inputs(formulary, nullptr) +
                 "<p><button type=\"submit\" id=\"add\">Add patient</button></p></form>"
-                "<p><a href=\"/clinic/\">Back to the clinic</a></p>";
+                "<p><a href=\"/clinic/\">Back to the clinic</a></p>"_html;
             send_html(c.res, 200, page("Add a patient", b, u.name, u.csrf, u.role));
           }));
   svr.Post("/clinic/patients", guarded(false, [this](Call &c) {
@@ -273,17 +273,17 @@ void WebServer::Impl::clinic_form_routes() {
             const auto rec = repo.patient(id);
             if (!rec)
               throw NotFoundError("patient " + id + ": not found");
-            std::string b = "<h1>Update patient " + esc(id) + "</h1><p>Profile version " +
-                            std::to_string(rec->version) +
-                            ". Saving makes the next version. Conditions, medications, "
-                            "stopped medications, baseline pain and dialysis left empty are "
-                            "cleared; the other boxes left empty keep their value.</p><form "
-                            "method=\"post\" action=\"" +
-                            esc("/clinic/patients/" + id + "/profile") + "\">" +
-                            csrf_field(u.csrf) + clinic_profile_inputs(formulary, &rec->patient) +
-                            "<p><button type=\"submit\" id=\"save\">Save profile</button></p>"
-                            "</form>" +
-                            clinic_back_link(id);
+            Html b = "<h1>Update patient "_html + id + "</h1><p>Profile version "_html +
+                     std::to_string(rec->version) +
+                     ". Saving makes the next version. Conditions, medications, "
+                     "stopped medications, baseline pain and dialysis left empty are "
+                     "cleared; the other boxes left empty keep their value.</p><form "
+                     "method=\"post\" action=\""_html +
+                     ("/clinic/patients/" + id + "/profile") + "\">"_html + csrf_field(u.csrf) +
+                     clinic_profile_inputs(formulary, &rec->patient) +
+                     "<p><button type=\"submit\" id=\"save\">Save profile</button></p>"
+                     "</form>"_html +
+                     clinic_back_link(id);
             send_html(c.res, 200, page("Update patient " + id, b, u.name, u.csrf, u.role));
           }));
   svr.Post(R"(/clinic/patients/([^/]+)/profile)", guarded(false, [this](Call &c) {
@@ -309,23 +309,25 @@ void WebServer::Impl::clinic_form_routes() {
              const int revoked = app::invite_patient(repo, accounts, req, cfg.now(), c.actor);
              const std::string link = clinic_base_url(c.req) + "/p/" + token;
              // Shown in this answer only (never stored in clear, never in a URL): no redirect.
-             std::string b = "<h1>New link for patient " + esc(id) +
-                             "</h1><section class=\"ok\" role=\"status\"><p>Give this link to "
-                             "patient " +
-                             esc(id) +
-                             " only. It is shown once and cannot be shown again.</p>"
-                             "<label for=\"patient-link\">Patient link</label>"
-                             "<textarea id=\"patient-link\" readonly rows=\"2\" "
-                             "style=\"word-break:break-all;font-family:monospace\">" +
-                             esc(link) + "</textarea></section><p>";
+             Html b = "<h1>New link for patient "_html + id +
+                      "</h1><section class=\"ok\" role=\"status\"><p>Give this link to "
+                      "patient "_html +
+                      id +
+                      " only. It is shown once and cannot be shown again.</p>"
+                      "<label for=\"patient-link\">Patient link</label>"
+                      "<textarea id=\"patient-link\" readonly rows=\"2\" "
+                      "style=\"word-break:break-all;font-family:monospace\">"_html +
+                      link + "</textarea></section><p>"_html;
              if (req.keep_old)
-               b += "The patient's earlier links still work.";
+               b += "The patient's earlier links still work."_html;
              else if (revoked == 0)
-               b += "The patient had no earlier link.";
+               b += "The patient had no earlier link."_html;
              else
-               b += std::to_string(revoked) + " earlier link" + (revoked == 1 ? "" : "s") +
-                    (revoked == 1 ? " no longer opens" : " no longer open") + " anything.";
-             b += "</p>" + clinic_back_link(id);
+               b += std::to_string(revoked) + " earlier link"_html +
+                    (revoked == 1 ? ""_html : "s"_html) +
+                    (revoked == 1 ? " no longer opens"_html : " no longer open"_html) +
+                    " anything."_html;
+             b += "</p>"_html + clinic_back_link(id);
              send_html(c.res, 200, page("New link for patient " + id, b, u.name, u.csrf, u.role));
            }));
   svr.Post(R"(/clinic/patients/([^/]+)/handout)", guarded(false, [this](Call &c) {
@@ -374,10 +376,10 @@ void WebServer::Impl::clinic_form_routes() {
              c.patient = id;
              require_csrf(c, u, param(c.req, "csrf"));
              const int n = app::revoke_patient_links(repo, accounts, id, cfg.now(), c.actor);
-             const std::string b = "<h1>Links of patient " + esc(id) +
-                                   "</h1><section class=\"ok\" role=\"status\"><p>Revoked " +
-                                   std::to_string(n) + " link" + (n == 1 ? "" : "s") + " of " +
-                                   esc(id) + ".</p></section>" + clinic_back_link(id);
+             const Html b = "<h1>Links of patient "_html + id +
+                            "</h1><section class=\"ok\" role=\"status\"><p>Revoked "_html +
+                            std::to_string(n) + " link"_html + (n == 1 ? ""_html : "s"_html) +
+                            " of "_html + id + ".</p></section>"_html + clinic_back_link(id);
              send_html(c.res, 200, page("Links of patient " + id, b, u.name, u.csrf, u.role));
            }));
   clinic_record_routes(); // clinic_records.cpp

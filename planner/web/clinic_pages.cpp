@@ -20,7 +20,7 @@ void WebServer::Impl::clinic_home(Call &c) {
   const auto due = due_list(repo, today, within, pathways);
   // What needs attention first: severe or intolerable side effects of the last 14 days.
   const Date since = today - Days(13);
-  std::string serious;
+  Html serious;
   for (const auto &r : repo.patients()) {
     const auto effects = repo.adverse_effects(r.patient.id);
     for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
@@ -31,17 +31,17 @@ void WebServer::Impl::clinic_home(Call &c) {
       std::string drugs;
       for (const auto &d : it->drugs)
         drugs += (drugs.empty() ? "" : ", ") + words::drug(formulary, d);
-      serious += "<tr><td><a href=\"" + esc("/clinic/patients/" + r.patient.id) + "\">" +
-                 esc(r.patient.id) + "</a></td><td>" + esc(when_text(it->at)) +
-                 "</td><td><strong>" + esc(to_string(it->severity)) + "</strong></td><td>" +
-                 esc(it->description) + "</td><td>" +
-                 esc(drugs.empty() ? std::string("not attributed") : drugs) + "</td></tr>";
+      serious += "<tr><td><a href=\""_html + ("/clinic/patients/" + r.patient.id) + "\">"_html +
+                 r.patient.id + "</a></td><td>"_html + when_text(it->at) +
+                 "</td><td><strong>"_html + to_string(it->severity) + "</strong></td><td>"_html +
+                 it->description + "</td><td>"_html +
+                 (drugs.empty() ? std::string("not attributed") : drugs) + "</td></tr>"_html;
     }
   }
   // Overdue assessments (whatever `within` shows), windows that have
   // started with too few days scored, and plans a pharmacist rejected that nobody has redrafted.
   const auto window_start = [](const DueEntry &e) { return e.decision_date - Days(e.window_days); };
-  std::string overdue, short_windows, rejected;
+  Html overdue, short_windows, rejected;
   // Every started window ends within the longest window from today, whatever `within` shows.
   int longest_window = 0;
   for (const auto &pw : pathways)
@@ -49,21 +49,21 @@ void WebServer::Impl::clinic_home(Call &c) {
   const auto attention_due = due_list(repo, today, longest_window, pathways);
   for (const auto &e : attention_due) {
     if (e.days_until < 0) {
-      overdue += "<li><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" + esc(e.patient) +
-                 "</a>: " + esc(words::drug(formulary, e.drug)) + ", " +
-                 (e.review ? "maintenance review " : "decision date ") + esc(iso(e.decision_date)) +
-                 ", " + std::to_string(-e.days_until) + (e.days_until == -1 ? " day" : " days") +
-                 " overdue</li>";
+      overdue += "<li><a href=\""_html + ("/clinic/patients/" + e.patient) + "\">"_html +
+                 e.patient + "</a>: "_html + words::drug(formulary, e.drug) + ", "_html +
+                 (e.review ? "maintenance review "_html : "decision date "_html) +
+                 iso(e.decision_date) + ", "_html + std::to_string(-e.days_until) +
+                 (e.days_until == -1 ? " day"_html : " days"_html) + " overdue</li>"_html;
     }
   }
   for (const auto &e : attention_due) {
     if (e.missing_scores && window_start(e) <= today) {
-      short_windows += "<li><a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" +
-                       esc(e.patient) + "</a>: " + std::to_string(e.window_days_with_scores) +
-                       " of " + std::to_string(e.window_days) + " days scored since " +
-                       esc(iso(window_start(e))) + " (at least " +
-                       std::to_string(e.min_days_with_scores) + " needed by " +
-                       esc(iso(e.decision_date)) + ")</li>";
+      short_windows += "<li><a href=\""_html + ("/clinic/patients/" + e.patient) + "\">"_html +
+                       e.patient + "</a>: "_html + std::to_string(e.window_days_with_scores) +
+                       " of "_html + std::to_string(e.window_days) + " days scored since "_html +
+                       iso(window_start(e)) + " (at least "_html +
+                       std::to_string(e.min_days_with_scores) + " needed by "_html +
+                       iso(e.decision_date) + ")</li>"_html;
     }
   }
   for (const auto &r : repo.patients()) {
@@ -72,54 +72,57 @@ void WebServer::Impl::clinic_home(Call &c) {
       continue;
     for (const auto &rv : repo.reviews(r.patient.id)) {
       if (rv.verdict == Verdict::rejected && rv.version == versions.back().version) {
-        rejected += "<li><a href=\"" + esc("/clinic/patients/" + r.patient.id) + "\">" +
-                    esc(r.patient.id) + "</a>: plan version " + std::to_string(rv.version) +
-                    " rejected by " + esc(rv.pharmacist) + " on " + esc(stamp_text(rv.at)) + ": " +
-                    esc(rv.note) + "</li>";
+        rejected += "<li><a href=\""_html + ("/clinic/patients/" + r.patient.id) + "\">"_html +
+                    r.patient.id + "</a>: plan version "_html + std::to_string(rv.version) +
+                    " rejected by "_html + rv.pharmacist + " on "_html + stamp_text(rv.at) +
+                    ": "_html + rv.note + "</li>"_html;
       }
     }
   }
-  std::string b = "<h1>Clinic</h1><p><a href=\"/clinic/new-patient\">Add a patient</a> · <a "
-                  "href=\"/clinic/audit\">Audit</a></p>"
-                  "<section id=\"serious\"><h2>Severe or intolerable side effects since " +
-                  esc(iso(since)) + "</h2>";
+  Html b = "<h1>Clinic</h1><p><a href=\"/clinic/new-patient\">Add a patient</a> · <a "
+           "href=\"/clinic/audit\">Audit</a></p>"
+           "<section id=\"serious\"><h2>Severe or intolerable side effects since "_html +
+           iso(since) + "</h2>"_html;
   if (serious.empty()) {
-    b += "<p>None reported.</p>";
+    b += "<p>None reported.</p>"_html;
   } else {
     b += "<table><thead><tr><th>Patient</th><th>When</th><th>Severity</th><th>What</th>"
-         "<th>Drugs</th></tr></thead><tbody>" +
-         serious + "</tbody></table>";
+         "<th>Drugs</th></tr></thead><tbody>"_html +
+         serious + "</tbody></table>"_html;
   }
-  b += "</section>";
+  b += "</section>"_html;
   // One section, with only the kinds that have something in them.
-  b += "<section id=\"attention\"><h2>Needs attention</h2>";
+  b += "<section id=\"attention\"><h2>Needs attention</h2>"_html;
   if (overdue.empty() && short_windows.empty() && rejected.empty()) {
-    b += "<p>No overdue assessment, no started window short of scores, no rejected plan.</p>";
+    b += "<p>No overdue assessment, no started window short of scores, no rejected plan.</p>"_html;
   }
   if (!overdue.empty())
-    b += "<h3 style=\"font-size:1rem\">Overdue assessments</h3><ul>" + overdue + "</ul>";
+    b += "<h3 style=\"font-size:1rem\">Overdue assessments</h3><ul>"_html + overdue + "</ul>"_html;
   if (!short_windows.empty())
-    b += "<h3 style=\"font-size:1rem\">Windows short of scores</h3><ul>" + short_windows + "</ul>";
+    b += "<h3 style=\"font-size:1rem\">Windows short of scores</h3><ul>"_html + short_windows +
+         "</ul>"_html;
   if (!rejected.empty())
-    b += "<h3 style=\"font-size:1rem\">Plans the pharmacist rejected</h3><ul>" + rejected + "</ul>";
-  b += "</section>";
-  b += "<section><h2>Due by " + esc(iso(today + Days(within))) +
+    b += "<h3 style=\"font-size:1rem\">Plans the pharmacist rejected</h3><ul>"_html + rejected +
+         "</ul>"_html;
+  b += "</section>"_html;
+  b += "<section><h2>Due by "_html + iso(today + Days(within)) +
        "</h2><form method=\"get\" action=\"/clinic/\" class=\"inline\">"
        "<label for=\"within\">Days ahead</label><input type=\"text\" inputmode=\"numeric\" "
-       "id=\"within\" name=\"within\" value=\"" +
+       "id=\"within\" name=\"within\" value=\""_html +
        std::to_string(within) +
-       "\" style=\"max-width:6rem\"> <button type=\"submit\">Show</button></form>";
+       "\" style=\"max-width:6rem\"> <button type=\"submit\">Show</button></form>"_html;
   if (due.empty()) {
-    b += "<p>No decision or review dates on or before " + esc(iso(today + Days(within))) + ".</p>";
+    b += "<p>No decision or review dates on or before "_html + iso(today + Days(within)) +
+         ".</p>"_html;
   } else {
     b += due_table(due, formulary, today, "/clinic/patients/");
   }
-  b += "</section><section><h2>Patients</h2><ul>";
+  b += "</section><section><h2>Patients</h2><ul>"_html;
   for (const auto &r : repo.patients()) {
-    b += "<li><a href=\"" + esc("/clinic/patients/" + r.patient.id) + "\">" + esc(r.patient.id) +
-         "</a></li>";
+    b += "<li><a href=\""_html + ("/clinic/patients/" + r.patient.id) + "\">"_html + r.patient.id +
+         "</a></li>"_html;
   }
-  b += "</ul></section>";
+  b += "</ul></section>"_html;
   send_html(c.res, 200, page("Clinic", b, u.name, u.csrf, u.role));
 }
 
@@ -148,7 +151,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
            " once a pharmacist approves it; on " + iso(on) + " the patient is on " +
            (taking.empty() ? std::string("nothing from that plan") : taking) + ".";
   };
-  std::string b = "<h1>Patient " + esc(id) + "</h1>" + clinic_tools_html(id, u, true);
+  Html b = "<h1>Patient "_html + id + "</h1>"_html + clinic_tools_html(id, u, true);
   const auto active = repo.active_plan(id);
   // What the store says about the version the query names (never the query's own words): a
   // version of another patient or none at all gives no banner.
@@ -159,13 +162,13 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
                            ? repo.plan_version(id, asked)
                            : std::nullopt;
     if (shown && shown->status == PlanStatus::submitted) {
-      b += "<section class=\"ok\" role=\"status\">Plan version " + std::to_string(shown->version) +
-           " is submitted for pharmacist review.</section>";
+      b += "<section class=\"ok\" role=\"status\">Plan version "_html +
+           std::to_string(shown->version) + " is submitted for pharmacist review.</section>"_html;
     } else if (shown && shown->status == PlanStatus::draft) {
-      b += "<section class=\"ok\" role=\"status\">Drafted plan version " +
+      b += "<section class=\"ok\" role=\"status\">Drafted plan version "_html +
            std::to_string(shown->version) +
            "; read it below, then submit it for pharmacist review."
-           "</section>";
+           "</section>"_html;
     }
   }
   // The latest draft, in the one wording, with its own submit button: nobody submits a plan they
@@ -175,24 +178,26 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
     if (v.status == PlanStatus::draft)
       draft = std::move(v);
   if (draft) {
-    b += "<section id=\"draft-plan\"><h2>Draft plan version " + std::to_string(draft->version) +
-         " (not submitted)</h2>";
+    b += "<section id=\"draft-plan\"><h2>Draft plan version "_html +
+         std::to_string(draft->version) + " (not submitted)</h2>"_html;
     if (active) {
       // The running plan beside the draft, so the two can be compared before submitting.
-      b += "<p class=\"warn\">" + esc(replaces_active_words(*active, today)) +
-           "</p><details id=\"running-plan\"><summary>The running plan (version " +
-           std::to_string(active->version) + ", approved)</summary>" +
-           plan_html(active->plan, formulary) + "</details><h3>The draft</h3>";
+      b += "<p class=\"warn\">"_html + replaces_active_words(*active, today) +
+           "</p><details id=\"running-plan\"><summary>The running plan (version "_html +
+           std::to_string(active->version) + ", approved)</summary>"_html +
+           plan_html(active->plan, formulary) + "</details><h3>The draft</h3>"_html;
     }
-    b += plan_html(draft->plan, formulary) + "<form method=\"post\" action=\"" +
-         esc("/clinic/patients/" + id + "/versions/" + std::to_string(draft->version) + "/submit") +
-         "\">" + csrf_field(u.csrf) +
-         "<p><button type=\"submit\" id=\"submit-draft\">Submit version " +
-         std::to_string(draft->version) + " for pharmacist review</button></p></form></section>";
+    b += plan_html(draft->plan, formulary) + "<form method=\"post\" action=\""_html +
+         ("/clinic/patients/" + id + "/versions/" + std::to_string(draft->version) + "/submit") +
+         "\">"_html + csrf_field(u.csrf) +
+         "<p><button type=\"submit\" id=\"submit-draft\">Submit version "_html +
+         std::to_string(draft->version) +
+         " for pharmacist review</button></p></form></section>"_html;
   }
-  b += "<section><h2>Profile (version " + std::to_string(rec->version) + ")</h2><table><tbody>";
+  b += "<section><h2>Profile (version "_html + std::to_string(rec->version) +
+       ")</h2><table><tbody>"_html;
   const auto row = [&](const std::string &k, const std::string &v) {
-    b += "<tr><th>" + esc(k) + "</th><td>" + esc(v) + "</td></tr>";
+    b += "<tr><th>"_html + k + "</th><td>"_html + v + "</td></tr>"_html;
   };
   const auto join = [](const std::vector<std::string> &xs) {
     std::string s;
@@ -214,115 +219,117 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
   row("Medications", join(p.medications));
   if (p.baseline_pain)
     row("Baseline pain", std::to_string(p.baseline_pain->value()) + " of 10");
-  b += "</tbody></table></section>";
+  b += "</tbody></table></section>"_html;
 
-  b += "<section><h2>Eligibility on " + esc(iso(today)) + "</h2>";
+  b += "<section><h2>Eligibility on "_html + iso(today) + "</h2>"_html;
   try {
     const EligibilityReport r = check_eligibility(p, formulary, today);
-    b += "<p>Creatinine clearance " + esc(words::number(r.crcl_ml_min, 1)) + " mL/min" +
-         (r.crcl_given ? " (as entered)" : " (Cockcroft-Gault)") + ".</p>";
+    b += "<p>Creatinine clearance "_html + words::number(r.crcl_ml_min, 1) + " mL/min"_html +
+         (r.crcl_given ? " (as entered)"_html : " (Cockcroft-Gault)"_html) + ".</p>"_html;
     if (r.pregnancy)
-      b += "<p class=\"warn\">Pregnancy: every drug needs specialist review.</p>";
+      b += "<p class=\"warn\">Pregnancy: every drug needs specialist review.</p>"_html;
     // On a phone each drug is a block of labelled lines (class "stack"), its reasons full width.
     b += "<table class=\"stack\" id=\"eligibility\"><thead><tr><th>Drug</th><th>Verdict</th>"
-         "<th>Maximum daily</th><th>Reasons</th></tr></thead><tbody>";
+         "<th>Maximum daily</th><th>Reasons</th></tr></thead><tbody>"_html;
     for (const auto &d : r.drugs) {
-      b += "<tr><td>" + esc(words::drug(formulary, d.drug)) + "</td><td data-label=\"Verdict\">" +
-           esc(to_string(d.verdict)) +
-           (d.available_from ? " (from " + esc(iso(*d.available_from)) + ")" : "") +
-           "</td><td data-label=\"Maximum daily\">" + (d.max_daily ? esc(d.max_daily->str()) : "") +
-           "</td><td data-label=\"Reasons\">" +
-           (d.reasons.empty() ? "" : findings_list(d.reasons, &formulary)) + "</td></tr>";
+      b += "<tr><td>"_html + words::drug(formulary, d.drug) +
+           "</td><td data-label=\"Verdict\">"_html + to_string(d.verdict) +
+           (d.available_from ? " (from "_html + iso(*d.available_from) + ")"_html : ""_html) +
+           "</td><td data-label=\"Maximum daily\">"_html +
+           (d.max_daily ? d.max_daily->str() : std::string()) +
+           "</td><td data-label=\"Reasons\">"_html +
+           (d.reasons.empty() ? ""_html : findings_list(d.reasons, &formulary)) + "</td></tr>"_html;
     }
-    b += "</tbody></table>";
+    b += "</tbody></table>"_html;
     for (const auto &m : r.unchecked_medications)
-      b += "<p class=\"warn\">" + esc(m) + "</p>";
+      b += "<p class=\"warn\">"_html + m + "</p>"_html;
   } catch (const Error &e) {
-    b += "<p class=\"warn\">Eligibility cannot be checked: " + esc(e.what()) + "</p>";
+    b += "<p class=\"warn\">Eligibility cannot be checked: "_html + e.what() + "</p>"_html;
   }
-  b += "</section>";
+  b += "</section>"_html;
 
   const auto scores = repo.scores(id);
-  b += "<section><h2>Active schedule</h2>";
+  b += "<section><h2>Active schedule</h2>"_html;
   if (active) {
-    b += "<p>Plan version " + std::to_string(active->version) + ", approved.</p>" +
+    b += "<p>Plan version "_html + std::to_string(active->version) + ", approved.</p>"_html +
          plan_html(active->plan, formulary);
   } else {
-    b += "<p>No approved plan.</p>";
+    b += "<p>No approved plan.</p>"_html;
   }
-  b += "</section><section><h2>Plan versions</h2>";
+  b += "</section><section><h2>Plan versions</h2>"_html;
   const auto versions = repo.plan_versions(id);
   if (versions.empty())
-    b += "<p>None.</p>";
+    b += "<p>None.</p>"_html;
   else {
     b += "<table class=\"stack\"><thead><tr><th>Version</th><th>Status</th><th>Drafted "
-         "by</th><th>Note</th></tr></thead><tbody>";
+         "by</th><th>Note</th></tr></thead><tbody>"_html;
     for (const auto &v : versions) {
-      b += "<tr><td data-label=\"Version\">" + std::to_string(v.version) +
-           "</td><td data-label=\"Status\">" + esc(to_string(v.status)) +
-           "</td><td data-label=\"Drafted by\">" + esc(v.drafted_by) + " " + esc(v.drafted_at) +
-           "</td><td data-label=\"Note\">" + esc(v.note) + "</td></tr>";
+      b += "<tr><td data-label=\"Version\">"_html + std::to_string(v.version) +
+           "</td><td data-label=\"Status\">"_html + to_string(v.status) +
+           "</td><td data-label=\"Drafted by\">"_html + v.drafted_by + " "_html + v.drafted_at +
+           "</td><td data-label=\"Note\">"_html + v.note + "</td></tr>"_html;
     }
-    b += "</tbody></table>";
+    b += "</tbody></table>"_html;
     for (const auto &r : repo.reviews(id)) {
       if (r.verdict == Verdict::rejected) {
-        b += "<p>Version " + std::to_string(r.version) + " rejected by " + esc(r.pharmacist) +
-             ": " + esc(r.note) + "</p>";
+        b += "<p>Version "_html + std::to_string(r.version) + " rejected by "_html + r.pharmacist +
+             ": "_html + r.note + "</p>"_html;
       }
     }
   }
-  b += "</section><section><h2>Side effects, pain chart and scores</h2>";
+  b += "</section><section><h2>Side effects, pain chart and scores</h2>"_html;
   if (active)
     b += chart_for(*active, p, scores);
-  b += "<h3>Side effects</h3>" + adverse_effects_table(repo.adverse_effects(id), formulary) +
-       "<h3 id=\"scores\">Scores</h3>";
+  b += "<h3>Side effects</h3>"_html + adverse_effects_table(repo.adverse_effects(id), formulary) +
+       "<h3 id=\"scores\">Scores</h3>"_html;
   if (scores.empty())
-    b += "<p>No scores.</p>";
+    b += "<p>No scores.</p>"_html;
   else {
     b += "<table><thead><tr><th>Number</th><th>When</th><th>Score</th><th>Note</th></tr></thead>"
-         "<tbody>";
+         "<tbody>"_html;
     for (auto it = scores.rbegin(); it != scores.rend(); ++it) {
-      b += "<tr><td>" + std::to_string(it->id) + "</td><td>" + esc(when_text(it->at)) +
-           "</td><td>" + std::to_string(it->score.value()) + "</td><td>" + esc(it->note) +
-           (it->supersedes ? " (corrects " + std::to_string(*it->supersedes) + ")" : "") +
-           "</td></tr>";
+      b += "<tr><td>"_html + std::to_string(it->id) + "</td><td>"_html + when_text(it->at) +
+           "</td><td>"_html + std::to_string(it->score.value()) + "</td><td>"_html + it->note +
+           (it->supersedes ? " (corrects "_html + std::to_string(*it->supersedes) + ")"_html
+                           : ""_html) +
+           "</td></tr>"_html;
     }
-    b += "</tbody></table>";
+    b += "</tbody></table>"_html;
   }
-  b += "</section><section><h2>Decisions</h2>";
+  b += "</section><section><h2>Decisions</h2>"_html;
   const auto decisions = repo.decisions(id);
   if (decisions.empty())
-    b += "<p>None recorded.</p>";
+    b += "<p>None recorded.</p>"_html;
   for (const auto &d : decisions) {
-    b += "<p>" + esc(iso(d.assessment.date)) + " " + esc(d.assessment.drug) + ": <strong>" +
-         esc(to_string(d.assessment.decision)) + "</strong> [" + esc(d.assessment.rule) + "; " +
-         esc(d.assessment.source) + "] by " + esc(d.recorded_by) + "</p>";
+    b += "<p>"_html + iso(d.assessment.date) + " "_html + d.assessment.drug + ": <strong>"_html +
+         to_string(d.assessment.decision) + "</strong> ["_html + d.assessment.rule + "; "_html +
+         d.assessment.source + "] by "_html + d.recorded_by + "</p>"_html;
   }
-  b += "</section>";
+  b += "</section>"_html;
 
   b += clinic_tools_html(id, u, false);
-  b += "<section><h2>Draft a plan</h2><form method=\"post\" action=\"" +
-       esc("/clinic/patients/" + id + "/plans") + "\">" + csrf_field(u.csrf) +
+  b += "<section><h2>Draft a plan</h2><form method=\"post\" action=\""_html +
+       ("/clinic/patients/" + id + "/plans") + "\">"_html + csrf_field(u.csrf) +
        "<label for=\"start\">Start date</label><input type=\"date\" id=\"start\" name=\"start\" "
-       "value=\"" +
-       esc(iso(today)) +
+       "value=\""_html +
+       iso(today) +
        "\" required><label for=\"pathway\">Pathway</label>"
-       "<select id=\"pathway\" name=\"pathway\">";
+       "<select id=\"pathway\" name=\"pathway\">"_html;
   for (const auto &pw : pathways) {
-    b += "<option value=\"" + esc(pw.name) + "\">" + esc(pw.name) + ": " + esc(pw.title) +
-         "</option>";
+    b += "<option value=\""_html + pw.name + "\">"_html + pw.name + ": "_html + pw.title +
+         "</option>"_html;
   }
   b += "</select><label for=\"prefer\">Preferred drug (optional)</label><select id=\"prefer\" "
-       "name=\"prefer\"><option value=\"\">first eligible in pathway order</option>";
+       "name=\"prefer\"><option value=\"\">first eligible in pathway order</option>"_html;
   for (const auto &m : formulary.drugs)
-    b += "<option value=\"" + esc(m.name) + "\">" + esc(m.name) + "</option>";
+    b += "<option value=\""_html + m.name + "\">"_html + m.name + "</option>"_html;
   b += "</select><label for=\"reason\">Why this drug (needed with a preferred drug)</label>"
-       "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\">";
+       "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"500\">"_html;
   if (active)
-    b += "<p class=\"warn\">" + esc(replaces_active_words(*active, today)) + "</p>";
+    b += "<p class=\"warn\">"_html + replaces_active_words(*active, today) + "</p>"_html;
   b += "<label><input type=\"checkbox\" name=\"submit\" value=\"1\"> Submit for "
        "pharmacist review</label><p><button type=\"submit\" id=\"draft\">Draft plan</button></p>"
-       "</form></section>";
+       "</form></section>"_html;
   send_html(c.res, 200, page("Patient " + id, b, u.name, u.csrf, u.role));
 }
 

@@ -14,29 +14,29 @@ namespace {
 
 // The audit as `titrate audit [ID]` lists it, for people: when, who (role), [patient,] action,
 // what, and the door (and operating-system user) it came through.
-std::string clinic_audit_table(const std::vector<AuditEntry> &entries, bool with_patient) {
+Html clinic_audit_table(const std::vector<AuditEntry> &entries, bool with_patient) {
   if (entries.empty())
-    return "<p>No audit entries.</p>";
+    return "<p>No audit entries.</p>"_html;
   // Scrolls sideways on a phone instead of widening the page (focusable, so a keyboard can too).
-  std::string b = "<div role=\"region\" aria-label=\"Audit entries\" tabindex=\"0\" "
-                  "style=\"overflow-x:auto\"><table><thead><tr><th>When</th><th>Who</th>" +
-                  std::string(with_patient ? "<th>Patient</th>" : "") +
-                  "<th>Action</th><th>What</th><th>How</th></tr></thead><tbody>";
+  Html b = "<div role=\"region\" aria-label=\"Audit entries\" tabindex=\"0\" "
+           "style=\"overflow-x:auto\"><table><thead><tr><th>When</th><th>Who</th>"_html +
+           (with_patient ? "<th>Patient</th>"_html : ""_html) +
+           "<th>Action</th><th>What</th><th>How</th></tr></thead><tbody>"_html;
   for (const auto &e : entries) {
-    b += "<tr><td>" + esc(stamp_text(e.at)) + "</td><td>" + esc(e.user) + " (" +
-         esc(e.role.empty() ? std::string("no role") : e.role) + ")</td>";
+    b += "<tr><td>"_html + stamp_text(e.at) + "</td><td>"_html + e.user + " ("_html +
+         (e.role.empty() ? std::string("no role") : e.role) + ")</td>"_html;
     if (with_patient) {
-      b += "<td>" +
-           (e.patient.empty() ? std::string("-")
-                              : "<a href=\"" + esc("/clinic/patients/" + e.patient) + "\">" +
-                                    esc(e.patient) + "</a>") +
-           "</td>";
+      b += "<td>"_html +
+           (e.patient.empty() ? "-"_html
+                              : "<a href=\""_html + ("/clinic/patients/" + e.patient) + "\">"_html +
+                                    e.patient + "</a>"_html) +
+           "</td>"_html;
     }
-    b += "<td>" + esc(e.action) + "</td><td>" + esc(e.detail) + "</td><td>" +
-         esc(e.door.empty() ? std::string("not recorded") : "via " + e.door) +
-         esc(e.os_user.empty() ? std::string() : ", OS user " + e.os_user) + "</td></tr>";
+    b += "<td>"_html + e.action + "</td><td>"_html + e.detail + "</td><td>"_html +
+         (e.door.empty() ? std::string("not recorded") : "via " + e.door) +
+         (e.os_user.empty() ? std::string() : ", OS user " + e.os_user) + "</td></tr>"_html;
   }
-  return b + "</tbody></table></div>";
+  return b + "</tbody></table></div>"_html;
 }
 
 std::int64_t clinic_entry_id(const std::string &text, const std::string &field) {
@@ -98,13 +98,13 @@ void WebServer::Impl::clinic_record_routes() {
              const app::ScoreImported r =
                  app::import_scores(repo, source, app::ScoreImport{name, id}, c.actor,
                                     app::Role::clinician, cfg.today());
-             const std::string b = "<h1>Diary of patient " + esc(id) +
-                                   "</h1><section class=\"ok\" role=\"status\"><p>Imported " +
-                                   std::to_string(r.result.imported) + " score" +
-                                   (r.result.imported == 1 ? "" : "s") + " from " + esc(name) +
-                                   "; skipped " + std::to_string(r.result.duplicates) +
-                                   " duplicate" + (r.result.duplicates == 1 ? "" : "s") +
-                                   " already stored.</p></section>" + clinic_back_link(id);
+             const Html b = "<h1>Diary of patient "_html + id +
+                            "</h1><section class=\"ok\" role=\"status\"><p>Imported "_html +
+                            std::to_string(r.result.imported) + " score"_html +
+                            (r.result.imported == 1 ? ""_html : "s"_html) + " from "_html + name +
+                            "; skipped "_html + std::to_string(r.result.duplicates) +
+                            " duplicate"_html + (r.result.duplicates == 1 ? ""_html : "s"_html) +
+                            " already stored.</p></section>"_html + clinic_back_link(id);
              send_html(c.res, 200, page("Diary of patient " + id, b, u.name, u.csrf, u.role));
            }));
   // ---- assess and apply ----
@@ -122,15 +122,15 @@ void WebServer::Impl::clinic_record_routes() {
             app::AssessRequest req;
             req.patient = id;
             const app::Assessed a = app::assess_stored(repo, formulary, lookup, cfg.today(), req);
-            std::string b =
-                "<h1>Assess patient " + esc(id) + "</h1><section id=\"assessment\">" +
+            Html b =
+                "<h1>Assess patient "_html + id + "</h1><section id=\"assessment\">"_html +
                 words_html(words::assessment(a.assessment, formulary)) +
                 "</section><section><h2>Apply</h2><p>Applying records the decision and, "
                 "when it changes the plan, drafts the next plan version for you to read and "
-                "submit.</p><form method=\"post\" action=\"" +
-                esc("/clinic/patients/" + id + "/assess") + "\">" + csrf_field(u.csrf) +
-                "<input type=\"hidden\" name=\"shown\" value=\"" +
-                esc(to_string(a.assessment.decision)) + "\">" +
+                "submit.</p><form method=\"post\" action=\""_html +
+                ("/clinic/patients/" + id + "/assess") + "\">"_html + csrf_field(u.csrf) +
+                "<input type=\"hidden\" name=\"shown\" value=\""_html +
+                to_string(a.assessment.decision) + "\">"_html +
                 clinic_select(
                     "decision", "Decision",
                     {{"", "titrate's decision: " + std::string(to_string(a.assessment.decision))},
@@ -142,7 +142,7 @@ void WebServer::Impl::clinic_record_routes() {
                     "") +
                 clinic_text_input("reason", "Why (needed with your own decision)", "") +
                 "<p><button type=\"submit\" id=\"apply\">Apply the decision</button></p></form>"
-                "</section>" +
+                "</section>"_html +
                 clinic_back_link(id);
             send_html(c.res, 200, page("Assess patient " + id, b, u.name, u.csrf, u.role));
           }));
@@ -197,14 +197,15 @@ void WebServer::Impl::clinic_record_routes() {
               const std::size_t total = entries.size();
               if (total > shown)
                 entries.erase(entries.begin(), entries.end() - static_cast<long>(shown));
-              const std::string b =
-                  "<h1>Audit</h1>" +
+              const Html b =
+                  "<h1>Audit</h1>"_html +
                   (total > shown
-                       ? "<p>The latest " + std::to_string(shown) + " of " + std::to_string(total) +
-                             " entries; <code>titrate audit</code> lists them all.</p>"
-                       : std::string()) +
-                  clinic_audit_table(entries, true) + "<p><a href=\"" + home + "\">Back to " +
-                  home_words + "</a></p>";
+                       ? "<p>The latest "_html + std::to_string(shown) + " of "_html +
+                             std::to_string(total) +
+                             " entries; <code>titrate audit</code> lists them all.</p>"_html
+                       : Html()) +
+                  clinic_audit_table(entries, true) + "<p><a href=\""_html + home +
+                  "\">Back to "_html + home_words + "</a></p>"_html;
               send_html(c.res, 200, page("Audit", b, u.name, u.csrf, u.role));
             }));
     svr.Get(section + "/patients/([^/]+)/audit",
@@ -216,12 +217,12 @@ void WebServer::Impl::clinic_record_routes() {
               validate_patient_id(id);
               if (!repo.patient(id))
                 throw NotFoundError("patient " + id + ": not found");
-              const std::string back =
-                  section == "/clinic"
-                      ? clinic_back_link(id)
-                      : "<p><a href=\"" + home + "\">Back to " + home_words + "</a></p>";
-              const std::string b = "<h1>Audit of patient " + esc(id) + "</h1>" +
-                                    clinic_audit_table(repo.audit(id), false) + back;
+              const Html back = section == "/clinic"
+                                    ? clinic_back_link(id)
+                                    : "<p><a href=\""_html + home + "\">Back to "_html +
+                                          home_words + "</a></p>"_html;
+              const Html b = "<h1>Audit of patient "_html + id + "</h1>"_html +
+                             clinic_audit_table(repo.audit(id), false) + back;
               send_html(c.res, 200, page("Audit of patient " + id, b, u.name, u.csrf, u.role));
             }));
   };

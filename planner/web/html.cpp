@@ -4,8 +4,21 @@
 
 namespace titrate::web {
 
-std::string esc(std::string_view text) {
-  return escape_markup(text, Markup::html);
+Html Html::text(std::string_view text) {
+  Html h;
+  h += text;
+  return h;
+}
+
+Html Html::trusted(std::string markup) {
+  Html h;
+  h.s_ = std::move(markup);
+  return h;
+}
+
+Html &Html::operator+=(std::string_view text) {
+  s_ += escape_markup(text, Markup::html);
+  return *this;
 }
 
 namespace {
@@ -13,7 +26,7 @@ namespace {
 // Large touch targets (at least 48 px), one column on a phone, no external resources. A table of
 // class "stack" turns each row into a block of labelled lines (each cell's data-label) on a screen
 // narrower than 40rem, so a phone reads it without scrolling sideways.
-constexpr const char *style_sheet = R"css(
+constexpr HtmlLiteral style_sheet = R"css(
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;
   color:#1b1b1b;background:#f6f7f9;line-height:1.45;font-size:17px}
@@ -65,45 +78,45 @@ table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600
 table.stack td:first-child{font-weight:600}
 table.stack td ul{padding-left:1.2rem;margin:.2rem 0}
 }
-)css";
+)css"_html;
 
 } // namespace
 
-std::string csrf_field(std::string_view csrf) {
-  return "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
+Html csrf_field(std::string_view csrf) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\""_html + csrf + "\">"_html;
 }
 
-std::string page(std::string_view title, const std::string &body, std::string_view user,
-                 std::string_view csrf, std::string_view role) {
-  std::string h;
+Html page(std::string_view title, const Html &body, std::string_view user, std::string_view csrf,
+          std::string_view role) {
+  Html h;
   h.reserve(body.size() + 4096);
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-       "<meta name=\"referrer\" content=\"no-referrer\"><title>";
-  h += esc(title);
-  h += " - titrate</title><style>";
+       "<meta name=\"referrer\" content=\"no-referrer\"><title>"_html;
+  h += title;
+  h += " - titrate</title><style>"_html;
   h += style_sheet;
-  h += "</style></head><body><header><nav aria-label=\"Sections\"><strong>titrate</strong>";
+  h += "</style></head><body><header><nav aria-label=\"Sections\"><strong>titrate</strong>"_html;
   // Each role sees its own section only (a clinician Clinic, a pharmacist Pharmacy).
   if (!user.empty() && role != "pharmacist")
-    h += " &middot; <a href=\"/clinic/\">Clinic</a>";
+    h += " &middot; <a href=\"/clinic/\">Clinic</a>"_html;
   if (!user.empty() && role != "clinician")
-    h += " &middot; <a href=\"/pharmacy/\">Pharmacy</a>";
+    h += " &middot; <a href=\"/pharmacy/\">Pharmacy</a>"_html;
   // The outcome report is for both roles (app::Permission::read_report).
   if (!user.empty() && (role == "clinician" || role == "pharmacist"))
-    h += " &middot; <a href=\"/reports/outcomes\">Outcomes</a>";
-  h += "</nav>";
+    h += " &middot; <a href=\"/reports/outcomes\">Outcomes</a>"_html;
+  h += "</nav>"_html;
   if (!user.empty() && !csrf.empty()) {
-    h += "<form method=\"post\" action=\"/logout\"><span id=\"signed-in\">" + esc(user);
+    h += "<form method=\"post\" action=\"/logout\"><span id=\"signed-in\">"_html + user;
     if (!role.empty())
-      h += " (" + esc(role) + ")";
-    h += "</span> " + csrf_field(csrf) +
-         "<button class=\"secondary\" type=\"submit\">Log out</button></form>";
+      h += " ("_html + role + ")"_html;
+    h += "</span> "_html + csrf_field(csrf) +
+         "<button class=\"secondary\" type=\"submit\">Log out</button></form>"_html;
   }
-  h += "</header><main>";
+  h += "</header><main>"_html;
   h += body;
   h += "<p class=\"muted\">Decision support for clinicians and pharmacists; not medical advice."
-       "</p></main></body></html>\n";
+       "</p></main></body></html>\n"_html;
   return h;
 }
 

@@ -71,22 +71,26 @@ std::vector<DoseBlock> patient_dose_blocks(const Plan &plan, const Patient &pati
   }
 }
 
-// Escaped text with every ISO date kept on one line: a phone breaks "2026-12-\n08" otherwise.
-std::string patient_unbroken_dates(const std::string &escaped) {
-  std::string out;
+// `text`, escaped, with every ISO date kept on one line: a phone breaks "2026-12-\n08" otherwise.
+Html patient_unbroken_dates(const std::string &text) {
+  Html out;
   std::size_t i = 0;
-  while (i < escaped.size()) {
-    const bool date = i + 10 <= escaped.size() && escaped[i + 4] == '-' && escaped[i + 7] == '-' &&
-                      std::all_of(escaped.begin() + static_cast<long>(i),
-                                  escaped.begin() + static_cast<long>(i) + 10,
-                                  [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  std::size_t run = 0; // where the text not yet appended starts
+  while (i < text.size()) {
+    const bool date =
+        i + 10 <= text.size() && text[i + 4] == '-' && text[i + 7] == '-' &&
+        std::all_of(text.begin() + static_cast<long>(i), text.begin() + static_cast<long>(i) + 10,
+                    [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
     if (date) {
-      out += "<span style=\"white-space:nowrap\">" + escaped.substr(i, 10) + "</span>";
+      out += std::string_view(text).substr(run, i - run);
+      out += "<span style=\"white-space:nowrap\">"_html + text.substr(i, 10) + "</span>"_html;
       i += 10;
+      run = i;
     } else {
-      out += escaped[i++];
+      ++i;
     }
   }
+  out += std::string_view(text).substr(run);
   return out;
 }
 
@@ -100,8 +104,8 @@ std::string patient_block_heading(const DoseBlock &b, Date today) {
          " through " + iso(b.last);
 }
 
-std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan &plan,
-                                const Formulary &f, Date today) {
+Html patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan &plan, const Formulary &f,
+                         Date today) {
   const Date plan_first = plan.start;
   // The trial whose last planned day is the plan's last (no taper after it), if any.
   const Stage *trial_ends_plan = nullptr;
@@ -112,28 +116,28 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
           s.steps.back().range.end() == *last + Days(1))
         trial_ends_plan = &s;
   }
-  std::string h;
+  Html h;
   const DoseBlock *prev = nullptr;
   for (const auto &b : blocks) {
-    h += "<div class=\"days\"><h3>" + patient_unbroken_dates(esc(patient_block_heading(b, today))) +
-         "</h3>";
+    h += "<div class=\"days\"><h3>"_html + patient_unbroken_dates(patient_block_heading(b, today)) +
+         "</h3>"_html;
     if (b.lines.empty()) {
       if (b.first < plan_first) {
-        h += "<p>Nothing to take from this plan.</p>";
+        h += "<p>Nothing to take from this plan.</p>"_html;
       } else if (plan_last && b.first <= *plan_last) {
         // Days between two medicines (a washout): the plan goes on after them.
-        h += "<p>" + esc(std::string(words::phrase::gap)) + "</p>";
+        h += "<p>"_html + std::string(words::phrase::gap) + "</p>"_html;
       } else if (trial_ends_plan != nullptr) {
         // A trial's planned days are over: the next step is the clinic's; never "stop". From
         // today on, "What to do now" below says so once.
-        h += "<p>No doses are planned yet for these days.</p>";
+        h += "<p>No doses are planned yet for these days.</p>"_html;
         if (b.first > today)
-          h += "<p>" + esc(words::do_not_stop(f, trial_ends_plan->drug)) + "</p>";
+          h += "<p>"_html + words::do_not_stop(f, trial_ends_plan->drug) + "</p>"_html;
       } else {
-        h += "<p>Nothing more to take from this plan.</p>";
+        h += "<p>Nothing more to take from this plan.</p>"_html;
       }
     } else {
-      h += "<ul class=\"plain\">";
+      h += "<ul class=\"plain\">"_html;
       for (const auto &l : b.lines) {
         bool changed = false;
         // The supplement comes and goes with the dialysis weekdays: not a change of the plan.
@@ -141,10 +145,10 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
           changed = std::find(prev->lines.begin(), prev->lines.end(), l) == prev->lines.end();
         }
         const auto colon = l.text.find(": ");
-        h += "<li class=\"dose\">" +
-             std::string(changed ? "<strong class=\"change\">Changed:</strong> " : "") +
-             "<strong>" + esc(l.text.substr(0, colon + 1)) + "</strong> " +
-             esc(l.text.substr(colon + 2)) + "</li>";
+        h += "<li class=\"dose\">"_html +
+             (changed ? "<strong class=\"change\">Changed:</strong> "_html : ""_html) +
+             "<strong>"_html + l.text.substr(0, colon + 1) + "</strong> "_html +
+             l.text.substr(colon + 2) + "</li>"_html;
       }
       if (prev != nullptr) {
         for (const auto &l : prev->lines) {
@@ -154,42 +158,44 @@ std::string patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan
                 return !n.after_dialysis && n.time == l.time;
               });
           if (gone) {
-            h += "<li class=\"dose\"><strong class=\"change\">Changed:</strong> nothing to take " +
-                 esc(std::string(export_detail::time_phrase(l.time))) + "</li>";
+            h +=
+                "<li class=\"dose\"><strong class=\"change\">Changed:</strong> nothing to take "_html +
+                std::string(export_detail::time_phrase(l.time)) + "</li>"_html;
           }
         }
       }
-      h += "</ul>";
+      h += "</ul>"_html;
     }
-    h += "</div>";
+    h += "</div>"_html;
     prev = &b;
   }
   return h;
 }
 
 // The form's one-time code and the fields every patient form carries.
-std::string patient_form_code() {
-  return "<input type=\"hidden\" name=\"form\" value=\"" + random_token() + "\">";
+Html patient_form_code() {
+  return "<input type=\"hidden\" name=\"form\" value=\""_html + random_token() + "\">"_html;
 }
 
-std::string patient_score_picker() {
-  std::string b = "<div class=\"picker\">";
+Html patient_score_picker() {
+  Html b = "<div class=\"picker\">"_html;
   for (int i = 0; i <= 10; ++i) {
     const std::string v = std::to_string(i);
-    b += "<label><input type=\"radio\" name=\"score\" value=\"" + v + "\" required" + "><span>" +
-         v + "</span></label>";
+    b += "<label><input type=\"radio\" name=\"score\" value=\""_html + v + "\" required"_html +
+         "><span>"_html + v + "</span></label>"_html;
   }
-  return b + "</div><div class=\"scale\"><span>0 no pain</span><span>10 worst pain</span></div>";
+  return b +
+         "</div><div class=\"scale\"><span>0 no pain</span><span>10 worst pain</span></div>"_html;
 }
 
 // The severity, with no default: a required choice (a default would be a report never made).
-std::string patient_severity_select(const std::string &id) {
-  return "<select id=\"" + id +
+Html patient_severity_select(const std::string &id) {
+  return "<select id=\""_html + id +
          "\" name=\"severity\" required><option value=\"\" selected disabled>Choose one</option>"
          "<option value=\"mild\">Mild: I notice it</option>"
          "<option value=\"moderate\">Moderate: it gets in the way</option>"
          "<option value=\"severe\">Severe: I cannot do my usual things</option>"
-         "<option value=\"intolerable\">Intolerable: I cannot go on like this</option></select>";
+         "<option value=\"intolerable\">Intolerable: I cannot go on like this</option></select>"_html;
 }
 
 // The patient's last entry (by id, not by time: a correction keeps the time it corrects), or
@@ -258,7 +264,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
   const std::string base = "/p/" + token;
   const std::string call = words::call_clinic(cfg.clinic_name, cfg.clinic_phone);
 
-  std::string b = "<h1>Your pain diary and doses</h1>";
+  Html b = "<h1>Your pain diary and doses</h1>"_html;
   // A banner only for what the store holds: the entry the post wrote (by its id, this patient's),
   // or a form code this server saved; a hand-made query shows none.
   std::int64_t entry = 0;
@@ -283,63 +289,64 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
   if (flash == "again" && !form_used(c.req.has_param("form") ? c.req.get_param_value("form") : ""))
     flash.clear();
   if (flash == "score")
-    b += "<section class=\"ok\" role=\"status\">Your pain score is saved. Thank you.</section>";
+    b +=
+        "<section class=\"ok\" role=\"status\">Your pain score is saved. Thank you.</section>"_html;
   if (flash == "corrected") {
     b += "<section class=\"ok\" role=\"status\">Your corrected pain score is saved. The score it "
-         "replaces stays in your record, marked as corrected.</section>";
+         "replaces stays in your record, marked as corrected.</section>"_html;
   }
   if (flash == "score-withdrawn") {
     b += "<section class=\"ok\" role=\"status\">Your pain score is withdrawn. It no longer "
          "counts and is no longer listed here; your clinic keeps a record of it and of your "
-         "reason.</section>";
+         "reason.</section>"_html;
   }
   if (flash == "withdrawn") {
     b += "<section class=\"ok\" role=\"status\">Your side effect report is withdrawn. It stays in "
-         "your record, marked as withdrawn, and no longer counts.</section>";
+         "your record, marked as withdrawn, and no longer counts.</section>"_html;
   }
   if (flash == "again") {
     b += "<section class=\"ok\" role=\"status\">This form was already saved, so it was not saved "
-         "a second time.</section>";
+         "a second time.</section>"_html;
   }
   // Who sees a side effect, truthfully (nobody is alerted at once), from the entry stored last.
   if (flash == "effect") {
     const AdverseEffect &last = *std::find_if(effects.begin(), effects.end(),
                                               [entry](const auto &e) { return e.id == entry; });
-    b += "<section class=\"ok\" role=\"status\">Your side effect (" +
-         esc(to_string(last.severity)) + ") is saved. ";
+    b += "<section class=\"ok\" role=\"status\">Your side effect ("_html +
+         to_string(last.severity) + ") is saved. "_html;
     if (last.severity == AeSeverity::severe || last.severity == AeSeverity::intolerable) {
       b += "It is listed at the top of your clinic's titrate front page for 14 days, so the clinic "
-           "team sees it the next time they open titrate; nobody is alerted at once.";
+           "team sees it the next time they open titrate; nobody is alerted at once."_html;
     } else {
       b += "Your clinic team sees it on your record the next time they open it; nobody is alerted "
-           "at once.";
+           "at once."_html;
     }
     if (last.severity == AeSeverity::intolerable) {
       b += " <strong>Because it is intolerable, please call your clinic today</strong>, or "
-           "emergency services if you feel very unwell. " +
-           esc(call);
+           "emergency services if you feel very unwell. "_html +
+           call;
     }
-    b += "</section>";
+    b += "</section>"_html;
   }
 
-  b += "<section id=\"doses\"><h2>Your doses</h2>";
+  b += "<section id=\"doses\"><h2>Your doses</h2>"_html;
   if (active) {
     const Plan &plan = active->plan;
     // Before the first day the patient reads when to begin, not only "nothing to take".
     const Date first = plan.start;
     if (first == today + Days(1)) {
-      b += "<p id=\"starts\"><strong>Your plan starts tomorrow (" + esc(iso(first)) +
-           ")</strong>: take nothing from it today.</p>";
+      b += "<p id=\"starts\"><strong>Your plan starts tomorrow ("_html + iso(first) +
+           ")</strong>: take nothing from it today.</p>"_html;
     } else if (first > today) {
-      b += "<p id=\"starts\"><strong>Your plan starts on " + esc(iso(first)) +
-           "</strong>: take nothing from it before then.</p>";
+      b += "<p id=\"starts\"><strong>Your plan starts on "_html + iso(first) +
+           "</strong>: take nothing from it before then.</p>"_html;
     }
     // The last day of a taper: said before the doses, so it is read first.
     for (const auto &s : plan.stages) {
       if (s.role != StageRole::trial && !s.steps.empty() &&
           s.steps.back().range.end() == today + Days(1)) {
-        b += "<p class=\"warn\" id=\"last-dose\"><strong>" +
-             esc(words::last_taper_day(formulary, s)) + "</strong></p>";
+        b += "<p class=\"warn\" id=\"last-dose\"><strong>"_html +
+             words::last_taper_day(formulary, s) + "</strong></p>"_html;
       }
     }
     const auto blocks = patient_dose_blocks(plan, rec.patient, formulary, today);
@@ -349,134 +356,136 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
     const auto plan_last = patient_plan_last_day(plan);
     const bool maintained = trial != nullptr && trial->maintenance();
     if (maintained && *trial->review_date >= today) {
-      b += "<p id=\"keep-taking\"><strong>" + esc(words::keep_taking_until(*trial->review_date)) +
-           "</strong></p>";
+      b += "<p id=\"keep-taking\"><strong>"_html + words::keep_taking_until(*trial->review_date) +
+           "</strong></p>"_html;
     }
     if (!next && maintained && *trial->review_date < today) {
       // Maintenance goes on past its review date: the patient keeps taking the dose.
-      b += "<p>Your clinic review was due on <strong>" + esc(iso(*trial->review_date)) +
-           "</strong>: keep taking your doses and contact your clinic. " + esc(call) + "</p>";
+      b += "<p>Your clinic review was due on <strong>"_html + iso(*trial->review_date) +
+           "</strong>: keep taking your doses and contact your clinic. "_html + call + "</p>"_html;
     } else {
-      b += "<p>Next assessment: <strong>" + (next ? esc(iso(*next)) : std::string("none planned")) +
-           "</strong></p>";
+      b += "<p>Next assessment: <strong>"_html + (next ? iso(*next) : std::string("none planned")) +
+           "</strong></p>"_html;
     }
     if (!maintained && plan_last && *plan_last < today) {
-      b += "<div id=\"after-plan\"><h3>What to do now</h3>";
+      b += "<div id=\"after-plan\"><h3>What to do now</h3>"_html;
       for (const auto &line : words::after_plan(formulary, plan, *plan_last))
-        b += "<p>" + esc(line) + "</p>";
-      b += "<p><strong>" + esc(call) + "</strong></p></div>";
+        b += "<p>"_html + line + "</p>"_html;
+      b += "<p><strong>"_html + call + "</strong></p></div>"_html;
     }
     b +=
-        "<p><a href=\"" + esc(base + "/calendar.ics") +
-        "\">Download your doses for your calendar</a> (a file your phone's calendar app opens)</p>";
+        "<p><a href=\""_html + (base + "/calendar.ics") +
+        "\">Download your doses for your calendar</a> (a file your phone's calendar app opens)</p>"_html;
   } else {
     b += "<p>Your plan has not been approved by a pharmacist yet. Take your medicines as your "
-         "clinic told you.</p>";
+         "clinic told you.</p>"_html;
   }
-  b += "</section>";
+  b += "</section>"_html;
 
   const std::string limit = std::to_string(max_free_text_chars);
   b += "<section><h2>How bad is your pain right now?</h2>"
-       "<form method=\"post\" action=\"" +
-       esc(base + "/scores") + "\">" + patient_form_code() +
+       "<form method=\"post\" action=\""_html +
+       (base + "/scores") + "\">"_html + patient_form_code() +
        "<fieldset><legend>0 means no pain, 10 the worst "
-       "pain you can imagine.</legend>" +
-       patient_score_picker() + "</fieldset><label for=\"note\">Note (optional, up to " + limit +
+       "pain you can imagine.</legend>"_html +
+       patient_score_picker() + "</fieldset><label for=\"note\">Note (optional, up to "_html +
+       limit +
        " characters)</label>"
-       "<input type=\"text\" id=\"note\" name=\"note\" maxlength=\"" +
+       "<input type=\"text\" id=\"note\" name=\"note\" maxlength=\""_html +
        limit +
        "\">"
-       "<p><button type=\"submit\">Save my pain score</button></p></form></section>";
+       "<p><button type=\"submit\">Save my pain score</button></p></form></section>"_html;
 
-  b += "<section><h2>Report a side effect</h2><form method=\"post\" action=\"" +
-       esc(base + "/adverse-effects") + "\">" + patient_form_code() +
-       "<label for=\"description\">What happened? (up to " + limit +
+  b += "<section><h2>Report a side effect</h2><form method=\"post\" action=\""_html +
+       (base + "/adverse-effects") + "\">"_html + patient_form_code() +
+       "<label for=\"description\">What happened? (up to "_html + limit +
        " characters)</label>"
-       "<input type=\"text\" id=\"description\" name=\"description\" maxlength=\"" +
+       "<input type=\"text\" id=\"description\" name=\"description\" maxlength=\""_html +
        limit +
        "\" required>"
-       "<label for=\"severity\">How bad is it?</label>" +
+       "<label for=\"severity\">How bad is it?</label>"_html +
        patient_severity_select("severity") +
        "<p><button type=\"submit\">Report side effect</button></p>"
        "<p class=\"muted\">If you feel very unwell, call your clinic or emergency services now.</p>"
-       "</form></section>";
+       "</form></section>"_html;
 
-  b += "<section><h2>Your pain chart</h2>";
+  b += "<section><h2>Your pain chart</h2>"_html;
   if (active) {
     b += chart_for(*active, p, scores);
     // The chart keeps its text readable (12 px) instead of shrinking to a phone's width.
-    b += "<p class=\"muted\">On a small screen, slide the chart sideways to see all of it.</p>";
+    b +=
+        "<p class=\"muted\">On a small screen, slide the chart sideways to see all of it.</p>"_html;
   }
-  b += "<h3>Side effects you reported</h3>";
+  b += "<h3>Side effects you reported</h3>"_html;
   if (effects.empty()) {
-    b += "<p>None.</p>";
+    b += "<p>None.</p>"_html;
   } else {
-    b += "<ul style=\"overflow-wrap:anywhere\">";
+    b += "<ul style=\"overflow-wrap:anywhere\">"_html;
     for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
-      b += "<li>" + esc(words::when(it->at, today)) + ": " + esc(it->description) + " (" +
-           esc(to_string(it->severity)) + ")</li>";
+      b += "<li>"_html + words::when(it->at, today) + ": "_html + it->description + " ("_html +
+           to_string(it->severity) + ")</li>"_html;
     }
-    b += "</ul>";
+    b += "</ul>"_html;
     // The last one reported (by entry, not by time) can be withdrawn: kept, marked, audited.
     const AdverseEffect *last = newest_patient_entry(effects);
     b += "<details id=\"correct-effect\" style=\"overflow-wrap:anywhere\"><summary>Correct your "
-         "last side effect report (" +
-         esc(last->description) + ", " + esc(words::when(last->at, today)) +
-         ")</summary><form method=\"post\" action=\"" + esc(base + "/adverse-effects/correct") +
-         "\">" + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         "last side effect report ("_html +
+         last->description + ", "_html + words::when(last->at, today) +
+         ")</summary><form method=\"post\" action=\""_html + (base + "/adverse-effects/correct") +
+         "\">"_html + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
          std::to_string(last->id) +
          "\"><label for=\"correct-description\">What happened?</label><input type=\"text\" "
-         "id=\"correct-description\" name=\"description\" maxlength=\"" +
-         limit + "\" required value=\"" + esc(last->description) +
-         "\"><label for=\"correct-severity\">How bad is it?</label>" +
+         "id=\"correct-description\" name=\"description\" maxlength=\""_html +
+         limit + "\" required value=\""_html + last->description +
+         "\"><label for=\"correct-severity\">How bad is it?</label>"_html +
          patient_severity_select("correct-severity") +
-         "<p><button type=\"submit\">Save the corrected report</button></p></form></details>";
+         "<p><button type=\"submit\">Save the corrected report</button></p></form></details>"_html;
     b += "<details id=\"withdraw\" style=\"overflow-wrap:anywhere\"><summary>Withdraw your last "
-         "side effect report (" +
-         esc(last->description) + ", " + esc(words::when(last->at, today)) +
-         ")</summary><form method=\"post\" action=\"" + esc(base + "/adverse-effects/withdraw") +
-         "\">" + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         "side effect report ("_html +
+         last->description + ", "_html + words::when(last->at, today) +
+         ")</summary><form method=\"post\" action=\""_html + (base + "/adverse-effects/withdraw") +
+         "\">"_html + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
          std::to_string(last->id) +
          "\"><label for=\"reason\">Why? For example: I reported it by mistake</label>"
-         "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"" +
+         "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\""_html +
          limit +
          "\" required><p><button type=\"submit\">Withdraw this report</button></p></form>"
-         "</details>";
+         "</details>"_html;
   }
-  b += "<h3>Your last scores</h3>";
+  b += "<h3>Your last scores</h3>"_html;
   if (scores.empty()) {
-    b += "<p>No scores yet.</p>";
+    b += "<p>No scores yet.</p>"_html;
   } else {
     b += "<table style=\"overflow-wrap:anywhere\"><thead><tr><th>When</th><th>Score</th>"
-         "<th>Note</th></tr></thead><tbody>";
+         "<th>Note</th></tr></thead><tbody>"_html;
     const std::size_t from = scores.size() > 14 ? scores.size() - 14 : 0;
     for (std::size_t i = scores.size(); i-- > from;) {
       const auto &s = scores[i];
-      b += "<tr><td>" + esc(words::when(s.at, today)) + "</td><td>" +
-           std::to_string(s.score.value()) + "</td><td>" + esc(s.note) + "</td></tr>";
+      b += "<tr><td>"_html + words::when(s.at, today) + "</td><td>"_html +
+           std::to_string(s.score.value()) + "</td><td>"_html + s.note + "</td></tr>"_html;
     }
-    b += "</tbody></table>";
+    b += "</tbody></table>"_html;
     const ScoreEntry *last = newest_patient_entry(scores);
-    b += "<details id=\"correct\"><summary>Correct your last pain score (" +
-         std::to_string(last->score.value()) + ", " + esc(words::when(last->at, today)) +
-         ")</summary><form method=\"post\" action=\"" + esc(base + "/scores/correct") + "\">" +
-         patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
-         std::to_string(last->id) + "\"><fieldset><legend>The right score, 0 to 10</legend>" +
+    b += "<details id=\"correct\"><summary>Correct your last pain score ("_html +
+         std::to_string(last->score.value()) + ", "_html + words::when(last->at, today) +
+         ")</summary><form method=\"post\" action=\""_html + (base + "/scores/correct") +
+         "\">"_html + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
+         std::to_string(last->id) + "\"><fieldset><legend>The right score, 0 to 10</legend>"_html +
          patient_score_picker() +
          "</fieldset><p><button type=\"submit\">Save the corrected score</button></p></form>"
-         "</details>";
-    b += "<details id=\"withdraw-score\"><summary>Withdraw your last pain score (" +
-         std::to_string(last->score.value()) + ", " + esc(words::when(last->at, today)) +
-         ")</summary><form method=\"post\" action=\"" + esc(base + "/scores/withdraw") + "\">" +
-         patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\"" +
+         "</details>"_html;
+    b += "<details id=\"withdraw-score\"><summary>Withdraw your last pain score ("_html +
+         std::to_string(last->score.value()) + ", "_html + words::when(last->at, today) +
+         ")</summary><form method=\"post\" action=\""_html + (base + "/scores/withdraw") +
+         "\">"_html + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
          std::to_string(last->id) +
          "\"><label for=\"score-reason\">Why? For example: I saved it by mistake</label>"
-         "<input type=\"text\" id=\"score-reason\" name=\"reason\" maxlength=\"" +
+         "<input type=\"text\" id=\"score-reason\" name=\"reason\" maxlength=\""_html +
          limit +
          "\" required><p><button type=\"submit\">Withdraw this score</button></p></form>"
-         "</details>";
+         "</details>"_html;
   }
-  b += "</section>";
+  b += "</section>"_html;
   send_html(c.res, 200, page("Your pain diary", b));
   c.res.set_header("Referrer-Policy", "no-referrer");
 }

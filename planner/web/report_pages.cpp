@@ -61,40 +61,44 @@ std::string report_query(const OutcomeFilter &f) {
 } // namespace
 
 void WebServer::Impl::report_routes() {
-  svr.Get("/reports/outcomes", guarded(false, [this](Call &c) {
-            const StaffUser u = require_staff(c, app::Permission::read_report);
-            const OutcomeFilter f = report_filter_of(c.req, pathways, cfg.today());
-            const auto rows = app::outcome_report(repo, f);
-            const auto date_value = [](const std::optional<Date> &d) {
-              return d ? esc(iso(*d)) : std::string();
-            };
-            std::string options = "<option value=\"\">Every pathway</option>";
-            for (const auto &p : pathways) {
-              options += "<option value=\"" + esc(p.name) + "\"" +
-                         (p.name == f.pathway ? " selected" : "") + ">" + esc(p.name) + "</option>";
-            }
-            std::string b = "<h1>" + esc(app::report_title(f)) + "</h1>";
-            b += "<section><form method=\"get\" action=\"/reports/outcomes\">"
-                 "<label for=\"from\">Trials started from (YYYY-MM-DD)</label>"
-                 "<input type=\"text\" id=\"from\" name=\"from\" inputmode=\"numeric\" value=\"" +
-                 date_value(f.from) +
-                 "\"><label for=\"to\">through (YYYY-MM-DD)</label>"
-                 "<input type=\"text\" id=\"to\" name=\"to\" inputmode=\"numeric\" value=\"" +
-                 date_value(f.to) +
-                 "\"><label for=\"pathway\">Pathway</label><select id=\"pathway\" "
-                 "name=\"pathway\">" +
-                 options +
-                 "</select> <button type=\"submit\">Show</button></form>"
-                 "<p>Responders are counted among the judged trials (at least the minimum days at "
-                 "the assessed dose with enough scores); 95 % intervals are Wilson score "
-                 "intervals. <a href=\"" +
-                 esc("/reports/outcomes.csv" + report_query(f)) +
-                 "\" download>Download this report as CSV</a></p></section>";
-            if (rows.empty())
-              b += "<section><p>No trials started.</p></section>";
-            b += app::report_html_sections(rows, formulary);
-            send_html(c.res, 200, page("Outcome report", b, u.name, u.csrf, u.role));
-          }));
+  svr.Get(
+      "/reports/outcomes", guarded(false, [this](Call &c) {
+        const StaffUser u = require_staff(c, app::Permission::read_report);
+        const OutcomeFilter f = report_filter_of(c.req, pathways, cfg.today());
+        const auto rows = app::outcome_report(repo, f);
+        const auto date_value = [](const std::optional<Date> &d) {
+          return d ? iso(*d) : std::string();
+        };
+        Html options = "<option value=\"\">Every pathway</option>"_html;
+        for (const auto &p : pathways) {
+          options += "<option value=\""_html + p.name + "\""_html +
+                     (p.name == f.pathway ? " selected"_html : ""_html) + ">"_html + p.name +
+                     "</option>"_html;
+        }
+        Html b = "<h1>"_html + app::report_title(f) + "</h1>"_html;
+        b += "<section><form method=\"get\" action=\"/reports/outcomes\">"
+             "<label for=\"from\">Trials started from (YYYY-MM-DD)</label>"
+             "<input type=\"text\" id=\"from\" name=\"from\" inputmode=\"numeric\" value=\""_html +
+             date_value(f.from) +
+             "\"><label for=\"to\">through (YYYY-MM-DD)</label>"
+             "<input type=\"text\" id=\"to\" name=\"to\" inputmode=\"numeric\" value=\""_html +
+             date_value(f.to) +
+             "\"><label for=\"pathway\">Pathway</label><select id=\"pathway\" "
+             "name=\"pathway\">"_html +
+             options +
+             "</select> <button type=\"submit\">Show</button></form>"
+             "<p>Responders are counted among the judged trials (at least the minimum days at "
+             "the assessed dose with enough scores); 95 % intervals are Wilson score "
+             "intervals. <a href=\""_html +
+             ("/reports/outcomes.csv" + report_query(f)) +
+             "\" download>Download this report as CSV</a></p></section>"_html;
+        if (rows.empty())
+          b += "<section><p>No trials started.</p></section>"_html;
+        // The report's own HTML (the CLI's `report outcomes --format html`), every value
+        // escaped where it is written (planner/app).
+        b += Html::trusted(app::report_html_sections(rows, formulary));
+        send_html(c.res, 200, page("Outcome report", b, u.name, u.csrf, u.role));
+      }));
   svr.Get("/reports/outcomes.csv", guarded(false, [this](Call &c) {
             require_staff(c, app::Permission::read_report);
             const OutcomeFilter f = report_filter_of(c.req, pathways, cfg.today());

@@ -34,16 +34,16 @@ void WebServer::Impl::login_page(Call &c, int status, const std::string &message
                                  std::string token) {
   if (token.empty())
     token = random_token();
-  std::string b = "<section><h1>Staff sign in</h1>";
+  Html b = "<section><h1>Staff sign in</h1>"_html;
   if (!message.empty())
-    b += "<p class=\"warn\" role=\"alert\">" + esc(message) + "</p>";
-  b += "<form method=\"post\" action=\"/login\">" + csrf_field(token) +
+    b += "<p class=\"warn\" role=\"alert\">"_html + message + "</p>"_html;
+  b += "<form method=\"post\" action=\"/login\">"_html + csrf_field(token) +
        "<label for=\"user\">User name</label><input type=\"text\" id=\"user\" name=\"user\" "
        "autocomplete=\"username\" required>"
        "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" "
        "name=\"password\" autocomplete=\"current-password\" required>"
        "<p><button type=\"submit\">Sign in</button></p></form></section>"
-       "<p class=\"muted\">Patients: open the personal link your clinic gave you.</p>";
+       "<p class=\"muted\">Patients: open the personal link your clinic gave you.</p>"_html;
   send_html(c.res, status, page("Sign in", b));
   // Login CSRF: the form's token must come back with this cookie (double submit).
   c.res.set_header("Set-Cookie",

@@ -102,7 +102,7 @@ inline std::string what_was_tried(const Request &req) {
   return req.method + " " + path;
 }
 
-inline void send_html(Response &res, int status, const std::string &html) {
+inline void send_html(Response &res, int status, const Html &html) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -110,16 +110,16 @@ inline void send_html(Response &res, int status, const std::string &html) {
   res.set_header("Content-Security-Policy",
                  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-  res.set_content(html, "text/html; charset=utf-8");
+  res.set_content(html.str(), "text/html; charset=utf-8");
 }
 
 inline constexpr const char *nothing_saved = "Nothing was saved";
 
 // An error page's way back: a patient's own page, else the browser's Back button.
-inline std::string back_link(const std::string &back) {
+inline Html back_link(const std::string &back) {
   if (back.empty())
-    return "<p>Use your browser's Back button to return.</p>";
-  return "<p><a href=\"" + esc(back) + "\">Back to your page</a></p>";
+    return "<p>Use your browser's Back button to return.</p>"_html;
+  return "<p><a href=\""_html + back + "\">Back to your page</a></p>"_html;
 }
 
 inline void send_json(Response &res, int status, const nlohmann::json &j) {
@@ -239,7 +239,7 @@ struct WebServer::Impl {
       send_html(res, res.status,
                 page("Not found", "<section class=\"error\"><h1>Not found</h1><p>There is no "
                                   "page here.</p><p><a href=\"/login\">Staff sign in</a></p>"
-                                  "</section>"));
+                                  "</section>"_html));
       return httplib::Server::HandlerResponse::Handled;
     }));
     if (cfg.cds) {
@@ -295,24 +295,25 @@ struct WebServer::Impl {
 
   // A refusal or error page: a signed-in user keeps the header (name, sections, sign out) and
   // gets a link home; told so when the page belongs to the other role.
-  std::string error_page(const Call &call, const std::string &title, const std::string &message) {
-    std::string b = "<section class=\"error\"><h1>" + esc(title) + "</h1>";
+  Html error_page(const Call &call, const std::string &title, const std::string &message) {
+    Html b = "<section class=\"error\"><h1>"_html + title + "</h1>"_html;
     if (!call.staff) {
-      b += "<p>" + esc(message) + "</p>" + back_link(call.back) + "</section>";
+      b += "<p>"_html + message + "</p>"_html + back_link(call.back) + "</section>"_html;
       return page(title, b);
     }
     const StaffUser &u = *call.staff;
     const std::string owner = section_owner(call.req.path);
     if (call.wrong_section && !owner.empty()) {
       // Said in words first; the rule that refused it (as the audit has it) after.
-      b += "<p id=\"wrong-section\">This page is for " + owner + ". You are signed in as " +
-           esc(u.name) + ", a " + esc(u.role) +
-           ", so it is not open to you.</p><p>Details: " + esc(message) + "</p>";
+      b += "<p id=\"wrong-section\">This page is for "_html + owner +
+           ". You are signed in as "_html + u.name + ", a "_html + u.role +
+           ", so it is not open to you.</p><p>Details: "_html + message + "</p>"_html;
     } else {
-      b += "<p>" + esc(message) + "</p>";
+      b += "<p>"_html + message + "</p>"_html;
     }
-    b += "<p><a id=\"home\" href=\"" + home_of(u.role) + "\">Back to " +
-         (u.role == "pharmacist" ? "the review queue" : "the clinic") + "</a></p></section>";
+    b += "<p><a id=\"home\" href=\""_html + home_of(u.role) + "\">Back to "_html +
+         (u.role == "pharmacist" ? "the review queue"_html : "the clinic"_html) +
+         "</a></p></section>"_html;
     return page(title, b, u.name, u.csrf, u.role);
   }
 
@@ -470,7 +471,7 @@ struct WebServer::Impl {
     return nullptr;
   }
 
-  std::string chart_for(const PlanVersion &v, const Patient &p, const std::vector<ScoreEntry> &s) {
+  Html chart_for(const PlanVersion &v, const Patient &p, const std::vector<ScoreEntry> &s) {
     const ExportContext c = app::export_context(repo, v, p, pathways, "UTC");
     return chart(ExportInput{v.plan, p, formulary, s, c});
   }
@@ -504,7 +505,7 @@ struct WebServer::Impl {
   void clinic_form_routes();   // clinic_forms.cpp
   void clinic_record_routes(); // clinic_records.cpp
   // The patient page's task links (nav) or its forms and downloads: clinic_forms.cpp.
-  std::string clinic_tools_html(const std::string &id, const StaffUser &u, bool nav);
+  Html clinic_tools_html(const std::string &id, const StaffUser &u, bool nav);
 };
 
 } // namespace titrate::web

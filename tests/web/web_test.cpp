@@ -36,9 +36,9 @@ namespace fs = std::filesystem;
 using namespace web_fixture;
 
 TEST_CASE("html escape turns every markup character into an entity") {
-  CHECK(web::esc("<script>alert('x') & \"y\"</script>") ==
+  CHECK(web::Html::text("<script>alert('x') & \"y\"</script>").str() ==
         "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
-  CHECK(web::esc("plain 7/10") == "plain 7/10");
+  CHECK(web::Html::text("plain 7/10").str() == "plain 7/10");
 }
 
 TEST_CASE("listen address parsing names the bad value") {
