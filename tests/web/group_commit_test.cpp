@@ -48,15 +48,23 @@ void wait_until(const std::function<bool()> &ready) {
 
 const Actor nurse{"dr.ada", "clinician"};
 
+// A SQLite store holding patient P1, served as a pool of one, with a group commit over it.
+struct OnePatient {
+  TempDb db;
+  SqliteStore store{db.file()};
+  RepositoryPool pool{static_cast<Repository &>(store)};
+  GroupCommit group{pool};
+  OnePatient() { pool.add_patient(titrate::test::web_fixture::adult("P1"), nurse); }
+};
+
 } // namespace
 
 TEST_CASE(
     "group commit: the writes waiting together are one transaction and each keeps its outcome") {
-  TempDb db;
-  SqliteStore store(db.file());
-  RepositoryPool pool(static_cast<Repository &>(store));
-  pool.add_patient(titrate::test::web_fixture::adult("P1"), nurse);
-  GroupCommit group(pool);
+  OnePatient f;
+  SqliteStore &store = f.store;
+  RepositoryPool &pool = f.pool;
+  GroupCommit &group = f.group;
 
   // This thread holds the one connection, so the first group cannot commit yet and the writes
   // that come meanwhile queue up behind it.
@@ -94,11 +102,10 @@ TEST_CASE(
 }
 
 TEST_CASE("group commit: 8 threads x 25 writes keep every stored score once and lose none") {
-  TempDb db;
-  SqliteStore store(db.file());
-  RepositoryPool pool(static_cast<Repository &>(store));
-  pool.add_patient(titrate::test::web_fixture::adult("P1"), nurse);
-  GroupCommit group(pool);
+  OnePatient f;
+  SqliteStore &store = f.store;
+  RepositoryPool &pool = f.pool;
+  GroupCommit &group = f.group;
   std::atomic<int> stored{0}, refused{0}, other{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -147,11 +154,10 @@ TEST_CASE("group commit: with a pool of several connections the others serve rea
 }
 
 TEST_CASE("group commit: a caller that holds a connection of the pool is refused, not stalled") {
-  TempDb db;
-  SqliteStore store(db.file());
-  RepositoryPool pool(static_cast<Repository &>(store));
-  pool.add_patient(titrate::test::web_fixture::adult("P1"), nurse);
-  GroupCommit group(pool);
+  OnePatient f;
+  SqliteStore &store = f.store;
+  RepositoryPool &pool = f.pool;
+  GroupCommit &group = f.group;
   {
     RepositoryPool::Lease lease(pool);
     CHECK(pool.held_by_this_thread());
