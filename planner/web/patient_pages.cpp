@@ -8,6 +8,7 @@
 #include "planner/export/time_zone.hpp"
 #include "planner/web/server_impl.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <sstream>
 
@@ -236,6 +237,41 @@ std::string patient_withdraw_reason(const httplib::Request &req, const char *wha
   return reason;
 }
 
+// The digits of a telephone number for a tel: link (RFC 3966: digits, a leading +; spaces and
+// - ( ) . are only for reading), or "" when it holds anything else (an extension in words, a
+// note) or fewer than 3 digits: then the number stays plain text.
+std::string patient_tel_digits(std::string_view phone) {
+  std::string out;
+  for (std::size_t i = 0; i < phone.size(); ++i) {
+    const char c = phone[i];
+    if (c >= '0' && c <= '9')
+      out += c;
+    else if (c == '+' && out.empty() && i == phone.find_first_not_of(' '))
+      out += c;
+    else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.')
+      return {};
+  }
+  return std::count_if(out.begin(), out.end(), [](char c) { return c != '+'; }) >= 3 ? out : "";
+}
+
+// Whom to call, in the handout's words (words::call_clinic): the clinic and its number on lines
+// of their own (the handout's gap of spaces would collapse into one on a page), the number a link
+// a phone dials at a tap.
+Html patient_call_clinic(std::string_view name, std::string_view phone) {
+  std::string said = words::call_clinic(name, phone);
+  Html out;
+  if (const auto gap = said.find("    "); gap != std::string::npos) {
+    out = Html::text(std::string_view(said).substr(0, gap)) + "<br>"_html;
+    said.erase(0, gap + 4);
+  }
+  const std::string tel = patient_tel_digits(phone);
+  if (tel.empty() || said.size() < phone.size() ||
+      said.compare(said.size() - phone.size(), phone.size(), phone) != 0)
+    return out + said;
+  return out + std::string_view(said).substr(0, said.size() - phone.size()) +
+         "<a href=\"tel:"_html + tel + "\">"_html + phone + "</a>"_html;
+}
+
 } // namespace
 
 // A patient form's one-time code is used once in the database (Accounts::use_once, scope
@@ -262,7 +298,7 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
   const auto scores = repo.scores(p.id);
   const auto effects = repo.adverse_effects(p.id);
   const std::string base = "/p/" + token;
-  const std::string call = words::call_clinic(cfg.clinic_name, cfg.clinic_phone);
+  const Html call = patient_call_clinic(cfg.clinic_name, cfg.clinic_phone);
 
   Html b = "<h1>Your pain diary and doses</h1>"_html;
   // A banner only for what the store holds: the entry the post wrote (by its id, this patient's),

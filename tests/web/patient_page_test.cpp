@@ -228,7 +228,10 @@ TEST_CASE("patient days: the last day of a taper warns, and the day after says w
   CHECK(pp_has(b, "<p>Your plan&#39;s last day was 2026-12-28.</p><p>Stop DULoxetine from "
                   "2026-12-29 (last dose on 2026-12-28): take no more of it unless your clinic "
                   "tells you to.</p>"));
-  CHECK(pp_has(b, "Call your clinic: Clinic: Hope Pain Clinic    Telephone: 020 7946 0000"));
+  // The handout's words on two lines, the number a link a phone dials at a tap (RFC 3966: digits
+  // only).
+  CHECK(pp_has(b, "Call your clinic: Clinic: Hope Pain Clinic<br>Telephone: <a "
+                  "href=\"tel:02079460000\">020 7946 0000</a>"));
   CHECK(pp_has(b, "<h3>Today (2027-01-02) through 2027-01-09</h3><p>Nothing more to take"));
 }
 
@@ -247,6 +250,24 @@ TEST_CASE("patient days: days between two medicines are a gap, not the end") {
                   "class=\"dose\">" +
                       changed + dul30));
   CHECK(b.find("Nothing more to take") == std::string::npos);
+}
+
+TEST_CASE("patient days: the clinic's number is a tel: link only when it is a number") {
+  const auto after_plan = [](const std::string &phone) {
+    PatientServer s("Hope Pain Clinic", phone);
+    s.approve(pp_plan());
+    s.today = Date(2026, 12, 23);
+    return s.page();
+  };
+  CHECK(pp_has(after_plan("+44 (20) 7946-0000"),
+               "Telephone: <a href=\"tel:+442079460000\">+44 (20) 7946-0000</a>"));
+  // An extension in words, or too few digits: the number as typed, no link to dial wrongly.
+  for (const std::string phone : {"020 7946 0000 ext 12", "12", "020 + 7946"}) {
+    INFO(phone);
+    const std::string b = after_plan(phone);
+    CHECK(pp_has(b, "Telephone: " + phone + "</strong>"));
+    CHECK(b.find("tel:") == std::string::npos);
+  }
 }
 
 TEST_CASE("patient days: a trial whose days are over says not to stop suddenly and whom to call") {
