@@ -626,14 +626,21 @@ std::vector<std::string> after_plan(const Formulary &f, const Plan &plan, Date l
   return out;
 }
 
-std::string call_clinic(std::string_view name, std::string_view phone) {
+std::vector<std::string> call_clinic_lines(std::string_view name, std::string_view phone) {
   if (name.empty() && phone.empty())
-    return "Call your clinic.";
-  if (!name.empty() && !phone.empty())
-    return "Call your clinic: " + clinic(name, phone);
+    return {"Call your clinic."};
+  const auto [clinic_name, telephone] = clinic_parts(name, phone);
   // One of the two: no line to write on (a web page), only what is known.
-  return "Call your clinic: " +
-         (name.empty() ? "Telephone: " + std::string(phone) : "Clinic: " + std::string(name));
+  if (phone.empty())
+    return {"Call your clinic: " + clinic_name};
+  if (name.empty())
+    return {"Call your clinic: " + telephone};
+  return {"Call your clinic: " + clinic_name, telephone};
+}
+
+std::string call_clinic(std::string_view name, std::string_view phone) {
+  const auto lines = call_clinic_lines(name, phone);
+  return lines.size() == 1 ? lines.front() : lines.front() + "    " + lines.back();
 }
 
 std::string month_name(Date d) {

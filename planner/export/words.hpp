@@ -188,6 +188,9 @@ std::vector<std::string> after_plan(const Formulary &f, const Plan &plan, Date l
 // "Call your clinic: Clinic: Name    Telephone: 0123" (clinic()), or "Call your clinic." when
 // neither is configured (a web page has no line to write on).
 std::string call_clinic(std::string_view name, std::string_view phone);
+// The same words as lines, for a page that puts each on its own: {"Call your clinic: Clinic:
+// Name", "Telephone: 0123"}; a given telephone number always ends the last line.
+std::vector<std::string> call_clinic_lines(std::string_view name, std::string_view phone);
 
 // Two spaces per depth; in a diff, removed and added lines start with those words (never `-` or
 // `+`, clinical.md F) and the others with as many spaces.

@@ -254,22 +254,25 @@ std::string patient_tel_digits(std::string_view phone) {
   return std::count_if(out.begin(), out.end(), [](char c) { return c != '+'; }) >= 3 ? out : "";
 }
 
-// Whom to call, in the handout's words (words::call_clinic): the clinic and its number on lines
-// of their own (the handout's gap of spaces would collapse into one on a page), the number a link
-// a phone dials at a tap.
+// Whom to call, in the handout's words (words::call_clinic_lines), each line on its own (the
+// handout's gap of spaces would collapse into one on a page), the number a link a phone dials at
+// a tap.
 Html patient_call_clinic(std::string_view name, std::string_view phone) {
-  std::string said = words::call_clinic(name, phone);
-  Html out;
-  if (const auto gap = said.find("    "); gap != std::string::npos) {
-    out = Html::text(std::string_view(said).substr(0, gap)) + "<br>"_html;
-    said.erase(0, gap + 4);
-  }
+  const auto lines = words::call_clinic_lines(name, phone);
   const std::string tel = patient_tel_digits(phone);
-  if (tel.empty() || said.size() < phone.size() ||
-      said.compare(said.size() - phone.size(), phone.size(), phone) != 0)
-    return out + said;
-  return out + std::string_view(said).substr(0, said.size() - phone.size()) +
-         "<a href=\"tel:"_html + tel + "\">"_html + phone + "</a>"_html;
+  Html out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0)
+      out += "<br>"_html;
+    if (i + 1 < lines.size() || tel.empty()) {
+      out += lines[i];
+      continue;
+    }
+    // The last line ends with the number (words.hpp).
+    out += std::string_view(lines[i]).substr(0, lines[i].size() - phone.size());
+    out += "<a href=\"tel:"_html + tel + "\">"_html + phone + "</a>"_html;
+  }
+  return out;
 }
 
 } // namespace
