@@ -238,12 +238,10 @@ public:
       } catch (const pqxx::broken_connection &e) {
         // A read changes nothing, so on a connection the server closed while it was idle it is
         // simply sent again on a new one (once). A write's statements are not (begin() above).
-        if (one_statement_) {
-          throw StorageError("database " + where_ + ": the connection to PostgreSQL was lost (" +
-                             scrub(e.what(), secrets_) +
-                             "); the change may or may not have been made: check before "
-                             "repeating it");
-        }
+        // A write of one statement is its own commit: lost while it ran, it may have committed
+        // (guarded() says so, as for a lost COMMIT).
+        if (one_statement_)
+          throw pqxx::in_doubt_error(e.what());
         if (!reading_)
           throw;
         connect();
