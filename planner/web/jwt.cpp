@@ -3,10 +3,15 @@
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
 
+#include <gmp.h>
+#include <nettle/ecc-curve.h>
+#include <nettle/ecc.h>
+#include <nettle/ecdsa.h>
+#include <nettle/nettle-meta.h>
+#include <nettle/sha2.h>
 #include <nlohmann/json.hpp>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
@@ -55,19 +60,26 @@ struct PkeyFree {
 };
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
+// ES algorithms are checked with GNU Nettle (its P-384 verification takes about half of OpenSSL
+// 3.0's time: docs/performance.md), RS algorithms with OpenSSL.
 struct Alg {
   const char *name;
   bool ec;
-  const EVP_MD *(*md)();
-  const char *curve; // EC only
-  int coord_bytes;   // EC only
+  const EVP_MD *(*md)();              // RSA only
+  const char *curve;                  // EC only
+  int coord_bytes;                    // EC only
+  const ecc_curve *(*nettle_curve)(); // EC only
+  const nettle_hash *nettle_digest;   // EC only
 };
 
 const Alg *find_alg(const std::string &name) {
   static const Alg algs[] = {
-      {"ES256", true, EVP_sha256, "P-256", 32}, {"ES384", true, EVP_sha384, "P-384", 48},
-      {"ES512", true, EVP_sha512, "P-521", 66}, {"RS256", false, EVP_sha256, "", 0},
-      {"RS384", false, EVP_sha384, "", 0},      {"RS512", false, EVP_sha512, "", 0},
+      {"ES256", true, nullptr, "P-256", 32, nettle_get_secp_256r1, &nettle_sha256},
+      {"ES384", true, nullptr, "P-384", 48, nettle_get_secp_384r1, &nettle_sha384},
+      {"ES512", true, nullptr, "P-521", 66, nettle_get_secp_521r1, &nettle_sha512},
+      {"RS256", false, EVP_sha256, "", 0, nullptr, nullptr},
+      {"RS384", false, EVP_sha384, "", 0, nullptr, nullptr},
+      {"RS512", false, EVP_sha512, "", 0, nullptr, nullptr},
   };
   for (const auto &a : algs)
     if (name == a.name)
@@ -75,41 +87,57 @@ const Alg *find_alg(const std::string &name) {
   return nullptr;
 }
 
+const Alg *find_curve(const std::string &crv) {
+  for (const char *name : {"ES256", "ES384", "ES512"}) {
+    const Alg *a = find_alg(name);
+    if (crv == a->curve)
+      return a;
+  }
+  return nullptr;
+}
+
+// An unsigned big-endian number (a JWK coordinate, half of a JOSE signature) for Nettle.
+struct Mpz {
+  mpz_t v;
+  explicit Mpz(std::string_view bytes) {
+    mpz_init(v);
+    mpz_import(v, bytes.size(), 1, 1, 1, 0, bytes.data());
+  }
+  ~Mpz() { mpz_clear(v); }
+  Mpz(const Mpz &) = delete;
+  Mpz &operator=(const Mpz &) = delete;
+};
+
 std::string member(const json &j, const char *k) {
   const auto it = j.find(k);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-Pkey ec_key(const std::string &crv, const std::string &x, const std::string &y) {
-  const char *group = crv == "P-256"   ? "prime256v1"
-                      : crv == "P-384" ? "secp384r1"
-                      : crv == "P-521" ? "secp521r1"
-                                       : nullptr;
-  if (!group)
+// A trusted EC public key, as Nettle holds it.
+struct EcPoint {
+  ecc_point point;
+  explicit EcPoint(const ecc_curve *curve) { ecc_point_init(&point, curve); }
+  ~EcPoint() { ecc_point_clear(&point); }
+  EcPoint(const EcPoint &) = delete;
+  EcPoint &operator=(const EcPoint &) = delete;
+};
+
+std::unique_ptr<EcPoint> ec_key(const std::string &crv, const std::string &x,
+                                const std::string &y) {
+  const Alg *a = find_curve(crv);
+  if (!a)
     throw InputError("crv \"" + printable(crv, 16) + "\"; expected P-256, P-384 or P-521");
-  std::string point = std::string(1, '\x04') + x + y;
-  OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-  OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
-  OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
-  OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
-  EVP_PKEY *pkey = nullptr;
-  const bool ok = ctx && params && EVP_PKEY_fromdata_init(ctx) > 0 &&
-                  EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0;
-  EVP_PKEY_CTX_free(ctx);
-  OSSL_PARAM_free(params);
-  OSSL_PARAM_BLD_free(bld);
-  if (!ok)
-    throw InputError("an EC public key that OpenSSL cannot use (x, y not on " + crv + ")");
-  // The point must be on the curve: check it, so a bad key is refused when loaded.
-  EVP_PKEY_CTX *check = EVP_PKEY_CTX_new(pkey, nullptr);
-  const bool valid = check && EVP_PKEY_public_check(check) == 1;
-  EVP_PKEY_CTX_free(check);
-  if (!valid) {
-    EVP_PKEY_free(pkey);
-    throw InputError("an EC public key whose point is not on " + crv);
+  // RFC 7518 section 6.2.1.2: each coordinate is the full size of one, leading zeros kept.
+  const auto n = static_cast<std::size_t>(a->coord_bytes);
+  if (x.size() != n || y.size() != n) {
+    throw InputError("x and y of " + std::to_string(x.size()) + " and " + std::to_string(y.size()) +
+                     " bytes; expected " + std::to_string(n) + " each for " + crv);
   }
-  return Pkey(pkey);
+  auto key = std::make_unique<EcPoint>(a->nettle_curve());
+  // The point must be on the curve: ecc_point_set checks it, so a bad key is refused when loaded.
+  if (!ecc_point_set(&key->point, Mpz(x).v, Mpz(y).v))
+    throw InputError("an EC public key whose point is not on " + crv);
+  return key;
 }
 
 Pkey rsa_key(const std::string &n, const std::string &e) {
@@ -139,28 +167,31 @@ Pkey rsa_key(const std::string &n, const std::string &e) {
   return Pkey(pkey);
 }
 
-// JOSE ECDSA signatures are r || s, each coord_bytes long (RFC 7518 section 3.4); OpenSSL wants
-// DER.
-std::string ecdsa_der(const std::string &raw, int coord_bytes) {
-  if (raw.size() != static_cast<std::size_t>(2 * coord_bytes)) {
+// JOSE ECDSA signatures are r || s, each coord_bytes long (RFC 7518 section 3.4). Nettle refuses
+// an r or s outside 1..n-1 itself.
+bool verify_ecdsa(const ecc_point &key, const Alg &a, const std::string &data,
+                  const std::string &raw) {
+  if (raw.size() != static_cast<std::size_t>(2 * a.coord_bytes)) {
     throw JwtError("an ECDSA signature of " + std::to_string(raw.size()) + " bytes; expected " +
-                   std::to_string(2 * coord_bytes));
+                   std::to_string(2 * a.coord_bytes));
   }
-  ECDSA_SIG *sig = ECDSA_SIG_new();
-  BIGNUM *r = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.data()), coord_bytes, nullptr);
-  BIGNUM *s = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.data()) + coord_bytes,
-                        coord_bytes, nullptr);
-  ECDSA_SIG_set0(sig, r, s);
-  unsigned char *der = nullptr;
-  const int len = i2d_ECDSA_SIG(sig, &der);
-  std::string out;
-  if (len > 0)
-    out.assign(reinterpret_cast<char *>(der), static_cast<std::size_t>(len));
-  OPENSSL_free(der);
-  ECDSA_SIG_free(sig);
-  if (out.empty())
-    throw JwtError("an ECDSA signature OpenSSL cannot encode");
-  return out;
+  union {
+    sha256_ctx sha256;
+    sha512_ctx sha512; // also SHA-384's
+  } ctx;
+  std::uint8_t digest[SHA512_DIGEST_SIZE];
+  const nettle_hash &h = *a.nettle_digest;
+  h.init(&ctx);
+  h.update(&ctx, data.size(), reinterpret_cast<const std::uint8_t *>(data.data()));
+  h.digest(&ctx, h.digest_size, digest);
+  const auto half = static_cast<std::size_t>(a.coord_bytes);
+  const std::string_view sig(raw);
+  const Mpz r(sig.substr(0, half)), s(sig.substr(half));
+  dsa_signature signature;
+  // dsa_signature's r and s are mpz_t; ecdsa_verify only reads them.
+  signature.r[0] = r.v[0];
+  signature.s[0] = s.v[0];
+  return ecdsa_verify(&key, h.digest_size, digest, &signature) == 1;
 }
 
 bool verify_signature(EVP_PKEY *key, const EVP_MD *md, const std::string &data,
@@ -191,8 +222,9 @@ struct JwtVerifier::Key {
   std::string kid;
   std::string kty; // "EC" | "RSA"
   std::string crv;
-  std::string alg; // the JWK's alg ("" when the set gives none)
-  Pkey pkey;
+  std::string alg;             // the JWK's alg ("" when the set gives none)
+  Pkey pkey;                   // RSA
+  std::unique_ptr<EcPoint> ec; // EC
 };
 
 JwtVerifier::JwtVerifier() = default;
@@ -231,7 +263,7 @@ JwtVerifier::Keys JwtVerifier::parse_set(const std::string &jwks_json, const std
     try {
       if (key->kty == "EC") {
         key->crv = member(k, "crv");
-        key->pkey =
+        key->ec =
             ec_key(key->crv, base64url_decode(member(k, "x")), base64url_decode(member(k, "y")));
       } else if (key->kty == "RSA") {
         key->pkey = rsa_key(base64url_decode(member(k, "n")), base64url_decode(member(k, "e")));
@@ -385,8 +417,8 @@ VerifiedJwt JwtVerifier::verify(const std::string &token, const std::string &aud
   }
   const std::string signature = base64url_decode(token.substr(dot2 + 1));
   const std::string signed_part = token.substr(0, dot2);
-  const bool good = verify_signature(key->pkey.get(), a->md(), signed_part,
-                                     a->ec ? ecdsa_der(signature, a->coord_bytes) : signature);
+  const bool good = a->ec ? verify_ecdsa(key->ec->point, *a, signed_part, signature)
+                          : verify_signature(key->pkey.get(), a->md(), signed_part, signature);
   if (!good)
     throw JwtError("bad signature (key \"" + kid + "\" of " + iss + ")");
 
