@@ -4,6 +4,7 @@
 #include "planner/core/text.hpp"
 
 #include <gmp.h>
+#include <nettle/dsa.h>
 #include <nettle/ecc-curve.h>
 #include <nettle/ecc.h>
 #include <nettle/ecdsa.h>
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 namespace titrate::web {
 
@@ -167,6 +169,19 @@ Pkey rsa_key(const std::string &n, const std::string &e) {
   return Pkey(pkey);
 }
 
+// An ECDSA signature's r and s, as Nettle takes them.
+struct EcdsaSignature {
+  dsa_signature sig;
+  EcdsaSignature(std::string_view r, std::string_view s) {
+    dsa_signature_init(&sig);
+    mpz_import(sig.r, r.size(), 1, 1, 1, 0, r.data());
+    mpz_import(sig.s, s.size(), 1, 1, 1, 0, s.data());
+  }
+  ~EcdsaSignature() { dsa_signature_clear(&sig); }
+  EcdsaSignature(const EcdsaSignature &) = delete;
+  EcdsaSignature &operator=(const EcdsaSignature &) = delete;
+};
+
 // JOSE ECDSA signatures are r || s, each coord_bytes long (RFC 7518 section 3.4). Nettle refuses
 // an r or s outside 1..n-1 itself.
 bool verify_ecdsa(const ecc_point &key, const Alg &a, const std::string &data,
@@ -185,13 +200,9 @@ bool verify_ecdsa(const ecc_point &key, const Alg &a, const std::string &data,
   h.update(&ctx, data.size(), reinterpret_cast<const std::uint8_t *>(data.data()));
   h.digest(&ctx, h.digest_size, digest);
   const auto half = static_cast<std::size_t>(a.coord_bytes);
-  const std::string_view sig(raw);
-  const Mpz r(sig.substr(0, half)), s(sig.substr(half));
-  dsa_signature signature;
-  // dsa_signature's r and s are mpz_t; ecdsa_verify only reads them.
-  signature.r[0] = r.v[0];
-  signature.s[0] = s.v[0];
-  return ecdsa_verify(&key, h.digest_size, digest, &signature) == 1;
+  const EcdsaSignature signature(std::string_view(raw).substr(0, half),
+                                 std::string_view(raw).substr(half));
+  return ecdsa_verify(&key, h.digest_size, digest, &signature.sig) == 1;
 }
 
 bool verify_signature(EVP_PKEY *key, const EVP_MD *md, const std::string &data,
