@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
+#include <future>
 #include <thread>
 
 using namespace titrate;
@@ -355,4 +356,41 @@ TEST_CASE("postgres: a connection cut in a transaction fails without the passwor
   // A read (no BEGIN: its statements go alone) is sent again on a new connection.
   cut();
   CHECK(store.scores("P1").size() == 2);
+}
+
+TEST_CASE("postgres: a score whose connection is cut while its one statement waits is in doubt, "
+          "and nothing of it is kept") {
+  const auto url = fresh_pg_database("store");
+  PgStore store(url);
+  store.add_patient(sample_patient("P1"), clinician);
+  const std::size_t audit_before = store.audit(std::nullopt).size();
+  // Another connection holds the scores table, so the score's one statement (no BEGIN before
+  // it) waits for the lock; the server then ends the store's connection while it waits.
+  pqxx::connection locker(url);
+  pqxx::work hold(locker);
+  hold.exec0("LOCK TABLE pain_scores IN ACCESS EXCLUSIVE MODE");
+  auto logging = std::async(std::launch::async, [&]() -> std::string {
+    try {
+      store.log_score("P1", sample_score(2, 7), clinician);
+      return "no error";
+    } catch (const StorageError &e) {
+      return e.what();
+    }
+  });
+  const std::string waiting = "FROM pg_stat_activity WHERE datname = current_database() AND "
+                              "wait_event_type = 'Lock'";
+  for (int i = 0; value(url, "SELECT count(*) " + waiting) != "1"; ++i) {
+    REQUIRE(i < 400); // 20 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(value(url, "SELECT bool_and(pg_terminate_backend(pid, 10000)) " + waiting) == "t");
+  const std::string message = logging.get();
+  CHECK_THAT(message, Catch::Contains("may or may not have been made") &&
+                          Catch::Contains("check before repeating it"));
+  hold.abort();
+  // The statement never ran to its end: no score and no audit entry, and the store goes on.
+  CHECK(store.scores("P1").empty());
+  CHECK(store.audit(std::nullopt).size() == audit_before);
+  store.log_score("P1", sample_score(3, 6), clinician);
+  CHECK(store.scores("P1").size() == 1);
 }
