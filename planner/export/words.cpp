@@ -629,18 +629,12 @@ std::vector<std::string> after_plan(const Formulary &f, const Plan &plan, Date l
 std::vector<std::string> call_clinic_lines(std::string_view name, std::string_view phone) {
   if (name.empty() && phone.empty())
     return {"Call your clinic."};
-  const auto [clinic_name, telephone] = clinic_parts(name, phone);
-  // One of the two: no line to write on (a web page), only what is known.
+  // Only what is known: no line to write on (a web page).
   if (phone.empty())
-    return {"Call your clinic: " + clinic_name};
+    return {"Call your clinic: " + std::string(name)};
   if (name.empty())
-    return {"Call your clinic: " + telephone};
-  return {"Call your clinic: " + clinic_name, telephone};
-}
-
-std::string call_clinic(std::string_view name, std::string_view phone) {
-  const auto lines = call_clinic_lines(name, phone);
-  return lines.size() == 1 ? lines.front() : lines.front() + "    " + lines.back();
+    return {"Call your clinic on " + std::string(phone)};
+  return {"Call your clinic: " + std::string(name), "Telephone: " + std::string(phone)};
 }
 
 std::string month_name(Date d) {

@@ -185,11 +185,10 @@ std::string last_taper_day(const Formulary &f, const Stage &s);
 // After the plan's last day (`last`), for each drug of its last stages: a taper's stop, or, for a
 // trial whose planned days are over, the monograph's do_not_stop(); then whom to call.
 std::vector<std::string> after_plan(const Formulary &f, const Plan &plan, Date last);
-// "Call your clinic: Clinic: Name    Telephone: 0123" (clinic()), or "Call your clinic." when
-// neither is configured (a web page has no line to write on).
-std::string call_clinic(std::string_view name, std::string_view phone);
-// The same words as lines, for a page that puts each on its own: {"Call your clinic: Clinic:
-// Name", "Telephone: 0123"}; a given telephone number always ends the last line.
+// Whom to call, as lines for a page that puts each on its own: {"Call your clinic: Hope Pain
+// Clinic", "Telephone: 0123"}; only what is known ("Call your clinic: Hope Pain Clinic", "Call
+// your clinic on 0123"), or "Call your clinic." when neither is configured (a web page has no
+// line to write on). A given telephone number always ends the last line.
 std::vector<std::string> call_clinic_lines(std::string_view name, std::string_view phone);
 
 // Two spaces per depth; in a diff, removed and added lines start with those words (never `-` or

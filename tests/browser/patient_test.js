@@ -171,6 +171,6 @@ lib.world(process.argv, 'patient', { today: '2026-12-07' }).then((t) => lib.run(
   await phone.goto(url, { waitUntil: 'load' });
   p = await text(phone);
   check(p.includes('Do not stop taking DULoxetine suddenly'), 'not to stop suddenly');
-  check(p.includes('Call your clinic: Clinic: Hope Pain Clinic') && p.includes('Telephone: 020 7946 0000'), 'whom to call');
+  check(p.includes('Call your clinic: Hope Pain Clinic') && p.includes('Telephone: 020 7946 0000'), 'whom to call');
   await t.look(phone, 'patient-after-plan', { phoneLast: true });
 }));

@@ -228,9 +228,9 @@ TEST_CASE("patient days: the last day of a taper warns, and the day after says w
   CHECK(pp_has(b, "<p>Your plan&#39;s last day was 2026-12-28.</p><p>Stop DULoxetine from "
                   "2026-12-29 (last dose on 2026-12-28): take no more of it unless your clinic "
                   "tells you to.</p>"));
-  // The handout's words on two lines, the number a link a phone dials at a tap (RFC 3966: digits
-  // only).
-  CHECK(pp_has(b, "Call your clinic: Clinic: Hope Pain Clinic<br>Telephone: <a "
+  // The clinic and its number on two lines, the number a link a phone dials at a tap (RFC 3966:
+  // digits only).
+  CHECK(pp_has(b, "Call your clinic: Hope Pain Clinic<br>Telephone: <a "
                   "href=\"tel:02079460000\">020 7946 0000</a>"));
   CHECK(pp_has(b, "<h3>Today (2027-01-02) through 2027-01-09</h3><p>Nothing more to take"));
 }
@@ -268,6 +268,20 @@ TEST_CASE("patient days: the clinic's number is a tel: link only when it is a nu
     CHECK(pp_has(b, "Telephone: " + phone + "</strong>"));
     CHECK(b.find("tel:") == std::string::npos);
   }
+  // Only one of the two configured: only what is known, each word once.
+  const auto only = [](const std::string &name, const std::string &phone) {
+    PatientServer s(name, phone);
+    s.approve(pp_plan());
+    s.today = Date(2026, 12, 23);
+    return s.page();
+  };
+  const std::string named = only("Hope Pain Clinic", "");
+  CHECK(pp_has(named, "<strong>Call your clinic: Hope Pain Clinic</strong>"));
+  CHECK(named.find("Telephone") == std::string::npos);
+  const std::string numbered = only("", "020 7946 0000");
+  CHECK(pp_has(numbered,
+               "<strong>Call your clinic on <a href=\"tel:02079460000\">020 7946 0000</a>"));
+  CHECK(numbered.find("Telephone") == std::string::npos);
 }
 
 TEST_CASE("patient days: a trial whose days are over says not to stop suddenly and whom to call") {
@@ -315,7 +329,7 @@ TEST_CASE("patient days: on maintenance, keep taking until the clinic review") {
   b = s.page();
   CHECK(pp_has(b, dul60));
   CHECK(pp_has(b, "Your clinic review was due on <strong>2027-02-16</strong>: keep taking your "
-                  "doses and contact your clinic. Call your clinic: Clinic: Hope Pain Clinic"));
+                  "doses and contact your clinic. Call your clinic: Hope Pain Clinic<br>"));
   CHECK(b.find("Nothing more to take") == std::string::npos);
 }
 
