@@ -134,10 +134,23 @@ bool Table::has(const std::string &k) const {
 const Value *Table::raw(const std::string &k, bool required) {
   known_.insert(k);
   if (!has(k)) {
-    if (required)
-      faults_.fault(&v_, key(k),
-                    "missing; expected this key in " +
-                        (path_.empty() ? std::string("the file") : "[" + path_ + "]"));
+    if (required) {
+      const std::string here = path_.empty() ? std::string("the file") : "[" + path_ + "]";
+      // A key missing here but present in a table of this one: most likely a [header] line put
+      // the keys after it into that table. Name it.
+      if (v_.is_table()) {
+        for (const auto &[name, child] : *v_.as_table()) {
+          if (child.is_table() && at(child, k)) {
+            const std::string t = key(std::string(name.str()));
+            faults_.fault(&child, key(k),
+                          "missing; expected this key in " + here + ", not under [" + t +
+                              "] (the line [" + t + "] puts every key after it into that table)");
+            return nullptr;
+          }
+        }
+      }
+      faults_.fault(&v_, key(k), "missing; expected this key in " + here);
+    }
     return nullptr;
   }
   return at(v_, k);
