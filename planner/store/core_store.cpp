@@ -282,15 +282,18 @@ private:
   std::string at_;
 };
 
-CoreStore::CoreStore(std::unique_ptr<store::StoreDialect> dialect) : sql_(std::move(dialect)) {}
-
-CoreStore::~CoreStore() = default;
-
-void CoreStore::set_schema_version(int v) {
+CoreStore::CoreStore(std::unique_ptr<store::StoreDialect> dialect) : sql_(std::move(dialect)) {
+  const int v = sql_->schema_version();
   sources_ = v >= 6;
   indication_ = v >= 9;
   stage_review_ = v >= 10;
   audit_actor_ = v >= 7;
+}
+
+CoreStore::~CoreStore() = default;
+
+int CoreStore::schema_version() {
+  return sql_->schema_version();
 }
 
 store::SqlRows CoreStore::q(const std::string &sql, const SqlParams &params) {

@@ -117,6 +117,8 @@ public:
                                      bool audit_actor_columns) = 0;
   // Repository::due_list as one query (the same entries as due_list_generic()).
   virtual std::vector<DueEntry> due_list(Date today, int within_days, int window_days) = 0;
+  // The open database's schema version (its schema_version table).
+  virtual int schema_version() = 0;
 };
 
 } // namespace titrate::store
@@ -176,12 +178,13 @@ public:
                     const std::string &detail) final;
   std::vector<AuditEntry> audit(const std::optional<std::string> &patient) final;
 
+  // The open database's schema version. It decides the columns the core may use: a store opened
+  // at an older schema, as the migration tests do, reads defaults and writes without them.
+  int schema_version();
+
 protected:
   explicit CoreStore(std::unique_ptr<store::StoreDialect> dialect);
   store::StoreDialect &dialect() { return *sql_; }
-  // The open database's schema version decides the columns the core may use (a store opened at
-  // an older schema, as the migration tests do, reads defaults and writes without them).
-  void set_schema_version(int v);
 
 private:
   class Tx;

@@ -19,4 +19,8 @@ void refuse_schema_version(const std::string &where, int found, int latest) {
   }
 }
 
+int latest_version(const std::vector<Migration> &migrations) {
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
 } // namespace titrate

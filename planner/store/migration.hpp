@@ -4,6 +4,7 @@
 // same tables, columns and rules on SQLite and PostgreSQL, so `db copy` can move rows between them.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace titrate {
 
@@ -12,6 +13,9 @@ struct Migration {
   std::string_view name; // e.g. "initial"
   std::string_view sql;
 };
+
+// The schema version a back end's migrations lead to: the last one's number (0 for none).
+int latest_version(const std::vector<Migration> &migrations);
 
 // The one refusal every back end gives before touching a database it must not migrate:
 // RefusedError when `found` is -1 (tables but no schema_version: not titrate's) or newer than

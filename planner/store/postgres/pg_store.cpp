@@ -143,8 +143,7 @@ std::string pg_param_text(const store::SqlValue &v) {
 } // namespace
 
 int postgres_latest_schema_version() {
-  const auto &all = postgres_migrations();
-  return all.empty() ? 0 : all.back().version;
+  return latest_version(postgres_migrations());
 }
 
 // One connection, one transaction at a time (READ COMMITTED; see the note at the top). Every
@@ -275,7 +274,7 @@ public:
                              bool audit_actor_columns) override;
   std::vector<DueEntry> due_list(Date today, int within_days, int window_days) override;
 
-  int schema_version() {
+  int schema_version() override {
     return guarded(where_, secrets_, [&] {
       if (tx_)
         return read_schema_version(*tx_);
@@ -543,18 +542,12 @@ std::vector<DueEntry> PgDialect::due_list(Date today, int within_days, int windo
 PgStore::PgStore(const std::string &url) : PgStore(url, postgres_latest_schema_version()) {}
 
 PgStore::PgStore(const std::string &url, int schema_version)
-    : CoreStore(std::make_unique<PgDialect>(url, schema_version)) {
-  set_schema_version(this->schema_version());
-}
+    : CoreStore(std::make_unique<PgDialect>(url, schema_version)) {}
 
 PgStore::~PgStore() = default;
 
 std::unique_ptr<store::StoreDialect> open_postgres_dialect(const std::string &url) {
   return std::make_unique<PgDialect>(url, postgres_latest_schema_version());
-}
-
-int PgStore::schema_version() {
-  return static_cast<PgDialect &>(dialect()).schema_version();
 }
 
 } // namespace titrate

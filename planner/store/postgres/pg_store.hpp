@@ -36,8 +36,6 @@ public:
   // For migration tests: migrate only up to `schema_version` (<= latest).
   PgStore(const std::string &url, int schema_version);
   ~PgStore() override;
-
-  int schema_version();
 };
 
 } // namespace titrate

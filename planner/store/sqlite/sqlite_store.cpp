@@ -106,8 +106,7 @@ int sqlite_schema_version(SQLite::Database &db) {
 }
 
 int sqlite_latest_schema_version() {
-  const auto &all = sqlite_migrations();
-  return all.empty() ? 0 : all.back().version;
+  return latest_version(sqlite_migrations());
 }
 
 // One connection (WAL, foreign keys on, a 10 s busy timeout). A writing call runs in one
@@ -211,7 +210,7 @@ public:
                              bool audit_actor_columns) override;
   std::vector<DueEntry> due_list(Date today, int within_days, int window_days) override;
 
-  int schema_version() { return sqlite_schema_version(*db_); }
+  int schema_version() override { return sqlite_schema_version(*db_); }
 
 private:
   void open(const std::string &path, int target_version);
@@ -505,18 +504,12 @@ SqliteStore::SqliteStore(const std::string &path)
     : SqliteStore(path, sqlite_latest_schema_version()) {}
 
 SqliteStore::SqliteStore(const std::string &path, int schema_version)
-    : CoreStore(std::make_unique<SqliteDialect>(path, schema_version)) {
-  set_schema_version(this->schema_version());
-}
+    : CoreStore(std::make_unique<SqliteDialect>(path, schema_version)) {}
 
 SqliteStore::~SqliteStore() = default;
 
 std::unique_ptr<store::StoreDialect> open_sqlite_dialect(const std::string &path) {
   return std::make_unique<SqliteDialect>(path, sqlite_latest_schema_version());
-}
-
-int SqliteStore::schema_version() {
-  return static_cast<SqliteDialect &>(dialect()).schema_version();
 }
 
 } // namespace titrate

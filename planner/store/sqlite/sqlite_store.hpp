@@ -39,9 +39,6 @@ public:
   // For migration tests: migrate only up to `schema_version` (<= latest).
   SqliteStore(const std::string &path, int schema_version);
   ~SqliteStore() override;
-
-  // The schema version of the open database.
-  int schema_version();
 };
 
 } // namespace titrate
