@@ -2,11 +2,13 @@
 // "FILE:LINE: KEY: what; expected ...". Line numbers are counted by hand in the texts below.
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
+#include "tests/common/thrown.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace titrate;
 using Catch::Contains;
+using titrate::test::thrown_message;
 
 namespace {
 
@@ -103,12 +105,7 @@ Monograph parse(const std::string &text) {
 }
 
 std::string error_of(const std::string &text) {
-  try {
-    parse(text);
-  } catch (const DataError &e) {
-    return e.what();
-  }
-  return "(no error)";
+  return thrown_message<DataError>([&] { parse(text); }, "(no error)");
 }
 
 } // namespace

@@ -2,12 +2,14 @@
 // ESMO / NICE CG173; faults name file, line and key.
 #include "planner/core/errors.hpp"
 #include "planner/pathways/pathway.hpp"
+#include "tests/common/thrown.hpp"
 #include "tests/data/read_files.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace titrate;
 using Catch::Contains;
+using titrate::test::thrown_message;
 
 namespace {
 
@@ -65,12 +67,11 @@ std::string replaced(std::string text, const std::string &from, const std::strin
 }
 
 std::string error_of(const std::string &text) {
-  try {
-    parse_pathway({"s/p.toml", text}, formulary());
-  } catch (const DataError &e) {
-    return e.what();
-  }
-  return "(no error)";
+  return thrown_message<DataError>(
+      [&] {
+        parse_pathway({"s/p.toml", text}, formulary());
+      },
+      "(no error)");
 }
 
 } // namespace
