@@ -40,6 +40,14 @@ httplib::Result get_page(Server &s, const StaffLogin &who, const std::string &pa
   return c.Get(path.c_str(), {{"Cookie", who.cookie}});
 }
 
+// The body of a page that must be shown (200).
+std::string shown_page(Server &s, const StaffLogin &who, const std::string &path) {
+  auto r = get_page(s, who, path);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  return r->body;
+}
+
 bool has(const std::string &hay, const std::string &needle) {
   return hay.find(needle) != std::string::npos;
 }
@@ -66,10 +74,8 @@ using namespace titrate::test::clinic_forms;
 TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and no CSRF refused") {
   Server s;
   const StaffLogin dr = s.login("dr.a");
-  auto form = get_page(s, dr, "/clinic/new-patient");
-  REQUIRE(form);
-  CHECK(form->status == 200);
-  CHECK(has(form->body, "<label for=\"weight-kg\">"));
+  const std::string form = shown_page(s, dr, "/clinic/new-patient");
+  CHECK(has(form, "<label for=\"weight-kg\">"));
   const httplib::Params good{{"csrf", dr.csrf},
                              {"id", "P3"},
                              {"birth-date", "1980-02-29"},
@@ -81,7 +87,7 @@ TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and
                              {"medications", "sertraline, tramadol"},
                              {"baseline-pain", "6"},
                              {"indication", "painful-diabetic-neuropathy"}};
-  CHECK(has(form->body, "<option value=\"trigeminal-neuralgia\">trigeminal neuralgia</option>"));
+  CHECK(has(form, "<option value=\"trigeminal-neuralgia\">trigeminal neuralgia</option>"));
   auto r = post_form(s, dr, "/clinic/patients", good);
   REQUIRE(r);
   CHECK(r->status == 303);
@@ -148,11 +154,9 @@ TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and
 TEST_CASE("clinic update patient: the form shows the profile, a change is the next version") {
   Server s;
   const StaffLogin dr = s.login("dr.a");
-  auto form = get_page(s, dr, "/clinic/patients/P1/profile");
-  REQUIRE(form);
-  CHECK(form->status == 200);
-  CHECK(has(form->body, "id=\"weight-kg\" name=\"weight-kg\" value=\"65\""));
-  CHECK(has(form->body, "id=\"creatinine-mg-dl\" name=\"creatinine-mg-dl\" value=\"0.8\""));
+  const std::string form = shown_page(s, dr, "/clinic/patients/P1/profile");
+  CHECK(has(form, "id=\"weight-kg\" name=\"weight-kg\" value=\"65\""));
+  CHECK(has(form, "id=\"creatinine-mg-dl\" name=\"creatinine-mg-dl\" value=\"0.8\""));
   httplib::Params same{{"csrf", dr.csrf},   {"birth-date", "1971-06-15"}, {"sex", "female"},
                        {"weight-kg", "65"}, {"creatinine-mg-dl", "0.8"},  {"crcl", ""},
                        {"hepatic", "none"}, {"baseline-pain", "7"}};

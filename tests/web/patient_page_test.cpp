@@ -21,8 +21,6 @@
 
 namespace titrate::test::patient_page {
 
-namespace fs = std::filesystem;
-
 namespace {
 
 // The cipn-esmo plan from 2026-12-01 (see the top of this file).
@@ -50,10 +48,7 @@ Plan pp_taper_plan() {
   return plan;
 }
 
-struct PatientServer {
-  fs::path dir;
-  std::unique_ptr<SqliteStore> repo;
-  std::unique_ptr<SqliteAccounts> accounts;
+struct PatientServer : web_fixture::ServerFiles {
   Date today{2026, 12, 1};
   std::unique_ptr<web::WebServer> server;
   int port = 0;
@@ -62,15 +57,8 @@ struct PatientServer {
 
   explicit PatientServer(const std::string &clinic_name = "Hope Pain Clinic",
                          const std::string &clinic_phone = "020 7946 0000",
-                         const Patient &who = web_fixture::adult("P1")) {
-    static int n = 0;
-    dir = fs::temp_directory_path() /
-          ("titrate-patient-page-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    const std::string db = (dir / "t.db").string();
-    repo = std::make_unique<SqliteStore>(db);
-    accounts = std::make_unique<SqliteAccounts>(db);
+                         const Patient &who = web_fixture::adult("P1"))
+      : ServerFiles("titrate-patient-page-") {
     repo->add_patient(who, web_fixture::clinician);
     token = web::random_token();
     base = "/p/" + token;
@@ -87,14 +75,7 @@ struct PatientServer {
                                               web_fixture::pathways(), cfg);
     port = server->start();
   }
-  ~PatientServer() {
-    server->stop();
-    server.reset();
-    accounts.reset();
-    repo.reset();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
+  ~PatientServer() { server->stop(); }
 
   void approve(const Plan &plan) {
     const int v = repo->save_draft(plan, web_fixture::clinician);
@@ -102,11 +83,7 @@ struct PatientServer {
     repo->approve("P1", v, Actor{"ph.b", "pharmacist"});
   }
 
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+  httplib::Client client() const { return web_fixture::loopback_client(port, 30); }
 
   std::string raw_page() {
     auto r = client().Get(base.c_str());
