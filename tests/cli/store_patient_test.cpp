@@ -199,43 +199,24 @@ TEST_CASE("store patient: refused or bad adds create no database file") {
   CHECK_FALSE(std::filesystem::exists(db));
 }
 
-TEST_CASE("store patient: refused changes leave the database byte-identical") {
-  TempDir d;
-  const auto db = d.file("clinic/titrate.db");
-  REQUIRE(run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", p1_profile)).exit_code == 0);
-  const auto before = file_bytes(db);
-  struct Case {
-    std::vector<std::string> args;
-    int exit;
+TEST_CASE_METHOD(ClinicWithP1, "store patient: refused changes leave the database byte-identical") {
+  const auto update = [&](std::vector<std::string> change) {
+    change.insert(change.begin(), {"patient", "update"});
+    return clin(d, "2026-11-20", change);
   };
-  const std::vector<Case> cases = {
-      {as(d, "dr.ames", "clinician", "2026-11-20", p1_profile), 4}, // exists
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P9", "--weight-kg", "71"}),
-       3},
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P1", "--weight-kg", "900"}),
-       2},
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P1", "--weight-kg", "70"}),
-       2},
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P1", "--birth-date", "2027-01-01"}),
-       2},
-      {as(d, "ph.bell", "pharmacist", "2026-11-20",
-          {"patient", "update", "P1", "--weight-kg", "71"}),
-       4},
-      {as(d, "P2", "patient", "2026-11-20", {"patient", "show", "P1"}), 4},
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P1", "--indication", "migraine"}),
-       2},
-  };
-  for (const auto &c : cases) {
-    auto r = run_titrate(d, c.args);
-    INFO(r.err);
-    CHECK(r.exit_code == c.exit);
-    CHECK(file_bytes(db) == before);
-  }
+  check_refused(d, db,
+                {
+                    {clin(d, "2026-11-20", p1_profile), 4, ""}, // exists
+                    {update({"P9", "--weight-kg", "71"}), 3, ""},
+                    {update({"P1", "--weight-kg", "900"}), 2, ""},
+                    {update({"P1", "--weight-kg", "70"}), 2, ""},
+                    {update({"P1", "--birth-date", "2027-01-01"}), 2, ""},
+                    {as(d, "ph.bell", "pharmacist", "2026-11-20",
+                        {"patient", "update", "P1", "--weight-kg", "71"}),
+                     4, ""},
+                    {as(d, "P2", "patient", "2026-11-20", {"patient", "show", "P1"}), 4, ""},
+                    {update({"P1", "--indication", "migraine"}), 2, ""},
+                });
 }
 
 TEST_CASE("store patient: a --db URL of another scheme is bad input, creates nothing, hides its "
