@@ -22,13 +22,6 @@ Patient g1() {
   return p;
 }
 
-PlanRequest request(const char *start) {
-  PlanRequest r;
-  r.start = day(start);
-  r.today = day(start);
-  return r;
-}
-
 // One score a day (at 09:00) from `from` for `n` days.
 void daily_scores(std::vector<ScoreEntry> &out, const char *from, int n, int score) {
   for (int i = 0; i < n; ++i) {

@@ -15,13 +15,6 @@ namespace {
 const std::vector<ScoreEntry> no_scores;
 const std::vector<AdverseEffect> no_effects;
 
-PlanRequest request(const char *start) {
-  PlanRequest r;
-  r.start = day(start);
-  r.today = day(start);
-  return r;
-}
-
 Plan apply(const Plan &plan, const Patient &p, DecisionKind kind, Date on,
            std::optional<Dose> next_dose = std::nullopt) {
   AssessInput in{plan, p, shipped_formulary(), shipped_pathway(), no_scores, no_effects, on, 0};

@@ -11,14 +11,6 @@ using namespace titrate::test;
 
 namespace {
 
-PlanRequest request(const char *start, std::optional<std::string> prefer = std::nullopt) {
-  PlanRequest r;
-  r.start = day(start);
-  r.today = day(start);
-  r.prefer = std::move(prefer);
-  return r;
-}
-
 std::vector<Dose> doses_of(const Step &s) {
   std::vector<Dose> out;
   for (const auto &a : s.doses)
