@@ -285,14 +285,11 @@ TEST_CASE("postgres: a refused approval or unknown patient changes nothing") {
   const auto url = fresh_pg_database("store");
   {
     PgStore store(url);
-    store.add_patient(sample_patient("P1"), clinician);
-    store.save_draft(sample_plan("P1"), clinician);
-    store.submit("P1", 1, clinician);
+    add_p1_with_submitted_plan(store);
   }
   const auto before = fingerprint(url);
   PgStore store(url);
-  CHECK_THROWS_AS(store.approve("P1", 1, Actor{"dr.ada", "pharmacist"}), RefusedError);
-  CHECK_THROWS_AS(store.log_score("P9", sample_score(1, 5), clinician), NotFoundError);
+  check_refused_approval_and_unknown_patient(store);
   CHECK(fingerprint(url) == before);
   CHECK(store.plan_version("P1", 1)->status == PlanStatus::submitted);
 }

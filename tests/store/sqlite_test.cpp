@@ -227,15 +227,12 @@ TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") 
   const auto db = dir.file("t.db");
   {
     SqliteStore store(db);
-    store.add_patient(sample_patient("P1"), clinician);
-    store.save_draft(sample_plan("P1"), clinician);
-    store.submit("P1", 1, clinician);
+    add_p1_with_submitted_plan(store);
   }
   const auto before = bytes(db);
   {
     SqliteStore store(db);
-    CHECK_THROWS_AS(store.approve("P1", 1, Actor{"dr.ada", "pharmacist"}), RefusedError);
-    CHECK_THROWS_AS(store.log_score("P9", sample_score(1, 5), clinician), NotFoundError);
+    check_refused_approval_and_unknown_patient(store);
   }
   CHECK(bytes(db) == before);
 }
