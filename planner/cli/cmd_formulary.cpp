@@ -396,19 +396,8 @@ void run_show(Context &ctx, const std::string &drug) {
 void run_check(Context &ctx, const std::string &dir_arg) {
   const std::string dir = dir_arg.empty() ? ctx.formulary_dir() : dir_arg;
   const auto files = read_toml_dir(dir);
-  const auto faults = check_formulary(files);
-  if (ctx.opt.json) {
-    ctx.print_json(
-        {{"dir", dir}, {"files", files.size()}, {"ok", faults.empty()}, {"faults", faults}});
-  } else if (faults.empty()) {
-    ctx.out << "formulary " << dir << ": " << files.size() << " files, no faults\n";
-  }
-  if (!faults.empty()) {
-    if (!ctx.opt.json)
-      for (const auto &f : faults)
-        ctx.err << f << "\n";
-    throw DataError("formulary check: " + std::to_string(faults.size()) + " fault(s) in " + dir);
-  }
+  report_folder_check(ctx, "formulary", "formulary check", dir, files.size(),
+                      check_formulary(files));
 }
 
 } // namespace
