@@ -3,6 +3,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/formulary/patient_file.hpp"
+#include "tests/common/text_edits.hpp"
 #include "tests/common/thrown.hpp"
 #include "tests/data/read_files.hpp"
 
@@ -10,6 +11,8 @@
 
 using namespace titrate;
 using Catch::Contains;
+using titrate::test::check_edit_messages;
+using titrate::test::replaced;
 using titrate::test::thrown_message;
 
 namespace {
@@ -32,12 +35,6 @@ medications = ["sertraline"]
 stopped_medications = [ { name = "phenelzine", stopped = "2026-11-20" } ]
 baseline_pain = 7
 )";
-
-std::string replaced(std::string text, const std::string &from, const std::string &to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
 
 Patient parse(const std::string &text) {
   return parse_patient_file({"p.toml", text}, vocab(), kToday);
@@ -90,50 +87,43 @@ TEST_CASE("rejected patient-file inputs name the field") {
   CHECK_THAT(error_of(kPatient + std::string("shoe_size = 9\n")),
              Contains("p.toml:11: shoe_size: unknown key; expected one of:") &&
                  Contains("baseline_pain"));
-  // Each: the text replaced in the example, what it is replaced with, and what the message says.
-  struct Edit {
-    std::string from, to;
-    std::vector<std::string> says;
-  };
-  for (const auto &e : std::vector<Edit>{
-           {"\"narrow-angle-glaucoma\"",
-            "\"cirrhosis\"",
-            {"p.toml:7: conditions: \"cirrhosis\" is not a known condition; expected one of: "
-             "recent-myocardial-infarction, heart-block"}},
-           {"serum_creatinine_mg_dl = 1.1",
-            "serum_creatinine_mg_dl = 0",
-            {"p.toml:5: serum_creatinine_mg_dl"}},
-           {"1958-04-02", "2027-01-01", {"p.toml:2: birth_date", "future"}},
-           {"baseline_pain = 7",
-            "baseline_pain = 11",
-            {"p.toml:10: baseline_pain: 11 is out of range; expected a whole number 0 to 10"}},
-           {"baseline_pain = 7",
-            "baseline_pain = 6.5",
-            {"p.toml:10: baseline_pain: is a decimal number; expected a whole number 0 to 10"}},
-           {"sex = \"female\"",
-            "sex = \"f\"",
-            {"p.toml:3: sex: \"f\" is not a sex; expected female or male"}},
-           {"hepatic = \"none\"",
-            "hepatic = \"child-pugh-b\"",
-            {"p.toml:6: hepatic: \"child-pugh-b\" is not a hepatic class"}},
-           {"weight_kg = 70",
-            "weight_kg = \"70\"",
-            {"p.toml:4: weight_kg: is a string; expected a number"}},
-           {"1958-04-02", "1958-02-30", {"p.toml:2: birth_date"}},
-           {"[\"sertraline\"]",
-            "[\"Sertraline\"]",
-            {"p.toml:8: medications: \"Sertraline\" is not a medication name"}},
-           {"2026-11-20", "2026-12-05", {"stopped_medications"}},
-           {"name = \"phenelzine\", ", "", {"p.toml:9: stopped_medications.name: missing"}},
-           {"id = \"P001\"\n", "", {"id: missing"}},
-           {"serum_creatinine_mg_dl = 1.1\n", "", {"serum_creatinine_mg_dl: missing"}},
-           {"weight_kg = 70", "weight_kg = = 70", {"p.toml:4: syntax:"}},
-       }) {
-    INFO("replacing " << e.from << " with " << e.to);
-    const std::string message = error_of(replaced(kPatient, e.from, e.to));
-    for (const auto &part : e.says)
-      CHECK_THAT(message, Contains(part));
-  }
+  check_edit_messages(
+      kPatient,
+      {
+          {"\"narrow-angle-glaucoma\"",
+           "\"cirrhosis\"",
+           {"p.toml:7: conditions: \"cirrhosis\" is not a known condition; expected one of: "
+            "recent-myocardial-infarction, heart-block"}},
+          {"serum_creatinine_mg_dl = 1.1",
+           "serum_creatinine_mg_dl = 0",
+           {"p.toml:5: serum_creatinine_mg_dl"}},
+          {"1958-04-02", "2027-01-01", {"p.toml:2: birth_date", "future"}},
+          {"baseline_pain = 7",
+           "baseline_pain = 11",
+           {"p.toml:10: baseline_pain: 11 is out of range; expected a whole number 0 to 10"}},
+          {"baseline_pain = 7",
+           "baseline_pain = 6.5",
+           {"p.toml:10: baseline_pain: is a decimal number; expected a whole number 0 to 10"}},
+          {"sex = \"female\"",
+           "sex = \"f\"",
+           {"p.toml:3: sex: \"f\" is not a sex; expected female or male"}},
+          {"hepatic = \"none\"",
+           "hepatic = \"child-pugh-b\"",
+           {"p.toml:6: hepatic: \"child-pugh-b\" is not a hepatic class"}},
+          {"weight_kg = 70",
+           "weight_kg = \"70\"",
+           {"p.toml:4: weight_kg: is a string; expected a number"}},
+          {"1958-04-02", "1958-02-30", {"p.toml:2: birth_date"}},
+          {"[\"sertraline\"]",
+           "[\"Sertraline\"]",
+           {"p.toml:8: medications: \"Sertraline\" is not a medication name"}},
+          {"2026-11-20", "2026-12-05", {"stopped_medications"}},
+          {"name = \"phenelzine\", ", "", {"p.toml:9: stopped_medications.name: missing"}},
+          {"id = \"P001\"\n", "", {"id: missing"}},
+          {"serum_creatinine_mg_dl = 1.1\n", "", {"serum_creatinine_mg_dl: missing"}},
+          {"weight_kg = 70", "weight_kg = = 70", {"p.toml:4: syntax:"}},
+      },
+      error_of);
 }
 
 TEST_CASE("every example patient in schedules/examples parses") {

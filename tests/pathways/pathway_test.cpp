@@ -2,6 +2,7 @@
 // ESMO / NICE CG173; faults name file, line and key.
 #include "planner/core/errors.hpp"
 #include "planner/pathways/pathway.hpp"
+#include "tests/common/text_edits.hpp"
 #include "tests/common/thrown.hpp"
 #include "tests/data/read_files.hpp"
 
@@ -9,6 +10,7 @@
 
 using namespace titrate;
 using Catch::Contains;
+using titrate::test::replaced;
 using titrate::test::thrown_message;
 
 namespace {
@@ -59,12 +61,6 @@ value = 56
 source = "project rule"
 verified = false
 )";
-
-std::string replaced(std::string text, const std::string &from, const std::string &to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
 
 std::string error_of(const std::string &text) {
   return thrown_message<DataError>(
