@@ -97,6 +97,13 @@ struct PatientServer : web_fixture::ServerFiles {
     return std::regex_replace(raw_page(), nowrap, "$1");
   }
 
+  // The page on `day` with pp_plan() approved.
+  std::string plan_page_on(Date day) {
+    approve(pp_plan());
+    today = day;
+    return page();
+  }
+
   httplib::Result post(const std::string &path, const httplib::Params &params) {
     auto r = client().Post((base + path).c_str(), params);
     REQUIRE(r);
@@ -138,9 +145,7 @@ const std::string changed = "<strong class=\"change\">Changed:</strong> <strong>
 TEST_CASE(
     "patient days: before the start, the days before say nothing to take and when it starts") {
   PatientServer s;
-  s.approve(pp_plan());
-  s.today = Date(2026, 11, 28);
-  const std::string b = s.page();
+  const std::string b = s.plan_page_on(Date(2026, 11, 28));
   CHECK(pp_has(b, "Your plan starts on 2026-12-01</strong>: take nothing from it before then."));
   CHECK(pp_has(b, "<h3>Today (2026-11-28) through 2026-11-30</h3><p>Nothing to take from this "
                   "plan.</p>"));
@@ -173,9 +178,7 @@ TEST_CASE("patient days: on the first day, today's dose and the change a week la
 
 TEST_CASE("patient days: a dose change tomorrow is marked from tomorrow") {
   PatientServer s;
-  s.approve(pp_plan());
-  s.today = Date(2026, 12, 7);
-  const std::string b = s.page();
+  const std::string b = s.plan_page_on(Date(2026, 12, 7));
   CHECK(pp_has(b, "<h3>Today (2026-12-07)</h3><ul class=\"plain\"><li class=\"dose\"><strong>" +
                       dul30));
   CHECK(pp_has(b, "<h3>From tomorrow (2026-12-08) through 2026-12-21</h3><ul class=\"plain\"><li "
@@ -232,9 +235,7 @@ TEST_CASE("patient days: days between two medicines are a gap, not the end") {
 TEST_CASE("patient days: the clinic's number is a tel: link only when it is a number") {
   const auto after_plan = [](const std::string &phone) {
     PatientServer s("Hope Pain Clinic", phone);
-    s.approve(pp_plan());
-    s.today = Date(2026, 12, 23);
-    return s.page();
+    return s.plan_page_on(Date(2026, 12, 23));
   };
   CHECK(pp_has(after_plan("+44 (20) 7946-0000"),
                "Telephone: <a href=\"tel:+442079460000\">+44 (20) 7946-0000</a>"));
@@ -249,9 +250,7 @@ TEST_CASE("patient days: the clinic's number is a tel: link only when it is a nu
 
 TEST_CASE("patient days: a trial whose days are over says not to stop suddenly and whom to call") {
   PatientServer s("", "");
-  s.approve(pp_plan());
-  s.today = Date(2026, 12, 23);
-  const std::string b = s.page();
+  const std::string b = s.plan_page_on(Date(2026, 12, 23));
   CHECK(pp_has(b, "Your plan&#39;s last day was 2026-12-21."));
   CHECK(pp_has(b, "Do not stop taking DULoxetine suddenly: reduce it only as this plan shows or as "
                   "your clinic tells you."));
