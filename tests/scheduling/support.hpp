@@ -63,9 +63,14 @@ inline PlanRequest request(const char *start, std::optional<std::string> prefer 
   return r;
 }
 
-// The G #1 plan: adult() on the shipped cipn-esmo pathway from 2026-12-01.
+// The plan of `p` on the shipped cipn-esmo pathway from 2026-12-01, drafted that day.
+inline Plan cipn_plan_dec1(const Patient &p) {
+  return build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+}
+
+// The G #1 plan: adult()'s.
 inline Plan g1_plan() {
-  return build_plan(adult(), shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  return cipn_plan_dec1(adult());
 }
 
 inline Strength strength(long dose_mg, Form form) {
