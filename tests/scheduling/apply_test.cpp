@@ -122,10 +122,8 @@ TEST_CASE(
 
 TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop, gabapentin on the "
           "first taper day") {
-  const Patient p = adult();
-  const Plan plan = cipn_plan_dec1(p);
   const Date dd = day("2026-12-22");
-  const Plan sw = apply(plan, p, DecisionKind::switch_, dd);
+  const Plan sw = apply(g1_plan(), adult(), DecisionKind::switch_, dd);
   REQUIRE(sw.stages.size() == 3);
   CHECK(sw.tried == std::vector<std::string>{"duloxetine"});
   // the trial ends on the decision date
@@ -168,10 +166,8 @@ TEST_CASE("switch duloxetine -> amitriptyline is sequential: taper fully, start 
 
 TEST_CASE("G9: an intolerable effect on day 5 switches at once: 30 mg -> 20 mg for 7 days, "
           "gabapentin overlaps") {
-  const Patient p = adult();
-  const Plan plan = cipn_plan_dec1(p);
   const Date on = day("2026-12-05");
-  const Plan sw = apply(plan, p, DecisionKind::switch_, on);
+  const Plan sw = apply(g1_plan(), adult(), DecisionKind::switch_, on);
   REQUIRE(sw.stages.size() == 3);
   const Stage &trial = sw.stages[0];
   REQUIRE(trial.steps.size() == 1);
