@@ -15,16 +15,7 @@ using namespace titrate::test;
 namespace {
 
 std::string patient_file(int baseline) {
-  return "id = \"P001\"\n"
-         "birth_date = \"1971-05-01\"\n"
-         "sex = \"female\"\n"
-         "weight_kg = 65\n"
-         "serum_creatinine_mg_dl = 0.8\n"
-         "hepatic = \"none\"\n"
-         "conditions = []\n"
-         "medications = []\n"
-         "baseline_pain = " +
-         std::to_string(baseline) + "\n";
+  return adult_patient_file("P001", "1971-05-01", baseline);
 }
 
 std::vector<std::string> assess_args(const TempDir &d, const std::string &today, bool json = true) {

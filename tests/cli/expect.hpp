@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +21,18 @@ inline RunResult run_ok(const TempDir &d, const std::vector<std::string> &args,
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   return r;
+}
+
+// The patient file (docs/cli.md) of a woman of 65 kg with creatinine 0.8 mg/dL, hepatic function
+// normal and no conditions or medicines, born on `birth_date`; a baseline pain line only if given.
+inline std::string adult_patient_file(const std::string &id, const std::string &birth_date,
+                                      std::optional<int> baseline_pain = std::nullopt) {
+  std::string text = "id = \"" + id + "\"\nbirth_date = \"" + birth_date +
+                     "\"\nsex = \"female\"\nweight_kg = 65\nserum_creatinine_mg_dl = 0.8\n"
+                     "hepatic = \"none\"\nconditions = []\nmedications = []\n";
+  if (baseline_pain)
+    text += "baseline_pain = " + std::to_string(*baseline_pain) + "\n";
+  return text;
 }
 
 // "a  b\tc" -> {a, b, c}: the words between runs of white space, quotes kept as they are.
