@@ -42,6 +42,14 @@ EligibilityReport taking(std::vector<std::string> medications) {
   return check_eligibility(p, formulary(), today);
 }
 
+// 70 on `today` (the Beers criteria apply from 65), taking `medications` now.
+Patient aged_70_taking(std::vector<std::string> medications) {
+  Patient p = adult();
+  p.birth_date = parse_date("1956-01-01");
+  p.medications = std::move(medications);
+  return p;
+}
+
 const DrugVerdict &drug(const EligibilityReport &r, const char *name) {
   const DrugVerdict *d = r.find(name);
   REQUIRE(d != nullptr);
@@ -430,9 +438,7 @@ TEST_CASE("a second gabapentinoid or TCA is avoid, another SNRI is caution") {
 }
 
 TEST_CASE("Beers: age 65 or over and two CNS-active drugs already -> caution for every candidate") {
-  Patient p = adult();
-  p.birth_date = parse_date("1956-01-01"); // 70
-  p.medications = {"morphine", "diazepam"};
+  Patient p = aged_70_taking({"morphine", "diazepam"});
   auto r = check_eligibility(p, formulary(), today);
   for (const auto &d : r.drugs) {
     INFO(d.drug);
@@ -454,10 +460,7 @@ TEST_CASE("Beers: age 65 or over and two CNS-active drugs already -> caution for
 }
 
 TEST_CASE("Beers count: the candidate itself does not count toward the two") {
-  Patient p = adult();
-  p.birth_date = parse_date("1956-01-01"); // 70
-  p.medications = {"gabapentin", "morphine"};
-  auto r = check_eligibility(p, formulary(), today);
+  const auto r = check_eligibility(aged_70_taking({"gabapentin", "morphine"}), formulary(), today);
   CHECK_FALSE(has_rule(drug(r, "gabapentin"), "interaction.cns-active"));
   CHECK(has_rule(drug(r, "duloxetine"), "interaction.cns-active"));
 }
