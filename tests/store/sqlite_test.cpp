@@ -225,16 +225,8 @@ TEST_CASE("sqlite: triggers refuse UPDATE and DELETE on append-only tables, even
 TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") {
   TempDir dir;
   const auto db = dir.file("t.db");
-  {
-    SqliteStore store(db);
-    add_p1_with_submitted_plan(store);
-  }
-  const auto before = bytes(db);
-  {
-    SqliteStore store(db);
-    check_refused_approval_and_unknown_patient(store);
-  }
-  CHECK(bytes(db) == before);
+  check_refused_writes_change_nothing([&] { return std::make_unique<SqliteStore>(db); },
+                                      [&] { return bytes(db); });
 }
 
 TEST_CASE("sqlite: two processes logging at once both succeed") {
