@@ -97,6 +97,16 @@ struct PatientServer : web_fixture::ServerFiles {
     return std::regex_replace(raw_page(), nowrap, "$1");
   }
 
+  // Posts two scores in turn, each saved (303); the ids of the stored two, older then last.
+  std::pair<std::int64_t, std::int64_t> post_two_scores(const httplib::Params &first,
+                                                        const httplib::Params &second) {
+    CHECK(post("/scores", first)->status == 303);
+    CHECK(post("/scores", second)->status == 303);
+    const auto all = repo->scores("P1");
+    REQUIRE(all.size() == 2);
+    return {std::min(all[0].id, all[1].id), std::max(all[0].id, all[1].id)};
+  }
+
   // The page on `day` with pp_plan() approved.
   std::string plan_page_on(Date day) {
     approve(pp_plan());
@@ -411,12 +421,8 @@ TEST_CASE("a double tap posts the same form twice and is stored once") {
 TEST_CASE(
     "the last score and side effect are corrected, the last side effect withdrawn, history kept") {
   PatientServer s;
-  CHECK(s.post("/scores", {{"score", "3"}})->status == 303);
-  CHECK(s.post("/scores", {{"score", "8"}, {"note", "typo"}})->status == 303);
-  const auto all = s.repo->scores("P1");
-  REQUIRE(all.size() == 2);
-  const std::int64_t last = std::max(all[0].id, all[1].id);
-  const std::int64_t older = std::min(all[0].id, all[1].id);
+  const auto [older, last] =
+      s.post_two_scores({{"score", "3"}}, {{"score", "8"}, {"note", "typo"}});
   CHECK(pp_has(s.page(), "Correct your last pain score (8, 09:45 today)"));
   // Only the last one: an older entry is refused, nothing written.
   auto r = s.post("/scores/correct", {{"score", "2"}, {"entry", std::to_string(older)}});
@@ -499,17 +505,13 @@ TEST_CASE("the patient's API scores follow the CLI's date rules") {
 
 TEST_CASE("the last pain score is withdrawn with a reason: kept, marked, no longer counted") {
   PatientServer s;
-  CHECK(s.post("/scores", {{"score", "4"}})->status == 303);
-  CHECK(s.post("/scores", {{"score", "9"}, {"note", "meant for yesterday"}})->status == 303);
-  const auto all = s.repo->scores("P1");
-  REQUIRE(all.size() == 2);
-  const std::int64_t last = std::max(all[0].id, all[1].id);
+  const auto [older, last] =
+      s.post_two_scores({{"score", "4"}}, {{"score", "9"}, {"note", "meant for yesterday"}});
   CHECK(pp_has(s.page(), "Withdraw your last pain score (9, 09:45 today)"));
   auto r = s.post("/scores/withdraw", {{"entry", std::to_string(last)}});
   CHECK(r->status == 400); // a reason is required
   CHECK(pp_has(r->body, "reason: missing; say why you withdraw the score"));
-  r = s.post("/scores/withdraw",
-             {{"entry", std::to_string(std::min(all[0].id, all[1].id))}, {"reason", "wrong"}});
+  r = s.post("/scores/withdraw", {{"entry", std::to_string(older)}, {"reason", "wrong"}});
   CHECK(r->status == 400); // only the last one
   CHECK(s.repo->scores("P1", true).size() == 2);
   r = s.post("/scores/withdraw", {{"entry", std::to_string(last)}, {"reason", "saved twice"}});
