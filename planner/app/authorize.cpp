@@ -1,8 +1,10 @@
 #include "planner/app/authorize.hpp"
 
+#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace titrate::app {
 
@@ -39,23 +41,20 @@ const std::vector<Rule> &table() {
 
 } // namespace
 
+namespace {
+constexpr std::array<EnumWord<Role>, 3> role_words{{
+    {Role::clinician, "clinician"},
+    {Role::pharmacist, "pharmacist"},
+    {Role::patient, "patient"},
+}};
+} // namespace
+
 std::string_view to_string(Role r) {
-  switch (r) {
-  case Role::clinician:
-    return "clinician";
-  case Role::pharmacist:
-    return "pharmacist";
-  case Role::patient:
-    return "patient";
-  }
-  return "?";
+  return enum_word(role_words, r, "?");
 }
 
 std::optional<Role> role_named(std::string_view text) {
-  for (Role r : {Role::clinician, Role::pharmacist, Role::patient})
-    if (to_string(r) == text)
-      return r;
-  return std::nullopt;
+  return find_enum_word(role_words, text);
 }
 
 std::span<const Rule> rules() {

@@ -305,6 +305,14 @@ void refuse_above_cap(const AssessInput &in, const Stage &stage) {
   }
 }
 
+// The stage's last step runs on at least until `until` (its dose held), and what is dispensed
+// covers it.
+void hold_last_step_until(Stage &stage, Date until) {
+  Step &last = stage.steps.back();
+  last.range = DateRange(last.range.begin(), std::max(last.range.end(), until));
+  stage.dispense = dispense_for(stage.steps);
+}
+
 } // namespace
 
 Plan apply_decision(const AssessInput &in, const Assessment &decision) {
@@ -323,10 +331,8 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
       return out;
     refuse_above_cap(in, stage);
     const Date review = *decision.next_decision_date;
-    Step &last = stage.steps.back();
-    last.range = DateRange(last.range.begin(), std::max(last.range.end(), review));
     stage.review_date = review;
-    stage.dispense = dispense_for(stage.steps);
+    hold_last_step_until(stage, review);
     break;
   }
   case DecisionKind::reduce: {
@@ -397,10 +403,8 @@ Plan apply_decision(const AssessInput &in, const Assessment &decision) {
       throw InputError("apply: extend: the new decision date " + iso(next) + " is not after " +
                        iso(*stage.decision_date));
     }
-    Step &last = stage.steps.back();
-    last.range = DateRange(last.range.begin(), std::max(last.range.end(), next));
     stage.decision_date = next;
-    stage.dispense = dispense_for(stage.steps);
+    hold_last_step_until(stage, next);
     break;
   }
   case DecisionKind::escalate: {

@@ -47,30 +47,6 @@ nlohmann::json rule_json(const Rule &r) {
   return j;
 }
 
-std::string_view taper_kind(TaperKind k) {
-  switch (k) {
-  case TaperKind::explicit_steps:
-    return "explicit_steps";
-  case TaperKind::decrement:
-    return "decrement";
-  case TaperKind::drop_administration:
-    return "drop_administration";
-  }
-  return "decrement";
-}
-
-std::string_view switch_mode(SwitchMode m) {
-  switch (m) {
-  case SwitchMode::overlap:
-    return "overlap";
-  case SwitchMode::sequential:
-    return "sequential";
-  case SwitchMode::cross_taper:
-    return "cross_taper";
-  }
-  return "sequential";
-}
-
 nlohmann::json monograph_json(const Monograph &m, const Formulary &f) {
   nlohmann::json j;
   j["drug"] = m.name;
@@ -158,7 +134,7 @@ nlohmann::json monograph_json(const Monograph &m, const Formulary &f) {
   j["not_tolerated"] = {{"effects", m.not_tolerated}};
   add_cite(j["not_tolerated"], m.not_tolerated_cite);
   const TaperRule &tr = m.taper;
-  nlohmann::json tp{{"kind", std::string(taper_kind(tr.kind))},
+  nlohmann::json tp{{"kind", std::string(to_string(tr.kind))},
                     {"decrement_mg", mg_json(tr.decrement)},
                     {"interval_days", tr.interval_days},
                     {"min_total_days", tr.min_total_days},
@@ -198,7 +174,7 @@ nlohmann::json monograph_json(const Monograph &m, const Formulary &f) {
       continue;
     nlohmann::json e{{"from", sw.from},
                      {"to", sw.to},
-                     {"mode", std::string(switch_mode(sw.mode))},
+                     {"mode", std::string(to_string(sw.mode))},
                      {"text", sw.text}};
     if (!sw.caution.empty())
       e["caution"] = sw.caution;
@@ -373,7 +349,7 @@ void print_monograph(std::ostream &out, const Monograph &m, const Formulary &f) 
     if (!any)
       out << "\nSwitching\n";
     any = true;
-    out << "  " << sw.from << " to " << sw.to << " (" << switch_mode(sw.mode) << "): " << sw.text
+    out << "  " << sw.from << " to " << sw.to << " (" << to_string(sw.mode) << "): " << sw.text
         << " " << cite_text(sw.cite) << "\n";
     if (!sw.caution.empty())
       out << "    caution: " << sw.caution << "\n";
@@ -420,19 +396,8 @@ void run_show(Context &ctx, const std::string &drug) {
 void run_check(Context &ctx, const std::string &dir_arg) {
   const std::string dir = dir_arg.empty() ? ctx.formulary_dir() : dir_arg;
   const auto files = read_toml_dir(dir);
-  const auto faults = check_formulary(files);
-  if (ctx.opt.json) {
-    ctx.print_json(
-        {{"dir", dir}, {"files", files.size()}, {"ok", faults.empty()}, {"faults", faults}});
-  } else if (faults.empty()) {
-    ctx.out << "formulary " << dir << ": " << files.size() << " files, no faults\n";
-  }
-  if (!faults.empty()) {
-    if (!ctx.opt.json)
-      for (const auto &f : faults)
-        ctx.err << f << "\n";
-    throw DataError("formulary check: " + std::to_string(faults.size()) + " fault(s) in " + dir);
-  }
+  report_folder_check(ctx, "formulary", "formulary check", dir, files.size(),
+                      check_formulary(files));
 }
 
 } // namespace

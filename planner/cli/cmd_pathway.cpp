@@ -116,19 +116,8 @@ void run_show(Context &ctx, const std::string &name) {
 void run_check(Context &ctx, const std::string &dir_arg) {
   const std::string dir = dir_arg.empty() ? ctx.pathways_dir() : dir_arg;
   const auto files = read_toml_dir(dir);
-  const auto faults = check_pathways(files, ctx.formulary());
-  if (ctx.opt.json) {
-    ctx.print_json(
-        {{"dir", dir}, {"files", files.size()}, {"ok", faults.empty()}, {"faults", faults}});
-  } else if (faults.empty()) {
-    ctx.out << "pathways " << dir << ": " << files.size() << " files, no faults\n";
-  }
-  if (!faults.empty()) {
-    if (!ctx.opt.json)
-      for (const auto &f : faults)
-        ctx.err << f << "\n";
-    throw DataError("pathway check: " + std::to_string(faults.size()) + " fault(s) in " + dir);
-  }
+  report_folder_check(ctx, "pathways", "pathway check", dir, files.size(),
+                      check_pathways(files, ctx.formulary()));
 }
 
 } // namespace

@@ -115,4 +115,21 @@ void Context::print_json(const nlohmann::json &j) {
   out << j.dump(2) << "\n";
 }
 
+void report_folder_check(Context &ctx, std::string_view noun, std::string_view check,
+                         const std::string &dir, std::size_t files,
+                         const std::vector<std::string> &faults) {
+  if (ctx.opt.json) {
+    ctx.print_json({{"dir", dir}, {"files", files}, {"ok", faults.empty()}, {"faults", faults}});
+  } else if (faults.empty()) {
+    ctx.out << noun << " " << dir << ": " << files << " files, no faults\n";
+  }
+  if (!faults.empty()) {
+    if (!ctx.opt.json)
+      for (const auto &f : faults)
+        ctx.err << f << "\n";
+    throw DataError(std::string(check) + ": " + std::to_string(faults.size()) + " fault(s) in " +
+                    dir);
+  }
+}
+
 } // namespace titrate::cli

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace titrate::cli {
@@ -58,6 +59,14 @@ private:
   std::optional<Formulary> formulary_;
   std::optional<std::vector<Pathway>> pathways_;
 };
+
+// The answer of a folder check (`formulary check`, `pathway check`) of `files` files in `dir`:
+// with --json {dir, files, ok, faults}, else "<noun> DIR: N files, no faults". Faults are also
+// written one a line to stderr (text only) and end the command: DataError "<check>: N fault(s)
+// in DIR" (exit 2).
+void report_folder_check(Context &ctx, std::string_view noun, std::string_view check,
+                         const std::string &dir, std::size_t files,
+                         const std::vector<std::string> &faults);
 
 // planner/formulary/files.hpp
 using titrate::read_text_file;

@@ -226,17 +226,19 @@ bool CsvStream::next(CsvRecord &rec) {
   return false;
 }
 
+ByteSource text_source(std::string_view text) {
+  return [text, offset = std::size_t{0}](char *buffer, std::size_t capacity) mutable {
+    const std::size_t n = std::min(capacity, text.size() - offset);
+    std::memcpy(buffer, text.data() + offset, n);
+    offset += n;
+    return n;
+  };
+}
+
 CsvText read_csv(std::string_view text, std::string_view file_name) {
   CsvText out;
-  std::size_t offset = 0;
-  CsvStream in(
-      [&](char *buffer, std::size_t capacity) {
-        const std::size_t n = std::min(capacity, text.size() - offset);
-        std::memcpy(buffer, text.data() + offset, n);
-        offset += n;
-        return n;
-      },
-      file_name, [&](std::string e) { out.errors.push_back(std::move(e)); });
+  CsvStream in(text_source(text), file_name,
+               [&](std::string e) { out.errors.push_back(std::move(e)); });
   CsvRecord rec;
   while (in.next(rec))
     out.records.push_back(std::move(rec));

@@ -31,6 +31,8 @@ CsvText read_csv(std::string_view text, std::string_view file_name);
 // Where a streaming reader gets its bytes: copies up to `capacity` bytes into `buffer` and returns
 // how many; 0 means the end of the input. It may throw (e.g. an InputError for a read failure).
 using ByteSource = std::function<std::size_t(char *buffer, std::size_t capacity)>;
+// The bytes of `text`, in order (it must outlive the source).
+ByteSource text_source(std::string_view text);
 
 // The records of read_csv(), read one at a time from a ByteSource: memory is one record plus one
 // chunk, however long the input. Same rules and the same messages as read_csv(): each syntax or

@@ -198,15 +198,7 @@ bool ScoreCsvReader::next(ScoreRow &row) {
 
 std::vector<ScoreRow> parse_score_csv(std::string_view text, std::string_view file_name,
                                       bool patient_id_required) {
-  std::size_t offset = 0;
-  ScoreCsvReader in(
-      [&](char *buffer, std::size_t capacity) {
-        const std::size_t n = std::min(capacity, text.size() - offset);
-        std::memcpy(buffer, text.data() + offset, n);
-        offset += n;
-        return n;
-      },
-      file_name, patient_id_required);
+  ScoreCsvReader in(text_source(text), file_name, patient_id_required);
   std::vector<ScoreRow> rows;
   ScoreRow row;
   while (in.next(row))

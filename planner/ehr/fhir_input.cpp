@@ -22,41 +22,35 @@ std::string short_text(const std::string &s) {
   return printable(s, 64);
 }
 
-// A string element, or nullopt when absent. InputError when present but not a string.
-std::optional<std::string> opt_str(const json &j, const char *key, const std::string &where) {
+// The element `key` of an object, or nullptr when absent (or null, or `j` is no object).
+// InputError when present but not of the kind `is` tests (`expected`: "an object").
+const json *opt_element(const json &j, const char *key, const std::string &where,
+                        bool (json::*is)() const noexcept, const char *expected) {
   if (!j.is_object())
-    return std::nullopt;
+    return nullptr;
   const auto it = j.find(key);
   if (it == j.end() || it->is_null())
-    return std::nullopt;
-  if (!it->is_string()) {
-    throw InputError(where + "." + key + ": is a " + it->type_name() + "; expected a string");
+    return nullptr;
+  if (!((*it).*is)()) {
+    throw InputError(where + "." + key + ": is a " + it->type_name() + "; expected " + expected);
   }
-  return it->get<std::string>();
+  return &*it;
+}
+
+// A string element, or nullopt when absent. InputError when present but not a string.
+std::optional<std::string> opt_str(const json &j, const char *key, const std::string &where) {
+  const json *e = opt_element(j, key, where, &json::is_string, "a string");
+  if (!e)
+    return std::nullopt;
+  return e->get<std::string>();
 }
 
 const json *opt_obj(const json &j, const char *key, const std::string &where) {
-  if (!j.is_object())
-    return nullptr;
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null())
-    return nullptr;
-  if (!it->is_object()) {
-    throw InputError(where + "." + key + ": is a " + it->type_name() + "; expected an object");
-  }
-  return &*it;
+  return opt_element(j, key, where, &json::is_object, "an object");
 }
 
 const json *opt_array(const json &j, const char *key, const std::string &where) {
-  if (!j.is_object())
-    return nullptr;
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null())
-    return nullptr;
-  if (!it->is_array()) {
-    throw InputError(where + "." + key + ": is a " + it->type_name() + "; expected an array");
-  }
-  return &*it;
+  return opt_element(j, key, where, &json::is_array, "an array");
 }
 
 std::string ref_of(const json &r) {

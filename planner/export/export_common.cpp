@@ -49,18 +49,17 @@ std::string_view time_key(AdminTime t) {
   return to_string(t); // the formulary's word
 }
 
+namespace {
+constexpr std::array<EnumWord<AdminTime>, 4> time_phrases{{
+    {AdminTime::morning, "in the morning"},
+    {AdminTime::midday, "at midday"},
+    {AdminTime::evening, "in the evening"},
+    {AdminTime::bedtime, "at bedtime"},
+}};
+} // namespace
+
 std::string_view time_phrase(AdminTime t) {
-  switch (t) {
-  case AdminTime::morning:
-    return "in the morning";
-  case AdminTime::midday:
-    return "at midday";
-  case AdminTime::evening:
-    return "in the evening";
-  case AdminTime::bedtime:
-    return "at bedtime";
-  }
-  return "in the morning";
+  return enum_word(time_phrases, t, "in the morning");
 }
 
 std::size_t time_index(AdminTime t) {

@@ -1,5 +1,6 @@
 #include "planner/export/fhir.hpp"
 
+#include "planner/core/enum_words.hpp"
 #include "planner/export/export_common.hpp"
 #include "planner/export/time_zone.hpp"
 #include "planner/export/words.hpp"
@@ -8,6 +9,7 @@
 #include <boost/uuid/uuid_io.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdio>
 
 namespace titrate {
@@ -15,17 +17,18 @@ namespace titrate {
 using namespace export_detail;
 using Json = nlohmann::ordered_json;
 
+namespace {
+// R4 MedicationRequest.status of each review state: only an approved plan is active.
+constexpr std::array<EnumWord<ReviewState>, 4> medication_request_statuses{{
+    {ReviewState::draft, "draft"},
+    {ReviewState::submitted, "draft"},
+    {ReviewState::approved, "active"},
+    {ReviewState::rejected, "cancelled"},
+}};
+} // namespace
+
 std::string_view fhir_medication_request_status(ReviewState r) {
-  switch (r) {
-  case ReviewState::approved:
-    return "active";
-  case ReviewState::rejected:
-    return "cancelled";
-  case ReviewState::draft:
-  case ReviewState::submitted:
-    return "draft";
-  }
-  return "draft";
+  return enum_word(medication_request_statuses, r, "draft");
 }
 
 std::string name_uuid(std::string_view name) {
@@ -41,18 +44,15 @@ constexpr const char *kLoinc = "http://loinc.org";
 constexpr const char *kCategory = "http://terminology.hl7.org/CodeSystem/observation-category";
 
 // R4 EventTiming codes (value set event-timing): HS = "prior to sleep".
+constexpr std::array<EnumWord<AdminTime>, 4> event_timings{{
+    {AdminTime::morning, "MORN"},
+    {AdminTime::midday, "NOON"},
+    {AdminTime::evening, "EVE"},
+    {AdminTime::bedtime, "HS"},
+}};
+
 std::string_view event_timing(AdminTime t) {
-  switch (t) {
-  case AdminTime::morning:
-    return "MORN";
-  case AdminTime::midday:
-    return "NOON";
-  case AdminTime::evening:
-    return "EVE";
-  case AdminTime::bedtime:
-    return "HS";
-  }
-  return "MORN";
+  return enum_word(event_timings, t, "MORN");
 }
 
 Json quantity_mg(Dose d) {

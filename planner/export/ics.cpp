@@ -81,33 +81,35 @@ std::string by_day(const TransitionRule &r) {
          "SU";
 }
 
+// One STANDARD or DAYLIGHT block: from `dtstart` (local time in the offset before it), repeating
+// by `rrule` unless it is empty, moving from offset `from` to offset `to`, called `name`.
+void write_observance(Lines &l, std::string_view kind, const std::string &dtstart,
+                      const std::string &rrule, int from, int to, const std::string &name) {
+  l.add("BEGIN:" + std::string(kind));
+  l.add("DTSTART:" + dtstart);
+  if (!rrule.empty())
+    l.add("RRULE:" + rrule);
+  l.add("TZOFFSETFROM:" + offset_text(from, false));
+  l.add("TZOFFSETTO:" + offset_text(to, false));
+  l.add("TZNAME:" + name);
+  l.add("END:" + std::string(kind));
+}
+
 void write_vtimezone(Lines &l, const TimeZoneRules &tz) {
   l.add("BEGIN:VTIMEZONE");
   l.add("TZID:" + tz.name);
+  const int standard = tz.standard_offset_minutes;
   if (!tz.daylight) {
-    l.add("BEGIN:STANDARD");
-    l.add("DTSTART:19700101T000000");
-    l.add("TZOFFSETFROM:" + offset_text(tz.standard_offset_minutes, false));
-    l.add("TZOFFSETTO:" + offset_text(tz.standard_offset_minutes, false));
-    l.add("TZNAME:" + tz.standard_abbreviation);
-    l.add("END:STANDARD");
+    write_observance(l, "STANDARD", "19700101T000000", "", standard, standard,
+                     tz.standard_abbreviation);
   } else {
     const DaylightRule &d = *tz.daylight;
     // DTSTART: the first change on or after 1970, as local time in the offset before it.
-    l.add("BEGIN:DAYLIGHT");
-    l.add("DTSTART:" + compact_datetime({d.start.in_year(1970), d.start.local_minutes}));
-    l.add("RRULE:" + by_day(d.start));
-    l.add("TZOFFSETFROM:" + offset_text(tz.standard_offset_minutes, false));
-    l.add("TZOFFSETTO:" + offset_text(d.offset_minutes, false));
-    l.add("TZNAME:" + d.abbreviation);
-    l.add("END:DAYLIGHT");
-    l.add("BEGIN:STANDARD");
-    l.add("DTSTART:" + compact_datetime({d.end.in_year(1970), d.end.local_minutes}));
-    l.add("RRULE:" + by_day(d.end));
-    l.add("TZOFFSETFROM:" + offset_text(d.offset_minutes, false));
-    l.add("TZOFFSETTO:" + offset_text(tz.standard_offset_minutes, false));
-    l.add("TZNAME:" + tz.standard_abbreviation);
-    l.add("END:STANDARD");
+    write_observance(l, "DAYLIGHT",
+                     compact_datetime({d.start.in_year(1970), d.start.local_minutes}),
+                     by_day(d.start), standard, d.offset_minutes, d.abbreviation);
+    write_observance(l, "STANDARD", compact_datetime({d.end.in_year(1970), d.end.local_minutes}),
+                     by_day(d.end), d.offset_minutes, standard, tz.standard_abbreviation);
   }
   l.add("END:VTIMEZONE");
 }
@@ -132,6 +134,31 @@ std::string_view event_status(ReviewState r) {
   default:
     return "TENTATIVE";
   }
+}
+
+// An event's opening lines: its UID (`uid`@titrate), stamp, sequence and status; its times follow.
+void begin_event(Lines &l, const std::string &uid, const std::string &stamp,
+                 const std::string &sequence, ReviewState review) {
+  l.add("BEGIN:VEVENT");
+  l.add("UID:" + uid + "@titrate");
+  l.add("DTSTAMP:" + stamp);
+  l.add("SEQUENCE:" + sequence);
+  l.add("STATUS:" + std::string(event_status(review)));
+}
+
+// An event's text and its reminder, which shows the summary at `trigger` (a duration from the
+// event's start); the event ends there.
+void end_event(Lines &l, const std::string &summary, const std::string &description,
+               const std::string &trigger) {
+  l.add("SUMMARY:" + ics_escape(summary));
+  l.add("DESCRIPTION:" + ics_escape(description));
+  l.add("TRANSP:TRANSPARENT");
+  l.add("BEGIN:VALARM");
+  l.add("ACTION:DISPLAY");
+  l.add("DESCRIPTION:" + ics_escape(summary));
+  l.add("TRIGGER:" + trigger);
+  l.add("END:VALARM");
+  l.add("END:VEVENT");
 }
 
 } // namespace
@@ -169,24 +196,14 @@ void write_ics(std::ostream &out, const ExportInput &in) {
             std::to_string(si + 1) + " (" + std::string(role_word(s.role)) + "), step " +
             std::to_string(pi + 1) + ". Plan version " + sequence + ", " + approval_words(c) +
             ". " + footer;
-        l.add("BEGIN:VEVENT");
-        l.add("UID:" + uid_base + "-stage" + std::to_string(si + 1) + "-step" +
-              std::to_string(pi + 1) + "-" + std::string(time_key(a.time)) + "@titrate");
-        l.add("DTSTAMP:" + stamp);
-        l.add("SEQUENCE:" + sequence);
-        l.add("STATUS:" + std::string(event_status(c.review)));
+        begin_event(l,
+                    uid_base + "-stage" + std::to_string(si + 1) + "-step" +
+                        std::to_string(pi + 1) + "-" + std::string(time_key(a.time)),
+                    stamp, sequence, c.review);
         l.add("DTSTART;TZID=" + tz.name + ":" + compact_datetime(first));
         l.add("DURATION:PT15M");
         l.add("RRULE:FREQ=DAILY;UNTIL=" + utc_stamp(to_utc(tz, last)));
-        l.add("SUMMARY:" + ics_escape(summary));
-        l.add("DESCRIPTION:" + ics_escape(description));
-        l.add("TRANSP:TRANSPARENT");
-        l.add("BEGIN:VALARM");
-        l.add("ACTION:DISPLAY");
-        l.add("DESCRIPTION:" + ics_escape(summary));
-        l.add("TRIGGER:PT0S");
-        l.add("END:VALARM");
-        l.add("END:VEVENT");
+        end_event(l, summary, description, "PT0S");
       }
     }
   }
@@ -197,24 +214,13 @@ void write_ics(std::ostream &out, const ExportInput &in) {
     const std::string description =
         "Your pain scores are reviewed on " + iso(dates[i]) +
         " and the next step is decided. Keep logging your pain score every day. " + footer;
-    l.add("BEGIN:VEVENT");
-    l.add("UID:" + uid_base + "-assessment" + std::to_string(i + 1) + "@titrate");
-    l.add("DTSTAMP:" + stamp);
-    l.add("SEQUENCE:" + sequence);
-    l.add("STATUS:" + std::string(event_status(c.review)));
+    begin_event(l, uid_base + "-assessment" + std::to_string(i + 1), stamp, sequence, c.review);
     l.add("DTSTART;VALUE=DATE:" + compact_date(dates[i]));
     l.add("DTEND;VALUE=DATE:" + compact_date(dates[i] + Days(1)));
-    l.add("SUMMARY:" + ics_escape(summary));
-    l.add("DESCRIPTION:" + ics_escape(description));
-    l.add("TRANSP:TRANSPARENT");
-    l.add("BEGIN:VALARM");
-    l.add("ACTION:DISPLAY");
-    l.add("DESCRIPTION:" + ics_escape(summary));
     // At the morning administration time of that day (all-day events start at local midnight).
-    l.add("TRIGGER:PT" + std::to_string(c.admin_minutes[0] / 60) + "H" +
-          (c.admin_minutes[0] % 60 ? std::to_string(c.admin_minutes[0] % 60) + "M" : ""));
-    l.add("END:VALARM");
-    l.add("END:VEVENT");
+    end_event(l, summary, description,
+              "PT" + std::to_string(c.admin_minutes[0] / 60) + "H" +
+                  (c.admin_minutes[0] % 60 ? std::to_string(c.admin_minutes[0] % 60) + "M" : ""));
   }
   l.add("END:VCALENDAR");
 }

@@ -144,12 +144,8 @@ void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc
       }
     }
     if (auto m = t.str("mode")) {
-      if (*m == "overlap")
-        r.mode = SwitchMode::overlap;
-      else if (*m == "sequential")
-        r.mode = SwitchMode::sequential;
-      else if (*m == "cross_taper")
-        r.mode = SwitchMode::cross_taper;
+      if (const auto mode = switch_mode_named(*m))
+        r.mode = *mode;
       else
         t.fault("mode",
                 "\"" + *m + "\" is not a switch mode; expected overlap, sequential or cross_taper");

@@ -21,7 +21,33 @@ constexpr std::array<EnumWord<AdminTime>, 4> admin_time_words{{
     {AdminTime::evening, "evening"},
     {AdminTime::bedtime, "bedtime"},
 }};
+constexpr std::array<EnumWord<TaperKind>, 3> taper_kind_words{{
+    {TaperKind::explicit_steps, "explicit_steps"},
+    {TaperKind::decrement, "decrement"},
+    {TaperKind::drop_administration, "drop_administration"},
+}};
+constexpr std::array<EnumWord<SwitchMode>, 3> switch_mode_words{{
+    {SwitchMode::overlap, "overlap"},
+    {SwitchMode::sequential, "sequential"},
+    {SwitchMode::cross_taper, "cross_taper"},
+}};
 } // namespace
+
+std::string_view to_string(TaperKind k) {
+  return enum_word(taper_kind_words, k, "decrement");
+}
+
+std::optional<TaperKind> taper_kind_named(std::string_view word) {
+  return find_enum_word(taper_kind_words, word);
+}
+
+std::string_view to_string(SwitchMode m) {
+  return enum_word(switch_mode_words, m, "sequential");
+}
+
+std::optional<SwitchMode> switch_mode_named(std::string_view word) {
+  return find_enum_word(switch_mode_words, word);
+}
 
 std::string_view to_string(Form f) {
   return enum_word(form_words, f, "capsule");

@@ -127,6 +127,9 @@ enum class TaperKind {
   decrement,           // cut by `decrement` every `interval_days` (TCAs)
   drop_administration, // remove one administration's dose every `interval_days` (gabapentinoids)
 };
+// The words of formulary/*.toml [taper] kind: explicit_steps, decrement, drop_administration.
+std::string_view to_string(TaperKind k);
+std::optional<TaperKind> taper_kind_named(std::string_view word);
 
 struct TaperStep {
   Dose from; // applies when the current daily dose is >= from
@@ -225,6 +228,9 @@ enum class SwitchMode {
   sequential,  // full taper; the next drug's first day = last outgoing dose day + gap_days
   cross_taper, // next starts at once; outgoing cut by `decrement` every `interval_days`
 };
+// The words of switching.toml mode: overlap, sequential, cross_taper.
+std::string_view to_string(SwitchMode m);
+std::optional<SwitchMode> switch_mode_named(std::string_view word);
 struct SwitchRule {
   std::string from; // drug name or class ("gabapentinoid", "tca", "*")
   std::string to;

@@ -514,12 +514,8 @@ void parse_taper(Table &top, Monograph &m) {
   Table t(top.faults(), *v, "taper");
   TaperRule &tr = m.taper;
   if (auto k = t.str("kind")) {
-    if (*k == "explicit_steps")
-      tr.kind = TaperKind::explicit_steps;
-    else if (*k == "decrement")
-      tr.kind = TaperKind::decrement;
-    else if (*k == "drop_administration")
-      tr.kind = TaperKind::drop_administration;
+    if (const auto kind = taper_kind_named(*k))
+      tr.kind = *kind;
     else
       t.fault(
           "kind",

@@ -165,26 +165,27 @@ void Table::fault_here(const std::string &what) {
   faults_.fault(&v_, path_.empty() ? "(file)" : path_, what);
 }
 
-std::optional<std::string> Table::str(const std::string &k, bool required) {
+const Value *Table::raw_of_kind(const std::string &k, bool required,
+                                bool (Value::*is)() const noexcept, const std::string &expected) {
   const Value *v = raw(k, required);
+  if (!v || (v->*is)())
+    return v;
+  fault(k, "is " + type_name(*v) + "; expected " + expected);
+  return nullptr;
+}
+
+std::optional<std::string> Table::str(const std::string &k, bool required) {
+  const Value *v = raw_of_kind(k, required, &Value::is_string, "a string");
   if (!v)
     return std::nullopt;
-  if (!v->is_string()) {
-    fault(k, "is " + type_name(*v) + "; expected a string");
-    return std::nullopt;
-  }
   return v->as_string()->get();
 }
 
 std::optional<std::int64_t> Table::integer(const std::string &k, bool required, std::int64_t min,
                                            std::int64_t max) {
-  const Value *v = raw(k, required);
+  const Value *v = raw_of_kind(k, required, &Value::is_integer, "a whole number");
   if (!v)
     return std::nullopt;
-  if (!v->is_integer()) {
-    fault(k, "is " + type_name(*v) + "; expected a whole number");
-    return std::nullopt;
-  }
   const std::int64_t x = v->as_integer()->get();
   if (x < min || x > max) {
     fault(k, std::to_string(x) + " is out of range; expected " + std::to_string(min) + " to " +
@@ -213,13 +214,9 @@ std::optional<double> Table::number(const std::string &k, bool required) {
 }
 
 std::optional<bool> Table::boolean(const std::string &k, bool required) {
-  const Value *v = raw(k, required);
+  const Value *v = raw_of_kind(k, required, &Value::is_boolean, "true or false");
   if (!v)
     return std::nullopt;
-  if (!v->is_boolean()) {
-    fault(k, "is " + type_name(*v) + "; expected true or false");
-    return std::nullopt;
-  }
   return v->as_boolean()->get();
 }
 
@@ -256,13 +253,9 @@ std::optional<Dose> Table::dose_mg(const std::string &k, bool required, bool all
 }
 
 std::optional<std::vector<std::string>> Table::strings(const std::string &k, bool required) {
-  const Value *v = raw(k, required);
+  const Value *v = raw_of_kind(k, required, &Value::is_array, "an array of strings");
   if (!v)
     return std::nullopt;
-  if (!v->is_array()) {
-    fault(k, "is " + type_name(*v) + "; expected an array of strings");
-    return std::nullopt;
-  }
   std::vector<std::string> out;
   for (const auto &e : *v->as_array()) {
     if (!e.is_string()) {
@@ -275,13 +268,9 @@ std::optional<std::vector<std::string>> Table::strings(const std::string &k, boo
 }
 
 std::optional<std::vector<Dose>> Table::doses_mg(const std::string &k, bool required) {
-  const Value *v = raw(k, required);
+  const Value *v = raw_of_kind(k, required, &Value::is_array, "an array of milligram numbers");
   if (!v)
     return std::nullopt;
-  if (!v->is_array()) {
-    fault(k, "is " + type_name(*v) + "; expected an array of milligram numbers");
-    return std::nullopt;
-  }
   std::vector<Dose> out;
   for (const auto &e : *v->as_array()) {
     auto d = to_dose(faults_, e, key(k), false);
@@ -293,14 +282,11 @@ std::optional<std::vector<Dose>> Table::doses_mg(const std::string &k, bool requ
 }
 
 std::vector<const Value *> Table::tables(const std::string &k, bool required) {
-  const Value *v = raw(k, required);
+  const Value *v =
+      raw_of_kind(k, required, &Value::is_array, "an array of tables ([[" + key(k) + "]])");
   std::vector<const Value *> out;
   if (!v)
     return out;
-  if (!v->is_array()) {
-    fault(k, "is " + type_name(*v) + "; expected an array of tables ([[" + key(k) + "]])");
-    return out;
-  }
   for (const auto &e : *v->as_array()) {
     if (!e.is_table()) {
       faults_.fault(&e, key(k), "holds " + type_name(e) + "; expected tables ([[" + key(k) + "]])");
@@ -312,14 +298,7 @@ std::vector<const Value *> Table::tables(const std::string &k, bool required) {
 }
 
 const Value *Table::table(const std::string &k, bool required) {
-  const Value *v = raw(k, required);
-  if (!v)
-    return nullptr;
-  if (!v->is_table()) {
-    fault(k, "is " + type_name(*v) + "; expected a table ([" + key(k) + "])");
-    return nullptr;
-  }
-  return v;
+  return raw_of_kind(k, required, &Value::is_table, "a table ([" + key(k) + "])");
 }
 
 Citation Table::citation() {

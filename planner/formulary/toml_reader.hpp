@@ -90,6 +90,11 @@ public:
   Faults &faults() { return faults_; }
 
 private:
+  // raw(k, required) when it is absent or of the kind `is` tests; otherwise a fault "is <type>;
+  // expected <expected>" and nullptr.
+  const Value *raw_of_kind(const std::string &k, bool required, bool (Value::*is)() const noexcept,
+                           const std::string &expected);
+
   Faults &faults_;
   const Value &v_;
   std::string path_;

@@ -202,11 +202,8 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
 }
 
 PlanStatus core_status_from(const std::string &s) {
-  for (auto st : {PlanStatus::draft, PlanStatus::submitted, PlanStatus::approved,
-                  PlanStatus::rejected, PlanStatus::superseded}) {
-    if (to_string(st) == s)
-      return st;
-  }
+  if (const auto st = plan_status_named(s))
+    return *st;
   throw StorageError("stored plan status \"" + s + "\" is not known");
 }
 

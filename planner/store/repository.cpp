@@ -1,30 +1,34 @@
 #include "planner/store/repository.hpp"
 
+#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/store/names.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <set>
 
 namespace titrate {
 
+namespace {
+constexpr std::array<EnumWord<PlanStatus>, 5> plan_status_words{{
+    {PlanStatus::draft, "draft"},
+    {PlanStatus::submitted, "submitted"},
+    {PlanStatus::approved, "approved"},
+    {PlanStatus::rejected, "rejected"},
+    {PlanStatus::superseded, "superseded"},
+}};
+} // namespace
+
 std::string_view to_string(PlanStatus s) {
-  switch (s) {
-  case PlanStatus::draft:
-    return "draft";
-  case PlanStatus::submitted:
-    return "submitted";
-  case PlanStatus::approved:
-    return "approved";
-  case PlanStatus::rejected:
-    return "rejected";
-  case PlanStatus::superseded:
-    return "superseded";
-  }
-  return "?";
+  return enum_word(plan_status_words, s, "?");
+}
+
+std::optional<PlanStatus> plan_status_named(std::string_view word) {
+  return find_enum_word(plan_status_words, word);
 }
 
 std::string_view to_string(Verdict v) {

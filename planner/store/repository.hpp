@@ -46,6 +46,7 @@ struct PatientRecord {
 
 enum class PlanStatus { draft, submitted, approved, rejected, superseded };
 std::string_view to_string(PlanStatus s);
+std::optional<PlanStatus> plan_status_named(std::string_view word); // as to_string writes it
 
 struct PlanVersion {
   std::string patient;

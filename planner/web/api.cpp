@@ -14,9 +14,7 @@ void WebServer::Impl::api_routes() {
   svr.Get(R"(/api/patients/([^/]+)/schedule)", guarded(true, [this](Call &c) {
             const std::string id = c.req.matches[1];
             require_api(c, id, app::Permission::read_plan);
-            validate_patient_id(id);
-            if (!repo.patient(id))
-              throw NotFoundError("patient " + id + ": not found");
+            existing_patient(id);
             const auto active = repo.active_plan(id);
             if (!active)
               throw NotFoundError("schedule " + id + ": no approved plan");
@@ -28,11 +26,8 @@ void WebServer::Impl::api_routes() {
   svr.Get(R"(/api/patients/([^/]+)/check)", guarded(true, [this](Call &c) {
             const std::string id = c.req.matches[1];
             require_api(c, id, app::Permission::check_patient);
-            validate_patient_id(id);
-            const auto rec = repo.patient(id);
-            if (!rec)
-              throw NotFoundError("patient " + id + ": not found");
-            send_json(c.res, 200, to_json(check_eligibility(rec->patient, formulary, cfg.today())));
+            const PatientRecord rec = existing_patient(id);
+            send_json(c.res, 200, to_json(check_eligibility(rec.patient, formulary, cfg.today())));
           }));
   // An export of a stored version, as `titrate export ID --format F [--version N] [--tz Z]` writes
   // it (the same export input, planner/app/plans.hpp; the formats of planner/export/registry).

@@ -269,18 +269,15 @@ void WebServer::Impl::clinic_form_routes() {
             const std::string id = c.req.matches[1];
             const StaffUser u = require_staff(c, app::Permission::change_patient);
             c.patient = id;
-            validate_patient_id(id);
-            const auto rec = repo.patient(id);
-            if (!rec)
-              throw NotFoundError("patient " + id + ": not found");
+            const PatientRecord rec = existing_patient(id);
             Html b = "<h1>Update patient "_html + id + "</h1><p>Profile version "_html +
-                     std::to_string(rec->version) +
+                     std::to_string(rec.version) +
                      ". Saving makes the next version. Conditions, medications, "
                      "stopped medications, baseline pain and dialysis left empty are "
                      "cleared; the other boxes left empty keep their value.</p><form "
                      "method=\"post\" action=\""_html +
                      ("/clinic/patients/" + id + "/profile") + "\">"_html + csrf_field(u.csrf) +
-                     clinic_profile_inputs(formulary, &rec->patient) +
+                     clinic_profile_inputs(formulary, &rec.patient) +
                      "<p><button type=\"submit\" id=\"save\">Save profile</button></p>"
                      "</form>"_html +
                      clinic_back_link(id);
@@ -288,9 +285,7 @@ void WebServer::Impl::clinic_form_routes() {
           }));
   svr.Post(R"(/clinic/patients/([^/]+)/profile)", guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];
-             const StaffUser u = require_staff(c, app::Permission::change_patient);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
+             require_staff_form(c, id, app::Permission::change_patient);
              app::update_patient(repo, id, clinic_profile_fields(c.req.params, true), formulary,
                                  cfg.today(), c.actor, "");
              redirect(c.res, "/clinic/patients/" + id);
@@ -298,9 +293,7 @@ void WebServer::Impl::clinic_form_routes() {
   // ---- invite, handout, revoke ----
   svr.Post(R"(/clinic/patients/([^/]+)/invite)", guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];
-             const StaffUser u = require_staff(c, app::Permission::invite_patient);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
+             const StaffUser u = require_staff_form(c, id, app::Permission::invite_patient);
              const std::string token = random_token();
              app::InviteRequest req;
              req.patient = id;
@@ -332,17 +325,12 @@ void WebServer::Impl::clinic_form_routes() {
            }));
   svr.Post(R"(/clinic/patients/([^/]+)/handout)", guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];
-             const StaffUser u = require_staff(c, app::Permission::invite_patient);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
-             validate_patient_id(id);
-             const auto rec = repo.patient(id);
-             if (!rec)
-               throw NotFoundError("patient " + id + ": not found");
+             require_staff_form(c, id, app::Permission::invite_patient);
+             const PatientRecord rec = existing_patient(id);
              // The plan is read before any link exists: no plan stores nothing (404).
              const PlanVersion v = app::version_to_show(repo, id, std::nullopt);
              const auto scores = repo.scores(id);
-             ExportContext ec = app::export_context(repo, v, rec->patient, pathways, "UTC");
+             ExportContext ec = app::export_context(repo, v, rec.patient, pathways, "UTC");
              const std::string paper = param(c.req, "paper");
              if (paper == "letter")
                ec.handout.paper = Paper::letter;
@@ -354,7 +342,7 @@ void WebServer::Impl::clinic_form_routes() {
              const std::string token = random_token();
              ec.handout.link = clinic_base_url(c.req) + "/p/" + token;
              std::ostringstream pdf;
-             write_pdf(pdf, ExportInput{v.plan, rec->patient, formulary, scores, ec}, ec.handout);
+             write_pdf(pdf, ExportInput{v.plan, rec.patient, formulary, scores, ec}, ec.handout);
              app::InviteRequest req;
              req.patient = id;
              req.token_hash = token_digest(token);
@@ -372,9 +360,7 @@ void WebServer::Impl::clinic_form_routes() {
            }));
   svr.Post(R"(/clinic/patients/([^/]+)/revoke)", guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];
-             const StaffUser u = require_staff(c, app::Permission::invite_patient);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
+             const StaffUser u = require_staff_form(c, id, app::Permission::invite_patient);
              const int n = app::revoke_patient_links(repo, accounts, id, cfg.now(), c.actor);
              const Html b = "<h1>Links of patient "_html + id +
                             "</h1><section class=\"ok\" role=\"status\"><p>Revoked "_html +

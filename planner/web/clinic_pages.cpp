@@ -129,11 +129,8 @@ void WebServer::Impl::clinic_home(Call &c) {
 void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::string &flash) {
   const StaffUser u = require_staff(c, app::Permission::use_clinic_pages);
   c.patient = id;
-  validate_patient_id(id);
-  const auto rec = repo.patient(id);
-  if (!rec)
-    throw NotFoundError("patient " + id + ": not found");
-  const Patient &p = rec->patient;
+  const PatientRecord rec = existing_patient(id);
+  const Patient &p = rec.patient;
   const Date today = cfg.today();
 
   // Over an active plan the clinician reads what the patient is on before and after drafting.
@@ -194,7 +191,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
          std::to_string(draft->version) +
          " for pharmacist review</button></p></form></section>"_html;
   }
-  b += "<section><h2>Profile (version "_html + std::to_string(rec->version) +
+  b += "<section><h2>Profile (version "_html + std::to_string(rec.version) +
        ")</h2><table><tbody>"_html;
   const auto row = [&](const std::string &k, const std::string &v) {
     b += "<tr><th>"_html + k + "</th><td>"_html + v + "</td></tr>"_html;
@@ -334,9 +331,7 @@ void WebServer::Impl::clinic_patient(Call &c, const std::string &id, const std::
 }
 
 void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
-  const StaffUser u = require_staff(c, app::Permission::draft_plan);
-  c.patient = id;
-  require_csrf(c, u, param(c.req, "csrf"));
+  require_staff_form(c, id, app::Permission::draft_plan);
   validate_patient_id(id);
   const PlanDraftForm form = plan_draft_from_form(c.req.params);
   const Pathway *pw = find_pathway(form.pathway);
@@ -374,9 +369,7 @@ void WebServer::Impl::clinic_routes() {
            guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];
              const int version = std::stoi(c.req.matches[2]);
-             const StaffUser u = require_staff(c, app::Permission::draft_plan);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
+             require_staff_form(c, id, app::Permission::draft_plan);
              validate_patient_id(id);
              app::submit_draft(repo, id, version, c.actor);
              redirect(c.res, "/clinic/patients/" + id + "?drafted=" + std::to_string(version));

@@ -56,9 +56,7 @@ void WebServer::Impl::clinic_record_routes() {
   // ---- log or correct a score ----
   svr.Post(R"(/clinic/patients/([^/]+)/scores)", guarded(false, [this](Call &c) {
              const std::string id = c.req.matches[1];
-             const StaffUser u = require_staff(c, app::Permission::log_observation);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
+             require_staff_form(c, id, app::Permission::log_observation);
              validate_patient_id(id);
              const std::string at_text = clinic_form_trim(param(c.req, "at"));
              const LocalDateTime at =
@@ -149,9 +147,7 @@ void WebServer::Impl::clinic_record_routes() {
   svr.Post(
       R"(/clinic/patients/([^/]+)/assess)", guarded(false, [this](Call &c) {
         const std::string id = c.req.matches[1];
-        const StaffUser u = require_staff(c, app::Permission::apply_decision);
-        c.patient = id;
-        require_csrf(c, u, param(c.req, "csrf"));
+        require_staff_form(c, id, app::Permission::apply_decision);
         app::AssessRequest req;
         req.patient = id;
         const std::string decision = clinic_form_trim(param(c.req, "decision"));
@@ -214,9 +210,7 @@ void WebServer::Impl::clinic_record_routes() {
               const StaffUser u = require_staff(c, app::Permission::read_audit);
               app::authorize(c.actor, pages);
               c.patient = id;
-              validate_patient_id(id);
-              if (!repo.patient(id))
-                throw NotFoundError("patient " + id + ": not found");
+              existing_patient(id);
               const Html back = section == "/clinic"
                                     ? clinic_back_link(id)
                                     : "<p><a href=\""_html + home + "\">Back to "_html +

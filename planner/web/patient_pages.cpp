@@ -224,6 +224,16 @@ std::int64_t patient_last_entry(const std::string &text, std::int64_t last, cons
   return v;
 }
 
+// The patient's last entry of `list`, which the posted field "entry" must name (else 400 naming
+// the field, `what` the kind of entry).
+template <class Entry>
+const Entry &posted_last_entry(const Request &req, const std::vector<Entry> &list,
+                               const char *what) {
+  const Entry *last = newest_patient_entry(list);
+  patient_last_entry(param(req, "entry"), last ? last->id : 0, "entry", what);
+  return *last;
+}
+
 // Why the patient withdraws their last `what` ("score", "report"): required, one line of text.
 std::string patient_withdraw_reason(const httplib::Request &req, const char *what) {
   std::string reason = param(req, "reason");
@@ -600,25 +610,22 @@ void WebServer::Impl::patient_routes() {
   });
   form_post(R"(/p/([^/]+)/scores/correct)", "corrected", [this](Call &c, const PatientRecord &rec) {
     const auto scores = repo.scores(rec.patient.id);
-    const ScoreEntry *last = newest_patient_entry(scores);
-    const std::int64_t id =
-        patient_last_entry(param(c.req, "entry"), last ? last->id : 0, "entry", "pain score");
+    const ScoreEntry &last = posted_last_entry(c.req, scores, "pain score");
     // The right value for the same moment: the correction keeps the entry's time, so it counts
     // on the day the pain was felt.
-    ScoreEntry s = score_from_form(c.req.params, last->at, cfg.today());
-    s.supersedes = id;
+    ScoreEntry s = score_from_form(c.req.params, last.at, cfg.today());
+    s.supersedes = last.id;
     return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
   });
   form_post(R"(/p/([^/]+)/scores/withdraw)", "score-withdrawn",
             [this](Call &c, const PatientRecord &rec) {
               const auto scores = repo.scores(rec.patient.id);
-              const ScoreEntry *last = newest_patient_entry(scores);
+              const ScoreEntry &last = posted_last_entry(c.req, scores, "pain score");
               ScoreEntry s;
-              s.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0, "entry",
-                                                "pain score");
+              s.supersedes = last.id;
               s.retracted = true;
               s.note = patient_withdraw_reason(c.req, "score");
-              s.at = last->at; // the store keeps the withdrawn score's own time
+              s.at = last.at; // the store keeps the withdrawn score's own time
               return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
             });
   form_post(R"(/p/([^/]+)/adverse-effects)", "effect", [this](Call &c, const PatientRecord &rec) {
@@ -628,24 +635,21 @@ void WebServer::Impl::patient_routes() {
   form_post(R"(/p/([^/]+)/adverse-effects/correct)", "effect",
             [this](Call &c, const PatientRecord &rec) {
               const auto effects = repo.adverse_effects(rec.patient.id);
-              const AdverseEffect *last = newest_patient_entry(effects);
-              const std::int64_t id = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
-                                                         "entry", "side effect report");
+              const AdverseEffect &last = posted_last_entry(c.req, effects, "side effect report");
               // As for a score: the corrected report keeps the time it was felt.
-              AdverseEffect ae = adverse_effect_from_form(c.req.params, last->at, cfg.today());
-              ae.supersedes = id;
+              AdverseEffect ae = adverse_effect_from_form(c.req.params, last.at, cfg.today());
+              ae.supersedes = last.id;
               return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
             });
   form_post(R"(/p/([^/]+)/adverse-effects/withdraw)", "withdrawn",
             [this](Call &c, const PatientRecord &rec) {
               const auto effects = repo.adverse_effects(rec.patient.id);
-              const AdverseEffect *last = newest_patient_entry(effects);
+              const AdverseEffect &last = posted_last_entry(c.req, effects, "side effect report");
               AdverseEffect ae;
-              ae.supersedes = patient_last_entry(param(c.req, "entry"), last ? last->id : 0,
-                                                 "entry", "side effect report");
+              ae.supersedes = last.id;
               ae.retracted = true;
               ae.description = patient_withdraw_reason(c.req, "report");
-              ae.severity = last->severity; // the retraction row keeps it (CLI: the same)
+              ae.severity = last.severity; // the retraction row keeps it (CLI: the same)
               ae.at = now_local();
               return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
             });

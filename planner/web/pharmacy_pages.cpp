@@ -44,10 +44,7 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
                                        const std::string &flash) {
   const StaffUser u = require_staff(c, app::Permission::use_pharmacy_pages);
   c.patient = id;
-  validate_patient_id(id);
-  const auto rec = repo.patient(id);
-  if (!rec)
-    throw NotFoundError("patient " + id + ": not found");
+  const PatientRecord rec = existing_patient(id);
   const auto v = repo.plan_version(id, version);
   if (!v)
     throw NotFoundError("plan of " + id + ": no version " + std::to_string(version));
@@ -95,7 +92,7 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
   }
 
   // The patient as the clinician planned for them, as `review show` prints it (words::patient).
-  const Patient &p = rec->patient;
+  const Patient &p = rec.patient;
   const Date today = cfg.today();
   b += "<section><h2>Patient</h2>"_html;
   try {
@@ -115,7 +112,7 @@ void WebServer::Impl::pharmacy_version(Call &c, const std::string &id, int versi
 
   b += "<section><h2>Lint findings</h2>"_html;
   if (const Pathway *pw = find_pathway(v->plan.pathway)) {
-    b += findings_list(lint(v->plan, rec->patient, formulary, *pw, cfg.today()), &formulary);
+    b += findings_list(lint(v->plan, rec.patient, formulary, *pw, cfg.today()), &formulary);
   } else {
     b += "<p class=\"warn\">Pathway "_html + v->plan.pathway +
          " is not loaded; the findings stored with the plan:</p>"_html +
@@ -219,9 +216,7 @@ void WebServer::Impl::pharmacy_routes() {
              const std::string id = c.req.matches[1];
              const int version = std::stoi(c.req.matches[2]);
              const bool approve = c.req.matches[3] == "approve";
-             const StaffUser u = require_staff(c, app::Permission::review_plan);
-             c.patient = id;
-             require_csrf(c, u, param(c.req, "csrf"));
+             require_staff_form(c, id, app::Permission::review_plan);
              validate_patient_id(id);
              // Four eyes is enforced inside: RefusedError.
              app::record_verdict(repo, id, version, c.actor,

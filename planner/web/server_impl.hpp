@@ -409,6 +409,24 @@ struct WebServer::Impl {
     (void)call;
   }
 
+  // The stored patient `id`: a malformed id is bad input, an unknown one not found.
+  PatientRecord existing_patient(const std::string &id) {
+    validate_patient_id(id);
+    auto rec = repo.patient(id);
+    if (!rec)
+      throw NotFoundError("patient " + id + ": not found");
+    return std::move(*rec);
+  }
+
+  // A staff form posted about patient `id`: the staff user allowed `permission` (require_staff),
+  // then the patient recorded on the call for the audit, then the form's csrf token checked.
+  StaffUser require_staff_form(Call &call, const std::string &id, app::Permission permission) {
+    const StaffUser u = require_staff(call, permission);
+    call.patient = id;
+    require_csrf(call, u, param(call.req, "csrf"));
+    return u;
+  }
+
   // The patient a link token opens; nullopt for a malformed, unknown or revoked token.
   std::optional<std::string> token_patient(const std::string &token) {
     if (token.size() != 32 || token.find_first_not_of("0123456789abcdef") != std::string::npos) {

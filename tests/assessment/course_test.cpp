@@ -22,13 +22,6 @@ Patient g1() {
   return p;
 }
 
-PlanRequest request(const char *start) {
-  PlanRequest r;
-  r.start = day(start);
-  r.today = day(start);
-  return r;
-}
-
 // One score a day (at 09:00) from `from` for `n` days.
 void daily_scores(std::vector<ScoreEntry> &out, const char *from, int n, int score) {
   for (int i = 0; i < n; ++i) {
@@ -79,7 +72,7 @@ using Names = std::vector<std::string>;
 
 TEST_CASE("G2 #11: after a response duloxetine 60 mg goes on with no end, reviewed at 8 weeks") {
   Course c;
-  c.plan = build_plan(c.patient, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  c.plan = cipn_plan_dec1(c.patient);
   REQUIRE(c.plan.stages.size() == 1);
   REQUIRE(c.plan.stages[0].decision_date == day("2026-12-22"));
   daily_scores(c.scores, "2026-12-15", 7, 4); // window mean 4 against baseline 7: 42.9 %
@@ -162,8 +155,7 @@ TEST_CASE("G2 #11: after a response duloxetine 60 mg goes on with no end, review
     CHECK_THROWS_AS(clinician_decision(in, DecisionKind::reduce, " "), InputError);
     CHECK_THROWS_AS(clinician_decision(in, DecisionKind::extend, "why"), InputError);
     Course fresh;
-    fresh.plan =
-        build_plan(fresh.patient, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+    fresh.plan = cipn_plan_dec1(fresh.patient);
     const AssessInput trial{fresh.plan,   fresh.patient, shipped_formulary(), shipped_pathway(),
                             fresh.scores, fresh.effects, day("2026-12-10"),   0};
     CHECK_THROWS_AS(clinician_decision(trial, DecisionKind::stop, "why"), RefusedError);
@@ -172,7 +164,7 @@ TEST_CASE("G2 #11: after a response duloxetine 60 mg goes on with no end, review
 
 TEST_CASE("G2 #12: intolerable nausea at 07:30 on a switch day stays duloxetine's") {
   Course c;
-  c.plan = build_plan(c.patient, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  c.plan = cipn_plan_dec1(c.patient);
   // Day 5 of duloxetine 30 mg (G #9): intolerable nausea at 07:30, logged with the plan active.
   AdverseEffect nausea;
   nausea.id = 1;
@@ -219,8 +211,7 @@ TEST_CASE("G2 #12: intolerable nausea at 07:30 on a switch day stays duloxetine'
   retract.at = LocalDateTime{day("2026-12-06"), 0};
   retract.description = "logged for the wrong patient";
   Course before;
-  before.plan =
-      build_plan(before.patient, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  before.plan = cipn_plan_dec1(before.patient);
   before.effects = {nausea, retract};
   CHECK(before.assess_on("2026-12-06").decision == DecisionKind::continue_);
 }
@@ -231,7 +222,7 @@ TEST_CASE(
   // duloxetine 30 mg daily 2026-12-22..2027-01-04 (A7), gabapentin from 2026-12-22.
   Course c;
   c.patient.baseline_pain = PainScore(8);
-  c.plan = build_plan(c.patient, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  c.plan = cipn_plan_dec1(c.patient);
   for (int i = 0; i < 7; ++i) {
     ScoreEntry s;
     s.at = LocalDateTime{day("2026-12-15") + Days(i), 9 * 60};
@@ -286,7 +277,7 @@ TEST_CASE(
 
 TEST_CASE("re-planning a responder keeps maintenance, lowered only to a new renal cap") {
   Course c;
-  c.plan = build_plan(c.patient, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  c.plan = cipn_plan_dec1(c.patient);
   daily_scores(c.scores, "2026-12-15", 7, 4);
   c.step("2026-12-22");
   REQUIRE(c.plan.stages[0].maintenance());

@@ -48,6 +48,14 @@ Patient g1(int baseline) {
   return p;
 }
 
+// g1 with a measured CrCl in place of the creatinine (so Cockcroft-Gault is not used).
+Patient g1_with_crcl(int baseline, double crcl_ml_min) {
+  Patient p = g1(baseline);
+  p.serum_creatinine_mg_dl.reset();
+  p.crcl_ml_min = crcl_ml_min;
+  return p;
+}
+
 const Date start(2026, 12, 1);
 
 Assessment run(const Plan &plan, const Patient &p, const std::vector<ScoreEntry> &scores,
@@ -117,9 +125,7 @@ TEST_CASE("shipped data G9: day 5 of duloxetine 30 mg, intolerable nausea -> swi
 
 TEST_CASE("shipped data G10: gabapentin, CrCl 90, 20 % at 1,800 mg/d -> escalate to 2,400, never "
           "above 3,600") {
-  Patient p = g1(5);
-  p.serum_creatinine_mg_dl.reset();
-  p.crcl_ml_min = 90;
+  const Patient p = g1_with_crcl(5, 90);
   const auto scores = daily_scores(Date(2026, 12, 31), {4, 4, 4, 4}); // (5 - 4) / 5 = 20 %
   const auto a = run(gabapentin(1800, {"duloxetine"}), p, scores, Date(2027, 1, 7));
   CHECK(a.decision == DecisionKind::escalate);
@@ -137,9 +143,7 @@ TEST_CASE("shipped data: CrCl 25 caps gabapentin at 700 mg/d, so a partial respo
           "(duloxetine avoid)") {
   // A2/B2: 15 < CrCl <= 30 -> 200-700 mg/d; the next A3 step 2,400 is above 700 -> switch.
   // Duloxetine is avoid below 30 mL/min (G2), so the next drug is amitriptyline.
-  Patient p = g1(5);
-  p.serum_creatinine_mg_dl.reset();
-  p.crcl_ml_min = 25;
+  const Patient p = g1_with_crcl(5, 25);
   const auto a =
       run(gabapentin(700, {}), p, daily_scores(Date(2026, 12, 31), {4, 4, 4, 4}), Date(2027, 1, 7));
   CHECK(a.decision == DecisionKind::switch_);

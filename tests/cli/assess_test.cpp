@@ -15,16 +15,13 @@ using namespace titrate::test;
 namespace {
 
 std::string patient_file(int baseline) {
-  return "id = \"P001\"\n"
-         "birth_date = \"1971-05-01\"\n"
-         "sex = \"female\"\n"
-         "weight_kg = 65\n"
-         "serum_creatinine_mg_dl = 0.8\n"
-         "hepatic = \"none\"\n"
-         "conditions = []\n"
-         "medications = []\n"
-         "baseline_pain = " +
-         std::to_string(baseline) + "\n";
+  return adult_patient_file("P001", "1971-05-01", baseline);
+}
+
+// The two files assess_args names: p.toml (the patient, baseline pain `baseline`) and s.csv.
+void write_inputs(const TempDir &d, int baseline, const std::string &scores_csv) {
+  d.write("p.toml", patient_file(baseline));
+  d.write("s.csv", scores_csv);
 }
 
 std::vector<std::string> assess_args(const TempDir &d, const std::string &today, bool json = true) {
@@ -40,10 +37,10 @@ std::vector<std::string> assess_args(const TempDir &d, const std::string &today,
 
 TEST_CASE("assess G7 through the CLI: baseline 7, window mean 4.2 -> continue, JSON shape exact") {
   TempDir d;
-  d.write("p.toml", patient_file(7));
   // 4, 4, 4, 5, 4 -> 4.2; (7 - 4.2) / 7 = 40 %; 2026-12-08 -> 2026-12-29 = 21 days at target.
-  d.write("s.csv", "at,score,note\n2026-12-15,4,\n2026-12-16T08:00,4,\n2026-12-17,4,\n"
-                   "2026-12-18,5,\"tired, slept badly\"\n2026-12-19,4,\n");
+  write_inputs(d, 7,
+               "at,score,note\n2026-12-15,4,\n2026-12-16T08:00,4,\n2026-12-17,4,\n"
+               "2026-12-18,5,\"tired, slept badly\"\n2026-12-19,4,\n");
   auto r = run_titrate(d, assess_args(d, "2026-12-29"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -72,10 +69,10 @@ TEST_CASE("assess G7 through the CLI: baseline 7, window mean 4.2 -> continue, J
 TEST_CASE(
     "assess G8 through the CLI: 10 % at duloxetine 60 mg -> switch to gabapentin, ISMP text") {
   TempDir d;
-  d.write("p.toml", patient_file(8));
   // 7, 7, 7, 7, 8 -> 7.2; (8 - 7.2) / 8 = 10 %.
-  d.write("s.csv", "at,score\r\n2026-12-15,7\r\n2026-12-16,7\r\n2026-12-17,7\r\n2026-12-18,7\r\n"
-                   "2026-12-19,8\r\n");
+  write_inputs(d, 8,
+               "at,score\r\n2026-12-15,7\r\n2026-12-16,7\r\n2026-12-17,7\r\n2026-12-18,7\r\n"
+               "2026-12-19,8\r\n");
   auto r = run_titrate(d, assess_args(d, "2026-12-22", false));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -87,8 +84,7 @@ TEST_CASE(
 
 TEST_CASE("assess G9 through the CLI: intolerable nausea on day 5 -> switch now") {
   TempDir d;
-  d.write("p.toml", patient_file(7));
-  d.write("s.csv", "at,score,note\n");
+  write_inputs(d, 7, "at,score,note\n");
   d.write("a.csv", "at,description,severity\n2026-12-05,nausea,intolerable\n");
   auto args = assess_args(d, "2026-12-05");
   args.push_back("--adverse-effects");
@@ -106,14 +102,14 @@ TEST_CASE("assess G9 through the CLI: intolerable nausea on day 5 -> switch now"
 TEST_CASE(
     "assess refuses a bad score CSV (exit 2) naming every bad line and column, printing nothing") {
   TempDir d;
-  d.write("p.toml", patient_file(7));
-  d.write("s.csv", "at,score,note\n"
-                   "2026-12-15,11,\n"    // 2: out of range
-                   "2026-12-16,seven,\n" // 3: a word
-                   "2026-12-17,7.5,\n"   // 4: not whole
-                   "2026-12-18,,\n"      // 5: empty
-                   "2026-02-30,5,\n"     // 6: no such day
-                   "2026-12-19,5,fine\n");
+  write_inputs(d, 7,
+               "at,score,note\n"
+               "2026-12-15,11,\n"    // 2: out of range
+               "2026-12-16,seven,\n" // 3: a word
+               "2026-12-17,7.5,\n"   // 4: not whole
+               "2026-12-18,,\n"      // 5: empty
+               "2026-02-30,5,\n"     // 6: no such day
+               "2026-12-19,5,fine\n");
   auto r = run_titrate(d, assess_args(d, "2026-12-29"));
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
@@ -127,8 +123,7 @@ TEST_CASE("assess refuses each kind of bad score on its own (exit 2)") {
        {"2026-12-15,11", "2026-12-15,seven", "2026-12-15,7.5", "2026-12-15,", "2026-02-30,5"}) {
     INFO(bad);
     TempDir d;
-    d.write("p.toml", patient_file(7));
-    d.write("s.csv", "at,score\n2026-12-14,5\n" + bad + "\n");
+    write_inputs(d, 7, "at,score\n2026-12-14,5\n" + bad + "\n");
     auto r = run_titrate(d, assess_args(d, "2026-12-29"));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("s.csv:3: "));
@@ -137,8 +132,7 @@ TEST_CASE("assess refuses each kind of bad score on its own (exit 2)") {
 
 TEST_CASE("assess refuses a bad adverse-effect CSV and another patient's scores (exit 2)") {
   TempDir d;
-  d.write("p.toml", patient_file(7));
-  d.write("s.csv", "patient_id,at,score\nP002,2026-12-15,4\nP001,2026-12-16,4\n");
+  write_inputs(d, 7, "patient_id,at,score\nP002,2026-12-15,4\nP001,2026-12-16,4\n");
   auto r = run_titrate(d, assess_args(d, "2026-12-29"));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("s.csv:2: patient_id: \"P002\""));

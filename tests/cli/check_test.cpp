@@ -13,16 +13,7 @@ using namespace titrate::test;
 
 namespace {
 
-const char *g1 = R"(id = "G1"
-birth_date = "1971-01-10"
-sex = "female"
-weight_kg = 65
-serum_creatinine_mg_dl = 0.8
-hepatic = "none"
-conditions = []
-medications = []
-baseline_pain = 7
-)";
+const std::string g1 = adult_patient_file("G1", "1971-01-10", 7);
 
 RunResult check(const TempDir &d, const std::string &patient_toml, bool json = false) {
   const std::string file = d.write("patient.toml", patient_toml);

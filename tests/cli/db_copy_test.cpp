@@ -19,13 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json checksum_of(const TempDir &d, const std::string &db) {
-  auto r = run_titrate(d, {"--json", "--db", db, "db", "checksum"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out);
-}
-
 std::int64_t rows_of(const nlohmann::json &summary, const std::string &table) {
   for (const auto &t : summary["tables"]) {
     if (t["table"] == table)
@@ -224,12 +217,7 @@ TEST_CASE("db copy: a row that cannot be copied exactly fails the whole copy, le
   TempDir d;
   const auto src = d.file("clinic.db");
   make_demo_db(d, src);
-  {
-    // Text where the schema has an integer (SQLite keeps what it is given): not copyable.
-    SQLite::Database db(src, SQLite::OPEN_READWRITE);
-    db.exec("INSERT INTO users (name, role, password_hash, created) "
-            "VALUES ('zz.last', 'clinician', 'x', 'yesterday')");
-  }
+  add_uncopyable_row(src);
   const auto listing = files_in(d.path());
   auto r = run_titrate(d, {"db", "copy", "--from", src, "--to", d.file("copy.db")});
   CHECK(r.exit_code == 1);

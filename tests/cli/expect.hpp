@@ -2,10 +2,13 @@
 // What the CLI transcript tests share beside run.hpp: a run that must succeed (its stdout and
 // stderr shown when it does not), and the split of a command line into words.
 #include "tests/cli/run.hpp"
+#include "tests/common/contains.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <initializer_list>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,10 +23,25 @@ inline RunResult run_ok(const TempDir &d, const std::vector<std::string> &args,
   return r;
 }
 
-// CHECK_THAT(text, Contains(part)) for each part, one CHECK a part.
-inline void check_contains_all(const std::string &text, std::initializer_list<std::string> parts) {
-  for (const auto &part : parts)
-    CHECK_THAT(text, Catch::Contains(part));
+// The patient file (docs/cli.md) of a woman of 65 kg with creatinine 0.8 mg/dL, hepatic function
+// normal and no conditions or medicines, born on `birth_date`; a baseline pain line only if given.
+inline std::string adult_patient_file(const std::string &id, const std::string &birth_date,
+                                      std::optional<int> baseline_pain = std::nullopt) {
+  std::string text = "id = \"" + id + "\"\nbirth_date = \"" + birth_date +
+                     "\"\nsex = \"female\"\nweight_kg = 65\nserum_creatinine_mg_dl = 0.8\n"
+                     "hepatic = \"none\"\nconditions = []\nmedications = []\n";
+  if (baseline_pain)
+    text += "baseline_pain = " + std::to_string(*baseline_pain) + "\n";
+  return text;
+}
+
+// "a  b\tc" -> {a, b, c}: the words between runs of white space, quotes kept as they are.
+inline std::vector<std::string> blank_separated(const std::string &text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;)
+    out.push_back(w);
+  return out;
 }
 
 // "a b \"c d\"" -> {a, b, c d}; "" keeps an empty word.

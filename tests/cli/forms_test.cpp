@@ -1,7 +1,7 @@
 // Every command form docs/cli.md documents (each `titrate ...` in a "###" heading) has a golden
 // transcript: some tests/cli/golden/*.course runs that command with the form's required options,
 // and its stdout, stderr and exit code are compared line by line (golden_course_test.cpp).
-#include "run.hpp"
+#include "expect.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,14 +19,6 @@ struct Form {
   std::vector<std::string> flags; // required options ("--patient-file", "--start")
 };
 
-std::vector<std::string> words(const std::string &s) {
-  std::istringstream in(s);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;)
-    out.push_back(w);
-  return out;
-}
-
 bool is_command_word(const std::string &w) {
   return !w.empty() && w[0] >= 'a' && w[0] <= 'z' && w.find('.') == std::string::npos;
 }
@@ -35,7 +27,7 @@ bool is_command_word(const std::string &w) {
 std::vector<Form> parse_form(const std::string &text) {
   std::vector<std::vector<std::string>> alternatives(1);
   int depth = 0;
-  for (const auto &w : words(text.substr(std::string("titrate ").size()))) {
+  for (const auto &w : blank_separated(text.substr(std::string("titrate ").size()))) {
     const bool top = depth == 0;
     for (char c : w)
       depth += c == '[' ? 1 : c == ']' ? -1 : 0;
@@ -91,7 +83,7 @@ std::vector<std::vector<std::string>> course_commands() {
     for (std::string line; std::getline(in, line);) {
       if (line.rfind("$ ", 0) != 0)
         continue;
-      auto w = words(line.substr(2));
+      auto w = blank_separated(line.substr(2));
       std::size_t i = 0;
       static const std::set<std::string> with_value = {"--today", "--user",      "--role",
                                                        "--db",    "--formulary", "--pathways"};

@@ -16,14 +16,6 @@ using namespace titrate::test;
 
 namespace {
 
-std::vector<std::string> words_of(const std::string &path) {
-  std::istringstream in(path);
-  std::vector<std::string> w;
-  for (std::string s; in >> s;)
-    w.push_back(s);
-  return w;
-}
-
 struct Expect {
   std::string path;
   std::string role; // what "Role: ..." must say
@@ -64,7 +56,7 @@ TEST_CASE("help: each stored-data command names its role, and its example runs")
   std::filesystem::copy_file(source_dir() + "/tests/ehr/fhir/demo-bundle.json",
                              d.path() / "tests/ehr/fhir/demo-bundle.json");
   for (const auto &c : commands) {
-    auto args = words_of(c.path);
+    auto args = blank_separated(c.path);
     args.push_back("--help");
     const RunResult help = run_titrate(d, args, "", env);
     INFO(c.path << "\n" << help.out << help.err);

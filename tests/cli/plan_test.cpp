@@ -1,5 +1,6 @@
 // Black-box tests of `titrate plan --patient-file P.toml --start D`: clinical.md G
 // #1-#3 through the real binary, the §6 JSON shape, refusals (exit 4) and bad input (exit 2).
+#include "tests/cli/expect.hpp"
 #include "tests/cli/run.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,15 +23,7 @@ RunResult plan(const TempDir &d, std::vector<std::string> args) {
   return run_titrate(d, all);
 }
 
-const char *kPatient = R"(id = "CLI1"
-birth_date = "1971-06-15"
-sex = "female"
-weight_kg = 65
-serum_creatinine_mg_dl = 0.8
-hepatic = "none"
-conditions = []
-medications = []
-)";
+const std::string kPatient = adult_patient_file("CLI1", "1971-06-15");
 
 } // namespace
 

@@ -38,6 +38,15 @@ void add_patient(const TempDir &d, std::vector<std::string> profile) {
   REQUIRE(r.exit_code == 0);
 }
 
+void add_p1_with_data(const TempDir &d) {
+  add_patient(d, p1_profile);
+}
+
+// The tests' clinic: patient P1 added with the shipped formulary and pathways.
+struct RulesClinic : ClinicWithP1 {
+  RulesClinic() : ClinicWithP1(add_p1_with_data) {}
+};
+
 std::vector<std::string> p2_profile() {
   auto p = p1_profile;
   p[2] = "P2";
@@ -100,12 +109,8 @@ TEST_CASE("rules: plan --patient-file --format works for every format, as a draf
   CHECK_FALSE(fs::exists(d.file("titrate")));
 }
 
-TEST_CASE("rules: plan ID --preview stores nothing, --format without --preview is refused") {
-  TempDir d;
-  add_patient(d, p1_profile);
-  const auto db = d.file("clinic/titrate.db");
-  const auto before = file_bytes(db);
-
+TEST_CASE_METHOD(RulesClinic,
+                 "rules: plan ID --preview stores nothing, --format without --preview is refused") {
   auto r = run_as(d, "dr.ames", "clinician", "2026-11-25",
                   {"plan", "P1", "--start", "2026-12-01", "--preview"});
   INFO(r.err);
@@ -160,11 +165,8 @@ TEST_CASE("rules: plan ID --preview stores nothing, --format without --preview i
   CHECK_THAT(r.out, Catch::Contains("Plan version 1: draft"));
 }
 
-TEST_CASE("rules: a plan start more than a year away is bad input unless --backdate") {
-  TempDir d;
-  add_patient(d, p1_profile);
-  const auto db = d.file("clinic/titrate.db");
-  const auto before = file_bytes(db);
+TEST_CASE_METHOD(RulesClinic,
+                 "rules: a plan start more than a year away is bad input unless --backdate") {
   struct Bad {
     std::string start;
     bool backdate;
@@ -214,30 +216,22 @@ TEST_CASE("rules: a plan start more than a year away is bad input unless --backd
   CHECK_THAT(r.out, Catch::Contains("plan --start 1999-11-30 --backdate"));
 }
 
-TEST_CASE("rules: observations before the patient's birth or after today are bad input") {
-  TempDir d;
-  add_patient(d, p1_profile);
-  const auto db = d.file("clinic/titrate.db");
-  const auto before = file_bytes(db);
-  struct Bad {
-    std::vector<std::string> args;
-    std::string says;
+TEST_CASE_METHOD(RulesClinic,
+                 "rules: observations before the patient's birth or after today are bad input") {
+  const auto clinician = [&](std::vector<std::string> args) {
+    return with_data(as(d, "dr.ames", "clinician", "2026-11-25", std::move(args)));
   };
-  for (const auto &b : std::vector<Bad>{
-           {{"log", "P1", "--score", "5", "--at", "1900-01-01"},
-            "--at: 1900-01-01T00:00 is before the patient's birth (1958-04-02); expected a time "
-            "from 1958-04-02 through 2026-11-25"},
-           {{"log", "P1", "--adverse-effect", "dizziness", "--severity", "mild", "--at",
-             "1958-04-01T23:59"},
-            "--at: 1958-04-01T23:59 is before the patient's birth (1958-04-02)"},
-           {{"log", "P1", "--score", "5", "--at", "2026-11-26"}, "is after today"},
-       }) {
-    auto r = run_as(d, "dr.ames", "clinician", "2026-11-25", b.args);
-    INFO(r.err);
-    CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains(b.says));
-    CHECK(file_bytes(db) == before);
-  }
+  check_refused(
+      d, db,
+      {
+          {clinician({"log", "P1", "--score", "5", "--at", "1900-01-01"}), 2,
+           "--at: 1900-01-01T00:00 is before the patient's birth (1958-04-02); expected "
+           "a time from 1958-04-02 through 2026-11-25"},
+          {clinician({"log", "P1", "--adverse-effect", "dizziness", "--severity", "mild", "--at",
+                      "1958-04-01T23:59"}),
+           2, "--at: 1958-04-01T23:59 is before the patient's birth (1958-04-02)"},
+          {clinician({"log", "P1", "--score", "5", "--at", "2026-11-26"}), 2, "is after today"},
+      });
   const auto csv = d.write("s.csv", "patient_id,at,score\nP1,2026-11-20,5\nP1,1900-01-01,4\n");
   auto r = run_as(d, "dr.ames", "clinician", "2026-11-25", {"import", "scores", csv});
   CHECK(r.exit_code == 2);
@@ -308,11 +302,9 @@ TEST_CASE(
   CHECK_THAT(r.err, Catch::Contains("--reason: goes with --prefer DRUG"));
 }
 
-TEST_CASE("rules: a stored --prefer needs --reason, kept in the plan, the version and the audit") {
-  TempDir d;
-  add_patient(d, p1_profile);
-  const auto db = d.file("clinic/titrate.db");
-  const auto before = file_bytes(db);
+TEST_CASE_METHOD(
+    RulesClinic,
+    "rules: a stored --prefer needs --reason, kept in the plan, the version and the audit") {
   auto r = run_as(d, "dr.ames", "clinician", "2026-11-25",
                   {"plan", "P1", "--start", "2026-12-01", "--prefer", "amitriptyline"});
   CHECK(r.exit_code == 2);
@@ -373,11 +365,9 @@ TEST_CASE("rules: database faults are named with the path, exit 2 or 4, and noth
   CHECK_FALSE(fs::exists(zero + "-shm"));
 }
 
-TEST_CASE("rules: a full disk while writing is refused naming the database, nothing is kept") {
-  TempDir d;
-  add_patient(d, p1_profile);
-  const auto db = d.file("clinic/titrate.db");
-  const auto before = file_bytes(db);
+TEST_CASE_METHOD(
+    RulesClinic,
+    "rules: a full disk while writing is refused naming the database, nothing is kept") {
   // A file-size limit of 512 bytes stands in for a full disk: the first write-ahead log frame
   // (4 KiB) cannot be written. SIGXFSZ is ignored so the write fails instead of killing titrate.
   const std::string cmd = "cd " + d.path().string() + " && (trap '' XFSZ; ulimit -f 1; exec " +
@@ -396,11 +386,8 @@ TEST_CASE("rules: a full disk while writing is refused naming the database, noth
   CHECK(nlohmann::json::parse(r.out)["entries"].size() == 1); // patient.add only
 }
 
-TEST_CASE("rules: a database this user cannot write is refused before SQLite opens it") {
-  TempDir d;
-  add_patient(d, p1_profile);
-  const auto db = d.file("clinic/titrate.db");
-  const auto before = file_bytes(db);
+TEST_CASE_METHOD(RulesClinic,
+                 "rules: a database this user cannot write is refused before SQLite opens it") {
   // Root writes any file, so the read-only case runs as nobody (setpriv) when the tests run as
   // root, and as the test's own user otherwise.
   const bool root = ::geteuid() == 0;

@@ -61,4 +61,49 @@ inline void add_p1(const TempDir &d) {
   REQUIRE(r.exit_code == 0);
 }
 
+// P1 added (add_p1) with fixture_plan("P1") as version 1, drafted and submitted by dr.ames and
+// approved by ph.bell on 2026-11-30.
+inline void add_p1_approved_plan(const TempDir &d) {
+  add_p1(d);
+  draft_plan(d, fixture_plan("P1"), "dr.ames", true);
+  REQUIRE(run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30",
+                            {"review", "approve", "P1", "--version", "1"}))
+              .exit_code == 0);
+}
+
+// A fresh clinic database that holds patient P1, added by `add` (add_p1 unless a test adds P1
+// its own way), with the database's path and its bytes then: what a refused command must leave.
+struct ClinicWithP1 {
+  TempDir d;
+  const std::string db = d.file("clinic/titrate.db");
+  std::string before;
+  explicit ClinicWithP1(void (*add)(const TempDir &) = add_p1) {
+    add(d);
+    before = file_bytes(db);
+  }
+};
+
+// A command that must be refused: its whole argument list, its exit code, and a part of what it
+// says on stderr ("" when only the exit code is checked).
+struct Refused {
+  std::vector<std::string> args;
+  int exit;
+  std::string says;
+};
+
+// Runs each case in `d`: it must exit with its code, say its part, and leave the file `db` with
+// the bytes it has now.
+inline void check_refused(const TempDir &d, const std::string &db,
+                          const std::vector<Refused> &cases) {
+  const auto before = file_bytes(db);
+  for (const auto &c : cases) {
+    auto r = run_titrate(d, c.args);
+    INFO(r.err);
+    CHECK(r.exit_code == c.exit);
+    if (!c.says.empty())
+      CHECK_THAT(r.err, Catch::Contains(c.says));
+    CHECK(file_bytes(db) == before);
+  }
+}
+
 } // namespace titrate::test

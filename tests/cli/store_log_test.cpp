@@ -52,43 +52,29 @@ TEST_CASE("store log: a patient logs own scores and adverse effects, corrections
   CHECK(j["entries"][4]["action"] == "adverse-effect.log");
 }
 
-TEST_CASE("store log: refused and bad entries leave the database byte-identical") {
-  TempDir d;
-  add_p1(d);
-  const auto db = d.file("clinic/titrate.db");
-  const auto before = file_bytes(db);
-  struct Case {
-    std::vector<std::string> args;
-    int exit;
-    std::string says;
+TEST_CASE_METHOD(ClinicWithP1,
+                 "store log: refused and bad entries leave the database byte-identical") {
+  // `log PATIENT ...` by `user` in `role` on 2026-11-30.
+  const auto log_as = [&](const char *user, const char *role, std::vector<std::string> a) {
+    a.insert(a.begin(), "log");
+    return as(d, user, role, "2026-11-30", a);
   };
-  const std::vector<Case> cases = {
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"log", "P1", "--score", "5"}), 4,
-       "pharmacist"},
-      {as(d, "P2", "patient", "2026-11-30", {"log", "P1", "--score", "5"}), 4, "own record"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "11"}), 2, "--score"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "7.5"}), 2, "--score"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--at", "2026-12-01"}), 2,
-       "after today"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--at", "2026-11-31"}), 2,
-       "--at"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1"}), 2, "--score"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--adverse-effect", "nausea"}), 2,
-       "--severity"},
-      {as(d, "P1", "patient", "2026-11-30",
-          {"log", "P1", "--adverse-effect", "nausea", "--severity", "awful"}),
-       2, "--severity"},
-      {as(d, "P1", "patient", "2026-11-30", {"log", "P1", "--score", "5", "--supersedes", "999"}),
-       3, "999"},
-      {as(d, "dr.ames", "clinician", "2026-11-30", {"log", "P9", "--score", "5"}), 3, "P9"},
-  };
-  for (const auto &c : cases) {
-    auto r = run_titrate(d, c.args);
-    INFO(r.err);
-    CHECK(r.exit_code == c.exit);
-    CHECK_THAT(r.err, Catch::Contains(c.says));
-    CHECK(file_bytes(db) == before);
-  }
+  check_refused(
+      d, db,
+      {
+          {log_as("ph.bell", "pharmacist", {"P1", "--score", "5"}), 4, "pharmacist"},
+          {log_as("P2", "patient", {"P1", "--score", "5"}), 4, "own record"},
+          {log_as("P1", "patient", {"P1", "--score", "11"}), 2, "--score"},
+          {log_as("P1", "patient", {"P1", "--score", "7.5"}), 2, "--score"},
+          {log_as("P1", "patient", {"P1", "--score", "5", "--at", "2026-12-01"}), 2, "after today"},
+          {log_as("P1", "patient", {"P1", "--score", "5", "--at", "2026-11-31"}), 2, "--at"},
+          {log_as("P1", "patient", {"P1"}), 2, "--score"},
+          {log_as("P1", "patient", {"P1", "--adverse-effect", "nausea"}), 2, "--severity"},
+          {log_as("P1", "patient", {"P1", "--adverse-effect", "nausea", "--severity", "awful"}), 2,
+           "--severity"},
+          {log_as("P1", "patient", {"P1", "--score", "5", "--supersedes", "999"}), 3, "999"},
+          {log_as("dr.ames", "clinician", {"P9", "--score", "5"}), 3, "P9"},
+      });
   // No database yet: logging for anyone is "not found", and creates nothing.
   TempDir fresh;
   auto r =

@@ -148,43 +148,30 @@ TEST_CASE("store patient: the indication is recorded, shown, cleared and checked
 TEST_CASE("store patient: refused or bad adds create no database file") {
   TempDir d;
   const auto db = d.file("clinic/titrate.db");
-  auto r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-20", p1_profile));
-  CHECK(r.exit_code == 4);
-  CHECK_THAT(r.err, Catch::Contains("pharmacist"));
-  r = run_titrate(d, as(d, "P1", "patient", "2026-11-20", p1_profile));
-  CHECK(r.exit_code == 4);
-  CHECK_THAT(r.err, Catch::Contains("patient"));
   auto no_role = p1_profile;
   no_role.insert(no_role.begin(), {"--db", db, "--user", "dr.ames"});
-  r = run_titrate(d, no_role);
-  CHECK(r.exit_code == 4);
-  CHECK_THAT(r.err, Catch::Contains("no role"));
-  r = run_titrate(d, as(d, "dr.ames", "doctor", "2026-11-20", p1_profile));
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("--role"));
-
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
-                        {"patient", "add", "P1", "--birth-date", "1958-04-02", "--sex", "other",
-                         "--weight-kg", "70", "--crcl", "50"}));
+  const auto adds = [&](std::vector<std::string> change) {
+    return clin(d, "2026-11-20", with(p1_profile, std::move(change)));
+  };
+  check_refused(d, db,
+                {
+                    {as(d, "ph.bell", "pharmacist", "2026-11-20", p1_profile), 4, "pharmacist"},
+                    {as(d, "P1", "patient", "2026-11-20", p1_profile), 4, "patient"},
+                    {no_role, 4, "no role"},
+                    {as(d, "dr.ames", "doctor", "2026-11-20", p1_profile), 2, "--role"},
+                    {clin(d, "2026-11-20",
+                          {"patient", "add", "P1", "--birth-date", "1958-04-02", "--sex", "female",
+                           "--weight-kg", "70"}),
+                     2, "crcl"},
+                    {adds({"--condition", "no-such-condition"}), 2, "no-such-condition"},
+                    {adds({"--weight-kg", "70kg"}), 2, "--weight-kg"},
+                    {adds({"--stopped-medication", "phenelzine"}), 2, "NAME=YYYY-MM-DD"},
+                });
+  auto r = run_titrate(d, clin(d, "2026-11-20",
+                               {"patient", "add", "P1", "--birth-date", "1958-04-02", "--sex",
+                                "other", "--weight-kg", "70", "--crcl", "50"}));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--sex") && Catch::Contains("female or male"));
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
-                        {"patient", "add", "P1", "--birth-date", "1958-04-02", "--sex", "female",
-                         "--weight-kg", "70"}));
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("crcl"));
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
-                        with(p1_profile, {"--condition", "no-such-condition"})));
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("no-such-condition"));
-  r = run_titrate(
-      d, as(d, "dr.ames", "clinician", "2026-11-20", with(p1_profile, {"--weight-kg", "70kg"})));
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("--weight-kg"));
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20",
-                        with(p1_profile, {"--stopped-medication", "phenelzine"})));
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("NAME=YYYY-MM-DD"));
   CHECK_FALSE(std::filesystem::exists(db));
 
   // Reads of a database that does not exist do not create it either.
@@ -199,43 +186,24 @@ TEST_CASE("store patient: refused or bad adds create no database file") {
   CHECK_FALSE(std::filesystem::exists(db));
 }
 
-TEST_CASE("store patient: refused changes leave the database byte-identical") {
-  TempDir d;
-  const auto db = d.file("clinic/titrate.db");
-  REQUIRE(run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-20", p1_profile)).exit_code == 0);
-  const auto before = file_bytes(db);
-  struct Case {
-    std::vector<std::string> args;
-    int exit;
+TEST_CASE_METHOD(ClinicWithP1, "store patient: refused changes leave the database byte-identical") {
+  const auto update = [&](std::vector<std::string> change) {
+    change.insert(change.begin(), {"patient", "update"});
+    return clin(d, "2026-11-20", change);
   };
-  const std::vector<Case> cases = {
-      {as(d, "dr.ames", "clinician", "2026-11-20", p1_profile), 4}, // exists
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P9", "--weight-kg", "71"}),
-       3},
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P1", "--weight-kg", "900"}),
-       2},
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P1", "--weight-kg", "70"}),
-       2},
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P1", "--birth-date", "2027-01-01"}),
-       2},
-      {as(d, "ph.bell", "pharmacist", "2026-11-20",
-          {"patient", "update", "P1", "--weight-kg", "71"}),
-       4},
-      {as(d, "P2", "patient", "2026-11-20", {"patient", "show", "P1"}), 4},
-      {as(d, "dr.ames", "clinician", "2026-11-20",
-          {"patient", "update", "P1", "--indication", "migraine"}),
-       2},
-  };
-  for (const auto &c : cases) {
-    auto r = run_titrate(d, c.args);
-    INFO(r.err);
-    CHECK(r.exit_code == c.exit);
-    CHECK(file_bytes(db) == before);
-  }
+  check_refused(d, db,
+                {
+                    {clin(d, "2026-11-20", p1_profile), 4, ""}, // exists
+                    {update({"P9", "--weight-kg", "71"}), 3, ""},
+                    {update({"P1", "--weight-kg", "900"}), 2, ""},
+                    {update({"P1", "--weight-kg", "70"}), 2, ""},
+                    {update({"P1", "--birth-date", "2027-01-01"}), 2, ""},
+                    {as(d, "ph.bell", "pharmacist", "2026-11-20",
+                        {"patient", "update", "P1", "--weight-kg", "71"}),
+                     4, ""},
+                    {as(d, "P2", "patient", "2026-11-20", {"patient", "show", "P1"}), 4, ""},
+                    {update({"P1", "--indication", "migraine"}), 2, ""},
+                });
 }
 
 TEST_CASE("store patient: a --db URL of another scheme is bad input, creates nothing, hides its "

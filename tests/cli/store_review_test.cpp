@@ -38,39 +38,24 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
   CHECK(r.exit_code == 3);
   CHECK_THAT(r.err, Catch::Contains("no approved plan"));
 
-  const auto before = file_bytes(db);
-  struct Case {
-    std::vector<std::string> args;
-    int exit;
-    std::string says;
+  const auto review = [&](const char *user, const char *role, std::vector<std::string> a) {
+    a.insert(a.begin(), "review");
+    return as(d, user, role, "2026-11-30", a);
   };
-  const std::vector<Case> refused = {
-      {as(d, "dr.ames", "clinician", "2026-11-30", {"review", "approve", "P1", "--version", "1"}),
-       4, "clinician"},
-      {as(d, "P1", "patient", "2026-11-30", {"review", "approve", "P1", "--version", "1"}), 4,
-       "patient"},
-      {as(d, "dr.ames", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "1"}),
-       4, "four eyes"},
-      {as(d, "dr.ames", "pharmacist", "2026-11-30",
-          {"review", "reject", "P1", "--version", "1", "--reason", "x"}),
-       4, "four eyes: dr.ames drafted plan of P1 version 1 and cannot reject it"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "2"}),
-       3, "no version 2"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P9", "--version", "1"}),
-       3, "P9"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30",
-          {"review", "reject", "P1", "--version", "1", "--reason", " "}),
-       2, "--reason"},
-      {as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1", "--version", "-1"}),
-       2, "--version"},
-  };
-  for (const auto &c : refused) {
-    auto rr = run_titrate(d, c.args);
-    INFO(rr.err);
-    CHECK(rr.exit_code == c.exit);
-    CHECK_THAT(rr.err, Catch::Contains(c.says));
-    CHECK(file_bytes(db) == before);
-  }
+  check_refused(
+      d, db,
+      {
+          {review("dr.ames", "clinician", {"approve", "P1", "--version", "1"}), 4, "clinician"},
+          {review("P1", "patient", {"approve", "P1", "--version", "1"}), 4, "patient"},
+          {review("dr.ames", "pharmacist", {"approve", "P1", "--version", "1"}), 4, "four eyes"},
+          {review("dr.ames", "pharmacist", {"reject", "P1", "--version", "1", "--reason", "x"}), 4,
+           "four eyes: dr.ames drafted plan of P1 version 1 and cannot reject it"},
+          {review("ph.bell", "pharmacist", {"approve", "P1", "--version", "2"}), 3, "no version 2"},
+          {review("ph.bell", "pharmacist", {"approve", "P9", "--version", "1"}), 3, "P9"},
+          {review("ph.bell", "pharmacist", {"reject", "P1", "--version", "1", "--reason", " "}), 2,
+           "--reason"},
+          {review("ph.bell", "pharmacist", {"approve", "P1", "--version", "-1"}), 2, "--version"},
+      });
 
   // Without --version: the one version awaiting review, named in the answer.
   r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"review", "approve", "P1"}));
@@ -112,11 +97,7 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
 TEST_CASE(
     "store review: a new version is shown as a diff against the approved one, reject keeps it") {
   TempDir d;
-  add_p1(d);
-  draft_plan(d, fixture_plan("P1"), "dr.ames", true);
-  REQUIRE(run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30",
-                            {"review", "approve", "P1", "--version", "1"}))
-              .exit_code == 0);
+  add_p1_approved_plan(d);
   REQUIRE(draft_plan(d, fixture_plan("P1", titrate::Dose::milligrams(90)), "dr.ames", true) == 2);
   auto r = run_titrate(
       d, as(d, "ph.bell", "pharmacist", "2026-12-01", {"--json", "review", "show", "P1"}));
@@ -149,11 +130,7 @@ TEST_CASE(
 
 TEST_CASE("store due: decision dates reached or near, with a missing-score warning") {
   TempDir d;
-  add_p1(d);
-  draft_plan(d, fixture_plan("P1"), "dr.ames", true);
-  REQUIRE(run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30",
-                            {"review", "approve", "P1", "--version", "1"}))
-              .exit_code == 0);
+  add_p1_approved_plan(d);
   // Decision date 2026-12-22; window 2026-12-15 .. 2026-12-21. Scores on 3 of those days.
   for (const char *at :
        {"2026-12-15T09:00", "2026-12-16T09:00", "2026-12-16T21:00", "2026-12-18T09:00"}) {

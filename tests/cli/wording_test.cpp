@@ -11,6 +11,7 @@
 #include "tests/cli/expect.hpp"
 #include "tests/cli/run.hpp"
 #include "tests/cli/store_fixture.hpp"
+#include "tests/common/banned_patterns.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,7 +26,7 @@ namespace {
 std::vector<std::string> wording_faults(const std::string &shown) {
   // A name typed as a command's option stays as the user types it.
   const std::string text = std::regex_replace(shown, std::regex(R"(--[a-z-]+ duloxetine)"), "--x");
-  static const std::vector<std::pair<const char *, const char *>> banned = {
+  static const std::vector<BannedPattern> banned = {
       {R"(\d\.0+\b)", "trailing zero"},
       {R"((^|[^0-9])\.\d)", "naked decimal"},
       {R"( \+ |<|>)", "symbol instead of a word"},
@@ -36,13 +37,7 @@ std::vector<std::string> wording_faults(const std::string &shown) {
       // Tall man (clinical.md H20) except in rule ids (renal.duloxetine) and typed options.
       {R"((^|[^.\w-])duloxetine)", "duloxetine not in tall man"},
   };
-  std::vector<std::string> found;
-  for (const auto &[pattern, what] : banned) {
-    std::smatch m;
-    if (std::regex_search(text, m, std::regex(pattern)))
-      found.push_back(std::string(what) + ": \"" + m.str() + "\"");
-  }
-  return found;
+  return banned_found(text, banned, ": ");
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/core/score_csv.hpp"
+#include "tests/common/contains.hpp"
+#include "tests/common/thrown.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,17 +11,14 @@
 #include <vector>
 
 using namespace titrate;
+using titrate::test::check_contains_all;
+using titrate::test::thrown_message;
 
 namespace {
 
 // The message of the InputError `f` throws, or "" if it throws nothing.
 template <typename F> std::string error_of(F f) {
-  try {
-    f();
-  } catch (const InputError &e) {
-    return e.what();
-  }
-  return "";
+  return thrown_message<InputError>(f, "");
 }
 
 } // namespace
@@ -110,13 +109,10 @@ TEST_CASE("parse_score_csv is all or nothing and names every bad row by line and
                            "bad id,2026-12-07,5,\n";  // line 9: bad patient id
   const std::string msg = error_of([&] { parse_score_csv(text, "s.csv", true); });
   CHECK_THAT(msg, Catch::StartsWith("s.csv: 7 errors; nothing was read"));
-  CHECK_THAT(msg, Catch::Contains("\ns.csv:2: score: \"11\""));
-  CHECK_THAT(msg, Catch::Contains("\ns.csv:3: score: \"seven\""));
-  CHECK_THAT(msg, Catch::Contains("\ns.csv:4: score: \"7.5\""));
-  CHECK_THAT(msg, Catch::Contains("\ns.csv:5: score: \"\""));
-  CHECK_THAT(msg, Catch::Contains("\ns.csv:6: at: \"2026-02-30\""));
-  CHECK_THAT(msg, Catch::Contains("\ns.csv:8: expected 4 fields"));
-  CHECK_THAT(msg, Catch::Contains("\ns.csv:9: patient_id: \"bad id\""));
+  check_contains_all(msg, {"\ns.csv:2: score: \"11\"", "\ns.csv:3: score: \"seven\"",
+                           "\ns.csv:4: score: \"7.5\"", "\ns.csv:5: score: \"\"",
+                           "\ns.csv:6: at: \"2026-02-30\"", "\ns.csv:8: expected 4 fields",
+                           "\ns.csv:9: patient_id: \"bad id\""});
   CHECK_THAT(msg, !Catch::Contains("s.csv:7"));
 }
 

@@ -20,13 +20,6 @@ using namespace titrate::test;
 
 namespace {
 
-nlohmann::json checksum_of(const TempDir &d, const std::string &db) {
-  auto r = run_titrate(d, {"--json", "--db", db, "db", "checksum"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out);
-}
-
 // The first field of the first row `sql` returns (psql -At).
 std::string pg_value(const std::string &url, const std::string &sql) {
   const std::string cmd = "psql -X -At -v ON_ERROR_STOP=1 '" + url + "' -c \"" + sql + "\"";
@@ -122,11 +115,7 @@ TEST_CASE("db copy: a failed copy into PostgreSQL leaves the database empty, sch
   TempDir d;
   const auto src = d.file("clinic.db");
   make_source(d, src);
-  {
-    SQLite::Database db(src, SQLite::OPEN_READWRITE);
-    db.exec("INSERT INTO users (name, role, password_hash, created) "
-            "VALUES ('zz.last', 'clinician', 'x', 'yesterday')");
-  }
+  add_uncopyable_row(src);
   const std::string url = fresh_pg_database("dbcopy");
   auto r = run_titrate(d, {"db", "copy", "--from", src, "--to", url});
   CHECK(r.exit_code == 1);

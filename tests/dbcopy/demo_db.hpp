@@ -7,7 +7,9 @@
 // tests/dbcopy). Every count in DemoCounts is worked out from the steps below, not read back.
 #include "tests/cli/run.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -73,6 +75,22 @@ inline void make_demo_db(const TempDir &d, const std::string &db) {
   demo_step(d, db, dr, "clinician", "2026-12-22", {"user", "add", ph, "--role", "pharmacist"},
             "correct horse battery staple\n");
   demo_step(d, db, dr, "clinician", "2026-12-22", {"patient", "invite", pt});
+}
+
+// A users row whose `created` is text where the schema has an integer: SQLite keeps what it is
+// given, and no copy can keep it exactly, so a copy of `db` must fail as a whole.
+inline void add_uncopyable_row(const std::string &db) {
+  SQLite::Database d(db, SQLite::OPEN_READWRITE);
+  d.exec("INSERT INTO users (name, role, password_hash, created) "
+         "VALUES ('zz.last', 'clinician', 'x', 'yesterday')");
+}
+
+// `titrate db checksum` of `db` as JSON (its tables, their rows and digests); it must succeed.
+inline nlohmann::json checksum_of(const TempDir &d, const std::string &db) {
+  auto r = run_titrate(d, {"--json", "--db", db, "db", "checksum"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
 }
 
 } // namespace titrate::test

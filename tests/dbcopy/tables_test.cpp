@@ -26,6 +26,26 @@ public:
   }
 };
 
+// A destination held in memory that reads back what it was given (a FakeReader); a test's
+// writer changes what end_table() or commit() does.
+class MemoryWriter : public TableWriter {
+public:
+  FakeReader held;
+  bool committed = false;
+  int schema_version() override { return tables_schema_version; }
+  void scan(const TableSpec &t, const RowSink &each) override { held.scan(t, each); }
+  void begin_table(const TableSpec &t) override { table_ = t.name; }
+  void insert(const Row &r) override { held.rows[table_].push_back(r); }
+  void end_table() override {}
+  void commit() override { committed = true; }
+
+protected:
+  const std::string &current_table() const { return table_; }
+
+private:
+  std::string table_;
+};
+
 const TableSummary &table(const DatabaseSummary &s, const std::string &name) {
   for (const auto &t : s.tables)
     if (t.table == name)
@@ -138,23 +158,14 @@ TEST_CASE("tables: parents come before children, so loading in order meets every
 
 TEST_CASE("tables: a copy whose destination reads back differently is refused, naming the table") {
   // A destination that drops the last audit row it is given: the read-back differs.
-  class LossyWriter final : public TableWriter {
+  class LossyWriter final : public MemoryWriter {
   public:
-    FakeReader held;
     std::string name() const override { return "lossy"; }
-    int schema_version() override { return tables_schema_version; }
-    void scan(const TableSpec &t, const RowSink &each) override { held.scan(t, each); }
-    void begin_table(const TableSpec &t) override { table_ = t.name; }
-    void insert(const Row &r) override { held.rows[table_].push_back(r); }
     void end_table() override {
-      if (table_ == "audit" && !held.rows[table_].empty())
-        held.rows[table_].pop_back();
+      auto &rows = held.rows[current_table()];
+      if (current_table() == "audit" && !rows.empty())
+        rows.pop_back();
     }
-    void commit() override { committed = true; }
-    bool committed = false;
-
-  private:
-    std::string table_;
   };
   FakeReader src;
   src.rows["audit"] = {{std::string("1"), std::string("2026-11-20T09:00:00Z"), std::string("dr"),
@@ -167,19 +178,9 @@ TEST_CASE("tables: a copy whose destination reads back differently is refused, n
 
   FakeReader good;
   good.rows = src.rows;
-  class ExactWriter final : public TableWriter {
+  class ExactWriter final : public MemoryWriter {
   public:
-    FakeReader held;
     std::string name() const override { return "exact"; }
-    int schema_version() override { return tables_schema_version; }
-    void scan(const TableSpec &t, const RowSink &each) override { held.scan(t, each); }
-    void begin_table(const TableSpec &t) override { table_ = t.name; }
-    void insert(const Row &r) override { held.rows[table_].push_back(r); }
-    void end_table() override {}
-    void commit() override {}
-
-  private:
-    std::string table_;
   };
   ExactWriter exact;
   const auto s = copy_tables(good, exact);

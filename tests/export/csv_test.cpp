@@ -12,56 +12,35 @@
 using namespace titrate;
 using namespace titrate::test;
 
-namespace {
-std::string schedule_of(const Sample &s) {
-  std::ostringstream out;
-  write_schedule_csv(out, s.input());
-  return out.str();
-}
-nlohmann::json parse_with_python(const std::string &name, const std::string &text) {
-  const auto r = validate_csv(write_output(name, text));
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.output);
-}
-} // namespace
-
 TEST_CASE("schedule CSV of the short plan matches the hand-checked golden file") {
-  Sample s;
-  s.plan = short_plan();
-  const std::string csv = schedule_of(s);
-  check_golden("schedule_short.csv", csv);
-  parse_with_python("schedule_short.csv", csv);
+  check_golden_accepted(write_schedule_csv, validate_csv, short_sample(), "schedule_short.csv");
 }
 
 TEST_CASE("schedule CSV parses with python csv: one row per day, time and strength") {
   Sample s;
-  const auto j = parse_with_python("schedule.csv", schedule_of(s));
+  const auto j = accepted_summary(validate_csv, "schedule.csv", exported(write_schedule_csv, s));
   CHECK(j["header"] == nlohmann::json::parse(R"(["date","time","drug","strength_mg","form",
         "count","dose_mg","daily_total_mg","stage","step"])"));
   // Counted by hand from support.cpp: duloxetine 28 days x 1 + taper 14 x 1 + gabapentin
   // 1 x 1 + 1 x 2 + 7 x 3 + 14 x 3 = 28 + 14 + 1 + 2 + 21 + 42 = 108 rows.
   const auto &rows = j["rows"];
   REQUIRE(rows.size() == 108);
-  CHECK(rows[0] ==
-        nlohmann::json::parse(
-            R"(["2026-12-01","morning","duloxetine","30","capsule","1","30","30","1","1"])"));
-  // 2026-12-29: the taper's morning dose, then gabapentin at bedtime (time-of-day order).
-  CHECK(rows[28] ==
-        nlohmann::json::parse(
-            R"(["2026-12-29","morning","duloxetine","30","capsule","1","30","30","2","1"])"));
-  CHECK(rows[29] ==
-        nlohmann::json::parse(
-            R"(["2026-12-29","bedtime","gabapentin","300","capsule","1","300","300","3","1"])"));
-  // Last row: 2027-01-20 bedtime, 600 mg tablet, daily total 1800 (no thousands separator).
-  CHECK(rows[107] ==
-        nlohmann::json::parse(
-            R"(["2027-01-20","bedtime","gabapentin","600","tablet","1","600","1800","3","4"])"));
+  const std::vector<std::pair<std::size_t, const char *>> expected_rows = {
+      {0, R"(["2026-12-01","morning","duloxetine","30","capsule","1","30","30","1","1"])"},
+      // 2026-12-29: the taper's morning dose, then gabapentin at bedtime (time-of-day order).
+      {28, R"(["2026-12-29","morning","duloxetine","30","capsule","1","30","30","2","1"])"},
+      {29, R"(["2026-12-29","bedtime","gabapentin","300","capsule","1","300","300","3","1"])"},
+      // Last row: 2027-01-20 bedtime, 600 mg tablet, daily total 1800 (no thousands separator).
+      {107, R"(["2027-01-20","bedtime","gabapentin","600","tablet","1","600","1800","3","4"])"},
+  };
+  for (const auto &[index, row] : expected_rows) {
+    INFO("row " << index);
+    CHECK(rows[index] == nlohmann::json::parse(row));
+  }
 }
 
 TEST_CASE("an administration of two strengths gives two rows with the same dose") {
-  Sample s;
-  s.plan = short_plan();
+  Sample s = short_sample();
   auto &step = s.plan.stages[0].steps[0];
   step.range = DateRange(parse_date("2026-12-01"), parse_date("2026-12-02"));
   step.daily = Dose::milligrams(90);
@@ -70,7 +49,8 @@ TEST_CASE("an administration of two strengths gives two rows with the same dose"
                                {UnitCount{Dose::milligrams(60), Form::capsule, 1},
                                 UnitCount{Dose::milligrams(30), Form::capsule, 1}}}};
   s.plan.stages[0].steps.resize(1);
-  const auto j = parse_with_python("two_strengths.csv", schedule_of(s));
+  const auto j =
+      accepted_summary(validate_csv, "two_strengths.csv", exported(write_schedule_csv, s));
   REQUIRE(j["rows"].size() == 2);
   CHECK(j["rows"][0][3] == "60");
   CHECK(j["rows"][1][3] == "30");
@@ -83,7 +63,7 @@ TEST_CASE("scores CSV is the import format and leaves superseded scores out") {
   std::ostringstream out;
   write_scores_csv(out, "P001", s.scores);
   check_golden("scores.csv", out.str());
-  const auto j = parse_with_python("scores.csv", out.str());
+  const auto j = accepted_summary(validate_csv, "scores.csv", out.str());
   CHECK(j["header"] == nlohmann::json::parse(R"(["patient_id","at","score","note"])"));
   REQUIRE(j["rows"].size() == 6); // 7 entries, id 10 superseded by id 11
   CHECK(j["rows"][2] ==

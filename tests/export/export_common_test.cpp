@@ -3,21 +3,18 @@
 // and the exact message of each parser for a word it does not know.
 #include "planner/core/errors.hpp"
 #include "planner/export/export_common.hpp"
+#include "tests/common/thrown.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
 using namespace titrate;
+using titrate::test::thrown_message;
 
 namespace {
 std::string input_error_of(void (*parse)()) {
-  try {
-    parse();
-  } catch (const InputError &e) {
-    return e.what();
-  }
-  return "(no InputError)";
+  return thrown_message<InputError>(parse, "(no InputError)");
 }
 } // namespace
 

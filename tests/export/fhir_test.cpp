@@ -21,18 +21,6 @@ using namespace titrate::test;
 
 namespace {
 
-std::string fhir_of(const Sample &s) {
-  std::ostringstream out;
-  write_fhir(out, s.input());
-  return out.str();
-}
-
-void require_valid(const std::string &name, const std::string &json) {
-  const auto r = validate_fhir(write_output(name, json));
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-}
-
 std::vector<nlohmann::json> resources(const nlohmann::json &bundle, const std::string &type) {
   std::vector<nlohmann::json> out;
   for (const auto &e : bundle["entry"])
@@ -44,12 +32,9 @@ std::vector<nlohmann::json> resources(const nlohmann::json &bundle, const std::s
 } // namespace
 
 TEST_CASE("FHIR bundle of the short approved plan matches the hand-checked golden file") {
-  Sample s;
-  s.plan = short_plan();
+  Sample s = short_sample();
   s.context = sample_context(ReviewState::approved, 2);
-  const std::string json = fhir_of(s);
-  check_golden("short_approved.fhir.json", json);
-  require_valid("short_approved.fhir.json", json);
+  check_golden_accepted(write_fhir, validate_fhir, s, "short_approved.fhir.json");
 }
 
 TEST_CASE("FHIR bundles validate against R4 for every review state") {
@@ -58,7 +43,8 @@ TEST_CASE("FHIR bundles validate against R4 for every review state") {
     Sample s;
     s.context = sample_context(state, 3);
     INFO(review_state_name(state));
-    require_valid("full_" + std::string(review_state_name(state)) + ".fhir.json", fhir_of(s));
+    require_accepted(validate_fhir, "full_" + std::string(review_state_name(state)) + ".fhir.json",
+                     exported(write_fhir, s));
   }
 }
 
@@ -71,7 +57,7 @@ TEST_CASE("MedicationRequest status follows the review state") {
 
 TEST_CASE("FHIR bundle content: one request per stage, ordered dosages, effective scores") {
   Sample s;
-  const auto bundle = nlohmann::json::parse(fhir_of(s));
+  const auto bundle = nlohmann::json::parse(exported(write_fhir, s));
   CHECK(bundle["type"] == "collection");
   CHECK(bundle["timestamp"] == "2026-11-30T15:00:00Z");
   // 1 Patient + 3 stages + 6 effective scores (id 10 superseded by id 11).
@@ -116,22 +102,22 @@ TEST_CASE("FHIR ids are name-based UUIDs: stable across versions, byte-identical
   // Python's uuid.uuid5(uuid.NAMESPACE_URL, ...).
   CHECK(name_uuid("titrate:Patient:P001") == "49bb0a12-0a81-57ad-a81f-35c0b4976d77");
   Sample s;
-  const std::string v1 = fhir_of(s);
-  CHECK(v1 == fhir_of(s));
+  const std::string v1 = exported(write_fhir, s);
+  CHECK(v1 == exported(write_fhir, s));
   s.context = sample_context(ReviewState::approved, 2);
-  const auto a = nlohmann::json::parse(v1), b = nlohmann::json::parse(fhir_of(s));
+  const auto a = nlohmann::json::parse(v1), b = nlohmann::json::parse(exported(write_fhir, s));
   for (std::size_t i = 0; i < a["entry"].size(); ++i)
     CHECK(a["entry"][i]["fullUrl"] == b["entry"][i]["fullUrl"]);
 }
 
 TEST_CASE("the FHIR validator rejects a wrong status inside a bundle entry") {
   Sample s;
-  auto bundle = nlohmann::json::parse(fhir_of(s));
+  auto bundle = nlohmann::json::parse(exported(write_fhir, s));
   bundle["entry"][1]["resource"]["status"] = "approved"; // not in medicationrequest-status
   const auto r = validate_fhir(write_output("broken.fhir.json", bundle.dump(2)));
   INFO(r.output);
   CHECK(r.exit_code == 1);
-  auto unexpected = nlohmann::json::parse(fhir_of(s));
+  auto unexpected = nlohmann::json::parse(exported(write_fhir, s));
   unexpected["entry"][0]["resource"]["sex"] = "female"; // not an R4 Patient element
   const auto u = validate_fhir(write_output("unexpected.fhir.json", unexpected.dump(2)));
   INFO(u.output);

@@ -21,19 +21,6 @@ using namespace titrate::test;
 
 namespace {
 
-std::string ics_of(const Sample &s) {
-  std::ostringstream out;
-  write_ics(out, s.input());
-  return out.str();
-}
-
-nlohmann::json validated(const std::string &name, const std::string &text) {
-  const auto r = validate_ics(write_output(name, text));
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.output);
-}
-
 std::vector<std::string> lines_with(const std::string &text, const std::string &prefix) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -55,16 +42,12 @@ const nlohmann::json &event(const nlohmann::json &summary, const std::string &ui
 } // namespace
 
 TEST_CASE("ICS of the short plan matches the hand-checked golden file") {
-  Sample s;
-  s.plan = short_plan();
-  const std::string ics = ics_of(s);
-  check_golden("short_draft_paris.ics", ics);
-  validated("short_draft_paris.ics", ics);
+  check_golden_accepted(write_ics, validate_ics, short_sample(), "short_draft_paris.ics");
 }
 
 TEST_CASE("ICS lines end in CRLF and are folded at 75 octets") {
   Sample s;
-  const std::string ics = ics_of(s);
+  const std::string ics = exported(write_ics, s);
   std::size_t start = 0;
   int lines = 0;
   while (start < ics.size()) {
@@ -83,7 +66,7 @@ TEST_CASE("ICS lines end in CRLF and are folded at 75 octets") {
 
 TEST_CASE("ICS of the full plan parses with icalendar and libical, with the planned occurrences") {
   Sample s;
-  const auto j = validated("full_draft_paris.ics", ics_of(s));
+  const auto j = accepted_summary(validate_ics, "full_draft_paris.ics", exported(write_ics, s));
   // Hand count: duloxetine 2 steps x 1 time, taper 1 x 1, gabapentin 1 + 2 + 3 + 3, and two
   // assessment dates = 2 + 1 + 9 + 2 = 14 events.
   CHECK(j["icalendar_events"] == 14);
@@ -104,9 +87,9 @@ TEST_CASE("ICS of the full plan parses with icalendar and libical, with the plan
 
 TEST_CASE("a newer plan version keeps the UIDs and raises SEQUENCE") {
   Sample s;
-  const std::string v1 = ics_of(s);
+  const std::string v1 = exported(write_ics, s);
   s.context = sample_context(ReviewState::approved, 2);
-  const std::string v2 = ics_of(s);
+  const std::string v2 = exported(write_ics, s);
   CHECK(lines_with(v1, "UID:") == lines_with(v2, "UID:"));
   const auto uids = lines_with(v1, "UID:");
   CHECK(std::set<std::string>(uids.begin(), uids.end()).size() == uids.size()); // unique
@@ -118,31 +101,30 @@ TEST_CASE("a newer plan version keeps the UIDs and raises SEQUENCE") {
     CHECK(l == "STATUS:TENTATIVE");
   for (const auto &l : lines_with(v2, "STATUS:"))
     CHECK(l == "STATUS:CONFIRMED");
-  validated("full_approved_v2.ics", v2);
-  CHECK(v2 == ics_of(s)); // byte-identical on a second export
+  accepted_summary(validate_ics, "full_approved_v2.ics", v2);
+  CHECK(v2 == exported(write_ics, s)); // byte-identical on a second export
 }
 
 TEST_CASE("UNTIL is the last dose in UTC across a daylight-saving change") {
-  Sample s;
-  s.plan = short_plan();
+  Sample s = short_sample();
   auto &stage = s.plan.stages[0];
   stage.steps.resize(1);
   // 2027-03-20 .. 2027-04-02 inclusive; Paris moves to CEST on 2027-03-28 (last Sunday of
   // March), so the last dose, 2027-04-02 08:00 CEST (+02:00), is 06:00 UTC; 14 occurrences.
   stage.steps[0].range = DateRange(parse_date("2027-03-20"), parse_date("2027-04-03"));
   stage.decision_date.reset();
-  const std::string paris = ics_of(s);
+  const std::string paris = exported(write_ics, s);
   CHECK_THAT(paris, Catch::Contains("RRULE:FREQ=DAILY;UNTIL=20270402T060000Z"));
-  const auto j = validated("dst_paris.ics", paris);
+  const auto j = accepted_summary(validate_ics, "dst_paris.ics", paris);
   CHECK(event(j, "titrate-P001-stage1-step1-morning@titrate")["occurrences"] == 14);
   // New York: EDT from 2027-03-14 (second Sunday); 08:00 EDT (-04:00) = 12:00 UTC.
   s.context.time_zone = "America/New_York";
-  const std::string ny = ics_of(s);
+  const std::string ny = exported(write_ics, s);
   CHECK_THAT(ny, Catch::Contains("RRULE:FREQ=DAILY;UNTIL=20270402T120000Z"));
   CHECK_THAT(ny, Catch::Contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU"));
   CHECK_THAT(ny, Catch::Contains("DTSTART:19700308T020000")); // 1970-03-08: second Sunday
   CHECK_THAT(ny, Catch::Contains("DTSTART:19701101T020000")); // 1970-11-01: first Sunday
-  const auto k = validated("dst_new_york.ics", ny);
+  const auto k = accepted_summary(validate_ics, "dst_new_york.ics", ny);
   CHECK(event(k, "titrate-P001-stage1-step1-morning@titrate")["occurrences"] == 14);
 }
 
@@ -173,8 +155,9 @@ TEST_CASE("ICS text is escaped and folded without splitting UTF-8") {
 TEST_CASE("an unsupported time zone is refused naming the value") {
   Sample s;
   s.context.time_zone = "Mars/Olympus";
-  CHECK_THROWS_AS(ics_of(s), InputError);
-  CHECK_THROWS_WITH(ics_of(s), Catch::Contains("Mars/Olympus") && Catch::Contains("Europe/Paris"));
+  CHECK_THROWS_AS(exported(write_ics, s), InputError);
+  CHECK_THROWS_WITH(exported(write_ics, s),
+                    Catch::Contains("Mars/Olympus") && Catch::Contains("Europe/Paris"));
 }
 
 TEST_CASE("the ICS validators reject a broken calendar") {
@@ -190,7 +173,7 @@ TEST_CASE("the ICS validators reject a broken calendar") {
 
 TEST_CASE("ICS reminders use ISMP-safe wording and tall man") {
   Sample s;
-  std::string ics = ics_of(s);
+  std::string ics = exported(write_ics, s);
   // Unfold (RFC 5545 3.1) and read the people-facing values only.
   for (std::size_t p; (p = ics.find("\r\n ")) != std::string::npos;)
     ics.erase(p, 3);

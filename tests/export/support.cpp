@@ -1,5 +1,7 @@
 #include "tests/export/support.hpp"
 
+#include "tests/common/banned_patterns.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -227,6 +229,37 @@ ToolResult validate_fhir(const std::string &path) {
   return run_tool("node " + quote(script("validate_fhir.js")) + " " + quote(path));
 }
 
+Sample short_sample() {
+  Sample s;
+  s.plan = short_plan();
+  return s;
+}
+
+std::string exported(Exporter write, const Sample &s) {
+  std::ostringstream out;
+  write(out, s.input());
+  return out.str();
+}
+
+ToolResult require_accepted(Validator validate, const std::string &name, const std::string &text) {
+  auto r = validate(write_output(name, text));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  return r;
+}
+
+void check_golden_accepted(Exporter write, Validator validate, const Sample &s,
+                           const std::string &name) {
+  const std::string text = exported(write, s);
+  check_golden(name, text);
+  require_accepted(validate, name, text);
+}
+
+nlohmann::json accepted_summary(Validator validate, const std::string &name,
+                                const std::string &text) {
+  return nlohmann::json::parse(require_accepted(validate, name, text).output);
+}
+
 } // namespace titrate::test
 
 namespace titrate::test {
@@ -254,7 +287,7 @@ void check_golden(const std::string &name, const std::string &actual) {
 
 std::vector<std::string> ismp_violations(const std::string &text) {
   // clinical.md F: what must never be printed.
-  static const std::vector<std::pair<const char *, const char *>> banned = {
+  static const std::vector<BannedPattern> banned = {
       {R"(\d\.0+\b)", "trailing zero"},
       {R"((^|[^0-9])\.\d)", "naked decimal (no leading zero)"},
       {R"(\b(QD|qd|q\.d\.|OD|QOD|HS|hs|QHS|qhs|qn|BID|TID|bid|tid)\b)", "Latin abbreviation"},
@@ -263,13 +296,7 @@ std::vector<std::string> ismp_violations(const std::string &text) {
       {R"(\dmg)", "number and unit run together"},
       {R"(mg\.)", "unit with a period"},
   };
-  std::vector<std::string> found;
-  for (const auto &[pattern, what] : banned) {
-    std::smatch m;
-    if (std::regex_search(text, m, std::regex(pattern)))
-      found.push_back(std::string(what) + ": found \"" + m.str() + "\"");
-  }
-  return found;
+  return banned_found(text, banned, ": found ");
 }
 
 } // namespace titrate::test

@@ -6,6 +6,9 @@
 // .ci/install-export-validators; it never skips.
 #include "planner/export/export_context.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,9 @@ struct Sample {
   ExportInput input() const { return ExportInput{plan, patient, formulary, scores, context}; }
 };
 
+// The sample with short_plan() (the duloxetine trial alone) in place of the whole plan.
+Sample short_sample();
+
 struct ToolResult {
   int exit_code = -1;
   std::string output; // stdout and stderr together
@@ -47,6 +53,22 @@ ToolResult validate_ics(const std::string &path);  // python3-icalendar + libica
 ToolResult validate_csv(const std::string &path);  // python3 csv module (strict)
 ToolResult validate_svg(const std::string &path);  // xmllint --noout + python3 ElementTree
 ToolResult validate_fhir(const std::string &path); // npm fhir (R4 StructureDefinitions)
+
+// An exporter of one plan version (write_ics, write_text, ...) and a validator (validate_ics, ...).
+using Exporter = void (*)(std::ostream &out, const ExportInput &in);
+using Validator = ToolResult (*)(const std::string &path);
+
+// What `write` exports for the sample, as text.
+std::string exported(Exporter write, const Sample &s);
+// Writes `text` to the output file `name` and REQUIREs that `validate` accepts it (its report
+// shown when it does not); returns the report.
+ToolResult require_accepted(Validator validate, const std::string &name, const std::string &text);
+// The same, with the validator's report (the JSON summary it prints) parsed.
+nlohmann::json accepted_summary(Validator validate, const std::string &name,
+                                const std::string &text);
+// What `write` exports for `s` matches golden/<name> (check_golden), and `validate` accepts it.
+void check_golden_accepted(Exporter write, Validator validate, const Sample &s,
+                           const std::string &name);
 
 } // namespace titrate::test
 

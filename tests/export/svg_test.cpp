@@ -17,19 +17,6 @@ using namespace titrate::test;
 
 namespace {
 
-std::string svg_of(const Sample &s) {
-  std::ostringstream out;
-  write_svg(out, s.input());
-  return out.str();
-}
-
-nlohmann::json validated(const std::string &name, const std::string &svg) {
-  const auto r = validate_svg(write_output(name, svg));
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.output);
-}
-
 bool has_text(const nlohmann::json &j, const std::string &t) {
   for (const auto &x : j["texts"])
     if (x == t)
@@ -41,8 +28,8 @@ bool has_text(const nlohmann::json &j, const std::string &t) {
 
 TEST_CASE("pain chart is valid SVG with baseline, response line, stages and decisions") {
   Sample s;
-  const std::string svg = svg_of(s);
-  const auto j = validated("chart.svg", svg);
+  const std::string svg = exported(write_svg, s);
+  const auto j = accepted_summary(validate_svg, "chart.svg", svg);
   CHECK(j["viewBox"] == "0 0 560 390");
   CHECK(j["circles"] == 6); // effective scores
   CHECK(has_text(j, "baseline 8"));
@@ -65,14 +52,14 @@ TEST_CASE("pain chart is valid SVG with baseline, response line, stages and deci
   CHECK_THAT(points, Catch::Contains("135.8,157.5"));
   // 2026-11-28 (day 0): mean 8 at x = 44 + 0.5 / 55 x 404 = 47.7, y = 120.
   CHECK(points.rfind("47.7,120.0 ", 0) == 0);
-  CHECK(svg == svg_of(s));
+  CHECK(svg == exported(write_svg, s));
 }
 
 TEST_CASE("pain chart escapes text and draws no baseline when none is known") {
   Sample s;
   s.formulary.drugs[1].tall_man = "gaba<pentin> & \"co\"";
   s.patient.baseline_pain.reset();
-  const auto j = validated("escaped.svg", svg_of(s));
+  const auto j = accepted_summary(validate_svg, "escaped.svg", exported(write_svg, s));
   CHECK(has_text(j, "gaba<pentin> & \"co\" 300 to 1,800 mg daily"));
   for (const auto &t : j["texts"])
     CHECK_THAT(t.get<std::string>(), !Catch::Contains("baseline"));
@@ -81,7 +68,7 @@ TEST_CASE("pain chart escapes text and draws no baseline when none is known") {
 TEST_CASE("pain chart uses the assessment's baseline when given") {
   Sample s;
   s.context.baseline = 7.5;
-  const auto j = validated("baseline.svg", svg_of(s));
+  const auto j = accepted_summary(validate_svg, "baseline.svg", exported(write_svg, s));
   CHECK(has_text(j, "baseline 7.5"));
   CHECK(has_text(j, "30 % less pain: 5.3")); // 7.5 x 0.7 = 5.25, shown to one decimal
 }
@@ -136,8 +123,8 @@ TEST_CASE("pain chart lays out stage labels without overlaps for 1 to 6 stages")
       day = end + Days(2);
       s.plan.stages.push_back(st);
     }
-    const std::string svg = svg_of(s);
-    validated("stages-" + std::to_string(n) + ".svg", svg);
+    const std::string svg = exported(write_svg, s);
+    accepted_summary(validate_svg, "stages-" + std::to_string(n) + ".svg", svg);
     struct Box {
       double x0, x1, y;
       std::string text;

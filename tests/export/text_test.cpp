@@ -15,38 +15,30 @@
 using namespace titrate;
 using namespace titrate::test;
 
-namespace {
-std::string text_of(const Sample &s) {
-  std::ostringstream out;
-  write_text(out, s.input());
-  return out.str();
-}
-} // namespace
-
 TEST_CASE("text schedule matches the hand-checked golden file") {
   Sample s;
-  check_golden("schedule_draft.txt", text_of(s));
+  check_golden("schedule_draft.txt", exported(write_text, s));
 }
 
 TEST_CASE("text schedule states the pharmacist's approval or its absence") {
   Sample s;
-  CHECK_THAT(text_of(s), Catch::Contains("NOT YET APPROVED"));
+  CHECK_THAT(exported(write_text, s), Catch::Contains("NOT YET APPROVED"));
   s.context = sample_context(ReviewState::submitted, 2);
-  CHECK_THAT(text_of(s), Catch::Contains("NOT YET APPROVED"));
+  CHECK_THAT(exported(write_text, s), Catch::Contains("NOT YET APPROVED"));
   s.context = sample_context(ReviewState::approved, 2);
-  const std::string approved = text_of(s);
+  const std::string approved = exported(write_text, s);
   CHECK_THAT(approved, Catch::Contains("Approved by pharmacist Ana Ruiz on 2026-11-30 at 14:05."));
   CHECK_THAT(approved, Catch::Contains("Plan version 2"));
   CHECK_THAT(approved, !Catch::Contains("NOT YET APPROVED"));
   s.context = sample_context(ReviewState::rejected, 2);
-  const std::string rejected = text_of(s);
+  const std::string rejected = exported(write_text, s);
   CHECK_THAT(rejected, Catch::Contains("NOT APPROVED: a pharmacist rejected this plan"));
   CHECK_THAT(rejected, !Catch::Contains("Approved by"));
 }
 
 TEST_CASE("text schedule uses ISMP-safe wording") {
   Sample s;
-  const std::string text = text_of(s);
+  const std::string text = exported(write_text, s);
   CHECK(ismp_violations(text).empty());
   for (const auto &v : ismp_violations(text))
     FAIL_CHECK(v);
@@ -68,14 +60,14 @@ TEST_CASE("unit wording keeps the leading zero and the thousands comma") {
 
 TEST_CASE("text export is deterministic and refuses a bad context") {
   Sample s;
-  CHECK(text_of(s) == text_of(s));
+  CHECK(exported(write_text, s) == exported(write_text, s));
   s.context.plan_version = -1;
-  CHECK_THROWS_AS(text_of(s), InputError);
+  CHECK_THROWS_AS(exported(write_text, s), InputError);
   // 0 is a draft shown without being stored (plan --patient-file --format); never approved.
   s.context.plan_version = 0;
-  CHECK_THAT(text_of(s), Catch::Contains("Plan not stored (preview)"));
+  CHECK_THAT(exported(write_text, s), Catch::Contains("Plan not stored (preview)"));
   s.context.review = ReviewState::approved;
-  CHECK_THROWS_AS(text_of(s), InputError);
+  CHECK_THROWS_AS(exported(write_text, s), InputError);
 }
 
 TEST_CASE("text schedule shows a washout gap between medicines") {
@@ -85,7 +77,7 @@ TEST_CASE("text schedule shows a washout gap between medicines") {
   auto &gab = s.plan.stages[2];
   gab.steps.resize(1);
   gab.steps[0].range = DateRange(parse_date("2027-01-15"), parse_date("2027-01-16"));
-  const std::string text = text_of(s);
+  const std::string text = exported(write_text, s);
   CHECK_THAT(text,
              Catch::Contains("\nFrom 2027-01-12 through 2027-01-14 (3 days)\n"
                              "  No medicine from this plan on these days (gap between medicines).\n"

@@ -2,11 +2,16 @@
 // "FILE:LINE: KEY: what; expected ...". Line numbers are counted by hand in the texts below.
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
+#include "tests/common/text_edits.hpp"
+#include "tests/common/thrown.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace titrate;
 using Catch::Contains;
+using titrate::test::check_edit_messages;
+using titrate::test::replaced;
+using titrate::test::thrown_message;
 
 namespace {
 
@@ -88,12 +93,6 @@ source = "T"
 // 26: upper = 30 | 31: [[renal]] #2 | 32: lower = 30 | 37: [[conditions]] | 38: condition
 // 42: [[interactions]] | 43: class
 
-std::string replaced(std::string text, const std::string &from, const std::string &to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
 Vocabulary vocab() {
   return parse_vocabulary({"f/vocabulary.toml", kVocabulary});
 }
@@ -103,12 +102,7 @@ Monograph parse(const std::string &text) {
 }
 
 std::string error_of(const std::string &text) {
-  try {
-    parse(text);
-  } catch (const DataError &e) {
-    return e.what();
-  }
-  return "(no error)";
+  return thrown_message<DataError>([&] { parse(text); }, "(no error)");
 }
 
 } // namespace
@@ -202,23 +196,25 @@ TEST_CASE("a scored tablet marked splittable builds half doses, a capsule may no
 }
 
 TEST_CASE("a renal band gap is rejected") {
-  CHECK_THAT(error_of(replaced(kDrug, "lower = 30\nlower_inclusive = true",
-                               "lower = 30\nlower_inclusive = false")),
-             Contains("f/testdrug.toml:31: renal: gap: bands \"CrCl less than 30\" and \"CrCl more "
-                      "than 30\" leave a gap"));
-  CHECK_THAT(error_of(replaced(kDrug, "lower = 30\n", "lower = 40\n")),
-             Contains("f/testdrug.toml:31: renal: gap:"));
-  CHECK_THAT(error_of(replaced(kDrug, "lower = 0\n", "lower = 5\n")),
-             Contains("f/testdrug.toml:23: renal: gap: CrCl from 0"));
+  check_edit_messages(
+      kDrug,
+      {{"lower = 30\nlower_inclusive = true",
+        "lower = 30\nlower_inclusive = false",
+        {"f/testdrug.toml:31: renal: gap: bands \"CrCl less than 30\" and \"CrCl more than 30\" "
+         "leave a gap"}},
+       {"lower = 30\n", "lower = 40\n", {"f/testdrug.toml:31: renal: gap:"}},
+       {"lower = 0\n", "lower = 5\n", {"f/testdrug.toml:23: renal: gap: CrCl from 0"}}},
+      error_of);
 }
 
 TEST_CASE("a renal band overlap is rejected") {
-  CHECK_THAT(error_of(replaced(kDrug, "upper = 30\nupper_inclusive = false",
-                               "upper = 30\nupper_inclusive = true")),
-             Contains("f/testdrug.toml:31: renal: overlap: bands \"CrCl at most 30\" and \"CrCl 30 "
-                      "or more\" overlap"));
-  CHECK_THAT(error_of(replaced(kDrug, "upper = 30\n", "upper = 45\n")),
-             Contains("f/testdrug.toml:31: renal: overlap:"));
+  check_edit_messages(kDrug,
+                      {{"upper = 30\nupper_inclusive = false",
+                        "upper = 30\nupper_inclusive = true",
+                        {"f/testdrug.toml:31: renal: overlap: bands \"CrCl at most 30\" and "
+                         "\"CrCl 30 or more\" overlap"}},
+                       {"upper = 30\n", "upper = 45\n", {"f/testdrug.toml:31: renal: overlap:"}}},
+                      error_of);
 }
 
 TEST_CASE("bands that stop short of infinity are rejected") {

@@ -3,12 +3,17 @@
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/formulary/patient_file.hpp"
+#include "tests/common/text_edits.hpp"
+#include "tests/common/thrown.hpp"
 #include "tests/data/read_files.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace titrate;
 using Catch::Contains;
+using titrate::test::check_edit_messages;
+using titrate::test::replaced;
+using titrate::test::thrown_message;
 
 namespace {
 
@@ -31,23 +36,12 @@ stopped_medications = [ { name = "phenelzine", stopped = "2026-11-20" } ]
 baseline_pain = 7
 )";
 
-std::string replaced(std::string text, const std::string &from, const std::string &to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
 Patient parse(const std::string &text) {
   return parse_patient_file({"p.toml", text}, vocab(), kToday);
 }
 
 std::string error_of(const std::string &text) {
-  try {
-    parse(text);
-  } catch (const InputError &e) {
-    return e.what();
-  }
-  return "(no error)";
+  return thrown_message<InputError>([&] { parse(text); }, "(no error)");
 }
 
 } // namespace
@@ -93,40 +87,43 @@ TEST_CASE("rejected patient-file inputs name the field") {
   CHECK_THAT(error_of(kPatient + std::string("shoe_size = 9\n")),
              Contains("p.toml:11: shoe_size: unknown key; expected one of:") &&
                  Contains("baseline_pain"));
-  CHECK_THAT(
-      error_of(replaced(kPatient, "\"narrow-angle-glaucoma\"", "\"cirrhosis\"")),
-      Contains("p.toml:7: conditions: \"cirrhosis\" is not a known condition; expected one of: "
-               "recent-myocardial-infarction, heart-block"));
-  CHECK_THAT(
-      error_of(replaced(kPatient, "serum_creatinine_mg_dl = 1.1", "serum_creatinine_mg_dl = 0")),
-      Contains("p.toml:5: serum_creatinine_mg_dl"));
-  CHECK_THAT(error_of(replaced(kPatient, "1958-04-02", "2027-01-01")),
-             Contains("p.toml:2: birth_date") && Contains("future"));
-  CHECK_THAT(
-      error_of(replaced(kPatient, "baseline_pain = 7", "baseline_pain = 11")),
-      Contains("p.toml:10: baseline_pain: 11 is out of range; expected a whole number 0 to 10"));
-  CHECK_THAT(
-      error_of(replaced(kPatient, "baseline_pain = 7", "baseline_pain = 6.5")),
-      Contains("p.toml:10: baseline_pain: is a decimal number; expected a whole number 0 to 10"));
-  CHECK_THAT(error_of(replaced(kPatient, "sex = \"female\"", "sex = \"f\"")),
-             Contains("p.toml:3: sex: \"f\" is not a sex; expected female or male"));
-  CHECK_THAT(error_of(replaced(kPatient, "hepatic = \"none\"", "hepatic = \"child-pugh-b\"")),
-             Contains("p.toml:6: hepatic: \"child-pugh-b\" is not a hepatic class"));
-  CHECK_THAT(error_of(replaced(kPatient, "weight_kg = 70", "weight_kg = \"70\"")),
-             Contains("p.toml:4: weight_kg: is a string; expected a number"));
-  CHECK_THAT(error_of(replaced(kPatient, "1958-04-02", "1958-02-30")),
-             Contains("p.toml:2: birth_date"));
-  CHECK_THAT(error_of(replaced(kPatient, "[\"sertraline\"]", "[\"Sertraline\"]")),
-             Contains("p.toml:8: medications: \"Sertraline\" is not a medication name"));
-  CHECK_THAT(error_of(replaced(kPatient, "2026-11-20", "2026-12-05")),
-             Contains("stopped_medications"));
-  CHECK_THAT(error_of(replaced(kPatient, "name = \"phenelzine\", ", "")),
-             Contains("p.toml:9: stopped_medications.name: missing"));
-  CHECK_THAT(error_of(replaced(kPatient, "id = \"P001\"\n", "")), Contains("id: missing"));
-  CHECK_THAT(error_of(replaced(kPatient, "serum_creatinine_mg_dl = 1.1\n", "")),
-             Contains("serum_creatinine_mg_dl: missing"));
-  CHECK_THAT(error_of(replaced(kPatient, "weight_kg = 70", "weight_kg = = 70")),
-             Contains("p.toml:4: syntax:"));
+  check_edit_messages(
+      kPatient,
+      {
+          {"\"narrow-angle-glaucoma\"",
+           "\"cirrhosis\"",
+           {"p.toml:7: conditions: \"cirrhosis\" is not a known condition; expected one of: "
+            "recent-myocardial-infarction, heart-block"}},
+          {"serum_creatinine_mg_dl = 1.1",
+           "serum_creatinine_mg_dl = 0",
+           {"p.toml:5: serum_creatinine_mg_dl"}},
+          {"1958-04-02", "2027-01-01", {"p.toml:2: birth_date", "future"}},
+          {"baseline_pain = 7",
+           "baseline_pain = 11",
+           {"p.toml:10: baseline_pain: 11 is out of range; expected a whole number 0 to 10"}},
+          {"baseline_pain = 7",
+           "baseline_pain = 6.5",
+           {"p.toml:10: baseline_pain: is a decimal number; expected a whole number 0 to 10"}},
+          {"sex = \"female\"",
+           "sex = \"f\"",
+           {"p.toml:3: sex: \"f\" is not a sex; expected female or male"}},
+          {"hepatic = \"none\"",
+           "hepatic = \"child-pugh-b\"",
+           {"p.toml:6: hepatic: \"child-pugh-b\" is not a hepatic class"}},
+          {"weight_kg = 70",
+           "weight_kg = \"70\"",
+           {"p.toml:4: weight_kg: is a string; expected a number"}},
+          {"1958-04-02", "1958-02-30", {"p.toml:2: birth_date"}},
+          {"[\"sertraline\"]",
+           "[\"Sertraline\"]",
+           {"p.toml:8: medications: \"Sertraline\" is not a medication name"}},
+          {"2026-11-20", "2026-12-05", {"stopped_medications"}},
+          {"name = \"phenelzine\", ", "", {"p.toml:9: stopped_medications.name: missing"}},
+          {"id = \"P001\"\n", "", {"id: missing"}},
+          {"serum_creatinine_mg_dl = 1.1\n", "", {"serum_creatinine_mg_dl: missing"}},
+          {"weight_kg = 70", "weight_kg = = 70", {"p.toml:4: syntax:"}},
+      },
+      error_of);
 }
 
 TEST_CASE("every example patient in schedules/examples parses") {

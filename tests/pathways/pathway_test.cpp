@@ -2,12 +2,16 @@
 // ESMO / NICE CG173; faults name file, line and key.
 #include "planner/core/errors.hpp"
 #include "planner/pathways/pathway.hpp"
+#include "tests/common/text_edits.hpp"
+#include "tests/common/thrown.hpp"
 #include "tests/data/read_files.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace titrate;
 using Catch::Contains;
+using titrate::test::replaced;
+using titrate::test::thrown_message;
 
 namespace {
 
@@ -58,19 +62,12 @@ source = "project rule"
 verified = false
 )";
 
-std::string replaced(std::string text, const std::string &from, const std::string &to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
 std::string error_of(const std::string &text) {
-  try {
-    parse_pathway({"s/p.toml", text}, formulary());
-  } catch (const DataError &e) {
-    return e.what();
-  }
-  return "(no error)";
+  return thrown_message<DataError>(
+      [&] {
+        parse_pathway({"s/p.toml", text}, formulary());
+      },
+      "(no error)");
 }
 
 } // namespace

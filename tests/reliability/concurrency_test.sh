@@ -8,14 +8,7 @@ set -euo pipefail
 bin=${1:?usage: concurrency_test.sh TITRATE_BINARY [PROCS] [COUNT]}
 procs=${2:-8}
 n=${3:-1000}
-command -v sqlite3 >/dev/null || { echo "concurrency_test.sh: the sqlite3 shell is needed" >&2; exit 1; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/titrate-concurrency.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export TITRATE_DB=$work/titrate.db TITRATE_TODAY=2026-12-01 TITRATE_USER=concurrency-test \
-       TITRATE_ROLE=clinician XDG_DATA_HOME=$work
-
-fail() { echo "concurrency_test.sh: FAIL: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/script_work.sh" concurrency
 
 "$bin" patient add P001 --birth-date 1960-01-01 --sex female --weight-kg 70 \
   --creatinine-mg-dl 1.0 >/dev/null || fail "patient add"

@@ -1,5 +1,7 @@
 #include "tests/reliability/corpus.hpp"
 
+#include "tests/reliability/hex_digit.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -7,15 +9,7 @@ namespace titrate::reliability {
 
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+using test::hex_digit;
 
 std::vector<std::string> split(const std::string &s, const std::string &sep) {
   std::vector<std::string> out;

@@ -9,15 +9,8 @@ set -euo pipefail
 bin=${1:?usage: crash_test.sh TITRATE_BINARY [KILLS] [ROWS]}
 kills=${2:-50}
 rows=${3:-200000}
-command -v sqlite3 >/dev/null || { echo "crash_test.sh: the sqlite3 shell is needed" >&2; exit 1; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/titrate-crash.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export TITRATE_DB=$work/titrate.db TITRATE_TODAY=2026-12-01 TITRATE_USER=crash-test \
-       TITRATE_ROLE=clinician XDG_DATA_HOME=$work
+. "$(dirname "${BASH_SOURCE[0]}")/script_work.sh" crash
 patients=20
-
-fail() { echo "crash_test.sh: FAIL: $*" >&2; exit 1; }
 
 for p in $(seq 1 $patients); do
   "$bin" patient add "C$p" --birth-date 1960-01-01 --sex female --weight-kg 70 \

@@ -33,6 +33,23 @@ Patient with_crcl(double crcl) {
   return p;
 }
 
+const Formulary &formulary();
+
+// The report on adult() taking `medications` now.
+EligibilityReport taking(std::vector<std::string> medications) {
+  Patient p = adult();
+  p.medications = std::move(medications);
+  return check_eligibility(p, formulary(), today);
+}
+
+// 70 on `today` (the Beers criteria apply from 65), taking `medications` now.
+Patient aged_70_taking(std::vector<std::string> medications) {
+  Patient p = adult();
+  p.birth_date = parse_date("1956-01-01");
+  p.medications = std::move(medications);
+  return p;
+}
+
 const DrugVerdict &drug(const EligibilityReport &r, const char *name) {
   const DrugVerdict *d = r.find(name);
   REQUIRE(d != nullptr);
@@ -294,9 +311,7 @@ TEST_CASE("breastfeeding: every drug caution but plan is not refused") {
 // ---- A5: interactions ------------------------------------------------------------------------
 
 TEST_CASE("sertraline: duloxetine and TCAs caution (serotonergic), gabapentin ok") {
-  Patient p = adult();
-  p.medications = {"sertraline"};
-  auto r = check_eligibility(p, formulary(), today);
+  auto r = taking({"sertraline"});
   CHECK(drug(r, "duloxetine").verdict == Severity::caution);
   CHECK(has_rule(drug(r, "duloxetine"), "interaction.serotonergic.duloxetine"));
   CHECK_THAT(drug(r, "duloxetine").reasons.at(0).text, Catch::Contains("sertraline"));
@@ -305,9 +320,7 @@ TEST_CASE("sertraline: duloxetine and TCAs caution (serotonergic), gabapentin ok
 }
 
 TEST_CASE("a medication in several classes fires each class rule: paroxetine, tramadol") {
-  Patient p = adult();
-  p.medications = {"paroxetine", "tramadol"};
-  auto r = check_eligibility(p, formulary(), today);
+  auto r = taking({"paroxetine", "tramadol"});
   const auto &d = drug(r, "duloxetine");
   CHECK(has_rule(d, "interaction.serotonergic.duloxetine"));
   CHECK(has_rule(d, "interaction.cyp2d6.duloxetine"));
@@ -318,9 +331,7 @@ TEST_CASE("a medication in several classes fires each class rule: paroxetine, tr
 }
 
 TEST_CASE("an MAOI taken now is avoid with no day it lifts") {
-  Patient p = adult();
-  p.medications = {"phenelzine"};
-  auto r = check_eligibility(p, formulary(), today);
+  auto r = taking({"phenelzine"});
   CHECK(drug(r, "duloxetine").verdict == Severity::avoid);
   CHECK_FALSE(drug(r, "duloxetine").available_from);
   CHECK(drug(r, "amitriptyline").verdict == Severity::avoid);
@@ -391,23 +402,18 @@ TEST_CASE("unknown medications are reported as not checked and change no verdict
 }
 
 TEST_CASE("a formulary drug taken as a medication is known, never unchecked") {
-  Patient p = adult();
-  p.medications = {"gabapentin"};
-  auto r = check_eligibility(p, formulary(), today);
+  auto r = taking({"gabapentin"});
   CHECK(r.unchecked_medications.empty());
 }
 
 TEST_CASE("already taking the drug itself: caution, and not also its own class rule") {
-  Patient p = adult();
-  p.medications = {"gabapentin"};
-  auto r = check_eligibility(p, formulary(), today);
+  auto r = taking({"gabapentin"});
   const auto &g = drug(r, "gabapentin");
   CHECK(g.verdict == Severity::caution);
   REQUIRE(g.reasons.size() == 1);
   CHECK(g.reasons[0].rule == "already-taking.gabapentin");
 
-  p.medications = {"duloxetine"};
-  r = check_eligibility(p, formulary(), today);
+  r = taking({"duloxetine"});
   const auto &d = drug(r, "duloxetine");
   // duloxetine is serotonergic and a CYP2D6 inhibitor, but it does not interact with itself
   REQUIRE(d.reasons.size() == 1);
@@ -418,27 +424,21 @@ TEST_CASE("already taking the drug itself: caution, and not also its own class r
 }
 
 TEST_CASE("a second gabapentinoid or TCA is avoid, another SNRI is caution") {
-  Patient p = adult();
-  p.medications = {"pregabalin"};
-  auto r = check_eligibility(p, formulary(), today);
+  auto r = taking({"pregabalin"});
   CHECK(drug(r, "gabapentin").verdict == Severity::avoid);
   CHECK(has_rule(drug(r, "gabapentin"), "same-class.gabapentin"));
 
-  p.medications = {"amitriptyline"};
-  r = check_eligibility(p, formulary(), today);
+  r = taking({"amitriptyline"});
   CHECK(drug(r, "nortriptyline").verdict == Severity::avoid);
   CHECK(drug(r, "amitriptyline").verdict == Severity::caution);
 
-  p.medications = {"venlafaxine"};
-  r = check_eligibility(p, formulary(), today);
+  r = taking({"venlafaxine"});
   CHECK(drug(r, "duloxetine").verdict == Severity::caution);
   CHECK(has_rule(drug(r, "duloxetine"), "same-class.duloxetine"));
 }
 
 TEST_CASE("Beers: age 65 or over and two CNS-active drugs already -> caution for every candidate") {
-  Patient p = adult();
-  p.birth_date = parse_date("1956-01-01"); // 70
-  p.medications = {"morphine", "diazepam"};
+  Patient p = aged_70_taking({"morphine", "diazepam"});
   auto r = check_eligibility(p, formulary(), today);
   for (const auto &d : r.drugs) {
     INFO(d.drug);
@@ -460,10 +460,7 @@ TEST_CASE("Beers: age 65 or over and two CNS-active drugs already -> caution for
 }
 
 TEST_CASE("Beers count: the candidate itself does not count toward the two") {
-  Patient p = adult();
-  p.birth_date = parse_date("1956-01-01"); // 70
-  p.medications = {"gabapentin", "morphine"};
-  auto r = check_eligibility(p, formulary(), today);
+  const auto r = check_eligibility(aged_70_taking({"gabapentin", "morphine"}), formulary(), today);
   CHECK_FALSE(has_rule(drug(r, "gabapentin"), "interaction.cns-active"));
   CHECK(has_rule(drug(r, "duloxetine"), "interaction.cns-active"));
 }

@@ -62,6 +62,15 @@ void check_verdicts(const EligibilityReport &r, const Verdicts &v) {
   CHECK(verdict(r, "nortriptyline") == v.nortriptyline);
 }
 
+// The verdict of each drug named, one CHECK a drug, for a test that names only some of them.
+void check_named_verdicts(const EligibilityReport &r,
+                          std::initializer_list<std::pair<const char *, Severity>> expected) {
+  for (const auto &[drug, v] : expected) {
+    INFO(drug);
+    CHECK(verdict(r, drug) == v);
+  }
+}
+
 constexpr Severity ok = Severity::ok;
 constexpr Severity caution = Severity::caution;
 constexpr Severity avoid = Severity::avoid;
@@ -137,10 +146,9 @@ TEST_CASE("G5: myocardial infarction 4 weeks ago: amitriptyline and nortriptylin
   Patient p = base();
   p.conditions = {"recent-myocardial-infarction"};
   auto r = check(p);
-  CHECK(verdict(r, "amitriptyline") == avoid);
-  CHECK(verdict(r, "nortriptyline") == avoid);
-  CHECK(verdict(r, "duloxetine") == ok);
-  CHECK(verdict(r, "gabapentin") == ok);
+  check_named_verdicts(
+      r,
+      {{"amitriptyline", avoid}, {"nortriptyline", avoid}, {"duloxetine", ok}, {"gabapentin", ok}});
 }
 
 TEST_CASE(
@@ -245,9 +253,8 @@ TEST_CASE("shipped: a dialysis profile counts as the haemodialysis condition") {
   p.crcl_ml_min = 10;
   p.dialysis = Dialysis{"haemodialysis", {Weekday::tuesday, Weekday::thursday, Weekday::saturday}};
   auto r = check(p);
-  CHECK(verdict(r, "gabapentin") == caution);
-  CHECK(verdict(r, "duloxetine") == avoid);
-  CHECK(verdict(r, "amitriptyline") == caution);
+  check_named_verdicts(
+      r, {{"gabapentin", caution}, {"duloxetine", avoid}, {"amitriptyline", caution}});
 }
 
 TEST_CASE(
@@ -256,10 +263,10 @@ TEST_CASE(
   p.crcl_ml_min = 10;
   p.conditions = {"haemodialysis"};
   auto r = check(p);
-  CHECK(verdict(r, "gabapentin") == caution);
-  CHECK(verdict(r, "pregabalin") == caution);
-  CHECK(verdict(r, "duloxetine") == avoid);
-  CHECK(verdict(r, "amitriptyline") == caution);
+  check_named_verdicts(r, {{"gabapentin", caution},
+                           {"pregabalin", caution},
+                           {"duloxetine", avoid},
+                           {"amitriptyline", caution}});
   CHECK(*get(r, "gabapentin").max_daily == Dose::milligrams(300)); // GAB-US 2.3, CrCl <= 15
 }
 
@@ -296,9 +303,7 @@ TEST_CASE("shipped: A4 hepatic rows, mild and severe") {
   Patient p = base();
   p.hepatic = Hepatic::mild;
   auto r = check(p);
-  CHECK(verdict(r, "duloxetine") == avoid);
-  CHECK(verdict(r, "amitriptyline") == caution);
-  CHECK(verdict(r, "gabapentin") == ok);
+  check_named_verdicts(r, {{"duloxetine", avoid}, {"amitriptyline", caution}, {"gabapentin", ok}});
   p.hepatic = Hepatic::severe;
   r = check(p);
   CHECK(verdict(r, "amitriptyline") == avoid);

@@ -15,13 +15,6 @@ namespace {
 const std::vector<ScoreEntry> no_scores;
 const std::vector<AdverseEffect> no_effects;
 
-PlanRequest request(const char *start) {
-  PlanRequest r;
-  r.start = day(start);
-  r.today = day(start);
-  return r;
-}
-
 Plan apply(const Plan &plan, const Patient &p, DecisionKind kind, Date on,
            std::optional<Dose> next_dose = std::nullopt) {
   AssessInput in{plan, p, shipped_formulary(), shipped_pathway(), no_scores, no_effects, on, 0};
@@ -47,7 +40,7 @@ Patient gabapentin_patient() {
 TEST_CASE(
     "G10: escalate gabapentin 1,800 -> 2,400 mg/d, hold 14 days from the first 2,400 mg day") {
   const Patient p = gabapentin_patient();
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   REQUIRE(plan.stages.at(0).assessed_dose == mg(1800));
   const Date dd = *plan.stages[0].decision_date; // 2027-01-07
   REQUIRE(dd == day("2027-01-07"));
@@ -79,7 +72,7 @@ TEST_CASE(
 TEST_CASE("escalation never passes the renal band cap") {
   Patient p = gabapentin_patient();
   p.crcl_ml_min = 45; // band cap 1,400 mg/d = the assessed dose
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   REQUIRE(plan.stages.at(0).assessed_dose == mg(1400));
   CHECK_THROWS_AS(apply(plan, p, DecisionKind::escalate, *plan.stages[0].decision_date),
                   RefusedError);
@@ -87,7 +80,7 @@ TEST_CASE("escalation never passes the renal band cap") {
 
 TEST_CASE("extend moves the decision date by the pathway's extension and lengthens the hold") {
   const Patient p = adult();
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   const Plan ext = apply(plan, p, DecisionKind::extend, day("2026-12-22"));
   CHECK(ext.stages[0].decision_date == day("2026-12-29")); // + 7 days (cipn-esmo extension_days)
   CHECK(ext.stages[0].steps.back().range.end() == day("2026-12-29"));
@@ -99,7 +92,7 @@ TEST_CASE("extend moves the decision date by the pathway's extension and lengthe
 
 TEST_CASE("continue inside the window and review leave the plan unchanged") {
   const Patient p = adult();
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   for (auto k : {DecisionKind::continue_, DecisionKind::review}) {
     CHECK(apply(plan, p, k, day("2026-12-22")) == plan);
   }
@@ -108,7 +101,7 @@ TEST_CASE("continue inside the window and review leave the plan unchanged") {
 TEST_CASE(
     "a stop at the decision date tapers by the label, a stop after the plan ran out does not") {
   const Patient p = adult();
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   REQUIRE(plan.next_assessment() == day("2026-12-22"));
   // The hold's last day is 2026-12-21: at the decision date the patient took 60 mg yesterday, so
   // a stop tapers (A7: 30 mg daily for 14 days, then stop) and starts nothing else.
@@ -129,10 +122,8 @@ TEST_CASE(
 
 TEST_CASE("G8: switch from duloxetine 60 mg: 30 mg daily 14 days then stop, gabapentin on the "
           "first taper day") {
-  const Patient p = adult();
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   const Date dd = day("2026-12-22");
-  const Plan sw = apply(plan, p, DecisionKind::switch_, dd);
+  const Plan sw = apply(g1_plan(), adult(), DecisionKind::switch_, dd);
   REQUIRE(sw.stages.size() == 3);
   CHECK(sw.tried == std::vector<std::string>{"duloxetine"});
   // the trial ends on the decision date
@@ -158,7 +149,7 @@ TEST_CASE("switch duloxetine -> amitriptyline is sequential: taper fully, start 
           "last dose at 10 mg") {
   Patient p = adult("SEQ");
   p.medications = {"pregabalin"}; // a second gabapentinoid is avoid: gabapentin is out
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   REQUIRE(plan.stages.at(0).drug == "duloxetine");
   const Plan sw = apply(plan, p, DecisionKind::switch_, day("2026-12-22"));
   REQUIRE(sw.stages.size() == 3);
@@ -175,10 +166,8 @@ TEST_CASE("switch duloxetine -> amitriptyline is sequential: taper fully, start 
 
 TEST_CASE("G9: an intolerable effect on day 5 switches at once: 30 mg -> 20 mg for 7 days, "
           "gabapentin overlaps") {
-  const Patient p = adult();
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
   const Date on = day("2026-12-05");
-  const Plan sw = apply(plan, p, DecisionKind::switch_, on);
+  const Plan sw = apply(g1_plan(), adult(), DecisionKind::switch_, on);
   REQUIRE(sw.stages.size() == 3);
   const Stage &trial = sw.stages[0];
   REQUIRE(trial.steps.size() == 1);
@@ -199,7 +188,7 @@ TEST_CASE("gabapentin taper drops one administration every 4 days, at least 7 da
   Patient p = gabapentin_patient();
   p.medications.clear();
   p.hepatic = Hepatic::moderate; // duloxetine avoid, amitriptyline caution
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   REQUIRE(plan.stages.at(0).drug == "gabapentin");
   const Date dd = *plan.stages[0].decision_date;
   // gabapentin -> amitriptyline: switching.toml gabapentinoid -> tca is overlap.
@@ -236,7 +225,7 @@ TEST_CASE("no drug left after a switch: the taper only, with a note to refer") {
 TEST_CASE("gabapentin -> duloxetine cross-taper: gabapentin cut by 300 mg/d every 4 days, "
           "duloxetine 30 mg at once") {
   const Patient p = gabapentin_patient(); // sertraline: duloxetine and amitriptyline both caution
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   const Date dd = *plan.stages[0].decision_date;
   const Plan sw = apply(plan, p, DecisionKind::switch_, dd);
   REQUIRE(sw.stages.size() == 3);

@@ -13,13 +13,6 @@ namespace {
 
 const std::vector<AdverseEffect> no_effects;
 
-PlanRequest request(const char *start) {
-  PlanRequest r;
-  r.start = day(start);
-  r.today = day(start);
-  return r;
-}
-
 // One score a day, at 09:00, from `first` (inclusive) to `last` (inclusive).
 std::vector<ScoreEntry> daily_scores(const char *first, const char *last, int score) {
   std::vector<ScoreEntry> out;

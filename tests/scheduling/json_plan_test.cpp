@@ -13,13 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-Plan g1_plan() {
-  PlanRequest r;
-  r.start = day("2026-12-01");
-  r.today = r.start;
-  return build_plan(adult(), shipped_formulary(), shipped_pathway(), r);
-}
-
 std::set<std::string> keys(const json &j) {
   std::set<std::string> out;
   for (auto it = j.begin(); it != j.end(); ++it)

@@ -9,13 +9,6 @@ using namespace titrate::test;
 
 namespace {
 
-Plan g1_plan() {
-  PlanRequest r;
-  r.start = day("2026-12-01");
-  r.today = r.start;
-  return build_plan(adult(), shipped_formulary(), shipped_pathway(), r);
-}
-
 std::vector<Finding> lint_of(const Plan &p) {
   return lint(p, adult(), shipped_formulary(), shipped_pathway(), day("2026-12-01"));
 }

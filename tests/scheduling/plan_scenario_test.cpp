@@ -11,14 +11,6 @@ using namespace titrate::test;
 
 namespace {
 
-PlanRequest request(const char *start, std::optional<std::string> prefer = std::nullopt) {
-  PlanRequest r;
-  r.start = day(start);
-  r.today = day(start);
-  r.prefer = std::move(prefer);
-  return r;
-}
-
 std::vector<Dose> doses_of(const Step &s) {
   std::vector<Dose> out;
   for (const auto &a : s.doses)
@@ -37,8 +29,7 @@ bool has_rule(const std::vector<Finding> &fs, const std::string &rule_prefix) {
 
 TEST_CASE(
     "G1: duloxetine 30 mg daily for 7 days, then 60 mg, decision date = first 60 mg day + 14") {
-  const Plan plan =
-      build_plan(adult(), shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(adult());
   REQUIRE(plan.stages.size() == 1);
   const Stage &s = plan.stages[0];
   CHECK(s.drug == "duloxetine");
@@ -69,7 +60,7 @@ TEST_CASE("G2: CrCl 25 -> gabapentin once daily from 200 mg/d, never above 700 m
   p.birth_date = day("1958-03-01"); // 68
   p.serum_creatinine_mg_dl.reset();
   p.crcl_ml_min = 25;
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   REQUIRE(plan.stages.size() == 1);
   const Stage &s = plan.stages[0];
   CHECK(s.drug == "gabapentin");
@@ -94,7 +85,7 @@ TEST_CASE(
     "G3: on sertraline the first stage is gabapentin, --prefer duloxetine carries the warning") {
   Patient p = adult("P003");
   p.medications = {"sertraline"};
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   REQUIRE(plan.stages.size() == 1);
   const Stage &g = plan.stages[0];
   CHECK(g.drug == "gabapentin");
@@ -130,7 +121,7 @@ TEST_CASE(
     "G4: phenelzine stopped 7 days before the start -> duloxetine and TCAs avoid, gabapentin") {
   Patient p = adult("P004");
   p.stopped_medications = {{"phenelzine", day("2026-11-24")}};
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   CHECK(plan.stages.at(0).drug == "gabapentin");
   CHECK_THROWS_AS(
       build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01", "duloxetine")),
@@ -153,9 +144,7 @@ TEST_CASE("G5: recent myocardial infarction -> after duloxetine comes gabapentin
 TEST_CASE("G6: hepatic moderate -> duloxetine avoid, first stage gabapentin") {
   Patient p = adult("P006");
   p.hepatic = Hepatic::moderate;
-  CHECK(build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"))
-            .stages.at(0)
-            .drug == "gabapentin");
+  CHECK(cipn_plan_dec1(p).stages.at(0).drug == "gabapentin");
 }
 
 TEST_CASE("CrCl in the 30-60 band: gabapentin twice daily from 400 mg/d to the band cap 1,400") {
@@ -163,7 +152,7 @@ TEST_CASE("CrCl in the 30-60 band: gabapentin twice daily from 400 mg/d to the b
   p.serum_creatinine_mg_dl.reset();
   p.crcl_ml_min = 45;
   p.medications = {"sertraline"}; // duloxetine caution -> gabapentin first
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   const Stage &s = plan.stages.at(0);
   REQUIRE(s.drug == "gabapentin");
   // 400, 700, 1,000, 1,300, then the cap 1,400 (GAB-US 2.3: 400-1,400 mg/d, two doses).
@@ -182,11 +171,11 @@ TEST_CASE("CrCl boundaries sit in the safer band: 30 -> once daily, 60 -> full t
   p.serum_creatinine_mg_dl.reset();
   p.medications = {"sertraline"};
   p.crcl_ml_min = 30;
-  auto at30 = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  auto at30 = cipn_plan_dec1(p);
   CHECK(at30.stages.at(0).steps.at(0).daily == mg(200));
   CHECK(at30.stages.at(0).assessed_dose == mg(700));
   p.crcl_ml_min = 60;
-  auto at60 = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  auto at60 = cipn_plan_dec1(p);
   CHECK(at60.stages.at(0).steps.at(0).daily == mg(300));
   CHECK(at60.stages.at(0).assessed_dose == mg(1800));
 }
@@ -195,8 +184,7 @@ TEST_CASE("plan refuses pregnancy, an avoid --prefer, and a drug not in the path
   Patient p = adult("P009");
   p.conditions = {"pregnancy"};
   // clinical.md H18: never generated without the clinician naming the drug ...
-  CHECK_THROWS_WITH(build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01")),
-                    Catch::Contains("name the drug with --prefer"));
+  CHECK_THROWS_WITH(cipn_plan_dec1(p), Catch::Contains("name the drug with --prefer"));
   // ... with --prefer duloxetine (caution: UKTIS 2022), the plan carries the pregnancy caution;
   const Plan named =
       build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01", "duloxetine"));
@@ -243,7 +231,7 @@ TEST_CASE(
     "all caution on sertraline + tramadol: the lightest load, never a third serotonergic drug") {
   Patient p = adult("P013");
   p.medications = {"sertraline", "tramadol"};
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   const Stage &s = plan.stages.at(0);
   CHECK(s.drug == "gabapentin");
   CHECK(has_rule(s.warnings, "choice.all-caution"));
@@ -280,7 +268,7 @@ TEST_CASE("leap days, month ends and year ends give contiguous steps and correct
 TEST_CASE("unknown medications are carried into the plan as unchecked") {
   Patient p = adult("P012");
   p.medications = {"zzz-unknown-drug"};
-  const Plan plan = build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+  const Plan plan = cipn_plan_dec1(p);
   REQUIRE(plan.unchecked_medications.size() == 1);
   CHECK_THAT(plan.unchecked_medications[0], Catch::Contains("zzz-unknown-drug"));
 }

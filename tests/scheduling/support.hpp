@@ -7,12 +7,14 @@
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
 #include "planner/scheduling/plan.hpp"
+#include "planner/scheduling/scheduler.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -50,6 +52,25 @@ inline Patient adult(const char *id = "P001") {
   p.weight_kg = 65;
   p.serum_creatinine_mg_dl = 0.8;
   return p;
+}
+
+// A plan that starts on `start` and is drafted that day, with the prescriber's choice `prefer`.
+inline PlanRequest request(const char *start, std::optional<std::string> prefer = std::nullopt) {
+  PlanRequest r;
+  r.start = day(start);
+  r.today = day(start);
+  r.prefer = std::move(prefer);
+  return r;
+}
+
+// The plan of `p` on the shipped cipn-esmo pathway from 2026-12-01, drafted that day.
+inline Plan cipn_plan_dec1(const Patient &p) {
+  return build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01"));
+}
+
+// The G #1 plan: adult()'s.
+inline Plan g1_plan() {
+  return cipn_plan_dec1(adult());
 }
 
 inline Strength strength(long dose_mg, Form form) {

@@ -91,6 +91,23 @@ ScoreEntry sample_score(int day, int value) {
   return score(at(2026, 12, day, 8 * 60), value);
 }
 
+void check_refused_writes_change_nothing(const std::function<std::unique_ptr<Repository>()> &open,
+                                         const std::function<std::string()> &fingerprint) {
+  {
+    const auto store = open();
+    store->add_patient(sample_patient("P1"), clinician);
+    store->save_draft(sample_plan("P1"), clinician);
+    store->submit("P1", 1, clinician);
+  }
+  const auto before = fingerprint();
+  {
+    const auto store = open();
+    CHECK_THROWS_AS(store->approve("P1", 1, Actor{"dr.ada", "pharmacist"}), RefusedError);
+    CHECK_THROWS_AS(store->log_score("P9", sample_score(1, 5), clinician), NotFoundError);
+  }
+  CHECK(fingerprint() == before);
+}
+
 void fill_schema_1(Repository &old) {
   old.add_patient(sample_patient("P1"), clinician);
   old.log_score("P1", sample_score(1, 6), clinician);

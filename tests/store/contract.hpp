@@ -25,6 +25,14 @@ Plan sample_plan(const std::string &patient);
 // A score at 08:00 on `day` of December 2026.
 ScoreEntry sample_score(int day, int value);
 
+// The back ends' own "a refused write changes nothing" tests, as dr.ada: through one connection
+// (`open`), P1 with sample_plan version 1 drafted and submitted; then, through a new one, two
+// writes that must be refused, each with its error (dr.ada approving as a pharmacist the version
+// she drafted; a score for unknown patient P9). `fingerprint` (the file's bytes, a dump) must be
+// the same before and after them, with the connections closed.
+void check_refused_writes_change_nothing(const std::function<std::unique_ptr<Repository>()> &open,
+                                         const std::function<std::string()> &fingerprint);
+
 // Shared by the back ends' own tests (sqlite_test.cpp, postgres_test.cpp), all as dr.ada:
 // what a schema-1 database is given (patient P1, one score, a draft plan), and the check, once
 // it is migrated to the latest schema, that it kept all of it and has the table of migration 2;

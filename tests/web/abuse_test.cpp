@@ -30,8 +30,6 @@ namespace titrate::test {
 
 namespace {
 
-namespace abuse_fs = std::filesystem;
-
 // The whole Set-Cookie value of `name`, attributes too (web_fixture::set_cookie_pair keeps only
 // "name=value").
 std::string abuse_cookie(const httplib::Result &r, const std::string &name) {
@@ -60,24 +58,13 @@ struct AbuseOptions {
   int queue = 16;
 };
 
-struct AbuseServer {
-  abuse_fs::path dir;
-  std::unique_ptr<SqliteStore> repo;
-  std::unique_ptr<SqliteAccounts> accounts;
+struct AbuseServer : web_fixture::ServerFiles {
   std::atomic<std::int64_t> now{1'796'112'000}; // 2026-12-01T08:00:00Z
   std::unique_ptr<web::WebServer> server;
   int port = 0;
   std::string token; // P1's link
 
-  explicit AbuseServer(AbuseOptions o = {}) {
-    static int n = 0;
-    dir = abuse_fs::temp_directory_path() /
-          ("titrate-abuse-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    abuse_fs::remove_all(dir);
-    abuse_fs::create_directories(dir);
-    const std::string db = (dir / "t.db").string();
-    repo = std::make_unique<SqliteStore>(db);
-    accounts = std::make_unique<SqliteAccounts>(db);
+  explicit AbuseServer(AbuseOptions o = {}) : ServerFiles("titrate-abuse-test-") {
     repo->add_patient(web_fixture::adult("P1"), web_fixture::clinician);
     token = web::random_token();
     accounts->add_link({web::token_digest(token), "P1", now, std::nullopt});
@@ -98,20 +85,9 @@ struct AbuseServer {
                                               web_fixture::pathways(), cfg);
     port = server->start();
   }
-  ~AbuseServer() {
-    server->stop();
-    server.reset();
-    accounts.reset();
-    repo.reset();
-    std::error_code ec;
-    abuse_fs::remove_all(dir, ec);
-  }
+  ~AbuseServer() { server->stop(); }
 
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(120, 0);
-    return c;
-  }
+  httplib::Client client() const { return web_fixture::loopback_client(port, 120); }
 
   // A login form's cookie ("titrate_login=...") and its token.
   std::pair<std::string, std::string> login_form(const httplib::Headers &h = {}) {

@@ -5,6 +5,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/store/open.hpp"
 #include "tests/pg/pg_test.hpp"
+#include "tests/web/web_people.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,18 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Patient adult(const std::string &id) {
-  Patient p;
-  p.id = id;
-  p.birth_date = Date(1971, 6, 15);
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
-  p.baseline_pain = PainScore(7);
-  return p;
-}
-
-const Actor clinician{"dr.a", "clinician"};
+using web_fixture::adult;
+using web_fixture::clinician;
 
 // A new empty database of the back end `kind` ("sqlite" or "postgresql"); removed afterwards
 // (the PostgreSQL ones go with the fixture's cluster).

@@ -40,6 +40,24 @@ httplib::Result get_page(Server &s, const StaffLogin &who, const std::string &pa
   return c.Get(path.c_str(), {{"Cookie", who.cookie}});
 }
 
+// `p` with each field of `set` given that value instead of the one it had.
+httplib::Params with_fields(httplib::Params p,
+                            std::initializer_list<std::pair<std::string, std::string>> set) {
+  for (const auto &[field, value] : set) {
+    p.erase(field);
+    p.emplace(field, value);
+  }
+  return p;
+}
+
+// The body of a page that must be shown (200).
+std::string shown_page(Server &s, const StaffLogin &who, const std::string &path) {
+  auto r = get_page(s, who, path);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  return r->body;
+}
+
 bool has(const std::string &hay, const std::string &needle) {
   return hay.find(needle) != std::string::npos;
 }
@@ -66,10 +84,8 @@ using namespace titrate::test::clinic_forms;
 TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and no CSRF refused") {
   Server s;
   const StaffLogin dr = s.login("dr.a");
-  auto form = get_page(s, dr, "/clinic/new-patient");
-  REQUIRE(form);
-  CHECK(form->status == 200);
-  CHECK(has(form->body, "<label for=\"weight-kg\">"));
+  const std::string form = shown_page(s, dr, "/clinic/new-patient");
+  CHECK(has(form, "<label for=\"weight-kg\">"));
   const httplib::Params good{{"csrf", dr.csrf},
                              {"id", "P3"},
                              {"birth-date", "1980-02-29"},
@@ -81,7 +97,7 @@ TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and
                              {"medications", "sertraline, tramadol"},
                              {"baseline-pain", "6"},
                              {"indication", "painful-diabetic-neuropathy"}};
-  CHECK(has(form->body, "<option value=\"trigeminal-neuralgia\">trigeminal neuralgia</option>"));
+  CHECK(has(form, "<option value=\"trigeminal-neuralgia\">trigeminal neuralgia</option>"));
   auto r = post_form(s, dr, "/clinic/patients", good);
   REQUIRE(r);
   CHECK(r->status == 303);
@@ -99,19 +115,13 @@ TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and
   CHECK(has(page->body, "<th>Indication</th><td>painful diabetic peripheral neuropathy "
                         "(painful-diabetic-neuropathy)</td>"));
 
-  auto bad = good;
-  bad.erase("id");
-  bad.emplace("id", "P4");
-  bad.erase("weight-kg");
-  bad.emplace("weight-kg", "heavy");
+  auto bad = with_fields(good, {{"id", "P4"}, {"weight-kg", "heavy"}});
   r = post_form(s, dr, "/clinic/patients", bad);
   CHECK(r->status == 400);
   CHECK(has(r->body, "weight-kg: &quot;heavy&quot; is not a number; expected kg"));
   CHECK_FALSE(s.repo->patient("P4"));
 
-  bad = good;
-  bad.erase("id");
-  bad.emplace("id", "P4");
+  bad = with_fields(good, {{"id", "P4"}});
   bad.erase("sex");
   r = post_form(s, dr, "/clinic/patients", bad);
   CHECK(r->status == 400);
@@ -125,20 +135,13 @@ TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and
   CHECK(s.repo->patient("P3")->version == 1);
 
   const StaffLogin ph = s.login("ph.b");
-  auto p = good;
-  p.erase("csrf");
-  p.emplace("csrf", ph.csrf);
-  p.erase("id");
-  p.emplace("id", "P5");
-  r = post_form(s, ph, "/clinic/patients", p);
+  r = post_form(s, ph, "/clinic/patients", with_fields(good, {{"csrf", ph.csrf}, {"id", "P5"}}));
   CHECK(r->status == 403);
   CHECK_FALSE(s.repo->patient("P5"));
   CHECK(s.audited("ph.b", "POST /clinic/patients"));
 
-  auto no_csrf = good;
+  auto no_csrf = with_fields(good, {{"id", "P6"}});
   no_csrf.erase("csrf");
-  no_csrf.erase("id");
-  no_csrf.emplace("id", "P6");
   r = post_form(s, dr, "/clinic/patients", no_csrf);
   CHECK(r->status == 403);
   CHECK(has(r->body, "missing CSRF token"));
@@ -148,11 +151,9 @@ TEST_CASE("clinic add patient: stored as typed, bad values named, pharmacist and
 TEST_CASE("clinic update patient: the form shows the profile, a change is the next version") {
   Server s;
   const StaffLogin dr = s.login("dr.a");
-  auto form = get_page(s, dr, "/clinic/patients/P1/profile");
-  REQUIRE(form);
-  CHECK(form->status == 200);
-  CHECK(has(form->body, "id=\"weight-kg\" name=\"weight-kg\" value=\"65\""));
-  CHECK(has(form->body, "id=\"creatinine-mg-dl\" name=\"creatinine-mg-dl\" value=\"0.8\""));
+  const std::string form = shown_page(s, dr, "/clinic/patients/P1/profile");
+  CHECK(has(form, "id=\"weight-kg\" name=\"weight-kg\" value=\"65\""));
+  CHECK(has(form, "id=\"creatinine-mg-dl\" name=\"creatinine-mg-dl\" value=\"0.8\""));
   httplib::Params same{{"csrf", dr.csrf},   {"birth-date", "1971-06-15"}, {"sex", "female"},
                        {"weight-kg", "65"}, {"creatinine-mg-dl", "0.8"},  {"crcl", ""},
                        {"hepatic", "none"}, {"baseline-pain", "7"}};
@@ -161,9 +162,7 @@ TEST_CASE("clinic update patient: the form shows the profile, a change is the ne
   CHECK(has(r->body, "patient update P1: nothing to change"));
   CHECK(s.repo->patient("P1")->version == 1);
 
-  auto changed = same;
-  changed.erase("weight-kg");
-  changed.emplace("weight-kg", "61");
+  auto changed = with_fields(same, {{"weight-kg", "61"}});
   r = post_form(s, dr, "/clinic/patients/P1/profile", changed);
   CHECK(r->status == 303);
   CHECK(s.repo->patient("P1")->version == 2);
@@ -175,26 +174,18 @@ TEST_CASE("clinic update patient: the form shows the profile, a change is the ne
   CHECK(s.repo->patient("P1")->version == 3);
   CHECK(s.repo->patient("P1")->patient.baseline_pain == PainScore(7));
   CHECK(s.repo->patient("P1")->patient.weight_kg == 62);
-  auto cleared = same;
-  cleared.erase("baseline-pain");
-  cleared.emplace("baseline-pain", "");
-  r = post_form(s, dr, "/clinic/patients/P1/profile", cleared);
+  r = post_form(s, dr, "/clinic/patients/P1/profile", with_fields(same, {{"baseline-pain", ""}}));
   CHECK(r->status == 303);
   CHECK(s.repo->patient("P1")->version == 4);
   CHECK_FALSE(s.repo->patient("P1")->patient.baseline_pain.has_value());
 
-  auto both = same;
-  both.erase("crcl");
-  both.emplace("crcl", "50");
-  r = post_form(s, dr, "/clinic/patients/P1/profile", both);
+  r = post_form(s, dr, "/clinic/patients/P1/profile", with_fields(same, {{"crcl", "50"}}));
   CHECK(r->status == 400);
   CHECK(has(r->body, "creatinine-mg-dl and crcl: give one of them, not both"));
   CHECK(s.repo->patient("P1")->version == 4);
 
   const StaffLogin ph = s.login("ph.b");
-  changed.erase("csrf");
-  changed.emplace("csrf", ph.csrf);
-  r = post_form(s, ph, "/clinic/patients/P1/profile", changed);
+  r = post_form(s, ph, "/clinic/patients/P1/profile", with_fields(changed, {{"csrf", ph.csrf}}));
   CHECK(r->status == 403);
   r = get_page(s, ph, "/clinic/patients/P1/profile");
   CHECK(r->status == 403);
@@ -312,10 +303,8 @@ TEST_CASE("clinic log score: stored, corrected, bad values named and nothing wri
            {"score", "11", "score: &quot;11&quot;"},
            {"at", "2026-12-02T09:00", "at: "},
            {"supersedes", "abc", "supersedes: &quot;abc&quot; is not a score id"}}) {
-    httplib::Params p{{"csrf", dr.csrf}, {"score", "5"}};
-    p.erase(field);
-    p.emplace(field, value);
-    r = post_form(s, dr, "/clinic/patients/P1/scores", p);
+    r = post_form(s, dr, "/clinic/patients/P1/scores",
+                  with_fields({{"csrf", dr.csrf}, {"score", "5"}}, {{field, value}}));
     CHECK(r->status == 400);
     CHECK(has(r->body, message));
   }
@@ -379,17 +368,15 @@ TEST_CASE("clinic assess shows the numbers and applying records the decision") {
                       clinician);
   }
   s.today = Date(2026, 12, 22);
-  auto r = get_page(s, dr, "/clinic/patients/P1/assess");
-  REQUIRE(r);
-  CHECK(r->status == 200);
-  CHECK(has(r->body, "Assessment for patient P1 on 2026-12-22"));
-  CHECK(has(r->body, "Baseline pain: 7 of 10"));
-  CHECK(has(r->body, "mean 3 of 10"));
-  CHECK(has(r->body, "Change from baseline: 57.1 % less pain"));
+  const std::string assess = shown_page(s, dr, "/clinic/patients/P1/assess");
+  CHECK(has(assess, "Assessment for patient P1 on 2026-12-22"));
+  CHECK(has(assess, "Baseline pain: 7 of 10"));
+  CHECK(has(assess, "mean 3 of 10"));
+  CHECK(has(assess, "Change from baseline: 57.1 % less pain"));
   CHECK(s.repo->decisions("P1").empty());
 
   const StaffLogin ph = s.login("ph.b");
-  r = post_form(s, ph, "/clinic/patients/P1/assess", {{"csrf", ph.csrf}});
+  auto r = post_form(s, ph, "/clinic/patients/P1/assess", {{"csrf", ph.csrf}});
   CHECK(r->status == 403);
   r = post_form(s, dr, "/clinic/patients/P1/assess", {});
   CHECK(r->status == 403);
@@ -432,17 +419,15 @@ TEST_CASE("clinic audit page lists who did what, clinic only") {
   Server s;
   const StaffLogin dr = s.login("dr.a");
   post_form(s, dr, "/clinic/patients/P1/scores", {{"csrf", dr.csrf}, {"score", "5"}});
-  auto r = get_page(s, dr, "/clinic/patients/P1/audit");
-  REQUIRE(r);
-  CHECK(r->status == 200);
-  CHECK(has(r->body, "<td>patient.add</td>"));
-  CHECK(has(r->body, "dr.a (clinician)"));
-  CHECK(has(r->body, "via web"));
+  const std::string audit = shown_page(s, dr, "/clinic/patients/P1/audit");
+  CHECK(has(audit, "<td>patient.add</td>"));
+  CHECK(has(audit, "dr.a (clinician)"));
+  CHECK(has(audit, "via web"));
   CHECK(get_page(s, dr, "/clinic/patients/NOPE/audit")->status == 404);
   const StaffLogin ph = s.login("ph.b");
   CHECK(get_page(s, ph, "/clinic/patients/P1/audit")->status == 403);
   // The whole clinic's audit: every patient, and the pharmacist's refusal just above.
-  r = get_page(s, dr, "/clinic/audit");
+  auto r = get_page(s, dr, "/clinic/audit");
   CHECK(r->status == 200);
   CHECK(has(r->body, "<a href=\"/clinic/patients/P2\">P2</a></td><td>patient.add</td>"));
   CHECK(has(r->body, "<td>web.refused</td><td>GET /clinic/patients/P1/audit: "));

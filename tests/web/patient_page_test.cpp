@@ -21,8 +21,6 @@
 
 namespace titrate::test::patient_page {
 
-namespace fs = std::filesystem;
-
 namespace {
 
 // The cipn-esmo plan from 2026-12-01 (see the top of this file).
@@ -50,10 +48,7 @@ Plan pp_taper_plan() {
   return plan;
 }
 
-struct PatientServer {
-  fs::path dir;
-  std::unique_ptr<SqliteStore> repo;
-  std::unique_ptr<SqliteAccounts> accounts;
+struct PatientServer : web_fixture::ServerFiles {
   Date today{2026, 12, 1};
   std::unique_ptr<web::WebServer> server;
   int port = 0;
@@ -62,15 +57,8 @@ struct PatientServer {
 
   explicit PatientServer(const std::string &clinic_name = "Hope Pain Clinic",
                          const std::string &clinic_phone = "020 7946 0000",
-                         const Patient &who = web_fixture::adult("P1")) {
-    static int n = 0;
-    dir = fs::temp_directory_path() /
-          ("titrate-patient-page-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    const std::string db = (dir / "t.db").string();
-    repo = std::make_unique<SqliteStore>(db);
-    accounts = std::make_unique<SqliteAccounts>(db);
+                         const Patient &who = web_fixture::adult("P1"))
+      : ServerFiles("titrate-patient-page-") {
     repo->add_patient(who, web_fixture::clinician);
     token = web::random_token();
     base = "/p/" + token;
@@ -87,14 +75,7 @@ struct PatientServer {
                                               web_fixture::pathways(), cfg);
     port = server->start();
   }
-  ~PatientServer() {
-    server->stop();
-    server.reset();
-    accounts.reset();
-    repo.reset();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
+  ~PatientServer() { server->stop(); }
 
   void approve(const Plan &plan) {
     const int v = repo->save_draft(plan, web_fixture::clinician);
@@ -102,11 +83,7 @@ struct PatientServer {
     repo->approve("P1", v, Actor{"ph.b", "pharmacist"});
   }
 
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+  httplib::Client client() const { return web_fixture::loopback_client(port, 30); }
 
   std::string raw_page() {
     auto r = client().Get(base.c_str());
@@ -118,6 +95,23 @@ struct PatientServer {
   std::string page() {
     static const std::regex nowrap(R"re(<span style="white-space:nowrap">([^<]*)</span>)re");
     return std::regex_replace(raw_page(), nowrap, "$1");
+  }
+
+  // Posts two scores in turn, each saved (303); the ids of the stored two, older then last.
+  std::pair<std::int64_t, std::int64_t> post_two_scores(const httplib::Params &first,
+                                                        const httplib::Params &second) {
+    CHECK(post("/scores", first)->status == 303);
+    CHECK(post("/scores", second)->status == 303);
+    const auto all = repo->scores("P1");
+    REQUIRE(all.size() == 2);
+    return {std::min(all[0].id, all[1].id), std::max(all[0].id, all[1].id)};
+  }
+
+  // The page on `day` with pp_plan() approved.
+  std::string plan_page_on(Date day) {
+    approve(pp_plan());
+    today = day;
+    return page();
   }
 
   httplib::Result post(const std::string &path, const httplib::Params &params) {
@@ -161,9 +155,7 @@ const std::string changed = "<strong class=\"change\">Changed:</strong> <strong>
 TEST_CASE(
     "patient days: before the start, the days before say nothing to take and when it starts") {
   PatientServer s;
-  s.approve(pp_plan());
-  s.today = Date(2026, 11, 28);
-  const std::string b = s.page();
+  const std::string b = s.plan_page_on(Date(2026, 11, 28));
   CHECK(pp_has(b, "Your plan starts on 2026-12-01</strong>: take nothing from it before then."));
   CHECK(pp_has(b, "<h3>Today (2026-11-28) through 2026-11-30</h3><p>Nothing to take from this "
                   "plan.</p>"));
@@ -196,9 +188,7 @@ TEST_CASE("patient days: on the first day, today's dose and the change a week la
 
 TEST_CASE("patient days: a dose change tomorrow is marked from tomorrow") {
   PatientServer s;
-  s.approve(pp_plan());
-  s.today = Date(2026, 12, 7);
-  const std::string b = s.page();
+  const std::string b = s.plan_page_on(Date(2026, 12, 7));
   CHECK(pp_has(b, "<h3>Today (2026-12-07)</h3><ul class=\"plain\"><li class=\"dose\"><strong>" +
                       dul30));
   CHECK(pp_has(b, "<h3>From tomorrow (2026-12-08) through 2026-12-21</h3><ul class=\"plain\"><li "
@@ -255,9 +245,7 @@ TEST_CASE("patient days: days between two medicines are a gap, not the end") {
 TEST_CASE("patient days: the clinic's number is a tel: link only when it is a number") {
   const auto after_plan = [](const std::string &phone) {
     PatientServer s("Hope Pain Clinic", phone);
-    s.approve(pp_plan());
-    s.today = Date(2026, 12, 23);
-    return s.page();
+    return s.plan_page_on(Date(2026, 12, 23));
   };
   CHECK(pp_has(after_plan("+44 (20) 7946-0000"),
                "Telephone: <a href=\"tel:+442079460000\">+44 (20) 7946-0000</a>"));
@@ -286,9 +274,7 @@ TEST_CASE("patient days: the clinic's number is a tel: link only when it is a nu
 
 TEST_CASE("patient days: a trial whose days are over says not to stop suddenly and whom to call") {
   PatientServer s("", "");
-  s.approve(pp_plan());
-  s.today = Date(2026, 12, 23);
-  const std::string b = s.page();
+  const std::string b = s.plan_page_on(Date(2026, 12, 23));
   CHECK(pp_has(b, "Your plan&#39;s last day was 2026-12-21."));
   CHECK(pp_has(b, "Do not stop taking DULoxetine suddenly: reduce it only as this plan shows or as "
                   "your clinic tells you."));
@@ -449,12 +435,8 @@ TEST_CASE("a double tap posts the same form twice and is stored once") {
 TEST_CASE(
     "the last score and side effect are corrected, the last side effect withdrawn, history kept") {
   PatientServer s;
-  CHECK(s.post("/scores", {{"score", "3"}})->status == 303);
-  CHECK(s.post("/scores", {{"score", "8"}, {"note", "typo"}})->status == 303);
-  const auto all = s.repo->scores("P1");
-  REQUIRE(all.size() == 2);
-  const std::int64_t last = std::max(all[0].id, all[1].id);
-  const std::int64_t older = std::min(all[0].id, all[1].id);
+  const auto [older, last] =
+      s.post_two_scores({{"score", "3"}}, {{"score", "8"}, {"note", "typo"}});
   CHECK(pp_has(s.page(), "Correct your last pain score (8, 09:45 today)"));
   // Only the last one: an older entry is refused, nothing written.
   auto r = s.post("/scores/correct", {{"score", "2"}, {"entry", std::to_string(older)}});
@@ -537,17 +519,13 @@ TEST_CASE("the patient's API scores follow the CLI's date rules") {
 
 TEST_CASE("the last pain score is withdrawn with a reason: kept, marked, no longer counted") {
   PatientServer s;
-  CHECK(s.post("/scores", {{"score", "4"}})->status == 303);
-  CHECK(s.post("/scores", {{"score", "9"}, {"note", "meant for yesterday"}})->status == 303);
-  const auto all = s.repo->scores("P1");
-  REQUIRE(all.size() == 2);
-  const std::int64_t last = std::max(all[0].id, all[1].id);
+  const auto [older, last] =
+      s.post_two_scores({{"score", "4"}}, {{"score", "9"}, {"note", "meant for yesterday"}});
   CHECK(pp_has(s.page(), "Withdraw your last pain score (9, 09:45 today)"));
   auto r = s.post("/scores/withdraw", {{"entry", std::to_string(last)}});
   CHECK(r->status == 400); // a reason is required
   CHECK(pp_has(r->body, "reason: missing; say why you withdraw the score"));
-  r = s.post("/scores/withdraw",
-             {{"entry", std::to_string(std::min(all[0].id, all[1].id))}, {"reason", "wrong"}});
+  r = s.post("/scores/withdraw", {{"entry", std::to_string(older)}, {"reason", "wrong"}});
   CHECK(r->status == 400); // only the last one
   CHECK(s.repo->scores("P1", true).size() == 2);
   r = s.post("/scores/withdraw", {{"entry", std::to_string(last)}, {"reason", "saved twice"}});

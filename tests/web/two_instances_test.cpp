@@ -7,6 +7,7 @@
 #include "planner/store/open.hpp"
 #include "tests/cli/run.hpp"
 #include "tests/pg/pg_test.hpp"
+#include "tests/web/web_cookies.hpp"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -22,7 +23,6 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
-#include <regex>
 #include <thread>
 
 extern char **environ;
@@ -120,19 +120,8 @@ private:
   int port_ = 0;
 };
 
-std::string set_cookie_pair(const httplib::Result &r, const std::string &name) {
-  for (const auto &[k, v] : r->headers) {
-    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0)
-      return v.substr(0, v.find(';'));
-  }
-  return {};
-}
-
-std::string csrf_in(const std::string &html) {
-  static const std::regex re(R"re(name="csrf" value="([0-9a-f]+)")re");
-  std::smatch m;
-  return std::regex_search(html, m, re) ? m[1].str() : std::string();
-}
+using web_fixture::csrf_in;
+using web_fixture::set_cookie_pair;
 
 httplib::Result login_attempt(const Serve &s, const std::string &user, const std::string &pw) {
   auto c = s.client();

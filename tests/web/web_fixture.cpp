@@ -9,7 +9,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <regex>
 #include <unistd.h>
 
 namespace titrate::test::web_fixture {
@@ -41,42 +40,31 @@ const std::string &password_hash() {
   return h;
 }
 
-Patient adult(const std::string &id) {
-  Patient p;
-  p.id = id;
-  p.birth_date = Date(1971, 6, 15);
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
-  p.baseline_pain = PainScore(7);
-  return p;
-}
-
-const Actor clinician{"dr.a", "clinician"};
-
-std::string set_cookie_pair(const httplib::Result &r, const std::string &name) {
-  for (const auto &[k, v] : r->headers) {
-    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0)
-      return v.substr(0, v.find(';'));
-  }
-  return {};
-}
-
-std::string csrf_in(const std::string &html) {
-  static const std::regex re(R"re(name="csrf" value="([0-9a-f]+)")re");
-  std::smatch m;
-  return std::regex_search(html, m, re) ? m[1].str() : std::string();
-}
-
-Server::Server() {
+ServerFiles::ServerFiles(const std::string &prefix) {
   static int n = 0;
-  dir = fs::temp_directory_path() /
-        ("titrate-web-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
+  dir =
+      fs::temp_directory_path() / (prefix + std::to_string(::getpid()) + "-" + std::to_string(++n));
   fs::remove_all(dir);
   fs::create_directories(dir);
   db = (dir / "t.db").string();
   repo = std::make_unique<SqliteStore>(db);
   accounts = std::make_unique<SqliteAccounts>(db);
+}
+
+ServerFiles::~ServerFiles() {
+  accounts.reset();
+  repo.reset();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+httplib::Client loopback_client(int port, int read_timeout_s) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(read_timeout_s, 0);
+  return c;
+}
+
+Server::Server() : ServerFiles("titrate-web-test-") {
   repo->add_patient(adult("P1"), clinician);
   repo->add_patient(adult("P2"), clinician);
   token1 = web::random_token();
@@ -102,17 +90,10 @@ Server::Server() {
 
 Server::~Server() {
   server->stop();
-  server.reset();
-  accounts.reset();
-  repo.reset();
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }
 
 httplib::Client Server::client() const {
-  httplib::Client c("127.0.0.1", port);
-  c.set_read_timeout(30, 0);
-  return c;
+  return loopback_client(port, 30);
 }
 
 httplib::Result Server::login_attempt(const std::string &user, const std::string &pw) {

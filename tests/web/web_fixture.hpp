@@ -8,6 +8,8 @@
 #include "planner/store/sqlite/sqlite_accounts.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 #include "planner/web/server.hpp"
+#include "tests/web/web_cookies.hpp"
+#include "tests/web/web_people.hpp"
 
 #include <httplib.h>
 
@@ -24,25 +26,32 @@ const std::vector<Pathway> &pathways();
 const Pathway &cipn();
 extern const std::string password;
 const std::string &password_hash(); // Argon2id is slow: hashed once
-// Born 1971-06-15, female, 65 kg, creatinine 0.8 mg/dL, baseline pain 7.
-Patient adult(const std::string &id);
-extern const Actor clinician;
-
 struct StaffLogin {
   std::string cookie; // "titrate_session=..."
   std::string csrf;
 };
 
-std::string set_cookie_pair(const httplib::Result &r, const std::string &name);
-std::string csrf_in(const std::string &html);
-
-// Patients P1 and P2 (adults) with links token1 and token2; staff dr.a, dr.c (clinicians), ph.b,
-// ph.d (pharmacists); today 2026-12-01, now 2026-12-01T08:00:00Z, a score's minute 09:00.
-struct Server {
+// A fresh folder "<prefix><pid>-<n>" in the temporary directory with a SQLite database opened as
+// the repository and the accounts. On destruction the stores close, then the folder goes; a test
+// server derived from it stops its WebServer in its own destructor, before that.
+struct ServerFiles {
   std::filesystem::path dir;
   std::string db;
   std::unique_ptr<SqliteStore> repo;
   std::unique_ptr<SqliteAccounts> accounts;
+
+  explicit ServerFiles(const std::string &prefix);
+  ~ServerFiles();
+  ServerFiles(const ServerFiles &) = delete;
+  ServerFiles &operator=(const ServerFiles &) = delete;
+};
+
+// A client of the server on the loopback `port`, waiting at most `read_timeout_s` for an answer.
+httplib::Client loopback_client(int port, int read_timeout_s);
+
+// Patients P1 and P2 (adults) with links token1 and token2; staff dr.a, dr.c (clinicians), ph.b,
+// ph.d (pharmacists); today 2026-12-01, now 2026-12-01T08:00:00Z, a score's minute 09:00.
+struct Server : ServerFiles {
   std::atomic<std::int64_t> now{1'796'112'000}; // 2026-12-01T08:00:00Z
   Date today{2026, 12, 1};
   std::unique_ptr<web::WebServer> server;

@@ -5,6 +5,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
 #include "planner/web/forms.hpp"
+#include "tests/reliability/hex_digit.hpp"
 
 namespace titrate::fuzz {
 
@@ -12,16 +13,6 @@ namespace {
 
 const Date today(2026, 12, 1);
 const LocalDateTime now{today, 10 * 60};
-
-int hex(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 // application/x-www-form-urlencoded -> fields: split on '&', then on the first '='; "+" is a
 // space and %XX a byte. The server's own decoding is cpp-httplib's (compiled, not fuzzed here);
@@ -32,8 +23,9 @@ web::FormFields decode_form(std::string_view body) {
     for (std::size_t i = 0; i < s.size(); ++i) {
       if (s[i] == '+') {
         out += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-        out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      } else if (s[i] == '%' && i + 2 < s.size() && test::hex_digit(s[i + 1]) >= 0 &&
+                 test::hex_digit(s[i + 2]) >= 0) {
+        out += static_cast<char>(test::hex_digit(s[i + 1]) * 16 + test::hex_digit(s[i + 2]));
         i += 2;
       } else {
         out += s[i];
