@@ -130,10 +130,15 @@ Html patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan &plan,
         h += "<p>"_html + std::string(words::phrase::gap) + "</p>"_html;
       } else if (trial_ends_plan != nullptr) {
         // A trial's planned days are over: the next step is the clinic's; never "stop". From
-        // today on, "What to do now" below says so once.
-        h += "<p>No doses are planned yet for these days.</p>"_html;
-        if (b.first > today)
-          h += "<p>"_html + words::do_not_stop(f, trial_ends_plan->drug) + "</p>"_html;
+        // today on, "What to do now" below says what to do, once; the block says at once that an
+        // empty list is no sign to stop.
+        h += "<p>This plan lists no doses for these days yet."_html;
+        if (b.first > today) {
+          h += "</p><p>"_html + words::do_not_stop(f, trial_ends_plan->drug) + "</p>"_html;
+        } else {
+          h += " That does not mean stop taking "_html + words::drug(f, trial_ends_plan->drug) +
+               ": see &ldquo;What to do now&rdquo; below.</p>"_html;
+        }
       } else {
         h += "<p>Nothing more to take from this plan.</p>"_html;
       }

@@ -287,11 +287,15 @@ TEST_CASE("patient days: a trial whose days are over says not to stop suddenly a
        at = b.find("Do not stop taking", at + 1))
     ++said;
   CHECK(said == 1); // said once, in "What to do now"
+  // The empty days above it say at once that they are no sign to stop.
+  CHECK(pp_has(b, "<h3>Today (2026-12-23) through 2026-12-30</h3><p>This plan lists no doses for "
+                  "these days yet. That does not mean stop taking DULoxetine: see &ldquo;What to "
+                  "do now&rdquo; below.</p>"));
   // Before that day, the days with nothing planned say it where they are listed.
   s.today = Date(2026, 12, 20);
   const std::string before = s.page();
-  CHECK(pp_has(before, "<h3>From Tuesday 2026-12-22 through 2026-12-27</h3><p>No doses are "
-                       "planned yet for these days.</p><p>Do not stop taking DULoxetine "
+  CHECK(pp_has(before, "<h3>From Tuesday 2026-12-22 through 2026-12-27</h3><p>This plan lists no "
+                       "doses for these days yet.</p><p>Do not stop taking DULoxetine "
                        "suddenly"));
   CHECK(before.find("id=\"after-plan\"") == std::string::npos);
 }
