@@ -212,30 +212,24 @@ template <class Entry> const Entry *newest_patient_entry(const std::vector<Entry
   return it == list.end() ? nullptr : &*it;
 }
 
-// The id posted as `field`: the patient's last entry, else 400 naming the field.
-std::int64_t patient_last_entry(const std::string &text, std::int64_t last, const char *field,
-                                const char *what) {
-  std::int64_t v = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || v <= 0) {
-    throw InputError(std::string(field) + ": \"" + printable(text, 16) + "\" is not an entry; " +
-                     "expected your last " + what);
-  }
-  if (v != last) {
-    throw InputError(std::string(field) + ": entry " + text + " is not your last " + what +
-                     "; only the last one can be changed here (reload the page, or ask your "
-                     "clinic to change an older one)");
-  }
-  return v;
-}
-
-// The patient's last entry of `list`, which the posted field "entry" must name (else 400 naming
-// the field, `what` the kind of entry).
+// The patient's last entry of `list`, which the posted field "entry" must name by its id, else
+// 400 naming the field (`what`: the kind of entry, e.g. "pain score").
 template <class Entry>
 const Entry &posted_last_entry(const Request &req, const std::vector<Entry> &list,
                                const char *what) {
+  const std::string text = param(req, "entry");
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v <= 0) {
+    throw InputError("entry: \"" + printable(text, 16) + "\" is not an entry; expected your last " +
+                     what);
+  }
   const Entry *last = newest_patient_entry(list);
-  patient_last_entry(param(req, "entry"), last ? last->id : 0, "entry", what);
+  if (!last || v != last->id) {
+    throw InputError("entry: entry " + text + " is not your last " + what +
+                     "; only the last one can be changed here (reload the page, or ask your "
+                     "clinic to change an older one)");
+  }
   return *last;
 }
 
@@ -269,9 +263,8 @@ std::string patient_tel_digits(std::string_view phone) {
   return std::count_if(out.begin(), out.end(), [](char c) { return c != '+'; }) >= 3 ? out : "";
 }
 
-// Whom to call, in the handout's words (words::call_clinic_lines), each line on its own (the
-// handout's gap of spaces would collapse into one on a page), the number a link a phone dials at
-// a tap.
+// Whom to call (words::call_clinic_lines), each line on its own, the number a link a phone dials
+// at a tap.
 Html patient_call_clinic(std::string_view name, std::string_view phone) {
   const auto lines = words::call_clinic_lines(name, phone);
   const std::string tel = patient_tel_digits(phone);
