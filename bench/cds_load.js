@@ -7,8 +7,11 @@
 // step, the cards. With `cold` the connections are opened by the timed calls themselves. Prints
 // the latency percentiles, throughput, errors, the server's CPU time per call (from /proc), and
 // the load average before and after: a benchmark, never a timed test (docs/performance.md).
+// With `raw` as the sixth argument each client writes its prepared HTTP/1.1 request bytes to a
+// plain socket and reads the answer by its Content-Length, as wrk does, instead of going through
+// Node's http module: the load program then takes less of the two CPUs it shares with the server.
 //
-// usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384] [open|cold]
+// usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384] [open|cold] [http|raw]
 // Needs node and the npm package jose (.ci/install-ehr).
 'use strict';
 
@@ -20,9 +23,14 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 
-const [binary, clientsArg, callsArg, algArg, connArg] = process.argv.slice(2);
+const [binary, clientsArg, callsArg, algArg, connArg, clientArg] = process.argv.slice(2);
 if (!binary) {
-  console.error('usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384] [open|cold]');
+  console.error('usage: node bench/cds_load.js path/to/titrate [clients=50] [calls-per-client=100] [ES384|RS384] [open|cold] [http|raw]');
+  process.exit(2);
+}
+const RAW = clientArg === 'raw';
+if (clientArg && clientArg !== 'http' && !RAW) {
+  console.error(`cds_load: client ${clientArg}: expected http or raw`);
   process.exit(2);
 }
 const COLD = connArg === 'cold';
@@ -98,6 +106,61 @@ function call(agent, port, token, data, method = 'POST', where = '/cds-services/
   });
 }
 
+// The raw client: one socket per client, a whole prepared request written at once, the answer
+// read up to its Content-Length (titrate's answers carry one; never chunked).
+function rawRequest(port, token, data, method, where) {
+  const head = `${method} ${where} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n` +
+    (data ? `Content-Type: application/json\r\nContent-Length: ${data.length}\r\n` : '') + '\r\n';
+  return data ? Buffer.concat([Buffer.from(head), data]) : Buffer.from(head);
+}
+class RawClient {
+  constructor(port) { this.port = port; this.socket = null; }
+  open() {
+    return new Promise((resolve, reject) => {
+      this.socket = net.connect(this.port, '127.0.0.1', () => resolve());
+      this.socket.setNoDelay(true);
+      this.socket.once('error', reject);
+    });
+  }
+  async call(bytes) {
+    const t0 = process.hrtime.bigint();
+    const done = (status) => ({ status, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    try {
+      if (!this.socket) await this.open();
+    } catch (e) {
+      return done(0);
+    }
+    return new Promise((resolve) => {
+      let buf = Buffer.alloc(0);
+      let need = -1, status = 0, bodyAt = 0;
+      const finish = (s) => {
+        this.socket.off('data', onData); this.socket.off('error', onError); this.socket.off('close', onError);
+        resolve(done(s));
+      };
+      const onError = () => finish(0); // an error or the server closing the connection mid-answer
+      const onData = (chunk) => {
+        buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+        if (need < 0) {
+          const end = buf.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const head = buf.subarray(0, end).toString('latin1');
+          status = Number(head.slice(9, 12));
+          const m = /\r\ncontent-length: *(\d+)/i.exec(head);
+          if (!m) return finish(0);
+          need = Number(m[1]);
+          bodyAt = end + 4;
+        }
+        if (buf.length - bodyAt >= need) finish(status);
+      };
+      this.socket.on('data', onData);
+      this.socket.on('error', onError);
+      this.socket.on('close', onError);
+      this.socket.write(bytes);
+    });
+  }
+  close() { if (this.socket) this.socket.destroy(); }
+}
+
 // The server's CPU time so far (user + system, fields 14 and 15 of /proc/PID/stat), in seconds.
 const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 function cpuSeconds(pid) {
@@ -116,10 +179,12 @@ async function main() {
     .setIssuer('https://ehr.load.test').setAudience(audience).setIssuedAt().setExpirationTime('10m').sign(es.privateKey);
   const tokens = [];
   const bodies = [];
+  const sign_path = '/cds-services/titrate-order-sign';
   for (let i = 0; i < CLIENTS * CALLS; i++) {
     tokens.push(await sign(aud));
     bodies.push(Buffer.from(JSON.stringify({ hook: 'order-sign', hookInstance: crypto.randomUUID(),
       context: { userId: 'Practitioner/load', patientId: 'demo', draftOrders: sb([draft]) }, prefetch })));
+    if (RAW) bodies[i] = rawRequest(port, tokens[i], bodies[i], 'POST', sign_path);
   }
   const discoveryTokens = [];
   for (let i = 0; i < CLIENTS && !COLD; i++) discoveryTokens.push(await sign(`http://127.0.0.1:${port}/cds-services`));
@@ -130,9 +195,11 @@ async function main() {
   for (let i = 0; i < 600 && !out.includes('CDS Hooks at'); i++) await new Promise((r) => setTimeout(r, 50));
 
   let errors = 0;
-  const agents = Array.from({ length: CLIENTS }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  const agents = Array.from({ length: CLIENTS }, () => (RAW ? new RawClient(port) : new http.Agent({ keepAlive: true, maxSockets: 1 })));
+  const send = (agent, token, data, method = 'POST', where = sign_path) =>
+    RAW ? agent.call(data || rawRequest(port, token, null, method, where)) : call(agent, port, token, data, method, where);
   if (!COLD) {
-    const opened = await Promise.all(agents.map((agent, i) => call(agent, port, discoveryTokens[i], null, 'GET', '/cds-services')));
+    const opened = await Promise.all(agents.map((agent, i) => send(agent, discoveryTokens[i], null, 'GET', '/cds-services')));
     errors += opened.filter((r) => r.status !== 200).length;
   }
   const before = os.loadavg();
@@ -144,11 +211,12 @@ async function main() {
   await Promise.all(agents.map(async (agent) => {
     for (let i = 0; i < CALLS; i++) {
       const n = next++;
-      const r = await call(agent, port, tokens[n], bodies[n]);
+      const r = await send(agent, tokens[n], bodies[n]);
       if (r.status !== 200) errors++;
       latencies.push(r.ms);
     }
-    agent.destroy();
+    if (RAW) agent.close();
+    else agent.destroy();
   }));
   const seconds = (Date.now() - t0) / 1000;
   const cpu = cpuSeconds(server.pid) - cpu0;
@@ -161,7 +229,8 @@ async function main() {
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
   console.log(`cds_load: ${ALG}, ${CLIENTS} concurrent clients x ${CALLS} order-sign calls = ${latencies.length} calls in ${seconds.toFixed(1)} s ` +
-    `(${(latencies.length / seconds).toFixed(0)} calls/s), ${errors} errors; connections ${COLD ? 'opened by the timed calls' : 'open before the clock'}`);
+    `(${(latencies.length / seconds).toFixed(0)} calls/s), ${errors} errors; connections ${COLD ? 'opened by the timed calls' : 'open before the clock'}; ` +
+    `client ${RAW ? 'raw sockets' : "Node's http"}`);
   console.log(`server CPU: ${cpu.toFixed(2)} s, ${(1000 * cpu / latencies.length).toFixed(2)} ms per call (user + system, in ticks of ${1000 / ticks} ms); ` +
     `this load program: ${((own.user + own.system) / 1e6).toFixed(2)} s`);
   console.log(`latency ms: p50 ${pct(50).toFixed(1)}  p90 ${pct(90).toFixed(1)}  p99 ${pct(99).toFixed(1)}  max ${latencies[latencies.length - 1].toFixed(1)}`);
