@@ -2,6 +2,7 @@
 // profile. add/update are the clinician's; every change is a new profile version, audited.
 // The profile is validated (core ranges, formulary vocabulary) before the database is opened.
 #include "planner/app/patients.hpp"
+#include "planner/cli/listing.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/words.hpp"
@@ -191,33 +192,25 @@ void run_show(Context &ctx, const std::string &id) {
 void run_list(Context &ctx) {
   require_role(ctx, app::Permission::list_patients, "patient list");
   auto repo = open_store(ctx, StoreMode::read);
-  const auto all = repo->patients();
-  if (ctx.opt.json) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto &r : all) {
-      const auto active = repo->active_plan(r.patient.id);
-      a.push_back({{"id", r.patient.id},
-                   {"version", r.version},
-                   {"birth_date", iso(r.patient.birth_date)},
-                   {"sex", std::string(to_string(r.patient.sex))},
-                   {"active_plan_version",
-                    active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}});
-    }
-    ctx.print_json({{"patients", a}});
-    return;
-  }
-  if (all.empty()) {
-    ctx.out << "no patients\n";
-    return;
-  }
-  for (const auto &r : all) {
-    const auto active = repo->active_plan(r.patient.id);
-    ctx.out << r.patient.id << "  born " << iso(r.patient.birth_date) << "  "
-            << to_string(r.patient.sex) << "  profile v" << r.version << "  "
-            << (active ? "plan v" + std::to_string(active->version) + " approved"
-                       : "no approved plan")
-            << "\n";
-  }
+  print_listing(
+      ctx, "patients", repo->patients(), "no patients",
+      [&repo](const PatientRecord &r) -> nlohmann::json {
+        const auto active = repo->active_plan(r.patient.id);
+        return {{"id", r.patient.id},
+                {"version", r.version},
+                {"birth_date", iso(r.patient.birth_date)},
+                {"sex", std::string(to_string(r.patient.sex))},
+                {"active_plan_version",
+                 active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}};
+      },
+      [&ctx, &repo](const PatientRecord &r) {
+        const auto active = repo->active_plan(r.patient.id);
+        ctx.out << r.patient.id << "  born " << iso(r.patient.birth_date) << "  "
+                << to_string(r.patient.sex) << "  profile v" << r.version << "  "
+                << (active ? "plan v" + std::to_string(active->version) + " approved"
+                           : "no approved plan")
+                << "\n";
+      });
 }
 
 } // namespace
