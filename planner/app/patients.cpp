@@ -34,6 +34,14 @@ double profile_number(const std::string &text, const std::string &field, const s
   return v;
 }
 
+// A list or text field of the profile: --clear-X empties it, then X replaces it when given.
+template <class T> void clear_or_replace(T &field, bool clear, const T &given) {
+  if (clear)
+    field.clear();
+  if (!given.empty())
+    field = given;
+}
+
 // Applies the given options onto `p` (a fresh profile for add, the current one for update).
 void apply_fields(const ProfileFields &o, Patient &p, bool update, std::string_view prefix) {
   const std::string F(prefix);
@@ -64,14 +72,8 @@ void apply_fields(const ProfileFields &o, Patient &p, bool update, std::string_v
   }
   if (!o.hepatic.empty())
     p.hepatic = parse_hepatic(o.hepatic, F + "hepatic");
-  if (o.clear_conditions)
-    p.conditions.clear();
-  if (!o.conditions.empty())
-    p.conditions = o.conditions;
-  if (o.clear_medications)
-    p.medications.clear();
-  if (!o.medications.empty())
-    p.medications = o.medications;
+  clear_or_replace(p.conditions, o.clear_conditions, o.conditions);
+  clear_or_replace(p.medications, o.clear_medications, o.medications);
   if (o.clear_stopped)
     p.stopped_medications.clear();
   if (!o.stopped.empty()) {
@@ -91,10 +93,7 @@ void apply_fields(const ProfileFields &o, Patient &p, bool update, std::string_v
     p.baseline_pain.reset();
   if (!o.baseline_pain.empty())
     p.baseline_pain = PainScore::parse(o.baseline_pain, F + "baseline-pain");
-  if (o.clear_indication)
-    p.indication.clear();
-  if (!o.indication.empty())
-    p.indication = o.indication;
+  clear_or_replace(p.indication, o.clear_indication, o.indication);
   if (o.clear_dialysis)
     p.dialysis.reset();
   if (!o.dialysis.empty() || !o.dialysis_days.empty()) {

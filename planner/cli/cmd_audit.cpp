@@ -1,4 +1,5 @@
 // `titrate audit [ID]`: who did what, when, from the append-only log (all patients, or one).
+#include "planner/cli/listing.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 
@@ -18,38 +19,31 @@ void run_audit(Context &ctx, const std::string &id) {
   auto repo = open_store(ctx, StoreMode::read);
   if (!id.empty())
     require_patient(*repo, id);
-  const auto entries = repo->audit(id.empty() ? std::nullopt : std::optional<std::string>(id));
-  if (ctx.opt.json) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto &e : entries) {
-      a.push_back(
-          {{"id", e.id},
-           {"at", e.at},
-           {"user", e.user},
-           {"role", e.role},
-           {"action", e.action},
-           {"patient", e.patient.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.patient)},
-           {"detail", e.detail},
-           {"door", e.door},
-           {"os_user", e.os_user}});
-    }
-    ctx.print_json({{"entries", a}});
-    return;
-  }
-  if (entries.empty()) {
-    ctx.out << "no audit entries\n";
-    return;
-  }
-  for (const auto &e : entries) {
-    ctx.out << e.at << "  " << e.user << " (" << (e.role.empty() ? "no role" : e.role) << ")  "
-            << e.action << "  " << (e.patient.empty() ? "-" : e.patient) << "  " << e.detail;
-    // How it came in, when the entry says (entries before schema 7 do not).
-    if (!e.door.empty() || !e.os_user.empty()) {
-      ctx.out << "  [" << (e.door.empty() ? "door not recorded" : "via " + e.door)
-              << (e.os_user.empty() ? "" : ", OS user " + e.os_user) << "]";
-    }
-    ctx.out << "\n";
-  }
+  print_listing(
+      ctx, "entries", repo->audit(id.empty() ? std::nullopt : std::optional<std::string>(id)),
+      "no audit entries",
+      [](const AuditEntry &e) -> nlohmann::json {
+        return {
+            {"id", e.id},
+            {"at", e.at},
+            {"user", e.user},
+            {"role", e.role},
+            {"action", e.action},
+            {"patient", e.patient.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.patient)},
+            {"detail", e.detail},
+            {"door", e.door},
+            {"os_user", e.os_user}};
+      },
+      [&ctx](const AuditEntry &e) {
+        ctx.out << e.at << "  " << e.user << " (" << (e.role.empty() ? "no role" : e.role) << ")  "
+                << e.action << "  " << (e.patient.empty() ? "-" : e.patient) << "  " << e.detail;
+        // How it came in, when the entry says (entries before schema 7 do not).
+        if (!e.door.empty() || !e.os_user.empty()) {
+          ctx.out << "  [" << (e.door.empty() ? "door not recorded" : "via " + e.door)
+                  << (e.os_user.empty() ? "" : ", OS user " + e.os_user) << "]";
+        }
+        ctx.out << "\n";
+      });
 }
 
 } // namespace

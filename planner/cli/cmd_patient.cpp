@@ -2,6 +2,7 @@
 // profile. add/update are the clinician's; every change is a new profile version, audited.
 // The profile is validated (core ranges, formulary vocabulary) before the database is opened.
 #include "planner/app/patients.hpp"
+#include "planner/cli/listing.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/words.hpp"
@@ -137,6 +138,18 @@ void run_update(Context &ctx, const std::string &id, const ProfileOptions &o) {
   }
 }
 
+// `patient add` and `patient update`: ID and the profile options, then `run(ctx, ID, options)`.
+void add_profile_subcommand(CLI::App &cmd, Context &ctx, const char *name, const char *about,
+                            bool update,
+                            void (*run)(Context &, const std::string &, const ProfileOptions &)) {
+  auto id = std::make_shared<std::string>();
+  auto opts = std::make_shared<ProfileOptions>();
+  CLI::App *sub = cmd.add_subcommand(name, about);
+  sub->add_option("ID", *id, "The clinic's patient id")->required();
+  add_profile_options(sub, *opts, update);
+  sub->callback([&ctx, id, opts, run] { run(ctx, *id, *opts); });
+}
+
 void run_show(Context &ctx, const std::string &id) {
   require_role(ctx, app::Permission::read_patient, "patient show", &id);
   auto repo = open_store(ctx, StoreMode::read);
@@ -191,33 +204,25 @@ void run_show(Context &ctx, const std::string &id) {
 void run_list(Context &ctx) {
   require_role(ctx, app::Permission::list_patients, "patient list");
   auto repo = open_store(ctx, StoreMode::read);
-  const auto all = repo->patients();
-  if (ctx.opt.json) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto &r : all) {
-      const auto active = repo->active_plan(r.patient.id);
-      a.push_back({{"id", r.patient.id},
-                   {"version", r.version},
-                   {"birth_date", iso(r.patient.birth_date)},
-                   {"sex", std::string(to_string(r.patient.sex))},
-                   {"active_plan_version",
-                    active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}});
-    }
-    ctx.print_json({{"patients", a}});
-    return;
-  }
-  if (all.empty()) {
-    ctx.out << "no patients\n";
-    return;
-  }
-  for (const auto &r : all) {
-    const auto active = repo->active_plan(r.patient.id);
-    ctx.out << r.patient.id << "  born " << iso(r.patient.birth_date) << "  "
-            << to_string(r.patient.sex) << "  profile v" << r.version << "  "
-            << (active ? "plan v" + std::to_string(active->version) + " approved"
-                       : "no approved plan")
-            << "\n";
-  }
+  print_listing(
+      ctx, "patients", repo->patients(), "no patients",
+      [&repo](const PatientRecord &r) -> nlohmann::json {
+        const auto active = repo->active_plan(r.patient.id);
+        return {{"id", r.patient.id},
+                {"version", r.version},
+                {"birth_date", iso(r.patient.birth_date)},
+                {"sex", std::string(to_string(r.patient.sex))},
+                {"active_plan_version",
+                 active ? nlohmann::json(active->version) : nlohmann::json(nullptr)}};
+      },
+      [&ctx, &repo](const PatientRecord &r) {
+        const auto active = repo->active_plan(r.patient.id);
+        ctx.out << r.patient.id << "  born " << iso(r.patient.birth_date) << "  "
+                << to_string(r.patient.sex) << "  profile v" << r.version << "  "
+                << (active ? "plan v" + std::to_string(active->version) + " approved"
+                           : "no approved plan")
+                << "\n";
+      });
 }
 
 } // namespace
@@ -226,19 +231,10 @@ void add_patient_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand("patient", "Add, update, show or list stored patients");
   cmd->require_subcommand(1);
 
-  auto add_id = std::make_shared<std::string>();
-  auto add_opts = std::make_shared<ProfileOptions>();
-  CLI::App *add = cmd->add_subcommand("add", "Register a patient (clinician); profile version 1");
-  add->add_option("ID", *add_id, "The clinic's patient id")->required();
-  add_profile_options(add, *add_opts, false);
-  add->callback([&ctx, add_id, add_opts] { run_add(ctx, *add_id, *add_opts); });
-
-  auto up_id = std::make_shared<std::string>();
-  auto up_opts = std::make_shared<ProfileOptions>();
-  CLI::App *update = cmd->add_subcommand("update", "Change a profile (clinician); a new version");
-  update->add_option("ID", *up_id, "The clinic's patient id")->required();
-  add_profile_options(update, *up_opts, true);
-  update->callback([&ctx, up_id, up_opts] { run_update(ctx, *up_id, *up_opts); });
+  add_profile_subcommand(*cmd, ctx, "add", "Register a patient (clinician); profile version 1",
+                         false, run_add);
+  add_profile_subcommand(*cmd, ctx, "update", "Change a profile (clinician); a new version", true,
+                         run_update);
 
   auto show_id = std::make_shared<std::string>();
   CLI::App *show = cmd->add_subcommand("show", "The current profile and its version");

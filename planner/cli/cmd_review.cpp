@@ -2,6 +2,7 @@
 // --reason T`: the pharmacist's queue. Four eyes: whoever drafted or submitted a version cannot
 // approve it (exit 4); only an approved version becomes the active schedule.
 #include "planner/app/reviews.hpp"
+#include "planner/cli/listing.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
@@ -41,24 +42,13 @@ nlohmann::json version_summary(const PlanVersion &v) {
 void run_list(Context &ctx) {
   require_role(ctx, app::Permission::read_reviews, "review list");
   auto repo = open_store(ctx, StoreMode::read);
-  const auto pending = repo->awaiting_review();
-  if (ctx.opt.json) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto &v : pending)
-      a.push_back(version_summary(v));
-    ctx.print_json({{"awaiting_review", a}});
-    return;
-  }
-  if (pending.empty()) {
-    ctx.out << "no plan versions awaiting review\n";
-    return;
-  }
-  for (const auto &v : pending) {
-    ctx.out << v.patient << "  version " << v.version << "  pathway " << v.plan.pathway
-            << ", start " << iso(v.plan.start) << "  drafted by " << v.drafted_by
-            << ", submitted by " << v.submitted_by.value_or("?") << " at "
-            << v.submitted_at.value_or("?") << "\n";
-  }
+  print_listing(ctx, "awaiting_review", repo->awaiting_review(), "no plan versions awaiting review",
+                version_summary, [&ctx](const PlanVersion &v) {
+                  ctx.out << v.patient << "  version " << v.version << "  pathway "
+                          << v.plan.pathway << ", start " << iso(v.plan.start) << "  drafted by "
+                          << v.drafted_by << ", submitted by " << v.submitted_by.value_or("?")
+                          << " at " << v.submitted_at.value_or("?") << "\n";
+                });
 }
 
 // The version a pharmacist would review: --version, else the one awaiting review, else the latest.

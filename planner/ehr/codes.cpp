@@ -58,31 +58,9 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
     loinc.finish();
   }
 
-  if (const auto *rx_v = top.table("rxnorm")) {
-    tomlr::Table rx(faults, *rx_v, "rxnorm");
-    c.rxnorm_source = *rx.str("source");
-    for (const std::string &key : tomlr::keys(*rx_v)) {
-      if (key == "source")
-        continue;
-      const auto code = rx.str(key);
-      if (!code)
-        continue;
-      if (!f.vocabulary.classes_of(key) && !f.find(key)) {
-        rx.fault(key, "\"" + key +
-                          "\" is not a medication of formulary/vocabulary.toml; expected "
-                          "one of its [medications]");
-      } else if (!plain_code(*code, "0123456789")) {
-        rx.fault(key, "\"" + *code + "\" is not an RxCUI; expected digits");
-      } else if (!c.rxnorm.emplace(*code, key).second) {
-        rx.fault(key, "RxCUI " + *code + " is listed twice; expected each code once");
-      }
-    }
-    rx.finish();
-  }
-
-  // [snomed] (conditions) and [snomed_indications]: TERM = ["SCTID", ...], each code once in both.
-  const auto snomed_table = [&](const char *name, std::map<std::string, std::string> &into,
-                                std::string &source, const auto &known, const char *what) {
+  // A table of TERM = code rows with its source ([rxnorm], [snomed], [snomed_indications]):
+  // `row(t, TERM)` for each row, the source aside, then the table is finished.
+  const auto sourced_rows = [&](const char *name, std::string &source, auto row) {
     const auto *v = top.table(name);
     if (!v)
       return;
@@ -91,12 +69,36 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
     for (const std::string &key : tomlr::keys(*v)) {
       if (key == "source")
         continue;
+      row(t, key);
+    }
+    t.finish();
+  };
+
+  sourced_rows("rxnorm", c.rxnorm_source, [&](tomlr::Table &rx, const std::string &key) {
+    const auto code = rx.str(key);
+    if (!code)
+      return;
+    if (!f.vocabulary.classes_of(key) && !f.find(key)) {
+      rx.fault(key, "\"" + key +
+                        "\" is not a medication of formulary/vocabulary.toml; expected "
+                        "one of its [medications]");
+    } else if (!plain_code(*code, "0123456789")) {
+      rx.fault(key, "\"" + *code + "\" is not an RxCUI; expected digits");
+    } else if (!c.rxnorm.emplace(*code, key).second) {
+      rx.fault(key, "RxCUI " + *code + " is listed twice; expected each code once");
+    }
+  });
+
+  // [snomed] (conditions) and [snomed_indications]: TERM = ["SCTID", ...], each code once in both.
+  const auto snomed_table = [&](const char *name, std::map<std::string, std::string> &into,
+                                std::string &source, const auto &known, const char *what) {
+    sourced_rows(name, source, [&](tomlr::Table &t, const std::string &key) {
       const auto list = t.strings(key);
       if (!list)
-        continue;
+        return;
       if (!known(key)) {
         t.fault(key, "\"" + key + "\" is not " + what + " of formulary/vocabulary.toml");
-        continue;
+        return;
       }
       for (const auto &code : *list) {
         if (!plain_code(code, "0123456789")) {
@@ -107,8 +109,7 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
           into.emplace(code, key);
         }
       }
-    }
-    t.finish();
+    });
   };
   snomed_table(
       "snomed", c.snomed, c.snomed_source,

@@ -113,41 +113,42 @@ std::vector<UnitCount> units_from(const json &arr, const std::string &path) {
   return out;
 }
 
-std::vector<std::string> strings_from(const json &obj, const std::string &path, const char *key) {
-  std::vector<std::string> out;
+// The array at obj[key], each element read by `read(element, its path)`; absent or null is an
+// empty list, anything else but an array is `expected`.
+template <class T, class Read>
+std::vector<T> optional_array(const json &obj, const std::string &path, const char *key,
+                              const char *expected, Read read) {
+  std::vector<T> out;
   const auto it = obj.find(key);
   if (it == obj.end() || it->is_null())
     return out;
   if (!it->is_array())
-    bad(path + "." + key, "expected an array of strings");
-  for (std::size_t i = 0; i < it->size(); ++i) {
-    if (!(*it)[i].is_string()) {
-      bad(path + "." + key + "[" + std::to_string(i) + "]", "expected a string");
-    }
-    out.push_back((*it)[i].get<std::string>());
-  }
+    bad(path + "." + key, expected);
+  for (std::size_t i = 0; i < it->size(); ++i)
+    out.push_back(read((*it)[i], path + "." + key + "[" + std::to_string(i) + "]"));
   return out;
 }
 
+std::vector<std::string> strings_from(const json &obj, const std::string &path, const char *key) {
+  return optional_array<std::string>(obj, path, key, "expected an array of strings",
+                                     [](const json &s, const std::string &p) {
+                                       if (!s.is_string())
+                                         bad(p, "expected a string");
+                                       return s.get<std::string>();
+                                     });
+}
+
 std::vector<Finding> findings_from(const json &obj, const std::string &path, const char *key) {
-  std::vector<Finding> out;
-  const auto it = obj.find(key);
-  if (it == obj.end() || it->is_null())
-    return out;
-  if (!it->is_array())
-    bad(path + "." + key, "expected an array of findings");
-  for (std::size_t i = 0; i < it->size(); ++i) {
-    const std::string p = path + "." + key + "[" + std::to_string(i) + "]";
-    const json &f = (*it)[i];
-    Finding finding;
-    finding.rule = get_string(f, p, "rule");
-    finding.severity =
-        parse_severity(get_string(f, p, "severity"), "plan JSON: " + p + ".severity");
-    finding.text = get_string(f, p, "text");
-    finding.source = get_string(f, p, "source");
-    out.push_back(std::move(finding));
-  }
-  return out;
+  return optional_array<Finding>(
+      obj, path, key, "expected an array of findings", [](const json &f, const std::string &p) {
+        Finding finding;
+        finding.rule = get_string(f, p, "rule");
+        finding.severity =
+            parse_severity(get_string(f, p, "severity"), "plan JSON: " + p + ".severity");
+        finding.text = get_string(f, p, "text");
+        finding.source = get_string(f, p, "source");
+        return finding;
+      });
 }
 
 } // namespace

@@ -39,9 +39,9 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
     t.citation();
     t.finish();
   }
-  // A table of NAME = "label" rows with its source: the indications and the classes.
-  const auto labels = [&](const char *table, bool required, const char *what,
-                          std::map<std::string, std::string> &out) {
+  // A table of NAME = ... rows with its source: `row(t, NAME)` for each row (source and verified
+  // aside), then the table is finished. Its citation, or none when it is absent and not required.
+  const auto cited_rows = [&](const char *table, bool required, auto row) {
     const Value *v = top.table(table, required);
     if (!v)
       return Citation{};
@@ -50,14 +50,21 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
     for (const std::string &k : tomlr::keys(*v)) {
       if (k == "source" || k == "verified")
         continue;
+      row(t, k);
+    }
+    t.finish();
+    return cite;
+  };
+  // A table of NAME = "label" rows: the indications and the classes.
+  const auto labels = [&](const char *table, bool required, const char *what,
+                          std::map<std::string, std::string> &out) {
+    return cited_rows(table, required, [&](Table &t, const std::string &k) {
       if (auto s = t.str(k)) {
         if (!is_vocab_word(k))
           t.fault(k, std::string("is not ") + what + "; expected lower case and hyphens");
         out[k] = *s;
       }
-    }
-    t.finish();
-    return cite;
+    });
   };
   voc.indications_cite = labels("indications", false, "an indication term", voc.indications);
   labels("classes", true, "a class name", voc.classes);
@@ -67,51 +74,35 @@ void parse_vocabulary_into(Faults &f, const TextFile &file, Vocabulary &voc) {
         t.fault(k, "\"" + c + "\" is not a class declared in [classes]; expected one of them");
     }
   };
-  if (const Value *v = top.table("medications")) {
-    Table t(f, *v, "medications");
-    t.citation();
-    for (const std::string &k : tomlr::keys(*v)) {
-      if (k == "source" || k == "verified")
-        continue;
-      if (!is_vocab_word(k))
-        t.fault(k, "is not a medication name; expected lower case and hyphens");
-      if (auto cls = t.strings(k)) {
-        known_classes(t, k, *cls);
-        voc.medication_classes[k] = *cls;
-      }
+  cited_rows("medications", true, [&](Table &t, const std::string &k) {
+    if (!is_vocab_word(k))
+      t.fault(k, "is not a medication name; expected lower case and hyphens");
+    if (auto cls = t.strings(k)) {
+      known_classes(t, k, *cls);
+      voc.medication_classes[k] = *cls;
     }
-    t.finish();
-  }
-  if (const Value *v = top.table("drugs")) {
-    Table t(f, *v, "drugs");
-    t.citation();
-    for (const std::string &k : tomlr::keys(*v)) {
-      if (k == "source" || k == "verified")
-        continue;
-      const Value *dv = t.table(k);
-      if (!dv)
-        continue;
-      Table d(f, *dv, "drugs." + k);
-      if (auto c = d.str("class")) {
-        if (!voc.knows_class(*c))
-          d.fault("class",
-                  "\"" + *c + "\" is not a class declared in [classes]; expected one of them");
-        voc.drug_classes[k] = *c;
-      }
-      if (auto cls = d.strings("classes")) {
-        known_classes(d, "classes", *cls);
-        voc.class_members_of_drug[k] = *cls;
-        if (voc.medication_classes.count(k)) {
-          d.fault_here(
-              "\"" + k +
-              "\" is also listed under [medications]; expected formulary drugs only under [drugs]");
-        }
-        voc.medication_classes[k] = *cls; // a formulary drug is a medication too
-      }
-      d.finish();
+  });
+  cited_rows("drugs", true, [&](Table &t, const std::string &k) {
+    const Value *dv = t.table(k);
+    if (!dv)
+      return;
+    Table d(f, *dv, "drugs." + k);
+    if (auto c = d.str("class")) {
+      known_classes(d, "class", {*c});
+      voc.drug_classes[k] = *c;
     }
-    t.finish();
-  }
+    if (auto cls = d.strings("classes")) {
+      known_classes(d, "classes", *cls);
+      voc.class_members_of_drug[k] = *cls;
+      if (voc.medication_classes.count(k)) {
+        d.fault_here(
+            "\"" + k +
+            "\" is also listed under [medications]; expected formulary drugs only under [drugs]");
+      }
+      voc.medication_classes[k] = *cls; // a formulary drug is a medication too
+    }
+    d.finish();
+  });
   top.finish();
 }
 

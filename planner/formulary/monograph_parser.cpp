@@ -379,132 +379,151 @@ void parse_renal(Table &top, Monograph &m) {
     m.renal.push_back(b.first);
 }
 
-void parse_hepatic(Table &top, Monograph &m) {
-  const auto list = top.tables("hepatic", false);
+// Each optional [[name]] table of a rule list (hepatic, age, conditions, interactions): `read(t)`
+// gives the entry with its rule, the table is finished, `check(t, entry)` holds it against the
+// entries before it and the drug, and the entry is added to `into`.
+template <class Entry, class Read, class Check>
+void parse_rule_tables(Table &top, const char *name, std::vector<Entry> &into, Read read,
+                       Check check) {
+  const auto list = top.tables(name, false);
   for (std::size_t i = 0; i < list.size(); ++i) {
-    Table t(top.faults(), *list[i], idx("hepatic", i));
-    HepaticRule h;
-    if (auto c = t.str("class")) {
-      if (*c == "mild")
-        h.hepatic = Hepatic::mild;
-      else if (*c == "moderate")
-        h.hepatic = Hepatic::moderate;
-      else if (*c == "severe")
-        h.hepatic = Hepatic::severe;
-      else
-        t.fault("class",
-                "\"" + *c + "\" is not a hepatic class; expected mild, moderate or severe");
-    }
-    h.rule = read_rule(t, "hepatic." + std::string(to_string(h.hepatic)));
+    Table t(top.faults(), *list[i], idx(name, i));
+    const Entry e = read(t);
     t.finish();
-    for (const auto &o : m.hepatic)
-      if (o.hepatic == h.hepatic)
-        t.fault("class", "\"" + std::string(to_string(h.hepatic)) +
-                             "\" has two rules; expected one rule per class");
-    m.hepatic.push_back(h);
+    check(t, e);
+    into.push_back(e);
   }
+}
+
+// A condition a rule names under `key`: one of the vocabulary's.
+void check_condition(Table &t, const char *key, const std::string &condition,
+                     const Vocabulary &vocab) {
+  if (!vocab.knows_condition(condition)) {
+    t.fault(key, "\"" + condition + "\" is not a known condition; expected one of: " +
+                     tomlr::join(vocab.conditions));
+  }
+}
+
+void parse_hepatic(Table &top, Monograph &m) {
+  parse_rule_tables(
+      top, "hepatic", m.hepatic,
+      [](Table &t) {
+        HepaticRule h;
+        if (auto c = t.str("class")) {
+          if (*c == "mild")
+            h.hepatic = Hepatic::mild;
+          else if (*c == "moderate")
+            h.hepatic = Hepatic::moderate;
+          else if (*c == "severe")
+            h.hepatic = Hepatic::severe;
+          else
+            t.fault("class",
+                    "\"" + *c + "\" is not a hepatic class; expected mild, moderate or severe");
+        }
+        h.rule = read_rule(t, "hepatic." + std::string(to_string(h.hepatic)));
+        return h;
+      },
+      [&m](Table &t, const HepaticRule &h) {
+        for (const auto &o : m.hepatic)
+          if (o.hepatic == h.hepatic)
+            t.fault("class", "\"" + std::string(to_string(h.hepatic)) +
+                                 "\" has two rules; expected one rule per class");
+      });
 }
 
 void parse_age(Table &top, Monograph &m, const Vocabulary &vocab) {
-  const auto list = top.tables("age", false);
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    Table t(top.faults(), *list[i], idx("age", i));
-    AgeRule a;
-    if (auto n = t.integer("min_age", true, 0, 130))
-      a.min_age = static_cast<int>(*n);
-    if (auto c = t.strings("requires_conditions", false)) {
-      for (const auto &x : *c) {
-        if (!vocab.knows_condition(x)) {
-          t.fault("requires_conditions", "\"" + x +
-                                             "\" is not a known condition; expected one of: " +
-                                             tomlr::join(vocab.conditions));
+  parse_rule_tables(
+      top, "age", m.age,
+      [&vocab](Table &t) {
+        AgeRule a;
+        if (auto n = t.integer("min_age", true, 0, 130))
+          a.min_age = static_cast<int>(*n);
+        if (auto c = t.strings("requires_conditions", false)) {
+          for (const auto &x : *c)
+            check_condition(t, "requires_conditions", x, vocab);
+          a.requires_conditions = *c;
         }
-      }
-      a.requires_conditions = *c;
-    }
-    std::string id = "age." + std::to_string(a.min_age);
-    for (const auto &c : a.requires_conditions)
-      id += "+" + c;
-    a.rule = read_rule(t, id);
-    t.finish();
-    if (a.rule.max_daily && !m.titration.max_daily.is_zero() &&
-        *a.rule.max_daily > m.titration.max_daily) {
-      t.fault("max_daily_mg", a.rule.max_daily->str() + " is above the drug's maximum " +
-                                  m.titration.max_daily.str() +
-                                  "; expected at most titration.max_daily_mg");
-    }
-    m.age.push_back(a);
-  }
+        std::string id = "age." + std::to_string(a.min_age);
+        for (const auto &c : a.requires_conditions)
+          id += "+" + c;
+        a.rule = read_rule(t, id);
+        return a;
+      },
+      [&m](Table &t, const AgeRule &a) {
+        if (a.rule.max_daily && !m.titration.max_daily.is_zero() &&
+            *a.rule.max_daily > m.titration.max_daily) {
+          t.fault("max_daily_mg", a.rule.max_daily->str() + " is above the drug's maximum " +
+                                      m.titration.max_daily.str() +
+                                      "; expected at most titration.max_daily_mg");
+        }
+      });
 }
 
 void parse_conditions(Table &top, Monograph &m, const Vocabulary &vocab) {
-  const auto list = top.tables("conditions", false);
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    Table t(top.faults(), *list[i], idx("conditions", i));
-    ConditionRule c;
-    if (auto s = t.str("condition")) {
-      if (!vocab.knows_condition(*s)) {
-        t.fault("condition", "\"" + *s + "\" is not a known condition; expected one of: " +
-                                 tomlr::join(vocab.conditions));
-      }
-      c.condition = *s;
-    }
-    c.rule = read_rule(t, "condition." + c.condition);
-    t.finish();
-    for (const auto &o : m.conditions)
-      if (o.condition == c.condition)
-        t.fault("condition",
-                "\"" + c.condition + "\" has two rules; expected one rule per condition");
-    m.conditions.push_back(c);
-  }
+  parse_rule_tables(
+      top, "conditions", m.conditions,
+      [&vocab](Table &t) {
+        ConditionRule c;
+        if (auto s = t.str("condition")) {
+          check_condition(t, "condition", *s, vocab);
+          c.condition = *s;
+        }
+        c.rule = read_rule(t, "condition." + c.condition);
+        return c;
+      },
+      [&m](Table &t, const ConditionRule &c) {
+        for (const auto &o : m.conditions)
+          if (o.condition == c.condition)
+            t.fault("condition",
+                    "\"" + c.condition + "\" has two rules; expected one rule per condition");
+      });
 }
 
 void parse_interactions(Table &top, Monograph &m, const Vocabulary &vocab) {
-  const auto list = top.tables("interactions", false);
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    Table t(top.faults(), *list[i], idx("interactions", i));
-    InteractionRule r;
-    const bool has_class = t.has("class");
-    const bool has_med = t.has("medication");
-    if (has_class == has_med) {
-      t.fault_here("needs exactly one of class or medication; expected class = \"maoi\" or "
-                   "medication = \"NAME\"");
-    }
-    if (auto c = t.str("class", false)) {
-      if (!vocab.knows_class(*c)) {
-        std::vector<std::string> known;
-        for (const auto &[k, _] : vocab.classes)
-          known.push_back(k);
-        t.fault("class", "\"" + *c + "\" is not a known medication class; expected one of: " +
-                             tomlr::join(known));
-      }
-      r.med_class = *c;
-    }
-    if (auto med = t.str("medication", false)) {
-      if (!is_vocab_word(*med)) {
-        t.fault("medication",
-                "\"" + *med + "\" is not a medication name; expected lower case and hyphens");
-      } else if (!vocab.classes_of(*med) && !vocab.drug_classes.count(*med)) {
-        t.fault(
-            "medication",
-            "\"" + *med +
-                "\" is not in the vocabulary; expected a medication of formulary/vocabulary.toml");
-      }
-      r.medication = *med;
-    }
-    if (auto n = t.integer("washout_days", false, 0, 365))
-      r.washout_days = static_cast<int>(*n);
-    if (auto n = t.integer("min_count", false, 1, 20))
-      r.min_count = static_cast<int>(*n);
-    if (auto n = t.integer("min_age", false, 0, 130))
-      r.min_age = static_cast<int>(*n);
-    if (auto b = t.boolean("except_self", false))
-      r.except_self = *b;
-    r.rule = read_rule(t, r.medication.empty() ? "interaction." + r.med_class
-                                               : "interaction.medication." + r.medication);
-    t.finish();
-    m.interactions.push_back(r);
-  }
+  parse_rule_tables(
+      top, "interactions", m.interactions,
+      [&vocab](Table &t) {
+        InteractionRule r;
+        const bool has_class = t.has("class");
+        const bool has_med = t.has("medication");
+        if (has_class == has_med) {
+          t.fault_here("needs exactly one of class or medication; expected class = \"maoi\" or "
+                       "medication = \"NAME\"");
+        }
+        if (auto c = t.str("class", false)) {
+          if (!vocab.knows_class(*c)) {
+            std::vector<std::string> known;
+            for (const auto &[k, _] : vocab.classes)
+              known.push_back(k);
+            t.fault("class", "\"" + *c + "\" is not a known medication class; expected one of: " +
+                                 tomlr::join(known));
+          }
+          r.med_class = *c;
+        }
+        if (auto med = t.str("medication", false)) {
+          if (!is_vocab_word(*med)) {
+            t.fault("medication",
+                    "\"" + *med + "\" is not a medication name; expected lower case and hyphens");
+          } else if (!vocab.classes_of(*med) && !vocab.drug_classes.count(*med)) {
+            t.fault("medication", "\"" + *med +
+                                      "\" is not in the vocabulary; expected a medication of "
+                                      "formulary/vocabulary.toml");
+          }
+          r.medication = *med;
+        }
+        if (auto n = t.integer("washout_days", false, 0, 365))
+          r.washout_days = static_cast<int>(*n);
+        if (auto n = t.integer("min_count", false, 1, 20))
+          r.min_count = static_cast<int>(*n);
+        if (auto n = t.integer("min_age", false, 0, 130))
+          r.min_age = static_cast<int>(*n);
+        if (auto b = t.boolean("except_self", false))
+          r.except_self = *b;
+        r.rule = read_rule(t, r.medication.empty() ? "interaction." + r.med_class
+                                                   : "interaction.medication." + r.medication);
+        return r;
+      },
+      [](Table &, const InteractionRule &) {});
 }
 
 void parse_taper(Table &top, Monograph &m) {

@@ -234,6 +234,39 @@ std::string core_version_name(const std::string &patient, int version) {
   return "plan of " + patient + " version " + std::to_string(version);
 }
 
+// A patient's entries in an append-only table of them (pain_scores, adverse_effects), oldest
+// first: the four columns every entry has (id, at, supersedes, retracted), then `columns`; without
+// `include_superseded`, only those standing (neither withdrawn nor corrected since).
+std::string core_entries_sql(const std::string &table, const std::string &columns,
+                             bool include_superseded) {
+  std::string sql = "SELECT id, at, supersedes, retracted, " + columns + " FROM " + table +
+                    " e WHERE patient_id = $1";
+  if (!include_superseded) {
+    sql += " AND retracted = 0 AND NOT EXISTS (SELECT 1 FROM " + table +
+           " c WHERE c.supersedes = e.id)";
+  }
+  return sql + " ORDER BY at, id";
+}
+
+// The rows of core_entries_sql: the four columns every entry has, and `read_rest(entry, row)` the
+// table's own from column 4 on.
+template <class Entry, class ReadRest>
+std::vector<Entry> core_entries(const store::SqlRows &rows, ReadRest read_rest) {
+  std::vector<Entry> out;
+  out.reserve(rows.size());
+  for (const auto &row : rows) {
+    Entry e;
+    e.id = row.integer(0);
+    e.at = parse_local_datetime(row.text(1));
+    if (!row.null(2))
+      e.supersedes = row.integer(2);
+    e.retracted = row.integer(3) != 0;
+    read_rest(e, row);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 bool core_blank(const std::string &s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
 }
@@ -797,28 +830,12 @@ ImportResult CoreStore::import_scores(const ScoreRowSource &next, const Actor &w
 }
 
 std::vector<ScoreEntry> CoreStore::scores(const std::string &patient, bool include_superseded) {
-  std::string sql = "SELECT id, at, score, note, supersedes, retracted FROM pain_scores s "
-                    "WHERE patient_id = $1";
-  if (!include_superseded) {
-    sql += " AND retracted = 0 AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = "
-           "s.id)";
-  }
-  sql += " ORDER BY at, id";
-  const auto r = read(sql, {patient});
-  std::vector<ScoreEntry> out;
-  out.reserve(r.size());
-  for (const auto &row : r) {
-    ScoreEntry e;
-    e.id = row.integer(0);
-    e.at = parse_local_datetime(row.text(1));
-    e.score = PainScore(row.int32(2));
-    e.note = row.text(3);
-    if (!row.null(4))
-      e.supersedes = row.integer(4);
-    e.retracted = row.integer(5) != 0;
-    out.push_back(std::move(e));
-  }
-  return out;
+  return core_entries<ScoreEntry>(
+      read(core_entries_sql("pain_scores", "score, note", include_superseded), {patient}),
+      [](ScoreEntry &e, const SqlRow &row) {
+        e.score = PainScore(row.int32(4));
+        e.note = row.text(5);
+      });
 }
 
 std::int64_t CoreStore::log_adverse_effect(const std::string &patient, const AdverseEffect &ae,
@@ -862,28 +879,14 @@ std::int64_t CoreStore::log_adverse_effect(const std::string &patient, const Adv
 
 std::vector<AdverseEffect> CoreStore::adverse_effects(const std::string &patient,
                                                       bool include_superseded) {
-  std::string sql = "SELECT id, at, description, severity, drugs, supersedes, retracted "
-                    "FROM adverse_effects a WHERE patient_id = $1";
-  if (!include_superseded) {
-    sql += " AND retracted = 0 AND NOT EXISTS (SELECT 1 FROM adverse_effects c "
-           "WHERE c.supersedes = a.id)";
-  }
-  const auto r = read(sql + " ORDER BY at, id", {patient});
-  std::vector<AdverseEffect> out;
-  out.reserve(r.size());
-  for (const auto &row : r) {
-    AdverseEffect a;
-    a.id = row.integer(0);
-    a.at = parse_local_datetime(row.text(1));
-    a.description = row.text(2);
-    a.severity = parse_ae_severity(row.text(3));
-    store::read_effect_drugs(a, row.opt_text(4));
-    if (!row.null(5))
-      a.supersedes = row.integer(5);
-    a.retracted = row.integer(6) != 0;
-    out.push_back(std::move(a));
-  }
-  return out;
+  return core_entries<AdverseEffect>(
+      read(core_entries_sql("adverse_effects", "description, severity, drugs", include_superseded),
+           {patient}),
+      [](AdverseEffect &a, const SqlRow &row) {
+        a.description = row.text(4);
+        a.severity = parse_ae_severity(row.text(5));
+        store::read_effect_drugs(a, row.opt_text(6));
+      });
 }
 
 // ---- decisions

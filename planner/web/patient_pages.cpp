@@ -9,8 +9,12 @@
 #include "planner/web/server_impl.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <sstream>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace titrate::web {
 
@@ -178,9 +182,42 @@ Html patient_blocks_html(const std::vector<DoseBlock> &blocks, const Plan &plan,
   return h;
 }
 
+// The banner after a saved form (`saved=WORD`), for the words that need no more than their text.
+constexpr std::pair<std::string_view, HtmlLiteral> patient_plain_banners[] = {
+    {"score", "Your pain score is saved. Thank you."_html},
+    {"corrected", "Your corrected pain score is saved. The score it replaces stays in your "
+                  "record, marked as corrected."_html},
+    {"score-withdrawn", "Your pain score is withdrawn. It no longer counts and is no longer "
+                        "listed here; your clinic keeps a record of it and of your reason."_html},
+    {"withdrawn", "Your side effect report is withdrawn. It stays in your record, marked as "
+                  "withdrawn, and no longer counts."_html},
+    {"again", "This form was already saved, so it was not saved a second time."_html},
+};
+
 // The form's one-time code and the fields every patient form carries.
 Html patient_form_code() {
   return "<input type=\"hidden\" name=\"form\" value=\""_html + random_token() + "\">"_html;
+}
+
+// A form that changes the patient's last entry: `open` (the <details> tag and the summary's start)
+// with the entry (`what`, `when`) in brackets, then the form posting the one-time code and the
+// entry's id to `action`. The caller adds the fields and closes the form and the <details>.
+Html last_entry_form(HtmlLiteral open, const std::string &what, const std::string &when,
+                     const std::string &action, std::int64_t entry) {
+  return open + " ("_html + what + ", "_html + when +
+         ")</summary><form method=\"post\" action=\""_html + action + "\">"_html +
+         patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
+         std::to_string(entry) + "\">"_html;
+}
+
+// A withdrawal form's reason (required, up to `limit` characters, `example` shown) and its
+// button "Withdraw this <what>"; closes the form and the <details>.
+Html withdraw_reason_fields(const std::string &id, const std::string &example,
+                            const std::string &limit, const std::string &what) {
+  return "<label for=\""_html + id + "\">Why? For example: "_html + example +
+         "</label><input type=\"text\" id=\""_html + id + "\" name=\"reason\" maxlength=\""_html +
+         limit + "\" required><p><button type=\"submit\">Withdraw this "_html + what +
+         "</button></p></form></details>"_html;
 }
 
 Html patient_score_picker() {
@@ -335,25 +372,9 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
     flash.clear();
   if (flash == "again" && !form_used(c.req.has_param("form") ? c.req.get_param_value("form") : ""))
     flash.clear();
-  if (flash == "score")
-    b +=
-        "<section class=\"ok\" role=\"status\">Your pain score is saved. Thank you.</section>"_html;
-  if (flash == "corrected") {
-    b += "<section class=\"ok\" role=\"status\">Your corrected pain score is saved. The score it "
-         "replaces stays in your record, marked as corrected.</section>"_html;
-  }
-  if (flash == "score-withdrawn") {
-    b += "<section class=\"ok\" role=\"status\">Your pain score is withdrawn. It no longer "
-         "counts and is no longer listed here; your clinic keeps a record of it and of your "
-         "reason.</section>"_html;
-  }
-  if (flash == "withdrawn") {
-    b += "<section class=\"ok\" role=\"status\">Your side effect report is withdrawn. It stays in "
-         "your record, marked as withdrawn, and no longer counts.</section>"_html;
-  }
-  if (flash == "again") {
-    b += "<section class=\"ok\" role=\"status\">This form was already saved, so it was not saved "
-         "a second time.</section>"_html;
+  for (const auto &[word, banner] : patient_plain_banners) {
+    if (flash == word)
+      b += "<section class=\"ok\" role=\"status\">"_html + banner + "</section>"_html;
   }
   // Who sees a side effect, truthfully (nobody is alerted at once), from the entry stored last.
   if (flash == "effect") {
@@ -475,29 +496,21 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
     b += "</ul>"_html;
     // The last one reported (by entry, not by time) can be withdrawn: kept, marked, audited.
     const AdverseEffect *last = newest_patient_entry(effects);
-    b += "<details id=\"correct-effect\" style=\"overflow-wrap:anywhere\"><summary>Correct your "
-         "last side effect report ("_html +
-         last->description + ", "_html + words::when(last->at, today) +
-         ")</summary><form method=\"post\" action=\""_html + (base + "/adverse-effects/correct") +
-         "\">"_html + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
-         std::to_string(last->id) +
-         "\"><label for=\"correct-description\">What happened?</label><input type=\"text\" "
+    b += last_entry_form("<details id=\"correct-effect\" style=\"overflow-wrap:anywhere\"><summary>"
+                         "Correct your last side effect report"_html,
+                         last->description, words::when(last->at, today),
+                         base + "/adverse-effects/correct", last->id) +
+         "<label for=\"correct-description\">What happened?</label><input type=\"text\" "
          "id=\"correct-description\" name=\"description\" maxlength=\""_html +
          limit + "\" required value=\""_html + last->description +
          "\"><label for=\"correct-severity\">How bad is it?</label>"_html +
          patient_severity_select("correct-severity") +
          "<p><button type=\"submit\">Save the corrected report</button></p></form></details>"_html;
-    b += "<details id=\"withdraw\" style=\"overflow-wrap:anywhere\"><summary>Withdraw your last "
-         "side effect report ("_html +
-         last->description + ", "_html + words::when(last->at, today) +
-         ")</summary><form method=\"post\" action=\""_html + (base + "/adverse-effects/withdraw") +
-         "\">"_html + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
-         std::to_string(last->id) +
-         "\"><label for=\"reason\">Why? For example: I reported it by mistake</label>"
-         "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\""_html +
-         limit +
-         "\" required><p><button type=\"submit\">Withdraw this report</button></p></form>"
-         "</details>"_html;
+    b += last_entry_form("<details id=\"withdraw\" style=\"overflow-wrap:anywhere\"><summary>"
+                         "Withdraw your last side effect report"_html,
+                         last->description, words::when(last->at, today),
+                         base + "/adverse-effects/withdraw", last->id) +
+         withdraw_reason_fields("reason", "I reported it by mistake", limit, "report");
   }
   b += "<h3>Your last scores</h3>"_html;
   if (scores.empty()) {
@@ -513,24 +526,17 @@ void WebServer::Impl::patient_page(Call &c, const std::string &token, std::strin
     }
     b += "</tbody></table>"_html;
     const ScoreEntry *last = newest_patient_entry(scores);
-    b += "<details id=\"correct\"><summary>Correct your last pain score ("_html +
-         std::to_string(last->score.value()) + ", "_html + words::when(last->at, today) +
-         ")</summary><form method=\"post\" action=\""_html + (base + "/scores/correct") +
-         "\">"_html + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
-         std::to_string(last->id) + "\"><fieldset><legend>The right score, 0 to 10</legend>"_html +
-         patient_score_picker() +
+    b += last_entry_form("<details id=\"correct\"><summary>Correct your last pain score"_html,
+                         std::to_string(last->score.value()), words::when(last->at, today),
+                         base + "/scores/correct", last->id) +
+         "<fieldset><legend>The right score, 0 to 10</legend>"_html + patient_score_picker() +
          "</fieldset><p><button type=\"submit\">Save the corrected score</button></p></form>"
          "</details>"_html;
-    b += "<details id=\"withdraw-score\"><summary>Withdraw your last pain score ("_html +
-         std::to_string(last->score.value()) + ", "_html + words::when(last->at, today) +
-         ")</summary><form method=\"post\" action=\""_html + (base + "/scores/withdraw") +
-         "\">"_html + patient_form_code() + "<input type=\"hidden\" name=\"entry\" value=\""_html +
-         std::to_string(last->id) +
-         "\"><label for=\"score-reason\">Why? For example: I saved it by mistake</label>"
-         "<input type=\"text\" id=\"score-reason\" name=\"reason\" maxlength=\""_html +
-         limit +
-         "\" required><p><button type=\"submit\">Withdraw this score</button></p></form>"
-         "</details>"_html;
+    b += last_entry_form(
+             "<details id=\"withdraw-score\"><summary>Withdraw your last pain score"_html,
+             std::to_string(last->score.value()), words::when(last->at, today),
+             base + "/scores/withdraw", last->id) +
+         withdraw_reason_fields("score-reason", "I saved it by mistake", limit, "score");
   }
   b += "</section>"_html;
   send_html(c.res, 200, page("Your pain diary", b));
@@ -577,7 +583,7 @@ void WebServer::Impl::patient_routes() {
           }));
   // Every patient form: the link is the credential, the page it came from is the way back, and
   // `write(c, rec)` stores the entry once per one-time form code.
-  const auto form_post = [this](const char *pattern, const char *saved, auto write) {
+  const auto form_post = [this](const std::string &pattern, const char *saved, auto write) {
     svr.Post(pattern, guarded(false, [this, saved, write](Call &c) {
                const std::string token = c.req.matches[1];
                const PatientRecord rec = require_link(c, token);
@@ -602,55 +608,56 @@ void WebServer::Impl::patient_routes() {
                redirect(c.res, "/p/" + token + "?saved=" + saved + "&entry=" + std::to_string(id));
              }));
   };
-  form_post(R"(/p/([^/]+)/scores)", "score", [this](Call &c, const PatientRecord &rec) {
-    const ScoreEntry s = score_from_form(c.req.params, now_local(), cfg.today());
-    return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
-  });
-  form_post(R"(/p/([^/]+)/scores/correct)", "corrected", [this](Call &c, const PatientRecord &rec) {
-    const auto scores = repo.scores(rec.patient.id);
-    const ScoreEntry &last = posted_last_entry(c.req, scores, "pain score");
-    // The right value for the same moment: the correction keeps the entry's time, so it counts
-    // on the day the pain was felt.
-    ScoreEntry s = score_from_form(c.req.params, last.at, cfg.today());
-    s.supersedes = last.id;
-    return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
-  });
-  form_post(R"(/p/([^/]+)/scores/withdraw)", "score-withdrawn",
-            [this](Call &c, const PatientRecord &rec) {
-              const auto scores = repo.scores(rec.patient.id);
-              const ScoreEntry &last = posted_last_entry(c.req, scores, "pain score");
-              ScoreEntry s;
-              s.supersedes = last.id;
-              s.retracted = true;
-              s.note = patient_withdraw_reason(c.req, "score");
-              s.at = last.at; // the store keeps the withdrawn score's own time
-              return app::record_score(repo, rec.patient.id, s, c.actor, cfg.today());
-            });
-  form_post(R"(/p/([^/]+)/adverse-effects)", "effect", [this](Call &c, const PatientRecord &rec) {
-    const AdverseEffect ae = adverse_effect_from_form(c.req.params, now_local(), cfg.today());
-    return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
-  });
-  form_post(R"(/p/([^/]+)/adverse-effects/correct)", "effect",
-            [this](Call &c, const PatientRecord &rec) {
-              const auto effects = repo.adverse_effects(rec.patient.id);
-              const AdverseEffect &last = posted_last_entry(c.req, effects, "side effect report");
-              // As for a score: the corrected report keeps the time it was felt.
-              AdverseEffect ae = adverse_effect_from_form(c.req.params, last.at, cfg.today());
-              ae.supersedes = last.id;
-              return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
-            });
-  form_post(R"(/p/([^/]+)/adverse-effects/withdraw)", "withdrawn",
-            [this](Call &c, const PatientRecord &rec) {
-              const auto effects = repo.adverse_effects(rec.patient.id);
-              const AdverseEffect &last = posted_last_entry(c.req, effects, "side effect report");
-              AdverseEffect ae;
-              ae.supersedes = last.id;
-              ae.retracted = true;
-              ae.description = patient_withdraw_reason(c.req, "report");
-              ae.severity = last.severity; // the retraction row keeps it (CLI: the same)
-              ae.at = now_local();
-              return app::record_adverse_effect(repo, rec.patient.id, ae, c.actor, cfg.today());
-            });
+  // A patient's own entries, pain scores and side effect reports alike: a new one is at the time
+  // it is sent; a correction keeps the corrected entry's time, so it counts on the day it was
+  // felt; a withdrawal supersedes and retracts the last one, and `withdrawn(entry, last, req)`
+  // fills in the rest (the reason, and what the kind's retraction keeps).
+  const auto entry_posts = [this, &form_post](const std::string &path, const char *what,
+                                              const std::array<const char *, 3> &saved, auto read,
+                                              auto from_form, auto record, auto withdrawn) {
+    form_post(path, saved[0], [this, from_form, record](Call &c, const PatientRecord &rec) {
+      return record(rec.patient.id, from_form(c.req.params, now_local(), cfg.today()), c.actor);
+    });
+    form_post(path + "/correct", saved[1],
+              [this, what, read, from_form, record](Call &c, const PatientRecord &rec) {
+                const auto list = read(rec.patient.id);
+                const auto &last = posted_last_entry(c.req, list, what);
+                auto e = from_form(c.req.params, last.at, cfg.today());
+                e.supersedes = last.id;
+                return record(rec.patient.id, e, c.actor);
+              });
+    form_post(path + "/withdraw", saved[2],
+              [what, read, record, withdrawn](Call &c, const PatientRecord &rec) {
+                const auto list = read(rec.patient.id);
+                const auto &last = posted_last_entry(c.req, list, what);
+                std::decay_t<decltype(last)> e;
+                e.supersedes = last.id;
+                e.retracted = true;
+                withdrawn(e, last, c.req);
+                return record(rec.patient.id, e, c.actor);
+              });
+  };
+  entry_posts(R"(/p/([^/]+)/scores)", "pain score", {"score", "corrected", "score-withdrawn"},
+              [this](const std::string &patient) { return repo.scores(patient); }, score_from_form,
+              [this](const std::string &patient, const ScoreEntry &s, const Actor &who) {
+                return app::record_score(repo, patient, s, who, cfg.today());
+              },
+              [](ScoreEntry &s, const ScoreEntry &last, const httplib::Request &req) {
+                s.note = patient_withdraw_reason(req, "score");
+                s.at = last.at; // the store keeps the withdrawn score's own time
+              });
+  entry_posts(R"(/p/([^/]+)/adverse-effects)", "side effect report",
+              {"effect", "effect", "withdrawn"},
+              [this](const std::string &patient) { return repo.adverse_effects(patient); },
+              adverse_effect_from_form,
+              [this](const std::string &patient, const AdverseEffect &ae, const Actor &who) {
+                return app::record_adverse_effect(repo, patient, ae, who, cfg.today());
+              },
+              [this](AdverseEffect &ae, const AdverseEffect &last, const httplib::Request &req) {
+                ae.description = patient_withdraw_reason(req, "report");
+                ae.severity = last.severity; // the retraction row keeps it (CLI: the same)
+                ae.at = now_local();
+              });
 }
 
 } // namespace titrate::web

@@ -539,8 +539,6 @@ std::vector<DueEntry> PgDialect::due_list(Date today, int within_days, int windo
   });
 }
 
-PgStore::PgStore(const std::string &url) : PgStore(url, postgres_latest_schema_version()) {}
-
 PgStore::PgStore(const std::string &url, int schema_version)
     : CoreStore(std::make_unique<PgDialect>(url, schema_version)) {}
 

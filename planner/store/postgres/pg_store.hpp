@@ -29,12 +29,11 @@ std::unique_ptr<store::StoreDialect> open_postgres_dialect(const std::string &ur
 // The core's Repository over PostgreSQL's dialect (defined in pg_store.cpp).
 class PgStore final : public CoreStore {
 public:
-  // Connects to `url` (postgresql://...) and migrates the database to the latest schema; a newer
-  // schema is refused (RefusedError) untouched. Connection errors are InputError naming the URL
-  // without its password.
-  explicit PgStore(const std::string &url);
-  // For migration tests: migrate only up to `schema_version` (<= latest).
-  PgStore(const std::string &url, int schema_version);
+  // Connects to `url` (postgresql://...) and migrates the database to the latest schema (for
+  // migration tests: only up to `schema_version`, <= latest); a newer schema is refused
+  // (RefusedError) untouched. Connection errors are InputError naming the URL without its
+  // password.
+  explicit PgStore(const std::string &url, int schema_version = postgres_latest_schema_version());
   ~PgStore() override;
 };
 

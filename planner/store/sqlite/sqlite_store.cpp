@@ -500,9 +500,6 @@ std::vector<DueEntry> SqliteDialect::due_list(Date today, int within_days, int w
   return out;
 }
 
-SqliteStore::SqliteStore(const std::string &path)
-    : SqliteStore(path, sqlite_latest_schema_version()) {}
-
 SqliteStore::SqliteStore(const std::string &path, int schema_version)
     : CoreStore(std::make_unique<SqliteDialect>(path, schema_version)) {}
 

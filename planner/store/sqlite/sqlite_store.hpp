@@ -34,10 +34,10 @@ std::unique_ptr<store::StoreDialect> open_sqlite_dialect(const std::string &path
 // The core's Repository over SQLite's dialect (defined in sqlite_store.cpp).
 class SqliteStore final : public CoreStore {
 public:
-  // Opens `path` (creating the file, not its folder) and migrates it to the latest schema.
-  explicit SqliteStore(const std::string &path);
-  // For migration tests: migrate only up to `schema_version` (<= latest).
-  SqliteStore(const std::string &path, int schema_version);
+  // Opens `path` (creating the file, not its folder) and migrates it to the latest schema (for
+  // migration tests: only up to `schema_version`, <= latest).
+  explicit SqliteStore(const std::string &path,
+                       int schema_version = sqlite_latest_schema_version());
   ~SqliteStore() override;
 };
 
