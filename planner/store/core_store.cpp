@@ -166,6 +166,19 @@ std::string core_patient_columns(bool sources, bool indication) {
          (indication ? ", indication" : ", NULL AS indication");
 }
 
+// Decodes one stored row with `decode`. A value in it that does not parse (a date that cannot be
+// true, a malformed JSON document: InputError or a JSON error) is corrupt data, a StorageError
+// naming the row (`what`), not bad input of the person at the door.
+template <class F> auto core_stored(const std::string &what, F decode) -> decltype(decode()) {
+  try {
+    return decode();
+  } catch (const InputError &e) {
+    throw StorageError("stored " + what + ": " + e.what());
+  } catch (const json::exception &e) {
+    throw StorageError("stored " + what + ": " + e.what());
+  }
+}
+
 PatientRecord core_patient_from_row(const SqlRow &q) {
   try {
     PatientRecord r;
@@ -249,19 +262,22 @@ std::string core_entries_sql(const std::string &table, const std::string &column
 }
 
 // The rows of core_entries_sql: the four columns every entry has, and `read_rest(entry, row)` the
-// table's own from column 4 on.
+// table's own from column 4 on. A value that does not parse is a StorageError naming the entry
+// (`what` #id).
 template <class Entry, class ReadRest>
-std::vector<Entry> core_entries(const store::SqlRows &rows, ReadRest read_rest) {
+std::vector<Entry> core_entries(const store::SqlRows &rows, const char *what, ReadRest read_rest) {
   std::vector<Entry> out;
   out.reserve(rows.size());
   for (const auto &row : rows) {
     Entry e;
     e.id = row.integer(0);
-    e.at = parse_local_datetime(row.text(1));
-    if (!row.null(2))
-      e.supersedes = row.integer(2);
-    e.retracted = row.integer(3) != 0;
-    read_rest(e, row);
+    core_stored(std::string(what) + " #" + std::to_string(e.id), [&] {
+      e.at = parse_local_datetime(row.text(1));
+      if (!row.null(2))
+        e.supersedes = row.integer(2);
+      e.retracted = row.integer(3) != 0;
+      read_rest(e, row);
+    });
     out.push_back(std::move(e));
   }
   return out;
@@ -832,7 +848,7 @@ ImportResult CoreStore::import_scores(const ScoreRowSource &next, const Actor &w
 std::vector<ScoreEntry> CoreStore::scores(const std::string &patient, bool include_superseded) {
   return core_entries<ScoreEntry>(
       read(core_entries_sql("pain_scores", "score, note", include_superseded), {patient}),
-      [](ScoreEntry &e, const SqlRow &row) {
+      "pain score", [](ScoreEntry &e, const SqlRow &row) {
         e.score = PainScore(row.int32(4));
         e.note = row.text(5);
       });
@@ -882,7 +898,7 @@ std::vector<AdverseEffect> CoreStore::adverse_effects(const std::string &patient
   return core_entries<AdverseEffect>(
       read(core_entries_sql("adverse_effects", "description, severity, drugs", include_superseded),
            {patient}),
-      [](AdverseEffect &a, const SqlRow &row) {
+      "adverse effect", [](AdverseEffect &a, const SqlRow &row) {
         a.description = row.text(4);
         a.severity = parse_ae_severity(row.text(5));
         store::read_effect_drugs(a, row.opt_text(6));
@@ -968,10 +984,12 @@ void CoreStore::each_current_trial(const std::function<void(const TrialSummary &
         t.patient = r.text(0);
         t.pathway = r.text(1);
         t.drug = r.text(2);
-        t.first = parse_date(r.text(3), "stored step begin_date");
-        t.end = parse_date(r.text(4), "stored step end_date");
-        if (!r.null(5))
-          t.target_reached = parse_date(r.text(5), "stored stage target_reached");
+        core_stored("plan of " + t.patient, [&] {
+          t.first = parse_date(r.text(3), "step begin_date");
+          t.end = parse_date(r.text(4), "step end_date");
+          if (!r.null(5))
+            t.target_reached = parse_date(r.text(5), "stage target_reached");
+        });
         t.maintenance = !r.null(6);
         f(t);
       });
@@ -1010,15 +1028,17 @@ std::vector<DecisionSummary> CoreStore::decision_summaries() {
                  {}, [&](const SqlRow &r) {
                    DecisionSummary d;
                    d.patient = r.text(0);
-                   d.date = parse_date(r.text(1));
-                   d.drug = r.text(2);
-                   d.decision = store::decision_from_name(r.text(3));
-                   d.rule = r.text(4);
-                   if (!r.null(5))
-                     d.change_pct = r.real(5);
-                   d.window.start = parse_date(r.text(6));
-                   d.window.end = parse_date(r.text(7));
-                   d.window.scores = r.int32(8);
+                   core_stored("decision of " + d.patient, [&] {
+                     d.date = parse_date(r.text(1));
+                     d.drug = r.text(2);
+                     d.decision = store::decision_from_name(r.text(3));
+                     d.rule = r.text(4);
+                     if (!r.null(5))
+                       d.change_pct = r.real(5);
+                     d.window.start = parse_date(r.text(6));
+                     d.window.end = parse_date(r.text(7));
+                     d.window.scores = r.int32(8);
+                   });
                    out.push_back(std::move(d));
                  });
   tx.commit();
@@ -1040,34 +1060,36 @@ std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
   for (const auto &d : r) {
     DecisionRecord rec;
     rec.id = d.integer(0);
-    if (!d.null(1))
-      rec.plan_version = d.int32(1);
-    Assessment &a = rec.assessment;
-    a.patient = d.text(19);
-    a.date = parse_date(d.text(2));
-    a.drug = d.text(3);
-    a.decision = store::decision_from_name(d.text(4));
-    if (!d.null(5))
-      a.baseline = d.real(5);
-    a.window.start = parse_date(d.text(6));
-    a.window.end = parse_date(d.text(7));
-    if (!d.null(8))
-      a.window.mean = d.real(8);
-    a.window.scores = d.int32(9);
-    if (!d.null(10))
-      a.change_pct = d.real(10);
-    a.days_at_target = d.int32(11);
-    a.rule = d.text(12);
-    a.source = d.text(13);
-    a.reasons = json::parse(d.text(14)).get<std::vector<std::string>>();
-    if (!d.null(15))
-      a.next_dose = Dose::micrograms(d.integer(15));
-    a.next_drug = d.opt_text(16);
-    if (!d.null(20))
-      a.next_decision_date = parse_date(d.text(20));
-    a.substantial = d.integer(21) != 0;
-    rec.recorded_by = d.text(17);
-    rec.recorded_at = d.text(18);
+    core_stored("decision #" + std::to_string(rec.id), [&] {
+      if (!d.null(1))
+        rec.plan_version = d.int32(1);
+      Assessment &a = rec.assessment;
+      a.patient = d.text(19);
+      a.date = parse_date(d.text(2));
+      a.drug = d.text(3);
+      a.decision = store::decision_from_name(d.text(4));
+      if (!d.null(5))
+        a.baseline = d.real(5);
+      a.window.start = parse_date(d.text(6));
+      a.window.end = parse_date(d.text(7));
+      if (!d.null(8))
+        a.window.mean = d.real(8);
+      a.window.scores = d.int32(9);
+      if (!d.null(10))
+        a.change_pct = d.real(10);
+      a.days_at_target = d.int32(11);
+      a.rule = d.text(12);
+      a.source = d.text(13);
+      a.reasons = json::parse(d.text(14)).get<std::vector<std::string>>();
+      if (!d.null(15))
+        a.next_dose = Dose::micrograms(d.integer(15));
+      a.next_drug = d.opt_text(16);
+      if (!d.null(20))
+        a.next_decision_date = parse_date(d.text(20));
+      a.substantial = d.integer(21) != 0;
+      rec.recorded_by = d.text(17);
+      rec.recorded_at = d.text(18);
+    });
     out.push_back(std::move(rec));
   }
   return out;

@@ -24,6 +24,10 @@ StageRole stage_role_from_name(std::string_view s);
 std::string_view decision_name(DecisionKind d);
 DecisionKind decision_from_name(std::string_view s);
 
+// plan_versions.decision_date of `patient`'s version `version`, read by a back end's due query;
+// a text that is not a real date is corrupt data (StorageError naming the plan).
+Date stored_decision_date(const std::string &patient, int version, const std::string &text);
+
 // adverse_effects.drugs: the attributed drugs as a JSON array text, nullopt (NULL) when the
 // effect is not attributed; and back (StorageError for a corrupt value).
 std::optional<std::string> effect_drugs_text(const AdverseEffect &ae);

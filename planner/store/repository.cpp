@@ -101,6 +101,15 @@ std::optional<std::string> effect_drugs_text(const AdverseEffect &ae) {
   return nlohmann::json(ae.drugs).dump();
 }
 
+Date stored_decision_date(const std::string &patient, int version, const std::string &text) {
+  try {
+    return parse_date(text, "decision_date");
+  } catch (const InputError &err) {
+    throw StorageError("stored plan of " + patient + " version " + std::to_string(version) + ": " +
+                       err.what());
+  }
+}
+
 void read_effect_drugs(AdverseEffect &ae, const std::optional<std::string> &text) {
   ae.attributed = text.has_value();
   ae.drugs.clear();

@@ -222,6 +222,40 @@ TEST_CASE("sqlite: triggers refuse UPDATE and DELETE on append-only tables, even
   CHECK(store.audit(std::nullopt).size() == 6);
 }
 
+TEST_CASE("sqlite: a stored date that cannot be true is a storage error naming the row") {
+  // Only a damaged file or a hand edit can hold one (the triggers are dropped here to write it).
+  // It is corrupt data, not bad input of the person asking: StorageError, naming the entry.
+  TempDir dir;
+  const auto db = dir.file("t.db");
+  {
+    SqliteStore store(db);
+    fill_append_only_tables(store);
+  }
+  REQUIRE(raw(db, "DROP TRIGGER pain_scores_no_update; DROP TRIGGER decisions_no_update; "
+                  "UPDATE pain_scores SET at = '2026-02-30T09:00'; "
+                  "UPDATE decisions SET date = '2026-13-01'")
+              .empty());
+  SqliteStore store(db);
+  const auto storage_error = [](const auto &call) {
+    try {
+      call();
+    } catch (const StorageError &e) {
+      return std::string(e.what());
+    } catch (const std::exception &e) {
+      return std::string("not a StorageError: ") + e.what();
+    }
+    return std::string("no error");
+  };
+  const auto scores = storage_error([&] { store.scores("P1"); });
+  CHECK_THAT(scores, Catch::StartsWith("stored pain score #1: ") && Catch::Contains("2026-02-30"));
+  const auto decisions = storage_error([&] { store.decisions("P1"); });
+  CHECK_THAT(decisions, Catch::StartsWith("stored decision #1: ") && Catch::Contains("2026-13-01"));
+  const auto summaries = storage_error([&] { store.decision_summaries(); });
+  CHECK_THAT(summaries,
+             Catch::StartsWith("stored decision of P1: ") && Catch::Contains("2026-13-01"));
+  CHECK(store.adverse_effects("P1").size() == 1); // the other tables still read
+}
+
 TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") {
   TempDir dir;
   const auto db = dir.file("t.db");

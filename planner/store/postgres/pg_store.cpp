@@ -7,6 +7,7 @@
 
 #include "planner/core/errors.hpp"
 #include "planner/store/location.hpp"
+#include "planner/store/names.hpp"
 
 #include <pqxx/pqxx>
 
@@ -526,7 +527,7 @@ std::vector<DueEntry> PgDialect::due_list(Date today, int within_days, int windo
       DueEntry e;
       e.patient = q[0].as<std::string>();
       e.version = q[1].as<int>();
-      e.decision_date = parse_date(q[2].as<std::string>());
+      e.decision_date = store::stored_decision_date(e.patient, e.version, q[2].as<std::string>());
       e.days_until = q[3].as<long>();
       e.drug = text(q[4]);
       e.window_days_with_scores = q[5].as<int>();

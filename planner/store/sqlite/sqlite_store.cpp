@@ -4,6 +4,7 @@
 #include "planner/store/sqlite/sqlite_store.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/store/names.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -484,12 +485,7 @@ std::vector<DueEntry> SqliteDialect::due_list(Date today, int within_days, int w
     e.patient = q.getColumn(0).getString();
     e.version = q.getColumn(1).getInt();
     e.drug = sqlite_opt_text(q.getColumn(2));
-    try {
-      e.decision_date = parse_date(q.getColumn(3).getString(), "decision_date");
-    } catch (const InputError &err) {
-      throw StorageError("stored plan of " + e.patient + " version " + std::to_string(e.version) +
-                         ": " + err.what());
-    }
+    e.decision_date = store::stored_decision_date(e.patient, e.version, q.getColumn(3).getString());
     e.days_until = (e.decision_date - today).days();
     e.window_days_with_scores = q.getColumn(4).getInt();
     e.window_days = window_days;
