@@ -14,8 +14,6 @@
 #include <iostream>
 #include <sstream>
 
-namespace {} // namespace
-
 int main(int argc, char **argv) {
   using namespace titrate;
   int courses = 10000;

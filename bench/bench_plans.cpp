@@ -12,8 +12,6 @@
 #include <iostream>
 #include <sstream>
 
-namespace {} // namespace
-
 int main(int argc, char **argv) {
   using namespace titrate;
   int patients = 100000;
