@@ -166,52 +166,37 @@ std::string core_patient_columns(bool sources, bool indication) {
          (indication ? ", indication" : ", NULL AS indication");
 }
 
-// Decodes one stored row with `decode`. A value in it that does not parse (a date that cannot be
-// true, a malformed JSON document: InputError or a JSON error) is corrupt data, a StorageError
-// naming the row (`what`), not bad input of the person at the door.
-template <class F> auto core_stored(const std::string &what, F decode) -> decltype(decode()) {
-  try {
-    return decode();
-  } catch (const InputError &e) {
-    throw StorageError("stored " + what + ": " + e.what());
-  } catch (const json::exception &e) {
-    throw StorageError("stored " + what + ": " + e.what());
-  }
-}
-
 PatientRecord core_patient_from_row(const SqlRow &q) {
-  try {
-    PatientRecord r;
-    Patient &p = r.patient;
-    p.id = q.text(0);
-    r.version = q.int32(1);
-    p.birth_date = parse_date(q.text(2), "birth_date");
-    p.sex = parse_sex(q.text(3));
-    p.weight_kg = q.real(4);
-    if (!q.null(5))
-      p.serum_creatinine_mg_dl = q.real(5);
-    if (!q.null(6))
-      p.crcl_ml_min = q.real(6);
-    p.hepatic = parse_hepatic(q.text(7));
-    store::read_conditions_document(json::parse(q.text(8)), p);
-    p.medications = json::parse(q.text(9)).get<std::vector<std::string>>();
-    for (const auto &s : json::parse(q.text(10))) {
-      p.stopped_medications.push_back(
-          {s.at("name").get<std::string>(), parse_date(s.at("stopped").get<std::string>())});
-    }
-    if (!q.null(11))
-      p.baseline_pain = PainScore(q.int32(11));
-    r.recorded_by = q.text(12);
-    r.recorded_at = q.text(13);
-    store::read_sources_document(json::parse(q.text(14)), p);
-    if (!q.null(15))
-      p.indication = q.text(15);
-    return r;
-  } catch (const InputError &e) {
-    throw StorageError(std::string("stored patient profile: ") + e.what());
-  } catch (const json::exception &e) {
-    throw StorageError(std::string("stored patient profile: ") + e.what());
-  }
+  return store::decode_stored(
+      [&] {
+        PatientRecord r;
+        Patient &p = r.patient;
+        p.id = q.text(0);
+        r.version = q.int32(1);
+        p.birth_date = parse_date(q.text(2), "birth_date");
+        p.sex = parse_sex(q.text(3));
+        p.weight_kg = q.real(4);
+        if (!q.null(5))
+          p.serum_creatinine_mg_dl = q.real(5);
+        if (!q.null(6))
+          p.crcl_ml_min = q.real(6);
+        p.hepatic = parse_hepatic(q.text(7));
+        store::read_conditions_document(json::parse(q.text(8)), p);
+        p.medications = json::parse(q.text(9)).get<std::vector<std::string>>();
+        for (const auto &s : json::parse(q.text(10))) {
+          p.stopped_medications.push_back(
+              {s.at("name").get<std::string>(), parse_date(s.at("stopped").get<std::string>())});
+        }
+        if (!q.null(11))
+          p.baseline_pain = PainScore(q.int32(11));
+        r.recorded_by = q.text(12);
+        r.recorded_at = q.text(13);
+        store::read_sources_document(json::parse(q.text(14)), p);
+        if (!q.null(15))
+          p.indication = q.text(15);
+        return r;
+      },
+      [] { return "patient profile"; });
 }
 
 PlanStatus core_status_from(const std::string &s) {
@@ -263,7 +248,7 @@ std::string core_entries_sql(const std::string &table, const std::string &column
 
 // The rows of core_entries_sql: the four columns every entry has, and `read_rest(entry, row)` the
 // table's own from column 4 on. A value that does not parse is a StorageError naming the entry
-// (`what` #id).
+// (`what` #id), its name built only then.
 template <class Entry, class ReadRest>
 std::vector<Entry> core_entries(const store::SqlRows &rows, const char *what, ReadRest read_rest) {
   std::vector<Entry> out;
@@ -271,13 +256,15 @@ std::vector<Entry> core_entries(const store::SqlRows &rows, const char *what, Re
   for (const auto &row : rows) {
     Entry e;
     e.id = row.integer(0);
-    core_stored(std::string(what) + " #" + std::to_string(e.id), [&] {
-      e.at = parse_local_datetime(row.text(1));
-      if (!row.null(2))
-        e.supersedes = row.integer(2);
-      e.retracted = row.integer(3) != 0;
-      read_rest(e, row);
-    });
+    store::decode_stored(
+        [&] {
+          e.at = parse_local_datetime(row.text(1));
+          if (!row.null(2))
+            e.supersedes = row.integer(2);
+          e.retracted = row.integer(3) != 0;
+          read_rest(e, row);
+        },
+        [&] { return std::string(what) + " #" + std::to_string(e.id); });
     out.push_back(std::move(e));
   }
   return out;
@@ -984,12 +971,14 @@ void CoreStore::each_current_trial(const std::function<void(const TrialSummary &
         t.patient = r.text(0);
         t.pathway = r.text(1);
         t.drug = r.text(2);
-        core_stored("plan of " + t.patient, [&] {
-          t.first = parse_date(r.text(3), "step begin_date");
-          t.end = parse_date(r.text(4), "step end_date");
-          if (!r.null(5))
-            t.target_reached = parse_date(r.text(5), "stage target_reached");
-        });
+        store::decode_stored(
+            [&] {
+              t.first = parse_date(r.text(3), "step begin_date");
+              t.end = parse_date(r.text(4), "step end_date");
+              if (!r.null(5))
+                t.target_reached = parse_date(r.text(5), "stage target_reached");
+            },
+            [&] { return "plan of " + t.patient; });
         t.maintenance = !r.null(6);
         f(t);
       });
@@ -1028,17 +1017,19 @@ std::vector<DecisionSummary> CoreStore::decision_summaries() {
                  {}, [&](const SqlRow &r) {
                    DecisionSummary d;
                    d.patient = r.text(0);
-                   core_stored("decision of " + d.patient, [&] {
-                     d.date = parse_date(r.text(1));
-                     d.drug = r.text(2);
-                     d.decision = store::decision_from_name(r.text(3));
-                     d.rule = r.text(4);
-                     if (!r.null(5))
-                       d.change_pct = r.real(5);
-                     d.window.start = parse_date(r.text(6));
-                     d.window.end = parse_date(r.text(7));
-                     d.window.scores = r.int32(8);
-                   });
+                   store::decode_stored(
+                       [&] {
+                         d.date = parse_date(r.text(1));
+                         d.drug = r.text(2);
+                         d.decision = store::decision_from_name(r.text(3));
+                         d.rule = r.text(4);
+                         if (!r.null(5))
+                           d.change_pct = r.real(5);
+                         d.window.start = parse_date(r.text(6));
+                         d.window.end = parse_date(r.text(7));
+                         d.window.scores = r.int32(8);
+                       },
+                       [&] { return "decision of " + d.patient; });
                    out.push_back(std::move(d));
                  });
   tx.commit();
@@ -1060,36 +1051,38 @@ std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
   for (const auto &d : r) {
     DecisionRecord rec;
     rec.id = d.integer(0);
-    core_stored("decision #" + std::to_string(rec.id), [&] {
-      if (!d.null(1))
-        rec.plan_version = d.int32(1);
-      Assessment &a = rec.assessment;
-      a.patient = d.text(19);
-      a.date = parse_date(d.text(2));
-      a.drug = d.text(3);
-      a.decision = store::decision_from_name(d.text(4));
-      if (!d.null(5))
-        a.baseline = d.real(5);
-      a.window.start = parse_date(d.text(6));
-      a.window.end = parse_date(d.text(7));
-      if (!d.null(8))
-        a.window.mean = d.real(8);
-      a.window.scores = d.int32(9);
-      if (!d.null(10))
-        a.change_pct = d.real(10);
-      a.days_at_target = d.int32(11);
-      a.rule = d.text(12);
-      a.source = d.text(13);
-      a.reasons = json::parse(d.text(14)).get<std::vector<std::string>>();
-      if (!d.null(15))
-        a.next_dose = Dose::micrograms(d.integer(15));
-      a.next_drug = d.opt_text(16);
-      if (!d.null(20))
-        a.next_decision_date = parse_date(d.text(20));
-      a.substantial = d.integer(21) != 0;
-      rec.recorded_by = d.text(17);
-      rec.recorded_at = d.text(18);
-    });
+    store::decode_stored(
+        [&] {
+          if (!d.null(1))
+            rec.plan_version = d.int32(1);
+          Assessment &a = rec.assessment;
+          a.patient = d.text(19);
+          a.date = parse_date(d.text(2));
+          a.drug = d.text(3);
+          a.decision = store::decision_from_name(d.text(4));
+          if (!d.null(5))
+            a.baseline = d.real(5);
+          a.window.start = parse_date(d.text(6));
+          a.window.end = parse_date(d.text(7));
+          if (!d.null(8))
+            a.window.mean = d.real(8);
+          a.window.scores = d.int32(9);
+          if (!d.null(10))
+            a.change_pct = d.real(10);
+          a.days_at_target = d.int32(11);
+          a.rule = d.text(12);
+          a.source = d.text(13);
+          a.reasons = json::parse(d.text(14)).get<std::vector<std::string>>();
+          if (!d.null(15))
+            a.next_dose = Dose::micrograms(d.integer(15));
+          a.next_drug = d.opt_text(16);
+          if (!d.null(20))
+            a.next_decision_date = parse_date(d.text(20));
+          a.substantial = d.integer(21) != 0;
+          rec.recorded_by = d.text(17);
+          rec.recorded_at = d.text(18);
+        },
+        [&] { return "decision #" + std::to_string(rec.id); });
     out.push_back(std::move(rec));
   }
   return out;

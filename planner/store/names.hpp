@@ -3,9 +3,12 @@
 // scheduling modules) because they are part of the stored format: a display name may change,
 // a stored name may not without a migration. Unknown names are StorageError (corrupt data).
 #include "planner/assessment/decision.hpp"
+#include "planner/core/errors.hpp"
 #include "planner/core/observations.hpp"
 #include "planner/formulary/monograph.hpp"
 #include "planner/scheduling/plan.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -23,6 +26,21 @@ std::string_view stage_role_name(StageRole r);
 StageRole stage_role_from_name(std::string_view s);
 std::string_view decision_name(DecisionKind d);
 DecisionKind decision_from_name(std::string_view s);
+
+// Decodes one stored row with `decode`. A value in it that does not parse (a date that cannot be
+// true, a malformed JSON document: InputError or a JSON error) is corrupt data, a StorageError
+// "stored <name()>: <why>", not bad input of the person at the door. `name` is called only then,
+// so a read of many rows builds no names.
+template <class Decode, class Name>
+auto decode_stored(Decode decode, Name name) -> decltype(decode()) {
+  try {
+    return decode();
+  } catch (const InputError &e) {
+    throw StorageError("stored " + std::string(name()) + ": " + e.what());
+  } catch (const nlohmann::json::exception &e) {
+    throw StorageError("stored " + std::string(name()) + ": " + e.what());
+  }
+}
 
 // plan_versions.decision_date of `patient`'s version `version`, read by a back end's due query;
 // a text that is not a real date is corrupt data (StorageError naming the plan).

@@ -102,12 +102,9 @@ std::optional<std::string> effect_drugs_text(const AdverseEffect &ae) {
 }
 
 Date stored_decision_date(const std::string &patient, int version, const std::string &text) {
-  try {
-    return parse_date(text, "decision_date");
-  } catch (const InputError &err) {
-    throw StorageError("stored plan of " + patient + " version " + std::to_string(version) + ": " +
-                       err.what());
-  }
+  return decode_stored(
+      [&] { return parse_date(text, "decision_date"); },
+      [&] { return "plan of " + patient + " version " + std::to_string(version); });
 }
 
 void read_effect_drugs(AdverseEffect &ae, const std::optional<std::string> &text) {

@@ -372,11 +372,9 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
         look.executeStep();
         fresh.known = look.getColumn(0).getInt() != 0;
         if (!look.getColumn(3).isNull()) {
-          try {
-            fresh.birth = parse_date(look.getColumn(3).getString(), "birth_date");
-          } catch (const InputError &e) {
-            throw StorageError(std::string("stored patient profile: ") + e.what());
-          }
+          fresh.birth = store::decode_stored(
+              [&] { return parse_date(look.getColumn(3).getString(), "birth_date"); },
+              [] { return "patient profile"; });
         }
         const auto lo = stored_key(look.getColumn(1)), hi = stored_key(look.getColumn(2));
         if (lo && hi) {
