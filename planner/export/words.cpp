@@ -634,7 +634,7 @@ std::vector<std::string> call_clinic_lines(std::string_view name, std::string_vi
     return {"Call your clinic: " + std::string(name)};
   if (name.empty())
     return {"Call your clinic on " + std::string(phone)};
-  return {"Call your clinic: " + std::string(name), "Telephone: " + std::string(phone)};
+  return {"Call your clinic: " + std::string(name), clinic_parts(name, phone).second};
 }
 
 std::string month_name(Date d) {
