@@ -1090,9 +1090,55 @@ std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
 
 // ---- the due list
 
+namespace {
+
+// due_list_generic() as one query. plan_versions.decision_date is written by save_draft() from
+// plan_decision_date() (the last trial stage's) and cannot change after the draft, so it is the
+// date the generic walk reads from the plan document; the drug is that last trial stage's. Every
+// approved version whose decision date is at most $1 is listed, with the distinct days that have
+// an effective (not withdrawn, not superseded) score in [decision date - $2 days, decision date)
+// (clinical.md A6, the pathway's window; due_list() judges the count), and whether the date is a
+// maintenance review (past the trial stage's own decision date). Ordered by decision date, then
+// patient id (the generic walk's stable sort over active_plans(), byte-wise: both columns are
+// YYYY-MM-DD or byte-ordered text). Score times are "YYYY-MM-DDTHH:MM" text, so `at >= 'D'` and
+// `at < 'D'` compare their dates.
+std::string due_query(const store::StoreDialect &sql) {
+  return "SELECT p.patient_id, v.version, v.decision_date,"
+         " (SELECT drug FROM stages WHERE plan_version_id = v.id AND role = 'trial'"
+         "   ORDER BY ordinal DESC LIMIT 1),"
+         " (SELECT count(DISTINCT substr(s.at, 1, 10)) FROM pain_scores s"
+         "   WHERE s.patient_id = p.patient_id AND s.at >= " +
+         sql.days_before("v.decision_date", "$2") +
+         "     AND s.at < v.decision_date AND s.retracted = 0"
+         "     AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)),"
+         " CASE WHEN v.decision_date > COALESCE((SELECT decision_date FROM stages"
+         "   WHERE plan_version_id = v.id AND role = 'trial' ORDER BY ordinal DESC LIMIT 1),"
+         "   v.decision_date) THEN 1 ELSE 0 END,"
+         " v.pathway"
+         " FROM plan_versions v JOIN plans p ON p.id = v.plan_id"
+         " WHERE v.status = 'approved' AND v.decision_date IS NOT NULL AND v.decision_date <= $1"
+         " ORDER BY v.decision_date, p.patient_id";
+}
+
+} // namespace
+
 std::vector<DueEntry> CoreStore::due_list(Date today, int within_days, int window_days) {
   Tx tx(*this, false);
-  auto out = sql_->due_list(today, within_days, window_days);
+  std::vector<DueEntry> out;
+  sql_->each_row(due_query(*sql_), {iso(today + Days(within_days)), std::int64_t{window_days}},
+                 [&](SqlRow row) {
+                   DueEntry e;
+                   e.patient = row.text(0);
+                   e.version = row.int32(1);
+                   e.decision_date = store::stored_decision_date(e.patient, e.version, row.text(2));
+                   e.days_until = (e.decision_date - today).days();
+                   e.drug = row.text(3);
+                   e.window_days_with_scores = row.int32(4);
+                   e.window_days = window_days;
+                   e.review = row.integer(5) != 0;
+                   e.pathway = row.text(6);
+                   out.push_back(std::move(e));
+                 });
   tx.commit();
   return out;
 }

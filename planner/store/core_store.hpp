@@ -5,7 +5,7 @@
 // over its database drivers. The core's SQL is the subset SQLite 3.40 and PostgreSQL 15 share:
 // parameters $1..$n, RETURNING, ON CONFLICT ... DO NOTHING, the column "user" always quoted.
 // What differs stays in the back end: connections and transactions, binding, the row-lock clause,
-// migrations, the bulk import and the due-list query.
+// migrations, the bulk import and the date arithmetic of the due-list query.
 #include "planner/store/repository.hpp"
 
 #include <cstdint>
@@ -115,8 +115,10 @@ public:
   virtual ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                                      const std::string &source_name, const std::string &at,
                                      bool audit_actor_columns) = 0;
-  // Repository::due_list as one query (the same entries as due_list_generic()).
-  virtual std::vector<DueEntry> due_list(Date today, int within_days, int window_days) = 0;
+  // SQL for the day `days` days before `date` as YYYY-MM-DD text, from two SQL expressions:
+  // `date` YYYY-MM-DD text, `days` a whole number (the date arithmetic the two SQLs spell
+  // differently).
+  virtual std::string days_before(std::string_view date, std::string_view days) const = 0;
   // The open database's schema version (its schema_version table).
   virtual int schema_version() = 0;
 };

@@ -42,7 +42,7 @@ auto decode_stored(Decode decode, Name name) -> decltype(decode()) {
   }
 }
 
-// plan_versions.decision_date of `patient`'s version `version`, read by a back end's due query;
+// plan_versions.decision_date of `patient`'s version `version`, read by the due query;
 // a text that is not a real date is corrupt data (StorageError naming the plan).
 Date stored_decision_date(const std::string &patient, int version, const std::string &text);
 

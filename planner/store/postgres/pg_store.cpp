@@ -1,8 +1,8 @@
 // The PostgreSQL back end, one coherent thing: its dialect of the store core (the connection and
 // its replacement, READ COMMITTED transactions and reads without them, one-statement writes,
 // statements prepared per connection, library errors as the project's typed errors without the
-// password), its migrations, the COPY import and the due query. Everything else of Repository is
-// the core's (planner/store/core_store.cpp).
+// password), its migrations, the COPY import and its date arithmetic for the due query. Everything
+// else of Repository is the core's (planner/store/core_store.cpp).
 #include "planner/store/postgres/pg_store.hpp"
 
 #include "planner/core/errors.hpp"
@@ -35,10 +35,6 @@ namespace {
 // Keys of the advisory locks: any fixed 64-bit numbers, distinct per purpose.
 constexpr std::int64_t migrate_lock_key = 0x7469747261746501; // "titrate" + 1
 constexpr std::int64_t import_lock_key = 0x7469747261746502;
-
-std::string text(const pqxx::field &f) {
-  return f.is_null() ? std::string() : f.as<std::string>();
-}
 
 // The passwords of a URL (user:PASSWORD@... and password=...), to scrub from server messages.
 std::vector<std::string> url_secrets(const std::string &url) {
@@ -273,7 +269,7 @@ public:
   ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name, const std::string &at_utc,
                              bool audit_actor_columns) override;
-  std::vector<DueEntry> due_list(Date today, int within_days, int window_days) override;
+  std::string days_before(std::string_view date, std::string_view days) const override;
 
   int schema_version() override {
     return guarded(where_, secrets_, [&] {
@@ -492,58 +488,12 @@ ImportResult PgDialect::import_scores(const ScoreRowSource &next, const Actor &w
 
 // ---- due list
 
-// One query giving exactly due_list_generic()'s entries (repository.cpp): every approved
-// version whose decision date (that of its last trial stage, stored in plan_versions.
-// decision_date) is at most within_days away; the drug of that last trial stage; the distinct
-// days with effective (not superseded) scores in [decision_date - window_days, decision_date)
-// (clinical.md A6, the pathway's window; due_list() judges the count); ordered by decision date,
-// ties by patient id (active_plans() order, byte-wise). Score times are "YYYY-MM-DDTHH:MM" text, so
-// `at >= 'D'` and `at < 'D'` compare their dates.
-std::vector<DueEntry> PgDialect::due_list(Date today, int within_days, int window_days) {
-  return guarded(where_, secrets_, [&] {
-    const auto r = tx_->exec_params(
-        "SELECT p.patient_id, v.version, v.decision_date, v.decision_date::date - $1::date,"
-        " (SELECT s.drug FROM stages s WHERE s.plan_version_id = v.id AND s.role = 'trial'"
-        "   ORDER BY s.ordinal DESC LIMIT 1),"
-        " (SELECT count(DISTINCT left(sc.at, 10)) FROM pain_scores sc"
-        "   WHERE sc.patient_id = p.patient_id"
-        "     AND sc.at >= to_char(v.decision_date::date - $3::int, 'YYYY-MM-DD')"
-        "     AND sc.at < v.decision_date"
-        "     AND sc.retracted = 0"
-        "     AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = sc.id)),"
-        // A maintenance review: the date is past the trial stage's own decision date.
-        " v.decision_date > COALESCE((SELECT s.decision_date FROM stages s"
-        "   WHERE s.plan_version_id = v.id AND s.role = 'trial'"
-        "   ORDER BY s.ordinal DESC LIMIT 1), v.decision_date),"
-        " v.pathway"
-        " FROM plan_versions v JOIN plans p ON p.id = v.plan_id"
-        " WHERE v.status = 'approved' AND v.decision_date IS NOT NULL"
-        "   AND v.decision_date::date - $1::date <= $2"
-        " ORDER BY v.decision_date, p.patient_id",
-        iso(today), within_days, window_days);
-    std::vector<DueEntry> out;
-    out.reserve(r.size());
-    for (const auto &q : r) {
-      DueEntry e;
-      e.patient = q[0].as<std::string>();
-      e.version = q[1].as<int>();
-      e.decision_date = store::stored_decision_date(e.patient, e.version, q[2].as<std::string>());
-      e.days_until = q[3].as<long>();
-      e.drug = text(q[4]);
-      e.window_days_with_scores = q[5].as<int>();
-      e.window_days = window_days;
-      e.review = q[6].as<bool>();
-      e.pathway = q[7].as<std::string>();
-      out.push_back(std::move(e));
-    }
-    return out;
-  });
+std::string PgDialect::days_before(std::string_view date, std::string_view days) const {
+  return "to_char(" + std::string(date) + "::date - " + std::string(days) + "::int, 'YYYY-MM-DD')";
 }
 
 PgStore::PgStore(const std::string &url, int schema_version)
     : CoreStore(std::make_unique<PgDialect>(url, schema_version)) {}
-
-PgStore::~PgStore() = default;
 
 std::unique_ptr<store::StoreDialect> open_postgres_dialect(const std::string &url) {
   return std::make_unique<PgDialect>(url, postgres_latest_schema_version());

@@ -34,7 +34,6 @@ public:
   // (RefusedError) untouched. Connection errors are InputError naming the URL without its
   // password.
   explicit PgStore(const std::string &url, int schema_version = postgres_latest_schema_version());
-  ~PgStore() override;
 };
 
 } // namespace titrate

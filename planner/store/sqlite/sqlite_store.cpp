@@ -1,6 +1,6 @@
 // The SQLite back end: its dialect of the store core (connection, IMMEDIATE transactions,
-// statements, migrations, the streaming import and the due query). Everything else of
-// Repository is the core's (planner/store/core_store.cpp).
+// statements, migrations, the streaming import and its date arithmetic for the due query).
+// Everything else of Repository is the core's (planner/store/core_store.cpp).
 #include "planner/store/sqlite/sqlite_store.hpp"
 
 #include "planner/core/errors.hpp"
@@ -18,10 +18,6 @@ namespace titrate {
 namespace {
 
 constexpr int busy_timeout_ms = 10'000;
-
-std::string sqlite_opt_text(const SQLite::Column &c) {
-  return c.isNull() ? std::string() : c.getString();
-}
 
 void refuse_version(const std::string &path, int found) {
   refuse_schema_version(path, found, sqlite_latest_schema_version());
@@ -209,7 +205,7 @@ public:
   ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name, const std::string &at_utc,
                              bool audit_actor_columns) override;
-  std::vector<DueEntry> due_list(Date today, int within_days, int window_days) override;
+  std::string days_before(std::string_view date, std::string_view days) const override;
 
   int schema_version() override { return sqlite_schema_version(*db_); }
 
@@ -450,54 +446,12 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
 
 // ---- the due list
 
-// due_list_generic() as one query. plan_versions.decision_date is written by save_draft() from
-// plan_decision_date() (the last trial stage's) and cannot change after the draft, so it is the
-// date the generic walk reads from the plan document; the drug is that last trial stage's. The
-// window (clinical.md A6) is the pathway's window_days before the decision date, decision date
-// excluded, counting days with an effective (uncorrected) score; due_list() judges the count.
-// Order: decision date, then patient id (the generic walk's stable sort over active_plans()).
-std::vector<DueEntry> SqliteDialect::due_list(Date today, int within_days, int window_days) {
-  SQLite::Statement q(
-      *db_,
-      "SELECT p.patient_id, v.version, "
-      "  (SELECT drug FROM stages WHERE plan_version_id = v.id AND role = 'trial' "
-      "    ORDER BY ordinal DESC LIMIT 1), "
-      "  v.decision_date, "
-      "  (SELECT count(DISTINCT substr(s.at, 1, 10)) FROM pain_scores s "
-      "    WHERE s.patient_id = p.patient_id "
-      "      AND s.at >= date(v.decision_date, '-' || ?2 || ' days') AND s.at < v.decision_date "
-      "      AND s.retracted = 0 "
-      "      AND NOT EXISTS (SELECT 1 FROM pain_scores c WHERE c.supersedes = s.id)), "
-      // A maintenance review: the date is past the trial stage's own decision date.
-      "  v.decision_date > COALESCE((SELECT decision_date FROM stages WHERE plan_version_id = v.id "
-      "    AND role = 'trial' ORDER BY ordinal DESC LIMIT 1), v.decision_date), "
-      "  v.pathway "
-      "FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
-      "WHERE v.status = 'approved' AND v.decision_date <= ?1 "
-      "ORDER BY v.decision_date, p.patient_id");
-  q.bind(1, iso(today + Days(within_days)));
-  q.bind(2, window_days);
-  std::vector<DueEntry> out;
-  while (q.executeStep()) {
-    DueEntry e;
-    e.patient = q.getColumn(0).getString();
-    e.version = q.getColumn(1).getInt();
-    e.drug = sqlite_opt_text(q.getColumn(2));
-    e.decision_date = store::stored_decision_date(e.patient, e.version, q.getColumn(3).getString());
-    e.days_until = (e.decision_date - today).days();
-    e.window_days_with_scores = q.getColumn(4).getInt();
-    e.window_days = window_days;
-    e.review = q.getColumn(5).getInt() != 0;
-    e.pathway = q.getColumn(6).getString();
-    out.push_back(std::move(e));
-  }
-  return out;
+std::string SqliteDialect::days_before(std::string_view date, std::string_view days) const {
+  return "date(" + std::string(date) + ", '-' || " + std::string(days) + " || ' days')";
 }
 
 SqliteStore::SqliteStore(const std::string &path, int schema_version)
     : CoreStore(std::make_unique<SqliteDialect>(path, schema_version)) {}
-
-SqliteStore::~SqliteStore() = default;
 
 std::unique_ptr<store::StoreDialect> open_sqlite_dialect(const std::string &path) {
   return std::make_unique<SqliteDialect>(path, sqlite_latest_schema_version());

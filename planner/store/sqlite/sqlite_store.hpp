@@ -38,7 +38,6 @@ public:
   // migration tests: only up to `schema_version`, <= latest).
   explicit SqliteStore(const std::string &path,
                        int schema_version = sqlite_latest_schema_version());
-  ~SqliteStore() override;
 };
 
 } // namespace titrate
