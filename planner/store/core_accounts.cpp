@@ -88,11 +88,7 @@ std::optional<UserAccount> CoreAccounts::user(const std::string &name) {
 std::vector<UserAccount> CoreAccounts::users() {
   const auto r =
       run(false, accounts_user_columns + " ORDER BY name" + std::string(sql_->byte_order()), {});
-  std::vector<UserAccount> out;
-  out.reserve(r.size());
-  for (const auto &row : r)
-    out.push_back(accounts_read_user(row));
-  return out;
+  return store::decode_rows(r, accounts_read_user);
 }
 
 void CoreAccounts::set_login_state(const std::string &name, int failed_logins,

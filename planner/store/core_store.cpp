@@ -251,9 +251,7 @@ std::string core_entries_sql(const std::string &table, const std::string &column
 // (`what` #id), its name built only then.
 template <class Entry, class ReadRest>
 std::vector<Entry> core_entries(const store::SqlRows &rows, const char *what, ReadRest read_rest) {
-  std::vector<Entry> out;
-  out.reserve(rows.size());
-  for (const auto &row : rows) {
+  return store::decode_rows(rows, [&](const SqlRow &row) {
     Entry e;
     e.id = row.integer(0);
     store::decode_stored(
@@ -265,9 +263,8 @@ std::vector<Entry> core_entries(const store::SqlRows &rows, const char *what, Re
           read_rest(e, row);
         },
         [&] { return std::string(what) + " #" + std::to_string(e.id); });
-    out.push_back(std::move(e));
-  }
-  return out;
+    return e;
+  });
 }
 
 bool core_blank(const std::string &s) {
@@ -483,11 +480,7 @@ std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
   const auto r = read("SELECT " + core_patient_columns(sources_, indication_) +
                           " FROM patient_versions WHERE patient_id = $1 ORDER BY version",
                       {id});
-  std::vector<PatientRecord> out;
-  out.reserve(r.size());
-  for (const auto &row : r)
-    out.push_back(core_patient_from_row(row));
-  return out;
+  return store::decode_rows(r, core_patient_from_row);
 }
 
 std::vector<PatientRecord> CoreStore::patients() {
@@ -495,11 +488,7 @@ std::vector<PatientRecord> CoreStore::patients() {
                       " FROM patient_versions v WHERE version = (SELECT max(version) "
                       "FROM patient_versions w WHERE w.patient_id = v.patient_id) "
                       "ORDER BY patient_id");
-  std::vector<PatientRecord> out;
-  out.reserve(r.size());
-  for (const auto &row : r)
-    out.push_back(core_patient_from_row(row));
-  return out;
+  return store::decode_rows(r, core_patient_from_row);
 }
 
 // ---- plans
@@ -664,12 +653,7 @@ void CoreStore::reject(const std::string &patient, int version, const Actor &who
 
 std::vector<PlanVersion> CoreStore::versions_where(const std::string &where,
                                                    const SqlParams &params) {
-  const auto r = read(core_version_select + where, params);
-  std::vector<PlanVersion> out;
-  out.reserve(r.size());
-  for (const auto &row : r)
-    out.push_back(core_version_from_row(row));
-  return out;
+  return store::decode_rows(read(core_version_select + where, params), core_version_from_row);
 }
 
 std::optional<PlanVersion> CoreStore::plan_version(const std::string &patient, int version) {
@@ -715,14 +699,10 @@ std::vector<Review> CoreStore::reviews(const std::string &patient) {
                       "FROM reviews r JOIN plan_versions v ON v.id = r.plan_version_id "
                       "JOIN plans p ON p.id = v.plan_id WHERE p.patient_id = $1 ORDER BY r.id",
                       {patient});
-  std::vector<Review> out;
-  out.reserve(r.size());
-  for (const auto &row : r) {
-    out.push_back({row.text(0), row.int32(1), row.text(2),
-                   row.text(3) == "approved" ? Verdict::approved : Verdict::rejected, row.text(4),
-                   row.text(5)});
-  }
-  return out;
+  return store::decode_rows(r, [](const SqlRow &row) {
+    const Verdict verdict = row.text(3) == "approved" ? Verdict::approved : Verdict::rejected;
+    return Review{row.text(0), row.int32(1), row.text(2), verdict, row.text(4), row.text(5)};
+  });
 }
 
 // ---- observations
@@ -1046,9 +1026,7 @@ std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
                       "ON v.id = d.plan_version_id " +
                           where,
                       params);
-  std::vector<DecisionRecord> out;
-  out.reserve(r.size());
-  for (const auto &d : r) {
+  return store::decode_rows(r, [](const SqlRow &d) {
     DecisionRecord rec;
     rec.id = d.integer(0);
     store::decode_stored(
@@ -1083,9 +1061,8 @@ std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
           rec.recorded_at = d.text(18);
         },
         [&] { return "decision #" + std::to_string(rec.id); });
-    out.push_back(std::move(rec));
-  }
-  return out;
+    return rec;
+  });
 }
 
 // ---- the due list
@@ -1111,13 +1088,17 @@ std::vector<AuditEntry> CoreStore::audit(const std::optional<std::string> &patie
                     std::string(audit_actor_ ? "door, os_user" : "'', ''") + " FROM audit";
   const auto r = patient ? read(sql + " WHERE patient_id = $1 ORDER BY id", {*patient})
                          : read(sql + " ORDER BY id");
-  std::vector<AuditEntry> out;
-  out.reserve(r.size());
-  for (const auto &row : r) {
-    out.push_back({row.integer(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5),
-                   row.text(6), row.text(7), row.text(8)});
-  }
-  return out;
+  return store::decode_rows(r, [](const SqlRow &row) {
+    return AuditEntry{.id = row.integer(0),
+                      .at = row.text(1),
+                      .user = row.text(2),
+                      .role = row.text(3),
+                      .action = row.text(4),
+                      .patient = row.text(5),
+                      .detail = row.text(6),
+                      .door = row.text(7),
+                      .os_user = row.text(8)};
+  });
 }
 
 } // namespace titrate

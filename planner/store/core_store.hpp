@@ -52,6 +52,15 @@ private:
 };
 using SqlRows = std::vector<SqlRow>;
 
+// Every row decoded by `decode(row)`, in the rows' order.
+template <class Decode> auto decode_rows(const SqlRows &rows, Decode decode) {
+  std::vector<std::invoke_result_t<Decode &, const SqlRow &>> out;
+  out.reserve(rows.size());
+  for (const auto &row : rows)
+    out.push_back(decode(row));
+  return out;
+}
+
 // The rows a score import refuses, worded once for every back end's import: each kind counted,
 // the first max_listed of each listed by line ("and N more" after them). Nothing is imported
 // when any row is refused.
