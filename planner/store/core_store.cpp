@@ -214,22 +214,14 @@ PlanVersion core_version_from_row(const SqlRow &q) {
   v.patient = q.text(0);
   v.version = q.int32(1);
   v.status = core_status_from(q.text(2));
-  try {
-    v.plan = store::plan_from_document(json::parse(q.text(3)));
-  } catch (const json::exception &e) {
-    throw StorageError("stored plan of " + v.patient + " version " + std::to_string(v.version) +
-                       ": " + e.what());
-  }
+  v.plan = store::decode_stored([&] { return store::plan_from_document(json::parse(q.text(3))); },
+                                [&] { return store::plan_version_name(v.patient, v.version); });
   v.drafted_by = q.text(4);
   v.drafted_at = q.text(5);
   v.submitted_by = q.opt_text(6);
   v.submitted_at = q.opt_text(7);
   v.note = q.text(8);
   return v;
-}
-
-std::string core_version_name(const std::string &patient, int version) {
-  return "plan of " + patient + " version " + std::to_string(version);
 }
 
 // A patient's entries in an append-only table of them (pain_scores, adverse_effects), oldest
@@ -596,7 +588,7 @@ void CoreStore::submit(const std::string &patient, int version, const Actor &who
   Tx tx(*this, true);
   const VersionRow v = find_version(patient, version, true);
   if (v.status != PlanStatus::draft) {
-    throw RefusedError(core_version_name(patient, version) + " is " +
+    throw RefusedError(store::plan_version_name(patient, version) + " is " +
                        std::string(to_string(v.status)) +
                        "; only a draft can be submitted (an edit makes a new version)");
   }
@@ -613,12 +605,13 @@ CoreStore::VersionRow CoreStore::reviewable_version(const std::string &patient, 
                                                     const Actor &who, std::string_view verb) {
   VersionRow v = find_version(patient, version, true);
   if (v.status != PlanStatus::submitted) {
-    throw RefusedError(core_version_name(patient, version) + " is " +
+    throw RefusedError(store::plan_version_name(patient, version) + " is " +
                        std::string(to_string(v.status)) +
                        ", not awaiting review; only a submitted version can be " +
                        (verb == "approve" ? "approved" : "rejected"));
   }
-  require_four_eyes(core_version_name(patient, version), v.drafted_by, v.submitted_by, who, verb);
+  require_four_eyes(store::plan_version_name(patient, version), v.drafted_by, v.submitted_by, who,
+                    verb);
   return v;
 }
 
