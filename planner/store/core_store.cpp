@@ -463,9 +463,7 @@ std::optional<PatientRecord> CoreStore::patient(const std::string &id) {
                           " FROM patient_versions WHERE patient_id = $1 "
                           "ORDER BY version DESC LIMIT 1",
                       {id});
-  if (r.empty())
-    return std::nullopt;
-  return core_patient_from_row(r.front());
+  return store::decode_first(r, core_patient_from_row);
 }
 
 std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
