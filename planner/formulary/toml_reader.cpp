@@ -181,8 +181,7 @@ std::optional<std::string> Table::str(const std::string &k, bool required) {
   return v->as_string()->get();
 }
 
-std::optional<std::int64_t> Table::integer(const std::string &k, bool required, std::int64_t min,
-                                           std::int64_t max) {
+std::optional<int> Table::integer(const std::string &k, bool required, int min, int max) {
   const Value *v = raw_of_kind(k, required, &Value::is_integer, "a whole number");
   if (!v)
     return std::nullopt;
@@ -192,7 +191,7 @@ std::optional<std::int64_t> Table::integer(const std::string &k, bool required, 
                  std::to_string(max));
     return std::nullopt;
   }
-  return x;
+  return static_cast<int>(x);
 }
 
 std::optional<double> Table::number(const std::string &k, bool required) {

@@ -67,8 +67,9 @@ public:
   const Value *raw(const std::string &k, bool required);
 
   std::optional<std::string> str(const std::string &k, bool required = true);
-  std::optional<std::int64_t> integer(const std::string &k, bool required = true,
-                                      std::int64_t min = 0, std::int64_t max = INT32_MAX);
+  // A whole number within [min, max] (every one the files hold is an int: days, ages, counts).
+  std::optional<int> integer(const std::string &k, bool required = true, int min = 0,
+                             int max = INT32_MAX);
   // Integer or decimal.
   std::optional<double> number(const std::string &k, bool required = true);
   std::optional<bool> boolean(const std::string &k, bool required = true);

@@ -36,9 +36,8 @@ void read_param(Table &decisions, const std::string &key, Sourced<T> &out, doubl
     return;
   Table t(decisions.faults(), *v, decisions.key(key));
   if constexpr (std::is_same_v<T, int>) {
-    if (auto n = t.integer("value", true, static_cast<std::int64_t>(min),
-                           static_cast<std::int64_t>(max)))
-      out.value = static_cast<int>(*n);
+    if (auto n = t.integer("value", true, static_cast<int>(min), static_cast<int>(max)))
+      out.value = *n;
   } else {
     if (auto x = t.number("value")) {
       if (*x < min || *x > max) {
