@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
-#include <random>
 #include <thread>
 
 namespace titrate::test {
@@ -985,8 +984,7 @@ Plan seeded_plan(const std::string &patient, Date decision, int shape) {
 // day and corrections.
 void due_list_matches_generic(Backend &b) {
   auto repo = b.connect();
-  std::mt19937 rng(20261222); // fixed seed: the same cohort every run
-  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  SeededPick pick(20261222); // fixed seed: the same cohort every run
   const Date base(2026, 12, 22);
   std::vector<std::string> ids;
   for (int i = 0; i < 40; ++i)

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 #include <sys/wait.h>
@@ -389,8 +388,7 @@ TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random c
     INFO("seed " << seed);
     TempDir dir;
     SqliteStore repo(dir.file("t.db"));
-    std::mt19937 rng(seed);
-    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    SeededPick pick(seed);
     const Date base(2026, 12, 22);
     std::vector<std::string> ids;
     for (int i = 0; i < 150; ++i)
@@ -469,8 +467,7 @@ TEST_CASE("sqlite: a streamed import skips exactly the duplicates, in any row or
     INFO("seed " << seed);
     TempDir dir;
     SqliteStore repo(dir.file("t.db"));
-    std::mt19937 rng(seed);
-    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    SeededPick pick(seed);
     using Key = std::tuple<std::string, std::string, int, std::string>;
     std::set<Key> stored;
     std::multiset<Key> all;
