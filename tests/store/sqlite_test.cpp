@@ -12,9 +12,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <sys/wait.h>
 #include <tuple>
 #include <unistd.h>
@@ -37,13 +35,6 @@ private:
 
 std::unique_ptr<Backend> make_sqlite_backend() {
   return std::make_unique<SqliteBackend>();
-}
-
-std::string bytes(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 const Actor clinician{"dr.ada", "clinician"};
@@ -154,14 +145,14 @@ TEST_CASE("sqlite: a database from a newer titrate is refused and its file is no
   const auto db = dir.file("t.db");
   { SqliteStore store(db); }
   REQUIRE(raw(db, "UPDATE schema_version SET version = version + 1").empty());
-  const auto before = bytes(db);
+  const auto before = file_bytes(db);
   try {
     SqliteStore store(db);
     FAIL("a newer schema must be refused");
   } catch (const RefusedError &e) {
     CHECK_THAT(e.what(), Catch::Contains("newer") && Catch::Contains("was not changed"));
   }
-  CHECK(bytes(db) == before);
+  CHECK(file_bytes(db) == before);
 }
 
 TEST_CASE("sqlite: a newer database with WAL frames left by its writer is refused and neither "
@@ -179,12 +170,12 @@ TEST_CASE("sqlite: a newer database with WAL frames left by its writer is refuse
     d.exec("UPDATE schema_version SET version = version + 1");
   }
   REQUIRE(std::filesystem::exists(db + "-wal"));
-  const auto before = bytes(db);
-  const auto wal_before = bytes(db + "-wal");
+  const auto before = file_bytes(db);
+  const auto wal_before = file_bytes(db + "-wal");
   REQUIRE_FALSE(wal_before.empty());
   CHECK_THROWS_AS(SqliteStore(db), RefusedError);
-  CHECK(bytes(db) == before);
-  CHECK(bytes(db + "-wal") == wal_before);
+  CHECK(file_bytes(db) == before);
+  CHECK(file_bytes(db + "-wal") == wal_before);
 }
 
 TEST_CASE("sqlite: a database that is not titrate's is refused") {
@@ -194,9 +185,9 @@ TEST_CASE("sqlite: a database that is not titrate's is refused") {
     SQLite::Database d(db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     d.exec("CREATE TABLE accounts (id INTEGER)");
   }
-  const auto before = bytes(db);
+  const auto before = file_bytes(db);
   CHECK_THROWS_AS(SqliteStore(db), RefusedError);
-  CHECK(bytes(db) == before);
+  CHECK(file_bytes(db) == before);
 }
 
 TEST_CASE("sqlite: triggers refuse UPDATE and DELETE on append-only tables, even in raw SQL") {
@@ -259,7 +250,7 @@ TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") 
   TempDir dir;
   const auto db = dir.file("t.db");
   check_refused_writes_change_nothing([&] { return std::make_unique<SqliteStore>(db); },
-                                      [&] { return bytes(db); });
+                                      [&] { return file_bytes(db); });
 }
 
 TEST_CASE("sqlite: two processes logging at once both succeed") {
