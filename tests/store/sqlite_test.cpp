@@ -4,6 +4,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 #include "tests/cli/run.hpp"
+#include "tests/common/thrown.hpp"
 #include "tests/store/contract.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -146,12 +147,9 @@ TEST_CASE("sqlite: a database from a newer titrate is refused and its file is no
   { SqliteStore store(db); }
   REQUIRE(raw(db, "UPDATE schema_version SET version = version + 1").empty());
   const auto before = file_bytes(db);
-  try {
-    SqliteStore store(db);
-    FAIL("a newer schema must be refused");
-  } catch (const RefusedError &e) {
-    CHECK_THAT(e.what(), Catch::Contains("newer") && Catch::Contains("was not changed"));
-  }
+  const auto refusal =
+      thrown_message<RefusedError>([&] { SqliteStore store(db); }, "(no RefusedError)");
+  CHECK_THAT(refusal, Catch::Contains("newer") && Catch::Contains("was not changed"));
   CHECK(file_bytes(db) == before);
 }
 
