@@ -2,6 +2,7 @@
 #include "planner/store/postgres/pg_tables.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/store/postgres/pg_common.hpp"
 #include "planner/store/postgres/pg_store.hpp"
 
 #include <pqxx/pqxx>
@@ -28,38 +29,10 @@ void check_build() {
   check_table_list_matches(latest_version(), "PostgreSQL");
 }
 
-// The same key PgStore takes while it migrates, so a copy creating the schema and a store opening
-// the same database never both create it.
-constexpr std::int64_t migrate_lock_key = 0x7469747261746501; // "titrate" + 1
-
-// A library message with the URL's password (user:PASSWORD@, password=...) replaced by "***":
-// libpq may echo part of a malformed URL.
-std::string scrub(std::string message, const std::string &url) {
-  std::vector<std::string> secrets;
-  const std::size_t begin = url.find("://") + 3;
-  const std::size_t path = url.find_first_of("/?", begin);
-  const std::size_t at = url.rfind('@', path == std::string::npos ? url.size() : path);
-  const std::size_t colon = url.find(':', begin);
-  if (at != std::string::npos && at >= begin && colon < at) {
-    secrets.push_back(url.substr(colon + 1, at - colon - 1));
-  }
-  for (std::size_t p = url.find("password="); p != std::string::npos;
-       p = url.find("password=", p + 1)) {
-    const std::size_t end = url.find('&', p + 9);
-    secrets.push_back(
-        url.substr(p + 9, end == std::string::npos ? std::string::npos : end - p - 9));
-  }
-  for (const auto &secret : secrets) {
-    if (secret.empty())
-      continue;
-    for (std::size_t p = message.find(secret); p != std::string::npos;
-         p = message.find(secret, p + 3)) {
-      message.replace(p, secret.size(), "***");
-    }
-  }
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-    message.pop_back();
-  return message;
+// A library message with the URL's password replaced by "***" (libpq may echo part of a
+// malformed URL).
+std::string scrub(const std::string &message, const std::string &url) {
+  return pg_scrub(message, pg_url_secrets(url));
 }
 
 std::unique_ptr<pqxx::connection> connect(const std::string &url, const std::string &display) {
@@ -239,7 +212,9 @@ private:
   void open() {
     const std::string &display = display_;
     tx_ = std::make_unique<pqxx::work>(*conn_);
-    tx_->exec_params("SELECT pg_advisory_xact_lock($1)", migrate_lock_key);
+    // The key PgStore takes while it migrates, so a copy creating the schema and a store opening
+    // the same database never both create it.
+    tx_->exec_params("SELECT pg_advisory_xact_lock($1)", pg_migrate_lock_key);
     auto tables = tables_here(*tx_);
     refuse_unless_empty(tables);
     // An empty database gets the schema here, in the load's own transaction: a failed copy
