@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <set>
+#include <utility>
 
 namespace titrate {
 
@@ -140,18 +141,34 @@ void scan_table(pqxx::transaction_base &tx, const TableSpec &spec, const RowSink
 
 using ReadTx = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
-class PgTableReader final : public TableReader {
-public:
-  PgTableReader(const std::string &url, const std::string &display) : url_(url), display_(display) {
+// What the reader and the writer share: the database's URL and the name messages give it, and
+// one connection to it (connect()); guard(f) runs `f` as guarded() does for this database. A
+// subclass's transaction, its own member, ends before the connection closes.
+class PgTableConnection {
+protected:
+  PgTableConnection(const std::string &url, const std::string &display)
+      : url_(url), display_(display) {
     check_build();
     conn_ = connect(url, display);
-    guarded(display_, url_, [&] { open(); });
+  }
+  template <class F> auto guard(F &&f) { return guarded(display_, url_, std::forward<F>(f)); }
+
+  std::string url_;
+  std::string display_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+class PgTableReader final : public TableReader, private PgTableConnection {
+public:
+  PgTableReader(const std::string &url, const std::string &display)
+      : PgTableConnection(url, display) {
+    guard([&] { open(); });
   }
 
   std::string name() const override { return display_; }
   int schema_version() override { return version_; }
   void scan(const TableSpec &t, const RowSink &each) override {
-    guarded(display_, url_, [&] { scan_table(*tx_, t, each); });
+    guard([&] { scan_table(*tx_, t, each); });
   }
 
 private:
@@ -164,19 +181,15 @@ private:
     check_tables(*tx_, tables, display);
   }
 
-  std::string url_;
-  std::string display_;
-  std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<ReadTx> tx_; // declared after conn_: ends (rolls back) before it closes
+  std::unique_ptr<ReadTx> tx_; // ends (rolls back) before the connection closes
   int version_ = 0;
 };
 
-class PgTableWriter final : public TableWriter {
+class PgTableWriter final : public TableWriter, private PgTableConnection {
 public:
-  PgTableWriter(const std::string &url, const std::string &display) : url_(url), display_(display) {
-    check_build();
-    conn_ = connect(url, display);
-    guarded(display_, url_, [&] { open(); });
+  PgTableWriter(const std::string &url, const std::string &display)
+      : PgTableConnection(url, display) {
+    guard([&] { open(); });
   }
   ~PgTableWriter() override {
     stream_.reset(); // ~tablewriter does not throw; the transaction then aborts
@@ -187,22 +200,22 @@ public:
 
   std::string name() const override { return display_; }
   int schema_version() override {
-    return guarded(display_, url_, [&] { return read_version(*tx_, tables_here(*tx_)); });
+    return guard([&] { return read_version(*tx_, tables_here(*tx_)); });
   }
   void scan(const TableSpec &t, const RowSink &each) override {
-    guarded(display_, url_, [&] { scan_table(*tx_, t, each); });
+    guard([&] { scan_table(*tx_, t, each); });
   }
   void begin_table(const TableSpec &t) override {
-    guarded(display_, url_, [&] { start(t); });
+    guard([&] { start(t); });
   }
   void insert(const Row &row) override {
-    guarded(display_, url_, [&] { write(row); });
+    guard([&] { write(row); });
   }
   void end_table() override {
-    guarded(display_, url_, [&] { finish(); });
+    guard([&] { finish(); });
   }
   void commit() override {
-    guarded(display_, url_, [&] {
+    guard([&] {
       tx_->commit();
       tx_.reset();
     });
@@ -324,9 +337,6 @@ private:
       refuse_newer_destination(display_, version, latest_version());
   }
 
-  std::string url_;
-  std::string display_;
-  std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> tx_;
   std::unique_ptr<pqxx::tablewriter> stream_;
   std::string line_;
