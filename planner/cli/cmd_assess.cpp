@@ -41,7 +41,7 @@ struct AssessOptions {
 void print_assessment(std::ostream &out, const Assessment &a, const Formulary &f) {
   for (const auto &l : words::assessment(a, f))
     out << (l.depth > 0 ? "  - " : "") << l.text << "\n";
-  out << "\nDecision support only; not medical advice.\n";
+  out << "\n" << words::phrase::footer << "\n";
 }
 
 // The assessment as the command shows it: its JSON shape with --json, else its text.
