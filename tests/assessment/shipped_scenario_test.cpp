@@ -6,6 +6,7 @@
 #include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "tests/assessment/fixture.hpp"
+#include "tests/common/g1_patient.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -38,12 +39,7 @@ const Pathway &cipn_esmo() {
 
 // clinical.md G1's patient: 55 y woman, 65 kg, creatinine 0.8 (CrCl about 81 mL/min).
 Patient g1(int baseline) {
-  Patient p;
-  p.id = "P001";
-  p.birth_date = Date(1971, 5, 1);
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
+  Patient p = g1_patient("P001", Date(1971, 5, 1));
   p.baseline_pain = PainScore(baseline);
   return p;
 }

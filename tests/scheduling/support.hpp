@@ -8,6 +8,7 @@
 #include "planner/pathways/pathway.hpp"
 #include "planner/scheduling/plan.hpp"
 #include "planner/scheduling/scheduler.hpp"
+#include "tests/common/g1_patient.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -45,13 +46,7 @@ inline const Pathway &shipped_pathway(const std::string &name = "cipn-esmo") {
 
 // An adult with normal renal function and nothing else, as clinical.md G #1.
 inline Patient adult(const char *id = "P001") {
-  Patient p;
-  p.id = id;
-  p.birth_date = day("1971-06-15"); // 55 on 2026-12-01
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
-  return p;
+  return g1_patient(id, day("1971-06-15")); // 55 on 2026-12-01
 }
 
 // A plan that starts on `start` and is drafted that day, with the prescriber's choice `prefer`.
