@@ -26,6 +26,13 @@ std::string join(const std::vector<std::string> &items, const std::string &sep) 
   return out;
 }
 
+std::string file_stem(const std::string &name) {
+  const auto slash = name.find_last_of("/\\");
+  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  const auto dot = base.rfind('.');
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
 std::string type_name(const Value &v) {
   switch (v.type()) {
   case toml::node_type::boolean:

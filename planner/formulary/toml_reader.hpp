@@ -110,5 +110,8 @@ std::vector<std::string> keys(const Value &v);
 // The value at KEY of a table (nullptr when absent or `v` is not a table).
 const Value *at(const Value &v, const std::string &key);
 std::string join(const std::vector<std::string> &items, const std::string &sep = ", ");
+// A data file's name without its folder and extension: "formulary/gabapentin.toml" ->
+// "gabapentin" (a monograph's drug, a pathway's name).
+std::string file_stem(const std::string &name);
 
 } // namespace titrate::tomlr

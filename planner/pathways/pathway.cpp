@@ -11,15 +11,9 @@ namespace titrate {
 namespace {
 
 using tomlr::Faults;
+using tomlr::file_stem;
 using tomlr::Table;
 using tomlr::Value;
-
-std::string file_stem(const std::string &name) {
-  const auto slash = name.find_last_of("/\\");
-  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
-  const auto dot = base.rfind('.');
-  return dot == std::string::npos ? base : base.substr(0, dot);
-}
 
 std::string known_drugs(const Formulary &f) {
   std::vector<std::string> names;
