@@ -2,13 +2,12 @@
 // Test support for the scheduling tests: small monographs written out by hand from
 // shared/clinical.md (for unit tests that need no data files), and the shipped formulary/ and
 // schedules/ loaded once (for scenario and property tests).
-#include "planner/core/errors.hpp"
-#include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
 #include "planner/scheduling/plan.hpp"
 #include "planner/scheduling/scheduler.hpp"
 #include "tests/common/g1_patient.hpp"
+#include "tests/common/shipped_formulary.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -27,21 +26,6 @@ inline Dose mg(long v) {
 }
 inline Date day(const char *iso_text) {
   return parse_date(iso_text);
-}
-
-inline const Formulary &shipped_formulary() {
-  static const Formulary f =
-      load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
-  return f;
-}
-
-inline const Pathway &shipped_pathway(const std::string &name = "cipn-esmo") {
-  static const std::vector<Pathway> all = load_pathways(
-      titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped_formulary());
-  for (const auto &p : all)
-    if (p.name == name)
-      return p;
-  throw NotFoundError("test: no pathway " + name);
 }
 
 // An adult with normal renal function and nothing else, as clinical.md G #1.
