@@ -158,7 +158,7 @@ void write_report_html(std::ostream &out, const std::vector<OutcomeRow> &rows, c
   }
   if (!rows.empty())
     write_report_svg(out, rows, f);
-  out << "<p>Decision support only; not medical advice.</p>\n</body>\n</html>\n";
+  out << "<p>" << words::phrase::footer << "</p>\n</body>\n</html>\n";
 }
 
 std::string report_html_sections(const std::vector<OutcomeRow> &rows, const Formulary &f) {
@@ -348,7 +348,7 @@ void write_report_text(std::ostream &out, const std::vector<OutcomeRow> &rows, c
     for (const auto &line : report_lines(r))
       out << "  " << line << "\n";
   }
-  out << "\nDecision support only; not medical advice.\n";
+  out << "\n" << words::phrase::footer << "\n";
 }
 
 } // namespace titrate::app

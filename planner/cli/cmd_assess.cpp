@@ -41,7 +41,16 @@ struct AssessOptions {
 void print_assessment(std::ostream &out, const Assessment &a, const Formulary &f) {
   for (const auto &l : words::assessment(a, f))
     out << (l.depth > 0 ? "  - " : "") << l.text << "\n";
-  out << "\nDecision support only; not medical advice.\n";
+  out << "\n" << words::phrase::footer << "\n";
+}
+
+// The assessment as the command shows it: its JSON shape with --json, else its text.
+void show_assessment(Context &ctx, const Assessment &a) {
+  if (ctx.opt.json) {
+    ctx.print_json(to_json(a));
+  } else {
+    print_assessment(ctx.out, a, ctx.formulary());
+  }
 }
 
 void run_assess_stored(Context &ctx, const AssessOptions &o) {
@@ -81,11 +90,7 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
   req.reason = o.reason;
   if (!o.apply) {
     const Assessment a = app::assess_stored(*repo, ctx.formulary(), pathway, today, req).assessment;
-    if (ctx.opt.json) {
-      ctx.print_json(to_json(a));
-    } else {
-      print_assessment(ctx.out, a, ctx.formulary());
-    }
+    show_assessment(ctx, a);
     return;
   }
   const app::Applied r =
@@ -174,11 +179,7 @@ void run_assess(Context &ctx, const AssessOptions &o) {
   const Plan plan = build_plan(patient, f, pw, req);
 
   const Assessment a = assess(AssessInput{plan, patient, f, pw, scores, effects, today, 0});
-  if (ctx.opt.json) {
-    ctx.print_json(to_json(a));
-  } else {
-    print_assessment(ctx.out, a, ctx.formulary());
-  }
+  show_assessment(ctx, a);
 }
 
 } // namespace

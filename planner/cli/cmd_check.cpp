@@ -54,7 +54,7 @@ void print_report(std::ostream &out, const EligibilityReport &r, Date today, con
     for (const auto &u : r.unchecked_medications)
       out << u << "\n";
   }
-  out << "\nDecision support only; not medical advice.\n";
+  out << "\n" << words::phrase::footer << "\n";
 }
 
 void run_check(Context &ctx, const CheckOptions &o) {

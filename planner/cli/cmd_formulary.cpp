@@ -3,6 +3,7 @@
 // (file:line: key: what; expected) and exits 2 when there is any.
 #include "planner/cli/commands.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -354,7 +355,7 @@ void print_monograph(std::ostream &out, const Monograph &m, const Formulary &f) 
     if (!sw.caution.empty())
       out << "    caution: " << sw.caution << "\n";
   }
-  out << "\nDecision support only; not medical advice.\n";
+  out << "\n" << words::phrase::footer << "\n";
 }
 
 void run_list(Context &ctx) {

@@ -2,6 +2,7 @@
 // data: trial order, first-line drugs and the decision parameters, each with its source.
 #include "planner/cli/commands.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -85,7 +86,7 @@ void print_pathway(std::ostream &out, const Pathway &p) {
   line("extension when too few scores", std::to_string(d.extension_days.value) + " days",
        d.extension_days.cite);
   line("extensions before review", std::to_string(d.max_extensions.value), d.max_extensions.cite);
-  out << "\nDecision support only; not medical advice.\n";
+  out << "\n" << words::phrase::footer << "\n";
 }
 
 void run_list(Context &ctx) {

@@ -61,7 +61,7 @@ void print_body(std::ostream &out, const Plan &plan, const Pathway &pw, const Fo
 
 void print_text(std::ostream &out, const Plan &plan, const Pathway &pw, const Formulary &f) {
   print_body(out, plan, pw, f);
-  out << "\nDecision support only; not medical advice.\n";
+  out << "\n" << words::phrase::footer << "\n";
 }
 
 void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway &pw,

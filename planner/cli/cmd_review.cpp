@@ -138,7 +138,7 @@ void run_show(Context &ctx, const std::string &id, int version) {
     out << "review: " << to_string(r.verdict) << " by " << r.pharmacist << " at " << r.at
         << (r.note.empty() ? "" : ": " + r.note) << "\n";
   }
-  out << "\nDecision support only; not medical advice.\n";
+  out << "\n" << words::phrase::footer << "\n";
 }
 
 void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, bool approve,

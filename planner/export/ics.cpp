@@ -170,7 +170,7 @@ void write_ics(std::ostream &out, const ExportInput &in) {
   const std::string stamp = utc_stamp(c.now_utc);
   const std::string sequence = std::to_string(c.plan_version);
   const std::string uid_base = "titrate-" + in.patient.id;
-  const std::string footer = "Decision support only; not medical advice.";
+  const std::string footer(words::phrase::footer);
 
   Lines l(out);
   l.add("BEGIN:VCALENDAR");

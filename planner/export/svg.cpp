@@ -2,6 +2,7 @@
 
 #include "planner/core/text.hpp"
 #include "planner/export/export_common.hpp"
+#include "planner/export/words.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -251,8 +252,8 @@ void write_svg(std::ostream &out, const ExportInput &in) {
     out << "<text x=\"" << num(kLeft) << "\" y=\"" << num(kBottom + 50)
         << "\" font-size=\"10\">Dashed: baseline. Green: " << score_text(c.response_pct)
         << " % less pain than baseline (a response).</text>\n";
-  out << "<text x=\"" << num(kLeft) << "\" y=\"" << num(kBottom + 64)
-      << "\" font-size=\"10\">Decision support only; not medical advice.</text>\n";
+  out << "<text x=\"" << num(kLeft) << "\" y=\"" << num(kBottom + 64) << "\" font-size=\"10\">"
+      << words::phrase::footer << "</text>\n";
   if (shift > 0)
     out << "</g>\n";
   out << "</svg>\n";

@@ -9,41 +9,47 @@ namespace titrate {
 
 namespace {
 
+// A zone whose standard time is `std_offset` minutes from UTC, named `std_abbr`, and whose
+// daylight time (one hour more, named `dst_abbr`) follows the EU or the US rule:
 // EU: last Sunday of March and October at 01:00 UTC (Directive 2000/84/EC).
 // US: second Sunday of March at 02:00 standard, first Sunday of November at 02:00 daylight
 // (Energy Policy Act 2005, in force since 2007).
-DaylightRule eu_rule(int std_offset, const char *abbreviation) {
+TimeZoneRules eu_zone(const char *name, int std_offset, const char *std_abbr,
+                      const char *dst_abbr) {
   const int dst = std_offset + 60;
-  return DaylightRule{dst, abbreviation, TransitionRule{3, -1, 60 + std_offset},
-                      TransitionRule{10, -1, 60 + dst}};
+  return {name, std_offset, std_abbr,
+          DaylightRule{dst, dst_abbr, TransitionRule{3, -1, 60 + std_offset},
+                       TransitionRule{10, -1, 60 + dst}}};
 }
-DaylightRule us_rule(int std_offset, const char *abbreviation) {
-  return DaylightRule{std_offset + 60, abbreviation, TransitionRule{3, 2, 120},
-                      TransitionRule{11, 1, 120}};
+TimeZoneRules us_zone(const char *name, int std_offset, const char *std_abbr,
+                      const char *dst_abbr) {
+  return {name, std_offset, std_abbr,
+          DaylightRule{std_offset + 60, dst_abbr, TransitionRule{3, 2, 120},
+                       TransitionRule{11, 1, 120}}};
 }
 
 const std::vector<TimeZoneRules> &zones() {
   static const std::vector<TimeZoneRules> all = [] {
     std::vector<TimeZoneRules> z{
         {"UTC", 0, "UTC", std::nullopt},
-        {"Europe/London", 0, "GMT", eu_rule(0, "BST")},
-        {"Europe/Lisbon", 0, "WET", eu_rule(0, "WEST")},
-        {"Europe/Paris", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Berlin", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Madrid", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Rome", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Amsterdam", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Brussels", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Vienna", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Zurich", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Stockholm", 60, "CET", eu_rule(60, "CEST")},
-        {"Europe/Athens", 120, "EET", eu_rule(120, "EEST")},
-        {"Europe/Helsinki", 120, "EET", eu_rule(120, "EEST")},
-        {"America/New_York", -300, "EST", us_rule(-300, "EDT")},
-        {"America/Chicago", -360, "CST", us_rule(-360, "CDT")},
-        {"America/Denver", -420, "MST", us_rule(-420, "MDT")},
+        eu_zone("Europe/London", 0, "GMT", "BST"),
+        eu_zone("Europe/Lisbon", 0, "WET", "WEST"),
+        eu_zone("Europe/Paris", 60, "CET", "CEST"),
+        eu_zone("Europe/Berlin", 60, "CET", "CEST"),
+        eu_zone("Europe/Madrid", 60, "CET", "CEST"),
+        eu_zone("Europe/Rome", 60, "CET", "CEST"),
+        eu_zone("Europe/Amsterdam", 60, "CET", "CEST"),
+        eu_zone("Europe/Brussels", 60, "CET", "CEST"),
+        eu_zone("Europe/Vienna", 60, "CET", "CEST"),
+        eu_zone("Europe/Zurich", 60, "CET", "CEST"),
+        eu_zone("Europe/Stockholm", 60, "CET", "CEST"),
+        eu_zone("Europe/Athens", 120, "EET", "EEST"),
+        eu_zone("Europe/Helsinki", 120, "EET", "EEST"),
+        us_zone("America/New_York", -300, "EST", "EDT"),
+        us_zone("America/Chicago", -360, "CST", "CDT"),
+        us_zone("America/Denver", -420, "MST", "MDT"),
         {"America/Phoenix", -420, "MST", std::nullopt},
-        {"America/Los_Angeles", -480, "PST", us_rule(-480, "PDT")},
+        us_zone("America/Los_Angeles", -480, "PST", "PDT"),
     };
     std::sort(z.begin(), z.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
     return z;

@@ -139,6 +139,8 @@ inline constexpr std::string_view notes = "NOTES";
 inline constexpr std::string_view assessment_dates =
     "ASSESSMENT DATES (your pain scores are reviewed and the next step is decided)";
 inline constexpr std::string_view none_planned = "None planned.";
+// The disclaimer of the CLI's texts, the outcome reports, the schedule, the handout, the calendar
+// and the chart.
 inline constexpr std::string_view footer = "Decision support only; not medical advice.";
 // The handout's own headings and labels.
 inline constexpr std::string_view dates = "Dates";

@@ -142,13 +142,13 @@ void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc
                 "\"" + *m + "\" is not a switch mode; expected overlap, sequential or cross_taper");
     }
     if (auto n = t.integer("gap_days", r.mode == SwitchMode::sequential, 0, 365))
-      r.gap_days = static_cast<int>(*n);
+      r.gap_days = *n;
     r.next_start = t.dose_mg("next_start_mg", false);
     const bool cross = r.mode == SwitchMode::cross_taper;
     if (auto d = t.dose_mg("decrement_mg", cross))
       r.decrement = *d;
     if (auto n = t.integer("interval_days", cross, 1, 365))
-      r.interval_days = static_cast<int>(*n);
+      r.interval_days = *n;
     if (!cross && (t.has("decrement_mg") || t.has("interval_days"))) {
       t.fault(t.has("decrement_mg") ? "decrement_mg" : "interval_days",
               "only cross_taper rules cut the outgoing drug; expected mode = \"cross_taper\" or no "

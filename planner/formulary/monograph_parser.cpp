@@ -187,9 +187,9 @@ void parse_titration(Table &top, Monograph &m) {
   if (auto d = t.dose_mg("increment_mg"))
     ti.increment = *d;
   if (auto n = t.integer("interval_days", true, 1, 365))
-    ti.interval_days = static_cast<int>(*n);
+    ti.interval_days = *n;
   if (auto n = t.integer("min_interval_days", true, 1, 365))
-    ti.min_interval_days = static_cast<int>(*n);
+    ti.min_interval_days = *n;
   if (auto d = t.dose_mg("target_mg"))
     ti.target = *d;
   if (auto e = t.doses_mg("escalation_mg"))
@@ -209,7 +209,7 @@ void parse_titration(Table &top, Monograph &m) {
     if (auto d = s.dose_mg("daily_mg"))
       st.daily = *d;
     if (auto n = s.integer("days", true, 1, 365))
-      st.days = static_cast<int>(*n);
+      st.days = *n;
     st.times = read_times(s, "times", false);
     st.cite = s.citation();
     read_confidence(s, st.cite);
@@ -437,7 +437,7 @@ void parse_age(Table &top, Monograph &m, const Vocabulary &vocab) {
       [&vocab](Table &t) {
         AgeRule a;
         if (auto n = t.integer("min_age", true, 0, 130))
-          a.min_age = static_cast<int>(*n);
+          a.min_age = *n;
         if (auto c = t.strings("requires_conditions", false)) {
           for (const auto &x : *c)
             check_condition(t, "requires_conditions", x, vocab);
@@ -512,11 +512,11 @@ void parse_interactions(Table &top, Monograph &m, const Vocabulary &vocab) {
           r.medication = *med;
         }
         if (auto n = t.integer("washout_days", false, 0, 365))
-          r.washout_days = static_cast<int>(*n);
+          r.washout_days = *n;
         if (auto n = t.integer("min_count", false, 1, 20))
-          r.min_count = static_cast<int>(*n);
+          r.min_count = *n;
         if (auto n = t.integer("min_age", false, 0, 130))
-          r.min_age = static_cast<int>(*n);
+          r.min_age = *n;
         if (auto b = t.boolean("except_self", false))
           r.except_self = *b;
         r.rule = read_rule(t, r.medication.empty() ? "interaction." + r.med_class
@@ -545,9 +545,9 @@ void parse_taper(Table &top, Monograph &m) {
   if (auto d = t.dose_mg("decrement_mg", tr.kind == TaperKind::decrement))
     tr.decrement = *d;
   if (auto n = t.integer("interval_days", !steps_kind, 1, 365))
-    tr.interval_days = static_cast<int>(*n);
+    tr.interval_days = *n;
   if (auto n = t.integer("min_total_days", false, 0, 365))
-    tr.min_total_days = static_cast<int>(*n);
+    tr.min_total_days = *n;
   if (auto s = t.str("note", false))
     tr.note = *s;
   tr.cite = t.citation();
@@ -558,11 +558,11 @@ void parse_taper(Table &top, Monograph &m) {
     Table r(t.faults(), *rows[i], idx("taper.by_time_on_drug", i));
     TaperDuration d;
     if (auto n = r.integer("min_weeks", true, 0, 520))
-      d.min_weeks = static_cast<int>(*n);
+      d.min_weeks = *n;
     if (auto n = r.integer("min_total_days", true, 0, 365))
-      d.min_total_days = static_cast<int>(*n);
+      d.min_total_days = *n;
     if (auto n = r.integer("max_total_days", false, 1, 365))
-      d.max_total_days = static_cast<int>(*n);
+      d.max_total_days = *n;
     if (auto x = r.str("text"))
       d.text = *x;
     r.finish();
@@ -593,7 +593,7 @@ void parse_taper(Table &top, Monograph &m) {
     if (auto d = s.dose_mg("to_mg", true, true))
       st.to = *d;
     if (auto n = s.integer("days", true, 1, 365))
-      st.days = static_cast<int>(*n);
+      st.days = *n;
     if (auto b = s.boolean("requires_strength", false))
       st.requires_strength = *b;
     s.finish();

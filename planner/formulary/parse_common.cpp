@@ -5,13 +5,6 @@
 
 namespace titrate::formulary_parse {
 
-std::string file_stem(const std::string &name) {
-  const auto slash = name.find_last_of("/\\");
-  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
-  const auto dot = base.rfind('.');
-  return dot == std::string::npos ? base : base.substr(0, dot);
-}
-
 std::string idx(const std::string &k, std::size_t i) {
   return k + "[" + std::to_string(i + 1) + "]";
 }

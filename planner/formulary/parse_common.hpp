@@ -1,6 +1,7 @@
 #pragma once
 // Inside the formulary loader (internal to planner/formulary): what the monograph parser
-// (monograph_parser.cpp) and the vocabulary, switching and cross-file loader (loader.cpp) share.
+// (monograph_parser.cpp), the vocabulary, switching and cross-file loader (loader.cpp) and the
+// patient file reader (patient_file.cpp) share.
 #include "planner/formulary/loader.hpp"
 #include "planner/formulary/toml_reader.hpp"
 
@@ -10,11 +11,10 @@
 namespace titrate::formulary_parse {
 
 using tomlr::Faults;
+using tomlr::file_stem;
 using tomlr::Table;
 using tomlr::Value;
 
-// "formulary/gabapentin.toml" -> "gabapentin"
-std::string file_stem(const std::string &name);
 // "key[3]" for the element i = 2 of `key`, as messages name it.
 std::string idx(const std::string &k, std::size_t i);
 // A vocabulary word: lower-case letters, digits and inner hyphens.

@@ -1,6 +1,7 @@
 #include "planner/formulary/patient_file.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/formulary/parse_common.hpp"
 #include "planner/formulary/toml_reader.hpp"
 
 #include <algorithm>
@@ -13,13 +14,9 @@ using tomlr::Faults;
 using tomlr::Table;
 using tomlr::Value;
 
+// A vocabulary word of at most 64 bytes.
 bool is_medication_name(const std::string &s) {
-  if (s.empty() || s.size() > 64)
-    return false;
-  for (char ch : s)
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
-      return false;
-  return s.front() != '-' && s.back() != '-';
+  return s.size() <= 64 && formulary_parse::is_vocab_word(s);
 }
 
 void check_medication_name(const std::string &field, const std::string &name) {

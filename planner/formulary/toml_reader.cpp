@@ -26,6 +26,13 @@ std::string join(const std::vector<std::string> &items, const std::string &sep) 
   return out;
 }
 
+std::string file_stem(const std::string &name) {
+  const auto slash = name.find_last_of("/\\");
+  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  const auto dot = base.rfind('.');
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
 std::string type_name(const Value &v) {
   switch (v.type()) {
   case toml::node_type::boolean:
@@ -181,8 +188,7 @@ std::optional<std::string> Table::str(const std::string &k, bool required) {
   return v->as_string()->get();
 }
 
-std::optional<std::int64_t> Table::integer(const std::string &k, bool required, std::int64_t min,
-                                           std::int64_t max) {
+std::optional<int> Table::integer(const std::string &k, bool required, int min, int max) {
   const Value *v = raw_of_kind(k, required, &Value::is_integer, "a whole number");
   if (!v)
     return std::nullopt;
@@ -192,7 +198,7 @@ std::optional<std::int64_t> Table::integer(const std::string &k, bool required, 
                  std::to_string(max));
     return std::nullopt;
   }
-  return x;
+  return static_cast<int>(x);
 }
 
 std::optional<double> Table::number(const std::string &k, bool required) {

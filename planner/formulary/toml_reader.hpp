@@ -67,8 +67,9 @@ public:
   const Value *raw(const std::string &k, bool required);
 
   std::optional<std::string> str(const std::string &k, bool required = true);
-  std::optional<std::int64_t> integer(const std::string &k, bool required = true,
-                                      std::int64_t min = 0, std::int64_t max = INT32_MAX);
+  // A whole number within [min, max] (every one the files hold is an int: days, ages, counts).
+  std::optional<int> integer(const std::string &k, bool required = true, int min = 0,
+                             int max = INT32_MAX);
   // Integer or decimal.
   std::optional<double> number(const std::string &k, bool required = true);
   std::optional<bool> boolean(const std::string &k, bool required = true);
@@ -109,5 +110,8 @@ std::vector<std::string> keys(const Value &v);
 // The value at KEY of a table (nullptr when absent or `v` is not a table).
 const Value *at(const Value &v, const std::string &key);
 std::string join(const std::vector<std::string> &items, const std::string &sep = ", ");
+// A data file's name without its folder and extension: "formulary/gabapentin.toml" ->
+// "gabapentin" (a monograph's drug, a pathway's name).
+std::string file_stem(const std::string &name);
 
 } // namespace titrate::tomlr

@@ -11,15 +11,9 @@ namespace titrate {
 namespace {
 
 using tomlr::Faults;
+using tomlr::file_stem;
 using tomlr::Table;
 using tomlr::Value;
-
-std::string file_stem(const std::string &name) {
-  const auto slash = name.find_last_of("/\\");
-  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
-  const auto dot = base.rfind('.');
-  return dot == std::string::npos ? base : base.substr(0, dot);
-}
 
 std::string known_drugs(const Formulary &f) {
   std::vector<std::string> names;
@@ -36,9 +30,8 @@ void read_param(Table &decisions, const std::string &key, Sourced<T> &out, doubl
     return;
   Table t(decisions.faults(), *v, decisions.key(key));
   if constexpr (std::is_same_v<T, int>) {
-    if (auto n = t.integer("value", true, static_cast<std::int64_t>(min),
-                           static_cast<std::int64_t>(max)))
-      out.value = static_cast<int>(*n);
+    if (auto n = t.integer("value", true, static_cast<int>(min), static_cast<int>(max)))
+      out.value = *n;
   } else {
     if (auto x = t.number("value")) {
       if (*x < min || *x > max) {

@@ -21,6 +21,25 @@ UserAccount accounts_read_user(const SqlRow &r) {
   return u;
 }
 
+PatientLink accounts_read_link(const SqlRow &r) {
+  PatientLink l;
+  l.token_hash = r.text(0);
+  l.patient = r.text(1);
+  l.created = r.integer(2);
+  if (!r.null(3))
+    l.revoked = r.integer(3);
+  return l;
+}
+
+Session accounts_read_session(const SqlRow &r) {
+  Session s;
+  s.id_hash = r.text(0);
+  s.user = r.text(1);
+  s.csrf = r.text(2);
+  s.expires = r.integer(3);
+  return s;
+}
+
 const std::string accounts_user_columns =
     "SELECT name, role, password_hash, failed_logins, locked_until, created FROM users";
 
@@ -79,20 +98,14 @@ void CoreAccounts::add_user(const UserAccount &u) {
 }
 
 std::optional<UserAccount> CoreAccounts::user(const std::string &name) {
-  const auto r = run(false, accounts_user_columns + " WHERE name = $1", {name});
-  if (r.empty())
-    return std::nullopt;
-  return accounts_read_user(r.front());
+  return store::decode_first(run(false, accounts_user_columns + " WHERE name = $1", {name}),
+                             accounts_read_user);
 }
 
 std::vector<UserAccount> CoreAccounts::users() {
   const auto r =
       run(false, accounts_user_columns + " ORDER BY name" + std::string(sql_->byte_order()), {});
-  std::vector<UserAccount> out;
-  out.reserve(r.size());
-  for (const auto &row : r)
-    out.push_back(accounts_read_user(row));
-  return out;
+  return store::decode_rows(r, accounts_read_user);
 }
 
 void CoreAccounts::set_login_state(const std::string &name, int failed_logins,
@@ -140,15 +153,7 @@ std::optional<PatientLink> CoreAccounts::link(const std::string &token_hash) {
                      "SELECT token_hash, patient_id, created, revoked FROM patient_links "
                      "WHERE token_hash = $1",
                      {token_hash});
-  if (r.empty())
-    return std::nullopt;
-  PatientLink l;
-  l.token_hash = r.front().text(0);
-  l.patient = r.front().text(1);
-  l.created = r.front().integer(2);
-  if (!r.front().null(3))
-    l.revoked = r.front().integer(3);
-  return l;
+  return store::decode_first(r, accounts_read_link);
 }
 
 int CoreAccounts::revoke_links(const std::string &patient, std::int64_t at) {
@@ -168,14 +173,7 @@ std::optional<Session> CoreAccounts::session(const std::string &id_hash) {
   const auto r =
       run(false, "SELECT id_hash, user_name, csrf, expires FROM sessions WHERE id_hash = $1",
           {id_hash});
-  if (r.empty())
-    return std::nullopt;
-  Session s;
-  s.id_hash = r.front().text(0);
-  s.user = r.front().text(1);
-  s.csrf = r.front().text(2);
-  s.expires = r.front().integer(3);
-  return s;
+  return store::decode_first(r, accounts_read_session);
 }
 
 void CoreAccounts::delete_session(const std::string &id_hash) {

@@ -214,22 +214,14 @@ PlanVersion core_version_from_row(const SqlRow &q) {
   v.patient = q.text(0);
   v.version = q.int32(1);
   v.status = core_status_from(q.text(2));
-  try {
-    v.plan = store::plan_from_document(json::parse(q.text(3)));
-  } catch (const json::exception &e) {
-    throw StorageError("stored plan of " + v.patient + " version " + std::to_string(v.version) +
-                       ": " + e.what());
-  }
+  v.plan = store::decode_stored([&] { return store::plan_from_document(json::parse(q.text(3))); },
+                                [&] { return store::plan_version_name(v.patient, v.version); });
   v.drafted_by = q.text(4);
   v.drafted_at = q.text(5);
   v.submitted_by = q.opt_text(6);
   v.submitted_at = q.opt_text(7);
   v.note = q.text(8);
   return v;
-}
-
-std::string core_version_name(const std::string &patient, int version) {
-  return "plan of " + patient + " version " + std::to_string(version);
 }
 
 // A patient's entries in an append-only table of them (pain_scores, adverse_effects), oldest
@@ -251,9 +243,7 @@ std::string core_entries_sql(const std::string &table, const std::string &column
 // (`what` #id), its name built only then.
 template <class Entry, class ReadRest>
 std::vector<Entry> core_entries(const store::SqlRows &rows, const char *what, ReadRest read_rest) {
-  std::vector<Entry> out;
-  out.reserve(rows.size());
-  for (const auto &row : rows) {
+  return store::decode_rows(rows, [&](const SqlRow &row) {
     Entry e;
     e.id = row.integer(0);
     store::decode_stored(
@@ -265,9 +255,8 @@ std::vector<Entry> core_entries(const store::SqlRows &rows, const char *what, Re
           read_rest(e, row);
         },
         [&] { return std::string(what) + " #" + std::to_string(e.id); });
-    out.push_back(std::move(e));
-  }
-  return out;
+    return e;
+  });
 }
 
 bool core_blank(const std::string &s) {
@@ -474,20 +463,14 @@ std::optional<PatientRecord> CoreStore::patient(const std::string &id) {
                           " FROM patient_versions WHERE patient_id = $1 "
                           "ORDER BY version DESC LIMIT 1",
                       {id});
-  if (r.empty())
-    return std::nullopt;
-  return core_patient_from_row(r.front());
+  return store::decode_first(r, core_patient_from_row);
 }
 
 std::vector<PatientRecord> CoreStore::patient_history(const std::string &id) {
   const auto r = read("SELECT " + core_patient_columns(sources_, indication_) +
                           " FROM patient_versions WHERE patient_id = $1 ORDER BY version",
                       {id});
-  std::vector<PatientRecord> out;
-  out.reserve(r.size());
-  for (const auto &row : r)
-    out.push_back(core_patient_from_row(row));
-  return out;
+  return store::decode_rows(r, core_patient_from_row);
 }
 
 std::vector<PatientRecord> CoreStore::patients() {
@@ -495,11 +478,7 @@ std::vector<PatientRecord> CoreStore::patients() {
                       " FROM patient_versions v WHERE version = (SELECT max(version) "
                       "FROM patient_versions w WHERE w.patient_id = v.patient_id) "
                       "ORDER BY patient_id");
-  std::vector<PatientRecord> out;
-  out.reserve(r.size());
-  for (const auto &row : r)
-    out.push_back(core_patient_from_row(row));
-  return out;
+  return store::decode_rows(r, core_patient_from_row);
 }
 
 // ---- plans
@@ -607,7 +586,7 @@ void CoreStore::submit(const std::string &patient, int version, const Actor &who
   Tx tx(*this, true);
   const VersionRow v = find_version(patient, version, true);
   if (v.status != PlanStatus::draft) {
-    throw RefusedError(core_version_name(patient, version) + " is " +
+    throw RefusedError(store::plan_version_name(patient, version) + " is " +
                        std::string(to_string(v.status)) +
                        "; only a draft can be submitted (an edit makes a new version)");
   }
@@ -624,12 +603,13 @@ CoreStore::VersionRow CoreStore::reviewable_version(const std::string &patient, 
                                                     const Actor &who, std::string_view verb) {
   VersionRow v = find_version(patient, version, true);
   if (v.status != PlanStatus::submitted) {
-    throw RefusedError(core_version_name(patient, version) + " is " +
+    throw RefusedError(store::plan_version_name(patient, version) + " is " +
                        std::string(to_string(v.status)) +
                        ", not awaiting review; only a submitted version can be " +
                        (verb == "approve" ? "approved" : "rejected"));
   }
-  require_four_eyes(core_version_name(patient, version), v.drafted_by, v.submitted_by, who, verb);
+  require_four_eyes(store::plan_version_name(patient, version), v.drafted_by, v.submitted_by, who,
+                    verb);
   return v;
 }
 
@@ -664,12 +644,7 @@ void CoreStore::reject(const std::string &patient, int version, const Actor &who
 
 std::vector<PlanVersion> CoreStore::versions_where(const std::string &where,
                                                    const SqlParams &params) {
-  const auto r = read(core_version_select + where, params);
-  std::vector<PlanVersion> out;
-  out.reserve(r.size());
-  for (const auto &row : r)
-    out.push_back(core_version_from_row(row));
-  return out;
+  return store::decode_rows(read(core_version_select + where, params), core_version_from_row);
 }
 
 std::optional<PlanVersion> CoreStore::plan_version(const std::string &patient, int version) {
@@ -715,14 +690,10 @@ std::vector<Review> CoreStore::reviews(const std::string &patient) {
                       "FROM reviews r JOIN plan_versions v ON v.id = r.plan_version_id "
                       "JOIN plans p ON p.id = v.plan_id WHERE p.patient_id = $1 ORDER BY r.id",
                       {patient});
-  std::vector<Review> out;
-  out.reserve(r.size());
-  for (const auto &row : r) {
-    out.push_back({row.text(0), row.int32(1), row.text(2),
-                   row.text(3) == "approved" ? Verdict::approved : Verdict::rejected, row.text(4),
-                   row.text(5)});
-  }
-  return out;
+  return store::decode_rows(r, [](const SqlRow &row) {
+    const Verdict verdict = row.text(3) == "approved" ? Verdict::approved : Verdict::rejected;
+    return Review{row.text(0), row.int32(1), row.text(2), verdict, row.text(4), row.text(5)};
+  });
 }
 
 // ---- observations
@@ -1046,9 +1017,7 @@ std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
                       "ON v.id = d.plan_version_id " +
                           where,
                       params);
-  std::vector<DecisionRecord> out;
-  out.reserve(r.size());
-  for (const auto &d : r) {
+  return store::decode_rows(r, [](const SqlRow &d) {
     DecisionRecord rec;
     rec.id = d.integer(0);
     store::decode_stored(
@@ -1083,9 +1052,8 @@ std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
           rec.recorded_at = d.text(18);
         },
         [&] { return "decision #" + std::to_string(rec.id); });
-    out.push_back(std::move(rec));
-  }
-  return out;
+    return rec;
+  });
 }
 
 // ---- the due list
@@ -1157,13 +1125,17 @@ std::vector<AuditEntry> CoreStore::audit(const std::optional<std::string> &patie
                     std::string(audit_actor_ ? "door, os_user" : "'', ''") + " FROM audit";
   const auto r = patient ? read(sql + " WHERE patient_id = $1 ORDER BY id", {*patient})
                          : read(sql + " ORDER BY id");
-  std::vector<AuditEntry> out;
-  out.reserve(r.size());
-  for (const auto &row : r) {
-    out.push_back({row.integer(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5),
-                   row.text(6), row.text(7), row.text(8)});
-  }
-  return out;
+  return store::decode_rows(r, [](const SqlRow &row) {
+    return AuditEntry{.id = row.integer(0),
+                      .at = row.text(1),
+                      .user = row.text(2),
+                      .role = row.text(3),
+                      .action = row.text(4),
+                      .patient = row.text(5),
+                      .detail = row.text(6),
+                      .door = row.text(7),
+                      .os_user = row.text(8)};
+  });
 }
 
 } // namespace titrate

@@ -52,6 +52,24 @@ private:
 };
 using SqlRows = std::vector<SqlRow>;
 
+// Every row decoded by `decode(row)`, in the rows' order.
+template <class Decode> auto decode_rows(const SqlRows &rows, Decode decode) {
+  std::vector<std::invoke_result_t<Decode &, const SqlRow &>> out;
+  out.reserve(rows.size());
+  for (const auto &row : rows)
+    out.push_back(decode(row));
+  return out;
+}
+
+// The first row decoded by `decode(row)`; nothing when there are no rows.
+template <class Decode>
+auto decode_first(const SqlRows &rows, Decode decode)
+    -> std::optional<std::invoke_result_t<Decode &, const SqlRow &>> {
+  if (rows.empty())
+    return std::nullopt;
+  return decode(rows.front());
+}
+
 // The rows a score import refuses, worded once for every back end's import: each kind counted,
 // the first max_listed of each listed by line ("and N more" after them). Nothing is imported
 // when any row is refused.

@@ -2,10 +2,10 @@
 // more of our own). The test reads the files (the library never does); plans are written by
 // hand (tests/assessment/fixture.hpp) so that only the decision rules are under test. Expected
 // values are worked out from clinical.md A2, A3, A6 by hand, as the comments show.
-#include "planner/core/errors.hpp"
-#include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "tests/assessment/fixture.hpp"
+#include "tests/common/g1_patient.hpp"
+#include "tests/common/shipped_formulary.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -20,30 +20,16 @@ using namespace titrate::test;
 namespace {
 
 const Formulary &shipped() {
-  static const Formulary f =
-      load_formulary(read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
-  return f;
+  return shipped_formulary();
 }
 
 const Pathway &cipn_esmo() {
-  static const Pathway p = [] {
-    for (auto &pw :
-         load_pathways(read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped()))
-      if (pw.name == "cipn-esmo")
-        return pw;
-    throw NotFoundError("cipn-esmo");
-  }();
-  return p;
+  return shipped_pathway("cipn-esmo");
 }
 
 // clinical.md G1's patient: 55 y woman, 65 kg, creatinine 0.8 (CrCl about 81 mL/min).
 Patient g1(int baseline) {
-  Patient p;
-  p.id = "P001";
-  p.birth_date = Date(1971, 5, 1);
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
+  Patient p = g1_patient("P001", Date(1971, 5, 1));
   p.baseline_pain = PainScore(baseline);
   return p;
 }

@@ -13,10 +13,8 @@ const lib = require('./lib');
 
 lib.world(process.argv, 'abuse').then((t) => lib.run(t, async () => {
   const { base, check } = t;
-  t.titrate(['patient', 'add', 'P1', '--birth-date', '1971-06-15', '--sex', 'female', '--weight-kg', '65',
-    '--creatinine-mg-dl', '0.8', '--baseline-pain', '7']);
-  t.titrate(['user', 'add', 'dr.a', '--role', 'clinician'], lib.PASSWORD + '\n');
-  t.titrate(['user', 'add', 'ph.b', '--role', 'pharmacist'], lib.PASSWORD + '\n');
+  t.addP1();
+  t.addStaff();
   await t.serve();
   const browser = await t.launch();
   const page = await browser.newPage();

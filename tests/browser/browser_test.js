@@ -12,15 +12,9 @@
 const lib = require('./lib');
 
 lib.world(process.argv, 'browser').then((t) => lib.run(t, async () => {
-  const { base } = t;
-  const check = t.check;
-  const text = t.text;
-  const submitAndWait = t.submitAndWait;
-  const login = t.login;
-  t.titrate(['patient', 'add', 'P1', '--birth-date', '1971-06-15', '--sex', 'female', '--weight-kg', '65',
-    '--creatinine-mg-dl', '0.8', '--baseline-pain', '7']);
-  t.titrate(['user', 'add', 'dr.a', '--role', 'clinician'], lib.PASSWORD + '\n');
-  t.titrate(['user', 'add', 'ph.b', '--role', 'pharmacist'], lib.PASSWORD + '\n');
+  const { base, check, text, submitAndWait, login } = t;
+  t.addP1();
+  t.addStaff();
   const url = t.titrate(['patient', 'invite', 'P1', '--base-url', base]).trim();
   // P2: many eligibility reasons (age 82, CrCl 26, mild hepatic impairment, arrhythmia, falls,
   // sertraline and tramadol), a submitted plan and a side effect: the long tables on a phone.

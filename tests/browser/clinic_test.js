@@ -12,12 +12,8 @@ const path = require('path');
 const lib = require('./lib');
 
 lib.world(process.argv, 'clinic').then((t) => lib.run(t, async () => {
-  const { base } = t;
-  const check = t.check;
-  const text = t.text;
-  const submitAndWait = t.submitAndWait;
-  t.titrate(['user', 'add', 'dr.a', '--role', 'clinician'], lib.PASSWORD + '\n');
-  t.titrate(['user', 'add', 'ph.b', '--role', 'pharmacist'], lib.PASSWORD + '\n');
+  const { base, check, text, submitAndWait } = t;
+  t.addStaff();
   // The store exists before serve starts (an empty clinic).
   t.titrate(['patient', 'list']);
   await t.serve();

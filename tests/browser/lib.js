@@ -65,6 +65,15 @@ async function world(argv, name, opts = {}) {
     if (r.status !== 0 && !allowFail) fail(`titrate ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
     return allowFail ? r : r.stdout;
   };
+  // The adult patient P1 (born 1971-06-15, female, 65 kg, creatinine 0.8 mg/dL, baseline pain 7:
+  // the web tests' adult, tests/web/web_people.hpp).
+  t.addP1 = () => t.titrate(['patient', 'add', 'P1', '--birth-date', '1971-06-15', '--sex', 'female', '--weight-kg',
+    '65', '--creatinine-mg-dl', '0.8', '--baseline-pain', '7']);
+  // The staff: clinician dr.a and pharmacist ph.b, each signing in with PASSWORD.
+  t.addStaff = () => {
+    t.titrate(['user', 'add', 'dr.a', '--role', 'clinician'], PASSWORD + '\n');
+    t.titrate(['user', 'add', 'ph.b', '--role', 'pharmacist'], PASSWORD + '\n');
+  };
   t.check = (cond, what) => {
     if (!cond) throw new Error(`${t.step}: ${what}`);
     console.log(`ok - ${t.step}: ${what}`);

@@ -26,8 +26,7 @@ const CLINIC = ['--clinic-name', 'Hope Pain Clinic', '--clinic-phone', '020 7946
 
 lib.world(process.argv, 'patient', { today: '2026-12-07' }).then((t) => lib.run(t, async () => {
   const { base, check, text, submitAndWait } = t;
-  t.titrate(['patient', 'add', 'P1', '--birth-date', '1971-06-15', '--sex', 'female', '--weight-kg', '65',
-    '--creatinine-mg-dl', '0.8', '--baseline-pain', '7']);
+  t.addP1();
   t.titrate(['--user', 'dr.a', '--role', 'clinician', 'plan', 'P1', '--start', '2026-12-01', '--pathway', 'cipn-esmo',
     '--backdate', '--submit']);
   t.titrate(['--user', 'ph.b', '--role', 'pharmacist', 'review', 'approve', 'P1']);

@@ -87,6 +87,11 @@ TEST_CASE("store import: all rows or none, every bad row reported, re-import har
   TempDir d;
   add_p1(d);
   const auto db = d.file("clinic/titrate.db");
+  // `titrate import scores FILE` as `user` on 2026-11-30.
+  const auto import_as = [&d](const std::string &user, const std::string &role,
+                              const std::string &file) {
+    return as(d, user, role, "2026-11-30", {"import", "scores", file});
+  };
   const auto good = d.write("diary.csv", "patient_id,at,score,note\n"
                                          "P1,2026-11-24T09:00,8,\n"
                                          "P1,2026-11-24T21:00,7,evening\n"
@@ -99,7 +104,7 @@ TEST_CASE("store import: all rows or none, every bad row reported, re-import har
   CHECK(j["rows"] == 3);
   CHECK(j["imported"] == 3);
   CHECK(j["duplicates"] == 0);
-  r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"import", "scores", good}));
+  r = run_titrate(d, import_as("P1", "patient", good));
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out,
              Catch::Contains("imported 0 scores") && Catch::Contains("skipped 3 duplicates"));
@@ -110,7 +115,7 @@ TEST_CASE("store import: all rows or none, every bad row reported, re-import har
                                       "P1,2026-11-26,eleven,\n"
                                       "P1,2026-13-01,5,\n"
                                       "P1,2026-11-27,12,\n");
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30", {"import", "scores", bad}));
+  r = run_titrate(d, import_as("dr.ames", "clinician", bad));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("bad.csv:3: score") && Catch::Contains("bad.csv:4: at") &&
                         Catch::Contains("bad.csv:5: score"));
@@ -121,27 +126,22 @@ TEST_CASE("store import: all rows or none, every bad row reported, re-import har
                                               "P7,2026-11-26,6\n"
                                               "P1,2026-11-27,5\n"
                                               "P8,2026-11-27,5\n");
-  r = run_titrate(d, as(d, "dr.ames", "clinician", "2026-11-30", {"import", "scores", unknown}));
+  r = run_titrate(d, import_as("dr.ames", "clinician", unknown));
   CHECK(r.exit_code == 3); // not found (design.md section 4), every unknown row named
   CHECK_THAT(r.err, Catch::Contains("unknown.csv:3: patient_id") && Catch::Contains("P7") &&
                         Catch::Contains("unknown.csv:5: patient_id"));
   CHECK(file_bytes(db) == before);
 
   const auto future = d.write("future.csv", "patient_id,at,score\nP1,2026-12-01,6\n");
-  r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"import", "scores", future}));
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("future.csv:2: at"));
-
   const auto other =
       d.write("other.csv", "patient_id,at,score\nP1,2026-11-26,6\nP2,2026-11-26,6\n");
-  r = run_titrate(d, as(d, "P1", "patient", "2026-11-30", {"import", "scores", other}));
-  CHECK(r.exit_code == 4);
-  CHECK_THAT(r.err, Catch::Contains("other.csv:3"));
-  r = run_titrate(d, as(d, "ph.bell", "pharmacist", "2026-11-30", {"import", "scores", good}));
-  CHECK(r.exit_code == 4);
-  r = run_titrate(
-      d, as(d, "P1", "patient", "2026-11-30", {"import", "scores", d.file("missing.csv")}));
-  CHECK(r.exit_code == 2);
+  check_refused(d, db,
+                {
+                    {import_as("P1", "patient", future), 2, "future.csv:2: at"},
+                    {import_as("P1", "patient", other), 4, "other.csv:3"},
+                    {import_as("ph.bell", "pharmacist", good), 4, ""},
+                    {import_as("P1", "patient", d.file("missing.csv")), 2, ""},
+                });
   CHECK(file_bytes(db) == before);
 }
 

@@ -1,6 +1,7 @@
 #include "tests/export/support.hpp"
 
 #include "tests/common/banned_patterns.hpp"
+#include "tests/common/g1_patient.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -65,12 +66,7 @@ Formulary sample_formulary() {
 }
 
 Patient sample_patient() {
-  Patient p;
-  p.id = "P001";
-  p.birth_date = d("1971-03-02");
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
+  Patient p = g1_patient("P001", d("1971-03-02"));
   p.baseline_pain = PainScore(8);
   return p;
 }

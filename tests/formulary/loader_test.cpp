@@ -262,16 +262,14 @@ TEST_CASE("a TOML syntax error names file and line") {
 TEST_CASE("switch rules naming an unknown drug are rejected") {
   const char *text = "[[switch]]\nfrom = \"testdrug\"\nto = \"venlafaxine\"\nmode = "
                      "\"overlap\"\ntext = \"x\"\nsource = \"T\"\n";
-  try {
-    parse_switching({"f/switching.toml", text}, vocab());
-    FAIL("expected DataError");
-  } catch (const DataError &e) {
-    CHECK_THAT(
-        e.what(),
-        Contains(
-            "f/switching.toml:3: switch[1].to: \"venlafaxine\" is not a formulary drug or drug "
-            "class; expected one of: testdrug, gabapentinoid or \"*\""));
-  }
+  const auto error = thrown_message<DataError>(
+      [&] {
+        parse_switching({"f/switching.toml", text}, vocab());
+      },
+      "(no DataError)");
+  CHECK_THAT(error,
+             Contains("f/switching.toml:3: switch[1].to: \"venlafaxine\" is not a formulary drug "
+                      "or drug class; expected one of: testdrug, gabapentinoid or \"*\""));
 }
 
 TEST_CASE("sequential switch rules need gap_days, cross_taper needs decrement and interval") {

@@ -2,11 +2,13 @@
 // shared/clinical.md (section cited at each case), not from the code's output.
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
+#include "tests/common/thrown.hpp"
 #include "tests/data/read_files.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace titrate;
+using titrate::test::thrown_message;
 
 namespace {
 const Formulary &shipped() {
@@ -304,12 +306,9 @@ TEST_CASE("gabapentin 600/800 mg tablets are scored with the half-tablet note, p
 }
 
 TEST_CASE("get() of an unknown drug is NotFoundError naming the known ones") {
-  try {
-    shipped().get("venlafaxine");
-    FAIL("expected NotFoundError");
-  } catch (const NotFoundError &e) {
-    CHECK_THAT(e.what(), Catch::Contains("venlafaxine") && Catch::Contains("gabapentin"));
-  }
+  CHECK_THAT(
+      thrown_message<NotFoundError>([] { shipped().get("venlafaxine"); }, "(no NotFoundError)"),
+      Catch::Contains("venlafaxine") && Catch::Contains("gabapentin"));
   CHECK(shipped().find("venlafaxine") == nullptr);
 }
 

@@ -5,10 +5,12 @@
 #include "planner/formulary/loader.hpp"
 #include "planner/formulary/patient_file.hpp"
 #include "planner/formulary/toml_text.hpp"
+#include "tests/common/thrown.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace titrate;
+using titrate::test::thrown_message;
 using tomlr::check_toml_text;
 
 namespace {
@@ -20,13 +22,11 @@ std::string fault_of(std::string_view text) {
 }
 
 std::string patient_error(const std::string &text) {
-  try {
-    (void)parse_patient_file({"p.toml", text}, Vocabulary{}, Date(2026, 12, 1));
-  } catch (const InputError &e) {
-    return e.what();
-  }
-  FAIL("no InputError");
-  return "";
+  return thrown_message<InputError>(
+      [&] {
+        (void)parse_patient_file({"p.toml", text}, Vocabulary{}, Date(2026, 12, 1));
+      },
+      "(no InputError)");
 }
 
 } // namespace
@@ -35,13 +35,12 @@ TEST_CASE(
     "the inputs of issue 19 are refused before toml11 sees them, naming file, line and byte") {
   CHECK(patient_error(std::string("\x27\x8d\x5b\x27", 4)) ==
         "p.toml:1: byte 2 (0x8d): not valid UTF-8; expected a UTF-8 text file");
-  try {
-    (void)parse_monograph({"f/x.toml", std::string("\x09\x27\xe6\x27", 4)}, Vocabulary{});
-    FAIL("no DataError");
-  } catch (const DataError &e) {
-    CHECK(std::string(e.what()) ==
-          "f/x.toml:1: byte 3 (0xe6): not valid UTF-8; expected a UTF-8 text file");
-  }
+  CHECK(thrown_message<DataError>(
+            [] {
+              (void)parse_monograph({"f/x.toml", std::string("\x09\x27\xe6\x27", 4)}, Vocabulary{});
+            },
+            "(no DataError)") ==
+        "f/x.toml:1: byte 3 (0xe6): not valid UTF-8; expected a UTF-8 text file");
 }
 
 TEST_CASE("the byte is counted within its line, the line from 1") {

@@ -3,6 +3,7 @@
 // arithmetic is written out beside each figure.
 #include "planner/core/errors.hpp"
 #include "planner/safety/eligibility.hpp"
+#include "tests/common/g1_patient.hpp"
 #include "tests/safety/fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,13 +19,7 @@ const Date today = parse_date("2026-11-25");
 
 // 55 years old on `today` (clinical.md G #1), no medicines.
 Patient adult() {
-  Patient p;
-  p.id = "P001";
-  p.birth_date = parse_date("1971-01-10");
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
-  return p;
+  return test::g1_patient("P001", parse_date("1971-01-10"));
 }
 
 Patient with_crcl(double crcl) {

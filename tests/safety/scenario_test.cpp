@@ -4,6 +4,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/safety/eligibility.hpp"
+#include "tests/common/g1_patient.hpp"
 #include "tests/common/shipped_formulary.hpp"
 
 #include <catch2/catch.hpp>
@@ -24,13 +25,7 @@ const Formulary &shipped() {
 }
 
 Patient base() {
-  Patient p;
-  p.id = "S001";
-  p.birth_date = parse_date("1971-01-10"); // 55
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
-  return p;
+  return test::g1_patient("S001", parse_date("1971-01-10")); // 55
 }
 
 EligibilityReport check(const Patient &p) {

@@ -2,12 +2,12 @@
 // Test support for the scheduling tests: small monographs written out by hand from
 // shared/clinical.md (for unit tests that need no data files), and the shipped formulary/ and
 // schedules/ loaded once (for scenario and property tests).
-#include "planner/core/errors.hpp"
-#include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/pathways/pathway.hpp"
 #include "planner/scheduling/plan.hpp"
 #include "planner/scheduling/scheduler.hpp"
+#include "tests/common/g1_patient.hpp"
+#include "tests/common/shipped_formulary.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,30 +28,9 @@ inline Date day(const char *iso_text) {
   return parse_date(iso_text);
 }
 
-inline const Formulary &shipped_formulary() {
-  static const Formulary f =
-      load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
-  return f;
-}
-
-inline const Pathway &shipped_pathway(const std::string &name = "cipn-esmo") {
-  static const std::vector<Pathway> all = load_pathways(
-      titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), shipped_formulary());
-  for (const auto &p : all)
-    if (p.name == name)
-      return p;
-  throw NotFoundError("test: no pathway " + name);
-}
-
 // An adult with normal renal function and nothing else, as clinical.md G #1.
 inline Patient adult(const char *id = "P001") {
-  Patient p;
-  p.id = id;
-  p.birth_date = day("1971-06-15"); // 55 on 2026-12-01
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
-  return p;
+  return g1_patient(id, day("1971-06-15")); // 55 on 2026-12-01
 }
 
 // A plan that starts on `start` and is drafted that day, with the prescriber's choice `prefer`.

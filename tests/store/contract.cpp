@@ -6,11 +6,11 @@
 
 #include "planner/core/errors.hpp"
 #include "tests/common/duloxetine_trial.hpp"
+#include "tests/common/thrown.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <map>
-#include <random>
 #include <thread>
 
 namespace titrate::test {
@@ -398,14 +398,11 @@ void import_all_or_none(Backend &b) {
       {"NOPE", at(2026, 12, 1), PainScore(5), "", 4},
       {"NOPE2", at(2026, 12, 1), PainScore(5), "", 5},
   };
-  try {
-    repo->import_scores(rows, clinician, "s.csv");
-    FAIL("an unknown patient must refuse the whole import");
-  } catch (const NotFoundError &e) { // exit 3, "not found" (design.md section 4)
-    const std::string m = e.what();
-    CHECK_THAT(m, Catch::Contains("s.csv:4: patient_id") && Catch::Contains("NOPE") &&
-                      Catch::Contains("s.csv:5: patient_id"));
-  }
+  // NotFoundError: exit 3, "not found" (design.md section 4).
+  const auto unknown = thrown_message<NotFoundError>(
+      [&] { repo->import_scores(rows, clinician, "s.csv"); }, "(no NotFoundError)");
+  CHECK_THAT(unknown, Catch::Contains("s.csv:4: patient_id") && Catch::Contains("NOPE") &&
+                          Catch::Contains("s.csv:5: patient_id"));
   CHECK(repo->scores("P1").empty()); // nothing of the good rows either
   CHECK(repo->scores("P2").empty());
 
@@ -416,16 +413,13 @@ void import_all_or_none(Backend &b) {
       {"P2", at(1900, 1, 1), PainScore(5), "", 3},
       {"P1", at(1958, 4, 2), PainScore(4), "", 4}, // the day of birth itself is possible
   };
-  try {
-    repo->import_scores(early, clinician, "e.csv");
-    FAIL("a row before the patient's birth must refuse the whole import");
-  } catch (const InputError &e) {
-    CHECK_THAT(std::string(e.what()),
-               Catch::Contains("e.csv: 1 row dated before the patient's birth; nothing was "
-                               "imported") &&
-                   Catch::Contains("e.csv:3: at: 1900-01-01T00:00 is before the birth of P2 "
-                                   "(1958-04-02)"));
-  }
+  const auto before_birth = thrown_message<InputError>(
+      [&] { repo->import_scores(early, clinician, "e.csv"); }, "(no InputError)");
+  CHECK_THAT(before_birth,
+             Catch::Contains("e.csv: 1 row dated before the patient's birth; nothing was "
+                             "imported") &&
+                 Catch::Contains("e.csv:3: at: 1900-01-01T00:00 is before the birth of P2 "
+                                 "(1958-04-02)"));
   CHECK(repo->scores("P1").empty());
   CHECK(repo->audit(std::nullopt).size() == 2); // the two patient.add entries only
 
@@ -985,8 +979,7 @@ Plan seeded_plan(const std::string &patient, Date decision, int shape) {
 // day and corrections.
 void due_list_matches_generic(Backend &b) {
   auto repo = b.connect();
-  std::mt19937 rng(20261222); // fixed seed: the same cohort every run
-  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  SeededPick pick(20261222); // fixed seed: the same cohort every run
   const Date base(2026, 12, 22);
   std::vector<std::string> ids;
   for (int i = 0; i < 40; ++i)

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <random>
 #include <vector>
 
 namespace titrate::test {
@@ -41,6 +42,17 @@ void check_refused_writes_change_nothing(const std::function<std::unique_ptr<Rep
 void fill_schema_1(Repository &old);
 void check_schema_1_kept(Repository &migrated);
 void fill_append_only_tables(Repository &store);
+// The seeded cohorts' numbers: pick(lo, hi) is a whole number from lo to hi, the same sequence
+// every run for the same seed.
+class SeededPick {
+public:
+  explicit SeededPick(unsigned seed) : rng_(seed) {}
+  int operator()(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+private:
+  std::mt19937 rng_;
+};
+
 // Checks repo.due_list(today, within, 7) against due_list_generic(), entry by entry and field by
 // field; returns the generic entries.
 std::vector<DueEntry> check_due_list_is_generic(Repository &repo, Date today, int within);

@@ -7,6 +7,7 @@
 #include "planner/store/postgres/pg_store.hpp"
 #include "planner/store/repository_pool.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
+#include "tests/common/thrown.hpp"
 #include "tests/pg/pg_test.hpp"
 #include "tests/store/contract.hpp"
 
@@ -206,14 +207,11 @@ TEST_CASE("postgres: a database from a newer titrate is refused and not changed"
   }
   REQUIRE(raw(url, "UPDATE schema_version SET version = version + 1").empty());
   const auto before = fingerprint(url);
-  try {
-    PgStore store(url);
-    FAIL("a newer schema must be refused");
-  } catch (const RefusedError &e) {
-    CHECK_THAT(e.what(), Catch::Contains("schema version " +
-                                         std::to_string(postgres_latest_schema_version() + 1)) &&
-                             Catch::Contains("newer") && Catch::Contains("was not changed"));
-  }
+  const auto refusal =
+      thrown_message<RefusedError>([&] { PgStore store(url); }, "(no RefusedError)");
+  CHECK_THAT(refusal, Catch::Contains("schema version " +
+                                      std::to_string(postgres_latest_schema_version() + 1)) &&
+                          Catch::Contains("newer") && Catch::Contains("was not changed"));
   CHECK(fingerprint(url) == before);
   CHECK(value(url, "SELECT version FROM schema_version") ==
         std::to_string(postgres_latest_schema_version() + 1));
@@ -294,15 +292,10 @@ TEST_CASE("postgres: a server that cannot be reached is an InputError without th
        {std::string("postgresql://alice:s3cr3t-pw@/titrate?host=/nonexistent-titrate-socket"),
         std::string("postgresql:///titrate?host=/nonexistent-titrate-socket&password=s3cr3t-pw")}) {
     INFO(url);
-    try {
-      PgStore store(url);
-      FAIL("connecting must fail");
-    } catch (const InputError &e) {
-      const std::string m = e.what();
-      CHECK_THAT(m, Catch::Contains("nonexistent-titrate-socket") && Catch::Contains("***") &&
-                        Catch::Contains("cannot connect"));
-      CHECK_THAT(m, !Catch::Contains("s3cr3t"));
-    }
+    const auto m = thrown_message<InputError>([&] { PgStore store(url); }, "(no InputError)");
+    CHECK_THAT(m, Catch::Contains("nonexistent-titrate-socket") && Catch::Contains("***") &&
+                      Catch::Contains("cannot connect"));
+    CHECK_THAT(m, !Catch::Contains("s3cr3t"));
   }
 }
 
@@ -323,18 +316,17 @@ TEST_CASE("postgres: a connection cut in a transaction fails without the passwor
                        "WHERE datname = current_database() AND pid <> pg_backend_pid()") == "t");
   };
   // Cut inside a transaction: the call fails, naming the database without its password.
-  try {
-    store.atomically([&] {
-      store.log_score("P1", sample_score(2, 7), clinician);
-      cut();
-      store.log_score("P1", sample_score(3, 6), clinician);
-    });
-    FAIL("the call on the cut connection must fail");
-  } catch (const StorageError &e) {
-    const std::string m = e.what();
-    CHECK_THAT(m, Catch::Contains("connection to PostgreSQL was lost") && Catch::Contains("***") &&
-                      !Catch::Contains("s3cr3t"));
-  }
+  const auto m = thrown_message<StorageError>(
+      [&] {
+        store.atomically([&] {
+          store.log_score("P1", sample_score(2, 7), clinician);
+          cut();
+          store.log_score("P1", sample_score(3, 6), clinician);
+        });
+      },
+      "(no StorageError)");
+  CHECK_THAT(m, Catch::Contains("connection to PostgreSQL was lost") && Catch::Contains("***") &&
+                    !Catch::Contains("s3cr3t"));
   // The next call reconnects: nothing of the failed transaction was kept, and the store works.
   CHECK(store.scores("P1").empty());
   store.log_score("P1", sample_score(1, 5), clinician);

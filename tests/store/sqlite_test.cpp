@@ -4,6 +4,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/store/sqlite/sqlite_store.hpp"
 #include "tests/cli/run.hpp"
+#include "tests/common/thrown.hpp"
 #include "tests/store/contract.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -12,10 +13,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <set>
-#include <sstream>
 #include <sys/wait.h>
 #include <tuple>
 #include <unistd.h>
@@ -38,13 +36,6 @@ private:
 
 std::unique_ptr<Backend> make_sqlite_backend() {
   return std::make_unique<SqliteBackend>();
-}
-
-std::string bytes(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 const Actor clinician{"dr.ada", "clinician"};
@@ -155,14 +146,11 @@ TEST_CASE("sqlite: a database from a newer titrate is refused and its file is no
   const auto db = dir.file("t.db");
   { SqliteStore store(db); }
   REQUIRE(raw(db, "UPDATE schema_version SET version = version + 1").empty());
-  const auto before = bytes(db);
-  try {
-    SqliteStore store(db);
-    FAIL("a newer schema must be refused");
-  } catch (const RefusedError &e) {
-    CHECK_THAT(e.what(), Catch::Contains("newer") && Catch::Contains("was not changed"));
-  }
-  CHECK(bytes(db) == before);
+  const auto before = file_bytes(db);
+  const auto refusal =
+      thrown_message<RefusedError>([&] { SqliteStore store(db); }, "(no RefusedError)");
+  CHECK_THAT(refusal, Catch::Contains("newer") && Catch::Contains("was not changed"));
+  CHECK(file_bytes(db) == before);
 }
 
 TEST_CASE("sqlite: a newer database with WAL frames left by its writer is refused and neither "
@@ -180,12 +168,12 @@ TEST_CASE("sqlite: a newer database with WAL frames left by its writer is refuse
     d.exec("UPDATE schema_version SET version = version + 1");
   }
   REQUIRE(std::filesystem::exists(db + "-wal"));
-  const auto before = bytes(db);
-  const auto wal_before = bytes(db + "-wal");
+  const auto before = file_bytes(db);
+  const auto wal_before = file_bytes(db + "-wal");
   REQUIRE_FALSE(wal_before.empty());
   CHECK_THROWS_AS(SqliteStore(db), RefusedError);
-  CHECK(bytes(db) == before);
-  CHECK(bytes(db + "-wal") == wal_before);
+  CHECK(file_bytes(db) == before);
+  CHECK(file_bytes(db + "-wal") == wal_before);
 }
 
 TEST_CASE("sqlite: a database that is not titrate's is refused") {
@@ -195,9 +183,9 @@ TEST_CASE("sqlite: a database that is not titrate's is refused") {
     SQLite::Database d(db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     d.exec("CREATE TABLE accounts (id INTEGER)");
   }
-  const auto before = bytes(db);
+  const auto before = file_bytes(db);
   CHECK_THROWS_AS(SqliteStore(db), RefusedError);
-  CHECK(bytes(db) == before);
+  CHECK(file_bytes(db) == before);
 }
 
 TEST_CASE("sqlite: triggers refuse UPDATE and DELETE on append-only tables, even in raw SQL") {
@@ -260,7 +248,7 @@ TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") 
   TempDir dir;
   const auto db = dir.file("t.db");
   check_refused_writes_change_nothing([&] { return std::make_unique<SqliteStore>(db); },
-                                      [&] { return bytes(db); });
+                                      [&] { return file_bytes(db); });
 }
 
 TEST_CASE("sqlite: two processes logging at once both succeed") {
@@ -389,8 +377,7 @@ TEST_CASE("sqlite: the due-list query equals the generic walk on seeded random c
     INFO("seed " << seed);
     TempDir dir;
     SqliteStore repo(dir.file("t.db"));
-    std::mt19937 rng(seed);
-    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    SeededPick pick(seed);
     const Date base(2026, 12, 22);
     std::vector<std::string> ids;
     for (int i = 0; i < 150; ++i)
@@ -469,8 +456,7 @@ TEST_CASE("sqlite: a streamed import skips exactly the duplicates, in any row or
     INFO("seed " << seed);
     TempDir dir;
     SqliteStore repo(dir.file("t.db"));
-    std::mt19937 rng(seed);
-    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    SeededPick pick(seed);
     using Key = std::tuple<std::string, std::string, int, std::string>;
     std::set<Key> stored;
     std::multiset<Key> all;

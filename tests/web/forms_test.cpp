@@ -2,6 +2,7 @@
 // value read, each fault an InputError naming the field and what was expected.
 #include "planner/core/errors.hpp"
 #include "planner/web/forms.hpp"
+#include "tests/common/thrown.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,13 +16,7 @@ const Date kToday(2026, 12, 1);
 const LocalDateTime kNow{kToday, 10 * 60 + 30};
 
 template <typename F> std::string error_of(F f) {
-  try {
-    f();
-  } catch (const InputError &e) {
-    return e.what();
-  }
-  FAIL("no InputError");
-  return "";
+  return test::thrown_message<InputError>(f, "(no InputError)");
 }
 
 } // namespace

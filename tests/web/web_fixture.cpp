@@ -1,11 +1,10 @@
 // The web tests' shared server and helpers (web_fixture.hpp).
 #include "tests/web/web_fixture.hpp"
 
-#include "planner/core/errors.hpp"
-#include "planner/formulary/files.hpp"
 #include "planner/formulary/loader.hpp"
 #include "planner/scheduling/scheduler.hpp"
 #include "planner/web/crypto.hpp"
+#include "tests/common/shipped_formulary.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -16,22 +15,15 @@ namespace titrate::test::web_fixture {
 namespace fs = std::filesystem;
 
 const Formulary &formulary() {
-  static const Formulary f =
-      load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));
-  return f;
+  return shipped_formulary();
 }
 
 const std::vector<Pathway> &pathways() {
-  static const std::vector<Pathway> p = load_pathways(
-      titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/schedules"), formulary());
-  return p;
+  return shipped_pathways();
 }
 
 const Pathway &cipn() {
-  for (const auto &p : pathways())
-    if (p.name == "cipn-esmo")
-      return p;
-  throw NotFoundError("test: no pathway cipn-esmo");
+  return shipped_pathway("cipn-esmo");
 }
 
 const std::string password = "correct horse battery";

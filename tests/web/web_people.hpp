@@ -3,6 +3,7 @@
 // in-process server (web_fixture.hpp) and the Accounts contract on both back ends.
 #include "planner/core/patient.hpp"
 #include "planner/store/repository.hpp"
+#include "tests/common/g1_patient.hpp"
 
 #include <string>
 
@@ -10,12 +11,7 @@ namespace titrate::test::web_fixture {
 
 // Born 1971-06-15, female, 65 kg, creatinine 0.8 mg/dL, baseline pain 7.
 inline Patient adult(const std::string &id) {
-  Patient p;
-  p.id = id;
-  p.birth_date = Date(1971, 6, 15);
-  p.sex = Sex::female;
-  p.weight_kg = 65;
-  p.serum_creatinine_mg_dl = 0.8;
+  Patient p = g1_patient(id, Date(1971, 6, 15));
   p.baseline_pain = PainScore(7);
   return p;
 }

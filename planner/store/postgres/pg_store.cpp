@@ -8,6 +8,7 @@
 #include "planner/core/errors.hpp"
 #include "planner/store/location.hpp"
 #include "planner/store/names.hpp"
+#include "planner/store/postgres/pg_common.hpp"
 
 #include <pqxx/pqxx>
 
@@ -32,47 +33,9 @@ namespace titrate {
 
 namespace {
 
-// Keys of the advisory locks: any fixed 64-bit numbers, distinct per purpose.
-constexpr std::int64_t migrate_lock_key = 0x7469747261746501; // "titrate" + 1
+// Keys of the advisory locks: any fixed 64-bit numbers, distinct per purpose (and from
+// pg_migrate_lock_key, pg_common.hpp).
 constexpr std::int64_t import_lock_key = 0x7469747261746502;
-
-// The passwords of a URL (user:PASSWORD@... and password=...), to scrub from server messages.
-std::vector<std::string> url_secrets(const std::string &url) {
-  std::vector<std::string> out;
-  const std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos)
-    return out;
-  const std::size_t begin = scheme + 3;
-  const std::size_t path = url.find_first_of("/?", begin);
-  const std::size_t at = url.rfind('@', path == std::string::npos ? url.size() : path);
-  if (at != std::string::npos && at >= begin) {
-    const std::size_t colon = url.find(':', begin);
-    if (colon != std::string::npos && colon < at && at > colon + 1) {
-      out.push_back(url.substr(colon + 1, at - colon - 1));
-    }
-  }
-  for (std::size_t pos = url.find("password="); pos != std::string::npos;
-       pos = url.find("password=", pos + 1)) {
-    const std::size_t b = pos + 9;
-    const std::size_t e = url.find('&', b);
-    if (e != b)
-      out.push_back(url.substr(b, e == std::string::npos ? std::string::npos : e - b));
-  }
-  return out;
-}
-
-std::string scrub(std::string message, const std::vector<std::string> &secrets) {
-  for (const auto &s : secrets) {
-    if (s.empty())
-      continue;
-    for (std::size_t p = message.find(s); p != std::string::npos; p = message.find(s, p + 3)) {
-      message.replace(p, s.size(), "***");
-    }
-  }
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-    message.pop_back();
-  return message;
-}
 
 // Every call runs through this: library errors become the project's typed errors, naming the
 // database by its redacted location. Errors of our own (RefusedError, ...) pass unchanged.
@@ -83,14 +46,14 @@ auto guarded(const std::string &where, const std::vector<std::string> &secrets, 
     return f();
   } catch (const pqxx::broken_connection &e) {
     throw StorageError("database " + where + ": the connection to PostgreSQL was lost (" +
-                       scrub(e.what(), secrets) + "); the change, if any, was not made");
+                       pg_scrub(e.what(), secrets) + "); the change, if any, was not made");
   } catch (const pqxx::in_doubt_error &e) {
     throw StorageError("database " + where + ": the connection was lost while committing (" +
-                       scrub(e.what(), secrets) +
+                       pg_scrub(e.what(), secrets) +
                        "); the change may or may not have been made: check before repeating it");
   } catch (const pqxx::transaction_rollback &e) {
     throw RefusedError("database " + where + ": a concurrent change conflicted with this one (" +
-                       scrub(e.what(), secrets) + "); nothing was changed; try again");
+                       pg_scrub(e.what(), secrets) + "); nothing was changed; try again");
   } catch (const pqxx::sql_error &e) {
     // Faults of the server's state, not bugs: a full disk, a read-only
     // server or database, a role without the grant. Refused, naming the database.
@@ -100,11 +63,11 @@ auto guarded(const std::string &where, const std::vector<std::string> &secrets, 
                          (state == "53100"   ? std::string("the server's disk is full")
                           : state == "25006" ? std::string("the database is read-only")
                                              : std::string("permission denied")) +
-                         " (" + scrub(e.what(), secrets) + "); nothing was changed");
+                         " (" + pg_scrub(e.what(), secrets) + "); nothing was changed");
     }
-    throw StorageError("database " + where + ": " + scrub(e.what(), secrets));
+    throw StorageError("database " + where + ": " + pg_scrub(e.what(), secrets));
   } catch (const pqxx::failure &e) {
-    throw StorageError("database " + where + ": " + scrub(e.what(), secrets));
+    throw StorageError("database " + where + ": " + pg_scrub(e.what(), secrets));
   } catch (const pqxx::conversion_error &e) {
     throw StorageError("database " + where + ": a stored value is malformed: " + e.what());
   }
@@ -334,12 +297,12 @@ private:
 void PgDialect::open(const std::string &url, int target_version) {
   url_ = url;
   where_ = redact_location(url);
-  secrets_ = url_secrets(url);
+  secrets_ = pg_url_secrets(url);
   try {
     connect();
   } catch (const std::exception &e) {
     throw InputError("database " + where_ +
-                     ": cannot connect to PostgreSQL: " + scrub(e.what(), secrets_));
+                     ": cannot connect to PostgreSQL: " + pg_scrub(e.what(), secrets_));
   }
   guarded(where_, secrets_, [&] {
     // Check the version read-only first, so a newer (or foreign) database is never written.
@@ -361,12 +324,12 @@ void PgDialect::open(const std::string &url, int target_version) {
     struct MigrationLock {
       explicit MigrationLock(pqxx::connection &c) : c_(c) {
         pqxx::nontransaction n(c_);
-        n.exec_params("SELECT pg_advisory_lock($1)", migrate_lock_key);
+        n.exec_params("SELECT pg_advisory_lock($1)", pg_migrate_lock_key);
       }
       ~MigrationLock() {
         try {
           pqxx::nontransaction n(c_);
-          n.exec_params("SELECT pg_advisory_unlock($1)", migrate_lock_key);
+          n.exec_params("SELECT pg_advisory_unlock($1)", pg_migrate_lock_key);
         } catch (...) { // a broken connection has released it already
         }
       }
@@ -387,8 +350,8 @@ void PgDialect::open(const std::string &url, int target_version) {
         w.exec(std::string(m.sql));
       } catch (const pqxx::sql_error &e) {
         throw StorageError("database " + where_ + ": migration " + std::to_string(m.version) +
-                           " (" + std::string(m.name) + ") failed: " + scrub(e.what(), secrets_) +
-                           "; nothing was changed");
+                           " (" + std::string(m.name) +
+                           ") failed: " + pg_scrub(e.what(), secrets_) + "; nothing was changed");
       }
     }
     w.exec("DELETE FROM schema_version");

@@ -2,6 +2,7 @@
 #include "planner/store/postgres/pg_tables.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/store/postgres/pg_common.hpp"
 #include "planner/store/postgres/pg_store.hpp"
 
 #include <pqxx/pqxx>
@@ -9,6 +10,7 @@
 
 #include <optional>
 #include <set>
+#include <utility>
 
 namespace titrate {
 
@@ -28,38 +30,10 @@ void check_build() {
   check_table_list_matches(latest_version(), "PostgreSQL");
 }
 
-// The same key PgStore takes while it migrates, so a copy creating the schema and a store opening
-// the same database never both create it.
-constexpr std::int64_t migrate_lock_key = 0x7469747261746501; // "titrate" + 1
-
-// A library message with the URL's password (user:PASSWORD@, password=...) replaced by "***":
-// libpq may echo part of a malformed URL.
-std::string scrub(std::string message, const std::string &url) {
-  std::vector<std::string> secrets;
-  const std::size_t begin = url.find("://") + 3;
-  const std::size_t path = url.find_first_of("/?", begin);
-  const std::size_t at = url.rfind('@', path == std::string::npos ? url.size() : path);
-  const std::size_t colon = url.find(':', begin);
-  if (at != std::string::npos && at >= begin && colon < at) {
-    secrets.push_back(url.substr(colon + 1, at - colon - 1));
-  }
-  for (std::size_t p = url.find("password="); p != std::string::npos;
-       p = url.find("password=", p + 1)) {
-    const std::size_t end = url.find('&', p + 9);
-    secrets.push_back(
-        url.substr(p + 9, end == std::string::npos ? std::string::npos : end - p - 9));
-  }
-  for (const auto &secret : secrets) {
-    if (secret.empty())
-      continue;
-    for (std::size_t p = message.find(secret); p != std::string::npos;
-         p = message.find(secret, p + 3)) {
-      message.replace(p, secret.size(), "***");
-    }
-  }
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-    message.pop_back();
-  return message;
+// A library message with the URL's password replaced by "***" (libpq may echo part of a
+// malformed URL).
+std::string scrub(const std::string &message, const std::string &url) {
+  return pg_scrub(message, pg_url_secrets(url));
 }
 
 std::unique_ptr<pqxx::connection> connect(const std::string &url, const std::string &display) {
@@ -167,18 +141,34 @@ void scan_table(pqxx::transaction_base &tx, const TableSpec &spec, const RowSink
 
 using ReadTx = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
-class PgTableReader final : public TableReader {
-public:
-  PgTableReader(const std::string &url, const std::string &display) : url_(url), display_(display) {
+// What the reader and the writer share: the database's URL and the name messages give it, and
+// one connection to it (connect()); guard(f) runs `f` as guarded() does for this database. A
+// subclass's transaction, its own member, ends before the connection closes.
+class PgTableConnection {
+protected:
+  PgTableConnection(const std::string &url, const std::string &display)
+      : url_(url), display_(display) {
     check_build();
     conn_ = connect(url, display);
-    guarded(display_, url_, [&] { open(); });
+  }
+  template <class F> auto guard(F &&f) { return guarded(display_, url_, std::forward<F>(f)); }
+
+  std::string url_;
+  std::string display_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+class PgTableReader final : public TableReader, private PgTableConnection {
+public:
+  PgTableReader(const std::string &url, const std::string &display)
+      : PgTableConnection(url, display) {
+    guard([&] { open(); });
   }
 
   std::string name() const override { return display_; }
   int schema_version() override { return version_; }
   void scan(const TableSpec &t, const RowSink &each) override {
-    guarded(display_, url_, [&] { scan_table(*tx_, t, each); });
+    guard([&] { scan_table(*tx_, t, each); });
   }
 
 private:
@@ -191,19 +181,15 @@ private:
     check_tables(*tx_, tables, display);
   }
 
-  std::string url_;
-  std::string display_;
-  std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<ReadTx> tx_; // declared after conn_: ends (rolls back) before it closes
+  std::unique_ptr<ReadTx> tx_; // ends (rolls back) before the connection closes
   int version_ = 0;
 };
 
-class PgTableWriter final : public TableWriter {
+class PgTableWriter final : public TableWriter, private PgTableConnection {
 public:
-  PgTableWriter(const std::string &url, const std::string &display) : url_(url), display_(display) {
-    check_build();
-    conn_ = connect(url, display);
-    guarded(display_, url_, [&] { open(); });
+  PgTableWriter(const std::string &url, const std::string &display)
+      : PgTableConnection(url, display) {
+    guard([&] { open(); });
   }
   ~PgTableWriter() override {
     stream_.reset(); // ~tablewriter does not throw; the transaction then aborts
@@ -214,22 +200,22 @@ public:
 
   std::string name() const override { return display_; }
   int schema_version() override {
-    return guarded(display_, url_, [&] { return read_version(*tx_, tables_here(*tx_)); });
+    return guard([&] { return read_version(*tx_, tables_here(*tx_)); });
   }
   void scan(const TableSpec &t, const RowSink &each) override {
-    guarded(display_, url_, [&] { scan_table(*tx_, t, each); });
+    guard([&] { scan_table(*tx_, t, each); });
   }
   void begin_table(const TableSpec &t) override {
-    guarded(display_, url_, [&] { start(t); });
+    guard([&] { start(t); });
   }
   void insert(const Row &row) override {
-    guarded(display_, url_, [&] { write(row); });
+    guard([&] { write(row); });
   }
   void end_table() override {
-    guarded(display_, url_, [&] { finish(); });
+    guard([&] { finish(); });
   }
   void commit() override {
-    guarded(display_, url_, [&] {
+    guard([&] {
       tx_->commit();
       tx_.reset();
     });
@@ -239,7 +225,9 @@ private:
   void open() {
     const std::string &display = display_;
     tx_ = std::make_unique<pqxx::work>(*conn_);
-    tx_->exec_params("SELECT pg_advisory_xact_lock($1)", migrate_lock_key);
+    // The key PgStore takes while it migrates, so a copy creating the schema and a store opening
+    // the same database never both create it.
+    tx_->exec_params("SELECT pg_advisory_xact_lock($1)", pg_migrate_lock_key);
     auto tables = tables_here(*tx_);
     refuse_unless_empty(tables);
     // An empty database gets the schema here, in the load's own transaction: a failed copy
@@ -349,9 +337,6 @@ private:
       refuse_newer_destination(display_, version, latest_version());
   }
 
-  std::string url_;
-  std::string display_;
-  std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> tx_;
   std::unique_ptr<pqxx::tablewriter> stream_;
   std::string line_;
