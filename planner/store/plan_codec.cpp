@@ -120,48 +120,43 @@ json plan_to_document(const Plan &p) {
 }
 
 Plan plan_from_document(const json &j) {
-  try {
-    Plan p;
-    p.patient = get<std::string>(j, "patient", "$");
-    p.pathway = get<std::string>(j, "pathway", "$");
-    p.start = parse_date(get<std::string>(j, "start", "$"), "start");
-    int si = 0;
-    for (const auto &s : arr(j, "stages", "$")) {
-      const std::string sp = "$.stages[" + std::to_string(si++) + "]";
-      Stage stage;
-      stage.drug = get<std::string>(s, "drug", sp);
-      stage.role = stage_role_from_name(get<std::string>(s, "role", sp));
-      int ti = 0;
-      for (const auto &st : arr(s, "steps", sp)) {
-        const std::string tp = sp + ".steps[" + std::to_string(ti++) + "]";
-        Step step;
-        step.range = DateRange(parse_date(get<std::string>(st, "begin", tp), "begin"),
-                               parse_date(get<std::string>(st, "end", tp), "end"));
-        step.daily = Dose::micrograms(get<std::int64_t>(st, "daily_ug", tp));
-        for (const auto &a : arr(st, "doses", tp)) {
-          step.doses.push_back({admin_time_from_name(get<std::string>(a, "time", tp)),
-                                Dose::micrograms(get<std::int64_t>(a, "ug", tp)),
-                                units_from(arr(a, "units", tp), tp)});
-        }
-        stage.steps.push_back(std::move(step));
+  Plan p;
+  p.patient = get<std::string>(j, "patient", "$");
+  p.pathway = get<std::string>(j, "pathway", "$");
+  p.start = parse_date(get<std::string>(j, "start", "$"), "start");
+  int si = 0;
+  for (const auto &s : arr(j, "stages", "$")) {
+    const std::string sp = "$.stages[" + std::to_string(si++) + "]";
+    Stage stage;
+    stage.drug = get<std::string>(s, "drug", sp);
+    stage.role = stage_role_from_name(get<std::string>(s, "role", sp));
+    int ti = 0;
+    for (const auto &st : arr(s, "steps", sp)) {
+      const std::string tp = sp + ".steps[" + std::to_string(ti++) + "]";
+      Step step;
+      step.range = DateRange(parse_date(get<std::string>(st, "begin", tp), "begin"),
+                             parse_date(get<std::string>(st, "end", tp), "end"));
+      step.daily = Dose::micrograms(get<std::int64_t>(st, "daily_ug", tp));
+      for (const auto &a : arr(st, "doses", tp)) {
+        step.doses.push_back({admin_time_from_name(get<std::string>(a, "time", tp)),
+                              Dose::micrograms(get<std::int64_t>(a, "ug", tp)),
+                              units_from(arr(a, "units", tp), tp)});
       }
-      stage.assessed_dose = Dose::micrograms(get<std::int64_t>(s, "assessed_ug", sp));
-      stage.target_reached = get_opt_date(s, "target_reached", sp);
-      stage.decision_date = get_opt_date(s, "decision_date", sp);
-      stage.review_date = get_opt_date(s, "review_date", sp);
-      stage.dispense = units_from(arr(s, "dispense", sp), sp);
-      stage.warnings = findings_from(arr(s, "warnings", sp), sp);
-      stage.note = get<std::string>(s, "note", sp);
-      p.stages.push_back(std::move(stage));
+      stage.steps.push_back(std::move(step));
     }
-    p.lint = findings_from(arr(j, "lint", "$"), "$");
-    p.unchecked_medications = get<std::vector<std::string>>(j, "unchecked_medications", "$");
-    p.tried = get<std::vector<std::string>>(j, "tried", "$");
-    return p;
-  } catch (const InputError &e) {
-    // A date or severity that does not parse came from the database, not from the user.
-    throw StorageError(std::string("stored plan: ") + e.what());
+    stage.assessed_dose = Dose::micrograms(get<std::int64_t>(s, "assessed_ug", sp));
+    stage.target_reached = get_opt_date(s, "target_reached", sp);
+    stage.decision_date = get_opt_date(s, "decision_date", sp);
+    stage.review_date = get_opt_date(s, "review_date", sp);
+    stage.dispense = units_from(arr(s, "dispense", sp), sp);
+    stage.warnings = findings_from(arr(s, "warnings", sp), sp);
+    stage.note = get<std::string>(s, "note", sp);
+    p.stages.push_back(std::move(stage));
   }
+  p.lint = findings_from(arr(j, "lint", "$"), "$");
+  p.unchecked_medications = get<std::vector<std::string>>(j, "unchecked_medications", "$");
+  p.tried = get<std::vector<std::string>>(j, "tried", "$");
+  return p;
 }
 
 } // namespace titrate::store

@@ -10,7 +10,9 @@
 namespace titrate::store {
 
 nlohmann::json plan_to_document(const Plan &p);
-// StorageError naming the field on a malformed document (a corrupt or foreign database).
+// StorageError naming the field on a malformed document (a corrupt or foreign database); a date
+// or word in it that does not parse is an InputError, which the reader turns into a StorageError
+// naming the version (decode_stored).
 Plan plan_from_document(const nlohmann::json &j);
 
 } // namespace titrate::store

@@ -220,8 +220,10 @@ TEST_CASE("sqlite: a stored date that cannot be true is a storage error naming t
     fill_append_only_tables(store);
   }
   REQUIRE(raw(db, "DROP TRIGGER pain_scores_no_update; DROP TRIGGER decisions_no_update; "
+                  "DROP TRIGGER plan_versions_immutable; "
                   "UPDATE pain_scores SET at = '2026-02-30T09:00'; "
-                  "UPDATE decisions SET date = '2026-13-01'")
+                  "UPDATE decisions SET date = '2026-13-01'; "
+                  "UPDATE plan_versions SET content = json_set(content, '$.start', '2026-04-31')")
               .empty());
   SqliteStore store(db);
   const auto storage_error = [](const auto &call) {
@@ -241,6 +243,10 @@ TEST_CASE("sqlite: a stored date that cannot be true is a storage error naming t
   const auto summaries = storage_error([&] { store.decision_summaries(); });
   CHECK_THAT(summaries,
              Catch::StartsWith("stored decision of P1: ") && Catch::Contains("2026-13-01"));
+  // A date inside a stored plan document names the version (not just "stored plan").
+  const auto plan = storage_error([&] { store.plan_version("P1", 1); });
+  CHECK_THAT(plan,
+             Catch::StartsWith("stored plan of P1 version 1: ") && Catch::Contains("2026-04-31"));
   CHECK(store.adverse_effects("P1").size() == 1); // the other tables still read
 }
 
