@@ -30,8 +30,10 @@ EhrCodes parse_ehr_codes(const std::string &text, const std::string &file, const
 
   if (const auto *rules_v = top.table("rules")) {
     tomlr::Table rules(faults, *rules_v, "rules");
-    c.lab_max_age_days = *rules.integer("lab_max_age_days", true, 1, 3650);
-    c.lab_max_age_reason = *rules.str("reason");
+    if (const auto days = rules.integer("lab_max_age_days", true, 1, 3650))
+      c.lab_max_age_days = *days;
+    if (const auto reason = rules.str("reason"))
+      c.lab_max_age_reason = *reason;
     c.lab_max_age_cite = rules.citation();
     rules.finish();
   }

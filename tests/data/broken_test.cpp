@@ -22,7 +22,7 @@ std::string stem_of(const std::string &path) {
 std::vector<TextFile> with_fixture(const std::string &rule, const std::string &file) {
   const std::string path = test::repo_root() + "/tests/data/broken/" + rule + "/" + file;
   REQUIRE(std::filesystem::exists(path));
-  auto files = test::shipped_formulary();
+  auto files = test::shipped_formulary_files();
   for (auto &f : files)
     if (stem_of(f.name) == file)
       f = test::read_file(path);
@@ -101,7 +101,7 @@ TEST_CASE("broken: switch rule naming an unknown drug") {
 }
 
 TEST_CASE("broken: pathway naming an unknown drug") {
-  const auto formulary = load_formulary(test::shipped_formulary());
+  const auto formulary = load_formulary(test::shipped_formulary_files());
   const std::string path =
       test::repo_root() + "/tests/data/broken/pathway-unknown-drug/cipn-esmo.toml";
   const std::vector<TextFile> files{test::read_file(path)};
@@ -116,7 +116,7 @@ TEST_CASE("broken: pathway naming an unknown drug") {
 }
 
 TEST_CASE("broken: pathway decision parameter without source") {
-  const auto formulary = load_formulary(test::shipped_formulary());
+  const auto formulary = load_formulary(test::shipped_formulary_files());
   const std::string path =
       test::repo_root() + "/tests/data/broken/pathway-missing-source/cipn-esmo.toml";
   const auto faults = check_pathways({test::read_file(path)}, formulary);

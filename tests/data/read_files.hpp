@@ -40,7 +40,7 @@ inline std::vector<TextFile> read_dir(const std::string &dir) {
   return out;
 }
 
-inline std::vector<TextFile> shipped_formulary() {
+inline std::vector<TextFile> shipped_formulary_files() {
   return read_dir(repo_root() + "/formulary");
 }
 

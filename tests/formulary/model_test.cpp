@@ -12,7 +12,7 @@ using titrate::test::thrown_message;
 
 namespace {
 const Formulary &shipped() {
-  static const Formulary f = load_formulary(test::shipped_formulary());
+  static const Formulary f = load_formulary(test::shipped_formulary_files());
   return f;
 }
 Dose mg(std::int64_t x) {

@@ -18,7 +18,7 @@ using titrate::test::thrown_message;
 namespace {
 
 const Vocabulary &vocab() {
-  static const Formulary f = load_formulary(test::shipped_formulary());
+  static const Formulary f = load_formulary(test::shipped_formulary_files());
   return f.vocabulary;
 }
 

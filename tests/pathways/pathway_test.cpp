@@ -16,7 +16,7 @@ using titrate::test::thrown_message;
 namespace {
 
 const Formulary &formulary() {
-  static const Formulary f = load_formulary(test::shipped_formulary());
+  static const Formulary f = load_formulary(test::shipped_formulary_files());
   return f;
 }
 
