@@ -225,6 +225,10 @@ public:
 
   std::string_view lock_rows() const override { return " FOR UPDATE"; }
   std::string_view byte_order() const override { return " COLLATE \"C\""; }
+  std::string days_before(std::string_view date, std::string_view days) const override {
+    return "to_char(" + std::string(date) + "::date - " + std::string(days) +
+           "::int, 'YYYY-MM-DD')";
+  }
   std::optional<std::string> session_login() override {
     return query("SELECT session_user", {}).at(0).text(0);
   }
@@ -232,7 +236,6 @@ public:
   ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name, const std::string &at_utc,
                              bool audit_actor_columns) override;
-  std::string days_before(std::string_view date, std::string_view days) const override;
 
   int schema_version() override {
     return guarded(where_, secrets_, [&] {
@@ -447,12 +450,6 @@ ImportResult PgDialect::import_scores(const ScoreRowSource &next, const Actor &w
     result.duplicates = r[0][1].as<int>() - result.imported;
     return result;
   });
-}
-
-// ---- due list
-
-std::string PgDialect::days_before(std::string_view date, std::string_view days) const {
-  return "to_char(" + std::string(date) + "::date - " + std::string(days) + "::int, 'YYYY-MM-DD')";
 }
 
 PgStore::PgStore(const std::string &url, int schema_version)

@@ -201,11 +201,13 @@ public:
   // A writing transaction holds SQLite's one write lock: nothing to lock row by row.
   std::string_view lock_rows() const override { return ""; }
   std::string_view byte_order() const override { return ""; }
+  std::string days_before(std::string_view date, std::string_view days) const override {
+    return "date(" + std::string(date) + ", '-' || " + std::string(days) + " || ' days')";
+  }
 
   ImportResult import_scores(const ScoreRowSource &next, const Actor &who,
                              const std::string &source_name, const std::string &at_utc,
                              bool audit_actor_columns) override;
-  std::string days_before(std::string_view date, std::string_view days) const override;
 
   int schema_version() override { return sqlite_schema_version(*db_); }
 
@@ -442,12 +444,6 @@ ImportResult SqliteDialect::import_scores(const ScoreRowSource &next, const Acto
   audit.exec();
   db_->exec("DELETE FROM temp.import_counts");
   return result;
-}
-
-// ---- the due list
-
-std::string SqliteDialect::days_before(std::string_view date, std::string_view days) const {
-  return "date(" + std::string(date) + ", '-' || " + std::string(days) + " || ' days')";
 }
 
 SqliteStore::SqliteStore(const std::string &path, int schema_version)
