@@ -22,6 +22,11 @@ void run_due(Context &ctx, int within) {
     throw InputError("--within: " + std::to_string(within) +
                      " is negative; expected 0 or more days");
   }
+  if (within > max_due_within_days) {
+    throw InputError("--within: " + std::to_string(within) +
+                     " days is more than a year ahead; expected 0 to " +
+                     std::to_string(max_due_within_days) + " days");
+  }
   auto repo = open_store(ctx, StoreMode::read);
   const auto due = due_list(*repo, today, within, ctx.pathways());
   if (ctx.opt.json) {
@@ -73,7 +78,7 @@ void add_due_command(CLI::App &app, Context &ctx) {
   auto within = std::make_shared<int>(0);
   CLI::App *cmd = app.add_subcommand("due", "Patients whose decision date has come or is near");
   cmd->add_option("--within", *within,
-                  "Also list decision dates up to DAYS after --today (default 0)");
+                  "Also list decision dates up to DAYS after --today (default 0, at most 366)");
   cmd->callback([&ctx, within] { run_due(ctx, *within); });
 }
 

@@ -269,9 +269,10 @@ std::vector<DueEntry> Repository::due_list(Date today, int within_days, int wind
 
 std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days,
                                const std::vector<Pathway> &pathways) {
-  if (within_days < 0) {
+  if (within_days < 0 || within_days > max_due_within_days) {
     throw InputError("the due list's days ahead: " + std::to_string(within_days) +
-                     " is negative; expected 0 or more days");
+                     " is out of range; expected 0 to " + std::to_string(max_due_within_days) +
+                     " days");
   }
   if (pathways.empty())
     throw InputError("due: no pathway is loaded; expected at least one");

@@ -273,11 +273,16 @@ int extensions_so_far(const std::vector<DecisionRecord> &decisions, const Plan &
 // its review date once that stage is in maintenance. Stored as plan_versions.decision_date.
 std::optional<Date> plan_decision_date(const Plan &p);
 
+// The farthest a due list looks ahead, in days: a year (a project rule, not a clinical figure;
+// every door refuses more, and a date thousands of years ahead is not one a plan can hold).
+constexpr int max_due_within_days = 366;
+
 // Patients whose active plan's decision date is on or before today + within_days, soonest (most
 // overdue) first, each window judged by its plan's pathway's decision parameters (window_days,
 // min_days_with_scores; clinical.md A6 in the pathway files). A plan whose pathway is not among
 // `pathways` is judged by `pathways.front()`'s (the first loaded, by file name). InputError for a
-// negative within_days or no pathway. Calls repo.due_list() once per distinct window length.
+// within_days outside 0..max_due_within_days or no pathway. Calls repo.due_list() once per
+// distinct window length.
 std::vector<DueEntry> due_list(Repository &repo, Date today, int within_days,
                                const std::vector<Pathway> &pathways);
 // The reference implementation over the domain calls (active_plans() + scores()): the default of

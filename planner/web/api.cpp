@@ -81,8 +81,10 @@ void WebServer::Impl::api_routes() {
             if (c.req.has_param("within")) {
               const std::string w = c.req.get_param_value("within");
               const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
-              if (ec != std::errc() || ptr != w.data() + w.size() || within < 0) {
-                throw InputError("within: \"" + printable(w, 16) + "\" is not 0 or more days");
+              if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 ||
+                  within > max_due_within_days) {
+                throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-" +
+                                 std::to_string(max_due_within_days));
               }
             }
             const Date today = cfg.today();

@@ -13,8 +13,10 @@ void WebServer::Impl::clinic_home(Call &c) {
   if (c.req.has_param("within")) {
     const std::string w = c.req.get_param_value("within");
     const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
-    if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 || within > 366) {
-      throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-366");
+    if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 ||
+        within > max_due_within_days) {
+      throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-" +
+                       std::to_string(max_due_within_days));
     }
   }
   const auto due = due_list(repo, today, within, pathways);

@@ -737,6 +737,11 @@ TEST_CASE("JSON API returns the CLI's shapes") {
   REQUIRE(d["due"].size() == 1);
   CHECK(d["due"][0]["decision_date"] == "2026-12-22");
   CHECK(d["due"][0]["days_until"] == 21);
+  // A due list looks at most a year ahead; further is bad input, not a server error.
+  const auto far = c.Get("/api/due?within=2920000", {{"Cookie", login.cookie}});
+  CHECK(far->status == 400);
+  CHECK_THAT(far->body, Catch::Contains("2920000") && Catch::Contains("0-366"));
+  CHECK(c.Get("/api/due?within=366", {{"Cookie", login.cookie}})->status == 200);
 }
 
 TEST_CASE("the outcome report page shows the CLI's lines to clinicians and pharmacists") {
