@@ -77,16 +77,7 @@ void WebServer::Impl::api_routes() {
             }
             c.actor = Actor{u->name, u->role, "web"};
             app::authorize(c.actor, app::Permission::read_due);
-            int within = 0;
-            if (c.req.has_param("within")) {
-              const std::string w = c.req.get_param_value("within");
-              const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
-              if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 ||
-                  within > max_due_within_days) {
-                throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-" +
-                                 std::to_string(max_due_within_days));
-              }
-            }
+            const int within = due_within_param(c.req, 0);
             const Date today = cfg.today();
             send_json(c.res, 200, due_json(due_list(repo, today, within, pathways), today, within));
           }));

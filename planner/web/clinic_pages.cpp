@@ -9,16 +9,7 @@ namespace titrate::web {
 void WebServer::Impl::clinic_home(Call &c) {
   const StaffUser u = require_staff(c, app::Permission::use_clinic_pages);
   const Date today = cfg.today();
-  int within = 7;
-  if (c.req.has_param("within")) {
-    const std::string w = c.req.get_param_value("within");
-    const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
-    if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 ||
-        within > max_due_within_days) {
-      throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-" +
-                       std::to_string(max_due_within_days));
-    }
-  }
+  const int within = due_within_param(c.req, 7);
   const auto due = due_list(repo, today, within, pathways);
   // What needs attention first: severe or intolerable side effects of the last 14 days.
   const Date since = today - Days(13);

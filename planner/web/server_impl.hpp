@@ -139,6 +139,23 @@ inline std::string param(const Request &req, const std::string &name) {
   return form_field(req.params, name);
 }
 
+// The due list's `within` query parameter (the clinic home and GET /api/due): days ahead, 0 to
+// max_due_within_days as `titrate due --within`; `fallback` when absent. InputError naming the
+// text otherwise.
+inline int due_within_param(const Request &req, int fallback) {
+  if (!req.has_param("within"))
+    return fallback;
+  const std::string w = req.get_param_value("within");
+  int within = 0;
+  const auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), within);
+  if (ec != std::errc() || ptr != w.data() + w.size() || within < 0 ||
+      within > max_due_within_days) {
+    throw InputError("within: \"" + printable(w, 16) + "\" is not a number of days 0-" +
+                     std::to_string(max_due_within_days));
+  }
+  return within;
+}
+
 // `secure`: served over TLS (WebConfig::behind_tls), so the browser never sends it in clear.
 inline std::string cookie_header(const std::string &name, const std::string &value,
                                  std::int64_t max_age, bool secure, const std::string &path = "/") {

@@ -469,6 +469,12 @@ TEST_CASE("clinic home leads with overdue assessments, started short windows and
   // Even when the due list shows only today.
   r = get_page(s, dr, "/clinic/?within=0");
   CHECK(has(r->body, "P1</a>: 0 of 7 days scored since 2026-12-15"));
+  // At most a year ahead, as `titrate due --within` and GET /api/due.
+  r = get_page(s, dr, "/clinic/?within=367");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(has(r->body, "367"));
+  CHECK(has(r->body, "is not a number of days 0-366"));
   s.today = Date(2026, 12, 24);
   r = get_page(s, dr, "/clinic/");
   CHECK(has(r->body, "decision date 2026-12-22, 2 days overdue"));
