@@ -1098,7 +1098,9 @@ std::vector<DueEntry> CoreStore::due_list(Date today, int within_days, int windo
                    DueEntry e;
                    e.patient = row.text(0);
                    e.version = row.int32(1);
-                   e.decision_date = store::stored_decision_date(e.patient, e.version, row.text(2));
+                   e.decision_date = store::decode_stored(
+                       [&] { return parse_date(row.text(2), "decision_date"); },
+                       [&] { return store::plan_version_name(e.patient, e.version); });
                    e.days_until = (e.decision_date - today).days();
                    e.drug = row.text(3);
                    e.window_days_with_scores = row.int32(4);

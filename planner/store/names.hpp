@@ -45,10 +45,6 @@ auto decode_stored(Decode decode, Name name) -> decltype(decode()) {
 // "plan of P1 version 2": how the store names one version of a patient's plan in its messages.
 std::string plan_version_name(const std::string &patient, int version);
 
-// plan_versions.decision_date of `patient`'s version `version`, read by the due query;
-// a text that is not a real date is corrupt data (StorageError naming the plan).
-Date stored_decision_date(const std::string &patient, int version, const std::string &text);
-
 // adverse_effects.drugs: the attributed drugs as a JSON array text, nullopt (NULL) when the
 // effect is not attributed; and back (StorageError for a corrupt value).
 std::optional<std::string> effect_drugs_text(const AdverseEffect &ae);

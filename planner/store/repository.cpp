@@ -105,11 +105,6 @@ std::string plan_version_name(const std::string &patient, int version) {
   return "plan of " + patient + " version " + std::to_string(version);
 }
 
-Date stored_decision_date(const std::string &patient, int version, const std::string &text) {
-  return decode_stored([&] { return parse_date(text, "decision_date"); },
-                       [&] { return plan_version_name(patient, version); });
-}
-
 void read_effect_drugs(AdverseEffect &ae, const std::optional<std::string> &text) {
   ae.attributed = text.has_value();
   ae.drugs.clear();

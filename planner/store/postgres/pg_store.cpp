@@ -7,7 +7,6 @@
 
 #include "planner/core/errors.hpp"
 #include "planner/store/location.hpp"
-#include "planner/store/names.hpp"
 #include "planner/store/postgres/pg_common.hpp"
 
 #include <pqxx/pqxx>
