@@ -1,10 +1,8 @@
 #include "planner/app/authorize.hpp"
 
-#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 
 #include <algorithm>
-#include <array>
 
 namespace titrate::app {
 
@@ -40,22 +38,6 @@ const std::vector<Rule> &table() {
 }
 
 } // namespace
-
-namespace {
-constexpr std::array<EnumWord<Role>, 3> role_words{{
-    {Role::clinician, "clinician"},
-    {Role::pharmacist, "pharmacist"},
-    {Role::patient, "patient"},
-}};
-} // namespace
-
-std::string_view to_string(Role r) {
-  return enum_word(role_words, r, "?");
-}
-
-std::optional<Role> role_named(std::string_view text) {
-  return find_enum_word(role_words, text);
-}
 
 std::span<const Rule> rules() {
   return table();
@@ -99,7 +81,7 @@ Role authorize(const Actor &who, Permission p, const std::string *patient, std::
     throw RefusedError(prefix + "no role given; this is for the " + roles_text(p) +
                        " role (give --role or set TITRATE_ROLE)");
   }
-  const auto role = role_named(who.role);
+  const auto role = enum_named<Role>(who.role);
   if (!role) {
     throw InputError(prefix + "role \"" + who.role.substr(0, 32) +
                      "\" is not a role; expected clinician, pharmacist or patient");

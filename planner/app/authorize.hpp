@@ -14,8 +14,13 @@
 namespace titrate::app {
 
 enum class Role { clinician, pharmacist, patient };
-std::string_view to_string(Role r);
-std::optional<Role> role_named(std::string_view text);
+constexpr auto words_of(Role) {
+  return enum_words<Role>({"role", "clinician, pharmacist or patient"},
+                          {{Role::clinician, "clinician"},
+                           {Role::pharmacist, "pharmacist"},
+                           {Role::patient, "patient"}});
+}
+using titrate::to_string; // found with a Role by argument-dependent lookup
 
 // Everything an actor may be refused. Each has one row in the table (authorize.cpp).
 enum class Permission {

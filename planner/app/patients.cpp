@@ -59,7 +59,7 @@ void apply_fields(const ProfileFields &o, Patient &p, bool update, std::string_v
   if (!o.birth_date.empty())
     p.birth_date = parse_date(o.birth_date, F + "birth-date");
   if (!o.sex.empty())
-    p.sex = parse_sex(o.sex, F + "sex");
+    p.sex = parse_enum<Sex>(o.sex, F + "sex");
   if (!o.weight_kg.empty())
     p.weight_kg = profile_number(o.weight_kg, F + "weight-kg", "kg");
   if (!o.creatinine.empty()) {
@@ -71,7 +71,7 @@ void apply_fields(const ProfileFields &o, Patient &p, bool update, std::string_v
     p.serum_creatinine_mg_dl.reset();
   }
   if (!o.hepatic.empty())
-    p.hepatic = parse_hepatic(o.hepatic, F + "hepatic");
+    p.hepatic = parse_enum<Hepatic>(o.hepatic, F + "hepatic");
   clear_or_replace(p.conditions, o.clear_conditions, o.conditions);
   clear_or_replace(p.medications, o.clear_medications, o.medications);
   if (o.clear_stopped)
@@ -104,7 +104,7 @@ void apply_fields(const ProfileFields &o, Patient &p, bool update, std::string_v
     if (!o.dialysis_days.empty()) {
       d.days.clear();
       for (const auto &day : o.dialysis_days)
-        d.days.push_back(parse_weekday(day, F + "dialysis-day"));
+        d.days.push_back(parse_enum<Weekday>(day, F + "dialysis-day"));
     }
     if (d.kind.empty()) {
       throw InputError(F + "dialysis-day: given without " + F + "dialysis; expected " + F +

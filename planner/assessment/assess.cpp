@@ -8,38 +8,15 @@
 //   5. response: continue / escalate (unless a severe effect holds the dose) / switch / stop.
 #include "planner/assessment/assess.hpp"
 
-#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <map>
 #include <set>
 
 namespace titrate {
-
-namespace {
-// In the order parse_decision_kind has always tried them.
-constexpr std::array<EnumWord<DecisionKind>, 7> decision_kind_words{
-    {{DecisionKind::continue_, "continue"},
-     {DecisionKind::escalate, "escalate"},
-     {DecisionKind::switch_, "switch"},
-     {DecisionKind::extend, "extend"},
-     {DecisionKind::stop, "stop"},
-     {DecisionKind::review, "review"},
-     {DecisionKind::reduce, "reduce"}}};
-} // namespace
-
-std::string_view to_string(DecisionKind d) {
-  return enum_word(decision_kind_words, d, "?");
-}
-
-DecisionKind parse_decision_kind(std::string_view text, std::string_view field) {
-  return parse_enum_word(decision_kind_words, text, field,
-                         {"decision", "one of continue, reduce, escalate, switch, stop"});
-}
 
 namespace {
 

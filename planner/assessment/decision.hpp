@@ -13,9 +13,17 @@ namespace titrate {
 
 // reduce: at a maintenance review, try a lower dose (a new hold at it, judged like any dose).
 enum class DecisionKind { continue_, escalate, switch_, extend, stop, review, reduce };
-std::string_view to_string(DecisionKind d); // "continue", "switch", ...
-// "continue", "escalate", ... -> the kind; InputError naming `field` and the list otherwise.
-DecisionKind parse_decision_kind(std::string_view text, std::string_view field);
+// The parse error lists what a clinician may choose (extend and review are the planner's own).
+constexpr auto words_of(DecisionKind) {
+  return enum_words<DecisionKind>({"decision", "one of continue, reduce, escalate, switch, stop"},
+                                  {{DecisionKind::continue_, "continue"},
+                                   {DecisionKind::escalate, "escalate"},
+                                   {DecisionKind::switch_, "switch"},
+                                   {DecisionKind::extend, "extend"},
+                                   {DecisionKind::stop, "stop"},
+                                   {DecisionKind::review, "review"},
+                                   {DecisionKind::reduce, "reduce"}});
+}
 
 struct Window {
   Date start{2000, 1, 1};

@@ -71,7 +71,7 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
   }
   std::optional<DecisionKind> chosen;
   if (!o.decision.empty()) {
-    chosen = parse_decision_kind(o.decision, "--decision");
+    chosen = parse_enum<DecisionKind>(o.decision, "--decision");
     if (!o.apply) {
       throw InputError("--decision: expected --apply with it (a clinician's decision is "
                        "recorded; without --apply titrate shows its own)");

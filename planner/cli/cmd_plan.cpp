@@ -84,7 +84,7 @@ void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway 
     nlohmann::json j = to_json(plan);
     if (version > 0) {
       j["version"] = version;
-      j["status"] = std::string(review_state_name(review));
+      j["status"] = std::string(to_string(review));
     }
     ctx.print_json(j);
     return;
@@ -95,7 +95,7 @@ void print_plan(Context &ctx, const Plan &plan, const Patient &p, const Pathway 
             << " --start " << iso(plan.start) << ")\n";
   }
   if (version > 0) {
-    ctx.out << "Plan version " << version << ": " << review_state_name(review)
+    ctx.out << "Plan version " << version << ": " << to_string(review)
             << (review == ReviewState::submitted ? " (awaiting a pharmacist's review)" : "")
             << (review == ReviewState::draft
                     ? " (submit it with: titrate plan " + plan.patient + " --submit)"

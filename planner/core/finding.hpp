@@ -1,6 +1,8 @@
 #pragma once
 // Clinical findings as data, so every reason can be shown at once: a rule id, its severity,
 // plain-language text and the source it cites (a key of shared/clinical.md, e.g. "DUL-US 4").
+#include "planner/core/enum_words.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -9,9 +11,12 @@ namespace titrate {
 // ok < caution < avoid: the verdict of a drug is the maximum severity of its findings.
 enum class Severity { ok = 0, caution = 1, avoid = 2 };
 
-std::string_view to_string(Severity s);
-// "ok" | "caution" | "avoid"; throws InputError naming `field`.
-Severity parse_severity(std::string_view text, std::string_view field = "severity");
+// The parse error quotes the whole text (unlike the 32-byte cut of most enum parsers).
+constexpr auto words_of(Severity) {
+  return enum_words<Severity>(
+      {"verdict", "one of ok, caution, avoid", std::string_view::npos},
+      {{Severity::ok, "ok"}, {Severity::caution, "caution"}, {Severity::avoid, "avoid"}});
+}
 
 struct Finding {
   Severity severity = Severity::caution;

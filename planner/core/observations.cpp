@@ -1,33 +1,11 @@
 #include "planner/core/observations.hpp"
 
-#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
 
-#include <array>
 #include <string>
 
 namespace titrate {
-
-namespace {
-constexpr std::array<EnumWord<AeSeverity>, 4> ae_severity_words{
-    {{AeSeverity::mild, "mild"},
-     {AeSeverity::moderate, "moderate"},
-     {AeSeverity::severe, "severe"},
-     {AeSeverity::intolerable, "intolerable"}}};
-} // namespace
-
-std::string_view to_string(AeSeverity s) {
-  return enum_word(ae_severity_words, s, "?");
-}
-
-AeSeverity parse_ae_severity(std::string_view text, std::string_view field) {
-  if (const auto severity = find_enum_word(ae_severity_words, text))
-    return *severity;
-  // The text is quoted through printable() (control characters escaped), unlike parse_enum_word.
-  throw InputError(std::string(field) + ": \"" + printable(text, 32) +
-                   "\" is not a severity; expected mild, moderate, severe or intolerable");
-}
 
 namespace {
 void not_after_today(const LocalDateTime &at, Date today, std::string_view field) {
@@ -62,7 +40,7 @@ AdverseEffect make_adverse_effect(std::string_view description, std::string_view
   }
   require_free_text(description, names.description);
   AdverseEffect ae;
-  ae.severity = parse_ae_severity(severity, names.severity);
+  ae.severity = parse_enum<AeSeverity>(severity, names.severity);
   not_after_today(at, today, names.at);
   ae.at = at;
   ae.description = std::string(description);

@@ -2,6 +2,7 @@
 // What a patient reports: pain scores (many a day; a correction supersedes an earlier entry,
 // never overwrites it) and adverse effects with a severity.
 #include "planner/core/date.hpp"
+#include "planner/core/enum_words.hpp"
 #include "planner/core/pain_score.hpp"
 
 #include <cstdint>
@@ -24,8 +25,13 @@ struct ScoreEntry {
 };
 
 enum class AeSeverity { mild, moderate, severe, intolerable };
-std::string_view to_string(AeSeverity s);
-AeSeverity parse_ae_severity(std::string_view text, std::string_view field = "severity");
+constexpr auto words_of(AeSeverity) {
+  return enum_words<AeSeverity>({"severity", "mild, moderate, severe or intolerable"},
+                                {{AeSeverity::mild, "mild"},
+                                 {AeSeverity::moderate, "moderate"},
+                                 {AeSeverity::severe, "severe"},
+                                 {AeSeverity::intolerable, "intolerable"}});
+}
 
 struct AdverseEffect {
   std::int64_t id = 0;

@@ -1,63 +1,17 @@
 #include "planner/core/patient.hpp"
 
-#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <sstream>
 
 namespace titrate {
-
-namespace {
-constexpr std::array<EnumWord<Sex>, 2> sex_words{{{Sex::female, "female"}, {Sex::male, "male"}}};
-constexpr std::array<EnumWord<Hepatic>, 4> hepatic_words{{{Hepatic::none, "none"},
-                                                          {Hepatic::mild, "mild"},
-                                                          {Hepatic::moderate, "moderate"},
-                                                          {Hepatic::severe, "severe"}}};
-} // namespace
-
-std::string_view to_string(Sex s) {
-  return enum_word(sex_words, s, "male");
-}
-
-std::string_view to_string(Hepatic h) {
-  return enum_word(hepatic_words, h, "?");
-}
-
-Sex parse_sex(std::string_view text, std::string_view field) {
-  return parse_enum_word(sex_words, text, field, {"sex", "female or male"});
-}
-
-Hepatic parse_hepatic(std::string_view text, std::string_view field) {
-  return parse_enum_word(hepatic_words, text, field,
-                         {"hepatic class", "none, mild, moderate or severe"});
-}
 
 bool Patient::has_condition(std::string_view c) const {
   if (dialysis && c == dialysis->kind)
     return true;
   return std::find(conditions.begin(), conditions.end(), c) != conditions.end();
-}
-
-namespace {
-constexpr std::string_view weekday_names[] = {"monday", "tuesday",  "wednesday", "thursday",
-                                              "friday", "saturday", "sunday"};
-} // namespace
-
-std::string_view to_string(Weekday d) {
-  return weekday_names[static_cast<int>(d)];
-}
-
-Weekday parse_weekday(std::string_view text, std::string_view field) {
-  for (int i = 0; i < 7; ++i) {
-    if (text == weekday_names[i])
-      return static_cast<Weekday>(i);
-  }
-  throw InputError(std::string(field) + ": \"" + std::string(text.substr(0, 32)) +
-                   "\" is not a day of the week; expected monday, tuesday, wednesday, thursday, "
-                   "friday, saturday or sunday");
 }
 
 Weekday weekday_of(Date d) {
@@ -98,15 +52,10 @@ void validate_patient_id(std::string_view id) {
 }
 
 namespace {
-std::string num(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
 void check_range(std::string_view field, double v, double lo, double hi, std::string_view unit) {
   if (!std::isfinite(v) || v < lo || v > hi) {
-    throw InputError(std::string(field) + ": " + num(v) + " is out of range; expected " + num(lo) +
-                     " to " + num(hi) + " " + std::string(unit));
+    throw InputError(std::string(field) + ": " + number_text(v) + " is out of range; expected " +
+                     number_text(lo) + " to " + number_text(hi) + " " + std::string(unit));
   }
 }
 } // namespace

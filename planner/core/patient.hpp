@@ -3,6 +3,7 @@
 // Units: weight in kg, serum creatinine in mg/dL, CrCl in mL/min. Validation of a profile is
 // in validate_patient(); vocabularies (conditions, medications) are checked by the formulary.
 #include "planner/core/date.hpp"
+#include "planner/core/enum_words.hpp"
 #include "planner/core/pain_score.hpp"
 
 #include <optional>
@@ -15,17 +16,32 @@ namespace titrate {
 enum class Sex { female, male };
 enum class Hepatic { none, mild, moderate, severe }; // Child-Pugh A/B/C for mild/moderate/severe
 
-std::string_view to_string(Sex s);
-std::string_view to_string(Hepatic h);
-Sex parse_sex(std::string_view text, std::string_view field = "sex");
-Hepatic parse_hepatic(std::string_view text, std::string_view field = "hepatic");
+constexpr auto words_of(Sex) {
+  return enum_words<Sex>({"sex", "female or male"}, {{Sex::female, "female"}, {Sex::male, "male"}});
+}
+constexpr auto words_of(Hepatic) {
+  return enum_words<Hepatic>({"hepatic class", "none, mild, moderate or severe"},
+                             {{Hepatic::none, "none"},
+                              {Hepatic::mild, "mild"},
+                              {Hepatic::moderate, "moderate"},
+                              {Hepatic::severe, "severe"}});
+}
 
 // Haemodialysis (clinical.md H14): the kind and the weekdays of the sessions. The only kind is
 // "haemodialysis" (the label's supplement is for haemodialysis); the days are what the schedule
 // uses to show the post-dialysis supplement on those days only.
 enum class Weekday { monday, tuesday, wednesday, thursday, friday, saturday, sunday };
-std::string_view to_string(Weekday d);
-Weekday parse_weekday(std::string_view text, std::string_view field = "dialysis_days");
+constexpr auto words_of(Weekday) {
+  return enum_words<Weekday>(
+      {"day of the week", "monday, tuesday, wednesday, thursday, friday, saturday or sunday"},
+      {{Weekday::monday, "monday"},
+       {Weekday::tuesday, "tuesday"},
+       {Weekday::wednesday, "wednesday"},
+       {Weekday::thursday, "thursday"},
+       {Weekday::friday, "friday"},
+       {Weekday::saturday, "saturday"},
+       {Weekday::sunday, "sunday"}});
+}
 Weekday weekday_of(Date d);
 
 struct Dialysis {

@@ -227,7 +227,8 @@ std::vector<AdverseEffectRow> parse_adverse_effect_csv(std::string_view text,
                               "nausea"));
         }
         row.description = rec.fields[desc];
-        guarded([&] { row.severity = parse_ae_severity(rec.fields[sev], "severity"); }, on_error);
+        guarded([&] { row.severity = parse_enum<AeSeverity>(rec.fields[sev], "severity"); },
+                on_error);
       });
   throw_if_errors(errors, file_name);
   return rows;

@@ -3,6 +3,7 @@
 #include "planner/core/errors.hpp"
 
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 namespace titrate {
@@ -133,6 +134,13 @@ std::string escape_markup(std::string_view text, Markup dialect) {
     }
   }
   return out;
+}
+
+std::string number_text(double v, int significant) {
+  std::ostringstream s;
+  s.precision(significant);
+  s << v;
+  return s.str();
 }
 
 std::string decimal_text(double v, int decimals) {

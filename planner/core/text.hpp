@@ -41,5 +41,8 @@ std::string escape_markup(std::string_view text, Markup dialect);
 // trailing zeros, a leading zero, never "-0": 25 -> "25", 27.26 -> "27.3" (1 place), 0.5 ->
 // "0.5". Rounded as printf rounds the binary value: an exact tie goes to even (27.25 -> "27.2").
 std::string decimal_text(double v, int decimals);
+// A measured value as a message quotes it: up to `significant` digits, no trailing zeros
+// (iostream's general format; 6 is its default): 30 -> "30", 59.5 -> "59.5", 0.25 -> "0.25".
+std::string number_text(double v, int significant = 6);
 
 } // namespace titrate

@@ -5,32 +5,18 @@
 #include "planner/ehr/cards.hpp"
 
 #include "planner/assessment/assess.hpp"
-#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/text.hpp"
 #include "planner/export/fhir.hpp"
 #include "planner/safety/eligibility.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
 
 namespace titrate::ehr {
 
 using nlohmann::json;
-
-namespace {
-constexpr std::array<EnumWord<Indicator>, 3> indicator_words{{
-    {Indicator::info, "info"},
-    {Indicator::warning, "warning"},
-    {Indicator::critical, "critical"},
-}};
-} // namespace
-
-std::string_view to_string(Indicator i) {
-  return enum_word(indicator_words, i, "info");
-}
 
 std::string summary_text(const std::string &s) {
   if (s.size() < 140)

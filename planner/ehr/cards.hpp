@@ -16,7 +16,13 @@
 namespace titrate::ehr {
 
 enum class Indicator { info, warning, critical };
-std::string_view to_string(Indicator i);
+constexpr auto words_of(Indicator) {
+  return enum_words<Indicator>({"indicator", "info, warning or critical"},
+                               {{Indicator::info, "info"},
+                                {Indicator::warning, "warning"},
+                                {Indicator::critical, "critical"}});
+}
+using titrate::to_string; // found with an Indicator by argument-dependent lookup
 
 struct Suggestion {
   std::string label;

@@ -224,7 +224,7 @@ void FhirReader::patient(const json &r, const std::string &at) {
                        "\" cannot be used; expected female or male (Cockcroft-Gault's sex "
                        "factor, clinical.md A2): enter the patient by hand with --sex");
     }
-    in_.sex = parse_sex(*g, at + ".gender");
+    in_.sex = parse_enum<Sex>(*g, at + ".gender");
     in_.patient_sources.push_back({"sex", ref, "", ""});
   }
 }

@@ -10,24 +10,6 @@
 
 namespace titrate {
 
-namespace {
-constexpr std::array<EnumWord<ReviewState>, 4> review_state_words{{
-    {ReviewState::draft, "draft"},
-    {ReviewState::submitted, "submitted"},
-    {ReviewState::approved, "approved"},
-    {ReviewState::rejected, "rejected"},
-}};
-} // namespace
-
-std::string_view review_state_name(ReviewState s) {
-  return enum_word(review_state_words, s, "draft");
-}
-
-ReviewState parse_review_state(std::string_view text, std::string_view field) {
-  return parse_enum_word(review_state_words, text, field,
-                         {"review state", "draft, submitted, approved or rejected"});
-}
-
 namespace export_detail {
 
 const Monograph *find_monograph(const Formulary &f, std::string_view drug) {

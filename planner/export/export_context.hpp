@@ -18,8 +18,13 @@ namespace titrate {
 
 // The review state of the exported plan version (design.md §3 `reviews`).
 enum class ReviewState { draft, submitted, approved, rejected };
-std::string_view review_state_name(ReviewState s); // "draft", ...
-ReviewState parse_review_state(std::string_view text, std::string_view field = "review");
+constexpr auto words_of(ReviewState) {
+  return enum_words<ReviewState>({"review state", "draft, submitted, approved or rejected"},
+                                 {{ReviewState::draft, "draft"},
+                                  {ReviewState::submitted, "submitted"},
+                                  {ReviewState::approved, "approved"},
+                                  {ReviewState::rejected, "rejected"}});
+}
 
 enum class Paper { a4, letter };
 // "a4" | "letter"; InputError naming --paper and the expected values otherwise.

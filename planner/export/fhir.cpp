@@ -169,7 +169,7 @@ void write_fhir(std::ostream &out, const ExportInput &in) {
                           (c.plan_version == 0
                                ? std::string(". Plan not stored, a preview (")
                                : ". Plan version " + std::to_string(c.plan_version) + " (") +
-                          std::string(review_state_name(c.review)) + ")."}});
+                          std::string(to_string(c.review)) + ")."}});
     if (!s.note.empty())
       notes.push_back(Json{{"text", s.note}});
     mr["note"] = std::move(notes);

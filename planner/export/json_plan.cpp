@@ -144,7 +144,7 @@ std::vector<Finding> findings_from(const json &obj, const std::string &path, con
         Finding finding;
         finding.rule = get_string(f, p, "rule");
         finding.severity =
-            parse_severity(get_string(f, p, "severity"), "plan JSON: " + p + ".severity");
+            parse_enum<Severity>(get_string(f, p, "severity"), "plan JSON: " + p + ".severity");
         finding.text = get_string(f, p, "text");
         finding.source = get_string(f, p, "source");
         return finding;
@@ -211,7 +211,7 @@ Plan plan_from_json(const nlohmann::json &j) {
     const json &sj = stages[i];
     Stage s;
     s.drug = get_string(sj, sp, "drug");
-    s.role = parse_stage_role(get_string(sj, sp, "role"), "plan JSON: " + sp + ".role");
+    s.role = parse_enum<StageRole>(get_string(sj, sp, "role"), "plan JSON: " + sp + ".role");
     const json &steps = get_array(sj, sp, "steps");
     for (std::size_t k = 0; k < steps.size(); ++k) {
       const std::string tp = sp + ".steps[" + std::to_string(k) + "]";
@@ -225,7 +225,8 @@ Plan plan_from_json(const nlohmann::json &j) {
       for (std::size_t d = 0; d < doses.size(); ++d) {
         const std::string dp = tp + ".doses[" + std::to_string(d) + "]";
         Administration a;
-        a.time = parse_admin_time(get_string(doses[d], dp, "time"), "plan JSON: " + dp + ".time");
+        a.time =
+            parse_enum<AdminTime>(get_string(doses[d], dp, "time"), "plan JSON: " + dp + ".time");
         a.dose = get_mg(doses[d], dp, "mg");
         a.units = units_from(get_array(doses[d], dp, "units"), dp + ".units");
         step.doses.push_back(std::move(a));

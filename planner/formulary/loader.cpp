@@ -135,7 +135,7 @@ void parse_switching_into(Faults &f, const TextFile &file, const Vocabulary &voc
       }
     }
     if (auto m = t.str("mode")) {
-      if (const auto mode = switch_mode_named(*m))
+      if (const auto mode = enum_named<SwitchMode>(*m))
         r.mode = *mode;
       else
         t.fault("mode",

@@ -1,78 +1,12 @@
 #include "planner/formulary/monograph.hpp"
 
-#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <sstream>
 
 namespace titrate {
-
-namespace {
-constexpr std::array<EnumWord<Form>, 2> form_words{{
-    {Form::capsule, "capsule"},
-    {Form::tablet, "tablet"},
-}};
-constexpr std::array<EnumWord<AdminTime>, 4> admin_time_words{{
-    {AdminTime::morning, "morning"},
-    {AdminTime::midday, "midday"},
-    {AdminTime::evening, "evening"},
-    {AdminTime::bedtime, "bedtime"},
-}};
-constexpr std::array<EnumWord<TaperKind>, 3> taper_kind_words{{
-    {TaperKind::explicit_steps, "explicit_steps"},
-    {TaperKind::decrement, "decrement"},
-    {TaperKind::drop_administration, "drop_administration"},
-}};
-constexpr std::array<EnumWord<SwitchMode>, 3> switch_mode_words{{
-    {SwitchMode::overlap, "overlap"},
-    {SwitchMode::sequential, "sequential"},
-    {SwitchMode::cross_taper, "cross_taper"},
-}};
-} // namespace
-
-std::string_view to_string(TaperKind k) {
-  return enum_word(taper_kind_words, k, "decrement");
-}
-
-std::optional<TaperKind> taper_kind_named(std::string_view word) {
-  return find_enum_word(taper_kind_words, word);
-}
-
-std::string_view to_string(SwitchMode m) {
-  return enum_word(switch_mode_words, m, "sequential");
-}
-
-std::optional<SwitchMode> switch_mode_named(std::string_view word) {
-  return find_enum_word(switch_mode_words, word);
-}
-
-std::string_view to_string(Form f) {
-  return enum_word(form_words, f, "capsule");
-}
-
-std::string_view to_string(AdminTime t) {
-  return enum_word(admin_time_words, t, "morning");
-}
-
-AdminTime parse_admin_time(std::string_view text, std::string_view field) {
-  // The whole text is quoted (unlike the 32-byte cut of the other enum parsers), as before.
-  return parse_enum_word(
-      admin_time_words, text, field,
-      {"time of day", "morning, midday, evening or bedtime", std::string_view::npos});
-}
-
-namespace {
-// CrCl values print without trailing zeros ("30", "59.5").
-std::string number_text(double x) {
-  std::ostringstream s;
-  s.precision(6);
-  s << x;
-  return s.str();
-}
-} // namespace
 
 bool RenalBand::contains(double crcl) const {
   if (lower) {

@@ -27,12 +27,22 @@ struct Citation {
 bool is_confidence(std::string_view word);
 
 enum class Form { capsule, tablet };
-std::string_view to_string(Form f);
+constexpr auto words_of(Form) {
+  return enum_words<Form>({"form", "capsule or tablet"},
+                          {{Form::capsule, "capsule"}, {Form::tablet, "tablet"}});
+}
 
 // Administration times, in the order of a day.
 enum class AdminTime { morning, midday, evening, bedtime };
-std::string_view to_string(AdminTime t);
-AdminTime parse_admin_time(std::string_view text, std::string_view field = "time");
+// The parse error quotes the whole text (unlike the 32-byte cut of most enum parsers).
+constexpr auto words_of(AdminTime) {
+  return enum_words<AdminTime>(
+      {"time of day", "morning, midday, evening or bedtime", std::string_view::npos},
+      {{AdminTime::morning, "morning"},
+       {AdminTime::midday, "midday"},
+       {AdminTime::evening, "evening"},
+       {AdminTime::bedtime, "bedtime"}});
+}
 
 struct Strength {
   Dose dose;
@@ -127,9 +137,13 @@ enum class TaperKind {
   decrement,           // cut by `decrement` every `interval_days` (TCAs)
   drop_administration, // remove one administration's dose every `interval_days` (gabapentinoids)
 };
-// The words of formulary/*.toml [taper] kind: explicit_steps, decrement, drop_administration.
-std::string_view to_string(TaperKind k);
-std::optional<TaperKind> taper_kind_named(std::string_view word);
+// The words of formulary/*.toml [taper] kind.
+constexpr auto words_of(TaperKind) {
+  return enum_words<TaperKind>({"taper kind", "explicit_steps, decrement or drop_administration"},
+                               {{TaperKind::explicit_steps, "explicit_steps"},
+                                {TaperKind::decrement, "decrement"},
+                                {TaperKind::drop_administration, "drop_administration"}});
+}
 
 struct TaperStep {
   Dose from; // applies when the current daily dose is >= from
@@ -228,9 +242,13 @@ enum class SwitchMode {
   sequential,  // full taper; the next drug's first day = last outgoing dose day + gap_days
   cross_taper, // next starts at once; outgoing cut by `decrement` every `interval_days`
 };
-// The words of switching.toml mode: overlap, sequential, cross_taper.
-std::string_view to_string(SwitchMode m);
-std::optional<SwitchMode> switch_mode_named(std::string_view word);
+// The words of switching.toml mode.
+constexpr auto words_of(SwitchMode) {
+  return enum_words<SwitchMode>({"switch mode", "overlap, sequential or cross_taper"},
+                                {{SwitchMode::overlap, "overlap"},
+                                 {SwitchMode::sequential, "sequential"},
+                                 {SwitchMode::cross_taper, "cross_taper"}});
+}
 struct SwitchRule {
   std::string from; // drug name or class ("gabapentinoid", "tca", "*")
   std::string to;

@@ -44,7 +44,7 @@ std::vector<AdminTime> read_times(Table &t, const std::string &k, bool required)
     t.fault(k, "is empty; expected at least one time of day");
   for (const auto &n : *names) {
     try {
-      const AdminTime a = parse_admin_time(n, t.key(k));
+      const AdminTime a = parse_enum<AdminTime>(n, t.key(k));
       if (std::find(out.begin(), out.end(), a) != out.end()) {
         t.fault(k, "\"" + n + "\" appears twice; expected each time of day once");
         continue;
@@ -410,12 +410,9 @@ void parse_hepatic(Table &top, Monograph &m) {
       [](Table &t) {
         HepaticRule h;
         if (auto c = t.str("class")) {
-          if (*c == "mild")
-            h.hepatic = Hepatic::mild;
-          else if (*c == "moderate")
-            h.hepatic = Hepatic::moderate;
-          else if (*c == "severe")
-            h.hepatic = Hepatic::severe;
+          const auto named = enum_named<Hepatic>(*c); // "none" has no rule of its own
+          if (named && *named != Hepatic::none)
+            h.hepatic = *named;
           else
             t.fault("class",
                     "\"" + *c + "\" is not a hepatic class; expected mild, moderate or severe");
@@ -533,7 +530,7 @@ void parse_taper(Table &top, Monograph &m) {
   Table t(top.faults(), *v, "taper");
   TaperRule &tr = m.taper;
   if (auto k = t.str("kind")) {
-    if (const auto kind = taper_kind_named(*k))
+    if (const auto kind = enum_named<TaperKind>(*k))
       tr.kind = *kind;
     else
       t.fault(

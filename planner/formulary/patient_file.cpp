@@ -65,7 +65,7 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
     p.birth_date = *d;
   if (auto s = top.str("sex")) {
     try {
-      p.sex = parse_sex(*s, "sex");
+      p.sex = parse_enum<Sex>(*s, "sex");
     } catch (const InputError &) {
       top.fault("sex", "\"" + *s + "\" is not a sex; expected female or male");
     }
@@ -78,7 +78,7 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
     p.crcl_ml_min = *x;
   if (auto s = top.str("hepatic", false)) {
     try {
-      p.hepatic = parse_hepatic(*s, "hepatic");
+      p.hepatic = parse_enum<Hepatic>(*s, "hepatic");
     } catch (const InputError &) {
       top.fault("hepatic",
                 "\"" + *s + "\" is not a hepatic class; expected none, mild, moderate or severe");
@@ -157,7 +157,7 @@ Patient parse_patient_file(const TextFile &file, const Vocabulary &vocabulary, D
       bool ok = true;
       for (const auto &x : *days) {
         try {
-          d.days.push_back(parse_weekday(x, "dialysis_days"));
+          d.days.push_back(parse_enum<Weekday>(x, "dialysis_days"));
         } catch (const InputError &) {
           ok = false;
           top.fault("dialysis_days", "\"" + x.substr(0, 32) +

@@ -1,12 +1,12 @@
 #include "planner/safety/eligibility.hpp"
 
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
-#include <sstream>
 
 // A generic engine over the Monograph model: every rule id, severity, text, figure and source
 // below comes from the formulary data. The only numbers in this file are the Cockcroft-Gault
@@ -15,12 +15,6 @@
 namespace titrate {
 
 namespace {
-
-std::string num(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
 
 // One decimal at most, no trailing zero (clinical.md F): "25", "27.3".
 std::string crcl_text(double v) {
@@ -146,7 +140,7 @@ private:
       return;
     const RenalBand *band = m_.renal_band(crcl_);
     if (!band) {
-      throw DataError(m_.source_file + ": renal: no band contains CrCl " + num(crcl_) +
+      throw DataError(m_.source_file + ": renal: no band contains CrCl " + number_text(crcl_) +
                       " mL/min; expected bands covering 0 to infinity");
     }
     v.renal_band = band;
@@ -289,7 +283,7 @@ double creatinine_clearance(const Patient &p, Date today) {
   if (p.crcl_ml_min) {
     const double c = *p.crcl_ml_min;
     if (!std::isfinite(c) || c < 0) {
-      throw InputError("crcl_ml_min: " + num(c) +
+      throw InputError("crcl_ml_min: " + number_text(c) +
                        " is not a creatinine clearance; expected a "
                        "number of mL/min, 0 or more");
     }
@@ -301,11 +295,11 @@ double creatinine_clearance(const Patient &p, Date today) {
   }
   const double scr = *p.serum_creatinine_mg_dl;
   if (!std::isfinite(scr) || scr <= 0) {
-    throw InputError("serum_creatinine_mg_dl: " + num(scr) +
+    throw InputError("serum_creatinine_mg_dl: " + number_text(scr) +
                      " cannot give a creatinine clearance; expected a value above 0 mg/dL");
   }
   if (!std::isfinite(p.weight_kg) || p.weight_kg <= 0) {
-    throw InputError("weight_kg: " + num(p.weight_kg) +
+    throw InputError("weight_kg: " + number_text(p.weight_kg) +
                      " is not a body weight; expected kg above 0");
   }
   const int age = age_in_years(p.birth_date, today);

@@ -1,29 +1,9 @@
 #include "planner/scheduling/plan.hpp"
 
-#include "planner/core/enum_words.hpp"
-
 #include <algorithm>
-#include <array>
 #include <map>
 
 namespace titrate {
-
-namespace {
-constexpr std::array<EnumWord<StageRole>, 3> stage_role_words{{
-    {StageRole::trial, "trial"},
-    {StageRole::taper, "taper"},
-    {StageRole::cross_taper, "cross-taper"},
-}};
-} // namespace
-
-std::string_view to_string(StageRole r) {
-  return enum_word(stage_role_words, r, "?");
-}
-
-StageRole parse_stage_role(std::string_view text, std::string_view field) {
-  return parse_enum_word(stage_role_words, text, field,
-                         {"stage role", "one of trial, taper, cross-taper"});
-}
 
 std::vector<std::pair<const Stage *, const Step *>> Plan::on(Date d) const {
   std::vector<std::pair<const Stage *, const Step *>> out;

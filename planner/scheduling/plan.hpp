@@ -39,8 +39,12 @@ struct Step {
 };
 
 enum class StageRole { trial, taper, cross_taper };
-std::string_view to_string(StageRole r);
-StageRole parse_stage_role(std::string_view text, std::string_view field = "role");
+constexpr auto words_of(StageRole) {
+  return enum_words<StageRole>({"stage role", "one of trial, taper, cross-taper"},
+                               {{StageRole::trial, "trial"},
+                                {StageRole::taper, "taper"},
+                                {StageRole::cross_taper, "cross-taper"}});
+}
 
 struct Stage {
   std::string drug;

@@ -174,13 +174,13 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
         p.id = q.text(0);
         r.version = q.int32(1);
         p.birth_date = parse_date(q.text(2), "birth_date");
-        p.sex = parse_sex(q.text(3));
+        p.sex = parse_enum<Sex>(q.text(3), "sex");
         p.weight_kg = q.real(4);
         if (!q.null(5))
           p.serum_creatinine_mg_dl = q.real(5);
         if (!q.null(6))
           p.crcl_ml_min = q.real(6);
-        p.hepatic = parse_hepatic(q.text(7));
+        p.hepatic = parse_enum<Hepatic>(q.text(7), "hepatic");
         store::read_conditions_document(json::parse(q.text(8)), p);
         p.medications = json::parse(q.text(9)).get<std::vector<std::string>>();
         for (const auto &s : json::parse(q.text(10))) {
@@ -200,7 +200,7 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
 }
 
 PlanStatus core_status_from(const std::string &s) {
-  if (const auto st = plan_status_named(s))
+  if (const auto st = enum_named<PlanStatus>(s))
     return *st;
   throw StorageError("stored plan status \"" + s + "\" is not known");
 }
@@ -858,7 +858,7 @@ std::vector<AdverseEffect> CoreStore::adverse_effects(const std::string &patient
            {patient}),
       "adverse effect", [](AdverseEffect &a, const SqlRow &row) {
         a.description = row.text(4);
-        a.severity = parse_ae_severity(row.text(5));
+        a.severity = parse_enum<AeSeverity>(row.text(5), "severity");
         store::read_effect_drugs(a, row.opt_text(6));
       });
 }

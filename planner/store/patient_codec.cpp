@@ -31,7 +31,7 @@ void read_conditions_document(const nlohmann::json &j, Patient &p) {
     Dialysis d;
     d.kind = e.at("dialysis").get<std::string>();
     for (const auto &day : e.at("days")) {
-      d.days.push_back(parse_weekday(day.get<std::string>(), "conditions: dialysis days"));
+      d.days.push_back(parse_enum<Weekday>(day.get<std::string>(), "conditions: dialysis days"));
     }
     validate_dialysis(d);
     p.dialysis = d;

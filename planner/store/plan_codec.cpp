@@ -70,7 +70,7 @@ std::vector<UnitCount> units_from(const json &a, const std::string &path) {
 std::vector<Finding> findings_from(const json &a, const std::string &path) {
   std::vector<Finding> out;
   for (const auto &f : a) {
-    out.push_back({parse_severity(get<std::string>(f, "severity", path)),
+    out.push_back({parse_enum<Severity>(get<std::string>(f, "severity", path), "severity"),
                    get<std::string>(f, "rule", path), get<std::string>(f, "text", path),
                    get<std::string>(f, "source", path)});
   }

@@ -1,39 +1,15 @@
 #include "planner/store/repository.hpp"
 
-#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/store/names.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <array>
 #include <iterator>
 #include <set>
 
 namespace titrate {
-
-namespace {
-constexpr std::array<EnumWord<PlanStatus>, 5> plan_status_words{{
-    {PlanStatus::draft, "draft"},
-    {PlanStatus::submitted, "submitted"},
-    {PlanStatus::approved, "approved"},
-    {PlanStatus::rejected, "rejected"},
-    {PlanStatus::superseded, "superseded"},
-}};
-} // namespace
-
-std::string_view to_string(PlanStatus s) {
-  return enum_word(plan_status_words, s, "?");
-}
-
-std::optional<PlanStatus> plan_status_named(std::string_view word) {
-  return find_enum_word(plan_status_words, word);
-}
-
-std::string_view to_string(Verdict v) {
-  return v == Verdict::approved ? "approved" : "rejected";
-}
 
 namespace store {
 

@@ -45,8 +45,15 @@ struct PatientRecord {
 };
 
 enum class PlanStatus { draft, submitted, approved, rejected, superseded };
-std::string_view to_string(PlanStatus s);
-std::optional<PlanStatus> plan_status_named(std::string_view word); // as to_string writes it
+constexpr auto words_of(PlanStatus) {
+  return enum_words<PlanStatus>(
+      {"plan status", "draft, submitted, approved, rejected or superseded"},
+      {{PlanStatus::draft, "draft"},
+       {PlanStatus::submitted, "submitted"},
+       {PlanStatus::approved, "approved"},
+       {PlanStatus::rejected, "rejected"},
+       {PlanStatus::superseded, "superseded"}});
+}
 
 struct PlanVersion {
   std::string patient;
@@ -61,7 +68,10 @@ struct PlanVersion {
 };
 
 enum class Verdict { approved, rejected };
-std::string_view to_string(Verdict v);
+constexpr auto words_of(Verdict) {
+  return enum_words<Verdict>({"verdict", "approved or rejected"},
+                             {{Verdict::approved, "approved"}, {Verdict::rejected, "rejected"}});
+}
 
 struct Review {
   std::string patient;

@@ -153,7 +153,7 @@ void WebServer::Impl::clinic_record_routes() {
         const std::string decision = clinic_form_trim(param(c.req, "decision"));
         req.reason = clinic_form_trim(param(c.req, "reason"));
         if (!decision.empty())
-          req.decision = parse_decision_kind(decision, "decision");
+          req.decision = parse_enum<DecisionKind>(decision, "decision");
         else if (!req.reason.empty())
           throw InputError("reason: goes with your own decision (decision)");
         const auto lookup = [this](const std::string &name) -> const Pathway & {

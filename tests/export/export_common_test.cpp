@@ -21,16 +21,16 @@ std::string input_error_of(void (*parse)()) {
 TEST_CASE("export words: every enumerator prints as its word and parses back") {
   for (const auto s :
        {ReviewState::draft, ReviewState::submitted, ReviewState::approved, ReviewState::rejected})
-    CHECK(parse_review_state(review_state_name(s)) == s);
-  CHECK(review_state_name(ReviewState::submitted) == "submitted");
+    CHECK(parse_enum<ReviewState>(to_string(s), "review") == s);
+  CHECK(to_string(ReviewState::submitted) == "submitted");
   for (const auto r : {StageRole::trial, StageRole::taper, StageRole::cross_taper}) {
-    CHECK(parse_stage_role(to_string(r)) == r);
+    CHECK(parse_enum<StageRole>(to_string(r), "role") == r);
     CHECK(export_detail::role_word(r) == to_string(r));
   }
   CHECK(to_string(StageRole::cross_taper) == "cross-taper");
   for (const auto t :
        {AdminTime::morning, AdminTime::midday, AdminTime::evening, AdminTime::bedtime}) {
-    CHECK(parse_admin_time(to_string(t)) == t);
+    CHECK(parse_enum<AdminTime>(to_string(t), "time") == t);
     CHECK(export_detail::time_key(t) == to_string(t));
   }
   CHECK(to_string(AdminTime::midday) == "midday");
@@ -40,21 +40,21 @@ TEST_CASE("export words: every enumerator prints as its word and parses back") {
 }
 
 TEST_CASE("export words: an unknown word is an InputError naming the field and the choices") {
-  CHECK(input_error_of([] { (void)parse_review_state("Approved", "plan JSON: review"); }) ==
+  CHECK(input_error_of([] { (void)parse_enum<ReviewState>("Approved", "plan JSON: review"); }) ==
         "plan JSON: review: \"Approved\" is not a review state; expected draft, submitted, "
         "approved or rejected");
-  CHECK(input_error_of([] { (void)parse_stage_role("crosstaper"); }) ==
+  CHECK(input_error_of([] { (void)parse_enum<StageRole>("crosstaper", "role"); }) ==
         "role: \"crosstaper\" is not a stage role; expected one of trial, taper, cross-taper");
-  CHECK(input_error_of([] { (void)parse_admin_time("noon", "times"); }) ==
+  CHECK(input_error_of([] { (void)parse_enum<AdminTime>("noon", "times"); }) ==
         "times: \"noon\" is not a time of day; expected morning, midday, evening or bedtime");
   // Review states and stage roles quote at most 32 bytes of the text; a time of day all of it.
   const std::string x40(40, 'x');
-  CHECK(input_error_of([] { (void)parse_review_state(std::string(40, 'x')); }) ==
+  CHECK(input_error_of([] { (void)parse_enum<ReviewState>(std::string(40, 'x'), "review"); }) ==
         "review: \"" + std::string(32, 'x') +
             "\" is not a review state; expected draft, submitted, approved or rejected");
-  CHECK(input_error_of([] { (void)parse_stage_role(std::string(40, 'x')); }) ==
+  CHECK(input_error_of([] { (void)parse_enum<StageRole>(std::string(40, 'x'), "role"); }) ==
         "role: \"" + std::string(32, 'x') +
             "\" is not a stage role; expected one of trial, taper, cross-taper");
-  CHECK(input_error_of([] { (void)parse_admin_time(std::string(40, 'x')); }) ==
+  CHECK(input_error_of([] { (void)parse_enum<AdminTime>(std::string(40, 'x'), "time"); }) ==
         "time: \"" + x40 + "\" is not a time of day; expected morning, midday, evening or bedtime");
 }

@@ -42,8 +42,8 @@ TEST_CASE("FHIR bundles validate against R4 for every review state") {
        {ReviewState::draft, ReviewState::submitted, ReviewState::approved, ReviewState::rejected}) {
     Sample s;
     s.context = sample_context(state, 3);
-    INFO(review_state_name(state));
-    require_accepted(validate_fhir, "full_" + std::string(review_state_name(state)) + ".fhir.json",
+    INFO(to_string(state));
+    require_accepted(validate_fhir, "full_" + std::string(to_string(state)) + ".fhir.json",
                      exported(write_fhir, s));
   }
 }

@@ -315,9 +315,9 @@ TEST_CASE("get() of an unknown drug is NotFoundError naming the known ones") {
 TEST_CASE("admin times and forms print and parse") {
   CHECK(to_string(AdminTime::bedtime) == "bedtime");
   CHECK(to_string(Form::tablet) == "tablet");
-  CHECK(parse_admin_time("midday") == AdminTime::midday);
-  CHECK_THROWS_AS(parse_admin_time("qhs"), InputError);
-  CHECK_THROWS_WITH(parse_admin_time("noon", "times"),
+  CHECK(parse_enum<AdminTime>("midday", "time") == AdminTime::midday);
+  CHECK_THROWS_AS(parse_enum<AdminTime>("qhs", "time"), InputError);
+  CHECK_THROWS_WITH(parse_enum<AdminTime>("noon", "times"),
                     Catch::Contains("times") && Catch::Contains("bedtime"));
 }
 
