@@ -8,14 +8,13 @@
 #include "planner/app/assess.hpp"
 #include "planner/assessment/assess.hpp"
 #include "planner/cli/commands.hpp"
+#include "planner/cli/file_form.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
-#include "planner/core/plausible.hpp"
 #include "planner/core/score_csv.hpp"
 #include "planner/export/json.hpp"
 #include "planner/export/words.hpp"
 #include "planner/export/words_assessment.hpp"
-#include "planner/formulary/patient_file.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -25,14 +24,10 @@ namespace titrate::cli {
 
 namespace {
 
-struct AssessOptions {
+struct AssessOptions : PlanInputs {
   std::string id;
-  std::string patient_file;
-  std::string start;
   std::string scores;
   std::string adverse_effects;
-  std::string pathway = "cipn-esmo";
-  std::string prefer;
   std::string decision; // --decision KIND: the clinician's own decision (maintenance)
   std::string reason;
   bool apply = false;
@@ -139,15 +134,9 @@ void run_assess(Context &ctx, const AssessOptions &o) {
     throw InputError("--scores: missing; expected a score CSV with header at,score,note");
   }
 
-  const Date today = ctx.today();
-  const Date start = parse_date(o.start, "--start");
-  const Formulary &f = ctx.formulary();
-  const Pathway &pw = ctx.pathway(o.pathway);
-  const Patient patient =
-      parse_patient_file(read_text_file(o.patient_file, "--patient-file"), f.vocabulary, today);
   // A course may be assessed long after it began, but not before the birth or beyond a year
   // from today.
-  check_plan_start(start, today, patient.birth_date, /*backdate=*/true);
+  const FilePatient p = read_file_patient(ctx, o, /*backdate=*/true);
 
   // Both files are read and checked before anything is computed: all rows or none.
   const TextFile score_file = read_text_file(o.scores, "--scores");
@@ -155,10 +144,10 @@ void run_assess(Context &ctx, const AssessOptions &o) {
   std::vector<std::string> errors;
   std::vector<ScoreEntry> scores;
   for (const auto &r : rows) {
-    if (!r.patient_id.empty() && r.patient_id != patient.id) {
+    if (!r.patient_id.empty() && r.patient_id != p.patient.id) {
       errors.push_back(score_file.name + ":" + std::to_string(r.line) + ": patient_id: \"" +
                        r.patient_id + "\" is not the patient of " + o.patient_file + " (" +
-                       patient.id + "); expected " + patient.id + " or an empty value");
+                       p.patient.id + "); expected " + p.patient.id + " or an empty value");
     }
     scores.push_back(r.entry());
   }
@@ -171,14 +160,9 @@ void run_assess(Context &ctx, const AssessOptions &o) {
     }
   }
 
-  PlanRequest req;
-  req.start = start;
-  req.today = today;
-  if (!o.prefer.empty())
-    req.prefer = o.prefer;
-  const Plan plan = build_plan(patient, f, pw, req);
-
-  const Assessment a = assess(AssessInput{plan, patient, f, pw, scores, effects, today, 0});
+  const Plan plan = build_file_plan(ctx, p, o);
+  const Assessment a =
+      assess(AssessInput{plan, p.patient, ctx.formulary(), p.pathway, scores, effects, p.today, 0});
   show_assessment(ctx, a);
 }
 
@@ -192,16 +176,14 @@ void add_assess_command(CLI::App &app, Context &ctx) {
   cmd->add_option("id", o->id, "A stored patient's ID (assesses the active approved plan)");
   cmd->add_flag("--apply", o->apply,
                 "Stored patient: record the decision and draft the next plan version");
-  cmd->add_option("--patient-file", o->patient_file, "A patient file (TOML, docs/cli.md)");
-  cmd->add_option("--start", o->start, "The plan's start date, YYYY-MM-DD");
+  add_patient_file_options(cmd, *o);
   cmd->add_option("--scores", o->scores,
                   "Pain scores CSV: header at,score,note (patient_id optional); at is "
                   "YYYY-MM-DD or YYYY-MM-DDTHH:MM, score a whole number 0-10");
   cmd->add_option("--adverse-effects", o->adverse_effects,
                   "Adverse effects CSV: header at,description,severity "
                   "(mild|moderate|severe|intolerable)");
-  cmd->add_option("--pathway", o->pathway, "Pathway name (default cipn-esmo)");
-  cmd->add_option("--prefer", o->prefer, "A drug the clinician names for the first stage");
+  add_pathway_options(cmd, *o);
   cmd->add_option("--decision", o->decision,
                   "With --apply, for a plan in maintenance: the clinician's own decision, one of "
                   "continue, reduce, escalate, switch, stop (needs --reason)");

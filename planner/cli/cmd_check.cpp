@@ -2,12 +2,12 @@
 // for one patient (clinical.md A1-A5): verdict, daily cap, the day a time-bound avoid lifts,
 // every reason with its source, and the medications the vocabulary could not check.
 #include "planner/cli/commands.hpp"
+#include "planner/cli/file_form.hpp"
 #include "planner/cli/store_access.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
 #include "planner/export/words.hpp"
-#include "planner/formulary/patient_file.hpp"
 #include "planner/safety/eligibility.hpp"
 
 #include <iomanip>
@@ -69,10 +69,8 @@ void run_check(Context &ctx, const CheckOptions &o) {
   }
   const Date today = ctx.today();
   const Formulary &f = ctx.formulary();
-  const Patient p = o.id.empty()
-                        ? parse_patient_file(read_text_file(o.patient_file, "--patient-file"),
-                                             f.vocabulary, today)
-                        : stored_patient(ctx, o.id);
+  const Patient p =
+      o.id.empty() ? read_patient_file(ctx, o.patient_file, today) : stored_patient(ctx, o.id);
   const EligibilityReport r = check_eligibility(p, f, today);
   if (ctx.opt.json) {
     ctx.print_json(to_json(r));
@@ -89,8 +87,7 @@ void add_check_command(CLI::App &app, Context &ctx) {
       "check", "Eligibility of every formulary drug for a patient: ok, caution or avoid, with "
                "every reason and its source");
   cmd->add_option("id", o->id, "A stored patient's ID");
-  cmd->add_option("--patient-file", o->patient_file,
-                  "A patient file (TOML, docs/cli.md) instead of a stored patient");
+  add_patient_file_option(cmd, o->patient_file);
   cmd->callback([&ctx, o] { run_check(ctx, *o); });
 }
 

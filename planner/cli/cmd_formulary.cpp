@@ -2,12 +2,12 @@
 // prints every figure with its source and marks UNVERIFIED ones; `check` lists every fault
 // (file:line: key: what; expected) and exits 2 when there is any.
 #include "planner/cli/commands.hpp"
+#include "planner/cli/folder_command.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <memory>
 #include <ostream>
 #include <sstream>
 
@@ -404,19 +404,18 @@ void run_check(Context &ctx, const std::string &dir_arg) {
 } // namespace
 
 void add_formulary_command(CLI::App &app, Context &ctx) {
-  CLI::App *cmd = app.add_subcommand("formulary", "List, show or check the drug monographs");
-  cmd->require_subcommand(1);
-  CLI::App *list = cmd->add_subcommand("list", "One line per formulary drug");
-  list->callback([&ctx] { run_list(ctx); });
-  auto drug = std::make_shared<std::string>();
-  CLI::App *show = cmd->add_subcommand("show", "Every figure of one drug with its source");
-  show->add_option("DRUG", *drug, "Generic name, e.g. gabapentin")->required();
-  show->callback([&ctx, drug] { run_show(ctx, *drug); });
-  auto dir = std::make_shared<std::string>();
-  CLI::App *check =
-      cmd->add_subcommand("check", "Validate a formulary folder; lists every fault (exit 2)");
-  check->add_option("DIR", *dir, "Folder (default: the --formulary folder)");
-  check->callback([&ctx, dir] { run_check(ctx, *dir); });
+  add_folder_command(app, ctx,
+                     {.name = "formulary",
+                      .about = "List, show or check the drug monographs",
+                      .list_about = "One line per formulary drug",
+                      .show_about = "Every figure of one drug with its source",
+                      .show_arg = "DRUG",
+                      .show_arg_about = "Generic name, e.g. gabapentin",
+                      .check_about = "Validate a formulary folder; lists every fault (exit 2)",
+                      .check_dir_about = "Folder (default: the --formulary folder)",
+                      .list = run_list,
+                      .show = run_show,
+                      .check = run_check});
 }
 
 } // namespace titrate::cli

@@ -1,12 +1,12 @@
 // `titrate pathway list | show NAME | check [DIR]`: the pathways (schedules/*.toml) as validated
 // data: trial order, first-line drugs and the decision parameters, each with its source.
 #include "planner/cli/commands.hpp"
+#include "planner/cli/folder_command.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <memory>
 #include <ostream>
 #include <sstream>
 
@@ -124,19 +124,18 @@ void run_check(Context &ctx, const std::string &dir_arg) {
 } // namespace
 
 void add_pathway_command(CLI::App &app, Context &ctx) {
-  CLI::App *cmd = app.add_subcommand("pathway", "List, show or check the treatment pathways");
-  cmd->require_subcommand(1);
-  CLI::App *list = cmd->add_subcommand("list", "One line per pathway");
-  list->callback([&ctx] { run_list(ctx); });
-  auto name = std::make_shared<std::string>();
-  CLI::App *show = cmd->add_subcommand("show", "Trial order and decision parameters with sources");
-  show->add_option("NAME", *name, "Pathway name, e.g. cipn-esmo")->required();
-  show->callback([&ctx, name] { run_show(ctx, *name); });
-  auto dir = std::make_shared<std::string>();
-  CLI::App *check =
-      cmd->add_subcommand("check", "Validate a pathway folder; lists every fault (exit 2)");
-  check->add_option("DIR", *dir, "Folder (default: the --pathways folder)");
-  check->callback([&ctx, dir] { run_check(ctx, *dir); });
+  add_folder_command(app, ctx,
+                     {.name = "pathway",
+                      .about = "List, show or check the treatment pathways",
+                      .list_about = "One line per pathway",
+                      .show_about = "Trial order and decision parameters with sources",
+                      .show_arg = "NAME",
+                      .show_arg_about = "Pathway name, e.g. cipn-esmo",
+                      .check_about = "Validate a pathway folder; lists every fault (exit 2)",
+                      .check_dir_about = "Folder (default: the --pathways folder)",
+                      .list = run_list,
+                      .show = run_show,
+                      .check = run_check});
 }
 
 } // namespace titrate::cli

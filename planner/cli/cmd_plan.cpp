@@ -7,14 +7,12 @@
 #include "planner/app/plans.hpp"
 #include "planner/cli/commands.hpp"
 #include "planner/cli/export_cli.hpp"
+#include "planner/cli/file_form.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
-#include "planner/core/plausible.hpp"
 #include "planner/export/json.hpp"
 #include "planner/export/registry.hpp"
 #include "planner/export/words.hpp"
-#include "planner/formulary/patient_file.hpp"
-#include "planner/scheduling/scheduler.hpp"
 
 #include <memory>
 #include <ostream>
@@ -23,12 +21,8 @@ namespace titrate::cli {
 
 namespace {
 
-struct PlanOptions {
+struct PlanOptions : PlanInputs {
   std::string id;
-  std::string patient_file;
-  std::string start;
-  std::string pathway = "cipn-esmo";
-  std::string prefer;
   // Output: the plan text (default), or an export format (text|csv|ics|fhir|svg|scores-csv)
   // through the writers of planner/export, to stdout or -o FILE.
   std::string format;
@@ -190,21 +184,9 @@ void run_plan(Context &ctx, const PlanOptions &o) {
     throw InputError("--submit: only a stored patient's plan can be submitted");
   if (o.start.empty())
     throw InputError("plan: --start: expected the first day, YYYY-MM-DD");
-  const Date start = parse_date(o.start, "--start");
-  const Date today = ctx.today();
-  const Formulary &f = ctx.formulary();
-  const Pathway &pw = ctx.pathway(o.pathway);
-  const Patient p =
-      parse_patient_file(read_text_file(o.patient_file, "--patient-file"), f.vocabulary, today);
-  check_plan_start(start, today, p.birth_date, o.backdate);
-  PlanRequest req;
-  req.start = start;
-  req.today = today;
-  if (!o.prefer.empty())
-    req.prefer = o.prefer;
-  req.prefer_reason = o.reason;
-  const Plan plan = build_plan(p, f, pw, req);
-  print_plan(ctx, plan, p, pw, o, 0, ReviewState::draft);
+  const FilePatient p = read_file_patient(ctx, o, o.backdate);
+  const Plan plan = build_file_plan(ctx, p, o, o.reason);
+  print_plan(ctx, plan, p.patient, p.pathway, o, 0, ReviewState::draft);
 }
 
 } // namespace
@@ -215,12 +197,8 @@ void add_plan_command(CLI::App &app, Context &ctx) {
       "plan", "The dated titration schedule for a patient: steps, what to take at each time, "
               "the decision date and the units to dispense");
   cmd->add_option("id", o->id, "A stored patient's ID (drafts a plan version in the database)");
-  cmd->add_option("--patient-file", o->patient_file, "A patient file (TOML, docs/cli.md)");
-  cmd->add_option("--start", o->start, "The first day of the plan, YYYY-MM-DD");
-  cmd->add_option("--pathway", o->pathway, "The pathway (default cipn-esmo)");
-  cmd->add_option("--prefer", o->prefer,
-                  "Plan this drug of the pathway first even if it is caution (never if it is "
-                  "avoid)");
+  add_patient_file_options(cmd, *o);
+  add_pathway_options(cmd, *o);
   cmd->add_option("--reason", o->reason,
                   "With --prefer: why (recorded in the plan, its version note and the audit; "
                   "required when drafting)");

@@ -1,0 +1,50 @@
+#pragma once
+// What the engine commands share: `check`, `plan` and `assess` take a patient by file
+// (--patient-file P.toml: no role, no database) and `plan` and `assess` build a plan from it as
+// one (--start, --pathway, --prefer). Each option is registered here once, with one meaning and
+// one help text.
+#include "planner/cli/context.hpp"
+#include "planner/core/patient.hpp"
+#include "planner/scheduling/plan.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace titrate::cli {
+
+// The options a plan is built from, as typed (`plan` and `assess`; the stored forms read --start,
+// --pathway and --prefer too).
+struct PlanInputs {
+  std::string patient_file;
+  std::string start;
+  std::string pathway = "cipn-esmo";
+  std::string prefer;
+};
+
+// --patient-file P.toml (`check`, `plan`, `assess`).
+void add_patient_file_option(CLI::App *cmd, std::string &patient_file);
+// --patient-file P.toml and --start D, the plan's first day.
+void add_patient_file_options(CLI::App *cmd, PlanInputs &in);
+// --pathway NAME and --prefer DRUG, the drug to plan first.
+void add_pathway_options(CLI::App *cmd, PlanInputs &in);
+
+// The patient of --patient-file, read against the formulary's vocabulary on `today`.
+Patient read_patient_file(Context &ctx, const std::string &patient_file, Date today);
+
+// A patient given by file with the first day of their plan: --start parsed, the pathway found
+// (NotFoundError naming the known ones), the file read, and the first day checked against today
+// and the birth date (check_plan_start; `backdate`: a day more than a year ago is allowed).
+struct FilePatient {
+  Date today;
+  Date start;
+  const Pathway &pathway;
+  Patient patient;
+};
+FilePatient read_file_patient(Context &ctx, const PlanInputs &in, bool backdate);
+// Its plan as `plan` builds it: the pathway's first eligible drug, or --prefer's with
+// `prefer_reason` (kept in the plan).
+Plan build_file_plan(Context &ctx, const FilePatient &p, const PlanInputs &in,
+                     const std::string &prefer_reason = {});
+
+} // namespace titrate::cli
