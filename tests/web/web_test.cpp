@@ -16,6 +16,7 @@
 #include "planner/web/crypto.hpp"
 #include "planner/web/html.hpp"
 #include "planner/web/server.hpp"
+#include "tests/common/assessments.hpp"
 #include "tests/common/contains.hpp"
 #include "tests/web/web_fixture.hpp"
 
@@ -796,15 +797,9 @@ TEST_CASE("the outcome report page shows the CLI's lines to clinicians and pharm
 TEST_CASE("the pharmacist sees the decision behind a version, every version and the downloads") {
   Server s;
   s.approved_plan("P1"); // version 1, approved by ph.b
-  Assessment a;
-  a.patient = "P1";
-  a.date = Date(2026, 12, 22);
-  a.drug = "duloxetine";
-  a.decision = DecisionKind::switch_;
-  a.baseline = 7.0;
-  a.window = {Date(2026, 12, 15), Date(2026, 12, 22), 6.5, 6};
-  a.change_pct = 7.1;
-  a.days_at_target = 14;
+  // 7.142857... % less pain ((7 - 6.5) / 7), shown to one decimal; 14 days at target.
+  Assessment a =
+      duloxetine_assessment("P1", Date(2026, 12, 22), DecisionKind::switch_, 7.0, 6.5, 6);
   a.rule = "decision.switch-at-maximum";
   a.source = "ESMO 2020";
   a.reasons = {"6.5 is 7.1 % less pain than 7, below 30 %"};
