@@ -24,6 +24,14 @@ struct Outcome {
   std::vector<std::string> failures; // exceptions other than refusals, with the patient
 };
 
+// The request of a plan from `start`, drafted on `today` (no --prefer, nothing tried).
+inline PlanRequest plan_request(Date start, Date today) {
+  PlanRequest req;
+  req.start = start;
+  req.today = today;
+  return req;
+}
+
 class Generator {
 public:
   Generator(const Formulary &f, unsigned seed) : f_(f), rng_(seed) {
@@ -88,10 +96,7 @@ public:
     const Patient p = patient(n, today);
     Plan plan;
     try {
-      PlanRequest req;
-      req.start = start;
-      req.today = today;
-      plan = build_plan(p, f_, pw, req);
+      plan = build_plan(p, f_, pw, plan_request(start, today));
     } catch (const RefusedError &) {
       ++out.refused;
       return;

@@ -56,10 +56,7 @@ public:
       p.baseline_pain = PainScore(5 + static_cast<int>(pick(5)));
     Plan plan;
     try {
-      PlanRequest req;
-      req.start = start;
-      req.today = today0;
-      plan = build_plan(p, f_, pw_, req);
+      plan = build_plan(p, f_, pw_, cohort::plan_request(start, today0));
     } catch (const RefusedError &) {
       ++t.refused;
       return;
@@ -90,12 +87,9 @@ public:
         p.serum_creatinine_mg_dl.reset();
         p.crcl_ml_min = crcl[pick(std::size(crcl))];
         ++t.renal_changes;
-        PlanRequest req;
-        req.start = day;
-        req.today = day;
         try {
           const Plan before = plan;
-          plan = draft_plan(p, f_, pw_, req, &before).plan;
+          plan = draft_plan(p, f_, pw_, cohort::plan_request(day, day), &before).plan;
           check_version(t, p, plan, &before, day);
         } catch (const RefusedError &) {
           break; // nothing left for this patient now: the clinician refers

@@ -1,6 +1,7 @@
 // The "assess" JSON shape of design.md §6: exactly its keys, nulls for absent numbers, and the
 // rounding the text output uses (means to 2 decimals, change to 1).
 #include "planner/export/json.hpp"
+#include "tests/common/assessments.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,15 +10,9 @@
 using namespace titrate;
 
 TEST_CASE("to_json(Assessment) has exactly the design.md keys and values") {
-  Assessment a;
-  a.patient = "P001";
-  a.date = Date(2026, 12, 29);
-  a.drug = "duloxetine";
-  a.decision = DecisionKind::continue_;
-  a.baseline = 7.0;
-  a.window = Window{Date(2026, 12, 15), Date(2026, 12, 22), 21.0 / 5, 5};
-  a.change_pct = (7.0 - 21.0 / 5) / 7.0 * 100; // 39.99999... in binary floating point
-  a.days_at_target = 21;
+  // A mean of 21 / 5 against 7: a change of 39.99999... % in binary floating point.
+  Assessment a = test::duloxetine_assessment("P001", Date(2026, 12, 29), DecisionKind::continue_,
+                                             7.0, 21.0 / 5, 5);
   a.rule = "decision.response";
   a.source = "IMMPACT";
   a.reasons = {"why"};

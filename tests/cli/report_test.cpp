@@ -5,6 +5,7 @@
 #include "tests/cli/expect.hpp"
 #include "tests/cli/run.hpp"
 #include "tests/cli/store_fixture.hpp"
+#include "tests/common/assessments.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -22,11 +23,7 @@ std::vector<std::string> report_as(const TempDir &d, std::vector<std::string> a)
 
 Assessment report_decision(const std::string &patient, Date date, DecisionKind k,
                            std::optional<double> change, int window_days, const std::string &rule) {
-  Assessment a;
-  a.patient = patient;
-  a.date = date;
-  a.drug = "duloxetine";
-  a.decision = k;
+  Assessment a = assessment_of(patient, date, "duloxetine", k);
   a.change_pct = change;
   a.rule = rule;
   if (window_days > 0) {

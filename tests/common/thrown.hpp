@@ -16,4 +16,12 @@ template <typename Error, typename F> std::string thrown_message(F f, const std:
   return if_none;
 }
 
+// The error_of of a parser's tests: a function of a text to the what() of the `Error` that
+// `parse(text)` throws, or "(no error)" when the text parses.
+template <typename Error, typename Parse> auto parse_error_of(Parse parse) {
+  return [parse](const std::string &text) {
+    return thrown_message<Error>([&] { (void)parse(text); }, "(no error)");
+  };
+}
+
 } // namespace titrate::test

@@ -31,6 +31,11 @@ Dose mg(std::int64_t v) {
 Administration admin(AdminTime t, std::int64_t dose_mg, std::vector<UnitCount> units) {
   return Administration{t, mg(dose_mg), std::move(units)};
 }
+// A step from `from` up to (not including) `to` of `daily_mg` a day, taken as `doses`.
+Step step(const char *from, const char *to, std::int64_t daily_mg,
+          std::vector<Administration> doses) {
+  return Step{DateRange(d(from), d(to)), mg(daily_mg), std::move(doses)};
+}
 UnitCount cap(std::int64_t strength, int count) {
   return UnitCount{mg(strength), Form::capsule, count};
 }
@@ -86,12 +91,8 @@ Plan sample_plan() {
   dul.drug = "duloxetine";
   dul.role = StageRole::trial;
   dul.steps = {
-      Step{DateRange(d("2026-12-01"), d("2026-12-08")),
-           mg(30),
-           {admin(AdminTime::morning, 30, {cap(30, 1)})}},
-      Step{DateRange(d("2026-12-08"), d("2026-12-29")),
-           mg(60),
-           {admin(AdminTime::morning, 60, {cap(60, 1)})}},
+      step("2026-12-01", "2026-12-08", 30, {admin(AdminTime::morning, 30, {cap(30, 1)})}),
+      step("2026-12-08", "2026-12-29", 60, {admin(AdminTime::morning, 60, {cap(60, 1)})}),
   };
   dul.assessed_dose = mg(60);
   dul.target_reached = d("2026-12-08");
@@ -101,32 +102,26 @@ Plan sample_plan() {
   Stage taper;
   taper.drug = "duloxetine";
   taper.role = StageRole::taper;
-  taper.steps = {Step{DateRange(d("2026-12-29"), d("2027-01-12")),
-                      mg(30),
-                      {admin(AdminTime::morning, 30, {cap(30, 1)})}}};
+  taper.steps = {
+      step("2026-12-29", "2027-01-12", 30, {admin(AdminTime::morning, 30, {cap(30, 1)})})};
   taper.note = "discontinuation-symptom check";
 
   Stage gab;
   gab.drug = "gabapentin";
   gab.role = StageRole::trial;
   gab.steps = {
-      Step{DateRange(d("2026-12-29"), d("2026-12-30")),
-           mg(300),
-           {admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
-      Step{DateRange(d("2026-12-30"), d("2026-12-31")),
-           mg(600),
+      step("2026-12-29", "2026-12-30", 300, {admin(AdminTime::bedtime, 300, {cap(300, 1)})}),
+      step("2026-12-30", "2026-12-31", 600,
            {admin(AdminTime::morning, 300, {cap(300, 1)}),
-            admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
-      Step{DateRange(d("2026-12-31"), d("2027-01-07")),
-           mg(900),
+            admin(AdminTime::bedtime, 300, {cap(300, 1)})}),
+      step("2026-12-31", "2027-01-07", 900,
            {admin(AdminTime::morning, 300, {cap(300, 1)}),
             admin(AdminTime::midday, 300, {cap(300, 1)}),
-            admin(AdminTime::bedtime, 300, {cap(300, 1)})}},
-      Step{DateRange(d("2027-01-07"), d("2027-01-21")),
-           mg(1800),
+            admin(AdminTime::bedtime, 300, {cap(300, 1)})}),
+      step("2027-01-07", "2027-01-21", 1800,
            {admin(AdminTime::morning, 600, {tab(600, 1)}),
             admin(AdminTime::midday, 600, {tab(600, 1)}),
-            admin(AdminTime::bedtime, 600, {tab(600, 1)})}},
+            admin(AdminTime::bedtime, 600, {tab(600, 1)})}),
   };
   gab.assessed_dose = mg(1800);
   gab.target_reached = d("2027-01-07");

@@ -10,6 +10,7 @@
 using namespace titrate;
 using Catch::Contains;
 using titrate::test::check_edit_messages;
+using titrate::test::parse_error_of;
 using titrate::test::replaced;
 using titrate::test::thrown_message;
 
@@ -101,9 +102,7 @@ Monograph parse(const std::string &text) {
   return parse_monograph({"f/testdrug.toml", text}, vocab());
 }
 
-std::string error_of(const std::string &text) {
-  return thrown_message<DataError>([&] { parse(text); }, "(no error)");
-}
+const auto error_of = parse_error_of<DataError>(parse);
 
 } // namespace
 

@@ -12,8 +12,8 @@
 using namespace titrate;
 using Catch::Contains;
 using titrate::test::check_edit_messages;
+using titrate::test::parse_error_of;
 using titrate::test::replaced;
-using titrate::test::thrown_message;
 
 namespace {
 
@@ -40,9 +40,7 @@ Patient parse(const std::string &text) {
   return parse_patient_file({"p.toml", text}, vocab(), kToday);
 }
 
-std::string error_of(const std::string &text) {
-  return thrown_message<InputError>([&] { parse(text); }, "(no error)");
-}
+const auto error_of = parse_error_of<InputError>(parse);
 
 } // namespace
 

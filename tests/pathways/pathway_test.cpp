@@ -10,8 +10,8 @@
 
 using namespace titrate;
 using Catch::Contains;
+using titrate::test::parse_error_of;
 using titrate::test::replaced;
-using titrate::test::thrown_message;
 
 namespace {
 
@@ -62,13 +62,9 @@ source = "project rule"
 verified = false
 )";
 
-std::string error_of(const std::string &text) {
-  return thrown_message<DataError>(
-      [&] {
-        parse_pathway({"s/p.toml", text}, formulary());
-      },
-      "(no error)");
-}
+const auto error_of = parse_error_of<DataError>([](const std::string &text) {
+  return parse_pathway({"s/p.toml", text}, formulary());
+});
 
 } // namespace
 

@@ -3,6 +3,7 @@
 // intolerable effect (G #9), no drug left. Expected values by hand from clinical.md A3, A6, A7
 // and formulary/switching.toml.
 #include "planner/assessment/assess.hpp"
+#include "tests/common/assessments.hpp"
 #include "tests/scheduling/support.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,11 +19,7 @@ const std::vector<AdverseEffect> no_effects;
 Plan apply(const Plan &plan, const Patient &p, DecisionKind kind, Date on,
            std::optional<Dose> next_dose = std::nullopt) {
   AssessInput in{plan, p, shipped_formulary(), shipped_pathway(), no_scores, no_effects, on, 0};
-  Assessment a;
-  a.patient = p.id;
-  a.date = on;
-  a.drug = plan.current_trial()->drug;
-  a.decision = kind;
+  Assessment a = assessment_of(p.id, on, plan.current_trial()->drug, kind);
   a.next_dose = next_dose;
   return apply_decision(in, a);
 }

@@ -5,6 +5,7 @@
 #include "tests/store/contract.hpp"
 
 #include "planner/core/errors.hpp"
+#include "tests/common/assessments.hpp"
 #include "tests/common/duloxetine_trial.hpp"
 #include "tests/common/thrown.hpp"
 
@@ -458,15 +459,9 @@ void adverse_effects_and_decisions(Backend &b) {
   CHECK(list[0].at == ae.at);
 
   repo->save_draft(sample_plan("P1"), clinician);
-  Assessment a;
-  a.patient = "P1";
-  a.date = Date(2026, 12, 22);
-  a.drug = "duloxetine";
-  a.decision = DecisionKind::switch_;
-  a.baseline = 8.0;
-  a.window = {Date(2026, 12, 15), Date(2026, 12, 22), 7.25, 6};
-  a.change_pct = 9.375;
-  a.days_at_target = 14;
+  // 9.375 % less pain ((8 - 7.25) / 8), 14 days at target.
+  Assessment a =
+      duloxetine_assessment("P1", Date(2026, 12, 22), DecisionKind::switch_, 8.0, 7.25, 6);
   a.rule = "response.none";
   a.source = "TEST 3";
   a.reasons = {"change below threshold", "at stage maximum"};

@@ -16,6 +16,7 @@
 #include "planner/web/crypto.hpp"
 #include "planner/web/html.hpp"
 #include "planner/web/server.hpp"
+#include "tests/common/assessments.hpp"
 #include "tests/common/contains.hpp"
 #include "tests/web/web_fixture.hpp"
 
@@ -391,16 +392,25 @@ TEST_CASE("web drafts and scores follow the CLI's date and --prefer rules (issue
   CHECK(r->body.find("is before the patient's birth (1971-06-15)") != std::string::npos);
 }
 
+namespace {
+
+// The clinician `dr` drafts P1's cipn-esmo plan from `start` on the clinic form and submits it
+// for review; the form must answer with its redirect (303).
+void submit_p1_plan_on_form(httplib::Client &c, const StaffLogin &dr, const std::string &start) {
+  REQUIRE(
+      c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
+             httplib::Params{
+                 {"start", start}, {"pathway", "cipn-esmo"}, {"submit", "1"}, {"csrf", dr.csrf}})
+          ->status == 303);
+}
+
+} // namespace
+
 TEST_CASE("pharmacist reviews: lint, diff, approve, and four eyes and roles refuse with 403") {
   Server s;
   const auto dr = s.login("dr.a");
   auto c = s.client();
-  REQUIRE(c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
-                 httplib::Params{{"start", "2026-12-01"},
-                                 {"pathway", "cipn-esmo"},
-                                 {"submit", "1"},
-                                 {"csrf", dr.csrf}})
-              ->status == 303);
+  submit_p1_plan_on_form(c, dr, "2026-12-01");
   const auto ph = s.login("ph.b");
   auto queue = c.Get("/pharmacy/", {{"Cookie", ph.cookie}});
   REQUIRE(queue->status == 200);
@@ -473,12 +483,7 @@ TEST_CASE(
   REQUIRE(c.Post(("/p/" + s.token1 + "/adverse-effects").c_str(),
                  httplib::Params{{"description", "very sleepy"}, {"severity", "severe"}})
               ->status == 303);
-  REQUIRE(c.Post("/clinic/patients/P1/plans", {{"Cookie", dr.cookie}},
-                 httplib::Params{{"start", "2026-12-03"},
-                                 {"pathway", "cipn-esmo"},
-                                 {"submit", "1"},
-                                 {"csrf", dr.csrf}})
-              ->status == 303);
+  submit_p1_plan_on_form(c, dr, "2026-12-03");
   const int v = s.repo->plan_versions("P1").back().version;
   REQUIRE(v == 2);
   const auto ph = s.login("ph.b");
@@ -615,11 +620,15 @@ TEST_CASE("a severe or intolerable side effect reaches the clinic home, and the 
   CHECK(r->status == 400);
   CHECK(r->body.find("severity") != std::string::npos);
   CHECK(s.repo->adverse_effects("P1").empty());
+  // The patient reports a side effect on the form: the page the form's redirect leads to.
+  const auto report = [&](const char *description, const char *severity) {
+    auto posted = c.Post((base + "/adverse-effects").c_str(),
+                         httplib::Params{{"description", description}, {"severity", severity}});
+    REQUIRE(posted->status == 303);
+    return c.Get(posted->get_header_value("Location").c_str());
+  };
   // A mild one: seen on the record, nobody alerted; not on the clinic home.
-  auto posted = c.Post((base + "/adverse-effects").c_str(),
-                       httplib::Params{{"description", "dry mouth"}, {"severity", "mild"}});
-  REQUIRE(posted->status == 303);
-  page = c.Get(posted->get_header_value("Location").c_str());
+  page = report("dry mouth", "mild");
   CHECK(page->body.find(
             "Your side effect (mild) is saved. Your clinic team sees it on your record the "
             "next time they open it; nobody is alerted at once.") != std::string::npos);
@@ -630,10 +639,7 @@ TEST_CASE("a severe or intolerable side effect reaches the clinic home, and the 
         std::string::npos);
   CHECK(home->body.find("dry mouth") == std::string::npos);
   // An intolerable one: on the clinic home above the due list, and the patient is asked to call.
-  posted = c.Post((base + "/adverse-effects").c_str(),
-                  httplib::Params{{"description", "cannot stand up"}, {"severity", "intolerable"}});
-  REQUIRE(posted->status == 303);
-  page = c.Get(posted->get_header_value("Location").c_str());
+  page = report("cannot stand up", "intolerable");
   CHECK(page->body.find(
             "Your side effect (intolerable) is saved. It is listed at the top of your clinic's "
             "titrate front page for 14 days") != std::string::npos);
@@ -756,12 +762,11 @@ TEST_CASE("the outcome report page shows the CLI's lines to clinicians and pharm
     const auto login = s.login(user);
     auto r = c.Get("/reports/outcomes", {{"Cookie", login.cookie}});
     REQUIRE(r->status == 200);
-    CHECK_THAT(r->body, Catch::Contains("<h1>Outcome report on 2026-12-01</h1>"));
-    CHECK_THAT(r->body, Catch::Contains("<h2>Line 1, DULoxetine</h2>"));
-    CHECK_THAT(r->body, Catch::Contains("<li>started: 2</li>"));
-    CHECK_THAT(r->body, Catch::Contains("<li>reached the assessed dose: 0</li>"));
-    CHECK_THAT(r->body, Catch::Contains("<li>judged: 0</li>"));
-    CHECK_THAT(r->body, Catch::Contains("<svg")); // the chart of days on each drug
+    // The CLI's lines, and the chart of days on each drug (<svg).
+    check_contains_all(r->body,
+                       {"<h1>Outcome report on 2026-12-01</h1>", "<h2>Line 1, DULoxetine</h2>",
+                        "<li>started: 2</li>", "<li>reached the assessed dose: 0</li>",
+                        "<li>judged: 0</li>", "<svg"});
     auto csv = c.Get("/reports/outcomes.csv?pathway=cipn-esmo", {{"Cookie", login.cookie}});
     REQUIRE(csv->status == 200);
     CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
@@ -772,8 +777,7 @@ TEST_CASE("the outcome report page shows the CLI's lines to clinicians and pharm
   // A selection that starts after the plans: no trials.
   auto later = c.Get("/reports/outcomes?from=2026-12-02", {{"Cookie", login.cookie}});
   REQUIRE(later->status == 200);
-  CHECK_THAT(later->body, Catch::Contains("trials started from 2026-12-02"));
-  CHECK_THAT(later->body, Catch::Contains("No trials started."));
+  check_contains_all(later->body, {"trials started from 2026-12-02", "No trials started."});
   // Bad input names the value and what was expected.
   auto bad = c.Get("/reports/outcomes?from=2026-02-30", {{"Cookie", login.cookie}});
   CHECK(bad->status == 400);
@@ -796,15 +800,9 @@ TEST_CASE("the outcome report page shows the CLI's lines to clinicians and pharm
 TEST_CASE("the pharmacist sees the decision behind a version, every version and the downloads") {
   Server s;
   s.approved_plan("P1"); // version 1, approved by ph.b
-  Assessment a;
-  a.patient = "P1";
-  a.date = Date(2026, 12, 22);
-  a.drug = "duloxetine";
-  a.decision = DecisionKind::switch_;
-  a.baseline = 7.0;
-  a.window = {Date(2026, 12, 15), Date(2026, 12, 22), 6.5, 6};
-  a.change_pct = 7.1;
-  a.days_at_target = 14;
+  // 7.142857... % less pain ((7 - 6.5) / 7), shown to one decimal; 14 days at target.
+  Assessment a =
+      duloxetine_assessment("P1", Date(2026, 12, 22), DecisionKind::switch_, 7.0, 6.5, 6);
   a.rule = "decision.switch-at-maximum";
   a.source = "ESMO 2020";
   a.reasons = {"6.5 is 7.1 % less pain than 7, below 30 %"};
@@ -848,19 +846,16 @@ TEST_CASE("the pharmacist sees the decision behind a version, every version and 
   s.today = Date(2026, 12, 20);
   auto queue = c.Get("/pharmacy/", {{"Cookie", login.cookie}});
   REQUIRE(queue->status == 200);
-  CHECK_THAT(queue->body, Catch::Contains("Due by 2026-12-27"));
-  CHECK_THAT(queue->body,
-             Catch::Contains("<td>P1</td><td>DULoxetine</td><td>decision date 2026-12-22</td>"
-                             "<td>in 2 days</td>"));
-  CHECK_THAT(queue->body, Catch::Contains("href=\"/pharmacy/audit\""));
+  check_contains_all(queue->body, {"Due by 2026-12-27",
+                                   "<td>P1</td><td>DULoxetine</td><td>decision date 2026-12-22</td>"
+                                   "<td>in 2 days</td>",
+                                   "href=\"/pharmacy/audit\""});
   auto audit = c.Get("/pharmacy/audit", {{"Cookie", login.cookie}});
   REQUIRE(audit->status == 200);
-  CHECK_THAT(audit->body, Catch::Contains("<h1>Audit</h1>"));
-  CHECK_THAT(audit->body, Catch::Contains("Back to the review queue"));
+  check_contains_all(audit->body, {"<h1>Audit</h1>", "Back to the review queue"});
   auto mine = c.Get("/pharmacy/patients/P1/audit", {{"Cookie", login.cookie}});
   REQUIRE(mine->status == 200);
-  CHECK_THAT(mine->body, Catch::Contains("Audit of patient P1"));
-  CHECK_THAT(mine->body, Catch::Contains("dr.a"));
+  check_contains_all(mine->body, {"Audit of patient P1", "dr.a"});
   const auto dr = s.login("dr.a");
   CHECK(c.Get("/pharmacy/audit", {{"Cookie", dr.cookie}})->status == 403);
   CHECK(c.Get("/clinic/audit", {{"Cookie", dr.cookie}})->status == 200);
