@@ -4,22 +4,16 @@
 #include "planner/cli/commands.hpp"
 #include "planner/cli/folder_command.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/export/json.hpp"
 #include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <ostream>
-#include <sstream>
 
 namespace titrate::cli {
 
 namespace {
-
-nlohmann::json mg_json(Dose d) {
-  if (d.is_whole_mg())
-    return d.whole_mg();
-  return d.mg();
-}
 
 nlohmann::json mg_json(const std::optional<Dose> &d) {
   return d ? mg_json(*d) : nlohmann::json(nullptr);

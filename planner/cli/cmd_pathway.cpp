@@ -3,12 +3,12 @@
 #include "planner/cli/commands.hpp"
 #include "planner/cli/folder_command.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 #include "planner/export/words.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <ostream>
-#include <sstream>
 
 namespace titrate::cli {
 
@@ -16,12 +16,6 @@ namespace {
 
 std::string cite_text(const Citation &c) {
   return "[source: " + c.source + (c.verified ? "" : "; UNVERIFIED") + "]";
-}
-
-std::string number_text(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
 }
 
 template <typename T> nlohmann::json param_json(const Sourced<T> &p) {

@@ -5,6 +5,7 @@
 #include "planner/cli/listing.hpp"
 #include "planner/cli/store_cli.hpp"
 #include "planner/core/errors.hpp"
+#include "planner/core/text.hpp"
 #include "planner/export/words.hpp"
 #include "planner/formulary/patient_file.hpp"
 
@@ -166,12 +167,12 @@ void run_show(Context &ctx, const std::string &id) {
   out << "  birth date:   " << iso(p.birth_date) << " (age "
       << age_in_years(p.birth_date, ctx.today()) << " on " << iso(ctx.today()) << ")\n";
   out << "  sex:          " << to_string(p.sex) << "\n";
-  out << "  weight:       " << number_text(p.weight_kg) << " kg\n";
+  out << "  weight:       " << number_text(p.weight_kg, 15) << " kg\n";
   if (p.serum_creatinine_mg_dl) {
-    out << "  creatinine:   " << number_text(*p.serum_creatinine_mg_dl) << " mg/dL\n";
+    out << "  creatinine:   " << number_text(*p.serum_creatinine_mg_dl, 15) << " mg/dL\n";
   }
   if (p.crcl_ml_min)
-    out << "  CrCl:         " << number_text(*p.crcl_ml_min) << " mL/min\n";
+    out << "  CrCl:         " << number_text(*p.crcl_ml_min, 15) << " mL/min\n";
   out << "  hepatic:      " << to_string(p.hepatic) << "\n";
   out << "  indication:   " << words::indication(ctx.formulary(), p.indication) << "\n";
   out << "  conditions:   " << list_text(p.conditions) << "\n";

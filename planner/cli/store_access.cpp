@@ -11,7 +11,6 @@
 
 #include <filesystem>
 #include <pwd.h>
-#include <sstream>
 #include <unistd.h>
 
 namespace titrate::cli {
@@ -159,19 +158,6 @@ PatientRecord require_patient(Repository &repo, const std::string &id) {
   if (!r)
     throw NotFoundError("patient " + id + ": not found");
   return *r;
-}
-
-std::string number_text(double v) {
-  std::ostringstream s;
-  s.precision(15);
-  s << v;
-  return s.str();
-}
-
-nlohmann::json mg_json(Dose d) {
-  if (d.is_whole_mg())
-    return d.whole_mg();
-  return d.mg();
 }
 
 Patient stored_patient(Context &ctx, const std::string &id) {

@@ -45,11 +45,6 @@ std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
 // Current profile or NotFoundError (exit 3) naming the id.
 PatientRecord require_patient(Repository &repo, const std::string &id);
 
-// Shortest exact text of a measured value: 70.5, 1.1, 45 (no trailing zeros).
-std::string number_text(double v);
-// Milligrams for JSON: an integer when whole, else a decimal (design.md §6).
-nlohmann::json mg_json(Dose d);
-
 // The plan as `plan` prints it for people (every stage with its steps, stops, warnings, notes and
 // the lint), for `review show`: the pharmacist sees what the clinician saw.
 void print_plan_for_people(std::ostream &out, const Plan &plan, const Pathway &pw,

@@ -8,12 +8,6 @@ namespace titrate {
 namespace {
 
 // A whole number of milligrams prints as an integer (60, not 60.0); a fraction as a decimal.
-nlohmann::json mg_number(Dose d) {
-  if (d.is_whole_mg())
-    return d.whole_mg();
-  return d.mg();
-}
-
 } // namespace
 
 nlohmann::json to_json(const Finding &f) {
@@ -34,7 +28,7 @@ nlohmann::json to_json(const EligibilityReport &r) {
          {"verdict", std::string(to_string(d.verdict))},
          {"available_from",
           d.available_from ? nlohmann::json(iso(*d.available_from)) : nlohmann::json(nullptr)},
-         {"max_daily_mg", d.max_daily ? mg_number(*d.max_daily) : nlohmann::json(nullptr)},
+         {"max_daily_mg", d.max_daily ? mg_json(*d.max_daily) : nlohmann::json(nullptr)},
          {"reasons", reasons}});
   }
   nlohmann::json unchecked = nlohmann::json::array();

@@ -14,12 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-json mg_number(Dose d) {
-  if (d.is_whole_mg())
-    return d.whole_mg();
-  return d.mg();
-}
-
 json optional_date(const std::optional<Date> &d) {
   return d ? json(iso(*d)) : json(nullptr);
 }
@@ -27,7 +21,7 @@ json optional_date(const std::optional<Date> &d) {
 json units_json(const std::vector<UnitCount> &units) {
   json out = json::array();
   for (const auto &u : units) {
-    out.push_back({{"strength_mg", mg_number(u.strength)},
+    out.push_back({{"strength_mg", mg_json(u.strength)},
                    {"form", std::string(to_string(u.form))},
                    {"count", u.count}});
   }
@@ -153,6 +147,12 @@ std::vector<Finding> findings_from(const json &obj, const std::string &path, con
 
 } // namespace
 
+nlohmann::json mg_json(Dose d) {
+  if (d.is_whole_mg())
+    return d.whole_mg();
+  return d.mg();
+}
+
 nlohmann::json to_json(const Plan &p) {
   json stages = json::array();
   for (const auto &s : p.stages) {
@@ -161,12 +161,12 @@ nlohmann::json to_json(const Plan &p) {
       json doses = json::array();
       for (const auto &a : step.doses) {
         doses.push_back({{"time", std::string(to_string(a.time))},
-                         {"mg", mg_number(a.dose)},
+                         {"mg", mg_json(a.dose)},
                          {"units", units_json(a.units)}});
       }
       steps.push_back({{"start", iso(step.range.begin())},
                        {"end", iso(step.range.end())},
-                       {"daily_mg", mg_number(step.daily)},
+                       {"daily_mg", mg_json(step.daily)},
                        {"doses", doses}});
     }
     json warnings = json::array();
@@ -178,7 +178,7 @@ nlohmann::json to_json(const Plan &p) {
                   {"target_reached", optional_date(s.target_reached)},
                   {"decision_date", optional_date(s.decision_date)},
                   {"dispense", units_json(s.dispense)},
-                  {"assessed_mg", mg_number(s.assessed_dose)},
+                  {"assessed_mg", mg_json(s.assessed_dose)},
                   {"warnings", warnings},
                   {"note", s.note}};
     // Maintenance only: the last step's dose continues past its "end" (the review date).
