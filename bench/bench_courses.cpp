@@ -5,6 +5,7 @@
 // and every violation (exit 1 if any). A measurement and a wide net, not a timed test.
 //   bench_courses [--courses N] [--seed S] [--pathway NAME|all]
 #include "bench/course_sim.hpp"
+#include "bench/options.hpp"
 #include "planner/formulary/files.hpp"
 
 #include <algorithm>
@@ -19,20 +20,12 @@ int main(int argc, char **argv) {
   int courses = 10000;
   unsigned seed = 20261130u;
   std::string pathway = "all";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--courses")
-      courses = std::stoi(v);
-    else if (k == "--seed")
-      seed = static_cast<unsigned>(std::stoul(v));
-    else if (k == "--pathway")
-      pathway = v;
-    else {
-      std::cerr << "bench_courses: unknown option " << k
-                << "; expected --courses, --seed or --pathway\n";
-      return 2;
-    }
-  }
+  if (!bench::read_options(
+          argc, argv, "bench_courses",
+          {{"--courses", "a whole number of courses, 1 or more", bench::whole(courses, 1)},
+           {"--seed", "a whole number, 0 or more", bench::whole(seed, 0u)},
+           {"--pathway", "a pathway name or all", bench::text(pathway)}}))
+    return 2;
   try {
     const Formulary f =
         load_formulary(titrate::read_toml_dir(std::string(TITRATE_SOURCE_DIR) + "/formulary"));

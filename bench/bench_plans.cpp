@@ -3,6 +3,7 @@
 // the number of lint findings, which must be 0. Not a test: a measurement, and a wide net.
 //   bench_plans [--patients N] [--seed S] [--pathway NAME] [--formulary DIR] [--pathways DIR]
 #include "bench/cohort.hpp"
+#include "bench/options.hpp"
 #include "planner/formulary/files.hpp"
 
 #include <algorithm>
@@ -19,23 +20,14 @@ int main(int argc, char **argv) {
   std::string pathway = "cipn-esmo";
   std::string formulary_dir = std::string(TITRATE_SOURCE_DIR) + "/formulary";
   std::string pathways_dir = std::string(TITRATE_SOURCE_DIR) + "/schedules";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--patients")
-      patients = std::stoi(v);
-    else if (k == "--seed")
-      seed = static_cast<unsigned>(std::stoul(v));
-    else if (k == "--pathway")
-      pathway = v;
-    else if (k == "--formulary")
-      formulary_dir = v;
-    else if (k == "--pathways")
-      pathways_dir = v;
-    else {
-      std::cerr << "bench_plans: unknown option " << k << "\n";
-      return 2;
-    }
-  }
+  if (!bench::read_options(
+          argc, argv, "bench_plans",
+          {{"--patients", "a whole number of patients, 1 or more", bench::whole(patients, 1)},
+           {"--seed", "a whole number, 0 or more", bench::whole(seed, 0u)},
+           {"--pathway", "a pathway name", bench::text(pathway)},
+           {"--formulary", "a formulary folder", bench::text(formulary_dir)},
+           {"--pathways", "a pathways folder", bench::text(pathways_dir)}}))
+    return 2;
   try {
     const Formulary f = load_formulary(titrate::read_toml_dir(formulary_dir));
     const std::vector<Pathway> all = load_pathways(titrate::read_toml_dir(pathways_dir), f);
