@@ -47,7 +47,7 @@ AssessData read_assess_data(Repository &repo, const PathwayLookup &pathway, cons
 }
 
 Assessment judge(const AssessInput &in, const AssessRequest &req) {
-  return req.decision ? clinician_decision(in, *req.decision, req.reason) : assess(in);
+  return req.decision ? clinician_decision(in, *req.decision, req.reason, req.names) : assess(in);
 }
 
 } // namespace

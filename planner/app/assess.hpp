@@ -22,6 +22,7 @@ struct AssessRequest {
   std::string patient;
   std::optional<DecisionKind> decision; // the clinician's own decision instead of titrate's
   std::string reason;                   // why (with `decision`)
+  DecisionFields names;                 // how the door names the two in its messages
 };
 
 struct Assessed {

@@ -500,22 +500,24 @@ Assessment assess(const AssessInput &in) {
   return a;
 }
 
-Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const std::string &reason) {
+Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const std::string &reason,
+                              const DecisionFields &names) {
+  const std::string decision_field(names.decision);
   if (reason.find_first_not_of(" \t") == std::string::npos) {
-    throw InputError("--reason: missing; expected why the clinician decides " +
+    throw InputError(std::string(names.reason) + ": missing; expected why the clinician decides " +
                      std::string(to_string(kind)) + " (recorded with the decision and audit)");
   }
   if (kind == DecisionKind::extend || kind == DecisionKind::review) {
-    throw InputError("--decision: \"" + std::string(to_string(kind)) +
+    throw InputError(decision_field + ": \"" + std::string(to_string(kind)) +
                      "\" is titrate's own decision; expected continue, reduce, escalate, switch "
                      "or stop");
   }
   Assessment a = assess(in);
   const Stage *stage = in.plan.current_trial();
   if (stage == nullptr || !stage->maintenance()) {
-    throw RefusedError("--decision: refused: the plan of " + a.patient +
+    throw RefusedError(decision_field + ": refused: the plan of " + a.patient +
                        " is not in maintenance; during a trial titrate decides at the decision "
-                       "date (assess without --decision)");
+                       "date, and its own decision is the one to apply");
   }
   const DecisionParams &dp = in.pathway.decisions;
   const Monograph &m = in.formulary.get(stage->drug);
@@ -541,7 +543,7 @@ Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const st
     if (a.next_dose && *a.next_dose > cap)
       a.next_dose.reset();
     if (!a.next_dose) {
-      throw RefusedError("--decision reduce: refused: " + stage->drug +
+      throw RefusedError(decision_field + " reduce: refused: " + stage->drug +
                          " has no titration step "
                          "below " +
                          now.str() + " daily within this patient's cap of " + cap.str() +
@@ -564,7 +566,7 @@ Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const st
       }
     }
     if (!a.next_dose) {
-      throw RefusedError("--decision escalate: refused: " + stage->drug +
+      throw RefusedError(decision_field + " escalate: refused: " + stage->drug +
                          " has no escalation "
                          "step above " +
                          stage->assessed_dose.str() +
@@ -584,8 +586,8 @@ Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const st
     try {
       a.next_drug = choose_drug(report, in.formulary, in.pathway, tried, std::nullopt).drug;
     } catch (const RefusedError &) {
-      throw RefusedError("--decision switch: refused: no drug of pathway " + in.pathway.name +
-                         " is left to switch to; stop instead");
+      throw RefusedError(decision_field + " switch: refused: no drug of pathway " +
+                         in.pathway.name + " is left to switch to; stop instead");
     }
     what = "switch from " + stage->drug + " to " + *a.next_drug + "; " + stage->drug +
            " is tapered off as the formulary's switching rules say";

@@ -25,7 +25,14 @@ Assessment assess(const AssessInput &in);
 // stop; `reason` required), carrying the numbers assess() computed. RefusedError when the plan
 // is not in maintenance or the decision has no dose or drug to go to; InputError for a kind that
 // is titrate's alone (extend, review) or an empty reason.
-Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const std::string &reason);
+// Messages name the decision and the reason by `names`: the web's form fields by default, the
+// CLI's flags ("--decision", "--reason") from the CLI.
+struct DecisionFields {
+  std::string_view decision = "decision";
+  std::string_view reason = "reason";
+};
+Assessment clinician_decision(const AssessInput &in, DecisionKind kind, const std::string &reason,
+                              const DecisionFields &names = {});
 
 // The next plan version for a decision. Escalate, reduce and extend change the trial's doses and
 // dates; continue after a response turns the trial into maintenance (the dose goes on with no

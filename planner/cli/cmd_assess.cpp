@@ -83,6 +83,7 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
   req.patient = o.id;
   req.decision = chosen;
   req.reason = o.reason;
+  req.names = {"--decision", "--reason"};
   if (!o.apply) {
     const Assessment a = app::assess_stored(*repo, ctx.formulary(), pathway, today, req).assessment;
     show_assessment(ctx, a);

@@ -95,6 +95,10 @@ TEST_CASE("course: a responder keeps duloxetine 60 mg with no end and due moves 
                             {"assess", "G1", "--apply", "--decision", "lower", "--reason", "x"}));
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Contains("\"lower\" is not a decision"));
+  // The CLI's messages name its flags (the web's name its form fields).
+  bad = run_titrate(d, clin(d, "2027-02-16", {"assess", "G1", "--apply", "--decision", "stop"}));
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Contains("--reason: missing; expected why the clinician decides stop"));
 }
 
 TEST_CASE("course: an adverse effect belongs to the drug taken then and can be retracted") {

@@ -386,6 +386,15 @@ TEST_CASE("clinic assess shows the numbers and applying records the decision") {
   CHECK(has(r->body, "decision: &quot;wait&quot;"));
   r = post_form(s, dr, "/clinic/patients/P1/assess", {{"csrf", dr.csrf}, {"reason", "x"}});
   CHECK(r->status == 400);
+  // The clinician's own decision is refused in the form's words, never a CLI flag's.
+  r = post_form(s, dr, "/clinic/patients/P1/assess", {{"csrf", dr.csrf}, {"decision", "stop"}});
+  CHECK(r->status == 400);
+  CHECK(has(r->body, "reason: missing; expected why the clinician decides stop"));
+  CHECK_FALSE(has(r->body, "--reason"));
+  r = post_form(s, dr, "/clinic/patients/P1/assess",
+                {{"csrf", dr.csrf}, {"decision", "stop"}, {"reason", "prefers to stop"}});
+  CHECK(has(r->body, "decision: refused: the plan of P1 is not in maintenance"));
+  CHECK_FALSE(has(r->body, "--decision"));
   CHECK(s.repo->decisions("P1").empty());
 
   // The page showed a decision that is no longer titrate's: refused, nothing recorded.
