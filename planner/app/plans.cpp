@@ -31,6 +31,7 @@ Drafted preview_plan(Repository &repo, const Formulary &f, const Pathway &pw, Da
   pr.start = req.start;
   pr.today = today;
   pr.prefer = req.prefer;
+  pr.prefer_field = req.prefer_field;
   pr.prefer_reason = req.reason;
   // Over a running plan the patient goes on from where they are; drugs already tried are never
   // chosen again.

@@ -144,25 +144,26 @@ Dose daily_cap(const Monograph &m, const DrugVerdict &v) {
 
 const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, const Pathway &pw,
                                const std::vector<std::string> &tried,
-                               const std::optional<std::string> &prefer) {
+                               const std::optional<std::string> &prefer, std::string_view field) {
   if (r.pregnancy && !prefer) {
     // clinical.md H18: pregnancy is a caution (pregabalin avoid), not a blanket refusal, but a
     // plan for a pregnant patient is never generated without the clinician naming the drug.
     throw RefusedError("plan: refused: pregnancy: titrate does not choose a drug in pregnancy; "
-                       "after a specialist decision, name the drug with --prefer (clinical.md "
-                       "A1, H18)");
+                       "after a specialist decision, name the drug (" +
+                       std::string(field) + "; clinical.md A1, H18)");
   }
   if (prefer) {
     if (!contains(pw.drugs, *prefer)) {
-      throw InputError("--prefer: \"" + *prefer + "\" is not a drug of pathway " + pw.name +
-                       "; expected one of " + join(pw.drugs));
+      throw InputError(std::string(field) + ": \"" + *prefer + "\" is not a drug of pathway " +
+                       pw.name + "; expected one of " + join(pw.drugs));
     }
     const DrugVerdict *v = r.find(*prefer);
     if (v == nullptr || f.find(*prefer) == nullptr) {
-      throw InputError("--prefer: \"" + *prefer + "\" is not in the formulary");
+      throw InputError(std::string(field) + ": \"" + *prefer + "\" is not in the formulary");
     }
     if (contains(tried, *prefer)) {
-      throw RefusedError("--prefer: " + *prefer + " has already been tried for this patient");
+      throw RefusedError(std::string(field) + ": " + *prefer +
+                         " has already been tried for this patient");
     }
     if (v->verdict == Severity::avoid) {
       std::string why;
@@ -170,7 +171,8 @@ const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, c
         if (reason.severity == Severity::avoid)
           why += "; " + reason.text + " (" + reason.source + ")";
       }
-      throw RefusedError("--prefer: refused: " + *prefer + " is avoid for this patient" + why);
+      throw RefusedError(std::string(field) + ": refused: " + *prefer +
+                         " is avoid for this patient" + why);
     }
     return *v;
   }
@@ -583,7 +585,8 @@ Plan build_plan(const Patient &p, const Formulary &f, const Pathway &pw, const P
     caution_choice = choose_caution_drug(report, f, pw, req.tried);
   }
   const DrugVerdict &v =
-      choose_drug(report, f, pw, req.tried, caution_choice ? caution_choice->drug : req.prefer);
+      choose_drug(report, f, pw, req.tried, caution_choice ? caution_choice->drug : req.prefer,
+                  req.prefer_field);
   const Monograph &m = f.get(v.drug);
 
   Plan plan;

@@ -15,9 +15,10 @@ namespace titrate {
 struct PlanRequest {
   Date start{2000, 1, 1};
   Date today{2000, 1, 1};
-  std::optional<std::string> prefer; // --prefer DRUG
-  std::string prefer_reason;         // --reason: why the clinician chose it (kept in the plan)
-  std::vector<std::string> tried;    // drugs already tried, never chosen again
+  std::optional<std::string> prefer;     // --prefer DRUG
+  std::string prefer_reason;             // --reason: why the clinician chose it (kept in the plan)
+  std::vector<std::string> tried;        // drugs already tried, never chosen again
+  std::string prefer_field = "--prefer"; // the door's name of `prefer`, for messages
 };
 
 // The first plan for a patient. Throws RefusedError (exit 4) for pregnancy without --prefer, for
@@ -76,10 +77,11 @@ Dose daily_cap(const Monograph &m, const DrugVerdict &v);
 // Stage choice (clinical.md A1, H18): pregnancy without `prefer` refuses; `prefer` must be in the
 // pathway (InputError) and not avoid or already tried (RefusedError); else the first ok drug in
 // pathway order not in `tried`, else the caution drug of choose_caution_drug; none left ->
-// RefusedError saying refer.
+// RefusedError saying refer. Messages name `prefer` as `field` (the door's name of it).
 const DrugVerdict &choose_drug(const EligibilityReport &r, const Formulary &f, const Pathway &pw,
                                const std::vector<std::string> &tried,
-                               const std::optional<std::string> &prefer);
+                               const std::optional<std::string> &prefer,
+                               std::string_view field = "--prefer");
 
 // In choice.cpp. A medicine is serotonergic when the vocabulary's medication or
 // formulary-drug classes say so.

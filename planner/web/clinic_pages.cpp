@@ -341,6 +341,7 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   req.submit = form.submit;
   req.how = "web: drafted from " + iso(form.start);
   req.start_field = "start";
+  req.prefer_field = "prefer";
   const app::Drafted d = app::draft_plan_version(repo, formulary, *pw, cfg.today(), c.actor, req);
   const int version = d.version;
   const bool submit = d.submitted;

@@ -184,7 +184,8 @@ TEST_CASE("plan refuses pregnancy, an avoid --prefer, and a drug not in the path
   Patient p = adult("P009");
   p.conditions = {"pregnancy"};
   // clinical.md H18: never generated without the clinician naming the drug ...
-  CHECK_THROWS_WITH(cipn_plan_dec1(p), Catch::Contains("name the drug with --prefer"));
+  CHECK_THROWS_WITH(cipn_plan_dec1(p),
+                    Catch::Contains("name the drug (--prefer; clinical.md A1, H18)"));
   // ... with --prefer duloxetine (caution: UKTIS 2022), the plan carries the pregnancy caution;
   const Plan named =
       build_plan(p, shipped_formulary(), shipped_pathway(), request("2026-12-01", "duloxetine"));

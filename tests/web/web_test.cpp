@@ -373,6 +373,12 @@ TEST_CASE("web drafts and scores follow the CLI's date and --prefer rules (issue
   r = draft({{"prefer", "amitriptyline"}});
   CHECK(r->status == 400);
   CHECK(r->body.find("the reason for preferring amitriptyline is missing") != std::string::npos);
+  // A drug outside the pathway is named by the form's field, never by the CLI's --prefer.
+  r = draft({{"prefer", "pregabalin"}, {"reason", "x"}});
+  CHECK(r->status == 400);
+  CHECK(r->body.find("prefer: &quot;pregabalin&quot; is not a drug of pathway cipn-esmo") !=
+        std::string::npos);
+  CHECK(r->body.find("--prefer") == std::string::npos);
   CHECK(s.repo->plan_versions("P1").empty());
   CHECK(draft({{"prefer", "amitriptyline"}, {"reason", "poor sleep"}})->status == 303);
   const auto versions = s.repo->plan_versions("P1");
