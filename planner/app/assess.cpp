@@ -67,10 +67,10 @@ Applied apply_assessment(Repository &repo, const Formulary &f, const PathwayLook
   for (const auto &r : d.decisions) {
     if (r.plan_version == d.active.version && r.assessment.date == today &&
         r.assessment.decision == a.decision) {
-      throw RefusedError("assess " + req.patient + " --apply: the " +
-                         std::string(to_string(a.decision)) + " decision of " + iso(today) +
-                         " on plan version " + std::to_string(d.active.version) +
-                         " is already recorded (#" + std::to_string(r.id) + ")");
+      throw RefusedError("the " + std::string(to_string(a.decision)) + " decision of " +
+                         iso(today) + " on plan version " + std::to_string(d.active.version) +
+                         " of " + req.patient + " is already recorded (#" + std::to_string(r.id) +
+                         ")");
     }
   }
   Plan next = apply_decision(in, a);

@@ -26,7 +26,8 @@ Drafted preview_plan(Repository &repo, const Formulary &f, const Pathway &pw, Da
                      const DraftRequest &req) {
   Drafted d;
   d.patient = stored_profile(repo, req.patient);
-  check_plan_start(req.start, today, d.patient.patient.birth_date, req.backdate, req.start_field);
+  check_plan_start(req.start, today, d.patient.patient.birth_date, req.backdate, req.start_field,
+                   req.backdate_flag);
   PlanRequest pr;
   pr.start = req.start;
   pr.today = today;

@@ -21,8 +21,9 @@ struct DraftRequest {
   bool submit = false;               // submit the drafted version for review
   // How the door was asked, first in the version's note: "plan --start 2026-12-01", "web".
   std::string how;
-  std::string start_field = "--start";   // the door's names of the start and of `prefer`,
-  std::string prefer_field = "--prefer"; // for messages
+  std::string start_field = "--start";      // the door's names of the start and of `prefer`,
+  std::string prefer_field = "--prefer";    // for messages
+  std::string backdate_flag = "--backdate"; // empty: this door cannot backdate (no hint)
 };
 
 struct Drafted {

@@ -40,7 +40,8 @@ PlanStartRange plan_start_range(Date today, Date birth, bool backdate) {
   return {backdate ? birth : std::max(shift_years(today, -1), birth), shift_years(today, 1)};
 }
 
-void check_plan_start(Date start, Date today, Date birth, bool backdate, std::string_view field) {
+void check_plan_start(Date start, Date today, Date birth, bool backdate, std::string_view field,
+                      std::string_view backdate_flag) {
   const PlanStartRange r = plan_start_range(today, birth, backdate);
   if (start >= r.earliest && start <= r.latest)
     return;
@@ -48,7 +49,10 @@ void check_plan_start(Date start, Date today, Date birth, bool backdate, std::st
                     (start < r.earliest ? "too far in the past" : "too far in the future") +
                     "; expected a first day from " + iso(r.earliest) + " through " + iso(r.latest);
   if (start < r.earliest && !backdate && start >= birth) {
-    msg += " (give --backdate to record a plan that started more than a year ago)";
+    if (!backdate_flag.empty()) {
+      msg += " (give " + std::string(backdate_flag) +
+             " to record a plan that started more than a year ago)";
+    }
   } else if (start < birth) {
     msg += " (not before the patient's birth, " + iso(birth) + ")";
   }

@@ -22,9 +22,11 @@ struct PlanStartRange {
   Date latest;
 };
 PlanStartRange plan_start_range(Date today, Date birth, bool backdate);
-// InputError naming `field`, the date and the accepted range (and --backdate when that would
-// admit it) when `start` is outside plan_start_range().
+// InputError naming `field`, the date and the accepted range (and `backdate_flag` when that would
+// admit it; empty: the door cannot backdate, so no hint) when `start` is outside
+// plan_start_range().
 void check_plan_start(Date start, Date today, Date birth, bool backdate,
-                      std::string_view field = "--start");
+                      std::string_view field = "--start",
+                      std::string_view backdate_flag = "--backdate");
 
 } // namespace titrate

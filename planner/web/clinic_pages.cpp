@@ -342,6 +342,7 @@ void WebServer::Impl::clinic_draft(Call &c, const std::string &id) {
   req.how = "web: drafted from " + iso(form.start);
   req.start_field = "start";
   req.prefer_field = "prefer";
+  req.backdate_flag = ""; // the web records no past courses
   const app::Drafted d = app::draft_plan_version(repo, formulary, *pw, cfg.today(), c.actor, req);
   const int version = d.version;
   const bool submit = d.submitted;

@@ -369,7 +369,11 @@ TEST_CASE("web drafts and scores follow the CLI's date and --prefer rules (issue
   auto r = draft({{"start", "9999-12-25"}});
   CHECK(r->status == 400);
   CHECK(r->body.find("9999-12-25 is too far in the future") != std::string::npos);
-  CHECK(draft({{"start", "2020-01-01"}})->status == 400);
+  r = draft({{"start", "2020-01-01"}});
+  CHECK(r->status == 400);
+  // No hint of the CLI's --backdate: the web records no past courses.
+  CHECK(r->body.find("start: 2020-01-01 is too far in the past") != std::string::npos);
+  CHECK(r->body.find("backdate") == std::string::npos);
   r = draft({{"prefer", "amitriptyline"}});
   CHECK(r->status == 400);
   CHECK(r->body.find("the reason for preferring amitriptyline is missing") != std::string::npos);
