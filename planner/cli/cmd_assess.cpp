@@ -173,7 +173,7 @@ void add_assess_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "assess", "The decision at --today (continue, escalate, switch, extend, stop or review) "
                 "with the baseline, window mean, change and the rule that fired");
-  cmd->add_option("id", o->id, "A stored patient's ID (assesses the active approved plan)");
+  cmd->add_option("ID", o->id, stored_patient_id_help("assesses the active approved plan"));
   cmd->add_flag("--apply", o->apply,
                 "Stored patient: record the decision and draft the next plan version");
   add_patient_file_options(cmd, *o);

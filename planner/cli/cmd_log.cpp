@@ -193,7 +193,7 @@ void run_log(Context &ctx, const LogOptions &o) {
 void add_log_command(CLI::App &app, Context &ctx) {
   auto o = std::make_shared<LogOptions>();
   CLI::App *cmd = app.add_subcommand("log", "Log a pain score or an adverse effect (append-only)");
-  cmd->add_option("ID", o->id, "The patient id")->required();
+  cmd->add_option("ID", o->id, stored_patient_id_help())->required();
   cmd->add_option("--score", o->score, "Pain 0-10 (whole number)");
   cmd->add_option("--at", o->at, "YYYY-MM-DD or YYYY-MM-DDTHH:MM, local time (default: --today)");
   cmd->add_option("--note", o->note, "Free text with the score");

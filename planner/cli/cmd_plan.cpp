@@ -196,7 +196,7 @@ void add_plan_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "plan", "The dated titration schedule for a patient: steps, what to take at each time, "
               "the decision date and the units to dispense");
-  cmd->add_option("id", o->id, "A stored patient's ID (drafts a plan version in the database)");
+  cmd->add_option("ID", o->id, stored_patient_id_help("drafts a plan version in the database"));
   add_patient_file_options(cmd, *o);
   add_pathway_options(cmd, *o);
   cmd->add_option("--reason", o->reason,

@@ -50,7 +50,10 @@ TEST_CASE("mistyped commands and options are named, with the nearest name and th
       {{"due", "--within", "week"},
        "titrate: --within: \"week\" is not a whole number; expected a whole number"},
       {{"review"}, "titrate: review: expected a command: list, show, approve or reject"},
-      {{"log"}, "titrate: log: ID is missing; expected the patient id; see titrate log --help"},
+      {{"log"},
+       "titrate: log: ID is missing; expected a stored patient's ID; see titrate log --help"},
+      {{"export"},
+       "titrate: export: ID is missing; expected a stored patient's ID; see titrate export --help"},
       {{"plan", "--patient-file"}, "titrate: --patient-file: missing its value; expected a value"},
       {{"frobnicate"}, "titrate: frobnicate: not a command; see titrate --help"}, // nothing near it
   };
