@@ -111,16 +111,10 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
 }
 
 void run_assess(Context &ctx, const AssessOptions &o) {
-  if (!o.id.empty() && !o.patient_file.empty()) {
-    throw InputError("assess: expected a patient ID or --patient-file, not both");
-  }
+  require_one_patient("assess", o.id, o.patient_file, "--start D --scores S.csv");
   if (!o.id.empty()) {
     run_assess_stored(ctx, o);
     return;
-  }
-  if (o.patient_file.empty()) {
-    throw InputError(
-        "assess: expected a patient ID, or --patient-file P.toml --start D --scores S.csv");
   }
   if (o.apply)
     throw InputError("--apply: only a stored patient's decision can be applied");
@@ -129,7 +123,7 @@ void run_assess(Context &ctx, const AssessOptions &o) {
                      "(titrate assess ID --apply --decision KIND --reason TEXT)");
   }
   if (o.start.empty())
-    throw InputError("--start: missing; expected the plan's start date YYYY-MM-DD");
+    throw missing_start();
   if (o.scores.empty()) {
     throw InputError("--scores: missing; expected a score CSV with header at,score,note");
   }

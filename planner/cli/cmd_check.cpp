@@ -58,9 +58,7 @@ void print_report(std::ostream &out, const EligibilityReport &r, Date today, con
 }
 
 void run_check(Context &ctx, const CheckOptions &o) {
-  if (o.id.empty() == o.patient_file.empty()) {
-    throw InputError("check: expected a patient ID or --patient-file P.toml (exactly one)");
-  }
+  require_one_patient("check", o.id, o.patient_file);
   if (!o.id.empty()) {
     // A stored record is read with a role, and a patient reads only their own (docs/cli.md
     // "Roles"); checked before the database is opened.

@@ -142,7 +142,10 @@ TEST_CASE_METHOD(RulesClinic,
       {{"plan", "P1", "--start", "2026-12-01", "--preview", "--submit"},
        2,
        "plan: --preview stores nothing, so there is nothing to --submit"},
-      {{"plan", "P1", "--preview"}, 2, "--preview: expected --start D"},
+      {{"plan", "P1", "--preview"},
+       2,
+       "--start: missing; expected the first day of the plan, YYYY-MM-DD (--preview shows the "
+       "plan from that day)"},
   };
   for (const auto &b : refused) {
     auto rr = run_as(d, "dr.ames", "clinician", "2026-11-25", b.args);
