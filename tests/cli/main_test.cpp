@@ -51,9 +51,9 @@ TEST_CASE("mistyped commands and options are named, with the nearest name and th
        "titrate: --within: \"week\" is not a whole number; expected a whole number"},
       {{"review"}, "titrate: review: expected a command: list, show, approve or reject"},
       {{"log"},
-       "titrate: log: ID is missing; expected a stored patient's ID; see titrate log --help"},
+       "titrate: log: ID: missing; expected a stored patient's ID; see titrate log --help"},
       {{"export"},
-       "titrate: export: ID is missing; expected a stored patient's ID; see titrate export --help"},
+       "titrate: export: ID: missing; expected a stored patient's ID; see titrate export --help"},
       {{"plan", "--patient-file"}, "titrate: --patient-file: missing its value; expected a value"},
       {{"frobnicate"}, "titrate: frobnicate: not a command; see titrate --help"}, // nothing near it
   };
