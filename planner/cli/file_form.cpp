@@ -30,7 +30,7 @@ void require_one_patient(std::string_view command, const std::string &id,
                          const std::string &patient_file, std::string_view file_needs) {
   const std::string cmd(command);
   if (!id.empty() && !patient_file.empty())
-    throw InputError(cmd + ": ID and --patient-file: expected one of them, not both");
+    throw InputError(cmd + ": " + not_both("ID", "--patient-file"));
   if (id.empty() && patient_file.empty()) {
     // ID's help text, first letter lowered, as parse_errors.cpp quotes a required argument's.
     std::string stored = stored_patient_id_help();
