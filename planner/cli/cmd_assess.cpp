@@ -62,14 +62,14 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
     require_role(ctx, app::Permission::assess, "assess");
   }
   if (!o.reason.empty() && o.decision.empty()) {
-    throw InputError("--reason goes with --decision KIND (the clinician's own decision)");
+    throw InputError("--reason: goes with --decision KIND (the clinician's own decision)");
   }
   std::optional<DecisionKind> chosen;
   if (!o.decision.empty()) {
     chosen = parse_enum<DecisionKind>(o.decision, "--decision");
     if (!o.apply) {
-      throw InputError("--decision: expected --apply with it (a clinician's decision is "
-                       "recorded; without --apply titrate shows its own)");
+      throw InputError("--decision: goes with --apply (a clinician's decision is recorded; "
+                       "without --apply titrate shows its own)");
     }
   }
   validate_patient_id(o.id);

@@ -94,8 +94,8 @@ void run_log(Context &ctx, const LogOptions &o) {
                      "--retract EFFECT_ID --reason T or --retract-score SCORE_ID --reason T");
   }
   if (!o.reason.empty() && !is_retract && !is_retract_score) {
-    throw InputError("--reason goes with --retract EFFECT_ID or --retract-score SCORE_ID (why the "
-                     "entry is withdrawn)");
+    throw InputError("--reason: goes with --retract EFFECT_ID or --retract-score SCORE_ID (why "
+                     "the entry is withdrawn)");
   }
   if ((is_retract || is_retract_score) &&
       (!o.at.empty() || !o.note.empty() || !o.supersedes.empty())) {
@@ -176,7 +176,7 @@ void run_log(Context &ctx, const LogOptions &o) {
     return;
   }
   if (!o.note.empty()) {
-    throw InputError("--note goes with --score, not --adverse-effect (describe the effect in "
+    throw InputError("--note: goes with --score, not --adverse-effect (describe the effect in "
                      "--adverse-effect)");
   }
   AdverseEffect ae = make_adverse_effect(o.adverse_effect, o.severity, at, today, names);
