@@ -124,8 +124,8 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
                      o.id + " --format " + o.format + "` for a stored version");
   }
   if (!o.prefer.empty() && o.reason.empty() && !o.preview) {
-    throw InputError("--reason: missing; a drafted plan records why the prescriber chose " +
-                     o.prefer + " (--prefer " + o.prefer + " --reason T)");
+    throw InputError("--reason: missing; expected why the prescriber chose " + o.prefer +
+                     " (a drafted plan records it: --prefer " + o.prefer + " --reason T)");
   }
   const Date today = ctx.today();
   const std::optional<Date> start_day =

@@ -153,7 +153,7 @@ void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, 
   }
   int version = given.value_or(0);
   if (!approve && reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw InputError("--reason: missing or empty; a rejection must say why");
+    throw InputError("--reason: missing; expected why the version is rejected");
   }
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + id);
   if (version == 0) {

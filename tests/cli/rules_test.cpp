@@ -311,8 +311,9 @@ TEST_CASE_METHOD(
   auto r = run_as(d, "dr.ames", "clinician", "2026-11-25",
                   {"plan", "P1", "--start", "2026-12-01", "--prefer", "amitriptyline"});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("--reason: missing; a drafted plan records why the prescriber "
-                                    "chose amitriptyline"));
+  CHECK_THAT(r.err, Catch::Contains("--reason: missing; expected why the prescriber chose "
+                                    "amitriptyline (a drafted plan records it: --prefer "
+                                    "amitriptyline --reason T)"));
   CHECK(file_bytes(db) == before);
   r = run_as(d, "dr.ames", "clinician", "2026-11-25",
              {"plan", "P1", "--start", "2026-12-01", "--prefer", "amitriptyline", "--reason",
