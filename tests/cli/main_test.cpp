@@ -50,6 +50,9 @@ TEST_CASE("mistyped commands and options are named, with the nearest name and th
       {{"due", "--within", "week"},
        "titrate: --within: \"week\" is not a whole number; expected a whole number"},
       {{"review"}, "titrate: review: expected a command: list, show, approve or reject"},
+      {{"import"},
+       "titrate: import: expected a command: scores (import scores FILE.csv); see titrate import "
+       "--help\n"},
       {{"log"},
        "titrate: log: ID: missing; expected a stored patient's ID; see titrate log --help"},
       {{"export"},
