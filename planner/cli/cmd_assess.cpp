@@ -62,14 +62,14 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
     require_role(ctx, app::Permission::assess, "assess");
   }
   if (!o.reason.empty() && o.decision.empty()) {
-    throw InputError("--reason goes with --decision KIND (the clinician's own decision)");
+    throw InputError("--reason: goes with --decision KIND (the clinician's own decision)");
   }
   std::optional<DecisionKind> chosen;
   if (!o.decision.empty()) {
     chosen = parse_enum<DecisionKind>(o.decision, "--decision");
     if (!o.apply) {
-      throw InputError("--decision: expected --apply with it (a clinician's decision is "
-                       "recorded; without --apply titrate shows its own)");
+      throw InputError("--decision: goes with --apply (a clinician's decision is recorded; "
+                       "without --apply titrate shows its own)");
     }
   }
   validate_patient_id(o.id);
@@ -112,16 +112,10 @@ void run_assess_stored(Context &ctx, const AssessOptions &o) {
 }
 
 void run_assess(Context &ctx, const AssessOptions &o) {
-  if (!o.id.empty() && !o.patient_file.empty()) {
-    throw InputError("assess: expected a patient ID or --patient-file, not both");
-  }
+  require_one_patient("assess", o.id, o.patient_file, "--start D --scores S.csv");
   if (!o.id.empty()) {
     run_assess_stored(ctx, o);
     return;
-  }
-  if (o.patient_file.empty()) {
-    throw InputError(
-        "assess: expected a patient ID, or --patient-file P.toml --start D --scores S.csv");
   }
   if (o.apply)
     throw InputError("--apply: only a stored patient's decision can be applied");
@@ -130,7 +124,7 @@ void run_assess(Context &ctx, const AssessOptions &o) {
                      "(titrate assess ID --apply --decision KIND --reason TEXT)");
   }
   if (o.start.empty())
-    throw InputError("--start: missing; expected the plan's start date YYYY-MM-DD");
+    throw missing_start();
   if (o.scores.empty()) {
     throw InputError("--scores: missing; expected a score CSV with header at,score,note");
   }
@@ -174,7 +168,7 @@ void add_assess_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "assess", "The decision at --today (continue, escalate, switch, extend, stop or review) "
                 "with the baseline, window mean, change and the rule that fired");
-  cmd->add_option("id", o->id, "A stored patient's ID (assesses the active approved plan)");
+  cmd->add_option("ID", o->id, stored_patient_id_help("assesses the active approved plan"));
   cmd->add_flag("--apply", o->apply,
                 "Stored patient: record the decision and draft the next plan version");
   add_patient_file_options(cmd, *o);

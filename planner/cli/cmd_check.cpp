@@ -58,9 +58,7 @@ void print_report(std::ostream &out, const EligibilityReport &r, Date today, con
 }
 
 void run_check(Context &ctx, const CheckOptions &o) {
-  if (o.id.empty() == o.patient_file.empty()) {
-    throw InputError("check: expected a patient ID or --patient-file P.toml (exactly one)");
-  }
+  require_one_patient("check", o.id, o.patient_file);
   if (!o.id.empty()) {
     // A stored record is read with a role, and a patient reads only their own (docs/cli.md
     // "Roles"); checked before the database is opened.
@@ -86,7 +84,7 @@ void add_check_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "check", "Eligibility of every formulary drug for a patient: ok, caution or avoid, with "
                "every reason and its source");
-  cmd->add_option("id", o->id, "A stored patient's ID");
+  cmd->add_option("ID", o->id, stored_patient_id_help());
   add_patient_file_option(cmd, o->patient_file);
   cmd->callback([&ctx, o] { run_check(ctx, *o); });
 }

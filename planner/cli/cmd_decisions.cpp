@@ -86,7 +86,7 @@ void add_decisions_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "decisions",
       "A patient's recorded decisions and what became of the plan version each drafted");
-  cmd->add_option("ID", *id, "The patient id")->required();
+  cmd->add_option("ID", *id, stored_patient_id_help())->required();
   cmd->callback([&ctx, id] { run_decisions(ctx, *id); });
 }
 

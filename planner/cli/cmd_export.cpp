@@ -39,7 +39,7 @@ void add_export_command(CLI::App &app, Context &ctx) {
   auto o = std::make_shared<ExportOptions>();
   auto *cmd =
       app.add_subcommand("export", "Export a stored plan version: " + export_format_names(", "));
-  cmd->add_option("id", o->id, "Patient id")->required();
+  cmd->add_option("ID", o->id, stored_patient_id_help())->required();
   cmd->add_option("--format", o->format, export_format_names())->required();
   cmd->add_option("-o,--output", o->out_file, "Write to FILE (atomically) instead of stdout");
   cmd->add_option("--tz", o->tz, "Time zone for ics/fhir (default: the system zone)");

@@ -87,11 +87,13 @@ void add_import_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand("import", "Import observations from a file (all or nothing)");
   // Not require_subcommand(1): CLI11 would answer `import patients x.csv` with "A subcommand is
   // required", never naming the word it did not know; now the unknown words are named as
-  // unexpected arguments, and a bare `import` gets the message below.
+  // unexpected arguments, and a bare `import` gets the message below, worded as parse_errors.cpp
+  // words a missing command of the others ("review: expected a command: ...").
   cmd->require_subcommand(0, 1);
   cmd->callback([cmd] {
     if (cmd->get_subcommands().empty()) {
-      throw InputError("import: what to import is missing; expected `import scores FILE.csv`");
+      throw InputError("import: expected a command: scores (import scores FILE.csv); see titrate "
+                       "import --help");
     }
   });
   auto file = std::make_shared<std::string>();

@@ -140,7 +140,7 @@ void add_invite_command(CLI::App &app, Context &ctx) {
   auto o = std::make_shared<InviteOptions>();
   CLI::App *cmd =
       patient->add_subcommand("invite", "Print the patient's personal web link (shown once)");
-  cmd->add_option("ID", o->id, "The patient id")->required();
+  cmd->add_option("ID", o->id, stored_patient_id_help())->required();
   cmd->add_flag("--revoke", o->revoke, "Disable every link of the patient instead");
   cmd->add_flag("--keep-old", o->keep_old,
                 "Keep the patient's earlier links working (by default a new link revokes them)");

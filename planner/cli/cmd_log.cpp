@@ -94,8 +94,8 @@ void run_log(Context &ctx, const LogOptions &o) {
                      "--retract EFFECT_ID --reason T or --retract-score SCORE_ID --reason T");
   }
   if (!o.reason.empty() && !is_retract && !is_retract_score) {
-    throw InputError("--reason goes with --retract EFFECT_ID or --retract-score SCORE_ID (why the "
-                     "entry is withdrawn)");
+    throw InputError("--reason: goes with --retract EFFECT_ID or --retract-score SCORE_ID (why "
+                     "the entry is withdrawn)");
   }
   if ((is_retract || is_retract_score) &&
       (!o.at.empty() || !o.note.empty() || !o.supersedes.empty())) {
@@ -176,7 +176,7 @@ void run_log(Context &ctx, const LogOptions &o) {
     return;
   }
   if (!o.note.empty()) {
-    throw InputError("--note goes with --score, not --adverse-effect (describe the effect in "
+    throw InputError("--note: goes with --score, not --adverse-effect (describe the effect in "
                      "--adverse-effect)");
   }
   AdverseEffect ae = make_adverse_effect(o.adverse_effect, o.severity, at, today, names);
@@ -193,7 +193,7 @@ void run_log(Context &ctx, const LogOptions &o) {
 void add_log_command(CLI::App &app, Context &ctx) {
   auto o = std::make_shared<LogOptions>();
   CLI::App *cmd = app.add_subcommand("log", "Log a pain score or an adverse effect (append-only)");
-  cmd->add_option("ID", o->id, "The patient id")->required();
+  cmd->add_option("ID", o->id, stored_patient_id_help())->required();
   cmd->add_option("--score", o->score, "Pain 0-10 (whole number)");
   cmd->add_option("--at", o->at, "YYYY-MM-DD or YYYY-MM-DDTHH:MM, local time (default: --today)");
   cmd->add_option("--note", o->note, "Free text with the score");

@@ -146,7 +146,9 @@ void add_profile_subcommand(CLI::App &cmd, Context &ctx, const char *name, const
   auto id = std::make_shared<std::string>();
   auto opts = std::make_shared<ProfileOptions>();
   CLI::App *sub = cmd.add_subcommand(name, about);
-  sub->add_option("ID", *id, "The clinic's patient id")->required();
+  sub->add_option("ID", *id,
+                  update ? stored_patient_id_help() : "The clinic's ID for the new patient")
+      ->required();
   add_profile_options(sub, *opts, update);
   sub->callback([&ctx, id, opts, run] { run(ctx, *id, *opts); });
 }
@@ -239,7 +241,7 @@ void add_patient_command(CLI::App &app, Context &ctx) {
 
   auto show_id = std::make_shared<std::string>();
   CLI::App *show = cmd->add_subcommand("show", "The current profile and its version");
-  show->add_option("ID", *show_id, "The clinic's patient id")->required();
+  show->add_option("ID", *show_id, stored_patient_id_help())->required();
   show->callback([&ctx, show_id] { run_show(ctx, *show_id); });
 
   CLI::App *list = cmd->add_subcommand("list", "Every patient, one line each");

@@ -105,7 +105,7 @@ void add_patient_import_command(CLI::App *patient, Context &ctx) {
   auto file = std::make_shared<std::string>();
   CLI::App *imp = patient->add_subcommand(
       "import", "Create a patient from an EHR's FHIR R4 Bundle, with provenance (clinician)");
-  imp->add_option("ID", *id, "The clinic's patient id")->required();
+  imp->add_option("ID", *id, "The clinic's ID for the new patient")->required();
   imp->add_option("--fhir", *file, "FHIR R4 Bundle (JSON): searchset, collection or IPS document")
       ->required();
   imp->callback([&ctx, id, file] { run_import(ctx, *id, *file); });

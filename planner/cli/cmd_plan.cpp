@@ -108,13 +108,10 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
     throw InputError("plan: --preview stores nothing, so there is nothing to --submit; drop "
                      "--preview to draft and submit a version");
   }
-  if (o.preview && o.start.empty()) {
-    throw InputError("plan: --preview: expected --start D, the first day of the plan to show");
-  }
-  if (o.start.empty() && !o.submit) {
-    throw InputError("plan: --start: expected the first day, YYYY-MM-DD (or --submit to submit "
-                     "the latest draft)");
-  }
+  if (o.preview && o.start.empty())
+    throw missing_start("--preview shows the plan from that day");
+  if (o.start.empty() && !o.submit)
+    throw missing_start("or --submit alone, to submit the latest draft");
   // `plan ID --start D` drafts a version; an export of a plan nobody stored would look like a
   // preview while a draft is written, so --format goes with --preview (docs/cli.md).
   if (!o.format.empty() && !o.preview) {
@@ -127,8 +124,8 @@ void run_plan_stored(Context &ctx, const PlanOptions &o) {
                      o.id + " --format " + o.format + "` for a stored version");
   }
   if (!o.prefer.empty() && o.reason.empty() && !o.preview) {
-    throw InputError("--reason: missing; a drafted plan records why the prescriber chose " +
-                     o.prefer + " (--prefer " + o.prefer + " --reason T)");
+    throw InputError("--reason: missing; expected why the prescriber chose " + o.prefer +
+                     " (a drafted plan records it: --prefer " + o.prefer + " --reason T)");
   }
   const Date today = ctx.today();
   const std::optional<Date> start_day =
@@ -170,20 +167,15 @@ void run_plan(Context &ctx, const PlanOptions &o) {
   if (!o.reason.empty() && o.prefer.empty()) {
     throw InputError("--reason: goes with --prefer DRUG (why the prescriber chose it)");
   }
-  if (!o.id.empty() && !o.patient_file.empty()) {
-    throw InputError("plan: give either a patient ID or --patient-file, not both");
-  }
+  require_one_patient("plan", o.id, o.patient_file, "--start D");
   if (!o.id.empty()) {
     run_plan_stored(ctx, o);
     return;
   }
-  if (o.patient_file.empty()) {
-    throw InputError("plan: expected a patient ID or --patient-file P.toml");
-  }
   if (o.submit)
     throw InputError("--submit: only a stored patient's plan can be submitted");
   if (o.start.empty())
-    throw InputError("plan: --start: expected the first day, YYYY-MM-DD");
+    throw missing_start();
   const FilePatient p = read_file_patient(ctx, o, o.backdate);
   const Plan plan = build_file_plan(ctx, p, o, o.reason);
   print_plan(ctx, plan, p.patient, p.pathway, o, 0, ReviewState::draft);
@@ -196,7 +188,7 @@ void add_plan_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "plan", "The dated titration schedule for a patient: steps, what to take at each time, "
               "the decision date and the units to dispense");
-  cmd->add_option("id", o->id, "A stored patient's ID (drafts a plan version in the database)");
+  cmd->add_option("ID", o->id, stored_patient_id_help("drafts a plan version in the database"));
   add_patient_file_options(cmd, *o);
   add_pathway_options(cmd, *o);
   cmd->add_option("--reason", o->reason,

@@ -23,7 +23,7 @@ void run_report_outcomes(Context &ctx, const ReportOptions &o) {
                      "\" is not a report format; expected text, csv, html or fhir (or --json)");
   }
   if (!o.format.empty() && ctx.opt.json)
-    throw InputError("--format: give either --format or --json");
+    throw InputError(not_both("--format", "--json"));
   OutcomeFilter filter;
   if (!o.from.empty())
     filter.from = parse_date(o.from, "--from");

@@ -153,7 +153,7 @@ void run_verdict(Context &ctx, const std::string &id, std::optional<int> given, 
   }
   int version = given.value_or(0);
   if (!approve && reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw InputError("--reason: missing or empty; a rejection must say why");
+    throw InputError("--reason: missing; expected why the version is rejected");
   }
   auto repo = open_store(ctx, StoreMode::write_existing, "patient " + id);
   if (version == 0) {
@@ -191,7 +191,7 @@ void add_review_command(CLI::App &app, Context &ctx) {
   auto show_version = std::make_shared<int>(0);
   CLI::App *show = cmd->add_subcommand(
       "show", "A version, its lint findings and the diff against the approved one");
-  show->add_option("ID", *show_id, "The patient id")->required();
+  show->add_option("ID", *show_id, stored_patient_id_help())->required();
   show->add_option("--version", *show_version,
                    "Default: the version awaiting review, else the latest");
   show->callback([&ctx, show_id, show_version] { run_show(ctx, *show_id, *show_version); });
@@ -199,7 +199,7 @@ void add_review_command(CLI::App &app, Context &ctx) {
   auto a_id = std::make_shared<std::string>();
   auto a_version = std::make_shared<std::optional<int>>();
   CLI::App *approve = cmd->add_subcommand("approve", "Approve a submitted version (not your own)");
-  approve->add_option("ID", *a_id, "The patient id")->required();
+  approve->add_option("ID", *a_id, stored_patient_id_help())->required();
   approve->add_option("--version", *a_version,
                       "The version to approve (default: the one awaiting review)");
   approve->callback([&ctx, a_id, a_version] { run_verdict(ctx, *a_id, *a_version, true, ""); });
@@ -208,7 +208,7 @@ void add_review_command(CLI::App &app, Context &ctx) {
   auto r_version = std::make_shared<std::optional<int>>();
   auto reason = std::make_shared<std::string>();
   CLI::App *reject = cmd->add_subcommand("reject", "Reject a submitted version, saying why");
-  reject->add_option("ID", *r_id, "The patient id")->required();
+  reject->add_option("ID", *r_id, stored_patient_id_help())->required();
   reject->add_option("--version", *r_version,
                      "The version to reject (default: the one awaiting review)");
   reject->add_option("--reason", *reason, "Why (recorded and shown to the clinician)")->required();

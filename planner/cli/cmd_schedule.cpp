@@ -109,7 +109,7 @@ void add_schedule_command(CLI::App &app, Context &ctx) {
   auto on = std::make_shared<std::string>();
   CLI::App *cmd =
       app.add_subcommand("schedule", "The active (approved) schedule, or one day's doses");
-  cmd->add_option("ID", *id, "The patient id")->required();
+  cmd->add_option("ID", *id, stored_patient_id_help())->required();
   cmd->add_option("--on", *on, "YYYY-MM-DD: only what to take on this day");
   cmd->callback([&ctx, id, on] { run_schedule(ctx, *id, *on); });
 }

@@ -115,6 +115,10 @@ void Context::print_json(const nlohmann::json &j) {
   out << j.dump(2) << "\n";
 }
 
+std::string not_both(std::string_view first, std::string_view second) {
+  return std::string(first) + " and " + std::string(second) + ": expected one of them, not both";
+}
+
 void report_folder_check(Context &ctx, std::string_view noun, std::string_view check,
                          const std::string &dir, std::size_t files,
                          const std::vector<std::string> &faults) {

@@ -68,6 +68,10 @@ void report_folder_check(Context &ctx, std::string_view noun, std::string_view c
                          const std::string &dir, std::size_t files,
                          const std::vector<std::string> &faults);
 
+// "FIRST and SECOND: expected one of them, not both", the words for two inputs that exclude each
+// other given together (ID and --patient-file, --format and --json).
+std::string not_both(std::string_view first, std::string_view second);
+
 // planner/formulary/files.hpp
 using titrate::read_text_file;
 using titrate::read_toml_dir;

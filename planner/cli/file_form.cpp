@@ -1,8 +1,11 @@
 #include "planner/cli/file_form.hpp"
 
+#include "planner/cli/store_cli.hpp"
 #include "planner/core/plausible.hpp"
 #include "planner/formulary/patient_file.hpp"
 #include "planner/scheduling/scheduler.hpp"
+
+#include <cctype>
 
 namespace titrate::cli {
 
@@ -21,6 +24,26 @@ void add_pathway_options(CLI::App *cmd, PlanInputs &in) {
   cmd->add_option("--prefer", in.prefer,
                   "Plan this drug of the pathway first even if it is caution (never if it is "
                   "avoid)");
+}
+
+void require_one_patient(std::string_view command, const std::string &id,
+                         const std::string &patient_file, std::string_view file_needs) {
+  const std::string cmd(command);
+  if (!id.empty() && !patient_file.empty())
+    throw InputError(cmd + ": " + not_both("ID", "--patient-file"));
+  if (id.empty() && patient_file.empty()) {
+    // ID's help text, first letter lowered, as parse_errors.cpp quotes a required argument's.
+    std::string stored = stored_patient_id_help();
+    stored[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(stored[0])));
+    throw InputError(cmd + ": ID or --patient-file: missing; expected " + stored +
+                     ", or --patient-file P.toml" +
+                     (file_needs.empty() ? "" : " " + std::string(file_needs)));
+  }
+}
+
+InputError missing_start(std::string_view hint) {
+  return InputError("--start: missing; expected the first day of the plan, YYYY-MM-DD" +
+                    (hint.empty() ? std::string() : " (" + std::string(hint) + ")"));
 }
 
 Patient read_patient_file(Context &ctx, const std::string &patient_file, Date today) {

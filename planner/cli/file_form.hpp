@@ -4,12 +4,14 @@
 // one (--start, --pathway, --prefer). Each option is registered here once, with one meaning and
 // one help text.
 #include "planner/cli/context.hpp"
+#include "planner/core/errors.hpp"
 #include "planner/core/patient.hpp"
 #include "planner/scheduling/plan.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace titrate::cli {
 
@@ -28,6 +30,18 @@ void add_patient_file_option(CLI::App *cmd, std::string &patient_file);
 void add_patient_file_options(CLI::App *cmd, PlanInputs &in);
 // --pathway NAME and --prefer DRUG, the drug to plan first.
 void add_pathway_options(CLI::App *cmd, PlanInputs &in);
+
+// The patient of `check`, `plan` and `assess`: a stored patient's ID or --patient-file, exactly
+// one. Both or neither is an InputError in one wording for the three commands:
+// "plan: ID and --patient-file: expected one of them, not both", or "plan: ID or --patient-file:
+// missing; expected a stored patient's ID, or --patient-file P.toml --start D", where
+// `file_needs` ("--start D") is what else the command's file form takes.
+void require_one_patient(std::string_view command, const std::string &id,
+                         const std::string &patient_file, std::string_view file_needs = {});
+
+// "--start: missing; expected the first day of the plan, YYYY-MM-DD", the plan's first day not
+// given (`plan` and `assess`), with the command's own `hint` after it in parentheses.
+InputError missing_start(std::string_view hint = {});
 
 // The patient of --patient-file, read against the formulary's vocabulary on `today`.
 Patient read_patient_file(Context &ctx, const std::string &patient_file, Date today);

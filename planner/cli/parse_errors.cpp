@@ -195,7 +195,7 @@ std::string explain_parse_error(const CLI::ParseError &e, CLI::App &root,
           if (opt->get_name() == m[1].str())
             o = opt;
       }
-      return cmd + ": " + m[1].str() + " is missing; expected " +
+      return cmd + ": " + m[1].str() + ": missing; expected " +
              (o != nullptr && !o->get_description().empty() ? lower_first(o->get_description())
                                                             : std::string("a value")) +
              help;

@@ -42,6 +42,12 @@ enum class StoreMode {
 std::unique_ptr<Repository> open_store(const Context &ctx, StoreMode mode,
                                        const std::string &missing_what = "patient");
 
+// The help of the ID argument naming a stored patient, one wording for every command; `note`
+// says what the command does with it. CLI11's "missing" message quotes it (parse_errors.cpp).
+inline std::string stored_patient_id_help(std::string_view note = {}) {
+  return "A stored patient's ID" + (note.empty() ? std::string() : " (" + std::string(note) + ")");
+}
+
 // Current profile or NotFoundError (exit 3) naming the id.
 PatientRecord require_patient(Repository &repo, const std::string &id);
 

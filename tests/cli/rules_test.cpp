@@ -142,7 +142,10 @@ TEST_CASE_METHOD(RulesClinic,
       {{"plan", "P1", "--start", "2026-12-01", "--preview", "--submit"},
        2,
        "plan: --preview stores nothing, so there is nothing to --submit"},
-      {{"plan", "P1", "--preview"}, 2, "--preview: expected --start D"},
+      {{"plan", "P1", "--preview"},
+       2,
+       "--start: missing; expected the first day of the plan, YYYY-MM-DD (--preview shows the "
+       "plan from that day)"},
   };
   for (const auto &b : refused) {
     auto rr = run_as(d, "dr.ames", "clinician", "2026-11-25", b.args);
@@ -308,8 +311,9 @@ TEST_CASE_METHOD(
   auto r = run_as(d, "dr.ames", "clinician", "2026-11-25",
                   {"plan", "P1", "--start", "2026-12-01", "--prefer", "amitriptyline"});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("--reason: missing; a drafted plan records why the prescriber "
-                                    "chose amitriptyline"));
+  CHECK_THAT(r.err, Catch::Contains("--reason: missing; expected why the prescriber chose "
+                                    "amitriptyline (a drafted plan records it: --prefer "
+                                    "amitriptyline --reason T)"));
   CHECK(file_bytes(db) == before);
   r = run_as(d, "dr.ames", "clinician", "2026-11-25",
              {"plan", "P1", "--start", "2026-12-01", "--prefer", "amitriptyline", "--reason",

@@ -53,7 +53,7 @@ TEST_CASE("store review: four eyes, role refusals and only an approved version i
           {review("ph.bell", "pharmacist", {"approve", "P1", "--version", "2"}), 3, "no version 2"},
           {review("ph.bell", "pharmacist", {"approve", "P9", "--version", "1"}), 3, "P9"},
           {review("ph.bell", "pharmacist", {"reject", "P1", "--version", "1", "--reason", " "}), 2,
-           "--reason"},
+           "--reason: missing; expected why the version is rejected"},
           {review("ph.bell", "pharmacist", {"approve", "P1", "--version", "-1"}), 2, "--version"},
       });
 
