@@ -15,10 +15,9 @@ namespace titrate::app {
 
 enum class Role { clinician, pharmacist, patient };
 constexpr auto words_of(Role) {
-  return enum_words<Role>({"role", "clinician, pharmacist or patient"},
-                          {{Role::clinician, "clinician"},
-                           {Role::pharmacist, "pharmacist"},
-                           {Role::patient, "patient"}});
+  using enum Role;
+  return enum_words<Role>(
+      {"role"}, {{clinician, "clinician"}, {pharmacist, "pharmacist"}, {patient, "patient"}});
 }
 using titrate::to_string; // found with a Role by argument-dependent lookup
 

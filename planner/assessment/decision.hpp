@@ -15,14 +15,15 @@ namespace titrate {
 enum class DecisionKind { continue_, escalate, switch_, extend, stop, review, reduce };
 // The parse error lists what a clinician may choose (extend and review are the planner's own).
 constexpr auto words_of(DecisionKind) {
+  using enum DecisionKind;
   return enum_words<DecisionKind>({"decision", "one of continue, reduce, escalate, switch, stop"},
-                                  {{DecisionKind::continue_, "continue"},
-                                   {DecisionKind::escalate, "escalate"},
-                                   {DecisionKind::switch_, "switch"},
-                                   {DecisionKind::extend, "extend"},
-                                   {DecisionKind::stop, "stop"},
-                                   {DecisionKind::review, "review"},
-                                   {DecisionKind::reduce, "reduce"}});
+                                  {{continue_, "continue"},
+                                   {escalate, "escalate"},
+                                   {switch_, "switch"},
+                                   {extend, "extend"},
+                                   {stop, "stop"},
+                                   {review, "review"},
+                                   {reduce, "reduce"}});
 }
 
 struct Window {

@@ -3,7 +3,8 @@
 // (value, word) pairs serves both directions, so a printer and a parser cannot drift apart.
 //
 // An enum has words when its header defines, beside it, a constexpr `words_of(E)` (found by
-// argument-dependent lookup) returning `enum_words<E>(syntax, {{value, "word"}, ...})`. Then
+// argument-dependent lookup) returning `enum_words<E>(syntax, {{value, "word"}, ...})`, after
+// `using enum E;` so that the table reads `{{none, "none"}, {mild, "mild"}, ...}`. Then
 // to_string(E), enum_named<E>(text) and parse_enum<E>(text, field) come from here, once for every
 // enum. A word not in the table is an InputError naming the field, the value and what was
 // expected; the value is quoted through printable() (control characters shown as '?').
@@ -47,10 +48,11 @@ constexpr std::optional<E> find_enum_word(const std::array<EnumWord<E>, N> &word
 }
 
 // How a parse failure reads: `<field>: "<text>" is not a <what>; expected <expected>`, the text
-// quoted up to `quote_limit` bytes (npos: whole).
+// quoted up to `quote_limit` bytes (npos: whole). An empty `expected` is every word of the table
+// in its order, "morning, midday, evening or bedtime", so the list cannot drift from the table.
 struct EnumSyntax {
-  std::string_view what;     // "time of day"
-  std::string_view expected; // "morning, midday, evening or bedtime"
+  std::string_view what;          // "time of day"
+  std::string_view expected = {}; // only where fewer words are for people to type
   std::size_t quote_limit = 32;
 };
 
@@ -87,9 +89,15 @@ template <WordedEnum E> constexpr std::optional<E> enum_named(std::string_view t
 template <WordedEnum E> E parse_enum(std::string_view text, std::string_view field) {
   if (const auto value = enum_named<E>(text))
     return *value;
-  const EnumSyntax &s = words_of(E{}).syntax;
+  const auto table = words_of(E{});
+  const EnumSyntax &s = table.syntax;
+  std::string expected(s.expected);
+  for (std::size_t i = 0; s.expected.empty() && i < table.words.size(); ++i) {
+    expected += (i == 0 ? "" : i + 1 == table.words.size() ? " or " : ", ");
+    expected += table.words[i].word;
+  }
   throw InputError(std::string(field) + ": \"" + printable(text, s.quote_limit) + "\" is not a " +
-                   std::string(s.what) + "; expected " + std::string(s.expected));
+                   std::string(s.what) + "; expected " + expected);
 }
 
 } // namespace titrate

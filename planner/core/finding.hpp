@@ -13,9 +13,9 @@ enum class Severity { ok = 0, caution = 1, avoid = 2 };
 
 // The parse error quotes the whole text (unlike the 32-byte cut of most enum parsers).
 constexpr auto words_of(Severity) {
-  return enum_words<Severity>(
-      {"verdict", "one of ok, caution, avoid", std::string_view::npos},
-      {{Severity::ok, "ok"}, {Severity::caution, "caution"}, {Severity::avoid, "avoid"}});
+  using enum Severity;
+  return enum_words<Severity>({"verdict", "", std::string_view::npos},
+                              {{ok, "ok"}, {caution, "caution"}, {avoid, "avoid"}});
 }
 
 struct Finding {

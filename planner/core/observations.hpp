@@ -26,11 +26,10 @@ struct ScoreEntry {
 
 enum class AeSeverity { mild, moderate, severe, intolerable };
 constexpr auto words_of(AeSeverity) {
-  return enum_words<AeSeverity>({"severity", "mild, moderate, severe or intolerable"},
-                                {{AeSeverity::mild, "mild"},
-                                 {AeSeverity::moderate, "moderate"},
-                                 {AeSeverity::severe, "severe"},
-                                 {AeSeverity::intolerable, "intolerable"}});
+  using enum AeSeverity;
+  return enum_words<AeSeverity>(
+      {"severity"},
+      {{mild, "mild"}, {moderate, "moderate"}, {severe, "severe"}, {intolerable, "intolerable"}});
 }
 
 struct AdverseEffect {

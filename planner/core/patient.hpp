@@ -17,14 +17,14 @@ enum class Sex { female, male };
 enum class Hepatic { none, mild, moderate, severe }; // Child-Pugh A/B/C for mild/moderate/severe
 
 constexpr auto words_of(Sex) {
-  return enum_words<Sex>({"sex", "female or male"}, {{Sex::female, "female"}, {Sex::male, "male"}});
+  using enum Sex;
+  return enum_words<Sex>({"sex"}, {{female, "female"}, {male, "male"}});
 }
 constexpr auto words_of(Hepatic) {
-  return enum_words<Hepatic>({"hepatic class", "none, mild, moderate or severe"},
-                             {{Hepatic::none, "none"},
-                              {Hepatic::mild, "mild"},
-                              {Hepatic::moderate, "moderate"},
-                              {Hepatic::severe, "severe"}});
+  using enum Hepatic;
+  return enum_words<Hepatic>(
+      {"hepatic class"},
+      {{none, "none"}, {mild, "mild"}, {moderate, "moderate"}, {severe, "severe"}});
 }
 
 // Haemodialysis (clinical.md H14): the kind and the weekdays of the sessions. The only kind is
@@ -32,15 +32,14 @@ constexpr auto words_of(Hepatic) {
 // uses to show the post-dialysis supplement on those days only.
 enum class Weekday { monday, tuesday, wednesday, thursday, friday, saturday, sunday };
 constexpr auto words_of(Weekday) {
-  return enum_words<Weekday>(
-      {"day of the week", "monday, tuesday, wednesday, thursday, friday, saturday or sunday"},
-      {{Weekday::monday, "monday"},
-       {Weekday::tuesday, "tuesday"},
-       {Weekday::wednesday, "wednesday"},
-       {Weekday::thursday, "thursday"},
-       {Weekday::friday, "friday"},
-       {Weekday::saturday, "saturday"},
-       {Weekday::sunday, "sunday"}});
+  using enum Weekday;
+  return enum_words<Weekday>({"day of the week"}, {{monday, "monday"},
+                                                   {tuesday, "tuesday"},
+                                                   {wednesday, "wednesday"},
+                                                   {thursday, "thursday"},
+                                                   {friday, "friday"},
+                                                   {saturday, "saturday"},
+                                                   {sunday, "sunday"}});
 }
 Weekday weekday_of(Date d);
 

@@ -17,10 +17,9 @@ namespace titrate::ehr {
 
 enum class Indicator { info, warning, critical };
 constexpr auto words_of(Indicator) {
-  return enum_words<Indicator>({"indicator", "info, warning or critical"},
-                               {{Indicator::info, "info"},
-                                {Indicator::warning, "warning"},
-                                {Indicator::critical, "critical"}});
+  using enum Indicator;
+  return enum_words<Indicator>({"indicator"},
+                               {{info, "info"}, {warning, "warning"}, {critical, "critical"}});
 }
 using titrate::to_string; // found with an Indicator by argument-dependent lookup
 

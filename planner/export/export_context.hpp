@@ -19,11 +19,10 @@ namespace titrate {
 // The review state of the exported plan version (design.md §3 `reviews`).
 enum class ReviewState { draft, submitted, approved, rejected };
 constexpr auto words_of(ReviewState) {
-  return enum_words<ReviewState>({"review state", "draft, submitted, approved or rejected"},
-                                 {{ReviewState::draft, "draft"},
-                                  {ReviewState::submitted, "submitted"},
-                                  {ReviewState::approved, "approved"},
-                                  {ReviewState::rejected, "rejected"}});
+  using enum ReviewState;
+  return enum_words<ReviewState>(
+      {"review state"},
+      {{draft, "draft"}, {submitted, "submitted"}, {approved, "approved"}, {rejected, "rejected"}});
 }
 
 enum class Paper { a4, letter };

@@ -28,20 +28,18 @@ bool is_confidence(std::string_view word);
 
 enum class Form { capsule, tablet };
 constexpr auto words_of(Form) {
-  return enum_words<Form>({"form", "capsule or tablet"},
-                          {{Form::capsule, "capsule"}, {Form::tablet, "tablet"}});
+  using enum Form;
+  return enum_words<Form>({"form"}, {{capsule, "capsule"}, {tablet, "tablet"}});
 }
 
 // Administration times, in the order of a day.
 enum class AdminTime { morning, midday, evening, bedtime };
 // The parse error quotes the whole text (unlike the 32-byte cut of most enum parsers).
 constexpr auto words_of(AdminTime) {
+  using enum AdminTime;
   return enum_words<AdminTime>(
-      {"time of day", "morning, midday, evening or bedtime", std::string_view::npos},
-      {{AdminTime::morning, "morning"},
-       {AdminTime::midday, "midday"},
-       {AdminTime::evening, "evening"},
-       {AdminTime::bedtime, "bedtime"}});
+      {"time of day", "", std::string_view::npos},
+      {{morning, "morning"}, {midday, "midday"}, {evening, "evening"}, {bedtime, "bedtime"}});
 }
 
 struct Strength {
@@ -139,10 +137,10 @@ enum class TaperKind {
 };
 // The words of formulary/*.toml [taper] kind.
 constexpr auto words_of(TaperKind) {
-  return enum_words<TaperKind>({"taper kind", "explicit_steps, decrement or drop_administration"},
-                               {{TaperKind::explicit_steps, "explicit_steps"},
-                                {TaperKind::decrement, "decrement"},
-                                {TaperKind::drop_administration, "drop_administration"}});
+  using enum TaperKind;
+  return enum_words<TaperKind>({"taper kind"}, {{explicit_steps, "explicit_steps"},
+                                                {decrement, "decrement"},
+                                                {drop_administration, "drop_administration"}});
 }
 
 struct TaperStep {
@@ -244,10 +242,10 @@ enum class SwitchMode {
 };
 // The words of switching.toml mode.
 constexpr auto words_of(SwitchMode) {
-  return enum_words<SwitchMode>({"switch mode", "overlap, sequential or cross_taper"},
-                                {{SwitchMode::overlap, "overlap"},
-                                 {SwitchMode::sequential, "sequential"},
-                                 {SwitchMode::cross_taper, "cross_taper"}});
+  using enum SwitchMode;
+  return enum_words<SwitchMode>(
+      {"switch mode"},
+      {{overlap, "overlap"}, {sequential, "sequential"}, {cross_taper, "cross_taper"}});
 }
 struct SwitchRule {
   std::string from; // drug name or class ("gabapentinoid", "tca", "*")

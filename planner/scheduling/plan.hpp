@@ -40,10 +40,9 @@ struct Step {
 
 enum class StageRole { trial, taper, cross_taper };
 constexpr auto words_of(StageRole) {
-  return enum_words<StageRole>({"stage role", "one of trial, taper, cross-taper"},
-                               {{StageRole::trial, "trial"},
-                                {StageRole::taper, "taper"},
-                                {StageRole::cross_taper, "cross-taper"}});
+  using enum StageRole;
+  return enum_words<StageRole>({"stage role"},
+                               {{trial, "trial"}, {taper, "taper"}, {cross_taper, "cross-taper"}});
 }
 
 struct Stage {

@@ -46,13 +46,12 @@ struct PatientRecord {
 
 enum class PlanStatus { draft, submitted, approved, rejected, superseded };
 constexpr auto words_of(PlanStatus) {
-  return enum_words<PlanStatus>(
-      {"plan status", "draft, submitted, approved, rejected or superseded"},
-      {{PlanStatus::draft, "draft"},
-       {PlanStatus::submitted, "submitted"},
-       {PlanStatus::approved, "approved"},
-       {PlanStatus::rejected, "rejected"},
-       {PlanStatus::superseded, "superseded"}});
+  using enum PlanStatus;
+  return enum_words<PlanStatus>({"plan status"}, {{draft, "draft"},
+                                                  {submitted, "submitted"},
+                                                  {approved, "approved"},
+                                                  {rejected, "rejected"},
+                                                  {superseded, "superseded"}});
 }
 
 struct PlanVersion {
@@ -69,8 +68,8 @@ struct PlanVersion {
 
 enum class Verdict { approved, rejected };
 constexpr auto words_of(Verdict) {
-  return enum_words<Verdict>({"verdict", "approved or rejected"},
-                             {{Verdict::approved, "approved"}, {Verdict::rejected, "rejected"}});
+  using enum Verdict;
+  return enum_words<Verdict>({"verdict"}, {{approved, "approved"}, {rejected, "rejected"}});
 }
 
 struct Review {

@@ -94,7 +94,9 @@ TEST_CASE("course: a responder keeps duloxetine 60 mg with no end and due moves 
   bad = run_titrate(d, clin(d, "2027-02-16",
                             {"assess", "G1", "--apply", "--decision", "lower", "--reason", "x"}));
   CHECK(bad.exit_code == 2);
-  CHECK_THAT(bad.err, Contains("\"lower\" is not a decision"));
+  // Only what a clinician may choose is offered: extend and review are titrate's alone.
+  CHECK_THAT(bad.err, Contains("\"lower\" is not a decision; expected one of continue, reduce, "
+                               "escalate, switch, stop"));
   // The CLI's messages name its flags (the web's name its form fields).
   bad = run_titrate(d, clin(d, "2027-02-16", {"assess", "G1", "--apply", "--decision", "stop"}));
   CHECK(bad.exit_code == 2);

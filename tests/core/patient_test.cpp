@@ -91,4 +91,8 @@ TEST_CASE("an enum's one word table serves both directions, and a wrong word is 
                     Catch::StartsWith("hepatic: \"" + std::string(32, 'x') + "\" is not"));
   CHECK_THROWS_WITH(parse_enum<Severity>(std::string(40, 'x'), "severity"),
                     Catch::StartsWith("severity: \"" + std::string(40, 'x') + "\" is not"));
+  // What is expected is the table's words in order (an enum may name fewer for people to type:
+  // a clinician's own decision, tests/cli/course_test.cpp).
+  CHECK_THROWS_WITH(parse_enum<Severity>("bad", "severity"),
+                    "severity: \"bad\" is not a verdict; expected ok, caution or avoid");
 }

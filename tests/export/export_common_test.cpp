@@ -44,7 +44,7 @@ TEST_CASE("export words: an unknown word is an InputError naming the field and t
         "plan JSON: review: \"Approved\" is not a review state; expected draft, submitted, "
         "approved or rejected");
   CHECK(input_error_of([] { (void)parse_enum<StageRole>("crosstaper", "role"); }) ==
-        "role: \"crosstaper\" is not a stage role; expected one of trial, taper, cross-taper");
+        "role: \"crosstaper\" is not a stage role; expected trial, taper or cross-taper");
   CHECK(input_error_of([] { (void)parse_enum<AdminTime>("noon", "times"); }) ==
         "times: \"noon\" is not a time of day; expected morning, midday, evening or bedtime");
   // Review states and stage roles quote at most 32 bytes of the text; a time of day all of it.
@@ -54,7 +54,7 @@ TEST_CASE("export words: an unknown word is an InputError naming the field and t
             "\" is not a review state; expected draft, submitted, approved or rejected");
   CHECK(input_error_of([] { (void)parse_enum<StageRole>(std::string(40, 'x'), "role"); }) ==
         "role: \"" + std::string(32, 'x') +
-            "\" is not a stage role; expected one of trial, taper, cross-taper");
+            "\" is not a stage role; expected trial, taper or cross-taper");
   CHECK(input_error_of([] { (void)parse_enum<AdminTime>(std::string(40, 'x'), "time"); }) ==
         "time: \"" + x40 + "\" is not a time of day; expected morning, midday, evening or bedtime");
 }
