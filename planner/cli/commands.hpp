@@ -43,10 +43,14 @@ void add_commands(CLI::App &app, Context &ctx, const std::vector<std::string> &a
 struct CommandHelp {
   std::string_view path; // "patient add"
   std::optional<app::Permission> permission;
-  std::string_view example;
-  bool file_form = false; // also runs on a --patient-file with no role and no database
+  std::optional<app::Role> as; // the example's actor (none: a command that needs no role)
+  std::string_view args;       // the example after the command: "P1 --start 2026-12-01 --submit"
+  bool file_form = false;      // also runs on a --patient-file with no role and no database
 };
 const std::vector<CommandHelp> &command_help();
+// "titrate --role clinician --user dr.ames plan P1 --start 2026-12-01 --submit": the example of
+// `h` with the sample user of its role.
+std::string example_of(const CommandHelp &h);
 // Sets each command's --help footer; call once every command is added.
 void add_role_help(CLI::App &app);
 
