@@ -33,14 +33,19 @@ void *load_module(const std::string &name, const char *entry, const std::string 
 void require_same_build(const std::string &name, const char *version, unsigned long table_size,
                         unsigned long expected_size, const std::string &purpose);
 
-// The function table a module's C entry point `entry` returns, checked to be this build's.
+// The function table a module's C entry point `entry` returns, checked to be this build's. Loaded
+// on the first call and kept: each Table is one module's, loaded from one place (its
+// <name>_module_loaded.cpp), so later calls name the same module.
 template <class Table>
 const Table &load_module_table(const std::string &name, const char *entry,
                                const std::string &purpose) {
-  auto get = reinterpret_cast<const Table *(*)()>(load_module(name, entry, purpose));
-  const Table *table = get();
-  require_same_build(name, table->version, table->table_size, sizeof(Table), purpose);
-  return *table;
+  static const Table &loaded = [&]() -> const Table & {
+    auto get = reinterpret_cast<const Table *(*)()>(load_module(name, entry, purpose));
+    const Table *table = get();
+    require_same_build(name, table->version, table->table_size, sizeof(Table), purpose);
+    return *table;
+  }();
+  return loaded;
 }
 
 } // namespace titrate

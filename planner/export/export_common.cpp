@@ -31,17 +31,13 @@ std::string_view time_key(AdminTime t) {
   return to_string(t); // the formulary's word
 }
 
-namespace {
-constexpr std::array<EnumWord<AdminTime>, 4> time_phrases{{
-    {AdminTime::morning, "in the morning"},
-    {AdminTime::midday, "at midday"},
-    {AdminTime::evening, "in the evening"},
-    {AdminTime::bedtime, "at bedtime"},
-}};
-} // namespace
-
 std::string_view time_phrase(AdminTime t) {
-  return enum_word(time_phrases, t, "in the morning");
+  using enum AdminTime;
+  static constexpr std::array<EnumWord<AdminTime>, 4> phrases{{{morning, "in the morning"},
+                                                               {midday, "at midday"},
+                                                               {evening, "in the evening"},
+                                                               {bedtime, "at bedtime"}}};
+  return enum_word(phrases, t, "in the morning");
 }
 
 std::size_t time_index(AdminTime t) {

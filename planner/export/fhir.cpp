@@ -17,18 +17,12 @@ namespace titrate {
 using namespace export_detail;
 using Json = nlohmann::ordered_json;
 
-namespace {
 // R4 MedicationRequest.status of each review state: only an approved plan is active.
-constexpr std::array<EnumWord<ReviewState>, 4> medication_request_statuses{{
-    {ReviewState::draft, "draft"},
-    {ReviewState::submitted, "draft"},
-    {ReviewState::approved, "active"},
-    {ReviewState::rejected, "cancelled"},
-}};
-} // namespace
-
 std::string_view fhir_medication_request_status(ReviewState r) {
-  return enum_word(medication_request_statuses, r, "draft");
+  using enum ReviewState;
+  static constexpr std::array<EnumWord<ReviewState>, 4> statuses{
+      {{draft, "draft"}, {submitted, "draft"}, {approved, "active"}, {rejected, "cancelled"}}};
+  return enum_word(statuses, r, "draft");
 }
 
 std::string name_uuid(std::string_view name) {
@@ -44,15 +38,11 @@ constexpr const char *kLoinc = "http://loinc.org";
 constexpr const char *kCategory = "http://terminology.hl7.org/CodeSystem/observation-category";
 
 // R4 EventTiming codes (value set event-timing): HS = "prior to sleep".
-constexpr std::array<EnumWord<AdminTime>, 4> event_timings{{
-    {AdminTime::morning, "MORN"},
-    {AdminTime::midday, "NOON"},
-    {AdminTime::evening, "EVE"},
-    {AdminTime::bedtime, "HS"},
-}};
-
 std::string_view event_timing(AdminTime t) {
-  return enum_word(event_timings, t, "MORN");
+  using enum AdminTime;
+  static constexpr std::array<EnumWord<AdminTime>, 4> codes{
+      {{morning, "MORN"}, {midday, "NOON"}, {evening, "EVE"}, {bedtime, "HS"}}};
+  return enum_word(codes, t, "MORN");
 }
 
 Json quantity_mg(Dose d) {

@@ -7,9 +7,7 @@
 namespace titrate {
 
 const PdfModule &pdf_module() {
-  static const PdfModule &table =
-      load_module_table<PdfModule>("pdf", "titrate_pdf_module", "write a PDF handout");
-  return table;
+  return load_module_table<PdfModule>("pdf", "titrate_pdf_module", "write a PDF handout");
 }
 
 } // namespace titrate

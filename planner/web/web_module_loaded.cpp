@@ -7,9 +7,7 @@
 namespace titrate {
 
 const WebModule &web_module() {
-  static const WebModule &table =
-      load_module_table<WebModule>("web", "titrate_web_module", "serve the web pages");
-  return table;
+  return load_module_table<WebModule>("web", "titrate_web_module", "serve the web pages");
 }
 
 } // namespace titrate

@@ -7,9 +7,8 @@
 namespace titrate {
 
 const PostgresModule &postgres_module() {
-  static const PostgresModule &table = load_module_table<PostgresModule>(
-      "postgres", "titrate_postgres_module", "open a PostgreSQL database");
-  return table;
+  return load_module_table<PostgresModule>("postgres", "titrate_postgres_module",
+                                           "open a PostgreSQL database");
 }
 
 } // namespace titrate
