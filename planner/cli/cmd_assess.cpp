@@ -168,10 +168,10 @@ void add_assess_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "assess", "The decision at --today (continue, escalate, switch, extend, stop or review) "
                 "with the baseline, window mean, change and the rule that fired");
-  cmd->add_option("ID", o->id, stored_patient_id_help("assesses the active approved plan"));
+  add_patient_choice(cmd, o->id, o->patient_file, "assesses the active approved plan");
   cmd->add_flag("--apply", o->apply,
                 "Stored patient: record the decision and draft the next plan version");
-  add_patient_file_options(cmd, *o);
+  add_start_option(cmd, *o);
   cmd->add_option("--scores", o->scores,
                   "Pain scores CSV: header at,score,note (patient_id optional); at is "
                   "YYYY-MM-DD or YYYY-MM-DDTHH:MM, score a whole number 0-10");

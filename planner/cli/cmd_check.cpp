@@ -84,8 +84,7 @@ void add_check_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "check", "Eligibility of every formulary drug for a patient: ok, caution or avoid, with "
                "every reason and its source");
-  cmd->add_option("ID", o->id, stored_patient_id_help());
-  add_patient_file_option(cmd, o->patient_file);
+  add_patient_choice(cmd, o->id, o->patient_file);
   cmd->callback([&ctx, o] { run_check(ctx, *o); });
 }
 

@@ -188,8 +188,8 @@ void add_plan_command(CLI::App &app, Context &ctx) {
   CLI::App *cmd = app.add_subcommand(
       "plan", "The dated titration schedule for a patient: steps, what to take at each time, "
               "the decision date and the units to dispense");
-  cmd->add_option("ID", o->id, stored_patient_id_help("drafts a plan version in the database"));
-  add_patient_file_options(cmd, *o);
+  add_patient_choice(cmd, o->id, o->patient_file, "drafts a plan version in the database");
+  add_start_option(cmd, *o);
   add_pathway_options(cmd, *o);
   cmd->add_option("--reason", o->reason,
                   "With --prefer: why (recorded in the plan, its version note and the audit; "

@@ -9,13 +9,14 @@
 
 namespace titrate::cli {
 
-void add_patient_file_option(CLI::App *cmd, std::string &patient_file) {
+void add_patient_choice(CLI::App *cmd, std::string &id, std::string &patient_file,
+                        std::string_view id_note) {
+  cmd->add_option("ID", id, stored_patient_id_help(id_note));
   cmd->add_option("--patient-file", patient_file,
                   "A patient file (TOML, docs/cli.md) instead of a stored patient");
 }
 
-void add_patient_file_options(CLI::App *cmd, PlanInputs &in) {
-  add_patient_file_option(cmd, in.patient_file);
+void add_start_option(CLI::App *cmd, PlanInputs &in) {
   cmd->add_option("--start", in.start, "The first day of the plan, YYYY-MM-DD");
 }
 

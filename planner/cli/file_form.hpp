@@ -24,10 +24,12 @@ struct PlanInputs {
   std::string prefer;
 };
 
-// --patient-file P.toml (`check`, `plan`, `assess`).
-void add_patient_file_option(CLI::App *cmd, std::string &patient_file);
-// --patient-file P.toml and --start D, the plan's first day.
-void add_patient_file_options(CLI::App *cmd, PlanInputs &in);
+// The patient of `check`, `plan` and `assess`: ID, a stored patient (`id_note` says what the
+// command does with one), or --patient-file P.toml; require_one_patient checks that one is given.
+void add_patient_choice(CLI::App *cmd, std::string &id, std::string &patient_file,
+                        std::string_view id_note = {});
+// --start D, the plan's first day (`plan`, `assess`).
+void add_start_option(CLI::App *cmd, PlanInputs &in);
 // --pathway NAME and --prefer DRUG, the drug to plan first.
 void add_pathway_options(CLI::App *cmd, PlanInputs &in);
 
