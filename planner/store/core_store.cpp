@@ -200,9 +200,7 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
 }
 
 PlanStatus core_status_from(const std::string &s) {
-  if (const auto st = enum_named<PlanStatus>(s))
-    return *st;
-  throw StorageError("stored plan status \"" + s + "\" is not known");
+  return store::stored_value<PlanStatus>(s);
 }
 
 const char *core_version_select =
@@ -551,7 +549,7 @@ int CoreStore::save_draft(const Plan &plan, const Actor &who, const std::string 
     SqlParams stage{version_id,
                     ++si,
                     s.drug,
-                    std::string(store::stage_role_name(s.role)),
+                    std::string(to_string(s.role)),
                     std::int64_t{s.assessed_dose.ug()},
                     nullable(target),
                     nullable(decision)};
@@ -691,8 +689,8 @@ std::vector<Review> CoreStore::reviews(const std::string &patient) {
                       "JOIN plans p ON p.id = v.plan_id WHERE p.patient_id = $1 ORDER BY r.id",
                       {patient});
   return store::decode_rows(r, [](const SqlRow &row) {
-    const Verdict verdict = row.text(3) == "approved" ? Verdict::approved : Verdict::rejected;
-    return Review{row.text(0), row.int32(1), row.text(2), verdict, row.text(4), row.text(5)};
+    return Review{row.text(0), row.int32(1), row.text(2), store::stored_value<Verdict>(row.text(3)),
+                  row.text(4), row.text(5)};
   });
 }
 
@@ -888,7 +886,7 @@ std::int64_t CoreStore::record_decision(const Assessment &a, std::optional<int> 
          nullable(version_id),
          iso(a.date),
          a.drug,
-         std::string(store::decision_name(a.decision)),
+         std::string(to_string(a.decision)),
          nullable(a.baseline),
          iso(a.window.start),
          iso(a.window.end),
@@ -908,8 +906,8 @@ std::int64_t CoreStore::record_decision(const Assessment &a, std::optional<int> 
           .at(0)
           .integer(0);
   write_audit(who, "decision.record", a.patient,
-              "#" + std::to_string(id) + ": " + std::string(store::decision_name(a.decision)) +
-                  " for " + a.drug + " on " + iso(a.date) + " (rule " + a.rule + ")",
+              "#" + std::to_string(id) + ": " + std::string(to_string(a.decision)) + " for " +
+                  a.drug + " on " + iso(a.date) + " (rule " + a.rule + ")",
               tx.at());
   tx.commit();
   return id;
@@ -992,7 +990,7 @@ std::vector<DecisionSummary> CoreStore::decision_summaries() {
                        [&] {
                          d.date = parse_date(r.text(1));
                          d.drug = r.text(2);
-                         d.decision = store::decision_from_name(r.text(3));
+                         d.decision = store::stored_value<DecisionKind>(r.text(3));
                          d.rule = r.text(4);
                          if (!r.null(5))
                            d.change_pct = r.real(5);
@@ -1028,7 +1026,7 @@ std::vector<DecisionRecord> CoreStore::decisions_where(const std::string &where,
           a.patient = d.text(19);
           a.date = parse_date(d.text(2));
           a.drug = d.text(3);
-          a.decision = store::decision_from_name(d.text(4));
+          a.decision = store::stored_value<DecisionKind>(d.text(4));
           if (!d.null(5))
             a.baseline = d.real(5);
           a.window.start = parse_date(d.text(6));

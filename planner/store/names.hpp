@@ -1,8 +1,10 @@
 #pragma once
-// Storage names of the plan model's enums. Kept here (not borrowed from the formulary or
-// scheduling modules) because they are part of the stored format: a display name may change,
-// a stored name may not without a migration. Unknown names are StorageError (corrupt data).
+// Reading stored rows: the plan model's enums are stored as their words (words_of beside each
+// enum, planner/core/enum_words.hpp), the same words the formulary files, the plan JSON export
+// and its import use, so a word is a file format everywhere and changes only with a migration
+// (tests/store/stored_words_test.cpp pins them). An unknown stored word is corrupt data.
 #include "planner/assessment/decision.hpp"
+#include "planner/core/enum_words.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/core/observations.hpp"
 #include "planner/formulary/monograph.hpp"
@@ -18,14 +20,13 @@
 
 namespace titrate::store {
 
-std::string_view form_name(Form f);
-Form form_from_name(std::string_view s);
-std::string_view admin_time_name(AdminTime t);
-AdminTime admin_time_from_name(std::string_view s);
-std::string_view stage_role_name(StageRole r);
-StageRole stage_role_from_name(std::string_view s);
-std::string_view decision_name(DecisionKind d);
-DecisionKind decision_from_name(std::string_view s);
+// The value stored as `word`; StorageError "stored <what> "<word>" is not known" otherwise.
+template <WordedEnum E> E stored_value(std::string_view word) {
+  if (const auto value = enum_named<E>(word))
+    return *value;
+  throw StorageError("stored " + std::string(words_of(E{}).syntax.what) + " \"" +
+                     std::string(word) + "\" is not known");
+}
 
 // Decodes one stored row with `decode`. A value in it that does not parse (a date that cannot be
 // true, a malformed JSON document: InputError or a JSON error) is corrupt data, a StorageError

@@ -17,7 +17,7 @@ json units_doc(const std::vector<UnitCount> &units) {
   json a = json::array();
   for (const auto &u : units) {
     a.push_back(
-        {{"strength_ug", u.strength.ug()}, {"form", form_name(u.form)}, {"count", u.count}});
+        {{"strength_ug", u.strength.ug()}, {"form", to_string(u.form)}, {"count", u.count}});
   }
   return a;
 }
@@ -62,7 +62,8 @@ std::vector<UnitCount> units_from(const json &a, const std::string &path) {
   std::vector<UnitCount> out;
   for (const auto &u : a) {
     out.push_back({Dose::micrograms(get<std::int64_t>(u, "strength_ug", path)),
-                   form_from_name(get<std::string>(u, "form", path)), get<int>(u, "count", path)});
+                   stored_value<Form>(get<std::string>(u, "form", path)),
+                   get<int>(u, "count", path)});
   }
   return out;
 }
@@ -86,9 +87,8 @@ json plan_to_document(const Plan &p) {
     for (const auto &st : s.steps) {
       json doses = json::array();
       for (const auto &a : st.doses) {
-        doses.push_back({{"time", admin_time_name(a.time)},
-                         {"ug", a.dose.ug()},
-                         {"units", units_doc(a.units)}});
+        doses.push_back(
+            {{"time", to_string(a.time)}, {"ug", a.dose.ug()}, {"units", units_doc(a.units)}});
       }
       steps.push_back({{"begin", iso(st.range.begin())},
                        {"end", iso(st.range.end())},
@@ -96,7 +96,7 @@ json plan_to_document(const Plan &p) {
                        {"doses", doses}});
     }
     json stage = {{"drug", s.drug},
-                  {"role", stage_role_name(s.role)},
+                  {"role", to_string(s.role)},
                   {"steps", steps},
                   {"assessed_ug", s.assessed_dose.ug()},
                   {"target_reached", opt_date(s.target_reached)},
@@ -129,7 +129,7 @@ Plan plan_from_document(const json &j) {
     const std::string sp = "$.stages[" + std::to_string(si++) + "]";
     Stage stage;
     stage.drug = get<std::string>(s, "drug", sp);
-    stage.role = stage_role_from_name(get<std::string>(s, "role", sp));
+    stage.role = stored_value<StageRole>(get<std::string>(s, "role", sp));
     int ti = 0;
     for (const auto &st : arr(s, "steps", sp)) {
       const std::string tp = sp + ".steps[" + std::to_string(ti++) + "]";
@@ -138,7 +138,7 @@ Plan plan_from_document(const json &j) {
                              parse_date(get<std::string>(st, "end", tp), "end"));
       step.daily = Dose::micrograms(get<std::int64_t>(st, "daily_ug", tp));
       for (const auto &a : arr(st, "doses", tp)) {
-        step.doses.push_back({admin_time_from_name(get<std::string>(a, "time", tp)),
+        step.doses.push_back({stored_value<AdminTime>(get<std::string>(a, "time", tp)),
                               Dose::micrograms(get<std::int64_t>(a, "ug", tp)),
                               units_from(arr(a, "units", tp), tp)});
       }

@@ -13,64 +13,6 @@ namespace titrate {
 
 namespace store {
 
-namespace {
-template <class E, std::size_t N>
-E from_name(std::string_view s, const std::pair<E, std::string_view> (&table)[N],
-            std::string_view what) {
-  for (const auto &[e, n] : table)
-    if (n == s)
-      return e;
-  throw StorageError("stored " + std::string(what) + " \"" + std::string(s) + "\" is not known");
-}
-template <class E, std::size_t N>
-std::string_view to_name(E e, const std::pair<E, std::string_view> (&table)[N]) {
-  for (const auto &[v, n] : table)
-    if (v == e)
-      return n;
-  return "?";
-}
-constexpr std::pair<Form, std::string_view> forms[] = {{Form::capsule, "capsule"},
-                                                       {Form::tablet, "tablet"}};
-constexpr std::pair<AdminTime, std::string_view> times[] = {{AdminTime::morning, "morning"},
-                                                            {AdminTime::midday, "midday"},
-                                                            {AdminTime::evening, "evening"},
-                                                            {AdminTime::bedtime, "bedtime"}};
-constexpr std::pair<StageRole, std::string_view> roles[] = {
-    {StageRole::trial, "trial"},
-    {StageRole::taper, "taper"},
-    {StageRole::cross_taper, "cross-taper"}};
-constexpr std::pair<DecisionKind, std::string_view> decisions[] = {
-    {DecisionKind::continue_, "continue"}, {DecisionKind::escalate, "escalate"},
-    {DecisionKind::switch_, "switch"},     {DecisionKind::extend, "extend"},
-    {DecisionKind::stop, "stop"},          {DecisionKind::review, "review"},
-    {DecisionKind::reduce, "reduce"}};
-} // namespace
-
-std::string_view decision_name(DecisionKind d) {
-  return to_name(d, decisions);
-}
-DecisionKind decision_from_name(std::string_view s) {
-  return from_name(s, decisions, "decision");
-}
-std::string_view form_name(Form f) {
-  return to_name(f, forms);
-}
-Form form_from_name(std::string_view s) {
-  return from_name(s, forms, "form");
-}
-std::string_view admin_time_name(AdminTime t) {
-  return to_name(t, times);
-}
-AdminTime admin_time_from_name(std::string_view s) {
-  return from_name(s, times, "time");
-}
-std::string_view stage_role_name(StageRole r) {
-  return to_name(r, roles);
-}
-StageRole stage_role_from_name(std::string_view s) {
-  return from_name(s, roles, "stage role");
-}
-
 std::optional<std::string> effect_drugs_text(const AdverseEffect &ae) {
   if (!ae.attributed)
     return std::nullopt;
