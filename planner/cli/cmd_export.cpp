@@ -14,13 +14,9 @@ namespace titrate::cli {
 
 namespace {
 
-struct ExportOptions {
+struct ExportOptions : ExportFlags {
   std::string id;
-  std::string format;
-  std::string out_file;
-  std::string tz;
   int version = 0;
-  HandoutFlags handout;
 };
 
 void run_export(Context &ctx, const ExportOptions &o) {
@@ -40,11 +36,8 @@ void add_export_command(CLI::App &app, Context &ctx) {
   auto *cmd =
       app.add_subcommand("export", "Export a stored plan version: " + export_format_names(", "));
   cmd->add_option("ID", o->id, stored_patient_id_help())->required();
-  cmd->add_option("--format", o->format, export_format_names())->required();
-  cmd->add_option("-o,--output", o->out_file, "Write to FILE (atomically) instead of stdout");
-  cmd->add_option("--tz", o->tz, "Time zone for ics/fhir (default: the system zone)");
+  add_export_options(cmd, *o, true);
   cmd->add_option("--version", o->version, "Plan version (default: the active, else the latest)");
-  add_handout_options(cmd, o->handout);
   cmd->callback([&ctx, o] { run_export(ctx, *o); });
 }
 

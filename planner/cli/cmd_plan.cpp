@@ -21,18 +21,14 @@ namespace titrate::cli {
 
 namespace {
 
-struct PlanOptions : PlanInputs {
+// Output: the plan text (default), or an export (--format) through the writers of
+// planner/export, to stdout or -o FILE.
+struct PlanOptions : PlanInputs, ExportFlags {
   std::string id;
-  // Output: the plan text (default), or an export format (text|csv|ics|fhir|svg|scores-csv)
-  // through the writers of planner/export, to stdout or -o FILE.
-  std::string format;
-  std::string out_file;
-  std::string tz;
   std::string reason; // --reason: why the prescriber chose the --prefer drug (recorded)
   bool submit = false;
   bool preview = false;  // stored patient: show the plan, store nothing
   bool backdate = false; // allow a start more than a year before today
-  HandoutFlags handout;  // --format pdf
 };
 
 // The plan in the project's one wording (planner/export/words), then the lint.
@@ -198,10 +194,7 @@ void add_plan_command(CLI::App &app, Context &ctx) {
                 "Stored patient: show the plan (text, --json or --format) without storing it");
   cmd->add_flag("--backdate", o->backdate,
                 "Allow a first day more than a year before --today (recording a past course)");
-  cmd->add_option("--format", o->format, "Write an export instead: " + export_format_names());
-  add_handout_options(cmd, o->handout);
-  cmd->add_option("-o,--output", o->out_file, "With --format: write to FILE (atomically)");
-  cmd->add_option("--tz", o->tz, "With --format ics/fhir: time zone (default: the system zone)");
+  add_export_options(cmd, *o, false);
   cmd->add_flag("--submit", o->submit,
                 "Stored patient: submit the version for a pharmacist's review (alone: submit "
                 "the latest draft)");

@@ -31,6 +31,18 @@ void add_handout_options(CLI::App *cmd, HandoutFlags &flags, const std::string &
                   "With " + with + ": the clinic's telephone (default: a line to write on)");
 }
 
+void add_export_options(CLI::App *cmd, ExportFlags &flags, bool format_required) {
+  CLI::Option *format =
+      cmd->add_option("--format", flags.format,
+                      (format_required ? "" : "Write an export instead: ") + export_format_names());
+  if (format_required)
+    format->required();
+  cmd->add_option("-o,--output", flags.out_file,
+                  "Write the export to FILE (atomically) instead of stdout");
+  cmd->add_option("--tz", flags.tz, "Time zone of ics and fhir times (default: the system zone)");
+  add_handout_options(cmd, flags.handout);
+}
+
 HandoutOptions handout_options(const HandoutFlags &flags, const std::string &format) {
   HandoutOptions o;
   if (!flags.paper.empty())

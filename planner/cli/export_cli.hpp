@@ -29,6 +29,15 @@ struct HandoutFlags {
 };
 void add_handout_options(CLI::App *cmd, HandoutFlags &flags,
                          const std::string &with = "--format pdf");
+// An export as typed, shared by `export` (--format required) and `plan` (--format optional: the
+// plan text otherwise): --format F, -o FILE, --tz ZONE, then the handout's options.
+struct ExportFlags {
+  std::string format;
+  std::string out_file;
+  std::string tz;
+  HandoutFlags handout;
+};
+void add_export_options(CLI::App *cmd, ExportFlags &flags, bool format_required);
 // Checks the flags against the format (they go with --format pdf only; --paper a4|letter):
 // InputError naming the bad value and what was expected.
 HandoutOptions handout_options(const HandoutFlags &flags, const std::string &format);
