@@ -108,6 +108,14 @@ lib.world(process.argv, 'clinic').then((t) => lib.run(t, async () => {
   const a = await text(staff);
   check(a.includes('Assessment for patient P7 on 2026-12-01') && a.includes('Baseline pain: 6 of 10'), 'the numbers are shown');
   await t.look(staff, 'assess');
+  // The clinician's own decision without a reason is refused in the form's words (no CLI flag).
+  await staff.select('#decision', 'stop');
+  await submitAndWait(staff, '#apply');
+  const refused = await text(staff);
+  check(refused.includes('reason: missing; expected why the clinician decides stop') && !refused.includes('--reason'),
+        'a decision of my own without a reason is refused in the form\'s words');
+  await t.look(staff, 'assess-refused');
+  await staff.goto(`${base}/clinic/patients/P7/assess`, { waitUntil: 'load' });
   await submitAndWait(staff, '#apply');
   check(staff.url().startsWith(`${base}/clinic/patients/P7`), 'back to the patient page');
   check((await text(staff)).includes('2026-12-01 duloxetine:'), 'the decision is recorded');
