@@ -199,10 +199,6 @@ PatientRecord core_patient_from_row(const SqlRow &q) {
       [] { return "patient profile"; });
 }
 
-PlanStatus core_status_from(const std::string &s) {
-  return store::stored_value<PlanStatus>(s);
-}
-
 const char *core_version_select =
     "SELECT p.patient_id, v.version, v.status, v.content, v.drafted_by, v.drafted_at, "
     "v.submitted_by, v.submitted_at, v.note FROM plan_versions v JOIN plans p ON p.id = v.plan_id ";
@@ -211,7 +207,7 @@ PlanVersion core_version_from_row(const SqlRow &q) {
   PlanVersion v;
   v.patient = q.text(0);
   v.version = q.int32(1);
-  v.status = core_status_from(q.text(2));
+  v.status = store::stored_value<PlanStatus>(q.text(2));
   v.plan = store::decode_stored([&] { return store::plan_from_document(json::parse(q.text(3))); },
                                 [&] { return store::plan_version_name(v.patient, v.version); });
   v.drafted_by = q.text(4);
@@ -506,7 +502,8 @@ CoreStore::VersionRow CoreStore::find_version(const std::string &patient, int ve
     throw NotFoundError("plan of " + patient + ": no version " + std::to_string(version));
   }
   const auto &row = r.front();
-  return {row.integer(0), row.integer(1), core_status_from(row.text(2)), row.text(3), row.text(4)};
+  return {row.integer(0), row.integer(1), store::stored_value<PlanStatus>(row.text(2)), row.text(3),
+          row.text(4)};
 }
 
 int CoreStore::save_draft(const Plan &plan, const Actor &who, const std::string &note) {

@@ -62,7 +62,7 @@ std::vector<UnitCount> units_from(const json &a, const std::string &path) {
   std::vector<UnitCount> out;
   for (const auto &u : a) {
     out.push_back({Dose::micrograms(get<std::int64_t>(u, "strength_ug", path)),
-                   stored_value<Form>(get<std::string>(u, "form", path)),
+                   parse_enum<Form>(get<std::string>(u, "form", path), "form"),
                    get<int>(u, "count", path)});
   }
   return out;
@@ -129,7 +129,7 @@ Plan plan_from_document(const json &j) {
     const std::string sp = "$.stages[" + std::to_string(si++) + "]";
     Stage stage;
     stage.drug = get<std::string>(s, "drug", sp);
-    stage.role = stored_value<StageRole>(get<std::string>(s, "role", sp));
+    stage.role = parse_enum<StageRole>(get<std::string>(s, "role", sp), "role");
     int ti = 0;
     for (const auto &st : arr(s, "steps", sp)) {
       const std::string tp = sp + ".steps[" + std::to_string(ti++) + "]";
@@ -138,7 +138,7 @@ Plan plan_from_document(const json &j) {
                              parse_date(get<std::string>(st, "end", tp), "end"));
       step.daily = Dose::micrograms(get<std::int64_t>(st, "daily_ug", tp));
       for (const auto &a : arr(st, "doses", tp)) {
-        step.doses.push_back({stored_value<AdminTime>(get<std::string>(a, "time", tp)),
+        step.doses.push_back({parse_enum<AdminTime>(get<std::string>(a, "time", tp), "time"),
                               Dose::micrograms(get<std::int64_t>(a, "ug", tp)),
                               units_from(arr(a, "units", tp), tp)});
       }

@@ -250,6 +250,27 @@ TEST_CASE("sqlite: a stored date that cannot be true is a storage error naming t
   CHECK(store.adverse_effects("P1").size() == 1); // the other tables still read
 }
 
+TEST_CASE("sqlite: a word in a stored plan document that is not known names the version") {
+  TempDir dir;
+  const auto db = dir.file("t.db");
+  {
+    SqliteStore store(db);
+    fill_append_only_tables(store);
+  }
+  REQUIRE(raw(db, "DROP TRIGGER plan_versions_immutable; UPDATE plan_versions SET content = "
+                  "json_set(content, '$.stages[0].role', 'cross_taper')")
+              .empty());
+  SqliteStore store(db);
+  try {
+    (void)store.plan_version("P1", 1);
+    FAIL("no error");
+  } catch (const StorageError &e) {
+    CHECK(std::string(e.what()) ==
+          "stored plan of P1 version 1: role: \"cross_taper\" is not a stage role; expected "
+          "trial, taper or cross-taper");
+  }
+}
+
 TEST_CASE("sqlite: a refused approval leaves the database file byte-identical") {
   TempDir dir;
   const auto db = dir.file("t.db");
