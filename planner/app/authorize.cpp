@@ -81,21 +81,17 @@ Role authorize(const Actor &who, Permission p, const std::string *patient, std::
     throw RefusedError(prefix + "no role given; this is for the " + roles_text(p) +
                        " role (give --role or set TITRATE_ROLE)");
   }
-  const auto role = enum_named<Role>(who.role);
-  if (!role) {
-    throw InputError(prefix + "role \"" + who.role.substr(0, 32) +
-                     "\" is not a role; expected clinician, pharmacist or patient");
-  }
-  if (std::find(r.roles.begin(), r.roles.end(), *role) == r.roles.end()) {
-    throw RefusedError(prefix + "refused for role " + std::string(to_string(*role)) + ": role " +
-                       std::string(to_string(*role)) + " may not " + std::string(r.what) +
+  const Role role = parse_enum<Role>(who.role, prefix + "role");
+  if (std::find(r.roles.begin(), r.roles.end(), role) == r.roles.end()) {
+    throw RefusedError(prefix + "refused for role " + std::string(to_string(role)) + ": role " +
+                       std::string(to_string(role)) + " may not " + std::string(r.what) +
                        "; only the " + roles_text(p) + " role may");
   }
-  if (*role == Role::patient && r.own_record && patient && who.user != *patient) {
+  if (role == Role::patient && r.own_record && patient && who.user != *patient) {
     throw RefusedError(prefix + "refused for role patient: user \"" + who.user.substr(0, 64) +
                        "\" may act only on their own record, not on " + *patient);
   }
-  return *role;
+  return role;
 }
 
 } // namespace titrate::app

@@ -4,6 +4,7 @@
 // a cipn-esmo plan for an adult with normal renal function starts duloxetine 30 mg in the
 // morning (one 30 mg capsule), rises to 60 mg on day 8 and holds 14 days (A6 min days at
 // target) -> decision date = start + 7 + 14 = 2026-12-22 for a start on 2026-12-01.
+#include "planner/app/authorize.hpp"
 #include "planner/core/errors.hpp"
 #include "planner/export/json.hpp"
 #include "planner/formulary/files.hpp"
@@ -529,6 +530,15 @@ TEST_CASE(
   CHECK(h.find(" through ") != std::string::npos);
   // A clinician has no pharmacy page (403 through app::authorize).
   CHECK(c.Get("/pharmacy/patients/P1/versions/2", {{"Cookie", dr.cookie}})->status == 403);
+}
+
+TEST_CASE("the authorization table names a role that is not one, in the door's words") {
+  // Every door's backstop (the CLI checks --role first, the web's roles come from accounts).
+  CHECK_THROWS_WITH(
+      app::authorize(Actor{"dr.a", "nurse"}, app::Permission::read_due, nullptr, "due"),
+      "due: role: \"nurse\" is not a role; expected clinician, pharmacist or patient");
+  CHECK(app::authorize(Actor{"dr.a", "clinician"}, app::Permission::read_due, nullptr, "due") ==
+        app::Role::clinician);
 }
 
 TEST_CASE(
