@@ -64,10 +64,7 @@ template <typename E, std::size_t N> struct EnumWords {
 
 template <typename E, std::size_t N>
 constexpr EnumWords<E, N> enum_words(EnumSyntax syntax, const EnumWord<E> (&words)[N]) {
-  EnumWords<E, N> w{syntax, {}};
-  for (std::size_t i = 0; i < N; ++i)
-    w.words[i] = words[i];
-  return w;
+  return {syntax, std::to_array(words)};
 }
 
 template <typename E>
