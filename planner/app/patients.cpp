@@ -49,7 +49,7 @@ void apply_fields(const ProfileFields &o, Patient &p, bool update, std::string_v
     if (o.birth_date.empty())
       throw InputError(F + "birth-date: missing; expected YYYY-MM-DD");
     if (o.sex.empty())
-      throw InputError(F + "sex: missing; expected female or male");
+      throw InputError(F + "sex: missing; expected " + enum_expected<Sex>());
     if (o.weight_kg.empty())
       throw InputError(F + "weight-kg: missing; expected a weight in kg");
   }

@@ -82,19 +82,25 @@ template <WordedEnum E> constexpr std::optional<E> enum_named(std::string_view t
   return find_enum_word(words_of(E{}).words, text);
 }
 
+// What a word of E is expected to be, as its messages say it: the syntax's `expected`, else
+// every word in order, "morning, midday, evening or bedtime".
+template <WordedEnum E> std::string enum_expected() {
+  const auto table = words_of(E{});
+  std::string expected(table.syntax.expected);
+  for (std::size_t i = 0; table.syntax.expected.empty() && i < table.words.size(); ++i) {
+    expected += (i == 0 ? "" : i + 1 == table.words.size() ? " or " : ", ");
+    expected += table.words[i].word;
+  }
+  return expected;
+}
+
 // The value whose word is exactly `text`; InputError otherwise.
 template <WordedEnum E> E parse_enum(std::string_view text, std::string_view field) {
   if (const auto value = enum_named<E>(text))
     return *value;
-  const auto table = words_of(E{});
-  const EnumSyntax &s = table.syntax;
-  std::string expected(s.expected);
-  for (std::size_t i = 0; s.expected.empty() && i < table.words.size(); ++i) {
-    expected += (i == 0 ? "" : i + 1 == table.words.size() ? " or " : ", ");
-    expected += table.words[i].word;
-  }
+  const EnumSyntax &s = words_of(E{}).syntax;
   throw InputError(std::string(field) + ": \"" + printable(text, s.quote_limit) + "\" is not a " +
-                   std::string(s.what) + "; expected " + expected);
+                   std::string(s.what) + "; expected " + enum_expected<E>());
 }
 
 } // namespace titrate

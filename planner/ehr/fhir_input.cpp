@@ -219,12 +219,14 @@ void FhirReader::patient(const json &r, const std::string &at) {
     in_.patient_sources.push_back({"birth_date", ref, *b, ""});
   }
   if (const auto g = opt_str(r, "gender", at)) {
-    if (*g != "female" && *g != "male") {
-      throw InputError(at + ".gender: \"" + short_text(*g) +
-                       "\" cannot be used; expected female or male (Cockcroft-Gault's sex "
-                       "factor, clinical.md A2): enter the patient by hand with --sex");
+    const auto sex = enum_named<Sex>(*g);
+    if (!sex) {
+      throw InputError(at + ".gender: \"" + short_text(*g) + "\" cannot be used; expected " +
+                       enum_expected<Sex>() +
+                       " (Cockcroft-Gault's sex factor, clinical.md A2): enter the patient by "
+                       "hand with --sex");
     }
-    in_.sex = parse_enum<Sex>(*g, at + ".gender");
+    in_.sex = *sex;
     in_.patient_sources.push_back({"sex", ref, "", ""});
   }
 }
@@ -525,7 +527,7 @@ Patient to_patient(const FhirInput &in, const std::string &id, const EhrCodes &c
   if (!in.birth_date)
     throw InputError(in.patient_resource + ": no birthDate; expected YYYY-MM-DD");
   if (!in.sex)
-    throw InputError(in.patient_resource + ": no gender; expected female or male");
+    throw InputError(in.patient_resource + ": no gender; expected " + enum_expected<Sex>());
   if (!in.weight) {
     throw InputError("no body weight Observation (LOINC " + join(codes.body_weight) +
                      ", final); expected one: Cockcroft-Gault needs the weight (clinical.md A2)");

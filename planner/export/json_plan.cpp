@@ -89,12 +89,7 @@ std::optional<Date> get_optional_date(const json &obj, const std::string &path, 
 }
 
 Form get_form(const json &obj, const std::string &path) {
-  const std::string f = get_string(obj, path, "form");
-  if (f == "capsule")
-    return Form::capsule;
-  if (f == "tablet")
-    return Form::tablet;
-  bad(path + ".form", "\"" + f + "\" is not a form; expected capsule or tablet");
+  return parse_enum<Form>(get_string(obj, path, "form"), "plan JSON: " + path + ".form");
 }
 
 std::vector<UnitCount> units_from(const json &arr, const std::string &path) {

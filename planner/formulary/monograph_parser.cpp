@@ -43,17 +43,13 @@ std::vector<AdminTime> read_times(Table &t, const std::string &k, bool required)
   if (names->empty() && required)
     t.fault(k, "is empty; expected at least one time of day");
   for (const auto &n : *names) {
-    try {
-      const AdminTime a = parse_enum<AdminTime>(n, t.key(k));
-      if (std::find(out.begin(), out.end(), a) != out.end()) {
-        t.fault(k, "\"" + n + "\" appears twice; expected each time of day once");
-        continue;
-      }
-      out.push_back(a);
-    } catch (const InputError &) {
-      t.fault(k,
-              "\"" + n + "\" is not a time of day; expected morning, midday, evening or bedtime");
-    }
+    const auto a = enum_named<AdminTime>(n);
+    if (!a)
+      t.fault(k, "\"" + n + "\" is not a time of day; expected " + enum_expected<AdminTime>());
+    else if (std::find(out.begin(), out.end(), *a) != out.end())
+      t.fault(k, "\"" + n + "\" appears twice; expected each time of day once");
+    else
+      out.push_back(*a);
   }
   std::sort(out.begin(), out.end());
   return out;

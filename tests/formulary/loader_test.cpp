@@ -185,6 +185,15 @@ TEST_CASE("a step no combination of strengths can build is rejected") {
                "50 mg per dose"));
 }
 
+TEST_CASE("a monograph's times of day are the enum's words, each once") {
+  const std::string noon = error_of(replaced(kDrug, "times = [\"morning\"]", "times = [\"noon\"]"));
+  CHECK_THAT(noon, Contains("\"noon\" is not a time of day; expected morning, midday, evening or "
+                            "bedtime"));
+  CHECK_THAT(
+      error_of(replaced(kDrug, "times = [\"morning\"]", "times = [\"morning\", \"morning\"]")),
+      Contains("\"morning\" appears twice; expected each time of day once"));
+}
+
 TEST_CASE("a scored tablet marked splittable builds half doses, a capsule may not be split") {
   const std::string tablet =
       replaced(kDrug, "form = \"capsule\"", "form = \"tablet\"\nsplittable = true");
