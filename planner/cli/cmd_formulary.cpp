@@ -405,8 +405,7 @@ void add_formulary_command(CLI::App &app, Context &ctx) {
                       .show_about = "Every figure of one drug with its source",
                       .show_arg = "DRUG",
                       .show_arg_about = "Generic name, e.g. gabapentin",
-                      .check_about = "Validate a formulary folder; lists every fault (exit 2)",
-                      .check_dir_about = "Folder (default: the --formulary folder)",
+                      .folder_flag = "--formulary",
                       .list = run_list,
                       .show = run_show,
                       .check = run_check});

@@ -125,8 +125,7 @@ void add_pathway_command(CLI::App &app, Context &ctx) {
                       .show_about = "Trial order and decision parameters with sources",
                       .show_arg = "NAME",
                       .show_arg_about = "Pathway name, e.g. cipn-esmo",
-                      .check_about = "Validate a pathway folder; lists every fault (exit 2)",
-                      .check_dir_about = "Folder (default: the --pathways folder)",
+                      .folder_flag = "--pathways",
                       .list = run_list,
                       .show = run_show,
                       .check = run_check});

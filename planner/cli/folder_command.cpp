@@ -14,8 +14,9 @@ void add_folder_command(CLI::App &app, Context &ctx, const FolderCommand &c) {
   show->add_option(c.show_arg, *name, c.show_arg_about)->required();
   show->callback([&ctx, name, run = c.show] { run(ctx, *name); });
   auto dir = std::make_shared<std::string>();
-  CLI::App *check = cmd->add_subcommand("check", c.check_about);
-  check->add_option("DIR", *dir, c.check_dir_about);
+  CLI::App *check = cmd->add_subcommand("check", "Validate a " + std::string(c.name) +
+                                                     " folder; lists every fault (exit 2)");
+  check->add_option("DIR", *dir, "Folder (default: the " + std::string(c.folder_flag) + " folder)");
   check->callback([&ctx, dir, run = c.check] { run(ctx, *dir); });
 }
 

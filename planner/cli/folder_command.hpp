@@ -17,8 +17,7 @@ struct FolderCommand {
   const char *show_about;
   const char *show_arg;       // "DRUG"
   const char *show_arg_about; // "Generic name, e.g. gabapentin"
-  const char *check_about;
-  const char *check_dir_about; // "Folder (default: the --formulary folder)"
+  const char *folder_flag; // "--formulary": the option naming the folder `check` reads by default
   void (*list)(Context &ctx);
   void (*show)(Context &ctx, const std::string &name);
   void (*check)(Context &ctx, const std::string &dir); // dir: empty when not given
